@@ -1,0 +1,55 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { BaseSchema } from './base';
+import { CategorySchema } from './category';
+import { CitizenSchema } from './citizen';
+import { DepartmentSchema } from './department';
+import { GridSchema } from './grid';
+import { UserSchema } from './user';
+
+export const APPEAL_TYPES = ['consultation', 'help', 'complaint', 'report', 'suggestion', 'praise'] as const;
+export type AppealType = (typeof APPEAL_TYPES)[number];
+export const URGENCIES = ['emergency', 'urgent', 'normal'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+export const APPEAL_SOURCES = ['hotline', 'web', 'patrol', 'wechat'] as const;
+export type AppealSource = (typeof APPEAL_SOURCES)[number];
+
+// The machine snapshot is the truth; phase/sla/assignee/deadline columns mirror it for queries
+// and are only ever written together with it by the appeal service.
+export const AppealSchema = defineEntity({
+  name: 'Appeal',
+  tableName: 'appeal',
+  extends: BaseSchema,
+  properties: {
+    number: p.string().length(20).unique(),
+    source: p.enum(() => APPEAL_SOURCES),
+    type: p.enum(() => APPEAL_TYPES),
+    urgency: p.enum(() => URGENCIES),
+    category: () => p.manyToOne(CategorySchema),
+    citizen: () => p.manyToOne(CitizenSchema).nullable(),
+    callerPhone: p.string().length(32).nullable(),
+    title: p.string().length(200),
+    content: p.text(),
+    address: p.string().length(255).nullable(),
+    grid: () => p.manyToOne(GridSchema).nullable(),
+    lat: p.double().nullable(),
+    lng: p.double().nullable(),
+    confidential: p.boolean().default(false),
+    anonymous: p.boolean().default(false),
+    createdBy: () => p.manyToOne(UserSchema),
+    phase: p.string().length(40).index(),
+    sla: p.string().length(16).index(),
+    leadDepartment: () => p.manyToOne(DepartmentSchema).nullable().index(),
+    assignedGrid: () => p.manyToOne(GridSchema).nullable().index(),
+    submittedAt: p.datetime().nullable(),
+    acceptDueAt: p.datetime().nullable(),
+    dueAt: p.datetime().nullable().index(),
+    callbackDueAt: p.datetime().nullable(),
+    closedAt: p.datetime().nullable(),
+    machineVersion: p.integer(),
+    snapshot: p.json<Record<string, unknown>>(),
+    auditSeq: p.integer().default(0),
+    auditHead: p.string().length(64).default(''),
+    version: p.integer().version(),
+  },
+});
+export type Appeal = InferEntity<typeof AppealSchema>;

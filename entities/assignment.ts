@@ -1,0 +1,25 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { BaseSchema } from './base';
+import { AppealSchema } from './appeal';
+import { DepartmentSchema } from './department';
+import { GridSchema } from './grid';
+
+export const ASSIGNMENT_STATUSES = ['active', 'returned', 'superseded', 'done'] as const;
+
+// Who an appeal was sent to: the lead unit, assisting units, and each level of sub-dispatch.
+export const AssignmentSchema = defineEntity({
+  name: 'Assignment',
+  tableName: 'assignment',
+  extends: BaseSchema,
+  properties: {
+    appeal: () => p.manyToOne(AppealSchema),
+    department: () => p.manyToOne(DepartmentSchema).nullable().index(),
+    grid: () => p.manyToOne(GridSchema).nullable(),
+    role: p.enum(['lead', 'assisting'] as const),
+    level: p.integer(),
+    acceptDueAt: p.datetime().nullable(),
+    acceptedAt: p.datetime().nullable(),
+    status: p.enum(() => ASSIGNMENT_STATUSES).default('active'),
+  },
+});
+export type Assignment = InferEntity<typeof AssignmentSchema>;

@@ -1,0 +1,23 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { BaseSchema } from './base';
+
+export const DEPARTMENT_KINDS = ['city', 'district', 'street', 'community', 'functional'] as const;
+export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
+
+// Administrative tree (city → district → street → community) plus functional bureaus.
+// `path` holds the ancestor ids ("/1/4/9/") so subtree queries are one LIKE.
+export const DepartmentSchema = defineEntity({
+  name: 'Department',
+  tableName: 'department',
+  extends: BaseSchema,
+  properties: {
+    code: p.string().length(32).unique(),
+    name: p.string().length(100),
+    kind: p.enum(() => DEPARTMENT_KINDS),
+    parent: () => p.manyToOne(DepartmentSchema).nullable(),
+    path: p.string().length(255).index(),
+    hotline: p.string().length(32),
+    active: p.boolean().default(true),
+  },
+});
+export type Department = InferEntity<typeof DepartmentSchema>;

@@ -1,0 +1,38 @@
+import { AppealSchema } from './appeal';
+import { AppealCounterSchema } from './appeal-counter';
+import { AppealEventSchema } from './appeal-event';
+import { AssignmentSchema } from './assignment';
+import { AttachmentSchema } from './attachment';
+import { BaseSchema } from './base';
+import { CalendarDaySchema } from './calendar-day';
+import { CallSchema } from './call';
+import { CategorySchema } from './category';
+import { CitizenSchema } from './citizen';
+import { DepartmentSchema } from './department';
+import { GridSchema } from './grid';
+import { SessionSchema } from './session';
+import { SmsOutboxSchema } from './sms-outbox';
+import { UserSchema } from './user';
+
+export const entities = [
+  BaseSchema,
+  DepartmentSchema,
+  UserSchema,
+  GridSchema,
+  CategorySchema,
+  CitizenSchema,
+  AppealSchema,
+  AppealEventSchema,
+  AppealCounterSchema,
+  AssignmentSchema,
+  CallSchema,
+  AttachmentSchema,
+  CalendarDaySchema,
+  SmsOutboxSchema,
+  SessionSchema,
+];
+
+export {
+  AppealSchema, AppealCounterSchema, AppealEventSchema, AssignmentSchema, AttachmentSchema, CalendarDaySchema,
+  CallSchema, CategorySchema, CitizenSchema, DepartmentSchema, GridSchema, SessionSchema, SmsOutboxSchema, UserSchema,
+};

@@ -1,0 +1,15 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { UserSchema } from './user';
+
+// Server-side sign-in sessions: the cookie carries only the random id, logout deletes the row.
+export const SessionSchema = defineEntity({
+  name: 'Session',
+  tableName: 'user_session',
+  properties: {
+    id: p.string().length(64).primary(),
+    user: () => p.manyToOne(UserSchema),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    expiresAt: p.datetime().index(),
+  },
+});
+export type Session = InferEntity<typeof SessionSchema>;

@@ -1,0 +1,20 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { BaseSchema } from './base';
+import { AppealSchema } from './appeal';
+
+// Messages to citizens are written here in the same transaction as the event that caused them,
+// and sent by a job afterwards, so a rollback never leaves a message already sent.
+export const SmsOutboxSchema = defineEntity({
+  name: 'SmsOutbox',
+  tableName: 'sms_outbox',
+  extends: BaseSchema,
+  properties: {
+    appeal: () => p.manyToOne(AppealSchema).nullable(),
+    phone: p.string().length(32),
+    template: p.string().length(50),
+    body: p.text(),
+    status: p.enum(['pending', 'sent', 'failed'] as const).default('pending').index(),
+    sentAt: p.datetime().nullable(),
+  },
+});
+export type SmsOutbox = InferEntity<typeof SmsOutboxSchema>;
