@@ -21,9 +21,9 @@ export const AppealSchema = defineEntity({
   extends: BaseSchema,
   properties: {
     number: p.string().length(20).unique(),
-    source: p.enum(() => APPEAL_SOURCES),
-    type: p.enum(() => APPEAL_TYPES),
-    urgency: p.enum(() => URGENCIES),
+    source: p.enum(APPEAL_SOURCES),
+    type: p.enum(APPEAL_TYPES),
+    urgency: p.enum(URGENCIES),
     category: () => p.manyToOne(CategorySchema),
     citizen: () => p.manyToOne(CitizenSchema).nullable(),
     callerPhone: p.string().length(32).nullable(),

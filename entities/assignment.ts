@@ -19,7 +19,7 @@ export const AssignmentSchema = defineEntity({
     level: p.integer(),
     acceptDueAt: p.datetime().nullable(),
     acceptedAt: p.datetime().nullable(),
-    status: p.enum(() => ASSIGNMENT_STATUSES).default('active'),
+    status: p.enum(ASSIGNMENT_STATUSES).default('active'),
   },
 });
 export type Assignment = InferEntity<typeof AssignmentSchema>;

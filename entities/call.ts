@@ -21,7 +21,7 @@ export const CallSchema = defineEntity({
     ringAt: p.datetime().nullable(),
     answerAt: p.datetime().nullable(),
     endAt: p.datetime().nullable(),
-    disposition: p.enum(() => CALL_DISPOSITIONS).nullable(),
+    disposition: p.enum(CALL_DISPOSITIONS).nullable(),
     needsCallback: p.boolean().default(false),
     recordingRef: p.string().length(500).nullable(),
     recordingSha256: p.string().length(64).nullable(),

@@ -13,7 +13,7 @@ export const DepartmentSchema = defineEntity({
   properties: {
     code: p.string().length(32).unique(),
     name: p.string().length(100),
-    kind: p.enum(() => DEPARTMENT_KINDS),
+    kind: p.enum(DEPARTMENT_KINDS),
     parent: () => p.manyToOne(DepartmentSchema).nullable(),
     path: p.string().length(255).index(),
     hotline: p.string().length(32),

@@ -14,7 +14,7 @@ export const UserSchema = defineEntity({
     username: p.string().length(64).unique(),
     passwordHash: p.string().length(255).hidden().lazy(),
     displayName: p.string().length(100),
-    role: p.enum(() => ROLES),
+    role: p.enum(ROLES),
     department: () => p.manyToOne(DepartmentSchema).nullable(),
     grids: () => p.manyToMany(GridSchema).pivotTable('grid_worker').owner(),
     phone: p.string().length(32).nullable(),

@@ -28,6 +28,7 @@ export function ormOptions(target: DbTarget): Options {
       emit: 'ts' as const,
       transactional: true,
       allOrNothing: true,
+      silent: true,
     },
     debug: process.env.DB_DEBUG === '1',
     allowGlobalContext: false,

@@ -87,6 +87,6 @@ export class SerialPgliteConnection extends PgliteConnection {
 export class SerialPgliteDriver extends PgliteDriver {
   constructor(config: ConstructorParameters<typeof PgliteDriver>[0]) {
     super(config);
-    this.connection = new SerialPgliteConnection(this.config) as never;
+    Reflect.set(this, 'connection', new SerialPgliteConnection(this.config));
   }
 }

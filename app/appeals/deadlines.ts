@@ -1,0 +1,39 @@
+import type { CategoryLimits, TimeLimitSpec } from '../../entities/category';
+import type { Urgency } from '../../entities/appeal';
+import { addTimeLimit, warnInstant, type WorkCalendar } from '../calendar/working-time';
+
+/**
+ * City defaults (the category may override): 2 clock hours for emergencies and risk to life or
+ * property, 24 clock hours for water/power/gas/heating outages, 7 working days for general
+ * matters, 15 for complex ones; accept within 1 working day, call back within 2.
+ */
+export const DEFAULT_LIMITS = {
+  emergency: { emergency: { amount: 2, unit: 'clockHours' }, urgent: { amount: 2, unit: 'clockHours' }, normal: { amount: 2, unit: 'clockHours' }, accept: { amount: 1, unit: 'clockHours' }, callback: { amount: 1, unit: 'workingDays' } },
+  utilities: { emergency: { amount: 2, unit: 'clockHours' }, urgent: { amount: 24, unit: 'clockHours' }, normal: { amount: 24, unit: 'clockHours' }, accept: { amount: 2, unit: 'clockHours' }, callback: { amount: 1, unit: 'workingDays' } },
+  general: { emergency: { amount: 2, unit: 'clockHours' }, urgent: { amount: 3, unit: 'workingDays' }, normal: { amount: 7, unit: 'workingDays' }, accept: { amount: 1, unit: 'workingDays' }, callback: { amount: 2, unit: 'workingDays' } },
+  complex: { emergency: { amount: 2, unit: 'clockHours' }, urgent: { amount: 7, unit: 'workingDays' }, normal: { amount: 15, unit: 'workingDays' }, accept: { amount: 1, unit: 'workingDays' }, callback: { amount: 2, unit: 'workingDays' } },
+} satisfies Record<string, CategoryLimits>;
+
+export function handlingLimit(limits: CategoryLimits, urgency: Urgency): TimeLimitSpec {
+  return limits[urgency];
+}
+
+export interface HandlingDeadline {
+  dueAt: Date;
+  warnAt: Date;
+}
+
+export function handlingDeadline(cal: WorkCalendar, start: Date, limits: CategoryLimits, urgency: Urgency): HandlingDeadline {
+  const limit = handlingLimit(limits, urgency);
+  const dueAt = addTimeLimit(cal, start, limit);
+  return { dueAt, warnAt: warnInstant(cal, start, dueAt, limit.unit) };
+}
+
+/** An extension adds working days to the current due date (never shortens it). */
+export function extendedDeadline(cal: WorkCalendar, currentDue: Date, days: number): Date {
+  return addTimeLimit(cal, currentDue, { amount: days, unit: 'workingDays' });
+}
+
+export function limitDeadline(cal: WorkCalendar, start: Date, limit: TimeLimitSpec): Date {
+  return addTimeLimit(cal, start, limit);
+}

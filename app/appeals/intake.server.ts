@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import type { Actor } from '../../machines/appeal-events';
+import { APPEAL_MACHINE_VERSION, createAppealSnapshot, persistAppealSnapshot, phaseOf, slaOf } from '../../machines/appeal';
+import { AppealEventSchema, AppealSchema, CitizenSchema } from '../../entities';
+import { APPEAL_SOURCES, APPEAL_TYPES, URGENCIES } from '../../entities/appeal';
+import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
+import { auditHash } from './audit-hash';
+import { nextAppealNumber } from './numbering.server';
+import type { AppealServices } from './service.server';
+
+const phone = z.string().trim().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{3,12})$/, '电话号码格式不正确');
+
+export const draftInputSchema = z.object({
+  source: z.enum(APPEAL_SOURCES).default('hotline'),
+  type: z.enum(APPEAL_TYPES),
+  urgency: z.enum(URGENCIES).default('normal'),
+  categoryId: z.number().int().positive(),
+  callerPhone: phone.optional(),
+  citizenName: z.string().trim().min(1).max(100).optional(),
+  title: z.string().trim().min(2, '标题至少 2 个字').max(200),
+  content: z.string().trim().min(5, '内容至少 5 个字').max(8000),
+  address: z.string().trim().max(255).optional(),
+  gridId: z.number().int().positive().optional(),
+  lat: z.number().min(-90).max(90).optional(),
+  lng: z.number().min(-180).max(180).optional(),
+  confidential: z.boolean().default(false),
+  anonymous: z.boolean().default(false),
+}).strict();
+export type DraftInput = z.input<typeof draftInputSchema>;
+
+const CREATORS = new Set(['operator', 'dispatcher', 'gridWorker']);
+
+/** Records a new appeal as a draft (the operator is still on the call); its audit trail starts here. */
+export async function createDraft(services: AppealServices, actor: Actor, raw: unknown): Promise<{ id: number; number: string; version: number }> {
+  if (!CREATORS.has(actor.role)) throw new Forbidden();
+  const parsed = draftInputSchema.safeParse(raw);
+  if (!parsed.success) throw new InvalidInput('输入有误', fieldErrorsOf(parsed.error.issues));
+  const input = parsed.data;
+  if (actor.role === 'gridWorker' && input.gridId && !actor.gridIds.includes(input.gridId)) throw new Forbidden('只能上报本人网格内的事项');
+  const now = services.now?.() ?? new Date();
+
+  return services.db.em().transactional(async (tx) => {
+    const conn = tx.getConnection();
+    const trx = tx.getTransactionContext();
+    const [category] = await conn.execute<{ id: number }[]>('select id from category where id = ? and active', [input.categoryId], 'all', trx);
+    if (!category) throw new InvalidInput('分类不存在', { categoryId: ['unknown category'] });
+    if (input.gridId && !(await conn.execute('select 1 from grid where id = ?', [input.gridId], 'all', trx)).length) {
+      throw new InvalidInput('网格不存在', { gridId: ['unknown grid'] });
+    }
+    let citizenId: number | null = null;
+    if (input.callerPhone && !input.anonymous) {
+      const [row] = await conn.execute<{ id: number }[]>(
+        `insert into citizen (phone, name, created_at, updated_at) values (?, ?, ?, ?)
+         on conflict (phone) do update set name = coalesce(excluded.name, citizen.name), updated_at = excluded.updated_at returning id`,
+        [input.callerPhone, input.citizenName ?? null, now, now], 'all', trx,
+      );
+      citizenId = row.id;
+    }
+    const number = await nextAppealNumber(tx, now);
+    // The id is taken first because the first audit hash covers it: one insert, no follow-up update.
+    const [{ id }] = await conn.execute<{ id: number }[]>(`select nextval(pg_get_serial_sequence('appeal', 'id'))::int as id`, [], 'all', trx);
+    const snapshot = createAppealSnapshot({ createdBy: actor.userId });
+    const row = {
+      appealId: id, seq: 1, type: 'CREATE', actorId: actor.userId, actorRole: actor.role, at: now,
+      fromPhase: null, toPhase: phaseOf(snapshot), fromSla: null, toSla: slaOf(snapshot), payload: { number, source: input.source },
+    };
+    const hash = auditHash('', row);
+    const appeal = tx.create(AppealSchema, {
+      id, number, source: input.source, type: input.type, urgency: input.urgency, category: input.categoryId,
+      citizen: citizenId, callerPhone: input.callerPhone ?? null, title: input.title, content: input.content,
+      address: input.address ?? null, grid: input.gridId ?? null, lat: input.lat ?? null, lng: input.lng ?? null,
+      confidential: input.confidential, anonymous: input.anonymous, createdBy: actor.userId,
+      phase: phaseOf(snapshot), sla: slaOf(snapshot), machineVersion: APPEAL_MACHINE_VERSION,
+      snapshot: persistAppealSnapshot(snapshot) as unknown as Record<string, unknown>, auditSeq: 1, auditHead: hash,
+    } as never);
+    const { appealId: _a, actorId: _u, ...eventFields } = row;
+    tx.create(AppealEventSchema, { ...eventFields, appeal, actor: actor.userId, prevHash: '', hash } as never);
+    await tx.flush();
+    return { id: appeal.id, number, version: appeal.version };
+  });
+}

@@ -1,0 +1,129 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import type { SessionUser } from '../auth/session.server';
+import { getWorkCalendar } from '../calendar/calendar.server';
+import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
+import { maskPhone } from './masking';
+
+export interface AppealListItem {
+  id: number;
+  number: string;
+  title: string;
+  type: string;
+  urgency: string;
+  categoryName: string;
+  phase: string;
+  sla: string;
+  dueAt: string | null;
+  dueLabel: string | null;
+  remaining: string | null;
+  createdAt: string;
+  departmentName: string | null;
+  gridName: string | null;
+  caller: string;
+}
+
+export interface Worklist {
+  key: string;
+  label: string;
+  count: number;
+  items: AppealListItem[];
+}
+
+interface QueueDef {
+  key: string;
+  label: string;
+  where: string;
+  params: (u: SessionUser, now: Date) => unknown[];
+  order?: string;
+}
+
+const DAY = 24 * 3600_000;
+const inMyDept = `(a.lead_department_id = ? or exists (select 1 from assignment s where s.appeal_id = a.id and s.status = 'active' and s.department_id = ?))`;
+const dept = (u: SessionUser) => [u.departmentId ?? -1, u.departmentId ?? -1];
+const grids = (u: SessionUser) => [u.gridIds.length ? u.gridIds : [-1]];
+
+/** The queues each role works from on its home page; every one is scoped on the server. */
+const QUEUES: Record<string, QueueDef[]> = {
+  operator: [
+    { key: 'drafts', label: '我的草稿', where: `a.phase = 'draft' and a.created_by_id = ?`, params: (u) => [u.id] },
+    { key: 'today', label: '今日本人登记', where: `a.created_by_id = ? and a.created_at >= ?`, params: (u, now) => [u.id, new Date(now.getTime() - DAY)] },
+  ],
+  dispatcher: [
+    { key: 'triage', label: '待派单', where: `a.phase = 'triage'`, params: () => [], order: 'a.submitted_at asc nulls last' },
+    { key: 'returns', label: '退单待审', where: `a.phase = 'returnRequested'`, params: () => [] },
+    { key: 'reopened', label: '重启件', where: `a.phase = 'triage' and (a.snapshot->'context'->>'reopenCount')::int > 0`, params: () => [] },
+  ],
+  handler: [
+    { key: 'toAccept', label: '待签收', where: `a.phase = 'dispatched' and ${inMyDept}`, params: dept },
+    { key: 'inHand', label: '办理中', where: `a.phase like 'handling%' and ${inMyDept}`, params: dept, order: 'a.due_at asc nulls last' },
+    { key: 'dueSoon', label: '即将到期', where: `a.phase like 'handling%' and a.sla = 'warned' and ${inMyDept}`, params: dept, order: 'a.due_at asc' },
+    { key: 'overdue', label: '已超期', where: `a.sla = 'overdue' and a.phase not in ('closed','merged','void') and ${inMyDept}`, params: dept, order: 'a.due_at asc' },
+  ],
+  gridWorker: [
+    { key: 'assigned', label: '网格待办', where: `a.assigned_grid_id = any(?) and (a.phase = 'dispatched' or a.phase like 'handling%')`, params: grids },
+    { key: 'patrol', label: '本人巡查上报', where: `a.created_by_id = ?`, params: (u) => [u.id] },
+    { key: 'inGrid', label: '网格内诉求', where: `a.grid_id = any(?) and a.phase not in ('draft','void')`, params: grids },
+  ],
+  mediator: [
+    { key: 'referred', label: '转介待处理', where: `a.phase = 'referred'`, params: () => [] },
+  ],
+  reviewer: [
+    { key: 'review', label: '待审核', where: `a.phase in ('review', 'replied')`, params: () => [] },
+    { key: 'callback', label: '待回访', where: `a.phase = 'callback.calling'`, params: () => [], order: 'a.callback_due_at asc nulls last' },
+    { key: 'dissatisfied', label: '不满意待处理', where: `a.phase = 'callback.dissatisfied'`, params: () => [] },
+  ],
+  supervisor: [
+    { key: 'overdue', label: '已超期', where: `a.sla = 'overdue' and a.phase not in ('closed','merged','void','draft')`, params: () => [], order: 'a.due_at asc' },
+    { key: 'warned', label: '临期预警', where: `a.sla = 'warned' and a.phase not in ('closed','merged','void','draft')`, params: () => [], order: 'a.due_at asc' },
+    { key: 'extensions', label: '延期待批', where: `a.phase = 'handling.extensionPending'`, params: () => [] },
+    { key: 'dissatisfied', label: '不满意待决定', where: `a.phase = 'callback.dissatisfied'`, params: () => [] },
+  ],
+  admin: [
+    { key: 'recent', label: '最新诉求', where: `a.phase <> 'draft'`, params: () => [] },
+  ],
+};
+
+const LIST_COLUMNS = `a.id, a.number, a.title, a.type, a.urgency, c.name as category_name, a.phase, a.sla, a.due_at, a.created_at,
+  d.name as department_name, coalesce(ag.name, g.name) as grid_name, a.caller_phone, a.confidential,
+  c.limits -> a.urgency ->> 'unit' as limit_unit`;
+
+export async function worklistsFor(em: EntityManager, user: SessionUser, opts: { limit?: number; now?: Date } = {}): Promise<Worklist[]> {
+  const now = opts.now ?? new Date();
+  const limit = opts.limit ?? 20;
+  const conn = em.getConnection();
+  const hideCaller = user.role === 'handler' || user.role === 'gridWorker';
+  const cal = await getWorkCalendar(em);
+  const out: Worklist[] = [];
+  for (const q of QUEUES[user.role] ?? []) {
+    const params = q.params(user, now);
+    const [{ n }] = await conn.execute<{ n: number }[]>(`select count(*)::int as n from appeal a where ${q.where}`, params);
+    const rows = await conn.execute<Record<string, any>[]>(
+      `select ${LIST_COLUMNS} from appeal a join category c on c.id = a.category_id
+         left join department d on d.id = a.lead_department_id left join grid g on g.id = a.grid_id left join grid ag on ag.id = a.assigned_grid_id
+        where ${q.where} order by ${q.order ?? 'a.created_at desc'}, a.id desc limit ?`, [...params, limit]);
+    out.push({
+      key: q.key, label: q.label, count: n,
+      items: rows.map((r) => ({
+        id: r.id, number: r.number, title: r.title, type: r.type, urgency: r.urgency, categoryName: r.category_name, phase: r.phase, sla: r.sla,
+        dueAt: r.due_at ? new Date(r.due_at).toISOString() : null,
+        dueLabel: r.due_at ? localDateTime(new Date(r.due_at)) : null,
+        remaining: r.due_at && !['closed', 'merged', 'void'].includes(r.phase) ? remainingTime(cal, now, new Date(r.due_at), (r.limit_unit ?? 'workingDays') as LimitUnit).label : null,
+        createdAt: new Date(r.created_at).toISOString(),
+        departmentName: r.department_name, gridName: r.grid_name,
+        // Departments and grid workers never see a confidential caller; everyone else sees a masked number in lists.
+        caller: hideCaller && r.confidential ? '（保密）' : maskPhone(r.caller_phone),
+      })),
+    });
+  }
+  return out;
+}
+
+export async function adminOverview(em: EntityManager) {
+  const [row] = await em.getConnection().execute<{ users: number; departments: number; grids: number; categories: number; calendar: number }[]>(
+    `select (select count(*)::int from app_user) as users, (select count(*)::int from department) as departments,
+            (select count(*)::int from grid) as grids, (select count(*)::int from category) as categories,
+            (select count(*)::int from calendar_day) as calendar`);
+  const users = await em.getConnection().execute<{ username: string; display_name: string; role: string; department: string | null }[]>(
+    `select u.username, u.display_name, u.role, d.name as department from app_user u left join department d on d.id = u.department_id order by u.id`);
+  return { counts: row, users };
+}

@@ -1,0 +1,41 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Database } from '../db/orm.server';
+
+export interface SmsGateway {
+  send(phone: string, body: string): Promise<void>;
+}
+
+/** Development gateway: appends each message to a file under the data folder instead of a carrier. */
+export function fileSmsGateway(dataRoot: string): SmsGateway {
+  const file = path.join(dataRoot, 'sms-sent.log');
+  return {
+    async send(phone, body) {
+      await mkdir(dataRoot, { recursive: true });
+      await appendFile(file, `${new Date().toISOString()}\t${phone}\t${body}\n`);
+    },
+  };
+}
+
+/** Sends pending outbox rows; each row is claimed with SKIP LOCKED so instances never double-send. */
+export async function sendPendingSms(db: Database, gateway: SmsGateway, limit = 50): Promise<number> {
+  let sent = 0;
+  await db.em().transactional(async (tx) => {
+    const conn = tx.getConnection();
+    const trx = tx.getTransactionContext();
+    const rows = await conn.execute<{ id: number; phone: string; body: string }[]>(
+      `select id, phone, body from sms_outbox where status = 'pending' order by id limit ? for update skip locked`, [limit], 'all', trx,
+    );
+    for (const r of rows) {
+      let status = 'sent';
+      try {
+        await gateway.send(r.phone, r.body);
+      } catch {
+        status = 'failed';
+      }
+      await conn.execute('update sms_outbox set status = ?, sent_at = ?, updated_at = ? where id = ?', [status, new Date(), new Date(), r.id], 'run', trx);
+      if (status === 'sent') sent++;
+    }
+  });
+  return sent;
+}

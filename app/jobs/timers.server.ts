@@ -1,0 +1,58 @@
+import { fromKysely, PgBoss } from 'pg-boss';
+import type { EntityManager } from '@mikro-orm/sql';
+import type { Database } from '../db/orm.server';
+import type { SerialPgliteConnection } from '../db/pglite-serial.server';
+
+export const TIMER_QUEUE = 'appeal-timer';
+export const SMS_QUEUE = 'sms-outbox';
+
+export type TimerEvent = 'WARN' | 'OVERDUE' | 'CALLBACK_DUE';
+export interface TimerJob {
+  appealId: number;
+  event: TimerEvent;
+  /** The deadline this timer belongs to; a timer whose deadline has since moved is stale. */
+  deadline: string;
+}
+
+export interface Timers {
+  /** Schedules timers inside the caller's transaction: they exist only if it commits. */
+  schedule(em: EntityManager, jobs: { job: TimerJob; at: Date }[]): Promise<void>;
+}
+
+export interface JobRunner {
+  boss: PgBoss;
+  timers: Timers;
+  stop(): Promise<void>;
+}
+
+/** pg-boss on the app's own database: PostgreSQL through its pool, PGlite through the serialised session. */
+export function createBoss(db: Database, opts: { pollingSeconds?: number } = {}): PgBoss {
+  const common = { schema: 'pgboss', supervise: true, schedule: false, superviseIntervalSeconds: 30 } as const;
+  if (db.target.databaseUrl) return new PgBoss({ ...common, connectionString: db.target.databaseUrl, max: 4 });
+  const conn = db.orm.em.getConnection() as unknown as SerialPgliteConnection;
+  return new PgBoss({ ...common, backend: 'pglite', db: { executeSql: (text, values) => conn.raw(text, values) } });
+}
+
+export function bossTimers(boss: PgBoss): Timers {
+  return {
+    async schedule(em, jobs) {
+      if (!jobs.length) return;
+      const trx = em.getTransactionContext();
+      if (!trx) throw new Error('timers must be scheduled inside a transaction');
+      const db = fromKysely(trx as never);
+      for (const { job, at } of jobs) {
+        await boss.send(TIMER_QUEUE, job, { startAfter: at, db, retryLimit: 5, retryDelay: 5 });
+      }
+    },
+  };
+}
+
+export async function startBoss(db: Database, opts: { pollingSeconds?: number } = {}): Promise<PgBoss> {
+  const boss = createBoss(db, opts);
+  boss.on('error', (err) => console.warn('[jobs]', err.message));
+  await boss.start();
+  for (const name of [TIMER_QUEUE, SMS_QUEUE]) {
+    if (!(await boss.getQueue(name))) await boss.createQueue(name);
+  }
+  return boss;
+}

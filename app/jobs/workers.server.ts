@@ -1,0 +1,39 @@
+import type { PgBoss } from 'pg-boss';
+import { Conflict } from '../domain/errors';
+import { SYSTEM_ACTOR } from '../appeals/actor';
+import { applyEvent, type AppealServices } from '../appeals/service.server';
+import { sendPendingSms, type SmsGateway } from './sms.server';
+import { SMS_QUEUE, TIMER_QUEUE, type TimerJob } from './timers.server';
+
+/**
+ * A timer fires its event through the same service as people do. A timer whose deadline has
+ * moved (extension, reopen) or whose appeal no longer accepts the event is finished quietly;
+ * a conflict with a concurrent change is thrown so pg-boss retries it.
+ */
+export async function fireTimer(services: AppealServices, job: TimerJob): Promise<'applied' | 'stale' | 'refused'> {
+  const [row] = await services.db.em().getConnection().execute<{ due_at: Date | null; callback_due_at: Date | null }[]>(
+    'select due_at, callback_due_at from appeal where id = ?', [job.appealId],
+  );
+  if (!row) return 'stale';
+  const current = job.event === 'CALLBACK_DUE' ? row.callback_due_at : row.due_at;
+  if (!current || new Date(current).toISOString() !== new Date(job.deadline).toISOString()) return 'stale';
+  try {
+    await applyEvent(services, { appealId: job.appealId, type: job.event, payload: {}, actor: SYSTEM_ACTOR });
+    return 'applied';
+  } catch (err) {
+    if (err instanceof Conflict && err.code === 'notNow') return 'refused';
+    throw err;
+  }
+}
+
+export async function startWorkers(boss: PgBoss, services: AppealServices, sms: SmsGateway, opts: { pollingSeconds?: number } = {}) {
+  const pollingIntervalSeconds = opts.pollingSeconds ?? 2;
+  await boss.work<TimerJob>(TIMER_QUEUE, { pollingIntervalSeconds, batchSize: 20 }, async (jobs) => {
+    for (const job of jobs) await fireTimer(services, job.data);
+  });
+  await boss.work(SMS_QUEUE, { pollingIntervalSeconds }, async () => {
+    await sendPendingSms(services.db, sms);
+  });
+  // Sweeps the outbox every minute; cron is kept in the database so several instances schedule it once.
+  await boss.schedule(SMS_QUEUE, '* * * * *');
+}

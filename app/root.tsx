@@ -1,0 +1,68 @@
+import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
+import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useRouteError } from '@remix-run/react';
+import { sessionUser } from './auth/session.server';
+import { ROLE_LABELS } from './ui/labels';
+import stylesheet from './tailwind.css?url';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await sessionUser(context.runtime.db.em(), request);
+  return { user: user && { displayName: user.displayName, role: user.role, departmentName: user.departmentName } };
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="zh-CN">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body className="min-h-screen bg-slate-50 text-slate-900 text-sm">
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  const { user } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <header className="bg-red-700 text-white">
+        <div className="mx-auto flex max-w-7xl items-center justify-between px-4 py-2">
+          <Link to="/" className="text-base font-semibold">12345 政务服务便民热线 · 诉求闭环管理</Link>
+          {user ? (
+            <div className="flex items-center gap-3">
+              <span data-testid="current-user">{user.displayName}（{ROLE_LABELS[user.role]}{user.departmentName ? ` · ${user.departmentName}` : ''}）</span>
+              <Form method="post" action="/logout">
+                <button className="rounded bg-red-800 px-2 py-1 hover:bg-red-900">退出</button>
+              </Form>
+            </div>
+          ) : null}
+        </div>
+      </header>
+      <main className="mx-auto max-w-7xl px-4 py-4">
+        <Outlet />
+      </main>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  // A 500 never shows the exception text; 4xx show the message the server chose for the user.
+  const message = isRouteErrorResponse(error) && status < 500 ? String(error.data) : '系统繁忙，请稍后再试';
+  return (
+    <main className="mx-auto max-w-xl p-8">
+      <h1 className="text-xl font-semibold">{status === 403 ? '无权访问' : status === 404 ? '页面不存在' : '出错了'}</h1>
+      <p className="mt-2 text-slate-600" data-testid="error-message">{message}</p>
+      <p className="mt-4"><a className="text-red-700 underline" href="/">返回首页</a></p>
+    </main>
+  );
+}

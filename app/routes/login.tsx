@@ -1,0 +1,58 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { redirect } from '@remix-run/node';
+import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
+import { z } from 'zod';
+import { authenticate, sessionUser, startSession } from '../auth/session.server';
+
+export const meta: MetaFunction = () => [{ title: '登录 · 12345 热线' }];
+
+const loginForm = z.object({
+  username: z.string().trim().min(1, '请输入用户名').max(64),
+  password: z.string().min(1, '请输入密码').max(200),
+  redirectTo: z.string().optional(),
+});
+
+/** Only same-site paths are followed after sign-in. */
+function safeRedirect(to: string | undefined) {
+  return to && to.startsWith('/') && !to.startsWith('//') ? to : '/';
+}
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (await sessionUser(context.runtime.db.em(), request)) throw redirect('/');
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const parsed = loginForm.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return { errors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]>, formError: null };
+  const em = context.runtime.db.em();
+  const userId = await authenticate(em, parsed.data.username, parsed.data.password);
+  if (!userId) return { errors: {} as Record<string, string[]>, formError: '用户名或密码错误' };
+  return redirect(safeRedirect(parsed.data.redirectTo), { headers: { 'Set-Cookie': await startSession(em, userId) } });
+}
+
+export default function Login() {
+  const data = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state !== 'idle';
+  return (
+    <div className="mx-auto mt-16 max-w-sm rounded-lg border bg-white p-6 shadow-sm">
+      <h1 className="mb-4 text-lg font-semibold">登录</h1>
+      <Form method="post" className="space-y-3" noValidate>
+        <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? '/'} />
+        <label className="block">
+          <span className="text-slate-700">用户名</span>
+          <input name="username" autoComplete="username" className="mt-1 w-full rounded border px-2 py-1.5" aria-invalid={Boolean(data?.errors?.username)} />
+          {data?.errors?.username ? <span className="text-xs text-red-600">{data.errors.username[0]}</span> : null}
+        </label>
+        <label className="block">
+          <span className="text-slate-700">密码</span>
+          <input name="password" type="password" autoComplete="current-password" className="mt-1 w-full rounded border px-2 py-1.5" aria-invalid={Boolean(data?.errors?.password)} />
+          {data?.errors?.password ? <span className="text-xs text-red-600">{data.errors.password[0]}</span> : null}
+        </label>
+        {data?.formError ? <p role="alert" className="text-red-600">{data.formError}</p> : null}
+        <button disabled={busy} className="w-full rounded bg-red-700 py-2 text-white hover:bg-red-800 disabled:opacity-60">登录</button>
+      </Form>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import type { PgBoss } from 'pg-boss';
+import type { AppealServices } from './appeals/service.server';
+import { ensureCalendarSeeded } from './calendar/calendar.server';
+import { dbTargetFromEnv } from './db/config.server';
+import { openDatabase, type Database } from './db/orm.server';
+import { fileSmsGateway } from './jobs/sms.server';
+import { bossTimers, startBoss } from './jobs/timers.server';
+import { startWorkers } from './jobs/workers.server';
+import { seedDemoAppeals, seedReferenceData } from './seed/demo-city.server';
+
+export interface Runtime {
+  db: Database;
+  boss: PgBoss;
+  services: AppealServices;
+  stop(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Create the demo city when the database is empty. */
+  demo?: boolean;
+  demoAppeals?: number;
+  log?: (line: string) => void;
+}
+
+/** Opens the database, starts the durable job queue and its workers, and seeds the demo city on first start. */
+export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const target = dbTargetFromEnv();
+  log(target.databaseUrl ? '[db] PostgreSQL (DATABASE_URL)' : `[db] embedded PGlite at ${target.dataDir}`);
+  const db = await openDatabase(target);
+  let boss: PgBoss | undefined;
+  try {
+    await ensureCalendarSeeded(db.em());
+    boss = await startBoss(db);
+    const services: AppealServices = { db, timers: bossTimers(boss) };
+    if (opts.demo) {
+      const ids = await seedReferenceData(db.em());
+      if (ids) {
+        const total = opts.demoAppeals ?? 300;
+        log(`[seed] creating the demo city with ${total} appeals …`);
+        let last = -1;
+        await seedDemoAppeals(services, ids, total, (done, all) => {
+          const pct = Math.floor((done / all) * 100);
+          if (pct % 10 === 0 && pct !== last) {
+            last = pct;
+            log(`[seed] ${done}/${all} appeals (${pct}%)`);
+          }
+        });
+        log('[seed] demo city ready');
+      }
+    }
+    await startWorkers(boss, services, fileSmsGateway(path.resolve(process.env.DATA_DIR ?? '.data')));
+    const started = boss;
+    return {
+      db, boss: started, services,
+      async stop() {
+        await started.stop({ graceful: true, timeout: 5_000 }).catch(() => {});
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await boss?.stop({ graceful: false }).catch(() => {});
+    await db.close();
+    throw err;
+  }
+}

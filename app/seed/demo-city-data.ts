@@ -1,0 +1,122 @@
+import type { CategoryLimits } from '../../entities/category';
+import type { UserRole } from '../../entities/user';
+import { DEFAULT_LIMITS } from '../appeals/deadlines';
+
+// The demo city: a small prefecture-level city with three districts, five streets,
+// ten communities, twenty grids and the bureaus and utilities a hotline dispatches to.
+export const CITY = { code: 'C', name: '示范市', hotline: '12345' };
+
+export const DISTRICTS = [
+  { code: 'D01', name: '东城区', hotline: '0571-81000001', streets: [
+    { code: 'S0101', name: '朝阳街道', communities: ['向阳社区', '光明社区'] },
+    { code: 'S0102', name: '和平街道', communities: ['和平里社区', '安华社区'] },
+  ] },
+  { code: 'D02', name: '西城区', hotline: '0571-82000001', streets: [
+    { code: 'S0201', name: '新华街道', communities: ['新华社区', '文昌社区'] },
+    { code: 'S0202', name: '育才街道', communities: ['育才社区', '书香社区'] },
+  ] },
+  { code: 'D03', name: '南湖区', hotline: '0571-83000001', streets: [
+    { code: 'S0301', name: '湖滨街道', communities: ['湖滨社区', '柳岸社区'] },
+  ] },
+];
+
+export const BUREAUS = [
+  { code: 'F01', name: '市住房和城乡建设局', hotline: '0571-87000101' },
+  { code: 'F02', name: '市城市管理局', hotline: '0571-87000102' },
+  { code: 'F03', name: '市市场监督管理局', hotline: '0571-87000103' },
+  { code: 'F04', name: '市生态环境局', hotline: '0571-87000104' },
+  { code: 'F05', name: '市交通运输局', hotline: '0571-87000105' },
+  { code: 'F06', name: '市人力资源和社会保障局', hotline: '0571-87000106' },
+  { code: 'F07', name: '市教育局', hotline: '0571-87000107' },
+  { code: 'F08', name: '市公安局', hotline: '110' },
+  { code: 'F09', name: '市卫生健康委员会', hotline: '0571-87000109' },
+  { code: 'F10', name: '市水务集团', hotline: '0571-87000110' },
+  { code: 'F11', name: '市供电公司', hotline: '95598' },
+  { code: 'F12', name: '市燃气集团', hotline: '0571-87000112' },
+  { code: 'F13', name: '市热力公司', hotline: '0571-87000113' },
+];
+
+type LimitsKey = keyof typeof DEFAULT_LIMITS;
+export const CATEGORIES: { code: string; name: string; limits: LimitsKey; children: { code: string; name: string; dept: string | null; limits?: LimitsKey }[] }[] = [
+  { code: '01', name: '城乡建设', limits: 'general', children: [
+    { code: '0101', name: '物业管理', dept: 'F01' },
+    { code: '0102', name: '房屋质量', dept: 'F01', limits: 'complex' },
+    { code: '0103', name: '违章建筑', dept: 'F02', limits: 'complex' },
+  ] },
+  { code: '02', name: '市容环境', limits: 'general', children: [
+    { code: '0201', name: '环境卫生', dept: 'F02' },
+    { code: '0202', name: '噪声扰民', dept: 'F04' },
+    { code: '0203', name: '占道经营', dept: 'F02' },
+  ] },
+  { code: '03', name: '公用事业', limits: 'utilities', children: [
+    { code: '0301', name: '停水', dept: 'F10' },
+    { code: '0302', name: '停电', dept: 'F11' },
+    { code: '0303', name: '燃气故障', dept: 'F12' },
+    { code: '0304', name: '供暖不热', dept: 'F13' },
+  ] },
+  { code: '04', name: '交通运输', limits: 'general', children: [
+    { code: '0401', name: '公交服务', dept: 'F05' },
+    { code: '0402', name: '道路破损', dept: 'F05' },
+  ] },
+  { code: '05', name: '市场监管', limits: 'general', children: [
+    { code: '0501', name: '食品安全', dept: 'F03' },
+    { code: '0502', name: '消费维权', dept: 'F03' },
+  ] },
+  { code: '06', name: '劳动保障', limits: 'complex', children: [
+    { code: '0601', name: '拖欠工资', dept: 'F06' },
+    { code: '0602', name: '社保缴纳', dept: 'F06' },
+  ] },
+  { code: '07', name: '教育', limits: 'general', children: [{ code: '0701', name: '校外培训', dept: 'F07' }] },
+  { code: '08', name: '公共安全', limits: 'emergency', children: [
+    { code: '0801', name: '安全隐患', dept: 'F08' },
+    { code: '0802', name: '危及生命财产', dept: 'F08' },
+  ] },
+  { code: '09', name: '医疗卫生', limits: 'general', children: [{ code: '0901', name: '医疗服务', dept: 'F09' }] },
+  { code: '10', name: '政策咨询', limits: 'general', children: [
+    { code: '1001', name: '户籍办理', dept: null },
+    { code: '1002', name: '社保政策', dept: 'F06' },
+  ] },
+];
+
+export function limitsOf(key: LimitsKey): CategoryLimits {
+  return DEFAULT_LIMITS[key];
+}
+
+export const DEMO_PASSWORD = 'demo12345';
+
+export const DEMO_USERS: { username: string; displayName: string; role: UserRole; dept?: string; grids?: string[] }[] = [
+  { username: 'operator', displayName: '话务员 王丽', role: 'operator' },
+  { username: 'dispatcher', displayName: '派单员 李强', role: 'dispatcher' },
+  { username: 'handler', displayName: '城管局承办人 张伟', role: 'handler', dept: 'F02' },
+  { username: 'handler2', displayName: '住建局承办人 刘洋', role: 'handler', dept: 'F01' },
+  { username: 'gridworker', displayName: '网格员 陈刚', role: 'gridWorker', dept: 'S0101', grids: ['G01', 'G02'] },
+  { username: 'mediator', displayName: '调解员 赵敏', role: 'mediator' },
+  { username: 'reviewer', displayName: '回访员 孙静', role: 'reviewer' },
+  { username: 'supervisor', displayName: '值班长 周涛', role: 'supervisor' },
+  { username: 'admin', displayName: '管理员 吴军', role: 'admin' },
+];
+
+export const DEMO_COMPLAINTS: { category: string; title: string; content: string; type: 'complaint' | 'help' | 'report' | 'consultation' | 'suggestion' | 'praise' }[] = [
+  { category: '0202', type: 'complaint', title: '夜间施工噪音扰民', content: '小区旁工地每天晚上十一点后仍在施工，噪音很大，老人孩子无法休息，希望尽快处理。' },
+  { category: '0101', type: 'complaint', title: '物业不作为电梯长期故障', content: '3号楼电梯故障已经两周，物业一直说在等配件，老人上下楼非常困难。' },
+  { category: '0301', type: 'help', title: '小区突然停水', content: '今天上午开始整个小区停水，没有任何通知，请尽快查明原因恢复供水。' },
+  { category: '0304', type: 'complaint', title: '暖气不热室温只有十四度', content: '家中暖气片温度很低，室温只有十四度左右，已多次联系热力公司未果。' },
+  { category: '0402', type: 'report', title: '路面塌陷存在安全隐患', content: '路口东侧人行道出现约一米见方的塌陷，晚上看不清楚，容易有人掉下去。' },
+  { category: '0601', type: 'help', title: '公司拖欠三个月工资', content: '我在某装修公司工作，老板已经拖欠我们十几个人三个月工资，希望有关部门帮助讨薪。' },
+  { category: '0203', type: 'report', title: '商户占道经营影响通行', content: '菜市场门口多家商户把摊位摆到人行道和非机动车道上，早晚高峰通行困难。' },
+  { category: '0501', type: 'report', title: '餐馆后厨卫生差', content: '在某饭店就餐后发现后厨卫生条件很差，有老鼠出没，怀疑食品安全有问题。' },
+  { category: '0201', type: 'complaint', title: '垃圾清运不及时', content: '小区垃圾桶已经三天没有清运，气味很大，夏天蚊虫多，请环卫部门及时处理。' },
+  { category: '0103', type: 'report', title: '楼顶违章搭建', content: '顶楼住户在楼顶私自搭建彩钢房，影响楼体安全，存在漏水隐患。' },
+  { category: '0502', type: 'complaint', title: '预付卡商家跑路', content: '办理的健身房预付卡还有五千元余额，健身房突然关门，老板联系不上。' },
+  { category: '0401', type: 'suggestion', title: '建议增加公交班次', content: '早高峰12路公交车间隔太长，车上非常拥挤，建议增加班次或开通区间车。' },
+  { category: '1001', type: 'consultation', title: '新生儿落户需要哪些材料', content: '孩子刚出生，想咨询办理落户需要准备哪些材料，可以在哪里办理。' },
+  { category: '1002', type: 'consultation', title: '灵活就业社保怎么缴纳', content: '本人是灵活就业人员，想咨询如何缴纳养老保险和医疗保险。' },
+  { category: '0801', type: 'report', title: '小区消防通道被堵', content: '小区消防通道长期被私家车占用，一旦发生火灾消防车无法进入。' },
+  { category: '0901', type: 'praise', title: '表扬社区医院医生', content: '社区卫生服务中心的医生态度很好，耐心解答问题，特此表扬。' },
+  { category: '0701', type: 'complaint', title: '校外培训机构退费难', content: '给孩子报的培训班上了两节课就不想上了，机构拒绝退还剩余费用。' },
+  { category: '0303', type: 'help', title: '闻到燃气味', content: '楼道里有明显的燃气味，担心泄漏，请燃气公司尽快派人来检查。' },
+];
+
+export const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '马', '朱', '胡'];
+export const GIVEN = ['伟', '芳', '娜', '敏', '静', '磊', '洋', '勇', '艳', '杰', '军', '霞', '平', '刚', '桂英'];
+export const ROADS = ['人民路', '解放路', '中山路', '建设路', '和平路', '新华路', '文化路', '湖滨路'];

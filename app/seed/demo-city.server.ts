@@ -1,0 +1,227 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import type { Actor } from '../../machines/appeal-events';
+import { hashPassword } from '../auth/password.server';
+import { ensureCalendarSeeded } from '../calendar/calendar.server';
+import { createDraft } from '../appeals/intake.server';
+import { applyEvent, type AppealServices } from '../appeals/service.server';
+import { BUREAUS, CATEGORIES, CITY, DEMO_COMPLAINTS, DEMO_PASSWORD, DEMO_USERS, DISTRICTS, GIVEN, ROADS, SURNAMES, limitsOf } from './demo-city-data';
+
+export interface ReferenceIds {
+  departments: Map<string, number>;
+  grids: Map<string, number>;
+  categories: Map<string, number>;
+  users: Map<string, { id: number; role: string; departmentId: number | null; gridIds: number[] }>;
+}
+
+async function insert(em: EntityManager, sql: string, params: unknown[]): Promise<number> {
+  const [row] = await em.getConnection().execute<{ id: number }[]>(`${sql} returning id`, params, 'all', em.getTransactionContext());
+  return row.id;
+}
+
+function gridPolygon(index: number) {
+  // 20 cells of about 1 km × 0.9 km laid out five to a row.
+  const lng = 120.1 + (index % 5) * 0.01;
+  const lat = 30.2 + Math.floor(index / 5) * 0.008;
+  return { type: 'Polygon' as const, coordinates: [[[lng, lat], [lng + 0.01, lat], [lng + 0.01, lat + 0.008], [lng, lat + 0.008], [lng, lat]]] };
+}
+
+/** Departments, grids, categories and one user per role. Returns null when the city already exists. */
+export async function seedReferenceData(em: EntityManager, opts: { passwordHash?: string } = {}): Promise<ReferenceIds | null> {
+  const existing = await em.getConnection().execute<{ n: number }[]>('select count(*)::int as n from department');
+  if (existing[0].n > 0) return null;
+  await ensureCalendarSeeded(em);
+  const now = new Date();
+  const ids: ReferenceIds = { departments: new Map(), grids: new Map(), categories: new Map(), users: new Map() };
+  const passwordHash = opts.passwordHash ?? (await hashPassword(DEMO_PASSWORD));
+  await em.transactional(async (tx) => {
+    const dept = async (code: string, name: string, kind: string, parent: number | null, parentPath: string, hotline: string) => {
+      const id = await insert(tx, `insert into department (code, name, kind, parent_id, path, hotline, active, created_at, updated_at) values (?, ?, ?, ?, '', ?, true, ?, ?)`,
+        [code, name, kind, parent, hotline, now, now]);
+      const path = `${parentPath}${id}/`;
+      await tx.getConnection().execute('update department set path = ? where id = ?', [path, id], 'run', tx.getTransactionContext());
+      ids.departments.set(code, id);
+      return { id, path };
+    };
+    const city = await dept(CITY.code, CITY.name, 'city', null, '/', CITY.hotline);
+    let gridIndex = 0;
+    let communityIndex = 0;
+    for (const d of DISTRICTS) {
+      const district = await dept(d.code, d.name, 'district', city.id, city.path, d.hotline);
+      for (const s of d.streets) {
+        const street = await dept(s.code, s.name, 'street', district.id, district.path, d.hotline);
+        for (const c of s.communities) {
+          communityIndex++;
+          const community = await dept(`M${String(communityIndex).padStart(2, '0')}`, c, 'community', street.id, street.path, d.hotline);
+          for (let k = 1; k <= 2; k++) {
+            const code = `G${String(gridIndex + 1).padStart(2, '0')}`;
+            const gid = await insert(tx, `insert into grid (code, name, community_id, polygon, created_at, updated_at) values (?, ?, ?, ?, ?, ?)`,
+              [code, `${c}第${k}网格`, community.id, JSON.stringify(gridPolygon(gridIndex)), now, now]);
+            ids.grids.set(code, gid);
+            gridIndex++;
+          }
+        }
+      }
+    }
+    for (const b of BUREAUS) await dept(b.code, b.name, 'functional', city.id, city.path, b.hotline);
+    for (const top of CATEGORIES) {
+      const parent = await insert(tx, `insert into category (code, name, parent_id, default_department_id, limits, active, created_at, updated_at) values (?, ?, null, null, ?, true, ?, ?)`,
+        [top.code, top.name, JSON.stringify(limitsOf(top.limits)), now, now]);
+      ids.categories.set(top.code, parent);
+      for (const c of top.children) {
+        const cid = await insert(tx, `insert into category (code, name, parent_id, default_department_id, limits, active, created_at, updated_at) values (?, ?, ?, ?, ?, true, ?, ?)`,
+          [c.code, c.name, parent, c.dept ? ids.departments.get(c.dept) : null, JSON.stringify(limitsOf(c.limits ?? top.limits)), now, now]);
+        ids.categories.set(c.code, cid);
+      }
+    }
+    const users = [
+      ...DEMO_USERS,
+      // One handler account for every bureau without a named demo user, so every dispatch has someone to act on it.
+      ...BUREAUS.filter((b) => !DEMO_USERS.some((u) => u.dept === b.code)).map((b) => ({
+        username: `handler-${b.code.toLowerCase()}`, displayName: `${b.name}承办人`, role: 'handler' as const, dept: b.code, grids: undefined,
+      })),
+    ];
+    for (const u of users) {
+      const departmentId = u.dept ? ids.departments.get(u.dept)! : null;
+      const uid = await insert(tx, `insert into app_user (username, password_hash, display_name, role, department_id, active, created_at, updated_at) values (?, ?, ?, ?, ?, true, ?, ?)`,
+        [u.username, passwordHash, u.displayName, u.role, departmentId, now, now]);
+      const gridIds = (u.grids ?? []).map((g) => ids.grids.get(g)!);
+      for (const g of gridIds) {
+        await tx.getConnection().execute('insert into grid_worker (user_id, grid_id) values (?, ?)', [uid, g], 'run', tx.getTransactionContext());
+      }
+      ids.users.set(u.username, { id: uid, role: u.role, departmentId, gridIds });
+    }
+  });
+  return ids;
+}
+
+/** Loads the ids of an existing demo city (for scripts and tests that reuse it). */
+export async function loadReferenceIds(em: EntityManager): Promise<ReferenceIds> {
+  const conn = em.getConnection();
+  const ids: ReferenceIds = { departments: new Map(), grids: new Map(), categories: new Map(), users: new Map() };
+  for (const r of await conn.execute<{ id: number; code: string }[]>('select id, code from department')) ids.departments.set(r.code, r.id);
+  for (const r of await conn.execute<{ id: number; code: string }[]>('select id, code from grid')) ids.grids.set(r.code, r.id);
+  for (const r of await conn.execute<{ id: number; code: string }[]>('select id, code from category')) ids.categories.set(r.code, r.id);
+  const users = await conn.execute<{ id: number; username: string; role: string; department_id: number | null; grid_ids: number[] | null }[]>(
+    `select u.id, u.username, u.role, u.department_id, array_remove(array_agg(gw.grid_id), null) as grid_ids
+       from app_user u left join grid_worker gw on gw.user_id = u.id group by u.id`,
+  );
+  for (const u of users) ids.users.set(u.username, { id: u.id, role: u.role, departmentId: u.department_id, gridIds: u.grid_ids ?? [] });
+  return ids;
+}
+
+export function actorFor(ids: ReferenceIds, username: string): Actor {
+  const u = ids.users.get(username);
+  if (!u) throw new Error(`no demo user ${username}`);
+  return { userId: u.id, role: u.role as Actor['role'], departmentIds: u.departmentId ? [u.departmentId] : [], gridIds: u.gridIds };
+}
+
+/** A small deterministic PRNG so the demo city is the same on every machine. */
+export function prng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Where each demo appeal stops, weighted so that most are closed, as in a real city.
+const TARGETS: [string, number][] = [
+  ['closed', 40], ['callback', 7], ['dissatisfied', 2], ['review', 6], ['handling', 10], ['extensionPending', 3],
+  ['dispatched', 8], ['returnRequested', 3], ['triage', 8], ['draft', 2], ['replied', 3], ['merged', 2], ['void', 1],
+  ['referred', 2], ['reopened', 2], ['grid', 1],
+];
+
+/**
+ * Drives demo appeals through the real service, with times spread over the last 30 days, so every
+ * state has examples and every appeal has a genuine audit trail.
+ */
+export async function seedDemoAppeals(services: AppealServices, ids: ReferenceIds, count: number, onProgress?: (done: number, total: number) => void): Promise<number> {
+  const rand = prng(12345);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+  const totalWeight = TARGETS.reduce((a, [, w]) => a + w, 0);
+  const target = () => {
+    let r = rand() * totalWeight;
+    for (const [t, w] of TARGETS) if ((r -= w) < 0) return t;
+    return 'closed';
+  };
+  const handlerFor = (deptId: number) => [...ids.users.entries()].find(([, u]) => u.role === 'handler' && u.departmentId === deptId)?.[0];
+  const realNow = Date.now();
+  let created = 0;
+  const firstOpen: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const goal = target();
+    let t = realNow - Math.floor(rand() * 30 * 24 * 3600_000) - 3600_000;
+    const step = (hours: number) => (t = Math.min(realNow - 60_000, t + Math.floor(hours * 3600_000 * (0.5 + rand()))));
+    const at = () => new Date(t);
+    const svc = (): AppealServices => ({ ...services, now: at });
+    const tpl = pick(DEMO_COMPLAINTS);
+    const grid = pick([...ids.grids.keys()]);
+    const caller = `13${Math.floor(100000000 + rand() * 899999999)}`;
+    const draft = await createDraft(svc(), actorFor(ids, goal === 'grid' ? 'gridworker' : 'operator'), {
+      type: tpl.type, urgency: rand() < 0.08 ? 'urgent' : 'normal', categoryId: ids.categories.get(tpl.category)!,
+      callerPhone: goal === 'grid' ? undefined : caller, citizenName: `${pick(SURNAMES)}${pick(GIVEN)}`,
+      title: tpl.title, content: tpl.content, address: `示范市${pick(ROADS)}${1 + Math.floor(rand() * 300)}号`,
+      gridId: goal === 'grid' ? ids.grids.get('G01') : ids.grids.get(grid), confidential: rand() < 0.05, source: goal === 'grid' ? 'patrol' : 'hotline',
+    });
+    created++;
+    const id = draft.id;
+    const send = async (user: string | Actor, type: string, payload: Record<string, unknown> = {}, hours = 2) => {
+      step(hours);
+      await applyEvent(svc(), { appealId: id, type, payload, actor: typeof user === 'string' ? actorFor(ids, user) : user });
+    };
+    onProgress?.(i + 1, count);
+    if (goal === 'draft') continue;
+    if (goal === 'void') { await send('operator', 'DISCARD', {}, 0.1); continue; }
+    await send(goal === 'grid' ? 'gridworker' : 'operator', 'SUBMIT', {}, 0.1);
+    if (goal === 'triage') continue;
+    if (goal === 'merged' && firstOpen.length) { await send('dispatcher', 'MERGE_INTO', { targetAppealId: pick(firstOpen) }); continue; }
+    if (goal === 'replied' || tpl.type === 'consultation') {
+      await send('operator', 'RESOLVE_ON_SPOT', { answer: '已根据知识库向市民解答办理流程和所需材料。' }, 0.2);
+      if (goal === 'replied') continue;
+      await send('reviewer', 'APPROVE_REPLY', {}, 3);
+      if (goal === 'callback') continue;
+      await send('reviewer', 'FEEDBACK', { satisfaction: 'satisfied', resolved: true }, 20);
+      continue;
+    }
+    if (goal === 'referred') { await send('dispatcher', 'REFER', { kind: pick(['mediation', 'legalAid', 'arbitration', 'counselling']) }); continue; }
+    firstOpen.push(id);
+    let assignee: Actor;
+    if (goal === 'grid') {
+      await send('dispatcher', 'ASSIGN_GRID', { gridId: ids.grids.get('G01') });
+      assignee = actorFor(ids, 'gridworker');
+    } else {
+      const deptCode = CATEGORIES.flatMap((c) => c.children).find((c) => c.code === tpl.category)?.dept ?? 'F02';
+      const deptId = ids.departments.get(deptCode)!;
+      await send('dispatcher', 'DISPATCH', { departmentId: deptId, assistingDepartmentIds: [] });
+      assignee = actorFor(ids, handlerFor(deptId)!);
+    }
+    if (goal === 'dispatched') continue;
+    if (goal === 'returnRequested') { await send(assignee, 'RETURN', { reason: '该事项不属于本单位职责范围，建议改派属地街道。' }); continue; }
+    await send(assignee, 'ACCEPT', {}, 4);
+    await send(assignee, 'NOTE', { text: '已联系市民了解情况，安排人员现场核实。' }, 6);
+    if (goal === 'handling') continue;
+    if (goal === 'extensionPending') { await send(assignee, 'REQUEST_EXTENSION', { days: 5, reason: '需协调多个部门联合处置，申请延期。' }); continue; }
+    await send(assignee, 'REPLY', { result: '经现场核查，问题已处理完毕，并向市民反馈了处理结果。', resolved: rand() < 0.85 }, 24);
+    if (goal === 'review') continue;
+    await send('reviewer', 'APPROVE_REPLY', {}, 3);
+    if (goal === 'callback') continue;
+    if (goal === 'dissatisfied') { await send('reviewer', 'FEEDBACK', { satisfaction: 'dissatisfied', resolved: false }, 10); continue; }
+    const r = rand();
+    if (r < 0.08) {
+      for (let k = 0; k < 3; k++) await send('reviewer', 'UNREACHABLE', { note: '电话无人接听' }, 3);
+    } else {
+      await send('reviewer', 'FEEDBACK', { satisfaction: r < 0.7 ? 'satisfied' : r < 0.92 ? 'basicallySatisfied' : 'dissatisfied', resolved: r < 0.9 }, 10);
+      if (r >= 0.92) {
+        await send('reviewer', 'REDO', { reason: '市民对处理结果不满意，退回重办。' }, 1);
+        await send(assignee, 'REPLY', { result: '再次上门处理，问题已彻底解决。', resolved: true }, 24);
+        await send('reviewer', 'APPROVE_REPLY', {}, 2);
+        await send('reviewer', 'FEEDBACK', { satisfaction: 'basicallySatisfied', resolved: true }, 10);
+      }
+    }
+    if (goal === 'reopened') await send('operator', 'REOPEN', { reason: '市民来电反映问题再次出现。' }, 24);
+  }
+  return created;
+}

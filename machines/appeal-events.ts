@@ -1,0 +1,213 @@
+import { z } from 'zod';
+
+export const ROLES = [
+  'operator',
+  'dispatcher',
+  'handler',
+  'gridWorker',
+  'mediator',
+  'reviewer',
+  'supervisor',
+  'admin',
+  'system',
+] as const;
+export type Role = (typeof ROLES)[number];
+export const roleSchema = z.enum(ROLES);
+
+export interface Actor {
+  userId: number;
+  role: Role;
+  departmentIds: number[];
+  gridIds: number[];
+}
+const idSchema = z.number().int().positive();
+export const actorSchema = z
+  .object({
+    userId: idSchema,
+    role: roleSchema,
+    departmentIds: z.array(idSchema),
+    gridIds: z.array(idSchema),
+  })
+  .strict();
+
+export const APPEAL_EVENT_TYPES = [
+  'SUBMIT',
+  'DISCARD',
+  'DISPATCH',
+  'ASSIGN_GRID',
+  'RESOLVE_ON_SPOT',
+  'MERGE_INTO',
+  'REFER',
+  'ACCEPT',
+  'RETURN',
+  'SUB_DISPATCH',
+  'APPROVE_RETURN',
+  'REJECT_RETURN',
+  'NOTE',
+  'FIELD_UPDATE',
+  'REQUEST_EXTENSION',
+  'APPROVE_EXTENSION',
+  'REJECT_EXTENSION',
+  'REPLY',
+  'REFERRAL_DONE',
+  'APPROVE_REPLY',
+  'REJECT_REPLY',
+  'FEEDBACK',
+  'UNREACHABLE',
+  'REDO',
+  'SUPERVISOR_CLOSE',
+  'REOPEN',
+  'SUPERVISE',
+  'ESCALATE',
+  'WARN',
+  'OVERDUE',
+  'CALLBACK_DUE',
+] as const;
+export type AppealEventType = (typeof APPEAL_EVENT_TYPES)[number];
+
+export const REFERRAL_KINDS = ['mediation', 'legalAid', 'arbitration', 'counselling'] as const;
+export type ReferralKind = (typeof REFERRAL_KINDS)[number];
+export const SATISFACTION_LEVELS = ['satisfied', 'basicallySatisfied', 'dissatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTION_LEVELS)[number];
+export const REFERRAL_OUTCOMES = ['resolved', 'unresolved', 'refused'] as const;
+export type ReferralOutcome = (typeof REFERRAL_OUTCOMES)[number];
+export const ESCALATION_TARGETS = ['leader', 'jointMeeting'] as const;
+export type EscalationTarget = (typeof ESCALATION_TARGETS)[number];
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const reason = text(1000);
+const longText = text(4000);
+const isoInstant = z.iso.datetime({ offset: true });
+
+export const eventPayloadSchemas = {
+  SUBMIT: z.object({}).strict(),
+  DISCARD: z.object({}).strict(),
+  DISPATCH: z
+    .object({
+      departmentId: idSchema,
+      assistingDepartmentIds: z.array(idSchema).max(20).default([]),
+      acceptDueAt: isoInstant,
+      dueAt: isoInstant.optional(),
+    })
+    .strict()
+    .refine((p) => !p.assistingDepartmentIds.includes(p.departmentId), {
+      message: 'the lead department cannot also be an assisting department',
+      path: ['assistingDepartmentIds'],
+    })
+    .refine((p) => new Set(p.assistingDepartmentIds).size === p.assistingDepartmentIds.length, {
+      message: 'assisting departments must not repeat',
+      path: ['assistingDepartmentIds'],
+    }),
+  ASSIGN_GRID: z.object({ gridId: idSchema, acceptDueAt: isoInstant }).strict(),
+  RESOLVE_ON_SPOT: z.object({ answer: longText, knowledgeArticleId: idSchema.optional() }).strict(),
+  MERGE_INTO: z.object({ targetAppealId: idSchema }).strict(),
+  REFER: z.object({ kind: z.enum(REFERRAL_KINDS), note: text(2000).optional() }).strict(),
+  ACCEPT: z.object({}).strict(),
+  RETURN: z.object({ reason }).strict(),
+  SUB_DISPATCH: z.object({ departmentId: idSchema, acceptDueAt: isoInstant }).strict(),
+  APPROVE_RETURN: z.object({}).strict(),
+  REJECT_RETURN: z.object({ reason }).strict(),
+  NOTE: z.object({ text: longText }).strict(),
+  FIELD_UPDATE: z
+    .object({
+      text: longText,
+      lat: z.number().min(-90).max(90).optional(),
+      lng: z.number().min(-180).max(180).optional(),
+    })
+    .strict(),
+  REQUEST_EXTENSION: z.object({ days: z.number().int().min(1).max(30), reason }).strict(),
+  APPROVE_EXTENSION: z.object({ newDueAt: isoInstant }).strict(),
+  REJECT_EXTENSION: z.object({ reason }).strict(),
+  REPLY: z.object({ result: longText, resolved: z.boolean() }).strict(),
+  REFERRAL_DONE: z.object({ outcome: z.enum(REFERRAL_OUTCOMES), note: text(2000).optional() }).strict(),
+  APPROVE_REPLY: z.object({ callbackDueAt: isoInstant }).strict(),
+  REJECT_REPLY: z.object({ reason }).strict(),
+  FEEDBACK: z
+    .object({
+      satisfaction: z.enum(SATISFACTION_LEVELS),
+      resolved: z.boolean(),
+      comment: text(2000).optional(),
+    })
+    .strict(),
+  UNREACHABLE: z.object({ note: text(1000).optional() }).strict(),
+  REDO: z.object({ reason }).strict(),
+  SUPERVISOR_CLOSE: z.object({ reason }).strict(),
+  REOPEN: z.object({ reason, dueAt: isoInstant }).strict(),
+  SUPERVISE: z.object({ note: text(2000) }).strict(),
+  ESCALATE: z.object({ to: z.enum(ESCALATION_TARGETS), note: text(2000) }).strict(),
+  WARN: z.object({}).strict(),
+  OVERDUE: z.object({}).strict(),
+  CALLBACK_DUE: z.object({}).strict(),
+} satisfies Record<AppealEventType, z.ZodObject>;
+
+export type AppealEventPayload<T extends AppealEventType> = z.output<(typeof eventPayloadSchemas)[T]>;
+/** Envelope fields are set by the server, never taken from the request body. */
+export interface AppealEventEnvelope {
+  actor: Actor;
+  at: string;
+}
+export type AppealEventOf<T extends AppealEventType> = { type: T } & AppealEventEnvelope & AppealEventPayload<T>;
+export type AppealEvent = { [T in AppealEventType]: AppealEventOf<T> }[AppealEventType];
+
+const ASSIGNEES: Role[] = ['handler', 'gridWorker'];
+const DISPATCH_DESK: Role[] = ['dispatcher', 'supervisor'];
+const REVIEW_DESK: Role[] = ['reviewer', 'supervisor'];
+const SYSTEM: Role[] = ['system'];
+
+export const eventRoles: Record<AppealEventType, Role[]> = {
+  SUBMIT: ['operator', 'dispatcher', 'gridWorker'],
+  DISCARD: ['operator', 'dispatcher', 'gridWorker'],
+  DISPATCH: DISPATCH_DESK,
+  ASSIGN_GRID: DISPATCH_DESK,
+  MERGE_INTO: DISPATCH_DESK,
+  APPROVE_RETURN: DISPATCH_DESK,
+  REJECT_RETURN: DISPATCH_DESK,
+  RESOLVE_ON_SPOT: ['operator', 'dispatcher'],
+  REFER: ['dispatcher', 'supervisor', 'handler', 'gridWorker'],
+  ACCEPT: ASSIGNEES,
+  RETURN: ASSIGNEES,
+  SUB_DISPATCH: ASSIGNEES,
+  REQUEST_EXTENSION: ASSIGNEES,
+  REPLY: ASSIGNEES,
+  FIELD_UPDATE: ASSIGNEES,
+  NOTE: ['handler', 'gridWorker', 'dispatcher', 'supervisor'],
+  APPROVE_EXTENSION: DISPATCH_DESK,
+  REJECT_EXTENSION: DISPATCH_DESK,
+  REFERRAL_DONE: ['mediator', 'system'],
+  APPROVE_REPLY: REVIEW_DESK,
+  REJECT_REPLY: REVIEW_DESK,
+  FEEDBACK: REVIEW_DESK,
+  UNREACHABLE: REVIEW_DESK,
+  REDO: REVIEW_DESK,
+  SUPERVISOR_CLOSE: ['supervisor'],
+  SUPERVISE: ['supervisor'],
+  ESCALATE: ['supervisor'],
+  REOPEN: ['operator', 'dispatcher', 'supervisor'],
+  WARN: SYSTEM,
+  OVERDUE: SYSTEM,
+  CALLBACK_DUE: SYSTEM,
+};
+
+export function isAppealEventType(type: unknown): type is AppealEventType {
+  return typeof type === 'string' && (APPEAL_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+export type ParseAppealEventResult =
+  | { success: true; event: AppealEvent }
+  | { success: false; error: string; issues: z.core.$ZodIssue[] };
+
+/**
+ * Builds a machine event from untrusted input: the type is allow-listed and the
+ * payload parsed strictly; actor and time come from the server.
+ */
+export function parseAppealEvent(type: unknown, payload: unknown, envelope: AppealEventEnvelope): ParseAppealEventResult {
+  if (!isAppealEventType(type)) {
+    return { success: false, error: `unknown event type: ${String(type)}`, issues: [] };
+  }
+  const parsed = eventPayloadSchemas[type].safeParse(payload ?? {});
+  if (!parsed.success) {
+    return { success: false, error: z.prettifyError(parsed.error), issues: parsed.error.issues };
+  }
+  const event = { ...parsed.data, type, actor: envelope.actor, at: envelope.at } as AppealEvent;
+  return { success: true, event };
+}

@@ -1,0 +1,920 @@
+import { describe, expect, it } from 'vitest';
+import { createTestModel, getAdjacencyMap, getShortestPaths, getStateNodes } from 'xstate/graph';
+import type { AdjacencyMap } from 'xstate/graph';
+import {
+  APPEAL_MACHINE_ID,
+  APPEAL_MACHINE_VERSION,
+  APPEAL_PHASES,
+  MAX_CALLBACK_ATTEMPTS,
+  MAX_DISPATCH_LEVEL,
+  MAX_EXTENSIONS,
+  MAX_REDO,
+  REOPEN_WINDOW_DAYS,
+  acceptedEventTypes,
+  appealMachine,
+  applyAppealEvent,
+  createAppealSnapshot,
+  persistAppealSnapshot,
+  phaseOf,
+  restoreAppealSnapshot,
+  roleAllowed,
+  slaOf,
+  type AppealPhase,
+  type AppealSnapshot,
+} from './appeal';
+import {
+  APPEAL_EVENT_TYPES,
+  ROLES,
+  eventPayloadSchemas,
+  eventRoles,
+  parseAppealEvent,
+  type Actor,
+  type AppealEvent,
+  type AppealEventPayload,
+  type AppealEventType,
+  type Role,
+} from './appeal-events';
+
+const T0 = '2025-03-03T01:00:00.000Z';
+const DAY = 24 * 60 * 60 * 1000;
+const plusDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * DAY).toISOString();
+
+const LEAD_DEPT = 10;
+const ASSIST_DEPT = 12;
+const GRID = 5;
+
+let nextUserId = 1;
+const mk = (role: Role, extra: Partial<Actor> = {}): Actor => ({
+  userId: nextUserId++,
+  role,
+  departmentIds: [],
+  gridIds: [],
+  ...extra,
+});
+
+const operator = mk('operator');
+const dispatcher = mk('dispatcher');
+const supervisor = mk('supervisor');
+const reviewer = mk('reviewer');
+const mediator = mk('mediator');
+const system = mk('system');
+const admin = mk('admin');
+const handler = mk('handler', { departmentIds: [LEAD_DEPT] });
+const gridWorker = mk('gridWorker', { gridIds: [GRID] });
+const otherHandler = mk('handler', { departmentIds: [11, ASSIST_DEPT] });
+const otherGridWorker = mk('gridWorker', { gridIds: [6] });
+
+/** One actor per role, each in scope for the default dispatch (dept 10) or grid (5). */
+const BY_ROLE: Record<Role, Actor> = {
+  operator,
+  dispatcher,
+  handler,
+  gridWorker,
+  mediator,
+  reviewer,
+  supervisor,
+  admin,
+  system,
+};
+
+/** Actors that hold every department and grid, so only their role can be the reason for a refusal. */
+const omniscoped = (role: Role): Actor =>
+  mk(role, { departmentIds: [LEAD_DEPT, ASSIST_DEPT, 20, 30, 40], gridIds: [GRID, 6] });
+
+const DEFAULT_PAYLOADS: { [T in AppealEventType]: AppealEventPayload<T> } = {
+  SUBMIT: {},
+  DISCARD: {},
+  DISPATCH: {
+    departmentId: LEAD_DEPT,
+    assistingDepartmentIds: [ASSIST_DEPT],
+    acceptDueAt: plusDays(T0, 1),
+    dueAt: plusDays(T0, 10),
+  },
+  ASSIGN_GRID: { gridId: GRID, acceptDueAt: plusDays(T0, 1) },
+  RESOLVE_ON_SPOT: { answer: 'Office hours are 9 to 5.', knowledgeArticleId: 7 },
+  MERGE_INTO: { targetAppealId: 99 },
+  REFER: { kind: 'mediation', note: 'neighbour dispute' },
+  ACCEPT: {},
+  RETURN: { reason: 'not our remit' },
+  SUB_DISPATCH: { departmentId: 20, acceptDueAt: plusDays(T0, 2) },
+  APPROVE_RETURN: {},
+  REJECT_RETURN: { reason: 'it is your remit' },
+  NOTE: { text: 'called the company' },
+  FIELD_UPDATE: { text: 'on site, photo taken', lat: 31.2, lng: 121.5 },
+  REQUEST_EXTENSION: { days: 5, reason: 'waiting for parts' },
+  APPROVE_EXTENSION: { newDueAt: plusDays(T0, 15) },
+  REJECT_EXTENSION: { reason: 'not justified' },
+  REPLY: { result: 'street light repaired', resolved: true },
+  REFERRAL_DONE: { outcome: 'resolved' },
+  APPROVE_REPLY: { callbackDueAt: plusDays(T0, 3) },
+  REJECT_REPLY: { reason: 'reply does not answer the question' },
+  FEEDBACK: { satisfaction: 'satisfied', resolved: true },
+  UNREACHABLE: {},
+  REDO: { reason: 'citizen says nothing changed' },
+  SUPERVISOR_CLOSE: { reason: 'unreasonable demand, reviewed' },
+  REOPEN: { reason: 'same problem again', dueAt: plusDays(T0, 20) },
+  SUPERVISE: { note: 'please hurry' },
+  ESCALATE: { to: 'leader', note: 'third complaint' },
+  WARN: {},
+  OVERDUE: {},
+  CALLBACK_DUE: {},
+};
+
+function ev<T extends AppealEventType>(
+  type: T,
+  actor: Actor,
+  payload: Partial<AppealEventPayload<T>> = {},
+  at: string = T0,
+): AppealEvent {
+  return { ...DEFAULT_PAYLOADS[type], ...payload, type, actor, at } as AppealEvent;
+}
+
+function apply(snapshot: AppealSnapshot, event: AppealEvent): AppealSnapshot {
+  const { accepted, next } = applyAppealEvent(snapshot, event);
+  if (!accepted) {
+    throw new Error(`${event.type} by ${event.actor.role} refused in ${phaseOf(snapshot)}/${slaOf(snapshot)}`);
+  }
+  return next;
+}
+
+function run(events: AppealEvent[], from: AppealSnapshot = createAppealSnapshot({ createdBy: operator.userId })) {
+  return events.reduce(apply, from);
+}
+
+const toTriage = [ev('SUBMIT', operator)];
+const toDispatched = [...toTriage, ev('DISPATCH', dispatcher)];
+const toWorking = [...toDispatched, ev('ACCEPT', handler)];
+const toReview = [...toWorking, ev('REPLY', handler)];
+const toCalling = [...toReview, ev('APPROVE_REPLY', reviewer)];
+
+const ROUTES: Record<AppealPhase, AppealEvent[]> = {
+  draft: [],
+  triage: toTriage,
+  dispatched: toDispatched,
+  returnRequested: [...toDispatched, ev('RETURN', handler)],
+  'handling.working': toWorking,
+  'handling.extensionPending': [...toWorking, ev('REQUEST_EXTENSION', handler)],
+  referred: [...toTriage, ev('REFER', dispatcher)],
+  replied: [...toTriage, ev('RESOLVE_ON_SPOT', operator)],
+  review: toReview,
+  'callback.calling': toCalling,
+  'callback.dissatisfied': [...toCalling, ev('FEEDBACK', reviewer, { satisfaction: 'dissatisfied', resolved: false })],
+  closed: [...toCalling, ev('FEEDBACK', reviewer)],
+  merged: [...toTriage, ev('MERGE_INTO', dispatcher)],
+  void: [ev('DISCARD', operator)],
+};
+
+type Expected = Partial<Record<AppealEventType, AppealPhase>>;
+const slaEvents = (phase: AppealPhase): Expected => ({
+  SUPERVISE: phase,
+  ESCALATE: phase,
+  WARN: phase,
+  OVERDUE: phase,
+});
+
+/** Accepted events (default payload, some allowed actor) and the phase they lead to; everything else is refused. */
+const TABLE: Record<AppealPhase, Expected> = {
+  draft: { SUBMIT: 'triage', DISCARD: 'void' },
+  triage: {
+    DISPATCH: 'dispatched',
+    ASSIGN_GRID: 'dispatched',
+    RESOLVE_ON_SPOT: 'replied',
+    MERGE_INTO: 'merged',
+    REFER: 'referred',
+    ...slaEvents('triage'),
+  },
+  dispatched: {
+    ACCEPT: 'handling.working',
+    RETURN: 'returnRequested',
+    SUB_DISPATCH: 'dispatched',
+    ...slaEvents('dispatched'),
+  },
+  returnRequested: { APPROVE_RETURN: 'triage', REJECT_RETURN: 'dispatched', ...slaEvents('returnRequested') },
+  'handling.working': {
+    NOTE: 'handling.working',
+    FIELD_UPDATE: 'handling.working',
+    REQUEST_EXTENSION: 'handling.extensionPending',
+    REFER: 'referred',
+    REPLY: 'review',
+    ...slaEvents('handling.working'),
+  },
+  'handling.extensionPending': {
+    NOTE: 'handling.extensionPending',
+    FIELD_UPDATE: 'handling.extensionPending',
+    APPROVE_EXTENSION: 'handling.working',
+    REJECT_EXTENSION: 'handling.working',
+    REFER: 'referred',
+    REPLY: 'review',
+    ...slaEvents('handling.extensionPending'),
+  },
+  referred: { REFERRAL_DONE: 'review', ...slaEvents('referred') },
+  replied: { APPROVE_REPLY: 'callback.calling', REJECT_REPLY: 'triage', ...slaEvents('replied') },
+  review: { APPROVE_REPLY: 'callback.calling', REJECT_REPLY: 'handling.working', ...slaEvents('review') },
+  'callback.calling': {
+    FEEDBACK: 'closed',
+    UNREACHABLE: 'callback.calling',
+    SUPERVISOR_CLOSE: 'closed',
+    CALLBACK_DUE: 'callback.calling',
+    ...slaEvents('callback.calling'),
+  },
+  'callback.dissatisfied': {
+    REDO: 'handling.working',
+    SUPERVISOR_CLOSE: 'closed',
+    ...slaEvents('callback.dissatisfied'),
+  },
+  closed: { REOPEN: 'triage' },
+  merged: {},
+  void: {},
+};
+
+const SCOPED_TO_ASSIGNEE: AppealEventType[] = [
+  'ACCEPT',
+  'RETURN',
+  'SUB_DISPATCH',
+  'REQUEST_EXTENSION',
+  'REPLY',
+  'FIELD_UPDATE',
+  'NOTE',
+  'REFER',
+];
+
+describe('event payload schemas', () => {
+  it('accept every default payload used in these tests', () => {
+    for (const type of APPEAL_EVENT_TYPES) {
+      expect(eventPayloadSchemas[type].safeParse(DEFAULT_PAYLOADS[type]).success, type).toBe(true);
+    }
+  });
+
+  it('refuse unknown keys, blank strings and out-of-range values', () => {
+    expect(eventPayloadSchemas.ACCEPT.safeParse({ extra: 1 }).success).toBe(false);
+    expect(eventPayloadSchemas.RETURN.safeParse({ reason: '   ' }).success).toBe(false);
+    expect(eventPayloadSchemas.RETURN.safeParse({ reason: 'x'.repeat(1001) }).success).toBe(false);
+    expect(eventPayloadSchemas.REPLY.safeParse({ result: 'x'.repeat(4001), resolved: true }).success).toBe(false);
+    expect(eventPayloadSchemas.REQUEST_EXTENSION.safeParse({ days: 31, reason: 'r' }).success).toBe(false);
+    expect(eventPayloadSchemas.REQUEST_EXTENSION.safeParse({ days: 1.5, reason: 'r' }).success).toBe(false);
+    expect(eventPayloadSchemas.APPROVE_EXTENSION.safeParse({ newDueAt: 'next friday' }).success).toBe(false);
+    expect(eventPayloadSchemas.FEEDBACK.safeParse({ satisfaction: 'meh', resolved: true }).success).toBe(false);
+  });
+
+  it('trim strings and default the assisting departments', () => {
+    expect(eventPayloadSchemas.RETURN.parse({ reason: '  wrong unit ' })).toEqual({ reason: 'wrong unit' });
+    const parsed = eventPayloadSchemas.DISPATCH.parse({ departmentId: 3, acceptDueAt: T0 });
+    expect(parsed.assistingDepartmentIds).toEqual([]);
+  });
+
+  it('refuse a lead department that is also assisting', () => {
+    const payload = { departmentId: 3, assistingDepartmentIds: [4, 3], acceptDueAt: T0 };
+    expect(eventPayloadSchemas.DISPATCH.safeParse(payload).success).toBe(false);
+  });
+
+  it('parseAppealEvent allow-lists the type and takes actor and time from the server', () => {
+    const ok = parseAppealEvent('RETURN', { reason: ' no ' }, { actor: handler, at: T0 });
+    expect(ok).toEqual({ success: true, event: { type: 'RETURN', reason: 'no', actor: handler, at: T0 } });
+    expect(parseAppealEvent('DROP_TABLE', {}, { actor: handler, at: T0 }).success).toBe(false);
+    expect(parseAppealEvent('RETURN', { reason: 'x', actor: admin }, { actor: handler, at: T0 }).success).toBe(false);
+  });
+
+  it('eventRoles lists only known roles and roleAllowed reads it', () => {
+    for (const type of APPEAL_EVENT_TYPES) {
+      expect(eventRoles[type].length, type).toBeGreaterThan(0);
+      for (const role of eventRoles[type]) expect(ROLES).toContain(role);
+    }
+    expect(roleAllowed('supervisor', 'SUPERVISOR_CLOSE')).toBe(true);
+    expect(roleAllowed('reviewer', 'SUPERVISOR_CLOSE')).toBe(false);
+    expect(roleAllowed('admin', 'DISPATCH')).toBe(false);
+  });
+});
+
+describe('event × state table', () => {
+  for (const phase of APPEAL_PHASES) {
+    describe(phase, () => {
+      const snapshot = run(ROUTES[phase]);
+
+      it('is reached by its route', () => {
+        expect(phaseOf(snapshot)).toBe(phase);
+        expect(slaOf(snapshot)).toBe('onTime');
+      });
+
+      for (const type of APPEAL_EVENT_TYPES) {
+        const expected = TABLE[phase][type];
+        it(`${type} → ${expected ?? 'refused'}`, () => {
+          const outcomes = eventRoles[type].map((role) => applyAppealEvent(snapshot, ev(type, BY_ROLE[role])));
+          const accepted = outcomes.filter((o) => o.accepted);
+          if (expected === undefined) {
+            expect(accepted).toHaveLength(0);
+            for (const o of outcomes) expect(o.next).toBe(snapshot);
+          } else {
+            expect(accepted.length).toBeGreaterThan(0);
+            for (const o of accepted) expect(phaseOf(o.next)).toBe(expected);
+          }
+        });
+      }
+
+      it('refuses every event from a role not allowed to send it, whatever its scope', () => {
+        for (const type of APPEAL_EVENT_TYPES) {
+          for (const role of ROLES.filter((r) => !eventRoles[type].includes(r))) {
+            expect(snapshot.can(ev(type, omniscoped(role))), `${type} by ${role}`).toBe(false);
+          }
+        }
+      });
+
+      it('refuses assignee-only events from a handler or grid worker outside the assignment', () => {
+        for (const type of SCOPED_TO_ASSIGNEE) {
+          expect(snapshot.can(ev(type, otherHandler)), `${type} by other handler`).toBe(false);
+          expect(snapshot.can(ev(type, otherGridWorker)), `${type} by other grid worker`).toBe(false);
+        }
+      });
+    });
+  }
+
+  it('lets only the dispatch desk refer from triage, and only the assignee refer from handling', () => {
+    const triage = run(ROUTES.triage);
+    expect(triage.can(ev('REFER', dispatcher))).toBe(true);
+    expect(triage.can(ev('REFER', supervisor))).toBe(true);
+    expect(triage.can(ev('REFER', handler))).toBe(false);
+    expect(triage.can(ev('REFER', gridWorker))).toBe(false);
+    const working = run(ROUTES['handling.working']);
+    expect(working.can(ev('REFER', handler))).toBe(true);
+    expect(working.can(ev('REFER', dispatcher))).toBe(false);
+    expect(working.can(ev('REFER', supervisor))).toBe(false);
+  });
+
+  it('lets the assignee and the dispatch desk add notes while handling', () => {
+    const working = run(ROUTES['handling.working']);
+    expect(working.can(ev('NOTE', handler))).toBe(true);
+    expect(working.can(ev('NOTE', dispatcher))).toBe(true);
+    expect(working.can(ev('NOTE', supervisor))).toBe(true);
+    expect(working.can(ev('NOTE', gridWorker))).toBe(false);
+    const noted = apply(working, ev('NOTE', dispatcher));
+    expect(noted.value).toEqual(working.value);
+    expect(noted.context).toEqual(working.context);
+  });
+
+  it('scopes a grid assignment to the grid worker of that grid', () => {
+    const dispatched = run([...toTriage, ev('ASSIGN_GRID', dispatcher)]);
+    expect(dispatched.context).toMatchObject({ gridId: GRID, assigneeDepartmentId: null, dispatchLevel: 1 });
+    expect(dispatched.can(ev('ACCEPT', gridWorker))).toBe(true);
+    expect(dispatched.can(ev('ACCEPT', otherGridWorker))).toBe(false);
+    expect(dispatched.can(ev('ACCEPT', handler))).toBe(false);
+  });
+
+  it('records dispatch details, the referral kind and the merge target', () => {
+    expect(run(ROUTES.dispatched).context).toMatchObject({
+      assigneeDepartmentId: LEAD_DEPT,
+      assistingDepartmentIds: [ASSIST_DEPT],
+      dispatchLevel: 1,
+      acceptDueAt: DEFAULT_PAYLOADS.DISPATCH.acceptDueAt,
+      dueAt: DEFAULT_PAYLOADS.DISPATCH.dueAt,
+    });
+    expect(run(ROUTES.referred).context.referralKind).toBe('mediation');
+    expect(run(ROUTES.merged).context.mergedInto).toBe(99);
+    expect(run(ROUTES.replied).context.answeredOnSpot).toBe(true);
+  });
+
+  it('clears the assignment when a return is approved, and marks a rejected return as disputed', () => {
+    const returned = run(ROUTES.returnRequested);
+    expect(returned.context.lastReturnReason).toBe('not our remit');
+    const triage = apply(returned, ev('APPROVE_RETURN', dispatcher));
+    expect(triage.context).toMatchObject({
+      assigneeDepartmentId: null,
+      assistingDepartmentIds: [],
+      gridId: null,
+      dispatchLevel: 0,
+    });
+    const disputed = apply(returned, ev('REJECT_RETURN', dispatcher));
+    expect(phaseOf(disputed)).toBe('dispatched');
+    expect(disputed.context).toMatchObject({ disputed: true, assigneeDepartmentId: LEAD_DEPT });
+  });
+
+  it('routes a referral outcome: refused back to triage, otherwise to review', () => {
+    const referred = run(ROUTES.referred);
+    expect(phaseOf(apply(referred, ev('REFERRAL_DONE', mediator, { outcome: 'refused' })))).toBe('triage');
+    expect(phaseOf(apply(referred, ev('REFERRAL_DONE', system, { outcome: 'unresolved' })))).toBe('review');
+  });
+
+  it('sends a rejected on-spot answer back to triage', () => {
+    const triage = apply(run(ROUTES.replied), ev('REJECT_REPLY', reviewer));
+    expect(phaseOf(triage)).toBe('triage');
+    expect(triage.context.lastRejectReason).toBe(DEFAULT_PAYLOADS.REJECT_REPLY.reason);
+  });
+
+  it('sends a rejected reply with nobody assigned (referred from triage) back to triage', () => {
+    const review = apply(run(ROUTES.referred), ev('REFERRAL_DONE', mediator));
+    const next = apply(review, ev('REJECT_REPLY', reviewer));
+    expect(phaseOf(next)).toBe('triage');
+    expect(next.context.redoCount).toBe(0);
+  });
+
+  it('closes on a satisfied or basically satisfied callback, recording the feedback', () => {
+    for (const satisfaction of ['satisfied', 'basicallySatisfied'] as const) {
+      const closed = apply(run(toCalling), ev('FEEDBACK', reviewer, { satisfaction, resolved: false }, plusDays(T0, 2)));
+      expect(phaseOf(closed)).toBe('closed');
+      expect(closed.hasTag('closed')).toBe(true);
+      expect(closed.hasTag('open')).toBe(false);
+      expect(closed.context).toMatchObject({
+        closeReason: 'feedback',
+        closedAt: plusDays(T0, 2),
+        satisfaction,
+        resolved: false,
+      });
+    }
+  });
+
+  it('redoes a dissatisfied answer: handling when assigned, triage when answered on the spot', () => {
+    const dissatisfied = run(ROUTES['callback.dissatisfied']);
+    expect(dissatisfied.context).toMatchObject({ satisfaction: 'dissatisfied', resolved: false });
+    const redone = apply(dissatisfied, ev('REDO', reviewer));
+    expect(phaseOf(redone)).toBe('handling.working');
+    expect(redone.context.redoCount).toBe(1);
+
+    const onSpot = run([
+      ...ROUTES.replied,
+      ev('APPROVE_REPLY', reviewer),
+      ev('FEEDBACK', reviewer, { satisfaction: 'dissatisfied', resolved: false }),
+    ]);
+    expect(phaseOf(apply(onSpot, ev('REDO', supervisor)))).toBe('triage');
+  });
+
+  it('marks a due callback once, without changing the phase', () => {
+    const due = apply(run(toCalling), ev('CALLBACK_DUE', system));
+    expect(due.context.callbackOverdue).toBe(true);
+    expect(phaseOf(due)).toBe('callback.calling');
+    expect(due.can(ev('CALLBACK_DUE', system))).toBe(false);
+  });
+
+  it('tags states for the work queues', () => {
+    expect(run(ROUTES.triage).hasTag('needsDispatcher')).toBe(true);
+    expect(run(ROUTES.dispatched).hasTag('needsAssignee')).toBe(true);
+    expect(run(ROUTES['handling.extensionPending']).hasTag('needsDispatcher')).toBe(true);
+    expect(run(ROUTES.review).hasTag('needsReviewer')).toBe(true);
+    expect(run(ROUTES['callback.calling']).hasTag('needsCitizen')).toBe(true);
+    expect(run(ROUTES['callback.dissatisfied']).hasTag('needsCitizen')).toBe(false);
+    for (const phase of ['closed', 'merged', 'void'] as const) {
+      expect(run(ROUTES[phase]).hasTag('closed')).toBe(true);
+      expect(run(ROUTES[phase]).hasTag('open')).toBe(false);
+    }
+    expect(run(ROUTES.draft).hasTag('open')).toBe(false);
+  });
+});
+
+describe('guards', () => {
+  it(`allows ${MAX_EXTENSIONS} extensions, each moving the due date and resetting the SLA clock`, () => {
+    let s = apply(run(toWorking), ev('WARN', system));
+    for (let i = 1; i <= MAX_EXTENSIONS; i++) {
+      s = apply(s, ev('REQUEST_EXTENSION', handler));
+      const newDueAt = plusDays(T0, 10 + i * 5);
+      s = apply(s, ev('APPROVE_EXTENSION', dispatcher, { newDueAt }));
+      expect(s.context).toMatchObject({ extensionCount: i, dueAt: newDueAt });
+      expect(slaOf(s)).toBe('onTime');
+      s = apply(s, ev('OVERDUE', system));
+    }
+    expect(s.can(ev('REQUEST_EXTENSION', handler))).toBe(false);
+  });
+
+  it('does not let the SLA region alone accept an extension approval outside extensionPending', () => {
+    const working = apply(run(toWorking), ev('OVERDUE', system));
+    expect(working.can(ev('APPROVE_EXTENSION', dispatcher))).toBe(false);
+  });
+
+  it('a rejected extension keeps the due date and the count', () => {
+    const pending = run(ROUTES['handling.extensionPending']);
+    const rejected = apply(pending, ev('REJECT_EXTENSION', supervisor));
+    expect(rejected.context).toMatchObject({
+      extensionCount: 0,
+      dueAt: DEFAULT_PAYLOADS.DISPATCH.dueAt,
+      lastRejectReason: 'not justified',
+    });
+  });
+
+  it(`allows ${MAX_REDO} redos by review rejection, then only approval`, () => {
+    let s = run(toReview);
+    for (let i = 1; i <= MAX_REDO; i++) {
+      s = apply(s, ev('REJECT_REPLY', reviewer));
+      expect(phaseOf(s)).toBe('handling.working');
+      expect(s.context.redoCount).toBe(i);
+      s = apply(s, ev('REPLY', handler));
+    }
+    expect(s.can(ev('REJECT_REPLY', reviewer))).toBe(false);
+    expect(s.can(ev('APPROVE_REPLY', reviewer))).toBe(true);
+  });
+
+  it('counts callback redos against the same limit, leaving the supervisor to close', () => {
+    let s = run(toCalling);
+    for (let i = 1; i <= MAX_REDO; i++) {
+      s = apply(s, ev('FEEDBACK', reviewer, { satisfaction: 'dissatisfied', resolved: false }));
+      s = apply(s, ev('REDO', reviewer));
+      expect(s.context.redoCount).toBe(i);
+      s = run([ev('REPLY', handler), ev('APPROVE_REPLY', reviewer)], s);
+    }
+    s = apply(s, ev('FEEDBACK', reviewer, { satisfaction: 'dissatisfied', resolved: false }));
+    expect(s.can(ev('REDO', reviewer))).toBe(false);
+    expect(s.can(ev('REDO', supervisor))).toBe(false);
+    const closed = apply(s, ev('SUPERVISOR_CLOSE', supervisor));
+    expect(phaseOf(closed)).toBe('closed');
+    expect(closed.context.closeReason).toBe('supervisor');
+  });
+
+  it(`allows sub-dispatch down to level ${MAX_DISPATCH_LEVEL}, only by the current assignee, only to another unit`, () => {
+    const level2Handler = mk('handler', { departmentIds: [20] });
+    const level3Handler = mk('handler', { departmentIds: [30] });
+    let s = run(toDispatched);
+    expect(s.can(ev('SUB_DISPATCH', handler, { departmentId: LEAD_DEPT }))).toBe(false);
+    s = apply(s, ev('SUB_DISPATCH', handler, { departmentId: 20 }));
+    expect(s.context).toMatchObject({ assigneeDepartmentId: 20, dispatchLevel: 2 });
+    expect(s.can(ev('ACCEPT', handler))).toBe(false);
+    expect(s.can(ev('ACCEPT', level2Handler))).toBe(true);
+    s = apply(s, ev('SUB_DISPATCH', level2Handler, { departmentId: 30 }));
+    expect(s.context.dispatchLevel).toBe(MAX_DISPATCH_LEVEL);
+    expect(s.can(ev('SUB_DISPATCH', level3Handler, { departmentId: 40 }))).toBe(false);
+    expect(s.can(ev('ACCEPT', level3Handler))).toBe(true);
+  });
+
+  it(`reopens within ${REOPEN_WINDOW_DAYS} days of closing, not after`, () => {
+    const closedAt = plusDays(T0, 1);
+    const closed = apply(run(toCalling), ev('FEEDBACK', reviewer, {}, closedAt));
+    expect(closed.context.closedAt).toBe(closedAt);
+    const late = ev('REOPEN', operator, {}, plusDays(closedAt, REOPEN_WINDOW_DAYS + 1));
+    expect(closed.can(late)).toBe(false);
+    expect(applyAppealEvent(closed, late)).toEqual({ accepted: false, next: closed });
+
+    const warnedThenClosed = apply(run(toCalling), ev('OVERDUE', system));
+    const closed2 = apply(warnedThenClosed, ev('FEEDBACK', reviewer, {}, closedAt));
+    const dueAt = plusDays(closedAt, 40);
+    const reopened = apply(closed2, ev('REOPEN', dispatcher, { dueAt }, plusDays(closedAt, REOPEN_WINDOW_DAYS)));
+    expect(phaseOf(reopened)).toBe('triage');
+    expect(slaOf(reopened)).toBe('onTime');
+    expect(reopened.context).toMatchObject({
+      reopenCount: 1,
+      closedAt: null,
+      closeReason: null,
+      satisfaction: null,
+      assigneeDepartmentId: null,
+      assistingDepartmentIds: [],
+      dispatchLevel: 0,
+      dueAt,
+    });
+  });
+
+  it(`closes as unreachable on the ${MAX_CALLBACK_ATTEMPTS}rd failed callback`, () => {
+    let s = run(toCalling);
+    for (let i = 1; i < MAX_CALLBACK_ATTEMPTS; i++) {
+      s = apply(s, ev('UNREACHABLE', reviewer));
+      expect(phaseOf(s)).toBe('callback.calling');
+      expect(s.context.callbackAttempts).toBe(i);
+    }
+    s = apply(s, ev('UNREACHABLE', reviewer, {}, plusDays(T0, 4)));
+    expect(phaseOf(s)).toBe('closed');
+    expect(s.context).toMatchObject({
+      closeReason: 'unreachable',
+      closedAt: plusDays(T0, 4),
+      callbackAttempts: MAX_CALLBACK_ATTEMPTS,
+    });
+  });
+
+  it('runs the SLA clock only while the appeal is open', () => {
+    for (const phase of ['draft', 'closed', 'merged', 'void'] as const) {
+      const s = run(ROUTES[phase]);
+      expect(s.can(ev('WARN', system)), phase).toBe(false);
+      expect(s.can(ev('OVERDUE', system)), phase).toBe(false);
+      expect(s.can(ev('SUPERVISE', supervisor)), phase).toBe(false);
+      expect(s.can(ev('ESCALATE', supervisor)), phase).toBe(false);
+    }
+    const warned = apply(run(ROUTES.triage), ev('WARN', system));
+    expect(slaOf(warned)).toBe('warned');
+    expect(warned.can(ev('WARN', system))).toBe(false);
+    const overdue = apply(warned, ev('OVERDUE', system));
+    expect(slaOf(overdue)).toBe('overdue');
+    expect(overdue.can(ev('OVERDUE', system))).toBe(false);
+    expect(slaOf(apply(run(ROUTES.triage), ev('OVERDUE', system)))).toBe('overdue');
+  });
+
+  it('records supervision and escalation in any SLA state', () => {
+    let s = apply(run(toWorking), ev('OVERDUE', system));
+    s = apply(s, ev('SUPERVISE', supervisor));
+    s = apply(s, ev('SUPERVISE', supervisor));
+    s = apply(s, ev('ESCALATE', supervisor, { to: 'jointMeeting' }));
+    expect(s.context).toMatchObject({ superviseCount: 2, escalation: 'jointMeeting' });
+    expect(slaOf(s)).toBe('overdue');
+    expect(phaseOf(s)).toBe('handling.working');
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Graph exploration
+
+const GRAPH_HANDLER = mk('handler', { departmentIds: [LEAD_DEPT, 20, 30, 40] });
+const GRAPH_ACTORS: Actor[] = [
+  operator,
+  dispatcher,
+  supervisor,
+  reviewer,
+  mediator,
+  system,
+  admin,
+  GRAPH_HANDLER,
+  gridWorker,
+];
+
+/**
+ * Finite sample of events: every allowed role (the handler holds the whole
+ * sub-dispatch chain), outsiders for assignee-scoped events, and the payload
+ * variants that guards look at. Wrong roles are covered by the table above.
+ */
+function graphEvents(snapshot: AppealSnapshot): AppealEvent[] {
+  const variants: { [T in AppealEventType]?: Partial<AppealEventPayload<T>>[] } = {
+    REFERRAL_DONE: [{ outcome: 'resolved' }, { outcome: 'refused' }],
+    FEEDBACK: [
+      { satisfaction: 'satisfied', resolved: true },
+      { satisfaction: 'basicallySatisfied', resolved: false },
+      { satisfaction: 'dissatisfied', resolved: false },
+    ],
+    SUB_DISPATCH: [{ departmentId: (snapshot.context.assigneeDepartmentId ?? 0) + 10 }],
+  };
+  const events: AppealEvent[] = [];
+  for (const type of APPEAL_EVENT_TYPES) {
+    const actors = GRAPH_ACTORS.filter((a) => eventRoles[type].includes(a.role));
+    if (SCOPED_TO_ASSIGNEE.includes(type)) actors.push(otherHandler, otherGridWorker);
+    for (const actor of actors) {
+      for (const payload of variants[type] ?? [{}]) events.push(ev(type, actor, payload as never));
+    }
+  }
+  return events;
+}
+
+/** Everything a guard reads, and nothing that only grows (counters of supervision, reopens). */
+function serializeForGraph(snapshot: AppealSnapshot): string {
+  const c = snapshot.context;
+  return JSON.stringify([
+    snapshot.value,
+    c.assigneeDepartmentId,
+    c.gridId,
+    c.dispatchLevel,
+    c.extensionCount,
+    c.redoCount,
+    c.callbackAttempts,
+    c.callbackOverdue,
+    c.closedAt !== null,
+  ]);
+}
+
+const graphOptions = {
+  input: { createdBy: operator.userId },
+  events: graphEvents,
+  serializeState: serializeForGraph,
+  filterEvents: (s: AppealSnapshot, e: AppealEvent) => s.can(e),
+};
+
+type TransitionKey = string;
+function transitionKey(t: { source: { id: string }; eventType: string }, index: number): TransitionKey {
+  return `${t.source.id} ${t.eventType} #${index}`;
+}
+
+function configuredTransitions(): Set<TransitionKey> {
+  const keys = new Set<TransitionKey>();
+  for (const node of [appealMachine.root, ...getStateNodes(appealMachine.root)]) {
+    for (const [eventType, list] of node.transitions) {
+      list.forEach((t, i) => keys.add(transitionKey({ source: node, eventType }, i)));
+    }
+  }
+  return keys;
+}
+
+function takenTransitions(snapshot: AppealSnapshot, event: AppealEvent): TransitionKey[] {
+  return appealMachine.getTransitionData(snapshot, event).map((t) => {
+    const index = t.source.transitions.get(t.eventType)?.indexOf(t) ?? -1;
+    if (index < 0) throw new Error(`transition ${t.source.id} ${t.eventType} not found in its source`);
+    return transitionKey(t, index);
+  });
+}
+
+const FINAL_PHASES: AppealPhase[] = ['merged', 'void'];
+
+let adjacencyCache: AdjacencyMap<AppealSnapshot, AppealEvent> | undefined;
+function adjacency() {
+  adjacencyCache ??= getAdjacencyMap(appealMachine, graphOptions);
+  return adjacencyCache;
+}
+
+describe('model-based paths (xstate/graph)', () => {
+  const model = createTestModel(appealMachine, graphOptions);
+  const paths = model.getShortestPaths();
+
+  it('reaches every state node of the machine, nested ones included', () => {
+    const active = new Set<string>();
+    for (const path of paths) {
+      for (const step of path.steps) for (const node of step.state._nodes) active.add(node.id);
+    }
+    const all = getStateNodes(appealMachine.root).map((n) => n.id);
+    expect(all).toContain('appeal.phase.handling.extensionPending');
+    expect(all.filter((id) => !active.has(id))).toEqual([]);
+  });
+
+  it('covers every configured transition with a path that replays through the pure helpers', () => {
+    const configured = configuredTransitions();
+    const shortestTo = new Map<string, AppealEvent[]>();
+    for (const path of getShortestPaths(appealMachine, graphOptions)) {
+      shortestTo.set(serializeForGraph(path.state), path.steps.slice(1).map((s) => s.event));
+    }
+    // Cheapest witness per transition: the shortest path to a state that takes it, then the event.
+    const witness = new Map<TransitionKey, { events: AppealEvent[]; event: AppealEvent }>();
+    for (const [key, { state, transitions }] of Object.entries(adjacency())) {
+      const prefix = shortestTo.get(key);
+      expect(prefix, key).toBeDefined();
+      for (const { event } of Object.values(transitions)) {
+        for (const taken of takenTransitions(state, event)) {
+          const known = witness.get(taken);
+          if (!known || known.events.length > prefix!.length) witness.set(taken, { events: prefix!, event });
+        }
+      }
+    }
+    expect([...configured].filter((k) => !witness.has(k))).toEqual([]);
+    expect([...witness.keys()].filter((k) => !configured.has(k))).toEqual([]);
+
+    for (const [key, { events, event }] of witness) {
+      const before = run(events);
+      expect(takenTransitions(before, event), key).toContain(key);
+      expect(applyAppealEvent(before, event).accepted, key).toBe(true);
+    }
+  });
+
+  it('drives every shortest path through persist → restore → apply, as the service does', async () => {
+    expect(paths.length).toBeGreaterThan(APPEAL_PHASES.length);
+    for (const path of paths) {
+      let stored = persistAppealSnapshot(createAppealSnapshot({ createdBy: operator.userId }));
+      const send = (event: AppealEvent, expected: AppealSnapshot) => {
+        const { accepted, next } = applyAppealEvent(restoreAppealSnapshot(JSON.parse(JSON.stringify(stored))), event);
+        expect(accepted).toBe(true);
+        // Path states are representatives of their abstract state, so compare what guards read.
+        expect(serializeForGraph(next)).toBe(serializeForGraph(expected));
+        stored = persistAppealSnapshot(next);
+      };
+      await path.test({
+        events: Object.fromEntries(
+          APPEAL_EVENT_TYPES.map((type) => [type, (step: { event: AppealEvent; state: AppealSnapshot }) => send(step.event, step.state)]),
+        ),
+        states: {
+          '*': (state) => {
+            expect(stored.value).toEqual(state.value);
+          },
+        },
+      });
+    }
+  });
+});
+
+describe('closed-loop invariants (every reachable edge explored)', () => {
+  it('explores a bounded, non-trivial graph', () => {
+    const vertices = Object.keys(adjacency()).length;
+    expect(vertices).toBeGreaterThan(100);
+    expect(vertices).toBeLessThan(200_000);
+  });
+
+  it('every non-final state has an accepted event that moves the phase on', () => {
+    const stuck: string[] = [];
+    for (const [key, { state, transitions }] of Object.entries(adjacency())) {
+      const phase = phaseOf(state);
+      expect(state.status).toBe('active');
+      if (FINAL_PHASES.includes(phase)) {
+        expect(Object.keys(transitions)).toEqual([]);
+        continue;
+      }
+      const movesOn = Object.values(transitions).some((t) => phaseOf(t.state) !== phase);
+      if (!movesOn) stuck.push(key);
+    }
+    expect(stuck).toEqual([]);
+  });
+
+  it('from every reachable state the appeal can still be closed or end', () => {
+    const adj = adjacency();
+    const reverse = new Map<string, string[]>();
+    const done = new Set<string>();
+    for (const [key, { state, transitions }] of Object.entries(adj)) {
+      if (state.hasTag('closed')) done.add(key);
+      for (const t of Object.values(transitions)) {
+        const to = serializeForGraph(t.state);
+        reverse.set(to, [...(reverse.get(to) ?? []), key]);
+      }
+    }
+    const canFinish = new Set(done);
+    const queue = [...done];
+    while (queue.length) {
+      for (const from of reverse.get(queue.pop()!) ?? []) {
+        if (!canFinish.has(from)) {
+          canFinish.add(from);
+          queue.push(from);
+        }
+      }
+    }
+    expect(Object.keys(adj).filter((k) => !canFinish.has(k))).toEqual([]);
+  });
+
+  it('closed is entered only by satisfied feedback, the last failed callback, or a supervisor decision', () => {
+    const entries = new Set<string>();
+    for (const { state, transitions } of Object.values(adjacency())) {
+      if (phaseOf(state) === 'closed') continue;
+      for (const { event, state: next } of Object.values(transitions)) {
+        if (phaseOf(next) !== 'closed') continue;
+        expect(next.context.closedAt).toBe(event.at);
+        switch (event.type) {
+          case 'FEEDBACK':
+            expect(['satisfied', 'basicallySatisfied']).toContain(event.satisfaction);
+            expect(next.context.closeReason).toBe('feedback');
+            break;
+          case 'UNREACHABLE':
+            expect(state.context.callbackAttempts).toBe(MAX_CALLBACK_ATTEMPTS - 1);
+            expect(next.context.closeReason).toBe('unreachable');
+            break;
+          case 'SUPERVISOR_CLOSE':
+            expect(event.actor.role).toBe('supervisor');
+            expect(next.context.closeReason).toBe('supervisor');
+            break;
+          default:
+            throw new Error(`closed entered by ${event.type} from ${phaseOf(state)}`);
+        }
+        expect(phaseOf(state).startsWith('callback.')).toBe(true);
+        entries.add(`${phaseOf(state)} ${event.type}`);
+      }
+    }
+    expect([...entries].sort()).toEqual([
+      'callback.calling FEEDBACK',
+      'callback.calling SUPERVISOR_CLOSE',
+      'callback.calling UNREACHABLE',
+      'callback.dissatisfied SUPERVISOR_CLOSE',
+    ]);
+  });
+
+  it('no edge leaves a final phase and only REOPEN leaves closed', () => {
+    for (const { state, transitions } of Object.values(adjacency())) {
+      const phase = phaseOf(state);
+      if (phase !== 'closed') continue;
+      for (const { event, state: next } of Object.values(transitions)) {
+        expect(event.type).toBe('REOPEN');
+        expect(phaseOf(next)).toBe('triage');
+      }
+    }
+  });
+});
+
+describe('acceptedEventTypes', () => {
+  it('lists only the buttons this actor can use now', () => {
+    const dispatched = run(ROUTES.dispatched);
+    expect(acceptedEventTypes(dispatched, handler, T0)).toEqual(['ACCEPT', 'RETURN', 'SUB_DISPATCH']);
+    expect(acceptedEventTypes(dispatched, otherHandler, T0)).toEqual([]);
+    expect(acceptedEventTypes(dispatched, supervisor, T0)).toEqual(['SUPERVISE', 'ESCALATE']);
+    expect(acceptedEventTypes(run(ROUTES.triage), dispatcher, T0)).toEqual([
+      'DISPATCH',
+      'ASSIGN_GRID',
+      'RESOLVE_ON_SPOT',
+      'MERGE_INTO',
+      'REFER',
+    ]);
+    expect(acceptedEventTypes(run(ROUTES['callback.calling']), reviewer, T0)).toEqual(['FEEDBACK', 'UNREACHABLE']);
+    expect(acceptedEventTypes(run(ROUTES.referred), mediator, T0)).toEqual(['REFERRAL_DONE']);
+    expect(acceptedEventTypes(run(ROUTES.void), supervisor, T0)).toEqual([]);
+  });
+
+  it('uses the given time for the reopen window', () => {
+    const closed = run(ROUTES.closed);
+    expect(acceptedEventTypes(closed, operator, plusDays(T0, 1))).toEqual(['REOPEN']);
+    expect(acceptedEventTypes(closed, operator, plusDays(T0, REOPEN_WINDOW_DAYS + 1))).toEqual([]);
+  });
+});
+
+describe('persistence', () => {
+  for (const phase of APPEAL_PHASES) {
+    it(`round-trips ${phase}`, () => {
+      const original = run(ROUTES[phase]);
+      const persisted = persistAppealSnapshot(original);
+      expect(persisted.machine).toBe(APPEAL_MACHINE_ID);
+      expect(persisted.machineVersion).toBe(APPEAL_MACHINE_VERSION);
+      const restored = restoreAppealSnapshot(JSON.parse(JSON.stringify(persisted)));
+      expect(restored.value).toEqual(original.value);
+      expect(restored.context).toEqual(original.context);
+      expect(phaseOf(restored)).toBe(phase);
+      for (const event of graphEvents(original)) {
+        expect(restored.can(event), `${event.type} by ${event.actor.role}`).toBe(original.can(event));
+      }
+      expect(persistAppealSnapshot(restored)).toEqual(persisted);
+    });
+  }
+
+  it('accepts the bare { value, context } form', () => {
+    const original = run(ROUTES['handling.extensionPending']);
+    const restored = restoreAppealSnapshot({ value: original.value, context: original.context });
+    expect(restored.value).toEqual(original.value);
+  });
+
+  it('refuses a snapshot from another machine version or machine, or a malformed one', () => {
+    const persisted = persistAppealSnapshot(run(ROUTES.triage));
+    expect(() => restoreAppealSnapshot({ ...persisted, machineVersion: APPEAL_MACHINE_VERSION + 1 })).toThrow(
+      /machine version/,
+    );
+    expect(() => restoreAppealSnapshot({ ...persisted, machine: 'agent' })).toThrow(/agent/);
+    expect(() => restoreAppealSnapshot(null)).toThrow();
+    expect(() => restoreAppealSnapshot({ value: persisted.value })).toThrow(/invalid/);
+    expect(() =>
+      restoreAppealSnapshot({ ...persisted, context: { ...persisted.context, redoCount: -1 } }),
+    ).toThrow(/invalid/);
+    expect(() => restoreAppealSnapshot({ ...persisted, value: { phase: 'limbo', sla: 'onTime' } })).toThrow();
+  });
+});

@@ -1,0 +1,708 @@
+import { and, assertEvent, assign, initialTransition, not, or, setup, stateIn, transition } from 'xstate';
+import type { SnapshotFrom, StateValue } from 'xstate';
+import { z } from 'zod';
+import {
+  APPEAL_EVENT_TYPES,
+  ESCALATION_TARGETS,
+  REFERRAL_KINDS,
+  SATISFACTION_LEVELS,
+  eventRoles,
+  type Actor,
+  type AppealEvent,
+  type AppealEventType,
+  type EscalationTarget,
+  type ReferralKind,
+  type Role,
+  type Satisfaction,
+} from './appeal-events';
+
+export const APPEAL_MACHINE_ID = 'appeal';
+export const APPEAL_MACHINE_VERSION = 1;
+
+export const MAX_EXTENSIONS = 2;
+export const MAX_REDO = 3;
+export const MAX_CALLBACK_ATTEMPTS = 3;
+export const REOPEN_WINDOW_DAYS = 30;
+export const MAX_DISPATCH_LEVEL = 3;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type CloseReason = 'feedback' | 'unreachable' | 'supervisor';
+
+export interface AppealContext {
+  createdBy: number;
+  assigneeDepartmentId: number | null;
+  assistingDepartmentIds: number[];
+  gridId: number | null;
+  /** 0 before dispatch, 1 after the first dispatch, +1 per sub-dispatch. */
+  dispatchLevel: number;
+  acceptDueAt: string | null;
+  dueAt: string | null;
+  callbackDueAt: string | null;
+  closedAt: string | null;
+  closeReason: CloseReason | null;
+  satisfaction: Satisfaction | null;
+  resolved: boolean | null;
+  redoCount: number;
+  reopenCount: number;
+  extensionCount: number;
+  callbackAttempts: number;
+  callbackOverdue: boolean;
+  superviseCount: number;
+  escalation: EscalationTarget | null;
+  disputed: boolean;
+  referralKind: ReferralKind | null;
+  mergedInto: number | null;
+  answeredOnSpot: boolean;
+  lastReturnReason: string | null;
+  lastRejectReason: string | null;
+}
+
+export interface AppealInput {
+  createdBy: number;
+  dueAt?: string;
+}
+
+export type AppealTag =
+  | 'open'
+  | 'closed'
+  | 'needsDispatcher'
+  | 'needsAssignee'
+  | 'needsReviewer'
+  | 'needsCitizen'
+  | 'needsMediator';
+
+export function roleAllowed(role: Role, type: AppealEventType): boolean {
+  return eventRoles[type]?.includes(role) ?? false;
+}
+
+function isAssignee(context: AppealContext, actor: Actor): boolean {
+  if (actor.role === 'handler') {
+    return context.assigneeDepartmentId !== null && actor.departmentIds.includes(context.assigneeDepartmentId);
+  }
+  if (actor.role === 'gridWorker') {
+    return context.gridId !== null && actor.gridIds.includes(context.gridId);
+  }
+  return false;
+}
+
+const phaseIn = (phase: string) => stateIn({ phase });
+
+export const appealMachine = setup({
+  types: {
+    context: {} as AppealContext,
+    events: {} as AppealEvent,
+    input: {} as AppealInput,
+    tags: {} as AppealTag,
+  },
+  guards: {
+    roleAllowed: ({ event }) => roleAllowed(event.actor.role, event.type),
+    isAssignee: ({ context, event }) => isAssignee(context, event.actor),
+    isDispatchDesk: ({ event }) => event.actor.role === 'dispatcher' || event.actor.role === 'supervisor',
+    hasAssignee: ({ context }) => context.assigneeDepartmentId !== null || context.gridId !== null,
+    extensionsLeft: ({ context }) => context.extensionCount < MAX_EXTENSIONS,
+    redoLeft: ({ context }) => context.redoCount < MAX_REDO,
+    dispatchLevelLeft: ({ context }) => context.dispatchLevel < MAX_DISPATCH_LEVEL,
+    // Sub-dispatching to the current unit would only reset its accept deadline.
+    subDispatchToOtherUnit: ({ context, event }) =>
+      event.type === 'SUB_DISPATCH' && event.departmentId !== context.assigneeDepartmentId,
+    referralRefused: ({ event }) => event.type === 'REFERRAL_DONE' && event.outcome === 'refused',
+    citizenSatisfied: ({ event }) => event.type === 'FEEDBACK' && event.satisfaction !== 'dissatisfied',
+    lastCallbackAttempt: ({ context }) => context.callbackAttempts + 1 >= MAX_CALLBACK_ATTEMPTS,
+    callbackAlreadyOverdue: ({ context }) => context.callbackOverdue,
+    withinReopenWindow: ({ context, event }) => {
+      if (context.closedAt === null) return false;
+      const elapsed = Date.parse(event.at) - Date.parse(context.closedAt);
+      return Number.isFinite(elapsed) && elapsed <= REOPEN_WINDOW_DAYS * DAY_MS;
+    },
+    // The SLA clock only runs while someone owes the citizen something.
+    phaseIsOpen: and([
+      not(phaseIn('draft')),
+      not(phaseIn('closed')),
+      not(phaseIn('merged')),
+      not(phaseIn('void')),
+    ]),
+  },
+  actions: {
+    clearAssignment: assign({
+      assigneeDepartmentId: null,
+      assistingDepartmentIds: [],
+      gridId: null,
+      dispatchLevel: 0,
+      acceptDueAt: null,
+    }),
+    recordDispatch: assign(({ context, event }) => {
+      assertEvent(event, 'DISPATCH');
+      return {
+        assigneeDepartmentId: event.departmentId,
+        assistingDepartmentIds: [...(event.assistingDepartmentIds ?? [])],
+        gridId: null,
+        dispatchLevel: 1,
+        acceptDueAt: event.acceptDueAt,
+        dueAt: event.dueAt ?? context.dueAt,
+        answeredOnSpot: false,
+      };
+    }),
+    recordGridAssignment: assign(({ event }) => {
+      assertEvent(event, 'ASSIGN_GRID');
+      return {
+        assigneeDepartmentId: null,
+        assistingDepartmentIds: [],
+        gridId: event.gridId,
+        dispatchLevel: 1,
+        acceptDueAt: event.acceptDueAt,
+        answeredOnSpot: false,
+      };
+    }),
+    recordSubDispatch: assign(({ context, event }) => {
+      assertEvent(event, 'SUB_DISPATCH');
+      return {
+        assigneeDepartmentId: event.departmentId,
+        gridId: null,
+        dispatchLevel: context.dispatchLevel + 1,
+        acceptDueAt: event.acceptDueAt,
+      };
+    }),
+    recordOnSpotAnswer: assign({ answeredOnSpot: true }),
+    recordMerge: assign(({ event }) => {
+      assertEvent(event, 'MERGE_INTO');
+      return { mergedInto: event.targetAppealId };
+    }),
+    recordReferral: assign(({ event }) => {
+      assertEvent(event, 'REFER');
+      return { referralKind: event.kind };
+    }),
+    recordReturnRequest: assign(({ event }) => {
+      assertEvent(event, 'RETURN');
+      return { lastReturnReason: event.reason };
+    }),
+    markDisputed: assign({ disputed: true }),
+    recordRejection: assign(({ event }) => {
+      assertEvent(event, ['REJECT_RETURN', 'REJECT_EXTENSION', 'REJECT_REPLY', 'REDO']);
+      return { lastRejectReason: event.reason };
+    }),
+    countRedo: assign(({ context }) => ({ redoCount: context.redoCount + 1 })),
+    // The audit row written by the service is the record of a note; the machine keeps no copy.
+    acknowledgeActivity: () => {},
+    approveExtension: assign(({ context, event }) => {
+      assertEvent(event, 'APPROVE_EXTENSION');
+      return { extensionCount: context.extensionCount + 1, dueAt: event.newDueAt };
+    }),
+    recordReply: assign(({ event }) => {
+      assertEvent(event, 'REPLY');
+      return { resolved: event.resolved };
+    }),
+    startCallback: assign(({ event }) => {
+      assertEvent(event, 'APPROVE_REPLY');
+      return { callbackDueAt: event.callbackDueAt, callbackAttempts: 0, callbackOverdue: false };
+    }),
+    recordFeedback: assign(({ event }) => {
+      assertEvent(event, 'FEEDBACK');
+      return { satisfaction: event.satisfaction, resolved: event.resolved };
+    }),
+    closeWithFeedback: assign(({ event }) => ({ closeReason: 'feedback' as const, closedAt: event.at })),
+    countCallbackAttempt: assign(({ context }) => ({ callbackAttempts: context.callbackAttempts + 1 })),
+    closeUnreachable: assign(({ event }) => ({ closeReason: 'unreachable' as const, closedAt: event.at })),
+    closeBySupervisor: assign(({ event }) => ({ closeReason: 'supervisor' as const, closedAt: event.at })),
+    markCallbackOverdue: assign({ callbackOverdue: true }),
+    reopen: assign(({ context, event }) => {
+      assertEvent(event, 'REOPEN');
+      return {
+        reopenCount: context.reopenCount + 1,
+        closedAt: null,
+        closeReason: null,
+        satisfaction: null,
+        resolved: null,
+        callbackDueAt: null,
+        callbackAttempts: 0,
+        callbackOverdue: false,
+        dueAt: event.dueAt,
+      };
+    }),
+    countSupervision: assign(({ context }) => ({ superviseCount: context.superviseCount + 1 })),
+    recordEscalation: assign(({ event }) => {
+      assertEvent(event, 'ESCALATE');
+      return { escalation: event.to };
+    }),
+  },
+}).createMachine({
+  id: APPEAL_MACHINE_ID,
+  type: 'parallel',
+  context: ({ input }) => ({
+    createdBy: input.createdBy,
+    assigneeDepartmentId: null,
+    assistingDepartmentIds: [],
+    gridId: null,
+    dispatchLevel: 0,
+    acceptDueAt: null,
+    dueAt: input.dueAt ?? null,
+    callbackDueAt: null,
+    closedAt: null,
+    closeReason: null,
+    satisfaction: null,
+    resolved: null,
+    redoCount: 0,
+    reopenCount: 0,
+    extensionCount: 0,
+    callbackAttempts: 0,
+    callbackOverdue: false,
+    superviseCount: 0,
+    escalation: null,
+    disputed: false,
+    referralKind: null,
+    mergedInto: null,
+    answeredOnSpot: false,
+    lastReturnReason: null,
+    lastRejectReason: null,
+  }),
+  states: {
+    phase: {
+      initial: 'draft',
+      states: {
+        draft: {
+          on: {
+            SUBMIT: { guard: 'roleAllowed', target: 'triage' },
+            DISCARD: { guard: 'roleAllowed', target: 'void' },
+          },
+        },
+        triage: {
+          tags: ['open', 'needsDispatcher'],
+          // Whatever brought the appeal back here, the previous assignment no longer holds.
+          entry: 'clearAssignment',
+          on: {
+            DISPATCH: { guard: 'roleAllowed', target: 'dispatched', actions: 'recordDispatch' },
+            ASSIGN_GRID: { guard: 'roleAllowed', target: 'dispatched', actions: 'recordGridAssignment' },
+            RESOLVE_ON_SPOT: { guard: 'roleAllowed', target: 'replied', actions: 'recordOnSpotAnswer' },
+            MERGE_INTO: { guard: 'roleAllowed', target: 'merged', actions: 'recordMerge' },
+            REFER: {
+              guard: and(['roleAllowed', 'isDispatchDesk']),
+              target: 'referred',
+              actions: 'recordReferral',
+            },
+          },
+        },
+        dispatched: {
+          tags: ['open', 'needsAssignee'],
+          on: {
+            ACCEPT: { guard: and(['roleAllowed', 'isAssignee']), target: 'handling' },
+            RETURN: {
+              guard: and(['roleAllowed', 'isAssignee']),
+              target: 'returnRequested',
+              actions: 'recordReturnRequest',
+            },
+            SUB_DISPATCH: {
+              guard: and(['roleAllowed', 'isAssignee', 'dispatchLevelLeft', 'subDispatchToOtherUnit']),
+              target: 'dispatched',
+              reenter: true,
+              actions: 'recordSubDispatch',
+            },
+          },
+        },
+        returnRequested: {
+          tags: ['open', 'needsDispatcher'],
+          on: {
+            APPROVE_RETURN: { guard: 'roleAllowed', target: 'triage' },
+            REJECT_RETURN: {
+              guard: 'roleAllowed',
+              target: 'dispatched',
+              actions: ['markDisputed', 'recordRejection'],
+            },
+          },
+        },
+        handling: {
+          tags: ['open', 'needsAssignee'],
+          initial: 'working',
+          on: {
+            NOTE: {
+              guard: and(['roleAllowed', or(['isAssignee', 'isDispatchDesk'])]),
+              actions: 'acknowledgeActivity',
+            },
+            FIELD_UPDATE: { guard: and(['roleAllowed', 'isAssignee']), actions: 'acknowledgeActivity' },
+            REFER: {
+              guard: and(['roleAllowed', 'isAssignee']),
+              target: 'referred',
+              actions: 'recordReferral',
+            },
+            REPLY: { guard: and(['roleAllowed', 'isAssignee']), target: 'review', actions: 'recordReply' },
+          },
+          states: {
+            working: {
+              on: {
+                REQUEST_EXTENSION: {
+                  guard: and(['roleAllowed', 'isAssignee', 'extensionsLeft']),
+                  target: 'extensionPending',
+                },
+              },
+            },
+            extensionPending: {
+              tags: ['needsDispatcher'],
+              on: {
+                APPROVE_EXTENSION: { guard: 'roleAllowed', target: 'working', actions: 'approveExtension' },
+                REJECT_EXTENSION: { guard: 'roleAllowed', target: 'working', actions: 'recordRejection' },
+              },
+            },
+          },
+        },
+        referred: {
+          tags: ['open', 'needsMediator'],
+          on: {
+            REFERRAL_DONE: [
+              { guard: and(['roleAllowed', 'referralRefused']), target: 'triage' },
+              { guard: 'roleAllowed', target: 'review' },
+            ],
+          },
+        },
+        replied: {
+          tags: ['open', 'needsReviewer'],
+          on: {
+            APPROVE_REPLY: { guard: 'roleAllowed', target: 'callback', actions: 'startCallback' },
+            REJECT_REPLY: { guard: 'roleAllowed', target: 'triage', actions: 'recordRejection' },
+          },
+        },
+        review: {
+          tags: ['open', 'needsReviewer'],
+          on: {
+            APPROVE_REPLY: { guard: 'roleAllowed', target: 'callback', actions: 'startCallback' },
+            REJECT_REPLY: [
+              {
+                guard: and(['roleAllowed', 'hasAssignee', 'redoLeft']),
+                target: 'handling',
+                actions: ['countRedo', 'recordRejection'],
+              },
+              // A referral made from triage has nobody to redo it: the dispatcher decides again.
+              {
+                guard: and(['roleAllowed', not('hasAssignee')]),
+                target: 'triage',
+                actions: 'recordRejection',
+              },
+            ],
+          },
+        },
+        callback: {
+          tags: ['open'],
+          initial: 'calling',
+          on: {
+            SUPERVISOR_CLOSE: { guard: 'roleAllowed', target: 'closed', actions: 'closeBySupervisor' },
+          },
+          states: {
+            calling: {
+              tags: ['needsCitizen'],
+              on: {
+                FEEDBACK: [
+                  {
+                    guard: and(['roleAllowed', 'citizenSatisfied']),
+                    target: '#appeal.phase.closed',
+                    actions: ['recordFeedback', 'closeWithFeedback'],
+                  },
+                  { guard: 'roleAllowed', target: 'dissatisfied', actions: 'recordFeedback' },
+                ],
+                UNREACHABLE: [
+                  {
+                    guard: and(['roleAllowed', 'lastCallbackAttempt']),
+                    target: '#appeal.phase.closed',
+                    actions: ['countCallbackAttempt', 'closeUnreachable'],
+                  },
+                  { guard: 'roleAllowed', actions: 'countCallbackAttempt' },
+                ],
+                CALLBACK_DUE: {
+                  guard: and(['roleAllowed', not('callbackAlreadyOverdue')]),
+                  actions: 'markCallbackOverdue',
+                },
+              },
+            },
+            dissatisfied: {
+              tags: ['needsReviewer'],
+              on: {
+                REDO: [
+                  {
+                    guard: and(['roleAllowed', 'hasAssignee', 'redoLeft']),
+                    target: '#appeal.phase.handling',
+                    actions: ['countRedo', 'recordRejection'],
+                  },
+                  {
+                    guard: and(['roleAllowed', not('hasAssignee')]),
+                    target: '#appeal.phase.triage',
+                    actions: 'recordRejection',
+                  },
+                ],
+              },
+            },
+          },
+        },
+        closed: {
+          tags: ['closed'],
+          on: {
+            REOPEN: {
+              guard: and(['roleAllowed', 'withinReopenWindow']),
+              target: 'triage',
+              actions: 'reopen',
+            },
+          },
+        },
+        merged: { type: 'final', tags: ['closed'] },
+        void: { type: 'final', tags: ['closed'] },
+      },
+    },
+    sla: {
+      initial: 'onTime',
+      on: {
+        SUPERVISE: { guard: and(['roleAllowed', 'phaseIsOpen']), actions: 'countSupervision' },
+        ESCALATE: { guard: and(['roleAllowed', 'phaseIsOpen']), actions: 'recordEscalation' },
+        // Must mirror the phase guards exactly, or this region alone would accept the event.
+        APPROVE_EXTENSION: {
+          guard: and(['roleAllowed', stateIn({ phase: { handling: 'extensionPending' } })]),
+          target: '.onTime',
+        },
+        REOPEN: {
+          guard: and(['roleAllowed', phaseIn('closed'), 'withinReopenWindow']),
+          target: '.onTime',
+        },
+      },
+      states: {
+        onTime: {
+          on: {
+            WARN: { guard: and(['roleAllowed', 'phaseIsOpen']), target: 'warned' },
+            OVERDUE: { guard: and(['roleAllowed', 'phaseIsOpen']), target: 'overdue' },
+          },
+        },
+        warned: {
+          on: {
+            OVERDUE: { guard: and(['roleAllowed', 'phaseIsOpen']), target: 'overdue' },
+          },
+        },
+        overdue: {},
+      },
+    },
+  },
+});
+
+export type AppealSnapshot = SnapshotFrom<typeof appealMachine>;
+
+export interface PersistedAppealSnapshot {
+  machine: typeof APPEAL_MACHINE_ID;
+  machineVersion: number;
+  value: StateValue;
+  context: AppealContext;
+}
+
+const nullableIso = z.string().nullable();
+const count = z.number().int().min(0);
+const appealContextSchema = z
+  .object({
+    createdBy: z.number().int(),
+    assigneeDepartmentId: z.number().int().nullable(),
+    assistingDepartmentIds: z.array(z.number().int()),
+    gridId: z.number().int().nullable(),
+    dispatchLevel: count.max(MAX_DISPATCH_LEVEL),
+    acceptDueAt: nullableIso,
+    dueAt: nullableIso,
+    callbackDueAt: nullableIso,
+    closedAt: nullableIso,
+    closeReason: z.enum(['feedback', 'unreachable', 'supervisor']).nullable(),
+    satisfaction: z.enum(SATISFACTION_LEVELS).nullable(),
+    resolved: z.boolean().nullable(),
+    redoCount: count,
+    reopenCount: count,
+    extensionCount: count,
+    callbackAttempts: count,
+    callbackOverdue: z.boolean(),
+    superviseCount: count,
+    escalation: z.enum(ESCALATION_TARGETS).nullable(),
+    disputed: z.boolean(),
+    referralKind: z.enum(REFERRAL_KINDS).nullable(),
+    mergedInto: z.number().int().nullable(),
+    answeredOnSpot: z.boolean(),
+    lastReturnReason: z.string().nullable(),
+    lastRejectReason: z.string().nullable(),
+  })
+  .strict() satisfies z.ZodType<AppealContext>;
+
+const stateValueSchema: z.ZodType<StateValue> = z.union([
+  z.string(),
+  z.record(z.string(), z.lazy(() => stateValueSchema.optional())),
+]) as z.ZodType<StateValue>;
+
+const persistedSchema = z.object({
+  machine: z.string().optional(),
+  machineVersion: z.number().optional(),
+  value: stateValueSchema,
+  context: appealContextSchema,
+});
+
+export function createAppealSnapshot(input: AppealInput): AppealSnapshot {
+  const [snapshot] = initialTransition(appealMachine, input);
+  return snapshot;
+}
+
+export function persistAppealSnapshot(snapshot: AppealSnapshot): PersistedAppealSnapshot {
+  // A JSON round trip drops anything that would not survive the jsonb column anyway.
+  return JSON.parse(
+    JSON.stringify({
+      machine: APPEAL_MACHINE_ID,
+      machineVersion: APPEAL_MACHINE_VERSION,
+      value: snapshot.value,
+      context: snapshot.context,
+    }),
+  ) as PersistedAppealSnapshot;
+}
+
+export function restoreAppealSnapshot(persisted: unknown): AppealSnapshot {
+  if (typeof persisted !== 'object' || persisted === null) {
+    throw new Error('persisted appeal snapshot must be an object');
+  }
+  const { machine, machineVersion } = persisted as { machine?: unknown; machineVersion?: unknown };
+  if (machine !== undefined && machine !== APPEAL_MACHINE_ID) {
+    throw new Error(`persisted snapshot belongs to machine ${String(machine)}, not ${APPEAL_MACHINE_ID}`);
+  }
+  if (machineVersion !== undefined && machineVersion !== APPEAL_MACHINE_VERSION) {
+    throw new Error(
+      `persisted appeal snapshot has machine version ${String(machineVersion)}; ` +
+        `this code runs version ${APPEAL_MACHINE_VERSION} and needs a migration`,
+    );
+  }
+  const parsed = persistedSchema.safeParse(persisted);
+  if (!parsed.success) {
+    throw new Error(`invalid persisted appeal snapshot: ${z.prettifyError(parsed.error)}`);
+  }
+  return appealMachine.resolveState({ value: parsed.data.value, context: parsed.data.context });
+}
+
+export interface ApplyResult {
+  accepted: boolean;
+  next: AppealSnapshot;
+}
+
+export function applyAppealEvent(snapshot: AppealSnapshot, event: AppealEvent): ApplyResult {
+  if (!snapshot.can(event)) return { accepted: false, next: snapshot };
+  const [next] = transition(appealMachine, snapshot, event);
+  return { accepted: true, next };
+}
+
+function stateValuePath(value: StateValue | undefined): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value;
+  const [key] = Object.keys(value);
+  if (key === undefined) return '';
+  const rest = stateValuePath(value[key] as StateValue | undefined);
+  return rest ? `${key}.${rest}` : key;
+}
+
+export type AppealPhase =
+  | 'draft'
+  | 'triage'
+  | 'dispatched'
+  | 'returnRequested'
+  | 'handling.working'
+  | 'handling.extensionPending'
+  | 'referred'
+  | 'replied'
+  | 'review'
+  | 'callback.calling'
+  | 'callback.dissatisfied'
+  | 'closed'
+  | 'merged'
+  | 'void';
+export type AppealSla = 'onTime' | 'warned' | 'overdue';
+
+export const APPEAL_PHASES: readonly AppealPhase[] = [
+  'draft',
+  'triage',
+  'dispatched',
+  'returnRequested',
+  'handling.working',
+  'handling.extensionPending',
+  'referred',
+  'replied',
+  'review',
+  'callback.calling',
+  'callback.dissatisfied',
+  'closed',
+  'merged',
+  'void',
+];
+
+export function phaseOf(snapshot: Pick<AppealSnapshot, 'value'>): AppealPhase {
+  const value = snapshot.value as Record<string, StateValue>;
+  return stateValuePath(value.phase) as AppealPhase;
+}
+
+export function slaOf(snapshot: Pick<AppealSnapshot, 'value'>): AppealSla {
+  const value = snapshot.value as Record<string, StateValue>;
+  return stateValuePath(value.sla) as AppealSla;
+}
+
+function sampleEvents(type: AppealEventType, snapshot: AppealSnapshot, actor: Actor, at: string): AppealEvent[] {
+  const base = { actor, at };
+  const later = new Date(Date.parse(at) + DAY_MS).toISOString();
+  switch (type) {
+    case 'SUBMIT':
+    case 'DISCARD':
+    case 'ACCEPT':
+    case 'APPROVE_RETURN':
+    case 'WARN':
+    case 'OVERDUE':
+    case 'CALLBACK_DUE':
+    case 'UNREACHABLE':
+      return [{ type, ...base } as AppealEvent];
+    case 'DISPATCH':
+      return [{ type, ...base, departmentId: 1, assistingDepartmentIds: [], acceptDueAt: later }];
+    case 'ASSIGN_GRID':
+      return [{ type, ...base, gridId: 1, acceptDueAt: later }];
+    case 'RESOLVE_ON_SPOT':
+      return [{ type, ...base, answer: 'answer' }];
+    case 'MERGE_INTO':
+      return [{ type, ...base, targetAppealId: 1 }];
+    case 'REFER':
+      return [{ type, ...base, kind: 'mediation' }];
+    case 'SUB_DISPATCH': {
+      const current = snapshot.context.assigneeDepartmentId ?? 0;
+      return [{ type, ...base, departmentId: current + 1, acceptDueAt: later }];
+    }
+    case 'RETURN':
+    case 'REJECT_RETURN':
+    case 'REJECT_EXTENSION':
+    case 'REJECT_REPLY':
+    case 'REDO':
+    case 'SUPERVISOR_CLOSE':
+      return [{ type, ...base, reason: 'reason' }];
+    case 'REOPEN':
+      return [{ type, ...base, reason: 'reason', dueAt: later }];
+    case 'NOTE':
+      return [{ type, ...base, text: 'note' }];
+    case 'FIELD_UPDATE':
+      return [{ type, ...base, text: 'update' }];
+    case 'REQUEST_EXTENSION':
+      return [{ type, ...base, days: 1, reason: 'reason' }];
+    case 'APPROVE_EXTENSION':
+      return [{ type, ...base, newDueAt: later }];
+    case 'REPLY':
+      return [{ type, ...base, result: 'result', resolved: true }];
+    case 'REFERRAL_DONE':
+      return [
+        { type, ...base, outcome: 'resolved' },
+        { type, ...base, outcome: 'refused' },
+      ];
+    case 'APPROVE_REPLY':
+      return [{ type, ...base, callbackDueAt: later }];
+    case 'FEEDBACK':
+      return SATISFACTION_LEVELS.map((satisfaction) => ({ type, ...base, satisfaction, resolved: true }));
+    case 'SUPERVISE':
+      return [{ type, ...base, note: 'note' }];
+    case 'ESCALATE':
+      return [{ type, ...base, to: 'leader', note: 'note' }];
+  }
+}
+
+/**
+ * Event types this actor could send now, judged with representative payloads.
+ * `at` matters only for time-window rules (reopening).
+ */
+export function acceptedEventTypes(
+  snapshot: AppealSnapshot,
+  actor: Actor,
+  at: string = new Date().toISOString(),
+): AppealEventType[] {
+  return APPEAL_EVENT_TYPES.filter(
+    (type) => roleAllowed(actor.role, type) && sampleEvents(type, snapshot, actor, at).some((e) => snapshot.can(e)),
+  );
+}

@@ -1,0 +1,43 @@
+// Production and development server: Express + the Remix build + the app runtime (database, jobs).
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import express from 'express';
+import { createRequestHandler } from '@remix-run/express';
+
+const port = Number(process.env.PORT ?? 3000);
+const buildPath = path.resolve('build/index.js');
+const build = await import(pathToFileURL(buildPath).href);
+
+const runtime = await build.entry.module.startRuntime({ demo: process.env.DEMO !== '0', demoAppeals: Number(process.env.DEMO_APPEALS ?? 300) });
+
+const app = express();
+app.disable('x-powered-by');
+
+// CSRF: session cookies are SameSite=Lax, and a state-changing request must come from our own origin.
+app.use((req, res, next) => {
+  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+  const origin = req.get('origin');
+  if (origin && new URL(origin).host !== req.get('host')) return res.status(403).send('cross-site request refused');
+  next();
+});
+app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }));
+app.use(express.static('public', { maxAge: '1h' }));
+app.all('*', createRequestHandler({ build, getLoadContext: () => ({ runtime }) }));
+
+const server = app.listen(port, () => console.log(`[http] 12345 hotline ready at http://localhost:${port}`));
+
+let stopping = false;
+async function shutdown(signal) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`[http] ${signal}: closing`);
+  server.close();
+  server.closeAllConnections?.();
+  try {
+    await runtime.stop();
+  } finally {
+    process.exit(0);
+  }
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
