@@ -80,7 +80,8 @@ const longText = text(4000);
 const isoInstant = z.iso.datetime({ offset: true });
 
 export const eventPayloadSchemas = {
-  SUBMIT: z.object({}).strict(),
+  // The handling deadline starts at submission; the server computes it from the category and calendar.
+  SUBMIT: z.object({ dueAt: isoInstant.optional() }).strict(),
   DISCARD: z.object({}).strict(),
   DISPATCH: z
     .object({

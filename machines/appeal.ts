@@ -163,6 +163,10 @@ export const appealMachine = setup({
         acceptDueAt: event.acceptDueAt,
       };
     }),
+    recordSubmission: assign(({ context, event }) => {
+      assertEvent(event, 'SUBMIT');
+      return { dueAt: event.dueAt ?? context.dueAt };
+    }),
     recordOnSpotAnswer: assign({ answeredOnSpot: true }),
     recordMerge: assign(({ event }) => {
       assertEvent(event, 'MERGE_INTO');
@@ -261,7 +265,7 @@ export const appealMachine = setup({
       states: {
         draft: {
           on: {
-            SUBMIT: { guard: 'roleAllowed', target: 'triage' },
+            SUBMIT: { guard: 'roleAllowed', target: 'triage', actions: 'recordSubmission' },
             DISCARD: { guard: 'roleAllowed', target: 'void' },
           },
         },

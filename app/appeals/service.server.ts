@@ -1,4 +1,4 @@
-import { OptimisticLockError } from '@mikro-orm/core';
+import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import {
   APPEAL_EVENT_TYPES, eventPayloadSchemas, type Actor, type AppealEvent, type AppealEventType,
@@ -186,7 +186,10 @@ export async function applyEvent(services: AppealServices, cmd: EventCommand): P
       return { appealId: appeal.id, version: appeal.version, phase: toPhase, sla: toSla, seq };
     });
   } catch (err) {
-    if (err instanceof OptimisticLockError) throw new Conflict('该诉求已被他人更新，请刷新后重试', 'stale');
+    // Either guard can trip first: the version check on the appeal row, or the audit sequence number.
+    if (err instanceof OptimisticLockError || (err instanceof UniqueConstraintViolationException && /appeal_event_appeal_id_seq/.test(err.message))) {
+      throw new Conflict('该诉求已被他人更新，请刷新后重试', 'stale');
+    }
     throw err;
   }
 }
