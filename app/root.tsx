@@ -2,9 +2,12 @@ import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useRouteError } from '@remix-run/react';
 import { sessionUser } from './auth/session.server';
 import { ROLE_LABELS } from './ui/labels';
-import stylesheet from './tailwind.css?url';
+import stylesheet from './tailwind.css';
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }];
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: stylesheet },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await sessionUser(context.runtime.db.em(), request);

@@ -1,10 +1,13 @@
-import { existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { TestProject } from 'vitest/node';
 import { openDatabase, type Database } from '../app/db/orm.server';
 import { startBoss } from '../app/jobs/timers.server';
 import { seedReferenceData } from '../app/seed/demo-city.server';
-import { PGLITE_TEMPLATE_DIR, TEMPLATE_DB, urlFor } from './support/env';
+import { urlFor } from './support/env';
 
 async function prepare(db: Database) {
   const boss = await startBoss(db); // creates the pg-boss schema once, in the template
@@ -12,23 +15,35 @@ async function prepare(db: Database) {
   await seedReferenceData(db.em());
 }
 
-/** Builds a migrated, seeded template once; each test file copies it (PGlite) or clones it (PostgreSQL). */
-export default async function setup() {
-  rmSync(path.dirname(PGLITE_TEMPLATE_DIR), { recursive: true, force: true });
-  const lite = await openDatabase({ dataDir: PGLITE_TEMPLATE_DIR });
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Builds a migrated, seeded template once per run; each test file copies it (PGlite) or clones it (PostgreSQL). */
+export default async function setup(project: TestProject) {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'hotline-template-'));
+  const pgliteDir = path.join(root, 'pglite');
+  const lite = await openDatabase({ dataDir: pgliteDir });
   await prepare(lite);
   await lite.close();
-  if (!existsSync(PGLITE_TEMPLATE_DIR)) throw new Error('PGlite template was not written');
+  project.provide('pgliteTemplateDir', pgliteDir);
 
+  const pgDb = `hotline_tpl_${randomBytes(4).toString('hex')}`;
+  project.provide('pgTemplateDb', pgDb);
   if (process.env.TEST_DATABASE_URL) {
-    const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await admin.connect();
-    const stale = await admin.query(`select datname from pg_database where datname like 'hotline_t_%' or datname = $1`, [TEMPLATE_DB]);
-    for (const r of stale.rows) await admin.query(`drop database if exists "${r.datname}" with (force)`);
-    await admin.query(`create database "${TEMPLATE_DB}"`);
-    const db = await openDatabase({ dataDir: '', databaseUrl: urlFor(TEMPLATE_DB) });
+    await admin((c) => c.query(`create database "${pgDb}"`));
+    const db = await openDatabase({ dataDir: '', databaseUrl: urlFor(pgDb) });
     await prepare(db);
     await db.close();
-    await admin.end();
   }
+  return async () => {
+    rmSync(root, { recursive: true, force: true });
+    if (process.env.TEST_DATABASE_URL) await admin((c) => c.query(`drop database if exists "${pgDb}" with (force)`));
+  };
 }

@@ -257,8 +257,10 @@ async function recordAssignments(tx: EntityManager, type: AppealEventType, paylo
   }
 }
 
-function timersFor(type: AppealEventType, appeal: Appeal, ctx: Record<string, any>, cal: WorkCalendar, now: Date): { job: TimerJob; at: Date }[] {
-  const handling = (): { job: TimerJob; at: Date }[] => {
+type TimerPlan = { job: Omit<TimerJob, 'fireAt'>; at: Date };
+
+function timersFor(type: AppealEventType, appeal: Appeal, ctx: Record<string, any>, cal: WorkCalendar, now: Date): TimerPlan[] {
+  const handling = (): TimerPlan[] => {
     if (!ctx.dueAt) return [];
     const due = new Date(ctx.dueAt);
     const limit = appeal.category.limits[appeal.urgency];

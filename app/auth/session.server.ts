@@ -20,10 +20,12 @@ export interface SessionUser {
   actor: Actor;
 }
 
-/** The cookie secret comes from the environment; a development install keeps a generated one in its data folder. */
+/**
+ * The cookie secret comes from SESSION_SECRET; an install without it (the demo) generates one once
+ * and keeps it in its data folder, readable only by the app's user.
+ */
 function sessionSecret(): string {
   if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET;
-  if (process.env.NODE_ENV === 'production') throw new Error('SESSION_SECRET must be set in production');
   const file = path.resolve(process.env.DATA_DIR ?? '.data', 'session-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(path.dirname(file), { recursive: true });

@@ -12,11 +12,13 @@ export interface TimerJob {
   event: TimerEvent;
   /** The deadline this timer belongs to; a timer whose deadline has since moved is stale. */
   deadline: string;
+  /** When it is due; jobs fetched together are applied in this order (a warning before the overdue). */
+  fireAt: string;
 }
 
 export interface Timers {
   /** Schedules timers inside the caller's transaction: they exist only if it commits. */
-  schedule(em: EntityManager, jobs: { job: TimerJob; at: Date }[]): Promise<void>;
+  schedule(em: EntityManager, jobs: { job: Omit<TimerJob, 'fireAt'>; at: Date }[]): Promise<void>;
 }
 
 export interface JobRunner {
@@ -41,7 +43,7 @@ export function bossTimers(boss: PgBoss): Timers {
       if (!trx) throw new Error('timers must be scheduled inside a transaction');
       const db = fromKysely(trx as never);
       for (const { job, at } of jobs) {
-        await boss.send(TIMER_QUEUE, job, { startAfter: at, db, retryLimit: 5, retryDelay: 5 });
+        await boss.send(TIMER_QUEUE, { ...job, fireAt: at.toISOString() }, { startAfter: at, db, retryLimit: 5, retryDelay: 5 });
       }
     },
   };

@@ -10,7 +10,7 @@ import { SMS_QUEUE, TIMER_QUEUE, type TimerJob } from './timers.server';
  * moved (extension, reopen) or whose appeal no longer accepts the event is finished quietly;
  * a conflict with a concurrent change is thrown so pg-boss retries it.
  */
-export async function fireTimer(services: AppealServices, job: TimerJob): Promise<'applied' | 'stale' | 'refused'> {
+export async function fireTimer(services: AppealServices, job: Omit<TimerJob, 'fireAt'>): Promise<'applied' | 'stale' | 'refused'> {
   const [row] = await services.db.em().getConnection().execute<{ due_at: Date | null; callback_due_at: Date | null }[]>(
     'select due_at, callback_due_at from appeal where id = ?', [job.appealId],
   );
@@ -29,7 +29,8 @@ export async function fireTimer(services: AppealServices, job: TimerJob): Promis
 export async function startWorkers(boss: PgBoss, services: AppealServices, sms: SmsGateway, opts: { pollingSeconds?: number } = {}) {
   const pollingIntervalSeconds = opts.pollingSeconds ?? 2;
   await boss.work<TimerJob>(TIMER_QUEUE, { pollingIntervalSeconds, batchSize: 20 }, async (jobs) => {
-    for (const job of jobs) await fireTimer(services, job.data);
+    const due = [...jobs].sort((a, b) => (a.data.fireAt ?? '').localeCompare(b.data.fireAt ?? ''));
+    for (const job of due) await fireTimer(services, job.data);
   });
   await boss.work(SMS_QUEUE, { pollingIntervalSeconds }, async () => {
     await sendPendingSms(services.db, sms);

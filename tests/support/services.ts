@@ -8,7 +8,7 @@ import { openDatabase, type Database } from '../../app/db/orm.server';
 import { bossTimers, startBoss, type Timers } from '../../app/jobs/timers.server';
 import type { AppealServices } from '../../app/appeals/service.server';
 import { loadReferenceIds, type ReferenceIds } from '../../app/seed/demo-city.server';
-import { PGLITE_TEMPLATE_DIR, TEMPLATE_DB, urlFor, type DbKind } from './env';
+import { templates, urlFor, type DbKind } from './env';
 
 export interface TestDatabase {
   kind: DbKind;
@@ -25,7 +25,7 @@ export async function createTestDatabase(kind: DbKind): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const root = mkdtempSync(path.join(os.tmpdir(), 'hotline-t-'));
     const dataDir = path.join(root, 'pglite');
-    cpSync(PGLITE_TEMPLATE_DIR, dataDir, { recursive: true });
+    cpSync(templates().pgliteDir, dataDir, { recursive: true });
     const open = () => openDatabase({ dataDir });
     const db = await open();
     return { kind, db, dataDir, reopen: open, drop: async () => rmSync(root, { recursive: true, force: true }) };
@@ -33,7 +33,7 @@ export async function createTestDatabase(kind: DbKind): Promise<TestDatabase> {
   const name = `hotline_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
   await admin.connect();
-  await admin.query(`create database "${name}" template "${TEMPLATE_DB}"`);
+  await admin.query(`create database "${name}" template "${templates().pgDb}"`);
   await admin.end();
   const url = urlFor(name);
   const open = () => openDatabase({ dataDir: '', databaseUrl: url });
