@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestModel, getAdjacencyMap, getShortestPaths, getStateNodes } from 'xstate/graph';
 import type { AdjacencyMap, AdjacencyValue } from 'xstate/graph';
 import {
@@ -288,7 +288,10 @@ describe('event payload schemas', () => {
 describe('event × state table', () => {
   for (const phase of APPEAL_PHASES) {
     describe(phase, () => {
-      const snapshot = run(ROUTES[phase]);
+      let snapshot: AppealSnapshot;
+      beforeAll(() => {
+        snapshot = run(ROUTES[phase]);
+      });
 
       it('is reached by its route', () => {
         expect(phaseOf(snapshot)).toBe(phase);
@@ -658,7 +661,6 @@ function serializeForGraph(snapshot: AppealSnapshot): string {
     c.gridId !== null ? 'grid' : c.assigneeDepartmentId !== null ? 'dept' : 'none',
     phase === 'dispatched' || phase === 'returnRequested' ? c.dispatchLevel : null,
     c.extensionCount,
-    c.redoCount,
     phase === 'callback.calling' ? [c.callbackAttempts, c.callbackOverdue] : null,
   ]);
 }
@@ -706,8 +708,11 @@ function adjacency() {
 }
 
 describe('model-based paths (xstate/graph)', () => {
-  const model = createTestModel(appealMachine, graphOptions);
-  const paths = model.getShortestPaths();
+  type TestPaths = ReturnType<ReturnType<typeof createTestModel<typeof appealMachine>>['getShortestPaths']>;
+  let paths: TestPaths;
+  beforeAll(() => {
+    paths = createTestModel(appealMachine, graphOptions).getShortestPaths();
+  });
 
   it('reaches every state node of the machine, nested ones included', () => {
     const active = new Set<string>();
@@ -851,6 +856,38 @@ describe('closed-loop invariants (every reachable edge explored)', () => {
       'callback.calling UNREACHABLE',
       'callback.dissatisfied SUPERVISOR_CLOSE',
     ]);
+  });
+
+  it('random concrete walks stay on the explored graph, so the abstraction hides no behaviour', () => {
+    const adj = adjacency();
+    let seed = 12345;
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    for (let walk = 0; walk < 300; walk++) {
+      let state = createAppealSnapshot({ createdBy: operator.userId });
+      for (let step = 0; step < 60; step++) {
+        const accepted = graphEvents(state).filter((e) => state.can(e));
+        const key = serializeForGraph(state);
+        expect(adj[key as keyof typeof adj], key).toBeDefined();
+        const explored = edgesOf(adj[key as keyof typeof adj].transitions);
+        expect(accepted.length, key).toBe(explored.length);
+        if (accepted.length === 0) break;
+        // Same sample list in the same order, so edges pair up by position.
+        // Mostly take steps that move the phase, so walks get deep into the counters.
+        const moving = explored.flatMap((e, index) => (phaseOf(e.state) !== phaseOf(state) ? [index] : []));
+        const pool = moving.length && random() < 0.8 ? moving : explored.map((_, index) => index);
+        const i = pool[Math.floor(random() * pool.length)];
+        const event = accepted[i];
+        const next = applyAppealEvent(state, event).next;
+        expect(explored[i].event.type).toBe(event.type);
+        expect(serializeForGraph(explored[i].state), `${key} ${event.type}`).toBe(serializeForGraph(next));
+        state = next;
+      }
+    }
   });
 
   it('no edge leaves a final phase and only REOPEN leaves closed', () => {

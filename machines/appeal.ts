@@ -96,7 +96,8 @@ export const appealMachine = setup({
     tags: {} as AppealTag,
   },
   guards: {
-    roleAllowed: ({ event }) => roleAllowed(event.actor.role, event.type),
+    // Events reach can() before anything else has looked at them; a missing actor is a refusal.
+    roleAllowed: ({ event }) => event.actor !== undefined && roleAllowed(event.actor.role, event.type),
     isAssignee: ({ context, event }) => isAssignee(context, event.actor),
     isDispatchDesk: ({ event }) => event.actor.role === 'dispatcher' || event.actor.role === 'supervisor',
     hasAssignee: ({ context }) => context.assigneeDepartmentId !== null || context.gridId !== null,

@@ -60,9 +60,9 @@ const QUEUES: Record<string, QueueDef[]> = {
     { key: 'overdue', label: '已超期', where: `a.sla = 'overdue' and a.phase not in ('closed','merged','void') and ${inMyDept}`, params: dept, order: 'a.due_at asc' },
   ],
   gridWorker: [
-    { key: 'assigned', label: '网格待办', where: `a.assigned_grid_id = any(?) and (a.phase = 'dispatched' or a.phase like 'handling%')`, params: grids },
+    { key: 'assigned', label: '网格待办', where: `a.assigned_grid_id in (?) and (a.phase = 'dispatched' or a.phase like 'handling%')`, params: grids },
     { key: 'patrol', label: '本人巡查上报', where: `a.created_by_id = ?`, params: (u) => [u.id] },
-    { key: 'inGrid', label: '网格内诉求', where: `a.grid_id = any(?) and a.phase not in ('draft','void')`, params: grids },
+    { key: 'inGrid', label: '网格内诉求', where: `a.grid_id in (?) and a.phase not in ('draft','void')`, params: grids },
   ],
   mediator: [
     { key: 'referred', label: '转介待处理', where: `a.phase = 'referred'`, params: () => [] },
