@@ -659,8 +659,8 @@ function serializeForGraph(snapshot: AppealSnapshot): string {
   return JSON.stringify([
     snapshot.value,
     c.gridId !== null ? 'grid' : c.assigneeDepartmentId !== null ? 'dept' : 'none',
-    phase === 'dispatched' || phase === 'returnRequested' ? c.dispatchLevel : null,
     c.extensionCount,
+    c.redoCount,
     phase === 'callback.calling' ? [c.callbackAttempts, c.callbackOverdue] : null,
   ]);
 }
