@@ -361,6 +361,13 @@ describe('event × state table', () => {
     expect(dispatched.can(ev('ACCEPT', handler))).toBe(false);
   });
 
+  it('takes the handling deadline from SUBMIT when given, else keeps the input one', () => {
+    const dueAt = plusDays(T0, 7);
+    expect(run([ev('SUBMIT', operator, { dueAt })]).context.dueAt).toBe(dueAt);
+    const fromInput = createAppealSnapshot({ createdBy: operator.userId, dueAt: plusDays(T0, 9) });
+    expect(run([ev('SUBMIT', gridWorker)], fromInput).context.dueAt).toBe(plusDays(T0, 9));
+  });
+
   it('records dispatch details, the referral kind and the merge target', () => {
     expect(run(ROUTES.dispatched).context).toMatchObject({
       assigneeDepartmentId: LEAD_DEPT,
@@ -660,6 +667,7 @@ function serializeForGraph(snapshot: AppealSnapshot): string {
     snapshot.value,
     c.gridId !== null ? 'grid' : c.assigneeDepartmentId !== null ? 'dept' : 'none',
     phase === 'dispatched' || phase === 'returnRequested' ? c.dispatchLevel : null,
+    c.extensionCount,
     c.redoCount,
     phase === 'callback.calling' ? [c.callbackAttempts, c.callbackOverdue] : null,
   ]);
