@@ -7,6 +7,11 @@ export const AppealEventSchema = defineEntity({
   name: 'AppealEvent',
   tableName: 'appeal_event',
   uniques: [{ properties: ['appeal', 'seq'] }],
+  // Append-only in the database itself, not only by convention in code.
+  triggers: [{
+    name: 'appeal_event_no_update', timing: 'before', events: ['update', 'delete'], forEach: 'row',
+    body: `raise exception 'appeal_event is append-only (% refused)', tg_op;`,
+  }],
   properties: {
     id: p.bigint('number').primary().autoincrement(),
     appeal: () => p.manyToOne(AppealSchema),

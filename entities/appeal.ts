@@ -19,6 +19,11 @@ export const AppealSchema = defineEntity({
   name: 'Appeal',
   tableName: 'appeal',
   extends: BaseSchema,
+  indexes: [
+    { name: 'appeal_caller_phone_index', properties: ['callerPhone'] },
+    // Newest-first lists page by (created_at, id).
+    { name: 'appeal_created_at_index', columns: [{ name: 'created_at', sort: 'DESC' }, { name: 'id', sort: 'DESC' }] },
+  ],
   properties: {
     number: p.string().length(20).unique(),
     source: p.enum(APPEAL_SOURCES),

@@ -24,6 +24,9 @@ export function ormOptions(target: DbTarget): Options {
     migrations: {
       migrationsList,
       snapshot: true,
+      // The snapshot is the generator's record of the entities, written only by migration:create, never at run time.
+      snapshotName: '.snapshot',
+      snapshotOnMigrate: false,
       path: path.resolve('entities/migrations'),
       emit: 'ts' as const,
       transactional: true,
