@@ -45,7 +45,9 @@ export default async function setup(project: TestProject) {
   project.provide('dataDir', dataDir);
   return async () => {
     server.kill('SIGTERM');
-    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 15_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([exited, new Promise((r) => (timer = setTimeout(() => r('timeout'), 15_000)))]);
+    clearTimeout(timer);
     const lockLeft = existsSync(path.join(dataDir, 'pglite.lock'));
     rmSync(dataDir, { recursive: true, force: true });
     // A clean shutdown is part of the contract: PGlite must be closed on SIGTERM.
