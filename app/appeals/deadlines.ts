@@ -29,9 +29,12 @@ export function handlingDeadline(cal: WorkCalendar, start: Date, limits: Categor
   return { dueAt, warnAt: warnInstant(cal, start, dueAt, limit.unit) };
 }
 
-/** An extension adds working days to the current due date (never shortens it). */
+/**
+ * An extension adds working days after the current due day. A working-day deadline is stored as
+ * 24:00, i.e. 00:00 of the next date, so counting starts from the instant just before it.
+ */
 export function extendedDeadline(cal: WorkCalendar, currentDue: Date, days: number): Date {
-  return addTimeLimit(cal, currentDue, { amount: days, unit: 'workingDays' });
+  return addTimeLimit(cal, new Date(currentDue.getTime() - 1), { amount: days, unit: 'workingDays' });
 }
 
 export function limitDeadline(cal: WorkCalendar, start: Date, limit: TimeLimitSpec): Date {

@@ -8,12 +8,14 @@ export interface AppealScopeFacts {
   gridId: number | null;
   /** Every department the appeal was ever sent to, including assisting ones. */
   departmentIds: number[];
+  /** Whether the appeal was ever referred to mediation, legal aid, arbitration or counselling. */
+  referred: boolean;
 }
 
 /**
  * Deny by default. City-wide roles (operators, dispatchers, reviewers, supervisors, admins)
  * see every appeal; a department sees what was sent to it; a grid worker his grids; a mediator
- * only referrals (handled by the referral module, not here).
+ * the appeals that were referred.
  */
 export function canSeeAppeal(actor: Actor, facts: AppealScopeFacts): boolean {
   switch (actor.role) {
@@ -28,6 +30,8 @@ export function canSeeAppeal(actor: Actor, facts: AppealScopeFacts): boolean {
       return facts.departmentIds.some((d) => actor.departmentIds.includes(d));
     case 'gridWorker':
       return [facts.assignedGridId, facts.gridId].some((g) => g !== null && actor.gridIds.includes(g)) || facts.createdById === actor.userId;
+    case 'mediator':
+      return facts.referred;
     default:
       return false;
   }

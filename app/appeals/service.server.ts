@@ -129,11 +129,13 @@ export async function applyEvent(services: AppealServices, cmd: EventCommand): P
       const facts = {
         createdById: appeal.createdBy.id, leadDepartmentId: appeal.leadDepartment?.id ?? null, assignedGridId: appeal.assignedGrid?.id ?? null,
         gridId: appeal.grid?.id ?? null, departmentIds: loaded.departmentIds,
+        referred: Boolean((appeal.snapshot as { context?: { referralKind?: string | null } }).context?.referralKind),
       };
       if (!canSeeAppeal(cmd.actor, facts)) throw new Forbidden();
 
       const cal = await getWorkCalendar(tx);
-      const payloadIn = { ...input, ...serverFields(type, input, loaded, cal, now) };
+      const computed = serverFields(type, input, loaded, cal, now); // may consume request-only fields (days)
+      const payloadIn = { ...input, ...computed };
       const parsed = eventPayloadSchemas[type].safeParse(payloadIn);
       if (!parsed.success) throw new InvalidInput('输入有误', fieldErrorsOf(parsed.error.issues));
       const payload = parsed.data as Record<string, unknown>;

@@ -124,6 +124,27 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
     expect(row.number).toMatch(/^20250930-\d{6}$/);
   });
 
+  it('moves the due date by working days when an extension is approved, and reschedules its timers', async () => {
+    const received = new Date('2025-09-26T02:00:00Z'); // Fri 10:00 Beijing
+    const svc = { ...t.services, now: () => received };
+    const draft = await createDraft(svc, as('operator'), { type: 'complaint', categoryId: t.ids.categories.get('0201')!, title: '延期测试', content: '需要协调多个部门的投诉。' });
+    const step = async (user: string, type: string, payload: Record<string, unknown> = {}) =>
+      applyEvent(svc, { appealId: draft.id, type, payload, actor: as(user) });
+    await step('operator', 'SUBMIT');
+    await step('dispatcher', 'DISPATCH', { departmentId: dept('F02') });
+    await step('handler', 'ACCEPT');
+    await step('handler', 'REQUEST_EXTENSION', { days: 3, reason: '需要协调住建部门' });
+    const jobs = await jobCount(t.db, draft.id);
+    // the client cannot choose the new date; it is computed from the approved days
+    const r = await step('supervisor', 'APPROVE_EXTENSION', { days: 3, newDueAt: '2030-01-01T00:00:00Z' });
+    expect(r.phase).toBe('handling.working');
+    const [row] = await t.db.em().getConnection().execute<{ due_at: Date }[]>('select due_at from appeal where id = ?', [draft.id]);
+    // 7 working days from Fri Sep 26: Sep 28 (adjusted Sunday), 29, 30, Oct 9, 10, 11 (adjusted Saturday), 13 → end of Oct 13;
+    // + 3 working days: Oct 14, 15, 16 → end of Oct 16
+    expect(new Date(row.due_at).toISOString()).toBe('2025-10-16T16:00:00.000Z');
+    expect(await jobCount(t.db, draft.id)).toBe(jobs + 2); // new WARN and OVERDUE for the new date
+  });
+
   it('gives unique readable numbers to concurrently created appeals', async () => {
     const drafts = await Promise.all(
       Array.from({ length: 20 }, () => createDraft(t.services, as('operator'), {
