@@ -12,7 +12,7 @@ export const AssignmentSchema = defineEntity({
   tableName: 'assignment',
   extends: BaseSchema,
   properties: {
-    appeal: () => p.manyToOne(AppealSchema),
+    appeal: () => p.manyToOne(AppealSchema).index(),
     department: () => p.manyToOne(DepartmentSchema).nullable().index(),
     grid: () => p.manyToOne(GridSchema).nullable(),
     role: p.enum(['lead', 'assisting'] as const),

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Actor } from '../../machines/appeal-events';
 import { APPEAL_MACHINE_VERSION, createAppealSnapshot, persistAppealSnapshot, phaseOf, slaOf } from '../../machines/appeal';
-import { AppealEventSchema, AppealSchema, CitizenSchema } from '../../entities';
 import { APPEAL_SOURCES, APPEAL_TYPES, URGENCIES } from '../../entities/appeal';
 import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
+import { AppealStore } from './appeal-store.server';
 import { auditHash } from './audit-hash';
 import { nextAppealNumber } from './numbering.server';
 import type { AppealServices } from './service.server';
@@ -42,11 +42,13 @@ export async function createDraft(services: AppealServices, actor: Actor, raw: u
   return services.db.em().transactional(async (tx) => {
     const conn = tx.getConnection();
     const trx = tx.getTransactionContext();
-    const [category] = await conn.execute<{ id: number }[]>('select id from category where id = ? and active', [input.categoryId], 'all', trx);
-    if (!category) throw new InvalidInput('分类不存在', { categoryId: ['unknown category'] });
-    if (input.gridId && !(await conn.execute('select 1 from grid where id = ?', [input.gridId], 'all', trx)).length) {
-      throw new InvalidInput('网格不存在', { gridId: ['unknown grid'] });
-    }
+    // References checked and the new id taken in one round trip; the id comes first because the first audit hash covers it.
+    const [refs] = await conn.execute<{ category: number | null; grid: number | null; id: number }[]>(
+      `select (select id from category where id = ? and active) as category, (select id from grid where id = ?) as grid,
+              nextval(pg_get_serial_sequence('appeal', 'id'))::int as id`, [input.categoryId, input.gridId ?? 0], 'all', trx);
+    if (!refs.category) throw new InvalidInput('分类不存在', { categoryId: ['unknown category'] });
+    if (input.gridId && !refs.grid) throw new InvalidInput('网格不存在', { gridId: ['unknown grid'] });
+    const id = refs.id;
     let citizenId: number | null = null;
     if (input.callerPhone && !input.anonymous) {
       const [row] = await conn.execute<{ id: number }[]>(
@@ -57,25 +59,20 @@ export async function createDraft(services: AppealServices, actor: Actor, raw: u
       citizenId = row.id;
     }
     const number = await nextAppealNumber(tx, now);
-    // The id is taken first because the first audit hash covers it: one insert, no follow-up update.
-    const [{ id }] = await conn.execute<{ id: number }[]>(`select nextval(pg_get_serial_sequence('appeal', 'id'))::int as id`, [], 'all', trx);
     const snapshot = createAppealSnapshot({ createdBy: actor.userId });
     const row = {
       appealId: id, seq: 1, type: 'CREATE', actorId: actor.userId, actorRole: actor.role, at: now,
       fromPhase: null, toPhase: phaseOf(snapshot), fromSla: null, toSla: slaOf(snapshot), payload: { number, source: input.source },
     };
     const hash = auditHash('', row);
-    const appeal = tx.create(AppealSchema, {
-      id, number, source: input.source, type: input.type, urgency: input.urgency, category: input.categoryId,
-      citizen: citizenId, callerPhone: input.callerPhone ?? null, title: input.title, content: input.content,
-      address: input.address ?? null, grid: input.gridId ?? null, lat: input.lat ?? null, lng: input.lng ?? null,
-      confidential: input.confidential, anonymous: input.anonymous, createdBy: actor.userId,
-      phase: phaseOf(snapshot), sla: slaOf(snapshot), machineVersion: APPEAL_MACHINE_VERSION,
-      snapshot: persistAppealSnapshot(snapshot) as unknown as Record<string, unknown>, auditSeq: 1, auditHead: hash,
-    } as never);
-    const { appealId: _a, actorId: _u, ...eventFields } = row;
-    tx.create(AppealEventSchema, { ...eventFields, appeal, actor: actor.userId, prevHash: '', hash } as never);
-    await tx.flush();
-    return { id: appeal.id, number, version: appeal.version };
+    const store = new AppealStore(tx);
+    await store.insert({
+      id, number, source: input.source, type: input.type, urgency: input.urgency, categoryId: input.categoryId, citizenId,
+      callerPhone: input.callerPhone ?? null, title: input.title, content: input.content, address: input.address ?? null,
+      gridId: input.gridId ?? null, lat: input.lat ?? null, lng: input.lng ?? null, confidential: input.confidential,
+      anonymous: input.anonymous, createdById: actor.userId, phase: row.toPhase, sla: row.toSla, machineVersion: APPEAL_MACHINE_VERSION,
+      snapshot: persistAppealSnapshot(snapshot), auditHead: hash,
+    }, row, now);
+    return { id, number, version: 1 };
   });
 }

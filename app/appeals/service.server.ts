@@ -1,19 +1,17 @@
-import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/sql';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
   APPEAL_EVENT_TYPES, eventPayloadSchemas, type Actor, type AppealEvent, type AppealEventType,
 } from '../../machines/appeal-events';
 import {
   APPEAL_MACHINE_VERSION, applyAppealEvent, persistAppealSnapshot, phaseOf, restoreAppealSnapshot, roleAllowed, slaOf,
+  type AppealContext,
 } from '../../machines/appeal';
-import { AppealEventSchema, AppealSchema, AssignmentSchema, DepartmentSchema, GridSchema, SmsOutboxSchema } from '../../entities';
-import type { Appeal } from '../../entities/appeal';
-import type { CategoryLimits } from '../../entities/category';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import { localDateTime, warnInstant, type WorkCalendar } from '../calendar/working-time';
 import type { Database } from '../db/orm.server';
 import { Conflict, Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
 import type { TimerJob, Timers } from '../jobs/timers.server';
+import { AppealStore, type AppealRow } from './appeal-store.server';
 import { auditHash } from './audit-hash';
 import { extendedDeadline, handlingDeadline, limitDeadline } from './deadlines';
 import { canSeeAppeal } from './scope';
@@ -59,24 +57,9 @@ function stripServerFields(payload: unknown): Record<string, unknown> {
   return copy;
 }
 
-interface Loaded {
-  appeal: Appeal;
-  limits: CategoryLimits;
-  departmentIds: number[];
-}
-
-async function loadForEvent(tx: EntityManager, appealId: number): Promise<Loaded> {
-  const appeal = await tx.findOne(AppealSchema, appealId, { populate: ['category'] });
-  if (!appeal) throw new NotFound('诉求不存在');
-  const rows = await tx.getConnection().execute<{ department_id: number }[]>(
-    'select distinct department_id from assignment where appeal_id = ? and department_id is not null', [appealId], 'all', tx.getTransactionContext(),
-  );
-  return { appeal, limits: appeal.category.limits, departmentIds: rows.map((r) => r.department_id) };
-}
-
 /** Adds the deadlines the server computes from the category and the working-day calendar. */
-function serverFields(type: AppealEventType, input: Record<string, unknown>, loaded: Loaded, cal: WorkCalendar, now: Date): Record<string, unknown> {
-  const { appeal, limits } = loaded;
+function serverFields(type: AppealEventType, input: Record<string, unknown>, appeal: AppealRow, cal: WorkCalendar, now: Date): Record<string, unknown> {
+  const { limits } = appeal;
   switch (type) {
     case 'SUBMIT':
       return { dueAt: handlingDeadline(cal, now, limits, appeal.urgency).dueAt.toISOString() };
@@ -121,27 +104,24 @@ export async function applyEvent(services: AppealServices, cmd: EventCommand): P
 
   try {
     return await services.db.em().transactional(async (tx) => {
-      const loaded = await loadForEvent(tx, cmd.appealId);
-      const { appeal } = loaded;
-      if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== appeal.version) {
-        throw new Conflict('该诉求已被他人更新，请刷新后重试', 'stale');
-      }
+      const store = new AppealStore(tx);
+      const appeal = await store.load(cmd.appealId);
+      if (!appeal) throw new NotFound('诉求不存在');
+      if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== appeal.version) throw stale();
+      const snapshot = restoreAppealSnapshot(appeal.snapshot);
       const facts = {
-        createdById: appeal.createdBy.id, leadDepartmentId: appeal.leadDepartment?.id ?? null, assignedGridId: appeal.assignedGrid?.id ?? null,
-        gridId: appeal.grid?.id ?? null, departmentIds: loaded.departmentIds,
-        referred: Boolean((appeal.snapshot as { context?: { referralKind?: string | null } }).context?.referralKind),
+        createdById: appeal.createdById, leadDepartmentId: appeal.leadDepartmentId, assignedGridId: appeal.assignedGridId,
+        gridId: appeal.gridId, departmentIds: appeal.departmentIds, referred: snapshot.context.referralKind !== null,
       };
       if (!canSeeAppeal(cmd.actor, facts)) throw new Forbidden();
 
       const cal = await getWorkCalendar(tx);
-      const computed = serverFields(type, input, loaded, cal, now); // may consume request-only fields (days)
-      const payloadIn = { ...input, ...computed };
-      const parsed = eventPayloadSchemas[type].safeParse(payloadIn);
+      const computed = serverFields(type, input, appeal, cal, now); // may consume request-only fields (days)
+      const parsed = eventPayloadSchemas[type].safeParse({ ...input, ...computed });
       if (!parsed.success) throw new InvalidInput('输入有误', fieldErrorsOf(parsed.error.issues));
       const payload = parsed.data as Record<string, unknown>;
-      await validateReferences(tx, type, payload, appeal);
+      await validateReferences(store, type, payload, appeal);
 
-      const snapshot = restoreAppealSnapshot(appeal.snapshot);
       const event = { type, actor: cmd.actor, at: now.toISOString(), ...payload } as AppealEvent;
       const { accepted, next } = applyAppealEvent(snapshot, event);
       if (!accepted) {
@@ -150,62 +130,42 @@ export async function applyEvent(services: AppealServices, cmd: EventCommand): P
         throw new Conflict('当前状态不允许此操作', 'notNow');
       }
 
-      const fromPhase = phaseOf(snapshot);
-      const fromSla = slaOf(snapshot);
-      const toPhase = phaseOf(next);
-      const toSla = slaOf(next);
-      const ctx = next.context as Record<string, any>;
-
-      appeal.snapshot = persistAppealSnapshot(next) as unknown as Record<string, unknown>;
-      appeal.machineVersion = APPEAL_MACHINE_VERSION;
-      appeal.phase = toPhase;
-      appeal.sla = toSla;
-      appeal.leadDepartment = ctx.assigneeDepartmentId ? tx.getReference(DepartmentSchema, ctx.assigneeDepartmentId as number) : null;
-      appeal.assignedGrid = ctx.gridId ? tx.getReference(GridSchema, ctx.gridId as number) : null;
-      appeal.acceptDueAt = ctx.acceptDueAt ? new Date(ctx.acceptDueAt) : null;
-      appeal.dueAt = ctx.dueAt ? new Date(ctx.dueAt) : null;
-      appeal.callbackDueAt = ctx.callbackDueAt ? new Date(ctx.callbackDueAt) : null;
-      appeal.closedAt = ctx.closedAt ? new Date(ctx.closedAt) : null;
-      if (type === 'SUBMIT') appeal.submittedAt = now;
-
-      const seq = appeal.auditSeq + 1;
+      const ctx = next.context;
       const row = {
-        appealId: appeal.id, seq, type, actorId: cmd.actor.userId || null, actorRole: cmd.actor.role, at: now,
-        fromPhase, toPhase, fromSla, toSla, payload,
+        appealId: appeal.id, seq: appeal.auditSeq + 1, type, actorId: cmd.actor.userId || null, actorRole: cmd.actor.role, at: now,
+        fromPhase: phaseOf(snapshot), toPhase: phaseOf(next), fromSla: slaOf(snapshot), toSla: slaOf(next), payload,
       };
       const hash = auditHash(appeal.auditHead, row);
-      tx.create(AppealEventSchema, {
-        appeal, seq, type, actor: row.actorId, actorRole: row.actorRole, at: now, fromPhase, toPhase, fromSla, toSla, payload,
-        prevHash: appeal.auditHead, hash,
-      } as never);
-      appeal.auditSeq = seq;
-      appeal.auditHead = hash;
-
-      await recordAssignments(tx, type, payload, appeal, ctx, now);
+      const saved = await store.save(appeal.id, appeal.version, {
+        snapshot: persistAppealSnapshot(next), machineVersion: APPEAL_MACHINE_VERSION, phase: row.toPhase, sla: row.toSla,
+        leadDepartmentId: ctx.assigneeDepartmentId, assignedGridId: ctx.gridId, acceptDueAt: toDate(ctx.acceptDueAt), dueAt: toDate(ctx.dueAt),
+        callbackDueAt: toDate(ctx.callbackDueAt), closedAt: toDate(ctx.closedAt), submittedAt: type === 'SUBMIT' ? now : null,
+        auditSeq: row.seq, auditHead: hash,
+      }, row, appeal.auditHead, now);
+      if (!saved) throw stale();
+      await recordAssignments(store, type, payload, appeal.id, ctx, now);
       await services.timers.schedule(tx, timersFor(type, appeal, ctx, cal, now));
-      queueSms(tx, type, appeal);
-      await tx.flush();
-      return { appealId: appeal.id, version: appeal.version, phase: toPhase, sla: toSla, seq };
+      await queueSms(store, type, appeal, ctx);
+      return { appealId: appeal.id, version: appeal.version + 1, phase: row.toPhase, sla: row.toSla, seq: row.seq };
     });
   } catch (err) {
-    // Either guard can trip first: the version check on the appeal row, or the audit sequence number.
-    if (err instanceof OptimisticLockError || (err instanceof UniqueConstraintViolationException && /appeal_event_appeal_id_seq/.test(err.message))) {
-      throw new Conflict('该诉求已被他人更新，请刷新后重试', 'stale');
-    }
+    // Two writers that both passed the read see the audit sequence collide if the version check did not stop them first.
+    if (err instanceof UniqueConstraintViolationException && /appeal_event_appeal_id_seq/.test(err.message)) throw stale();
     throw err;
   }
 }
 
-async function validateReferences(tx: EntityManager, type: AppealEventType, payload: Record<string, unknown>, appeal: Appeal) {
-  const conn = tx.getConnection();
-  const trx = tx.getTransactionContext();
-  const exists = async (sql: string, params: unknown[]) => (await conn.execute(sql, params, 'all', trx)).length > 0;
+const stale = () => new Conflict('该诉求已被他人更新，请刷新后重试', 'stale');
+const toDate = (iso: string | null) => (iso ? new Date(iso) : null);
+
+async function validateReferences(store: AppealStore, type: AppealEventType, payload: Record<string, unknown>, appeal: AppealRow) {
+  const exists = (sql: string, params: unknown[]) => store.exists(sql, params);
   if (type === 'DISPATCH' || type === 'SUB_DISPATCH') {
     const ids = [payload.departmentId as number, ...((payload.assistingDepartmentIds as number[] | undefined) ?? [])];
-    const found = await conn.execute<{ id: number }[]>(`select id from department where active and id in (${ids.map(() => '?').join(',')})`, ids, 'all', trx);
+    const found = await store.activeDepartments(ids);
     if (found.length !== new Set(ids).size) throw new InvalidInput('部门不存在', { departmentId: ['unknown or inactive department'] });
     if (type === 'SUB_DISPATCH') {
-      const current = appeal.leadDepartment?.id;
+      const current = appeal.leadDepartmentId;
       const below = await exists(`select 1 from department where id = ? and path like ? and id <> ?`, [payload.departmentId, `%/${current}/%`, current]);
       if (!below) throw new InvalidInput('二级派单只能派往下级单位', { departmentId: ['must be a unit below the current department'] });
     }
@@ -221,38 +181,33 @@ async function validateReferences(tx: EntityManager, type: AppealEventType, payl
   }
 }
 
-async function recordAssignments(tx: EntityManager, type: AppealEventType, payload: Record<string, unknown>, appeal: Appeal, ctx: Record<string, any>, now: Date) {
-  const conn = tx.getConnection();
-  const trx = tx.getTransactionContext();
-  const closeActive = (status: string) =>
-    conn.execute(`update assignment set status = ?, updated_at = ? where appeal_id = ? and status = 'active'`, [status, now, appeal.id], 'run', trx);
-  const acceptDueAt = ctx.acceptDueAt ? new Date(ctx.acceptDueAt) : null;
+async function recordAssignments(store: AppealStore, type: AppealEventType, payload: Record<string, unknown>, appealId: number, ctx: AppealContext, now: Date) {
+  const acceptDueAt = toDate(ctx.acceptDueAt);
   switch (type) {
     case 'DISPATCH':
-      await closeActive('superseded');
-      tx.create(AssignmentSchema, { appeal, department: payload.departmentId as number, role: 'lead', level: ctx.dispatchLevel, acceptDueAt, status: 'active' } as never);
-      for (const d of (payload.assistingDepartmentIds as number[]) ?? []) {
-        tx.create(AssignmentSchema, { appeal, department: d, role: 'assisting', level: ctx.dispatchLevel, acceptDueAt, status: 'active' } as never);
-      }
+      await store.closeAssignments(appealId, 'superseded', now);
+      await store.addAssignments(appealId, [
+        { departmentId: payload.departmentId as number, role: 'lead' },
+        ...((payload.assistingDepartmentIds as number[]) ?? []).map((d) => ({ departmentId: d, role: 'assisting' as const })),
+      ], ctx.dispatchLevel, acceptDueAt, now);
       break;
     case 'ASSIGN_GRID':
-      await closeActive('superseded');
-      tx.create(AssignmentSchema, { appeal, grid: payload.gridId as number, role: 'lead', level: ctx.dispatchLevel, acceptDueAt, status: 'active' } as never);
+      await store.closeAssignments(appealId, 'superseded', now);
+      await store.addAssignments(appealId, [{ gridId: payload.gridId as number, role: 'lead' }], ctx.dispatchLevel, acceptDueAt, now);
       break;
     case 'SUB_DISPATCH':
-      await conn.execute(`update assignment set status = 'superseded', updated_at = ? where appeal_id = ? and status = 'active' and role = 'lead'`, [now, appeal.id], 'run', trx);
-      tx.create(AssignmentSchema, { appeal, department: payload.departmentId as number, role: 'lead', level: ctx.dispatchLevel, acceptDueAt, status: 'active' } as never);
+      await store.closeAssignments(appealId, 'superseded', now, true);
+      await store.addAssignments(appealId, [{ departmentId: payload.departmentId as number, role: 'lead' }], ctx.dispatchLevel, acceptDueAt, now);
       break;
     case 'ACCEPT':
-      await conn.execute(`update assignment set accepted_at = ?, updated_at = ? where appeal_id = ? and status = 'active' and role = 'lead'`, [now, now, appeal.id], 'run', trx);
+      await store.markAccepted(appealId, now);
       break;
     case 'APPROVE_RETURN':
-      await closeActive('returned');
+      await store.closeAssignments(appealId, 'returned', now);
       break;
-    case 'REPLY':
     case 'MERGE_INTO':
     case 'REFER':
-      if (type !== 'REPLY') await closeActive('superseded');
+      await store.closeAssignments(appealId, 'superseded', now);
       break;
     default:
       break;
@@ -261,11 +216,11 @@ async function recordAssignments(tx: EntityManager, type: AppealEventType, paylo
 
 type TimerPlan = { job: Omit<TimerJob, 'fireAt'>; at: Date };
 
-function timersFor(type: AppealEventType, appeal: Appeal, ctx: Record<string, any>, cal: WorkCalendar, now: Date): TimerPlan[] {
+function timersFor(type: AppealEventType, appeal: AppealRow, ctx: AppealContext, cal: WorkCalendar, now: Date): TimerPlan[] {
   const handling = (): TimerPlan[] => {
     if (!ctx.dueAt) return [];
     const due = new Date(ctx.dueAt);
-    const limit = appeal.category.limits[appeal.urgency];
+    const limit = appeal.limits[appeal.urgency];
     const warnAt = warnInstant(cal, now, due, limit.unit);
     return [
       { job: { appealId: appeal.id, event: 'WARN', deadline: ctx.dueAt }, at: warnAt },
@@ -285,14 +240,15 @@ function timersFor(type: AppealEventType, appeal: Appeal, ctx: Record<string, an
 }
 
 /** Messages to the citizen, written with the event and sent later by the SMS job. */
-function queueSms(tx: EntityManager, type: AppealEventType, appeal: Appeal) {
+async function queueSms(store: AppealStore, type: AppealEventType, appeal: AppealRow, ctx: AppealContext) {
   const phone = appeal.callerPhone;
   if (!phone || appeal.anonymous) return;
+  const due = ctx.dueAt ? localDateTime(new Date(ctx.dueAt)) : '';
   const templates: Partial<Record<AppealEventType, [string, string]>> = {
-    SUBMIT: ['received', `【12345】您的诉求已受理，编号 ${appeal.number}，办理时限 ${appeal.dueAt ? localDateTime(appeal.dueAt) : ''}。`],
+    SUBMIT: ['received', `【12345】您的诉求已受理，编号 ${appeal.number}，办理时限 ${due}。`],
     APPROVE_REPLY: ['replied', `【12345】您的诉求 ${appeal.number} 已办理答复，稍后将回访，感谢您的监督。`],
     REOPEN: ['reopened', `【12345】您的诉求 ${appeal.number} 已重新受理。`],
   };
   const t = templates[type];
-  if (t) tx.create(SmsOutboxSchema, { appeal, phone, template: t[0], body: t[1], status: 'pending' } as never);
+  if (t) await store.queueSms(appeal.id, phone, t[0], t[1], new Date());
 }

@@ -41,10 +41,12 @@ export function bossTimers(boss: PgBoss): Timers {
       if (!jobs.length) return;
       const trx = em.getTransactionContext();
       if (!trx) throw new Error('timers must be scheduled inside a transaction');
-      const db = fromKysely(trx as never);
-      for (const { job, at } of jobs) {
-        await boss.send(TIMER_QUEUE, { ...job, fireAt: at.toISOString() }, { startAfter: at, db, retryLimit: 5, retryDelay: 5 });
-      }
+      // One statement for all of a step's timers, on the step's own transaction.
+      await boss.insert(
+        TIMER_QUEUE,
+        jobs.map(({ job, at }) => ({ data: { ...job, fireAt: at.toISOString() }, startAfter: at, retryLimit: 5, retryDelay: 5 })),
+        { db: fromKysely(trx as never) },
+      );
     },
   };
 }
