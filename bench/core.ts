@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import type { EntityManager } from '@mikro-orm/sql';
+import type { QueryResult } from '@mikro-orm/core';
 import { createDraft } from '../app/appeals/intake.server';
 import { applyEvent, type AppealServices } from '../app/appeals/service.server';
 import { openDatabase, type Database } from '../app/db/orm.server';
@@ -29,6 +30,8 @@ interface RunStats {
   p50: number;
   p95: number;
   peakRssMb: number;
+  /** This process's CPU (user+system) per event: separates ORM/driver cost from database time. */
+  cpuMsPerEvent: number;
 }
 
 interface DbResult {
@@ -70,15 +73,18 @@ function rssSampler() {
 async function measure(n: number, c: number, job: (i: number, lat: number[]) => Promise<void>): Promise<RunStats> {
   const lat: number[] = [];
   const stopRss = rssSampler();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await inParallel(n, c, (i) => job(i, lat));
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const peakRssMb = stopRss();
   lat.sort((a, b) => a - b);
   return {
     appeals: n, concurrency: c, seconds,
     appealsPerSec: n / seconds, eventsPerSec: (n * EVENTS_PER_APPEAL) / seconds,
     p50: percentile(lat, 50), p95: percentile(lat, 95), peakRssMb,
+    cpuMsPerEvent: (cpu.user + cpu.system) / 1000 / (n * EVENTS_PER_APPEAL),
   };
 }
 
@@ -177,7 +183,7 @@ function rawPipeline(db: Database, ids: ReferenceIds, tpl: Template) {
       await timed(lat, () => tx(async (em) => {
         const conn = em.getConnection();
         const trx = em.getTransactionContext();
-        const r = await conn.execute(
+        const r = await conn.execute<QueryResult>(
           'update appeal set phase = ?, snapshot = ?, version = version + 1, audit_seq = audit_seq + 1 where id = ? and version = ?',
           [step.phase, step.snapshot, id, k + 1], 'run', trx);
         if (r.affectedRows !== 1) throw new Error(`raw update missed appeal ${id}`);
@@ -244,9 +250,9 @@ async function benchPglite(n: number, c: number): Promise<DbResult> {
 function table(r: DbResult): string {
   const f = (x: number, d = 1) => x.toFixed(d);
   const rows = [
-    ['', 'appeals/s', 'events/s', 'p50 ms', 'p95 ms', 'wall s', 'peak RSS MB'],
+    ['', 'appeals/s', 'events/s', 'p50 ms', 'p95 ms', 'wall s', 'peak RSS MB', 'node CPU ms/event'],
     ...([['service', r.service], ['raw SQL', r.raw]] as const).map(([label, s]) => [
-      label, f(s.appealsPerSec), f(s.eventsPerSec), f(s.p50, 2), f(s.p95, 2), f(s.seconds, 2), f(s.peakRssMb, 0),
+      label, f(s.appealsPerSec), f(s.eventsPerSec), f(s.p50, 2), f(s.p95, 2), f(s.seconds, 2), f(s.peakRssMb, 0), f(s.cpuMsPerEvent, 2),
     ]),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
@@ -288,6 +294,8 @@ async function main() {
     [`${prefix}_service_p50_ms`]: round(x.service.p50, 2),
     [`${prefix}_service_p95_ms`]: round(x.service.p95, 2),
     [`${prefix}_peak_rss_mb`]: round(Math.max(x.service.peakRssMb, x.raw.peakRssMb), 0),
+    [`${prefix}_service_cpu_ms_per_event`]: round(x.service.cpuMsPerEvent, 2),
+    [`${prefix}_raw_cpu_ms_per_event`]: round(x.raw.cpuMsPerEvent, 2),
   } : {});
   console.log(JSON.stringify({
     bench: 'core', pg_ratio: pgR ? round(pgR.ratio) : null, pglite_ratio: round(liteR.ratio),

@@ -1,5 +1,5 @@
-import { and, assertEvent, assign, initialTransition, not, or, setup, stateIn, transition } from 'xstate';
-import type { SnapshotFrom, StateValue } from 'xstate';
+import { and, assertEvent, assign, createActor, initialTransition, not, or, setup, stateIn } from 'xstate';
+import type { AnyActorScope, SnapshotFrom, StateValue } from 'xstate';
 import { z } from 'zod';
 import {
   APPEAL_EVENT_TYPES,
@@ -577,10 +577,23 @@ export interface ApplyResult {
   next: AppealSnapshot;
 }
 
+// xstate's pure transition() builds a throwaway actor, initial state included, on every call.
+// This machine spawns, invokes and emits nothing, so one inert scope serves every transition.
+let inertScope: AnyActorScope | undefined;
+function pureScope(): AnyActorScope {
+  if (!inertScope) {
+    const self = createActor(appealMachine, { input: { createdBy: 0 } });
+    inertScope = {
+      self, id: '', sessionId: '', system: self.system, defer: () => {}, logger: () => {}, stopChild: () => {}, emit: () => {},
+      actionExecutor: () => {},
+    } as unknown as AnyActorScope;
+  }
+  return inertScope;
+}
+
 export function applyAppealEvent(snapshot: AppealSnapshot, event: AppealEvent): ApplyResult {
   if (!snapshot.can(event)) return { accepted: false, next: snapshot };
-  const [next] = transition(appealMachine, snapshot, event);
-  return { accepted: true, next };
+  return { accepted: true, next: appealMachine.transition(snapshot, event, pureScope()) };
 }
 
 function stateValuePath(value: StateValue | undefined): string {

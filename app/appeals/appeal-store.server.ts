@@ -42,6 +42,35 @@ export interface AppealState {
   auditHead: string;
 }
 
+/**
+ * A write that happens only with the appeal's guarded update, as a part of the same statement:
+ * its SQL refers to the `changed` row, so a refused update writes nothing else either.
+ */
+export interface SideWrite {
+  sql: string;
+  params: unknown[];
+}
+
+export const sideWrites = {
+  closeAssignments: (status: 'superseded' | 'returned', now: Date, leadOnly = false): SideWrite => ({
+    sql: `update assignment set status = ?, updated_at = ? where appeal_id in (select id from changed) and status = 'active'${leadOnly ? ` and role = 'lead'` : ''}`,
+    params: [status, now],
+  }),
+  addAssignment: (row: { departmentId?: number; gridId?: number; role: 'lead' | 'assisting' }, level: number, acceptDueAt: Date | null, now: Date): SideWrite => ({
+    sql: `insert into assignment (appeal_id, department_id, grid_id, role, level, accept_due_at, status, created_at, updated_at)
+          select id, ?, ?, ?, ?, ?, 'active', ?, ? from changed`,
+    params: [row.departmentId ?? null, row.gridId ?? null, row.role, level, acceptDueAt, now, now],
+  }),
+  markAccepted: (now: Date): SideWrite => ({
+    sql: `update assignment set accepted_at = ?, updated_at = ? where appeal_id in (select id from changed) and status = 'active' and role = 'lead'`,
+    params: [now, now],
+  }),
+  queueSms: (phone: string, template: string, body: string, now: Date): SideWrite => ({
+    sql: `insert into sms_outbox (appeal_id, phone, template, body, status, created_at, updated_at) select id, ?, ?, ?, 'pending', ?, ? from changed`,
+    params: [phone, template, body, now, now],
+  }),
+};
+
 export interface NewAppeal {
   id: number;
   number: string;
@@ -92,50 +121,26 @@ export class AppealStore {
   }
 
   /**
-   * Writes the new state and its audit row in one statement, only if nobody changed the appeal
-   * since `version`; false when someone did (then nothing was written).
+   * Writes the new state, its audit row and its side writes in one statement, only if nobody
+   * changed the appeal since `version`; false when someone did (then nothing was written).
    */
-  async save(id: number, version: number, s: AppealState, audit: AuditRowContent, prevHash: string, now: Date): Promise<boolean> {
+  async save(id: number, version: number, s: AppealState, audit: AuditRowContent, prevHash: string, now: Date, side: SideWrite[] = []): Promise<boolean> {
     const rows = await this.run<unknown[]>(
       `with changed as (
          update appeal set snapshot = ?, machine_version = ?, phase = ?, sla = ?, lead_department_id = ?, assigned_grid_id = ?,
                 accept_due_at = ?, due_at = ?, callback_due_at = ?, closed_at = ?, submitted_at = coalesce(?, submitted_at),
                 audit_seq = ?, audit_head = ?, version = version + 1, updated_at = ?
-          where id = ? and version = ? returning id)
+          where id = ? and version = ? returning id)${side.map((w, i) => `, side${i} as (${w.sql})`).join('')}
        insert into appeal_event (appeal_id, seq, type, actor_id, actor_role, at, from_phase, to_phase, from_sla, to_sla, payload, prev_hash, hash)
        select id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from changed returning seq`,
       [JSON.stringify(s.snapshot), s.machineVersion, s.phase, s.sla, s.leadDepartmentId, s.assignedGridId, s.acceptDueAt, s.dueAt,
         s.callbackDueAt, s.closedAt, s.submittedAt, s.auditSeq, s.auditHead, now, id, version,
-        ...this.auditValues(audit, prevHash, s.auditHead)]);
+        ...side.flatMap((w) => w.params), ...this.auditValues(audit, prevHash, s.auditHead)]);
     return rows.length === 1;
   }
 
   private auditValues(row: AuditRowContent, prevHash: string, hash: string): unknown[] {
     return [row.seq, row.type, row.actorId, row.actorRole, row.at, row.fromPhase, row.toPhase, row.fromSla, row.toSla, JSON.stringify(row.payload), prevHash, hash];
-  }
-
-  async closeAssignments(appealId: number, status: 'superseded' | 'returned', now: Date, leadOnly = false): Promise<void> {
-    await this.run(
-      `update assignment set status = ?, updated_at = ? where appeal_id = ? and status = 'active'${leadOnly ? ` and role = 'lead'` : ''}`,
-      [status, now, appealId], 'run');
-  }
-
-  async addAssignments(appealId: number, rows: { departmentId?: number; gridId?: number; role: 'lead' | 'assisting' }[], level: number, acceptDueAt: Date | null, now: Date) {
-    if (!rows.length) return;
-    await this.run(
-      `insert into assignment (appeal_id, department_id, grid_id, role, level, accept_due_at, status, created_at, updated_at)
-       values ${rows.map(() => `(?, ?, ?, ?, ?, ?, 'active', ?, ?)`).join(', ')}`,
-      rows.flatMap((r) => [appealId, r.departmentId ?? null, r.gridId ?? null, r.role, level, acceptDueAt, now, now]), 'run');
-  }
-
-  async markAccepted(appealId: number, now: Date): Promise<void> {
-    await this.run(`update assignment set accepted_at = ?, updated_at = ? where appeal_id = ? and status = 'active' and role = 'lead'`, [now, now, appealId], 'run');
-  }
-
-  async queueSms(appealId: number, phone: string, template: string, body: string, now: Date): Promise<void> {
-    await this.run(
-      `insert into sms_outbox (appeal_id, phone, template, body, status, created_at, updated_at) values (?, ?, ?, ?, 'pending', ?, ?)`,
-      [appealId, phone, template, body, now, now], 'run');
   }
 
   /** Inserts a new appeal together with the first row of its audit chain. */

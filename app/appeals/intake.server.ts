@@ -5,7 +5,7 @@ import { APPEAL_SOURCES, APPEAL_TYPES, URGENCIES } from '../../entities/appeal';
 import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
 import { AppealStore } from './appeal-store.server';
 import { auditHash } from './audit-hash';
-import { nextAppealNumber } from './numbering.server';
+import { appealCounterCte, formatAppealNumber } from './numbering.server';
 import type { AppealServices } from './service.server';
 
 const phone = z.string().trim().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{3,12})$/, '电话号码格式不正确');
@@ -42,23 +42,23 @@ export async function createDraft(services: AppealServices, actor: Actor, raw: u
   return services.db.em().transactional(async (tx) => {
     const conn = tx.getConnection();
     const trx = tx.getTransactionContext();
-    // References checked and the new id taken in one round trip; the id comes first because the first audit hash covers it.
-    const [refs] = await conn.execute<{ category: number | null; grid: number | null; id: number }[]>(
-      `select (select id from category where id = ? and active) as category, (select id from grid where id = ?) as grid,
-              nextval(pg_get_serial_sequence('appeal', 'id'))::int as id`, [input.categoryId, input.gridId ?? 0], 'all', trx);
+    // One round trip: references checked, the daily number drawn, the caller's record upserted and the
+    // id taken first (the first audit hash covers it).
+    const counter = appealCounterCte(now);
+    const withCitizen = Boolean(input.callerPhone && !input.anonymous);
+    const citizenCte = `, citizen as (insert into citizen (phone, name, created_at, updated_at) values (?, ?, ?, ?)
+         on conflict (phone) do update set name = coalesce(excluded.name, citizen.name), updated_at = excluded.updated_at returning id)`;
+    const [refs] = await conn.execute<{ category: number | null; grid: number | null; id: number; last: number; citizen: number | null }[]>(
+      `with ${counter.sql}${withCitizen ? citizenCte : ''}
+       select (select id from category where id = ? and active) as category, (select id from grid where id = ?) as grid,
+              nextval(pg_get_serial_sequence('appeal', 'id'))::int as id, (select last from counter) as last,
+              ${withCitizen ? '(select id from citizen)' : 'null'} as citizen`,
+      [...counter.params, ...(withCitizen ? [input.callerPhone, input.citizenName ?? null, now, now] : []), input.categoryId, input.gridId ?? 0],
+      'all', trx);
     if (!refs.category) throw new InvalidInput('分类不存在', { categoryId: ['unknown category'] });
     if (input.gridId && !refs.grid) throw new InvalidInput('网格不存在', { gridId: ['unknown grid'] });
-    const id = refs.id;
-    let citizenId: number | null = null;
-    if (input.callerPhone && !input.anonymous) {
-      const [row] = await conn.execute<{ id: number }[]>(
-        `insert into citizen (phone, name, created_at, updated_at) values (?, ?, ?, ?)
-         on conflict (phone) do update set name = coalesce(excluded.name, citizen.name), updated_at = excluded.updated_at returning id`,
-        [input.callerPhone, input.citizenName ?? null, now, now], 'all', trx,
-      );
-      citizenId = row.id;
-    }
-    const number = await nextAppealNumber(tx, now);
+    const { id, citizen: citizenId } = refs;
+    const number = formatAppealNumber(counter.day, refs.last);
     const snapshot = createAppealSnapshot({ createdBy: actor.userId });
     const row = {
       appealId: id, seq: 1, type: 'CREATE', actorId: actor.userId, actorRole: actor.role, at: now,

@@ -11,7 +11,7 @@ import { localDateTime, warnInstant, type WorkCalendar } from '../calendar/worki
 import type { Database } from '../db/orm.server';
 import { Conflict, Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
 import type { TimerJob, Timers } from '../jobs/timers.server';
-import { AppealStore, type AppealRow } from './appeal-store.server';
+import { AppealStore, sideWrites, type AppealRow, type SideWrite } from './appeal-store.server';
 import { auditHash } from './audit-hash';
 import { extendedDeadline, handlingDeadline, limitDeadline } from './deadlines';
 import { canSeeAppeal } from './scope';
@@ -102,54 +102,63 @@ export async function applyEvent(services: AppealServices, cmd: EventCommand): P
   const input = stripServerFields(cmd.payload);
   const now = services.now?.() ?? new Date();
 
+  const em = services.db.em();
+  const store = new AppealStore(em);
+  const appeal = await store.load(cmd.appealId);
+  if (!appeal) throw new NotFound('诉求不存在');
+  if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== appeal.version) throw stale();
+  const snapshot = restoreAppealSnapshot(appeal.snapshot);
+  const facts = {
+    createdById: appeal.createdById, leadDepartmentId: appeal.leadDepartmentId, assignedGridId: appeal.assignedGridId,
+    gridId: appeal.gridId, departmentIds: appeal.departmentIds, referred: snapshot.context.referralKind !== null,
+  };
+  if (!canSeeAppeal(cmd.actor, facts)) throw new Forbidden();
+
+  const cal = await getWorkCalendar(em);
+  const computed = serverFields(type, input, appeal, cal, now); // may consume request-only fields (days)
+  const parsed = eventPayloadSchemas[type].safeParse({ ...input, ...computed });
+  if (!parsed.success) throw new InvalidInput('输入有误', fieldErrorsOf(parsed.error.issues));
+  const payload = parsed.data as Record<string, unknown>;
+  await validateReferences(store, type, payload, appeal);
+
+  const event = { type, actor: cmd.actor, at: now.toISOString(), ...payload } as AppealEvent;
+  const { accepted, next } = applyAppealEvent(snapshot, event);
+  if (!accepted) {
+    const twin = { ...event, actor: inScopeTwin(cmd.actor, snapshot.context as unknown as Record<string, unknown>) } as AppealEvent;
+    if (cmd.actor.role !== 'system' && applyAppealEvent(snapshot, twin).accepted) throw new Forbidden('该诉求不在您的办理范围内');
+    throw new Conflict('当前状态不允许此操作', 'notNow');
+  }
+
+  const ctx = next.context;
+  const row = {
+    appealId: appeal.id, seq: appeal.auditSeq + 1, type, actorId: cmd.actor.userId || null, actorRole: cmd.actor.role, at: now,
+    fromPhase: phaseOf(snapshot), toPhase: phaseOf(next), fromSla: slaOf(snapshot), toSla: slaOf(next), payload,
+  };
+  const hash = auditHash(appeal.auditHead, row);
+  const state = {
+    snapshot: persistAppealSnapshot(next), machineVersion: APPEAL_MACHINE_VERSION, phase: row.toPhase, sla: row.toSla,
+    leadDepartmentId: ctx.assigneeDepartmentId, assignedGridId: ctx.gridId, acceptDueAt: toDate(ctx.acceptDueAt), dueAt: toDate(ctx.dueAt),
+    callbackDueAt: toDate(ctx.callbackDueAt), closedAt: toDate(ctx.closedAt), submittedAt: type === 'SUBMIT' ? now : null,
+    auditSeq: row.seq, auditHead: hash,
+  };
+  const side = [...assignmentWrites(type, payload, ctx, now), ...smsWrites(type, appeal, ctx, now)];
+  const timers = timersFor(type, appeal, ctx, cal, now);
+  const result = { appealId: appeal.id, version: appeal.version + 1, phase: row.toPhase, sla: row.toSla, seq: row.seq };
+
   try {
-    return await services.db.em().transactional(async (tx) => {
-      const store = new AppealStore(tx);
-      const appeal = await store.load(cmd.appealId);
-      if (!appeal) throw new NotFound('诉求不存在');
-      if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== appeal.version) throw stale();
-      const snapshot = restoreAppealSnapshot(appeal.snapshot);
-      const facts = {
-        createdById: appeal.createdById, leadDepartmentId: appeal.leadDepartmentId, assignedGridId: appeal.assignedGridId,
-        gridId: appeal.gridId, departmentIds: appeal.departmentIds, referred: snapshot.context.referralKind !== null,
-      };
-      if (!canSeeAppeal(cmd.actor, facts)) throw new Forbidden();
-
-      const cal = await getWorkCalendar(tx);
-      const computed = serverFields(type, input, appeal, cal, now); // may consume request-only fields (days)
-      const parsed = eventPayloadSchemas[type].safeParse({ ...input, ...computed });
-      if (!parsed.success) throw new InvalidInput('输入有误', fieldErrorsOf(parsed.error.issues));
-      const payload = parsed.data as Record<string, unknown>;
-      await validateReferences(store, type, payload, appeal);
-
-      const event = { type, actor: cmd.actor, at: now.toISOString(), ...payload } as AppealEvent;
-      const { accepted, next } = applyAppealEvent(snapshot, event);
-      if (!accepted) {
-        const twin = { ...event, actor: inScopeTwin(cmd.actor, snapshot.context as unknown as Record<string, unknown>) } as AppealEvent;
-        if (cmd.actor.role !== 'system' && applyAppealEvent(snapshot, twin).accepted) throw new Forbidden('该诉求不在您的办理范围内');
-        throw new Conflict('当前状态不允许此操作', 'notNow');
-      }
-
-      const ctx = next.context;
-      const row = {
-        appealId: appeal.id, seq: appeal.auditSeq + 1, type, actorId: cmd.actor.userId || null, actorRole: cmd.actor.role, at: now,
-        fromPhase: phaseOf(snapshot), toPhase: phaseOf(next), fromSla: slaOf(snapshot), toSla: slaOf(next), payload,
-      };
-      const hash = auditHash(appeal.auditHead, row);
-      const saved = await store.save(appeal.id, appeal.version, {
-        snapshot: persistAppealSnapshot(next), machineVersion: APPEAL_MACHINE_VERSION, phase: row.toPhase, sla: row.toSla,
-        leadDepartmentId: ctx.assigneeDepartmentId, assignedGridId: ctx.gridId, acceptDueAt: toDate(ctx.acceptDueAt), dueAt: toDate(ctx.dueAt),
-        callbackDueAt: toDate(ctx.callbackDueAt), closedAt: toDate(ctx.closedAt), submittedAt: type === 'SUBMIT' ? now : null,
-        auditSeq: row.seq, auditHead: hash,
-      }, row, appeal.auditHead, now);
-      if (!saved) throw stale();
-      await recordAssignments(store, type, payload, appeal.id, ctx, now);
-      await services.timers.schedule(tx, timersFor(type, appeal, ctx, cal, now));
-      await queueSms(store, type, appeal, ctx);
-      return { appealId: appeal.id, version: appeal.version + 1, phase: row.toPhase, sla: row.toSla, seq: row.seq };
+    // The appeal, its audit row and its side writes are one guarded statement; timers live in
+    // pg-boss's tables, so a step that schedules them wraps both in a transaction.
+    if (!timers.length) {
+      if (!(await store.save(appeal.id, appeal.version, state, row, appeal.auditHead, now, side))) throw stale();
+      return result;
+    }
+    return await em.transactional(async (tx) => {
+      if (!(await new AppealStore(tx).save(appeal.id, appeal.version, state, row, appeal.auditHead, now, side))) throw stale();
+      await services.timers.schedule(tx, timers);
+      return result;
     });
   } catch (err) {
-    // Two writers that both passed the read see the audit sequence collide if the version check did not stop them first.
+    // A concurrent writer that slipped past the version check still collides on the audit sequence.
     if (err instanceof UniqueConstraintViolationException && /appeal_event_appeal_id_seq/.test(err.message)) throw stale();
     throw err;
   }
@@ -181,36 +190,29 @@ async function validateReferences(store: AppealStore, type: AppealEventType, pay
   }
 }
 
-async function recordAssignments(store: AppealStore, type: AppealEventType, payload: Record<string, unknown>, appealId: number, ctx: AppealContext, now: Date) {
+function assignmentWrites(type: AppealEventType, payload: Record<string, unknown>, ctx: AppealContext, now: Date): SideWrite[] {
   const acceptDueAt = toDate(ctx.acceptDueAt);
+  const add = (row: Parameters<typeof sideWrites.addAssignment>[0]) => sideWrites.addAssignment(row, ctx.dispatchLevel, acceptDueAt, now);
   switch (type) {
     case 'DISPATCH':
-      await store.closeAssignments(appealId, 'superseded', now);
-      await store.addAssignments(appealId, [
-        { departmentId: payload.departmentId as number, role: 'lead' },
-        ...((payload.assistingDepartmentIds as number[]) ?? []).map((d) => ({ departmentId: d, role: 'assisting' as const })),
-      ], ctx.dispatchLevel, acceptDueAt, now);
-      break;
+      return [
+        sideWrites.closeAssignments('superseded', now),
+        add({ departmentId: payload.departmentId as number, role: 'lead' }),
+        ...((payload.assistingDepartmentIds as number[]) ?? []).map((d) => add({ departmentId: d, role: 'assisting' })),
+      ];
     case 'ASSIGN_GRID':
-      await store.closeAssignments(appealId, 'superseded', now);
-      await store.addAssignments(appealId, [{ gridId: payload.gridId as number, role: 'lead' }], ctx.dispatchLevel, acceptDueAt, now);
-      break;
+      return [sideWrites.closeAssignments('superseded', now), add({ gridId: payload.gridId as number, role: 'lead' })];
     case 'SUB_DISPATCH':
-      await store.closeAssignments(appealId, 'superseded', now, true);
-      await store.addAssignments(appealId, [{ departmentId: payload.departmentId as number, role: 'lead' }], ctx.dispatchLevel, acceptDueAt, now);
-      break;
+      return [sideWrites.closeAssignments('superseded', now, true), add({ departmentId: payload.departmentId as number, role: 'lead' })];
     case 'ACCEPT':
-      await store.markAccepted(appealId, now);
-      break;
+      return [sideWrites.markAccepted(now)];
     case 'APPROVE_RETURN':
-      await store.closeAssignments(appealId, 'returned', now);
-      break;
+      return [sideWrites.closeAssignments('returned', now)];
     case 'MERGE_INTO':
     case 'REFER':
-      await store.closeAssignments(appealId, 'superseded', now);
-      break;
+      return [sideWrites.closeAssignments('superseded', now)];
     default:
-      break;
+      return [];
   }
 }
 
@@ -240,9 +242,9 @@ function timersFor(type: AppealEventType, appeal: AppealRow, ctx: AppealContext,
 }
 
 /** Messages to the citizen, written with the event and sent later by the SMS job. */
-async function queueSms(store: AppealStore, type: AppealEventType, appeal: AppealRow, ctx: AppealContext) {
+function smsWrites(type: AppealEventType, appeal: AppealRow, ctx: AppealContext, now: Date): SideWrite[] {
   const phone = appeal.callerPhone;
-  if (!phone || appeal.anonymous) return;
+  if (!phone || appeal.anonymous) return [];
   const due = ctx.dueAt ? localDateTime(new Date(ctx.dueAt)) : '';
   const templates: Partial<Record<AppealEventType, [string, string]>> = {
     SUBMIT: ['received', `【12345】您的诉求已受理，编号 ${appeal.number}，办理时限 ${due}。`],
@@ -250,5 +252,5 @@ async function queueSms(store: AppealStore, type: AppealEventType, appeal: Appea
     REOPEN: ['reopened', `【12345】您的诉求 ${appeal.number} 已重新受理。`],
   };
   const t = templates[type];
-  if (t) await store.queueSms(appeal.id, phone, t[0], t[1], new Date());
+  return t ? [sideWrites.queueSms(phone, t[0], t[1], now)] : [];
 }
