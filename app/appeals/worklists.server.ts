@@ -17,8 +17,8 @@ export interface AppealListItem {
   dueLabel: string | null;
   remaining: string | null;
   createdAt: string;
-  departmentName: string | null;
-  gridName: string | null;
+  /** Who holds it now: the lead department, or the grid it was assigned to. */
+  holder: string | null;
   caller: string;
 }
 
@@ -84,7 +84,7 @@ const QUEUES: Record<string, QueueDef[]> = {
 };
 
 const LIST_COLUMNS = `a.id, a.number, a.title, a.type, a.urgency, c.name as category_name, a.phase, a.sla, a.due_at, a.created_at,
-  d.name as department_name, coalesce(ag.name, g.name) as grid_name, a.caller_phone, a.confidential,
+  coalesce(d.name, ag.name) as holder, a.caller_phone, a.confidential,
   c.limits -> a.urgency ->> 'unit' as limit_unit`;
 
 export async function worklistsFor(em: EntityManager, user: SessionUser, opts: { limit?: number; now?: Date } = {}): Promise<Worklist[]> {
@@ -99,7 +99,7 @@ export async function worklistsFor(em: EntityManager, user: SessionUser, opts: {
     const [{ n }] = await conn.execute<{ n: number }[]>(`select count(*)::int as n from appeal a where ${q.where}`, params);
     const rows = await conn.execute<Record<string, any>[]>(
       `select ${LIST_COLUMNS} from appeal a join category c on c.id = a.category_id
-         left join department d on d.id = a.lead_department_id left join grid g on g.id = a.grid_id left join grid ag on ag.id = a.assigned_grid_id
+         left join department d on d.id = a.lead_department_id left join grid ag on ag.id = a.assigned_grid_id
         where ${q.where} order by ${q.order ?? 'a.created_at desc'}, a.id desc limit ?`, [...params, limit]);
     out.push({
       key: q.key, label: q.label, count: n,
@@ -109,7 +109,7 @@ export async function worklistsFor(em: EntityManager, user: SessionUser, opts: {
         dueLabel: r.due_at ? localDateTime(new Date(r.due_at)) : null,
         remaining: r.due_at && !['closed', 'merged', 'void'].includes(r.phase) ? remainingTime(cal, now, new Date(r.due_at), (r.limit_unit ?? 'workingDays') as LimitUnit).label : null,
         createdAt: new Date(r.created_at).toISOString(),
-        departmentName: r.department_name, gridName: r.grid_name,
+        holder: r.holder,
         // Departments and grid workers never see a confidential caller; everyone else sees a masked number in lists.
         caller: hideCaller && r.confidential ? '（保密）' : maskPhone(r.caller_phone),
       })),

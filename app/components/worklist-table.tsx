@@ -24,7 +24,7 @@ export function WorklistTable({ items }: { items: AppealListItem[] }) {
               <span className={`rounded px-1.5 py-0.5 text-xs ${SLA_STYLE[a.sla] ?? ''}`}>{SLA_LABELS[a.sla]}</span>
               {a.remaining ? <span className="ml-1 text-xs text-slate-500">{a.remaining}</span> : null}
             </td>
-            <td>{a.departmentName ?? a.gridName ?? '—'}</td>
+            <td>{a.holder ?? '—'}</td>
             <td className="font-mono">{a.caller}</td>
           </tr>
         ))}

@@ -28,7 +28,7 @@ export async function fireTimer(services: AppealServices, job: Omit<TimerJob, 'f
 
 export async function startWorkers(boss: PgBoss, services: AppealServices, sms: SmsGateway, opts: { pollingSeconds?: number } = {}) {
   const pollingIntervalSeconds = opts.pollingSeconds ?? 2;
-  await boss.work<TimerJob>(TIMER_QUEUE, { pollingIntervalSeconds, batchSize: 20 }, async (jobs) => {
+  await boss.work<TimerJob>(TIMER_QUEUE, { pollingIntervalSeconds, batchSize: 100 }, async (jobs) => {
     const due = [...jobs].sort((a, b) => (a.data.fireAt ?? '').localeCompare(b.data.fireAt ?? ''));
     for (const job of due) await fireTimer(services, job.data);
   });

@@ -67,6 +67,16 @@ describe('sign-in and role home pages', () => {
     await page.context().close();
   });
 
+  it('refuses a cross-site form post and sends security headers', async () => {
+    const body = new URLSearchParams({ username: 'admin', password: 'demo12345' });
+    const forged = await fetch(`${baseUrl()}/login`, { method: 'POST', body, redirect: 'manual', headers: { origin: 'http://attacker.invalid' } });
+    expect(forged.status).toBe(403);
+    expect(forged.headers.get('set-cookie')).toBeNull();
+    const page = await fetch(`${baseUrl()}/login`);
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('ends the session on logout', async () => {
     const page = await login(browser, 'reviewer');
     await page.getByTestId('home-title').waitFor();
