@@ -158,13 +158,15 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
     const at = () => new Date(t);
     const svc = (): AppealServices => ({ ...services, now: at });
     const tpl = pick(DEMO_COMPLAINTS);
-    const grid = pick([...ids.grids.keys()]);
+    // Small street matters in the grid worker's own grids go to him instead of a bureau.
+    const toGrid = goal === 'grid' || (['0201', '0203', '0402'].includes(tpl.category) && rand() < 0.7);
+    const grid = toGrid ? pick(['G01', 'G02']) : pick([...ids.grids.keys()]);
     const caller = `13${Math.floor(100000000 + rand() * 899999999)}`;
     const draft = await createDraft(svc(), actorFor(ids, goal === 'grid' ? 'gridworker' : 'operator'), {
       type: tpl.type, urgency: rand() < 0.08 ? 'urgent' : 'normal', categoryId: ids.categories.get(tpl.category)!,
       callerPhone: goal === 'grid' ? undefined : caller, citizenName: `${pick(SURNAMES)}${pick(GIVEN)}`,
       title: tpl.title, content: tpl.content, address: `示范市${pick(ROADS)}${1 + Math.floor(rand() * 300)}号`,
-      gridId: goal === 'grid' ? ids.grids.get('G01') : ids.grids.get(grid), confidential: rand() < 0.05, source: goal === 'grid' ? 'patrol' : 'hotline',
+      gridId: ids.grids.get(grid), confidential: rand() < 0.05, source: goal === 'grid' ? 'patrol' : 'hotline',
     });
     created++;
     const id = draft.id;
@@ -189,8 +191,8 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
     if (goal === 'referred') { await send('dispatcher', 'REFER', { kind: pick(['mediation', 'legalAid', 'arbitration', 'counselling']) }); continue; }
     firstOpen.push(id);
     let assignee: Actor;
-    if (goal === 'grid') {
-      await send('dispatcher', 'ASSIGN_GRID', { gridId: ids.grids.get('G01') });
+    if (toGrid) {
+      await send('dispatcher', 'ASSIGN_GRID', { gridId: ids.grids.get(grid) });
       assignee = actorFor(ids, 'gridworker');
     } else {
       const deptCode = CATEGORIES.flatMap((c) => c.children).find((c) => c.code === tpl.category)?.dept ?? 'F02';
