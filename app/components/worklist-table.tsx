@@ -1,3 +1,4 @@
+import { Link } from '@remix-run/react';
 import type { AppealListItem } from '../appeals/worklists.server';
 import { PHASE_LABELS, SLA_LABELS, TYPE_LABELS, URGENCY_LABELS } from '../ui/labels';
 
@@ -15,7 +16,7 @@ export function WorklistTable({ items }: { items: AppealListItem[] }) {
       <tbody>
         {items.map((a) => (
           <tr key={a.id} className="border-b last:border-0 hover:bg-slate-50">
-            <td className="px-4 py-1.5 font-mono">{a.number}</td>
+            <td className="px-4 py-1.5 font-mono"><Link to={`/appeals/${a.id}`} className="text-red-700 hover:underline">{a.number}</Link></td>
             <td className="max-w-xs truncate">{a.urgency !== 'normal' ? <span className="mr-1 rounded bg-red-600 px-1 text-xs text-white">{URGENCY_LABELS[a.urgency]}</span> : null}{a.title}</td>
             <td>{TYPE_LABELS[a.type]}</td>
             <td>{a.categoryName}</td>

@@ -17,3 +17,17 @@ export const TYPE_LABELS: Record<string, string> = {
 };
 
 export const URGENCY_LABELS: Record<string, string> = { emergency: '特急', urgent: '紧急', normal: '一般' };
+
+export const EVENT_LABELS: Record<string, string> = {
+  CREATE: '登记', SUBMIT: '提交', DISCARD: '作废', DISPATCH: '派单', ASSIGN_GRID: '派至网格', RESOLVE_ON_SPOT: '当场答复',
+  MERGE_INTO: '合并', REFER: '转介', ACCEPT: '签收', RETURN: '申请退单', SUB_DISPATCH: '二级派单', APPROVE_RETURN: '同意退单',
+  REJECT_RETURN: '驳回退单', NOTE: '办理记录', FIELD_UPDATE: '现场反馈', REQUEST_EXTENSION: '申请延期', APPROVE_EXTENSION: '批准延期',
+  REJECT_EXTENSION: '驳回延期', REPLY: '办理答复', REFERRAL_DONE: '转介办结', APPROVE_REPLY: '审核通过', REJECT_REPLY: '退回重办',
+  FEEDBACK: '回访评价', UNREACHABLE: '回访未接通', REDO: '重办', SUPERVISOR_CLOSE: '值班长办结', REOPEN: '重启', SUPERVISE: '督办',
+  ESCALATE: '升级', WARN: '临期预警', OVERDUE: '超期', CALLBACK_DUE: '回访超时',
+};
+
+/** Phase labels for the chart, including the parent states of nested phases. */
+export const CHART_LABELS: Record<string, string> = {
+  ...PHASE_LABELS, handling: '办理', callback: '回访', 'handling.working': '办理中', 'callback.calling': '待回访',
+};

@@ -1,0 +1,125 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import type { Actor } from '../../machines/appeal-events';
+import { phaseOf, slaOf, restoreAppealSnapshot } from '../../machines/appeal';
+import { getWorkCalendar } from '../calendar/calendar.server';
+import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
+import { Forbidden, NotFound } from '../domain/errors';
+import { maskIdNumber, maskPhone } from './masking';
+import { canSeeAppeal, canSeeComplainant } from './scope';
+
+export interface DeadlineView {
+  kind: 'accept' | 'handling' | 'callback';
+  at: string;
+  remaining: string | null;
+}
+
+export interface TimelineEntry {
+  seq: number;
+  type: string;
+  at: string;
+  actor: string;
+  role: string;
+  fromPhase: string | null;
+  toPhase: string;
+  fromSla: string | null;
+  toSla: string;
+  /** Human text carried by the event (reason, result, note), shown as plain text. */
+  text: string | null;
+}
+
+export interface AppealDetail {
+  id: number;
+  number: string;
+  version: number;
+  title: string;
+  content: string;
+  type: string;
+  urgency: string;
+  source: string;
+  category: string;
+  address: string | null;
+  grid: string | null;
+  phase: string;
+  sla: string;
+  confidential: boolean;
+  anonymous: boolean;
+  complainant: { name: string | null; phone: string; idNumber: string } | null;
+  holder: string | null;
+  assignments: { unit: string; role: string; level: number; status: string; acceptedAt: string | null }[];
+  deadlines: DeadlineView[];
+  timeline: TimelineEntry[];
+  attachments: { id: number; fileName: string; size: number; contentType: string }[];
+  calls: { callId: string; direction: string; from: string; at: string | null; disposition: string | null }[];
+  counts: { redo: number; reopen: number; extensions: number; supervise: number };
+  escalation: string | null;
+}
+
+const TEXT_FIELDS = ['reason', 'result', 'text', 'note', 'answer', 'comment'];
+
+/** Everything the appeal page shows, scoped on the server: out of scope is 403, a hidden complainant is never sent. */
+export async function appealDetail(em: EntityManager, actor: Actor, id: number, now = new Date()): Promise<AppealDetail> {
+  const conn = em.getConnection();
+  const [a] = await conn.execute<Record<string, any>[]>(
+    `select a.*, c.name as category_name, c.limits, g.name as grid_name, d.name as department_name, ag.name as assigned_grid_name,
+            z.name as citizen_name, z.id_number as citizen_id_number,
+            array(select distinct s.department_id from assignment s where s.appeal_id = a.id and s.department_id is not null) as department_ids
+       from appeal a join category c on c.id = a.category_id left join grid g on g.id = a.grid_id
+       left join department d on d.id = a.lead_department_id left join grid ag on ag.id = a.assigned_grid_id
+       left join citizen z on z.id = a.citizen_id
+      where a.id = ?`, [id]);
+  if (!a) throw new NotFound('诉求不存在');
+  const snapshot = restoreAppealSnapshot(a.snapshot);
+  const facts = {
+    createdById: a.created_by_id, leadDepartmentId: a.lead_department_id, assignedGridId: a.assigned_grid_id, gridId: a.grid_id,
+    departmentIds: a.department_ids ?? [], referred: snapshot.context.referralKind !== null,
+  };
+  if (!canSeeAppeal(actor, facts)) throw new Forbidden('您无权查看此诉求');
+
+  const [events, assignments, attachments, calls] = await Promise.all([
+    conn.execute<Record<string, any>[]>(
+      `select e.seq, e.type, e.at, e.actor_role, u.display_name, e.from_phase, e.to_phase, e.from_sla, e.to_sla, e.payload
+         from appeal_event e left join app_user u on u.id = e.actor_id where e.appeal_id = ? order by e.seq`, [id]),
+    conn.execute<Record<string, any>[]>(
+      `select coalesce(d.name, g.name) as unit, s.role, s.level, s.status, s.accepted_at
+         from assignment s left join department d on d.id = s.department_id left join grid g on g.id = s.grid_id
+        where s.appeal_id = ? order by s.id`, [id]),
+    conn.execute<Record<string, any>[]>('select id, file_name, size, content_type from attachment where appeal_id = ? order by id', [id]),
+    conn.execute<Record<string, any>[]>(
+      `select c.call_id, c.direction, c.from_number, coalesce(c.answer_at, c.ring_at) as at, c.disposition
+         from call c join call_appeal ca on ca.call_id = c.id where ca.appeal_id = ? order by c.id`, [id]),
+  ]);
+
+  const cal = await getWorkCalendar(em);
+  const limits = typeof a.limits === 'string' ? JSON.parse(a.limits) : a.limits;
+  const open = !['closed', 'merged', 'void'].includes(a.phase);
+  const deadline = (kind: DeadlineView['kind'], at: Date | null, unit: LimitUnit): DeadlineView[] =>
+    at ? [{ kind, at: localDateTime(new Date(at)), remaining: open ? remainingTime(cal, now, new Date(at), unit).label : null }] : [];
+  const showComplainant = !a.anonymous && canSeeComplainant(actor, a.confidential);
+  const ctx = snapshot.context;
+
+  return {
+    id: a.id, number: a.number, version: a.version, title: a.title, content: a.content, type: a.type, urgency: a.urgency, source: a.source,
+    category: a.category_name, address: a.address, grid: a.grid_name, phase: phaseOf(snapshot), sla: slaOf(snapshot),
+    confidential: a.confidential, anonymous: a.anonymous,
+    complainant: showComplainant ? { name: a.citizen_name, phone: maskPhone(a.caller_phone), idNumber: maskIdNumber(a.citizen_id_number) } : null,
+    holder: a.department_name ?? a.assigned_grid_name,
+    assignments: assignments.map((s) => ({ unit: s.unit, role: s.role, level: s.level, status: s.status, acceptedAt: s.accepted_at ? localDateTime(new Date(s.accepted_at)) : null })),
+    deadlines: [
+      ...deadline('accept', a.phase === 'dispatched' ? a.accept_due_at : null, limits.accept.unit),
+      ...deadline('handling', a.due_at, limits[a.urgency]?.unit ?? 'workingDays'),
+      ...deadline('callback', a.phase.startsWith('callback') ? a.callback_due_at : null, limits.callback.unit),
+    ],
+    timeline: events.map((e) => {
+      const payload = (typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload) ?? {};
+      const text = TEXT_FIELDS.map((f) => payload[f]).find((v) => typeof v === 'string') ?? null;
+      return {
+        seq: e.seq, type: e.type, at: localDateTime(new Date(e.at)), actor: e.display_name ?? '系统', role: e.actor_role,
+        fromPhase: e.from_phase, toPhase: e.to_phase, fromSla: e.from_sla, toSla: e.to_sla, text,
+      };
+    }),
+    attachments: attachments.map((f) => ({ id: f.id, fileName: f.file_name, size: f.size, contentType: f.content_type })),
+    calls: calls.map((c) => ({ callId: c.call_id, direction: c.direction, from: maskPhone(c.from_number), at: c.at ? localDateTime(new Date(c.at)) : null, disposition: c.disposition })),
+    counts: { redo: ctx.redoCount, reopen: ctx.reopenCount, extensions: ctx.extensionCount, supervise: ctx.superviseCount },
+    escalation: ctx.escalation,
+  };
+}

@@ -1,0 +1,19 @@
+import { DomainError, InvalidInput } from '../domain/errors';
+
+/** The one place domain errors become HTTP: 4xx carry the domain's message, anything else is a plain 500. */
+export function httpError(err: unknown): Response {
+  if (err instanceof Response) return err;
+  if (err instanceof InvalidInput) return Response.json({ message: err.message, fieldErrors: err.fieldErrors }, { status: 400 });
+  if (err instanceof DomainError) return new Response(err.message, { status: err.status });
+  console.warn('[http] unexpected error', err);
+  return new Response('系统繁忙，请稍后再试', { status: 500 });
+}
+
+/** Runs a domain call from a loader or action; domain errors are thrown as responses. */
+export async function domain<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw httpError(err);
+  }
+}

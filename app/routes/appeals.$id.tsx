@@ -1,0 +1,109 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import { z } from 'zod';
+import { lifecycleChart } from '../../machines/appeal-chart';
+import { appealDetail } from '../appeals/detail.server';
+import { requireUser } from '../auth/session.server';
+import { LifecycleChart } from '../components/lifecycle-chart';
+import { domain } from '../http/errors.server';
+import { CHART_LABELS, EVENT_LABELS, PHASE_LABELS, ROLE_LABELS, SLA_LABELS, TYPE_LABELS, URGENCY_LABELS } from '../ui/labels';
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.appeal.number} · 12345 热线` : '诉求' }];
+
+const params = z.object({ id: z.coerce.number().int().positive() });
+
+export async function loader({ request, context, params: raw }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  const parsed = params.safeParse(raw);
+  if (!parsed.success) throw new Response('诉求不存在', { status: 404 });
+  const appeal = await domain(() => appealDetail(context.runtime.db.em(), user.actor, parsed.data.id));
+  return { appeal, chart: lifecycleChart() };
+}
+
+const DEADLINE_LABELS = { accept: '签收时限', handling: '办理时限', callback: '回访时限' } as const;
+
+export default function AppealPage() {
+  const { appeal: a, chart } = useLoaderData<typeof loader>();
+  return (
+    <div className="space-y-4">
+      <p><Link to="/" className="text-red-700 hover:underline">← 返回工作台</Link></p>
+      <header className="rounded-lg border bg-white p-4">
+        <div className="flex flex-wrap items-baseline gap-3">
+          <h1 className="text-lg font-semibold">{a.title}</h1>
+          <span className="font-mono text-slate-500" data-testid="appeal-number">{a.number}</span>
+          <span className="rounded bg-slate-100 px-2 py-0.5" data-testid="appeal-phase">{PHASE_LABELS[a.phase] ?? a.phase}</span>
+          <span className="rounded bg-slate-100 px-2 py-0.5">{SLA_LABELS[a.sla]}</span>
+          {a.urgency !== 'normal' ? <span className="rounded bg-red-600 px-2 py-0.5 text-white">{URGENCY_LABELS[a.urgency]}</span> : null}
+          {a.confidential ? <span className="rounded bg-amber-100 px-2 py-0.5 text-amber-800">保密</span> : null}
+        </div>
+        <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-1 md:grid-cols-4">
+          <dt className="text-slate-500">类型</dt><dd>{TYPE_LABELS[a.type]}</dd>
+          <dt className="text-slate-500">分类</dt><dd>{a.category}</dd>
+          <dt className="text-slate-500">地址</dt><dd>{a.address ?? '—'}</dd>
+          <dt className="text-slate-500">所在网格</dt><dd>{a.grid ?? '—'}</dd>
+          <dt className="text-slate-500">承办</dt><dd>{a.holder ?? '—'}</dd>
+          <dt className="text-slate-500">诉求人</dt>
+          <dd data-testid="complainant">{a.complainant ? `${a.complainant.name ?? '—'} ${a.complainant.phone}` : a.anonymous ? '（匿名）' : '（保密）'}</dd>
+          <dt className="text-slate-500">重办/重启/延期</dt><dd>{a.counts.redo} / {a.counts.reopen} / {a.counts.extensions}</dd>
+          <dt className="text-slate-500">督办</dt><dd>{a.counts.supervise}{a.escalation ? `（已升级：${a.escalation === 'leader' ? '领导' : '联席会议'}）` : ''}</dd>
+        </dl>
+        <p className="mt-3 whitespace-pre-wrap rounded bg-slate-50 p-3">{a.content}</p>
+      </header>
+
+      <section className="rounded-lg border bg-white p-4" aria-labelledby="deadlines-h">
+        <h2 id="deadlines-h" className="mb-2 font-semibold">时限</h2>
+        {a.deadlines.length ? (
+          <ul className="flex flex-wrap gap-4">
+            {a.deadlines.map((d) => (
+              <li key={d.kind}><span className="text-slate-500">{DEADLINE_LABELS[d.kind]}</span> {d.at}{d.remaining ? <span className="ml-2 text-slate-600">{d.remaining}</span> : null}</li>
+            ))}
+          </ul>
+        ) : <p className="text-slate-500">暂无</p>}
+      </section>
+
+      <section className="rounded-lg border bg-white p-4" aria-labelledby="chart-h">
+        <h2 id="chart-h" className="mb-2 font-semibold">办理流程</h2>
+        <LifecycleChart nodes={chart.nodes} edges={chart.edges} current={a.phase} />
+      </section>
+
+      <section className="rounded-lg border bg-white p-4" aria-labelledby="timeline-h">
+        <h2 id="timeline-h" className="mb-2 font-semibold">办理轨迹（{a.timeline.length}）</h2>
+        <ol className="space-y-2" data-testid="timeline">
+          {a.timeline.map((e) => (
+            <li key={e.seq} className="border-l-2 border-red-600 pl-3">
+              <div className="flex flex-wrap gap-2">
+                <span className="font-mono text-slate-500">{e.at}</span>
+                <span className="font-medium">{EVENT_LABELS[e.type] ?? e.type}</span>
+                <span>{e.actor}（{ROLE_LABELS[e.role] ?? e.role}）</span>
+                <span className="text-slate-500">
+                  {e.fromPhase ? `${CHART_LABELS[e.fromPhase] ?? e.fromPhase} → ` : ''}{CHART_LABELS[e.toPhase] ?? e.toPhase}
+                  {e.fromSla && e.fromSla !== e.toSla ? `（${SLA_LABELS[e.fromSla]} → ${SLA_LABELS[e.toSla]}）` : ''}
+                </span>
+              </div>
+              {e.text ? <p className="mt-0.5 whitespace-pre-wrap text-slate-700">{e.text}</p> : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      <div className="grid gap-4 md:grid-cols-3">
+        <section className="rounded-lg border bg-white p-4" aria-labelledby="assign-h">
+          <h2 id="assign-h" className="mb-2 font-semibold">派单记录</h2>
+          {a.assignments.length ? (
+            <ul className="space-y-1">{a.assignments.map((s, i) => (
+              <li key={i}>{s.unit}（{s.role === 'lead' ? '主办' : '协办'}，{s.level} 级）{s.status === 'active' ? '' : ` · ${s.status === 'returned' ? '已退回' : '已改派'}`}{s.acceptedAt ? ` · 签收于 ${s.acceptedAt}` : ''}</li>
+            ))}</ul>
+          ) : <p className="text-slate-500">暂无</p>}
+        </section>
+        <section className="rounded-lg border bg-white p-4" aria-labelledby="files-h">
+          <h2 id="files-h" className="mb-2 font-semibold">附件</h2>
+          {a.attachments.length ? <ul>{a.attachments.map((f) => <li key={f.id}>{f.fileName}（{Math.ceil(f.size / 1024)} KB）</li>)}</ul> : <p className="text-slate-500">暂无</p>}
+        </section>
+        <section className="rounded-lg border bg-white p-4" aria-labelledby="calls-h">
+          <h2 id="calls-h" className="mb-2 font-semibold">关联通话</h2>
+          {a.calls.length ? <ul>{a.calls.map((c) => <li key={c.callId}>{c.at} {c.direction === 'inbound' ? '来电' : '去电'} {c.from}</li>)}</ul> : <p className="text-slate-500">暂无</p>}
+        </section>
+      </div>
+    </div>
+  );
+}
