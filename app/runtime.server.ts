@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { z } from 'zod';
 import type { PgBoss } from 'pg-boss';
 import type { AppealServices } from './appeals/service.server';
 import { ensureCalendarSeeded } from './calendar/calendar.server';
@@ -8,6 +9,10 @@ import { fileSmsGateway } from './jobs/sms.server';
 import { bossTimers, startBoss } from './jobs/timers.server';
 import { startWorkers } from './jobs/workers.server';
 import { seedDemoAppeals, seedReferenceData } from './seed/demo-city.server';
+
+// Validation messages reach people in the UI language; a missing field just says it is required.
+z.config(z.locales.zhCN());
+z.config({ customError: (issue) => (issue.input === undefined ? '此项为必填' : undefined) });
 
 export interface Runtime {
   db: Database;

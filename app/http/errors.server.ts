@@ -17,3 +17,19 @@ export async function domain<T>(fn: () => Promise<T>): Promise<T> {
     throw httpError(err);
   }
 }
+
+export interface FormFailure {
+  intent: string;
+  message: string;
+  fieldErrors?: Record<string, string[]>;
+}
+
+/**
+ * A refused form submit: field errors for bad input, a plain message for "not allowed" or
+ * "changed by someone else" (the page then shows the fresh state). Unexpected errors stay 500s.
+ */
+export function formFailure(err: unknown, intent: string): { failure: FormFailure; status: number } {
+  if (err instanceof InvalidInput) return { failure: { intent, message: err.message, fieldErrors: err.fieldErrors }, status: 400 };
+  if (err instanceof DomainError) return { failure: { intent, message: err.message }, status: err.status };
+  throw httpError(err);
+}

@@ -1,11 +1,15 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json, redirect } from '@remix-run/node';
+import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from '@remix-run/react';
 import { z } from 'zod';
 import { lifecycleChart } from '../../machines/appeal-chart';
+import { actionOptions, performAction } from '../appeals/actions.server';
 import { appealDetail } from '../appeals/detail.server';
+import { APPEAL_EVENT_TYPES } from '../../machines/appeal-events';
+import { ActionPanel } from '../components/action-panel';
 import { requireUser } from '../auth/session.server';
 import { LifecycleChart } from '../components/lifecycle-chart';
-import { domain } from '../http/errors.server';
+import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { CHART_LABELS, EVENT_LABELS, PHASE_LABELS, ROLE_LABELS, SLA_LABELS, TYPE_LABELS, URGENCY_LABELS } from '../ui/labels';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.appeal.number} · 12345 热线` : '诉求' }];
@@ -16,14 +20,39 @@ export async function loader({ request, context, params: raw }: LoaderFunctionAr
   const user = await requireUser(request, context);
   const parsed = params.safeParse(raw);
   if (!parsed.success) throw new Response('诉求不存在', { status: 404 });
-  const appeal = await domain(() => appealDetail(context.runtime.db.em(), user.actor, parsed.data.id));
-  return { appeal, chart: lifecycleChart() };
+  const em = context.runtime.db.em();
+  const appeal = await domain(() => appealDetail(em, user.actor, parsed.data.id));
+  const options = await domain(() => actionOptions(em, user.actor, parsed.data.id));
+  return { appeal, options, chart: lifecycleChart() };
+}
+
+// After any submit, refused ones included, show the appeal as it is now: someone else may have moved it.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) =>
+  formMethod === 'POST' || defaultShouldRevalidate;
+
+const actionForm = z.object({ intent: z.enum(APPEAL_EVENT_TYPES), version: z.coerce.number().int().positive() });
+
+export async function action({ request, context, params: raw }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const { id } = params.parse(raw);
+  const form = await request.formData();
+  const parsed = actionForm.safeParse({ intent: form.get('intent'), version: form.get('version') });
+  if (!parsed.success) return json({ failure: { intent: '', message: '无效的操作' } as FormFailure }, { status: 400 });
+  try {
+    await performAction(context.runtime.services, user.actor, id, parsed.data.intent, parsed.data.version, form);
+  } catch (err) {
+    const { failure, status } = formFailure(err, parsed.data.intent);
+    return json({ failure }, { status });
+  }
+  // Post/redirect/get: a reload never repeats the step.
+  return redirect(`/appeals/${id}`);
 }
 
 const DEADLINE_LABELS = { accept: '签收时限', handling: '办理时限', callback: '回访时限' } as const;
 
 export default function AppealPage() {
-  const { appeal: a, chart } = useLoaderData<typeof loader>();
+  const { appeal: a, chart, options } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   return (
     <div className="space-y-4">
       <p><Link to="/" className="text-red-700 hover:underline">← 返回工作台</Link></p>
@@ -49,6 +78,14 @@ export default function AppealPage() {
         </dl>
         <p className="mt-3 whitespace-pre-wrap rounded bg-slate-50 p-3">{a.content}</p>
       </header>
+
+      <section className="rounded-lg border bg-white p-4" aria-labelledby="actions-h">
+        <h2 id="actions-h" className="mb-2 font-semibold">操作</h2>
+        {result?.failure && !options.types.includes(result.failure.intent as never) ? (
+          <p role="alert" className="mb-2 text-red-600">{result.failure.message}</p>
+        ) : null}
+        <ActionPanel key={a.version} options={options} version={a.version} failed={result?.failure} />
+      </section>
 
       <section className="rounded-lg border bg-white p-4" aria-labelledby="deadlines-h">
         <h2 id="deadlines-h" className="mb-2 font-semibold">时限</h2>

@@ -1,0 +1,78 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import type { Actor, AppealEventType } from '../../machines/appeal-events';
+import { acceptedEventTypes, restoreAppealSnapshot } from '../../machines/appeal';
+import { InvalidInput, NotFound } from '../domain/errors';
+import { applyEvent, type AppealServices, type EventResult } from './service.server';
+
+// Events people send from the appeal page; timers and referral outcomes arrive by other routes.
+const PAGE_EVENTS: AppealEventType[] = [
+  'SUBMIT', 'DISCARD', 'DISPATCH', 'ASSIGN_GRID', 'RESOLVE_ON_SPOT', 'MERGE_INTO', 'REFER', 'ACCEPT', 'RETURN', 'SUB_DISPATCH',
+  'APPROVE_RETURN', 'REJECT_RETURN', 'NOTE', 'FIELD_UPDATE', 'REQUEST_EXTENSION', 'APPROVE_EXTENSION', 'REJECT_EXTENSION', 'REPLY',
+  'REFERRAL_DONE', 'APPROVE_REPLY', 'REJECT_REPLY', 'FEEDBACK', 'UNREACHABLE', 'REDO', 'SUPERVISOR_CLOSE', 'REOPEN', 'SUPERVISE', 'ESCALATE',
+];
+
+export interface ActionOptions {
+  types: AppealEventType[];
+  departments: { id: number; name: string }[];
+  subUnits: { id: number; name: string }[];
+  grids: { id: number; name: string }[];
+  suggestedDepartmentId: number | null;
+}
+
+/** Exactly the actions the appeal's snapshot accepts from this user now, with the choices their forms need. */
+export async function actionOptions(em: EntityManager, actor: Actor, appealId: number, now = new Date()): Promise<ActionOptions> {
+  const conn = em.getConnection();
+  const [a] = await conn.execute<{ snapshot: unknown; lead_department_id: number | null; default_department_id: number | null }[]>(
+    `select a.snapshot, a.lead_department_id, c.default_department_id from appeal a join category c on c.id = a.category_id where a.id = ?`, [appealId]);
+  if (!a) throw new NotFound('诉求不存在');
+  const snapshot = restoreAppealSnapshot(typeof a.snapshot === 'string' ? JSON.parse(a.snapshot) : a.snapshot);
+  const types = acceptedEventTypes(snapshot, actor, now.toISOString()).filter((t) => PAGE_EVENTS.includes(t));
+  const needs = (t: AppealEventType) => types.includes(t);
+  const departments = needs('DISPATCH')
+    ? await conn.execute<{ id: number; name: string }[]>(`select id, name from department where active and kind in ('functional', 'district', 'street') order by kind, code`)
+    : [];
+  const subUnits = needs('SUB_DISPATCH') && a.lead_department_id
+    ? await conn.execute<{ id: number; name: string }[]>(`select id, name from department where active and path like ? and id <> ? order by path`, [`%/${a.lead_department_id}/%`, a.lead_department_id])
+    : [];
+  const grids = needs('ASSIGN_GRID') ? await conn.execute<{ id: number; name: string }[]>('select id, name from grid order by code') : [];
+  return { types, departments, subUnits, grids, suggestedDepartmentId: a.default_department_id };
+}
+
+const NUMBER_FIELDS = ['departmentId', 'gridId', 'days'];
+const BOOLEAN_FIELDS = ['resolved'];
+
+/**
+ * Turns a submitted action form into the event's payload: empty fields are left out (so the schema
+ * reports them as missing), ids and days become numbers, yes/no become booleans. Everything else
+ * is validated by the event's own schema in the service.
+ */
+export function payloadFromForm(form: FormData): Record<string, unknown> {
+  const payload: Record<string, unknown> = {};
+  for (const [key, raw] of form.entries()) {
+    if (key === 'intent' || key === 'version' || typeof raw !== 'string') continue;
+    const value = raw.trim();
+    if (key === 'assistingDepartmentIds') {
+      if (value) payload.assistingDepartmentIds = [...((payload.assistingDepartmentIds as number[]) ?? []), Number(value)];
+      continue;
+    }
+    if (!value) continue;
+    if (NUMBER_FIELDS.includes(key)) payload[key] = /^\d+$/.test(value) ? Number(value) : value;
+    else if (BOOLEAN_FIELDS.includes(key)) payload[key] = value === 'yes' ? true : value === 'no' ? false : value;
+    else payload[key] = value;
+  }
+  return payload;
+}
+
+/** Applies an action form; a merge target is given by its readable number and resolved here. */
+export async function performAction(services: AppealServices, actor: Actor, appealId: number, type: string, version: number, form: FormData): Promise<EventResult> {
+  const payload = payloadFromForm(form);
+  if (type === 'MERGE_INTO') {
+    const number = payload.targetNumber;
+    delete payload.targetNumber;
+    if (typeof number !== 'string') throw new InvalidInput('请输入要合并到的诉求编号', { targetNumber: ['请输入诉求编号'] });
+    const [row] = await services.db.em().getConnection().execute<{ id: number }[]>('select id from appeal where number = ?', [number]);
+    if (!row) throw new InvalidInput('诉求编号不存在', { targetNumber: ['诉求编号不存在'] });
+    payload.targetAppealId = row.id;
+  }
+  return applyEvent(services, { appealId, expectedVersion: version, type, payload, actor });
+}

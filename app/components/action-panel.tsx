@@ -1,0 +1,152 @@
+import { Form, useNavigation } from '@remix-run/react';
+import type { ActionOptions } from '../appeals/actions.server';
+import { EVENT_LABELS } from '../ui/labels';
+
+type Errors = Record<string, string[]> | undefined;
+
+function FieldError({ errors, name }: { errors: Errors; name: string }) {
+  const msg = errors?.[name]?.[0];
+  return msg ? <span role="alert" className="block text-xs text-red-600">{msg}</span> : null;
+}
+
+const input = 'mt-1 w-full rounded border px-2 py-1';
+
+function Text({ name, label, errors, rows = 2 }: { name: string; label: string; errors: Errors; rows?: number }) {
+  return (
+    <label className="block">
+      <span className="text-slate-600">{label}</span>
+      <textarea name={name} rows={rows} className={input} aria-invalid={Boolean(errors?.[name])} />
+      <FieldError errors={errors} name={name} />
+    </label>
+  );
+}
+
+function Choice({ name, label, options, errors, value }: { name: string; label: string; options: [string | number, string][]; errors: Errors; value?: string | number | null }) {
+  return (
+    <label className="block">
+      <span className="text-slate-600">{label}</span>
+      <select name={name} className={input} defaultValue={value ?? ''} aria-invalid={Boolean(errors?.[name])}>
+        <option value="">请选择</option>
+        {options.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+      </select>
+      <FieldError errors={errors} name={name} />
+    </label>
+  );
+}
+
+function Fields({ type, options, errors }: { type: string; options: ActionOptions; errors: Errors }) {
+  const reason = <Text name="reason" label="理由" errors={errors} />;
+  switch (type) {
+    case 'DISPATCH':
+      return (
+        <>
+          <Choice name="departmentId" label="主办单位" options={options.departments.map((d) => [d.id, d.name])} errors={errors} value={options.suggestedDepartmentId} />
+          <label className="block">
+            <span className="text-slate-600">协办单位（可多选）</span>
+            <select name="assistingDepartmentIds" multiple className={`${input} h-24`}>
+              {options.departments.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
+            </select>
+            <FieldError errors={errors} name="assistingDepartmentIds" />
+          </label>
+        </>
+      );
+    case 'SUB_DISPATCH':
+      return <Choice name="departmentId" label="下级单位" options={options.subUnits.map((d) => [d.id, d.name])} errors={errors} />;
+    case 'ASSIGN_GRID':
+      return <Choice name="gridId" label="网格" options={options.grids.map((g) => [g.id, g.name])} errors={errors} />;
+    case 'RESOLVE_ON_SPOT':
+      return <Text name="answer" label="答复内容" errors={errors} rows={3} />;
+    case 'MERGE_INTO':
+      return (
+        <label className="block"><span className="text-slate-600">合并到诉求编号</span>
+          <input name="targetNumber" className={input} placeholder="20261122-000123" aria-invalid={Boolean(errors?.targetNumber)} />
+          <FieldError errors={errors} name="targetNumber" /><FieldError errors={errors} name="targetAppealId" />
+        </label>
+      );
+    case 'REFER':
+      return (
+        <>
+          <Choice name="kind" label="转介至" options={[['mediation', '人民调解'], ['legalAid', '法律援助'], ['arbitration', '劳动仲裁'], ['counselling', '心理疏导']]} errors={errors} />
+          <Text name="note" label="说明" errors={errors} />
+        </>
+      );
+    case 'RETURN': case 'REJECT_RETURN': case 'REJECT_EXTENSION': case 'REJECT_REPLY': case 'REDO': case 'SUPERVISOR_CLOSE': case 'REOPEN':
+      return reason;
+    case 'NOTE': case 'FIELD_UPDATE':
+      return <Text name="text" label="记录内容" errors={errors} />;
+    case 'REQUEST_EXTENSION':
+      return (
+        <>
+          <label className="block"><span className="text-slate-600">延期工作日</span>
+            <input name="days" type="number" min={1} max={30} className={input} aria-invalid={Boolean(errors?.days)} />
+            <FieldError errors={errors} name="days" />
+          </label>
+          {reason}
+        </>
+      );
+    case 'APPROVE_EXTENSION':
+      return (
+        <label className="block"><span className="text-slate-600">批准延期工作日</span>
+          <input name="days" type="number" min={1} max={30} className={input} aria-invalid={Boolean(errors?.days)} />
+          <FieldError errors={errors} name="days" />
+        </label>
+      );
+    case 'REPLY':
+      return (
+        <>
+          <Text name="result" label="办理结果" errors={errors} rows={3} />
+          <Choice name="resolved" label="是否解决" options={[['yes', '已解决'], ['no', '未解决']]} errors={errors} />
+        </>
+      );
+    case 'REFERRAL_DONE':
+      return (
+        <>
+          <Choice name="outcome" label="结果" options={[['resolved', '已化解'], ['unresolved', '未化解'], ['refused', '不予受理']]} errors={errors} />
+          <Text name="note" label="说明" errors={errors} />
+        </>
+      );
+    case 'FEEDBACK':
+      return (
+        <>
+          <Choice name="satisfaction" label="满意度" options={[['satisfied', '满意'], ['basicallySatisfied', '基本满意'], ['dissatisfied', '不满意']]} errors={errors} />
+          <Choice name="resolved" label="问题是否解决" options={[['yes', '已解决'], ['no', '未解决']]} errors={errors} />
+          <Text name="comment" label="市民意见" errors={errors} />
+        </>
+      );
+    case 'UNREACHABLE':
+      return <Text name="note" label="备注" errors={errors} />;
+    case 'SUPERVISE':
+      return <Text name="note" label="督办意见" errors={errors} />;
+    case 'ESCALATE':
+      return (
+        <>
+          <Choice name="to" label="升级至" options={[['leader', '领导接访'], ['jointMeeting', '联席会议']]} errors={errors} />
+          <Text name="note" label="说明" errors={errors} />
+        </>
+      );
+    default:
+      return null;
+  }
+}
+
+/** One small form per action the machine accepts now; each carries the version the user is looking at. */
+export function ActionPanel({ options, version, failed }: { options: ActionOptions; version: number; failed?: { intent: string; fieldErrors?: Record<string, string[]>; message: string } }) {
+  const busy = useNavigation().state === 'submitting';
+  if (!options.types.length) return <p className="text-slate-500" data-testid="no-actions">当前没有您可执行的操作</p>;
+  return (
+    <div className="grid gap-3 md:grid-cols-2 lg:grid-cols-3">
+      {options.types.map((type) => {
+        const errors = failed?.intent === type ? failed.fieldErrors : undefined;
+        return (
+          <Form key={type} method="post" className="space-y-2 rounded border p-3" aria-label={EVENT_LABELS[type]} noValidate>
+            <input type="hidden" name="intent" value={type} />
+            <input type="hidden" name="version" value={version} />
+            <Fields type={type} options={options} errors={errors} />
+            {failed?.intent === type ? <p role="alert" className="text-red-600">{failed.message}</p> : null}
+            <button disabled={busy} className="rounded bg-red-700 px-3 py-1.5 text-white hover:bg-red-800 disabled:opacity-60">{EVENT_LABELS[type]}</button>
+          </Form>
+        );
+      })}
+    </div>
+  );
+}
