@@ -41,6 +41,8 @@ export const AppealSchema = defineEntity({
     confidential: p.boolean().default(false),
     anonymous: p.boolean().default(false),
     createdBy: () => p.manyToOne(UserSchema),
+    // Set by the intake form once per rendered form, so a double submit creates one appeal, not two.
+    requestKey: p.string().length(64).nullable().unique(),
     phase: p.string().length(40).index(),
     sla: p.string().length(16).index(),
     leadDepartment: () => p.manyToOne(DepartmentSchema).nullable().index(),

@@ -1,10 +1,12 @@
 import { Migration20261123121339_init } from './Migration20261123121339_init';
 import { Migration20261123123711_audit_append_only } from './Migration20261123123711_audit_append_only';
 import { Migration20261123124725_assignment_appeal_index } from './Migration20261123124725_assignment_appeal_index';
+import { Migration20261123131616_appeal_request_key } from './Migration20261123131616_appeal_request_key';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
   { name: 'Migration20261123121339_init', class: Migration20261123121339_init },
   { name: 'Migration20261123123711_audit_append_only', class: Migration20261123123711_audit_append_only },
   { name: 'Migration20261123124725_assignment_appeal_index', class: Migration20261123124725_assignment_appeal_index },
+  { name: 'Migration20261123131616_appeal_request_key', class: Migration20261123131616_appeal_request_key },
 ];
