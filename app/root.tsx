@@ -38,7 +38,11 @@ export default function App() {
     <>
       <header className="bg-red-700 text-white">
         <div className="mx-auto flex max-w-7xl items-center justify-between px-4 py-2">
-          <Link to="/" className="text-base font-semibold">12345 政务服务便民热线 · 诉求闭环管理</Link>
+          <nav className="flex items-center gap-4" aria-label="主导航">
+            <Link to="/" className="text-base font-semibold">12345 政务服务便民热线 · 诉求闭环管理</Link>
+            {user ? <Link to="/" className="hover:underline">工作台</Link> : null}
+            {user && (user.role === 'operator' || user.role === 'dispatcher') ? <Link to="/intake" className="hover:underline">来电登记</Link> : null}
+          </nav>
           {user ? (
             <div className="flex items-center gap-3">
               <span data-testid="current-user">{user.displayName}（{ROLE_LABELS[user.role]}{user.departmentName ? ` · ${user.departmentName}` : ''}）</span>

@@ -160,7 +160,8 @@ export const eventRoles: Record<AppealEventType, Role[]> = {
   DISCARD: ['operator', 'dispatcher', 'gridWorker'],
   DISPATCH: DISPATCH_DESK,
   ASSIGN_GRID: DISPATCH_DESK,
-  MERGE_INTO: DISPATCH_DESK,
+  // The operator on the call recognises a repeat of an open appeal as often as the dispatcher does.
+  MERGE_INTO: ['operator', ...DISPATCH_DESK],
   APPROVE_RETURN: DISPATCH_DESK,
   REJECT_RETURN: DISPATCH_DESK,
   RESOLVE_ON_SPOT: ['operator', 'dispatcher'],

@@ -94,6 +94,7 @@ export interface NewAppeal {
   machineVersion: number;
   snapshot: unknown;
   auditHead: string;
+  requestKey: string | null;
 }
 
 const asDate = (v: unknown) => (v ? new Date(v as string) : null);
@@ -148,12 +149,12 @@ export class AppealStore {
     await this.run(
       `with created as (
          insert into appeal (id, number, source, type, urgency, category_id, citizen_id, caller_phone, title, content, address, grid_id, lat, lng,
-                confidential, anonymous, created_by_id, phase, sla, machine_version, snapshot, audit_seq, audit_head, version, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 1, ?, ?) returning id)
+                confidential, anonymous, created_by_id, phase, sla, machine_version, snapshot, audit_seq, audit_head, version, request_key, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 1, ?, ?, ?) returning id)
        insert into appeal_event (appeal_id, seq, type, actor_id, actor_role, at, from_phase, to_phase, from_sla, to_sla, payload, prev_hash, hash)
        select id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from created`,
       [a.id, a.number, a.source, a.type, a.urgency, a.categoryId, a.citizenId, a.callerPhone, a.title, a.content, a.address, a.gridId, a.lat, a.lng,
-        a.confidential, a.anonymous, a.createdById, a.phase, a.sla, a.machineVersion, JSON.stringify(a.snapshot), a.auditHead, now, now,
+        a.confidential, a.anonymous, a.createdById, a.phase, a.sla, a.machineVersion, JSON.stringify(a.snapshot), a.auditHead, a.requestKey, now, now,
         ...this.auditValues(audit, '', a.auditHead)],
       'run');
   }

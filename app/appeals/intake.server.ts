@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { z } from 'zod';
 import type { Actor } from '../../machines/appeal-events';
 import { APPEAL_MACHINE_VERSION, createAppealSnapshot, persistAppealSnapshot, phaseOf, slaOf } from '../../machines/appeal';
@@ -25,6 +26,8 @@ export const draftInputSchema = z.object({
   lng: z.number().min(-180).max(180).optional(),
   confidential: z.boolean().default(false),
   anonymous: z.boolean().default(false),
+  /** One per rendered intake form: a repeated submit returns the appeal it already created. */
+  requestKey: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional(),
 }).strict();
 export type DraftInput = z.input<typeof draftInputSchema>;
 
@@ -38,7 +41,30 @@ export async function createDraft(services: AppealServices, actor: Actor, raw: u
   const input = parsed.data;
   if (actor.role === 'gridWorker' && input.gridId && !actor.gridIds.includes(input.gridId)) throw new Forbidden('只能上报本人网格内的事项');
   const now = services.now?.() ?? new Date();
+  if (input.requestKey) {
+    const existing = await byRequestKey(services, input.requestKey);
+    if (existing) return existing;
+  }
 
+  try {
+    return await insertDraft(services, actor, input, now);
+  } catch (err) {
+    // Two submits of one form raced past the check above: the unique key lets exactly one in.
+    if (input.requestKey && err instanceof UniqueConstraintViolationException && /request_key/.test(err.message)) {
+      const existing = await byRequestKey(services, input.requestKey);
+      if (existing) return existing;
+    }
+    throw err;
+  }
+}
+
+async function byRequestKey(services: AppealServices, key: string) {
+  const [row] = await services.db.em().getConnection().execute<{ id: number; number: string; version: number }[]>(
+    'select id, number, version from appeal where request_key = ?', [key]);
+  return row ?? null;
+}
+
+async function insertDraft(services: AppealServices, actor: Actor, input: z.output<typeof draftInputSchema>, now: Date) {
   return services.db.em().transactional(async (tx) => {
     const conn = tx.getConnection();
     const trx = tx.getTransactionContext();
@@ -71,7 +97,7 @@ export async function createDraft(services: AppealServices, actor: Actor, raw: u
       callerPhone: input.callerPhone ?? null, title: input.title, content: input.content, address: input.address ?? null,
       gridId: input.gridId ?? null, lat: input.lat ?? null, lng: input.lng ?? null, confidential: input.confidential,
       anonymous: input.anonymous, createdById: actor.userId, phase: row.toPhase, sla: row.toSla, machineVersion: APPEAL_MACHINE_VERSION,
-      snapshot: persistAppealSnapshot(snapshot), auditHead: hash,
+      snapshot: persistAppealSnapshot(snapshot), auditHead: hash, requestKey: input.requestKey ?? null,
     }, row, now);
     return { id, number, version: 1 };
   });

@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/sql';
+import { z } from 'zod';
+import type { Actor } from '../../machines/appeal-events';
+import { APPEAL_TYPES, URGENCIES } from '../../entities/appeal';
+import { createDraft } from '../appeals/intake.server';
+import { maskIdNumber } from '../appeals/masking';
+import { applyEvent, type AppealServices } from '../appeals/service.server';
+import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
+
+const OPEN = `a.phase not in ('closed', 'merged', 'void', 'draft')`;
+const INTAKE_ROLES = new Set(['operator', 'dispatcher']);
+
+export interface CallerAppeal {
+  id: number;
+  number: string;
+  title: string;
+  phase: string;
+  createdAt: string;
+}
+
+export interface CallerHistory {
+  phone: string;
+  citizen: { name: string | null; address: string | null; idNumber: string } | null;
+  open: CallerAppeal[];
+  recent: CallerAppeal[];
+  /** Three or more appeals in 30 days: the caller keeps coming back (重复来电). */
+  repeatCaller: boolean;
+  last30Days: number;
+}
+
+const phoneSchema = z.string().trim().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{3,12})$/, '电话号码格式不正确');
+
+const toItem = (r: Record<string, any>): CallerAppeal => ({ id: r.id, number: r.number, title: r.title, phase: r.phase, createdAt: new Date(r.created_at).toISOString() });
+
+/** The screen pop for a caller: who they are, what is still open, and whether they keep calling. */
+export async function callerHistory(em: EntityManager, actor: Actor, rawPhone: string, now = new Date()): Promise<CallerHistory | null> {
+  if (!INTAKE_ROLES.has(actor.role)) throw new Forbidden();
+  const parsed = phoneSchema.safeParse(rawPhone);
+  if (!parsed.success) return null;
+  const phone = parsed.data;
+  const conn = em.getConnection();
+  const [citizen] = await conn.execute<{ name: string | null; address: string | null; id_number: string | null }[]>(
+    'select name, address, id_number from citizen where phone = ?', [phone]);
+  const rows = await conn.execute<Record<string, any>[]>(
+    `select a.id, a.number, a.title, a.phase, a.created_at, ${OPEN} as open from appeal a
+      where a.caller_phone = ? and a.phase <> 'draft' order by a.created_at desc limit 50`, [phone]);
+  const since = now.getTime() - 30 * 24 * 3600_000;
+  const last30Days = rows.filter((r) => new Date(r.created_at).getTime() >= since).length;
+  return {
+    phone,
+    citizen: citizen ? { name: citizen.name, address: citizen.address, idNumber: maskIdNumber(citizen.id_number) } : null,
+    open: rows.filter((r) => r.open).map(toItem),
+    recent: rows.slice(0, 10).map(toItem),
+    repeatCaller: last30Days >= 3,
+    last30Days,
+  };
+}
+
+export interface DuplicateHint extends CallerAppeal {
+  reason: 'sameCaller' | 'samePlace';
+  address: string | null;
+}
+
+const hintQuery = z.object({
+  phone: phoneSchema.optional().catch(undefined),
+  categoryId: z.coerce.number().int().positive().optional().catch(undefined),
+  gridId: z.coerce.number().int().positive().optional().catch(undefined),
+  address: z.string().trim().max(255).optional().catch(undefined),
+});
+
+/**
+ * Possible duplicates while the operator types: open appeals from the same caller, or open appeals
+ * of the same category at the same place (same grid, or the same street address) in the last 30 days.
+ */
+export async function duplicateHints(em: EntityManager, actor: Actor, raw: Record<string, unknown>, now = new Date()): Promise<DuplicateHint[]> {
+  if (!INTAKE_ROLES.has(actor.role)) throw new Forbidden();
+  const q = hintQuery.parse(raw);
+  const conn = em.getConnection();
+  const hints: DuplicateHint[] = [];
+  if (q.phone) {
+    const rows = await conn.execute<Record<string, any>[]>(
+      `select a.id, a.number, a.title, a.phase, a.created_at, a.address from appeal a where a.caller_phone = ? and ${OPEN} order by a.created_at desc limit 5`, [q.phone]);
+    hints.push(...rows.map((r) => ({ ...toItem(r), address: r.address, reason: 'sameCaller' as const })));
+  }
+  const street = q.address && q.address.length >= 4 ? q.address.slice(0, Math.min(q.address.length, 12)) : null;
+  if (q.categoryId && (q.gridId || street)) {
+    const rows = await conn.execute<Record<string, any>[]>(
+      `select a.id, a.number, a.title, a.phase, a.created_at, a.address from appeal a
+        where a.category_id = ? and ${OPEN} and a.created_at >= ? and (a.grid_id = ? or a.address like ?)
+        order by a.created_at desc limit 5`,
+      [q.categoryId, new Date(now.getTime() - 30 * 24 * 3600_000), q.gridId ?? -1, street ? `${street.replace(/[%_\\]/g, '')}%` : '\u0000']);
+    for (const r of rows) if (!hints.some((h) => h.id === r.id)) hints.push({ ...toItem(r), address: r.address, reason: 'samePlace' });
+  }
+  return hints;
+}
+
+export async function intakeOptions(em: EntityManager) {
+  const conn = em.getConnection();
+  const categories = await conn.execute<{ id: number; code: string; name: string; parent: string | null }[]>(
+    `select c.id, c.code, c.name, p.name as parent from category c left join category p on p.id = c.parent_id
+      where c.active and c.parent_id is not null order by c.code`);
+  const grids = await conn.execute<{ id: number; name: string }[]>('select id, name from grid order by code');
+  return { categories, grids };
+}
+
+const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
+const optionalText = (max: number) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(max).optional());
+
+const intakeForm = z.object({
+  intent: z.enum(['draft', 'submit', 'merge', 'answer']),
+  requestKey: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, '表单已失效，请刷新页面'),
+  callerPhone: z.preprocess((v) => (v === '' ? undefined : v), phoneSchema.optional()),
+  citizenName: optionalText(100),
+  type: z.enum(APPEAL_TYPES, { message: '请选择诉求类型' }),
+  urgency: z.enum(URGENCIES).default('normal'),
+  category: z.string({ message: '请选择分类' }).trim().regex(/^\d{2,8}\b/, '请从列表中选择分类'),
+  title: z.string({ message: '此项为必填' }).trim().min(2, '标题至少 2 个字').max(200),
+  content: z.string({ message: '此项为必填' }).trim().min(5, '内容至少 5 个字').max(8000),
+  address: optionalText(255),
+  gridId: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
+  confidential: checkbox,
+  anonymous: checkbox,
+  mergeInto: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
+  answer: optionalText(4000),
+  knowledgeArticleId: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
+});
+
+/** One per rendered intake form. */
+export function newRequestKey(): string {
+  return randomUUID();
+}
+
+export interface IntakeResult {
+  appealId: number;
+  number: string;
+  phase: string;
+}
+
+/**
+ * The intake form's four outcomes, each one idempotent per rendered form: keep a draft, submit
+ * for dispatch, merge into an earlier open appeal, or answer a consultation on the spot.
+ */
+export async function recordIntake(services: AppealServices, actor: Actor, raw: Record<string, unknown>): Promise<IntakeResult> {
+  if (!INTAKE_ROLES.has(actor.role)) throw new Forbidden();
+  const parsed = intakeForm.safeParse(raw);
+  if (!parsed.success) throw new InvalidInput('请检查标红的项目', fieldErrorsOf(parsed.error.issues));
+  const f = parsed.data;
+  const code = f.category.match(/^\d+/)![0];
+  const [category] = await services.db.em().getConnection().execute<{ id: number }[]>('select id from category where code = ? and active', [code]);
+  if (!category) throw new InvalidInput('请检查标红的项目', { category: ['分类不存在'] });
+  if (f.intent === 'merge' && !f.mergeInto) throw new InvalidInput('请选择要合并到的诉求', { mergeInto: ['请选择要合并到的诉求'] });
+  if (f.intent === 'answer' && !f.answer) throw new InvalidInput('请填写答复内容', { answer: ['请填写答复内容'] });
+
+  const draft = await createDraft(services, actor, {
+    source: 'hotline', type: f.type, urgency: f.urgency, categoryId: category.id, callerPhone: f.callerPhone, citizenName: f.citizenName,
+    title: f.title, content: f.content, address: f.address, gridId: f.gridId, confidential: f.confidential, anonymous: f.anonymous,
+    requestKey: f.requestKey,
+  });
+  let phase = await currentPhase(services, draft.id);
+  let version = draft.version;
+  const step = async (type: string, payload: Record<string, unknown> = {}) => {
+    const r = await applyEvent(services, { appealId: draft.id, expectedVersion: version, type, payload, actor });
+    version = r.version;
+    phase = r.phase;
+  };
+  // A repeated submit finds the appeal already past these steps and leaves it as it is.
+  if (f.intent !== 'draft' && phase === 'draft') await step('SUBMIT');
+  if (f.intent === 'merge' && phase === 'triage') await step('MERGE_INTO', { targetAppealId: f.mergeInto });
+  if (f.intent === 'answer' && phase === 'triage') await step('RESOLVE_ON_SPOT', { answer: f.answer, knowledgeArticleId: f.knowledgeArticleId });
+  return { appealId: draft.id, number: draft.number, phase };
+}
+
+async function currentPhase(services: AppealServices, id: number): Promise<string> {
+  const [row] = await services.db.em().getConnection().execute<{ phase: string }[]>('select phase from appeal where id = ?', [id]);
+  return row.phase;
+}

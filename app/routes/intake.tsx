@@ -1,0 +1,187 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json, redirect } from '@remix-run/node';
+import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from '@remix-run/react';
+import { useEffect, useRef, useState } from 'react';
+import { requireUser } from '../auth/session.server';
+import { domain, formFailure } from '../http/errors.server';
+import { callerHistory, intakeOptions, newRequestKey, recordIntake, type DuplicateHint } from '../intake/intake.server';
+import { PHASE_LABELS, TYPE_LABELS, URGENCY_LABELS } from '../ui/labels';
+
+export const meta: MetaFunction = () => [{ title: '来电登记 · 12345 热线' }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context, ['operator', 'dispatcher']);
+  const phone = new URL(request.url).searchParams.get('phone') ?? '';
+  const em = context.runtime.db.em();
+  const history = phone ? await domain(() => callerHistory(em, user.actor, phone)) : null;
+  // A fresh key per rendered form: submitting the same form twice creates one appeal.
+  return { phone, history, requestKey: newRequestKey(), ...(await intakeOptions(em)) };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context, ['operator', 'dispatcher']);
+  const form = Object.fromEntries(await request.formData());
+  const [intent, mergeInto] = String(form.intent ?? '').split(':');
+  try {
+    const r = await recordIntake(context.runtime.services, user.actor, { ...form, intent, ...(mergeInto ? { mergeInto } : {}) });
+    return redirect(`/appeals/${r.appealId}`);
+  } catch (err) {
+    const { failure, status } = formFailure(err, intent);
+    return json({ failure }, { status });
+  }
+}
+
+const field = 'mt-1 w-full rounded border px-2 py-1';
+
+export default function Intake() {
+  const { phone, history, requestKey, categories, grids } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors = result?.failure.fieldErrors ?? {};
+  const busy = useNavigation().state === 'submitting';
+  const formRef = useRef<HTMLFormElement>(null);
+  const hints = useFetcher<{ hints: DuplicateHint[] }>();
+  const [hintQuery, setHintQuery] = useState('');
+
+  // Ctrl+S keeps a draft, Ctrl+Enter submits: the operator's hands stay on the keyboard during the call.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || !formRef.current) return;
+      const target = e.key === 's' ? 'btn-draft' : e.key === 'Enter' ? 'btn-submit' : null;
+      if (!target) return;
+      e.preventDefault();
+      formRef.current.requestSubmit(document.getElementById(target) as HTMLButtonElement);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  // Duplicate hints follow what is typed, debounced.
+  useEffect(() => {
+    if (!hintQuery) return;
+    const t = setTimeout(() => hints.load(`/intake/duplicates?${hintQuery}`), 300);
+    return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [hintQuery]);
+  const updateHints = () => {
+    const f = formRef.current;
+    if (!f) return;
+    const data = new FormData(f);
+    const code = String(data.get('category') ?? '').match(/^\d+/)?.[0];
+    const params = new URLSearchParams();
+    const p = String(data.get('callerPhone') ?? '');
+    if (p) params.set('phone', p);
+    const cat = categories.find((c) => c.code === code);
+    if (cat) params.set('categoryId', String(cat.id));
+    if (data.get('gridId')) params.set('gridId', String(data.get('gridId')));
+    if (data.get('address')) params.set('address', String(data.get('address')));
+    setHintQuery(params.toString());
+  };
+  const err = (name: string) => (errors[name] ? <span role="alert" className="block text-xs text-red-600">{errors[name][0]}</span> : null);
+
+  return (
+    <div className="grid gap-4 lg:grid-cols-3">
+      <section className="space-y-3 lg:col-span-2">
+        <h1 className="text-lg font-semibold">来电登记</h1>
+        <Form method="get" className="flex items-end gap-2" aria-label="来电查询">
+          <label className="block">
+            <span className="text-slate-600">来电号码</span>
+            <input name="phone" defaultValue={phone} className={field} />
+          </label>
+          <button className="rounded border px-3 py-1">查询</button>
+        </Form>
+        <Form method="post" ref={formRef} onChange={updateHints} className="space-y-3 rounded-lg border bg-white p-4" aria-label="诉求登记" noValidate>
+          <input type="hidden" name="requestKey" value={requestKey} />
+          {result?.failure ? <p role="alert" className="text-red-600">{result.failure.message}</p> : null}
+          <div className="grid gap-3 md:grid-cols-3">
+            <label className="block"><span className="text-slate-600">诉求人电话</span>
+              <input name="callerPhone" defaultValue={history?.phone ?? phone} className={field} aria-invalid={Boolean(errors.callerPhone)} />{err('callerPhone')}
+            </label>
+            <label className="block"><span className="text-slate-600">诉求人姓名</span>
+              <input name="citizenName" defaultValue={history?.citizen?.name ?? ''} className={field} />{err('citizenName')}
+            </label>
+            <label className="block"><span className="text-slate-600">紧急程度</span>
+              <select name="urgency" defaultValue="normal" className={field}>
+                {Object.entries(URGENCY_LABELS).map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+              </select>
+            </label>
+          </div>
+          <fieldset>
+            <legend className="text-slate-600">诉求类型</legend>
+            <div className="mt-1 flex flex-wrap gap-3">
+              {Object.entries(TYPE_LABELS).map(([v, l]) => (
+                <label key={v} className="flex items-center gap-1"><input type="radio" name="type" value={v} />{l}</label>
+              ))}
+            </div>
+            {err('type')}
+          </fieldset>
+          <label className="block"><span className="text-slate-600">分类（输入关键字选择）</span>
+            <input name="category" list="category-list" autoComplete="off" className={field} aria-invalid={Boolean(errors.category)} />
+            <datalist id="category-list">
+              {categories.map((c) => <option key={c.id} value={`${c.code} ${c.name}（${c.parent ?? ''}）`} />)}
+            </datalist>
+            {err('category')}
+          </label>
+          <label className="block"><span className="text-slate-600">标题</span>
+            <input name="title" className={field} aria-invalid={Boolean(errors.title)} />{err('title')}
+          </label>
+          <label className="block"><span className="text-slate-600">诉求内容</span>
+            <textarea name="content" rows={4} className={field} aria-invalid={Boolean(errors.content)} />{err('content')}
+          </label>
+          <div className="grid gap-3 md:grid-cols-2">
+            <label className="block"><span className="text-slate-600">地址</span>
+              <input name="address" defaultValue={history?.citizen?.address ?? ''} className={field} />{err('address')}
+            </label>
+            <label className="block"><span className="text-slate-600">网格</span>
+              <select name="gridId" className={field} defaultValue="">
+                <option value="">（不确定）</option>
+                {grids.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
+              </select>
+            </label>
+          </div>
+          <div className="flex gap-4">
+            <label className="flex items-center gap-1"><input type="checkbox" name="confidential" />保密（对承办单位隐藏诉求人）</label>
+            <label className="flex items-center gap-1"><input type="checkbox" name="anonymous" />匿名</label>
+          </div>
+          <details className="rounded border p-2">
+            <summary className="cursor-pointer text-slate-700">当场答复（咨询类）</summary>
+            <label className="mt-2 block"><span className="text-slate-600">答复内容</span>
+              <textarea name="answer" rows={3} className={field} aria-invalid={Boolean(errors.answer)} />{err('answer')}
+            </label>
+            <button name="intent" value="answer" disabled={busy} className="mt-2 rounded bg-emerald-700 px-3 py-1.5 text-white">当场答复并办结</button>
+          </details>
+          <div className="flex gap-2">
+            <button id="btn-submit" name="intent" value="submit" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">提交（Ctrl+Enter）</button>
+            <button id="btn-draft" name="intent" value="draft" disabled={busy} className="rounded border px-4 py-1.5">保存草稿（Ctrl+S）</button>
+          </div>
+          {hints.data?.hints.length ? (
+            <section aria-label="疑似重复" className="rounded border border-amber-300 bg-amber-50 p-3">
+              <h2 className="font-semibold text-amber-800">疑似重复诉求</h2>
+              <ul className="mt-1 space-y-1">
+                {hints.data.hints.map((h) => (
+                  <li key={h.id} className="flex flex-wrap items-center gap-2">
+                    <span className="font-mono">{h.number}</span><span>{h.title}</span>
+                    <span className="text-slate-500">{h.reason === 'sameCaller' ? '同一来电人' : '同类同地点'} · {PHASE_LABELS[h.phase] ?? h.phase}</span>
+                    <button name="intent" value={`merge:${h.id}`} disabled={busy} className="rounded bg-amber-600 px-2 py-0.5 text-white">合并到此</button>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+        </Form>
+      </section>
+      <aside className="space-y-3" aria-label="来电人信息">
+        <h2 className="text-lg font-semibold">来电人</h2>
+        {history ? (
+          <div className="space-y-2 rounded-lg border bg-white p-4" data-testid="caller-history">
+            <p>{history.citizen?.name ?? '未登记姓名'} · {history.phone}{history.citizen?.idNumber ? ` · ${history.citizen.idNumber}` : ''}</p>
+            {history.repeatCaller ? <p className="rounded bg-red-100 px-2 py-1 text-red-800" data-testid="repeat-caller">重复来电：近 30 日 {history.last30Days} 次</p> : null}
+            <h3 className="font-medium">未办结（{history.open.length}）</h3>
+            <ul>{history.open.map((a) => <li key={a.id}><Link className="text-red-700 hover:underline" to={`/appeals/${a.id}`}>{a.number}</Link> {a.title} · {PHASE_LABELS[a.phase]}</li>)}</ul>
+            <h3 className="font-medium">最近诉求</h3>
+            <ul>{history.recent.map((a) => <li key={a.id}><Link className="text-red-700 hover:underline" to={`/appeals/${a.id}`}>{a.number}</Link> {a.title} · {PHASE_LABELS[a.phase]}</li>)}</ul>
+          </div>
+        ) : <p className="text-slate-500">输入来电号码查询历史诉求</p>}
+      </aside>
+    </div>
+  );
+}
