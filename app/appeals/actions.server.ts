@@ -38,6 +38,8 @@ export async function actionOptions(em: EntityManager, actor: Actor, appealId: n
   return { types, departments, subUnits, grids, suggestedDepartmentId: a.default_department_id };
 }
 
+// Which action and which appeal version a form is about; never part of the event itself.
+const ENVELOPE_FIELDS = ['intent', 'version', 'appealId'];
 const NUMBER_FIELDS = ['departmentId', 'gridId', 'days'];
 const BOOLEAN_FIELDS = ['resolved'];
 
@@ -49,7 +51,7 @@ const BOOLEAN_FIELDS = ['resolved'];
 export function payloadFromForm(form: FormData): Record<string, unknown> {
   const payload: Record<string, unknown> = {};
   for (const [key, raw] of form.entries()) {
-    if (key === 'intent' || key === 'version' || typeof raw !== 'string') continue;
+    if (ENVELOPE_FIELDS.includes(key) || typeof raw !== 'string') continue;
     const value = raw.trim();
     if (key === 'assistingDepartmentIds') {
       if (value) payload.assistingDepartmentIds = [...((payload.assistingDepartmentIds as number[]) ?? []), Number(value)];

@@ -1,0 +1,78 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import type { Actor } from '../../machines/appeal-events';
+import { getWorkCalendar } from '../calendar/calendar.server';
+import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
+import { Forbidden } from '../domain/errors';
+
+const OPEN = `a.phase not in ('closed', 'merged', 'void', 'draft')`;
+const BOARD_ROLES = new Set(['supervisor', 'dispatcher']);
+
+export interface BoardAppeal {
+  id: number;
+  number: string;
+  version: number;
+  title: string;
+  phase: string;
+  sla: string;
+  holder: string;
+  dueAt: string | null;
+  remaining: string | null;
+  superviseCount: number;
+  escalation: string | null;
+}
+
+export interface ExtensionRequest extends BoardAppeal {
+  days: number | null;
+  reason: string | null;
+}
+
+export interface SupervisionBoard {
+  byHolder: { holder: string; warned: number; overdue: number }[];
+  overdue: BoardAppeal[];
+  warned: BoardAppeal[];
+  extensions: ExtensionRequest[];
+  escalated: BoardAppeal[];
+  refreshedAt: string;
+}
+
+/** The duty supervisor's view of lateness: who is late, with what, and what waits for a decision. */
+export async function supervisionBoard(em: EntityManager, actor: Actor, now = new Date()): Promise<SupervisionBoard> {
+  if (!BOARD_ROLES.has(actor.role)) throw new Forbidden();
+  const conn = em.getConnection();
+  const cal = await getWorkCalendar(em);
+  const holder = `coalesce(d.name, g.name, '待派单')`;
+  const from = `from appeal a join category c on c.id = a.category_id left join department d on d.id = a.lead_department_id left join grid g on g.id = a.assigned_grid_id`;
+  const byHolder = await conn.execute<{ holder: string; warned: number; overdue: number }[]>(
+    `select ${holder} as holder, count(*) filter (where a.sla = 'warned')::int as warned, count(*) filter (where a.sla = 'overdue')::int as overdue
+       ${from} where ${OPEN} and a.sla <> 'onTime' group by 1 order by 3 desc, 2 desc limit 15`);
+  const list = async (where: string, limit = 50) => {
+    const rows = await conn.execute<Record<string, any>[]>(
+      `select a.id, a.number, a.version, a.title, a.phase, a.sla, ${holder} as holder, a.due_at, c.limits -> a.urgency ->> 'unit' as unit,
+              (a.snapshot->'context'->>'superviseCount')::int as supervise_count, a.snapshot->'context'->>'escalation' as escalation
+         ${from} where ${OPEN} and ${where} order by a.due_at asc nulls last, a.id limit ?`, [limit]);
+    return rows.map((r): BoardAppeal => ({
+      id: r.id, number: r.number, version: r.version, title: r.title, phase: r.phase, sla: r.sla, holder: r.holder,
+      dueAt: r.due_at ? localDateTime(new Date(r.due_at)) : null,
+      remaining: r.due_at ? remainingTime(cal, now, new Date(r.due_at), (r.unit ?? 'workingDays') as LimitUnit).label : null,
+      superviseCount: r.supervise_count ?? 0, escalation: r.escalation,
+    }));
+  };
+  const extensions = await list(`a.phase = 'handling.extensionPending'`);
+  const requests = extensions.length
+    ? await conn.execute<{ appeal_id: number; payload: any }[]>(
+      `select distinct on (appeal_id) appeal_id, payload from appeal_event where type = 'REQUEST_EXTENSION' and appeal_id in (?) order by appeal_id, seq desc`,
+      [extensions.map((e) => e.id)])
+    : [];
+  return {
+    byHolder,
+    overdue: await list(`a.sla = 'overdue'`),
+    warned: await list(`a.sla = 'warned'`),
+    extensions: extensions.map((e) => {
+      const p = requests.find((r) => r.appeal_id === e.id)?.payload;
+      const payload = typeof p === 'string' ? JSON.parse(p) : p;
+      return { ...e, days: payload?.days ?? null, reason: payload?.reason ?? null };
+    }),
+    escalated: await list(`a.snapshot->'context'->>'escalation' is not null`),
+    refreshedAt: localDateTime(now),
+  };
+}
