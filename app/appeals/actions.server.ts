@@ -16,26 +16,40 @@ export interface ActionOptions {
   departments: { id: number; name: string }[];
   subUnits: { id: number; name: string }[];
   grids: { id: number; name: string }[];
+  /** The category's default unit, and where this category in this place went most often before. */
+  suggestions: { id: number; name: string; reason: 'categoryDefault' | 'history'; count?: number }[];
   suggestedDepartmentId: number | null;
 }
 
 /** Exactly the actions the appeal's snapshot accepts from this user now, with the choices their forms need. */
 export async function actionOptions(em: EntityManager, actor: Actor, appealId: number, now = new Date()): Promise<ActionOptions> {
   const conn = em.getConnection();
-  const [a] = await conn.execute<{ snapshot: unknown; lead_department_id: number | null; default_department_id: number | null }[]>(
-    `select a.snapshot, a.lead_department_id, c.default_department_id from appeal a join category c on c.id = a.category_id where a.id = ?`, [appealId]);
+  const [a] = await conn.execute<{ snapshot: unknown; lead_department_id: number | null; default_department_id: number | null; default_name: string | null; category_id: number; grid_id: number | null }[]>(
+    `select a.snapshot, a.lead_department_id, a.category_id, a.grid_id, c.default_department_id, dd.name as default_name
+       from appeal a join category c on c.id = a.category_id left join department dd on dd.id = c.default_department_id where a.id = ?`, [appealId]);
   if (!a) throw new NotFound('诉求不存在');
   const snapshot = restoreAppealSnapshot(typeof a.snapshot === 'string' ? JSON.parse(a.snapshot) : a.snapshot);
   const types = acceptedEventTypes(snapshot, actor, now.toISOString()).filter((t) => PAGE_EVENTS.includes(t));
   const needs = (t: AppealEventType) => types.includes(t);
   const departments = needs('DISPATCH')
-    ? await conn.execute<{ id: number; name: string }[]>(`select id, name from department where active and kind in ('functional', 'district', 'street') order by kind, code`)
+    ? await conn.execute<{ id: number; name: string }[]>(`select id, name from department where active and kind <> 'city' order by kind, code`)
     : [];
   const subUnits = needs('SUB_DISPATCH') && a.lead_department_id
     ? await conn.execute<{ id: number; name: string }[]>(`select id, name from department where active and path like ? and id <> ? order by path`, [`%/${a.lead_department_id}/%`, a.lead_department_id])
     : [];
   const grids = needs('ASSIGN_GRID') ? await conn.execute<{ id: number; name: string }[]>('select id, name from grid order by code') : [];
-  return { types, departments, subUnits, grids, suggestedDepartmentId: a.default_department_id };
+  const suggestions: ActionOptions['suggestions'] = [];
+  if (needs('DISPATCH')) {
+    if (a.default_department_id) suggestions.push({ id: a.default_department_id, name: a.default_name!, reason: 'categoryDefault' });
+    // "This area" is the appeal's grid when known, else the whole city.
+    const [top] = await conn.execute<{ id: number; name: string; n: number }[]>(
+      `select s.department_id as id, d.name, count(*)::int as n from assignment s join appeal x on x.id = s.appeal_id join department d on d.id = s.department_id
+        where s.role = 'lead' and x.category_id = ? and (?::int is null or x.grid_id = ?) and x.id <> ? and s.status <> 'returned'
+        group by 1, 2 order by 3 desc, 1 limit 1`, [a.category_id, a.grid_id, a.grid_id, appealId]);
+    if (top) suggestions.push({ id: top.id, name: top.name, reason: 'history', count: top.n });
+  }
+  const suggestedDepartmentId = suggestions.find((s) => s.reason === 'history')?.id ?? a.default_department_id;
+  return { types, departments, subUnits, grids, suggestions, suggestedDepartmentId };
 }
 
 // Which action and which appeal version a form is about; never part of the event itself.

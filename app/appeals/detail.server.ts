@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Actor } from '../../machines/appeal-events';
-import { phaseOf, slaOf, restoreAppealSnapshot } from '../../machines/appeal';
+import { MAX_CALLBACK_ATTEMPTS, phaseOf, slaOf, restoreAppealSnapshot } from '../../machines/appeal';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
 import { Forbidden, NotFound } from '../domain/errors';
@@ -52,6 +52,8 @@ export interface AppealDetail {
   calls: { callId: string; direction: string; from: string; at: string | null; disposition: string | null }[];
   counts: { redo: number; reopen: number; extensions: number; supervise: number };
   escalation: string | null;
+  /** The callback agent's script while the citizen is to be called back. */
+  callback: { attempts: number; maxAttempts: number; script: string; overdue: boolean } | null;
 }
 
 const TEXT_FIELDS = ['reason', 'result', 'text', 'note', 'answer', 'comment'];
@@ -96,6 +98,16 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
     at ? [{ kind, at: localDateTime(new Date(at)), remaining: open ? remainingTime(cal, now, new Date(at), unit).label : null }] : [];
   const showComplainant = !a.anonymous && canSeeComplainant(actor, a.confidential);
   const ctx = snapshot.context;
+  const lastAnswer = [...events].reverse().find((e) => e.type === 'REPLY' || e.type === 'RESOLVE_ON_SPOT');
+  const answerPayload = lastAnswer ? (typeof lastAnswer.payload === 'string' ? JSON.parse(lastAnswer.payload) : lastAnswer.payload) : null;
+  const callback = phaseOf(snapshot) === 'callback.calling'
+    ? {
+      attempts: ctx.callbackAttempts, maxAttempts: MAX_CALLBACK_ATTEMPTS, overdue: ctx.callbackOverdue,
+      script: `您好，这里是 12345 政务服务便民热线回访。您于 ${localDateTime(new Date(a.created_at)).slice(0, 10)} 反映的“${a.title}”，`
+        + `${a.department_name ?? a.assigned_grid_name ?? '我们'}的答复是：“${answerPayload?.result ?? answerPayload?.answer ?? '—'}”。`
+        + '请问您对办理结果是否满意？问题是否已经解决？',
+    }
+    : null;
 
   return {
     id: a.id, number: a.number, version: a.version, title: a.title, content: a.content, type: a.type, urgency: a.urgency, source: a.source,
@@ -121,5 +133,6 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
     calls: calls.map((c) => ({ callId: c.call_id, direction: c.direction, from: maskPhone(c.from_number), at: c.at ? localDateTime(new Date(c.at)) : null, disposition: c.disposition })),
     counts: { redo: ctx.redoCount, reopen: ctx.reopenCount, extensions: ctx.extensionCount, supervise: ctx.superviseCount },
     escalation: ctx.escalation,
+    callback,
   };
 }

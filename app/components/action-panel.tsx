@@ -40,6 +40,11 @@ function Fields({ type, options, errors }: { type: string; options: ActionOption
     case 'DISPATCH':
       return (
         <>
+          {options.suggestions.length ? (
+            <p className="text-xs text-slate-600" data-testid="dispatch-suggestions">
+              建议：{options.suggestions.map((s) => (s.reason === 'categoryDefault' ? `${s.name}（分类默认）` : `${s.name}（同类同地历史 ${s.count} 次）`)).join('；')}
+            </p>
+          ) : null}
           <Choice name="departmentId" label="主办单位" options={options.departments.map((d) => [d.id, d.name])} errors={errors} value={options.suggestedDepartmentId} />
           <label className="block">
             <span className="text-slate-600">协办单位（可多选）</span>

@@ -79,6 +79,16 @@ export default function AppealPage() {
         <p className="mt-3 whitespace-pre-wrap rounded bg-slate-50 p-3">{a.content}</p>
       </header>
 
+      {a.callback ? (
+        <section className="rounded-lg border border-sky-300 bg-sky-50 p-4" aria-labelledby="callback-h">
+          <h2 id="callback-h" className="mb-1 font-semibold">回访话术</h2>
+          <p data-testid="callback-script">{a.callback.script}</p>
+          <p className="mt-1 text-sm text-slate-600">
+            已尝试 {a.callback.attempts} / {a.callback.maxAttempts} 次未接通{a.callback.overdue ? '，已超过回访时限' : ''}；第 {a.callback.maxAttempts} 次未接通即按“无法联系”办结。
+          </p>
+        </section>
+      ) : null}
+
       <section className="rounded-lg border bg-white p-4" aria-labelledby="actions-h">
         <h2 id="actions-h" className="mb-2 font-semibold">操作</h2>
         {result?.failure && !options.types.includes(result.failure.intent as never) ? (

@@ -75,6 +75,8 @@ describe('the closed loop on the appeal page', () => {
     const page = await login(browser, 'reviewer');
     await page.getByTestId('home-title').waitFor();
     await page.goto(url);
+    // the callback agent reads the script with the department's answer
+    expect(await page.getByTestId('callback-script').textContent()).toContain('已安排环卫车辆清运');
     const form = act(page, '回访评价');
     await form.getByLabel('满意度').selectOption('satisfied');
     await form.getByLabel('问题是否解决').selectOption('yes');
