@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useRouteError } from '@remix-run/react';
 import { sessionUser } from './auth/session.server';
+import { worklistCounts } from './appeals/worklists.server';
 import { ROLE_LABELS } from './ui/labels';
 import stylesheet from './tailwind.css';
 
@@ -10,8 +11,12 @@ export const links: LinksFunction = () => [
 ];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await sessionUser(context.runtime.db.em(), request);
-  return { user: user && { displayName: user.displayName, role: user.role, departmentName: user.departmentName } };
+  const em = context.runtime.db.em();
+  const user = await sessionUser(em, request);
+  return {
+    user: user && { displayName: user.displayName, role: user.role, departmentName: user.departmentName },
+    queues: user ? await worklistCounts(em, user) : [],
+  };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
@@ -33,7 +38,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
 }
 
 export default function App() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, queues } = useLoaderData<typeof loader>();
   return (
     <>
       <header className="bg-red-700 text-white">
@@ -54,6 +59,18 @@ export default function App() {
           ) : null}
         </div>
       </header>
+      {queues.length ? (
+        <nav className="border-b bg-white" aria-label="我的队列">
+          <ul className="mx-auto flex max-w-7xl gap-4 px-4 py-1.5 text-sm">
+            {queues.map((q) => (
+              <li key={q.key}>
+                <Link to={`/#${q.key}`} className="hover:underline">{q.label}</Link>{' '}
+                <span className={`rounded-full px-1.5 text-xs ${q.count ? 'bg-red-700 text-white' : 'bg-slate-200'}`} data-testid={`nav-count-${q.key}`}>{q.count}</span>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
       <main className="mx-auto max-w-7xl px-4 py-4">
         <Outlet />
       </main>

@@ -118,6 +118,16 @@ export async function worklistsFor(em: EntityManager, user: SessionUser, opts: {
   return out;
 }
 
+/** Just the counts of the user's queues, for the navigation bar on every page. */
+export async function worklistCounts(em: EntityManager, user: SessionUser, now = new Date()): Promise<{ key: string; label: string; count: number }[]> {
+  const queues = QUEUES[user.role] ?? [];
+  if (!queues.length) return [];
+  const [row] = await em.getConnection().execute<Record<string, number>[]>(
+    `select ${queues.map((q, i) => `(select count(*)::int from appeal a where ${q.where}) as q${i}`).join(', ')}`,
+    queues.flatMap((q) => q.params(user, now)));
+  return queues.map((q, i) => ({ key: q.key, label: q.label, count: row[`q${i}`] }));
+}
+
 export async function adminOverview(em: EntityManager) {
   const [row] = await em.getConnection().execute<{ users: number; departments: number; grids: number; categories: number; calendar: number }[]>(
     `select (select count(*)::int from app_user) as users, (select count(*)::int from department) as departments,

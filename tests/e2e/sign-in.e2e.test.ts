@@ -53,6 +53,7 @@ describe('sign-in and role home pages', () => {
     await page.getByTestId('home-title').waitFor();
     const count = Number(await page.getByTestId('count-triage').textContent());
     expect(count).toBeGreaterThan(0);
+    expect(await page.getByTestId('nav-count-triage').textContent()).toBe(String(count)); // the same count on every page
     const rows = page.locator('#triage tbody tr');
     expect(await rows.count()).toBe(Math.min(count, 20));
     expect(await rows.first().locator('td').first().textContent()).toMatch(/^\d{8}-\d{6}$/);
