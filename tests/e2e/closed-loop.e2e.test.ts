@@ -1,33 +1,22 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, login, screenshot } from './browser';
+import { launch, screenshot } from './browser';
+import { act, open, phase, recordComplaint, submit } from './journeys';
 
-const phase = (page: Page) => page.getByTestId('appeal-phase').textContent();
-const act = (page: Page, name: string) => page.getByRole('form', { name });
-
-async function submit(page: Page, form: string) {
-  await act(page, form).getByRole('button', { name: form }).click();
-  await page.waitForLoadState('networkidle');
-}
-
-describe('the closed loop on the appeal page', () => {
+describe('journey 1: intake → dispatch → reply → review → callback → closed', () => {
   let browser: Browser;
   let url: string;
   beforeAll(async () => {
     browser = await launch();
+    url = await recordComplaint(browser, { phone: '13977778888', title: '菜市场门口占道经营' });
   });
   afterAll(async () => {
     await browser?.close();
   });
 
-  it('dispatcher sends a triage appeal to a department', async () => {
-    const page = await login(browser, 'dispatcher');
-    await page.getByTestId('home-title').waitFor();
-    await page.locator('#triage tbody tr').first().getByRole('link').click();
-    await page.getByTestId('appeal-phase').waitFor();
-    url = new URL(page.url()).pathname;
+  it('dispatcher sees exactly the triage actions and sends it to a department', async () => {
+    const page = await open(browser, 'dispatcher', url);
     expect(await phase(page)).toBe('待派单');
-    // only what the machine accepts from a dispatcher in triage is offered
     const forms = await page.locator('form[aria-label]').evaluateAll((fs) => fs.map((f) => f.getAttribute('aria-label')));
     expect(forms.sort()).toEqual(['派单', '派至网格', '当场答复', '合并', '转介'].sort());
     await act(page, '派单').getByLabel('主办单位').selectOption({ label: '市城市管理局' });
@@ -37,9 +26,7 @@ describe('the closed loop on the appeal page', () => {
   });
 
   it('department accepts, is refused an empty reply with a field error, then replies', async () => {
-    const page = await login(browser, 'handler');
-    await page.getByTestId('home-title').waitFor();
-    await page.goto(url);
+    const page = await open(browser, 'handler', url);
     await submit(page, '签收');
     await expect.poll(() => phase(page)).toBe('办理中');
     const versionBefore = await act(page, '办理答复').locator('input[name=version]').inputValue();
@@ -49,17 +36,13 @@ describe('the closed loop on the appeal page', () => {
     expect(await phase(page)).toBe('办理中');
     expect(await form.locator('input[name=version]').inputValue()).toBe(versionBefore); // nothing was written
     await screenshot(page, 'closed-loop-field-error');
-    await form.getByLabel('办理结果').fill('已安排环卫车辆清运，并将清运频次调整为每日两次。');
-    await form.getByLabel('是否解决').selectOption('yes');
-    await submit(page, '办理答复');
+    await submit(page, '办理答复', { 办理结果: '已安排城管队员现场劝导，摊位已退回市场内经营。', 是否解决: 'yes' });
     await expect.poll(() => phase(page)).toBe('待审核');
     await page.context().close();
   });
 
   it('a second reviewer acting on a stale page is told and sees the fresh state', async () => {
-    const a = await login(browser, 'reviewer');
-    await a.getByTestId('home-title').waitFor();
-    await a.goto(url);
+    const a = await open(browser, 'reviewer', url);
     const b = await a.context().newPage();
     await b.goto(url);
     await submit(a, '审核通过');
@@ -71,22 +54,16 @@ describe('the closed loop on the appeal page', () => {
     await a.context().close();
   });
 
-  it('callback "satisfied" closes the appeal and the timeline shows every step', async () => {
-    const page = await login(browser, 'reviewer');
-    await page.getByTestId('home-title').waitFor();
-    await page.goto(url);
-    // the callback agent reads the script with the department's answer
-    expect(await page.getByTestId('callback-script').textContent()).toContain('已安排环卫车辆清运');
-    const form = act(page, '回访评价');
-    await form.getByLabel('满意度').selectOption('satisfied');
-    await form.getByLabel('问题是否解决').selectOption('yes');
-    await submit(page, '回访评价');
+  it('callback "satisfied" closes it and the timeline shows every step', async () => {
+    const page = await open(browser, 'reviewer', url);
+    expect(await page.getByTestId('callback-script').textContent()).toContain('摊位已退回市场内经营');
+    await submit(page, '回访评价', { 满意度: 'satisfied', 问题是否解决: 'yes' });
     await expect.poll(() => phase(page)).toBe('已办结');
     const timeline = await page.getByTestId('timeline').textContent();
     for (const step of ['登记', '提交', '派单', '签收', '办理答复', '审核通过', '回访评价']) expect(timeline).toContain(step);
     expect(timeline).toContain('待回访 → 已办结');
     expect(await page.locator('[aria-current="step"]').getAttribute('data-state')).toBe('closed');
-    await screenshot(page, 'closed-loop-closed');
+    await screenshot(page, 'journey-1-closed');
     await page.context().close();
   });
 });

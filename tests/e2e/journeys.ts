@@ -1,0 +1,46 @@
+import type { Browser, Page } from 'playwright-core';
+import { login } from './browser';
+
+export const phase = (page: Page) => page.getByTestId('appeal-phase').textContent();
+export const act = (page: Page, name: string) => page.getByRole('form', { name });
+
+/** Submits one of the appeal page's action forms and waits for the page to settle. */
+export async function submit(page: Page, form: string, fields: Record<string, string> = {}) {
+  const f = act(page, form);
+  for (const [label, value] of Object.entries(fields)) {
+    const input = f.getByLabel(label);
+    if ((await input.evaluate((el) => el.tagName)) === 'SELECT') await input.selectOption(value);
+    else await input.fill(value);
+  }
+  await f.getByRole('button', { name: form }).click();
+  await page.waitForLoadState('networkidle');
+}
+
+/** The operator records a complaint through the intake screen; returns the appeal page's path. */
+export async function recordComplaint(browser: Browser, opts: { phone: string; title: string; confidential?: boolean }): Promise<string> {
+  const page = await login(browser, 'operator');
+  await page.getByTestId('home-title').waitFor();
+  await page.goto('/intake');
+  const f = page.getByRole('form', { name: '诉求登记' });
+  await f.getByLabel('诉求人电话').fill(opts.phone);
+  await f.getByLabel('诉求人姓名').fill('孙先生');
+  await f.getByLabel('投诉').check();
+  await f.getByLabel('分类（输入关键字选择）').fill('0203 占道经营（市容环境）');
+  await f.getByLabel('标题').fill(opts.title);
+  await f.getByLabel('诉求内容').fill('菜市场门口商户把摊位摆到人行道上，早晚高峰无法通行。');
+  if (opts.confidential) await f.getByLabel('保密（对承办单位隐藏诉求人）').check();
+  await f.getByRole('button', { name: '提交（Ctrl+Enter）' }).click();
+  await page.getByTestId('appeal-number').waitFor();
+  const url = new URL(page.url()).pathname;
+  await page.context().close();
+  return url;
+}
+
+/** Signs in as `user` and opens the appeal page. */
+export async function open(browser: Browser, user: string, url: string): Promise<Page> {
+  const page = await login(browser, user);
+  await page.getByTestId('home-title').waitFor();
+  await page.goto(url);
+  await page.getByTestId('appeal-phase').waitFor();
+  return page;
+}
