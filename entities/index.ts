@@ -1,3 +1,4 @@
+import { AccessLogSchema } from './access-log';
 import { AppealSchema } from './appeal';
 import { AppealCounterSchema } from './appeal-counter';
 import { AppealEventSchema } from './appeal-event';
@@ -10,6 +11,7 @@ import { CategorySchema } from './category';
 import { CitizenSchema } from './citizen';
 import { DepartmentSchema } from './department';
 import { GridSchema } from './grid';
+import { KnowledgeArticleSchema } from './knowledge-article';
 import { SessionSchema } from './session';
 import { SmsOutboxSchema } from './sms-outbox';
 import { UserSchema } from './user';
@@ -30,9 +32,11 @@ export const entities = [
   CalendarDaySchema,
   SmsOutboxSchema,
   SessionSchema,
+  KnowledgeArticleSchema,
+  AccessLogSchema,
 ];
 
 export {
-  AppealSchema, AppealCounterSchema, AppealEventSchema, AssignmentSchema, AttachmentSchema, CalendarDaySchema,
-  CallSchema, CategorySchema, CitizenSchema, DepartmentSchema, GridSchema, SessionSchema, SmsOutboxSchema, UserSchema,
+  AccessLogSchema, AppealSchema, AppealCounterSchema, AppealEventSchema, AssignmentSchema, AttachmentSchema, CalendarDaySchema,
+  CallSchema, CategorySchema, CitizenSchema, DepartmentSchema, GridSchema, KnowledgeArticleSchema, SessionSchema, SmsOutboxSchema, UserSchema,
 };

@@ -5,6 +5,8 @@ import { getWorkCalendar } from '../calendar/calendar.server';
 import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
 import { Forbidden, NotFound } from '../domain/errors';
 import { maskIdNumber, maskPhone } from './masking';
+import { ATTACHMENT_UPLOAD_ROLES } from './attachments.server';
+import { revealLog } from './reveal.server';
 import { canSeeAppeal, canSeeComplainant } from './scope';
 
 export interface DeadlineView {
@@ -43,12 +45,16 @@ export interface AppealDetail {
   sla: string;
   confidential: boolean;
   anonymous: boolean;
-  complainant: { name: string | null; phone: string; idNumber: string } | null;
+  complainant: { name: string | null; phone: string; idNumber: string; mayReveal: boolean } | null;
+  /** Who revealed the full numbers (supervisors and admins only). */
+  reveals: { who: string; field: string; at: string }[];
   holder: string | null;
   assignments: { unit: string; role: string; level: number; status: string; acceptedAt: string | null }[];
   deadlines: DeadlineView[];
   timeline: TimelineEntry[];
   attachments: { id: number; fileName: string; size: number; contentType: string }[];
+  /** Whether this user's role may add files (the server checks again on upload). */
+  mayAttach: boolean;
   calls: { callId: string; direction: string; from: string; at: string | null; disposition: string | null }[];
   counts: { redo: number; reopen: number; extensions: number; supervise: number };
   escalation: string | null;
@@ -113,7 +119,13 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
     id: a.id, number: a.number, version: a.version, title: a.title, content: a.content, type: a.type, urgency: a.urgency, source: a.source,
     category: a.category_name, address: a.address, grid: a.grid_name, phase: phaseOf(snapshot), sla: slaOf(snapshot),
     confidential: a.confidential, anonymous: a.anonymous,
-    complainant: showComplainant ? { name: a.citizen_name, phone: maskPhone(a.caller_phone), idNumber: maskIdNumber(a.citizen_id_number) } : null,
+    complainant: showComplainant
+      ? {
+        name: a.citizen_name, phone: maskPhone(a.caller_phone), idNumber: maskIdNumber(a.citizen_id_number),
+        mayReveal: ['operator', 'dispatcher', 'reviewer', 'supervisor'].includes(actor.role) && Boolean(a.caller_phone),
+      }
+      : null,
+    reveals: (await revealLog(em, actor, id)).map((r) => ({ who: r.who, field: r.field, at: localDateTime(new Date(r.at)) })),
     holder: a.department_name ?? a.assigned_grid_name,
     assignments: assignments.map((s) => ({ unit: s.unit, role: s.role, level: s.level, status: s.status, acceptedAt: s.accepted_at ? localDateTime(new Date(s.accepted_at)) : null })),
     deadlines: [
@@ -130,6 +142,7 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
       };
     }),
     attachments: attachments.map((f) => ({ id: f.id, fileName: f.file_name, size: f.size, contentType: f.content_type })),
+    mayAttach: (ATTACHMENT_UPLOAD_ROLES as readonly string[]).includes(actor.role),
     calls: calls.map((c) => ({ callId: c.call_id, direction: c.direction, from: maskPhone(c.from_number), at: c.at ? localDateTime(new Date(c.at)) : null, disposition: c.disposition })),
     counts: { redo: ctx.redoCount, reopen: ctx.reopenCount, extensions: ctx.extensionCount, supervise: ctx.superviseCount },
     escalation: ctx.escalation,

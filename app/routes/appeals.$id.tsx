@@ -1,12 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
-import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from '@remix-run/react';
+import { Link, useActionData, useFetcher, useLoaderData, type ShouldRevalidateFunction } from '@remix-run/react';
 import { z } from 'zod';
 import { lifecycleChart } from '../../machines/appeal-chart';
 import { actionOptions, performAction } from '../appeals/actions.server';
 import { appealDetail } from '../appeals/detail.server';
 import { APPEAL_EVENT_TYPES } from '../../machines/appeal-events';
 import { ActionPanel } from '../components/action-panel';
+import { AttachmentUpload } from '../components/attachment-upload';
 import { requireUser } from '../auth/session.server';
 import { LifecycleChart } from '../components/lifecycle-chart';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
@@ -48,6 +49,18 @@ export async function action({ request, context, params: raw }: ActionFunctionAr
   return redirect(`/appeals/${id}`);
 }
 
+/** Shows the full number on request; the server records every reveal. */
+function RevealPhone({ appealId }: { appealId: number }) {
+  const fetcher = useFetcher<{ value?: string; message?: string }>();
+  if (fetcher.data?.value) return <span className="ml-2 font-mono" data-testid="revealed-phone">{fetcher.data.value}</span>;
+  return (
+    <fetcher.Form method="post" action={`/appeals/${appealId}/reveal`} className="ml-2 inline">
+      <input type="hidden" name="field" value="callerPhone" />
+      <button className="text-xs text-red-700 underline">显示完整号码</button>
+    </fetcher.Form>
+  );
+}
+
 const DEADLINE_LABELS = { accept: '签收时限', handling: '办理时限', callback: '回访时限' } as const;
 
 export default function AppealPage() {
@@ -72,7 +85,10 @@ export default function AppealPage() {
           <dt className="text-slate-500">所在网格</dt><dd>{a.grid ?? '—'}</dd>
           <dt className="text-slate-500">承办</dt><dd>{a.holder ?? '—'}</dd>
           <dt className="text-slate-500">诉求人</dt>
-          <dd data-testid="complainant">{a.complainant ? `${a.complainant.name ?? '—'} ${a.complainant.phone}` : a.anonymous ? '（匿名）' : '（保密）'}</dd>
+          <dd>
+            <span data-testid="complainant">{a.complainant ? `${a.complainant.name ?? '—'} ${a.complainant.phone}` : a.anonymous ? '（匿名）' : '（保密）'}</span>
+            {a.complainant?.mayReveal ? <RevealPhone appealId={a.id} /> : null}
+          </dd>
           <dt className="text-slate-500">重办/重启/延期</dt><dd>{a.counts.redo} / {a.counts.reopen} / {a.counts.extensions}</dd>
           <dt className="text-slate-500">督办</dt><dd>{a.counts.supervise}{a.escalation ? `（已升级：${a.escalation === 'leader' ? '领导' : '联席会议'}）` : ''}</dd>
         </dl>
@@ -133,6 +149,13 @@ export default function AppealPage() {
         </ol>
       </section>
 
+      {a.reveals.length ? (
+        <section className="rounded-lg border bg-white p-4" aria-labelledby="reveals-h">
+          <h2 id="reveals-h" className="mb-2 font-semibold">号码查看记录</h2>
+          <ul data-testid="reveal-log">{a.reveals.map((r, i) => <li key={i}>{r.at} {r.who} 查看了{r.field === 'callerPhone' ? '完整电话' : '完整证件号'}</li>)}</ul>
+        </section>
+      ) : null}
+
       <div className="grid gap-4 md:grid-cols-3">
         <section className="rounded-lg border bg-white p-4" aria-labelledby="assign-h">
           <h2 id="assign-h" className="mb-2 font-semibold">派单记录</h2>
@@ -144,7 +167,15 @@ export default function AppealPage() {
         </section>
         <section className="rounded-lg border bg-white p-4" aria-labelledby="files-h">
           <h2 id="files-h" className="mb-2 font-semibold">附件</h2>
-          {a.attachments.length ? <ul>{a.attachments.map((f) => <li key={f.id}>{f.fileName}（{Math.ceil(f.size / 1024)} KB）</li>)}</ul> : <p className="text-slate-500">暂无</p>}
+          {a.attachments.length ? (
+            <ul>{a.attachments.map((f) => (
+              <li key={f.id}>
+                {/* a plain link: a download is not a page navigation */}
+                <a href={`/attachments/${f.id}`} download className="text-red-700 hover:underline">{f.fileName}</a>（{Math.ceil(f.size / 1024)} KB）
+              </li>
+            ))}</ul>
+          ) : <p className="text-slate-500">暂无</p>}
+          {!['closed', 'merged', 'void'].includes(a.phase) && a.mayAttach ? <AttachmentUpload appealId={a.id} /> : null}
         </section>
         <section className="rounded-lg border bg-white p-4" aria-labelledby="calls-h">
           <h2 id="calls-h" className="mb-2 font-semibold">关联通话</h2>

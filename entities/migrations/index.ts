@@ -2,6 +2,8 @@ import { Migration20261123121339_init } from './Migration20261123121339_init';
 import { Migration20261123123711_audit_append_only } from './Migration20261123123711_audit_append_only';
 import { Migration20261123124725_assignment_appeal_index } from './Migration20261123124725_assignment_appeal_index';
 import { Migration20261123131616_appeal_request_key } from './Migration20261123131616_appeal_request_key';
+import { Migration20261123132346_knowledge_base } from './Migration20261123132346_knowledge_base';
+import { Migration20261123132655_access_log } from './Migration20261123132655_access_log';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -9,4 +11,6 @@ export const migrationsList = [
   { name: 'Migration20261123123711_audit_append_only', class: Migration20261123123711_audit_append_only },
   { name: 'Migration20261123124725_assignment_appeal_index', class: Migration20261123124725_assignment_appeal_index },
   { name: 'Migration20261123131616_appeal_request_key', class: Migration20261123131616_appeal_request_key },
+  { name: 'Migration20261123132346_knowledge_base', class: Migration20261123132346_knowledge_base },
+  { name: 'Migration20261123132655_access_log', class: Migration20261123132655_access_log },
 ];

@@ -38,6 +38,17 @@ describe('journey 6: scope and a confidential complainant', () => {
     await page.context().close();
   });
 
+  it('shows the dispatcher the full number on request and records it for the supervisor', async () => {
+    const d = await open(browser, 'dispatcher', url);
+    expect(await d.content()).not.toContain(PHONE);
+    await d.getByRole('button', { name: '显示完整号码' }).click();
+    await expect.poll(() => d.getByTestId('revealed-phone').textContent()).toBe(PHONE);
+    await d.context().close();
+    const s = await open(browser, 'supervisor', url);
+    expect(await s.getByTestId('reveal-log').textContent()).toContain('派单员 李强 查看了完整电话');
+    await s.context().close();
+  });
+
   it('answers another department with a 403 page', async () => {
     const page = await login(browser, 'handler2');
     await page.getByTestId('home-title').waitFor();
