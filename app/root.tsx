@@ -46,6 +46,7 @@ export default function App() {
           <nav className="flex items-center gap-4" aria-label="主导航">
             <Link to="/" className="text-base font-semibold">12345 政务服务便民热线 · 诉求闭环管理</Link>
             {user ? <Link to="/" className="hover:underline">工作台</Link> : null}
+            {user ? <Link to="/appeals" className="hover:underline">诉求查询</Link> : null}
             {user && (user.role === 'operator' || user.role === 'dispatcher') ? <Link to="/intake" className="hover:underline">来电登记</Link> : null}
             {user && (user.role === 'supervisor' || user.role === 'dispatcher') ? <Link to="/supervision" className="hover:underline">督办看板</Link> : null}
           </nav>
