@@ -49,6 +49,8 @@ export default function App() {
             {user ? <Link to="/appeals" className="hover:underline">诉求查询</Link> : null}
             {user && (user.role === 'operator' || user.role === 'dispatcher') ? <Link to="/intake" className="hover:underline">来电登记</Link> : null}
             {user && (user.role === 'supervisor' || user.role === 'dispatcher') ? <Link to="/supervision" className="hover:underline">督办看板</Link> : null}
+            {user?.role === 'admin' ? <Link to="/admin/knowledge" className="hover:underline">知识库</Link> : null}
+            {user?.role === 'admin' ? <Link to="/admin/calendar" className="hover:underline">工作日历</Link> : null}
           </nav>
           {user ? (
             <div className="flex items-center gap-3">

@@ -33,6 +33,42 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 const field = 'mt-1 w-full rounded border px-2 py-1';
 
+interface Article { id: number; title: string; body: string; department: string | null }
+
+/** Searches the knowledge base while the caller waits; "引用" copies an answer into the reply. */
+function KnowledgeSearch({ onUse }: { onUse: (a: Article) => void }) {
+  const kb = useFetcher<{ articles: Article[] }>();
+  const [q, setQ] = useState('');
+  useEffect(() => {
+    if (q.trim().length < 2) return;
+    const t = setTimeout(() => kb.load(`/knowledge/search?q=${encodeURIComponent(q.trim())}`), 250);
+    return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [q]);
+  return (
+    <div className="mt-2" role="search" aria-label="知识库">
+      {/* no name: the search words are not part of the appeal */}
+      <label className="block"><span className="text-slate-600">搜索知识库</span>
+        <input value={q} onChange={(e) => setQ(e.target.value)} className={field} />
+      </label>
+      {kb.data?.articles.length ? (
+        <ul className="mt-1 space-y-1" aria-label="知识库结果">
+          {kb.data.articles.map((a) => (
+            <li key={a.id} className="rounded bg-slate-50 p-2">
+              <div className="flex items-center justify-between gap-2">
+                <span className="font-medium">{a.title}</span>
+                <button type="button" onClick={() => onUse(a)} className="rounded border px-2 py-0.5 text-xs">引用</button>
+              </div>
+              <p className="line-clamp-2 text-xs text-slate-600">{a.body}</p>
+              {a.department ? <p className="text-xs text-slate-400">责任单位：{a.department}</p> : null}
+            </li>
+          ))}
+        </ul>
+      ) : kb.data ? <p className="mt-1 text-xs text-slate-500">没有找到相关答复</p> : null}
+    </div>
+  );
+}
+
 export default function Intake() {
   const { phone, history, requestKey, categories, grids } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -41,6 +77,8 @@ export default function Intake() {
   const formRef = useRef<HTMLFormElement>(null);
   const hints = useFetcher<{ hints: DuplicateHint[] }>();
   const [hintQuery, setHintQuery] = useState('');
+  const [answer, setAnswer] = useState('');
+  const [articleId, setArticleId] = useState('');
 
   // Ctrl+S keeps a draft, Ctrl+Enter submits: the operator's hands stay on the keyboard during the call.
   useEffect(() => {
@@ -144,8 +182,10 @@ export default function Intake() {
           </div>
           <details className="rounded border p-2">
             <summary className="cursor-pointer text-slate-700">当场答复（咨询类）</summary>
+            <KnowledgeSearch onUse={(a) => { setAnswer(a.body); setArticleId(String(a.id)); }} />
+            <input type="hidden" name="knowledgeArticleId" value={articleId} />
             <label className="mt-2 block"><span className="text-slate-600">答复内容</span>
-              <textarea name="answer" rows={3} className={field} aria-invalid={Boolean(errors.answer)} />{err('answer')}
+              <textarea name="answer" rows={3} className={field} value={answer} onChange={(e) => { setAnswer(e.target.value); setArticleId(''); }} aria-invalid={Boolean(errors.answer)} />{err('answer')}
             </label>
             <button name="intent" value="answer" disabled={busy} className="mt-2 rounded bg-emerald-700 px-3 py-1.5 text-white">当场答复并办结</button>
           </details>

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import type { Actor } from '../../machines/appeal-events';
 import { hashPassword } from '../auth/password.server';
 import { ensureCalendarSeeded } from '../calendar/calendar.server';
+import { seedKnowledgeArticles } from '../knowledge/knowledge.server';
 import { createDraft } from '../appeals/intake.server';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
 import { BUREAUS, CATEGORIES, CITY, DEMO_COMPLAINTS, DEMO_PASSWORD, DEMO_USERS, DISTRICTS, GIVEN, ROADS, SURNAMES, limitsOf } from './demo-city-data';
@@ -91,6 +92,7 @@ export async function seedReferenceData(em: EntityManager, opts: { passwordHash?
       ids.users.set(u.username, { id: uid, role: u.role, departmentId, gridIds });
     }
   });
+  await seedKnowledgeArticles(em, ids);
   return ids;
 }
 

@@ -58,7 +58,7 @@ describe('operator intake', () => {
     await page.context().close();
   });
 
-  it('answers a consultation on the spot', async () => {
+  it('answers a consultation on the spot from the knowledge base', async () => {
     const page = await login(browser, 'operator');
     await page.getByTestId('home-title').waitFor();
     await page.goto('/intake');
@@ -68,11 +68,19 @@ describe('operator intake', () => {
     await f.getByLabel('标题').fill('新生儿落户材料');
     await f.getByLabel('诉求内容').fill('孩子刚出生，咨询办理落户需要哪些材料。');
     await page.getByText('当场答复（咨询类）').click();
-    await f.getByLabel('答复内容').fill('携带出生医学证明、父母户口簿和身份证、结婚证，到户籍所在地派出所办理。');
+    await f.getByLabel('搜索知识库').fill('新生儿');
+    const results = page.getByRole('list', { name: '知识库结果' });
+    await results.waitFor();
+    await results.getByRole('listitem').first().getByRole('button', { name: '引用' }).click();
+    const quoted = await f.getByLabel('答复内容').inputValue();
+    expect(quoted).toContain('出生医学证明');
     await f.getByRole('button', { name: '当场答复并办结' }).click();
     await page.getByTestId('appeal-number').waitFor();
     expect(await page.getByTestId('appeal-phase').textContent()).toBe('已当场答复');
-    expect(await page.getByTestId('timeline').textContent()).toContain('当场答复');
+    const timeline = await page.getByTestId('timeline').textContent();
+    expect(timeline).toContain('当场答复');
+    expect(timeline).toContain(quoted.slice(0, 20));
+    await screenshot(page, 'intake-answered-from-knowledge-base');
     await page.context().close();
   });
 
