@@ -1,7 +1,13 @@
 import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
-import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useRouteError } from '@remix-run/react';
+import {
+  Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError, useRouteLoaderData,
+} from '@remix-run/react';
+import { I18nextProvider } from 'react-i18next';
 import { sessionUser } from './auth/session.server';
 import { worklistCounts } from './appeals/worklists.server';
+import { DEFAULT_LANGUAGE, i18nFor, type Language } from './i18n/i18n';
+import { languageOf } from './i18n/language.server';
+import { useT } from './i18n/use-t';
 import { ROLE_LABELS } from './ui/labels';
 import stylesheet from './tailwind.css';
 
@@ -14,14 +20,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const em = context.runtime.db.em();
   const user = await sessionUser(em, request);
   return {
+    lang: await languageOf(request),
     user: user && { displayName: user.displayName, role: user.role, departmentName: user.departmentName },
     queues: user ? await worklistCounts(em, user) : [],
   };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
+  const data = useRouteLoaderData('root') as { lang?: Language } | undefined;
+  const lang = data?.lang ?? DEFAULT_LANGUAGE;
   return (
-    <html lang="zh-CN">
+    <html lang={lang}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -29,7 +38,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Links />
       </head>
       <body className="min-h-screen bg-slate-50 text-slate-900 text-sm">
-        {children}
+        <I18nextProvider i18n={i18nFor(lang)}>{children}</I18nextProvider>
         <ScrollRestoration />
         <Scripts />
       </body>
@@ -37,37 +46,55 @@ export function Layout({ children }: { children: React.ReactNode }) {
   );
 }
 
+function LanguageSwitch() {
+  const { t, lang } = useT();
+  const location = useLocation();
+  const other: Language = lang === 'en' ? 'zh-CN' : 'en';
+  return (
+    <Form method="post" action="/lang" reloadDocument>
+      <input type="hidden" name="lang" value={other} />
+      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+      <button className="rounded px-2 py-1 hover:bg-red-800" data-testid="language-switch">{other === 'en' ? 'English' : t('中文')}</button>
+    </Form>
+  );
+}
+
 export default function App() {
   const { user, queues } = useLoaderData<typeof loader>();
+  const { t } = useT();
+  const navLink = 'hover:underline';
   return (
     <>
       <header className="bg-red-700 text-white">
         <div className="mx-auto flex max-w-7xl items-center justify-between px-4 py-2">
-          <nav className="flex items-center gap-4" aria-label="主导航">
-            <Link to="/" className="text-base font-semibold">12345 政务服务便民热线 · 诉求闭环管理</Link>
-            {user ? <Link to="/" className="hover:underline">工作台</Link> : null}
-            {user ? <Link to="/appeals" className="hover:underline">诉求查询</Link> : null}
-            {user && (user.role === 'operator' || user.role === 'dispatcher') ? <Link to="/intake" className="hover:underline">来电登记</Link> : null}
-            {user && (user.role === 'supervisor' || user.role === 'dispatcher') ? <Link to="/supervision" className="hover:underline">督办看板</Link> : null}
-            {user?.role === 'admin' ? <Link to="/admin/knowledge" className="hover:underline">知识库</Link> : null}
-            {user?.role === 'admin' ? <Link to="/admin/calendar" className="hover:underline">工作日历</Link> : null}
+          <nav className="flex items-center gap-4" aria-label={t('主导航')}>
+            <Link to="/" className="text-base font-semibold">{t('12345 政务服务便民热线 · 诉求闭环管理')}</Link>
+            {user ? <Link to="/" className={navLink}>{t('工作台')}</Link> : null}
+            {user ? <Link to="/appeals" className={navLink}>{t('诉求查询')}</Link> : null}
+            {user && (user.role === 'operator' || user.role === 'dispatcher') ? <Link to="/intake" className={navLink}>{t('来电登记')}</Link> : null}
+            {user && (user.role === 'supervisor' || user.role === 'dispatcher') ? <Link to="/supervision" className={navLink}>{t('督办看板')}</Link> : null}
+            {user?.role === 'admin' ? <Link to="/admin/knowledge" className={navLink}>{t('知识库')}</Link> : null}
+            {user?.role === 'admin' ? <Link to="/admin/calendar" className={navLink}>{t('工作日历')}</Link> : null}
           </nav>
-          {user ? (
-            <div className="flex items-center gap-3">
-              <span data-testid="current-user">{user.displayName}（{ROLE_LABELS[user.role]}{user.departmentName ? ` · ${user.departmentName}` : ''}）</span>
-              <Form method="post" action="/logout">
-                <button className="rounded bg-red-800 px-2 py-1 hover:bg-red-900">退出</button>
-              </Form>
-            </div>
-          ) : null}
+          <div className="flex items-center gap-3">
+            <LanguageSwitch />
+            {user ? (
+              <>
+                <span data-testid="current-user">{user.displayName}（{t(ROLE_LABELS[user.role])}{user.departmentName ? ` · ${user.departmentName}` : ''}）</span>
+                <Form method="post" action="/logout">
+                  <button className="rounded bg-red-800 px-2 py-1 hover:bg-red-900">{t('退出')}</button>
+                </Form>
+              </>
+            ) : null}
+          </div>
         </div>
       </header>
       {queues.length ? (
-        <nav className="border-b bg-white" aria-label="我的队列">
+        <nav className="border-b bg-white" aria-label={t('我的队列')}>
           <ul className="mx-auto flex max-w-7xl gap-4 px-4 py-1.5 text-sm">
             {queues.map((q) => (
               <li key={q.key}>
-                <Link to={`/#${q.key}`} className="hover:underline">{q.label}</Link>{' '}
+                <Link to={`/#${q.key}`} className="hover:underline">{t(q.label)}</Link>{' '}
                 <span className={`rounded-full px-1.5 text-xs ${q.count ? 'bg-red-700 text-white' : 'bg-slate-200'}`} data-testid={`nav-count-${q.key}`}>{q.count}</span>
               </li>
             ))}
@@ -83,14 +110,15 @@ export default function App() {
 
 export function ErrorBoundary() {
   const error = useRouteError();
+  const { t } = useT();
   const status = isRouteErrorResponse(error) ? error.status : 500;
   // A 500 never shows the exception text; 4xx show the message the server chose for the user.
   const message = isRouteErrorResponse(error) && status < 500 ? String(error.data) : '系统繁忙，请稍后再试';
   return (
     <main className="mx-auto max-w-xl p-8">
-      <h1 className="text-xl font-semibold">{status === 403 ? '无权访问' : status === 404 ? '页面不存在' : '出错了'}</h1>
-      <p className="mt-2 text-slate-600" data-testid="error-message">{message}</p>
-      <p className="mt-4"><a className="text-red-700 underline" href="/">返回首页</a></p>
+      <h1 className="text-xl font-semibold">{t(status === 403 ? '无权访问' : status === 404 ? '页面不存在' : '出错了')}</h1>
+      <p className="mt-2 text-slate-600" data-testid="error-message">{t(message)}</p>
+      <p className="mt-4"><a className="text-red-700 underline" href="/">{t('返回首页')}</a></p>
     </main>
   );
 }

@@ -3,6 +3,7 @@ import { redirect } from '@remix-run/node';
 import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { z } from 'zod';
 import { authenticate, sessionUser, startSession } from '../auth/session.server';
+import { useT } from '../i18n/use-t';
 
 export const meta: MetaFunction = () => [{ title: '登录 · 12345 热线' }];
 
@@ -35,23 +36,24 @@ export default function Login() {
   const data = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state !== 'idle';
+  const { t } = useT();
   return (
     <div className="mx-auto mt-16 max-w-sm rounded-lg border bg-white p-6 shadow-sm">
-      <h1 className="mb-4 text-lg font-semibold">登录</h1>
+      <h1 className="mb-4 text-lg font-semibold">{t('登录')}</h1>
       <Form method="post" className="space-y-3" noValidate>
         <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? '/'} />
         <label className="block">
-          <span className="text-slate-700">用户名</span>
+          <span className="text-slate-700">{t('用户名')}</span>
           <input name="username" autoComplete="username" className="mt-1 w-full rounded border px-2 py-1.5" aria-invalid={Boolean(data?.errors?.username)} />
-          {data?.errors?.username ? <span className="text-xs text-red-600">{data.errors.username[0]}</span> : null}
+          {data?.errors?.username ? <span className="text-xs text-red-600">{t(data.errors.username[0])}</span> : null}
         </label>
         <label className="block">
-          <span className="text-slate-700">密码</span>
+          <span className="text-slate-700">{t('密码')}</span>
           <input name="password" type="password" autoComplete="current-password" className="mt-1 w-full rounded border px-2 py-1.5" aria-invalid={Boolean(data?.errors?.password)} />
-          {data?.errors?.password ? <span className="text-xs text-red-600">{data.errors.password[0]}</span> : null}
+          {data?.errors?.password ? <span className="text-xs text-red-600">{t(data.errors.password[0])}</span> : null}
         </label>
-        {data?.formError ? <p role="alert" className="text-red-600">{data.formError}</p> : null}
-        <button disabled={busy} className="w-full rounded bg-red-700 py-2 text-white hover:bg-red-800 disabled:opacity-60">登录</button>
+        {data?.formError ? <p role="alert" className="text-red-600">{t(data.formError)}</p> : null}
+        <button disabled={busy} className="w-full rounded bg-red-700 py-2 text-white hover:bg-red-800 disabled:opacity-60">{t('登录')}</button>
       </Form>
     </div>
   );

@@ -1,0 +1,3 @@
+// English for the admin screens (Chinese text → English).
+export const admin: Record<string, string> = {
+};

@@ -1,0 +1,3 @@
+// English for the appeal screens (Chinese text → English).
+export const appeal: Record<string, string> = {
+};

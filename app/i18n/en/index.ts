@@ -1,0 +1,8 @@
+import { admin } from './admin';
+import { appeal } from './appeal';
+import { common } from './common';
+import { intake } from './intake';
+import { messages } from './messages';
+
+/** English for every Chinese UI string, gathered per area of the app. */
+export const en: Record<string, string> = { ...common, ...appeal, ...intake, ...admin, ...messages };

@@ -1,0 +1,3 @@
+// English for the intake screens (Chinese text → English).
+export const intake: Record<string, string> = {
+};
