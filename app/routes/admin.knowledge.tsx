@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { z } from 'zod';
 import { requireUser } from '../auth/session.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
+import { useT } from '../i18n/use-t';
 import { articleOptions, createArticle, deactivateArticle, listArticles, updateArticle, type ArticleRow } from '../knowledge/knowledge.server';
 
 export const meta: MetaFunction = () => [{ title: '知识库维护 · 12345 热线' }];
@@ -52,45 +53,46 @@ function ArticleForm({ article, failure, options }: {
   failure: FormFailure | null;
   options: { categories: { id: number; name: string; parent: string | null }[]; departments: { id: number; name: string }[] };
 }) {
+  const { t } = useT();
   const busy = useNavigation().state === 'submitting';
   const errors = failure?.fieldErrors ?? {};
-  const err = (name: string) => (errors[name] ? <span id={`${name}-error`} role="alert" className="block text-xs text-red-600">{errors[name][0]}</span> : null);
+  const err = (name: string) => (errors[name] ? <span id={`${name}-error`} role="alert" className="block text-xs text-red-600">{t(errors[name][0])}</span> : null);
   const intent = article ? 'update' : 'create';
-  const label = article ? `编辑知识条目 ${article.title}` : '新增知识条目';
+  const label = article ? t('编辑知识条目 {{title}}', { title: article.title }) : t('新增知识条目');
   return (
     <Form method="post" className="space-y-3 rounded-lg border bg-white p-4" aria-label={label} noValidate>
-      <h2 className="font-semibold">{article ? '编辑知识条目' : '新增知识条目'}</h2>
-      {failure ? <p role="alert" className="text-red-600">{failure.message}</p> : null}
+      <h2 className="font-semibold">{t(article ? '编辑知识条目' : '新增知识条目')}</h2>
+      {failure ? <p role="alert" className="text-red-600">{t(failure.message)}</p> : null}
       {article ? <input type="hidden" name="id" value={article.id} /> : null}
-      <div><label className="block"><span className="text-slate-600">标题</span>
+      <div><label className="block"><span className="text-slate-600">{t('标题')}</span>
         <input name="title" defaultValue={article?.title ?? ''} className={field} aria-invalid={Boolean(errors.title)} aria-describedby="title-error" />
       </label>{err('title')}</div>
-      <div><label className="block"><span className="text-slate-600">正文</span>
+      <div><label className="block"><span className="text-slate-600">{t('正文')}</span>
         <textarea name="body" rows={6} defaultValue={article?.body ?? ''} className={field} aria-invalid={Boolean(errors.body)} aria-describedby="body-error" />
       </label>{err('body')}</div>
       <div className="grid gap-3 md:grid-cols-2">
-        <div><label className="block"><span className="text-slate-600">分类</span>
+        <div><label className="block"><span className="text-slate-600">{t('分类')}</span>
           <select name="categoryId" defaultValue={article?.categoryId ?? ''} className={field} aria-invalid={Boolean(errors.categoryId)} aria-describedby="categoryId-error">
-            <option value="">（通用）</option>
+            <option value="">{t('（通用）')}</option>
             {options.categories.map((c) => <option key={c.id} value={c.id}>{c.parent ? `${c.parent} / ${c.name}` : c.name}</option>)}
           </select>
         </label>{err('categoryId')}</div>
-        <div><label className="block"><span className="text-slate-600">责任单位</span>
+        <div><label className="block"><span className="text-slate-600">{t('责任单位')}</span>
           <select name="departmentId" defaultValue={article?.departmentId ?? ''} className={field} aria-invalid={Boolean(errors.departmentId)} aria-describedby="departmentId-error">
-            <option value="">（无）</option>
+            <option value="">{t('（无）')}</option>
             {options.departments.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
           </select>
         </label>{err('departmentId')}</div>
-        <div><label className="block"><span className="text-slate-600">生效日期</span>
+        <div><label className="block"><span className="text-slate-600">{t('生效日期')}</span>
           <input type="date" name="validFrom" defaultValue={article?.validFrom ?? ''} className={field} aria-invalid={Boolean(errors.validFrom)} aria-describedby="validFrom-error" />
         </label>{err('validFrom')}</div>
-        <div><label className="block"><span className="text-slate-600">失效日期</span>
+        <div><label className="block"><span className="text-slate-600">{t('失效日期')}</span>
           <input type="date" name="validTo" defaultValue={article?.validTo ?? ''} className={field} aria-invalid={Boolean(errors.validTo)} aria-describedby="validTo-error" />
         </label>{err('validTo')}</div>
       </div>
       <div className="flex items-center gap-3">
-        <button name="intent" value={intent} disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">{article ? '保存修改' : '新增'}</button>
-        {article ? <Link to="/admin/knowledge" className="text-slate-600 hover:underline">取消编辑</Link> : null}
+        <button name="intent" value={intent} disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">{t(article ? '保存修改' : '新增')}</button>
+        {article ? <Link to="/admin/knowledge" className="text-slate-600 hover:underline">{t('取消编辑')}</Link> : null}
       </div>
     </Form>
   );
@@ -105,6 +107,7 @@ function status(a: ArticleRow, today: string) {
 
 export default function AdminKnowledge() {
   const { articles, editId, savedId, today, categories, departments } = useLoaderData<typeof loader>();
+  const { t } = useT();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === 'submitting';
   const editing = editId ? articles.find((a) => a.id === editId) ?? null : null;
@@ -113,15 +116,15 @@ export default function AdminKnowledge() {
   const localToday = new Date(new Date(today).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
   return (
     <div className="space-y-4">
-      <h1 className="text-lg font-semibold">知识库维护</h1>
-      {result?.failure?.intent === 'deactivate' ? <p role="alert" className="text-red-600">{result.failure.message}</p> : null}
-      {savedId && !result ? <p role="status" className="text-emerald-700">已保存：{articles.find((a) => a.id === savedId)?.title}</p> : null}
+      <h1 className="text-lg font-semibold">{t('知识库维护')}</h1>
+      {result?.failure?.intent === 'deactivate' ? <p role="alert" className="text-red-600">{t(result.failure.message)}</p> : null}
+      {savedId && !result ? <p role="status" className="text-emerald-700">{t('已保存：{{title}}', { title: articles.find((a) => a.id === savedId)?.title ?? '' })}</p> : null}
       <ArticleForm key={editing ? `edit-${editing.id}` : `new-${savedId ?? ''}`} article={editing} failure={formFailed} options={{ categories, departments }} />
       <section className="rounded-lg border bg-white" aria-labelledby="articles-h">
-        <h2 id="articles-h" className="border-b px-4 py-2 font-semibold">知识条目（{articles.length}）</h2>
+        <h2 id="articles-h" className="border-b px-4 py-2 font-semibold">{t('知识条目（{{n}}）', { n: articles.length })}</h2>
         <table className="w-full text-left">
           <thead>
-            <tr className="border-b text-slate-500"><th className="px-4 py-1">标题</th><th>分类</th><th>责任单位</th><th>有效期</th><th>状态</th><th></th></tr>
+            <tr className="border-b text-slate-500"><th className="px-4 py-1">{t('标题')}</th><th>{t('分类')}</th><th>{t('责任单位')}</th><th>{t('有效期')}</th><th>{t('状态')}</th><th></th></tr>
           </thead>
           <tbody>
             {articles.map((a) => (
@@ -130,16 +133,16 @@ export default function AdminKnowledge() {
                   <div className="font-medium">{a.title}</div>
                   <div className="line-clamp-2 max-w-xl text-xs text-slate-500">{a.body}</div>
                 </td>
-                <td>{a.category ?? '通用'}</td>
+                <td>{a.category ?? t('通用')}</td>
                 <td>{a.department ?? '—'}</td>
-                <td className="whitespace-nowrap">{a.validFrom ?? '不限'} 至 {a.validTo ?? '不限'}</td>
-                <td>{status(a, localToday)}</td>
+                <td className="whitespace-nowrap">{a.validFrom ?? t('不限')} {t('至')} {a.validTo ?? t('不限')}</td>
+                <td>{t(status(a, localToday))}</td>
                 <td className="whitespace-nowrap py-1.5 pr-4">
-                  <Link to={`?edit=${a.id}`} className="text-red-700 hover:underline" aria-label={`编辑 ${a.title}`}>编辑</Link>
+                  <Link to={`?edit=${a.id}`} className="text-red-700 hover:underline" aria-label={t('编辑 {{title}}', { title: a.title })}>{t('编辑')}</Link>
                   {a.active ? (
-                    <Form method="post" className="ml-3 inline" aria-label={`停用 ${a.title}`}>
+                    <Form method="post" className="ml-3 inline" aria-label={t('停用 {{title}}', { title: a.title })}>
                       <input type="hidden" name="id" value={a.id} />
-                      <button name="intent" value="deactivate" disabled={busy} className="rounded border px-2 py-0.5 hover:bg-slate-100">停用</button>
+                      <button name="intent" value="deactivate" disabled={busy} className="rounded border px-2 py-0.5 hover:bg-slate-100">{t('停用')}</button>
                     </Form>
                   ) : null}
                 </td>
@@ -147,7 +150,7 @@ export default function AdminKnowledge() {
             ))}
           </tbody>
         </table>
-        {articles.length === 0 ? <p className="px-4 py-3 text-slate-500">暂无知识条目</p> : null}
+        {articles.length === 0 ? <p className="px-4 py-3 text-slate-500">{t('暂无知识条目')}</p> : null}
       </section>
     </div>
   );

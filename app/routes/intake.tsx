@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { requireUser } from '../auth/session.server';
 import { domain, formFailure } from '../http/errors.server';
 import { callerHistory, intakeOptions, newRequestKey, recordIntake, type DuplicateHint } from '../intake/intake.server';
+import { useT } from '../i18n/use-t';
 import { PHASE_LABELS, TYPE_LABELS, URGENCY_LABELS } from '../ui/labels';
 
 export const meta: MetaFunction = () => [{ title: '来电登记 · 12345 热线' }];
@@ -38,39 +39,41 @@ interface Article { id: number; title: string; body: string; department: string 
 /** Searches the knowledge base while the caller waits; "引用" copies an answer into the reply. */
 function KnowledgeSearch({ onUse }: { onUse: (a: Article) => void }) {
   const kb = useFetcher<{ articles: Article[] }>();
+  const { t } = useT();
   const [q, setQ] = useState('');
   useEffect(() => {
     if (q.trim().length < 2) return;
-    const t = setTimeout(() => kb.load(`/knowledge/search?q=${encodeURIComponent(q.trim())}`), 250);
-    return () => clearTimeout(t);
+    const timer = setTimeout(() => kb.load(`/knowledge/search?q=${encodeURIComponent(q.trim())}`), 250);
+    return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [q]);
   return (
-    <div className="mt-2" role="search" aria-label="知识库">
+    <div className="mt-2" role="search" aria-label={t('知识库')}>
       {/* no name: the search words are not part of the appeal */}
-      <label className="block"><span className="text-slate-600">搜索知识库</span>
+      <label className="block"><span className="text-slate-600">{t('搜索知识库')}</span>
         <input value={q} onChange={(e) => setQ(e.target.value)} className={field} />
       </label>
       {kb.data?.articles.length ? (
-        <ul className="mt-1 space-y-1" aria-label="知识库结果">
+        <ul className="mt-1 space-y-1" aria-label={t('知识库结果')}>
           {kb.data.articles.map((a) => (
             <li key={a.id} className="rounded bg-slate-50 p-2">
               <div className="flex items-center justify-between gap-2">
                 <span className="font-medium">{a.title}</span>
-                <button type="button" onClick={() => onUse(a)} className="rounded border px-2 py-0.5 text-xs">引用</button>
+                <button type="button" onClick={() => onUse(a)} className="rounded border px-2 py-0.5 text-xs">{t('引用')}</button>
               </div>
               <p className="line-clamp-2 text-xs text-slate-600">{a.body}</p>
-              {a.department ? <p className="text-xs text-slate-400">责任单位：{a.department}</p> : null}
+              {a.department ? <p className="text-xs text-slate-400">{t('责任单位：{{name}}', { name: a.department })}</p> : null}
             </li>
           ))}
         </ul>
-      ) : kb.data ? <p className="mt-1 text-xs text-slate-500">没有找到相关答复</p> : null}
+      ) : kb.data ? <p className="mt-1 text-xs text-slate-500">{t('没有找到相关答复')}</p> : null}
     </div>
   );
 }
 
 export default function Intake() {
   const { phone, history, requestKey, categories, grids } = useLoaderData<typeof loader>();
+  const { t } = useT();
   const result = useActionData<typeof action>();
   const errors = result?.failure.fieldErrors ?? {};
   const busy = useNavigation().state === 'submitting';
@@ -96,8 +99,8 @@ export default function Intake() {
   // Duplicate hints follow what is typed, debounced.
   useEffect(() => {
     if (!hintQuery) return;
-    const t = setTimeout(() => hints.load(`/intake/duplicates?${hintQuery}`), 300);
-    return () => clearTimeout(t);
+    const timer = setTimeout(() => hints.load(`/intake/duplicates?${hintQuery}`), 300);
+    return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [hintQuery]);
   const updateHints = () => {
@@ -114,94 +117,94 @@ export default function Intake() {
     if (data.get('address')) params.set('address', String(data.get('address')));
     setHintQuery(params.toString());
   };
-  const err = (name: string) => (errors[name] ? <span role="alert" className="block text-xs text-red-600">{errors[name][0]}</span> : null);
+  const err = (name: string) => (errors[name] ? <span role="alert" className="block text-xs text-red-600">{t(errors[name][0])}</span> : null);
 
   return (
     <div className="grid gap-4 lg:grid-cols-3">
       <section className="space-y-3 lg:col-span-2">
-        <h1 className="text-lg font-semibold">来电登记</h1>
-        <Form method="get" className="flex items-end gap-2" aria-label="来电查询">
+        <h1 className="text-lg font-semibold">{t('来电登记')}</h1>
+        <Form method="get" className="flex items-end gap-2" aria-label={t('来电查询')}>
           <label className="block">
-            <span className="text-slate-600">来电号码</span>
+            <span className="text-slate-600">{t('来电号码')}</span>
             <input name="phone" defaultValue={phone} className={field} />
           </label>
-          <button className="rounded border px-3 py-1">查询</button>
+          <button className="rounded border px-3 py-1">{t('查询')}</button>
         </Form>
-        <Form method="post" ref={formRef} onChange={updateHints} className="space-y-3 rounded-lg border bg-white p-4" aria-label="诉求登记" noValidate>
+        <Form method="post" ref={formRef} onChange={updateHints} className="space-y-3 rounded-lg border bg-white p-4" aria-label={t('诉求登记')} noValidate>
           <input type="hidden" name="requestKey" value={requestKey} />
-          {result?.failure ? <p role="alert" className="text-red-600">{result.failure.message}</p> : null}
+          {result?.failure ? <p role="alert" className="text-red-600">{t(result.failure.message)}</p> : null}
           <div className="grid gap-3 md:grid-cols-3">
-            <label className="block"><span className="text-slate-600">诉求人电话</span>
+            <label className="block"><span className="text-slate-600">{t('诉求人电话')}</span>
               <input name="callerPhone" defaultValue={history?.phone ?? phone} className={field} aria-invalid={Boolean(errors.callerPhone)} />{err('callerPhone')}
             </label>
-            <label className="block"><span className="text-slate-600">诉求人姓名</span>
+            <label className="block"><span className="text-slate-600">{t('诉求人姓名')}</span>
               <input name="citizenName" defaultValue={history?.citizen?.name ?? ''} className={field} />{err('citizenName')}
             </label>
-            <label className="block"><span className="text-slate-600">紧急程度</span>
+            <label className="block"><span className="text-slate-600">{t('紧急程度')}</span>
               <select name="urgency" defaultValue="normal" className={field}>
-                {Object.entries(URGENCY_LABELS).map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+                {Object.entries(URGENCY_LABELS).map(([v, l]) => <option key={v} value={v}>{t(l)}</option>)}
               </select>
             </label>
           </div>
           <fieldset>
-            <legend className="text-slate-600">诉求类型</legend>
+            <legend className="text-slate-600">{t('诉求类型')}</legend>
             <div className="mt-1 flex flex-wrap gap-3">
               {Object.entries(TYPE_LABELS).map(([v, l]) => (
-                <label key={v} className="flex items-center gap-1"><input type="radio" name="type" value={v} />{l}</label>
+                <label key={v} className="flex items-center gap-1"><input type="radio" name="type" value={v} />{t(l)}</label>
               ))}
             </div>
             {err('type')}
           </fieldset>
-          <label className="block"><span className="text-slate-600">分类（输入关键字选择）</span>
+          <label className="block"><span className="text-slate-600">{t('分类（输入关键字选择）')}</span>
             <input name="category" list="category-list" autoComplete="off" className={field} aria-invalid={Boolean(errors.category)} />
             <datalist id="category-list">
               {categories.map((c) => <option key={c.id} value={`${c.code} ${c.name}（${c.parent ?? ''}）`} />)}
             </datalist>
             {err('category')}
           </label>
-          <label className="block"><span className="text-slate-600">标题</span>
+          <label className="block"><span className="text-slate-600">{t('标题')}</span>
             <input name="title" className={field} aria-invalid={Boolean(errors.title)} />{err('title')}
           </label>
-          <label className="block"><span className="text-slate-600">诉求内容</span>
+          <label className="block"><span className="text-slate-600">{t('诉求内容')}</span>
             <textarea name="content" rows={4} className={field} aria-invalid={Boolean(errors.content)} />{err('content')}
           </label>
           <div className="grid gap-3 md:grid-cols-2">
-            <label className="block"><span className="text-slate-600">地址</span>
+            <label className="block"><span className="text-slate-600">{t('地址')}</span>
               <input name="address" defaultValue={history?.citizen?.address ?? ''} className={field} />{err('address')}
             </label>
-            <label className="block"><span className="text-slate-600">网格</span>
+            <label className="block"><span className="text-slate-600">{t('网格')}</span>
               <select name="gridId" className={field} defaultValue="">
-                <option value="">（不确定）</option>
+                <option value="">{t('（不确定）')}</option>
                 {grids.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
               </select>
             </label>
           </div>
           <div className="flex gap-4">
-            <label className="flex items-center gap-1"><input type="checkbox" name="confidential" />保密（对承办单位隐藏诉求人）</label>
-            <label className="flex items-center gap-1"><input type="checkbox" name="anonymous" />匿名</label>
+            <label className="flex items-center gap-1"><input type="checkbox" name="confidential" />{t('保密（对承办单位隐藏诉求人）')}</label>
+            <label className="flex items-center gap-1"><input type="checkbox" name="anonymous" />{t('匿名')}</label>
           </div>
           <details className="rounded border p-2">
-            <summary className="cursor-pointer text-slate-700">当场答复（咨询类）</summary>
+            <summary className="cursor-pointer text-slate-700">{t('当场答复（咨询类）')}</summary>
             <KnowledgeSearch onUse={(a) => { setAnswer(a.body); setArticleId(String(a.id)); }} />
             <input type="hidden" name="knowledgeArticleId" value={articleId} />
-            <label className="mt-2 block"><span className="text-slate-600">答复内容</span>
+            <label className="mt-2 block"><span className="text-slate-600">{t('答复内容')}</span>
               <textarea name="answer" rows={3} className={field} value={answer} onChange={(e) => { setAnswer(e.target.value); setArticleId(''); }} aria-invalid={Boolean(errors.answer)} />{err('answer')}
             </label>
-            <button name="intent" value="answer" disabled={busy} className="mt-2 rounded bg-emerald-700 px-3 py-1.5 text-white">当场答复并办结</button>
+            <button name="intent" value="answer" disabled={busy} className="mt-2 rounded bg-emerald-700 px-3 py-1.5 text-white">{t('当场答复并办结')}</button>
           </details>
           <div className="flex gap-2">
-            <button id="btn-submit" name="intent" value="submit" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">提交（Ctrl+Enter）</button>
-            <button id="btn-draft" name="intent" value="draft" disabled={busy} className="rounded border px-4 py-1.5">保存草稿（Ctrl+S）</button>
+            <button id="btn-submit" name="intent" value="submit" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">{t('提交（Ctrl+Enter）')}</button>
+            <button id="btn-draft" name="intent" value="draft" disabled={busy} className="rounded border px-4 py-1.5">{t('保存草稿（Ctrl+S）')}</button>
           </div>
           {hints.data?.hints.length ? (
-            <section aria-label="疑似重复" className="rounded border border-amber-300 bg-amber-50 p-3">
-              <h2 className="font-semibold text-amber-800">疑似重复诉求</h2>
+            <section aria-label={t('疑似重复')} className="rounded border border-amber-300 bg-amber-50 p-3">
+              <h2 className="font-semibold text-amber-800">{t('疑似重复诉求')}</h2>
               <ul className="mt-1 space-y-1">
                 {hints.data.hints.map((h) => (
                   <li key={h.id} className="flex flex-wrap items-center gap-2">
                     <span className="font-mono">{h.number}</span><span>{h.title}</span>
-                    <span className="text-slate-500">{h.reason === 'sameCaller' ? '同一来电人' : '同类同地点'} · {PHASE_LABELS[h.phase] ?? h.phase}</span>
-                    <button name="intent" value={`merge:${h.id}`} disabled={busy} className="rounded bg-amber-600 px-2 py-0.5 text-white">合并到此</button>
+                    <span className="text-slate-500">{t(h.reason === 'sameCaller' ? '同一来电人' : '同类同地点')} · {PHASE_LABELS[h.phase] ? t(PHASE_LABELS[h.phase]) : h.phase}</span>
+                    <button name="intent" value={`merge:${h.id}`} disabled={busy} className="rounded bg-amber-600 px-2 py-0.5 text-white">{t('合并到此')}</button>
                   </li>
                 ))}
               </ul>
@@ -209,18 +212,18 @@ export default function Intake() {
           ) : null}
         </Form>
       </section>
-      <aside className="space-y-3" aria-label="来电人信息">
-        <h2 className="text-lg font-semibold">来电人</h2>
+      <aside className="space-y-3" aria-label={t('来电人信息')}>
+        <h2 className="text-lg font-semibold">{t('来电人')}</h2>
         {history ? (
           <div className="space-y-2 rounded-lg border bg-white p-4" data-testid="caller-history">
-            <p>{history.citizen?.name ?? '未登记姓名'} · {history.phone}{history.citizen?.idNumber ? ` · ${history.citizen.idNumber}` : ''}</p>
-            {history.repeatCaller ? <p className="rounded bg-red-100 px-2 py-1 text-red-800" data-testid="repeat-caller">重复来电：近 30 日 {history.last30Days} 次</p> : null}
-            <h3 className="font-medium">未办结（{history.open.length}）</h3>
-            <ul>{history.open.map((a) => <li key={a.id}><Link className="text-red-700 hover:underline" to={`/appeals/${a.id}`}>{a.number}</Link> {a.title} · {PHASE_LABELS[a.phase]}</li>)}</ul>
-            <h3 className="font-medium">最近诉求</h3>
-            <ul>{history.recent.map((a) => <li key={a.id}><Link className="text-red-700 hover:underline" to={`/appeals/${a.id}`}>{a.number}</Link> {a.title} · {PHASE_LABELS[a.phase]}</li>)}</ul>
+            <p>{history.citizen?.name ?? t('未登记姓名')} · {history.phone}{history.citizen?.idNumber ? ` · ${history.citizen.idNumber}` : ''}</p>
+            {history.repeatCaller ? <p className="rounded bg-red-100 px-2 py-1 text-red-800" data-testid="repeat-caller">{t('重复来电：近 30 日 {{n}} 次', { n: history.last30Days })}</p> : null}
+            <h3 className="font-medium">{t('未办结（{{n}}）', { n: history.open.length })}</h3>
+            <ul>{history.open.map((a) => <li key={a.id}><Link className="text-red-700 hover:underline" to={`/appeals/${a.id}`}>{a.number}</Link> {a.title} · {t(PHASE_LABELS[a.phase])}</li>)}</ul>
+            <h3 className="font-medium">{t('最近诉求')}</h3>
+            <ul>{history.recent.map((a) => <li key={a.id}><Link className="text-red-700 hover:underline" to={`/appeals/${a.id}`}>{a.number}</Link> {a.title} · {t(PHASE_LABELS[a.phase])}</li>)}</ul>
           </div>
-        ) : <p className="text-slate-500">输入来电号码查询历史诉求</p>}
+        ) : <p className="text-slate-500">{t('输入来电号码查询历史诉求')}</p>}
       </aside>
     </div>
   );
