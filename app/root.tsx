@@ -75,6 +75,9 @@ export default function App() {
             {user && (user.role === 'supervisor' || user.role === 'dispatcher') ? <Link to="/supervision" className={navLink}>{t('督办看板')}</Link> : null}
             {user?.role === 'admin' ? <Link to="/admin/knowledge" className={navLink}>{t('知识库')}</Link> : null}
             {user?.role === 'admin' ? <Link to="/admin/calendar" className={navLink}>{t('工作日历')}</Link> : null}
+            {user?.role === 'admin' ? <Link to="/admin/users" className={navLink}>{t('用户')}</Link> : null}
+            {user?.role === 'admin' ? <Link to="/admin/departments" className={navLink}>{t('部门')}</Link> : null}
+            {user?.role === 'admin' ? <Link to="/admin/categories" className={navLink}>{t('分类')}</Link> : null}
           </nav>
           <div className="flex items-center gap-3">
             <LanguageSwitch />

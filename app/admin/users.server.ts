@@ -1,0 +1,194 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/sql';
+import { z } from 'zod';
+import type { Actor } from '../../machines/appeal-events';
+import { ROLES, type UserRole } from '../../entities/user';
+import { hashPassword } from '../auth/password.server';
+import { Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
+
+export interface UserRow {
+  id: number;
+  username: string;
+  displayName: string;
+  role: UserRole;
+  departmentId: number | null;
+  department: string | null;
+  gridIds: number[];
+  grids: string[];
+  phone: string | null;
+  active: boolean;
+}
+
+export interface UserOptions {
+  departments: { id: number; name: string; depth: number }[];
+  grids: { id: number; name: string }[];
+}
+
+function requireAdmin(actor: Actor) {
+  if (actor.role !== 'admin') throw new Forbidden('只有管理员可以维护用户');
+}
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalId = z.preprocess(blankToUndefined, z.coerce.number({ message: '请选择' }).int().positive().optional());
+// A form sends one value for one ticked box and an array for several; an API caller sends numbers.
+const idList = z.preprocess(
+  (v) => (v == null || v === '' ? [] : Array.isArray(v) ? v.filter((x) => x !== '') : [v]),
+  z.array(z.coerce.number().int().positive()),
+);
+const password = z.string({ message: '此项为必填' }).min(8, '密码至少 8 位').max(128, '密码最多 128 位');
+
+const profile = z.object({
+  displayName: z.string({ message: '此项为必填' }).trim().min(2, '显示名称至少 2 个字').max(100, '显示名称最多 100 个字'),
+  role: z.enum(ROLES, { message: '请选择角色' }),
+  departmentId: optionalId,
+  gridIds: idList,
+});
+
+/** Which roles need which assignments: a handler acts for a department, a grid worker for his grids. */
+function checkAssignments<T extends z.infer<typeof profile>>(u: T, ctx: z.RefinementCtx) {
+  if (u.role === 'handler' && !u.departmentId) ctx.addIssue({ code: 'custom', path: ['departmentId'], message: '承办单位用户必须选择所属部门' });
+  if (u.role === 'gridWorker' && u.gridIds.length === 0) ctx.addIssue({ code: 'custom', path: ['gridIds'], message: '网格员至少负责一个网格' });
+  if (u.role !== 'gridWorker' && u.gridIds.length > 0) ctx.addIssue({ code: 'custom', path: ['gridIds'], message: '只有网格员可以负责网格' });
+}
+
+export const createUserInput = profile
+  .extend({
+    username: z.string({ message: '此项为必填' }).trim()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/, '用户名为 3–64 位字母、数字、点、下划线或连字符，以字母或数字开头'),
+    password,
+  })
+  .superRefine(checkAssignments);
+
+export const updateUserInput = profile.superRefine(checkAssignments);
+export const resetPasswordInput = z.object({ password });
+
+function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new InvalidInput('请检查填写的内容', fieldErrorsOf(parsed.error.issues));
+  return parsed.data;
+}
+
+type Tx = { conn: ReturnType<EntityManager['getConnection']>; trx: ReturnType<EntityManager['getTransactionContext']> };
+const run = <T extends Record<string, any>[] = Record<string, any>[]>(tx: Tx, sql: string, params: unknown[] = []) => tx.conn.execute<T>(sql, params, 'all', tx.trx);
+
+function inTransaction<T>(em: EntityManager, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return em.transactional((t: EntityManager) => fn({ conn: t.getConnection(), trx: t.getTransactionContext() }));
+}
+
+/** The department must exist and be active; the grids must exist. */
+async function checkReferences(tx: Tx, u: { departmentId?: number; gridIds: number[] }) {
+  const errors: Record<string, string[]> = {};
+  if (u.departmentId) {
+    const [d] = await run<{ active: boolean }[]>(tx, 'select active from department where id = ?', [u.departmentId]);
+    if (!d) errors.departmentId = ['部门不存在'];
+    else if (!d.active) errors.departmentId = ['该部门已停用'];
+  }
+  if (u.gridIds.length) {
+    const found = await run<{ id: number }[]>(tx, 'select id from grid where id in (?)', [u.gridIds]);
+    if (found.length !== new Set(u.gridIds).size) errors.gridIds = ['网格不存在'];
+  }
+  if (Object.keys(errors).length) throw new InvalidInput('请检查填写的内容', errors);
+}
+
+async function setGrids(tx: Tx, userId: number, gridIds: number[]) {
+  await run(tx, 'delete from grid_worker where user_id = ?', [userId]);
+  for (const g of new Set(gridIds)) await run(tx, 'insert into grid_worker (user_id, grid_id) values (?, ?)', [userId, g]);
+}
+
+export async function listUsers(em: EntityManager, actor: Actor): Promise<UserRow[]> {
+  requireAdmin(actor);
+  const rows = await em.getConnection().execute<Record<string, any>[]>(
+    `select u.id, u.username, u.display_name, u.role, u.department_id, d.name as department, u.phone, u.active,
+            array(select g.id from grid_worker gw join grid g on g.id = gw.grid_id where gw.user_id = u.id order by g.code) as grid_ids,
+            array(select g.name from grid_worker gw join grid g on g.id = gw.grid_id where gw.user_id = u.id order by g.code) as grids
+       from app_user u left join department d on d.id = u.department_id
+      order by u.active desc, u.username`);
+  return rows.map((r) => ({
+    id: r.id, username: r.username, displayName: r.display_name, role: r.role, departmentId: r.department_id,
+    department: r.department, gridIds: r.grid_ids ?? [], grids: r.grids ?? [], phone: r.phone, active: r.active,
+  }));
+}
+
+/** Active departments (indented as a tree) and grids a user can be assigned to. */
+export async function userOptions(em: EntityManager, actor: Actor): Promise<UserOptions> {
+  requireAdmin(actor);
+  const conn = em.getConnection();
+  const departments = await conn.execute<{ id: number; name: string; path: string; parent_id: number | null; code: string }[]>(
+    'select id, name, path, parent_id, code from department where active order by code');
+  const children = new Map<number | null, typeof departments>();
+  for (const d of departments) (children.get(d.parent_id) ?? children.set(d.parent_id, []).get(d.parent_id)!).push(d);
+  const ids = new Set(departments.map((d) => d.id));
+  const out: UserOptions['departments'] = [];
+  const walk = (parent: number | null, depth: number) => {
+    for (const d of children.get(parent) ?? []) {
+      out.push({ id: d.id, name: d.name, depth });
+      walk(d.id, depth + 1);
+    }
+  };
+  walk(null, 0);
+  // An active department under an inactive parent still needs to be reachable.
+  for (const d of departments) if (d.parent_id !== null && !ids.has(d.parent_id)) { out.push({ id: d.id, name: d.name, depth: 0 }); walk(d.id, 1); }
+  const grids = await conn.execute<{ id: number; name: string }[]>('select id, name from grid order by code');
+  return { departments: out, grids };
+}
+
+export async function createUser(em: EntityManager, actor: Actor, raw: unknown): Promise<{ id: number }> {
+  requireAdmin(actor);
+  const u = parse(createUserInput, raw);
+  const taken = () => new InvalidInput('请检查填写的内容', { username: ['用户名已被使用'] });
+  // Hash before the transaction: argon2 is deliberately slow and should not hold a connection.
+  const passwordHash = await hashPassword(u.password);
+  try {
+    return await inTransaction(em, async (tx) => {
+      if ((await run(tx, 'select 1 from app_user where lower(username) = lower(?)', [u.username])).length) throw taken();
+      await checkReferences(tx, u);
+      const now = new Date();
+      const [row] = await run<{ id: number }[]>(tx,
+        `insert into app_user (username, password_hash, display_name, role, department_id, active, created_at, updated_at)
+         values (?, ?, ?, ?, ?, true, ?, ?) returning id`,
+        [u.username, passwordHash, u.displayName, u.role, u.departmentId ?? null, now, now]);
+      await setGrids(tx, row.id, u.gridIds);
+      return { id: row.id };
+    });
+  } catch (err) {
+    // Two admins creating the same username at once: the unique index decides.
+    if (err instanceof UniqueConstraintViolationException) throw taken();
+    throw err;
+  }
+}
+
+export async function updateUser(em: EntityManager, actor: Actor, userId: number, raw: unknown): Promise<void> {
+  requireAdmin(actor);
+  const u = parse(updateUserInput, raw);
+  if (userId === actor.userId && u.role !== 'admin') throw new InvalidInput('请检查填写的内容', { role: ['不能取消自己的管理员角色'] });
+  await inTransaction(em, async (tx) => {
+    await checkReferences(tx, u);
+    const rows = await run(tx, 'update app_user set display_name = ?, role = ?, department_id = ?, updated_at = ? where id = ? returning id',
+      [u.displayName, u.role, u.departmentId ?? null, new Date(), userId]);
+    if (!rows.length) throw new NotFound('用户不存在');
+    await setGrids(tx, userId, u.gridIds);
+  });
+}
+
+/** A new password also ends the user's open sessions: whoever knew the old one is signed out. */
+export async function resetPassword(em: EntityManager, actor: Actor, userId: number, raw: unknown): Promise<void> {
+  requireAdmin(actor);
+  const { password: pw } = parse(resetPasswordInput, raw);
+  const passwordHash = await hashPassword(pw);
+  await inTransaction(em, async (tx) => {
+    const rows = await run(tx, 'update app_user set password_hash = ?, updated_at = ? where id = ? returning id', [passwordHash, new Date(), userId]);
+    if (!rows.length) throw new NotFound('用户不存在');
+    if (userId !== actor.userId) await run(tx, 'delete from user_session where user_id = ?', [userId]);
+  });
+}
+
+/** Deactivation takes effect at once: the user's sessions are deleted with it. */
+export async function setUserActive(em: EntityManager, actor: Actor, userId: number, active: boolean): Promise<void> {
+  requireAdmin(actor);
+  if (!active && userId === actor.userId) throw new InvalidInput('不能停用自己的账号', { id: ['不能停用自己的账号'] });
+  await inTransaction(em, async (tx) => {
+    const rows = await run(tx, 'update app_user set active = ?, updated_at = ? where id = ? returning id', [active, new Date(), userId]);
+    if (!rows.length) throw new NotFound('用户不存在');
+    if (!active) await run(tx, 'delete from user_session where user_id = ?', [userId]);
+  });
+}
