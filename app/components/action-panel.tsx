@@ -1,20 +1,23 @@
 import { Form, useNavigation } from '@remix-run/react';
 import type { ActionOptions } from '../appeals/actions.server';
+import { useT } from '../i18n/use-t';
 import { EVENT_LABELS } from '../ui/labels';
 
 type Errors = Record<string, string[]> | undefined;
 
 function FieldError({ errors, name }: { errors: Errors; name: string }) {
+  const { t } = useT();
   const msg = errors?.[name]?.[0];
-  return msg ? <span role="alert" className="block text-xs text-red-600">{msg}</span> : null;
+  return msg ? <span role="alert" className="block text-xs text-red-600">{t(msg)}</span> : null;
 }
 
 const input = 'mt-1 w-full rounded border px-2 py-1';
 
 function Text({ name, label, errors, rows = 2 }: { name: string; label: string; errors: Errors; rows?: number }) {
+  const { t } = useT();
   return (
     <label className="block">
-      <span className="text-slate-600">{label}</span>
+      <span className="text-slate-600">{t(label)}</span>
       <textarea name={name} rows={rows} className={input} aria-invalid={Boolean(errors?.[name])} />
       <FieldError errors={errors} name={name} />
     </label>
@@ -22,12 +25,13 @@ function Text({ name, label, errors, rows = 2 }: { name: string; label: string; 
 }
 
 function Choice({ name, label, options, errors, value }: { name: string; label: string; options: [string | number, string][]; errors: Errors; value?: string | number | null }) {
+  const { t } = useT();
   return (
     <label className="block">
-      <span className="text-slate-600">{label}</span>
+      <span className="text-slate-600">{t(label)}</span>
       <select name={name} className={input} defaultValue={value ?? ''} aria-invalid={Boolean(errors?.[name])}>
-        <option value="">请选择</option>
-        {options.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+        <option value="">{t('请选择')}</option>
+        {options.map(([v, l]) => <option key={v} value={v}>{t(l)}</option>)}
       </select>
       <FieldError errors={errors} name={name} />
     </label>
@@ -35,6 +39,7 @@ function Choice({ name, label, options, errors, value }: { name: string; label: 
 }
 
 function Fields({ type, options, errors }: { type: string; options: ActionOptions; errors: Errors }) {
+  const { t } = useT();
   const reason = <Text name="reason" label="理由" errors={errors} />;
   switch (type) {
     case 'DISPATCH':
@@ -42,12 +47,12 @@ function Fields({ type, options, errors }: { type: string; options: ActionOption
         <>
           {options.suggestions.length ? (
             <p className="text-xs text-slate-600" data-testid="dispatch-suggestions">
-              建议：{options.suggestions.map((s) => (s.reason === 'categoryDefault' ? `${s.name}（分类默认）` : `${s.name}（同类同地历史 ${s.count} 次）`)).join('；')}
+              {t('建议：')}{options.suggestions.map((s) => (s.reason === 'categoryDefault' ? `${s.name}${t('（分类默认）')}` : `${s.name}${t('（同类同地历史 {{n}} 次）', { n: s.count })}`)).join(t('；'))}
             </p>
           ) : null}
           <Choice name="departmentId" label="主办单位" options={options.departments.map((d) => [d.id, d.name])} errors={errors} value={options.suggestedDepartmentId} />
           <label className="block">
-            <span className="text-slate-600">协办单位（可多选）</span>
+            <span className="text-slate-600">{t('协办单位（可多选）')}</span>
             <select name="assistingDepartmentIds" multiple className={`${input} h-24`}>
               {options.departments.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
             </select>
@@ -63,7 +68,7 @@ function Fields({ type, options, errors }: { type: string; options: ActionOption
       return <Text name="answer" label="答复内容" errors={errors} rows={3} />;
     case 'MERGE_INTO':
       return (
-        <label className="block"><span className="text-slate-600">合并到诉求编号</span>
+        <label className="block"><span className="text-slate-600">{t('合并到诉求编号')}</span>
           <input name="targetNumber" className={input} placeholder="20261122-000123" aria-invalid={Boolean(errors?.targetNumber)} />
           <FieldError errors={errors} name="targetNumber" /><FieldError errors={errors} name="targetAppealId" />
         </label>
@@ -82,7 +87,7 @@ function Fields({ type, options, errors }: { type: string; options: ActionOption
     case 'REQUEST_EXTENSION':
       return (
         <>
-          <label className="block"><span className="text-slate-600">延期工作日</span>
+          <label className="block"><span className="text-slate-600">{t('延期工作日')}</span>
             <input name="days" type="number" min={1} max={30} className={input} aria-invalid={Boolean(errors?.days)} />
             <FieldError errors={errors} name="days" />
           </label>
@@ -91,7 +96,7 @@ function Fields({ type, options, errors }: { type: string; options: ActionOption
       );
     case 'APPROVE_EXTENSION':
       return (
-        <label className="block"><span className="text-slate-600">批准延期工作日</span>
+        <label className="block"><span className="text-slate-600">{t('批准延期工作日')}</span>
           <input name="days" type="number" min={1} max={30} className={input} aria-invalid={Boolean(errors?.days)} />
           <FieldError errors={errors} name="days" />
         </label>
@@ -136,19 +141,20 @@ function Fields({ type, options, errors }: { type: string; options: ActionOption
 
 /** One small form per action the machine accepts now; each carries the version the user is looking at. */
 export function ActionPanel({ options, version, failed }: { options: ActionOptions; version: number; failed?: { intent: string; fieldErrors?: Record<string, string[]>; message: string } }) {
+  const { t } = useT();
   const busy = useNavigation().state === 'submitting';
-  if (!options.types.length) return <p className="text-slate-500" data-testid="no-actions">当前没有您可执行的操作</p>;
+  if (!options.types.length) return <p className="text-slate-500" data-testid="no-actions">{t('当前没有您可执行的操作')}</p>;
   return (
     <div className="grid gap-3 md:grid-cols-2 lg:grid-cols-3">
       {options.types.map((type) => {
         const errors = failed?.intent === type ? failed.fieldErrors : undefined;
         return (
-          <Form key={type} method="post" className="space-y-2 rounded border p-3" aria-label={EVENT_LABELS[type]} noValidate>
+          <Form key={type} method="post" className="space-y-2 rounded border p-3" aria-label={t(EVENT_LABELS[type])} noValidate>
             <input type="hidden" name="intent" value={type} />
             <input type="hidden" name="version" value={version} />
             <Fields type={type} options={options} errors={errors} />
-            {failed?.intent === type ? <p role="alert" className="text-red-600">{failed.message}</p> : null}
-            <button disabled={busy} className="rounded bg-red-700 px-3 py-1.5 text-white hover:bg-red-800 disabled:opacity-60">{EVENT_LABELS[type]}</button>
+            {failed?.intent === type ? <p role="alert" className="text-red-600">{t(failed.message)}</p> : null}
+            <button disabled={busy} className="rounded bg-red-700 px-3 py-1.5 text-white hover:bg-red-800 disabled:opacity-60">{t(EVENT_LABELS[type])}</button>
           </Form>
         );
       })}

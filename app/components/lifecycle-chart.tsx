@@ -1,8 +1,10 @@
 import type { ChartEdge, ChartNode } from '../../machines/appeal-chart';
+import { useT } from '../i18n/use-t';
 import { CHART_LABELS, EVENT_LABELS } from '../ui/labels';
 
 /** The lifecycle as the machine defines it, with the appeal's current state highlighted. */
 export function LifecycleChart({ nodes, edges, current }: { nodes: ChartNode[]; edges: ChartEdge[]; current: string }) {
+  const { t } = useT();
   const top = nodes.filter((n) => n.parent === null);
   const isCurrent = (id: string) => current === id || current.startsWith(`${id}.`);
   const box = (n: ChartNode) => {
@@ -16,11 +18,11 @@ export function LifecycleChart({ nodes, edges, current }: { nodes: ChartNode[]; 
         aria-current={current === n.id ? 'step' : undefined}
         className={`rounded border p-2 ${active ? 'border-red-600 bg-red-50 ring-2 ring-red-600' : 'bg-white'} ${n.final ? 'border-dashed' : ''}`}
       >
-        <div className={`font-medium ${active ? 'text-red-700' : ''}`}>{CHART_LABELS[n.id] ?? n.id}</div>
+        <div className={`font-medium ${active ? 'text-red-700' : ''}`}>{t(CHART_LABELS[n.id] ?? n.id)}</div>
         {out.length ? (
           <ul className="mt-1 space-y-0.5 text-xs text-slate-500">
             {out.map((e) => (
-              <li key={`${e.event}-${e.to}`}>{EVENT_LABELS[e.event] ?? e.event} → {CHART_LABELS[e.to] ?? e.to}</li>
+              <li key={`${e.event}-${e.to}`}>{t(EVENT_LABELS[e.event] ?? e.event)} → {t(CHART_LABELS[e.to] ?? e.to)}</li>
             ))}
           </ul>
         ) : null}
@@ -29,7 +31,7 @@ export function LifecycleChart({ nodes, edges, current }: { nodes: ChartNode[]; 
     );
   };
   return (
-    <ol className="grid grid-cols-2 gap-2 md:grid-cols-4 lg:grid-cols-6" aria-label="诉求生命周期">
+    <ol className="grid grid-cols-2 gap-2 md:grid-cols-4 lg:grid-cols-6" aria-label={t('诉求生命周期')}>
       {top.map(box)}
     </ol>
   );

@@ -11,6 +11,7 @@ import { AttachmentUpload } from '../components/attachment-upload';
 import { requireUser } from '../auth/session.server';
 import { LifecycleChart } from '../components/lifecycle-chart';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
+import { useT } from '../i18n/use-t';
 import { CHART_LABELS, EVENT_LABELS, PHASE_LABELS, ROLE_LABELS, SLA_LABELS, TYPE_LABELS, URGENCY_LABELS } from '../ui/labels';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.appeal.number} · 12345 热线` : '诉求' }];
@@ -51,12 +52,13 @@ export async function action({ request, context, params: raw }: ActionFunctionAr
 
 /** Shows the full number on request; the server records every reveal. */
 function RevealPhone({ appealId }: { appealId: number }) {
+  const { t } = useT();
   const fetcher = useFetcher<{ value?: string; message?: string }>();
   if (fetcher.data?.value) return <span className="ml-2 font-mono" data-testid="revealed-phone">{fetcher.data.value}</span>;
   return (
     <fetcher.Form method="post" action={`/appeals/${appealId}/reveal`} className="ml-2 inline">
       <input type="hidden" name="field" value="callerPhone" />
-      <button className="text-xs text-red-700 underline">显示完整号码</button>
+      <button className="text-xs text-red-700 underline">{t('显示完整号码')}</button>
     </fetcher.Form>
   );
 }
@@ -66,81 +68,82 @@ const DEADLINE_LABELS = { accept: '签收时限', handling: '办理时限', call
 export default function AppealPage() {
   const { appeal: a, chart, options } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const { t, d: dur } = useT();
   return (
     <div className="space-y-4">
-      <p><Link to="/" className="text-red-700 hover:underline">← 返回工作台</Link></p>
+      <p><Link to="/" className="text-red-700 hover:underline">← {t('返回工作台')}</Link></p>
       <header className="rounded-lg border bg-white p-4">
         <div className="flex flex-wrap items-baseline gap-3">
           <h1 className="text-lg font-semibold">{a.title}</h1>
           <span className="font-mono text-slate-500" data-testid="appeal-number">{a.number}</span>
-          <span className="rounded bg-slate-100 px-2 py-0.5" data-testid="appeal-phase">{PHASE_LABELS[a.phase] ?? a.phase}</span>
-          <span className="rounded bg-slate-100 px-2 py-0.5">{SLA_LABELS[a.sla]}</span>
-          {a.urgency !== 'normal' ? <span className="rounded bg-red-600 px-2 py-0.5 text-white">{URGENCY_LABELS[a.urgency]}</span> : null}
-          {a.confidential ? <span className="rounded bg-amber-100 px-2 py-0.5 text-amber-800">保密</span> : null}
+          <span className="rounded bg-slate-100 px-2 py-0.5" data-testid="appeal-phase">{t(PHASE_LABELS[a.phase] ?? a.phase)}</span>
+          <span className="rounded bg-slate-100 px-2 py-0.5">{t(SLA_LABELS[a.sla])}</span>
+          {a.urgency !== 'normal' ? <span className="rounded bg-red-600 px-2 py-0.5 text-white">{t(URGENCY_LABELS[a.urgency])}</span> : null}
+          {a.confidential ? <span className="rounded bg-amber-100 px-2 py-0.5 text-amber-800">{t('保密')}</span> : null}
         </div>
         <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-1 md:grid-cols-4">
-          <dt className="text-slate-500">类型</dt><dd>{TYPE_LABELS[a.type]}</dd>
-          <dt className="text-slate-500">分类</dt><dd>{a.category}</dd>
-          <dt className="text-slate-500">地址</dt><dd>{a.address ?? '—'}</dd>
-          <dt className="text-slate-500">所在网格</dt><dd>{a.grid ?? '—'}</dd>
-          <dt className="text-slate-500">承办</dt><dd>{a.holder ?? '—'}</dd>
-          <dt className="text-slate-500">诉求人</dt>
+          <dt className="text-slate-500">{t('类型')}</dt><dd>{t(TYPE_LABELS[a.type])}</dd>
+          <dt className="text-slate-500">{t('分类')}</dt><dd>{a.category}</dd>
+          <dt className="text-slate-500">{t('地址')}</dt><dd>{a.address ?? '—'}</dd>
+          <dt className="text-slate-500">{t('所在网格')}</dt><dd>{a.grid ?? '—'}</dd>
+          <dt className="text-slate-500">{t('承办')}</dt><dd>{a.holder ?? '—'}</dd>
+          <dt className="text-slate-500">{t('诉求人')}</dt>
           <dd>
-            <span data-testid="complainant">{a.complainant ? `${a.complainant.name ?? '—'} ${a.complainant.phone}` : a.anonymous ? '（匿名）' : '（保密）'}</span>
+            <span data-testid="complainant">{a.complainant ? `${a.complainant.name ?? '—'} ${a.complainant.phone}` : t(a.anonymous ? '（匿名）' : '（保密）')}</span>
             {a.complainant?.mayReveal ? <RevealPhone appealId={a.id} /> : null}
           </dd>
-          <dt className="text-slate-500">重办/重启/延期</dt><dd>{a.counts.redo} / {a.counts.reopen} / {a.counts.extensions}</dd>
-          <dt className="text-slate-500">督办</dt><dd>{a.counts.supervise}{a.escalation ? `（已升级：${a.escalation === 'leader' ? '领导' : '联席会议'}）` : ''}</dd>
+          <dt className="text-slate-500">{t('重办/重启/延期')}</dt><dd>{a.counts.redo} / {a.counts.reopen} / {a.counts.extensions}</dd>
+          <dt className="text-slate-500">{t('督办')}</dt><dd>{a.counts.supervise}{a.escalation ? t(a.escalation === 'leader' ? '（已升级：领导）' : '（已升级：联席会议）') : ''}</dd>
         </dl>
         <p className="mt-3 whitespace-pre-wrap rounded bg-slate-50 p-3">{a.content}</p>
       </header>
 
       {a.callback ? (
         <section className="rounded-lg border border-sky-300 bg-sky-50 p-4" aria-labelledby="callback-h">
-          <h2 id="callback-h" className="mb-1 font-semibold">回访话术</h2>
+          <h2 id="callback-h" className="mb-1 font-semibold">{t('回访话术')}</h2>
           <p data-testid="callback-script">{a.callback.script}</p>
           <p className="mt-1 text-sm text-slate-600">
-            已尝试 {a.callback.attempts} / {a.callback.maxAttempts} 次未接通{a.callback.overdue ? '，已超过回访时限' : ''}；第 {a.callback.maxAttempts} 次未接通即按“无法联系”办结。
+            {t('已尝试 {{n}} / {{max}} 次未接通', { n: a.callback.attempts, max: a.callback.maxAttempts })}{a.callback.overdue ? t('，已超过回访时限') : ''}{t('；第 {{max}} 次未接通即按“无法联系”办结。', { max: a.callback.maxAttempts })}
           </p>
         </section>
       ) : null}
 
       <section className="rounded-lg border bg-white p-4" aria-labelledby="actions-h">
-        <h2 id="actions-h" className="mb-2 font-semibold">操作</h2>
+        <h2 id="actions-h" className="mb-2 font-semibold">{t('操作')}</h2>
         {result?.failure && !options.types.includes(result.failure.intent as never) ? (
-          <p role="alert" className="mb-2 text-red-600">{result.failure.message}</p>
+          <p role="alert" className="mb-2 text-red-600">{t(result.failure.message)}</p>
         ) : null}
         <ActionPanel key={a.version} options={options} version={a.version} failed={result?.failure} />
       </section>
 
       <section className="rounded-lg border bg-white p-4" aria-labelledby="deadlines-h">
-        <h2 id="deadlines-h" className="mb-2 font-semibold">时限</h2>
+        <h2 id="deadlines-h" className="mb-2 font-semibold">{t('时限')}</h2>
         {a.deadlines.length ? (
           <ul className="flex flex-wrap gap-4">
             {a.deadlines.map((d) => (
-              <li key={d.kind}><span className="text-slate-500">{DEADLINE_LABELS[d.kind]}</span> {d.at}{d.remaining ? <span className="ml-2 text-slate-600">{d.remaining}</span> : null}</li>
+              <li key={d.kind}><span className="text-slate-500">{t(DEADLINE_LABELS[d.kind])}</span> {d.at}{d.remaining ? <span className="ml-2 text-slate-600">{dur(d.remaining)}</span> : null}</li>
             ))}
           </ul>
-        ) : <p className="text-slate-500">暂无</p>}
+        ) : <p className="text-slate-500">{t('暂无')}</p>}
       </section>
 
       <section className="rounded-lg border bg-white p-4" aria-labelledby="chart-h">
-        <h2 id="chart-h" className="mb-2 font-semibold">办理流程</h2>
+        <h2 id="chart-h" className="mb-2 font-semibold">{t('办理流程')}</h2>
         <LifecycleChart nodes={chart.nodes} edges={chart.edges} current={a.phase} />
       </section>
 
       <section className="rounded-lg border bg-white p-4" aria-labelledby="timeline-h">
-        <h2 id="timeline-h" className="mb-2 font-semibold">办理轨迹（{a.timeline.length}）</h2>
+        <h2 id="timeline-h" className="mb-2 font-semibold">{t('办理轨迹')}（{a.timeline.length}）</h2>
         <ol className="space-y-2" data-testid="timeline">
           {a.timeline.map((e) => (
             <li key={e.seq} className="border-l-2 border-red-600 pl-3">
               <div className="flex flex-wrap gap-2">
                 <span className="font-mono text-slate-500">{e.at}</span>
-                <span className="font-medium">{EVENT_LABELS[e.type] ?? e.type}</span>
-                <span>{e.actor}（{ROLE_LABELS[e.role] ?? e.role}）</span>
+                <span className="font-medium">{t(EVENT_LABELS[e.type] ?? e.type)}</span>
+                <span>{t(e.actor)}（{t(ROLE_LABELS[e.role] ?? e.role)}）</span>
                 <span className="text-slate-500">
-                  {e.fromPhase ? `${CHART_LABELS[e.fromPhase] ?? e.fromPhase} → ` : ''}{CHART_LABELS[e.toPhase] ?? e.toPhase}
-                  {e.fromSla && e.fromSla !== e.toSla ? `（${SLA_LABELS[e.fromSla]} → ${SLA_LABELS[e.toSla]}）` : ''}
+                  {e.fromPhase ? `${t(CHART_LABELS[e.fromPhase] ?? e.fromPhase)} → ` : ''}{t(CHART_LABELS[e.toPhase] ?? e.toPhase)}
+                  {e.fromSla && e.fromSla !== e.toSla ? `（${t(SLA_LABELS[e.fromSla])} → ${t(SLA_LABELS[e.toSla])}）` : ''}
                 </span>
               </div>
               {e.text ? <p className="mt-0.5 whitespace-pre-wrap text-slate-700">{e.text}</p> : null}
@@ -151,22 +154,22 @@ export default function AppealPage() {
 
       {a.reveals.length ? (
         <section className="rounded-lg border bg-white p-4" aria-labelledby="reveals-h">
-          <h2 id="reveals-h" className="mb-2 font-semibold">号码查看记录</h2>
-          <ul data-testid="reveal-log">{a.reveals.map((r, i) => <li key={i}>{r.at} {r.who} 查看了{r.field === 'callerPhone' ? '完整电话' : '完整证件号'}</li>)}</ul>
+          <h2 id="reveals-h" className="mb-2 font-semibold">{t('号码查看记录')}</h2>
+          <ul data-testid="reveal-log">{a.reveals.map((r, i) => <li key={i}>{r.at} {r.who} {t(r.field === 'callerPhone' ? '查看了完整电话' : '查看了完整证件号')}</li>)}</ul>
         </section>
       ) : null}
 
       <div className="grid gap-4 md:grid-cols-3">
         <section className="rounded-lg border bg-white p-4" aria-labelledby="assign-h">
-          <h2 id="assign-h" className="mb-2 font-semibold">派单记录</h2>
+          <h2 id="assign-h" className="mb-2 font-semibold">{t('派单记录')}</h2>
           {a.assignments.length ? (
             <ul className="space-y-1">{a.assignments.map((s, i) => (
-              <li key={i}>{s.unit}（{s.role === 'lead' ? '主办' : '协办'}，{s.level} 级）{s.status === 'active' ? '' : ` · ${s.status === 'returned' ? '已退回' : '已改派'}`}{s.acceptedAt ? ` · 签收于 ${s.acceptedAt}` : ''}</li>
+              <li key={i}>{s.unit}（{t(s.role === 'lead' ? '主办' : '协办')}，{t('{{n}} 级', { n: s.level })}）{s.status === 'active' ? '' : ` · ${t(s.status === 'returned' ? '已退回' : '已改派')}`}{s.acceptedAt ? ` · ${t('签收于')} ${s.acceptedAt}` : ''}</li>
             ))}</ul>
-          ) : <p className="text-slate-500">暂无</p>}
+          ) : <p className="text-slate-500">{t('暂无')}</p>}
         </section>
         <section className="rounded-lg border bg-white p-4" aria-labelledby="files-h">
-          <h2 id="files-h" className="mb-2 font-semibold">附件</h2>
+          <h2 id="files-h" className="mb-2 font-semibold">{t('附件')}</h2>
           {a.attachments.length ? (
             <ul>{a.attachments.map((f) => (
               <li key={f.id}>
@@ -174,12 +177,12 @@ export default function AppealPage() {
                 <a href={`/attachments/${f.id}`} download className="text-red-700 hover:underline">{f.fileName}</a>（{Math.ceil(f.size / 1024)} KB）
               </li>
             ))}</ul>
-          ) : <p className="text-slate-500">暂无</p>}
+          ) : <p className="text-slate-500">{t('暂无')}</p>}
           {!['closed', 'merged', 'void'].includes(a.phase) && a.mayAttach ? <AttachmentUpload appealId={a.id} /> : null}
         </section>
         <section className="rounded-lg border bg-white p-4" aria-labelledby="calls-h">
-          <h2 id="calls-h" className="mb-2 font-semibold">关联通话</h2>
-          {a.calls.length ? <ul>{a.calls.map((c) => <li key={c.callId}>{c.at} {c.direction === 'inbound' ? '来电' : '去电'} {c.from}</li>)}</ul> : <p className="text-slate-500">暂无</p>}
+          <h2 id="calls-h" className="mb-2 font-semibold">{t('关联通话')}</h2>
+          {a.calls.length ? <ul>{a.calls.map((c) => <li key={c.callId}>{c.at} {t(c.direction === 'inbound' ? '来电' : '去电')} {c.from}</li>)}</ul> : <p className="text-slate-500">{t('暂无')}</p>}
         </section>
       </div>
     </div>

@@ -8,6 +8,7 @@ import { requireUser } from '../auth/session.server';
 import { LatenessChart } from '../components/lateness-chart';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { supervisionBoard, type BoardAppeal } from '../supervision/board.server';
+import { useT } from '../i18n/use-t';
 import { PHASE_LABELS } from '../ui/labels';
 
 export const meta: MetaFunction = () => [{ title: '督办看板 · 12345 热线' }];
@@ -41,14 +42,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 function Row({ a, children }: { a: BoardAppeal; children?: React.ReactNode }) {
+  const { t, d } = useT();
   return (
     <tr className="border-b align-top last:border-0">
       <td className="px-3 py-1.5 font-mono"><Link to={`/appeals/${a.id}`} className="text-red-700 hover:underline">{a.number}</Link></td>
       <td>{a.title}</td>
-      <td>{PHASE_LABELS[a.phase] ?? a.phase}</td>
+      <td>{t(PHASE_LABELS[a.phase] ?? a.phase)}</td>
       <td>{a.holder}</td>
-      <td>{a.dueAt}<div className="text-xs text-slate-500">{a.remaining}</div></td>
-      <td>{a.superviseCount ? `督办 ${a.superviseCount} 次` : ''}{a.escalation ? ` · 已升级` : ''}</td>
+      <td>{a.dueAt}<div className="text-xs text-slate-500">{d(a.remaining)}</div></td>
+      <td>{a.superviseCount ? t('督办 {{n}} 次', { n: a.superviseCount }) : ''}{a.escalation ? ` · ${t('已升级')}` : ''}</td>
       <td className="py-1.5">{children}</td>
     </tr>
   );
@@ -65,6 +67,7 @@ function Hidden({ a, intent }: { a: BoardAppeal; intent: string }) {
 }
 
 export default function Supervision() {
+  const { t } = useT();
   const board = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === 'submitting';
@@ -79,36 +82,36 @@ export default function Supervision() {
   const failedFor = (id: number) => (result?.failure && result.appealId === id ? result.failure : null);
   const failure = (id: number) => {
     const f = failedFor(id);
-    return f ? <p role="alert" className="text-xs text-red-600">{Object.values(f.fieldErrors ?? {})[0]?.[0] ?? f.message}</p> : null;
+    return f ? <p role="alert" className="text-xs text-red-600">{t(Object.values(f.fieldErrors ?? {})[0]?.[0] ?? f.message)}</p> : null;
   };
   const head = (
-    <thead><tr className="border-b text-left text-slate-500"><th className="px-3 py-1">编号</th><th>标题</th><th>状态</th><th>承办</th><th>时限</th><th>督办</th><th>操作</th></tr></thead>
+    <thead><tr className="border-b text-left text-slate-500"><th className="px-3 py-1">{t('编号')}</th><th>{t('标题')}</th><th>{t('状态')}</th><th>{t('承办')}</th><th>{t('时限')}</th><th>{t('督办')}</th><th>{t('操作')}</th></tr></thead>
   );
   return (
     <div className="space-y-4">
       <div className="flex items-baseline justify-between">
-        <h1 className="text-lg font-semibold">督办看板</h1>
-        <span className="text-xs text-slate-500" data-testid="refreshed-at">更新于 {board.refreshedAt}（每 30 秒自动刷新）</span>
+        <h1 className="text-lg font-semibold">{t('督办看板')}</h1>
+        <span className="text-xs text-slate-500" data-testid="refreshed-at">{t('更新于 {{at}}（每 30 秒自动刷新）', { at: board.refreshedAt })}</span>
       </div>
       <section className="rounded-lg border bg-white p-4" aria-labelledby="chart-h">
-        <h2 id="chart-h" className="mb-2 font-semibold">各单位临期与超期</h2>
+        <h2 id="chart-h" className="mb-2 font-semibold">{t('各单位临期与超期')}</h2>
         <LatenessChart data={board.byHolder} />
       </section>
       <section className="rounded-lg border bg-white" aria-labelledby="ext-h">
-        <h2 id="ext-h" className="border-b px-4 py-2 font-semibold">延期申请（{board.extensions.length}）</h2>
+        <h2 id="ext-h" className="border-b px-4 py-2 font-semibold">{t('延期申请')}（{board.extensions.length}）</h2>
         <table className="w-full">{head}<tbody>
           {board.extensions.map((a) => (
             <Row key={a.id} a={a}>
-              <p className="text-xs text-slate-600">申请 {a.days ?? '—'} 个工作日：{a.reason}</p>
+              <p className="text-xs text-slate-600">{t('申请 {{n}} 个工作日：', { n: a.days ?? '—' })}{a.reason}</p>
               <Form method="post" className="flex items-center gap-1" aria-label={`批准延期 ${a.number}`}>
                 <Hidden a={a} intent="APPROVE_EXTENSION" />
-                <input name="days" type="number" min={1} max={30} defaultValue={a.days ?? undefined} aria-label="批准工作日" className="w-14 rounded border px-1" />
-                <button disabled={busy} className="rounded bg-red-700 px-2 py-0.5 text-white">批准</button>
+                <input name="days" type="number" min={1} max={30} defaultValue={a.days ?? undefined} aria-label={t('批准工作日')} className="w-14 rounded border px-1" />
+                <button disabled={busy} className="rounded bg-red-700 px-2 py-0.5 text-white">{t('批准')}</button>
               </Form>
               <Form method="post" className="mt-1 flex items-center gap-1" aria-label={`驳回延期 ${a.number}`}>
                 <Hidden a={a} intent="REJECT_EXTENSION" />
-                <input name="reason" placeholder="驳回理由" aria-label="驳回理由" className="w-32 rounded border px-1" />
-                <button disabled={busy} className="rounded border px-2 py-0.5">驳回</button>
+                <input name="reason" placeholder={t('驳回理由')} aria-label={t('驳回理由')} className="w-32 rounded border px-1" />
+                <button disabled={busy} className="rounded border px-2 py-0.5">{t('驳回')}</button>
               </Form>
               {failure(a.id)}
             </Row>
@@ -116,20 +119,20 @@ export default function Supervision() {
         </tbody></table>
       </section>
       <section className="rounded-lg border bg-white" aria-labelledby="overdue-h">
-        <h2 id="overdue-h" className="border-b px-4 py-2 font-semibold">已超期（{board.overdue.length}）</h2>
+        <h2 id="overdue-h" className="border-b px-4 py-2 font-semibold">{t('已超期')}（{board.overdue.length}）</h2>
         <table className="w-full">{head}<tbody>
           {board.overdue.map((a) => (
             <Row key={a.id} a={a}>
               <Form method="post" className="flex items-center gap-1" aria-label={`督办 ${a.number}`}>
                 <Hidden a={a} intent="SUPERVISE" />
-                <input name="note" placeholder="督办意见" aria-label="督办意见" className="w-36 rounded border px-1" />
-                <button disabled={busy} className="rounded bg-red-700 px-2 py-0.5 text-white">督办</button>
+                <input name="note" placeholder={t('督办意见')} aria-label={t('督办意见')} className="w-36 rounded border px-1" />
+                <button disabled={busy} className="rounded bg-red-700 px-2 py-0.5 text-white">{t('督办')}</button>
               </Form>
               <Form method="post" className="mt-1 flex items-center gap-1" aria-label={`升级 ${a.number}`}>
                 <Hidden a={a} intent="ESCALATE" />
-                <select name="to" aria-label="升级至" className="rounded border px-1"><option value="leader">领导接访</option><option value="jointMeeting">联席会议</option></select>
-                <input name="note" placeholder="说明" aria-label="升级说明" className="w-24 rounded border px-1" />
-                <button disabled={busy} className="rounded border px-2 py-0.5">升级</button>
+                <select name="to" aria-label={t('升级至')} className="rounded border px-1"><option value="leader">{t('领导接访')}</option><option value="jointMeeting">{t('联席会议')}</option></select>
+                <input name="note" placeholder={t('说明')} aria-label={t('升级说明')} className="w-24 rounded border px-1" />
+                <button disabled={busy} className="rounded border px-2 py-0.5">{t('升级')}</button>
               </Form>
               {failure(a.id)}
             </Row>
@@ -137,11 +140,11 @@ export default function Supervision() {
         </tbody></table>
       </section>
       <section className="rounded-lg border bg-white" aria-labelledby="warned-h">
-        <h2 id="warned-h" className="border-b px-4 py-2 font-semibold">临期预警（{board.warned.length}）</h2>
+        <h2 id="warned-h" className="border-b px-4 py-2 font-semibold">{t('临期预警')}（{board.warned.length}）</h2>
         <table className="w-full">{head}<tbody>{board.warned.map((a) => <Row key={a.id} a={a} />)}</tbody></table>
       </section>
       <section className="rounded-lg border bg-white" aria-labelledby="esc-h">
-        <h2 id="esc-h" className="border-b px-4 py-2 font-semibold">已升级（{board.escalated.length}）</h2>
+        <h2 id="esc-h" className="border-b px-4 py-2 font-semibold">{t('已升级')}（{board.escalated.length}）</h2>
         <table className="w-full">{head}<tbody>{board.escalated.map((a) => <Row key={a.id} a={a} />)}</tbody></table>
       </section>
     </div>
