@@ -7,6 +7,7 @@ import {
 } from '../admin/departments.server';
 import { requireUser } from '../auth/session.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
+import { useT } from '../i18n/use-t';
 
 export const meta: MetaFunction = () => [{ title: '部门管理 · 12345 热线' }];
 
@@ -50,60 +51,63 @@ const field = 'mt-1 w-full rounded border px-2 py-1';
 
 function AdminNav({ current }: { current: string }) {
   const links = [['/admin/users', '用户'], ['/admin/departments', '部门'], ['/admin/categories', '诉求分类'], ['/admin/calendar', '工作日历'], ['/admin/knowledge', '知识库']];
+  const { t } = useT();
   return (
-    <nav aria-label="基础数据" className="flex gap-3 text-sm">
+    <nav aria-label={t('基础数据')} className="flex gap-3 text-sm">
       {links.map(([to, label]) => (
         <Link key={to} to={to} aria-current={to === current ? 'page' : undefined}
-          className={to === current ? 'font-semibold text-red-700' : 'text-slate-600 hover:underline'}>{label}</Link>
+          className={to === current ? 'font-semibold text-red-700' : 'text-slate-600 hover:underline'}>{t(label)}</Link>
       ))}
     </nav>
   );
 }
 
 function FieldError({ errors, name }: { errors: Record<string, string[]>; name: string }) {
-  return errors[name] ? <span role="alert" className="block text-xs text-red-600">{errors[name].join('；')}</span> : null;
+  const { t } = useT();
+  return errors[name] ? <span role="alert" className="block text-xs text-red-600">{errors[name].map((m) => t(m)).join(t('；'))}</span> : null;
 }
 
 export default function AdminDepartments() {
   const { departments, editId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const { t } = useT();
   const busy = useNavigation().state === 'submitting';
   const editing = editId ? departments.find((d) => d.id === editId) ?? null : null;
   const failed = (intent: string) => (result?.failure?.intent === intent ? result.failure : null);
   const errorsOf = (intent: string) => failed(intent)?.fieldErrors ?? {};
   const rowFailure = (id: number) => {
     const f = result?.failure && result.id === id && ['deactivate', 'reactivate'].includes(result.failure.intent) ? result.failure : null;
-    return f ? <ul role="alert" className="text-xs text-red-600">{(f.fieldErrors?.id ?? [f.message]).map((m) => <li key={m}>{m}</li>)}</ul> : null;
+    return f ? <ul role="alert" className="text-xs text-red-600">{(f.fieldErrors?.id ?? [f.message]).map((m) => <li key={m}>{t(m)}</li>)}</ul> : null;
   };
   const parents = departments.filter((d) => d.active && d.kind !== 'community');
   return (
     <div className="space-y-4">
       <div className="flex items-baseline justify-between">
-        <h1 className="text-lg font-semibold">部门管理</h1>
+        <h1 className="text-lg font-semibold">{t('部门管理')}</h1>
         <AdminNav current="/admin/departments" />
       </div>
-      {result?.failure?.intent === '' ? <p role="alert" className="text-red-600">{result.failure.message}</p> : null}
+      {result?.failure?.intent === '' ? <p role="alert" className="text-red-600">{t(result.failure.message)}</p> : null}
       <div className="grid gap-4 lg:grid-cols-3">
         <section className="rounded-lg border bg-white lg:col-span-2" aria-labelledby="departments-h">
-          <h2 id="departments-h" className="border-b px-4 py-2 font-semibold">部门（{departments.length}）</h2>
+          <h2 id="departments-h" className="border-b px-4 py-2 font-semibold">{t('部门（{{n}}）', { n: departments.length })}</h2>
           <table className="w-full text-left">
-            <thead><tr className="border-b text-slate-500"><th className="px-4 py-1">名称</th><th>编码</th><th>类型</th><th>热线电话</th><th>用户</th><th>状态</th><th></th></tr></thead>
+            <thead><tr className="border-b text-slate-500"><th className="px-4 py-1">{t('名称')}</th><th>{t('编码')}</th><th>{t('类型')}</th><th>{t('热线电话')}</th><th>{t('用户')}</th><th>{t('状态')}</th><th></th></tr></thead>
             <tbody>
               {departments.map((d) => (
                 <tr key={d.id} className={`border-b align-top last:border-0 ${d.active ? '' : 'text-slate-400'}`}>
                   <td className="py-1.5 pr-2" style={{ paddingLeft: `${1 + d.depth * 1.25}rem` }}>{d.depth ? <span className="text-slate-300">└ </span> : null}{d.name}</td>
                   <td className="pr-2 font-mono">{d.code}</td>
-                  <td className="whitespace-nowrap pr-2">{KIND_LABELS[d.kind] ?? d.kind}</td>
+                  <td className="whitespace-nowrap pr-2">{t(KIND_LABELS[d.kind] ?? d.kind)}</td>
                   <td className="pr-2 font-mono">{d.hotline}</td>
                   <td>{d.users}</td>
-                  <td className="whitespace-nowrap pr-2">{d.active ? '启用' : '已停用'}</td>
+                  <td className="whitespace-nowrap pr-2">{d.active ? t('启用') : t('已停用')}</td>
                   <td className="whitespace-nowrap py-1.5 pl-2 pr-4">
-                    <Link to={`?edit=${d.id}`} className="text-red-700 hover:underline" aria-label={`编辑 ${d.name}`}>编辑</Link>
+                    <Link to={`?edit=${d.id}`} className="text-red-700 hover:underline" aria-label={t('编辑 {{name}}', { name: d.name })}>{t('编辑')}</Link>
                     {d.kind !== 'city' ? (
-                      <Form method="post" className="ml-3 inline" aria-label={`${d.active ? '停用' : '启用'} ${d.name}`}>
+                      <Form method="post" className="ml-3 inline" aria-label={d.active ? t('停用 {{name}}', { name: d.name }) : t('启用 {{name}}', { name: d.name })}>
                         <input type="hidden" name="id" value={d.id} />
                         <button name="intent" value={d.active ? 'deactivate' : 'reactivate'} disabled={busy} className="rounded border px-2 py-0.5 hover:bg-slate-100">
-                          {d.active ? '停用' : '启用'}
+                          {d.active ? t('停用') : t('启用')}
                         </button>
                       </Form>
                     ) : null}
@@ -117,60 +121,60 @@ export default function AdminDepartments() {
         <div className="space-y-4">
           {editing ? (
             <section key={editing.id} className="space-y-3 rounded-lg border bg-white p-4" aria-labelledby="edit-h">
-              <h2 id="edit-h" className="font-semibold">编辑部门 {editing.name}</h2>
-              <Form method="post" className="space-y-2" aria-label={`修改名称 ${editing.name}`} noValidate>
+              <h2 id="edit-h" className="font-semibold">{t('编辑部门 {{name}}', { name: editing.name })}</h2>
+              <Form method="post" className="space-y-2" aria-label={t('修改名称 {{name}}', { name: editing.name })} noValidate>
                 <input type="hidden" name="id" value={editing.id} />
-                {failed('rename') && !errorsOf('rename').name ? <p role="alert" className="text-red-600">{failed('rename')!.message}</p> : null}
-                <label className="block"><span className="text-slate-600">部门名称</span>
+                {failed('rename') && !errorsOf('rename').name ? <p role="alert" className="text-red-600">{t(failed('rename')!.message)}</p> : null}
+                <label className="block"><span className="text-slate-600">{t('部门名称')}</span>
                   <input name="name" defaultValue={editing.name} className={field} aria-invalid={Boolean(errorsOf('rename').name)} />
                   <FieldError errors={errorsOf('rename')} name="name" />
                 </label>
-                <button name="intent" value="rename" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">保存名称</button>
+                <button name="intent" value="rename" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">{t('保存名称')}</button>
               </Form>
-              <Form method="post" className="space-y-2" aria-label={`修改热线 ${editing.name}`} noValidate>
+              <Form method="post" className="space-y-2" aria-label={t('修改热线 {{name}}', { name: editing.name })} noValidate>
                 <input type="hidden" name="id" value={editing.id} />
-                {failed('hotline') && !errorsOf('hotline').hotline ? <p role="alert" className="text-red-600">{failed('hotline')!.message}</p> : null}
-                <label className="block"><span className="text-slate-600">热线电话</span>
+                {failed('hotline') && !errorsOf('hotline').hotline ? <p role="alert" className="text-red-600">{t(failed('hotline')!.message)}</p> : null}
+                <label className="block"><span className="text-slate-600">{t('热线电话')}</span>
                   <input name="hotline" defaultValue={editing.hotline} className={field} aria-invalid={Boolean(errorsOf('hotline').hotline)} />
                   <FieldError errors={errorsOf('hotline')} name="hotline" />
                 </label>
-                <button name="intent" value="hotline" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">保存热线</button>
+                <button name="intent" value="hotline" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">{t('保存热线')}</button>
               </Form>
-              <Link to="/admin/departments" className="text-slate-600 hover:underline">取消编辑</Link>
+              <Link to="/admin/departments" className="text-slate-600 hover:underline">{t('取消编辑')}</Link>
             </section>
           ) : null}
           {/* Keyed by the row count so a successful create clears the form; a refused one keeps what was typed. */}
-          <Form key={departments.length} method="post" className="space-y-3 rounded-lg border bg-white p-4" aria-label="新增部门" noValidate>
-            <h2 className="font-semibold">新增部门</h2>
-            {failed('create') ? <p role="alert" className="text-red-600">{failed('create')!.message}</p> : null}
-            <label className="block"><span className="text-slate-600">上级部门</span>
+          <Form key={departments.length} method="post" className="space-y-3 rounded-lg border bg-white p-4" aria-label={t('新增部门')} noValidate>
+            <h2 className="font-semibold">{t('新增部门')}</h2>
+            {failed('create') ? <p role="alert" className="text-red-600">{t(failed('create')!.message)}</p> : null}
+            <label className="block"><span className="text-slate-600">{t('上级部门')}</span>
               <select name="parentId" defaultValue="" className={field} aria-invalid={Boolean(errorsOf('create').parentId)}>
-                <option value="">（请选择）</option>
+                <option value="">{t('（请选择）')}</option>
                 {parents.map((d) => <option key={d.id} value={d.id}>{'\u3000'.repeat(d.depth)}{d.name}</option>)}
               </select>
               <FieldError errors={errorsOf('create')} name="parentId" />
             </label>
-            <label className="block"><span className="text-slate-600">类型</span>
+            <label className="block"><span className="text-slate-600">{t('类型')}</span>
               <select name="kind" defaultValue="functional" className={field} aria-invalid={Boolean(errorsOf('create').kind)}>
-                {['district', 'street', 'community', 'functional'].map((k) => <option key={k} value={k}>{KIND_LABELS[k]}</option>)}
+                {['district', 'street', 'community', 'functional'].map((k) => <option key={k} value={k}>{t(KIND_LABELS[k])}</option>)}
               </select>
               <FieldError errors={errorsOf('create')} name="kind" />
             </label>
             <div className="grid gap-3 md:grid-cols-2">
-              <label className="block"><span className="text-slate-600">部门编码</span>
+              <label className="block"><span className="text-slate-600">{t('部门编码')}</span>
                 <input name="code" className={field} aria-invalid={Boolean(errorsOf('create').code)} />
                 <FieldError errors={errorsOf('create')} name="code" />
               </label>
-              <label className="block"><span className="text-slate-600">热线电话</span>
-                <input name="hotline" placeholder="例如 0571-87000102" className={field} aria-invalid={Boolean(errorsOf('create').hotline)} />
+              <label className="block"><span className="text-slate-600">{t('热线电话')}</span>
+                <input name="hotline" placeholder={t('例如 0571-87000102')} className={field} aria-invalid={Boolean(errorsOf('create').hotline)} />
                 <FieldError errors={errorsOf('create')} name="hotline" />
               </label>
             </div>
-            <label className="block"><span className="text-slate-600">部门名称</span>
+            <label className="block"><span className="text-slate-600">{t('部门名称')}</span>
               <input name="name" className={field} aria-invalid={Boolean(errorsOf('create').name)} />
               <FieldError errors={errorsOf('create')} name="name" />
             </label>
-            <button name="intent" value="create" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">新增</button>
+            <button name="intent" value="create" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">{t('新增')}</button>
           </Form>
         </div>
       </div>

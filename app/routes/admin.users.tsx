@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { createUser, listUsers, resetPassword, setUserActive, updateUser, userOptions, type UserOptions, type UserRow } from '../admin/users.server';
 import { requireUser } from '../auth/session.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
+import { useT } from '../i18n/use-t';
 import { ROLE_LABELS } from '../ui/labels';
 
 export const meta: MetaFunction = () => [{ title: '用户管理 · 12345 热线' }];
@@ -50,45 +51,48 @@ const field = 'mt-1 w-full rounded border px-2 py-1';
 
 function AdminNav({ current }: { current: string }) {
   const links = [['/admin/users', '用户'], ['/admin/departments', '部门'], ['/admin/categories', '诉求分类'], ['/admin/calendar', '工作日历'], ['/admin/knowledge', '知识库']];
+  const { t } = useT();
   return (
-    <nav aria-label="基础数据" className="flex gap-3 text-sm">
+    <nav aria-label={t('基础数据')} className="flex gap-3 text-sm">
       {links.map(([to, label]) => (
         <Link key={to} to={to} aria-current={to === current ? 'page' : undefined}
-          className={to === current ? 'font-semibold text-red-700' : 'text-slate-600 hover:underline'}>{label}</Link>
+          className={to === current ? 'font-semibold text-red-700' : 'text-slate-600 hover:underline'}>{t(label)}</Link>
       ))}
     </nav>
   );
 }
 
 function FieldError({ errors, name }: { errors: Record<string, string[]>; name: string }) {
-  return errors[name] ? <span role="alert" className="block text-xs text-red-600">{errors[name].join('；')}</span> : null;
+  const { t } = useT();
+  return errors[name] ? <span role="alert" className="block text-xs text-red-600">{errors[name].map((m) => t(m)).join(t('；'))}</span> : null;
 }
 
 /** Role, department and grids: shared by the create and the edit form. */
 function Assignment({ user, options, errors }: { user: UserRow | null; options: UserOptions; errors: Record<string, string[]> }) {
+  const { t } = useT();
   return (
     <>
-      <label className="block"><span className="text-slate-600">显示名称</span>
+      <label className="block"><span className="text-slate-600">{t('显示名称')}</span>
         <input name="displayName" defaultValue={user?.displayName ?? ''} className={field} aria-invalid={Boolean(errors.displayName)} />
         <FieldError errors={errors} name="displayName" />
       </label>
       <div className="grid gap-3 md:grid-cols-2">
-        <label className="block"><span className="text-slate-600">角色</span>
+        <label className="block"><span className="text-slate-600">{t('角色')}</span>
           <select name="role" defaultValue={user?.role ?? 'operator'} className={field} aria-invalid={Boolean(errors.role)}>
-            {ROLE_OPTIONS.map((r) => <option key={r} value={r}>{ROLE_LABELS[r]}</option>)}
+            {ROLE_OPTIONS.map((r) => <option key={r} value={r}>{t(ROLE_LABELS[r])}</option>)}
           </select>
           <FieldError errors={errors} name="role" />
         </label>
-        <label className="block"><span className="text-slate-600">所属部门</span>
+        <label className="block"><span className="text-slate-600">{t('所属部门')}</span>
           <select name="departmentId" defaultValue={user?.departmentId ?? ''} className={field} aria-invalid={Boolean(errors.departmentId)}>
-            <option value="">（无）</option>
+            <option value="">{t('（无）')}</option>
             {options.departments.map((d) => <option key={d.id} value={d.id}>{'\u3000'.repeat(d.depth)}{d.name}</option>)}
           </select>
           <FieldError errors={errors} name="departmentId" />
         </label>
       </div>
       <fieldset>
-        <legend className="text-slate-600">负责网格（仅网格员）</legend>
+        <legend className="text-slate-600">{t('负责网格（仅网格员）')}</legend>
         <div className="mt-1 grid max-h-40 grid-cols-2 gap-x-3 overflow-y-auto rounded border p-2">
           {options.grids.map((g) => (
             <label key={g.id} className="flex items-center gap-1">
@@ -105,42 +109,43 @@ function Assignment({ user, options, errors }: { user: UserRow | null; options: 
 export default function AdminUsers() {
   const { users, options, editId, selfId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const { t } = useT();
   const busy = useNavigation().state === 'submitting';
   const editing = editId ? users.find((u) => u.id === editId) ?? null : null;
   const failed = (intent: string) => (result?.failure?.intent === intent ? result.failure : null);
   const errorsOf = (intent: string) => failed(intent)?.fieldErrors ?? {};
   const rowFailure = (id: number) => {
     const f = result?.failure && result.id === id && (result.failure.intent === 'deactivate' || result.failure.intent === 'reactivate') ? result.failure : null;
-    return f ? <p role="alert" className="text-xs text-red-600">{f.fieldErrors?.id?.[0] ?? f.message}</p> : null;
+    return f ? <p role="alert" className="text-xs text-red-600">{t(f.fieldErrors?.id?.[0] ?? f.message)}</p> : null;
   };
   return (
     <div className="space-y-4">
       <div className="flex items-baseline justify-between">
-        <h1 className="text-lg font-semibold">用户管理</h1>
+        <h1 className="text-lg font-semibold">{t('用户管理')}</h1>
         <AdminNav current="/admin/users" />
       </div>
-      {result?.failure?.intent === '' ? <p role="alert" className="text-red-600">{result.failure.message}</p> : null}
+      {result?.failure?.intent === '' ? <p role="alert" className="text-red-600">{t(result.failure.message)}</p> : null}
       <div className="grid gap-4 lg:grid-cols-3">
         <section className="rounded-lg border bg-white lg:col-span-2" aria-labelledby="users-h">
-          <h2 id="users-h" className="border-b px-4 py-2 font-semibold">用户（{users.length}）</h2>
+          <h2 id="users-h" className="border-b px-4 py-2 font-semibold">{t('用户（{{n}}）', { n: users.length })}</h2>
           <table className="w-full text-left">
-            <thead><tr className="border-b text-slate-500"><th className="px-4 py-1">用户名</th><th>显示名称</th><th>角色</th><th>所属部门</th><th>网格</th><th>状态</th><th></th></tr></thead>
+            <thead><tr className="border-b text-slate-500"><th className="px-4 py-1">{t('用户名')}</th><th>{t('显示名称')}</th><th>{t('角色')}</th><th>{t('所属部门')}</th><th>{t('网格')}</th><th>{t('状态')}</th><th></th></tr></thead>
             <tbody>
               {users.map((u) => (
                 <tr key={u.id} className={`border-b align-top last:border-0 ${u.active ? '' : 'text-slate-400'}`}>
                   <td className="px-4 py-1.5 font-mono">{u.username}</td>
                   <td>{u.displayName}</td>
-                  <td className="whitespace-nowrap pr-2">{ROLE_LABELS[u.role] ?? u.role}</td>
+                  <td className="whitespace-nowrap pr-2">{t(ROLE_LABELS[u.role] ?? u.role)}</td>
                   <td>{u.department ?? '—'}</td>
                   <td className="max-w-48 pr-2 text-xs">{u.grids.join('、') || '—'}</td>
-                  <td className="whitespace-nowrap pr-2">{u.active ? '启用' : '已停用'}</td>
+                  <td className="whitespace-nowrap pr-2">{u.active ? t('启用') : t('已停用')}</td>
                   <td className="whitespace-nowrap py-1.5 pl-2 pr-4">
-                    <Link to={`?edit=${u.id}`} className="text-red-700 hover:underline" aria-label={`编辑 ${u.username}`}>编辑</Link>
+                    <Link to={`?edit=${u.id}`} className="text-red-700 hover:underline" aria-label={t('编辑 {{name}}', { name: u.username })}>{t('编辑')}</Link>
                     {u.id !== selfId ? (
-                      <Form method="post" className="ml-3 inline" aria-label={`${u.active ? '停用' : '启用'} ${u.username}`}>
+                      <Form method="post" className="ml-3 inline" aria-label={u.active ? t('停用 {{name}}', { name: u.username }) : t('启用 {{name}}', { name: u.username })}>
                         <input type="hidden" name="id" value={u.id} />
                         <button name="intent" value={u.active ? 'deactivate' : 'reactivate'} disabled={busy} className="rounded border px-2 py-0.5 hover:bg-slate-100">
-                          {u.active ? '停用' : '启用'}
+                          {u.active ? t('停用') : t('启用')}
                         </button>
                       </Form>
                     ) : null}
@@ -154,42 +159,42 @@ export default function AdminUsers() {
         <div className="space-y-4">
           {editing ? (
             <>
-              <Form key={`edit-${editing.id}`} method="post" className="space-y-3 rounded-lg border bg-white p-4" aria-label={`编辑用户 ${editing.username}`} noValidate>
-                <h2 className="font-semibold">编辑用户 <span className="font-mono">{editing.username}</span></h2>
-                {failed('update') ? <p role="alert" className="text-red-600">{failed('update')!.message}</p> : null}
+              <Form key={`edit-${editing.id}`} method="post" className="space-y-3 rounded-lg border bg-white p-4" aria-label={t('编辑用户 {{name}}', { name: editing.username })} noValidate>
+                <h2 className="font-semibold">{t('编辑用户')} <span className="font-mono">{editing.username}</span></h2>
+                {failed('update') ? <p role="alert" className="text-red-600">{t(failed('update')!.message)}</p> : null}
                 <input type="hidden" name="id" value={editing.id} />
                 <Assignment user={editing} options={options} errors={errorsOf('update')} />
                 <div className="flex items-center gap-3">
-                  <button name="intent" value="update" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">保存修改</button>
-                  <Link to="/admin/users" className="text-slate-600 hover:underline">取消编辑</Link>
+                  <button name="intent" value="update" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">{t('保存修改')}</button>
+                  <Link to="/admin/users" className="text-slate-600 hover:underline">{t('取消编辑')}</Link>
                 </div>
               </Form>
-              <Form key={`pw-${editing.id}`} method="post" className="space-y-3 rounded-lg border bg-white p-4" aria-label={`重置密码 ${editing.username}`} noValidate>
-                <h2 className="font-semibold">重置密码</h2>
-                <p className="text-xs text-slate-500">重置后该用户已登录的会话全部失效。</p>
+              <Form key={`pw-${editing.id}`} method="post" className="space-y-3 rounded-lg border bg-white p-4" aria-label={t('重置密码 {{name}}', { name: editing.username })} noValidate>
+                <h2 className="font-semibold">{t('重置密码')}</h2>
+                <p className="text-xs text-slate-500">{t('重置后该用户已登录的会话全部失效。')}</p>
                 <input type="hidden" name="id" value={editing.id} />
-                <label className="block"><span className="text-slate-600">新密码</span>
+                <label className="block"><span className="text-slate-600">{t('新密码')}</span>
                   <input type="password" name="password" autoComplete="new-password" className={field} aria-invalid={Boolean(errorsOf('resetPassword').password)} />
                   <FieldError errors={errorsOf('resetPassword')} name="password" />
                 </label>
-                <button name="intent" value="resetPassword" disabled={busy} className="rounded border px-4 py-1.5 hover:bg-slate-100">重置密码</button>
+                <button name="intent" value="resetPassword" disabled={busy} className="rounded border px-4 py-1.5 hover:bg-slate-100">{t('重置密码')}</button>
               </Form>
             </>
           ) : null}
           {/* Keyed by the row count so a successful create clears the form; a refused one keeps what was typed. */}
-          <Form key={users.length} method="post" className="space-y-3 rounded-lg border bg-white p-4" aria-label="新增用户" noValidate>
-            <h2 className="font-semibold">新增用户</h2>
-            {failed('create') ? <p role="alert" className="text-red-600">{failed('create')!.message}</p> : null}
-            <label className="block"><span className="text-slate-600">用户名</span>
+          <Form key={users.length} method="post" className="space-y-3 rounded-lg border bg-white p-4" aria-label={t('新增用户')} noValidate>
+            <h2 className="font-semibold">{t('新增用户')}</h2>
+            {failed('create') ? <p role="alert" className="text-red-600">{t(failed('create')!.message)}</p> : null}
+            <label className="block"><span className="text-slate-600">{t('用户名')}</span>
               <input name="username" autoComplete="off" className={field} aria-invalid={Boolean(errorsOf('create').username)} />
               <FieldError errors={errorsOf('create')} name="username" />
             </label>
-            <label className="block"><span className="text-slate-600">初始密码</span>
+            <label className="block"><span className="text-slate-600">{t('初始密码')}</span>
               <input type="password" name="password" autoComplete="new-password" className={field} aria-invalid={Boolean(errorsOf('create').password)} />
               <FieldError errors={errorsOf('create')} name="password" />
             </label>
             <Assignment user={null} options={options} errors={errorsOf('create')} />
-            <button name="intent" value="create" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">新增</button>
+            <button name="intent" value="create" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">{t('新增')}</button>
           </Form>
         </div>
       </div>

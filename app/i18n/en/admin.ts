@@ -1,3 +1,55 @@
 // English for the admin screens (Chinese text → English).
 export const admin: Record<string, string> = {
+  // Shared by the user, department and category screens
+  诉求分类: 'Categories', 启用: 'Active', '（请选择）': '(choose)',
+  '编辑 {{name}}': 'Edit {{name}}', '停用 {{name}}': 'Deactivate {{name}}', '启用 {{name}}': 'Reactivate {{name}}',
+  // Users
+  用户管理: 'User management', '用户（{{n}}）': 'Users ({{n}})', 显示名称: 'Display name', 所属部门: 'Department',
+  '负责网格（仅网格员）': 'Grids covered (grid workers only)', 编辑用户: 'Edit user', '编辑用户 {{name}}': 'Edit user {{name}}',
+  重置密码: 'Reset password', '重置密码 {{name}}': 'Reset password {{name}}',
+  '重置后该用户已登录的会话全部失效。': 'Resetting signs this user out of every open session.',
+  新密码: 'New password', 新增用户: 'New user', 初始密码: 'Initial password',
+  只有管理员可以维护用户: 'Only an administrator may manage users',
+  '密码至少 8 位': 'The password needs at least 8 characters', '密码最多 128 位': 'The password may have at most 128 characters',
+  '显示名称至少 2 个字': 'The display name needs at least 2 characters', '显示名称最多 100 个字': 'The display name may have at most 100 characters',
+  请选择角色: 'Choose a role', 承办单位用户必须选择所属部门: 'A department user must belong to a department',
+  网格员至少负责一个网格: 'A grid worker must cover at least one grid', 只有网格员可以负责网格: 'Only grid workers may cover grids',
+  '用户名为 3–64 位字母、数字、点、下划线或连字符，以字母或数字开头':
+    'The username has 3–64 letters, digits, dots, underscores or hyphens, starting with a letter or digit',
+ 该部门已停用: 'This department is deactivated',
+  用户名已被使用: 'This username is already taken', 不能取消自己的管理员角色: 'You cannot remove your own administrator role',
+  用户不存在: 'User not found', 不能停用自己的账号: 'You cannot deactivate your own account',
+  // Departments
+  部门管理: 'Department management', '部门（{{n}}）': 'Departments ({{n}})', 编码: 'Code', 热线电话: 'Hotline',
+  市级: 'City', 区县: 'District', 街道: 'Street', 社区: 'Community', 职能部门: 'Functional department',
+  '编辑部门 {{name}}': 'Edit department {{name}}', '修改名称 {{name}}': 'Rename {{name}}', '修改热线 {{name}}': 'Change hotline {{name}}',
+  部门名称: 'Department name', 保存名称: 'Save name', 保存热线: 'Save hotline', 新增部门: 'New department',
+  上级部门: 'Parent department', 部门编码: 'Department code', '例如 0571-87000102': 'e.g. 0571-87000102',
+  只有管理员可以维护部门: 'Only an administrator may manage departments',
+  '电话格式不正确，例如 0571-87000102、12345 或 13800000000': 'Invalid phone number, e.g. 0571-87000102, 12345 or 13800000000',
+  '名称至少 2 个字': 'The name needs at least 2 characters', '名称最多 100 个字': 'The name may have at most 100 characters',
+  请选择上级部门: 'Choose a parent department', '编码为 1–32 位字母、数字、下划线或连字符': 'The code has 1–32 letters, digits, underscores or hyphens',
+  市级部门只能有一个: 'There can be only one city-level department', 部门编码已被使用: 'This department code is already taken',
+  上级部门不存在: 'Parent department not found', 上级部门已停用: 'The parent department is deactivated',
+  该类型的部门不能设在所选上级部门之下: 'A department of this type cannot sit under the chosen parent',
+  市级部门不能停用: 'The city-level department cannot be deactivated', 该部门不能停用: 'This department cannot be deactivated',
+  该部门不能启用: 'This department cannot be reactivated', '上级部门已停用，请先启用上级部门': 'The parent department is deactivated; reactivate it first',
+  // Categories
+  诉求分类与时限: 'Categories and deadlines', '分类（{{n}}）': 'Categories ({{n}})', 默认承办单位: 'Default department',
+  '（已停用）': ' (deactivated)', 特急件办理时限: 'Emergency handling deadline', 紧急件办理时限: 'Urgent handling deadline',
+  一般件办理时限: 'Normal handling deadline',
+  小时: 'hours', 工作小时: 'working hours', 工作日: 'working days',
+  '编辑分类 {{name}}': 'Edit category {{name}}', 编辑时限: 'Edit deadlines',
+  '修改后对此后派发的诉求生效，已在办理中的诉求仍按原时限计算。数值为 1–720 的整数。':
+    'Changes apply to appeals dispatched from now on; appeals already in hand keep their original deadlines. Values are whole numbers from 1 to 720.',
+  '{{label}}（数值）': '{{label}} (amount)', '{{label}}（单位）': '{{label}} (unit)', '（无，由派单员选择）': '(none, the dispatcher chooses)',
+  保存时限: 'Save deadlines', 新增分类: 'New category', '新分类沿用上级分类的时限，创建后可再调整。':
+    'A new category inherits its parent’s deadlines; you can adjust them after creating it.',
+  上级分类: 'Parent category', '（一级分类）': '(top-level category)', 分类编码: 'Category code', 分类名称: 'Category name',
+  只有管理员可以维护诉求分类: 'Only an administrator may manage categories', '请填写 1–720 的整数': 'Enter a whole number from 1 to 720',
+  请填写整数: 'Enter a whole number', '最少为 1': 'The minimum is 1', '最多为 720': 'The maximum is 720', 请选择时限单位: 'Choose a deadline unit',
+  '编码为 2–8 位数字': 'The code has 2–8 digits', 分类编码已被使用: 'This category code is already taken',
+  上级分类不存在: 'Parent category not found', 上级分类已停用: 'The parent category is deactivated',
+  该分类不能停用: 'This category cannot be deactivated', 该分类不能启用: 'This category cannot be reactivated',
+  '上级分类已停用，请先启用上级分类': 'The parent category is deactivated; reactivate it first',
 };
