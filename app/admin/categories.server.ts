@@ -1,10 +1,11 @@
+import { inTransaction, parseInput, run, type Tx } from './admin-sql.server';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import type { Actor } from '../../machines/appeal-events';
 import type { CategoryLimits } from '../../entities/category';
 import { DEFAULT_LIMITS } from '../appeals/deadlines';
-import { Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
+import { Forbidden, InvalidInput, NotFound } from '../domain/errors';
 
 export const LIMIT_KEYS = ['emergency', 'urgent', 'normal', 'accept', 'callback'] as const;
 export const LIMIT_UNITS = ['clockHours', 'workingHours', 'workingDays'] as const;
@@ -46,12 +47,6 @@ export const createCategoryInput = z.object({
   defaultDepartmentId: optionalId,
 });
 
-function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new InvalidInput('请检查填写的内容', fieldErrorsOf(parsed.error.issues));
-  return parsed.data;
-}
-
 /** A form posts flat fields (`normal.amount`, `normal.unit`); an API caller may post the nested object. */
 function nestLimits(raw: unknown): unknown {
   if (!raw || typeof raw !== 'object') return raw;
@@ -61,13 +56,6 @@ function nestLimits(raw: unknown): unknown {
     if (r[k] === undefined && (`${k}.amount` in r || `${k}.unit` in r)) out[k] = { amount: r[`${k}.amount`], unit: r[`${k}.unit`] };
   }
   return out;
-}
-
-type Tx = { conn: ReturnType<EntityManager['getConnection']>; trx: ReturnType<EntityManager['getTransactionContext']> };
-const run = <T extends Record<string, any>[] = Record<string, any>[]>(tx: Tx, sql: string, params: unknown[] = []) => tx.conn.execute<T>(sql, params, 'all', tx.trx);
-
-function inTransaction<T>(em: EntityManager, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return em.transactional((t: EntityManager) => fn({ conn: t.getConnection(), trx: t.getTransactionContext() }));
 }
 
 async function checkDepartment(tx: Tx, id: number | undefined) {
@@ -104,7 +92,7 @@ export async function listCategories(em: EntityManager, actor: Actor): Promise<C
 /** A new category starts with its parent's limits (the city's general limits at the top level). */
 export async function createCategory(em: EntityManager, actor: Actor, raw: unknown): Promise<{ id: number }> {
   requireAdmin(actor);
-  const c = parse(createCategoryInput, raw);
+  const c = parseInput(createCategoryInput, raw);
   const taken = () => new InvalidInput('请检查填写的内容', { code: ['分类编码已被使用'] });
   try {
     return await inTransaction(em, async (tx) => {
@@ -133,7 +121,7 @@ export async function createCategory(em: EntityManager, actor: Actor, raw: unkno
 /** New limits apply to appeals dispatched from now on; running deadlines keep the limits they started with. */
 export async function updateCategoryLimits(em: EntityManager, actor: Actor, id: number, raw: unknown): Promise<CategoryLimits> {
   requireAdmin(actor);
-  const input = parse(limitsInput, nestLimits(raw));
+  const input = parseInput(limitsInput, nestLimits(raw));
   const limits: CategoryLimits = {
     emergency: input.emergency, urgent: input.urgent, normal: input.normal, accept: input.accept, callback: input.callback,
   };

@@ -1,9 +1,10 @@
+import { inTransaction, parseInput, run, type Tx } from './admin-sql.server';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import type { Actor } from '../../machines/appeal-events';
 import { DEPARTMENT_KINDS, type DepartmentKind } from '../../entities/department';
-import { Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
+import { Forbidden, InvalidInput, NotFound } from '../domain/errors';
 
 export interface DepartmentRow {
   id: number;
@@ -42,19 +43,6 @@ export const createDepartmentInput = z.object({
 export const renameInput = z.object({ name });
 export const hotlineInput = z.object({ hotline });
 
-function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new InvalidInput('请检查填写的内容', fieldErrorsOf(parsed.error.issues));
-  return parsed.data;
-}
-
-type Tx = { conn: ReturnType<EntityManager['getConnection']>; trx: ReturnType<EntityManager['getTransactionContext']> };
-const run = <T extends Record<string, any>[] = Record<string, any>[]>(tx: Tx, sql: string, params: unknown[] = []) => tx.conn.execute<T>(sql, params, 'all', tx.trx);
-
-function inTransaction<T>(em: EntityManager, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return em.transactional((t: EntityManager) => fn({ conn: t.getConnection(), trx: t.getTransactionContext() }));
-}
-
 /** Every department, parents before their children, with the depth to indent by. */
 export async function listDepartments(em: EntityManager, actor: Actor): Promise<DepartmentRow[]> {
   requireAdmin(actor);
@@ -83,7 +71,7 @@ export async function listDepartments(em: EntityManager, actor: Actor): Promise<
 
 export async function createDepartment(em: EntityManager, actor: Actor, raw: unknown): Promise<{ id: number; path: string }> {
   requireAdmin(actor);
-  const d = parse(createDepartmentInput, raw);
+  const d = parseInput(createDepartmentInput, raw);
   const taken = () => new InvalidInput('请检查填写的内容', { code: ['部门编码已被使用'] });
   try {
     return await inTransaction(em, async (tx) => {
@@ -117,13 +105,13 @@ async function update(em: EntityManager, id: number, sql: string, params: unknow
 
 export async function renameDepartment(em: EntityManager, actor: Actor, id: number, raw: unknown): Promise<void> {
   requireAdmin(actor);
-  const { name: n } = parse(renameInput, raw);
+  const { name: n } = parseInput(renameInput, raw);
   await update(em, id, 'name = ?', [n]);
 }
 
 export async function changeHotline(em: EntityManager, actor: Actor, id: number, raw: unknown): Promise<void> {
   requireAdmin(actor);
-  const { hotline: h } = parse(hotlineInput, raw);
+  const { hotline: h } = parseInput(hotlineInput, raw);
   await update(em, id, 'hotline = ?', [h]);
 }
 

@@ -1,10 +1,11 @@
+import { inTransaction, parseInput, run, type Tx } from './admin-sql.server';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import type { Actor } from '../../machines/appeal-events';
 import { ROLES, type UserRole } from '../../entities/user';
 import { hashPassword } from '../auth/password.server';
-import { Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
+import { Forbidden, InvalidInput, NotFound } from '../domain/errors';
 
 export interface UserRow {
   id: number;
@@ -61,19 +62,6 @@ export const createUserInput = profile
 
 export const updateUserInput = profile.superRefine(checkAssignments);
 export const resetPasswordInput = z.object({ password });
-
-function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new InvalidInput('请检查填写的内容', fieldErrorsOf(parsed.error.issues));
-  return parsed.data;
-}
-
-type Tx = { conn: ReturnType<EntityManager['getConnection']>; trx: ReturnType<EntityManager['getTransactionContext']> };
-const run = <T extends Record<string, any>[] = Record<string, any>[]>(tx: Tx, sql: string, params: unknown[] = []) => tx.conn.execute<T>(sql, params, 'all', tx.trx);
-
-function inTransaction<T>(em: EntityManager, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return em.transactional((t: EntityManager) => fn({ conn: t.getConnection(), trx: t.getTransactionContext() }));
-}
 
 /** The department must exist and be active; the grids must exist. */
 async function checkReferences(tx: Tx, u: { departmentId?: number; gridIds: number[] }) {
@@ -134,7 +122,7 @@ export async function userOptions(em: EntityManager, actor: Actor): Promise<User
 
 export async function createUser(em: EntityManager, actor: Actor, raw: unknown): Promise<{ id: number }> {
   requireAdmin(actor);
-  const u = parse(createUserInput, raw);
+  const u = parseInput(createUserInput, raw);
   const taken = () => new InvalidInput('请检查填写的内容', { username: ['用户名已被使用'] });
   // Hash before the transaction: argon2 is deliberately slow and should not hold a connection.
   const passwordHash = await hashPassword(u.password);
@@ -159,7 +147,7 @@ export async function createUser(em: EntityManager, actor: Actor, raw: unknown):
 
 export async function updateUser(em: EntityManager, actor: Actor, userId: number, raw: unknown): Promise<void> {
   requireAdmin(actor);
-  const u = parse(updateUserInput, raw);
+  const u = parseInput(updateUserInput, raw);
   if (userId === actor.userId && u.role !== 'admin') throw new InvalidInput('请检查填写的内容', { role: ['不能取消自己的管理员角色'] });
   await inTransaction(em, async (tx) => {
     await checkReferences(tx, u);
@@ -173,7 +161,7 @@ export async function updateUser(em: EntityManager, actor: Actor, userId: number
 /** A new password also ends the user's open sessions: whoever knew the old one is signed out. */
 export async function resetPassword(em: EntityManager, actor: Actor, userId: number, raw: unknown): Promise<void> {
   requireAdmin(actor);
-  const { password: pw } = parse(resetPasswordInput, raw);
+  const { password: pw } = parseInput(resetPasswordInput, raw);
   const passwordHash = await hashPassword(pw);
   await inTransaction(em, async (tx) => {
     const rows = await run(tx, 'update app_user set password_hash = ?, updated_at = ? where id = ? returning id', [passwordHash, new Date(), userId]);

@@ -1,3 +1,4 @@
+import { AdminFieldError, AdminNav } from '../components/admin-nav';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
@@ -50,24 +51,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 const field = 'mt-1 w-full rounded border px-2 py-1';
 
-function AdminNav({ current }: { current: string }) {
-  const links = [['/admin/users', '用户'], ['/admin/departments', '部门'], ['/admin/categories', '诉求分类'], ['/admin/calendar', '工作日历'], ['/admin/knowledge', '知识库']];
-  const { t } = useT();
-  return (
-    <nav aria-label={t('基础数据')} className="flex gap-3 text-sm">
-      {links.map(([to, label]) => (
-        <Link key={to} to={to} aria-current={to === current ? 'page' : undefined}
-          className={to === current ? 'font-semibold text-red-700' : 'text-slate-600 hover:underline'}>{t(label)}</Link>
-      ))}
-    </nav>
-  );
-}
-
-function FieldError({ errors, name }: { errors: Record<string, string[]>; name: string }) {
-  const { t } = useT();
-  return errors[name] ? <span role="alert" className="block text-xs text-red-600">{errors[name].map((m) => t(m)).join(t('；'))}</span> : null;
-}
-
 function LimitsForm({ category, departments, failure }: {
   category: CategoryRow; departments: { id: number; name: string; depth: number }[]; failure: FormFailure | null;
 }) {
@@ -85,13 +68,13 @@ function LimitsForm({ category, departments, failure }: {
           <label className="block"><span className="text-slate-600">{t('{{label}}（数值）', { label: t(label) })}</span>
             <input name={`${key}.amount`} type="number" min={1} max={720} step={1} defaultValue={category.limits[key].amount} className={field}
               aria-invalid={Boolean(errors[`${key}.amount`])} />
-            <FieldError errors={errors} name={`${key}.amount`} />
+            <AdminFieldError errors={errors} name={`${key}.amount`} />
           </label>
           <label className="block"><span className="text-slate-600">{t('{{label}}（单位）', { label: t(label) })}</span>
             <select name={`${key}.unit`} defaultValue={category.limits[key].unit} className={field} aria-invalid={Boolean(errors[`${key}.unit`])}>
               {Object.entries(UNIT_LABELS).map(([v, l]) => <option key={v} value={v}>{t(l)}</option>)}
             </select>
-            <FieldError errors={errors} name={`${key}.unit`} />
+            <AdminFieldError errors={errors} name={`${key}.unit`} />
           </label>
         </div>
       ))}
@@ -100,7 +83,7 @@ function LimitsForm({ category, departments, failure }: {
           <option value="">{t('（无，由派单员选择）')}</option>
           {departments.map((d) => <option key={d.id} value={d.id}>{'\u3000'.repeat(d.depth)}{d.name}</option>)}
         </select>
-        <FieldError errors={errors} name="defaultDepartmentId" />
+        <AdminFieldError errors={errors} name="defaultDepartmentId" />
       </label>
       <div className="flex items-center gap-3">
         <button name="intent" value="limits" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">{t('保存时限')}</button>
@@ -174,16 +157,16 @@ export default function AdminCategories() {
                 <option value="">{t('（一级分类）')}</option>
                 {categories.filter((c) => c.active && c.depth === 0).map((c) => <option key={c.id} value={c.id}>{c.code} {c.name}</option>)}
               </select>
-              <FieldError errors={errorsOf('create')} name="parentId" />
+              <AdminFieldError errors={errorsOf('create')} name="parentId" />
             </label>
             <div className="grid gap-3 md:grid-cols-2">
               <label className="block"><span className="text-slate-600">{t('分类编码')}</span>
                 <input name="code" inputMode="numeric" className={field} aria-invalid={Boolean(errorsOf('create').code)} />
-                <FieldError errors={errorsOf('create')} name="code" />
+                <AdminFieldError errors={errorsOf('create')} name="code" />
               </label>
               <label className="block"><span className="text-slate-600">{t('分类名称')}</span>
                 <input name="name" className={field} aria-invalid={Boolean(errorsOf('create').name)} />
-                <FieldError errors={errorsOf('create')} name="name" />
+                <AdminFieldError errors={errorsOf('create')} name="name" />
               </label>
             </div>
             <label className="block"><span className="text-slate-600">{t('默认承办单位')}</span>
@@ -191,7 +174,7 @@ export default function AdminCategories() {
                 <option value="">{t('（无，由派单员选择）')}</option>
                 {departments.map((d) => <option key={d.id} value={d.id}>{'\u3000'.repeat(d.depth)}{d.name}</option>)}
               </select>
-              <FieldError errors={errorsOf('create')} name="defaultDepartmentId" />
+              <AdminFieldError errors={errorsOf('create')} name="defaultDepartmentId" />
             </label>
             <button name="intent" value="create" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">{t('新增')}</button>
           </Form>

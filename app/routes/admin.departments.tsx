@@ -1,3 +1,4 @@
+import { AdminFieldError, AdminNav } from '../components/admin-nav';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
@@ -48,24 +49,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 const field = 'mt-1 w-full rounded border px-2 py-1';
-
-function AdminNav({ current }: { current: string }) {
-  const links = [['/admin/users', '用户'], ['/admin/departments', '部门'], ['/admin/categories', '诉求分类'], ['/admin/calendar', '工作日历'], ['/admin/knowledge', '知识库']];
-  const { t } = useT();
-  return (
-    <nav aria-label={t('基础数据')} className="flex gap-3 text-sm">
-      {links.map(([to, label]) => (
-        <Link key={to} to={to} aria-current={to === current ? 'page' : undefined}
-          className={to === current ? 'font-semibold text-red-700' : 'text-slate-600 hover:underline'}>{t(label)}</Link>
-      ))}
-    </nav>
-  );
-}
-
-function FieldError({ errors, name }: { errors: Record<string, string[]>; name: string }) {
-  const { t } = useT();
-  return errors[name] ? <span role="alert" className="block text-xs text-red-600">{errors[name].map((m) => t(m)).join(t('；'))}</span> : null;
-}
 
 export default function AdminDepartments() {
   const { departments, editId } = useLoaderData<typeof loader>();
@@ -127,7 +110,7 @@ export default function AdminDepartments() {
                 {failed('rename') && !errorsOf('rename').name ? <p role="alert" className="text-red-600">{t(failed('rename')!.message)}</p> : null}
                 <label className="block"><span className="text-slate-600">{t('部门名称')}</span>
                   <input name="name" defaultValue={editing.name} className={field} aria-invalid={Boolean(errorsOf('rename').name)} />
-                  <FieldError errors={errorsOf('rename')} name="name" />
+                  <AdminFieldError errors={errorsOf('rename')} name="name" />
                 </label>
                 <button name="intent" value="rename" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">{t('保存名称')}</button>
               </Form>
@@ -136,7 +119,7 @@ export default function AdminDepartments() {
                 {failed('hotline') && !errorsOf('hotline').hotline ? <p role="alert" className="text-red-600">{t(failed('hotline')!.message)}</p> : null}
                 <label className="block"><span className="text-slate-600">{t('热线电话')}</span>
                   <input name="hotline" defaultValue={editing.hotline} className={field} aria-invalid={Boolean(errorsOf('hotline').hotline)} />
-                  <FieldError errors={errorsOf('hotline')} name="hotline" />
+                  <AdminFieldError errors={errorsOf('hotline')} name="hotline" />
                 </label>
                 <button name="intent" value="hotline" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">{t('保存热线')}</button>
               </Form>
@@ -152,27 +135,27 @@ export default function AdminDepartments() {
                 <option value="">{t('（请选择）')}</option>
                 {parents.map((d) => <option key={d.id} value={d.id}>{'\u3000'.repeat(d.depth)}{d.name}</option>)}
               </select>
-              <FieldError errors={errorsOf('create')} name="parentId" />
+              <AdminFieldError errors={errorsOf('create')} name="parentId" />
             </label>
             <label className="block"><span className="text-slate-600">{t('类型')}</span>
               <select name="kind" defaultValue="functional" className={field} aria-invalid={Boolean(errorsOf('create').kind)}>
                 {['district', 'street', 'community', 'functional'].map((k) => <option key={k} value={k}>{t(KIND_LABELS[k])}</option>)}
               </select>
-              <FieldError errors={errorsOf('create')} name="kind" />
+              <AdminFieldError errors={errorsOf('create')} name="kind" />
             </label>
             <div className="grid gap-3 md:grid-cols-2">
               <label className="block"><span className="text-slate-600">{t('部门编码')}</span>
                 <input name="code" className={field} aria-invalid={Boolean(errorsOf('create').code)} />
-                <FieldError errors={errorsOf('create')} name="code" />
+                <AdminFieldError errors={errorsOf('create')} name="code" />
               </label>
               <label className="block"><span className="text-slate-600">{t('热线电话')}</span>
                 <input name="hotline" placeholder={t('例如 0571-87000102')} className={field} aria-invalid={Boolean(errorsOf('create').hotline)} />
-                <FieldError errors={errorsOf('create')} name="hotline" />
+                <AdminFieldError errors={errorsOf('create')} name="hotline" />
               </label>
             </div>
             <label className="block"><span className="text-slate-600">{t('部门名称')}</span>
               <input name="name" className={field} aria-invalid={Boolean(errorsOf('create').name)} />
-              <FieldError errors={errorsOf('create')} name="name" />
+              <AdminFieldError errors={errorsOf('create')} name="name" />
             </label>
             <button name="intent" value="create" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">{t('新增')}</button>
           </Form>

@@ -1,3 +1,4 @@
+import { AdminFieldError, AdminNav } from '../components/admin-nav';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
@@ -49,24 +50,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 const field = 'mt-1 w-full rounded border px-2 py-1';
 
-function AdminNav({ current }: { current: string }) {
-  const links = [['/admin/users', '用户'], ['/admin/departments', '部门'], ['/admin/categories', '诉求分类'], ['/admin/calendar', '工作日历'], ['/admin/knowledge', '知识库']];
-  const { t } = useT();
-  return (
-    <nav aria-label={t('基础数据')} className="flex gap-3 text-sm">
-      {links.map(([to, label]) => (
-        <Link key={to} to={to} aria-current={to === current ? 'page' : undefined}
-          className={to === current ? 'font-semibold text-red-700' : 'text-slate-600 hover:underline'}>{t(label)}</Link>
-      ))}
-    </nav>
-  );
-}
-
-function FieldError({ errors, name }: { errors: Record<string, string[]>; name: string }) {
-  const { t } = useT();
-  return errors[name] ? <span role="alert" className="block text-xs text-red-600">{errors[name].map((m) => t(m)).join(t('；'))}</span> : null;
-}
-
 /** Role, department and grids: shared by the create and the edit form. */
 function Assignment({ user, options, errors }: { user: UserRow | null; options: UserOptions; errors: Record<string, string[]> }) {
   const { t } = useT();
@@ -74,21 +57,21 @@ function Assignment({ user, options, errors }: { user: UserRow | null; options: 
     <>
       <label className="block"><span className="text-slate-600">{t('显示名称')}</span>
         <input name="displayName" defaultValue={user?.displayName ?? ''} className={field} aria-invalid={Boolean(errors.displayName)} />
-        <FieldError errors={errors} name="displayName" />
+        <AdminFieldError errors={errors} name="displayName" />
       </label>
       <div className="grid gap-3 md:grid-cols-2">
         <label className="block"><span className="text-slate-600">{t('角色')}</span>
           <select name="role" defaultValue={user?.role ?? 'operator'} className={field} aria-invalid={Boolean(errors.role)}>
             {ROLE_OPTIONS.map((r) => <option key={r} value={r}>{t(ROLE_LABELS[r])}</option>)}
           </select>
-          <FieldError errors={errors} name="role" />
+          <AdminFieldError errors={errors} name="role" />
         </label>
         <label className="block"><span className="text-slate-600">{t('所属部门')}</span>
           <select name="departmentId" defaultValue={user?.departmentId ?? ''} className={field} aria-invalid={Boolean(errors.departmentId)}>
             <option value="">{t('（无）')}</option>
             {options.departments.map((d) => <option key={d.id} value={d.id}>{'\u3000'.repeat(d.depth)}{d.name}</option>)}
           </select>
-          <FieldError errors={errors} name="departmentId" />
+          <AdminFieldError errors={errors} name="departmentId" />
         </label>
       </div>
       <fieldset>
@@ -100,7 +83,7 @@ function Assignment({ user, options, errors }: { user: UserRow | null; options: 
             </label>
           ))}
         </div>
-        <FieldError errors={errors} name="gridIds" />
+        <AdminFieldError errors={errors} name="gridIds" />
       </fieldset>
     </>
   );
@@ -175,7 +158,7 @@ export default function AdminUsers() {
                 <input type="hidden" name="id" value={editing.id} />
                 <label className="block"><span className="text-slate-600">{t('新密码')}</span>
                   <input type="password" name="password" autoComplete="new-password" className={field} aria-invalid={Boolean(errorsOf('resetPassword').password)} />
-                  <FieldError errors={errorsOf('resetPassword')} name="password" />
+                  <AdminFieldError errors={errorsOf('resetPassword')} name="password" />
                 </label>
                 <button name="intent" value="resetPassword" disabled={busy} className="rounded border px-4 py-1.5 hover:bg-slate-100">{t('重置密码')}</button>
               </Form>
@@ -187,11 +170,11 @@ export default function AdminUsers() {
             {failed('create') ? <p role="alert" className="text-red-600">{t(failed('create')!.message)}</p> : null}
             <label className="block"><span className="text-slate-600">{t('用户名')}</span>
               <input name="username" autoComplete="off" className={field} aria-invalid={Boolean(errorsOf('create').username)} />
-              <FieldError errors={errorsOf('create')} name="username" />
+              <AdminFieldError errors={errorsOf('create')} name="username" />
             </label>
             <label className="block"><span className="text-slate-600">{t('初始密码')}</span>
               <input type="password" name="password" autoComplete="new-password" className={field} aria-invalid={Boolean(errorsOf('create').password)} />
-              <FieldError errors={errorsOf('create')} name="password" />
+              <AdminFieldError errors={errorsOf('create')} name="password" />
             </label>
             <Assignment user={null} options={options} errors={errorsOf('create')} />
             <button name="intent" value="create" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">{t('新增')}</button>
