@@ -8,6 +8,7 @@ import { worklistCounts } from './appeals/worklists.server';
 import { DEFAULT_LANGUAGE, i18nFor, type Language } from './i18n/i18n';
 import { languageOf } from './i18n/language.server';
 import { useT } from './i18n/use-t';
+import { SoftphoneBar } from './components/softphone-bar';
 import { ROLE_LABELS } from './ui/labels';
 import stylesheet from './tailwind.css';
 
@@ -59,6 +60,8 @@ function LanguageSwitch() {
   );
 }
 
+const CALL_LIST_ROLES = new Set(['operator', 'reviewer', 'dispatcher', 'supervisor', 'admin']);
+
 export default function App() {
   const { user, queues } = useLoaderData<typeof loader>();
   const { t } = useT();
@@ -73,6 +76,7 @@ export default function App() {
             {user ? <Link to="/appeals" className={navLink}>{t('诉求查询')}</Link> : null}
             {user && (user.role === 'operator' || user.role === 'dispatcher') ? <Link to="/intake" className={navLink}>{t('来电登记')}</Link> : null}
             {user && (user.role === 'supervisor' || user.role === 'dispatcher') ? <Link to="/supervision" className={navLink}>{t('督办看板')}</Link> : null}
+            {user && CALL_LIST_ROLES.has(user.role) ? <Link to="/calls" className={navLink}>{t('通话记录')}</Link> : null}
             {user?.role === 'admin' ? <Link to="/admin/knowledge" className={navLink}>{t('知识库')}</Link> : null}
             {user?.role === 'admin' ? <Link to="/admin/calendar" className={navLink}>{t('工作日历')}</Link> : null}
             {user?.role === 'admin' ? <Link to="/admin/users" className={navLink}>{t('用户')}</Link> : null}
@@ -92,6 +96,7 @@ export default function App() {
           </div>
         </div>
       </header>
+      {user && (user.role === 'operator' || user.role === 'reviewer') ? <SoftphoneBar enabled /> : null}
       {queues.length ? (
         <nav className="border-b bg-white" aria-label={t('我的队列')}>
           <ul className="mx-auto flex max-w-7xl gap-4 px-4 py-1.5 text-sm">

@@ -7,6 +7,7 @@ import { AttachmentSchema } from './attachment';
 import { BaseSchema } from './base';
 import { CalendarDaySchema } from './calendar-day';
 import { CallSchema } from './call';
+import { CallEventSchema } from './call-event';
 import { CategorySchema } from './category';
 import { CitizenSchema } from './citizen';
 import { DepartmentSchema } from './department';
@@ -28,6 +29,7 @@ export const entities = [
   AppealCounterSchema,
   AssignmentSchema,
   CallSchema,
+  CallEventSchema,
   AttachmentSchema,
   CalendarDaySchema,
   SmsOutboxSchema,
@@ -38,5 +40,5 @@ export const entities = [
 
 export {
   AccessLogSchema, AppealSchema, AppealCounterSchema, AppealEventSchema, AssignmentSchema, AttachmentSchema, CalendarDaySchema,
-  CallSchema, CategorySchema, CitizenSchema, DepartmentSchema, GridSchema, KnowledgeArticleSchema, SessionSchema, SmsOutboxSchema, UserSchema,
+  CallSchema, CallEventSchema, CategorySchema, CitizenSchema, DepartmentSchema, GridSchema, KnowledgeArticleSchema, SessionSchema, SmsOutboxSchema, UserSchema,
 };

@@ -1,4 +1,4 @@
-import { assign, setup } from 'xstate';
+import { assign, setup, type SnapshotFrom } from 'xstate';
 
 /**
  * The hotline agent's own state, beside the softphone: whether he takes calls from the 12345 queue,
@@ -216,9 +216,7 @@ export const agentMachine = setup({
   },
 });
 
-export type AgentSnapshotValue = string | Record<string, unknown>;
-
 /** Whether the agent's contact should be registered under the 12345 queue now. */
-export function inQueue(state: { matches(v: string): boolean }): boolean {
+export function inQueue(state: SnapshotFrom<typeof agentMachine>): boolean {
   return state.matches('ready');
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Actor } from '../../machines/appeal-events';
+import { callsForAppeal, type AppealCallView } from '../telephony/calls.server';
 import { MAX_CALLBACK_ATTEMPTS, phaseOf, slaOf, restoreAppealSnapshot } from '../../machines/appeal';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
@@ -55,7 +56,7 @@ export interface AppealDetail {
   attachments: { id: number; fileName: string; size: number; contentType: string }[];
   /** Whether this user's role may add files (the server checks again on upload). */
   mayAttach: boolean;
-  calls: { callId: string; direction: string; from: string; at: string | null; disposition: string | null }[];
+  calls: AppealCallView[];
   counts: { redo: number; reopen: number; extensions: number; supervise: number };
   escalation: string | null;
   /** The callback agent's script while the citizen is to be called back. */
@@ -92,9 +93,7 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
          from assignment s left join department d on d.id = s.department_id left join grid g on g.id = s.grid_id
         where s.appeal_id = ? order by s.id`, [id]),
     conn.execute<Record<string, any>[]>('select id, file_name, size, content_type from attachment where appeal_id = ? order by id', [id]),
-    conn.execute<Record<string, any>[]>(
-      `select c.call_id, c.direction, c.from_number, coalesce(c.answer_at, c.ring_at) as at, c.disposition
-         from call c join call_appeal ca on ca.call_id = c.id where ca.appeal_id = ? order by c.id`, [id]),
+    callsForAppeal(em, actor, id),
   ]);
 
   const cal = await getWorkCalendar(em);
@@ -143,7 +142,7 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
     }),
     attachments: attachments.map((f) => ({ id: f.id, fileName: f.file_name, size: f.size, contentType: f.content_type })),
     mayAttach: (ATTACHMENT_UPLOAD_ROLES as readonly string[]).includes(actor.role),
-    calls: calls.map((c) => ({ callId: c.call_id, direction: c.direction, from: maskPhone(c.from_number), at: c.at ? localDateTime(new Date(c.at)) : null, disposition: c.disposition })),
+    calls,
     counts: { redo: ctx.redoCount, reopen: ctx.reopenCount, extensions: ctx.extensionCount, supervise: ctx.superviseCount },
     escalation: ctx.escalation,
     callback,

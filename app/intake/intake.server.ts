@@ -6,6 +6,7 @@ import { APPEAL_TYPES, URGENCIES } from '../../entities/appeal';
 import { createDraft } from '../appeals/intake.server';
 import { maskIdNumber } from '../appeals/masking';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
+import { linkCallToAppeal } from '../telephony/calls.server';
 import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
 
 const OPEN = `a.phase not in ('closed', 'merged', 'void', 'draft')`;
@@ -124,6 +125,7 @@ const intakeForm = z.object({
   mergeInto: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
   answer: optionalText(4000),
   knowledgeArticleId: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
+  callId: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().min(1).max(255).optional()),
 });
 
 /** One per rendered intake form. */
@@ -157,6 +159,7 @@ export async function recordIntake(services: AppealServices, actor: Actor, raw: 
     title: f.title, content: f.content, address: f.address, gridId: f.gridId, confidential: f.confidential, anonymous: f.anonymous,
     requestKey: f.requestKey,
   });
+  if (f.callId) await linkIntakeCall(services, actor, f.callId, draft.id);
   let phase = await currentPhase(services, draft.id);
   let version = draft.version;
   const step = async (type: string, payload: Record<string, unknown> = {}) => {
@@ -169,6 +172,15 @@ export async function recordIntake(services: AppealServices, actor: Actor, raw: 
   if (f.intent === 'merge' && phase === 'triage') await step('MERGE_INTO', { targetAppealId: f.mergeInto });
   if (f.intent === 'answer' && phase === 'triage') await step('RESOLVE_ON_SPOT', { answer: f.answer, knowledgeArticleId: f.knowledgeArticleId });
   return { appealId: draft.id, number: draft.number, phase };
+}
+
+/** The appeal is saved whatever happens to the call's record: a lost call report must not stop intake. */
+async function linkIntakeCall(services: AppealServices, actor: Actor, callId: string, appealId: number): Promise<void> {
+  try {
+    await linkCallToAppeal(services.db.em(), { callId, appealId, actor });
+  } catch (err) {
+    console.warn(`[intake] appeal ${appealId} not linked to call ${callId}: ${(err as Error).message}`);
+  }
 }
 
 async function currentPhase(services: AppealServices, id: number): Promise<string> {

@@ -2,6 +2,7 @@ import type { PgBoss } from 'pg-boss';
 import { Conflict } from '../domain/errors';
 import { SYSTEM_ACTOR } from '../appeals/actor';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
+import { CALL_SWEEP_QUEUE, sweepStaleCalls } from '../telephony/calls.server';
 import { sendPendingSms, type SmsGateway } from './sms.server';
 import { SMS_QUEUE, TIMER_QUEUE, type TimerJob } from './timers.server';
 
@@ -37,4 +38,10 @@ export async function startWorkers(boss: PgBoss, services: AppealServices, sms: 
   });
   // Sweeps the outbox every minute; cron is kept in the database so several instances schedule it once.
   await boss.schedule(SMS_QUEUE, '* * * * *');
+  // Closes calls whose hang-up never arrived (a closed tab, a lost connection), once a minute.
+  if (!(await boss.getQueue(CALL_SWEEP_QUEUE))) await boss.createQueue(CALL_SWEEP_QUEUE);
+  await boss.work(CALL_SWEEP_QUEUE, { pollingIntervalSeconds }, async () => {
+    await sweepStaleCalls(services.db.em());
+  });
+  await boss.schedule(CALL_SWEEP_QUEUE, '* * * * *');
 }

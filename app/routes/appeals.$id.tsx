@@ -12,7 +12,7 @@ import { requireUser } from '../auth/session.server';
 import { LifecycleChart } from '../components/lifecycle-chart';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
-import { CHART_LABELS, EVENT_LABELS, PHASE_LABELS, ROLE_LABELS, SLA_LABELS, TYPE_LABELS, URGENCY_LABELS } from '../ui/labels';
+import { CALL_DIRECTION_LABELS, CALL_DISPOSITION_LABELS, CHART_LABELS, EVENT_LABELS, PHASE_LABELS, ROLE_LABELS, SLA_LABELS, TYPE_LABELS, URGENCY_LABELS } from '../ui/labels';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.appeal.number} · 12345 热线` : '诉求' }];
 
@@ -105,6 +105,10 @@ export default function AppealPage() {
           <p className="mt-1 text-sm text-slate-600">
             {t('已尝试 {{n}} / {{max}} 次未接通', { n: a.callback.attempts, max: a.callback.maxAttempts })}{a.callback.overdue ? t('，已超过回访时限') : ''}{t('；第 {{max}} 次未接通即按“无法联系”办结。', { max: a.callback.maxAttempts })}
           </p>
+          {/* The softphone bar dials it: the number is revealed (and the reveal recorded) only when dialled. */}
+          {a.complainant?.mayReveal ? (
+            <button type="button" data-dial-appeal={a.id} className="mt-2 rounded bg-sky-700 px-3 py-1 text-white" data-testid="callback-call">{t('拨打回访电话')}</button>
+          ) : null}
         </section>
       ) : null}
 
@@ -182,7 +186,22 @@ export default function AppealPage() {
         </section>
         <section className="rounded-lg border bg-white p-4" aria-labelledby="calls-h">
           <h2 id="calls-h" className="mb-2 font-semibold">{t('关联通话')}</h2>
-          {a.calls.length ? <ul>{a.calls.map((c) => <li key={c.callId}>{c.at} {t(c.direction === 'inbound' ? '来电' : '去电')} {c.from}</li>)}</ul> : <p className="text-slate-500">{t('暂无')}</p>}
+          {a.calls.length ? (
+            <ul className="space-y-2" data-testid="appeal-calls">
+              {a.calls.map((c) => (
+                <li key={c.callId} className="rounded bg-slate-50 p-2" data-testid="appeal-call">
+                  <div className="flex flex-wrap gap-x-3">
+                    <span>{c.ringAt}</span>
+                    <span>{t(CALL_DIRECTION_LABELS[c.direction] ?? c.direction)} {c.direction === 'inbound' ? c.from : c.to}</span>
+                    <span data-testid="call-disposition">{c.disposition ? t(CALL_DISPOSITION_LABELS[c.disposition] ?? c.disposition) : t('进行中')}</span>
+                    {c.waitSeconds !== null ? <span data-testid="call-wait">{t('等待 {{n}} 秒', { n: c.waitSeconds })}</span> : null}
+                    {c.talkSeconds !== null ? <span data-testid="call-talk">{t('通话 {{n}} 秒', { n: c.talkSeconds })}</span> : null}
+                  </div>
+                  {c.recordingUrl ? <audio controls preload="none" src={c.recordingUrl} className="mt-1 h-8 w-full" data-testid="call-recording" /> : null}
+                </li>
+              ))}
+            </ul>
+          ) : <p className="text-slate-500">{t('暂无')}</p>}
         </section>
       </div>
     </div>

@@ -12,11 +12,14 @@ export const meta: MetaFunction = () => [{ title: '来电登记 · 12345 热线'
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, ['operator', 'dispatcher']);
-  const phone = new URL(request.url).searchParams.get('phone') ?? '';
+  const params = new URL(request.url).searchParams;
+  const phone = params.get('phone') ?? '';
+  // Set when answering a call opened this form: saving the appeal links it to the call.
+  const callId = params.get('call') ?? '';
   const em = context.runtime.db.em();
   const history = phone ? await domain(() => callerHistory(em, user.actor, phone)) : null;
   // A fresh key per rendered form: submitting the same form twice creates one appeal.
-  return { phone, history, requestKey: newRequestKey(), ...(await intakeOptions(em)) };
+  return { phone, callId, history, requestKey: newRequestKey(), ...(await intakeOptions(em)) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -72,7 +75,7 @@ function KnowledgeSearch({ onUse }: { onUse: (a: Article) => void }) {
 }
 
 export default function Intake() {
-  const { phone, history, requestKey, categories, grids } = useLoaderData<typeof loader>();
+  const { phone, callId, history, requestKey, categories, grids } = useLoaderData<typeof loader>();
   const { t } = useT();
   const result = useActionData<typeof action>();
   const errors = result?.failure.fieldErrors ?? {};
@@ -132,6 +135,8 @@ export default function Intake() {
         </Form>
         <Form method="post" ref={formRef} onChange={updateHints} className="space-y-3 rounded-lg border bg-white p-4" aria-label={t('诉求登记')} noValidate>
           <input type="hidden" name="requestKey" value={requestKey} />
+          {callId ? <input type="hidden" name="callId" value={callId} /> : null}
+          {callId ? <p className="rounded bg-green-50 px-2 py-1 text-green-800" data-testid="intake-call">{t('正在通话：{{phone}}，保存后诉求自动关联本次通话', { phone })}</p> : null}
           {result?.failure ? <p role="alert" className="text-red-600">{t(result.failure.message)}</p> : null}
           <div className="grid gap-3 md:grid-cols-3">
             <label className="block"><span className="text-slate-600">{t('诉求人电话')}</span>

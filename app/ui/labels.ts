@@ -31,3 +31,8 @@ export const EVENT_LABELS: Record<string, string> = {
 export const CHART_LABELS: Record<string, string> = {
   ...PHASE_LABELS, handling: '办理', callback: '回访', 'handling.working': '办理中', 'callback.calling': '待回访',
 };
+
+export const CALL_DIRECTION_LABELS: Record<string, string> = { inbound: '来电', outbound: '去电' };
+export const CALL_DISPOSITION_LABELS: Record<string, string> = {
+  answered: '已接听', transferred: '已转接', missed: '未接来电', abandoned: '振铃中挂断', failed: '未接通', rejected: '已拒接',
+};

@@ -4,6 +4,7 @@ import { Migration20261123124725_assignment_appeal_index } from './Migration2026
 import { Migration20261123131616_appeal_request_key } from './Migration20261123131616_appeal_request_key';
 import { Migration20261123132346_knowledge_base } from './Migration20261123132346_knowledge_base';
 import { Migration20261123132655_access_log } from './Migration20261123132655_access_log';
+import { Migration20261123161923_telephony_calls } from './Migration20261123161923_telephony_calls';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -13,4 +14,5 @@ export const migrationsList = [
   { name: 'Migration20261123131616_appeal_request_key', class: Migration20261123131616_appeal_request_key },
   { name: 'Migration20261123132346_knowledge_base', class: Migration20261123132346_knowledge_base },
   { name: 'Migration20261123132655_access_log', class: Migration20261123132655_access_log },
+  { name: 'Migration20261123161923_telephony_calls', class: Migration20261123161923_telephony_calls },
 ];

@@ -3,6 +3,8 @@ import { appeal } from './appeal';
 import { common } from './common';
 import { intake } from './intake';
 import { messages } from './messages';
+import { softphone } from './softphone';
+import { telephony } from './telephony';
 
 /** English for every Chinese UI string, gathered per area of the app. */
-export const en: Record<string, string> = { ...common, ...appeal, ...intake, ...admin, ...messages };
+export const en: Record<string, string> = { ...common, ...appeal, ...intake, ...admin, ...messages, ...telephony, ...softphone };

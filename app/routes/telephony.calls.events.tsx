@@ -1,0 +1,23 @@
+import type { ActionFunctionArgs } from '@remix-run/node';
+import { requireUser } from '../auth/session.server';
+import { InvalidInput } from '../domain/errors';
+import { httpError } from '../http/errors.server';
+import { CALL_AGENT_ROLES, recordCallEvent } from '../telephony/calls.server';
+
+// The softphone reports ringing, answered, ended, transferred and dialing here (decision 008, "Call events").
+export async function action({ request, context }: ActionFunctionArgs) {
+  if (request.method !== 'POST') return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST' } });
+  const user = await requireUser(request, context, CALL_AGENT_ROLES);
+  try {
+    const body = await request.json().catch(() => {
+      throw new InvalidInput('请求内容应为 JSON', { _form: ['请求内容应为 JSON'] });
+    });
+    return Response.json(await recordCallEvent(context.runtime.db.em(), { kind: 'agent', userId: user.id }, body));
+  } catch (err) {
+    return httpError(err);
+  }
+}
+
+export function loader() {
+  return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST' } });
+}
