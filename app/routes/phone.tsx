@@ -60,7 +60,7 @@ export default function CitizenPhone() {
           onRinging: () => setLine('calling'),
           onEstablished: () => { setIncoming(null); setLine('talking'); },
           onEnded: () => { setIncoming(null); setLine('ended'); },
-          onReferred: (target: string) => setTransferredTo(target),
+          onReferred: (_call, target) => setTransferredTo(target),
         },
       );
       phoneRef.current = phone;

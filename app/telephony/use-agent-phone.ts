@@ -126,6 +126,12 @@ export function useAgentPhone(enabled: boolean): AgentPhone {
               .then((body: { history: CallerHistory | null } | null) => setScreenPop(body?.history ?? null))
               .catch(() => setScreenPop(null));
           },
+          onOutgoing(call) {
+            const appealId = pendingAppeal.current;
+            pendingAppeal.current = undefined;
+            a.send({ type: 'DIAL', call: toAgentCall(call) });
+            void report({ callId: call.callId, kind: 'dialing', direction: 'outbound', from: call.from, to: call.to, ...(appealId ? { appealId } : {}) });
+          },
           onEstablished(call) {
             const at = new Date().toISOString();
             a.send({ type: 'ESTABLISHED', at });
@@ -207,10 +213,9 @@ export function useAgentPhone(enabled: boolean): AgentPhone {
   const dial = useCallback(async (number: string, appealId?: number) => {
     const phone = phoneRef.current;
     if (!phone || !actor) throw new Error('电话未连接');
+    // The call is announced by onOutgoing before the INVITE leaves, so no answer can overtake it.
     pendingAppeal.current = appealId;
-    const call = await phone.dial(number);
-    actor.send({ type: 'DIAL', call: toAgentCall(call) });
-    await report({ callId: call.callId, kind: 'dialing', direction: 'outbound', from: call.from, to: call.to, ...(appealId ? { appealId } : {}) });
+    await phone.dial(number);
   }, [actor]);
 
   return { snapshot, settings, status, screenPop, error, send: actor?.send.bind(actor) ?? noop, phone: phoneRef.current, dial, secondsLeft };

@@ -1,0 +1,66 @@
+// Browser side of the softphone smoke test: bundled with esbuild, driven by playwright.
+// One Softphone per page; every delegate callback is appended to window.events.
+import { Softphone, type SoftphoneConfig } from '../../telephony/softphone';
+
+export interface HarnessEvent {
+  type: string;
+  at: number;
+  [key: string]: unknown;
+}
+
+export interface HarnessOptions {
+  wsUrl: string;
+  domain: string;
+  sipUser: string;
+  queueAor?: string | null;
+  /** Lifetime of the fake credentials (default 1 h); short ones exercise the refresh timer. */
+  credentialsTtlMs?: number;
+}
+
+declare global {
+  interface Window {
+    events: HarnessEvent[];
+    phone: Softphone;
+    createPhone(options: HarnessOptions): Promise<void>;
+  }
+}
+
+async function sha256Hex(blob: Blob): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+window.events = [];
+window.createPhone = async (options) => {
+  const audio = document.createElement('audio');
+  document.body.append(audio);
+  const push = (type: string, data: Record<string, unknown> = {}) => window.events.push({ type, at: Date.now(), ...data });
+  const { credentialsTtlMs = 3_600_000, ...rest } = options;
+  let issued = 0;
+  const config: SoftphoneConfig = {
+    ...rest,
+    media: { remoteAudio: audio },
+    // No-auth Kamailio: any credentials do; counted to show they are fetched on every connect.
+    getCredentials: async () => {
+      const username = `${++issued}:${options.sipUser}`;
+      push('credentials', { username });
+      return { username, password: 'dummy', expiresAt: new Date(Date.now() + credentialsTtlMs) };
+    },
+  };
+  window.phone = new Softphone(config, {
+    onStatus: (status, detail) => push('status', { status, detail }),
+    onIncoming: (call) => push('incoming', { call }),
+    onRinging: (call) => push('ringing', { call }),
+    onEstablished: (call) => push('established', { call }),
+    onEnded: (call, reason) => push('ended', { call, reason }),
+    onTransferred: (call, target) => push('transferred', { call, target }),
+    onQueueChange: (joined) => push('queue', { joined }),
+    onDtmf: (call, digit) => push('dtmf', { call, digit }),
+    onRecording: (call, blob, sha256) => {
+      void sha256Hex(blob).then((again) =>
+        push('recording', { call, size: blob.size, mime: blob.type, sha256, verified: again === sha256 }),
+      );
+    },
+  });
+  await window.phone.start();
+};
