@@ -35,7 +35,7 @@ const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
 /** What the phone is ringing with: the caller and his history, before the operator answers. */
 function ScreenPop({ phone }: { phone: AgentPhone }) {
-  const { t, d } = useT();
+  const { t } = useT();
   const call = phone.snapshot?.context.call;
   const h = phone.screenPop;
   if (!call) return null;
@@ -63,7 +63,7 @@ function ScreenPop({ phone }: { phone: AgentPhone }) {
             <h3 className="text-xs font-semibold text-slate-600">{t('最近诉求')}</h3>
             <ul data-testid="screen-pop-recent">
               {h.recent.slice(0, 5).map((a) => (
-                <li key={a.id}><Link to={`/appeals/${a.id}`} className="text-red-700 underline">{a.number}</Link> {a.title} <span className="text-xs text-slate-500">{d(a.createdAt)}</span></li>
+                <li key={a.id}><Link to={`/appeals/${a.id}`} className="text-red-700 underline">{a.number}</Link> {a.title} <span className="text-xs text-slate-500">{a.createdAt.slice(0, 10)}</span></li>
               ))}
               {h.recent.length === 0 ? <li className="text-slate-500">{t('没有诉求记录')}</li> : null}
             </ul>

@@ -1,9 +1,8 @@
-import type { ActionFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { MetaFunction } from '@remix-run/node';
 import { useEffect, useRef, useState } from 'react';
-import { domain } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
-import { citizenPhoneSettings, demoPhoneEnabled, type CitizenPhoneSettings } from '../telephony/agent-session.server';
-import type { CallInfo, Softphone } from '../telephony/softphone.client';
+import { demoPhoneEnabled, type CitizenPhoneSettings } from '../telephony/agent-session.server';
+import type { CallInfo, Softphone, SoftphoneStatus } from '../telephony/softphone.client';
 
 export const meta: MetaFunction = () => [{ title: '市民电话（演示） · 12345 热线' }];
 
@@ -13,16 +12,22 @@ export async function loader() {
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const body = Object.fromEntries(await request.formData());
-  return Response.json(await domain(async () => citizenPhoneSettings(body)), { headers: { 'Cache-Control': 'no-store' } });
-}
-
 type Line = 'idle' | 'connecting' | 'registered' | 'calling' | 'ringing' | 'talking' | 'ended' | 'unreachable';
 
 const LINE_LABELS: Record<Line, string> = {
   idle: '未连接', connecting: '连接中…', registered: '已就绪，可拨打', calling: '正在呼叫…', ringing: '来电振铃', talking: '通话中', ended: '通话已结束', unreachable: '无法连接电话系统',
 };
+
+const IN_CALL: Line[] = ['calling', 'ringing', 'talking'];
+
+/** The phone's connection shows on the line only between calls; a call in progress keeps its state. */
+function lineAfterStatus(line: Line, status: SoftphoneStatus): Line {
+  if (IN_CALL.includes(line)) return line;
+  if (status === 'registered') return line === 'ended' ? 'ended' : 'registered';
+  if (status === 'unreachable') return 'unreachable';
+  if (status === 'reconnecting' || status === 'connecting') return 'connecting';
+  return line;
+}
 
 export default function CitizenPhone() {
   const { t } = useT();
@@ -34,10 +39,15 @@ export default function CitizenPhone() {
   const phoneRef = useRef<Softphone | null>(null);
   const audioRef = useRef<HTMLAudioElement>(null);
 
-  useEffect(() => () => void phoneRef.current?.stop(), []);
+  // Buttons work only once the page is hydrated; until then they stay disabled rather than ignore a click.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => {
+    setHydrated(true);
+    return () => void phoneRef.current?.stop();
+  }, []);
 
   const credentials = async (): Promise<CitizenPhoneSettings> => {
-    const r = await fetch('/phone', { method: 'POST', body: new URLSearchParams({ phone: number }) });
+    const r = await fetch('/phone/credentials', { method: 'POST', body: new URLSearchParams({ phone: number }) });
     if (!r.ok) throw new Error(r.status === 400 ? ((await r.json()) as { message: string }).message : `HTTP ${r.status}`);
     return (await r.json()) as CitizenPhoneSettings;
   };
@@ -55,7 +65,7 @@ export default function CitizenPhone() {
           getCredentials: async () => (await credentials()).credentials,
         },
         {
-          onStatus: (s) => setLine((l) => (s === 'registered' ? (l === 'connecting' || l === 'unreachable' ? 'registered' : l) : s === 'unreachable' ? 'unreachable' : l)),
+          onStatus: (s) => setLine((l) => lineAfterStatus(l, s)),
           onIncoming: (call) => { setIncoming(call); setLine('ringing'); },
           onRinging: () => setLine('calling'),
           onEstablished: () => { setIncoming(null); setLine('talking'); },
@@ -95,8 +105,12 @@ export default function CitizenPhone() {
       {transferredTo ? <p data-testid="citizen-transferred">{t('已转接至 {{n}}', { n: transferredTo })}</p> : null}
       {problem ? <p role="alert" className="text-red-700">{t(problem)}</p> : null}
       <div className="flex flex-wrap gap-2">
-        {line === 'idle' || line === 'unreachable' ? <button className={`${btn} bg-slate-700`} onClick={connect} data-testid="citizen-connect">{t('开机')}</button> : null}
-        <button className={`${btn} bg-green-700`} disabled={!(line === 'registered' || line === 'ended') || !phone} onClick={run(async () => { setLine('calling'); await phone!.dial('12345'); })} data-testid="citizen-dial">{t('拨打 12345')}</button>
+        {line === 'idle' || line === 'unreachable' ? <button className={`${btn} bg-slate-700`} onClick={connect} disabled={!hydrated} data-testid="citizen-connect">{t('开机')}</button> : null}
+        <button className={`${btn} bg-green-700`} disabled={!(line === 'registered' || line === 'ended') || !phone} onClick={run(async () => {
+          setLine('calling');
+          // A refused dial (no connection) puts the line back as it was.
+          await phone!.dial('12345').catch((err: Error) => { setLine(phone!.status === 'registered' ? 'registered' : 'unreachable'); throw err; });
+        })} data-testid="citizen-dial">{t('拨打 12345')}</button>
         {line === 'ringing' ? <button className={`${btn} bg-green-700`} onClick={run(() => phone!.answer())} data-testid="citizen-answer">{t('接听')}</button> : null}
         <button className={`${btn} bg-red-700`} disabled={!(line === 'calling' || line === 'talking' || line === 'ringing')} onClick={run(() => phone!.hangup())} data-testid="citizen-hang-up">{t('挂断')}</button>
       </div>

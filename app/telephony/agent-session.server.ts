@@ -28,11 +28,13 @@ export type SoftphoneSettings =
       transferTargets: TransferTarget[];
     };
 
-/** The shared secret Kamailio checks credentials with; production must set its own. */
+// The demo city (the default start, DEMO unset) runs with development telephony settings; a real
+// deployment sets DEMO=0 and then must bring its own secret.
+const demoMode = () => process.env.DEMO !== '0';
+
+/** The shared secret Kamailio checks credentials with; without one outside the demo, telephony is off. */
 export function sipSecret(): string | null {
-  const secret = process.env.SIP_SHARED_SECRET;
-  if (secret) return secret;
-  return process.env.NODE_ENV === 'production' && process.env.HOTLINE_DEMO_PHONE !== '1' ? null : DEV_SIP_SECRET;
+  return process.env.SIP_SHARED_SECRET || (demoMode() ? DEV_SIP_SECRET : null);
 }
 
 export function sipUserOf(userId: number): string {
@@ -74,10 +76,10 @@ export async function softphoneSettings(em: EntityManager, actor: Actor & { disp
   };
 }
 
-/** The citizen demo phone is for demos and tests; production leaves it off unless asked. */
+/** The citizen demo phone is for demos and tests: on in the demo city unless HOTLINE_DEMO_PHONE=0, off in production. */
 export function demoPhoneEnabled(): boolean {
   if (process.env.HOTLINE_DEMO_PHONE === '0') return false;
-  return process.env.HOTLINE_DEMO_PHONE === '1' || process.env.NODE_ENV !== 'production';
+  return process.env.HOTLINE_DEMO_PHONE === '1' || demoMode();
 }
 
 const demoPhoneForm = z.object({ phone: z.string().trim().regex(/^\d{5,15}$/, '请输入 5–15 位数字的电话号码') });

@@ -509,6 +509,8 @@ export interface AgentCallView {
   ringAt: string | null;
   answerAt: string | null;
   endAt: string | null;
+  waitSeconds: number | null;
+  talkSeconds: number | null;
   hasRecording: boolean;
   appeals: { id: number; number: string }[];
 }
@@ -517,14 +519,14 @@ export interface AgentCallView {
 export async function callForAgent(em: EntityManager, actor: Actor, callId: string): Promise<AgentCallView> {
   if (!mayListCalls(actor)) throw new Forbidden('您无权查看通话记录');
   const [c] = await em.getConnection().execute<Record<string, any>[]>(
-    `select c.call_id, c.direction, c.disposition, c.ring_at, c.answer_at, c.end_at, c.recording_ref,
+    `select c.call_id, c.direction, c.disposition, c.ring_at, c.answer_at, c.end_at, c.wait_seconds, c.talk_seconds, c.recording_ref,
             coalesce((select json_agg(json_build_object('id', a.id, 'number', a.number) order by a.id)
                         from call_appeal ca join appeal a on a.id = ca.appeal_id where ca.call_id = c.id), '[]'::json) as appeals
        from call c where c.call_id = ?`, [callId]);
   if (!c) throw new NotFound('通话不存在');
   return {
     callId: c.call_id, direction: c.direction, disposition: c.disposition, ringAt: iso(c.ring_at), answerAt: iso(c.answer_at), endAt: iso(c.end_at),
-    hasRecording: Boolean(c.recording_ref), appeals: asJson<{ id: number; number: string }[]>(c.appeals) ?? [],
+    waitSeconds: c.wait_seconds, talkSeconds: c.talk_seconds, hasRecording: Boolean(c.recording_ref), appeals: asJson<{ id: number; number: string }[]>(c.appeals) ?? [],
   };
 }
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { baseUrl, launch, login, screenshot } from './browser';
 
@@ -10,8 +10,13 @@ import { baseUrl, launch, login, screenshot } from './browser';
 const CITIZEN = '13912340001';
 const state = (page: Page) => page.getByTestId('agent-state');
 
+// Playwright waits (not expect.poll) so these also work in beforeAll.
 async function waitForState(page: Page, text: string, timeout = 15_000) {
-  await expect.poll(async () => (await state(page).textContent()) ?? '', { timeout, interval: 200 }).toContain(text);
+  await state(page).filter({ hasText: text }).waitFor({ timeout });
+}
+
+async function waitForLine(page: Page, text: string, timeout = 15_000) {
+  await page.getByTestId('citizen-line').filter({ hasText: new RegExp(`^${text}$`) }).waitFor({ timeout });
 }
 
 async function citizenPhone(browser: Browser, number: string): Promise<{ page: Page; context: BrowserContext }> {
@@ -20,7 +25,7 @@ async function citizenPhone(browser: Browser, number: string): Promise<{ page: P
   await page.goto('/phone');
   await page.getByTestId('citizen-number').fill(number);
   await page.getByTestId('citizen-connect').click();
-  await expect.poll(() => page.getByTestId('citizen-line').textContent(), { timeout: 15_000 }).toBe('已就绪，可拨打');
+  await waitForLine(page, '已就绪，可拨打');
   return { page, context };
 }
 
@@ -49,10 +54,18 @@ describe('hotline telephony', () => {
   beforeAll(async () => {
     browser = await launch();
     operator = await readyOperator(browser);
+    if (process.env.E2E_DEBUG) operator.on('console', (m) => console.log('operator:', m.text().slice(0, 300)));
     citizen = (await citizenPhone(browser, CITIZEN)).page;
+    if (process.env.E2E_DEBUG) citizen.on('console', (m) => console.log('citizen:', m.text().slice(0, 300)));
   });
   afterAll(async () => {
     await browser?.close();
+  });
+  // What the two phones showed when a step failed.
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    await screenshot(operator, `telephony-failed-operator-${ctx.task.name.slice(0, 20)}`).catch(() => undefined);
+    await screenshot(citizen, `telephony-failed-citizen-${ctx.task.name.slice(0, 20)}`).catch(() => undefined);
   });
 
   it('a citizen calls 12345: screen pop before answering, intake filled with the caller, appeal linked with durations and recording', async () => {
@@ -111,6 +124,7 @@ describe('hotline telephony', () => {
 
     // Shown on the appeal page, playable.
     const supervisor = await login(browser, 'supervisor');
+    await supervisor.getByTestId('home-title').waitFor();
     await supervisor.goto(appealPath);
     await supervisor.getByTestId('appeal-call').waitFor();
     expect(await supervisor.getByTestId('call-disposition').textContent()).toBe('已接听');
@@ -202,12 +216,10 @@ describe('hotline telephony', () => {
     await waitForState(operator, '重连', 10_000);
     await waitForState(operator, '就绪', 30_000);
     expect(Date.now() - restartedAt).toBeLessThan(30_000);
-    await expect.poll(() => citizen.getByTestId('citizen-line').textContent(), { timeout: 30_000 }).not.toBe('无法连接电话系统');
+    await waitForLine(citizen, '(已就绪，可拨打|通话已结束)', 30_000);
     // The queue registration came back too: the next call rings.
-    await expect.poll(async () => {
-      await citizen.getByTestId('citizen-dial').click().catch(() => undefined);
-      return operator.getByTestId('screen-pop').isVisible();
-    }, { timeout: 20_000, interval: 2000 }).toBe(true);
+    await citizen.getByTestId('citizen-dial').click();
+    await operator.getByTestId('screen-pop').waitFor({ timeout: 10_000 });
     await operator.getByTestId('answer').click();
     await waitForState(operator, '通话中');
     await operator.getByTestId('hang-up').click();
