@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { baseUrl, launch, login, screenshot } from './browser';
+import { phase, submit } from './journeys';
 
 // The hotline's phone journeys with a real Kamailio (started beside the app by the e2e setup) and
 // sip.js in two Chromium contexts with fake media: a citizen's demo phone and the operator's softphone.
@@ -208,6 +209,41 @@ describe('hotline telephony', () => {
     await operator.getByTestId('reject').click();
     await waitForState(operator, '就绪');
     expect(await done).toBe(0);
+  });
+
+  it('a callback (回访) is dialled from the appeal\'s callback step and recorded on the appeal', async () => {
+    const reviewer = await login(browser, 'reviewer');
+    await reviewer.getByTestId('home-title').waitFor();
+    const links = await reviewer.locator('section#callback a[href^="/appeals/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
+    let appealPath = '';
+    for (const href of links) {
+      await reviewer.goto(href);
+      if (await reviewer.getByTestId('callback-call').count()) { appealPath = href; break; }
+    }
+    expect(appealPath, 'an appeal waiting for its callback').not.toBe('');
+    await waitForState(reviewer, '未就绪');
+    // The citizen's own phone, on the number the appeal was recorded with.
+    const reveal = await reviewer.request.post(`${appealPath}/reveal`, { form: { field: 'callerPhone' } });
+    const number = ((await reveal.json()) as { value: string }).value;
+    const home = await citizenPhone(browser, number);
+    await reviewer.getByTestId('callback-call').click();
+    await waitForLine(home.page, '来电振铃', 10_000);
+    await home.page.getByTestId('citizen-answer').click();
+    await waitForState(reviewer, '通话中');
+    await reviewer.waitForTimeout(500);
+    await reviewer.getByTestId('hang-up').click();
+    await waitForState(reviewer, '话后处理');
+    await reviewer.getByTestId('end-wrap-up').click();
+    await reviewer.reload();
+    await reviewer.getByTestId('appeal-call').first().waitFor();
+    const calls = await reviewer.getByTestId('appeal-calls').textContent();
+    expect(calls).toContain('去电');
+    expect(calls).toContain('已接听');
+    await screenshot(reviewer, 'telephony-callback-from-appeal');
+    await submit(reviewer, '回访评价', { 满意度: 'satisfied', 问题是否解决: 'yes' });
+    await expect.poll(() => phase(reviewer)).toBe('已办结');
+    await home.context.close();
+    await reviewer.context().close();
   });
 
   it('Kamailio restarted during the shift: the softphone re-registers within 30 s and takes the next call', async () => {
