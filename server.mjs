@@ -12,6 +12,12 @@ const runtime = await build.entry.module.startRuntime({ demo: process.env.DEMO !
 
 const app = express();
 app.disable('x-powered-by');
+const remix = createRequestHandler({ build, getLoadContext: () => ({ runtime }) });
+
+// The screen pop is fetched while the phone rings and has a latency target (docs/BENCHMARKS.md, "Screen pop"): it goes
+// straight to Remix (same handler, same session check), ahead of the static-file middleware, which would otherwise
+// stat public/telephony/screenpop on every call. GET/HEAD only, which the CSRF check below lets through anyway.
+app.get('/telephony/screenpop', remix);
 
 // CSRF: session cookies are SameSite=Lax, and a state-changing request must come from our own origin.
 app.use((req, res, next) => {
@@ -22,7 +28,7 @@ app.use((req, res, next) => {
 });
 app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }));
 app.use(express.static('public', { maxAge: '1h' }));
-app.all('*', createRequestHandler({ build, getLoadContext: () => ({ runtime }) }));
+app.all('*', remix);
 
 const server = app.listen(port, () => console.log(`[http] 12345 hotline ready at http://localhost:${port}`));
 

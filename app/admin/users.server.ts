@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Actor } from '../../machines/appeal-events';
 import { ROLES, type UserRole } from '../../entities/user';
 import { hashPassword } from '../auth/password.server';
+import { forgetUserSessions } from '../auth/session.server';
 import { Forbidden, InvalidInput, NotFound } from '../domain/errors';
 
 export interface UserRow {
@@ -156,6 +157,8 @@ export async function updateUser(em: EntityManager, actor: Actor, userId: number
     if (!rows.length) throw new NotFound('用户不存在');
     await setGrids(tx, userId, u.gridIds);
   });
+  // A new role or scope applies from the user's next request, not after the session cache expires.
+  forgetUserSessions(userId);
 }
 
 /** A new password also ends the user's open sessions: whoever knew the old one is signed out. */
@@ -168,6 +171,7 @@ export async function resetPassword(em: EntityManager, actor: Actor, userId: num
     if (!rows.length) throw new NotFound('用户不存在');
     if (userId !== actor.userId) await run(tx, 'delete from user_session where user_id = ?', [userId]);
   });
+  if (userId !== actor.userId) forgetUserSessions(userId);
 }
 
 /** Deactivation takes effect at once: the user's sessions are deleted with it. */
@@ -179,4 +183,5 @@ export async function setUserActive(em: EntityManager, actor: Actor, userId: num
     if (!rows.length) throw new NotFound('用户不存在');
     if (!active) await run(tx, 'delete from user_session where user_id = ?', [userId]);
   });
+  forgetUserSessions(userId);
 }

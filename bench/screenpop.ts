@@ -1,0 +1,328 @@
+// Screen-pop benchmark: GET /telephony/screenpop?phone=… on the built server vs. the same lookup's SQL sent with `pg`,
+// on generated data (1,000,000 citizens and appeals by default).
+// Usage: DATABASE_URL=postgresql://hotline:hotline@127.0.0.1:5432/postgres npm run bench:screenpop -- \
+//          [--citizens N] [--appeals N] [--requests 2000] [--warmup 200] [--db hotline_bench] [--no-build]
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { prng } from '../app/seed/demo-city.server';
+import { DEMO_PASSWORD } from '../app/seed/demo-city-data';
+import { CALLER_HISTORY_SQL } from '../app/intake/intake.server';
+import { MOBILE_PREFIXES, ensureScreenpopData, flag, intFlag, requireDatabaseUrl } from './screenpop-data';
+
+// The one statement callerHistory (app/intake/intake.server.ts) sends, with the same parameter: its own text, with the
+// driver-neutral `?` placeholders (both the phone) written as $1.
+export const CALLER_SQL = CALLER_HISTORY_SQL.replaceAll('?', '$1');
+
+type Kind = 'heavy' | 'repeat' | 'oneOff' | 'unknown';
+/** Share of each kind of caller in the sample. heavy: ≥ 50 appeals (the lookup's limit); repeat: 3–49; oneOff: exactly 1. */
+const MIX: [Kind, number][] = [['heavy', 0.1], ['repeat', 0.3], ['oneOff', 0.4], ['unknown', 0.2]];
+
+interface Sample {
+  phone: string;
+  kind: Kind;
+}
+
+interface Stats {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  max: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+function stats(lat: number[]): Stats {
+  const s = [...lat].sort((a, b) => a - b);
+  return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), mean: s.reduce((a, b) => a + b, 0) / (s.length || 1), max: s[s.length - 1] ?? 0 };
+}
+
+/** Mirrors pg_temp.bench_phone in screenpop-data.ts: citizen index → its number; indices ≥ the citizen count are nobody's. */
+function benchPhone(i: number): string {
+  if (i % 12 === 0) return `0571-8${String((Math.floor(i / 12) * 7393913 + 1234567) % 10_000_000).padStart(7, '0')}`;
+  const m = i - Math.floor(i / 12) - 1;
+  const P = MOBILE_PREFIXES.length;
+  return `${MOBILE_PREFIXES[m % P]}${String((Math.floor(m / P) * 73939133 + 12345678) % 100_000_000).padStart(8, '0')}`;
+}
+
+// ---------- the sample ----------
+
+async function sampleNumbers(client: pg.Client, citizens: number, total: number, seed: number): Promise<Sample[]> {
+  const rand = prng(seed);
+  await client.query('select setseed($1)', [(seed % 1000) / 1000]);
+  const pick = async (kind: Kind, count: number): Promise<Sample[]> => {
+    let phones: string[];
+    if (kind === 'unknown') {
+      phones = [];
+      for (let k = 0; phones.length < count && k < count * 4; k++) {
+        const p = benchPhone(citizens + Math.floor(rand() * 5_000_000));
+        const { rowCount } = await client.query('select 1 from citizen where phone = $1', [p]);
+        if (!rowCount) phones.push(p);
+      }
+    } else {
+      const having = kind === 'heavy' ? 'count(*) >= 50' : kind === 'repeat' ? 'count(*) between 3 and 49' : 'count(*) = 1';
+      const { rows } = await client.query<{ p: string }>(
+        `select p from (select caller_phone as p from appeal where caller_phone is not null group by 1 having ${having}) x order by random() limit $1`, [count]);
+      phones = rows.map((r) => r.p);
+    }
+    if (!phones.length) return [];
+    // With small generated data there may be fewer distinct callers of a kind than asked for: repeat them.
+    return Array.from({ length: count }, (_, i) => ({ phone: phones[i % phones.length], kind }));
+  };
+  const out: Sample[] = [];
+  for (const [kind, share] of MIX) out.push(...(await pick(kind, Math.round(total * share))));
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  while (out.length < total) out.push(out[out.length % Math.max(1, out.length)]);
+  return out.slice(0, total);
+}
+
+// ---------- the built server ----------
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds when there is no build (or it lacks the screen-pop route), and rebuilds when the build predates the app's
+ * sources, since a stale build would time old code. If that rebuild fails (someone's half-written file), the
+ * existing build is used with a warning.
+ */
+function ensureBuild(allowBuild: boolean) {
+  const out = path.resolve('build/index.js');
+  const usable = existsSync(out) && readFileSync(out, 'utf8').includes('routes/telephony.screenpop');
+  const stale = usable && ['app', 'entities', 'machines'].some((d) => existsSync(d) && newestMtime(d) > statSync(out).mtimeMs);
+  if (usable && (!stale || !allowBuild)) {
+    if (stale) console.error('[build] warning: the build is older than the sources (--no-build: using it anyway)');
+    return;
+  }
+  if (!allowBuild) throw new Error('no usable build/index.js (run npm run build)');
+  console.error(`[build] ${!existsSync(out) ? 'no build' : !usable ? 'build lacks the screen-pop route' : 'build older than the sources'}: npm run build`);
+  const r = spawnSync('npm', ['run', 'build'], { stdio: ['ignore', 2, 2], env: { ...process.env, NODE_ENV: 'production' } });
+  if (r.status === 0) return;
+  if (!usable) throw new Error('npm run build failed');
+  console.error('[build] warning: npm run build failed; timing the existing (older) build');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+interface Server {
+  base: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+async function startServer(databaseUrl: string): Promise<Server> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hotline-screenpop-'));
+  const child = spawn(process.execPath, ['server.mjs'], {
+    env: {
+      ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), NODE_ENV: 'production', DEMO: '0',
+      // Keep the session secret and SMS files out of the working copy's .data folder.
+      DATA_DIR: dataDir, SESSION_SECRET: randomBytes(32).toString('hex'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const keep = (b: Buffer) => {
+    log = (log + b.toString()).slice(-8000);
+  };
+  child.stderr!.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server not ready after 120 s:\n${log}`)), 120_000);
+    child.stdout!.on('data', (b: Buffer) => {
+      keep(b);
+      if (/ready at/.test(log)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) before it was ready:\n${log}`));
+    });
+  });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    child,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs in through the login form, as a browser would (same-origin POST), and returns the session cookie. */
+async function signIn(base: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { Origin: base, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username, password, redirectTo: '/' }),
+  });
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('__session='));
+  if (res.status !== 302 || !cookie) throw new Error(`sign-in as ${username} failed: HTTP ${res.status}`);
+  return cookie;
+}
+
+// ---------- the two paths ----------
+
+// A plain keep-alive HTTP client: one socket, reused, so the figure is the server's work plus one loopback round trip,
+// not the client's (WHATWG fetch costs the client more than the server spends on a small route).
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+function get(url: string, cookie: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent, headers: { Cookie: cookie } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+async function httpLookup(base: string, cookie: string, phone: string): Promise<{ ms: number; body: string }> {
+  const t = performance.now();
+  const { status, body } = await get(`${base}/telephony/screenpop?phone=${encodeURIComponent(phone)}`, cookie);
+  const ms = performance.now() - t;
+  if (status !== 200) throw new Error(`GET screenpop ${phone}: HTTP ${status} ${body.slice(0, 200)}`);
+  return { ms, body };
+}
+
+async function rawLookup(client: pg.Client, phone: string): Promise<{ ms: number; citizen: unknown[]; rows: { id: number; open: boolean }[] }> {
+  const t = performance.now();
+  const { rows: joined } = await client.query<{ known: boolean | null; id: number | null; open: boolean }>(CALLER_SQL, [phone]);
+  const ms = performance.now() - t;
+  // Unpacking is not timed: the HTTP figure includes callerHistory's, but it is microseconds.
+  return { ms, citizen: joined[0]?.known ? [joined[0]] : [], rows: joined[0]?.id == null ? [] : (joined as { id: number; open: boolean }[]) };
+}
+
+/** The endpoint must answer what the SQL says: same citizen, same recent and open appeals. */
+function check(phone: string, body: string, raw: Awaited<ReturnType<typeof rawLookup>>) {
+  const parsed = JSON.parse(body) as Record<string, any>;
+  const h = (parsed.history ?? parsed) as { citizen: unknown; recent: { id: number }[]; open: { id: number }[] } | null;
+  if (!h) throw new Error(`screenpop ${phone}: no history`);
+  const same = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  const ok = Boolean(h.citizen) === raw.citizen.length > 0
+    && same(h.recent.map((r) => r.id), raw.rows.slice(0, 10).map((r) => r.id))
+    && same(h.open.map((r) => r.id), raw.rows.filter((r) => r.open).map((r) => r.id));
+  if (!ok) throw new Error(`screenpop ${phone}: the endpoint and the SQL disagree`);
+}
+
+// ---------- report ----------
+
+const f = (x: number, d = 2) => x.toFixed(d);
+const round = (x: number, d = 3) => Number(x.toFixed(d));
+
+function table(rows: [string, Stats, Stats][]): string {
+  const head = ['callers', 'n', 'HTTP p50', 'HTTP p95', 'HTTP p99', 'HTTP mean', 'SQL p50', 'SQL p95', 'SQL p99', 'SQL mean', 'p95 ratio'];
+  const body = rows.map(([label, h, r]) => [label, String(h.n), f(h.p50), f(h.p95), f(h.p99), f(h.mean), f(r.p50, 3), f(r.p95, 3), f(r.p99, 3), f(r.mean, 3), f(h.p95 / r.p95)]);
+  const all = [head, ...body];
+  const widths = head.map((_, i) => Math.max(...all.map((row) => row[i].length)));
+  return all.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n');
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const adminUrl = requireDatabaseUrl('bench:screenpop');
+  console.warn = () => {}; // pg-boss and the driver report through console.warn
+  const citizens = intFlag(argv, 'citizens', 1_000_000);
+  const appeals = intFlag(argv, 'appeals', 1_000_000);
+  const requests = intFlag(argv, 'requests', 2_000);
+  const warmup = intFlag(argv, 'warmup', 200);
+  const seed = intFlag(argv, 'seed', 12345);
+
+  console.log(`bench:screenpop  node ${process.version}  ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'})  ${Math.round(os.totalmem() / 2 ** 30)} GB  ${new Date().toISOString()}`);
+  const data = await ensureScreenpopData({ adminUrl, dbName: flag(argv, 'db') ?? 'hotline_bench', citizens, appeals });
+  ensureBuild(!argv.includes('--no-build'));
+
+  const client = new pg.Client({ connectionString: data.url });
+  await client.connect();
+  let server: Server | undefined;
+  try {
+    const [{ server_version: version }] = (await client.query<{ server_version: string }>('show server_version')).rows;
+    const sample = await sampleNumbers(client, citizens, warmup + requests, seed);
+    const counts = Object.fromEntries(MIX.map(([k]) => [k, sample.slice(warmup).filter((s) => s.kind === k).length]));
+    console.log(`PostgreSQL ${version}; data: ${data.citizens.toLocaleString('en')} citizens, ${data.appeals.toLocaleString('en')} appeals ` +
+      `(${data.generatedNow ? 'generated now' : `reused, generated ${data.generatedAt}`} in ${data.generationSeconds.toFixed(1)} s)`);
+    console.log(`sample: ${warmup} warm-up + ${requests} measured lookups, one at a time; ${JSON.stringify(counts)}`);
+
+    server = await startServer(data.url);
+    const cookie = await signIn(server.base, 'operator', DEMO_PASSWORD);
+
+    // Each number is looked up both ways, back to back, alternating which goes first, so both paths see the same caches.
+    const http: number[] = [];
+    const raw: number[] = [];
+    const byKind = new Map<Kind, { http: number[]; raw: number[] }>(MIX.map(([k]) => [k, { http: [], raw: [] }]));
+    for (let i = 0; i < sample.length; i++) {
+      const { phone, kind } = sample[i];
+      let h: Awaited<ReturnType<typeof httpLookup>>;
+      let r: Awaited<ReturnType<typeof rawLookup>>;
+      if (i % 2 === 0) {
+        h = await httpLookup(server.base, cookie, phone);
+        r = await rawLookup(client, phone);
+      } else {
+        r = await rawLookup(client, phone);
+        h = await httpLookup(server.base, cookie, phone);
+      }
+      if (i < warmup + 100 || i % 10 === 0) check(phone, h.body, r);
+      if (i < warmup) continue;
+      http.push(h.ms);
+      raw.push(r.ms);
+      byKind.get(kind)!.http.push(h.ms);
+      byKind.get(kind)!.raw.push(r.ms);
+    }
+    const hs = stats(http);
+    const rs = stats(raw);
+    console.log(`\n${table([['all', hs, rs], ...[...byKind].filter(([, v]) => v.http.length).map(([k, v]) => [k, stats(v.http), stats(v.raw)] as [string, Stats, Stats])])}`);
+    console.log('(ms; HTTP = GET /telephony/screenpop on the built server incl. session check and JSON; SQL = the lookup\'s statement via pg)\n');
+    console.log(JSON.stringify({ bench: 'screenpop', p95_ms: round(hs.p95), raw_p95_ms: round(rs.p95), ratio: round(hs.p95 / rs.p95) }));
+  } finally {
+    agent.destroy();
+    await server?.stop().catch(() => {});
+    await client.end().catch(() => {});
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
