@@ -13,7 +13,7 @@ export interface HarnessOptions {
   domain: string;
   sipUser: string;
   queueAor?: string | null;
-  /** Lifetime of the fake credentials (default 1 h); short ones exercise the refresh timer. */
+  /** Lifetime of the credentials (default 1 h); short ones exercise the refresh timer. */
   credentialsTtlMs?: number;
 }
 
@@ -22,6 +22,7 @@ declare global {
     events: HarnessEvent[];
     phone: Softphone;
     createPhone(options: HarnessOptions): Promise<void>;
+    issueCredentials(sipUser: string, ttlMs: number): Promise<{ username: string; password: string; expiresAt: string }>;
   }
 }
 
@@ -40,11 +41,13 @@ window.createPhone = async (options) => {
   const config: SoftphoneConfig = {
     ...rest,
     media: { remoteAudio: audio },
-    // No-auth Kamailio: any credentials do; counted to show they are fetched on every connect.
+    // Real short-lived credentials, issued by the test process with the shared secret; counted to
+    // show they are fetched on every connect.
     getCredentials: async () => {
-      const username = `${++issued}:${options.sipUser}`;
-      push('credentials', { username });
-      return { username, password: 'dummy', expiresAt: new Date(Date.now() + credentialsTtlMs) };
+      const c = await window.issueCredentials(options.sipUser, credentialsTtlMs);
+      issued += 1;
+      push('credentials', { username: c.username, issued });
+      return c;
     },
   };
   window.phone = new Softphone(config, {
