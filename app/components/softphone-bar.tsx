@@ -9,12 +9,12 @@ export const NOT_READY_LABELS: Record<NotReadyReason, string> = {
   signedIn: '刚登录', break: '小休', meal: '用餐', training: '培训', meeting: '会议', paperwork: '整理工单',
 };
 
-function stateLabel(s: AgentSnapshot | null, phone: AgentPhone): string {
+function stateLabel(s: AgentSnapshot | null, phone: AgentPhone, t: (key: string) => string): string {
   if (phone.status === 'disabled') return '电话系统未启用';
   if (!s || s.matches('offline') || s.matches('registering')) return '正在连接电话系统…';
   if (s.matches('reconnecting')) return s.context.unreachable ? '电话系统无法连接，可继续手工登记' : '电话系统重连中…';
   if (s.matches('ready')) return '就绪';
-  if (s.matches('notReady')) return `未就绪 · ${NOT_READY_LABELS[s.context.notReadyReason]}`;
+  if (s.matches('notReady')) return `${t('未就绪')} · ${t(NOT_READY_LABELS[s.context.notReadyReason])}`;
   if (s.matches('ringing') || s.matches('answering') || s.matches('rejecting')) return '来电振铃';
   if (s.matches('dialing')) return '正在呼叫';
   if (s.matches({ inCall: { hold: 'on' } })) return '通话保持';
@@ -117,7 +117,7 @@ export function SoftphoneBar({ enabled }: { enabled: boolean }) {
     }
   };
   const softphone = phone.phone;
-  const status = stateLabel(s, phone);
+  const status = stateLabel(s, phone, t);
   const warn = phone.status === 'disabled' || !!s?.matches('reconnecting');
 
   return (

@@ -5,7 +5,7 @@ export const softphone: Record<string, string> = {
   '电话系统无法连接，可继续手工登记': 'Phone system unreachable: manual intake still works', '电话系统重连中…': 'Reconnecting to the phone system…',
   '就绪': 'Ready', '未就绪': 'Not ready', '来电振铃': 'Ringing', '正在呼叫': 'Calling', '通话保持': 'On hold', '通话中': 'In call', '话后处理': 'After-call work',
   '刚登录': 'just signed in', '小休': 'break', '用餐': 'meal', '培训': 'training', '会议': 'meeting', '整理工单': 'paperwork',
-  '未就绪原因': 'Not-ready reason',
+  '未就绪原因': 'Not-ready reason', '号码': 'Number',
   // Controls
   '外拨号码': 'Number to dial', '拨打': 'Dial', '接听': 'Answer', '拒接': 'Reject', '挂断': 'Hang up', '保持': 'Hold', '恢复': 'Resume',
   '静音': 'Mute', '取消静音': 'Unmute', '拨号盘': 'Keypad', '转接单位': 'Transfer to department', '转接到…': 'Transfer to…', '转接': 'Transfer',
