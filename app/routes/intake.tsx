@@ -136,7 +136,7 @@ export default function Intake() {
         <Form method="post" ref={formRef} onChange={updateHints} className="space-y-3 rounded-lg border bg-white p-4" aria-label={t('诉求登记')} noValidate>
           <input type="hidden" name="requestKey" value={requestKey} />
           {callId ? <input type="hidden" name="callId" value={callId} /> : null}
-          {callId ? <p className="rounded bg-green-50 px-2 py-1 text-green-800" data-testid="intake-call">{t('正在通话：{{phone}}，保存后诉求自动关联本次通话', { phone })}</p> : null}
+          {callId ? <p className="rounded bg-green-50 px-2 py-1 text-green-800" data-testid="intake-call">{t('本次来电：{{phone}}，保存后诉求自动关联此通话', { phone })}</p> : null}
           {result?.failure ? <p role="alert" className="text-red-600">{t(result.failure.message)}</p> : null}
           <div className="grid gap-3 md:grid-cols-3">
             <label className="block"><span className="text-slate-600">{t('诉求人电话')}</span>

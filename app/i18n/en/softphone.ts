@@ -16,7 +16,7 @@ export const softphone: Record<string, string> = {
   // Screen pop
   '来电弹屏': 'Screen pop', '未登记的来电人': 'Unknown caller', '重复来电：30 天内 {{n}} 次': 'Repeat caller: {{n}} times in 30 days',
   '未办结诉求': 'Open appeals', '没有诉求记录': 'No appeals on record', '正在查询来电人记录…': 'Looking up the caller…',
-  '正在通话：{{phone}}，保存后诉求自动关联本次通话': 'On a call with {{phone}}: saving links the appeal to this call',
+  '本次来电：{{phone}}，保存后诉求自动关联此通话': 'Call from {{phone}}: saving links the appeal to this call',
   // Citizen demo phone
   '市民电话（演示）': 'Citizen phone (demo)', '仅用于演示和测试：在浏览器里拨打 12345 热线。': 'For demos and tests only: call the 12345 hotline from the browser.',
   '本机号码': 'This phone\'s number', '未连接': 'Not connected', '连接中…': 'Connecting…', '已就绪，可拨打': 'Ready to call', '正在呼叫…': 'Calling…',
