@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { Transform } from 'node:stream';
 import type { EntryContext } from '@remix-run/node';
 import { createReadableStreamFromReadable } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
@@ -20,6 +20,19 @@ const CSP = [
   "form-action 'self'",
 ].join('; ');
 
+/**
+ * React 18's streaming renderer can pad a chunk with NUL bytes where a multi-byte (Chinese) character
+ * does not fit its buffer, and the browser then shows "用\uFFFD\uFFFD户" in the middle of a label.
+ * A NUL byte is never part of a UTF-8 multi-byte sequence and never belongs in our HTML, so it is dropped.
+ */
+function withoutNulBytes(): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      done(null, chunk.includes(0) ? Buffer.from(chunk.filter((b) => b !== 0)) : chunk);
+    },
+  });
+}
+
 export default function handleRequest(request: Request, status: number, headers: Headers, remixContext: EntryContext) {
   const bot = isbot(request.headers.get('user-agent') ?? '');
   headers.set('Content-Security-Policy', CSP);
@@ -31,7 +44,7 @@ export default function handleRequest(request: Request, status: number, headers:
     const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />, {
       [bot ? 'onAllReady' : 'onShellReady']() {
         shellRendered = true;
-        const body = new PassThrough();
+        const body = withoutNulBytes();
         headers.set('Content-Type', 'text/html; charset=utf-8');
         resolve(new Response(createReadableStreamFromReadable(body), { headers, status }));
         pipe(body);

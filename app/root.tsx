@@ -82,6 +82,7 @@ export default function App() {
             {user?.role === 'admin' ? <Link to="/admin/users" className={navLink}>{t('用户')}</Link> : null}
             {user?.role === 'admin' ? <Link to="/admin/departments" className={navLink}>{t('部门')}</Link> : null}
             {user?.role === 'admin' ? <Link to="/admin/categories" className={navLink}>{t('分类')}</Link> : null}
+            {user?.role === 'admin' ? <Link to="/admin/grids" className={navLink}>{t('网格')}</Link> : null}
           </nav>
           <div className="flex items-center gap-3">
             <LanguageSwitch />

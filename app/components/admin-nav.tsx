@@ -1,7 +1,7 @@
 import { Link } from '@remix-run/react';
 import { useT } from '../i18n/use-t';
 
-const LINKS = [['/admin/users', '用户'], ['/admin/departments', '部门'], ['/admin/categories', '诉求分类'], ['/admin/calendar', '工作日历'], ['/admin/knowledge', '知识库']];
+const LINKS = [['/admin/users', '用户'], ['/admin/departments', '部门'], ['/admin/categories', '诉求分类'], ['/admin/calendar', '工作日历'], ['/admin/knowledge', '知识库'], ['/admin/grids', '网格']];
 
 /** The link bar across the admin pages. */
 export function AdminNav({ current }: { current: string }) {

@@ -91,6 +91,7 @@ export default function Supervision() {
     <div className="space-y-4">
       <div className="flex items-baseline justify-between">
         <h1 className="text-lg font-semibold">{t('督办看板')}</h1>
+        <Link to="/supervision/grids" className="ml-4 mr-auto text-red-700 hover:underline">{t('网格态势')}</Link>
         <span className="text-xs text-slate-500" data-testid="refreshed-at">{t('更新于 {{at}}（每 30 秒自动刷新）', { at: board.refreshedAt })}</span>
       </div>
       <section className="rounded-lg border bg-white p-4" aria-labelledby="chart-h">

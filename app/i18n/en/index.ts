@@ -1,10 +1,12 @@
 import { admin } from './admin';
 import { appeal } from './appeal';
 import { common } from './common';
+import { gridView } from './grid-view';
+import { grids } from './grids';
 import { intake } from './intake';
 import { messages } from './messages';
 import { softphone } from './softphone';
 import { telephony } from './telephony';
 
 /** English for every Chinese UI string, gathered per area of the app. */
-export const en: Record<string, string> = { ...common, ...appeal, ...intake, ...admin, ...messages, ...telephony, ...softphone };
+export const en: Record<string, string> = { ...common, ...appeal, ...intake, ...admin, ...messages, ...telephony, ...softphone, ...gridView, ...grids };

@@ -1,0 +1,125 @@
+import L from 'leaflet';
+import { useEffect, useRef } from 'react';
+import type { GridGeometry } from '../../entities/grid';
+
+export interface MapGrid {
+  id: number;
+  code: string;
+  polygon: GridGeometry;
+  fill: string;
+  overdue: number;
+  /** Plain text: shown with textContent, never parsed as HTML. */
+  tooltip: string;
+}
+
+export interface MapPoint {
+  id: number;
+  lat: number;
+  lng: number;
+  label: string;
+}
+
+const OVERDUE_BORDER = '#b91c1c';
+
+function styleOf(g: MapGrid, selected: boolean): L.PathOptions {
+  const late = g.overdue > 0;
+  return {
+    fillColor: g.fill,
+    fillOpacity: selected ? 0.95 : 0.8,
+    color: late ? OVERDUE_BORDER : selected ? '#0f172a' : '#64748b',
+    weight: selected ? 5 : late ? 3 : 1,
+    dashArray: late ? '6 4' : undefined,
+  };
+}
+
+function textNode(text: string, className?: string): HTMLElement {
+  const el = document.createElement('span');
+  if (className) el.className = className;
+  el.textContent = text;
+  return el;
+}
+
+/**
+ * The grids drawn from our own GeoJSON, with no tile layer: the map works offline and shows
+ * nothing we did not draw. Leaflet touches `window` on import, so this module is client-only.
+ */
+export function GridMap({ grids, points, selectedId, onSelect, label }: {
+  grids: MapGrid[];
+  points: MapPoint[];
+  selectedId: number | null;
+  onSelect: (id: number) => void;
+  label: string;
+}) {
+  const el = useRef<HTMLDivElement>(null);
+  const map = useRef<L.Map | null>(null);
+  const polygons = useRef(new Map<number, { layer: L.GeoJSON; grid: MapGrid }>());
+  const fitted = useRef(false);
+  const select = useRef(onSelect);
+  select.current = onSelect;
+  const selected = useRef(selectedId);
+  selected.current = selectedId;
+
+  useEffect(() => {
+    const m = L.map(el.current!, { attributionControl: false, zoomSnap: 0.25, minZoom: 10, maxZoom: 18 });
+    // Appeal points get their own pane (and SVG) so the overlay pane holds grid polygons only.
+    m.createPane('appealPoints').style.zIndex = '450';
+    map.current = m;
+    return () => {
+      m.remove();
+      map.current = null;
+      polygons.current.clear();
+      fitted.current = false;
+    };
+  }, []);
+
+  useEffect(() => {
+    const m = map.current;
+    if (!m) return;
+    const group = L.featureGroup().addTo(m);
+    const drawn = polygons.current;
+    drawn.clear();
+    for (const g of grids) {
+      const layer = L.geoJSON(g.polygon, { style: () => ({ ...styleOf(g, g.id === selected.current), className: `grid-polygon grid-${g.code}` }) });
+      layer.bindTooltip(textNode(g.tooltip), { sticky: true });
+      layer.on('click', () => select.current(g.id));
+      layer.addTo(group);
+      drawn.set(g.id, { layer, grid: g });
+      // Codes sit in the marker pane, not clickable, so clicks fall through to the polygon.
+      const center = layer.getBounds().getCenter();
+      L.marker(center, {
+        interactive: false, keyboard: false,
+        icon: L.divIcon({ className: 'grid-code-label text-center text-[10px] font-semibold text-slate-700', html: textNode(g.code), iconSize: [36, 14], iconAnchor: [18, 7] }),
+      }).addTo(group);
+    }
+    if (!fitted.current && grids.length) {
+      m.fitBounds(group.getBounds(), { padding: [12, 12] });
+      fitted.current = true;
+    }
+    return () => {
+      group.remove();
+    };
+  }, [grids]);
+
+  useEffect(() => {
+    for (const { layer, grid } of polygons.current.values()) {
+      layer.setStyle(styleOf(grid, grid.id === selectedId));
+      if (grid.id === selectedId) layer.bringToFront();
+    }
+  }, [selectedId, grids]);
+
+  useEffect(() => {
+    const m = map.current;
+    if (!m || !points.length) return;
+    const group = L.layerGroup().addTo(m);
+    for (const p of points) {
+      L.circleMarker([p.lat, p.lng], { pane: 'appealPoints', radius: 5, color: '#7f1d1d', weight: 1, fillColor: '#ef4444', fillOpacity: 0.9 })
+        .bindTooltip(textNode(p.label))
+        .addTo(group);
+    }
+    return () => {
+      group.remove();
+    };
+  }, [points]);
+
+  return <div ref={el} role="img" aria-label={label} data-testid="grid-map" className="h-[420px] w-full rounded" style={{ background: '#f8fafc' }} />;
+}
