@@ -69,12 +69,13 @@ export default function App() {
   return (
     <>
       <header className="bg-red-700 text-white">
-        <div className="mx-auto flex max-w-7xl items-center justify-between px-4 py-2">
-          <nav className="flex items-center gap-4" aria-label={t('主导航')}>
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-x-4 gap-y-1 px-4 py-2">
+          <nav className="flex flex-wrap items-center gap-x-4 gap-y-1" aria-label={t('主导航')}>
             <Link to="/" className="text-base font-semibold">{t('12345 政务服务便民热线 · 诉求闭环管理')}</Link>
             {user ? <Link to="/" className={navLink}>{t('工作台')}</Link> : null}
             {user ? <Link to="/appeals" className={navLink}>{t('诉求查询')}</Link> : null}
             {user && (user.role === 'operator' || user.role === 'dispatcher') ? <Link to="/intake" className={navLink}>{t('来电登记')}</Link> : null}
+            {user?.role === 'gridWorker' ? <Link to="/field" className={navLink}>{t('外勤')}</Link> : null}
             {user && (user.role === 'supervisor' || user.role === 'dispatcher') ? <Link to="/supervision" className={navLink}>{t('督办看板')}</Link> : null}
             {user && CALL_LIST_ROLES.has(user.role) ? <Link to="/calls" className={navLink}>{t('通话记录')}</Link> : null}
             {user?.role === 'admin' ? <Link to="/admin/knowledge" className={navLink}>{t('知识库')}</Link> : null}
@@ -84,7 +85,7 @@ export default function App() {
             {user?.role === 'admin' ? <Link to="/admin/categories" className={navLink}>{t('分类')}</Link> : null}
             {user?.role === 'admin' ? <Link to="/admin/grids" className={navLink}>{t('网格')}</Link> : null}
           </nav>
-          <div className="flex items-center gap-3">
+          <div className="flex flex-wrap items-center gap-3">
             <LanguageSwitch />
             {user ? (
               <>
@@ -100,7 +101,7 @@ export default function App() {
       {user && (user.role === 'operator' || user.role === 'reviewer') ? <SoftphoneBar enabled /> : null}
       {queues.length ? (
         <nav className="border-b bg-white" aria-label={t('我的队列')}>
-          <ul className="mx-auto flex max-w-7xl gap-4 px-4 py-1.5 text-sm">
+          <ul className="mx-auto flex max-w-7xl gap-4 overflow-x-auto whitespace-nowrap px-4 py-1.5 text-sm">
             {queues.map((q) => (
               <li key={q.key}>
                 <Link to={`/#${q.key}`} className="hover:underline">{t(q.label)}</Link>{' '}

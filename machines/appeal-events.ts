@@ -52,6 +52,8 @@ export const APPEAL_EVENT_TYPES = [
   'REFERRAL_DONE',
   'APPROVE_REPLY',
   'REJECT_REPLY',
+  'VERIFY_APPROVE',
+  'VERIFY_REJECT',
   'FEEDBACK',
   'UNREACHABLE',
   'REDO',
@@ -123,6 +125,9 @@ export const eventPayloadSchemas = {
   REFERRAL_DONE: z.object({ outcome: z.enum(REFERRAL_OUTCOMES), note: text(2000).optional() }).strict(),
   APPROVE_REPLY: z.object({ callbackDueAt: isoInstant }).strict(),
   REJECT_REPLY: z.object({ reason }).strict(),
+  // Like APPROVE_REPLY, approval starts the callback; the server computes its deadline.
+  VERIFY_APPROVE: z.object({ note: text(2000).optional(), callbackDueAt: isoInstant }).strict(),
+  VERIFY_REJECT: z.object({ reason }).strict(),
   FEEDBACK: z
     .object({
       satisfaction: z.enum(SATISFACTION_LEVELS),
@@ -178,6 +183,8 @@ export const eventRoles: Record<AppealEventType, Role[]> = {
   REFERRAL_DONE: ['mediator', 'system'],
   APPROVE_REPLY: REVIEW_DESK,
   REJECT_REPLY: REVIEW_DESK,
+  VERIFY_APPROVE: REVIEW_DESK,
+  VERIFY_REJECT: REVIEW_DESK,
   FEEDBACK: REVIEW_DESK,
   UNREACHABLE: REVIEW_DESK,
   REDO: REVIEW_DESK,

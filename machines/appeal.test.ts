@@ -108,6 +108,8 @@ const DEFAULT_PAYLOADS: { [T in AppealEventType]: AppealEventPayload<T> } = {
   REFERRAL_DONE: { outcome: 'resolved' },
   APPROVE_REPLY: { callbackDueAt: plusDays(T0, 3) },
   REJECT_REPLY: { reason: 'reply does not answer the question' },
+  VERIFY_APPROVE: { note: 'checked on site, pavement restored', callbackDueAt: plusDays(T0, 4) },
+  VERIFY_REJECT: { reason: 'the after photo still shows the rubbish' },
   FEEDBACK: { satisfaction: 'satisfied', resolved: true },
   UNREACHABLE: {},
   REDO: { reason: 'citizen says nothing changed' },
@@ -146,6 +148,8 @@ const toDispatched = [...toTriage, ev('DISPATCH', dispatcher)];
 const toWorking = [...toDispatched, ev('ACCEPT', handler)];
 const toReview = [...toWorking, ev('REPLY', handler)];
 const toCalling = [...toReview, ev('APPROVE_REPLY', reviewer)];
+const toGridWorking = [...toTriage, ev('ASSIGN_GRID', dispatcher), ev('ACCEPT', gridWorker)];
+const toVerification = [...toGridWorking, ev('REPLY', gridWorker)];
 
 const ROUTES: Record<AppealPhase, AppealEvent[]> = {
   draft: [],
@@ -157,6 +161,7 @@ const ROUTES: Record<AppealPhase, AppealEvent[]> = {
   referred: [...toTriage, ev('REFER', dispatcher)],
   replied: [...toTriage, ev('RESOLVE_ON_SPOT', operator)],
   review: toReview,
+  verification: toVerification,
   'callback.calling': toCalling,
   'callback.dissatisfied': [...toCalling, ev('FEEDBACK', reviewer, { satisfaction: 'dissatisfied', resolved: false })],
   closed: [...toCalling, ev('FEEDBACK', reviewer)],
@@ -210,6 +215,11 @@ const TABLE: Record<AppealPhase, Expected> = {
   referred: { REFERRAL_DONE: 'review', ...slaEvents('referred') },
   replied: { APPROVE_REPLY: 'callback.calling', REJECT_REPLY: 'triage', ...slaEvents('replied') },
   review: { APPROVE_REPLY: 'callback.calling', REJECT_REPLY: 'handling.working', ...slaEvents('review') },
+  verification: {
+    VERIFY_APPROVE: 'callback.calling',
+    VERIFY_REJECT: 'handling.working',
+    ...slaEvents('verification'),
+  },
   'callback.calling': {
     FEEDBACK: 'closed',
     UNREACHABLE: 'callback.calling',
@@ -457,6 +467,8 @@ describe('event × state table', () => {
     expect(run(ROUTES.dispatched).hasTag('needsAssignee')).toBe(true);
     expect(run(ROUTES['handling.extensionPending']).hasTag('needsDispatcher')).toBe(true);
     expect(run(ROUTES.review).hasTag('needsReviewer')).toBe(true);
+    expect(run(ROUTES.verification).hasTag('needsReviewer')).toBe(true);
+    expect(run(ROUTES.verification).hasTag('open')).toBe(true);
     expect(run(ROUTES['callback.calling']).hasTag('needsCitizen')).toBe(true);
     expect(run(ROUTES['callback.dissatisfied']).hasTag('needsCitizen')).toBe(false);
     for (const phase of ['closed', 'merged', 'void'] as const) {
@@ -464,6 +476,102 @@ describe('event × state table', () => {
       expect(run(ROUTES[phase]).hasTag('open')).toBe(false);
     }
     expect(run(ROUTES.draft).hasTag('open')).toBe(false);
+  });
+});
+
+describe('verification (核查) of grid-handled appeals', () => {
+  it('sends a grid worker\'s reply to verification and a department\'s reply to review', () => {
+    const gridWorking = run(toGridWorking);
+    expect(gridWorking.context).toMatchObject({ gridId: GRID, assigneeDepartmentId: null });
+    const verifying = apply(gridWorking, ev('REPLY', gridWorker, { resolved: false }));
+    expect(phaseOf(verifying)).toBe('verification');
+    expect(verifying.context.resolved).toBe(false);
+    expect(phaseOf(apply(run(toWorking), ev('REPLY', handler)))).toBe('review');
+    // A grid worker outside the grid, or a handler, cannot reply for the grid at all.
+    expect(gridWorking.can(ev('REPLY', otherGridWorker))).toBe(false);
+    expect(gridWorking.can(ev('REPLY', handler))).toBe(false);
+  });
+
+  it('sends a reply to review again once the grid appeal was dispatched to a department instead', () => {
+    const returned = run([...toTriage, ev('ASSIGN_GRID', dispatcher), ev('RETURN', gridWorker), ev('APPROVE_RETURN', dispatcher)]);
+    const s = run([ev('DISPATCH', dispatcher), ev('ACCEPT', handler), ev('REPLY', handler)], returned);
+    expect(phaseOf(s)).toBe('review');
+  });
+
+  it('VERIFY_APPROVE starts the callback like APPROVE_REPLY', () => {
+    const verifying = apply(run(toVerification), ev('WARN', system));
+    const calling = apply(verifying, ev('VERIFY_APPROVE', supervisor));
+    expect(phaseOf(calling)).toBe('callback.calling');
+    expect(slaOf(calling)).toBe('warned');
+    expect(calling.context).toMatchObject({
+      callbackDueAt: DEFAULT_PAYLOADS.VERIFY_APPROVE.callbackDueAt,
+      callbackAttempts: 0,
+      callbackOverdue: false,
+      redoCount: 0,
+    });
+    expect(calling.hasTag('needsCitizen')).toBe(true);
+    expect(phaseOf(apply(run(toVerification), ev('VERIFY_APPROVE', reviewer, { note: undefined })))).toBe('callback.calling');
+  });
+
+  it('VERIFY_REJECT sends the appeal back to the grid with the reason, counting a redo', () => {
+    const back = apply(run(toVerification), ev('VERIFY_REJECT', reviewer));
+    expect(phaseOf(back)).toBe('handling.working');
+    expect(back.context).toMatchObject({ redoCount: 1, lastRejectReason: DEFAULT_PAYLOADS.VERIFY_REJECT.reason, gridId: GRID });
+    // The same grid worker handles it again and the next reply is verified again.
+    expect(phaseOf(apply(back, ev('REPLY', gridWorker)))).toBe('verification');
+  });
+
+  it('refuses verification decisions from any role but reviewer and supervisor', () => {
+    const verifying = run(toVerification);
+    for (const role of ROLES) {
+      const expected = role === 'reviewer' || role === 'supervisor';
+      expect(verifying.can(ev('VERIFY_APPROVE', omniscoped(role))), `VERIFY_APPROVE by ${role}`).toBe(expected);
+      expect(verifying.can(ev('VERIFY_REJECT', omniscoped(role))), `VERIFY_REJECT by ${role}`).toBe(expected);
+    }
+    // …and in no other phase: the review desk's ordinary approval does not apply here either.
+    expect(verifying.can(ev('APPROVE_REPLY', reviewer))).toBe(false);
+    expect(verifying.can(ev('REJECT_REPLY', reviewer))).toBe(false);
+    expect(run(toReview).can(ev('VERIFY_APPROVE', reviewer))).toBe(false);
+    expect(run(toReview).can(ev('VERIFY_REJECT', reviewer))).toBe(false);
+  });
+
+  it('requires a reason to send it back, and takes no unknown fields', () => {
+    expect(eventPayloadSchemas.VERIFY_REJECT.safeParse({}).success).toBe(false);
+    expect(eventPayloadSchemas.VERIFY_REJECT.safeParse({ reason: '   ' }).success).toBe(false);
+    expect(eventPayloadSchemas.VERIFY_REJECT.safeParse({ reason: 'ok', note: 'x' }).success).toBe(false);
+    expect(eventPayloadSchemas.VERIFY_APPROVE.safeParse({ callbackDueAt: T0 }).success).toBe(true);
+    expect(eventPayloadSchemas.VERIFY_APPROVE.safeParse({ note: 'fine' }).success).toBe(false);
+    expect(eventPayloadSchemas.VERIFY_APPROVE.safeParse({ callbackDueAt: T0, reason: 'x' }).success).toBe(false);
+    expect(parseAppealEvent('VERIFY_REJECT', {}, { actor: reviewer, at: T0 }).success).toBe(false);
+    const ok = parseAppealEvent('VERIFY_REJECT', { reason: ' 照片不清楚 ' }, { actor: reviewer, at: T0 });
+    expect(ok).toEqual({ success: true, event: { type: 'VERIFY_REJECT', reason: '照片不清楚', actor: reviewer, at: T0 } });
+  });
+
+  it(`allows ${MAX_REDO} redos by verification, then only approval (or the supervisor's escalation)`, () => {
+    let s = run(toVerification);
+    for (let i = 1; i <= MAX_REDO; i++) {
+      s = apply(s, ev('VERIFY_REJECT', reviewer));
+      expect(phaseOf(s)).toBe('handling.working');
+      expect(s.context.redoCount).toBe(i);
+      s = apply(s, ev('REPLY', gridWorker));
+      expect(phaseOf(s)).toBe('verification');
+    }
+    expect(s.can(ev('VERIFY_REJECT', reviewer))).toBe(false);
+    expect(s.can(ev('VERIFY_REJECT', supervisor))).toBe(false);
+    expect(applyAppealEvent(s, ev('VERIFY_REJECT', supervisor))).toEqual({ accepted: false, next: s });
+    expect(s.can(ev('ESCALATE', supervisor))).toBe(true);
+    expect(acceptedEventTypes(s, reviewer, T0)).toEqual(['VERIFY_APPROVE']);
+    expect(phaseOf(apply(s, ev('VERIFY_APPROVE', reviewer)))).toBe('callback.calling');
+  });
+
+  it('shares the redo limit with review rejections and callback redos', () => {
+    let s = run(toVerification);
+    s = apply(s, ev('VERIFY_REJECT', reviewer));
+    s = run([ev('REPLY', gridWorker), ev('VERIFY_APPROVE', reviewer)], s);
+    s = apply(s, ev('FEEDBACK', reviewer, { satisfaction: 'dissatisfied', resolved: false }));
+    s = apply(s, ev('REDO', reviewer));
+    expect(s.context.redoCount).toBe(2);
+    expect(phaseOf(apply(s, ev('REPLY', gridWorker)))).toBe('verification');
   });
 });
 
@@ -733,6 +841,7 @@ describe('model-based paths (xstate/graph)', () => {
     }
     const all = getStateNodes(appealMachine.root).map((n) => n.id);
     expect(all).toContain('appeal.phase.handling.extensionPending');
+    expect(all).toContain('appeal.phase.verification');
     expect(all.filter((id) => !active.has(id))).toEqual([]);
   });
 
@@ -929,6 +1038,14 @@ describe('acceptedEventTypes', () => {
     ]);
     expect(acceptedEventTypes(run(ROUTES['callback.calling']), reviewer, T0)).toEqual(['FEEDBACK', 'UNREACHABLE']);
     expect(acceptedEventTypes(run(ROUTES.referred), mediator, T0)).toEqual(['REFERRAL_DONE']);
+    expect(acceptedEventTypes(run(ROUTES.verification), reviewer, T0)).toEqual(['VERIFY_APPROVE', 'VERIFY_REJECT']);
+    expect(acceptedEventTypes(run(ROUTES.verification), supervisor, T0)).toEqual([
+      'VERIFY_APPROVE',
+      'VERIFY_REJECT',
+      'SUPERVISE',
+      'ESCALATE',
+    ]);
+    expect(acceptedEventTypes(run(ROUTES.verification), gridWorker, T0)).toEqual([]);
     expect(acceptedEventTypes(run(ROUTES.void), supervisor, T0)).toEqual([]);
   });
 

@@ -101,6 +101,8 @@ export const appealMachine = setup({
     isAssignee: ({ context, event }) => isAssignee(context, event.actor),
     isDispatchDesk: ({ event }) => event.actor.role === 'dispatcher' || event.actor.role === 'supervisor',
     hasAssignee: ({ context }) => context.assigneeDepartmentId !== null || context.gridId !== null,
+    // ASSIGN_GRID clears the department and DISPATCH / SUB_DISPATCH clear the grid, so exactly one holds.
+    handledByGrid: ({ context }) => context.gridId !== null && context.assigneeDepartmentId === null,
     extensionsLeft: ({ context }) => context.extensionCount < MAX_EXTENSIONS,
     redoLeft: ({ context }) => context.redoCount < MAX_REDO,
     dispatchLevelLeft: ({ context }) => context.dispatchLevel < MAX_DISPATCH_LEVEL,
@@ -183,7 +185,7 @@ export const appealMachine = setup({
     }),
     markDisputed: assign({ disputed: true }),
     recordRejection: assign(({ event }) => {
-      assertEvent(event, ['REJECT_RETURN', 'REJECT_EXTENSION', 'REJECT_REPLY', 'REDO']);
+      assertEvent(event, ['REJECT_RETURN', 'REJECT_EXTENSION', 'REJECT_REPLY', 'REDO', 'VERIFY_REJECT']);
       return { lastRejectReason: event.reason };
     }),
     countRedo: assign(({ context }) => ({ redoCount: context.redoCount + 1 })),
@@ -198,7 +200,7 @@ export const appealMachine = setup({
       return { resolved: event.resolved };
     }),
     startCallback: assign(({ event }) => {
-      assertEvent(event, 'APPROVE_REPLY');
+      assertEvent(event, ['APPROVE_REPLY', 'VERIFY_APPROVE']);
       return { callbackDueAt: event.callbackDueAt, callbackAttempts: 0, callbackOverdue: false };
     }),
     recordFeedback: assign(({ event }) => {
@@ -328,7 +330,15 @@ export const appealMachine = setup({
               target: 'referred',
               actions: 'recordReferral',
             },
-            REPLY: { guard: and(['roleAllowed', 'isAssignee']), target: 'review', actions: 'recordReply' },
+            REPLY: [
+              // A grid's own work is checked on the ground (核查) before the citizen is called back.
+              {
+                guard: and(['roleAllowed', 'isAssignee', 'handledByGrid']),
+                target: 'verification',
+                actions: 'recordReply',
+              },
+              { guard: and(['roleAllowed', 'isAssignee']), target: 'review', actions: 'recordReply' },
+            ],
           },
           states: {
             working: {
@@ -381,6 +391,18 @@ export const appealMachine = setup({
                 actions: 'recordRejection',
               },
             ],
+          },
+        },
+        verification: {
+          tags: ['open', 'needsReviewer'],
+          on: {
+            VERIFY_APPROVE: { guard: 'roleAllowed', target: 'callback', actions: 'startCallback' },
+            // Only the grid can redo its own work; once the redos are used up the supervisor escalates instead.
+            VERIFY_REJECT: {
+              guard: and(['roleAllowed', 'redoLeft']),
+              target: 'handling',
+              actions: ['countRedo', 'recordRejection'],
+            },
           },
         },
         callback: {
@@ -615,6 +637,7 @@ export type AppealPhase =
   | 'referred'
   | 'replied'
   | 'review'
+  | 'verification'
   | 'callback.calling'
   | 'callback.dissatisfied'
   | 'closed'
@@ -632,6 +655,7 @@ export const APPEAL_PHASES: readonly AppealPhase[] = [
   'referred',
   'replied',
   'review',
+  'verification',
   'callback.calling',
   'callback.dissatisfied',
   'closed',
@@ -702,6 +726,10 @@ function sampleEvents(type: AppealEventType, snapshot: AppealSnapshot, actor: Ac
       ];
     case 'APPROVE_REPLY':
       return [{ type, ...base, callbackDueAt: later }];
+    case 'VERIFY_APPROVE':
+      return [{ type, ...base, callbackDueAt: later }];
+    case 'VERIFY_REJECT':
+      return [{ type, ...base, reason: 'reason' }];
     case 'FEEDBACK':
       return SATISFACTION_LEVELS.map((satisfaction) => ({ type, ...base, satisfaction, resolved: true }));
     case 'SUPERVISE':

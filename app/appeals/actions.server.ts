@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Actor, AppealEventType } from '../../machines/appeal-events';
-import { acceptedEventTypes, restoreAppealSnapshot } from '../../machines/appeal';
+import { acceptedEventTypes, phaseOf, restoreAppealSnapshot } from '../../machines/appeal';
+import { localDateTime } from '../calendar/working-time';
 import { InvalidInput, NotFound } from '../domain/errors';
 import { applyEvent, type AppealServices, type EventResult } from './service.server';
 
@@ -8,7 +9,7 @@ import { applyEvent, type AppealServices, type EventResult } from './service.ser
 const PAGE_EVENTS: AppealEventType[] = [
   'SUBMIT', 'DISCARD', 'DISPATCH', 'ASSIGN_GRID', 'RESOLVE_ON_SPOT', 'MERGE_INTO', 'REFER', 'ACCEPT', 'RETURN', 'SUB_DISPATCH',
   'APPROVE_RETURN', 'REJECT_RETURN', 'NOTE', 'FIELD_UPDATE', 'REQUEST_EXTENSION', 'APPROVE_EXTENSION', 'REJECT_EXTENSION', 'REPLY',
-  'REFERRAL_DONE', 'APPROVE_REPLY', 'REJECT_REPLY', 'FEEDBACK', 'UNREACHABLE', 'REDO', 'SUPERVISOR_CLOSE', 'REOPEN', 'SUPERVISE', 'ESCALATE',
+  'REFERRAL_DONE', 'APPROVE_REPLY', 'REJECT_REPLY', 'VERIFY_APPROVE', 'VERIFY_REJECT', 'FEEDBACK', 'UNREACHABLE', 'REDO', 'SUPERVISOR_CLOSE', 'REOPEN', 'SUPERVISE', 'ESCALATE',
 ];
 
 export interface ActionOptions {
@@ -19,7 +20,14 @@ export interface ActionOptions {
   /** The category's default unit, and where this category in this place went most often before. */
   suggestions: { id: number; name: string; reason: 'categoryDefault' | 'history'; count?: number }[];
   suggestedDepartmentId: number | null;
+  /** While the appeal awaits verification (待核查): its photos, earliest first, so the verifier compares before and after. */
+  verificationPhotos: VerificationPhoto[];
 }
+
+/** `uploadedAt` is local time, as shown on the page. */
+export interface VerificationPhoto { id: number; fileName: string; uploadedBy: string; uploadedAt: string }
+
+const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 
 /** Exactly the actions the appeal's snapshot accepts from this user now, with the choices their forms need. */
 export async function actionOptions(em: EntityManager, actor: Actor, appealId: number, now = new Date()): Promise<ActionOptions> {
@@ -49,7 +57,15 @@ export async function actionOptions(em: EntityManager, actor: Actor, appealId: n
     if (top) suggestions.push({ id: top.id, name: top.name, reason: 'history', count: top.n });
   }
   const suggestedDepartmentId = suggestions.find((s) => s.reason === 'history')?.id ?? a.default_department_id;
-  return { types, departments, subUnits, grids, suggestions, suggestedDepartmentId };
+  const verificationPhotos = phaseOf(snapshot) === 'verification'
+    ? (await conn.execute<{ id: number; file_name: string; display_name: string | null; created_at: Date | string }[]>(
+      `select f.id, f.file_name, u.display_name, f.created_at from attachment f left join app_user u on u.id = f.uploaded_by_id
+        where f.appeal_id = ? and f.content_type in (${PHOTO_TYPES.map(() => '?').join(', ')}) order by f.created_at, f.id`,
+      [appealId, ...PHOTO_TYPES])).map((f) => ({
+      id: f.id, fileName: f.file_name, uploadedBy: f.display_name ?? '', uploadedAt: localDateTime(new Date(f.created_at)),
+    }))
+    : [];
+  return { types, departments, subUnits, grids, suggestions, suggestedDepartmentId, verificationPhotos };
 }
 
 // Which action and which appeal version a form is about; never part of the event itself.

@@ -9,6 +9,7 @@ import { maskIdNumber, maskPhone } from './masking';
 import { ATTACHMENT_UPLOAD_ROLES } from './attachments.server';
 import { revealLog } from './reveal.server';
 import { canSeeAppeal, canSeeComplainant } from './scope';
+import { gridForPoint, outlinesOf, type GridOutline } from '../grids/grids.server';
 
 export interface DeadlineView {
   kind: 'accept' | 'handling' | 'callback';
@@ -42,6 +43,15 @@ export interface AppealDetail {
   category: string;
   address: string | null;
   grid: string | null;
+  /** Where the matter is, when a point was recorded: the grid it falls in now, and the shapes for a small map. */
+  location: {
+    lat: number;
+    lng: number;
+    grid: { id: number; code: string; name: string } | null;
+    outlines: GridOutline[];
+  } | null;
+  /** The grid ASSIGN_GRID starts on: where the point falls, else the grid chosen at intake. */
+  suggestedGrid: { id: number; name: string; from: 'point' | 'intake' } | null;
   phase: string;
   sla: string;
   confidential: boolean;
@@ -96,6 +106,7 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
     callsForAppeal(em, actor, id),
   ]);
 
+  const location = await locationOf(em, a);
   const cal = await getWorkCalendar(em);
   const limits = typeof a.limits === 'string' ? JSON.parse(a.limits) : a.limits;
   const open = !['closed', 'merged', 'void'].includes(a.phase);
@@ -116,7 +127,10 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
 
   return {
     id: a.id, number: a.number, version: a.version, title: a.title, content: a.content, type: a.type, urgency: a.urgency, source: a.source,
-    category: a.category_name, address: a.address, grid: a.grid_name, phase: phaseOf(snapshot), sla: slaOf(snapshot),
+    category: a.category_name, address: a.address, grid: a.grid_name, location,
+    suggestedGrid: location?.grid ? { id: location.grid.id, name: location.grid.name, from: 'point' }
+      : a.grid_id ? { id: a.grid_id, name: a.grid_name, from: 'intake' } : null,
+    phase: phaseOf(snapshot), sla: slaOf(snapshot),
     confidential: a.confidential, anonymous: a.anonymous,
     complainant: showComplainant
       ? {
@@ -147,4 +161,16 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
     escalation: ctx.escalation,
     callback,
   };
+}
+
+/**
+ * The point, the grid it falls in today (grids can be redrawn after intake) and the outlines to draw:
+ * that grid and, if different, the grid recorded on the appeal.
+ */
+async function locationOf(em: EntityManager, a: Record<string, any>): Promise<AppealDetail['location']> {
+  if (a.lat === null || a.lng === null || a.lat === undefined || a.lng === undefined) return null;
+  const point = { lat: Number(a.lat), lng: Number(a.lng) };
+  const grid = await gridForPoint(em, point);
+  const ids = [grid?.id, a.grid_id].filter((id): id is number => typeof id === 'number');
+  return { ...point, grid, outlines: ids.length ? await outlinesOf(em, ids) : [] };
 }

@@ -68,6 +68,7 @@ function serverFields(type: AppealEventType, input: Record<string, unknown>, app
     case 'SUB_DISPATCH':
       return { acceptDueAt: limitDeadline(cal, now, limits.accept).toISOString() };
     case 'APPROVE_REPLY':
+    case 'VERIFY_APPROVE':
       return { callbackDueAt: limitDeadline(cal, now, limits.callback).toISOString() };
     case 'REOPEN':
       return { dueAt: handlingDeadline(cal, now, limits, appeal.urgency).dueAt.toISOString() };
@@ -235,6 +236,7 @@ function timersFor(type: AppealEventType, appeal: AppealRow, ctx: AppealContext,
     case 'APPROVE_EXTENSION':
       return handling();
     case 'APPROVE_REPLY':
+    case 'VERIFY_APPROVE':
       return ctx.callbackDueAt ? [{ job: { appealId: appeal.id, event: 'CALLBACK_DUE', deadline: ctx.callbackDueAt }, at: new Date(ctx.callbackDueAt) }] : [];
     default:
       return [];
@@ -249,6 +251,7 @@ function smsWrites(type: AppealEventType, appeal: AppealRow, ctx: AppealContext,
   const templates: Partial<Record<AppealEventType, [string, string]>> = {
     SUBMIT: ['received', `【12345】您的诉求已受理，编号 ${appeal.number}，办理时限 ${due}。`],
     APPROVE_REPLY: ['replied', `【12345】您的诉求 ${appeal.number} 已办理答复，稍后将回访，感谢您的监督。`],
+    VERIFY_APPROVE: ['replied', `【12345】您的诉求 ${appeal.number} 已办理答复，稍后将回访，感谢您的监督。`],
     REOPEN: ['reopened', `【12345】您的诉求 ${appeal.number} 已重新受理。`],
   };
   const t = templates[type];

@@ -69,6 +69,8 @@ const QUEUES: Record<string, QueueDef[]> = {
   ],
   reviewer: [
     { key: 'review', label: '待审核', where: `a.phase in ('review', 'replied')`, params: () => [] },
+    // Grid-handled replies, checked against the before and after photos (核查).
+    { key: 'verification', label: '待核查', where: `a.phase = 'verification'`, params: () => [], order: 'a.updated_at asc' },
     { key: 'callback', label: '待回访', where: `a.phase = 'callback.calling'`, params: () => [], order: 'a.callback_due_at asc nulls last' },
     { key: 'dissatisfied', label: '不满意待处理', where: `a.phase = 'callback.dissatisfied'`, params: () => [] },
   ],

@@ -1,5 +1,5 @@
 import { Form, useNavigation } from '@remix-run/react';
-import type { ActionOptions } from '../appeals/actions.server';
+import type { ActionOptions, VerificationPhoto } from '../appeals/actions.server';
 import { useT } from '../i18n/use-t';
 import { EVENT_LABELS } from '../ui/labels';
 
@@ -38,7 +38,10 @@ function Choice({ name, label, options, errors, value }: { name: string; label: 
   );
 }
 
-function Fields({ type, options, errors }: { type: string; options: ActionOptions; errors: Errors }) {
+/** The grid ASSIGN_GRID starts on, worked out from the appeal's location. */
+export interface SuggestedGrid { id: number; name: string; from: 'point' | 'intake' }
+
+function Fields({ type, options, errors, suggestedGrid }: { type: string; options: ActionOptions; errors: Errors; suggestedGrid?: SuggestedGrid | null }) {
   const { t } = useT();
   const reason = <Text name="reason" label="理由" errors={errors} />;
   switch (type) {
@@ -63,7 +66,16 @@ function Fields({ type, options, errors }: { type: string; options: ActionOption
     case 'SUB_DISPATCH':
       return <Choice name="departmentId" label="下级单位" options={options.subUnits.map((d) => [d.id, d.name])} errors={errors} />;
     case 'ASSIGN_GRID':
-      return <Choice name="gridId" label="网格" options={options.grids.map((g) => [g.id, g.name])} errors={errors} />;
+      return (
+        <>
+          {suggestedGrid ? (
+            <p className="text-xs text-slate-600" data-testid="grid-suggestion">
+              {t(suggestedGrid.from === 'point' ? '建议：{{name}}（按诉求位置）' : '建议：{{name}}（登记时所选）', { name: suggestedGrid.name })}
+            </p>
+          ) : null}
+          <Choice name="gridId" label="网格" options={options.grids.map((g) => [g.id, g.name])} errors={errors} value={suggestedGrid?.id} />
+        </>
+      );
     case 'RESOLVE_ON_SPOT':
       return <Text name="answer" label="答复内容" errors={errors} rows={3} />;
     case 'MERGE_INTO':
@@ -125,6 +137,10 @@ function Fields({ type, options, errors }: { type: string; options: ActionOption
       );
     case 'UNREACHABLE':
       return <Text name="note" label="备注" errors={errors} />;
+    case 'VERIFY_APPROVE':
+      return <Text name="note" label="核查意见（可选）" errors={errors} />;
+    case 'VERIFY_REJECT':
+      return <Text name="reason" label="退回原因" errors={errors} />;
     case 'SUPERVISE':
       return <Text name="note" label="督办意见" errors={errors} />;
     case 'ESCALATE':
@@ -139,12 +155,46 @@ function Fields({ type, options, errors }: { type: string; options: ActionOption
   }
 }
 
+/** The appeal's photos for the verifier (核查), earliest first: with two or more, the first is "before" and the last "after". */
+function VerificationPhotos({ photos }: { photos: VerificationPhoto[] }) {
+  const { t } = useT();
+  const tag = (i: number) => (photos.length < 2 ? null : i === 0 ? '处置前' : i === photos.length - 1 ? '处置后' : null);
+  return (
+    <section className="mb-3 rounded border border-amber-300 bg-amber-50 p-3" aria-label={t('核查照片')} data-testid="verification-photos">
+      <h3 className="mb-2 font-medium">{t('核查照片')}</h3>
+      {photos.length ? (
+        <ul className="flex flex-wrap gap-3">
+          {photos.map((p, i) => (
+            <li key={p.id} className="w-44 text-xs" data-testid="verification-photo">
+              <a href={`/attachments/${p.id}`} className="block" title={p.fileName}>
+                <img src={`/attachments/${p.id}`} alt={p.fileName} loading="lazy" className="h-32 w-44 rounded border bg-white object-cover" />
+              </a>
+              {tag(i) ? <span className="mt-1 inline-block rounded bg-amber-200 px-1.5 py-0.5 font-medium" data-testid="photo-tag">{t(tag(i)!)}</span> : null}
+              <span className="block text-slate-600">{p.uploadedBy} · {p.uploadedAt}</span>
+            </li>
+          ))}
+        </ul>
+      ) : <p className="text-slate-500">{t('该诉求没有照片')}</p>}
+    </section>
+  );
+}
+
 /** One small form per action the machine accepts now; each carries the version the user is looking at. */
-export function ActionPanel({ options, version, failed }: { options: ActionOptions; version: number; failed?: { intent: string; fieldErrors?: Record<string, string[]>; message: string } }) {
+export function ActionPanel({ options, version, failed, suggestedGrid }: {
+  options: ActionOptions;
+  version: number;
+  failed?: { intent: string; fieldErrors?: Record<string, string[]>; message: string };
+  suggestedGrid?: SuggestedGrid | null;
+}) {
   const { t } = useT();
   const busy = useNavigation().state === 'submitting';
+  const photos = options.types.some((type) => type === 'VERIFY_APPROVE' || type === 'VERIFY_REJECT')
+    ? <VerificationPhotos photos={options.verificationPhotos} />
+    : null;
   if (!options.types.length) return <p className="text-slate-500" data-testid="no-actions">{t('当前没有您可执行的操作')}</p>;
   return (
+    <>
+    {photos}
     <div className="grid gap-3 md:grid-cols-2 lg:grid-cols-3">
       {options.types.map((type) => {
         const errors = failed?.intent === type ? failed.fieldErrors : undefined;
@@ -152,12 +202,13 @@ export function ActionPanel({ options, version, failed }: { options: ActionOptio
           <Form key={type} method="post" className="space-y-2 rounded border p-3" aria-label={t(EVENT_LABELS[type])} noValidate>
             <input type="hidden" name="intent" value={type} />
             <input type="hidden" name="version" value={version} />
-            <Fields type={type} options={options} errors={errors} />
+            <Fields type={type} options={options} errors={errors} suggestedGrid={suggestedGrid} />
             {failed?.intent === type ? <p role="alert" className="text-red-600">{t(failed.message)}</p> : null}
             <button disabled={busy} className="rounded bg-red-700 px-3 py-1.5 text-white hover:bg-red-800 disabled:opacity-60">{t(EVENT_LABELS[type])}</button>
           </Form>
         );
       })}
     </div>
+    </>
   );
 }

@@ -20,6 +20,7 @@ export interface MapPoint {
 }
 
 const OVERDUE_BORDER = '#b91c1c';
+const NO_POINTS: MapPoint[] = [];
 
 function styleOf(g: MapGrid, selected: boolean): L.PathOptions {
   const late = g.overdue > 0;
@@ -32,6 +33,9 @@ function styleOf(g: MapGrid, selected: boolean): L.PathOptions {
   };
 }
 
+// Six decimals is about 10 cm: finer than any click and short enough to read.
+const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
+
 function textNode(text: string, className?: string): HTMLElement {
   const el = document.createElement('span');
   if (className) el.className = className;
@@ -43,12 +47,18 @@ function textNode(text: string, className?: string): HTMLElement {
  * The grids drawn from our own GeoJSON, with no tile layer: the map works offline and shows
  * nothing we did not draw. Leaflet touches `window` on import, so this module is client-only.
  */
-export function GridMap({ grids, points, selectedId, onSelect, label }: {
+export function GridMap({ grids, points = NO_POINTS, selectedId = null, onSelect, label, marker = null, onPick, className = 'h-[420px]' }: {
   grids: MapGrid[];
-  points: MapPoint[];
-  selectedId: number | null;
-  onSelect: (id: number) => void;
+  points?: MapPoint[];
+  selectedId?: number | null;
+  onSelect?: (id: number) => void;
   label: string;
+  /** One picked location, drawn as a pin above the grids. */
+  marker?: { lat: number; lng: number } | null;
+  /** Makes the map a location picker: a click anywhere (on a grid or not) reports its lat/lng. */
+  onPick?: (point: { lat: number; lng: number }) => void;
+  /** Size classes for the map box. */
+  className?: string;
 }) {
   const el = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map | null>(null);
@@ -56,6 +66,8 @@ export function GridMap({ grids, points, selectedId, onSelect, label }: {
   const fitted = useRef(false);
   const select = useRef(onSelect);
   select.current = onSelect;
+  const pick = useRef(onPick);
+  pick.current = onPick;
   const selected = useRef(selectedId);
   selected.current = selectedId;
 
@@ -63,6 +75,9 @@ export function GridMap({ grids, points, selectedId, onSelect, label }: {
     const m = L.map(el.current!, { attributionControl: false, zoomSnap: 0.25, minZoom: 10, maxZoom: 18 });
     // Appeal points get their own pane (and SVG) so the overlay pane holds grid polygons only.
     m.createPane('appealPoints').style.zIndex = '450';
+    // Clicks on a grid bubble up to the map, so a pick inside a grid lands here too.
+    m.on('click', (e: L.LeafletMouseEvent) => pick.current?.({ lat: round6(e.latlng.lat), lng: round6(e.latlng.lng) }));
+    if (pick.current) m.getContainer().style.cursor = 'crosshair';
     map.current = m;
     return () => {
       m.remove();
@@ -81,7 +96,7 @@ export function GridMap({ grids, points, selectedId, onSelect, label }: {
     for (const g of grids) {
       const layer = L.geoJSON(g.polygon, { style: () => ({ ...styleOf(g, g.id === selected.current), className: `grid-polygon grid-${g.code}` }) });
       layer.bindTooltip(textNode(g.tooltip), { sticky: true });
-      layer.on('click', () => select.current(g.id));
+      layer.on('click', () => select.current?.(g.id));
       layer.addTo(group);
       drawn.set(g.id, { layer, grid: g });
       // Codes sit in the marker pane, not clickable, so clicks fall through to the polygon.
@@ -93,6 +108,9 @@ export function GridMap({ grids, points, selectedId, onSelect, label }: {
     }
     if (!fitted.current && grids.length) {
       m.fitBounds(group.getBounds(), { padding: [12, 12] });
+      fitted.current = true;
+    } else if (!fitted.current && marker) {
+      m.setView([marker.lat, marker.lng], 15);
       fitted.current = true;
     }
     return () => {
@@ -121,5 +139,16 @@ export function GridMap({ grids, points, selectedId, onSelect, label }: {
     };
   }, [points]);
 
-  return <div ref={el} role="img" aria-label={label} data-testid="grid-map" className="h-[420px] w-full rounded" style={{ background: '#f8fafc' }} />;
+  useEffect(() => {
+    const m = map.current;
+    if (!m || !marker) return;
+    const pin = L.circleMarker([marker.lat, marker.lng], {
+      pane: 'appealPoints', radius: 8, color: '#7f1d1d', weight: 2, fillColor: '#dc2626', fillOpacity: 1, interactive: false, className: 'location-marker',
+    }).addTo(m);
+    return () => {
+      pin.remove();
+    };
+  }, [marker?.lat, marker?.lng]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  return <div ref={el} role="img" aria-label={label} data-testid="grid-map" className={`${className} w-full rounded`} style={{ background: '#f8fafc' }} />;
 }

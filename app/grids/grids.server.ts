@@ -3,7 +3,8 @@ import type { EntityManager } from '@mikro-orm/sql';
 import type { Feature, FeatureCollection } from 'geojson';
 import type { Actor } from '../../machines/appeal-events';
 import { inTransaction, run, type Tx } from '../admin/admin-sql.server';
-import { Forbidden, InvalidInput } from '../domain/errors';
+import { z } from 'zod';
+import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
 import { locate, problem, validateGeometry, type GridGeometry, type Problem } from './geometry';
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -92,6 +93,41 @@ function loadGrids(em: EntityManager): Promise<CachedGrid[]> {
 export async function gridForPoint(em: EntityManager, point: { lng: number; lat: number }): Promise<{ id: number; code: string; name: string } | null> {
   const found = locate(point, await loadGrids(em));
   return found ? { id: found.id, code: found.code, name: found.name } : null;
+}
+
+/** A point the browser sends: both coordinates, each within its range. Shared by the locate route and intake. */
+export const pointQuery = z.object({
+  lat: z.coerce.number({ message: '纬度必须是数字' }).min(-90, '纬度应在 −90～90 之间').max(90, '纬度应在 −90～90 之间'),
+  lng: z.coerce.number({ message: '经度必须是数字' }).min(-180, '经度应在 −180～180 之间').max(180, '经度应在 −180～180 之间'),
+});
+
+const LOCATE_ROLES = new Set(['operator', 'dispatcher', 'gridWorker']);
+
+/** Which grid a picked point falls in, for the intake and dispatch screens; the server decides again on save. */
+export async function locatePoint(em: EntityManager, actor: Actor, raw: Record<string, unknown>): Promise<{ grid: { id: number; code: string; name: string } | null }> {
+  if (!LOCATE_ROLES.has(actor.role)) throw new Forbidden();
+  const parsed = pointQuery.safeParse(raw);
+  if (!parsed.success) throw new InvalidInput('位置坐标不正确', fieldErrorsOf(parsed.error.issues));
+  return { grid: await gridForPoint(em, parsed.data) };
+}
+
+export interface GridOutline {
+  id: number;
+  code: string;
+  name: string;
+  polygon: GridGeometry;
+}
+
+/** Every grid's shape for a location picker (same one-minute cache as `gridForPoint`). */
+export async function gridOutlines(em: EntityManager, actor: Actor): Promise<GridOutline[]> {
+  if (!LOCATE_ROLES.has(actor.role)) throw new Forbidden();
+  return (await loadGrids(em)).map((g) => ({ id: g.id, code: g.code, name: g.name, polygon: g.geometry }));
+}
+
+/** The shapes of the given grids, for the map on one appeal (the caller has already checked the appeal's scope). */
+export async function outlinesOf(em: EntityManager, ids: number[]): Promise<GridOutline[]> {
+  const wanted = new Set(ids);
+  return (await loadGrids(em)).filter((g) => wanted.has(g.id)).map((g) => ({ id: g.id, code: g.code, name: g.name, polygon: g.geometry }));
 }
 
 // --- Listing and export ------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import { APPEAL_TYPES, URGENCIES } from '../../entities/appeal';
 import { createDraft } from '../appeals/intake.server';
 import { maskIdNumber } from '../appeals/masking';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
+import { gridForPoint, pointQuery } from '../grids/grids.server';
 import { linkCallToAppeal } from '../telephony/calls.server';
 import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
 
@@ -119,6 +120,8 @@ export async function intakeOptions(em: EntityManager) {
 const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
 const optionalText = (max: number) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(max).optional());
 
+const blankToUndefined = (v: unknown) => (v === undefined || v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v);
+
 const intakeForm = z.object({
   intent: z.enum(['draft', 'submit', 'merge', 'answer']),
   requestKey: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, '表单已失效，请刷新页面'),
@@ -131,6 +134,8 @@ const intakeForm = z.object({
   content: z.string({ message: '此项为必填' }).trim().min(5, '内容至少 5 个字').max(8000),
   address: optionalText(255),
   gridId: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
+  lat: z.preprocess(blankToUndefined, pointQuery.shape.lat.optional()),
+  lng: z.preprocess(blankToUndefined, pointQuery.shape.lng.optional()),
   confidential: checkbox,
   anonymous: checkbox,
   mergeInto: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
@@ -164,10 +169,19 @@ export async function recordIntake(services: AppealServices, actor: Actor, raw: 
   if (!category) throw new InvalidInput('请检查标红的项目', { category: ['分类不存在'] });
   if (f.intent === 'merge' && !f.mergeInto) throw new InvalidInput('请选择要合并到的诉求', { mergeInto: ['请选择要合并到的诉求'] });
   if (f.intent === 'answer' && !f.answer) throw new InvalidInput('请填写答复内容', { answer: ['请填写答复内容'] });
+  if ((f.lat === undefined) !== (f.lng === undefined)) {
+    throw new InvalidInput('请检查标红的项目', { [f.lat === undefined ? 'lat' : 'lng']: ['请同时填写经度和纬度'] });
+  }
+  // With a point, the grid is where the point falls, decided here and not by the browser: a grid
+  // chosen in the form that disagrees is overridden, and a point outside every grid leaves the
+  // appeal without one for the dispatcher to decide. Without a point the chosen grid is kept.
+  const gridId = f.lat !== undefined && f.lng !== undefined
+    ? (await gridForPoint(services.db.em(), { lat: f.lat, lng: f.lng }))?.id
+    : f.gridId;
 
   const draft = await createDraft(services, actor, {
     source: 'hotline', type: f.type, urgency: f.urgency, categoryId: category.id, callerPhone: f.callerPhone, citizenName: f.citizenName,
-    title: f.title, content: f.content, address: f.address, gridId: f.gridId, confidential: f.confidential, anonymous: f.anonymous,
+    title: f.title, content: f.content, address: f.address, gridId, lat: f.lat, lng: f.lng, confidential: f.confidential, anonymous: f.anonymous,
     requestKey: f.requestKey,
   });
   if (f.callId) await linkIntakeCall(services, actor, f.callId, draft.id);

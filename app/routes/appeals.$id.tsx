@@ -1,12 +1,15 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { Link, useActionData, useFetcher, useLoaderData, type ShouldRevalidateFunction } from '@remix-run/react';
+import leafletCss from 'leaflet/dist/leaflet.css';
+import { useEffect, useMemo, useState } from 'react';
 import { z } from 'zod';
 import { lifecycleChart } from '../../machines/appeal-chart';
 import { actionOptions, performAction } from '../appeals/actions.server';
-import { appealDetail } from '../appeals/detail.server';
+import { appealDetail, type AppealDetail } from '../appeals/detail.server';
 import { APPEAL_EVENT_TYPES } from '../../machines/appeal-events';
 import { ActionPanel } from '../components/action-panel';
+import type { GridMap as GridMapComponent, MapGrid } from '../components/grid-map.client';
 import { AttachmentUpload } from '../components/attachment-upload';
 import { requireUser } from '../auth/session.server';
 import { LifecycleChart } from '../components/lifecycle-chart';
@@ -15,6 +18,9 @@ import { useT } from '../i18n/use-t';
 import { CALL_DIRECTION_LABELS, CALL_DISPOSITION_LABELS, CHART_LABELS, EVENT_LABELS, PHASE_LABELS, ROLE_LABELS, SLA_LABELS, TYPE_LABELS, URGENCY_LABELS } from '../ui/labels';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.appeal.number} · 12345 热线` : '诉求' }];
+
+// Leaflet's own CSS for the location map.
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: leafletCss }];
 
 const params = z.object({ id: z.coerce.number().int().positive() });
 
@@ -63,6 +69,43 @@ function RevealPhone({ appealId }: { appealId: number }) {
   );
 }
 
+/** The recorded point with the grid it falls in, on a small map drawn from our own grid shapes. */
+function AppealLocation({ location }: { location: NonNullable<AppealDetail['location']> }) {
+  const { t } = useT();
+  const [GridMap, setGridMap] = useState<typeof GridMapComponent | null>(null);
+  useEffect(() => {
+    let live = true;
+    import('../components/grid-map.client').then((m) => {
+      if (live) setGridMap(() => m.GridMap);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  const grids = useMemo<MapGrid[]>(() => location.outlines.map((g) => ({
+    id: g.id, code: g.code, polygon: g.polygon, fill: g.id === location.grid?.id ? '#bfdbfe' : '#e2e8f0', overdue: 0, tooltip: `${g.code} ${g.name}`,
+  })), [location]);
+  const marker = useMemo(() => ({ lat: location.lat, lng: location.lng }), [location.lat, location.lng]);
+  return (
+    <section className="rounded-lg border bg-white p-4" aria-labelledby="location-h" data-testid="appeal-location">
+      <h2 id="location-h" className="mb-2 font-semibold">{t('位置')}</h2>
+      <div className="grid gap-3 md:grid-cols-3">
+        <dl className="space-y-1">
+          <dt className="text-slate-500">{t('坐标（纬度, 经度）')}</dt>
+          <dd className="font-mono" data-testid="location-coordinates">{location.lat.toFixed(6)}, {location.lng.toFixed(6)}</dd>
+          <dt className="text-slate-500">{t('位置所在网格')}</dt>
+          <dd data-testid="location-grid">{location.grid ? `${location.grid.code} ${location.grid.name}` : t('不在任何网格内，由派单员决定')}</dd>
+        </dl>
+        <div className="md:col-span-2">
+          {GridMap
+            ? <GridMap grids={grids} selectedId={location.grid?.id ?? null} marker={marker} label={t('诉求位置地图')} className="h-[220px]" />
+            : <div className="h-[220px] w-full rounded bg-slate-50" />}
+        </div>
+      </div>
+    </section>
+  );
+}
+
 const DEADLINE_LABELS = { accept: '签收时限', handling: '办理时限', callback: '回访时限' } as const;
 
 export default function AppealPage() {
@@ -98,6 +141,8 @@ export default function AppealPage() {
         <p className="mt-3 whitespace-pre-wrap rounded bg-slate-50 p-3">{a.content}</p>
       </header>
 
+      {a.location ? <AppealLocation location={a.location} /> : null}
+
       {a.callback ? (
         <section className="rounded-lg border border-sky-300 bg-sky-50 p-4" aria-labelledby="callback-h">
           <h2 id="callback-h" className="mb-1 font-semibold">{t('回访话术')}</h2>
@@ -117,7 +162,7 @@ export default function AppealPage() {
         {result?.failure && !options.types.includes(result.failure.intent as never) ? (
           <p role="alert" className="mb-2 text-red-600">{t(result.failure.message)}</p>
         ) : null}
-        <ActionPanel key={a.version} options={options} version={a.version} failed={result?.failure} />
+        <ActionPanel key={a.version} options={options} version={a.version} failed={result?.failure} suggestedGrid={a.suggestedGrid} />
       </section>
 
       <section className="rounded-lg border bg-white p-4" aria-labelledby="deadlines-h">

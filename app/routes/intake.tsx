@@ -1,14 +1,20 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from '@remix-run/react';
-import { useEffect, useRef, useState } from 'react';
+import leafletCss from 'leaflet/dist/leaflet.css';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { requireUser } from '../auth/session.server';
+import type { GridMap as GridMapComponent, MapGrid } from '../components/grid-map.client';
+import { gridOutlines, type GridOutline } from '../grids/grids.server';
 import { domain, formFailure } from '../http/errors.server';
 import { callerHistory, intakeOptions, newRequestKey, recordIntake, type DuplicateHint } from '../intake/intake.server';
 import { useT } from '../i18n/use-t';
 import { PHASE_LABELS, TYPE_LABELS, URGENCY_LABELS } from '../ui/labels';
 
 export const meta: MetaFunction = () => [{ title: '来电登记 · 12345 热线' }];
+
+// Leaflet's own CSS for the location picker.
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: leafletCss }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context, ['operator', 'dispatcher']);
@@ -19,7 +25,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const em = context.runtime.db.em();
   const history = phone ? await domain(() => callerHistory(em, user.actor, phone)) : null;
   // A fresh key per rendered form: submitting the same form twice creates one appeal.
-  return { phone, callId, history, requestKey: newRequestKey(), ...(await intakeOptions(em)) };
+  const outlines = await domain(() => gridOutlines(em, user.actor));
+  return { phone, callId, history, requestKey: newRequestKey(), outlines, ...(await intakeOptions(em)) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -74,8 +81,110 @@ function KnowledgeSearch({ onUse }: { onUse: (a: Article) => void }) {
   );
 }
 
+type Located = { state: 'idle' } | { state: 'looking' } | { state: 'found'; grid: { id: number; code: string; name: string } | null };
+
+const inRange = (v: string, limit: number) => v.trim() !== '' && Number.isFinite(Number(v)) && Math.abs(Number(v)) <= limit;
+
+/**
+ * Where the matter is: a click on the grid map, or coordinates typed by keyboard users. Both fill
+ * the hidden lat/lng fields; the grid the point is in is looked up for the operator to see, and the
+ * server looks it up again on save (a point wins over the grid select).
+ */
+function LocationPicker({ outlines, errors, onGrid }: {
+  outlines: GridOutline[];
+  errors: Record<string, string[]>;
+  onGrid: (gridId: number | null) => void;
+}) {
+  const { t } = useT();
+  const [GridMap, setGridMap] = useState<typeof GridMapComponent | null>(null);
+  const [lat, setLat] = useState('');
+  const [lng, setLng] = useState('');
+  const [located, setLocated] = useState<Located>({ state: 'idle' });
+  const report = useRef(onGrid);
+  report.current = onGrid;
+
+  useEffect(() => {
+    let live = true;
+    import('../components/grid-map.client').then((m) => {
+      if (live) setGridMap(() => m.GridMap);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const valid = inRange(lat, 90) && inRange(lng, 180);
+  useEffect(() => {
+    if (!valid) {
+      setLocated({ state: 'idle' });
+      return;
+    }
+    setLocated({ state: 'looking' });
+    const ctl = new AbortController();
+    const timer = setTimeout(() => {
+      fetch(`/grids/locate?${new URLSearchParams({ lat, lng })}`, { signal: ctl.signal, headers: { accept: 'application/json' } })
+        .then((r) => (r.ok ? r.json() as Promise<{ grid: { id: number; code: string; name: string } | null }> : Promise.reject(new Error(String(r.status)))))
+        .then(({ grid }) => {
+          setLocated({ state: 'found', grid });
+          report.current(grid?.id ?? null);
+        })
+        .catch(() => {
+          if (!ctl.signal.aborted) setLocated({ state: 'idle' });
+        });
+    }, 200);
+    return () => {
+      clearTimeout(timer);
+      ctl.abort();
+    };
+  }, [lat, lng, valid]);
+
+  const mapGrids = useMemo<MapGrid[]>(() => outlines.map((g) => ({
+    id: g.id, code: g.code, polygon: g.polygon, fill: '#e2e8f0', overdue: 0, tooltip: `${g.code} ${g.name}`,
+  })), [outlines]);
+  const marker = useMemo(() => (valid ? { lat: Number(lat), lng: Number(lng) } : null), [valid, lat, lng]);
+  const selectedId = located.state === 'found' ? located.grid?.id ?? null : null;
+  const pick = (p: { lat: number; lng: number }) => {
+    setLat(String(p.lat));
+    setLng(String(p.lng));
+  };
+  const clear = () => {
+    setLat('');
+    setLng('');
+    report.current(null);
+  };
+  const err = (name: string) => (errors[name] ? <span role="alert" className="block text-xs text-red-600">{t(errors[name][0])}</span> : null);
+
+  return (
+    <fieldset className="rounded border p-2" data-testid="location-picker">
+      <legend className="px-1 text-slate-600">{t('位置（在地图上点击，或填写经纬度）')}</legend>
+      <input type="hidden" name="lat" value={lat} />
+      <input type="hidden" name="lng" value={lng} />
+      {GridMap
+        ? <GridMap grids={mapGrids} selectedId={selectedId} marker={marker} onPick={pick} label={t('位置选择地图')} className="h-[280px]" />
+        : <div className="h-[280px] w-full rounded bg-slate-50" />}
+      <div className="mt-2 flex flex-wrap items-end gap-3">
+        <label className="block"><span className="text-slate-600">{t('纬度')}</span>
+          <input type="number" step="any" min={-90} max={90} inputMode="decimal" value={lat} onChange={(e) => setLat(e.target.value)} className={field} aria-invalid={Boolean(errors.lat)} />{err('lat')}
+        </label>
+        <label className="block"><span className="text-slate-600">{t('经度')}</span>
+          <input type="number" step="any" min={-180} max={180} inputMode="decimal" value={lng} onChange={(e) => setLng(e.target.value)} className={field} aria-invalid={Boolean(errors.lng)} />{err('lng')}
+        </label>
+        <button type="button" onClick={clear} disabled={!lat && !lng} className="rounded border px-3 py-1 disabled:opacity-50">{t('清除位置')}</button>
+      </div>
+      <p className="mt-1 text-sm" data-testid="location-grid" aria-live="polite">
+        {located.state === 'looking' ? <span className="text-slate-500">{t('正在查找所在网格…')}</span>
+          : located.state === 'found' ? (located.grid
+            ? <span>{t('所在网格：{{code}} {{name}}', { code: located.grid.code, name: located.grid.name })}</span>
+            : <span className="text-amber-700">{t('不在任何网格内，由派单员决定')}</span>)
+            : <span className="text-slate-500">{t('未选择位置')}</span>}
+      </p>
+    </fieldset>
+  );
+}
+
 export default function Intake() {
-  const { phone, callId, history, requestKey, categories, grids } = useLoaderData<typeof loader>();
+  const { phone, callId, history, requestKey, categories, grids, outlines } = useLoaderData<typeof loader>();
+  const [gridId, setGridId] = useState('');
   const { t } = useT();
   const result = useActionData<typeof action>();
   const errors = result?.failure.fieldErrors ?? {};
@@ -178,12 +287,14 @@ export default function Intake() {
               <input name="address" defaultValue={history?.citizen?.address ?? ''} className={field} />{err('address')}
             </label>
             <label className="block"><span className="text-slate-600">{t('网格')}</span>
-              <select name="gridId" className={field} defaultValue="">
+              <select name="gridId" className={field} value={gridId} onChange={(e) => setGridId(e.target.value)}>
                 <option value="">{t('（不确定）')}</option>
                 {grids.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
               </select>
             </label>
           </div>
+          {/* A picked point sets the grid select (and refreshes the hints); outside every grid it is cleared. */}
+          <LocationPicker outlines={outlines} errors={errors} onGrid={(id) => { setGridId(id ? String(id) : ''); setTimeout(updateHints); }} />
           <div className="flex gap-4">
             <label className="flex items-center gap-1"><input type="checkbox" name="confidential" />{t('保密（对承办单位隐藏诉求人）')}</label>
             <label className="flex items-center gap-1"><input type="checkbox" name="anonymous" />{t('匿名')}</label>

@@ -133,7 +133,7 @@ export function prng(seed: number) {
 const TARGETS: [string, number][] = [
   ['closed', 40], ['callback', 7], ['dissatisfied', 2], ['review', 6], ['handling', 10], ['extensionPending', 3],
   ['dispatched', 8], ['returnRequested', 3], ['triage', 8], ['draft', 2], ['replied', 3], ['merged', 2], ['void', 1],
-  ['referred', 2], ['reopened', 2], ['grid', 1],
+  ['referred', 2], ['reopened', 2], ['grid', 1], ['verification', 3],
 ];
 
 /**
@@ -161,7 +161,7 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
     const svc = (): AppealServices => ({ ...services, now: at });
     const tpl = pick(DEMO_COMPLAINTS);
     // Small street matters in the grid worker's own grids go to him instead of a bureau.
-    const toGrid = goal === 'grid' || (['0201', '0203', '0402'].includes(tpl.category) && rand() < 0.7);
+    const toGrid = goal === 'grid' || goal === 'verification' || (['0201', '0203', '0402'].includes(tpl.category) && rand() < 0.7);
     const grid = toGrid ? pick(['G01', 'G02']) : pick([...ids.grids.keys()]);
     const caller = `13${Math.floor(100000000 + rand() * 899999999)}`;
     const draft = await createDraft(svc(), actorFor(ids, goal === 'grid' ? 'gridworker' : 'operator'), {
@@ -182,7 +182,7 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
     await send(goal === 'grid' ? 'gridworker' : 'operator', 'SUBMIT', {}, 0.1);
     if (goal === 'triage') continue;
     if (goal === 'merged' && firstOpen.length) { await send('dispatcher', 'MERGE_INTO', { targetAppealId: pick(firstOpen) }); continue; }
-    if (goal === 'replied' || tpl.type === 'consultation') {
+    if (goal === 'replied' || (tpl.type === 'consultation' && goal !== 'verification')) {
       await send('operator', 'RESOLVE_ON_SPOT', { answer: '已根据知识库向市民解答办理流程和所需材料。' }, 0.2);
       if (goal === 'replied') continue;
       await send('reviewer', 'APPROVE_REPLY', {}, 3);
@@ -209,8 +209,17 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
     if (goal === 'handling') continue;
     if (goal === 'extensionPending') { await send(assignee, 'REQUEST_EXTENSION', { days: 5, reason: '需协调多个部门联合处置，申请延期。' }); continue; }
     await send(assignee, 'REPLY', { result: '经现场核查，问题已处理完毕，并向市民反馈了处理结果。', resolved: rand() < 0.85 }, 24);
+    // A grid's reply is verified (核查) before the callback; a department's is reviewed.
+    const approve = toGrid ? 'VERIFY_APPROVE' : 'APPROVE_REPLY';
+    if (goal === 'verification') {
+      if (rand() < 0.4) {
+        await send('reviewer', 'VERIFY_REJECT', { reason: '处置后照片显示问题仍未解决，请重新处置。' }, 3);
+        await send(assignee, 'REPLY', { result: '已重新到现场处置，问题已解决。', resolved: true }, 24);
+      }
+      continue;
+    }
     if (goal === 'review') continue;
-    await send('reviewer', 'APPROVE_REPLY', {}, 3);
+    await send('reviewer', approve, {}, 3);
     if (goal === 'callback') continue;
     if (goal === 'dissatisfied') { await send('reviewer', 'FEEDBACK', { satisfaction: 'dissatisfied', resolved: false }, 10); continue; }
     const r = rand();
@@ -221,7 +230,7 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
       if (r >= 0.92) {
         await send('reviewer', 'REDO', { reason: '市民对处理结果不满意，退回重办。' }, 1);
         await send(assignee, 'REPLY', { result: '再次上门处理，问题已彻底解决。', resolved: true }, 24);
-        await send('reviewer', 'APPROVE_REPLY', {}, 2);
+        await send('reviewer', approve, {}, 2);
         await send('reviewer', 'FEEDBACK', { satisfaction: 'basicallySatisfied', resolved: true }, 10);
       }
     }

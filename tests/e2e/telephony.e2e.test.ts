@@ -24,9 +24,15 @@ async function citizenPhone(browser: Browser, number: string): Promise<{ page: P
   const context = await browser.newContext({ baseURL: baseUrl(), viewport: { width: 480, height: 720 }, locale: 'zh-CN' });
   const page = await context.newPage();
   await page.goto('/phone');
+  // Controlled input: wait for hydration (the button is enabled then) before typing the number.
+  await page.getByTestId('citizen-connect').waitFor();
+  await page.waitForFunction(() => !(document.querySelector('[data-testid="citizen-connect"]') as HTMLButtonElement).disabled);
   await page.getByTestId('citizen-number').fill(number);
   await page.getByTestId('citizen-connect').click();
-  await waitForLine(page, '已就绪，可拨打');
+  await waitForLine(page, '已就绪，可拨打', 30_000).catch(async (err: Error) => {
+    const shown = await page.getByTestId('citizen-phone').textContent().catch(() => '?');
+    throw new Error(`citizen phone ${number} did not register: ${shown}\n${err.message}`);
+  });
   return { page, context };
 }
 

@@ -22,11 +22,11 @@ describe.each(DB_KINDS)('grid overview on %s', (kind) => {
     if (submit) await send(draft.id, by, 'SUBMIT');
     return { id: draft.id, number: draft.number };
   }
-  /** Reply, approve and a satisfied callback: the appeal ends closed. */
+  /** Reply, approve (a grid's reply is verified, 核查) and a satisfied callback: the appeal ends closed. */
   async function finish(id: number, assignee: string) {
     await send(id, assignee, 'ACCEPT');
     await send(id, assignee, 'REPLY', { result: '已到现场处理完毕，并告知了市民处理结果。', resolved: true });
-    await send(id, 'reviewer', 'APPROVE_REPLY');
+    await send(id, 'reviewer', assignee === 'gridworker' ? 'VERIFY_APPROVE' : 'APPROVE_REPLY');
     await send(id, 'reviewer', 'FEEDBACK', { satisfaction: 'satisfied', resolved: true });
   }
 

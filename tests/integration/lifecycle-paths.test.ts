@@ -38,6 +38,16 @@ describe.each(DB_KINDS)('lifecycle paths through the service on %s', (kind) => {
     expect([...configured].filter((k) => !witnesses.some((w) => w.key === k))).toEqual([]);
   });
 
+  it('includes the grid verification (核查) steps: a grid reply, approval and sending back', () => {
+    const keys = witnesses.map((w) => w.key);
+    expect(keys).toEqual(expect.arrayContaining([
+      'appeal.phase.handling REPLY #0', 'appeal.phase.handling REPLY #1',
+      'appeal.phase.verification VERIFY_APPROVE #0', 'appeal.phase.verification VERIFY_REJECT #0',
+    ]));
+    const gridReply = witnesses.find((w) => w.key === 'appeal.phase.handling REPLY #0')!;
+    expect(gridReply.events.at(-1)!.actor.role).toBe('gridWorker');
+  });
+
   it('replays every path through the service, step by step, with an intact audit chain', async () => {
     const operator = actorFor(t.ids, 'operator');
     let events = 0;
@@ -92,7 +102,7 @@ function transitionWitnesses(t: TestServices, mergeTarget: number) {
       case 'MERGE_INTO': return [{ targetAppealId: mergeTarget }];
       case 'RESOLVE_ON_SPOT': return [{ answer: '依据知识库当场答复' }];
       case 'REFER': return [{ kind: 'mediation' }];
-      case 'RETURN': case 'REJECT_RETURN': case 'REJECT_EXTENSION': case 'REJECT_REPLY': case 'REDO': case 'SUPERVISOR_CLOSE':
+      case 'RETURN': case 'REJECT_RETURN': case 'REJECT_EXTENSION': case 'REJECT_REPLY': case 'REDO': case 'SUPERVISOR_CLOSE': case 'VERIFY_REJECT':
         return [{ reason: '测试理由' }];
       case 'REOPEN': return [{ reason: '问题再次出现', dueAt: due }];
       case 'NOTE': case 'FIELD_UPDATE': return [{ text: '现场记录' }];
@@ -101,6 +111,7 @@ function transitionWitnesses(t: TestServices, mergeTarget: number) {
       case 'REPLY': return [{ result: '已处理', resolved: true }];
       case 'REFERRAL_DONE': return [{ outcome: 'resolved' }, { outcome: 'refused' }];
       case 'APPROVE_REPLY': return [{ callbackDueAt: due }];
+      case 'VERIFY_APPROVE': return [{ callbackDueAt: due, note: '现场核查属实' }];
       case 'FEEDBACK': return [
         { satisfaction: 'satisfied', resolved: true }, { satisfaction: 'basicallySatisfied', resolved: false }, { satisfaction: 'dissatisfied', resolved: false },
       ];
