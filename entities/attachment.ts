@@ -3,6 +3,10 @@ import { BaseSchema } from './base';
 import { AppealSchema } from './appeal';
 import { UserSchema } from './user';
 
+/** Where a photo belongs in a self-handled patrol report: the problem, or the work done. */
+export const ATTACHMENT_STAGES = ['before', 'after'] as const;
+export type AttachmentStage = (typeof ATTACHMENT_STAGES)[number];
+
 // Metadata of a stored file; the bytes live under the data folder at `storagePath`.
 export const AttachmentSchema = defineEntity({
   name: 'Attachment',
@@ -16,6 +20,7 @@ export const AttachmentSchema = defineEntity({
     sha256: p.string().length(64),
     storagePath: p.string().length(500),
     uploadedBy: () => p.manyToOne(UserSchema),
+    stage: p.enum(ATTACHMENT_STAGES).nullable(),
   },
 });
 export type Attachment = InferEntity<typeof AttachmentSchema>;

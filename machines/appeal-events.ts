@@ -52,6 +52,7 @@ export const APPEAL_EVENT_TYPES = [
   'REFERRAL_DONE',
   'APPROVE_REPLY',
   'REJECT_REPLY',
+  'SELF_HANDLE',
   'VERIFY_APPROVE',
   'VERIFY_REJECT',
   'FEEDBACK',
@@ -125,6 +126,8 @@ export const eventPayloadSchemas = {
   REFERRAL_DONE: z.object({ outcome: z.enum(REFERRAL_OUTCOMES), note: text(2000).optional() }).strict(),
   APPROVE_REPLY: z.object({ callbackDueAt: isoInstant }).strict(),
   REJECT_REPLY: z.object({ reason }).strict(),
+  // A grid worker's own patrol report, handled on the spot: the server has checked the grid is his.
+  SELF_HANDLE: z.object({ result: longText, gridId: idSchema }).strict(),
   // Like APPROVE_REPLY, approval starts the callback; the server computes its deadline.
   VERIFY_APPROVE: z.object({ note: text(2000).optional(), callbackDueAt: isoInstant }).strict(),
   VERIFY_REJECT: z.object({ reason }).strict(),
@@ -183,6 +186,7 @@ export const eventRoles: Record<AppealEventType, Role[]> = {
   REFERRAL_DONE: ['mediator', 'system'],
   APPROVE_REPLY: REVIEW_DESK,
   REJECT_REPLY: REVIEW_DESK,
+  SELF_HANDLE: ['gridWorker'],
   VERIFY_APPROVE: REVIEW_DESK,
   VERIFY_REJECT: REVIEW_DESK,
   FEEDBACK: REVIEW_DESK,

@@ -108,6 +108,7 @@ const DEFAULT_PAYLOADS: { [T in AppealEventType]: AppealEventPayload<T> } = {
   REFERRAL_DONE: { outcome: 'resolved' },
   APPROVE_REPLY: { callbackDueAt: plusDays(T0, 3) },
   REJECT_REPLY: { reason: 'reply does not answer the question' },
+  SELF_HANDLE: { result: 'cleared the rubbish on the spot', gridId: GRID },
   VERIFY_APPROVE: { note: 'checked on site, pavement restored', callbackDueAt: plusDays(T0, 4) },
   VERIFY_REJECT: { reason: 'the after photo still shows the rubbish' },
   FEEDBACK: { satisfaction: 'satisfied', resolved: true },
@@ -479,6 +480,69 @@ describe('event × state table', () => {
   });
 });
 
+describe('self-handled patrol reports (巡查上报 · 自行处置)', () => {
+  const patrolDraft = (by: Actor = gridWorker) => createAppealSnapshot({ createdBy: by.userId, source: 'patrol' });
+  const selfHandled = () => apply(patrolDraft(), ev('SELF_HANDLE', gridWorker));
+
+  it('SELF_HANDLE moves the reporter\'s own patrol draft to verification, recording the grid', () => {
+    const s = selfHandled();
+    expect(phaseOf(s)).toBe('verification');
+    expect(s.context).toMatchObject({ gridId: GRID, assigneeDepartmentId: null, selfHandled: true, patrol: true, resolved: true });
+    expect(patrolDraft().context.selfHandled).toBe(false);
+  });
+
+  it('refuses SELF_HANDLE for a draft of another source, another creator, a foreign grid or another role', () => {
+    const hotline = createAppealSnapshot({ createdBy: gridWorker.userId, source: 'hotline' });
+    expect(hotline.can(ev('SELF_HANDLE', gridWorker))).toBe(false);
+    expect(createAppealSnapshot({ createdBy: gridWorker.userId }).can(ev('SELF_HANDLE', gridWorker))).toBe(false);
+    // Same grid, but someone else filed the report.
+    const colleague = mk('gridWorker', { gridIds: [GRID] });
+    expect(patrolDraft(colleague).can(ev('SELF_HANDLE', gridWorker))).toBe(false);
+    expect(patrolDraft().can(ev('SELF_HANDLE', gridWorker, { gridId: 6 }))).toBe(false);
+    for (const role of ROLES.filter((r) => r !== 'gridWorker')) {
+      const actor = { ...omniscoped(role), userId: gridWorker.userId };
+      expect(patrolDraft().can(ev('SELF_HANDLE', actor)), role).toBe(false);
+    }
+    // Only from the draft: once submitted it is the dispatcher's.
+    expect(apply(patrolDraft(), ev('SUBMIT', gridWorker)).can(ev('SELF_HANDLE', gridWorker))).toBe(false);
+  });
+
+  it('parses the SELF_HANDLE payload strictly', () => {
+    const schema = eventPayloadSchemas.SELF_HANDLE;
+    expect(schema.safeParse({ result: '已清理', gridId: 3 }).success).toBe(true);
+    expect(schema.safeParse({ gridId: 3 }).success).toBe(false);
+    expect(schema.safeParse({ result: '  ', gridId: 3 }).success).toBe(false);
+    expect(schema.safeParse({ result: '已清理' }).success).toBe(false);
+    expect(schema.safeParse({ result: '已清理', gridId: 3, resolved: true }).success).toBe(false);
+  });
+
+  it('VERIFY_APPROVE closes a self-handled report as verified, with no callback', () => {
+    const closed = apply(selfHandled(), ev('VERIFY_APPROVE', reviewer, {}, plusDays(T0, 1)));
+    expect(phaseOf(closed)).toBe('closed');
+    expect(closed.context).toMatchObject({ closeReason: 'verified', closedAt: plusDays(T0, 1), callbackDueAt: null });
+    // An ordinary grid reply still goes to the citizen callback.
+    expect(phaseOf(apply(run(toVerification), ev('VERIFY_APPROVE', reviewer)))).toBe('callback.calling');
+  });
+
+  it('VERIFY_REJECT sends a self-handled report back to the grid, which redoes it and is verified again', () => {
+    const back = apply(selfHandled(), ev('VERIFY_REJECT', supervisor));
+    expect(phaseOf(back)).toBe('handling.working');
+    expect(back.context).toMatchObject({ gridId: GRID, assigneeDepartmentId: null, redoCount: 1, selfHandled: true });
+    const again = apply(back, ev('REPLY', gridWorker));
+    expect(phaseOf(again)).toBe('verification');
+    expect(phaseOf(apply(again, ev('VERIFY_APPROVE', reviewer)))).toBe('closed');
+  });
+
+  it('restores snapshots stored before patrol reports existed as ordinary appeals', () => {
+    const stored = persistAppealSnapshot(run(toVerification)) as unknown as { context: Record<string, unknown> };
+    delete stored.context.patrol;
+    delete stored.context.selfHandled;
+    const restored = restoreAppealSnapshot(stored);
+    expect(restored.context).toMatchObject({ patrol: false, selfHandled: false });
+    expect(phaseOf(apply(restored, ev('VERIFY_APPROVE', reviewer)))).toBe('callback.calling');
+  });
+});
+
 describe('verification (核查) of grid-handled appeals', () => {
   it('sends a grid worker\'s reply to verification and a department\'s reply to review', () => {
     const gridWorking = run(toGridWorking);
@@ -778,6 +842,7 @@ function serializeForGraph(snapshot: AppealSnapshot): string {
     c.extensionCount,
     c.redoCount,
     phase === 'callback.calling' ? [c.callbackAttempts, c.callbackOverdue] : null,
+    c.selfHandled,
   ]);
 }
 
@@ -785,8 +850,13 @@ function serializeForGraph(snapshot: AppealSnapshot): string {
 const progressKey = (snapshot: AppealSnapshot) =>
   JSON.stringify([phaseOf(snapshot), (JSON.parse(serializeForGraph(snapshot)) as unknown[]).slice(1)]);
 
+// The graph starts from a grid worker's own patrol draft: only SELF_HANDLE reads who created it and
+// from which source, so every other path is the same as from an operator's draft.
+const GRAPH_INPUT = { createdBy: gridWorker.userId, source: 'patrol' };
+const graphStart = () => createAppealSnapshot(GRAPH_INPUT);
+
 const graphOptions = {
-  input: { createdBy: operator.userId },
+  input: GRAPH_INPUT,
   events: graphEvents,
   serializeState: serializeForGraph,
   filterEvents: (s: AppealSnapshot, e: AppealEvent) => s.can(e),
@@ -867,7 +937,7 @@ describe('model-based paths (xstate/graph)', () => {
     expect([...witness.keys()].filter((k) => !configured.has(k))).toEqual([]);
 
     for (const [key, { events, event }] of witness) {
-      const before = run(events);
+      const before = run(events, graphStart());
       expect(takenTransitions(before, event), key).toContain(key);
       expect(applyAppealEvent(before, event).accepted, key).toBe(true);
     }
@@ -876,7 +946,7 @@ describe('model-based paths (xstate/graph)', () => {
   it('drives every shortest path through persist → restore → apply, as the service does', async () => {
     expect(paths.length).toBeGreaterThan(APPEAL_PHASES.length);
     for (const path of paths) {
-      let stored = persistAppealSnapshot(createAppealSnapshot({ createdBy: operator.userId }));
+      let stored = persistAppealSnapshot(graphStart());
       const send = (event: AppealEvent, expected: AppealSnapshot) => {
         const { accepted, next } = applyAppealEvent(restoreAppealSnapshot(JSON.parse(JSON.stringify(stored))), event);
         expect(accepted).toBe(true);
@@ -964,6 +1034,12 @@ describe('closed-loop invariants (every reachable edge explored)', () => {
             expect(event.actor.role).toBe('supervisor');
             expect(next.context.closeReason).toBe('supervisor');
             break;
+          case 'VERIFY_APPROVE':
+            // A self-handled patrol report has no citizen: verification is its last check.
+            expect(state.context.selfHandled).toBe(true);
+            expect(next.context.closeReason).toBe('verified');
+            entries.add(`${phaseOf(state)} ${event.type}`);
+            continue;
           default:
             throw new Error(`closed entered by ${event.type} from ${phaseOf(state)}`);
         }
@@ -976,6 +1052,7 @@ describe('closed-loop invariants (every reachable edge explored)', () => {
       'callback.calling SUPERVISOR_CLOSE',
       'callback.calling UNREACHABLE',
       'callback.dissatisfied SUPERVISOR_CLOSE',
+      'verification VERIFY_APPROVE',
     ]);
   });
 
@@ -989,7 +1066,7 @@ describe('closed-loop invariants (every reachable edge explored)', () => {
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
     for (let walk = 0; walk < 300; walk++) {
-      let state = createAppealSnapshot({ createdBy: operator.userId });
+      let state = graphStart();
       for (let step = 0; step < 60; step++) {
         const accepted = graphEvents(state).filter((e) => state.can(e));
         const key = serializeForGraph(state);

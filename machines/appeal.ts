@@ -27,7 +27,8 @@ export const MAX_DISPATCH_LEVEL = 3;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type CloseReason = 'feedback' | 'unreachable' | 'supervisor';
+export const CLOSE_REASONS = ['feedback', 'unreachable', 'supervisor', 'verified'] as const;
+export type CloseReason = (typeof CLOSE_REASONS)[number];
 
 export interface AppealContext {
   createdBy: number;
@@ -56,11 +57,17 @@ export interface AppealContext {
   answeredOnSpot: boolean;
   lastReturnReason: string | null;
   lastRejectReason: string | null;
+  /** Filed by a grid worker on patrol (巡查上报); only such a draft may be self-handled. */
+  patrol: boolean;
+  /** Handled on the spot by the grid worker who reported it (自行处置): no citizen to call back. */
+  selfHandled: boolean;
 }
 
 export interface AppealInput {
   createdBy: number;
   dueAt?: string;
+  /** The appeal's source; `patrol` allows SELF_HANDLE. */
+  source?: string;
 }
 
 export type AppealTag =
@@ -109,6 +116,10 @@ export const appealMachine = setup({
     // Sub-dispatching to the current unit would only reset its accept deadline.
     subDispatchToOtherUnit: ({ context, event }) =>
       event.type === 'SUB_DISPATCH' && event.departmentId !== context.assigneeDepartmentId,
+    isPatrolReport: ({ context }) => context.patrol,
+    isCreator: ({ context, event }) => context.createdBy === event.actor.userId,
+    ownsEventGrid: ({ event }) => event.type === 'SELF_HANDLE' && event.actor.gridIds.includes(event.gridId),
+    selfHandled: ({ context }) => context.selfHandled,
     referralRefused: ({ event }) => event.type === 'REFERRAL_DONE' && event.outcome === 'refused',
     citizenSatisfied: ({ event }) => event.type === 'FEEDBACK' && event.satisfaction !== 'dissatisfied',
     lastCallbackAttempt: ({ context }) => context.callbackAttempts + 1 >= MAX_CALLBACK_ATTEMPTS,
@@ -171,6 +182,17 @@ export const appealMachine = setup({
       return { dueAt: event.dueAt ?? context.dueAt };
     }),
     recordOnSpotAnswer: assign({ answeredOnSpot: true }),
+    recordSelfHandling: assign(({ event }) => {
+      assertEvent(event, 'SELF_HANDLE');
+      return {
+        assigneeDepartmentId: null,
+        assistingDepartmentIds: [],
+        gridId: event.gridId,
+        dispatchLevel: 1,
+        selfHandled: true,
+        resolved: true,
+      };
+    }),
     recordMerge: assign(({ event }) => {
       assertEvent(event, 'MERGE_INTO');
       return { mergedInto: event.targetAppealId };
@@ -210,6 +232,7 @@ export const appealMachine = setup({
     closeWithFeedback: assign(({ event }) => ({ closeReason: 'feedback' as const, closedAt: event.at })),
     countCallbackAttempt: assign(({ context }) => ({ callbackAttempts: context.callbackAttempts + 1 })),
     closeUnreachable: assign(({ event }) => ({ closeReason: 'unreachable' as const, closedAt: event.at })),
+    closeVerified: assign(({ event }) => ({ closeReason: 'verified' as const, closedAt: event.at })),
     closeBySupervisor: assign(({ event }) => ({ closeReason: 'supervisor' as const, closedAt: event.at })),
     markCallbackOverdue: assign({ callbackOverdue: true }),
     reopen: assign(({ context, event }) => {
@@ -261,6 +284,8 @@ export const appealMachine = setup({
     answeredOnSpot: false,
     lastReturnReason: null,
     lastRejectReason: null,
+    patrol: input.source === 'patrol',
+    selfHandled: false,
   }),
   states: {
     phase: {
@@ -270,6 +295,12 @@ export const appealMachine = setup({
           on: {
             SUBMIT: { guard: 'roleAllowed', target: 'triage', actions: 'recordSubmission' },
             DISCARD: { guard: 'roleAllowed', target: 'void' },
+            // 自行处置: the reporter fixed it on the spot; someone else still checks the photos.
+            SELF_HANDLE: {
+              guard: and(['roleAllowed', 'isPatrolReport', 'isCreator', 'ownsEventGrid']),
+              target: 'verification',
+              actions: 'recordSelfHandling',
+            },
           },
         },
         triage: {
@@ -396,7 +427,11 @@ export const appealMachine = setup({
         verification: {
           tags: ['open', 'needsReviewer'],
           on: {
-            VERIFY_APPROVE: { guard: 'roleAllowed', target: 'callback', actions: 'startCallback' },
+            VERIFY_APPROVE: [
+              // A self-handled patrol report has no citizen to call back: verification closes it.
+              { guard: and(['roleAllowed', 'selfHandled']), target: 'closed', actions: 'closeVerified' },
+              { guard: 'roleAllowed', target: 'callback', actions: 'startCallback' },
+            ],
             // Only the grid can redo its own work; once the redos are used up the supervisor escalates instead.
             VERIFY_REJECT: {
               guard: and(['roleAllowed', 'redoLeft']),
@@ -525,7 +560,7 @@ const appealContextSchema = z
     dueAt: nullableIso,
     callbackDueAt: nullableIso,
     closedAt: nullableIso,
-    closeReason: z.enum(['feedback', 'unreachable', 'supervisor']).nullable(),
+    closeReason: z.enum(CLOSE_REASONS).nullable(),
     satisfaction: z.enum(SATISFACTION_LEVELS).nullable(),
     resolved: z.boolean().nullable(),
     redoCount: count,
@@ -541,8 +576,11 @@ const appealContextSchema = z
     answeredOnSpot: z.boolean(),
     lastReturnReason: z.string().nullable(),
     lastRejectReason: z.string().nullable(),
+    // Added after snapshots were first stored; older snapshots are ordinary appeals.
+    patrol: z.boolean().default(false),
+    selfHandled: z.boolean().default(false),
   })
-  .strict() satisfies z.ZodType<AppealContext>;
+  .strict() satisfies z.ZodType<AppealContext, unknown>;
 
 const stateValueSchema: z.ZodType<StateValue> = z.union([
   z.string(),
@@ -730,6 +768,8 @@ function sampleEvents(type: AppealEventType, snapshot: AppealSnapshot, actor: Ac
       return [{ type, ...base, callbackDueAt: later }];
     case 'VERIFY_REJECT':
       return [{ type, ...base, reason: 'reason' }];
+    case 'SELF_HANDLE':
+      return actor.gridIds.map((gridId) => ({ type, ...base, result: 'result', gridId }));
     case 'FEEDBACK':
       return SATISFACTION_LEVELS.map((satisfaction) => ({ type, ...base, satisfaction, resolved: true }));
     case 'SUPERVISE':

@@ -25,7 +25,7 @@ export interface ActionOptions {
 }
 
 /** `uploadedAt` is local time, as shown on the page. */
-export interface VerificationPhoto { id: number; fileName: string; uploadedBy: string; uploadedAt: string }
+export interface VerificationPhoto { id: number; fileName: string; uploadedBy: string; uploadedAt: string; stage: 'before' | 'after' | null }
 
 const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 
@@ -58,11 +58,11 @@ export async function actionOptions(em: EntityManager, actor: Actor, appealId: n
   }
   const suggestedDepartmentId = suggestions.find((s) => s.reason === 'history')?.id ?? a.default_department_id;
   const verificationPhotos = phaseOf(snapshot) === 'verification'
-    ? (await conn.execute<{ id: number; file_name: string; display_name: string | null; created_at: Date | string }[]>(
-      `select f.id, f.file_name, u.display_name, f.created_at from attachment f left join app_user u on u.id = f.uploaded_by_id
+    ? (await conn.execute<{ id: number; file_name: string; display_name: string | null; created_at: Date | string; stage: 'before' | 'after' | null }[]>(
+      `select f.id, f.file_name, u.display_name, f.created_at, f.stage from attachment f left join app_user u on u.id = f.uploaded_by_id
         where f.appeal_id = ? and f.content_type in (${PHOTO_TYPES.map(() => '?').join(', ')}) order by f.created_at, f.id`,
       [appealId, ...PHOTO_TYPES])).map((f) => ({
-      id: f.id, fileName: f.file_name, uploadedBy: f.display_name ?? '', uploadedAt: localDateTime(new Date(f.created_at)),
+      id: f.id, fileName: f.file_name, uploadedBy: f.display_name ?? '', uploadedAt: localDateTime(new Date(f.created_at)), stage: f.stage ?? null,
     }))
     : [];
   return { types, departments, subUnits, grids, suggestions, suggestedDepartmentId, verificationPhotos };

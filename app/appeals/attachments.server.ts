@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Actor } from '../../machines/appeal-events';
 import type { UserRole } from '../../entities/user';
+import type { AttachmentStage } from '../../entities/attachment';
 import { restoreAppealSnapshot } from '../../machines/appeal';
 import type { Database } from '../db/orm.server';
 import { DomainError, Forbidden, InvalidInput, NotFound } from '../domain/errors';
@@ -128,6 +129,11 @@ export interface UploadedFile {
   bytes: Uint8Array;
 }
 
+/** Refuses an upload that `saveAttachment` would refuse, before anything is written (InvalidInput on `file`). */
+export function checkUpload(file: UploadedFile): void {
+  checkFile(file);
+}
+
 /** Checks size, type and content of an upload; returns the clean name and the type to store. */
 function checkFile(file: UploadedFile): { fileName: string; contentType: string } {
   if (file.bytes.byteLength < 1) refuse('文件为空');
@@ -164,7 +170,9 @@ async function storeBytes(sha256: string, bytes: Uint8Array): Promise<string> {
  * Adds a file to an appeal the actor can see and that is still open. The appeal row is locked
  * for share while the row is inserted, so the appeal cannot close in between.
  */
-export async function saveAttachment(db: Database, actor: Actor, appealId: number, file: UploadedFile): Promise<{ id: number; sha256: string }> {
+export async function saveAttachment(
+  db: Database, actor: Actor, appealId: number, file: UploadedFile, opts: { stage?: AttachmentStage } = {},
+): Promise<{ id: number; sha256: string }> {
   if (!(ATTACHMENT_UPLOAD_ROLES as readonly string[]).includes(actor.role)) throw new Forbidden('您无权上传附件');
   const em = db.em();
   return em.transactional(async (tx: EntityManager) => {
@@ -179,9 +187,9 @@ export async function saveAttachment(db: Database, actor: Actor, appealId: numbe
     const storagePath = await storeBytes(sha256, file.bytes);
     const now = new Date();
     const [inserted] = await conn.execute<{ id: number }[]>(
-      `insert into attachment (appeal_id, file_name, content_type, size, sha256, storage_path, uploaded_by_id, created_at, updated_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
-      [appealId, fileName, contentType, file.bytes.byteLength, sha256, storagePath, actor.userId, now, now], 'all', trx);
+      `insert into attachment (appeal_id, file_name, content_type, size, sha256, storage_path, uploaded_by_id, stage, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+      [appealId, fileName, contentType, file.bytes.byteLength, sha256, storagePath, actor.userId, opts.stage ?? null, now, now], 'all', trx);
     return { id: inserted.id, sha256 };
   });
 }

@@ -85,7 +85,7 @@ async function insertDraft(services: AppealServices, actor: Actor, input: z.outp
     if (input.gridId && !refs.grid) throw new InvalidInput('网格不存在', { gridId: ['unknown grid'] });
     const { id, citizen: citizenId } = refs;
     const number = formatAppealNumber(counter.day, refs.last);
-    const snapshot = createAppealSnapshot({ createdBy: actor.userId });
+    const snapshot = createAppealSnapshot({ createdBy: actor.userId, source: input.source });
     const row = {
       appealId: id, seq: 1, type: 'CREATE', actorId: actor.userId, actorRole: actor.role, at: now,
       fromPhase: null, toPhase: phaseOf(snapshot), fromSla: null, toSla: slaOf(snapshot), payload: { number, source: input.source },

@@ -139,7 +139,7 @@ export async function applyEvent(services: AppealServices, cmd: EventCommand): P
   const state = {
     snapshot: persistAppealSnapshot(next), machineVersion: APPEAL_MACHINE_VERSION, phase: row.toPhase, sla: row.toSla,
     leadDepartmentId: ctx.assigneeDepartmentId, assignedGridId: ctx.gridId, acceptDueAt: toDate(ctx.acceptDueAt), dueAt: toDate(ctx.dueAt),
-    callbackDueAt: toDate(ctx.callbackDueAt), closedAt: toDate(ctx.closedAt), submittedAt: type === 'SUBMIT' ? now : null,
+    callbackDueAt: toDate(ctx.callbackDueAt), closedAt: toDate(ctx.closedAt), submittedAt: type === 'SUBMIT' || type === 'SELF_HANDLE' ? now : null,
     auditSeq: row.seq, auditHead: hash,
   };
   const side = [...assignmentWrites(type, payload, ctx, now), ...smsWrites(type, appeal, ctx, now)];
@@ -203,6 +203,8 @@ function assignmentWrites(type: AppealEventType, payload: Record<string, unknown
       ];
     case 'ASSIGN_GRID':
       return [sideWrites.closeAssignments('superseded', now), add({ gridId: payload.gridId as number, role: 'lead' })];
+    case 'SELF_HANDLE':
+      return [add({ gridId: payload.gridId as number, role: 'lead' })];
     case 'SUB_DISPATCH':
       return [sideWrites.closeAssignments('superseded', now, true), add({ departmentId: payload.departmentId as number, role: 'lead' })];
     case 'ACCEPT':

@@ -155,10 +155,17 @@ function Fields({ type, options, errors, suggestedGrid }: { type: string; option
   }
 }
 
-/** The appeal's photos for the verifier (核查), earliest first: with two or more, the first is "before" and the last "after". */
+/**
+ * The appeal's photos for the verifier (核查), earliest first. Photos marked with a stage (a patrol
+ * report's) are labelled by it; otherwise, with two or more, the first is "before" and the last "after".
+ */
 function VerificationPhotos({ photos }: { photos: VerificationPhoto[] }) {
   const { t } = useT();
-  const tag = (i: number) => (photos.length < 2 ? null : i === 0 ? '处置前' : i === photos.length - 1 ? '处置后' : null);
+  const staged = photos.some((p) => p.stage !== null);
+  const tag = (i: number) => {
+    if (staged) return photos[i].stage === 'before' ? '处置前' : photos[i].stage === 'after' ? '处置后' : null;
+    return photos.length < 2 ? null : i === 0 ? '处置前' : i === photos.length - 1 ? '处置后' : null;
+  };
   return (
     <section className="mb-3 rounded border border-amber-300 bg-amber-50 p-3" aria-label={t('核查照片')} data-testid="verification-photos">
       <h3 className="mb-2 font-medium">{t('核查照片')}</h3>

@@ -20,6 +20,7 @@ export default function FieldList() {
     <div className="mx-auto max-w-lg space-y-3">
       <h1 className="text-base font-semibold" data-testid="field-title">{t('外勤待办')}（{items.length}）</h1>
       <p className="text-xs text-slate-500">{t('本人网格的待签收、办理中诉求，按办理时限排序')}</p>
+      <Link to="/field/patrol" className="block rounded-lg bg-blue-700 p-3 text-center font-medium text-white" data-testid="patrol-entry">{t('巡查上报')}</Link>
       {items.length ? (
         <ul className="space-y-2" data-testid="field-list">
           {items.map((a) => (

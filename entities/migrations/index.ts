@@ -5,6 +5,7 @@ import { Migration20261123131616_appeal_request_key } from './Migration202611231
 import { Migration20261123132346_knowledge_base } from './Migration20261123132346_knowledge_base';
 import { Migration20261123132655_access_log } from './Migration20261123132655_access_log';
 import { Migration20261123161923_telephony_calls } from './Migration20261123161923_telephony_calls';
+import { Migration20261123180506_attachment_stage } from './Migration20261123180506_attachment_stage';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -15,4 +16,5 @@ export const migrationsList = [
   { name: 'Migration20261123132346_knowledge_base', class: Migration20261123132346_knowledge_base },
   { name: 'Migration20261123132655_access_log', class: Migration20261123132655_access_log },
   { name: 'Migration20261123161923_telephony_calls', class: Migration20261123161923_telephony_calls },
+  { name: 'Migration20261123180506_attachment_stage', class: Migration20261123180506_attachment_stage },
 ];

@@ -38,11 +38,18 @@ describe.each(DB_KINDS)('lifecycle paths through the service on %s', (kind) => {
     expect([...configured].filter((k) => !witnesses.some((w) => w.key === k))).toEqual([]);
   });
 
+  it('includes self-handling (自行处置) of a patrol report and its closing verification', () => {
+    const keys = witnesses.map((w) => w.key);
+    expect(keys).toEqual(expect.arrayContaining(['appeal.phase.draft SELF_HANDLE #0', 'appeal.phase.verification VERIFY_APPROVE #0']));
+    const selfHandle = witnesses.find((w) => w.key === 'appeal.phase.draft SELF_HANDLE #0')!;
+    expect(selfHandle.events.map((e) => e.type)).toEqual(['SELF_HANDLE']);
+  });
+
   it('includes the grid verification (核查) steps: a grid reply, approval and sending back', () => {
     const keys = witnesses.map((w) => w.key);
     expect(keys).toEqual(expect.arrayContaining([
       'appeal.phase.handling REPLY #0', 'appeal.phase.handling REPLY #1',
-      'appeal.phase.verification VERIFY_APPROVE #0', 'appeal.phase.verification VERIFY_REJECT #0',
+      'appeal.phase.verification VERIFY_APPROVE #1', 'appeal.phase.verification VERIFY_REJECT #0',
     ]));
     const gridReply = witnesses.find((w) => w.key === 'appeal.phase.handling REPLY #0')!;
     expect(gridReply.events.at(-1)!.actor.role).toBe('gridWorker');
@@ -52,10 +59,14 @@ describe.each(DB_KINDS)('lifecycle paths through the service on %s', (kind) => {
     const operator = actorFor(t.ids, 'operator');
     let events = 0;
     for (const { key, events: path } of witnesses) {
-      const draft = await createDraft(t.services, operator, {
+      // Self-handling needs the grid worker's own patrol report; every other path starts at the operator's desk.
+      const patrol = path.some((e) => e.type === 'SELF_HANDLE');
+      const creator = patrol ? path.find((e) => e.type === 'SELF_HANDLE')!.actor : operator;
+      const draft = await createDraft(t.services, creator, {
         type: 'complaint', categoryId: t.ids.categories.get('0201')!, title: '路径测试', content: `路径 ${key}`,
+        ...(patrol ? { source: 'patrol', gridId: t.ids.grids.get('G01')! } : {}),
       });
-      let predicted = createAppealSnapshot({ createdBy: operator.userId });
+      let predicted = createAppealSnapshot({ createdBy: creator.userId, source: patrol ? 'patrol' : undefined });
       let version = draft.version;
       for (const e of path) {
         const { type, actor, at: _at, ...payload } = e as AppealEvent & Record<string, unknown>;
@@ -112,6 +123,7 @@ function transitionWitnesses(t: TestServices, mergeTarget: number) {
       case 'REFERRAL_DONE': return [{ outcome: 'resolved' }, { outcome: 'refused' }];
       case 'APPROVE_REPLY': return [{ callbackDueAt: due }];
       case 'VERIFY_APPROVE': return [{ callbackDueAt: due, note: '现场核查属实' }];
+      case 'SELF_HANDLE': return [{ result: '现场已清理', gridId: t.ids.grids.get('G01')! }];
       case 'FEEDBACK': return [
         { satisfaction: 'satisfied', resolved: true }, { satisfaction: 'basicallySatisfied', resolved: false }, { satisfaction: 'dissatisfied', resolved: false },
       ];
@@ -135,27 +147,30 @@ function transitionWitnesses(t: TestServices, mergeTarget: number) {
     const c = s.context;
     const phase = phaseOf(s);
     return JSON.stringify([s.value, c.gridId !== null ? 'grid' : c.assigneeDepartmentId ?? 'none', c.extensionCount, c.redoCount,
-      phase === 'callback.calling' ? [c.callbackAttempts, c.callbackOverdue] : null]);
+      phase === 'callback.calling' ? [c.callbackAttempts, c.callbackOverdue] : null, c.selfHandled]);
   };
   const strip = withoutDays;
-  const options = {
-    input: { createdBy: actorFor(t.ids, 'operator').userId },
-    events,
-    serializeState,
-    filterEvents: (s: AppealSnapshot, e: AppealEvent) => s.can(strip(e)),
-  };
-  const shortest = new Map<string, AppealEvent[]>();
-  for (const p of getShortestPaths(appealMachine, options)) shortest.set(serializeState(p.state), p.steps.slice(1).map((st) => st.event));
   const best = new Map<string, AppealEvent[]>();
-  for (const [key, { state, transitions }] of Object.entries(getAdjacencyMap(appealMachine, options))) {
-    const prefix = shortest.get(key) ?? [];
-    for (const { event } of Object.values(transitions) as { event: AppealEvent }[]) {
-      for (const tr of appealMachine.getTransitionData(state, strip(event))) {
-        const id = `${tr.source.id} ${tr.eventType} #${tr.source.transitions.get(tr.eventType)!.indexOf(tr)}`;
-        const path = [...prefix, event];
-        if (!best.has(id) || best.get(id)!.length > path.length) best.set(id, path);
+  // First from the operator's draft, as every appeal by phone starts; then from a grid worker's own
+  // patrol draft, only for the transitions that need it (SELF_HANDLE and what follows from it).
+  const explore = (input: { createdBy: number; source?: string }, onlyNew: boolean) => {
+    const options = { input, events, serializeState, filterEvents: (s: AppealSnapshot, e: AppealEvent) => s.can(strip(e)) };
+    const shortest = new Map<string, AppealEvent[]>();
+    for (const p of getShortestPaths(appealMachine, options)) shortest.set(serializeState(p.state), p.steps.slice(1).map((st) => st.event));
+    const found = new Map<string, AppealEvent[]>();
+    for (const [key, { state, transitions }] of Object.entries(getAdjacencyMap(appealMachine, options))) {
+      const prefix = shortest.get(key) ?? [];
+      for (const { event } of Object.values(transitions) as { event: AppealEvent }[]) {
+        for (const tr of appealMachine.getTransitionData(state, strip(event))) {
+          const id = `${tr.source.id} ${tr.eventType} #${tr.source.transitions.get(tr.eventType)!.indexOf(tr)}`;
+          const path = [...prefix, event];
+          if (!found.has(id) || found.get(id)!.length > path.length) found.set(id, path);
+        }
       }
     }
-  }
+    for (const [id, path] of found) if (!onlyNew || !best.has(id)) best.set(id, path);
+  };
+  explore({ createdBy: actorFor(t.ids, 'operator').userId }, false);
+  explore({ createdBy: gridWorker.userId, source: 'patrol' }, true);
   return [...best.entries()].map(([key, evs]) => ({ key, events: evs }));
 }

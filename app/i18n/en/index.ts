@@ -7,9 +7,10 @@ import { grids } from './grids';
 import { intake } from './intake';
 import { appealLocation } from './location';
 import { messages } from './messages';
+import { patrol } from './patrol';
 import { softphone } from './softphone';
 import { telephony } from './telephony';
 import { verification } from './verification';
 
 /** English for every Chinese UI string, gathered per area of the app. */
-export const en: Record<string, string> = { ...common, ...appeal, ...intake, ...admin, ...messages, ...telephony, ...softphone, ...gridView, ...grids, ...field, ...appealLocation, ...verification };
+export const en: Record<string, string> = { ...common, ...appeal, ...intake, ...admin, ...messages, ...telephony, ...softphone, ...gridView, ...grids, ...field, ...appealLocation, ...verification, ...patrol };

@@ -1,0 +1,144 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import { z } from 'zod';
+import type { Actor } from '../../machines/appeal-events';
+import type { AttachmentStage } from '../../entities/attachment';
+import { checkUpload, saveAttachment, type UploadedFile } from '../appeals/attachments.server';
+import { createDraft } from '../appeals/intake.server';
+import { applyEvent, type AppealServices } from '../appeals/service.server';
+import { localDateTime } from '../calendar/working-time';
+import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
+import { gridForPoint } from '../grids/grids.server';
+import { MAX_PHOTOS } from './field.server';
+
+/** What the patrol page sends; the route turns the multipart body into this, files as bytes. */
+export interface PatrolForm {
+  intent: unknown;
+  categoryId: unknown;
+  title: unknown;
+  content: unknown;
+  lat: unknown;
+  lng: unknown;
+  result?: unknown;
+  requestKey: unknown;
+  before: UploadedFile[];
+  after: UploadedFile[];
+}
+
+export const PATROL_INTENTS = ['dispatch', 'selfHandle'] as const;
+export type PatrolIntent = (typeof PATROL_INTENTS)[number];
+
+const coordinate = (min: number, max: number) => z.preprocess(
+  (v) => (v === '' || v == null ? undefined : Number(v)),
+  z.number({ message: '请先定位' }).min(min, '坐标无效').max(max, '坐标无效'),
+);
+
+const patrolSchema = z.object({
+  intent: z.enum(PATROL_INTENTS, { message: '无效的操作' }),
+  categoryId: z.coerce.number({ message: '请选择分类' }).int().positive('请选择分类'),
+  title: z.string({ message: '此项为必填' }).trim().min(2, '标题至少 2 个字').max(200, '标题最多 200 个字'),
+  content: z.string({ message: '此项为必填' }).trim().min(5, '描述至少 5 个字').max(8000, '描述最多 8000 个字'),
+  lat: coordinate(-90, 90),
+  lng: coordinate(-180, 180),
+  result: z.string().trim().max(4000, '处置结果最多 4000 个字').optional(),
+  /** Generated once per draft on the phone, so a retry after a lost connection files one report. */
+  requestKey: z.string({ message: '缺少请求标识' }).regex(/^[A-Za-z0-9_-]{16,64}$/, '请求标识无效'),
+}).superRefine((p, ctx) => {
+  if (p.intent === 'selfHandle' && !p.result) ctx.addIssue({ code: 'custom', path: ['result'], message: '请填写处置结果' });
+});
+
+function checkPhotos(files: UploadedFile[], field: 'before' | 'after', errors: Record<string, string[]>) {
+  const fail = (m: string) => { (errors[field] ??= []).push(m); };
+  if (!files.length) return fail(field === 'before' ? '请拍摄或选择现场照片' : '请拍摄或选择处置后照片');
+  if (files.length > MAX_PHOTOS) return fail(`最多 ${MAX_PHOTOS} 张照片`);
+  if (files.some((f) => !/\.(jpe?g|png|webp)$/i.test(f.name) || !(f.type === '' || f.type.startsWith('image/')))) fail('只能上传 JPG、PNG、WEBP 照片');
+}
+
+export interface PatrolResult {
+  id: number;
+  number: string;
+  /** True when this requestKey had already filed the report (a retry): nothing new was written. */
+  repeated: boolean;
+}
+
+async function byRequestKey(em: EntityManager, key: string): Promise<PatrolResult | null> {
+  const [row] = await em.getConnection().execute<{ id: number; number: string }[]>('select id, number from appeal where request_key = ?', [key]);
+  return row ? { id: row.id, number: row.number, repeated: true } : null;
+}
+
+/**
+ * A grid worker's patrol report (巡查上报): a draft in his own grid with its "before" photos, then
+ * either SUBMIT (to the dispatcher's triage) or SELF_HANDLE with the "after" photos (to verification).
+ * Everything that can be refused is checked first. A repeated requestKey returns the report it already filed.
+ */
+export async function createPatrolReport(services: AppealServices, actor: Actor, form: PatrolForm): Promise<PatrolResult> {
+  if (actor.role !== 'gridWorker') throw new Forbidden('巡查上报仅供网格员使用');
+  const parsed = patrolSchema.safeParse(form);
+  const errors: Record<string, string[]> = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
+  if (typeof form.requestKey === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(form.requestKey)) {
+    const existing = await byRequestKey(services.db.em(), form.requestKey);
+    if (existing) return existing;
+  }
+  checkPhotos(form.before, 'before', errors);
+  if (parsed.success && parsed.data.intent === 'selfHandle') checkPhotos(form.after, 'after', errors);
+  if (!parsed.success || Object.keys(errors).length) throw new InvalidInput('输入有误', errors);
+  const input = parsed.data;
+
+  const grid = await gridForPoint(services.db.em(), { lat: input.lat, lng: input.lng });
+  if (!grid || !actor.gridIds.includes(grid.id)) {
+    const message = grid ? `该位置属于${grid.name}，不在您负责的网格内` : '该位置不在任何网格内';
+    throw new InvalidInput(message, { location: [message] });
+  }
+
+  // Every photo is checked before anything is written, so a refusal leaves nothing behind. The steps
+  // below each commit on their own: they share no connection on PGlite, so one enclosing transaction
+  // would wait on itself.
+  const photos = [...form.before.map((f) => ({ f, stage: 'before' as const })),
+    ...(input.intent === 'selfHandle' ? form.after.map((f) => ({ f, stage: 'after' as const })) : [])];
+  for (const { f, stage } of photos) {
+    try {
+      checkUpload(f);
+    } catch (err) {
+      if (err instanceof InvalidInput) throw new InvalidInput(err.message, { [stage]: [`${f.name}: ${err.message}`] });
+      throw err;
+    }
+  }
+  const draft = await createDraft(services, actor, {
+    source: 'patrol', type: 'report', categoryId: input.categoryId, title: input.title, content: input.content,
+    gridId: grid.id, lat: input.lat, lng: input.lng, requestKey: input.requestKey,
+  });
+  // A concurrent submit of the same draft got there first; its own request finishes the report.
+  if (draft.version !== 1 || (await draftPhotoCount(services.db.em(), draft.id)) > 0) return { id: draft.id, number: draft.number, repeated: true };
+  for (const { f, stage } of photos) await saveAttachment(services.db, actor, draft.id, f, { stage });
+  const event = input.intent === 'selfHandle'
+    ? { type: 'SELF_HANDLE', payload: { result: input.result, gridId: grid.id } }
+    : { type: 'SUBMIT', payload: {} };
+  await applyEvent(services, { appealId: draft.id, expectedVersion: draft.version, ...event, actor });
+  return { id: draft.id, number: draft.number, repeated: false };
+}
+
+async function draftPhotoCount(em: EntityManager, appealId: number): Promise<number> {
+  const [row] = await em.getConnection().execute<{ n: number }[]>('select count(*)::int as n from attachment where appeal_id = ?', [appealId]);
+  return row.n;
+}
+
+export interface PatrolPageData {
+  categories: { id: number; name: string }[];
+  /** The worker's own patrol reports, newest first (本人巡查上报). */
+  mine: { id: number; number: string; title: string; phase: string; createdAt: string }[];
+}
+
+/** The category choices and the worker's recent patrol reports for the patrol page. */
+export async function patrolPage(em: EntityManager, actor: Actor): Promise<PatrolPageData> {
+  if (actor.role !== 'gridWorker') throw new Forbidden('巡查上报仅供网格员使用');
+  const conn = em.getConnection();
+  // Leaf categories only: a report is filed under what it is, not under a heading.
+  const categories = await conn.execute<{ id: number; name: string }[]>(
+    `select c.id, c.name from category c where c.active and not exists (select 1 from category k where k.parent_id = c.id) order by c.code`);
+  const mine = await conn.execute<{ id: number; number: string; title: string; phase: string; created_at: Date | string }[]>(
+    `select id, number, title, phase, created_at from appeal where source = 'patrol' and created_by_id = ? order by created_at desc, id desc limit 20`,
+    [actor.userId]);
+  return {
+    categories,
+    mine: mine.map((r) => ({ id: r.id, number: r.number, title: r.title, phase: r.phase, createdAt: localDateTime(new Date(r.created_at)) })),
+  };
+}
