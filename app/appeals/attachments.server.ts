@@ -1,5 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Actor } from '../../machines/appeal-events';
@@ -9,6 +8,7 @@ import { restoreAppealSnapshot } from '../../machines/appeal';
 import type { Database } from '../db/orm.server';
 import { DomainError, Forbidden, InvalidInput, NotFound } from '../domain/errors';
 import { canSeeAppeal } from './scope';
+import { sha256Of, writeContentFile } from '../storage/content-file.server';
 
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 const MAX_NAME_LENGTH = 200;
@@ -92,7 +92,6 @@ function absoluteStoragePath(storagePath: string): string {
   return abs;
 }
 
-const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** The stored bytes no longer match their recorded hash or size (or are gone): never serve them. */
 export class StoredFileCorrupted extends DomainError {
@@ -148,21 +147,9 @@ function checkFile(file: UploadedFile): { fileName: string; contentType: string 
   return { fileName, contentType };
 }
 
-/** Content-addressed: the same bytes are stored once; a partial write never becomes visible under the final name. */
 async function storeBytes(sha256: string, bytes: Uint8Array): Promise<string> {
   const storagePath = storagePathOf(sha256);
-  const target = absoluteStoragePath(storagePath);
-  const existing = await readFile(target).catch(() => null);
-  if (existing && sha256Of(existing) === sha256) return storagePath;
-  await mkdir(path.dirname(target), { recursive: true });
-  const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, bytes, { flag: 'wx', mode: 0o640 });
-    await rename(temp, target);
-  } catch (err) {
-    await unlink(temp).catch(() => {});
-    throw err;
-  }
+  await writeContentFile(absoluteStoragePath(storagePath), bytes, sha256);
   return storagePath;
 }
 

@@ -1,5 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import { restoreAppealSnapshot } from '../../machines/appeal';
 import { DEV_SIP_SECRET, sipEventsToken } from '../../telephony/credentials';
 import type { UserRole } from '../../entities/user';
 import { inTransaction, run, type Tx } from '../admin/admin-sql.server';
+import { sha256Of, writeContentFile } from '../storage/content-file.server';
 import { maskPhone } from '../appeals/masking';
 import { canSeeAppeal, canSeeComplainant, type AppealScopeFacts } from '../appeals/scope';
 import { isValidLocalDate, localDateTime } from '../calendar/working-time';
@@ -593,7 +594,6 @@ const RECORDING_TYPES: Record<string, { ext: string; matches: (b: Uint8Array) =>
 };
 const CONTENT_TYPE_OF_EXT: Record<string, string> = { '.webm': 'audio/webm', '.ogg': 'audio/ogg' };
 
-const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** The data folder, read at call time so a test or a restart with another DATA_DIR finds its own files. */
 export function dataDirFromEnv(): string {
@@ -644,26 +644,12 @@ export async function saveRecording(em: EntityManager, dataDir: string, actor: A
     if (call.agent_id !== actor.userId) throw new Forbidden('只有接听或拨出此通话的话务员可以上传录音');
     if (call.recording_sha256 === sha256) return { sha256, ref };
     if (call.recording_sha256) throw new Conflict('此通话已有录音', 'duplicate');
-    await storeRecording(recordingPath(dataDir, ref), bytes, sha256);
+    await writeContentFile(recordingPath(dataDir, ref), bytes, sha256);
     await run(tx, 'update call set recording_ref = ?, recording_sha256 = ?, updated_at = ? where id = ?', [ref, sha256, new Date(), call.id]);
     return { sha256, ref };
   });
 }
 
-/** Content-addressed: a partial write never becomes visible under the final name. */
-async function storeRecording(target: string, bytes: Uint8Array, sha256: string): Promise<void> {
-  const existing = await readFile(target).catch(() => null);
-  if (existing && sha256Of(existing) === sha256) return;
-  await mkdir(path.dirname(target), { recursive: true });
-  const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, bytes, { flag: 'wx', mode: 0o640 });
-    await rename(temp, target);
-  } catch (err) {
-    await unlink(temp).catch(() => {});
-    throw err;
-  }
-}
 
 export interface OpenedRecording {
   contentType: string;

@@ -1,6 +1,6 @@
-import { deflateSync, crc32 } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { png } from './png';
 import { DEMO_PASSWORD, baseUrl, launch, screenshot } from './browser';
 import { act, open, phase, submit } from './journeys';
 
@@ -8,23 +8,6 @@ import { act, open, phase, submit } from './journeys';
 const LAT = 30.204321;
 const LNG = 120.104321;
 
-function png(rgb: [number, number, number]): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), body.length + 4);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(16, 0);
-  header.writeUInt32BE(16, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: 16 }, () => rgb).flat())]);
-  const pixels = Buffer.concat(Array.from({ length: 16 }, () => row));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(pixels)), chunk('IEND', Buffer.alloc(0))]);
-}
 
 async function phoneLogin(browser: Browser): Promise<Page> {
   const context = await browser.newContext({
@@ -47,7 +30,7 @@ async function fill(page: Page, title: string) {
   await form.getByLabel('描述').fill('人行道上堆放建筑垃圾，影响通行。');
   await form.getByRole('button', { name: '定位' }).click();
   await expect.poll(() => page.getByTestId('patrol-location').textContent()).toContain('30.204321');
-  await form.getByLabel('现场照片（处置前）').setInputFiles({ name: 'before.png', mimeType: 'image/png', buffer: png([200, 40, 40]) });
+  await form.getByLabel('现场照片（处置前）').setInputFiles({ name: 'before.png', mimeType: 'image/png', buffer: png(16, 16, [200, 40, 40]) });
   await expect.poll(() => page.getByTestId('before-count').textContent()).toContain('1');
 }
 
@@ -70,7 +53,7 @@ describe('patrol reports on the phone (巡查上报)', () => {
     const form = g.getByRole('form', { name: '巡查上报' });
     await form.getByLabel('现场已处置').check();
     await form.getByLabel('处置结果').fill('已清运建筑垃圾，路面恢复通行。');
-    await form.getByLabel('处置后照片').setInputFiles({ name: 'after.png', mimeType: 'image/png', buffer: png([40, 200, 40]) });
+    await form.getByLabel('处置后照片').setInputFiles({ name: 'after.png', mimeType: 'image/png', buffer: png(16, 16, [40, 200, 40]) });
     await expect.poll(() => g.getByTestId('after-count').textContent()).toContain('1');
     await screenshot(g, 'patrol-form-360');
     await form.getByRole('button', { name: '自行处置' }).click();
