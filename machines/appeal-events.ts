@@ -127,7 +127,7 @@ export const eventPayloadSchemas = {
   APPROVE_REPLY: z.object({ callbackDueAt: isoInstant }).strict(),
   REJECT_REPLY: z.object({ reason }).strict(),
   // A grid worker's own patrol report, handled on the spot: the server has checked the grid is his.
-  SELF_HANDLE: z.object({ result: longText, gridId: idSchema }).strict(),
+  SELF_HANDLE: z.object({ result: longText, gridId: idSchema, dueAt: isoInstant.optional() }).strict(),
   // Like APPROVE_REPLY, approval starts the callback; the server computes its deadline.
   VERIFY_APPROVE: z.object({ note: text(2000).optional(), callbackDueAt: isoInstant }).strict(),
   VERIFY_REJECT: z.object({ reason }).strict(),

@@ -489,6 +489,8 @@ describe('self-handled patrol reports (巡查上报 · 自行处置)', () => {
     expect(phaseOf(s)).toBe('verification');
     expect(s.context).toMatchObject({ gridId: GRID, assigneeDepartmentId: null, selfHandled: true, patrol: true, resolved: true });
     expect(patrolDraft().context.selfHandled).toBe(false);
+    const due = plusDays(T0, 7);
+    expect(apply(patrolDraft(), ev('SELF_HANDLE', gridWorker, { dueAt: due })).context.dueAt).toBe(due);
   });
 
   it('refuses SELF_HANDLE for a draft of another source, another creator, a foreign grid or another role', () => {

@@ -182,9 +182,11 @@ export const appealMachine = setup({
       return { dueAt: event.dueAt ?? context.dueAt };
     }),
     recordOnSpotAnswer: assign({ answeredOnSpot: true }),
-    recordSelfHandling: assign(({ event }) => {
+    // The report gets the category's handling deadline: if verification sends it back, the grid redoes it against the clock.
+    recordSelfHandling: assign(({ context, event }) => {
       assertEvent(event, 'SELF_HANDLE');
       return {
+        dueAt: event.dueAt ?? context.dueAt,
         assigneeDepartmentId: null,
         assistingDepartmentIds: [],
         gridId: event.gridId,

@@ -62,6 +62,7 @@ function serverFields(type: AppealEventType, input: Record<string, unknown>, app
   const { limits } = appeal;
   switch (type) {
     case 'SUBMIT':
+    case 'SELF_HANDLE':
       return { dueAt: handlingDeadline(cal, now, limits, appeal.urgency).dueAt.toISOString() };
     case 'DISPATCH':
     case 'ASSIGN_GRID':
@@ -234,6 +235,7 @@ function timersFor(type: AppealEventType, appeal: AppealRow, ctx: AppealContext,
   };
   switch (type) {
     case 'SUBMIT':
+    case 'SELF_HANDLE':
     case 'REOPEN':
     case 'APPROVE_EXTENSION':
       return handling();

@@ -6,7 +6,8 @@ import { checkUpload, saveAttachment, type UploadedFile } from '../appeals/attac
 import { createDraft } from '../appeals/intake.server';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
 import { localDateTime } from '../calendar/working-time';
-import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
+import { Conflict, Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
+import { sha256Of } from '../storage/content-file.server';
 import { gridForPoint } from '../grids/grids.server';
 import { MAX_PHOTOS } from './field.server';
 
@@ -60,38 +61,42 @@ export interface PatrolResult {
   repeated: boolean;
 }
 
-async function byRequestKey(em: EntityManager, key: string): Promise<PatrolResult | null> {
-  const [row] = await em.getConnection().execute<{ id: number; number: string }[]>('select id, number from appeal where request_key = ?', [key]);
-  return row ? { id: row.id, number: row.number, repeated: true } : null;
+interface KeyedReport { id: number; number: string; version: number; phase: string; createdBy: number }
+
+async function byRequestKey(em: EntityManager, key: string): Promise<KeyedReport | null> {
+  const [row] = await em.getConnection().execute<{ id: number; number: string; version: number; phase: string; created_by_id: number }[]>(
+    'select id, number, version, phase, created_by_id from appeal where request_key = ?', [key]);
+  return row ? { id: row.id, number: row.number, version: row.version, phase: row.phase, createdBy: row.created_by_id } : null;
 }
+
+const validKey = (k: unknown): k is string => typeof k === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(k);
 
 /**
  * A grid worker's patrol report (巡查上报): a draft in his own grid with its "before" photos, then
  * either SUBMIT (to the dispatcher's triage) or SELF_HANDLE with the "after" photos (to verification).
- * Everything that can be refused is checked first. A repeated requestKey returns the report it already filed.
+ * Everything that can be refused is checked before anything is written. The steps commit one by one
+ * (on PGlite they share no connection, so one enclosing transaction would wait on itself); the
+ * requestKey makes them resumable instead: a retry returns a filed report as it is, and finishes
+ * one an earlier attempt left as a draft, storing only the photos it does not have yet.
  */
 export async function createPatrolReport(services: AppealServices, actor: Actor, form: PatrolForm): Promise<PatrolResult> {
   if (actor.role !== 'gridWorker') throw new Forbidden('巡查上报仅供网格员使用');
+  const em = services.db.em();
   const parsed = patrolSchema.safeParse(form);
   const errors: Record<string, string[]> = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
-  if (typeof form.requestKey === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(form.requestKey)) {
-    const existing = await byRequestKey(services.db.em(), form.requestKey);
-    if (existing) return existing;
-  }
+  const earlier = validKey(form.requestKey) ? await byRequestKey(em, form.requestKey) : null;
+  if (earlier && earlier.createdBy !== actor.userId) throw new Forbidden('请求标识已被使用');
+  if (earlier && earlier.phase !== 'draft') return { id: earlier.id, number: earlier.number, repeated: true };
   checkPhotos(form.before, 'before', errors);
   if (parsed.success && parsed.data.intent === 'selfHandle') checkPhotos(form.after, 'after', errors);
   if (!parsed.success || Object.keys(errors).length) throw new InvalidInput('输入有误', errors);
   const input = parsed.data;
 
-  const grid = await gridForPoint(services.db.em(), { lat: input.lat, lng: input.lng });
+  const grid = await gridForPoint(em, { lat: input.lat, lng: input.lng });
   if (!grid || !actor.gridIds.includes(grid.id)) {
     const message = grid ? `该位置属于${grid.name}，不在您负责的网格内` : '该位置不在任何网格内';
     throw new InvalidInput(message, { location: [message] });
   }
-
-  // Every photo is checked before anything is written, so a refusal leaves nothing behind. The steps
-  // below each commit on their own: they share no connection on PGlite, so one enclosing transaction
-  // would wait on itself.
   const photos = [...form.before.map((f) => ({ f, stage: 'before' as const })),
     ...(input.intent === 'selfHandle' ? form.after.map((f) => ({ f, stage: 'after' as const })) : [])];
   for (const { f, stage } of photos) {
@@ -102,23 +107,37 @@ export async function createPatrolReport(services: AppealServices, actor: Actor,
       throw err;
     }
   }
-  const draft = await createDraft(services, actor, {
+
+  const draft = earlier ?? await createDraft(services, actor, {
     source: 'patrol', type: 'report', categoryId: input.categoryId, title: input.title, content: input.content,
     gridId: grid.id, lat: input.lat, lng: input.lng, requestKey: input.requestKey,
   });
-  // A concurrent submit of the same draft got there first; its own request finishes the report.
-  if (draft.version !== 1 || (await draftPhotoCount(services.db.em(), draft.id)) > 0) return { id: draft.id, number: draft.number, repeated: true };
-  for (const { f, stage } of photos) await saveAttachment(services.db, actor, draft.id, f, { stage });
+  const stored = await storedPhotos(em, draft.id);
+  for (const { f, stage } of photos) {
+    const key = `${stage}:${sha256Of(f.bytes)}`;
+    if (stored.has(key)) continue;
+    await saveAttachment(services.db, actor, draft.id, f, { stage });
+    stored.add(key);
+  }
   const event = input.intent === 'selfHandle'
     ? { type: 'SELF_HANDLE', payload: { result: input.result, gridId: grid.id } }
     : { type: 'SUBMIT', payload: {} };
-  await applyEvent(services, { appealId: draft.id, expectedVersion: draft.version, ...event, actor });
+  try {
+    await applyEvent(services, { appealId: draft.id, expectedVersion: draft.version, ...event, actor });
+  } catch (err) {
+    // A concurrent send of the same draft filed it first.
+    const now = await byRequestKey(em, input.requestKey);
+    if (err instanceof Conflict && now && now.phase !== 'draft') return { id: now.id, number: now.number, repeated: true };
+    throw err;
+  }
   return { id: draft.id, number: draft.number, repeated: false };
 }
 
-async function draftPhotoCount(em: EntityManager, appealId: number): Promise<number> {
-  const [row] = await em.getConnection().execute<{ n: number }[]>('select count(*)::int as n from attachment where appeal_id = ?', [appealId]);
-  return row.n;
+/** `stage:sha256` of the photos a report already has, so a resumed submission does not store them twice. */
+async function storedPhotos(em: EntityManager, appealId: number): Promise<Set<string>> {
+  const rows = await em.getConnection().execute<{ stage: string | null; sha256: string }[]>(
+    'select stage, sha256 from attachment where appeal_id = ?', [appealId]);
+  return new Set(rows.map((r) => `${r.stage}:${r.sha256}`));
 }
 
 export interface PatrolPageData {

@@ -8,6 +8,7 @@ import { DomainError, InvalidInput } from '../domain/errors';
 import { MAX_PHOTOS } from '../field/field.server';
 import { createPatrolReport, patrolPage } from '../field/patrol.server';
 import { domain, httpError } from '../http/errors.server';
+import { useT } from '../i18n/use-t';
 import { PHASE_LABELS } from '../ui/labels';
 
 export const meta: MetaFunction = () => [{ title: '巡查上报 · 12345 热线' }];
@@ -115,6 +116,7 @@ async function send(d: Draft, intent: 'dispatch' | 'selfHandle'): Promise<Sent> 
 
 export default function PatrolPage() {
   const { categories, mine } = useLoaderData<typeof loader>();
+  const { t } = useT();
   const [draft, setDraft] = useState<Draft | null>(null);
   const [status, setStatus] = useState<{ kind: 'offline' | 'error' | 'done' | 'sending' | 'locating'; text: string; id?: number } | null>(null);
   const [errors, setErrors] = useState<Record<string, string[]>>({});
@@ -126,7 +128,11 @@ export default function PatrolPage() {
     loadDraft().then((d) => {
       const loaded = d ?? emptyDraft();
       setDraft(loaded);
-      if (loaded.pending) setStatus({ kind: 'offline', text: '已离线保存，联网后自动提交' });
+      current.current = loaded;
+      if (!loaded.pending) return;
+      // Saved offline and the page opened again: send it now if the phone is online, else on 'online'.
+      if (navigator.onLine) void submit(loaded.pending);
+      else setStatus({ kind: 'offline', text: t('已离线保存，联网后自动提交') });
     }).catch(() => setDraft(emptyDraft()));
   }, []);
 
@@ -143,25 +149,25 @@ export default function PatrolPage() {
     const d = current.current;
     if (!d || sending.current) return;
     sending.current = true;
-    setStatus({ kind: 'sending', text: '正在提交…' });
+    setStatus({ kind: 'sending', text: t('正在提交…') });
     const r = await send(d, intent);
     sending.current = false;
     if (r === 'offline') {
       const saved = { ...d, pending: intent };
       await storeDraft(saved);
       setDraft(saved);
-      setStatus({ kind: 'offline', text: '已离线保存，联网后自动提交' });
+      setStatus({ kind: 'offline', text: t('已离线保存，联网后自动提交') });
     } else if (r.ok) {
       await clearDraft();
       setDraft(emptyDraft());
       setErrors({});
-      setStatus({ kind: 'done', text: `已上报 ${r.number}`, id: r.id });
+      setStatus({ kind: 'done', text: t('已上报 {{number}}', { number: r.number }), id: r.id });
     } else {
       const kept = { ...d, pending: null };
       await storeDraft(kept);
       setDraft(kept);
       setErrors(r.fieldErrors ?? {});
-      setStatus({ kind: 'error', text: r.message });
+      setStatus({ kind: 'error', text: t(r.message) });
     }
   };
 
@@ -176,10 +182,10 @@ export default function PatrolPage() {
   }, []);
 
   const locate = () => {
-    setStatus({ kind: 'locating', text: '正在定位…' });
+    setStatus({ kind: 'locating', text: t('正在定位…') });
     navigator.geolocation.getCurrentPosition(
       (p) => { update({ lat: p.coords.latitude.toFixed(6), lng: p.coords.longitude.toFixed(6) }); setStatus(null); },
-      () => setStatus({ kind: 'error', text: '定位失败，请检查定位权限' }),
+      () => setStatus({ kind: 'error', text: t('定位失败，请检查定位权限') }),
       { enableHighAccuracy: true, timeout: 15000 },
     );
   };
@@ -188,81 +194,81 @@ export default function PatrolPage() {
     const added = Array.from(list).map((f) => ({ name: f.name, type: f.type, blob: f as Blob }));
     update({ [stage]: [...draft[stage], ...added].slice(0, MAX_PHOTOS) } as Partial<Draft>);
   };
-  const err = (k: string) => (errors[k]?.length ? <p className="text-xs text-red-700">{errors[k].join('；')}</p> : null);
+  const err = (k: string) => (errors[k]?.length ? <p className="text-xs text-red-700">{errors[k].map((m) => t(m)).join('；')}</p> : null);
   const input = 'mt-1 block w-full rounded border px-2 py-2 text-base';
 
   return (
     <div className="mx-auto max-w-lg space-y-3">
       <div className="flex items-center justify-between">
-        <h1 className="text-base font-semibold" data-testid="patrol-title">巡查上报</h1>
-        <Link to="/field" className="text-sm text-blue-700 underline">返回外勤待办</Link>
+        <h1 className="text-base font-semibold" data-testid="patrol-title">{t('巡查上报')}</h1>
+        <Link to="/field" className="text-sm text-blue-700 underline">{t('返回外勤待办')}</Link>
       </div>
       {status ? (
         <p role="status" data-testid="patrol-status"
           className={`rounded p-2 text-sm ${status.kind === 'error' ? 'bg-red-50 text-red-800' : status.kind === 'done' ? 'bg-emerald-50 text-emerald-800' : 'bg-amber-50 text-amber-900'}`}>
           {status.text}
-          {status.id ? <> · <Link to={`/field/appeals/${status.id}`} className="underline" data-testid="patrol-link">查看</Link></> : null}
+          {status.id ? <> · <Link to={`/field/appeals/${status.id}`} className="underline" data-testid="patrol-link">{t('查看')}</Link></> : null}
         </p>
       ) : null}
       {draft ? (
-        <form aria-label="巡查上报" className="space-y-3 rounded-lg border bg-white p-3" onSubmit={(e) => e.preventDefault()}>
-          <label className="block text-sm">分类
+        <form aria-label={t('巡查上报')} className="space-y-3 rounded-lg border bg-white p-3" onSubmit={(e) => e.preventDefault()}>
+          <label className="block text-sm">{t('分类')}
             <select className={input} value={draft.categoryId} onChange={(e) => update({ categoryId: e.target.value })}>
-              <option value="">请选择</option>
+              <option value="">{t('请选择')}</option>
               {categories.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
             </select>
           </label>
           {err('categoryId')}
-          <label className="block text-sm">标题
+          <label className="block text-sm">{t('标题')}
             <input className={input} value={draft.title} onChange={(e) => update({ title: e.target.value })} />
           </label>
           {err('title')}
-          <label className="block text-sm">描述
+          <label className="block text-sm">{t('描述')}
             <textarea className={input} rows={3} value={draft.content} onChange={(e) => update({ content: e.target.value })} />
           </label>
           {err('content')}
           <div className="flex items-center justify-between gap-2 text-sm">
-            <span data-testid="patrol-location">{draft.lat ? `${draft.lat}, ${draft.lng}` : '尚未定位'}</span>
-            <button type="button" onClick={locate} className="rounded border px-3 py-2">定位</button>
+            <span data-testid="patrol-location">{draft.lat ? `${draft.lat}, ${draft.lng}` : t('尚未定位')}</span>
+            <button type="button" onClick={locate} className="rounded border px-3 py-2">{t('定位')}</button>
           </div>
           {err('lat')}{err('location')}
-          <label className="block text-sm">现场照片（处置前）
+          <label className="block text-sm">{t('现场照片（处置前）')}
             <input type="file" accept="image/*" capture="environment" multiple className="mt-1 block w-full text-sm"
               onChange={(e) => { addPhotos('before', e.target.files); e.target.value = ''; }} />
           </label>
-          <p className="text-xs text-slate-500" data-testid="before-count">已选 {draft.before.length} 张</p>
+          <p className="text-xs text-slate-500" data-testid="before-count">{t('已选 {{n}} 张', { n: draft.before.length })}</p>
           {err('before')}
           <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={draft.handled} onChange={(e) => update({ handled: e.target.checked })} />现场已处置
+            <input type="checkbox" checked={draft.handled} onChange={(e) => update({ handled: e.target.checked })} />{t('现场已处置')}
           </label>
           {draft.handled ? (
             <>
-              <label className="block text-sm">处置结果
+              <label className="block text-sm">{t('处置结果')}
                 <textarea className={input} rows={2} value={draft.result} onChange={(e) => update({ result: e.target.value })} />
               </label>
               {err('result')}
-              <label className="block text-sm">处置后照片
+              <label className="block text-sm">{t('处置后照片')}
                 <input type="file" accept="image/*" capture="environment" multiple className="mt-1 block w-full text-sm"
                   onChange={(e) => { addPhotos('after', e.target.files); e.target.value = ''; }} />
               </label>
-              <p className="text-xs text-slate-500" data-testid="after-count">已选 {draft.after.length} 张</p>
+              <p className="text-xs text-slate-500" data-testid="after-count">{t('已选 {{n}} 张', { n: draft.after.length })}</p>
               {err('after')}
             </>
           ) : null}
           <div className="flex gap-2">
             {draft.handled
-              ? <button type="button" className="flex-1 rounded bg-emerald-700 px-3 py-2 text-white" onClick={() => void submit('selfHandle')}>自行处置</button>
-              : <button type="button" className="flex-1 rounded bg-blue-700 px-3 py-2 text-white" onClick={() => void submit('dispatch')}>上报派单</button>}
+              ? <button type="button" className="flex-1 rounded bg-emerald-700 px-3 py-2 text-white" onClick={() => void submit('selfHandle')}>{t('自行处置')}</button>
+              : <button type="button" className="flex-1 rounded bg-blue-700 px-3 py-2 text-white" onClick={() => void submit('dispatch')}>{t('上报派单')}</button>}
           </div>
         </form>
-      ) : <p className="text-slate-500">正在载入草稿…</p>}
-      <section aria-label="本人巡查上报">
-        <h2 className="text-sm font-semibold">本人巡查上报</h2>
+      ) : <p className="text-slate-500">{t('正在载入草稿…')}</p>}
+      <section aria-label={t('本人巡查上报')}>
+        <h2 className="text-sm font-semibold">{t('本人巡查上报')}</h2>
         <ul className="mt-1 space-y-1" data-testid="patrol-mine">
           {mine.map((m) => (
             <li key={m.id} data-testid="patrol-mine-item" className="rounded border bg-white p-2 text-sm">
               <Link to={`/field/appeals/${m.id}`} className="block">
-                <span className="font-mono text-xs text-slate-500">{m.number}</span> <span className="rounded bg-slate-100 px-1 text-xs">{PHASE_LABELS[m.phase] ?? m.phase}</span>
+                <span className="font-mono text-xs text-slate-500">{m.number}</span> <span className="rounded bg-slate-100 px-1 text-xs">{t(PHASE_LABELS[m.phase] ?? m.phase)}</span>
                 <span className="block break-words">{m.title}</span>
               </Link>
             </li>

@@ -93,4 +93,44 @@ describe('patrol reports on the phone (巡查上报)', () => {
     await screenshot(g, 'patrol-online-sent-360');
     await g.context().close();
   });
+
+  it('sends a draft saved offline when the patrol page is next opened online, exactly once', async () => {
+    const g = await phoneLogin(browser);
+    await g.goto('/field/patrol');
+    const title = `离线后重开 ${Date.now()}`;
+    await fill(g, title);
+    await g.context().setOffline(true);
+    await g.getByRole('form', { name: '巡查上报' }).getByRole('button', { name: '上报派单' }).click();
+    await expect.poll(() => g.getByTestId('patrol-status').textContent()).toContain('已离线保存');
+    // The page is closed while still offline: no 'online' event will ever reach it.
+    const context = g.context();
+    await g.close();
+    await context.setOffline(false);
+    const again = await context.newPage();
+    await again.goto('/field/patrol');
+    await expect.poll(() => again.getByTestId('patrol-status').textContent(), { timeout: 15_000 }).toContain('已上报');
+    await again.reload();
+    await expect.poll(() => again.getByTestId('patrol-mine-item').filter({ hasText: title }).count()).toBe(1);
+    await context.close();
+  });
+
+  it('speaks English when the worker switches language, server messages included', async () => {
+    const g = await phoneLogin(browser);
+    await g.goto('/field/patrol');
+    await g.getByTestId('language-switch').click();
+    await expect.poll(() => g.locator('html').getAttribute('lang')).toBe('en');
+    const form = g.getByRole('form', { name: 'Patrol reports' });
+    await form.getByRole('button', { name: 'Report for dispatch' }).click();
+    await expect.poll(() => form.textContent()).toContain('Take or choose a site photo');
+    // Everything but the category names (city data) is English.
+    const chrome = await form.evaluate((f) => {
+      const copy = f.cloneNode(true) as HTMLElement;
+      copy.querySelectorAll('option').forEach((o) => o.remove());
+      return copy.textContent;
+    });
+    expect(chrome).not.toMatch(/[\u4e00-\u9fff]/);
+    await screenshot(g, 'patrol-english-360');
+    await g.getByTestId('language-switch').click();
+    await g.context().close();
+  });
 });

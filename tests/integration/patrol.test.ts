@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveAttachment } from '../../app/appeals/attachments.server';
+import { createDraft } from '../../app/appeals/intake.server';
 import { applyEvent } from '../../app/appeals/service.server';
 import { InvalidInput } from '../../app/domain/errors';
 import { createPatrolReport, patrolPage, type PatrolForm } from '../../app/field/patrol.server';
@@ -100,6 +102,32 @@ describe.each(DB_KINDS)('patrol reports (巡查上报) on %s', (kind) => {
     const page = await patrolPage(t.db.em(), worker());
     expect(page.mine.filter((m) => m.title === '同一草稿重复提交')).toHaveLength(1);
     expect(page.categories.length).toBeGreaterThan(0);
+  });
+
+  it('finishes a report an interrupted attempt left as a draft, without storing its photos twice', async () => {
+    const requestKey = key();
+    const photo = jpeg('before.jpg');
+    const after = jpeg('after.jpg');
+    // What a connection lost after the first photo leaves behind: the draft and that photo.
+    const draft = await createDraft(t.services, worker(), {
+      source: 'patrol', type: 'report', categoryId: t.ids.categories.get('0201'), title: '中断后重发', content: '上次提交到一半断网了。',
+      gridId: t.ids.grids.get('G01'), lat: 30.204, lng: 120.105, requestKey,
+    });
+    await saveAttachment(t.db, worker(), draft.id, photo, { stage: 'before' });
+    const r = await createPatrolReport(t.services, worker(), form({
+      requestKey, intent: 'selfHandle', result: '已处理完毕。', before: [photo], after: [after],
+    }));
+    expect(r).toEqual({ id: draft.id, number: draft.number, repeated: false });
+    const stages = await sql<{ stage: string }>('select stage from attachment where appeal_id = ? order by id', [r.id]);
+    expect(stages.map((s) => s.stage)).toEqual(['before', 'after']);
+    const [a] = await sql<{ phase: string; due_at: Date | null }>('select phase, due_at from appeal where id = ?', [r.id]);
+    expect(a.phase).toBe('verification');
+    // A self-handled report still runs against its category's deadline, in case verification sends it back.
+    expect(a.due_at).not.toBeNull();
+    expect(await count(`pgboss.job where data->>'appealId' = ?`, [String(r.id)])).toBeGreaterThan(0);
+    // Another worker cannot take over the key.
+    const other = { ...worker(), userId: worker().userId + 1000 };
+    await expect(createPatrolReport(t.services, other, form({ requestKey }))).rejects.toThrow(/请求标识/);
   });
 
   it('is for grid workers only', async () => {
