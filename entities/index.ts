@@ -13,6 +13,7 @@ import { CitizenSchema } from './citizen';
 import { DepartmentSchema } from './department';
 import { GridSchema } from './grid';
 import { KnowledgeArticleSchema } from './knowledge-article';
+import { AppealFactSchema, OrderFactSchema, ReportCellSchema, ReportDirtySchema } from './report';
 import { SessionSchema } from './session';
 import { SmsOutboxSchema } from './sms-outbox';
 import { UserSchema } from './user';
@@ -36,9 +37,14 @@ export const entities = [
   SessionSchema,
   KnowledgeArticleSchema,
   AccessLogSchema,
+  AppealFactSchema,
+  OrderFactSchema,
+  ReportCellSchema,
+  ReportDirtySchema,
 ];
 
 export {
   AccessLogSchema, AppealSchema, AppealCounterSchema, AppealEventSchema, AssignmentSchema, AttachmentSchema, CalendarDaySchema,
   CallSchema, CallEventSchema, CategorySchema, CitizenSchema, DepartmentSchema, GridSchema, KnowledgeArticleSchema, SessionSchema, SmsOutboxSchema, UserSchema,
+  AppealFactSchema, OrderFactSchema, ReportCellSchema, ReportDirtySchema,
 };

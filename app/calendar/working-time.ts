@@ -274,6 +274,13 @@ export function warnInstant(cal: WorkCalendar, start: Date, due: Date, unit: Lim
   return new Date(Math.min(advance(cal, unit, from, target), to));
 }
 
+/** Working days between two instants (a whole working day counts 24 h), as a fraction; 0 if b is not after a. */
+export function workingDaysBetween(cal: WorkCalendar, a: Date, b: Date): number {
+  const from = instantMs(a, 'start');
+  const to = instantMs(b, 'due');
+  return to <= from ? 0 : measure(cal, 'workingDays', from, to) / (24 * HOUR);
+}
+
 export interface RemainingTime {
   /** Countable minutes left until due; negative once overdue (at least -1 then). */
   minutes: number;

@@ -6,6 +6,7 @@ import { Migration20261123132346_knowledge_base } from './Migration2026112313234
 import { Migration20261123132655_access_log } from './Migration20261123132655_access_log';
 import { Migration20261123161923_telephony_calls } from './Migration20261123161923_telephony_calls';
 import { Migration20261123180506_attachment_stage } from './Migration20261123180506_attachment_stage';
+import { Migration20261123193924_report_rollups } from './Migration20261123193924_report_rollups';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -17,4 +18,5 @@ export const migrationsList = [
   { name: 'Migration20261123132655_access_log', class: Migration20261123132655_access_log },
   { name: 'Migration20261123161923_telephony_calls', class: Migration20261123161923_telephony_calls },
   { name: 'Migration20261123180506_attachment_stage', class: Migration20261123180506_attachment_stage },
+  { name: 'Migration20261123193924_report_rollups', class: Migration20261123193924_report_rollups },
 ];
