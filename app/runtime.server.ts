@@ -8,6 +8,7 @@ import { openDatabase, type Database } from './db/orm.server';
 import { fileSmsGateway } from './jobs/sms.server';
 import { bossTimers, startBoss } from './jobs/timers.server';
 import { startWorkers } from './jobs/workers.server';
+import { startReportRollup } from './reports/rollup.server';
 import { seedDemoAppeals, seedReferenceData } from './seed/demo-city.server';
 
 // Validation messages reach people in the UI language; a missing field just says it is required.
@@ -56,10 +57,12 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
       }
     }
     await startWorkers(boss, services, fileSmsGateway(path.resolve(process.env.DATA_DIR ?? '.data')));
+    const rollup = startReportRollup(db);
     const started = boss;
     return {
       db, boss: started, services,
       async stop() {
+        await rollup.stop();
         await started.stop({ graceful: true, timeout: 5_000 }).catch(() => {});
         await db.close();
       },

@@ -117,6 +117,7 @@ const DEFAULT_PAYLOADS: { [T in AppealEventType]: AppealEventPayload<T> } = {
   SUPERVISOR_CLOSE: { reason: 'unreasonable demand, reviewed' },
   REOPEN: { reason: 'same problem again', dueAt: plusDays(T0, 20) },
   SUPERVISE: { note: 'please hurry' },
+  MARK_UNREASONABLE: { unreasonable: true, reason: 'demands a road built to his door' },
   ESCALATE: { to: 'leader', note: 'third complaint' },
   WARN: {},
   OVERDUE: {},
@@ -173,6 +174,7 @@ const ROUTES: Record<AppealPhase, AppealEvent[]> = {
 type Expected = Partial<Record<AppealEventType, AppealPhase>>;
 const slaEvents = (phase: AppealPhase): Expected => ({
   SUPERVISE: phase,
+  MARK_UNREASONABLE: phase,
   ESCALATE: phase,
   WARN: phase,
   OVERDUE: phase,
@@ -233,7 +235,7 @@ const TABLE: Record<AppealPhase, Expected> = {
     SUPERVISOR_CLOSE: 'closed',
     ...slaEvents('callback.dissatisfied'),
   },
-  closed: { REOPEN: 'triage' },
+  closed: { REOPEN: 'triage', MARK_UNREASONABLE: 'closed' },
   merged: {},
   void: {},
 };
@@ -845,6 +847,7 @@ function serializeForGraph(snapshot: AppealSnapshot): string {
     c.redoCount,
     phase === 'callback.calling' ? [c.callbackAttempts, c.callbackOverdue] : null,
     c.selfHandled,
+    c.unreasonable,
   ]);
 }
 
@@ -1095,6 +1098,11 @@ describe('closed-loop invariants (every reachable edge explored)', () => {
       const phase = phaseOf(state);
       if (phase !== 'closed') continue;
       for (const { event, state: next } of edgesOf(transitions)) {
+        // Marking a demand unreasonable (or not) is a judgement on a closed appeal, not a step out of it.
+        if (event.type === 'MARK_UNREASONABLE') {
+          expect(phaseOf(next)).toBe('closed');
+          continue;
+        }
         expect(event.type).toBe('REOPEN');
         expect(phaseOf(next)).toBe('triage');
       }
@@ -1107,7 +1115,7 @@ describe('acceptedEventTypes', () => {
     const dispatched = run(ROUTES.dispatched);
     expect(acceptedEventTypes(dispatched, handler, T0)).toEqual(['ACCEPT', 'RETURN', 'SUB_DISPATCH']);
     expect(acceptedEventTypes(dispatched, otherHandler, T0)).toEqual([]);
-    expect(acceptedEventTypes(dispatched, supervisor, T0)).toEqual(['SUPERVISE', 'ESCALATE']);
+    expect(acceptedEventTypes(dispatched, supervisor, T0)).toEqual(['SUPERVISE', 'MARK_UNREASONABLE', 'ESCALATE']);
     expect(acceptedEventTypes(run(ROUTES.triage), dispatcher, T0)).toEqual([
       'DISPATCH',
       'ASSIGN_GRID',
@@ -1122,6 +1130,7 @@ describe('acceptedEventTypes', () => {
       'VERIFY_APPROVE',
       'VERIFY_REJECT',
       'SUPERVISE',
+      'MARK_UNREASONABLE',
       'ESCALATE',
     ]);
     expect(acceptedEventTypes(run(ROUTES.verification), gridWorker, T0)).toEqual([]);
@@ -1171,5 +1180,29 @@ describe('persistence', () => {
       restoreAppealSnapshot({ ...persisted, context: { ...persisted.context, redoCount: -1 } }),
     ).toThrow(/invalid/);
     expect(() => restoreAppealSnapshot({ ...persisted, value: { phase: 'limbo', sla: 'onTime' } })).toThrow();
+  });
+});
+
+describe('report inputs kept in the context', () => {
+  it('MARK_UNREASONABLE marks and unmarks an appeal that counts in reports, supervisors only', () => {
+    const closed = run(ROUTES.closed);
+    const marked = apply(closed, ev('MARK_UNREASONABLE', supervisor));
+    expect(marked.context.unreasonable).toBe(true);
+    expect(phaseOf(marked)).toBe('closed');
+    // Marking again changes nothing, so it is refused; unmarking is allowed.
+    expect(marked.can(ev('MARK_UNREASONABLE', supervisor))).toBe(false);
+    expect(apply(marked, ev('MARK_UNREASONABLE', supervisor, { unreasonable: false })).context.unreasonable).toBe(false);
+    expect(closed.can(ev('MARK_UNREASONABLE', reviewer))).toBe(false);
+    for (const phase of ['draft', 'void', 'merged'] as const) expect(run(ROUTES[phase]).can(ev('MARK_UNREASONABLE', supervisor)), phase).toBe(false);
+    expect(eventPayloadSchemas.MARK_UNREASONABLE.safeParse({ unreasonable: true }).success).toBe(false);
+  });
+
+  it('records when the handling unit answered: REPLY, RESOLVE_ON_SPOT and SELF_HANDLE', () => {
+    const at = plusDays(T0, 2);
+    expect(run(ROUTES.dispatched).context.repliedAt).toBeNull();
+    expect(apply(run(ROUTES['handling.working']), ev('REPLY', handler, {}, at)).context.repliedAt).toBe(at);
+    expect(apply(run(ROUTES.triage), ev('RESOLVE_ON_SPOT', operator, {}, at)).context.repliedAt).toBe(at);
+    const patrol = createAppealSnapshot({ createdBy: gridWorker.userId, source: 'patrol' });
+    expect(apply(patrol, ev('SELF_HANDLE', gridWorker, {}, at)).context.repliedAt).toBe(at);
   });
 });

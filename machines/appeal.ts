@@ -61,6 +61,10 @@ export interface AppealContext {
   patrol: boolean;
   /** Handled on the spot by the grid worker who reported it (自行处置): no citizen to call back. */
   selfHandled: boolean;
+  /** When the handling unit last answered (REPLY, RESOLVE_ON_SPOT, SELF_HANDLE): the end of its handling time. */
+  repliedAt: string | null;
+  /** Marked by a supervisor as an unreasonable demand (不合理诉求): left out of the satisfaction rate. */
+  unreasonable: boolean;
 }
 
 export interface AppealInput {
@@ -120,6 +124,7 @@ export const appealMachine = setup({
     isCreator: ({ context, event }) => context.createdBy === event.actor.userId,
     ownsEventGrid: ({ event }) => event.type === 'SELF_HANDLE' && event.actor.gridIds.includes(event.gridId),
     selfHandled: ({ context }) => context.selfHandled,
+    changesUnreasonable: ({ context, event }) => event.type === 'MARK_UNREASONABLE' && event.unreasonable !== context.unreasonable,
     referralRefused: ({ event }) => event.type === 'REFERRAL_DONE' && event.outcome === 'refused',
     citizenSatisfied: ({ event }) => event.type === 'FEEDBACK' && event.satisfaction !== 'dissatisfied',
     lastCallbackAttempt: ({ context }) => context.callbackAttempts + 1 >= MAX_CALLBACK_ATTEMPTS,
@@ -181,12 +186,13 @@ export const appealMachine = setup({
       assertEvent(event, 'SUBMIT');
       return { dueAt: event.dueAt ?? context.dueAt };
     }),
-    recordOnSpotAnswer: assign({ answeredOnSpot: true }),
+    recordOnSpotAnswer: assign(({ event }) => ({ answeredOnSpot: true, repliedAt: event.at })),
     // The report gets the category's handling deadline: if verification sends it back, the grid redoes it against the clock.
     recordSelfHandling: assign(({ context, event }) => {
       assertEvent(event, 'SELF_HANDLE');
       return {
         dueAt: event.dueAt ?? context.dueAt,
+        repliedAt: event.at,
         assigneeDepartmentId: null,
         assistingDepartmentIds: [],
         gridId: event.gridId,
@@ -221,7 +227,7 @@ export const appealMachine = setup({
     }),
     recordReply: assign(({ event }) => {
       assertEvent(event, 'REPLY');
-      return { resolved: event.resolved };
+      return { resolved: event.resolved, repliedAt: event.at };
     }),
     startCallback: assign(({ event }) => {
       assertEvent(event, ['APPROVE_REPLY', 'VERIFY_APPROVE']);
@@ -250,6 +256,10 @@ export const appealMachine = setup({
         callbackOverdue: false,
         dueAt: event.dueAt,
       };
+    }),
+    recordUnreasonable: assign(({ event }) => {
+      assertEvent(event, 'MARK_UNREASONABLE');
+      return { unreasonable: event.unreasonable };
     }),
     countSupervision: assign(({ context }) => ({ superviseCount: context.superviseCount + 1 })),
     recordEscalation: assign(({ event }) => {
@@ -288,7 +298,16 @@ export const appealMachine = setup({
     lastRejectReason: null,
     patrol: input.source === 'patrol',
     selfHandled: false,
+    repliedAt: null,
+    unreasonable: false,
   }),
+  on: {
+    // A judgement on the demand, not a step of the loop: allowed whenever the appeal counts in reports.
+    MARK_UNREASONABLE: {
+      guard: and(['roleAllowed', 'changesUnreasonable', not(phaseIn('draft')), not(phaseIn('merged')), not(phaseIn('void'))]),
+      actions: 'recordUnreasonable',
+    },
+  },
   states: {
     phase: {
       initial: 'draft',
@@ -581,6 +600,8 @@ const appealContextSchema = z
     // Added after snapshots were first stored; older snapshots are ordinary appeals.
     patrol: z.boolean().default(false),
     selfHandled: z.boolean().default(false),
+    repliedAt: z.string().nullable().default(null),
+    unreasonable: z.boolean().default(false),
   })
   .strict() satisfies z.ZodType<AppealContext, unknown>;
 
@@ -776,6 +797,8 @@ function sampleEvents(type: AppealEventType, snapshot: AppealSnapshot, actor: Ac
       return SATISFACTION_LEVELS.map((satisfaction) => ({ type, ...base, satisfaction, resolved: true }));
     case 'SUPERVISE':
       return [{ type, ...base, note: 'note' }];
+    case 'MARK_UNREASONABLE':
+      return [{ type, ...base, unreasonable: true, reason: 'reason' }, { type, ...base, unreasonable: false, reason: 'reason' }];
     case 'ESCALATE':
       return [{ type, ...base, to: 'leader', note: 'note' }];
   }

@@ -65,6 +65,12 @@ export const sideWrites = {
     sql: `update assignment set accepted_at = ?, updated_at = ? where appeal_id in (select id from changed) and status = 'active' and role = 'lead'`,
     params: [now, now],
   }),
+  /** Every change is queued for the report roll-ups; DO UPDATE waits out a drain holding the row, so none is missed. */
+  queueForReports: (now: Date): SideWrite => ({
+    sql: `insert into report_dirty (appeal_id, queued_at) select id, ? from changed
+          on conflict (appeal_id) do update set queued_at = excluded.queued_at`,
+    params: [now],
+  }),
   queueSms: (phone: string, template: string, body: string, now: Date): SideWrite => ({
     sql: `insert into sms_outbox (appeal_id, phone, template, body, status, created_at, updated_at) select id, ?, ?, ?, 'pending', ?, ? from changed`,
     params: [phone, template, body, now, now],

@@ -143,7 +143,7 @@ export async function applyEvent(services: AppealServices, cmd: EventCommand): P
     callbackDueAt: toDate(ctx.callbackDueAt), closedAt: toDate(ctx.closedAt), submittedAt: type === 'SUBMIT' || type === 'SELF_HANDLE' ? now : null,
     auditSeq: row.seq, auditHead: hash,
   };
-  const side = [...assignmentWrites(type, payload, ctx, now), ...smsWrites(type, appeal, ctx, now)];
+  const side = [...assignmentWrites(type, payload, ctx, now), ...smsWrites(type, appeal, ctx, now), sideWrites.queueForReports(now)];
   const timers = timersFor(type, appeal, ctx, cal, now);
   const result = { appealId: appeal.id, version: appeal.version + 1, phase: row.toPhase, sla: row.toSla, seq: row.seq };
 
@@ -227,11 +227,10 @@ function timersFor(type: AppealEventType, appeal: AppealRow, ctx: AppealContext,
     if (!ctx.dueAt) return [];
     const due = new Date(ctx.dueAt);
     const limit = appeal.limits[appeal.urgency];
-    const warnAt = warnInstant(cal, now, due, limit.unit);
-    return [
-      { job: { appealId: appeal.id, event: 'WARN', deadline: ctx.dueAt }, at: warnAt },
-      { job: { appealId: appeal.id, event: 'OVERDUE', deadline: ctx.dueAt }, at: due },
-    ];
+    const overdue: TimerPlan = { job: { appealId: appeal.id, event: 'OVERDUE', deadline: ctx.dueAt }, at: due };
+    // An extension that still ends in the past (a long-overdue appeal) has nothing left to warn about.
+    if (due.getTime() <= now.getTime()) return [overdue];
+    return [{ job: { appealId: appeal.id, event: 'WARN', deadline: ctx.dueAt }, at: warnInstant(cal, now, due, limit.unit) }, overdue];
   };
   switch (type) {
     case 'SUBMIT':

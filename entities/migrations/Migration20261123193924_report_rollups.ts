@@ -18,6 +18,8 @@ export class Migration20261123193924_report_rollups extends Migration {
     this.addSql(`create table "report_cell" ("dim" varchar(16) not null, "key" varchar(32) not null, "day" date not null, "received" int not null default 0, "dispatched_appeals" int not null default 0, "feedback" int not null default 0, "resolved" int not null default 0, "satisfaction_base" int not null default 0, "satisfied" int not null default 0, "closed" int not null default 0, "closed_on_time" int not null default 0, "overdue" int not null default 0, "replied" int not null default 0, "handling_centidays" bigint not null default '0', "returned" int not null default 0, "redone" int not null default 0, "extended" int not null default 0, "repeat_callers" int not null default 0, "unreasonable" int not null default 0, "orders" int not null default 0, "orders_on_time" int not null default 0, primary key ("dim", "key", "day"));`);
 
     this.addSql(`create table "report_dirty" ("appeal_id" int not null, "queued_at" timestamptz not null, primary key ("appeal_id"));`);
+    // Appeals filed before the roll-ups existed are counted by the first drain.
+    this.addSql(`insert into "report_dirty" ("appeal_id", "queued_at") select "id", now() from "appeal" where "submitted_at" is not null;`);
   }
 
   override down(): void | Promise<void> {

@@ -128,6 +128,7 @@ function transitionWitnesses(t: TestServices, mergeTarget: number) {
         { satisfaction: 'satisfied', resolved: true }, { satisfaction: 'basicallySatisfied', resolved: false }, { satisfaction: 'dissatisfied', resolved: false },
       ];
       case 'SUPERVISE': return [{ note: '督办' }];
+      case 'MARK_UNREASONABLE': return [{ unreasonable: true, reason: '诉求明显超出政策范围' }, { unreasonable: false, reason: '复核后撤销标记' }];
       case 'ESCALATE': return [{ to: 'leader', note: '提交领导' }];
       default: return [{}];
     }
