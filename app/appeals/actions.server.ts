@@ -10,6 +10,7 @@ const PAGE_EVENTS: AppealEventType[] = [
   'SUBMIT', 'DISCARD', 'DISPATCH', 'ASSIGN_GRID', 'RESOLVE_ON_SPOT', 'MERGE_INTO', 'REFER', 'ACCEPT', 'RETURN', 'SUB_DISPATCH',
   'APPROVE_RETURN', 'REJECT_RETURN', 'NOTE', 'FIELD_UPDATE', 'REQUEST_EXTENSION', 'APPROVE_EXTENSION', 'REJECT_EXTENSION', 'REPLY',
   'REFERRAL_DONE', 'APPROVE_REPLY', 'REJECT_REPLY', 'VERIFY_APPROVE', 'VERIFY_REJECT', 'FEEDBACK', 'UNREACHABLE', 'REDO', 'SUPERVISOR_CLOSE', 'REOPEN', 'SUPERVISE', 'ESCALATE',
+  'MARK_UNREASONABLE',
 ];
 
 export interface ActionOptions {
@@ -71,7 +72,7 @@ export async function actionOptions(em: EntityManager, actor: Actor, appealId: n
 // Which action and which appeal version a form is about; never part of the event itself.
 const ENVELOPE_FIELDS = ['intent', 'version', 'appealId'];
 const NUMBER_FIELDS = ['departmentId', 'gridId', 'days'];
-const BOOLEAN_FIELDS = ['resolved'];
+const BOOLEAN_FIELDS = ['resolved', 'unreasonable'];
 
 /**
  * Turns a submitted action form into the event's payload: empty fields are left out (so the schema

@@ -68,6 +68,8 @@ export interface AppealDetail {
   mayAttach: boolean;
   calls: AppealCallView[];
   counts: { redo: number; reopen: number; extensions: number; supervise: number };
+  /** Marked by a supervisor as an unreasonable demand (不合理诉求). */
+  unreasonable: boolean;
   escalation: string | null;
   /** The callback agent's script while the citizen is to be called back. */
   callback: { attempts: number; maxAttempts: number; script: string; overdue: boolean } | null;
@@ -159,6 +161,7 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
     calls,
     counts: { redo: ctx.redoCount, reopen: ctx.reopenCount, extensions: ctx.extensionCount, supervise: ctx.superviseCount },
     escalation: ctx.escalation,
+    unreasonable: ctx.unreasonable,
     callback,
   };
 }

@@ -143,6 +143,13 @@ function Fields({ type, options, errors, suggestedGrid }: { type: string; option
       return <Text name="reason" label="退回原因" errors={errors} />;
     case 'SUPERVISE':
       return <Text name="note" label="督办意见" errors={errors} />;
+    case 'MARK_UNREASONABLE':
+      return (
+        <>
+          <Choice name="unreasonable" label="认定" options={[['yes', '不合理诉求（不计入满意率）'], ['no', '撤销认定']]} errors={errors} />
+          <Text name="reason" label="认定理由" errors={errors} />
+        </>
+      );
     case 'ESCALATE':
       return (
         <>

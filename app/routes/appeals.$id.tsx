@@ -137,6 +137,7 @@ export default function AppealPage() {
           </dd>
           <dt className="text-slate-500">{t('重办/重启/延期')}</dt><dd>{a.counts.redo} / {a.counts.reopen} / {a.counts.extensions}</dd>
           <dt className="text-slate-500">{t('督办')}</dt><dd>{a.counts.supervise}{a.escalation ? t(a.escalation === 'leader' ? '（已升级：领导）' : '（已升级：联席会议）') : ''}</dd>
+          {a.unreasonable ? <><dt className="text-slate-500">{t('认定')}</dt><dd data-testid="unreasonable-mark"><span className="rounded bg-slate-200 px-1.5 py-0.5 text-xs">{t('不合理诉求（不计入满意率）')}</span></dd></> : null}
         </dl>
         <p className="mt-3 whitespace-pre-wrap rounded bg-slate-50 p-3">{a.content}</p>
       </header>

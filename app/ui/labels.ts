@@ -25,7 +25,7 @@ export const EVENT_LABELS: Record<string, string> = {
   REJECT_RETURN: '驳回退单', NOTE: '办理记录', FIELD_UPDATE: '现场反馈', REQUEST_EXTENSION: '申请延期', APPROVE_EXTENSION: '批准延期',
   REJECT_EXTENSION: '驳回延期', REPLY: '办理答复', REFERRAL_DONE: '转介办结', APPROVE_REPLY: '审核通过', REJECT_REPLY: '退回重办',
   VERIFY_APPROVE: '核查通过', VERIFY_REJECT: '核查退回', SELF_HANDLE: '自行处置',
-  FEEDBACK: '回访评价', UNREACHABLE: '回访未接通', REDO: '重办', SUPERVISOR_CLOSE: '值班长办结', REOPEN: '重启', SUPERVISE: '督办',
+  FEEDBACK: '回访评价', UNREACHABLE: '回访未接通', REDO: '重办', SUPERVISOR_CLOSE: '值班长办结', REOPEN: '重启', SUPERVISE: '督办', MARK_UNREASONABLE: '不合理诉求认定',
   ESCALATE: '升级', WARN: '临期预警', OVERDUE: '超期', CALLBACK_DUE: '回访超时',
 };
 

@@ -23,7 +23,7 @@ export const common: Record<string, string> = {
     REJECT_RETURN: 'Reject return', NOTE: 'Progress note', FIELD_UPDATE: 'Field update', REQUEST_EXTENSION: 'Request extension',
     APPROVE_EXTENSION: 'Approve extension', REJECT_EXTENSION: 'Reject extension', REPLY: 'Reply', REFERRAL_DONE: 'Referral done',
     APPROVE_REPLY: 'Approve reply', REJECT_REPLY: 'Send back for redo', FEEDBACK: 'Callback feedback', UNREACHABLE: 'Callback unreachable',
-    REDO: 'Redo', SUPERVISOR_CLOSE: 'Close by supervisor', REOPEN: 'Reopen', SUPERVISE: 'Supervise', ESCALATE: 'Escalate',
+    REDO: 'Redo', SUPERVISOR_CLOSE: 'Close by supervisor', REOPEN: 'Reopen', SUPERVISE: 'Supervise', MARK_UNREASONABLE: 'Unreasonable demand', ESCALATE: 'Escalate',
     WARN: 'Deadline warning', OVERDUE: 'Overdue', CALLBACK_DUE: 'Callback overdue',
   }),
   办理: 'Handling', 回访: 'Callback', 办理中: 'In hand', 待回访: 'Awaiting callback',
