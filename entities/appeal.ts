@@ -23,6 +23,11 @@ export const AppealSchema = defineEntity({
     { name: 'appeal_caller_phone_index', properties: ['callerPhone'] },
     // Newest-first lists page by (created_at, id).
     { name: 'appeal_created_at_index', columns: [{ name: 'created_at', sort: 'DESC' }, { name: 'id', sort: 'DESC' }] },
+    // A department's open appeals by deadline (/worklist), whatever the size of the closed history.
+    {
+      name: 'appeal_department_worklist_index',
+      expression: `create index "appeal_department_worklist_index" on "appeal" ("lead_department_id", "due_at", "id") where "phase" not in ('closed', 'merged', 'void', 'draft')`,
+    },
   ],
   properties: {
     number: p.string().length(20).unique(),

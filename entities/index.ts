@@ -10,6 +10,7 @@ import { CallSchema } from './call';
 import { CallEventSchema } from './call-event';
 import { CategorySchema } from './category';
 import { CitizenSchema } from './citizen';
+import { DailyReportSchema } from './daily-report';
 import { DepartmentSchema } from './department';
 import { GridSchema } from './grid';
 import { KnowledgeArticleSchema } from './knowledge-article';
@@ -41,10 +42,11 @@ export const entities = [
   OrderFactSchema,
   ReportCellSchema,
   ReportDirtySchema,
+  DailyReportSchema,
 ];
 
 export {
   AccessLogSchema, AppealSchema, AppealCounterSchema, AppealEventSchema, AssignmentSchema, AttachmentSchema, CalendarDaySchema,
   CallSchema, CallEventSchema, CategorySchema, CitizenSchema, DepartmentSchema, GridSchema, KnowledgeArticleSchema, SessionSchema, SmsOutboxSchema, UserSchema,
-  AppealFactSchema, OrderFactSchema, ReportCellSchema, ReportDirtySchema,
+  AppealFactSchema, OrderFactSchema, ReportCellSchema, ReportDirtySchema, DailyReportSchema,
 };

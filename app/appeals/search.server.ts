@@ -63,7 +63,7 @@ export function encodeCursor(createdAt: string, id: number): string {
   return Buffer.from(`${createdAt}|${id}`, 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string): { at: string; id: number } {
+export function decodeCursor(cursor: string): { at: string; id: number } {
   const bad = () => new InvalidInput('分页参数无效', { after: ['invalid cursor'] });
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) throw bad();
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{1,6}Z)\|(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));

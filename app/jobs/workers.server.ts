@@ -2,6 +2,7 @@ import type { PgBoss } from 'pg-boss';
 import { Conflict } from '../domain/errors';
 import { SYSTEM_ACTOR } from '../appeals/actor';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
+import { startDailyReports } from '../reports/daily.server';
 import { CALL_SWEEP_QUEUE, sweepStaleCalls } from '../telephony/calls.server';
 import { sendPendingSms, type SmsGateway } from './sms.server';
 import { SMS_QUEUE, TIMER_QUEUE, type TimerJob } from './timers.server';
@@ -44,4 +45,6 @@ export async function startWorkers(boss: PgBoss, services: AppealServices, sms: 
     await sweepStaleCalls(services.db.em());
   });
   await boss.schedule(CALL_SWEEP_QUEUE, '* * * * *');
+  // Yesterday's report every morning at REPORT_DAILY_AT, as a chain of delayed jobs (cron is off).
+  await startDailyReports(boss, services.db, { pollingIntervalSeconds });
 }

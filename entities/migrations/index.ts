@@ -7,6 +7,8 @@ import { Migration20261123132655_access_log } from './Migration20261123132655_ac
 import { Migration20261123161923_telephony_calls } from './Migration20261123161923_telephony_calls';
 import { Migration20261123180506_attachment_stage } from './Migration20261123180506_attachment_stage';
 import { Migration20261123193924_report_rollups } from './Migration20261123193924_report_rollups';
+import { Migration20261123194455_daily_report } from './Migration20261123194455_daily_report';
+import { Migration20261123200108_department_worklist } from './Migration20261123200108_department_worklist';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -19,4 +21,6 @@ export const migrationsList = [
   { name: 'Migration20261123161923_telephony_calls', class: Migration20261123161923_telephony_calls },
   { name: 'Migration20261123180506_attachment_stage', class: Migration20261123180506_attachment_stage },
   { name: 'Migration20261123193924_report_rollups', class: Migration20261123193924_report_rollups },
+  { name: 'Migration20261123194455_daily_report', class: Migration20261123194455_daily_report },
+  { name: 'Migration20261123200108_department_worklist', class: Migration20261123200108_department_worklist },
 ];

@@ -38,7 +38,8 @@ export const common: Record<string, string> = {
   姓名: 'Name', 角色: 'Role', 我的队列: 'My queues', 主导航: 'Main navigation', 队列: 'Queues', 'English': 'English', '中文': '中文',
   // Queues
   我的草稿: 'My drafts', 今日本人登记: 'Recorded by me today', 待派单: 'Awaiting dispatch', 退单待审: 'Return requests', 重启件: 'Reopened',
-  待签收: 'To accept', 即将到期: 'Due soon', 已超期: 'Overdue', 网格待办: 'Grid orders', 本人巡查上报: 'My patrol reports', 网格内诉求: 'Appeals in my grids',
+  单位工单: 'Department orders', '本单位牵头办理、尚未办结的诉求，按办理时限先后排列，每页 50 条': 'Open appeals this department leads, earliest deadline first, 50 a page',
+  承办单位: 'Department', 待签收: 'To accept', 即将到期: 'Due soon', 已超期: 'Overdue', 网格待办: 'Grid orders', 本人巡查上报: 'My patrol reports', 网格内诉求: 'Appeals in my grids',
   转介待处理: 'Referrals', 待审核: 'To review', 不满意待处理: 'Dissatisfied citizens', 临期预警: 'Due soon', 延期待批: 'Extension requests',
   不满意待决定: 'Dissatisfied, to decide', 最新诉求: 'Latest appeals',
   // Tables

@@ -8,9 +8,11 @@ import { intake } from './intake';
 import { appealLocation } from './location';
 import { messages } from './messages';
 import { patrol } from './patrol';
+import { reportExports } from './report-exports';
+import { reports } from './reports';
 import { softphone } from './softphone';
 import { telephony } from './telephony';
 import { verification } from './verification';
 
 /** English for every Chinese UI string, gathered per area of the app. */
-export const en: Record<string, string> = { ...common, ...appeal, ...intake, ...admin, ...messages, ...telephony, ...softphone, ...gridView, ...grids, ...field, ...appealLocation, ...verification, ...patrol };
+export const en: Record<string, string> = { ...common, ...appeal, ...intake, ...admin, ...messages, ...telephony, ...softphone, ...gridView, ...grids, ...field, ...appealLocation, ...verification, ...patrol, ...reportExports, ...reports };

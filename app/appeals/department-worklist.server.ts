@@ -1,0 +1,78 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import { z } from 'zod';
+import type { SessionUser } from '../auth/session.server';
+import { getWorkCalendar } from '../calendar/calendar.server';
+import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
+import { Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
+import { maskPhone } from './masking';
+import { decodeCursor, encodeCursor } from './search.server';
+import { LIST_COLUMNS, type AppealListItem } from './worklists.server';
+
+export const DEPARTMENT_WORKLIST_PAGE = 50;
+
+// Open appeals a department leads, by deadline: served by appeal_department_worklist_index.
+const OPEN = `a.phase not in ('closed', 'merged', 'void', 'draft')`;
+
+const querySchema = z.object({
+  department: z.preprocess((v) => (v === '' || v == null ? undefined : v), z.coerce.number({ error: '请选择有效的承办单位' }).int().positive({ error: '请选择有效的承办单位' }).optional()),
+  after: z.preprocess((v) => (v === '' || v == null ? undefined : v), z.string().max(200).optional()),
+});
+
+export interface DepartmentWorklist {
+  department: { id: number; name: string };
+  /** Departments the user may open (supervisors and dispatchers choose one). */
+  choices: { id: number; name: string }[];
+  items: AppealListItem[];
+  nextCursor: string | null;
+}
+
+/**
+ * A department's open appeals, earliest deadline first, 50 a page (keyset on due_at, id). A handler sees
+ * his own department only; dispatchers and supervisors pick any. Confidential callers stay hidden from the department.
+ */
+export async function departmentWorklist(em: EntityManager, user: SessionUser, params: URLSearchParams, now = new Date()): Promise<DepartmentWorklist> {
+  const parsed = querySchema.safeParse(Object.fromEntries(params));
+  if (!parsed.success) throw new InvalidInput('查询条件有误', fieldErrorsOf(parsed.error.issues));
+  const { department, after } = parsed.data;
+  const conn = em.getConnection();
+  let departmentId: number;
+  let choices: { id: number; name: string }[] = [];
+  if (user.role === 'handler') {
+    if (!user.departmentId) throw new Forbidden('您没有所属单位');
+    if (department && department !== user.departmentId) throw new Forbidden('只能查看本单位的工单');
+    departmentId = user.departmentId;
+  } else if (user.role === 'supervisor' || user.role === 'dispatcher') {
+    choices = await conn.execute<{ id: number; name: string }[]>('select id, name from department where active order by code');
+    departmentId = department ?? choices[0]?.id ?? -1;
+  } else {
+    throw new Forbidden();
+  }
+  const [dept] = await conn.execute<{ id: number; name: string }[]>('select id, name from department where id = ?', [departmentId]);
+  if (!dept) throw new NotFound('单位不存在');
+
+  const cursor = after ? decodeCursor(after) : null;
+  const rows = await conn.execute<Record<string, any>[]>(
+    `select ${LIST_COLUMNS} from appeal a join category c on c.id = a.category_id
+       left join department d on d.id = a.lead_department_id left join grid ag on ag.id = a.assigned_grid_id
+      where a.lead_department_id = ? and ${OPEN} and a.due_at is not null ${cursor ? 'and (a.due_at, a.id) > (?, ?)' : ''}
+      order by a.due_at, a.id limit ?`,
+    [departmentId, ...(cursor ? [new Date(cursor.at), cursor.id] : []), DEPARTMENT_WORKLIST_PAGE + 1]);
+  const page = rows.slice(0, DEPARTMENT_WORKLIST_PAGE);
+  const cal = await getWorkCalendar(em);
+  const hideCaller = user.role === 'handler';
+  const last = page.at(-1);
+  return {
+    department: dept,
+    choices,
+    items: page.map((r) => ({
+      id: r.id, number: r.number, title: r.title, type: r.type, urgency: r.urgency, categoryName: r.category_name, phase: r.phase, sla: r.sla,
+      dueAt: new Date(r.due_at).toISOString(),
+      dueLabel: localDateTime(new Date(r.due_at)),
+      remaining: remainingTime(cal, now, new Date(r.due_at), (r.limit_unit ?? 'workingDays') as LimitUnit).label,
+      createdAt: new Date(r.created_at).toISOString(),
+      holder: r.holder,
+      caller: hideCaller && r.confidential ? '（保密）' : maskPhone(r.caller_phone),
+    })),
+    nextCursor: rows.length > DEPARTMENT_WORKLIST_PAGE && last ? encodeCursor(new Date(last.due_at).toISOString(), last.id) : null,
+  };
+}

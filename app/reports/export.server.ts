@@ -1,0 +1,233 @@
+// A report as files to keep or send on: an Excel workbook whose figures are numbers (so they can be
+// summed and charted again) and a PDF for reading and printing. Both show exactly the figures of
+// the report page — every one of them is `measureValue` of the same cells.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { EntityManager } from '@mikro-orm/sql';
+import ExcelJS from 'exceljs';
+import PDFDocument from 'pdfkit';
+import type { Actor } from '../../machines/appeal-events';
+import { DomainError } from '../domain/errors';
+import { MEASURES, measureValue, type Cells, type Measure } from './measures';
+import { buildReport, parseReportQuery } from './report.server';
+import type { Report, ReportQuery } from './report-types';
+import { VIEW_LABELS } from './report-view';
+
+export const EXPORT_FORMATS = ['xlsx', 'pdf'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export const CONTENT_TYPES: Record<ExportFormat, string> = {
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pdf: 'application/pdf',
+};
+
+export interface ExportFile {
+  bytes: Buffer;
+  fileName: string;
+  contentType: string;
+}
+
+/** The report a supervisor sees on /reports, as a file (the page's query string, plus `format`). */
+export async function exportReport(em: EntityManager, actor: Actor, params: URLSearchParams, format: ExportFormat): Promise<ExportFile> {
+  const query = parseReportQuery(params);
+  const report = await buildReport(em, actor, query);
+  const bytes = format === 'xlsx' ? await reportToXlsx(report) : await reportToPdf(report);
+  return { bytes, fileName: reportFileName(query, format), contentType: CONTENT_TYPES[format] };
+}
+
+/** Download headers; the Chinese name goes in `filename*`, with a plain ASCII name for old clients. */
+export function downloadHeaders(file: Omit<ExportFile, 'bytes'>): Record<string, string> {
+  const ascii = file.fileName.replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '') || 'report';
+  return {
+    'Content-Type': file.contentType,
+    'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+    'Cache-Control': 'private, no-store',
+  };
+}
+
+const PERIOD_LABELS: Record<ReportQuery['period'], string> = { day: '日报', week: '周报', month: '月报', custom: '自定义时段' };
+const NUMBER_FORMATS: Record<Measure['kind'], string> = { count: '0', rate: '0.0%', average: '0.00' };
+
+/** The report's title line, the same in both files. */
+export function reportTitle(report: Report): string {
+  const q = report.query;
+  return `12345 热线${PERIOD_LABELS[q.period]} · 按${VIEW_LABELS[q.view]} · ${q.from} 至 ${q.to}（上期 ${report.previous.from} 至 ${report.previous.to}）· 生成于 ${report.generatedAt}`;
+}
+
+/** A download name such as 12345报表-department-2026-11.xlsx. */
+export function reportFileName(query: ReportQuery, format: 'xlsx' | 'pdf'): string {
+  const span = query.period === 'month' ? query.from.slice(0, 7)
+    : query.period === 'day' ? query.from
+    : `${query.from}_${query.to}`;
+  return `12345报表-${query.view}-${span}.${format}`;
+}
+
+// ---- Excel -----------------------------------------------------------------------------------------
+
+export async function reportToXlsx(report: Report): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = '12345 热线';
+  wb.created = new Date();
+
+  const sheet = wb.addWorksheet('报表', { views: [{ state: 'frozen', xSplit: 1, ySplit: 2 }] });
+  sheet.addRow([reportTitle(report)]).font = { bold: true, size: 13 };
+  const header = sheet.addRow(['名称', ...MEASURES.flatMap((m) => [m.label, `${m.label}（上期）`])]);
+  header.font = { bold: true };
+  header.alignment = { wrapText: true, vertical: 'middle', horizontal: 'center' };
+  header.height = 32;
+  const figures = (cells: Cells, previous: Cells) => MEASURES.flatMap((m) => [measureValue(m, cells), measureValue(m, previous)]);
+  for (const row of report.rows) sheet.addRow([row.label, ...figures(row.cells, row.previous)]);
+  sheet.addRow(['合计', ...figures(report.total.cells, report.total.previous)]).font = { bold: true };
+  sheet.getColumn(1).width = 24;
+  MEASURES.forEach((m, i) => {
+    for (const col of [2 + i * 2, 3 + i * 2]) {
+      const column = sheet.getColumn(col);
+      column.width = 12;
+      // Header and title rows keep their text; the figure rows show the measure's unit.
+      column.eachCell((cell, rowNumber) => {
+        if (rowNumber > 2) cell.numFmt = NUMBER_FORMATS[m.kind];
+      });
+    }
+  });
+
+  const trend = wb.addWorksheet('趋势', { views: [{ state: 'frozen', ySplit: 1 }] });
+  trend.addRow(['日期', '受理量', '办结量', '超期数']).font = { bold: true };
+  for (const t of report.trend) trend.addRow([t.day, t.cells.received, t.cells.closed, t.cells.overdue]);
+  trend.getColumn(1).width = 14;
+
+  const formulas = wb.addWorksheet('指标口径');
+  formulas.addRow(['指标', '口径']).font = { bold: true };
+  for (const m of MEASURES) formulas.addRow([m.label, m.formula]);
+  formulas.getColumn(1).width = 24;
+  formulas.getColumn(2).width = 70;
+
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+// ---- PDF -------------------------------------------------------------------------------------------
+
+const FONT_FILE = 'NotoSansHans-Regular.otf';
+const SYSTEM_FONT = { file: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', family: 'NotoSansCJKsc-Regular' };
+
+/** A deployment without a CJK font: said plainly, since only the operator of the server can fix it. */
+export class ReportFontMissing extends DomainError {
+  constructor(detail: string) {
+    super(`无法生成 PDF：找不到可嵌入的中文字体（${detail}）。请安装 npm 包 @embedpdf/fonts-sc 或系统字体 fonts-noto-cjk，或以 REPORT_PDF_FONT 指定字体文件（.ttf/.otf；.ttc 须写成 路径#字体名）。`, 503);
+  }
+}
+
+/**
+ * The CJK font for PDFs: `REPORT_PDF_FONT` (a .ttf/.otf path, or `file.ttc#PostScriptName`), else the
+ * Noto Sans SC that the npm package @embedpdf/fonts-sc ships (GB2312 characters), else the system's
+ * Noto Sans CJK collection. Read at call time so a test or a deployment can point elsewhere.
+ */
+export function reportPdfFont(): { file: string; family?: string } {
+  const configured = process.env.REPORT_PDF_FONT?.trim();
+  if (configured) {
+    const [file, family] = configured.split('#');
+    if (!existsSync(file)) throw new ReportFontMissing(`REPORT_PDF_FONT 指向的 ${file} 不存在`);
+    if (/\.ttc$/i.test(file) && !family) throw new ReportFontMissing(`${file} 是字体集合，须写成 ${file}#字体名`);
+    return { file, family: family || undefined };
+  }
+  try {
+    const entry = createRequire(import.meta.url).resolve('@embedpdf/fonts-sc');
+    const file = path.join(path.dirname(entry), '..', 'fonts', FONT_FILE);
+    if (existsSync(file)) return { file };
+  } catch {
+    // Not installed: try the system font below.
+  }
+  if (existsSync(SYSTEM_FONT.file)) return SYSTEM_FONT;
+  throw new ReportFontMissing('未安装 @embedpdf/fonts-sc，也没有 fonts-noto-cjk');
+}
+
+/** How a figure reads in the PDF: counts whole, rates in percent with one decimal, averages with two. */
+export function formatFigure(m: Measure, value: number | null): string {
+  if (value === null) return '—';
+  if (m.kind === 'rate') return `${(value * 100).toFixed(1)}%`;
+  if (m.kind === 'average') return value.toFixed(2);
+  return String(value);
+}
+
+const PAGE = { margin: 28, nameWidth: 104, headerHeight: 40, rowHeight: 24 };
+const COLORS = { text: '#0f172a', muted: '#64748b', line: '#cbd5e1', band: '#f1f5f9', total: '#e2e8f0' };
+
+export async function reportToPdf(report: Report): Promise<Buffer> {
+  const font = reportPdfFont();
+  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: PAGE.margin, bufferPages: true, info: { Title: reportTitle(report), Creator: '12345 热线' } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  doc.registerFont('cjk', font.file, font.family);
+  doc.font('cjk').fillColor(COLORS.text);
+
+  const left = PAGE.margin;
+  const width = doc.page.width - PAGE.margin * 2;
+  const colWidth = (width - PAGE.nameWidth) / MEASURES.length;
+  const bottom = () => doc.page.height - PAGE.margin - 16;
+
+  doc.fontSize(13).text(reportTitle(report), left, PAGE.margin, { width });
+  doc.fontSize(7.5).fillColor(COLORS.muted)
+    .text('每格上行为本期，下行为上期；“—”表示分母为零、无法计算。', left, doc.y + 2, { width })
+    .fillColor(COLORS.text);
+  let y = doc.y + 6;
+
+  const drawHeader = () => {
+    doc.rect(left, y, width, PAGE.headerHeight).fill(COLORS.band).fillColor(COLORS.text);
+    doc.fontSize(8).text('名称', left + 4, y + 15, { width: PAGE.nameWidth - 8 });
+    MEASURES.forEach((m, i) => {
+      doc.text(m.label, left + PAGE.nameWidth + i * colWidth + 2, y + 6, { width: colWidth - 4, align: 'center', height: PAGE.headerHeight - 6 });
+    });
+    y += PAGE.headerHeight;
+  };
+  const drawRow = (label: string, cells: Cells, previous: Cells, total = false) => {
+    if (y + PAGE.rowHeight > bottom()) {
+      doc.addPage();
+      y = PAGE.margin;
+      drawHeader();
+    }
+    if (total) doc.rect(left, y, width, PAGE.rowHeight).fill(COLORS.total).fillColor(COLORS.text);
+    doc.fontSize(8).text(label, left + 4, y + 7, { width: PAGE.nameWidth - 8, height: PAGE.rowHeight - 4, ellipsis: true, lineBreak: false });
+    MEASURES.forEach((m, i) => {
+      const x = left + PAGE.nameWidth + i * colWidth;
+      doc.fontSize(8).fillColor(COLORS.text).text(formatFigure(m, measureValue(m, cells)), x, y + 3, { width: colWidth - 4, align: 'right', lineBreak: false });
+      doc.fontSize(6.5).fillColor(COLORS.muted).text(formatFigure(m, measureValue(m, previous)), x, y + 13, { width: colWidth - 4, align: 'right', lineBreak: false });
+    });
+    doc.fillColor(COLORS.text);
+    y += PAGE.rowHeight;
+    doc.moveTo(left, y).lineTo(left + width, y).lineWidth(0.5).strokeColor(COLORS.line).stroke();
+  };
+
+  drawHeader();
+  for (const row of report.rows) drawRow(row.label, row.cells, row.previous);
+  drawRow('合计', report.total.cells, report.total.previous, true);
+
+  // The definitions, so a printed report can be read without the page.
+  y += 14;
+  const formulaHeight = 14 + MEASURES.length * 13;
+  if (y + formulaHeight > bottom()) {
+    doc.addPage();
+    y = PAGE.margin;
+  }
+  doc.fontSize(10).fillColor(COLORS.text).text('指标口径', left, y);
+  y = doc.y + 3;
+  for (const m of MEASURES) {
+    doc.fontSize(8).text(`${m.label}：${m.formula}`, left, y, { width });
+    y = doc.y + 2;
+  }
+
+  // Page numbers go in the bottom margin; margins are lifted so writing there adds no page.
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const margins = doc.page.margins;
+    doc.page.margins = { ...margins, bottom: 0 };
+    doc.fontSize(7).fillColor(COLORS.muted)
+      .text(`第 ${i + 1} 页，共 ${range.count} 页`, left, doc.page.height - PAGE.margin, { width, align: 'right', lineBreak: false });
+    doc.page.margins = margins;
+  }
+  doc.end();
+  return done;
+}
