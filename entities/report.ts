@@ -71,6 +71,8 @@ export type OrderFact = InferEntity<typeof OrderFactSchema>;
 export const ReportCellSchema = defineEntity({
   name: 'ReportCell',
   tableName: 'report_cell',
+  // A report reads one dimension over a range of days, for every key.
+  indexes: [{ name: 'report_cell_dim_day_index', properties: ['dim', 'day'] }],
   properties: {
     dim: p.string().length(16).primary(),
     key: p.string().length(32).primary(),

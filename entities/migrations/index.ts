@@ -9,6 +9,7 @@ import { Migration20261123180506_attachment_stage } from './Migration20261123180
 import { Migration20261123193924_report_rollups } from './Migration20261123193924_report_rollups';
 import { Migration20261123194455_daily_report } from './Migration20261123194455_daily_report';
 import { Migration20261123200108_department_worklist } from './Migration20261123200108_department_worklist';
+import { Migration20261123201040_report_cell_day } from './Migration20261123201040_report_cell_day';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -23,4 +24,5 @@ export const migrationsList = [
   { name: 'Migration20261123193924_report_rollups', class: Migration20261123193924_report_rollups },
   { name: 'Migration20261123194455_daily_report', class: Migration20261123194455_daily_report },
   { name: 'Migration20261123200108_department_worklist', class: Migration20261123200108_department_worklist },
+  { name: 'Migration20261123201040_report_cell_day', class: Migration20261123201040_report_cell_day },
 ];
