@@ -14,6 +14,7 @@ import { applyEvent, type AppealServices } from '../app/appeals/service.server';
 import { openDatabase, type Database } from '../app/db/orm.server';
 import { bossTimers, startBoss } from '../app/jobs/timers.server';
 import { actorFor, loadReferenceIds, seedReferenceData, type ReferenceIds } from '../app/seed/demo-city.server';
+import { percentile } from './http';
 
 const WARMUP = 20;
 const EVENTS_PER_APPEAL = 7; // CREATE + 6 transitions
@@ -42,12 +43,6 @@ interface DbResult {
 }
 
 // ---------- helpers ----------
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return 0;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
-}
 
 /** Runs n jobs with at most c in flight. */
 async function inParallel(n: number, c: number, job: (i: number) => Promise<void>) {

@@ -48,14 +48,14 @@ const REPEAT = 10_000;
 export const MOBILE_PREFIXES = ['130', '131', '132', '133', '135', '136', '137', '138', '139', '150', '151', '152', '155', '156', '157',
   '158', '159', '166', '176', '177', '180', '181', '182', '185', '186', '187', '188', '189', '198', '199'];
 
-const sqlText = (xs: readonly string[]) => `array[${xs.map((x) => `'${x.replaceAll("'", "''")}'`).join(', ')}]`;
+export const sqlText = (xs: readonly string[]) => `array[${xs.map((x) => `'${x.replaceAll("'", "''")}'`).join(', ')}]`;
 
 /**
  * Citizen i (0-based) → a unique phone number: every 12th one is a Hangzhou landline (0571-8xxxxxxx), the rest are
  * 11-digit mobiles spread over 30 carrier prefixes. The 8 (7) trailing digits are the index scrambled by a bijection
  * mod 10^8 (10^7), so numbers look random but never collide. Indices ≥ the citizen count give well-formed unknown numbers.
  */
-const PHONE_FN = `
+export const PHONE_FN = `
 create or replace function pg_temp.bench_phone(i bigint) returns text language sql immutable as $$
   select case when i % 12 = 0
     then '0571-8' || lpad((((i / 12) * 7393913 + 1234567) % 10000000)::text, 7, '0')

@@ -2,18 +2,16 @@
 // on generated data (1,000,000 citizens and appeals by default).
 // Usage: DATABASE_URL=postgresql://hotline:hotline@127.0.0.1:5432/postgres npm run bench:screenpop -- \
 //          [--citizens N] [--appeals N] [--requests 2000] [--warmup 200] [--db hotline_bench] [--no-build]
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import http from 'node:http';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import net from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { prng } from '../app/seed/demo-city.server';
 import { DEMO_PASSWORD } from '../app/seed/demo-city-data';
 import { CALLER_HISTORY_SQL } from '../app/intake/intake.server';
+import { closeClient, get, signIn, startServer, stats, type Server, type Stats } from './http';
 import { MOBILE_PREFIXES, ensureScreenpopData, flag, intFlag, requireDatabaseUrl } from './screenpop-data';
 
 // The one statement callerHistory (app/intake/intake.server.ts) sends, with the same parameter: its own text, with the
@@ -27,26 +25,6 @@ const MIX: [Kind, number][] = [['heavy', 0.1], ['repeat', 0.3], ['oneOff', 0.4],
 interface Sample {
   phone: string;
   kind: Kind;
-}
-
-interface Stats {
-  n: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  mean: number;
-  max: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return 0;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
-}
-
-function stats(lat: number[]): Stats {
-  const s = [...lat].sort((a, b) => a - b);
-  return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), mean: s.reduce((a, b) => a + b, 0) / (s.length || 1), max: s[s.length - 1] ?? 0 };
 }
 
 /** Mirrors pg_temp.bench_phone in screenpop-data.ts: citizen index → its number; indices ≥ the citizen count are nobody's. */
@@ -123,99 +101,6 @@ function ensureBuild(allowBuild: boolean) {
   console.error('[build] warning: npm run build failed; timing the existing (older) build');
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-interface Server {
-  base: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-async function startServer(databaseUrl: string): Promise<Server> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hotline-screenpop-'));
-  const child = spawn(process.execPath, ['server.mjs'], {
-    env: {
-      ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), NODE_ENV: 'production', DEMO: '0',
-      // Keep the session secret and SMS files out of the working copy's .data folder.
-      DATA_DIR: dataDir, SESSION_SECRET: randomBytes(32).toString('hex'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  const keep = (b: Buffer) => {
-    log = (log + b.toString()).slice(-8000);
-  };
-  child.stderr!.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server not ready after 120 s:\n${log}`)), 120_000);
-    child.stdout!.on('data', (b: Buffer) => {
-      keep(b);
-      if (/ready at/.test(log)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}) before it was ready:\n${log}`));
-    });
-  });
-  return {
-    base: `http://127.0.0.1:${port}`,
-    child,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killer);
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Signs in through the login form, as a browser would (same-origin POST), and returns the session cookie. */
-async function signIn(base: string, username: string, password: string): Promise<string> {
-  const res = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { Origin: base, 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ username, password, redirectTo: '/' }),
-  });
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('__session='));
-  if (res.status !== 302 || !cookie) throw new Error(`sign-in as ${username} failed: HTTP ${res.status}`);
-  return cookie;
-}
-
-// ---------- the two paths ----------
-
-// A plain keep-alive HTTP client: one socket, reused, so the figure is the server's work plus one loopback round trip,
-// not the client's (WHATWG fetch costs the client more than the server spends on a small route).
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-
-function get(url: string, cookie: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http.get(url, { agent, headers: { Cookie: cookie } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    }).on('error', reject);
-  });
-}
-
 async function httpLookup(base: string, cookie: string, phone: string): Promise<{ ms: number; body: string }> {
   const t = performance.now();
   const { status, body } = await get(`${base}/telephony/screenpop?phone=${encodeURIComponent(phone)}`, cookie);
@@ -282,7 +167,7 @@ async function main() {
       `(${data.generatedNow ? 'generated now' : `reused, generated ${data.generatedAt}`} in ${data.generationSeconds.toFixed(1)} s)`);
     console.log(`sample: ${warmup} warm-up + ${requests} measured lookups, one at a time; ${JSON.stringify(counts)}`);
 
-    server = await startServer(data.url);
+    server = await startServer(data.url, { readySeconds: 120 });
     const cookie = await signIn(server.base, 'operator', DEMO_PASSWORD);
 
     // Each number is looked up both ways, back to back, alternating which goes first, so both paths see the same caches.
@@ -313,7 +198,7 @@ async function main() {
     console.log('(ms; HTTP = GET /telephony/screenpop on the built server incl. session check and JSON; SQL = the lookup\'s statement via pg)\n');
     console.log(JSON.stringify({ bench: 'screenpop', p95_ms: round(hs.p95), raw_p95_ms: round(rs.p95), ratio: round(hs.p95 / rs.p95) }));
   } finally {
-    agent.destroy();
+    closeClient();
     await server?.stop().catch(() => {});
     await client.end().catch(() => {});
   }

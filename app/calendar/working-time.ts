@@ -171,8 +171,15 @@ export function buildCalendar(entries: CalendarEntry[]): WorkCalendar {
   };
 }
 
+// Deadline labels walk every day of a long-overdue span; the calendar's string API is too slow for that.
+const dayCache = new WeakMap<WorkCalendar, Map<number, boolean>>();
+
 function isWorkingDayNum(cal: WorkCalendar, day: number): boolean {
-  return cal.isWorkingDay(dayString(day));
+  let days = dayCache.get(cal);
+  if (!days) dayCache.set(cal, (days = new Map()));
+  let working = days.get(day);
+  if (working === undefined) days.set(day, (working = cal.isWorkingDay(dayString(day))));
+  return working;
 }
 
 type Span = readonly [start: number, end: number];
@@ -204,10 +211,20 @@ function* countableSpans(cal: WorkCalendar, unit: LimitUnit, from: number, until
   }
 }
 
-/** Countable time between two instants (a <= b), in ms. */
-function measure(cal: WorkCalendar, unit: LimitUnit, a: number, b: number): number {
+function spanSum(cal: WorkCalendar, unit: LimitUnit, a: number, b: number): number {
   let total = 0;
   for (const [s, e] of countableSpans(cal, unit, a, b)) total += e - s;
+  return total;
+}
+
+/** Countable time between two instants (a <= b), in ms; whole days in between are counted without walking their periods. */
+function measure(cal: WorkCalendar, unit: LimitUnit, a: number, b: number): number {
+  const first = localDay(a);
+  const last = localDay(b);
+  if (unit === 'clockHours' || last - first < 2) return spanSum(cal, unit, a, b);
+  const perDay = unit === 'workingDays' ? DAY : OFFICE_MINUTES_PER_DAY * MINUTE;
+  let total = spanSum(cal, unit, a, dayStart(first + 1)) + spanSum(cal, unit, dayStart(last), b);
+  for (let day = first + 1; day < last; day++) if (isWorkingDayNum(cal, day)) total += perDay;
   return total;
 }
 

@@ -1,0 +1,127 @@
+// What the HTTP benchmarks share: latency statistics, the built server started on its own port and data
+// folder, sign-in through the login form, and a one-socket keep-alive client.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface Stats {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  max: number;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+export function stats(lat: number[]): Stats {
+  const s = [...lat].sort((a, b) => a - b);
+  return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), mean: s.reduce((a, b) => a + b, 0) / (s.length || 1), max: s[s.length - 1] ?? 0 };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Server {
+  base: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** `node server.mjs` from `appDir` on PostgreSQL, with no demo city and its session secret and files in a temporary folder. */
+export async function startServer(databaseUrl: string, opts: { appDir?: string; readySeconds?: number } = {}): Promise<Server> {
+  const port = await freePort();
+  const readySeconds = opts.readySeconds ?? 180;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hotline-bench-data-'));
+  const child = spawn(process.execPath, ['server.mjs'], {
+    cwd: opts.appDir ?? process.cwd(),
+    env: {
+      ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), NODE_ENV: 'production', DEMO: '0',
+      DATA_DIR: dataDir, SESSION_SECRET: randomBytes(32).toString('hex'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const keep = (b: Buffer) => {
+    log = (log + b.toString()).slice(-8000);
+  };
+  child.stderr!.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server not ready after ${readySeconds} s:\n${log}`)), readySeconds * 1000);
+    child.stdout!.on('data', (b: Buffer) => {
+      keep(b);
+      if (/ready at/.test(log)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) before it was ready:\n${log}`));
+    });
+  });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    child,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs in through the login form, as a browser would (same-origin POST), and returns the session cookie. */
+export async function signIn(base: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { Origin: base, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username, password, redirectTo: '/' }),
+  });
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('__session='));
+  if (res.status !== 302 || !cookie) throw new Error(`sign-in as ${username} failed: HTTP ${res.status}`);
+  return cookie;
+}
+
+// A plain keep-alive HTTP client: one socket, reused, so the figure is the server's work plus one loopback round trip,
+// not the client's (WHATWG fetch costs the client more than the server spends on a small route).
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+export function get(url: string, cookie: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent, headers: { Cookie: cookie } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+/** Closes the kept-alive socket, so the benchmark process can exit. */
+export function closeClient(): void {
+  agent.destroy();
+}
