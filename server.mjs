@@ -14,10 +14,10 @@ const app = express();
 app.disable('x-powered-by');
 const remix = createRequestHandler({ build, getLoadContext: () => ({ runtime }) });
 
-// The screen pop is fetched while the phone rings and has a latency target (docs/BENCHMARKS.md, "Screen pop"): it goes
-// straight to Remix (same handler, same session check), ahead of the static-file middleware, which would otherwise
-// stat public/telephony/screenpop on every call. GET/HEAD only, which the CSRF check below lets through anyway.
-app.get('/telephony/screenpop', remix);
+// The screen pop (fetched while the phone rings) and a department's worklist have latency targets (docs/BENCHMARKS.md):
+// they go straight to Remix (same handler, same session check), ahead of the static-file middleware, which would
+// otherwise stat a file under public/ on every call. GET/HEAD only, which the CSRF check below lets through anyway.
+app.get(['/telephony/screenpop', '/worklist'], remix);
 
 // CSRF: session cookies are SameSite=Lax, and a state-changing request must come from our own origin.
 app.use((req, res, next) => {

@@ -47,7 +47,9 @@ export async function departmentWorklist(em: EntityManager, user: SessionUser, p
   } else {
     throw new Forbidden();
   }
-  const [dept] = await conn.execute<{ id: number; name: string }[]>('select id, name from department where id = ?', [departmentId]);
+  // A handler's own department comes with his session; a chosen one must exist.
+  const dept = user.role === 'handler' && user.departmentName ? { id: departmentId, name: user.departmentName }
+    : choices.find((d) => d.id === departmentId) ?? (await conn.execute<{ id: number; name: string }[]>('select id, name from department where id = ?', [departmentId]))[0];
   if (!dept) throw new NotFound('单位不存在');
 
   const cursor = after ? decodeCursor(after) : null;

@@ -223,9 +223,29 @@ function measure(cal: WorkCalendar, unit: LimitUnit, a: number, b: number): numb
   const last = localDay(b);
   if (unit === 'clockHours' || last - first < 2) return spanSum(cal, unit, a, b);
   const perDay = unit === 'workingDays' ? DAY : OFFICE_MINUTES_PER_DAY * MINUTE;
-  let total = spanSum(cal, unit, a, dayStart(first + 1)) + spanSum(cal, unit, dayStart(last), b);
-  for (let day = first + 1; day < last; day++) if (isWorkingDayNum(cal, day)) total += perDay;
-  return total;
+  return spanSum(cal, unit, a, dayStart(first + 1)) + spanSum(cal, unit, dayStart(last), b) + workingDaysFrom(cal, first + 1, last) * perDay;
+}
+
+// Working days counted from this day on, cumulatively, per calendar: a count over any span is then two lookups.
+const COUNT_BASE = 10957; // 2000-01-01
+const cumulative = new WeakMap<WorkCalendar, number[]>();
+
+/** Working days in [from, to) (day numbers). */
+function workingDaysFrom(cal: WorkCalendar, from: number, to: number): number {
+  if (to <= from) return 0;
+  if (from < COUNT_BASE) {
+    let n = 0;
+    for (let day = from; day < to; day++) if (isWorkingDayNum(cal, day)) n++;
+    return n;
+  }
+  let cum = cumulative.get(cal);
+  if (!cum) cumulative.set(cal, (cum = [0]));
+  // cum[i] = working days in [COUNT_BASE, COUNT_BASE + i)
+  while (cum.length <= to - COUNT_BASE) {
+    const i = cum.length - 1;
+    cum.push(cum[i] + (isWorkingDayNum(cal, COUNT_BASE + i) ? 1 : 0));
+  }
+  return cum[to - COUNT_BASE] - cum[from - COUNT_BASE];
 }
 
 /** Earliest instant by which `amount` ms of countable time has elapsed after `from`. */

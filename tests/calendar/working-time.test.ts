@@ -265,3 +265,25 @@ describe('remainingTime', () => {
     });
   });
 });
+
+describe('long spans (a year-overdue appeal)', () => {
+  it('count the same working days as walking the calendar day by day, holidays and 调休 included', async () => {
+    const { CN_HOLIDAYS } = await import('../../app/calendar/holidays-cn');
+    const { buildCalendar: build, workingDaysBetween, remainingTime: remaining } = await import('../../app/calendar/working-time');
+    const cal = build(CN_HOLIDAYS);
+    const walk = (from: string, to: string) => {
+      let n = 0;
+      for (let d = Date.parse(`${from}T00:00:00Z`); d < Date.parse(`${to}T00:00:00Z`); d += 86_400_000) {
+        if (cal.isWorkingDay(new Date(d).toISOString().slice(0, 10))) n++;
+      }
+      return n;
+    };
+    for (const [from, to] of [['2024-01-01', '2026-12-31'], ['2025-09-29', '2025-10-13'], ['2024-02-05', '2024-02-26']]) {
+      const days = workingDaysBetween(cal, new Date(`${from}T00:00:00+08:00`), new Date(`${to}T00:00:00+08:00`));
+      expect(days, `${from}..${to}`).toBe(walk(from, to));
+    }
+    // 已超期 labels over a long span agree with the count.
+    const late = remaining(cal, new Date('2026-06-01T00:00:00+08:00'), new Date('2025-06-03T00:00:00+08:00'), 'workingDays');
+    expect(late.minutes).toBe(-walk('2025-06-03', '2026-06-01') * 24 * 60);
+  });
+});
