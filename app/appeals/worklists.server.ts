@@ -85,7 +85,7 @@ const QUEUES: Record<string, QueueDef[]> = {
   ],
 };
 
-export const LIST_COLUMNS = `a.id, a.number, a.title, a.type, a.urgency, c.name as category_name, a.phase, a.sla, a.due_at, a.created_at,
+const LIST_COLUMNS = `a.id, a.number, a.title, a.type, a.urgency, c.name as category_name, a.phase, a.sla, a.due_at, a.created_at,
   coalesce(d.name, ag.name) as holder, a.caller_phone, a.confidential,
   c.limits -> a.urgency ->> 'unit' as limit_unit`;
 
