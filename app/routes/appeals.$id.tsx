@@ -2,14 +2,15 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { json, redirect } from '@remix-run/node';
 import { Link, useActionData, useFetcher, useLoaderData, type ShouldRevalidateFunction } from '@remix-run/react';
 import leafletCss from 'leaflet/dist/leaflet.css';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { z } from 'zod';
 import { lifecycleChart } from '../../machines/appeal-chart';
 import { actionOptions, performAction } from '../appeals/actions.server';
 import { appealDetail, type AppealDetail } from '../appeals/detail.server';
 import { APPEAL_EVENT_TYPES } from '../../machines/appeal-events';
 import { ActionPanel } from '../components/action-panel';
-import type { GridMap as GridMapComponent, MapGrid } from '../components/grid-map.client';
+import type { MapGrid } from '../components/grid-map.client';
+import { useGridMap } from '../components/grid-map-loader';
 import { AttachmentUpload } from '../components/attachment-upload';
 import { requireUser } from '../auth/session.server';
 import { LifecycleChart } from '../components/lifecycle-chart';
@@ -72,16 +73,7 @@ function RevealPhone({ appealId }: { appealId: number }) {
 /** The recorded point with the grid it falls in, on a small map drawn from our own grid shapes. */
 function AppealLocation({ location }: { location: NonNullable<AppealDetail['location']> }) {
   const { t } = useT();
-  const [GridMap, setGridMap] = useState<typeof GridMapComponent | null>(null);
-  useEffect(() => {
-    let live = true;
-    import('../components/grid-map.client').then((m) => {
-      if (live) setGridMap(() => m.GridMap);
-    });
-    return () => {
-      live = false;
-    };
-  }, []);
+  const GridMap = useGridMap();
   const grids = useMemo<MapGrid[]>(() => location.outlines.map((g) => ({
     id: g.id, code: g.code, polygon: g.polygon, fill: g.id === location.grid?.id ? '#bfdbfe' : '#e2e8f0', overdue: 0, tooltip: `${g.code} ${g.name}`,
   })), [location]);

@@ -194,6 +194,17 @@ export default function PatrolPage() {
     const added = Array.from(list).map((f) => ({ name: f.name, type: f.type, blob: f as Blob }));
     update({ [stage]: [...draft[stage], ...added].slice(0, MAX_PHOTOS) } as Partial<Draft>);
   };
+  // The phone's camera or gallery; the same input is cleared after each pick so the same photo can be added again.
+  const photoPicker = (stage: 'before' | 'after', label: string) => (
+    <>
+      <label className="block text-sm">{t(label)}
+        <input type="file" accept="image/*" capture="environment" multiple className="mt-1 block w-full text-sm"
+          onChange={(e) => { addPhotos(stage, e.target.files); e.target.value = ''; }} />
+      </label>
+      <p className="text-xs text-slate-500" data-testid={`${stage}-count`}>{t('已选 {{n}} 张', { n: draft ? draft[stage].length : 0 })}</p>
+      {err(stage)}
+    </>
+  );
   const err = (k: string) => (errors[k]?.length ? <p className="text-xs text-red-700">{errors[k].map((m) => t(m)).join('；')}</p> : null);
   const input = 'mt-1 block w-full rounded border px-2 py-2 text-base';
 
@@ -232,12 +243,7 @@ export default function PatrolPage() {
             <button type="button" onClick={locate} className="rounded border px-3 py-2">{t('定位')}</button>
           </div>
           {err('lat')}{err('location')}
-          <label className="block text-sm">{t('现场照片（处置前）')}
-            <input type="file" accept="image/*" capture="environment" multiple className="mt-1 block w-full text-sm"
-              onChange={(e) => { addPhotos('before', e.target.files); e.target.value = ''; }} />
-          </label>
-          <p className="text-xs text-slate-500" data-testid="before-count">{t('已选 {{n}} 张', { n: draft.before.length })}</p>
-          {err('before')}
+          {photoPicker('before', '现场照片（处置前）')}
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" checked={draft.handled} onChange={(e) => update({ handled: e.target.checked })} />{t('现场已处置')}
           </label>
@@ -247,12 +253,7 @@ export default function PatrolPage() {
                 <textarea className={input} rows={2} value={draft.result} onChange={(e) => update({ result: e.target.value })} />
               </label>
               {err('result')}
-              <label className="block text-sm">{t('处置后照片')}
-                <input type="file" accept="image/*" capture="environment" multiple className="mt-1 block w-full text-sm"
-                  onChange={(e) => { addPhotos('after', e.target.files); e.target.value = ''; }} />
-              </label>
-              <p className="text-xs text-slate-500" data-testid="after-count">{t('已选 {{n}} 张', { n: draft.after.length })}</p>
-              {err('after')}
+              {photoPicker('after', '处置后照片')}
             </>
           ) : null}
           <div className="flex gap-2">

@@ -4,7 +4,8 @@ import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } f
 import leafletCss from 'leaflet/dist/leaflet.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { requireUser } from '../auth/session.server';
-import type { GridMap as GridMapComponent, MapGrid } from '../components/grid-map.client';
+import type { MapGrid } from '../components/grid-map.client';
+import { useGridMap } from '../components/grid-map-loader';
 import { gridOutlines, type GridOutline } from '../grids/grids.server';
 import { domain, formFailure } from '../http/errors.server';
 import { callerHistory, intakeOptions, newRequestKey, recordIntake, type DuplicateHint } from '../intake/intake.server';
@@ -96,22 +97,13 @@ function LocationPicker({ outlines, errors, onGrid }: {
   onGrid: (gridId: number | null) => void;
 }) {
   const { t } = useT();
-  const [GridMap, setGridMap] = useState<typeof GridMapComponent | null>(null);
+  const GridMap = useGridMap();
   const [lat, setLat] = useState('');
   const [lng, setLng] = useState('');
   const [located, setLocated] = useState<Located>({ state: 'idle' });
   const report = useRef(onGrid);
   report.current = onGrid;
 
-  useEffect(() => {
-    let live = true;
-    import('../components/grid-map.client').then((m) => {
-      if (live) setGridMap(() => m.GridMap);
-    });
-    return () => {
-      live = false;
-    };
-  }, []);
 
   const valid = inRange(lat, 90) && inRange(lng, 180);
   useEffect(() => {

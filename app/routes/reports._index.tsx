@@ -5,7 +5,8 @@ import leafletCss from 'leaflet/dist/leaflet.css';
 import { useEffect, useMemo, useState } from 'react';
 import type { GridGeometry } from '../../entities/grid';
 import { requireUser } from '../auth/session.server';
-import type { GridMap as GridMapComponent, MapGrid } from '../components/grid-map.client';
+import type { MapGrid } from '../components/grid-map.client';
+import { countScale, useGridMap } from '../components/grid-map-loader';
 import { RankingChart, TrendChart } from '../components/report-charts';
 import { localDateOf } from '../calendar/working-time';
 import { InvalidInput } from '../domain/errors';
@@ -48,21 +49,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 const PERIOD_LABELS: Record<ReportPeriod, string> = { day: '日报', week: '周报', month: '月报', custom: '自定义' };
-const PALETTE = ['#f1f5f9', '#dbeafe', '#93c5fd', '#3b82f6', '#1e40af'];
 const KPI_MEASURES = ['received', 'responseRate', 'satisfactionRate', 'onTimeClosureRate', 'overdue', 'avgHandlingDays'];
-
-function receivedScale(counts: number[]) {
-  const max = Math.max(0, ...counts);
-  const step = Math.max(1, Math.ceil(max / 4));
-  const bin = (n: number) => (n <= 0 ? 0 : Math.min(4, 1 + Math.floor((n - 1) / step)));
-  const legend = PALETTE.map((color, i) => {
-    if (i === 0) return { color, range: '0' };
-    const lo = (i - 1) * step + 1;
-    const hi = i * step;
-    return { color, range: i === 4 ? `${lo}+` : lo === hi ? `${lo}` : `${lo}–${hi}` };
-  });
-  return { color: (n: number) => PALETTE[bin(n)], legend };
-}
 
 interface Range { from: string; to: string }
 
@@ -122,19 +109,10 @@ export default function Reports() {
   const loading = useNavigation().state === 'loading';
   const [rankKey, setRankKey] = useState(data.rank);
   const [period, setPeriod] = useState<string>(asked.period || 'month');
-  const [GridMap, setGridMap] = useState<typeof GridMapComponent | null>(null);
+  const GridMap = useGridMap();
   useEffect(() => setRankKey(data.rank), [data.rank]);
   useEffect(() => setPeriod(asked.period || 'month'), [asked.period]);
 
-  useEffect(() => {
-    let live = true;
-    import('../components/grid-map.client').then((m) => {
-      if (live) setGridMap(() => m.GridMap);
-    });
-    return () => {
-      live = false;
-    };
-  }, []);
 
   const report = page?.report ?? null;
   const query = report?.query;
@@ -147,7 +125,7 @@ export default function Reports() {
   // "Not sent to a department" or "no grid" is not a unit to rank.
   const ranked = useMemo(() => (report ? rankRows(report.rows.filter((r) => r.key !== ''), rankMeasure) : []), [report, rankMeasure]);
   const grids = page?.grids ?? [];
-  const scale = useMemo(() => receivedScale(grids.map((g) => g.received)), [grids]);
+  const scale = useMemo(() => countScale(grids.map((g) => g.received)), [grids]);
   const mapGrids = useMemo<MapGrid[]>(() => grids.map((g) => ({
     id: g.id, code: g.code, polygon: g.polygon as GridGeometry, fill: scale.color(g.received), overdue: g.overdue,
     tooltip: `${g.code} ${g.name} · ${t('受理量')} ${g.received} · ${t('超期')} ${g.overdue}`,

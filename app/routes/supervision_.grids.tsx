@@ -1,11 +1,12 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import leafletCss from 'leaflet/dist/leaflet.css';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { z } from 'zod';
 import { requireUser } from '../auth/session.server';
-import type { GridMap as GridMapComponent, MapGrid, MapPoint } from '../components/grid-map.client';
+import type { MapGrid, MapPoint } from '../components/grid-map.client';
+import { countScale, useGridMap } from '../components/grid-map-loader';
 import { domain } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
 import { gridOpenAppeals, gridOverview, type GridOverviewRow } from '../supervision/grid-view.server';
@@ -30,21 +31,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 // A sequential blue scale for open counts; red is kept for lateness (borders).
-const PALETTE = ['#f1f5f9', '#dbeafe', '#93c5fd', '#3b82f6', '#1e40af'];
-
-function openScale(grids: GridOverviewRow[]) {
-  const max = Math.max(0, ...grids.map((g) => g.open));
-  const step = Math.max(1, Math.ceil(max / 4));
-  const bin = (open: number) => (open <= 0 ? 0 : Math.min(4, 1 + Math.floor((open - 1) / step)));
-  const legend = PALETTE.map((color, i) => {
-    if (i === 0) return { color, range: '0' };
-    const lo = (i - 1) * step + 1;
-    const hi = i * step;
-    return { color, range: i === 4 ? `${lo}+` : lo === hi ? `${lo}` : `${lo}–${hi}` };
-  });
-  return { color: (open: number) => PALETTE[bin(open)], legend };
-}
-
 const percent = (share: number | null) => (share === null ? '—' : `${Math.round(share * 100)}%`);
 
 type SortKey = 'code' | 'overdue';
@@ -55,19 +41,10 @@ export default function SupervisionGrids() {
   const [params, setParams] = useSearchParams();
   const loading = useNavigation().state === 'loading';
   const [sort, setSort] = useState<SortKey>('overdue');
-  const [GridMap, setGridMap] = useState<typeof GridMapComponent | null>(null);
+  const GridMap = useGridMap();
 
-  useEffect(() => {
-    let live = true;
-    import('../components/grid-map.client').then((m) => {
-      if (live) setGridMap(() => m.GridMap);
-    });
-    return () => {
-      live = false;
-    };
-  }, []);
 
-  const scale = useMemo(() => openScale(overview.grids), [overview.grids]);
+  const scale = useMemo(() => countScale(overview.grids.map((g) => g.open)), [overview.grids]);
   const mapGrids = useMemo<MapGrid[]>(() => overview.grids.map((g) => ({
     id: g.id, code: g.code, polygon: g.polygon, fill: scale.color(g.open), overdue: g.overdue,
     tooltip: `${g.code} ${g.name} · ${t('未办结')} ${g.open} · ${t('超期')} ${g.overdue}`,
