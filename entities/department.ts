@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { BaseSchema } from './base';
+import { REFERRAL_KINDS } from '../machines/appeal-events';
 
 export const DEPARTMENT_KINDS = ['city', 'district', 'street', 'community', 'functional'] as const;
 export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
@@ -18,6 +19,8 @@ export const DepartmentSchema = defineEntity({
     path: p.string().length(255).index(),
     hotline: p.string().length(32),
     active: p.boolean().default(true),
+    // Set on a referral agency (调解委员会, 法律援助中心, 仲裁院, 心理服务中心): the cases it takes.
+    referralKind: p.enum(REFERRAL_KINDS).nullable(),
   },
 });
 export type Department = InferEntity<typeof DepartmentSchema>;

@@ -15,6 +15,7 @@ import { DepartmentSchema } from './department';
 import { GridSchema } from './grid';
 import { KnowledgeArticleSchema } from './knowledge-article';
 import { AppealFactSchema, OrderFactSchema, ReportCellSchema, ReportDirtySchema } from './report';
+import { ReferralDocumentSchema, ReferralEventSchema, ReferralSchema } from './referral';
 import { SessionSchema } from './session';
 import { SmsOutboxSchema } from './sms-outbox';
 import { UserSchema } from './user';
@@ -43,10 +44,14 @@ export const entities = [
   ReportCellSchema,
   ReportDirtySchema,
   DailyReportSchema,
+  ReferralSchema,
+  ReferralEventSchema,
+  ReferralDocumentSchema,
 ];
 
 export {
   AccessLogSchema, AppealSchema, AppealCounterSchema, AppealEventSchema, AssignmentSchema, AttachmentSchema, CalendarDaySchema,
   CallSchema, CallEventSchema, CategorySchema, CitizenSchema, DepartmentSchema, GridSchema, KnowledgeArticleSchema, SessionSchema, SmsOutboxSchema, UserSchema,
   AppealFactSchema, OrderFactSchema, ReportCellSchema, ReportDirtySchema, DailyReportSchema,
+  ReferralSchema, ReferralEventSchema, ReferralDocumentSchema,
 };

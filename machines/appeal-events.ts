@@ -50,6 +50,7 @@ export const APPEAL_EVENT_TYPES = [
   'REJECT_EXTENSION',
   'REPLY',
   'REFERRAL_DONE',
+  'REFER_ON',
   'APPROVE_REPLY',
   'REJECT_REPLY',
   'SELF_HANDLE',
@@ -106,7 +107,8 @@ export const eventPayloadSchemas = {
   ASSIGN_GRID: z.object({ gridId: idSchema, acceptDueAt: isoInstant }).strict(),
   RESOLVE_ON_SPOT: z.object({ answer: longText, knowledgeArticleId: idSchema.optional() }).strict(),
   MERGE_INTO: z.object({ targetAppealId: idSchema }).strict(),
-  REFER: z.object({ kind: z.enum(REFERRAL_KINDS), note: text(2000).optional() }).strict(),
+  // The referral case is opened with the event; the server allocates its id.
+  REFER: z.object({ kind: z.enum(REFERRAL_KINDS), agencyId: idSchema, note: text(2000).optional(), referralId: idSchema }).strict(),
   ACCEPT: z.object({}).strict(),
   RETURN: z.object({ reason }).strict(),
   SUB_DISPATCH: z.object({ departmentId: idSchema, acceptDueAt: isoInstant }).strict(),
@@ -124,7 +126,10 @@ export const eventPayloadSchemas = {
   APPROVE_EXTENSION: z.object({ newDueAt: isoInstant }).strict(),
   REJECT_EXTENSION: z.object({ reason }).strict(),
   REPLY: z.object({ result: longText, resolved: z.boolean() }).strict(),
-  REFERRAL_DONE: z.object({ outcome: z.enum(REFERRAL_OUTCOMES), note: text(2000).optional() }).strict(),
+  // Sent by the referral case itself when it ends; it names the case so a second delivery is refused.
+  REFERRAL_DONE: z.object({ outcome: z.enum(REFERRAL_OUTCOMES), note: text(2000).optional(), referralId: idSchema }).strict(),
+  // A failed mediation hands the dispute on to arbitration or legal aid; the appeal keeps waiting.
+  REFER_ON: z.object({ kind: z.enum(REFERRAL_KINDS), agencyId: idSchema, referralId: idSchema, fromReferralId: idSchema }).strict(),
   APPROVE_REPLY: z.object({ callbackDueAt: isoInstant }).strict(),
   REJECT_REPLY: z.object({ reason }).strict(),
   // A grid worker's own patrol report, handled on the spot: the server has checked the grid is his.
@@ -186,7 +191,8 @@ export const eventRoles: Record<AppealEventType, Role[]> = {
   NOTE: ['handler', 'gridWorker', 'dispatcher', 'supervisor'],
   APPROVE_EXTENSION: DISPATCH_DESK,
   REJECT_EXTENSION: DISPATCH_DESK,
-  REFERRAL_DONE: ['mediator', 'system'],
+  REFERRAL_DONE: SYSTEM,
+  REFER_ON: SYSTEM,
   APPROVE_REPLY: REVIEW_DESK,
   REJECT_REPLY: REVIEW_DESK,
   SELF_HANDLE: ['gridWorker'],

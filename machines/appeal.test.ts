@@ -93,7 +93,7 @@ const DEFAULT_PAYLOADS: { [T in AppealEventType]: AppealEventPayload<T> } = {
   ASSIGN_GRID: { gridId: GRID, acceptDueAt: plusDays(T0, 1) },
   RESOLVE_ON_SPOT: { answer: 'Office hours are 9 to 5.', knowledgeArticleId: 7 },
   MERGE_INTO: { targetAppealId: 99 },
-  REFER: { kind: 'mediation', note: 'neighbour dispute' },
+  REFER: { kind: 'mediation', agencyId: 70, note: 'neighbour dispute', referralId: 500 },
   ACCEPT: {},
   RETURN: { reason: 'not our remit' },
   SUB_DISPATCH: { departmentId: 20, acceptDueAt: plusDays(T0, 2) },
@@ -105,7 +105,8 @@ const DEFAULT_PAYLOADS: { [T in AppealEventType]: AppealEventPayload<T> } = {
   APPROVE_EXTENSION: { newDueAt: plusDays(T0, 15) },
   REJECT_EXTENSION: { reason: 'not justified' },
   REPLY: { result: 'street light repaired', resolved: true },
-  REFERRAL_DONE: { outcome: 'resolved' },
+  REFERRAL_DONE: { outcome: 'resolved', referralId: 500 },
+  REFER_ON: { kind: 'legalAid', agencyId: 71, referralId: 501, fromReferralId: 500 },
   APPROVE_REPLY: { callbackDueAt: plusDays(T0, 3) },
   REJECT_REPLY: { reason: 'reply does not answer the question' },
   SELF_HANDLE: { result: 'cleared the rubbish on the spot', gridId: GRID },
@@ -215,7 +216,7 @@ const TABLE: Record<AppealPhase, Expected> = {
     REPLY: 'review',
     ...slaEvents('handling.extensionPending'),
   },
-  referred: { REFERRAL_DONE: 'review', ...slaEvents('referred') },
+  referred: { REFERRAL_DONE: 'review', REFER_ON: 'referred', ...slaEvents('referred') },
   replied: { APPROVE_REPLY: 'callback.calling', REJECT_REPLY: 'triage', ...slaEvents('replied') },
   review: { APPROVE_REPLY: 'callback.calling', REJECT_REPLY: 'handling.working', ...slaEvents('review') },
   verification: {
@@ -411,8 +412,22 @@ describe('event × state table', () => {
 
   it('routes a referral outcome: refused back to triage, otherwise to review', () => {
     const referred = run(ROUTES.referred);
-    expect(phaseOf(apply(referred, ev('REFERRAL_DONE', mediator, { outcome: 'refused' })))).toBe('triage');
+    expect(phaseOf(apply(referred, ev('REFERRAL_DONE', system, { outcome: 'refused' })))).toBe('triage');
     expect(phaseOf(apply(referred, ev('REFERRAL_DONE', system, { outcome: 'unresolved' })))).toBe('review');
+    expect(referred.context).toMatchObject({ referralKind: 'mediation', referralId: 500, referralAgencyIds: [70] });
+  });
+
+  it('takes a referral outcome only from the case it waits for, and only from the referral service', () => {
+    const referred = run(ROUTES.referred);
+    expect(referred.can(ev('REFERRAL_DONE', system, { referralId: 499 }))).toBe(false);
+    expect(referred.can(ev('REFERRAL_DONE', mediator))).toBe(false);
+    expect(referred.can(ev('REFER_ON', system, { fromReferralId: 499 }))).toBe(false);
+    const onward = apply(referred, ev('REFER_ON', system));
+    expect(phaseOf(onward)).toBe('referred');
+    expect(onward.context).toMatchObject({ referralKind: 'legalAid', referralId: 501, referralAgencyIds: [70, 71] });
+    // The mediation case has handed over: only the legal aid case may now answer.
+    expect(onward.can(ev('REFERRAL_DONE', system))).toBe(false);
+    expect(phaseOf(apply(onward, ev('REFERRAL_DONE', system, { referralId: 501 })))).toBe('review');
   });
 
   it('sends a rejected on-spot answer back to triage', () => {
@@ -422,7 +437,7 @@ describe('event × state table', () => {
   });
 
   it('sends a rejected reply with nobody assigned (referred from triage) back to triage', () => {
-    const review = apply(run(ROUTES.referred), ev('REFERRAL_DONE', mediator));
+    const review = apply(run(ROUTES.referred), ev('REFERRAL_DONE', system));
     const next = apply(review, ev('REJECT_REPLY', reviewer));
     expect(phaseOf(next)).toBe('triage');
     expect(next.context.redoCount).toBe(0);
@@ -808,7 +823,12 @@ const GRAPH_ACTORS: Actor[] = [
  */
 function graphEvents(snapshot: AppealSnapshot): AppealEvent[] {
   const variants: { [T in AppealEventType]?: Partial<AppealEventPayload<T>>[] } = {
-    REFERRAL_DONE: [{ outcome: 'resolved' }, { outcome: 'refused' }],
+    // The outcome always comes from the case the appeal waits for; the wrong case is covered above.
+    REFERRAL_DONE: [
+      { outcome: 'resolved', referralId: snapshot.context.referralId ?? 0 },
+      { outcome: 'refused', referralId: snapshot.context.referralId ?? 0 },
+    ],
+    REFER_ON: [{ fromReferralId: snapshot.context.referralId ?? 0, referralId: (snapshot.context.referralId ?? 0) + 1 }],
     FEEDBACK: [
       { satisfaction: 'satisfied', resolved: true },
       { satisfaction: 'basicallySatisfied', resolved: false },
@@ -1124,7 +1144,8 @@ describe('acceptedEventTypes', () => {
       'REFER',
     ]);
     expect(acceptedEventTypes(run(ROUTES['callback.calling']), reviewer, T0)).toEqual(['FEEDBACK', 'UNREACHABLE']);
-    expect(acceptedEventTypes(run(ROUTES.referred), mediator, T0)).toEqual(['REFERRAL_DONE']);
+    expect(acceptedEventTypes(run(ROUTES.referred), mediator, T0)).toEqual([]);
+    expect(acceptedEventTypes(run(ROUTES.referred), system, T0)).toEqual(['REFERRAL_DONE', 'REFER_ON', 'WARN', 'OVERDUE']);
     expect(acceptedEventTypes(run(ROUTES.verification), reviewer, T0)).toEqual(['VERIFY_APPROVE', 'VERIFY_REJECT']);
     expect(acceptedEventTypes(run(ROUTES.verification), supervisor, T0)).toEqual([
       'VERIFY_APPROVE',

@@ -53,6 +53,10 @@ export interface AppealContext {
   escalation: EscalationTarget | null;
   disputed: boolean;
   referralKind: ReferralKind | null;
+  /** The referral case the appeal is waiting for (or last waited for). */
+  referralId: number | null;
+  /** Every agency the appeal was ever referred to: their staff may read it. */
+  referralAgencyIds: number[];
   mergedInto: number | null;
   answeredOnSpot: boolean;
   lastReturnReason: string | null;
@@ -126,6 +130,10 @@ export const appealMachine = setup({
     selfHandled: ({ context }) => context.selfHandled,
     changesUnreasonable: ({ context, event }) => event.type === 'MARK_UNREASONABLE' && event.unreasonable !== context.unreasonable,
     referralRefused: ({ event }) => event.type === 'REFERRAL_DONE' && event.outcome === 'refused',
+    // Only the case the appeal waits for may answer it, and only once.
+    fromCurrentReferral: ({ context, event }) =>
+      (event.type === 'REFERRAL_DONE' && event.referralId === context.referralId) ||
+      (event.type === 'REFER_ON' && event.fromReferralId === context.referralId),
     citizenSatisfied: ({ event }) => event.type === 'FEEDBACK' && event.satisfaction !== 'dissatisfied',
     lastCallbackAttempt: ({ context }) => context.callbackAttempts + 1 >= MAX_CALLBACK_ATTEMPTS,
     callbackAlreadyOverdue: ({ context }) => context.callbackOverdue,
@@ -205,9 +213,10 @@ export const appealMachine = setup({
       assertEvent(event, 'MERGE_INTO');
       return { mergedInto: event.targetAppealId };
     }),
-    recordReferral: assign(({ event }) => {
-      assertEvent(event, 'REFER');
-      return { referralKind: event.kind };
+    recordReferral: assign(({ context, event }) => {
+      assertEvent(event, ['REFER', 'REFER_ON']);
+      const agencies = context.referralAgencyIds.includes(event.agencyId) ? context.referralAgencyIds : [...context.referralAgencyIds, event.agencyId];
+      return { referralKind: event.kind, referralId: event.referralId, referralAgencyIds: agencies };
     }),
     recordReturnRequest: assign(({ event }) => {
       assertEvent(event, 'RETURN');
@@ -292,6 +301,8 @@ export const appealMachine = setup({
     escalation: null,
     disputed: false,
     referralKind: null,
+    referralId: null,
+    referralAgencyIds: [],
     mergedInto: null,
     answeredOnSpot: false,
     lastReturnReason: null,
@@ -414,9 +425,10 @@ export const appealMachine = setup({
           tags: ['open', 'needsMediator'],
           on: {
             REFERRAL_DONE: [
-              { guard: and(['roleAllowed', 'referralRefused']), target: 'triage' },
-              { guard: 'roleAllowed', target: 'review' },
+              { guard: and(['roleAllowed', 'fromCurrentReferral', 'referralRefused']), target: 'triage' },
+              { guard: and(['roleAllowed', 'fromCurrentReferral']), target: 'review' },
             ],
+            REFER_ON: { guard: and(['roleAllowed', 'fromCurrentReferral']), actions: 'recordReferral' },
           },
         },
         replied: {
@@ -593,6 +605,8 @@ const appealContextSchema = z
     escalation: z.enum(ESCALATION_TARGETS).nullable(),
     disputed: z.boolean(),
     referralKind: z.enum(REFERRAL_KINDS).nullable(),
+    referralId: z.number().int().nullable().default(null),
+    referralAgencyIds: z.array(z.number().int()).default([]),
     mergedInto: z.number().int().nullable(),
     answeredOnSpot: z.boolean(),
     lastReturnReason: z.string().nullable(),
@@ -756,7 +770,9 @@ function sampleEvents(type: AppealEventType, snapshot: AppealSnapshot, actor: Ac
     case 'MERGE_INTO':
       return [{ type, ...base, targetAppealId: 1 }];
     case 'REFER':
-      return [{ type, ...base, kind: 'mediation' }];
+      return [{ type, ...base, kind: 'mediation', agencyId: 1, referralId: 1 }];
+    case 'REFER_ON':
+      return [{ type, ...base, kind: 'legalAid', agencyId: 1, referralId: (snapshot.context.referralId ?? 0) + 1, fromReferralId: snapshot.context.referralId ?? 0 }];
     case 'SUB_DISPATCH': {
       const current = snapshot.context.assigneeDepartmentId ?? 0;
       return [{ type, ...base, departmentId: current + 1, acceptDueAt: later }];
@@ -782,8 +798,8 @@ function sampleEvents(type: AppealEventType, snapshot: AppealSnapshot, actor: Ac
       return [{ type, ...base, result: 'result', resolved: true }];
     case 'REFERRAL_DONE':
       return [
-        { type, ...base, outcome: 'resolved' },
-        { type, ...base, outcome: 'refused' },
+        { type, ...base, outcome: 'resolved', referralId: snapshot.context.referralId ?? 0 },
+        { type, ...base, outcome: 'refused', referralId: snapshot.context.referralId ?? 0 },
       ];
     case 'APPROVE_REPLY':
       return [{ type, ...base, callbackDueAt: later }];

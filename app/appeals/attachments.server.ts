@@ -118,7 +118,7 @@ function canSee(actor: Actor, row: ScopeRow): boolean {
   const snapshot = restoreAppealSnapshot(row.snapshot);
   return canSeeAppeal(actor, {
     createdById: row.created_by_id, leadDepartmentId: row.lead_department_id, assignedGridId: row.assigned_grid_id, gridId: row.grid_id,
-    departmentIds: row.department_ids ?? [], referred: snapshot.context.referralKind !== null,
+    departmentIds: row.department_ids ?? [], referralAgencyIds: snapshot.context.referralAgencyIds,
   });
 }
 
@@ -134,7 +134,7 @@ export function checkUpload(file: UploadedFile): void {
 }
 
 /** Checks size, type and content of an upload; returns the clean name and the type to store. */
-function checkFile(file: UploadedFile): { fileName: string; contentType: string } {
+export function checkFile(file: UploadedFile): { fileName: string; contentType: string } {
   if (file.bytes.byteLength < 1) refuse('文件为空');
   if (file.bytes.byteLength > MAX_ATTACHMENT_BYTES) refuse('文件不能超过 10 MB');
   const fileName = sanitizeFileName(file.name);

@@ -92,7 +92,7 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
   const snapshot = restoreAppealSnapshot(a.snapshot);
   const facts = {
     createdById: a.created_by_id, leadDepartmentId: a.lead_department_id, assignedGridId: a.assigned_grid_id, gridId: a.grid_id,
-    departmentIds: a.department_ids ?? [], referred: snapshot.context.referralKind !== null,
+    departmentIds: a.department_ids ?? [], referralAgencyIds: snapshot.context.referralAgencyIds,
   };
   if (!canSeeAppeal(actor, facts)) throw new Forbidden('您无权查看此诉求');
 

@@ -23,7 +23,7 @@ export async function revealComplainant(em: EntityManager, actor: Actor, appealI
     const snapshot = restoreAppealSnapshot(typeof a.snapshot === 'string' ? JSON.parse(a.snapshot) : a.snapshot);
     const facts = {
       createdById: a.created_by_id, leadDepartmentId: a.lead_department_id, assignedGridId: a.assigned_grid_id, gridId: a.grid_id,
-      departmentIds: a.department_ids ?? [], referred: snapshot.context.referralKind !== null,
+      departmentIds: a.department_ids ?? [], referralAgencyIds: snapshot.context.referralAgencyIds,
     };
     // Departments and grid workers work from masked numbers; the hotline's own roles may call back.
     const mayReveal = ['operator', 'dispatcher', 'reviewer', 'supervisor'].includes(actor.role);

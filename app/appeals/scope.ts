@@ -8,14 +8,14 @@ export interface AppealScopeFacts {
   gridId: number | null;
   /** Every department the appeal was ever sent to, including assisting ones. */
   departmentIds: number[];
-  /** Whether the appeal was ever referred to mediation, legal aid, arbitration or counselling. */
-  referred: boolean;
+  /** Every agency (mediation, legal aid, arbitration, counselling) the appeal was ever referred to. */
+  referralAgencyIds: number[];
 }
 
 /**
  * Deny by default. City-wide roles (operators, dispatchers, reviewers, supervisors, admins)
- * see every appeal; a department sees what was sent to it; a grid worker his grids; a mediator
- * the appeals that were referred.
+ * see every appeal; a department sees what was sent to it; a grid worker his grids; the staff of a
+ * referral agency the appeals referred to it.
  */
 export function canSeeAppeal(actor: Actor, facts: AppealScopeFacts): boolean {
   switch (actor.role) {
@@ -31,7 +31,7 @@ export function canSeeAppeal(actor: Actor, facts: AppealScopeFacts): boolean {
     case 'gridWorker':
       return [facts.assignedGridId, facts.gridId].some((g) => g !== null && actor.gridIds.includes(g)) || facts.createdById === actor.userId;
     case 'mediator':
-      return facts.referred;
+      return facts.referralAgencyIds.some((a) => actor.departmentIds.includes(a));
     default:
       return false;
   }

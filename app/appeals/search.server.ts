@@ -108,7 +108,10 @@ function scopeClause(user: SessionUser): Clause {
       return { sql: `(a.grid_id in (?) or a.assigned_grid_id in (?) or a.created_by_id = ?)`, params: [grids, grids, actor.userId] };
     }
     case 'mediator':
-      return { sql: `a.snapshot->'context'->>'referralKind' is not null`, params: [] };
+    {
+      const agencies = actor.departmentIds.length ? actor.departmentIds : [-1];
+      return { sql: `exists (select 1 from referral r where r.appeal_id = a.id and r.agency_id in (?))`, params: [agencies] };
+    }
     default:
       return { sql: 'false', params: [] };
   }

@@ -15,6 +15,10 @@ import { AppealStore, sideWrites, type AppealRow, type SideWrite } from './appea
 import { auditHash } from './audit-hash';
 import { extendedDeadline, handlingDeadline, limitDeadline } from './deadlines';
 import { canSeeAppeal } from './scope';
+import type { EntityManager } from '@mikro-orm/sql';
+import type { ReferralKind } from '../../machines/appeal-events';
+import { openReferral } from '../referrals/open.server';
+import { ReferralStore } from '../referrals/referral-store.server';
 import { z } from 'zod';
 
 export interface AppealServices {
@@ -42,7 +46,7 @@ export interface EventResult {
 }
 
 // Fields the server computes; a request that sends them is overridden, never trusted.
-const SERVER_FIELDS = ['acceptDueAt', 'dueAt', 'callbackDueAt', 'newDueAt'] as const;
+const SERVER_FIELDS = ['acceptDueAt', 'dueAt', 'callbackDueAt', 'newDueAt', 'referralId'] as const;
 const approveExtensionInput = z.object({ days: z.number().int().min(1).max(30) }).strict();
 
 function isEventType(type: string): type is AppealEventType {
@@ -97,14 +101,15 @@ function inScopeTwin(actor: Actor, ctx: Record<string, unknown>): Actor {
  * write snapshot, state columns, audit row and side effects in one transaction guarded by the
  * appeal's version. Any failure leaves the database as it was.
  */
-export async function applyEvent(services: AppealServices, cmd: EventCommand): Promise<EventResult> {
+export async function applyEvent(services: AppealServices, cmd: EventCommand, tx?: EntityManager): Promise<EventResult> {
   if (!isEventType(cmd.type)) throw new InvalidInput(`未知的操作 ${cmd.type}`, { type: ['unknown event type'] });
   const type = cmd.type;
   if (!roleAllowed(cmd.actor.role, type)) throw new Forbidden();
-  const input = stripServerFields(cmd.payload);
+  // The referral service answers an appeal from inside its own transaction, naming the case itself.
+  const input = cmd.actor.role === 'system' ? { ...(cmd.payload as Record<string, unknown> | undefined) } : stripServerFields(cmd.payload);
   const now = services.now?.() ?? new Date();
 
-  const em = services.db.em();
+  const em = tx ?? services.db.em();
   const store = new AppealStore(em);
   const appeal = await store.load(cmd.appealId);
   if (!appeal) throw new NotFound('诉求不存在');
@@ -112,12 +117,13 @@ export async function applyEvent(services: AppealServices, cmd: EventCommand): P
   const snapshot = restoreAppealSnapshot(appeal.snapshot);
   const facts = {
     createdById: appeal.createdById, leadDepartmentId: appeal.leadDepartmentId, assignedGridId: appeal.assignedGridId,
-    gridId: appeal.gridId, departmentIds: appeal.departmentIds, referred: snapshot.context.referralKind !== null,
+    gridId: appeal.gridId, departmentIds: appeal.departmentIds, referralAgencyIds: snapshot.context.referralAgencyIds,
   };
   if (!canSeeAppeal(cmd.actor, facts)) throw new Forbidden();
 
   const cal = await getWorkCalendar(em);
   const computed = serverFields(type, input, appeal, cal, now); // may consume request-only fields (days)
+  if (type === 'REFER') Object.assign(computed, await referralFields(new ReferralStore(em), input));
   const parsed = eventPayloadSchemas[type].safeParse({ ...input, ...computed });
   if (!parsed.success) throw new InvalidInput('输入有误', fieldErrorsOf(parsed.error.issues));
   const payload = parsed.data as Record<string, unknown>;
@@ -146,19 +152,29 @@ export async function applyEvent(services: AppealServices, cmd: EventCommand): P
   const side = [...assignmentWrites(type, payload, ctx, now), ...smsWrites(type, appeal, ctx, now), sideWrites.queueForReports(now)];
   const timers = timersFor(type, appeal, ctx, cal, now);
   const result = { appealId: appeal.id, version: appeal.version + 1, phase: row.toPhase, sla: row.toSla, seq: row.seq };
+  // A referral opens its case (and its first legal clock) with the event.
+  const opensCase = type === 'REFER'
+    ? (t: EntityManager) => openReferral(t, services.timers, {
+      id: payload.referralId as number, appealId: appeal.id, kind: payload.kind as ReferralKind, agencyId: payload.agencyId as number, parentId: null,
+      note: (payload.note as string | undefined) ?? null, actor: cmd.actor, now, cal,
+    })
+    : null;
+  const write = async (t: EntityManager) => {
+    if (!(await new AppealStore(t).save(appeal.id, appeal.version, state, row, appeal.auditHead, now, side))) throw stale();
+    await services.timers.schedule(t, timers);
+    await opensCase?.(t);
+    return result;
+  };
 
   try {
     // The appeal, its audit row and its side writes are one guarded statement; timers live in
     // pg-boss's tables, so a step that schedules them wraps both in a transaction.
-    if (!timers.length) {
+    if (tx) return await write(tx);
+    if (!timers.length && !opensCase) {
       if (!(await store.save(appeal.id, appeal.version, state, row, appeal.auditHead, now, side))) throw stale();
       return result;
     }
-    return await em.transactional(async (tx) => {
-      if (!(await new AppealStore(tx).save(appeal.id, appeal.version, state, row, appeal.auditHead, now, side))) throw stale();
-      await services.timers.schedule(tx, timers);
-      return result;
-    });
+    return await em.transactional(write);
   } catch (err) {
     // A concurrent writer that slipped past the version check still collides on the audit sequence.
     if (err instanceof UniqueConstraintViolationException && /appeal_event_appeal_id_seq/.test(err.message)) throw stale();
@@ -168,6 +184,15 @@ export async function applyEvent(services: AppealServices, cmd: EventCommand): P
 
 const stale = () => new Conflict('该诉求已被他人更新，请刷新后重试', 'stale');
 const toDate = (iso: string | null) => (iso ? new Date(iso) : null);
+
+/** The case a referral opens: its id, and its kind from the chosen agency (which must take that kind). */
+async function referralFields(store: ReferralStore, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const agencyId = Number(input.agencyId);
+  const agency = Number.isInteger(agencyId) && agencyId > 0 ? await store.agency(agencyId) : null;
+  if (!agency?.active || !agency.referralKind) throw new InvalidInput('请选择转介机构', { agencyId: ['unknown referral agency'] });
+  if (input.kind !== undefined && input.kind !== agency.referralKind) throw new InvalidInput('该机构不受理此类转介', { kind: ['the agency does not take this kind'] });
+  return { agencyId, kind: agency.referralKind, referralId: await store.nextId() };
+}
 
 async function validateReferences(store: AppealStore, type: AppealEventType, payload: Record<string, unknown>, appeal: AppealRow) {
   const exists = (sql: string, params: unknown[]) => store.exists(sql, params);

@@ -298,6 +298,22 @@ export function addTimeLimit(cal: WorkCalendar, start: Date, limit: TimeLimit): 
 }
 
 /**
+ * A legal period in calendar days (法定期间): the starting day does not count, the period ends at
+ * 24:00 of its last day, and a last day that falls on a rest day or holiday moves to the end of the
+ * next working day.
+ */
+export function addLegalDays(cal: WorkCalendar, start: Date, days: number): Date {
+  if (!Number.isInteger(days) || days <= 0) throw new RangeError(`Legal periods are whole days, got ${String(days)}`);
+  let day = localDay(instantMs(start, 'start')) + days;
+  let idle = 0;
+  while (!isWorkingDayNum(cal, day)) {
+    day++;
+    if (++idle > MAX_IDLE_DAYS) throw new Error(`No working day within ${MAX_IDLE_DAYS} days after ${dayString(day - idle)}`);
+  }
+  return new Date(dayStart(day + 1));
+}
+
+/**
  * The instant at which `share` of the countable time between start and due has
  * elapsed — when a case should be flagged as about to run out.
  */

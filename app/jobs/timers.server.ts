@@ -5,6 +5,7 @@ import type { SerialPgliteConnection } from '../db/pglite-serial.server';
 
 export const TIMER_QUEUE = 'appeal-timer';
 export const SMS_QUEUE = 'sms-outbox';
+export const REFERRAL_TIMER_QUEUE = 'referral-timer';
 
 export type TimerEvent = 'WARN' | 'OVERDUE' | 'CALLBACK_DUE';
 export interface TimerJob {
@@ -16,9 +17,19 @@ export interface TimerJob {
   fireAt: string;
 }
 
+/** A legal clock of a referral case: warned, then overdue (see app/referrals/timers.server.ts). */
+export interface ReferralTimerJob {
+  referralId: number;
+  clock: string;
+  event: 'CLOCK_WARN' | 'CLOCK_OVERDUE';
+  deadline: string;
+  fireAt: string;
+}
+
 export interface Timers {
   /** Schedules timers inside the caller's transaction: they exist only if it commits. */
   schedule(em: EntityManager, jobs: { job: Omit<TimerJob, 'fireAt'>; at: Date }[]): Promise<void>;
+  scheduleReferral(em: EntityManager, jobs: { job: Omit<ReferralTimerJob, 'fireAt'>; at: Date }[]): Promise<void>;
 }
 
 export interface JobRunner {
@@ -36,18 +47,20 @@ export function createBoss(db: Database, opts: { pollingSeconds?: number } = {})
 }
 
 export function bossTimers(boss: PgBoss): Timers {
+  const insert = async (queue: string, em: EntityManager, jobs: { job: object; at: Date }[]) => {
+    if (!jobs.length) return;
+    const trx = em.getTransactionContext();
+    if (!trx) throw new Error('timers must be scheduled inside a transaction');
+    // One statement for all of a step's timers, on the step's own transaction.
+    await boss.insert(
+      queue,
+      jobs.map(({ job, at }) => ({ data: { ...job, fireAt: at.toISOString() }, startAfter: at, retryLimit: 5, retryDelay: 5 })),
+      { db: fromKysely(trx as never) },
+    );
+  };
   return {
-    async schedule(em, jobs) {
-      if (!jobs.length) return;
-      const trx = em.getTransactionContext();
-      if (!trx) throw new Error('timers must be scheduled inside a transaction');
-      // One statement for all of a step's timers, on the step's own transaction.
-      await boss.insert(
-        TIMER_QUEUE,
-        jobs.map(({ job, at }) => ({ data: { ...job, fireAt: at.toISOString() }, startAfter: at, retryLimit: 5, retryDelay: 5 })),
-        { db: fromKysely(trx as never) },
-      );
-    },
+    schedule: (em, jobs) => insert(TIMER_QUEUE, em, jobs),
+    scheduleReferral: (em, jobs) => insert(REFERRAL_TIMER_QUEUE, em, jobs),
   };
 }
 
@@ -55,7 +68,7 @@ export async function startBoss(db: Database, opts: { pollingSeconds?: number } 
   const boss = createBoss(db, opts);
   boss.on('error', (err) => console.warn('[jobs]', err.message));
   await boss.start();
-  for (const name of [TIMER_QUEUE, SMS_QUEUE]) {
+  for (const name of [TIMER_QUEUE, REFERRAL_TIMER_QUEUE, SMS_QUEUE]) {
     if (!(await boss.getQueue(name))) await boss.createQueue(name);
   }
   return boss;

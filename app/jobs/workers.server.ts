@@ -5,7 +5,8 @@ import { applyEvent, type AppealServices } from '../appeals/service.server';
 import { startDailyReports } from '../reports/daily.server';
 import { CALL_SWEEP_QUEUE, sweepStaleCalls } from '../telephony/calls.server';
 import { sendPendingSms, type SmsGateway } from './sms.server';
-import { SMS_QUEUE, TIMER_QUEUE, type TimerJob } from './timers.server';
+import { fireReferralTimer } from '../referrals/service.server';
+import { REFERRAL_TIMER_QUEUE, SMS_QUEUE, TIMER_QUEUE, type ReferralTimerJob, type TimerJob } from './timers.server';
 
 /**
  * A timer fires its event through the same service as people do. A timer whose deadline has
@@ -33,6 +34,11 @@ export async function startWorkers(boss: PgBoss, services: AppealServices, sms: 
   await boss.work<TimerJob>(TIMER_QUEUE, { pollingIntervalSeconds, batchSize: 100 }, async (jobs) => {
     const due = [...jobs].sort((a, b) => (a.data.fireAt ?? '').localeCompare(b.data.fireAt ?? ''));
     for (const job of due) await fireTimer(services, job.data);
+  });
+  // Legal clocks of referral cases (mediation, legal aid, arbitration, counselling), in due order.
+  await boss.work<ReferralTimerJob>(REFERRAL_TIMER_QUEUE, { pollingIntervalSeconds, batchSize: 100 }, async (jobs) => {
+    const due = [...jobs].sort((a, b) => (a.data.fireAt ?? '').localeCompare(b.data.fireAt ?? ''));
+    for (const job of due) await fireReferralTimer(services, job.data);
   });
   await boss.work(SMS_QUEUE, { pollingIntervalSeconds }, async () => {
     await sendPendingSms(services.db, sms);

@@ -36,6 +36,14 @@ export const BUREAUS = [
   { code: 'F13', name: '市热力公司', hotline: '0571-87000113' },
 ];
 
+/** The services the appeal centre refers disputes to, one per kind of referral. */
+export const REFERRAL_AGENCIES = [
+  { code: 'R01', name: '市人民调解委员会', hotline: '0571-87000201', kind: 'mediation' },
+  { code: 'R02', name: '市法律援助中心', hotline: '12348', kind: 'legalAid' },
+  { code: 'R03', name: '市劳动人事争议仲裁院', hotline: '0571-87000203', kind: 'arbitration' },
+  { code: 'R04', name: '市心理援助中心', hotline: '0571-87000204', kind: 'counselling' },
+] as const;
+
 type LimitsKey = keyof typeof DEFAULT_LIMITS;
 export const CATEGORIES: { code: string; name: string; limits: LimitsKey; children: { code: string; name: string; dept: string | null; limits?: LimitsKey }[] }[] = [
   { code: '01', name: '城乡建设', limits: 'general', children: [
@@ -90,7 +98,13 @@ export const DEMO_USERS: { username: string; displayName: string; role: UserRole
   { username: 'handler', displayName: '城管局承办人 张伟', role: 'handler', dept: 'F02' },
   { username: 'handler2', displayName: '住建局承办人 刘洋', role: 'handler', dept: 'F01' },
   { username: 'gridworker', displayName: '网格员 陈刚', role: 'gridWorker', dept: 'S0101', grids: ['G01', 'G02'] },
-  { username: 'mediator', displayName: '调解员 赵敏', role: 'mediator' },
+  { username: 'mediator', displayName: '调解员 赵敏', role: 'mediator', dept: 'R01' },
+  // A second mediator, so that an arbitration extension has someone to approve it and a case a colleague to cover it.
+  { username: 'mediator2', displayName: '调解员 钱进', role: 'mediator', dept: 'R01' },
+  { username: 'legalaid', displayName: '法律援助中心 孔律', role: 'mediator', dept: 'R02' },
+  { username: 'arbitrator', displayName: '仲裁员 韩立', role: 'mediator', dept: 'R03' },
+  { username: 'arbitrator2', displayName: '仲裁院院长 冯远', role: 'mediator', dept: 'R03' },
+  { username: 'counsellor', displayName: '心理咨询师 林静', role: 'mediator', dept: 'R04' },
   { username: 'reviewer', displayName: '回访员 孙静', role: 'reviewer' },
   { username: 'supervisor', displayName: '值班长 周涛', role: 'supervisor' },
   { username: 'admin', displayName: '管理员 吴军', role: 'admin' },

@@ -5,7 +5,7 @@ import { ensureCalendarSeeded } from '../calendar/calendar.server';
 import { seedKnowledgeArticles } from '../knowledge/knowledge.server';
 import { createDraft } from '../appeals/intake.server';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
-import { BUREAUS, CATEGORIES, CITY, DEMO_COMPLAINTS, DEMO_PASSWORD, DEMO_USERS, DISTRICTS, GIVEN, ROADS, SURNAMES, limitsOf } from './demo-city-data';
+import { BUREAUS, CATEGORIES, CITY, DEMO_COMPLAINTS, DEMO_PASSWORD, DEMO_USERS, DISTRICTS, GIVEN, REFERRAL_AGENCIES, ROADS, SURNAMES, limitsOf } from './demo-city-data';
 
 export interface ReferenceIds {
   departments: Map<string, number>;
@@ -64,6 +64,10 @@ export async function seedReferenceData(em: EntityManager, opts: { passwordHash?
       }
     }
     for (const b of BUREAUS) await dept(b.code, b.name, 'functional', city.id, city.path, b.hotline);
+    for (const r of REFERRAL_AGENCIES) {
+      const { id } = await dept(r.code, r.name, 'functional', city.id, city.path, r.hotline);
+      await tx.getConnection().execute('update department set referral_kind = ? where id = ?', [r.kind, id], 'run', tx.getTransactionContext());
+    }
     for (const top of CATEGORIES) {
       const parent = await insert(tx, `insert into category (code, name, parent_id, default_department_id, limits, active, created_at, updated_at) values (?, ?, null, null, ?, true, ?, ?)`,
         [top.code, top.name, JSON.stringify(limitsOf(top.limits)), now, now]);
@@ -190,7 +194,7 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
       await send('reviewer', 'FEEDBACK', { satisfaction: 'satisfied', resolved: true }, 20);
       continue;
     }
-    if (goal === 'referred') { await send('dispatcher', 'REFER', { kind: pick(['mediation', 'legalAid', 'arbitration', 'counselling']) }); continue; }
+    if (goal === 'referred') { await send('dispatcher', 'REFER', { agencyId: ids.departments.get(pick(REFERRAL_AGENCIES.map((r) => r.code)))! }); continue; }
     firstOpen.push(id);
     let assignee: Actor;
     if (toGrid) {

@@ -553,7 +553,7 @@ const APPEAL_SCOPE_COLUMNS = `a.id, a.created_by_id, a.lead_department_id, a.ass
 function scopeFacts(row: Record<string, any>): AppealScopeFacts {
   return {
     createdById: row.created_by_id, leadDepartmentId: row.lead_department_id, assignedGridId: row.assigned_grid_id, gridId: row.grid_id,
-    departmentIds: row.department_ids ?? [], referred: restoreAppealSnapshot(row.snapshot).context.referralKind !== null,
+    departmentIds: row.department_ids ?? [], referralAgencyIds: restoreAppealSnapshot(row.snapshot).context.referralAgencyIds,
   };
 }
 

@@ -10,6 +10,7 @@ import { Migration20261123193924_report_rollups } from './Migration2026112319392
 import { Migration20261123194455_daily_report } from './Migration20261123194455_daily_report';
 import { Migration20261123200108_department_worklist } from './Migration20261123200108_department_worklist';
 import { Migration20261123201040_report_cell_day } from './Migration20261123201040_report_cell_day';
+import { Migration20261123221528_referrals } from './Migration20261123221528_referrals';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -25,4 +26,5 @@ export const migrationsList = [
   { name: 'Migration20261123194455_daily_report', class: Migration20261123194455_daily_report },
   { name: 'Migration20261123200108_department_worklist', class: Migration20261123200108_department_worklist },
   { name: 'Migration20261123201040_report_cell_day', class: Migration20261123201040_report_cell_day },
+  { name: 'Migration20261123221528_referrals', class: Migration20261123221528_referrals },
 ];

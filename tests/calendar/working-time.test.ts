@@ -3,6 +3,7 @@ import { CN_HOLIDAYS } from '../../app/calendar/holidays-cn';
 import {
   OFFICE_HOURS,
   OFFICE_MINUTES_PER_DAY,
+  addLegalDays,
   addTimeLimit,
   buildCalendar,
   localDateOf,
@@ -115,6 +116,29 @@ describe('addTimeLimit — workingDays', () => {
     expect(() => addTimeLimit(cal, bj('2025-09-30 10:00'), days(-1))).toThrow(RangeError);
     expect(() => addTimeLimit(cal, bj('2025-09-30 10:00'), days(NaN))).toThrow(RangeError);
     expect(() => addTimeLimit(cal, new Date('nope'), days(1))).toThrow(TypeError);
+  });
+});
+
+describe('addLegalDays — legal periods in calendar days (法定期间)', () => {
+  const legal = (start: string, n: number) => localDateTime(addLegalDays(cal, bj(start), n));
+  it('does not count the starting day and ends at 24:00 of the last day', () => {
+    // Thursday 2025-03-06 + 5 days → Tuesday 2025-03-11, ending at midnight.
+    expect(legal('2025-03-06 15:00', 5)).toBe('2025-03-12 00:00');
+    expect(legal('2025-03-06 00:01', 5)).toBe('2025-03-12 00:00');
+  });
+  it('moves a last day on a weekend to the next working day', () => {
+    // Monday 2025-03-03 + 5 → Saturday 2025-03-08 → Monday 2025-03-10.
+    expect(legal('2025-03-03 10:00', 5)).toBe('2025-03-11 00:00');
+  });
+  it('moves a last day in the National Day holiday past it, counting the holiday days themselves', () => {
+    // 2025-09-26 + 7 → 2025-10-03 (holiday until 10-08) → ends with Thursday 10-09.
+    expect(legal('2025-09-26 10:00', 7)).toBe('2025-10-10 00:00');
+    // 45 days run straight through the holiday: 2025-09-01 + 45 → Thursday 2025-10-16.
+    expect(legal('2025-09-01 10:00', 45)).toBe('2025-10-17 00:00');
+  });
+  it('refuses a period that is not a whole number of days', () => {
+    expect(() => addLegalDays(cal, bj('2025-03-03 10:00'), 0)).toThrow(RangeError);
+    expect(() => addLegalDays(cal, bj('2025-03-03 10:00'), 1.5)).toThrow(RangeError);
   });
 });
 
