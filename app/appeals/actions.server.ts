@@ -9,7 +9,7 @@ import { applyEvent, type AppealServices, type EventResult } from './service.ser
 const PAGE_EVENTS: AppealEventType[] = [
   'SUBMIT', 'DISCARD', 'DISPATCH', 'ASSIGN_GRID', 'RESOLVE_ON_SPOT', 'MERGE_INTO', 'REFER', 'ACCEPT', 'RETURN', 'SUB_DISPATCH',
   'APPROVE_RETURN', 'REJECT_RETURN', 'NOTE', 'FIELD_UPDATE', 'REQUEST_EXTENSION', 'APPROVE_EXTENSION', 'REJECT_EXTENSION', 'REPLY',
-  'REFERRAL_DONE', 'APPROVE_REPLY', 'REJECT_REPLY', 'VERIFY_APPROVE', 'VERIFY_REJECT', 'FEEDBACK', 'UNREACHABLE', 'REDO', 'SUPERVISOR_CLOSE', 'REOPEN', 'SUPERVISE', 'ESCALATE',
+  'APPROVE_REPLY', 'REJECT_REPLY', 'VERIFY_APPROVE', 'VERIFY_REJECT', 'FEEDBACK', 'UNREACHABLE', 'REDO', 'SUPERVISOR_CLOSE', 'REOPEN', 'SUPERVISE', 'ESCALATE',
   'MARK_UNREASONABLE',
 ];
 
@@ -21,6 +21,8 @@ export interface ActionOptions {
   /** The category's default unit, and where this category in this place went most often before. */
   suggestions: { id: number; name: string; reason: 'categoryDefault' | 'history'; count?: number }[];
   suggestedDepartmentId: number | null;
+  /** Referral agencies (调解委员会, 法律援助中心 …) with the kind of case each takes. */
+  agencies: { id: number; name: string; kind: string }[];
   /** While the appeal awaits verification (待核查): its photos, earliest first, so the verifier compares before and after. */
   verificationPhotos: VerificationPhoto[];
 }
@@ -46,6 +48,10 @@ export async function actionOptions(em: EntityManager, actor: Actor, appealId: n
   const subUnits = needs('SUB_DISPATCH') && a.lead_department_id
     ? await conn.execute<{ id: number; name: string }[]>(`select id, name from department where active and path like ? and id <> ? order by path`, [`%/${a.lead_department_id}/%`, a.lead_department_id])
     : [];
+  const agencies = needs('REFER')
+    ? await conn.execute<{ id: number; name: string; kind: string }[]>(
+      `select id, name, referral_kind as kind from department where active and referral_kind is not null order by code`)
+    : [];
   const grids = needs('ASSIGN_GRID') ? await conn.execute<{ id: number; name: string }[]>('select id, name from grid order by code') : [];
   const suggestions: ActionOptions['suggestions'] = [];
   if (needs('DISPATCH')) {
@@ -66,12 +72,12 @@ export async function actionOptions(em: EntityManager, actor: Actor, appealId: n
       id: f.id, fileName: f.file_name, uploadedBy: f.display_name ?? '', uploadedAt: localDateTime(new Date(f.created_at)), stage: f.stage ?? null,
     }))
     : [];
-  return { types, departments, subUnits, grids, suggestions, suggestedDepartmentId, verificationPhotos };
+  return { types, departments, subUnits, grids, agencies, suggestions, suggestedDepartmentId, verificationPhotos };
 }
 
 // Which action and which appeal version a form is about; never part of the event itself.
 const ENVELOPE_FIELDS = ['intent', 'version', 'appealId'];
-const NUMBER_FIELDS = ['departmentId', 'gridId', 'days'];
+const NUMBER_FIELDS = ['departmentId', 'gridId', 'days', 'agencyId'];
 const BOOLEAN_FIELDS = ['resolved', 'unreasonable'];
 
 /**

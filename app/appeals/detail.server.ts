@@ -9,6 +9,7 @@ import { maskIdNumber, maskPhone } from './masking';
 import { ATTACHMENT_UPLOAD_ROLES } from './attachments.server';
 import { revealLog } from './reveal.server';
 import { canSeeAppeal, canSeeComplainant } from './scope';
+import { canSeeReferral } from '../referrals/scope';
 import { gridForPoint, outlinesOf, type GridOutline } from '../grids/grids.server';
 
 export interface DeadlineView {
@@ -71,6 +72,8 @@ export interface AppealDetail {
   /** Marked by a supervisor as an unreasonable demand (不合理诉求). */
   unreasonable: boolean;
   escalation: string | null;
+  /** Referral cases opened from the appeal, oldest first; `visible` when this user may open the case itself. */
+  referrals: { id: number; number: string; kind: string; agency: string; phase: string; outcome: string | null; nextDueAt: string | null; clockState: string; visible: boolean }[];
   /** The callback agent's script while the citizen is to be called back. */
   callback: { attempts: number; maxAttempts: number; script: string; overdue: boolean } | null;
 }
@@ -96,7 +99,7 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
   };
   if (!canSeeAppeal(actor, facts)) throw new Forbidden('您无权查看此诉求');
 
-  const [events, assignments, attachments, calls] = await Promise.all([
+  const [events, assignments, attachments, calls, referrals] = await Promise.all([
     conn.execute<Record<string, any>[]>(
       `select e.seq, e.type, e.at, e.actor_role, u.display_name, e.from_phase, e.to_phase, e.from_sla, e.to_sla, e.payload
          from appeal_event e left join app_user u on u.id = e.actor_id where e.appeal_id = ? order by e.seq`, [id]),
@@ -106,6 +109,9 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
         where s.appeal_id = ? order by s.id`, [id]),
     conn.execute<Record<string, any>[]>('select id, file_name, size, content_type from attachment where appeal_id = ? order by id', [id]),
     callsForAppeal(em, actor, id),
+    conn.execute<Record<string, any>[]>(
+      `select r.id, r.number, r.kind, r.agency_id, d.name as agency, r.phase, r.outcome, r.next_due_at, r.clock_state
+         from referral r join department d on d.id = r.agency_id where r.appeal_id = ? order by r.id`, [id]),
   ]);
 
   const location = await locationOf(em, a);
@@ -162,6 +168,10 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
     counts: { redo: ctx.redoCount, reopen: ctx.reopenCount, extensions: ctx.extensionCount, supervise: ctx.superviseCount },
     escalation: ctx.escalation,
     unreasonable: ctx.unreasonable,
+    referrals: referrals.map((r) => ({
+      id: r.id, number: r.number, kind: r.kind, agency: r.agency, phase: r.phase, outcome: r.outcome, clockState: r.clock_state,
+      nextDueAt: r.next_due_at ? localDateTime(new Date(r.next_due_at)) : null, visible: canSeeReferral(actor, { agencyId: r.agency_id }),
+    })),
     callback,
   };
 }

@@ -1,7 +1,8 @@
 import { Form, useNavigation } from '@remix-run/react';
 import type { ActionOptions, VerificationPhoto } from '../appeals/actions.server';
 import { useT } from '../i18n/use-t';
-import { EVENT_LABELS } from '../ui/labels';
+import type { ReferralKind } from '../../machines/appeal-events';
+import { EVENT_LABELS, REFERRAL_KIND_LABELS } from '../ui/labels';
 
 type Errors = Record<string, string[]> | undefined;
 
@@ -88,7 +89,7 @@ function Fields({ type, options, errors, suggestedGrid }: { type: string; option
     case 'REFER':
       return (
         <>
-          <Choice name="kind" label="转介至" options={[['mediation', '人民调解'], ['legalAid', '法律援助'], ['arbitration', '劳动仲裁'], ['counselling', '心理疏导']]} errors={errors} />
+          <Choice name="agencyId" label="转介至" options={options.agencies.map((a) => [a.id, `${a.name}（${t(REFERRAL_KIND_LABELS[a.kind as ReferralKind])}）`])} errors={errors} />
           <Text name="note" label="说明" errors={errors} />
         </>
       );
@@ -118,13 +119,6 @@ function Fields({ type, options, errors, suggestedGrid }: { type: string; option
         <>
           <Text name="result" label="办理结果" errors={errors} rows={3} />
           <Choice name="resolved" label="是否解决" options={[['yes', '已解决'], ['no', '未解决']]} errors={errors} />
-        </>
-      );
-    case 'REFERRAL_DONE':
-      return (
-        <>
-          <Choice name="outcome" label="结果" options={[['resolved', '已化解'], ['unresolved', '未化解'], ['refused', '不予受理']]} errors={errors} />
-          <Text name="note" label="说明" errors={errors} />
         </>
       );
     case 'FEEDBACK':

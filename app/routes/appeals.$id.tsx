@@ -9,6 +9,7 @@ import { actionOptions, performAction } from '../appeals/actions.server';
 import { appealDetail, type AppealDetail } from '../appeals/detail.server';
 import { APPEAL_EVENT_TYPES } from '../../machines/appeal-events';
 import { ActionPanel } from '../components/action-panel';
+import { AppealReferrals } from '../components/appeal-referrals';
 import type { MapGrid } from '../components/grid-map.client';
 import { useGridMap } from '../components/grid-map-loader';
 import { AttachmentUpload } from '../components/attachment-upload';
@@ -157,6 +158,8 @@ export default function AppealPage() {
         ) : null}
         <ActionPanel key={a.version} options={options} version={a.version} failed={result?.failure} suggestedGrid={a.suggestedGrid} />
       </section>
+
+      <AppealReferrals referrals={a.referrals} />
 
       <section className="rounded-lg border bg-white p-4" aria-labelledby="deadlines-h">
         <h2 id="deadlines-h" className="mb-2 font-semibold">{t('时限')}</h2>

@@ -23,11 +23,14 @@ export const EVENT_LABELS: Record<string, string> = {
   CREATE: '登记', SUBMIT: '提交', DISCARD: '作废', DISPATCH: '派单', ASSIGN_GRID: '派至网格', RESOLVE_ON_SPOT: '当场答复',
   MERGE_INTO: '合并', REFER: '转介', ACCEPT: '签收', RETURN: '申请退单', SUB_DISPATCH: '二级派单', APPROVE_RETURN: '同意退单',
   REJECT_RETURN: '驳回退单', NOTE: '办理记录', FIELD_UPDATE: '现场反馈', REQUEST_EXTENSION: '申请延期', APPROVE_EXTENSION: '批准延期',
-  REJECT_EXTENSION: '驳回延期', REPLY: '办理答复', REFERRAL_DONE: '转介办结', APPROVE_REPLY: '审核通过', REJECT_REPLY: '退回重办',
+  REJECT_EXTENSION: '驳回延期', REPLY: '办理答复', REFERRAL_DONE: '转介办结', REFER_ON: '转介移交', APPROVE_REPLY: '审核通过', REJECT_REPLY: '退回重办',
   VERIFY_APPROVE: '核查通过', VERIFY_REJECT: '核查退回', SELF_HANDLE: '自行处置',
   FEEDBACK: '回访评价', UNREACHABLE: '回访未接通', REDO: '重办', SUPERVISOR_CLOSE: '值班长办结', REOPEN: '重启', SUPERVISE: '督办', MARK_UNREASONABLE: '不合理诉求认定',
   ESCALATE: '升级', WARN: '临期预警', OVERDUE: '超期', CALLBACK_DUE: '回访超时',
 };
+
+export const REFERRAL_KIND_LABELS: Record<string, string> = { mediation: '人民调解', legalAid: '法律援助', arbitration: '劳动仲裁', counselling: '心理服务' };
+export const REFERRAL_OUTCOME_LABELS: Record<string, string> = { resolved: '已化解', unresolved: '未化解', refused: '不予受理', referredOn: '已移交' };
 
 /** Phase labels for the chart, including the parent states of nested phases. */
 export const CHART_LABELS: Record<string, string> = {

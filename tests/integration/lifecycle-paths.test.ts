@@ -70,6 +70,12 @@ describe.each(DB_KINDS)('lifecycle paths through the service on %s', (kind) => {
       let version = draft.version;
       for (const e of path) {
         const { type, actor, at: _at, ...payload } = e as AppealEvent & Record<string, unknown>;
+        if (type === 'REFERRAL_DONE' || type === 'REFER_ON') {
+          const [row] = await t.db.em().getConnection().execute<{ id: string }[]>(`select snapshot->'context'->>'referralId' as id from appeal where id = ?`, [draft.id]);
+          const current = Number(row.id);
+          if (type === 'REFERRAL_DONE') payload.referralId = current;
+          else Object.assign(payload, { fromReferralId: current, referralId: current + 100_000 });
+        }
         const r = await applyEvent(t.services, { appealId: draft.id, expectedVersion: version, type, payload, actor }).catch((err) => {
           throw new Error(`${key}: ${type} by ${actor.role} refused: ${err.message} ${JSON.stringify(err.fieldErrors ?? {})}`);
         });
@@ -112,7 +118,9 @@ function transitionWitnesses(t: TestServices, mergeTarget: number) {
       }
       case 'MERGE_INTO': return [{ targetAppealId: mergeTarget }];
       case 'RESOLVE_ON_SPOT': return [{ answer: '依据知识库当场答复' }];
-      case 'REFER': return [{ kind: 'mediation' }];
+      case 'REFER': return [{ kind: 'mediation', agencyId: dep('R01'), referralId: 1 }];
+      // The outcome names the case the appeal waits for; the replay below swaps in the real case id.
+      case 'REFER_ON': return [{ kind: 'legalAid', agencyId: dep('R02'), referralId: (s.context.referralId ?? 0) + 1, fromReferralId: s.context.referralId ?? 0 }];
       case 'RETURN': case 'REJECT_RETURN': case 'REJECT_EXTENSION': case 'REJECT_REPLY': case 'REDO': case 'SUPERVISOR_CLOSE': case 'VERIFY_REJECT':
         return [{ reason: '测试理由' }];
       case 'REOPEN': return [{ reason: '问题再次出现', dueAt: due }];
@@ -120,7 +128,7 @@ function transitionWitnesses(t: TestServices, mergeTarget: number) {
       case 'REQUEST_EXTENSION': return [{ days: 3, reason: '需要协调' }];
       case 'APPROVE_EXTENSION': return [{ newDueAt: due, days: 3 }];
       case 'REPLY': return [{ result: '已处理', resolved: true }];
-      case 'REFERRAL_DONE': return [{ outcome: 'resolved' }, { outcome: 'refused' }];
+      case 'REFERRAL_DONE': return [{ outcome: 'resolved', referralId: s.context.referralId ?? 0 }, { outcome: 'refused', referralId: s.context.referralId ?? 0 }];
       case 'APPROVE_REPLY': return [{ callbackDueAt: due }];
       case 'VERIFY_APPROVE': return [{ callbackDueAt: due, note: '现场核查属实' }];
       case 'SELF_HANDLE': return [{ result: '现场已清理', gridId: t.ids.grids.get('G01')! }];

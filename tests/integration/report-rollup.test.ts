@@ -65,7 +65,7 @@ describe.each(DB_KINDS)('report roll-ups on %s', (kind) => {
         }
         case 'MERGE_INTO': return rand() < 0.1 ? [{ targetAppealId: ids[0] }] : [];
         case 'RESOLVE_ON_SPOT': return [{ answer: '当场答复' }];
-        case 'REFER': return [{ kind: 'mediation' }];
+        case 'REFER': return [{ kind: 'mediation', agencyId: t.ids.departments.get('R01')!, referralId: 1 }];
         case 'RETURN': case 'REJECT_RETURN': case 'REJECT_EXTENSION': case 'REJECT_REPLY': case 'REDO': case 'SUPERVISOR_CLOSE': case 'VERIFY_REJECT':
           return [{ reason: '测试理由' }];
         case 'REOPEN': return [{ reason: '再次出现' }];
@@ -73,7 +73,9 @@ describe.each(DB_KINDS)('report roll-ups on %s', (kind) => {
         case 'REQUEST_EXTENSION': return [{ days: 3, reason: '需要协调' }];
         case 'APPROVE_EXTENSION': return [{ days: 3 }];
         case 'REPLY': return [{ result: '已处理', resolved: rand() < 0.8 }];
-        case 'REFERRAL_DONE': return [{ outcome: 'resolved' }, { outcome: 'refused' }];
+        // Sent by the case itself when it ends; here straight to the appeal, naming the case it waits for.
+        case 'REFERRAL_DONE': return [{ outcome: 'resolved', referralId: s.context.referralId ?? 0 }, { outcome: 'refused', referralId: s.context.referralId ?? 0 }];
+        case 'REFER_ON': return [];
         case 'VERIFY_APPROVE': return [{ note: '核查属实' }];
         case 'SELF_HANDLE': return [];
         case 'FEEDBACK': return [{ satisfaction: 'satisfied', resolved: true }, { satisfaction: 'basicallySatisfied', resolved: true }, { satisfaction: 'dissatisfied', resolved: false }];

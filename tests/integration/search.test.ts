@@ -50,7 +50,7 @@ describe.each(DB_KINDS)('appeal search on %s', (kind) => {
     await send(a.lamp.id, 'handler', 'ACCEPT');
     await send(a.noise.id, 'dispatcher', 'DISPATCH', { departmentId: dept('F04'), assistingDepartmentIds: [] });
     await send(a.food.id, 'dispatcher', 'DISPATCH', { departmentId: dept('F02'), assistingDepartmentIds: [] });
-    await send(a.debt.id, 'dispatcher', 'REFER', { kind: 'mediation' });
+    await send(a.debt.id, 'dispatcher', 'REFER', { agencyId: dept('R01') });
     // Led by housing; city management only assists, and must still find it.
     await send(a.build.id, 'dispatcher', 'DISPATCH', { departmentId: dept('F01'), assistingDepartmentIds: [dept('F02')] });
 
@@ -164,9 +164,10 @@ describe.each(DB_KINDS)('appeal search on %s', (kind) => {
     expect(await numbers('handler', { q: a.noise.number })).toEqual([]);
   });
 
-  it('shows a grid worker his grids and a mediator only referred appeals', async () => {
+  it('shows a grid worker his grids and an agency only the appeals referred to it', async () => {
     expect(await numbers('gridworker', {})).toEqual([a.house.number]);
     expect(await numbers('mediator', {})).toEqual([a.debt.number]);
+    expect(await numbers('legalaid', {})).toEqual([]);
     const all = await search('dispatcher', {});
     expect(all.total).toBe(13);
   });

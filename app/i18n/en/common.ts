@@ -1,4 +1,4 @@
-import { ROLE_LABELS, PHASE_LABELS, SLA_LABELS, TYPE_LABELS, URGENCY_LABELS, EVENT_LABELS } from '../../ui/labels';
+import { ROLE_LABELS, PHASE_LABELS, SLA_LABELS, TYPE_LABELS, URGENCY_LABELS, EVENT_LABELS, REFERRAL_KIND_LABELS, REFERRAL_OUTCOME_LABELS } from '../../ui/labels';
 
 const pairs = <T extends Record<string, string>>(zh: T, enByCode: Record<keyof T, string>) =>
   Object.fromEntries(Object.entries(zh).map(([code, text]) => [text, enByCode[code as keyof T]]));
@@ -21,11 +21,13 @@ export const common: Record<string, string> = {
     CREATE: 'Recorded', SUBMIT: 'Submit', DISCARD: 'Discard', DISPATCH: 'Dispatch', ASSIGN_GRID: 'Assign to grid', RESOLVE_ON_SPOT: 'Answer on the spot',
     MERGE_INTO: 'Merge', REFER: 'Refer', ACCEPT: 'Accept', RETURN: 'Ask to return', SUB_DISPATCH: 'Sub-dispatch', APPROVE_RETURN: 'Approve return',
     REJECT_RETURN: 'Reject return', NOTE: 'Progress note', FIELD_UPDATE: 'Field update', REQUEST_EXTENSION: 'Request extension',
-    APPROVE_EXTENSION: 'Approve extension', REJECT_EXTENSION: 'Reject extension', REPLY: 'Reply', REFERRAL_DONE: 'Referral done',
+    APPROVE_EXTENSION: 'Approve extension', REJECT_EXTENSION: 'Reject extension', REPLY: 'Reply', REFERRAL_DONE: 'Referral done', REFER_ON: 'Referred on',
     APPROVE_REPLY: 'Approve reply', REJECT_REPLY: 'Send back for redo', FEEDBACK: 'Callback feedback', UNREACHABLE: 'Callback unreachable',
     REDO: 'Redo', SUPERVISOR_CLOSE: 'Close by supervisor', REOPEN: 'Reopen', SUPERVISE: 'Supervise', MARK_UNREASONABLE: 'Unreasonable demand', ESCALATE: 'Escalate',
     WARN: 'Deadline warning', OVERDUE: 'Overdue', CALLBACK_DUE: 'Callback overdue',
   }),
+  ...pairs(REFERRAL_KIND_LABELS, { mediation: 'People\'s mediation', legalAid: 'Legal aid', arbitration: 'Labour arbitration', counselling: 'Counselling' }),
+  ...pairs(REFERRAL_OUTCOME_LABELS, { resolved: 'Settled', unresolved: 'Not settled', refused: 'Not accepted', referredOn: 'Handed on' }),
   办理: 'Handling', 回访: 'Callback', 办理中: 'In hand', 待回访: 'Awaiting callback',
   // Frame, sign-in, home
   '12345 政务服务便民热线 · 诉求闭环管理': '12345 Government Hotline · Closed-loop Appeals',
