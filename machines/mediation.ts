@@ -1,4 +1,4 @@
-import { and, assertEvent, assign, not, setup } from 'xstate';
+import { and, assertEvent, assign, setup } from 'xstate';
 import { z } from 'zod';
 import type { Actor, Role } from './appeal-events';
 import {
@@ -233,11 +233,8 @@ export const mediationMachine = setup({
         REQUEST_CONFIRMATION: { guard: and(['staff', 'withinConfirmationWindow']), target: 'confirmationRequested', actions: 'requestConfirmation' },
         CONCLUDE: { guard: 'staff', target: 'concluded', actions: 'concludeWithAgreement' },
         NOTE: { guard: 'staff', actions: 'acknowledge' },
-        // The window for judicial confirmation has passed: the agreement stands on its own.
-        CLOCK_OVERDUE: [
-          { guard: and(['system', 'clockAccepts', 'isConfirmationWindow']), target: 'concluded', actions: ['overdueClock', 'concludeWithAgreement'] },
-          { guard: and(['system', 'clockAccepts', not('isConfirmationWindow')]), actions: 'overdueClock' },
-        ],
+        // The window for judicial confirmation (the only clock running here) has passed: the agreement stands on its own.
+        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts', 'isConfirmationWindow']), target: 'concluded', actions: ['overdueClock', 'concludeWithAgreement'] },
       },
     },
     confirmationRequested: {
