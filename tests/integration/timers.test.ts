@@ -107,4 +107,25 @@ describe.each(DB_KINDS)('durable timers on %s', (kind) => {
     expect(await fireTimer(services, { appealId: d.id, event: 'WARN', deadline: new Date(row.due_at).toISOString() })).toBe('refused');
     await boss.stop({ graceful: false });
   });
+  it('runs a referral case\'s legal clock on the same durable queue: warned, then overdue, once', async () => {
+    // Referred to labour arbitration eight days ago: the 5-day acceptance period has run out.
+    const boss = await startBoss(tdb.db);
+    const referredAt = new Date(Date.now() - 8 * 86400_000);
+    const past: AppealServices = { db: tdb.db, timers: bossTimers(boss), now: () => referredAt };
+    const d = await createDraft(past, actorFor(ids, 'operator'), {
+      type: 'complaint', categoryId: ids.categories.get('0601')!, title: '拖欠工资', content: '公司拖欠三个月工资，申请劳动仲裁。',
+    });
+    await applyEvent(past, { appealId: d.id, type: 'SUBMIT', actor: actorFor(ids, 'operator') });
+    await applyEvent(past, { appealId: d.id, type: 'REFER', payload: { agencyId: ids.departments.get('R03')! }, actor: actorFor(ids, 'dispatcher') });
+    const conn = tdb.db.em().getConnection();
+    const [{ id }] = await conn.execute<{ id: number }[]>('select id from referral where appeal_id = ?', [d.id]);
+    await startWorkers(boss, { db: tdb.db, timers: bossTimers(boss) }, noSms, { pollingSeconds: 0.5 });
+    const types = async () => (await conn.execute<{ type: string }[]>('select type from referral_event where referral_id = ? order by seq', [id])).map((r) => r.type);
+    expect(await waitFor(types, (t) => t.includes('CLOCK_OVERDUE'))).toEqual(['REFER', 'CLOCK_WARN', 'CLOCK_OVERDUE']);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await types()).toEqual(['REFER', 'CLOCK_WARN', 'CLOCK_OVERDUE']);
+    const [row] = await conn.execute<{ clock_state: string; phase: string }[]>('select clock_state, phase from referral where id = ?', [id]);
+    expect(row).toEqual({ clock_state: 'overdue', phase: 'applied' });
+    await boss.stop({ graceful: false });
+  });
 });
