@@ -4,8 +4,9 @@ import { hashPassword } from '../auth/password.server';
 import { ensureCalendarSeeded } from '../calendar/calendar.server';
 import { seedKnowledgeArticles } from '../knowledge/knowledge.server';
 import { createDraft } from '../appeals/intake.server';
+import { applyReferralEvent } from '../referrals/service.server';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
-import { BUREAUS, CATEGORIES, CITY, DEMO_COMPLAINTS, DEMO_PASSWORD, DEMO_USERS, DISTRICTS, GIVEN, REFERRAL_AGENCIES, ROADS, SURNAMES, limitsOf } from './demo-city-data';
+import { BUREAUS, CATEGORIES, CITY, DEMO_COMPLAINTS, DEMO_DISPUTES, DEMO_PASSWORD, DEMO_USERS, DISTRICTS, GIVEN, REFERRAL_AGENCIES, ROADS, SURNAMES, limitsOf } from './demo-city-data';
 
 export interface ReferenceIds {
   departments: Map<string, number>;
@@ -194,7 +195,12 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
       await send('reviewer', 'FEEDBACK', { satisfaction: 'satisfied', resolved: true }, 20);
       continue;
     }
-    if (goal === 'referred') { await send('dispatcher', 'REFER', { agencyId: ids.departments.get(pick(REFERRAL_AGENCIES.map((r) => r.code)))! }); continue; }
+    if (goal === 'referred') {
+      const agency = pick(REFERRAL_AGENCIES);
+      await send('dispatcher', 'REFER', { agencyId: ids.departments.get(agency.code)!, note: '当事人同意转介，请协助化解。' });
+      await advanceDemoReferral(svc, ids, id, agency.kind, rand() < 0.3 ? 'referred' : 'accepted', step);
+      continue;
+    }
     firstOpen.push(id);
     let assignee: Actor;
     if (toGrid) {
@@ -240,5 +246,53 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
     }
     if (goal === 'reopened') await send('operator', 'REOPEN', { reason: '市民来电反映问题再次出现。' }, 24);
   }
+  created += await seedDemoDisputes(services, ids, realNow);
   return created;
+}
+
+const STAFF_OF: Record<string, string> = { mediation: 'mediator', legalAid: 'legalaid', arbitration: 'arbitrator', counselling: 'counsellor' };
+
+type DemoStage = 'referred' | 'accepted' | 'session' | 'agreed' | 'granted';
+
+/** Takes a demo referral to a point of its own process, so every service's queue has cases under way. */
+async function advanceDemoReferral(svc: () => AppealServices, ids: ReferenceIds, appealId: number, kind: string, stage: DemoStage, step: (hours: number) => number) {
+  const [row] = await svc().db.em().getConnection().execute<{ id: number }[]>('select id from referral where appeal_id = ? order by id desc limit 1', [appealId]);
+  const staff = actorFor(ids, STAFF_OF[kind]);
+  const act = async (type: string, payload: Record<string, unknown> = {}) => {
+    step(4);
+    await applyReferralEvent(svc(), { referralId: row.id, type, payload, actor: staff });
+  };
+  if (stage === 'referred') return;
+  await act('ACCEPT');
+  if (kind === 'legalAid' && stage === 'granted') await act('GRANT', { lawyerName: '孙明', lawyerFirm: '示范市正源律师事务所', lawyerPhone: '13900003333' });
+  if (kind !== 'mediation' || stage === 'accepted') return;
+  await act('ADD_PARTY', { name: '王建国', side: 'applicant', phone: '13900001111' });
+  await act('ADD_PARTY', { name: '刘志强', side: 'respondent', phone: '13900002222' });
+  await act('SCHEDULE_SESSION', { scheduledAt: new Date(Date.now() + 2 * 86400_000).toISOString(), place: '社区人民调解室' });
+  if (stage !== 'agreed') return;
+  await act('RECORD_SESSION', { no: 1, minutes: '双方陈述事实和诉求，调解员释明相关法律规定，双方同意协商解决。', attendeePartyIds: [1, 2] });
+  await act('REACH_AGREEMENT', { text: '一、被申请人于协议签订之日起七日内退还申请人押金人民币叁仟元整。\n二、双方就本纠纷再无其他争议。', signedPartyIds: [1, 2] });
+}
+
+/** The demo city's referred disputes: one per service, each at a different point of its process. */
+async function seedDemoDisputes(services: AppealServices, ids: ReferenceIds, realNow: number): Promise<number> {
+  for (const [i, d] of DEMO_DISPUTES.entries()) {
+    let t = realNow - (10 - i) * 86400_000;
+    const step = (hours: number) => (t = Math.min(realNow - 60_000, t + hours * 3600_000));
+    const svc = (): AppealServices => ({ ...services, now: () => new Date(t) });
+    const draft = await createDraft(svc(), actorFor(ids, 'operator'), {
+      type: 'help', urgency: 'normal', categoryId: ids.categories.get(d.category)!, callerPhone: `1390000${String(4000 + i)}`,
+      citizenName: `${SURNAMES[i]}${GIVEN[i]}`, title: d.title, content: d.content, address: `示范市${ROADS[i]}${20 + i}号`, source: 'hotline',
+    });
+    const send = async (type: string, payload: Record<string, unknown> = {}) => {
+      step(2);
+      const [{ version }] = await services.db.em().getConnection().execute<{ version: number }[]>('select version from appeal where id = ?', [draft.id]);
+      await applyEvent(svc(), { appealId: draft.id, expectedVersion: version, type, payload, actor: actorFor(ids, type === 'SUBMIT' ? 'operator' : 'dispatcher') });
+    };
+    await send('SUBMIT');
+    await send('REFER', { agencyId: ids.departments.get(d.agency)!, note: '当事人同意转介，请协助化解。' });
+    const kind = REFERRAL_AGENCIES.find((a) => a.code === d.agency)!.kind;
+    await advanceDemoReferral(svc, ids, draft.id, kind, d.stage, step);
+  }
+  return DEMO_DISPUTES.length;
 }
