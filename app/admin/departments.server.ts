@@ -2,7 +2,7 @@ import { inTransaction, parseInput, run, type Tx } from './admin-sql.server';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
-import type { Actor } from '../../machines/appeal-events';
+import { REFERRAL_KINDS, type Actor, type ReferralKind } from '../../machines/appeal-events';
 import { DEPARTMENT_KINDS, type DepartmentKind } from '../../entities/department';
 import { Forbidden, InvalidInput, NotFound } from '../domain/errors';
 
@@ -14,6 +14,8 @@ export interface DepartmentRow {
   parentId: number | null;
   path: string;
   hotline: string;
+  /** Set on referral agencies: the kind of case they take. */
+  referralKind: ReferralKind | null;
   active: boolean;
   depth: number;
   users: number;
@@ -39,7 +41,9 @@ export const createDepartmentInput = z.object({
   name,
   kind: z.enum(DEPARTMENT_KINDS, { message: '请选择类型' }).refine((k) => k !== 'city', '市级部门只能有一个'),
   hotline,
-});
+  // A referral agency (调解委员会, 法律援助中心 …) is a functional department that takes one kind of case.
+  referralKind: z.preprocess((v) => (v === '' ? undefined : v), z.enum(REFERRAL_KINDS, { message: '请选择转介类型' }).optional()),
+}).refine((d) => !d.referralKind || d.kind === 'functional', { message: '只有职能部门可以作为转介机构', path: ['referralKind'] });
 export const renameInput = z.object({ name });
 export const hotlineInput = z.object({ hotline });
 
@@ -47,7 +51,7 @@ export const hotlineInput = z.object({ hotline });
 export async function listDepartments(em: EntityManager, actor: Actor): Promise<DepartmentRow[]> {
   requireAdmin(actor);
   const rows = await em.getConnection().execute<Record<string, any>[]>(
-    `select d.id, d.code, d.name, d.kind, d.parent_id, d.path, d.hotline, d.active,
+    `select d.id, d.code, d.name, d.kind, d.parent_id, d.path, d.hotline, d.referral_kind, d.active,
             (select count(*)::int from app_user u where u.department_id = d.id and u.active) as users
        from department d order by d.code`);
   const byParent = new Map<number | null, Record<string, any>[]>();
@@ -60,7 +64,7 @@ export async function listDepartments(em: EntityManager, actor: Actor): Promise<
     for (const r of list) {
       out.push({
         id: r.id, code: r.code, name: r.name, kind: r.kind, parentId: r.parent_id, path: r.path, hotline: r.hotline,
-        active: r.active, depth, users: r.users,
+        referralKind: r.referral_kind, active: r.active, depth, users: r.users,
       });
       walk(r.id, depth + 1);
     }
@@ -86,8 +90,8 @@ export async function createDepartment(em: EntityManager, actor: Actor, raw: unk
       if ((await run(tx, 'select 1 from department where code = ?', [d.code])).length) throw taken();
       const now = new Date();
       const [row] = await run<{ id: number }[]>(tx,
-        `insert into department (code, name, kind, parent_id, path, hotline, active, created_at, updated_at)
-         values (?, ?, ?, ?, '', ?, true, ?, ?) returning id`, [d.code, d.name, d.kind, parent.id, d.hotline, now, now]);
+        `insert into department (code, name, kind, parent_id, path, hotline, referral_kind, active, created_at, updated_at)
+         values (?, ?, ?, ?, '', ?, ?, true, ?, ?) returning id`, [d.code, d.name, d.kind, parent.id, d.hotline, d.referralKind ?? null, now, now]);
       const path = `${parent.path}${row.id}/`;
       await run(tx, 'update department set path = ? where id = ?', [path, row.id]);
       return { id: row.id, path };

@@ -49,6 +49,7 @@ const profile = z.object({
 /** Which roles need which assignments: a handler acts for a department, a grid worker for his grids. */
 function checkAssignments<T extends z.infer<typeof profile>>(u: T, ctx: z.RefinementCtx) {
   if (u.role === 'handler' && !u.departmentId) ctx.addIssue({ code: 'custom', path: ['departmentId'], message: '承办单位用户必须选择所属部门' });
+  if (u.role === 'mediator' && !u.departmentId) ctx.addIssue({ code: 'custom', path: ['departmentId'], message: '调解员等转介机构用户必须选择所属机构' });
   if (u.role === 'gridWorker' && u.gridIds.length === 0) ctx.addIssue({ code: 'custom', path: ['gridIds'], message: '网格员至少负责一个网格' });
   if (u.role !== 'gridWorker' && u.gridIds.length > 0) ctx.addIssue({ code: 'custom', path: ['gridIds'], message: '只有网格员可以负责网格' });
 }
@@ -64,13 +65,15 @@ export const createUserInput = profile
 export const updateUserInput = profile.superRefine(checkAssignments);
 export const resetPasswordInput = z.object({ password });
 
-/** The department must exist and be active; the grids must exist. */
-async function checkReferences(tx: Tx, u: { departmentId?: number; gridIds: number[] }) {
+/** The department must exist and be active (for a mediator, a referral agency); the grids must exist. */
+async function checkReferences(tx: Tx, u: { role: string; departmentId?: number; gridIds: number[] }) {
   const errors: Record<string, string[]> = {};
   if (u.departmentId) {
-    const [d] = await run<{ active: boolean }[]>(tx, 'select active from department where id = ?', [u.departmentId]);
+    const [d] = await run<{ active: boolean; referral_kind: string | null }[]>(tx, 'select active, referral_kind from department where id = ?', [u.departmentId]);
     if (!d) errors.departmentId = ['部门不存在'];
     else if (!d.active) errors.departmentId = ['该部门已停用'];
+    // A mediator's scope is his agency's cases; any other department would give him none.
+    else if (u.role === 'mediator' && !d.referral_kind) errors.departmentId = ['请选择转介机构（调解委员会、法律援助中心等）'];
   }
   if (u.gridIds.length) {
     const found = await run<{ id: number }[]>(tx, 'select id from grid where id in (?)', [u.gridIds]);

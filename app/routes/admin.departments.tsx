@@ -9,6 +9,7 @@ import {
 import { requireUser } from '../auth/session.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
+import { REFERRAL_KIND_LABELS } from '../ui/labels';
 
 export const meta: MetaFunction = () => [{ title: '部门管理 · 12345 热线' }];
 
@@ -80,7 +81,7 @@ export default function AdminDepartments() {
                 <tr key={d.id} className={`border-b align-top last:border-0 ${d.active ? '' : 'text-slate-400'}`}>
                   <td className="py-1.5 pr-2" style={{ paddingLeft: `${1 + d.depth * 1.25}rem` }}>{d.depth ? <span className="text-slate-300">└ </span> : null}{d.name}</td>
                   <td className="pr-2 font-mono">{d.code}</td>
-                  <td className="whitespace-nowrap pr-2">{t(KIND_LABELS[d.kind] ?? d.kind)}</td>
+                  <td className="whitespace-nowrap pr-2">{t(KIND_LABELS[d.kind] ?? d.kind)}{d.referralKind ? <span className="ml-1 rounded bg-slate-100 px-1 text-xs" data-testid="agency-kind">{t(REFERRAL_KIND_LABELS[d.referralKind])}</span> : null}</td>
                   <td className="pr-2 font-mono">{d.hotline}</td>
                   <td>{d.users}</td>
                   <td className="whitespace-nowrap pr-2">{d.active ? t('启用') : t('已停用')}</td>
@@ -142,6 +143,13 @@ export default function AdminDepartments() {
                 {['district', 'street', 'community', 'functional'].map((k) => <option key={k} value={k}>{t(KIND_LABELS[k])}</option>)}
               </select>
               <AdminFieldError errors={errorsOf('create')} name="kind" />
+            </label>
+            <label className="block"><span className="text-slate-600">{t('转介机构（仅职能部门）')}</span>
+              <select name="referralKind" defaultValue="" className={field} aria-invalid={Boolean(errorsOf('create').referralKind)}>
+                <option value="">{t('否')}</option>
+                {Object.entries(REFERRAL_KIND_LABELS).map(([k, l]) => <option key={k} value={k}>{t(l)}</option>)}
+              </select>
+              <AdminFieldError errors={errorsOf('create')} name="referralKind" />
             </label>
             <div className="grid gap-3 md:grid-cols-2">
               <label className="block"><span className="text-slate-600">{t('部门编码')}</span>

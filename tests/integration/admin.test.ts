@@ -148,6 +148,24 @@ describe.each(DB_KINDS)('admin screens on %s', (kind) => {
       expect((await listDepartments(em(), admin())).find((d) => d.code === 'F02')).toMatchObject({ hotline: '0571-87000888', name: '市城市管理局' });
     });
 
+    it('creates a referral agency whose staff are mediators, and keeps mediators to agencies', async () => {
+      const before = await count('department');
+      const base = { parentId: String(dept('C')), name: '市消费纠纷调解委员会', hotline: '0571-87000299' };
+      expect((await refusal(createDepartment(em(), admin(), { ...base, code: 'R09', kind: 'district', referralKind: 'mediation' }))).fieldErrors)
+        .toEqual({ referralKind: ['只有职能部门可以作为转介机构'] });
+      expect((await refusal(createDepartment(em(), admin(), { ...base, code: 'R09', kind: 'functional', referralKind: 'court' }))).fieldErrors.referralKind).toHaveLength(1);
+      expect(await count('department')).toBe(before);
+      const { id } = await createDepartment(em(), admin(), { ...base, code: 'R09', kind: 'functional', referralKind: 'mediation' });
+      expect((await listDepartments(em(), admin())).find((d) => d.id === id)).toMatchObject({ referralKind: 'mediation' });
+      // A bureau created without a kind is no agency.
+      expect((await listDepartments(em(), admin())).find((d) => d.code === 'F02')!.referralKind).toBeNull();
+      const mediator = { displayName: '新调解员', password: 'longenough', role: 'mediator' };
+      expect((await refusal(createUser(em(), admin(), { ...mediator, username: 'med-none' }))).fieldErrors).toEqual({ departmentId: ['调解员等转介机构用户必须选择所属机构'] });
+      expect((await refusal(createUser(em(), admin(), { ...mediator, username: 'med-f02', departmentId: String(dept('F02')) }))).fieldErrors)
+        .toEqual({ departmentId: ['请选择转介机构（调解委员会、法律援助中心等）'] });
+      await createUser(em(), admin(), { ...mediator, username: 'med-r09', departmentId: String(id) });
+    });
+
     it('refuses to deactivate a department with active users or sub-departments', async () => {
       const err = await refusal(deactivateDepartment(em(), admin(), dept('F02')));
       expect(err.fieldErrors.id).toContainEqual(expect.stringMatching(/还有 \d+ 名启用的用户/));

@@ -52,4 +52,9 @@ export const admin: Record<string, string> = {
   上级分类不存在: 'Parent category not found', 上级分类已停用: 'The parent category is deactivated',
   该分类不能停用: 'This category cannot be deactivated', 该分类不能启用: 'This category cannot be reactivated',
   '上级分类已停用，请先启用上级分类': 'The parent category is deactivated; reactivate it first',
+  // referral agencies
+  '转介机构（仅职能部门）': 'Referral agency (bureaus only)', 否: 'No', 请选择转介类型: 'Choose the kind of referral',
+  只有职能部门可以作为转介机构: 'Only a bureau can be a referral agency',
+  调解员等转介机构用户必须选择所属机构: 'A mediator (or other referral agency user) must belong to an agency',
+  '请选择转介机构（调解委员会、法律援助中心等）': 'Choose a referral agency (mediation committee, legal aid centre …)',
 };
