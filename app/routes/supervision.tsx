@@ -9,7 +9,8 @@ import { LatenessChart } from '../components/lateness-chart';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { supervisionBoard, type BoardAppeal } from '../supervision/board.server';
 import { useT } from '../i18n/use-t';
-import { PHASE_LABELS } from '../ui/labels';
+import { PHASE_LABELS, REFERRAL_KIND_LABELS, SLA_LABELS } from '../ui/labels';
+import { referralPhaseLabel } from '../ui/referral-labels';
 
 export const meta: MetaFunction = () => [{ title: '督办看板 · 12345 热线' }];
 
@@ -143,6 +144,24 @@ export default function Supervision() {
       <section className="rounded-lg border bg-white" aria-labelledby="warned-h">
         <h2 id="warned-h" className="border-b px-4 py-2 font-semibold">{t('临期预警')}（{board.warned.length}）</h2>
         <table className="w-full">{head}<tbody>{board.warned.map((a) => <Row key={a.id} a={a} />)}</tbody></table>
+      </section>
+      <section className="rounded-lg border bg-white" aria-labelledby="late-referrals-h">
+        <h2 id="late-referrals-h" className="border-b px-4 py-2 font-semibold">{t('转介案件法定期限')}（{board.lateReferrals.length}）</h2>
+        <table className="w-full" data-testid="late-referrals">
+          <thead><tr className="border-b text-left text-slate-500"><th className="px-3 py-1">{t('案件编号')}</th><th>{t('转介类型')}</th><th>{t('承办机构')}</th><th>{t('状态')}</th><th>{t('最近期限')}</th><th>{t('诉求编号')}</th></tr></thead>
+          <tbody>
+            {board.lateReferrals.map((r) => (
+              <tr key={r.id} className="border-b last:border-0">
+                <td className="px-3 py-1"><Link to={`/referrals/${r.id}`} className="font-mono text-red-700 hover:underline">{r.number}</Link></td>
+                <td>{t(REFERRAL_KIND_LABELS[r.kind] ?? r.kind)}</td>
+                <td>{r.agency}</td>
+                <td>{t(referralPhaseLabel(r.kind, r.phase))}</td>
+                <td><span className={r.clockState === 'overdue' ? 'rounded bg-red-100 px-1.5 text-red-800' : 'rounded bg-amber-100 px-1.5 text-amber-800'}>{t(SLA_LABELS[r.clockState] ?? r.clockState)}</span> {r.dueAt}</td>
+                <td><Link to={`/appeals/${r.appealId}`} className="font-mono hover:underline">{r.appealNumber}</Link></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </section>
       <section className="rounded-lg border bg-white" aria-labelledby="esc-h">
         <h2 id="esc-h" className="border-b px-4 py-2 font-semibold">{t('已升级')}（{board.escalated.length}）</h2>

@@ -26,12 +26,26 @@ export interface ExtensionRequest extends BoardAppeal {
   reason: string | null;
 }
 
+/** A referral case whose legal clock is warned or overdue (mediation, legal aid, arbitration, counselling). */
+export interface LateReferral {
+  id: number;
+  number: string;
+  kind: string;
+  agency: string;
+  phase: string;
+  clockState: string;
+  dueAt: string | null;
+  appealId: number;
+  appealNumber: string;
+}
+
 export interface SupervisionBoard {
   byHolder: { holder: string; warned: number; overdue: number }[];
   overdue: BoardAppeal[];
   warned: BoardAppeal[];
   extensions: ExtensionRequest[];
   escalated: BoardAppeal[];
+  lateReferrals: LateReferral[];
   refreshedAt: string;
 }
 
@@ -73,6 +87,14 @@ export async function supervisionBoard(em: EntityManager, actor: Actor, now = ne
       return { ...e, days: payload?.days ?? null, reason: payload?.reason ?? null };
     }),
     escalated: await list(`a.snapshot->'context'->>'escalation' is not null`),
+    lateReferrals: (await conn.execute<Record<string, any>[]>(
+      `select r.id, r.number, r.kind, d.name as agency, r.phase, r.clock_state, r.next_due_at, r.appeal_id, a.number as appeal_number
+         from referral r join department d on d.id = r.agency_id join appeal a on a.id = r.appeal_id
+        where r.closed_at is null and r.clock_state in ('warned', 'overdue')
+        order by r.clock_state = 'overdue' desc, r.next_due_at asc nulls last, r.id limit 50`)).map((r) => ({
+      id: r.id, number: r.number, kind: r.kind, agency: r.agency, phase: r.phase, clockState: r.clock_state,
+      dueAt: r.next_due_at ? localDateTime(new Date(r.next_due_at)) : null, appealId: r.appeal_id, appealNumber: r.appeal_number,
+    })),
     refreshedAt: localDateTime(now),
   };
 }

@@ -5,6 +5,7 @@ import { Conflict, Forbidden, InvalidInput, NotFound } from '../../app/domain/er
 import { applyReferralEvent, deliverReferralOutcome, fireReferralTimer } from '../../app/referrals/service.server';
 import { verifyReferralChains } from '../../app/referrals/audit.server';
 import { actorFor } from '../../app/seed/demo-city.server';
+import { supervisionBoard } from '../../app/supervision/board.server';
 import type { Actor } from '../../machines/appeal-events';
 import { counts, submitAppeal } from '../support/appeals';
 import { DB_KINDS } from '../support/env';
@@ -192,6 +193,9 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
     expect(await fireReferralTimer(t.services, { referralId: referral.id, clock: 'acceptance', event: 'CLOCK_OVERDUE', deadline })).toBe('applied');
     const [after] = await sql<{ clock_state: string }>('select clock_state from referral where id = ?', [referral.id]);
     expect(after.clock_state).toBe('overdue');
+    // The duty supervisor sees it among the late referral cases.
+    const board = await supervisionBoard(t.db.em(), as('supervisor'));
+    expect(board.lateReferrals.find((r) => r.id === referral.id)).toMatchObject({ kind: 'arbitration', clockState: 'overdue', phase: 'applied' });
     // Accepting late stops the acceptance clock and starts the 45-day award clock.
     const accepted = await step(referral.id, 'arbitrator', 'ACCEPT');
     expect(accepted.phase).toBe('accepted');

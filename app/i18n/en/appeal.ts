@@ -25,6 +25,7 @@ export const appeal: Record<string, string> = {
   // attachments
   上传附件: 'Upload attachment', 上传: 'Upload', '图片（JPG、PNG、WEBP）、PDF、Word、Excel 或文本，不超过 10 MB': 'Images (JPG, PNG, WEBP), PDF, Word, Excel or text, up to 10 MB',
   // supervision board
+  转介案件法定期限: 'Referral cases: legal deadlines', 转介类型: 'Referral', 诉求编号: 'Appeal number',
   '督办 {{n}} 次': 'supervised {{n}}×', 已升级: 'Escalated', '更新于 {{at}}（每 30 秒自动刷新）': 'Updated {{at}} (refreshes every 30 s)',
   各单位临期与超期: 'Due soon and overdue by unit', 延期申请: 'Extension requests', '申请 {{n}} 个工作日：': 'Asks {{n}} working days: ',
   批准工作日: 'Days granted', 批准: 'Approve', 驳回理由: 'Reason for rejecting', 驳回: 'Reject', 升级说明: 'Escalation note', 升级: 'Escalate',
