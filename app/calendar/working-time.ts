@@ -351,6 +351,12 @@ function formatMinutes(minutes: number, unit: LimitUnit): string {
     if (hours > 0) parts.push(`${hours} 小时`);
     return parts.length > 0 ? parts.join(' ') : `${minutes % 60} 分`;
   }
+  // Legal periods run for weeks in calendar time: days read better than hundreds of hours.
+  if (unit === 'clockHours' && minutes >= 48 * 60) {
+    const days = Math.floor(minutes / (24 * 60));
+    const hours = Math.floor((minutes % (24 * 60)) / 60);
+    return hours > 0 ? `${days} 天 ${hours} 小时` : `${days} 天`;
+  }
   const hours = Math.floor(minutes / 60);
   const mins = minutes % 60;
   const parts: string[] = [];

@@ -290,6 +290,15 @@ describe('remainingTime', () => {
   });
 });
 
+describe('remainingTime over legal periods in calendar time', () => {
+  it('counts long clock-hour spans in days', () => {
+    expect(remainingTime(cal, bj('2025-03-03 10:00'), bj('2025-04-02 12:30'), 'clockHours').label).toBe('剩余 30 天 2 小时');
+    expect(remainingTime(cal, bj('2025-03-03 10:00'), bj('2025-03-05 10:00'), 'clockHours').label).toBe('剩余 2 天');
+    expect(remainingTime(cal, bj('2025-03-03 10:00'), bj('2025-03-05 09:00'), 'clockHours').label).toBe('剩余 47 小时');
+    expect(remainingTime(cal, bj('2025-03-20 10:00'), bj('2025-03-10 10:00'), 'clockHours').label).toBe('已超期 10 天');
+  });
+});
+
 describe('long spans (a year-overdue appeal)', () => {
   it('count the same working days as walking the calendar day by day, holidays and 调休 included', async () => {
     const { CN_HOLIDAYS } = await import('../../app/calendar/holidays-cn');
