@@ -79,6 +79,7 @@ export default function App() {
             {user && (user.role === 'supervisor' || user.role === 'dispatcher') ? <Link to="/supervision" className={navLink}>{t('督办看板')}</Link> : null}
             {user?.role === 'supervisor' ? <Link to="/reports" className={navLink}>{t('报表')}</Link> : null}
             {user && ['handler', 'dispatcher', 'supervisor'].includes(user.role) ? <Link to="/worklist" className={navLink}>{t('单位工单')}</Link> : null}
+            {user && ['mediator', 'dispatcher', 'reviewer', 'supervisor'].includes(user.role) ? <Link to="/referrals" className={navLink}>{t('转介案件')}</Link> : null}
             {user && CALL_LIST_ROLES.has(user.role) ? <Link to="/calls" className={navLink}>{t('通话记录')}</Link> : null}
             {user?.role === 'admin' ? <Link to="/admin/knowledge" className={navLink}>{t('知识库')}</Link> : null}
             {user?.role === 'admin' ? <Link to="/admin/calendar" className={navLink}>{t('工作日历')}</Link> : null}

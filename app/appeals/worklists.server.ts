@@ -64,9 +64,7 @@ const QUEUES: Record<string, QueueDef[]> = {
     { key: 'patrol', label: '本人巡查上报', where: `a.created_by_id = ?`, params: (u) => [u.id] },
     { key: 'inGrid', label: '网格内诉求', where: `a.grid_id in (?) and a.phase not in ('draft','void')`, params: grids },
   ],
-  mediator: [
-    { key: 'referred', label: '转介待处理', where: `a.phase = 'referred'`, params: () => [] },
-  ],
+  // mediator: none here; an agency's staff work from their referral cases (/referrals).
   reviewer: [
     { key: 'review', label: '待审核', where: `a.phase in ('review', 'replied')`, params: () => [] },
     // Grid-handled replies, checked against the before and after photos (核查).

@@ -15,14 +15,6 @@ import { canAddReferralDocument, canSeeReferral } from './scope';
 
 export type ReferralDocumentKind = (typeof REFERRAL_DOCUMENT_KINDS)[number];
 
-export const REFERRAL_DOCUMENT_KIND_LABELS: Record<ReferralDocumentKind, string> = {
-  evidence: '证据材料',
-  identity: '身份证明',
-  agreement: '调解协议',
-  ruling: '裁定文书',
-  other: '其他',
-};
-
 const FOLDER = 'referral-documents';
 
 /** Read at call time so a test or a restart with another DATA_DIR finds its own files. */

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { redirect } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { requireUser } from '../auth/session.server';
 import { adminOverview, worklistsFor } from '../appeals/worklists.server';
@@ -10,6 +11,8 @@ export const meta: MetaFunction = () => [{ title: '工作台 · 12345 热线' }]
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
+  // An agency's staff work from their referral cases.
+  if (user.role === 'mediator') throw redirect('/referrals');
   const em = context.runtime.db.em();
   if (user.role === 'admin') return { role: user.role, admin: await adminOverview(em), worklists: await worklistsFor(em, user) };
   return { role: user.role, admin: null, worklists: await worklistsFor(em, user) };

@@ -8,7 +8,6 @@ const ROLES = [
   { user: 'dispatcher', title: '派单员工作台', queues: ['待派单', '退单待审', '重启件'] },
   { user: 'handler', title: '承办单位工作台', queues: ['待签收', '办理中', '即将到期', '已超期'] },
   { user: 'gridworker', title: '网格员工作台', queues: ['网格待办', '本人巡查上报', '网格内诉求'] },
-  { user: 'mediator', title: '调解员工作台', queues: ['转介待处理'] },
   { user: 'reviewer', title: '审核回访工作台', queues: ['待审核', '待回访', '不满意待处理'] },
   { user: 'supervisor', title: '值班长工作台', queues: ['已超期', '临期预警', '延期待批', '不满意待决定'] },
   { user: 'admin', title: '管理员工作台', queues: ['最新诉求'] },
@@ -47,6 +46,17 @@ describe('sign-in and role home pages', () => {
       await page.context().close();
     });
   }
+
+  it('sends a mediator to his agency\'s referral cases instead of an appeal queue', async () => {
+    const page = await login(browser, 'mediator');
+    await expect.poll(() => page.getByTestId('referral-queue-title').textContent()).toBe('转介案件');
+    expect(new URL(page.url()).pathname).toBe('/referrals');
+    expect(await page.getByRole('link', { name: '转介案件' }).count()).toBe(1); // in the navigation bar
+    expect(await page.getByRole('heading', { name: /^转介待处理/ }).count()).toBe(0);
+    expect(await page.getByTestId('referral-tab-open').count()).toBe(1);
+    await screenshot(page, 'home-mediator');
+    await page.context().close();
+  });
 
   it('shows the dispatcher real appeals waiting in triage', async () => {
     const page = await login(browser, 'dispatcher');

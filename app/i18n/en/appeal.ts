@@ -21,7 +21,7 @@ export const appeal: Record<string, string> = {
   基本满意: 'Basically satisfied', 不满意: 'Dissatisfied', 问题是否解决: 'Problem resolved?', 市民意见: 'Citizen comment', 备注: 'Note',
   督办意见: 'Supervision note', 不合理诉求认定: 'Unreasonable demand', 认定: 'Judgement', '不合理诉求（不计入满意率）': 'Unreasonable demand (left out of the satisfaction rate)',
   撤销认定: 'Withdraw the judgement', 认定理由: 'Reason for the judgement', 升级至: 'Escalate to', 领导接访: 'Leader reception', 联席会议: 'Joint meeting',
-  当前没有您可执行的操作: 'Nothing for you to do on this appeal now',
+  当前没有您可执行的操作: 'Nothing for you to do here now',
   // attachments
   上传附件: 'Upload attachment', 上传: 'Upload', '图片（JPG、PNG、WEBP）、PDF、Word、Excel 或文本，不超过 10 MB': 'Images (JPG, PNG, WEBP), PDF, Word, Excel or text, up to 10 MB',
   // supervision board

@@ -9,10 +9,11 @@ import { appealLocation } from './location';
 import { messages } from './messages';
 import { patrol } from './patrol';
 import { reportExports } from './report-exports';
+import { referrals } from './referrals';
 import { reports } from './reports';
 import { softphone } from './softphone';
 import { telephony } from './telephony';
 import { verification } from './verification';
 
 /** English for every Chinese UI string, gathered per area of the app. */
-export const en: Record<string, string> = { ...common, ...appeal, ...intake, ...admin, ...messages, ...telephony, ...softphone, ...gridView, ...grids, ...field, ...appealLocation, ...verification, ...patrol, ...reportExports, ...reports };
+export const en: Record<string, string> = { ...common, ...appeal, ...intake, ...admin, ...messages, ...telephony, ...softphone, ...gridView, ...grids, ...field, ...appealLocation, ...verification, ...patrol, ...reportExports, ...reports, ...referrals };
