@@ -1,6 +1,6 @@
 // Simplified Chinese labels for the domain's codes.
 export const ROLE_LABELS: Record<string, string> = {
-  operator: '话务员', dispatcher: '派单员', handler: '承办单位', gridWorker: '网格员', mediator: '调解员',
+  operator: '话务员', dispatcher: '派单员', handler: '承办单位', gridWorker: '网格员', mediator: '转介机构人员',
   reviewer: '审核回访', supervisor: '值班长', admin: '管理员', system: '系统',
 };
 

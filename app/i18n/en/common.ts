@@ -6,7 +6,7 @@ const pairs = <T extends Record<string, string>>(zh: T, enByCode: Record<keyof T
 // Domain labels: translated by code, so the two languages can never drift apart.
 export const common: Record<string, string> = {
   ...pairs(ROLE_LABELS, {
-    operator: 'Operator', dispatcher: 'Dispatcher', handler: 'Department', gridWorker: 'Grid worker', mediator: 'Mediator',
+    operator: 'Operator', dispatcher: 'Dispatcher', handler: 'Department', gridWorker: 'Grid worker', mediator: 'Referral agency staff',
     reviewer: 'Reviewer', supervisor: 'Supervisor', admin: 'Administrator', system: 'System',
   }),
   ...pairs(PHASE_LABELS, {
