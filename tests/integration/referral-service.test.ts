@@ -214,4 +214,20 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
     const jobs = await sql<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'referral-timer' and data->>'referralId' = ? and data->>'clock' = 'award'`, [String(referral.id)]);
     expect(jobs[0].n).toBe(4);
   });
+  it('keeps the case\'s audit trail append-only and finds a tampered row', async () => {
+    const { referral } = await refer('R04');
+    await step(referral.id, 'counsellor', 'ACCEPT');
+    const conn = t.db.em().getConnection();
+    await expect(conn.execute(`delete from referral_event where referral_id = ?`, [referral.id])).rejects.toThrow(/append-only/);
+    expect((await verifyReferralChains(t.db.em())).broken).toEqual([]);
+    await t.db.em().transactional(async (tx) => {
+      const c = tx.getConnection();
+      const trx = tx.getTransactionContext();
+      await c.execute('alter table referral_event disable trigger referral_event_no_update', [], 'run', trx);
+      await c.execute(`update referral_event set actor_role = 'supervisor' where referral_id = ? and seq = 2`, [referral.id], 'run', trx);
+      await c.execute('alter table referral_event enable trigger referral_event_no_update', [], 'run', trx);
+    });
+    const { broken } = await verifyReferralChains(t.db.em());
+    expect(broken).toEqual([{ referralId: referral.id, number: referral.number, seq: 2, reason: 'row content does not match its hash' }]);
+  });
 });
