@@ -164,7 +164,10 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
     const step = (hours: number) => (t = Math.min(realNow - 60_000, t + Math.floor(hours * 3600_000 * (0.5 + rand()))));
     const at = () => new Date(t);
     const svc = (): AppealServices => ({ ...services, now: at });
-    const tpl = pick(DEMO_COMPLAINTS);
+    // Only disputes between people are referred: those appeals take a dispute's words and its agency.
+    const dispute = goal === 'referred' ? DEMO_DISPUTES[i % DEMO_DISPUTES.length] : null;
+    const picked = pick(DEMO_COMPLAINTS);
+    const tpl = dispute ? { category: dispute.category, type: 'help' as const, title: dispute.title, content: dispute.content } : picked;
     // Small street matters in the grid worker's own grids go to him instead of a bureau.
     const toGrid = goal === 'grid' || goal === 'verification' || (['0201', '0203', '0402'].includes(tpl.category) && rand() < 0.7);
     const grid = toGrid ? pick(['G01', 'G02']) : pick([...ids.grids.keys()]);
@@ -195,8 +198,8 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
       await send('reviewer', 'FEEDBACK', { satisfaction: 'satisfied', resolved: true }, 20);
       continue;
     }
-    if (goal === 'referred') {
-      const agency = pick(REFERRAL_AGENCIES);
+    if (dispute) {
+      const agency = REFERRAL_AGENCIES.find((a) => a.code === dispute.agency)!;
       await send('dispatcher', 'REFER', { agencyId: ids.departments.get(agency.code)!, note: '当事人同意转介，请协助化解。' });
       await advanceDemoReferral(svc, ids, id, agency.kind, rand() < 0.3 ? 'referred' : 'accepted', step);
       continue;
@@ -268,7 +271,9 @@ async function advanceDemoReferral(svc: () => AppealServices, ids: ReferenceIds,
   if (kind !== 'mediation' || stage === 'accepted') return;
   await act('ADD_PARTY', { name: '王建国', side: 'applicant', phone: '13900001111' });
   await act('ADD_PARTY', { name: '刘志强', side: 'respondent', phone: '13900002222' });
-  await act('SCHEDULE_SESSION', { scheduledAt: new Date(Date.now() + 2 * 86400_000).toISOString(), place: '社区人民调解室' });
+  // The next session at 09:30 Beijing time, two days from now.
+  const day = new Date(Date.now() + 2 * 86400_000 + 8 * 3600_000).toISOString().slice(0, 10);
+  await act('SCHEDULE_SESSION', { scheduledAt: `${day}T09:30:00+08:00`, place: '社区人民调解室' });
   if (stage !== 'agreed') return;
   await act('RECORD_SESSION', { no: 1, minutes: '双方陈述事实和诉求，调解员释明相关法律规定，双方同意协商解决。', attendeePartyIds: [1, 2] });
   await act('REACH_AGREEMENT', { text: '一、被申请人于协议签订之日起七日内退还申请人押金人民币叁仟元整。\n二、双方就本纠纷再无其他争议。', signedPartyIds: [1, 2] });
