@@ -2,8 +2,7 @@ import { and, assertEvent, assign, setup } from 'xstate';
 import { z } from 'zod';
 import type { Actor, Role } from './appeal-events';
 import {
-  baseContext, clockAccepts, clockEventSchema, idSchema, isAgencyStaff, isoInstant, markClock, referralBaseContextShape, startClock,
-  stopAllClocks, stopClock, text, type ReferralBaseContext, type ReferralDefinition, type ReferralEnvelope, type ReferralInput,
+  baseContext, clockEventSchema, clockMarked, closing, idSchema, isoInstant, referralBaseContextShape, referralGuards, startClock, stopClock, text, type ReferralBaseContext, type ReferralDefinition, type ReferralEnvelope, type ReferralInput,
 } from './referral-kit';
 
 // Labour dispute arbitration (劳动争议仲裁): the commission accepts the application within 5 days or
@@ -71,15 +70,11 @@ export const arbitrationEventRoles: Record<ArbitrationEventType, Role[]> = {
   CLOCK_WARN: ['system'], CLOCK_OVERDUE: ['system'],
 };
 
-const roleAllowed = (type: ArbitrationEventType, actor: Actor | undefined) => actor !== undefined && arbitrationEventRoles[type].includes(actor.role);
 
 export const arbitrationMachine = setup({
   types: { context: {} as ArbitrationContext, events: {} as ArbitrationEvent, input: {} as ReferralInput },
   guards: {
-    staff: ({ context, event }) => roleAllowed(event.type, event.actor) && isAgencyStaff(context, event.actor),
-    system: ({ event }) => event.actor?.role === 'system',
-    clockAccepts: ({ context, event }) =>
-      (event.type === 'CLOCK_WARN' || event.type === 'CLOCK_OVERDUE') && clockAccepts(context.clocks, event.clock, event.type),
+    ...referralGuards(arbitrationEventRoles),
     roomForHearing: ({ context }) => context.hearings.length < MAX_HEARINGS,
     hearingOpen: ({ context, event }) => {
       if (event.type !== 'RECORD_HEARING') return false;
@@ -100,7 +95,7 @@ export const arbitrationMachine = setup({
     }),
     refuse: assign(({ context, event }) => {
       assertEvent(event, 'REFUSE');
-      return { refusalReason: event.reason, outcome: 'refused' as const, outcomeNote: event.reason, closedAt: event.at, clocks: stopAllClocks(context.clocks) };
+      return { refusalReason: event.reason, ...closing(context, event.at, 'refused', event.reason) };
     }),
     scheduleHearing: assign(({ context, event }) => {
       assertEvent(event, 'SCHEDULE_HEARING');
@@ -128,26 +123,16 @@ export const arbitrationMachine = setup({
     }),
     withdraw: assign(({ context, event }) => {
       assertEvent(event, 'WITHDRAW');
-      return { withdrawalReason: event.reason, outcome: 'unresolved' as const, outcomeNote: event.reason, closedAt: event.at, clocks: stopAllClocks(context.clocks) };
+      return { withdrawalReason: event.reason, ...closing(context, event.at, 'unresolved', event.reason) };
     }),
     recordAward: assign(({ context, event }) => {
       assertEvent(event, 'AWARD');
       return {
         award: { text: event.text, resolved: event.resolved, awardedAt: event.at },
-        outcome: event.resolved ? ('resolved' as const) : ('unresolved' as const),
-        outcomeNote: event.text,
-        closedAt: event.at,
-        clocks: stopAllClocks(context.clocks),
+        ...closing(context, event.at, event.resolved ? 'resolved' : 'unresolved', event.text),
       };
     }),
-    warnClock: assign(({ context, event }) => {
-      assertEvent(event, 'CLOCK_WARN');
-      return { clocks: markClock(context.clocks, event.clock, 'warned') };
-    }),
-    overdueClock: assign(({ context, event }) => {
-      assertEvent(event, 'CLOCK_OVERDUE');
-      return { clocks: markClock(context.clocks, event.clock, 'overdue') };
-    }),
+    markClockState: assign(({ context, event }) => clockMarked(context, event)),
     // The audit row is the record of a note.
     acknowledge: () => {},
   },
@@ -159,7 +144,7 @@ export const arbitrationMachine = setup({
     hearings: [], extension: null, award: null, refusalReason: null, withdrawalReason: null,
   }),
   on: {
-    CLOCK_WARN: { guard: and(['system', 'clockAccepts']), actions: 'warnClock' },
+    CLOCK_WARN: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
   },
   states: {
     applied: {
@@ -167,7 +152,7 @@ export const arbitrationMachine = setup({
         ACCEPT: { guard: 'staff', target: 'accepted', actions: 'accept' },
         REFUSE: { guard: 'staff', target: 'refused', actions: 'refuse' },
         NOTE: { guard: 'staff', actions: 'acknowledge' },
-        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'overdueClock' },
+        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
       },
     },
     accepted: {
@@ -179,7 +164,7 @@ export const arbitrationMachine = setup({
         REJECT_EXTENSION: { guard: and(['staff', 'extensionPendingForOther']), actions: 'rejectExtension' },
         WITHDRAW: { guard: 'staff', target: 'withdrawn', actions: 'withdraw' },
         NOTE: { guard: 'staff', actions: 'acknowledge' },
-        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'overdueClock' },
+        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
       },
     },
     heard: {
@@ -193,7 +178,7 @@ export const arbitrationMachine = setup({
         // A hearing has been held by construction; the guard keeps that explicit.
         AWARD: { guard: and(['staff', 'hearingHeld']), target: 'awarded', actions: 'recordAward' },
         NOTE: { guard: 'staff', actions: 'acknowledge' },
-        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'overdueClock' },
+        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
       },
     },
     refused: { type: 'final' },

@@ -2,8 +2,7 @@ import { and, assertEvent, assign, setup } from 'xstate';
 import { z } from 'zod';
 import type { Actor, Role } from './appeal-events';
 import {
-  baseContext, clockAccepts, clockEventSchema, idSchema, isAgencyStaff, isoInstant, markClock, referralBaseContextShape, stopAllClocks,
-  stopClock, text, type ReferralBaseContext, type ReferralDefinition, type ReferralEnvelope, type ReferralInput,
+  baseContext, clockEventSchema, clockMarked, closing, idSchema, isoInstant, referralBaseContextShape, referralGuards, stopClock, text, type ReferralBaseContext, type ReferralDefinition, type ReferralEnvelope, type ReferralInput,
 } from './referral-kit';
 
 // Psychological counselling (心理服务): the service accepts the referral within 2 working days or
@@ -52,15 +51,11 @@ export const counsellingEventRoles: Record<CounsellingEventType, Role[]> = {
   CLOCK_WARN: ['system'], CLOCK_OVERDUE: ['system'],
 };
 
-const roleAllowed = (type: CounsellingEventType, actor: Actor | undefined) => actor !== undefined && counsellingEventRoles[type].includes(actor.role);
 
 export const counsellingMachine = setup({
   types: { context: {} as CounsellingContext, events: {} as CounsellingEvent, input: {} as ReferralInput },
   guards: {
-    staff: ({ context, event }) => roleAllowed(event.type, event.actor) && isAgencyStaff(context, event.actor),
-    system: ({ event }) => event.actor?.role === 'system',
-    clockAccepts: ({ context, event }) =>
-      (event.type === 'CLOCK_WARN' || event.type === 'CLOCK_OVERDUE') && clockAccepts(context.clocks, event.clock, event.type),
+    ...referralGuards(counsellingEventRoles),
     roomForSession: ({ context }) => context.sessions.length < MAX_COUNSELLING_SESSIONS,
     sessionOpen: ({ context, event }) => {
       if (event.type !== 'RECORD_SESSION') return false;
@@ -78,7 +73,7 @@ export const counsellingMachine = setup({
     }),
     refuse: assign(({ context, event }) => {
       assertEvent(event, 'REFUSE');
-      return { refusalReason: event.reason, outcome: 'refused' as const, outcomeNote: event.reason, closedAt: event.at, clocks: stopAllClocks(context.clocks) };
+      return { refusalReason: event.reason, ...closing(context, event.at, 'refused', event.reason) };
     }),
     scheduleSession: assign(({ context, event }) => {
       assertEvent(event, 'SCHEDULE_SESSION');
@@ -97,20 +92,10 @@ export const counsellingMachine = setup({
       assertEvent(event, 'CONCLUDE');
       return {
         conclusion: { summary: event.summary, resolved: event.resolved },
-        outcome: event.resolved ? ('resolved' as const) : ('unresolved' as const),
-        outcomeNote: event.summary,
-        closedAt: event.at,
-        clocks: stopAllClocks(context.clocks),
+        ...closing(context, event.at, event.resolved ? 'resolved' : 'unresolved', event.summary),
       };
     }),
-    warnClock: assign(({ context, event }) => {
-      assertEvent(event, 'CLOCK_WARN');
-      return { clocks: markClock(context.clocks, event.clock, 'warned') };
-    }),
-    overdueClock: assign(({ context, event }) => {
-      assertEvent(event, 'CLOCK_OVERDUE');
-      return { clocks: markClock(context.clocks, event.clock, 'overdue') };
-    }),
+    markClockState: assign(({ context, event }) => clockMarked(context, event)),
     // The audit row is the record of a note.
     acknowledge: () => {},
   },
@@ -122,7 +107,7 @@ export const counsellingMachine = setup({
     sessions: [], refusalReason: null, conclusion: null,
   }),
   on: {
-    CLOCK_WARN: { guard: and(['system', 'clockAccepts']), actions: 'warnClock' },
+    CLOCK_WARN: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
   },
   states: {
     referred: {
@@ -130,7 +115,7 @@ export const counsellingMachine = setup({
         ACCEPT: { guard: 'staff', target: 'inSessions', actions: 'accept' },
         REFUSE: { guard: 'staff', target: 'refused', actions: 'refuse' },
         NOTE: { guard: 'staff', actions: 'acknowledge' },
-        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'overdueClock' },
+        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
       },
     },
     inSessions: {

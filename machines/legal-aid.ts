@@ -2,8 +2,7 @@ import { and, assertEvent, assign, setup } from 'xstate';
 import { z } from 'zod';
 import type { Actor, Role } from './appeal-events';
 import {
-  baseContext, clockAccepts, clockEventSchema, isAgencyStaff, markClock, referralBaseContextShape, stopAllClocks, stopClock, text,
-  type ReferralBaseContext, type ReferralDefinition, type ReferralEnvelope, type ReferralInput,
+  baseContext, clockEventSchema, clockMarked, closing, referralBaseContextShape, referralGuards, stopClock, text, type ReferralBaseContext, type ReferralDefinition, type ReferralEnvelope, type ReferralInput,
 } from './referral-kit';
 
 // Legal aid (法律援助): the application is accepted for review or refused, the agency decides on
@@ -51,15 +50,11 @@ export const legalAidEventRoles: Record<LegalAidEventType, Role[]> = {
   CLOCK_WARN: ['system'], CLOCK_OVERDUE: ['system'],
 };
 
-const roleAllowed = (type: LegalAidEventType, actor: Actor | undefined) => actor !== undefined && legalAidEventRoles[type].includes(actor.role);
 
 export const legalAidMachine = setup({
   types: { context: {} as LegalAidContext, events: {} as LegalAidEvent, input: {} as ReferralInput },
   guards: {
-    staff: ({ context, event }) => roleAllowed(event.type, event.actor) && isAgencyStaff(context, event.actor),
-    system: ({ event }) => event.actor?.role === 'system',
-    clockAccepts: ({ context, event }) =>
-      (event.type === 'CLOCK_WARN' || event.type === 'CLOCK_OVERDUE') && clockAccepts(context.clocks, event.clock, event.type),
+    ...referralGuards(legalAidEventRoles),
   },
   actions: {
     accept: assign(({ event }) => {
@@ -68,7 +63,7 @@ export const legalAidMachine = setup({
     }),
     refuse: assign(({ context, event }) => {
       assertEvent(event, 'REFUSE');
-      return { refusalReason: event.reason, outcome: 'refused' as const, outcomeNote: event.reason, closedAt: event.at, clocks: stopAllClocks(context.clocks) };
+      return { refusalReason: event.reason, ...closing(context, event.at, 'refused', event.reason) };
     }),
     grant: assign(({ context, event }) => {
       assertEvent(event, 'GRANT');
@@ -81,20 +76,10 @@ export const legalAidMachine = setup({
       assertEvent(event, 'CONCLUDE');
       return {
         conclusion: { result: event.result, resolved: event.resolved },
-        outcome: event.resolved ? ('resolved' as const) : ('unresolved' as const),
-        outcomeNote: event.result,
-        closedAt: event.at,
-        clocks: stopAllClocks(context.clocks),
+        ...closing(context, event.at, event.resolved ? 'resolved' : 'unresolved', event.result),
       };
     }),
-    warnClock: assign(({ context, event }) => {
-      assertEvent(event, 'CLOCK_WARN');
-      return { clocks: markClock(context.clocks, event.clock, 'warned') };
-    }),
-    overdueClock: assign(({ context, event }) => {
-      assertEvent(event, 'CLOCK_OVERDUE');
-      return { clocks: markClock(context.clocks, event.clock, 'overdue') };
-    }),
+    markClockState: assign(({ context, event }) => clockMarked(context, event)),
     // The audit row is the record of a note.
     acknowledge: () => {},
   },
@@ -106,7 +91,7 @@ export const legalAidMachine = setup({
     lawyer: null, refusalReason: null, conclusion: null,
   }),
   on: {
-    CLOCK_WARN: { guard: and(['system', 'clockAccepts']), actions: 'warnClock' },
+    CLOCK_WARN: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
   },
   states: {
     applied: {
@@ -114,7 +99,7 @@ export const legalAidMachine = setup({
         ACCEPT: { guard: 'staff', target: 'reviewing', actions: 'accept' },
         REFUSE: { guard: 'staff', target: 'refused', actions: 'refuse' },
         NOTE: { guard: 'staff', actions: 'acknowledge' },
-        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'overdueClock' },
+        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
       },
     },
     reviewing: {
@@ -122,7 +107,7 @@ export const legalAidMachine = setup({
         GRANT: { guard: 'staff', target: 'granted', actions: 'grant' },
         REFUSE: { guard: 'staff', target: 'refused', actions: 'refuse' },
         NOTE: { guard: 'staff', actions: 'acknowledge' },
-        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'overdueClock' },
+        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
       },
     },
     granted: {

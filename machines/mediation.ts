@@ -2,8 +2,7 @@ import { and, assertEvent, assign, setup } from 'xstate';
 import { z } from 'zod';
 import type { Actor, Role } from './appeal-events';
 import {
-  baseContext, clockAccepts, clockEventSchema, idSchema, isAgencyStaff, isoInstant, markClock, referralBaseContextShape, startClock,
-  stopAllClocks, stopClock, text, type ReferralBaseContext, type ReferralDefinition, type ReferralEnvelope, type ReferralInput,
+  baseContext, clockEventSchema, clockMarked, closing, idSchema, isoInstant, referralBaseContextShape, referralGuards, startClock, stopClock, text, type ReferralBaseContext, type ReferralDefinition, type ReferralEnvelope, type ReferralInput,
 } from './referral-kit';
 
 // People's mediation (人民调解): accepted or refused, sessions with the parties, then an agreement
@@ -83,15 +82,11 @@ export const mediationEventRoles: Record<MediationEventType, Role[]> = {
   CLOCK_WARN: ['system'], CLOCK_OVERDUE: ['system'],
 };
 
-const roleAllowed = (type: MediationEventType, actor: Actor | undefined) => actor !== undefined && mediationEventRoles[type].includes(actor.role);
 
 export const mediationMachine = setup({
   types: { context: {} as MediationContext, events: {} as MediationEvent, input: {} as ReferralInput },
   guards: {
-    staff: ({ context, event }) => roleAllowed(event.type, event.actor) && isAgencyStaff(context, event.actor),
-    system: ({ event }) => event.actor?.role === 'system',
-    clockAccepts: ({ context, event }) =>
-      (event.type === 'CLOCK_WARN' || event.type === 'CLOCK_OVERDUE') && clockAccepts(context.clocks, event.clock, event.type),
+    ...referralGuards(mediationEventRoles),
     isConfirmationWindow: ({ event }) => event.type === 'CLOCK_OVERDUE' && event.clock === 'confirmationWindow',
     roomForParty: ({ context }) => context.parties.length < MAX_PARTIES,
     roomForSession: ({ context }) => context.sessions.length < MAX_SESSIONS,
@@ -120,7 +115,7 @@ export const mediationMachine = setup({
     }),
     refuse: assign(({ context, event }) => {
       assertEvent(event, 'REFUSE');
-      return { refusalReason: event.reason, outcome: 'refused' as const, outcomeNote: event.reason, closedAt: event.at, clocks: stopAllClocks(context.clocks) };
+      return { refusalReason: event.reason, ...closing(context, event.at, 'refused', event.reason) };
     }),
     addParty: assign(({ context, event }) => {
       assertEvent(event, 'ADD_PARTY');
@@ -154,18 +149,11 @@ export const mediationMachine = setup({
       return {
         failure: { reason: event.reason, nextRoute: event.nextRoute },
         referOn,
-        outcome: referOn ? ('referredOn' as const) : ('unresolved' as const),
-        outcomeNote: event.reason,
-        closedAt: event.at,
-        clocks: stopAllClocks(context.clocks),
+        ...closing(context, event.at, referOn ? 'referredOn' : 'unresolved', event.reason),
       };
     }),
-    concludeWithAgreement: assign(({ context, event }) => ({
-      outcome: 'resolved' as const,
-      outcomeNote: event.type === 'CONCLUDE' ? (event.note ?? null) : null,
-      closedAt: event.at,
-      clocks: stopAllClocks(context.clocks),
-    })),
+    concludeWithAgreement: assign(({ context, event }) =>
+      closing(context, event.at, 'resolved', event.type === 'CONCLUDE' ? (event.note ?? null) : null)),
     requestConfirmation: assign(({ context, event }) => {
       assertEvent(event, 'REQUEST_CONFIRMATION');
       return {
@@ -177,24 +165,17 @@ export const mediationMachine = setup({
       assertEvent(event, 'CONFIRM');
       return {
         confirmation: context.confirmation && { ...context.confirmation, ruling: event.ruling },
-        outcome: 'resolved' as const, outcomeNote: event.ruling, closedAt: event.at, clocks: stopAllClocks(context.clocks),
+        ...closing(context, event.at, 'resolved', event.ruling),
       };
     }),
     rejectConfirmation: assign(({ context, event }) => {
       assertEvent(event, 'REJECT_CONFIRMATION');
       return {
         confirmation: context.confirmation && { ...context.confirmation, rejectionReason: event.reason },
-        outcome: 'unresolved' as const, outcomeNote: event.reason, closedAt: event.at, clocks: stopAllClocks(context.clocks),
+        ...closing(context, event.at, 'unresolved', event.reason),
       };
     }),
-    warnClock: assign(({ context, event }) => {
-      assertEvent(event, 'CLOCK_WARN');
-      return { clocks: markClock(context.clocks, event.clock, 'warned') };
-    }),
-    overdueClock: assign(({ context, event }) => {
-      assertEvent(event, 'CLOCK_OVERDUE');
-      return { clocks: markClock(context.clocks, event.clock, 'overdue') };
-    }),
+    markClockState: assign(({ context, event }) => clockMarked(context, event)),
     // The audit row is the record of a note.
     acknowledge: () => {},
   },
@@ -206,7 +187,7 @@ export const mediationMachine = setup({
     parties: [], sessions: [], agreement: null, failure: null, confirmation: null, refusalReason: null,
   }),
   on: {
-    CLOCK_WARN: { guard: and(['system', 'clockAccepts']), actions: 'warnClock' },
+    CLOCK_WARN: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
   },
   states: {
     referred: {
@@ -214,7 +195,7 @@ export const mediationMachine = setup({
         ACCEPT: { guard: 'staff', target: 'inProgress', actions: 'accept' },
         REFUSE: { guard: 'staff', target: 'refused', actions: 'refuse' },
         NOTE: { guard: 'staff', actions: 'acknowledge' },
-        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'overdueClock' },
+        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
       },
     },
     inProgress: {
@@ -225,7 +206,7 @@ export const mediationMachine = setup({
         REACH_AGREEMENT: { guard: and(['staff', 'sessionHeld', 'signedByAll']), target: 'agreed', actions: 'recordAgreement' },
         FAIL: { guard: 'staff', target: 'failed', actions: 'recordFailure' },
         NOTE: { guard: 'staff', actions: 'acknowledge' },
-        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'overdueClock' },
+        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
       },
     },
     agreed: {
@@ -234,7 +215,7 @@ export const mediationMachine = setup({
         CONCLUDE: { guard: 'staff', target: 'concluded', actions: 'concludeWithAgreement' },
         NOTE: { guard: 'staff', actions: 'acknowledge' },
         // The window for judicial confirmation (the only clock running here) has passed: the agreement stands on its own.
-        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts', 'isConfirmationWindow']), target: 'concluded', actions: ['overdueClock', 'concludeWithAgreement'] },
+        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts', 'isConfirmationWindow']), target: 'concluded', actions: ['markClockState', 'concludeWithAgreement'] },
       },
     },
     confirmationRequested: {
@@ -242,7 +223,7 @@ export const mediationMachine = setup({
         CONFIRM: { guard: 'staff', target: 'confirmed', actions: 'confirm' },
         REJECT_CONFIRMATION: { guard: 'staff', target: 'confirmationRejected', actions: 'rejectConfirmation' },
         NOTE: { guard: 'staff', actions: 'acknowledge' },
-        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'overdueClock' },
+        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
       },
     },
     refused: { type: 'final' },

@@ -112,6 +112,32 @@ export function isAgencyStaff(context: ReferralBaseContext, actor: Actor | undef
   return actor !== undefined && actor.role === 'mediator' && actor.departmentIds.includes(context.agencyId);
 }
 
+// --- guards and context updates every referral machine shares ----------------------------------
+
+type SharedGuardArgs = { context: ReferralBaseContext; event: { type: string; actor?: Actor; clock?: unknown } };
+
+/** staff: the event's role, from the case's own agency; system: timers only; clockAccepts: the timer's clock still runs. */
+export function referralGuards(roles: Record<string, readonly Role[]>) {
+  return {
+    staff: ({ context, event }: SharedGuardArgs) =>
+      event.actor !== undefined && (roles[event.type]?.includes(event.actor.role) ?? false) && isAgencyStaff(context, event.actor),
+    system: ({ event }: SharedGuardArgs) => event.actor?.role === 'system',
+    clockAccepts: ({ context, event }: SharedGuardArgs) =>
+      (event.type === 'CLOCK_WARN' || event.type === 'CLOCK_OVERDUE') && typeof event.clock === 'string' && clockAccepts(context.clocks, event.clock, event.type),
+  };
+}
+
+/** What every transition into a final state records: the answer for the appeal, when, and all clocks stopped. */
+export function closing(context: ReferralBaseContext, at: string, outcome: ReferralCaseOutcome, note: string | null) {
+  return { outcome, outcomeNote: note, closedAt: at, clocks: stopAllClocks(context.clocks) };
+}
+
+/** A timer's mark on its clock: warned or overdue. */
+export function clockMarked(context: ReferralBaseContext, event: { type: string; clock?: unknown }) {
+  if (typeof event.clock !== 'string') return {};
+  return { clocks: markClock(context.clocks, event.clock, event.type === 'CLOCK_WARN' ? 'warned' : 'overdue') };
+}
+
 // --- the definition each kind exports ------------------------------------------------------------
 
 /** How the server computes a deadline a transition starts: legal periods in calendar days (法定期间) or working days. */

@@ -19,7 +19,8 @@ export function AppealReferrals({ referrals }: { referrals: AppealDetail['referr
             {r.visible ? <Link to={`/referrals/${r.id}`} className="font-mono text-red-700 hover:underline">{r.number}</Link> : <span className="font-mono">{r.number}</span>}
             <span>{t(REFERRAL_KIND_LABELS[r.kind] ?? r.kind)} · {r.agency}</span>
             <span className="rounded bg-slate-100 px-1.5" data-testid="appeal-referral-phase">{t(referralPhaseLabel(r.kind, r.phase))}</span>
-            {r.outcome ? <span className="text-slate-600">{t(REFERRAL_OUTCOME_LABELS[r.outcome] ?? r.outcome)}</span> : null}
+            {/* A refusal's state already says so. */}
+            {r.outcome && r.outcome !== 'refused' ? <span className="text-slate-600">{t(REFERRAL_OUTCOME_LABELS[r.outcome] ?? r.outcome)}</span> : null}
             {r.nextDueAt ? (
               <span className={`rounded px-1.5 ${CLOCK_STYLE[r.clockState] ?? 'text-slate-600'}`}>{t('法定期限')} {r.nextDueAt}</span>
             ) : null}

@@ -1,6 +1,5 @@
-import PDFDocument from 'pdfkit';
 import { maskPhone } from '../appeals/masking';
-import { reportPdfFont } from '../reports/export.server';
+import { openPdf } from '../reports/export.server';
 
 // The printable 人民调解协议书 of a mediation case: A4 portrait, the embedded Chinese font of the
 // report exports, page numbers at the foot of every page. Everything the parties or staff typed is
@@ -54,20 +53,12 @@ const SIZE = { title: 20, heading: 12.5, body: 11, small: 9 };
 const PERFORMANCE_NOTE = '履行方式：各方当事人应当按照本协议约定的内容、期限和方式自觉履行；经人民法院司法确认的，一方拒绝履行或者未全部履行的，对方当事人可以向人民法院申请强制执行。';
 
 export async function agreementPdf(input: AgreementPdfInput): Promise<Buffer> {
-  const font = reportPdfFont();
-  const doc = new PDFDocument({
+  const { doc, done } = openPdf({
     size: 'A4', layout: 'portrait', bufferPages: true,
     margins: { top: PAGE.margin, left: PAGE.margin, right: PAGE.margin, bottom: PAGE.margin + PAGE.footer },
     info: { Title: `人民调解协议书 ${oneLine(input.number)}`, Creator: '12345 热线' },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  doc.registerFont('cjk', font.file, font.family);
-  doc.font('cjk').fillColor(COLORS.text);
+  doc.fillColor(COLORS.text);
 
   const left = PAGE.margin;
   const width = doc.page.width - PAGE.margin * 2;

@@ -147,6 +147,8 @@ function summarize(type: string, p: Record<string, any>, parties: Map<number, st
     case 'FAIL': return { label: NEXT_ROUTE_LABELS[p.nextRoute] ?? null, text: clip(p.reason) };
     case 'GRANT': return { label: null, text: `${clip(p.lawyerName, 40) ?? ''} · ${clip(p.lawyerFirm, 80) ?? ''}` };
     case 'REQUEST_CONFIRMATION': return { label: null, text: clip(p.court) };
+    // The new due time the server computed: the record says how far the award deadline moved.
+    case 'APPROVE_EXTENSION': return { label: REFERRAL_CLOCK_LABELS.award ?? null, text: local(p.dueAt) };
     case 'CONFIRM': return { label: null, text: clip(p.ruling) };
     case 'CONCLUDE': return { label: null, text: clip(p.result ?? p.summary ?? p.note) };
     case 'CLOCK_WARN': case 'CLOCK_OVERDUE': {

@@ -151,9 +151,10 @@ export function formatFigure(m: Measure, value: number | null): string {
 const PAGE = { margin: 28, nameWidth: 104, headerHeight: 40, rowHeight: 24 };
 const COLORS = { text: '#0f172a', muted: '#64748b', line: '#cbd5e1', band: '#f1f5f9', total: '#e2e8f0' };
 
-export async function reportToPdf(report: Report): Promise<Buffer> {
+/** A PDF in the CJK font (the font 'cjk' is current), and its bytes once `doc.end()` has been called. */
+export function openPdf(options: PDFKit.PDFDocumentOptions): { doc: PDFKit.PDFDocument; done: Promise<Buffer> } {
   const font = reportPdfFont();
-  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: PAGE.margin, bufferPages: true, info: { Title: reportTitle(report), Creator: '12345 热线' } });
+  const doc = new PDFDocument(options);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -161,7 +162,13 @@ export async function reportToPdf(report: Report): Promise<Buffer> {
     doc.on('error', reject);
   });
   doc.registerFont('cjk', font.file, font.family);
-  doc.font('cjk').fillColor(COLORS.text);
+  doc.font('cjk');
+  return { doc, done };
+}
+
+export async function reportToPdf(report: Report): Promise<Buffer> {
+  const { doc, done } = openPdf({ size: 'A4', layout: 'landscape', margin: PAGE.margin, bufferPages: true, info: { Title: reportTitle(report), Creator: '12345 热线' } });
+  doc.fillColor(COLORS.text);
 
   const left = PAGE.margin;
   const width = doc.page.width - PAGE.margin * 2;

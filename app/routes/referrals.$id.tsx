@@ -4,6 +4,7 @@ import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } fro
 import { z } from 'zod';
 import { requireUser } from '../auth/session.server';
 import { ReferralActions } from '../components/referral-actions';
+import { UploadForm } from '../components/upload-form';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
 import { referralDetail } from '../referrals/detail.server';
@@ -70,7 +71,7 @@ function Section({ id, title, children, testId }: { id: string; title: string; c
 function DocumentUpload({ referralId }: { referralId: number }) {
   const { t } = useT();
   return (
-    <form method="post" encType="multipart/form-data" action={`/referrals/${referralId}/documents`} className="mt-3 space-y-2 border-t pt-3" aria-label={t('上传材料')}>
+    <UploadForm action={`/referrals/${referralId}/documents`} className="mt-3 space-y-2 border-t pt-3" label={t('上传材料')}>
       <label className="block"><span className="text-slate-600">{t('材料类别')}</span>
         <select name="kind" required className="mt-1 w-full rounded border px-2 py-1" defaultValue="">
           <option value="">{t('请选择')}</option>
@@ -81,8 +82,7 @@ function DocumentUpload({ referralId }: { referralId: number }) {
         <input name="file" type="file" required className="mt-1 block w-full text-sm file:mr-3 file:rounded file:border-0 file:bg-slate-100 file:px-3 file:py-1" />
       </label>
       <p className="text-xs text-slate-500">{t('图片（JPG、PNG、WEBP）、PDF、Word、Excel 或文本，不超过 10 MB')}</p>
-      <button type="submit" className="rounded bg-red-700 px-3 py-1 text-white hover:bg-red-800">{t('上传')}</button>
-    </form>
+    </UploadForm>
   );
 }
 

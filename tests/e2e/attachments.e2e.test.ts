@@ -95,10 +95,17 @@ describe('appeal attachments', () => {
     // No long digit runs in the name: other tests check pages for anything that looks like a phone number.
     const fileName = `整改后照片-${Math.random().toString(36).slice(2, 8)}.png`;
     await form.getByLabel('上传附件').setInputFiles({ name: fileName, mimeType: 'image/png', buffer: PNG });
-    await Promise.all([page.waitForURL(`**/appeals/${appealId}`), form.getByRole('button', { name: '上传', exact: true }).click()]);
-    await page.getByTestId('appeal-number').waitFor();
-    expect(await page.getByRole('region', { name: '附件' }).textContent()).toContain(fileName);
+    await form.getByRole('button', { name: '上传', exact: true }).click();
+    await expect.poll(() => page.getByRole('region', { name: '附件' }).textContent()).toContain(fileName);
+    expect(new URL(page.url()).pathname).toBe(`/appeals/${appealId}`);
     await screenshot(page, 'appeal-attachment-form');
+
+    // A file that is not what its name says is refused on the page itself, with the reason.
+    await form.getByLabel('上传附件').setInputFiles({ name: 'renamed.png', mimeType: 'image/png', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+    await form.getByRole('button', { name: '上传', exact: true }).click();
+    await expect.poll(() => form.getByTestId('upload-error').textContent()).toBe('文件内容与文件类型不符');
+    expect(new URL(page.url()).pathname).toBe(`/appeals/${appealId}`);
+    expect(await form.textContent()).not.toContain('renamed.png');
     await page.context().close();
   });
 });

@@ -1,0 +1,22 @@
+import { useFetcher } from '@remix-run/react';
+import type { ReactNode } from 'react';
+import { useT } from '../i18n/use-t';
+
+/**
+ * A multipart upload to a resource route. With JavaScript a refusal (wrong type, too large, closed
+ * case) is shown under the form and the page stays; success reloads the page the route redirects to.
+ * Without JavaScript it is a plain form.
+ */
+export function UploadForm({ action, label, className, children }: { action: string; label?: string; className?: string; children: ReactNode }) {
+  const { t } = useT();
+  const fetcher = useFetcher<{ message?: string; fieldErrors?: Record<string, string[]> }>();
+  const refusal = fetcher.state === 'idle' ? fetcher.data : undefined;
+  const message = refusal?.fieldErrors ? Object.values(refusal.fieldErrors)[0]?.[0] ?? refusal.message : refusal?.message;
+  return (
+    <fetcher.Form method="post" encType="multipart/form-data" action={action} className={className} aria-label={label}>
+      {children}
+      {message ? <p role="alert" className="text-sm text-red-600" data-testid="upload-error">{t(message)}</p> : null}
+      <button type="submit" disabled={fetcher.state !== 'idle'} className="rounded bg-red-700 px-3 py-1 text-white hover:bg-red-800 disabled:opacity-60">{t('上传')}</button>
+    </fetcher.Form>
+  );
+}
