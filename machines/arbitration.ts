@@ -91,7 +91,7 @@ export const arbitrationMachine = setup({
   actions: {
     accept: assign(({ context, event }) => {
       assertEvent(event, 'ACCEPT');
-      return { handlerId: event.actor.userId, clocks: startClock(stopClock(context.clocks, 'acceptance'), 'award', event.dueAt) };
+      return { handlerId: event.actor.userId, clocks: startClock(stopClock(context.clocks, 'acceptance'), 'award', event.dueAt, event.at) };
     }),
     refuse: assign(({ context, event }) => {
       assertEvent(event, 'REFUSE');
@@ -114,7 +114,7 @@ export const arbitrationMachine = setup({
       assertEvent(event, 'APPROVE_EXTENSION');
       return {
         extension: context.extension && { ...context.extension, state: 'approved' as const, decidedBy: event.actor.userId },
-        clocks: startClock(context.clocks, 'award', event.dueAt),
+        clocks: startClock(context.clocks, 'award', event.dueAt, context.clocks.award?.startedAt),
       };
     }),
     rejectExtension: assign(({ context, event }) => {
@@ -218,7 +218,7 @@ function sampleArbitrationEvents(type: string, context: ReferralBaseContext, _ac
     case 'REQUEST_EXTENSION': return [{ reason: 'reason' }];
     case 'APPROVE_EXTENSION': {
       const award = c.clocks.award;
-      return [{ dueAt: new Date(Date.parse(award?.dueAt ?? at) + EXTENSION_DAYS * 24 * 3600 * 1000).toISOString() }];
+      return [{ dueAt: new Date(Date.parse(award?.startedAt ?? at) + (AWARD_DAYS + EXTENSION_DAYS) * 24 * 3600 * 1000).toISOString() }];
     }
     case 'REJECT_EXTENSION': return [{ reason: 'reason' }];
     case 'WITHDRAW': return [{ reason: 'reason' }];
@@ -242,8 +242,8 @@ export const arbitrationDefinition: ReferralDefinition = {
   firstClock: { name: 'acceptance', amount: ACCEPTANCE_DAYS, unit: 'calendarDays' },
   serverDeadlines: {
     ACCEPT: { clock: 'award', amount: AWARD_DAYS, unit: 'calendarDays' },
-    // The server adds the extension to the award clock's current due time.
-    APPROVE_EXTENSION: { clock: 'award', amount: EXTENSION_DAYS, unit: 'calendarDays', from: 'current' },
+    // 45 + 15 days counted from acceptance, as the law has it, not 15 from a deadline a holiday already moved.
+    APPROVE_EXTENSION: { clock: 'award', amount: AWARD_DAYS + EXTENSION_DAYS, unit: 'calendarDays', from: 'clockStart' },
   },
   clockNames: ['acceptance', 'award'],
   contextSchema: arbitrationContextSchema,

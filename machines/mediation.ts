@@ -111,7 +111,7 @@ export const mediationMachine = setup({
   actions: {
     accept: assign(({ context, event }) => {
       assertEvent(event, 'ACCEPT');
-      return { handlerId: event.actor.userId, clocks: startClock(stopClock(context.clocks, 'accept'), 'mediation', event.dueAt) };
+      return { handlerId: event.actor.userId, clocks: startClock(stopClock(context.clocks, 'accept'), 'mediation', event.dueAt, event.at) };
     }),
     refuse: assign(({ context, event }) => {
       assertEvent(event, 'REFUSE');
@@ -140,7 +140,7 @@ export const mediationMachine = setup({
       assertEvent(event, 'REACH_AGREEMENT');
       return {
         agreement: { text: event.text, signedPartyIds: [...event.signedPartyIds].sort((a, b) => a - b), reachedAt: event.at },
-        clocks: startClock(stopClock(context.clocks, 'mediation'), 'confirmationWindow', event.dueAt),
+        clocks: startClock(stopClock(context.clocks, 'mediation'), 'confirmationWindow', event.dueAt, event.at),
       };
     }),
     recordFailure: assign(({ context, event }) => {
@@ -158,7 +158,7 @@ export const mediationMachine = setup({
       assertEvent(event, 'REQUEST_CONFIRMATION');
       return {
         confirmation: { court: event.court, requestedAt: event.at, ruling: null, rejectionReason: null },
-        clocks: startClock(stopClock(context.clocks, 'confirmationWindow'), 'courtDecision', event.dueAt),
+        clocks: startClock(stopClock(context.clocks, 'confirmationWindow'), 'courtDecision', event.dueAt, event.at),
       };
     }),
     confirm: assign(({ context, event }) => {

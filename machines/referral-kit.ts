@@ -13,6 +13,8 @@ export type ClockState = (typeof CLOCK_STATES)[number];
 export interface LegalClock {
   dueAt: string;
   state: ClockState;
+  /** When the period began (absent for a case's first clock, which begins with the referral). */
+  startedAt?: string;
 }
 
 /** How a finished referral answers the appeal it came from; `referredOn` hands it to another service instead. */
@@ -43,7 +45,7 @@ export interface ReferralInput {
   firstDueAt: string;
 }
 
-export const legalClockSchema = z.object({ dueAt: z.string(), state: z.enum(CLOCK_STATES) }).strict();
+export const legalClockSchema = z.object({ dueAt: z.string(), state: z.enum(CLOCK_STATES), startedAt: z.string().optional() }).strict();
 export const referralBaseContextShape = {
   appealId: z.number().int(),
   agencyId: z.number().int(),
@@ -70,8 +72,8 @@ export const baseContext = (input: ReferralInput, firstClock: string): ReferralB
 
 // --- clock helpers used by the machines' actions ---------------------------------------------
 
-export function startClock(clocks: Record<string, LegalClock>, name: string, dueAt: string): Record<string, LegalClock> {
-  return { ...clocks, [name]: { dueAt, state: 'running' } };
+export function startClock(clocks: Record<string, LegalClock>, name: string, dueAt: string, startedAt?: string): Record<string, LegalClock> {
+  return { ...clocks, [name]: { dueAt, state: 'running', ...(startedAt ? { startedAt } : {}) } };
 }
 
 export function stopClock(clocks: Record<string, LegalClock>, name: string): Record<string, LegalClock> {
@@ -160,9 +162,10 @@ export interface ReferralDefinition {
   firstClock: { name: string } & ClockSpec;
   /**
    * Events whose `dueAt` the server computes: the clock they start and its length. For an
-   * extension (`from: 'current'`) the length is added to the clock's current due time.
+   * extension (`from: 'clockStart'`) the length is the whole period counted again from when the clock
+   * started, so an extension never gains the days a holiday added to the original last day.
    */
-  serverDeadlines: Record<string, { clock: string; from?: 'event' | 'current' } & ClockSpec>;
+  serverDeadlines: Record<string, { clock: string; from?: 'event' | 'clockStart' } & ClockSpec>;
   /** Clocks in the order the case page shows them. */
   clockNames: readonly string[];
   contextSchema: z.ZodType;

@@ -784,10 +784,11 @@ describe('arbitration', () => {
     const accepted = run(def, [ar.accept]);
     expect(accepted.context.clocks).toEqual({
       acceptance: { dueAt: INPUT.firstDueAt, state: 'stopped' },
-      award: { dueAt: plusDays(T0, 45), state: 'running' },
+      award: { dueAt: plusDays(T0, 45), state: 'running', startedAt: T0 },
     });
     expect(def.serverDeadlines.ACCEPT).toEqual({ clock: 'award', amount: 45, unit: 'calendarDays' });
-    expect(def.serverDeadlines.APPROVE_EXTENSION).toMatchObject({ clock: 'award', amount: 15, from: 'current' });
+    // The extended limit is 45 + 15 days counted again from acceptance.
+    expect(def.serverDeadlines.APPROVE_EXTENSION).toMatchObject({ clock: 'award', amount: 60, from: 'clockStart' });
   });
 
   it('an extension is decided by a second member, and granted only once', () => {
@@ -800,7 +801,7 @@ describe('arbitration', () => {
 
     const approved = apply(def, requested, ar.approve(staff2));
     expect(approved.context.extension).toMatchObject({ state: 'approved', decidedBy: staff2.userId });
-    expect(approved.context.clocks.award).toEqual({ dueAt: plusDays(T0, 60), state: 'running' });
+    expect(approved.context.clocks.award).toEqual({ dueAt: plusDays(T0, 60), state: 'running', startedAt: T0 });
     for (const e of [ar.request(staff), ar.request(staff2), ar.approve(staff2), ev('REJECT_EXTENSION', staff2, { reason: 'no' })]) {
       expect(applyReferralEvent(def, approved, e).accepted, e.type).toBe(false);
     }

@@ -35,15 +35,14 @@ export interface ReferralResult {
 
 const stale = () => new Conflict('该转介案件已被他人更新，请刷新后重试', 'stale');
 
-/** Server-computed deadlines: a clock's length from the event, or added to its current due time (an extension). */
+/** Server-computed deadlines: a clock's length from the event, or (an extension) its whole new length from when it started. */
 function serverDeadline(def: ReferralDefinition, type: string, ctx: ReferralBaseContext, cal: WorkCalendar, now: Date): Record<string, unknown> {
   const d = def.serverDeadlines[type];
   if (!d) return {};
-  if (d.from === 'current') {
-    const current = ctx.clocks[d.clock];
-    if (!current) throw new Conflict('该期限尚未开始', 'notNow');
-    // The current due time is 24:00 of its last day; the extension counts days after that day.
-    return { dueAt: clockDeadline(cal, new Date(Date.parse(current.dueAt) - 1), d).toISOString() };
+  if (d.from === 'clockStart') {
+    const started = ctx.clocks[d.clock]?.startedAt;
+    if (!started) throw new Conflict('该期限尚未开始', 'notNow');
+    return { dueAt: clockDeadline(cal, new Date(started), d).toISOString() };
   }
   return { dueAt: clockDeadline(cal, now, d).toISOString() };
 }

@@ -5,6 +5,8 @@ import { Conflict, Forbidden, InvalidInput, NotFound } from '../../app/domain/er
 import { applyReferralEvent, deliverReferralOutcome, fireReferralTimer } from '../../app/referrals/service.server';
 import { verifyReferralChains } from '../../app/referrals/audit.server';
 import { actorFor } from '../../app/seed/demo-city.server';
+import { getWorkCalendar } from '../../app/calendar/calendar.server';
+import { addLegalDays } from '../../app/calendar/working-time';
 import { supervisionBoard } from '../../app/supervision/board.server';
 import type { Actor } from '../../machines/appeal-events';
 import { counts, submitAppeal } from '../support/appeals';
@@ -210,7 +212,9 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
     await step(referral.id, 'arbitrator2', 'APPROVE_EXTENSION');
     const [ext] = await sql<{ snapshot: any }>('select snapshot from referral where id = ?', [referral.id]);
     const award = (typeof ext.snapshot === 'string' ? JSON.parse(ext.snapshot) : ext.snapshot).context.clocks.award;
-    expect(Date.parse(award.dueAt) - Date.parse(clocks.award.dueAt)).toBeGreaterThanOrEqual(15 * 86_400_000);
+    // 45 + 15 days from acceptance, the last day moved past a rest day or holiday: never 15 days from an already moved deadline.
+    expect(award.dueAt).toBe(addLegalDays(await getWorkCalendar(t.db.em()), new Date(clocks.award.startedAt), 60).toISOString());
+    expect(Date.parse(award.dueAt)).toBeGreaterThan(Date.parse(clocks.award.dueAt));
     const jobs = await sql<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'referral-timer' and data->>'referralId' = ? and data->>'clock' = 'award'`, [String(referral.id)]);
     expect(jobs[0].n).toBe(4);
   });
