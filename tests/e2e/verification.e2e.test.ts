@@ -10,9 +10,9 @@ import { act, open, phase, recordComplaint, submit } from './journeys';
 async function upload(page: Page, name: string, buffer: Buffer) {
   const region = page.getByRole('region', { name: '附件' });
   await region.getByLabel('上传附件').setInputFiles({ name, mimeType: 'image/png', buffer });
-  await Promise.all([page.waitForURL(/\/appeals\/\d+$/), region.getByRole('button', { name: '上传', exact: true }).click()]);
-  await page.getByTestId('appeal-number').waitFor();
-  expect(await page.getByRole('region', { name: '附件' }).textContent()).toContain(name);
+  await region.getByRole('button', { name: '上传', exact: true }).click();
+  // The form posts in the background and the page reloads its data: the file is then listed.
+  await expect.poll(() => page.getByRole('region', { name: '附件' }).textContent()).toContain(name);
 }
 
 describe('verification (核查) of a grid-handled appeal: before and after photos, send back, approve', () => {
