@@ -129,7 +129,8 @@ export const eventPayloadSchemas = {
   // Sent by the referral case itself when it ends; it names the case so a second delivery is refused.
   REFERRAL_DONE: z.object({ outcome: z.enum(REFERRAL_OUTCOMES), note: text(2000).optional(), referralId: idSchema }).strict(),
   // A failed mediation hands the dispute on to arbitration or legal aid; the appeal keeps waiting.
-  REFER_ON: z.object({ kind: z.enum(REFERRAL_KINDS), agencyId: idSchema, referralId: idSchema, fromReferralId: idSchema }).strict(),
+  // From no case at all (null): an appeal referred before referral cases existed gets its case.
+  REFER_ON: z.object({ kind: z.enum(REFERRAL_KINDS), agencyId: idSchema, referralId: idSchema, fromReferralId: idSchema.nullable() }).strict(),
   APPROVE_REPLY: z.object({ callbackDueAt: isoInstant }).strict(),
   REJECT_REPLY: z.object({ reason }).strict(),
   // A grid worker's own patrol report, handled on the spot: the server has checked the grid is his.

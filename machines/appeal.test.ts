@@ -417,6 +417,18 @@ describe('event × state table', () => {
     expect(referred.context).toMatchObject({ referralKind: 'mediation', referralId: 500, referralAgencyIds: [70] });
   });
 
+  it('gives an appeal referred before referral cases existed its case, once', () => {
+    const referred = run(ROUTES.referred);
+    const legacy = restoreAppealSnapshot({
+      ...persistAppealSnapshot(referred), context: { ...referred.context, referralId: null, referralAgencyIds: [] },
+    });
+    expect(legacy.can(ev('REFERRAL_DONE', system))).toBe(false);
+    const adopted = apply(legacy, ev('REFER_ON', system, { kind: 'mediation', agencyId: 70, referralId: 600, fromReferralId: null }));
+    expect(adopted.context).toMatchObject({ referralId: 600, referralAgencyIds: [70] });
+    expect(adopted.can(ev('REFER_ON', system, { fromReferralId: null, referralId: 601 }))).toBe(false);
+    expect(referred.can(ev('REFER_ON', system, { fromReferralId: null }))).toBe(false);
+  });
+
   it('takes a referral outcome only from the case it waits for, and only from the referral service', () => {
     const referred = run(ROUTES.referred);
     expect(referred.can(ev('REFERRAL_DONE', system, { referralId: 499 }))).toBe(false);

@@ -58,6 +58,8 @@ export interface OpenReferral {
   parentId: number | null;
   note: string | null;
   actor: Actor;
+  /** Who referred the dispute, when the system opens the case on someone's behalf. */
+  referredById?: number;
   now: Date;
   cal: WorkCalendar;
 }
@@ -79,7 +81,7 @@ export async function openReferral(tx: EntityManager, timers: Timers, r: OpenRef
   const hash = referralAuditHash('', audit);
   await new ReferralStore(tx).insert({
     ...state, id: r.id, number: referralNumber(r.kind, r.id, Number(r.now.toISOString().slice(0, 4))), appealId: r.appealId, kind: r.kind,
-    agencyId: r.agencyId, parentId: r.parentId, referredById: r.actor.userId || (await referrerOf(tx, r.parentId)), note: r.note,
+    agencyId: r.agencyId, parentId: r.parentId, referredById: r.referredById ?? (r.actor.userId || (await referrerOf(tx, r.parentId))), note: r.note,
   }, audit, hash, r.now);
   await timers.scheduleReferral(tx, clockTimers(def, r.id, {}, snapshot.context.clocks, r.cal, r.now));
 }

@@ -4,6 +4,7 @@ import { verifyAuditChains } from '../../app/appeals/audit.server';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../../app/domain/errors';
 import { applyReferralEvent, deliverReferralOutcome, fireReferralTimer } from '../../app/referrals/service.server';
 import { verifyReferralChains } from '../../app/referrals/audit.server';
+import { adoptUnlinkedReferrals } from '../../app/referrals/adopt.server';
 import { actorFor } from '../../app/seed/demo-city.server';
 import { getWorkCalendar } from '../../app/calendar/calendar.server';
 import { addLegalDays } from '../../app/calendar/working-time';
@@ -233,5 +234,23 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
     });
     const { broken } = await verifyReferralChains(t.db.em());
     expect(broken).toEqual([{ referralId: referral.id, number: referral.number, seq: 2, reason: 'row content does not match its hash' }]);
+  });
+  it('opens a case, once, for an appeal referred before referral cases existed, and the case answers it', async () => {
+    const a = await submitAppeal(t.services, t.ids);
+    // What such an appeal looks like: in 已转介 with a referral kind and no case.
+    await sql(`update appeal set phase = 'referred', version = version + 1,
+                 snapshot = jsonb_set(jsonb_set(snapshot, '{value,phase}', '"referred"'), '{context,referralKind}', '"counselling"') where id = ?`, [a.id]);
+    const before = await counts(t.db, a.id);
+    expect(await adoptUnlinkedReferrals(t.services)).toBeGreaterThanOrEqual(1);
+    expect(await adoptUnlinkedReferrals(t.services)).toBe(0);
+    const [referral] = await referralsOf(a.id);
+    expect(referral).toMatchObject({ kind: 'counselling', phase: 'referred' });
+    expect((await counts(t.db, a.id))).toMatchObject({ phase: 'referred', events: before.events + 1 });
+    expect((await appealEvents(a.id)).at(-1)).toBe('REFER_ON');
+    await step(referral.id, 'counsellor', 'ACCEPT');
+    const done = await step(referral.id, 'counsellor', 'CONCLUDE', { summary: '来访者未再联系', resolved: false });
+    expect(done.appeal).toBe('moved');
+    expect((await counts(t.db, a.id)).phase).toBe('review');
+    expect((await verifyAuditChains(t.db.em())).broken).toEqual([]);
   });
 });
