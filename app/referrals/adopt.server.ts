@@ -22,7 +22,7 @@ export async function adoptUnlinkedReferrals(services: AppealServices, log: (lin
     const [agency] = await conn.execute<{ id: number }[]>(
       'select id from department where active and referral_kind = ? order by code limit 1', [a.kind]);
     if (!agency) {
-      log(`[referrals] appeal ${a.id} waits for a ${a.kind} case, but no active department takes that kind: mark one as a referral agency (/admin/departments) and restart`);
+      log(`[referrals] appeal ${a.id} waits for a ${a.kind} case, but no active department takes that kind: add a referral agency of that kind at /admin/departments and restart`);
       continue;
     }
     const now = services.now?.() ?? new Date();
