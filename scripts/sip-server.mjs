@@ -170,7 +170,8 @@ export async function startSipServer(options = {}) {
     }
     const { bin, args, env } = kamailioCommand(o);
     const tail = [];
-    const proc = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: Kamailio forks workers that share its sockets, and stop() must end them all.
+    const proc = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child = proc;
     exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
     let spawnError = null;
@@ -215,6 +216,15 @@ export async function startSipServer(options = {}) {
       proc.kill('SIGKILL');
       await exited;
     }
+    // A worker that outlived the main process would keep answering on the ports: end the whole group,
+    // and return only once nothing listens there any more.
+    try {
+      process.kill(-proc.pid, 'SIGKILL');
+    } catch {
+      // the group is already gone
+    }
+    const quiet = Date.now() + 5000;
+    while (Date.now() < quiet && (await tcpAnswers(o.listenAddress, o.wsPort, 200))) await sleep(50);
   }
 
   await start();

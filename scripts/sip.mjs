@@ -58,13 +58,12 @@ console.log(
   ].join('\n'),
 );
 
-let stopping = false;
+let stopping = null;
 for (const sig of ['SIGTERM', 'SIGINT']) {
   process.on(sig, () => {
     if (stopping) return;
-    stopping = true;
     console.log(`${sig}: stopping Kamailio`);
-    server.stop().catch((err) => {
+    stopping = server.stop().catch((err) => {
       console.error(err);
       process.exit(1);
     });
@@ -72,5 +71,7 @@ for (const sig of ['SIGTERM', 'SIGINT']) {
 }
 
 const code = await server.exited;
-if (!stopping) console.error(`Kamailio exited unexpectedly (code ${code})`);
+// Its workers are ended after the main process: wait for that before leaving.
+if (stopping) await stopping;
+else console.error(`Kamailio exited unexpectedly (code ${code})`);
 process.exit(stopping ? 0 : code || 1);
