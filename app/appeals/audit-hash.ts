@@ -25,7 +25,7 @@ export interface AuditRowContent {
   payload: Record<string, unknown>;
 }
 
-/** hash = sha256(prev_hash || canonical(row)) */
-export function auditHash(prevHash: string, row: AuditRowContent): string {
+/** hash = sha256(prev_hash || canonical(row)): the chain rule of every audit trail (appeals, referral cases). */
+export function auditHash<T extends { at: Date }>(prevHash: string, row: T): string {
   return createHash('sha256').update(prevHash).update(canonicalJson({ ...row, at: row.at.toISOString() })).digest('hex');
 }

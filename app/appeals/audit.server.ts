@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import { auditHash } from './audit-hash';
+import { auditHash, type AuditRowContent } from './audit-hash';
 
 export interface BrokenChain {
   appealId: number;
@@ -64,7 +64,7 @@ export async function verifyAuditChains(em: EntityManager, opts: { batch?: numbe
           const expected = auditHash(prev, {
             appealId: r.appeal_id, seq: r.seq, type: r.type, actorId: r.actor_id, actorRole: r.actor_role, at: new Date(r.at),
             fromPhase: r.from_phase, toPhase: r.to_phase, fromSla: r.from_sla, toSla: r.to_sla, payload: r.payload,
-          });
+          } satisfies AuditRowContent);
           if (expected !== r.hash) problem = { appealId: head.id, number: head.number, seq: r.seq, reason: 'row content does not match its hash' };
           prev = r.hash;
         }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import { referralAuditHash } from './referral-store.server';
+import { auditHash } from '../appeals/audit-hash';
+import type { ReferralAuditRow } from './referral-store.server';
 
 export interface BrokenReferralChain {
   referralId: number;
@@ -26,10 +27,10 @@ export async function verifyReferralChains(em: EntityManager): Promise<{ referra
     let problem: BrokenReferralChain | null = null;
     for (let i = 0; i < chain.length && !problem; i++) {
       const r = chain[i];
-      const expected = referralAuditHash(prev, {
+      const expected = auditHash(prev, {
         referralId: r.referral_id, seq: r.seq, type: r.type, actorId: r.actor_id, actorRole: r.actor_role, at: new Date(r.at),
         fromPhase: r.from_phase, toPhase: r.to_phase, payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
-      });
+      } satisfies ReferralAuditRow);
       if (r.seq !== i + 1) problem = { referralId: head.id, number: head.number, seq: r.seq, reason: `sequence gap: expected ${i + 1}, found ${r.seq}` };
       else if (r.prev_hash !== prev) problem = { referralId: head.id, number: head.number, seq: r.seq, reason: 'previous hash does not match' };
       else if (expected !== r.hash) problem = { referralId: head.id, number: head.number, seq: r.seq, reason: 'row content does not match its hash' };

@@ -6,7 +6,8 @@ import {
 import { referralDefinition } from '../../machines/referrals';
 import { addLegalDays, addTimeLimit, warnInstant, type WorkCalendar } from '../calendar/working-time';
 import type { ReferralTimerJob, Timers } from '../jobs/timers.server';
-import { ReferralStore, referralAuditHash, referralNumber, type ReferralAuditRow, type ReferralState } from './referral-store.server';
+import { auditHash } from '../appeals/audit-hash';
+import { ReferralStore, referralNumber, type ReferralAuditRow, type ReferralState } from './referral-store.server';
 
 // Opening a referral case and keeping its legal clocks: shared by the appeal's REFER and by a
 // failed mediation handed on to another service.
@@ -78,7 +79,7 @@ export async function openReferral(tx: EntityManager, timers: Timers, r: OpenRef
     fromPhase: null, toPhase: state.phase,
     payload: { appealId: r.appealId, kind: r.kind, agencyId: r.agencyId, ...(r.parentId ? { parentId: r.parentId } : {}), ...(r.note ? { note: r.note } : {}) },
   };
-  const hash = referralAuditHash('', audit);
+  const hash = auditHash('', audit);
   await new ReferralStore(tx).insert({
     ...state, id: r.id, number: referralNumber(r.kind, r.id, Number(r.now.toISOString().slice(0, 4))), appealId: r.appealId, kind: r.kind,
     agencyId: r.agencyId, parentId: r.parentId, referredById: r.referredById ?? (r.actor.userId || (await referrerOf(tx, r.parentId))), note: r.note,

@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { ReferralKind } from '../../machines/appeal-events';
-import { canonicalJson } from '../appeals/audit-hash';
 
 // The referral write path in plain SQL, like the appeal's: one read, one version-guarded update
 // that also appends the audit row, so a refused update writes nothing.
@@ -52,11 +50,6 @@ export interface NewReferral extends ReferralState {
   parentId: number | null;
   referredById: number;
   note: string | null;
-}
-
-/** hash = sha256(prev_hash || canonical(row)), the same chain rule as the appeal's audit trail. */
-export function referralAuditHash(prevHash: string, row: ReferralAuditRow): string {
-  return createHash('sha256').update(prevHash).update(canonicalJson({ ...row, at: row.at.toISOString() })).digest('hex');
 }
 
 const KIND_PREFIX: Record<ReferralKind, string> = { mediation: 'TJ', legalAid: 'FY', arbitration: 'ZC', counselling: 'XL' };

@@ -12,7 +12,8 @@ import type { WorkCalendar } from '../calendar/working-time';
 import { Conflict, Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
 import type { ReferralTimerJob } from '../jobs/timers.server';
 import { clockDeadline, clockTimers, mirroredState, openReferral } from './open.server';
-import { ReferralStore, referralAuditHash, type ReferralAuditRow } from './referral-store.server';
+import { auditHash } from '../appeals/audit-hash';
+import { ReferralStore, type ReferralAuditRow } from './referral-store.server';
 import { canSeeReferral } from './scope';
 
 export interface ReferralCommand {
@@ -86,7 +87,7 @@ export async function applyReferralEvent(services: AppealServices, cmd: Referral
     referralId: referral.id, seq: referral.auditSeq + 1, type, actorId: cmd.actor.userId || null, actorRole: cmd.actor.role, at: now,
     fromPhase: referralPhaseOf(snapshot), toPhase: referralPhaseOf(next), payload,
   };
-  const hash = referralAuditHash(referral.auditHead, audit);
+  const hash = auditHash(referral.auditHead, audit);
   const state = mirroredState(def, next);
   const timers = clockTimers(def, referral.id, snapshot.context.clocks, next.context.clocks, cal, now);
   const ends = snapshot.context.outcome === null && next.context.outcome !== null;
