@@ -21,6 +21,8 @@ export const AppealSchema = defineEntity({
   extends: BaseSchema,
   indexes: [
     { name: 'appeal_caller_phone_index', properties: ['callerPhone'] },
+    // Queues ask for a tag (open, needsReviewer, …).
+    { name: 'appeal_tags_index', expression: `create index "appeal_tags_index" on "appeal" using gin ("tags")` },
     // Newest-first lists page by (created_at, id).
     { name: 'appeal_created_at_index', columns: [{ name: 'created_at', sort: 'DESC' }, { name: 'id', sort: 'DESC' }] },
     // A department's open appeals by deadline (/worklist), whatever the size of the closed history.
@@ -50,6 +52,8 @@ export const AppealSchema = defineEntity({
     requestKey: p.string().length(64).nullable().unique(),
     phase: p.string().length(40).index(),
     sla: p.string().length(16).index(),
+    // The machine's tags for the current state (open, closed, needsDispatcher, …): what queries group by.
+    tags: p.array().default([]),
     leadDepartment: () => p.manyToOne(DepartmentSchema).nullable().index(),
     assignedGrid: () => p.manyToOne(GridSchema).nullable().index(),
     submittedAt: p.datetime().nullable(),

@@ -27,6 +27,8 @@ export const ReferralSchema = defineEntity({
     // The failed mediation this case was handed on from.
     parent: () => p.manyToOne(ReferralSchema).nullable(),
     phase: p.string().length(40).index(),
+    // The machine's tags for the current state (open, closed, …): what queries group by.
+    tags: p.array().default([]),
     machineVersion: p.integer(),
     snapshot: p.json<Record<string, unknown>>(),
     handler: () => p.manyToOne(UserSchema).nullable(),

@@ -743,6 +743,11 @@ export function phaseOf(snapshot: Pick<AppealSnapshot, 'value'>): AppealPhase {
   return stateValuePath(value.phase) as AppealPhase;
 }
 
+/** The tags of the appeal's current state, sorted: written beside the phase so queries group by them. */
+export function appealTagsOf(snapshot: Pick<AppealSnapshot, 'tags'>): AppealTag[] {
+  return ([...snapshot.tags] as AppealTag[]).sort();
+}
+
 export function slaOf(snapshot: Pick<AppealSnapshot, 'value'>): AppealSla {
   const value = snapshot.value as Record<string, StateValue>;
   return stateValuePath(value.sla) as AppealSla;

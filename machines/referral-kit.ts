@@ -185,6 +185,7 @@ export interface ReferralSnapshot {
   value: StateValue;
   context: ReferralBaseContext & Record<string, unknown>;
   status: string;
+  tags: Set<string>;
   can(event: unknown): boolean;
 }
 
@@ -239,6 +240,11 @@ export function applyReferralEvent(def: ReferralDefinition, snapshot: ReferralSn
   const input: ReferralInput = { appealId: 0, agencyId: 0, referredBy: 0, firstDueAt: new Date(0).toISOString() };
   const next = def.machine.transition(snapshot as never, event as never, pureScope(def.machine, input)) as unknown as ReferralSnapshot;
   return { accepted: true, next };
+}
+
+/** The tags of the case's current state, sorted: written beside the phase so queries group by them. */
+export function referralTagsOf(snapshot: Pick<ReferralSnapshot, 'tags'>): string[] {
+  return [...snapshot.tags].sort();
 }
 
 export function referralPhaseOf(snapshot: Pick<ReferralSnapshot, 'value'>): string {

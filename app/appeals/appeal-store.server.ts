@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { CategoryLimits } from '../../entities/category';
 import type { Urgency } from '../../entities/appeal';
-import type { AuditRowContent } from './audit-hash';
+import type { AuditRowContent } from '../cases/audit-chain';
+import { textArray } from '../db/sql.server';
 
 // The appeal write path in plain SQL: one read, one version-guarded update, one insert per
 // side effect. The ORM's unit of work cost several times the database's own time here.
@@ -31,6 +32,7 @@ export interface AppealState {
   machineVersion: number;
   phase: string;
   sla: string;
+  tags: string[];
   leadDepartmentId: number | null;
   assignedGridId: number | null;
   acceptDueAt: Date | null;
@@ -97,6 +99,7 @@ export interface NewAppeal {
   createdById: number;
   phase: string;
   sla: string;
+  tags: string[];
   machineVersion: number;
   snapshot: unknown;
   auditHead: string;
@@ -134,13 +137,13 @@ export class AppealStore {
   async save(id: number, version: number, s: AppealState, audit: AuditRowContent, prevHash: string, now: Date, side: SideWrite[] = []): Promise<boolean> {
     const rows = await this.run<unknown[]>(
       `with changed as (
-         update appeal set snapshot = ?, machine_version = ?, phase = ?, sla = ?, lead_department_id = ?, assigned_grid_id = ?,
+         update appeal set snapshot = ?, machine_version = ?, phase = ?, sla = ?, tags = ?::text[], lead_department_id = ?, assigned_grid_id = ?,
                 accept_due_at = ?, due_at = ?, callback_due_at = ?, closed_at = ?, submitted_at = coalesce(?, submitted_at),
                 audit_seq = ?, audit_head = ?, version = version + 1, updated_at = ?
           where id = ? and version = ? returning id)${side.map((w, i) => `, side${i} as (${w.sql})`).join('')}
        insert into appeal_event (appeal_id, seq, type, actor_id, actor_role, at, from_phase, to_phase, from_sla, to_sla, payload, prev_hash, hash)
        select id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from changed returning seq`,
-      [JSON.stringify(s.snapshot), s.machineVersion, s.phase, s.sla, s.leadDepartmentId, s.assignedGridId, s.acceptDueAt, s.dueAt,
+      [JSON.stringify(s.snapshot), s.machineVersion, s.phase, s.sla, textArray(s.tags), s.leadDepartmentId, s.assignedGridId, s.acceptDueAt, s.dueAt,
         s.callbackDueAt, s.closedAt, s.submittedAt, s.auditSeq, s.auditHead, now, id, version,
         ...side.flatMap((w) => w.params), ...this.auditValues(audit, prevHash, s.auditHead)]);
     return rows.length === 1;
@@ -155,12 +158,12 @@ export class AppealStore {
     await this.run(
       `with created as (
          insert into appeal (id, number, source, type, urgency, category_id, citizen_id, caller_phone, title, content, address, grid_id, lat, lng,
-                confidential, anonymous, created_by_id, phase, sla, machine_version, snapshot, audit_seq, audit_head, version, request_key, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 1, ?, ?, ?) returning id)
+                confidential, anonymous, created_by_id, phase, sla, tags, machine_version, snapshot, audit_seq, audit_head, version, request_key, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?, ?, 1, ?, 1, ?, ?, ?) returning id)
        insert into appeal_event (appeal_id, seq, type, actor_id, actor_role, at, from_phase, to_phase, from_sla, to_sla, payload, prev_hash, hash)
        select id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from created`,
       [a.id, a.number, a.source, a.type, a.urgency, a.categoryId, a.citizenId, a.callerPhone, a.title, a.content, a.address, a.gridId, a.lat, a.lng,
-        a.confidential, a.anonymous, a.createdById, a.phase, a.sla, a.machineVersion, JSON.stringify(a.snapshot), a.auditHead, a.requestKey, now, now,
+        a.confidential, a.anonymous, a.createdById, a.phase, a.sla, textArray(a.tags), a.machineVersion, JSON.stringify(a.snapshot), a.auditHead, a.requestKey, now, now,
         ...this.auditValues(audit, '', a.auditHead)],
       'run');
   }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import { auditHash, type AuditRowContent } from './audit-hash';
+import { auditHash, type AuditRowContent } from '../cases/audit-chain';
 
 export interface BrokenChain {
   appealId: number;

@@ -4,7 +4,7 @@ import type { SessionUser } from '../auth/session.server';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
 import { Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
-import { maskPhone } from './masking';
+import { maskPhone } from '../cases/masking';
 import { decodeCursor, encodeCursor } from './search.server';
 import type { AppealListItem } from './worklists.server';
 

@@ -5,7 +5,7 @@ import { MAX_CALLBACK_ATTEMPTS, phaseOf, slaOf, restoreAppealSnapshot } from '..
 import { getWorkCalendar } from '../calendar/calendar.server';
 import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
 import { Forbidden, NotFound } from '../domain/errors';
-import { maskIdNumber, maskPhone } from './masking';
+import { maskIdNumber, maskPhone } from '../cases/masking';
 import { ATTACHMENT_UPLOAD_ROLES } from './attachments.server';
 import { revealLog } from './reveal.server';
 import { canSeeAppeal, canSeeComplainant } from './scope';

@@ -1,11 +1,11 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { z } from 'zod';
 import type { Actor } from '../../machines/appeal-events';
-import { APPEAL_MACHINE_VERSION, createAppealSnapshot, persistAppealSnapshot, phaseOf, slaOf } from '../../machines/appeal';
+import { APPEAL_MACHINE_VERSION, appealTagsOf, createAppealSnapshot, persistAppealSnapshot, phaseOf, slaOf } from '../../machines/appeal';
 import { APPEAL_SOURCES, APPEAL_TYPES, URGENCIES } from '../../entities/appeal';
 import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
 import { AppealStore } from './appeal-store.server';
-import { auditHash } from './audit-hash';
+import { auditHash } from '../cases/audit-chain';
 import { appealCounterCte, formatAppealNumber } from './numbering.server';
 import type { AppealServices } from './service.server';
 
@@ -96,7 +96,7 @@ async function insertDraft(services: AppealServices, actor: Actor, input: z.outp
       id, number, source: input.source, type: input.type, urgency: input.urgency, categoryId: input.categoryId, citizenId,
       callerPhone: input.callerPhone ?? null, title: input.title, content: input.content, address: input.address ?? null,
       gridId: input.gridId ?? null, lat: input.lat ?? null, lng: input.lng ?? null, confidential: input.confidential,
-      anonymous: input.anonymous, createdById: actor.userId, phase: row.toPhase, sla: row.toSla, machineVersion: APPEAL_MACHINE_VERSION,
+      anonymous: input.anonymous, createdById: actor.userId, phase: row.toPhase, sla: row.toSla, tags: appealTagsOf(snapshot), machineVersion: APPEAL_MACHINE_VERSION,
       snapshot: persistAppealSnapshot(snapshot), auditHead: hash, requestKey: input.requestKey ?? null,
     }, row, now);
     return { id, number, version: 1 };

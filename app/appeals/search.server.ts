@@ -5,7 +5,7 @@ import type { SessionUser } from '../auth/session.server';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import { isValidLocalDate, localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
 import { fieldErrorsOf, InvalidInput } from '../domain/errors';
-import { maskPhone } from './masking';
+import { maskPhone } from '../cases/masking';
 import { canSeeComplainant } from './scope';
 import type { AppealListItem } from './worklists.server';
 

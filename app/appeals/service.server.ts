@@ -3,7 +3,7 @@ import {
   APPEAL_EVENT_TYPES, eventPayloadSchemas, type Actor, type AppealEvent, type AppealEventType,
 } from '../../machines/appeal-events';
 import {
-  APPEAL_MACHINE_VERSION, applyAppealEvent, persistAppealSnapshot, phaseOf, restoreAppealSnapshot, roleAllowed, slaOf,
+  APPEAL_MACHINE_VERSION, appealTagsOf, applyAppealEvent, persistAppealSnapshot, phaseOf, restoreAppealSnapshot, roleAllowed, slaOf,
   type AppealContext,
 } from '../../machines/appeal';
 import { getWorkCalendar } from '../calendar/calendar.server';
@@ -12,7 +12,7 @@ import type { Database } from '../db/orm.server';
 import { Conflict, Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
 import type { TimerJob, Timers } from '../jobs/timers.server';
 import { AppealStore, sideWrites, type AppealRow, type SideWrite } from './appeal-store.server';
-import { auditHash } from './audit-hash';
+import { auditHash } from '../cases/audit-chain';
 import { extendedDeadline, handlingDeadline, limitDeadline } from './deadlines';
 import { canSeeAppeal } from './scope';
 import type { EntityManager } from '@mikro-orm/sql';
@@ -144,7 +144,7 @@ export async function applyEvent(services: AppealServices, cmd: EventCommand, tx
   };
   const hash = auditHash(appeal.auditHead, row);
   const state = {
-    snapshot: persistAppealSnapshot(next), machineVersion: APPEAL_MACHINE_VERSION, phase: row.toPhase, sla: row.toSla,
+    snapshot: persistAppealSnapshot(next), machineVersion: APPEAL_MACHINE_VERSION, phase: row.toPhase, sla: row.toSla, tags: appealTagsOf(next),
     leadDepartmentId: ctx.assigneeDepartmentId, assignedGridId: ctx.gridId, acceptDueAt: toDate(ctx.acceptDueAt), dueAt: toDate(ctx.dueAt),
     callbackDueAt: toDate(ctx.callbackDueAt), closedAt: toDate(ctx.closedAt), submittedAt: type === 'SUBMIT' || type === 'SELF_HANDLE' ? now : null,
     auditSeq: row.seq, auditHead: hash,

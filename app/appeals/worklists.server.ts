@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import type { SessionUser } from '../auth/session.server';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
-import { maskPhone } from './masking';
+import { maskPhone } from '../cases/masking';
 
 export interface AppealListItem {
   id: number;

@@ -4,7 +4,7 @@ import type { Actor, AppealEventType } from '../../machines/appeal-events';
 import { actionOptions } from '../appeals/actions.server';
 import { saveAttachment, type UploadedFile } from '../appeals/attachments.server';
 import { appealDetail, type AppealDetail } from '../appeals/detail.server';
-import { maskPhone } from '../appeals/masking';
+import { maskPhone } from '../cases/masking';
 import { applyEvent, type AppealServices, type EventResult } from '../appeals/service.server';
 import type { Database } from '../db/orm.server';
 import { getWorkCalendar } from '../calendar/calendar.server';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Actor } from '../../machines/appeal-events';
 import { APPEAL_TYPES, URGENCIES } from '../../entities/appeal';
 import { createDraft } from '../appeals/intake.server';
-import { maskIdNumber } from '../appeals/masking';
+import { maskIdNumber } from '../cases/masking';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
 import { gridForPoint, pointQuery } from '../grids/grids.server';
 import { linkCallToAppeal } from '../telephony/calls.server';

@@ -1,6 +1,6 @@
 import type { PgBoss } from 'pg-boss';
 import { Conflict } from '../domain/errors';
-import { SYSTEM_ACTOR } from '../appeals/actor';
+import { SYSTEM_ACTOR } from '../cases/actor';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
 import { startDailyReports } from '../reports/daily.server';
 import { CALL_SWEEP_QUEUE, sweepStaleCalls } from '../telephony/calls.server';

@@ -1,5 +1,5 @@
 import type { ReferralKind } from '../../machines/appeal-events';
-import { SYSTEM_ACTOR } from '../appeals/actor';
+import { SYSTEM_ACTOR } from '../cases/actor';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import { openReferral } from './open.server';

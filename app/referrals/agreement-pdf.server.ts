@@ -1,4 +1,4 @@
-import { maskPhone } from '../appeals/masking';
+import { maskPhone } from '../cases/masking';
 import { openPdf } from '../reports/export.server';
 
 // The printable 人民调解协议书 of a mediation case: A4 portrait, the embedded Chinese font of the

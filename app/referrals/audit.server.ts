@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import { auditHash } from '../appeals/audit-hash';
+import { auditHash } from '../cases/audit-chain';
 import type { ReferralAuditRow } from './referral-store.server';
 
 export interface BrokenReferralChain {

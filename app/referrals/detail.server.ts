@@ -3,7 +3,7 @@ import type { Actor, ReferralKind } from '../../machines/appeal-events';
 import { phaseOf, restoreAppealSnapshot } from '../../machines/appeal';
 import { acceptedReferralEvents, restoreReferralSnapshot, type ReferralBaseContext, type ReferralDefinition } from '../../machines/referral-kit';
 import { referralDefinition } from '../../machines/referrals';
-import { maskPhone } from '../appeals/masking';
+import { maskPhone } from '../cases/masking';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
 import type { Database } from '../db/orm.server';

@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Actor, ReferralKind } from '../../machines/appeal-events';
 import {
-  createReferralSnapshot, persistReferralSnapshot, referralPhaseOf, type ClockSpec, type LegalClock, type ReferralDefinition, type ReferralSnapshot,
+  createReferralSnapshot, persistReferralSnapshot, referralPhaseOf, referralTagsOf, type ClockSpec, type LegalClock, type ReferralDefinition, type ReferralSnapshot,
 } from '../../machines/referral-kit';
 import { referralDefinition } from '../../machines/referrals';
 import { addLegalDays, addTimeLimit, warnInstant, type WorkCalendar } from '../calendar/working-time';
 import type { ReferralTimerJob, Timers } from '../jobs/timers.server';
-import { auditHash } from '../appeals/audit-hash';
+import { auditHash } from '../cases/audit-chain';
 import { ReferralStore, referralNumber, type ReferralAuditRow, type ReferralState } from './referral-store.server';
 
 // Opening a referral case and keeping its legal clocks: shared by the appeal's REFER and by a
@@ -46,7 +46,7 @@ export function mirroredState(def: ReferralDefinition, snapshot: ReferralSnapsho
   const next = open.map((c) => Date.parse(c.dueAt)).sort((a, b) => a - b)[0];
   const clockState = open.some((c) => c.state === 'overdue') ? 'overdue' : open.some((c) => c.state === 'warned') ? 'warned' : open.length ? 'onTime' : 'none';
   return {
-    snapshot: persistReferralSnapshot(def, snapshot), machineVersion: def.version, phase: referralPhaseOf(snapshot), handlerId: ctx.handlerId,
+    snapshot: persistReferralSnapshot(def, snapshot), machineVersion: def.version, phase: referralPhaseOf(snapshot), tags: referralTagsOf(snapshot), handlerId: ctx.handlerId,
     nextDueAt: next === undefined ? null : new Date(next), clockState, outcome: ctx.outcome, closedAt: ctx.closedAt ? new Date(ctx.closedAt) : null,
   };
 }

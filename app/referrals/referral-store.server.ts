@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { ReferralKind } from '../../machines/appeal-events';
+import { textArray } from '../db/sql.server';
 
 // The referral write path in plain SQL, like the appeal's: one read, one version-guarded update
 // that also appends the audit row, so a refused update writes nothing.
@@ -34,6 +35,7 @@ export interface ReferralState {
   snapshot: unknown;
   machineVersion: number;
   phase: string;
+  tags: string[];
   handlerId: number | null;
   nextDueAt: Date | null;
   clockState: string;
@@ -98,12 +100,12 @@ export class ReferralStore {
   async insert(r: NewReferral, audit: ReferralAuditRow, hash: string, now: Date): Promise<void> {
     await this.run(
       `with created as (
-         insert into referral (id, number, appeal_id, kind, agency_id, parent_id, phase, machine_version, snapshot, handler_id, next_due_at, clock_state,
+         insert into referral (id, number, appeal_id, kind, agency_id, parent_id, phase, tags, machine_version, snapshot, handler_id, next_due_at, clock_state,
                 outcome, closed_at, referred_by_id, note, version, audit_seq, audit_head, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?) returning id)
+         values (?, ?, ?, ?, ?, ?, ?, ?::text[], ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?) returning id)
        insert into referral_event (referral_id, seq, type, actor_id, actor_role, at, from_phase, to_phase, payload, prev_hash, hash)
        select id, ?, ?, ?, ?, ?, ?, ?, ?, '', ? from created`,
-      [r.id, r.number, r.appealId, r.kind, r.agencyId, r.parentId, r.phase, r.machineVersion, JSON.stringify(r.snapshot), r.handlerId, r.nextDueAt,
+      [r.id, r.number, r.appealId, r.kind, r.agencyId, r.parentId, r.phase, textArray(r.tags), r.machineVersion, JSON.stringify(r.snapshot), r.handlerId, r.nextDueAt,
         r.clockState, r.outcome, r.closedAt, r.referredById, r.note, hash, now, now,
         audit.seq, audit.type, audit.actorId, audit.actorRole, audit.at, audit.fromPhase, audit.toPhase, JSON.stringify(audit.payload), hash],
       'run');
@@ -113,12 +115,12 @@ export class ReferralStore {
   async save(id: number, version: number, s: ReferralState, audit: ReferralAuditRow, prevHash: string, hash: string, now: Date): Promise<boolean> {
     const rows = await this.run<unknown[]>(
       `with changed as (
-         update referral set snapshot = ?, machine_version = ?, phase = ?, handler_id = ?, next_due_at = ?, clock_state = ?, outcome = ?, closed_at = ?,
+         update referral set snapshot = ?, machine_version = ?, phase = ?, tags = ?::text[], handler_id = ?, next_due_at = ?, clock_state = ?, outcome = ?, closed_at = ?,
                 audit_seq = ?, audit_head = ?, version = version + 1, updated_at = ?
           where id = ? and version = ? returning id)
        insert into referral_event (referral_id, seq, type, actor_id, actor_role, at, from_phase, to_phase, payload, prev_hash, hash)
        select id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from changed returning seq`,
-      [JSON.stringify(s.snapshot), s.machineVersion, s.phase, s.handlerId, s.nextDueAt, s.clockState, s.outcome, s.closedAt, audit.seq, hash, now, id, version,
+      [JSON.stringify(s.snapshot), s.machineVersion, s.phase, textArray(s.tags), s.handlerId, s.nextDueAt, s.clockState, s.outcome, s.closedAt, audit.seq, hash, now, id, version,
         audit.seq, audit.type, audit.actorId, audit.actorRole, audit.at, audit.fromPhase, audit.toPhase, JSON.stringify(audit.payload), prevHash, hash]);
     return rows.length === 1;
   }

@@ -5,14 +5,14 @@ import {
   applyReferralEvent as applyToMachine, referralPhaseOf, restoreReferralSnapshot, type ReferralBaseContext, type ReferralDefinition,
 } from '../../machines/referral-kit';
 import { referralDefinition } from '../../machines/referrals';
-import { SYSTEM_ACTOR } from '../appeals/actor';
+import { SYSTEM_ACTOR } from '../cases/actor';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import type { WorkCalendar } from '../calendar/working-time';
 import { Conflict, Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
 import type { ReferralTimerJob } from '../jobs/timers.server';
 import { clockDeadline, clockTimers, mirroredState, openReferral } from './open.server';
-import { auditHash } from '../appeals/audit-hash';
+import { auditHash } from '../cases/audit-chain';
 import { ReferralStore, type ReferralAuditRow } from './referral-store.server';
 import { canSeeReferral } from './scope';
 

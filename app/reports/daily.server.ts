@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { PgBoss } from 'pg-boss';
 import type { Actor } from '../../machines/appeal-events';
-import { SYSTEM_ACTOR } from '../appeals/actor';
+import { SYSTEM_ACTOR } from '../cases/actor';
 import { isValidLocalDate, localDateOf, localDateTime } from '../calendar/working-time';
 import type { Database } from '../db/orm.server';
 import { Forbidden, NotFound } from '../domain/errors';

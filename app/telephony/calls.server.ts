@@ -9,7 +9,7 @@ import { DEV_SIP_SECRET, sipEventsToken } from '../../telephony/credentials';
 import type { UserRole } from '../../entities/user';
 import { inTransaction, run, type Tx } from '../admin/admin-sql.server';
 import { sha256Of, writeContentFile } from '../storage/content-file.server';
-import { maskPhone } from '../appeals/masking';
+import { maskPhone } from '../cases/masking';
 import { canSeeAppeal, canSeeComplainant, type AppealScopeFacts } from '../appeals/scope';
 import { isValidLocalDate, localDateTime } from '../calendar/working-time';
 import { Conflict, DomainError, fieldErrorsOf, Forbidden, InvalidInput, NotFound } from '../domain/errors';

@@ -5,7 +5,7 @@ import { appealMachine, applyAppealEvent, createAppealSnapshot, phaseOf, slaOf, 
 import { applyEvent } from '../../app/appeals/service.server';
 import { createDraft } from '../../app/appeals/intake.server';
 import { verifyAuditChains } from '../../app/appeals/audit.server';
-import { SYSTEM_ACTOR } from '../../app/appeals/actor';
+import { SYSTEM_ACTOR } from '../../app/cases/actor';
 import { actorFor } from '../../app/seed/demo-city.server';
 import { DB_KINDS } from '../support/env';
 import { createTestServices, type TestServices } from '../support/services';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraft } from '../../app/appeals/intake.server';
 import { applyEvent } from '../../app/appeals/service.server';
-import { SYSTEM_ACTOR } from '../../app/appeals/actor';
+import { SYSTEM_ACTOR } from '../../app/cases/actor';
 import { DomainError } from '../../app/domain/errors';
 import { drainReportQueue, rebuildReports } from '../../app/reports/rollup.server';
 import { actorFor, prng } from '../../app/seed/demo-city.server';
