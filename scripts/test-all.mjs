@@ -1,5 +1,5 @@
-// Runs every suite (typecheck, unit + integration on PGlite and PostgreSQL, browser journeys) and
-// ends with one line that sums them: "N passed, N failed".
+// Runs every suite (typecheck, lint, format, import walls, unit + integration on PGlite and
+// PostgreSQL, browser journeys) and ends with one line that sums them: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
@@ -30,9 +30,16 @@ function vitest(name, config, file) {
   if (code !== 0 && report.numFailedTests === 0 && brokenFiles === 0) failed += 1;
 }
 
-const typecheck = run('typecheck', 'tsc', ['--noEmit']);
-if (typecheck === 0) passed += 1;
-else failed += 1;
+// Checks that pass or fail as a whole: each counts as one test.
+for (const [name, cmd, args] of [
+  ['typecheck', 'tsc', ['--noEmit']],
+  ['lint', 'eslint', ['.']],
+  ['format', 'prettier', ['--check', '.']],
+  ['import walls', 'depcruise', ['app', 'machines', 'telephony', 'entities', '--config', '.dependency-cruiser.cjs', '--output-type', 'err']],
+]) {
+  if (run(name, cmd, args) === 0) passed += 1;
+  else failed += 1;
+}
 
 vitest('unit and integration', null, 'test-results/unit.json');
 
