@@ -4,6 +4,9 @@
  * One UserAgent per start(); two Registerers on it: the agent's own AOR and, while the agent is
  * ready, the hotline queue AOR (`12345`, via `params.toUri`) for parallel ring. One call at a time.
  *
+ * Its options, its delegate and the call recorder live beside it (softphone-config.ts,
+ * softphone-delegate.ts, call-recorder.ts), as SIP.js lays out its session manager.
+ *
  * Browser only: no Node APIs. The app reaches this module through app/telephony/softphone.client.ts.
  */
 import {
@@ -24,67 +27,12 @@ import {
   type URI,
 } from 'sip.js';
 import { DEFAULT_BACKOFF, nextDelay } from './backoff';
-
-export interface SipCredentials {
-  username: string;
-  password: string;
-  expiresAt: string | Date;
-}
-
-export interface SoftphoneConfig {
-  wsUrl: string;
-  domain: string;
-  sipUser: string;
-  displayName?: string;
-  /** Fetched again before expiry and on every (re)connect. */
-  getCredentials(): Promise<SipCredentials>;
-  /** '12345' for operators: the hotline queue registration. */
-  queueAor?: string | null;
-  media: { remoteAudio: HTMLAudioElement };
-  reconnect?: { baseMs?: number; maxMs?: number };
-  /** STUN/TURN servers; none by default (browsers and Kamailio share a network). */
-  iceServers?: RTCIceServer[];
-  /** Registration lifetime in seconds (default 300); sip.js refreshes it before expiry. */
-  registerExpires?: number;
-  /** sip.js log level (default 'warn'). */
-  logLevel?: 'debug' | 'log' | 'warn' | 'error';
-}
-
-export type SoftphoneStatus = 'offline' | 'connecting' | 'registered' | 'reconnecting' | 'unreachable';
-
-export interface CallInfo {
-  callId: string;
-  direction: 'inbound' | 'outbound';
-  from: string;
-  fromDisplay?: string;
-  to: string;
-}
-
-export type CallEndReason = 'hangup' | 'cancelled' | 'rejected' | 'elsewhere' | 'failed' | 'busy';
+import { CallRecorder, sha256Hex } from './call-recorder';
+import type { SoftphoneConfig } from './softphone-config';
+import type { CallEndReason, CallInfo, SoftphoneDelegate, SoftphoneStatus } from './softphone-delegate';
 
 /** How a DTMF digit left: RTP telephone-event (RFC 4733, ex-2833) or SIP INFO fallback. */
 export type DtmfMethod = 'rfc4733' | 'info';
-
-export interface SoftphoneDelegate {
-  onStatus?(status: SoftphoneStatus, detail?: string): void;
-  /** INVITE arrived (screen pop) — caller number from the From user. */
-  onIncoming?(call: CallInfo): void;
-  /** Outbound: 180/183 received. */
-  onRinging?(call: CallInfo): void;
-  onEstablished?(call: CallInfo): void;
-  onEnded?(call: CallInfo, reason: CallEndReason): void;
-  /** Blind transfer accepted by the other side (202); onEnded('hangup') follows. */
-  onTransferred?(call: CallInfo, target: string): void;
-  /** After the call ended: both directions mixed, SHA-256 hex of the blob. */
-  onRecording?(call: CallInfo, blob: Blob, sha256: string): void;
-  onQueueChange?(joined: boolean): void;
-  /** A DTMF digit received as SIP INFO (RTP telephone-events are not visible to the browser). */
-  onDtmf?(call: CallInfo, digit: string): void;
-  /** An outbound INVITE is about to be sent: the call exists from here on (before any answer or failure). */
-  onOutgoing?(call: CallInfo): void;
-  /** We were transferred (REFER received): the old leg ends and the target is dialled. */
-  onReferred?(call: CallInfo, target: string): void;
-}
 
 type RegOp = 'register' | 'unregister';
 
@@ -131,6 +79,22 @@ function reasonForStatus(code: number): CallEndReason {
   return 'failed';
 }
 
+/**
+ * The agent's (or the demo citizen's) phone: one class over sip.js's UserAgent, Registerer,
+ * Invitation and Inviter, reporting through a {@link SoftphoneDelegate}.
+ *
+ * @remarks
+ * It keeps itself registered: credentials are fetched again before they expire, a dropped
+ * WebSocket is reconnected with backoff, and the queue registration is restored after a
+ * reconnect. One call at a time; a second INVITE is answered 486.
+ *
+ * @example
+ * ```ts
+ * const phone = new Softphone(config, { onIncoming: (call) => show(call), onEnded: (call, why) => log(why) });
+ * await phone.start();
+ * await phone.joinQueue();
+ * ```
+ */
 export class Softphone {
   private ua: UserAgent | null = null;
   private own: Registration | null = null;
@@ -154,27 +118,38 @@ export class Softphone {
     void this.connect();
   };
 
+  /**
+   * Nothing happens until {@link Softphone.start}.
+   *
+   * @param config - where to connect and as whom; read for the softphone's whole life
+   * @param delegate - the callbacks the softphone reports through
+   */
   constructor(
     private readonly config: SoftphoneConfig,
     private readonly delegate: SoftphoneDelegate = {},
   ) {}
 
+  /** The connection status last reported to `onStatus`. */
   get status(): SoftphoneStatus {
     return this._status;
   }
 
+  /** A copy of the current call (ringing, dialling or up), or null. */
   get activeCall(): CallInfo | null {
     return this.call ? { ...this.call.info } : null;
   }
 
+  /** Whether the hotline queue registration is in place (parallel ring reaches this phone). */
   get inQueue(): boolean {
     return this.queueJoined;
   }
 
+  /** Whether the current call is on hold. */
   get held(): boolean {
     return this.call?.held ?? false;
   }
 
+  /** Whether our microphone is off in the current call. */
   get muted(): boolean {
     return this.call?.muted ?? false;
   }
@@ -188,6 +163,9 @@ export class Softphone {
   /**
    * Connects and registers. Resolves after the first attempt whatever its outcome: `status` says
    * whether it worked ('registered') or not ('unreachable'); retries continue in the background.
+   * A second start() while running waits for the attempt in flight.
+   *
+   * @throws Error when `sipUser@domain` is not a valid SIP URI
    */
   async start(): Promise<void> {
     if (this.running) return this.connecting ?? undefined;
@@ -256,6 +234,8 @@ export class Softphone {
   /**
    * REGISTERs this contact under the queue AOR. While offline it only records the wish: the
    * queue is joined after the next (re)connect, reported by onQueueChange(true).
+   *
+   * @throws Error when not started, without a `queueAor`, or when the REGISTER fails
    */
   async joinQueue(): Promise<void> {
     const ua = this.ua;
@@ -279,6 +259,11 @@ export class Softphone {
     this.setQueueJoined(false);
   }
 
+  /**
+   * Answers the ringing inbound call; `onEstablished` follows.
+   *
+   * @throws Error when no inbound call is ringing
+   */
   async answer(): Promise<void> {
     const call = this.call;
     if (!call || !(call.session instanceof Invitation) || call.session.state !== SessionState.Initial) {
@@ -290,6 +275,8 @@ export class Softphone {
   /**
    * Declines a ringing inbound call with 486. Not 603: a 6xx is global and would make Kamailio
    * cancel the parallel ring to every other ready agent.
+   *
+   * @throws Error when no inbound call is ringing
    */
   async reject(): Promise<void> {
     const call = this.call;
@@ -328,6 +315,9 @@ export class Softphone {
   /**
    * Hold = re-INVITE with a sendonly offer (sip.js SDH `hold` option); while held, our microphone
    * and the remote audio are disabled locally too. Resolves when the other side accepted.
+   *
+   * @param on - true to hold, false to resume
+   * @throws Error without an established call, or when the other side refuses the re-INVITE
    */
   async hold(on: boolean): Promise<void> {
     const call = this.requireEstablished();
@@ -353,7 +343,11 @@ export class Softphone {
     this.applyTracks(call);
   }
 
-  /** Mute = disable our microphone track locally (no signalling); it is also silent in the recording. */
+  /**
+   * Mute = disable our microphone track locally (no signalling); it is also silent in the recording.
+   *
+   * @param on - true to mute, false to unmute
+   */
   mute(on: boolean): void {
     const call = this.call;
     if (!call) return;
@@ -364,7 +358,11 @@ export class Softphone {
   /**
    * DTMF: RFC 4733 (ex-2833) telephone-events in the RTP stream via RTCDTMFSender — what IVRs and
    * media gateways expect. Falls back to SIP INFO (application/dtmf-relay) when the peer
-   * connection has no DTMF sender. Returns the method used, or null without an established call.
+   * connection has no DTMF sender.
+   *
+   * @param digit - one of 0–9, A–D, `*`, `#`
+   * @returns the method used, or null without an established call
+   * @throws Error for anything that is not a DTMF digit
    */
   sendDtmf(digit: string): DtmfMethod | null {
     if (!/^[0-9A-D*#]$/i.test(digit)) throw new Error(`invalid DTMF digit ${JSON.stringify(digit)}`);
@@ -384,7 +382,12 @@ export class Softphone {
     return 'info';
   }
 
-  /** Blind transfer: REFER to `target`; on 202 we report onTransferred and hang up our leg. */
+  /**
+   * Blind transfer: REFER to `target`; on 202 we report onTransferred and hang up our leg.
+   *
+   * @param target - a SIP user or number at our domain (`2001`, `agent3`) or a full `sip:` URI
+   * @throws Error without an established call, or when the other side refuses the REFER
+   */
   async transfer(target: string): Promise<void> {
     const call = this.requireEstablished();
     const uri = this.targetUri(target);
@@ -404,7 +407,14 @@ export class Softphone {
     if (call.session.state === SessionState.Established) await call.session.bye().catch(noop);
   }
 
-  /** Outbound call; resolves once the INVITE is sent (progress comes through the delegate). */
+  /**
+   * Outbound call; resolves once the INVITE is sent (progress comes through the delegate).
+   *
+   * @param target - a SIP user or number at our domain, or a full `sip:` URI
+   * @param extraHeaders - whole SIP header lines added to the INVITE
+   * @returns the new call, as `onOutgoing` reported it
+   * @throws Error when not started, not connected, already in a call, or the INVITE fails
+   */
   async dial(target: string, extraHeaders: string[] = []): Promise<CallInfo> {
     const ua = this.ua;
     if (!ua || !this.running) throw new Error('softphone not started');
@@ -802,86 +812,6 @@ export class Softphone {
     if (!uri) throw new Error(`invalid call target ${JSON.stringify(target)}`);
     return uri;
   }
-}
-
-// -------------------------------------------------------------------- recording
-
-/**
- * Mixes the microphone and the remote audio into one MediaStreamDestination and records it.
- * Tracks are connected one by one (also ones added later, e.g. after a re-INVITE) so that a
- * replaced remote track does not silently drop out of the recording.
- */
-class CallRecorder {
-  private readonly chunks: Blob[] = [];
-  private readonly sources = new Map<string, MediaStreamAudioSourceNode>();
-  private readonly unlisten: Array<() => void> = [];
-
-  private constructor(
-    private readonly ctx: AudioContext,
-    private readonly dest: MediaStreamAudioDestinationNode,
-    private readonly recorder: MediaRecorder,
-  ) {}
-
-  /** Null when the browser cannot record (no MediaRecorder/AudioContext) or there is no media. */
-  static start(session: Session): CallRecorder | null {
-    const sdh = session.sessionDescriptionHandler;
-    if (!(sdh instanceof Web.SessionDescriptionHandler)) return null;
-    if (typeof MediaRecorder === 'undefined' || typeof AudioContext === 'undefined') return null;
-    try {
-      const ctx = new AudioContext();
-      const dest = ctx.createMediaStreamDestination();
-      const mimeType = MediaRecorder.isTypeSupported('audio/webm;codecs=opus') ? 'audio/webm;codecs=opus' : undefined;
-      const recorder = new MediaRecorder(dest.stream, mimeType ? { mimeType } : undefined);
-      const rec = new CallRecorder(ctx, dest, recorder);
-      for (const stream of [sdh.localMediaStream, sdh.remoteMediaStream]) rec.watch(stream);
-      recorder.ondataavailable = (e) => {
-        if (e.data.size > 0) rec.chunks.push(e.data);
-      };
-      ctx.resume().catch(noop); // an AudioContext created without a user gesture starts suspended
-      recorder.start(1_000);
-      return rec;
-    } catch {
-      return null;
-    }
-  }
-
-  private watch(stream: MediaStream): void {
-    for (const track of stream.getAudioTracks()) this.add(track);
-    const onAdd = (e: MediaStreamTrackEvent) => this.add(e.track);
-    stream.addEventListener('addtrack', onAdd);
-    this.unlisten.push(() => stream.removeEventListener('addtrack', onAdd));
-  }
-
-  private add(track: MediaStreamTrack): void {
-    if (track.kind !== 'audio' || this.sources.has(track.id)) return;
-    const source = this.ctx.createMediaStreamSource(new MediaStream([track]));
-    source.connect(this.dest);
-    this.sources.set(track.id, source);
-  }
-
-  stop(): Promise<Blob | null> {
-    for (const off of this.unlisten) off();
-    const close = () => {
-      for (const s of this.sources.values()) s.disconnect();
-      this.ctx.close().catch(noop);
-    };
-    if (this.recorder.state === 'inactive') {
-      close();
-      return Promise.resolve(this.chunks.length ? new Blob(this.chunks, { type: this.recorder.mimeType }) : null);
-    }
-    return new Promise<Blob | null>((resolve) => {
-      this.recorder.onstop = () => {
-        close();
-        resolve(new Blob(this.chunks, { type: this.recorder.mimeType || 'audio/webm' }));
-      };
-      this.recorder.stop();
-    });
-  }
-}
-
-async function sha256Hex(blob: Blob): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Actor } from '../../machines/appeal-events';
-import { callsForAppeal, type AppealCallView } from '../telephony/calls.server';
+import { callsForAppeal, type AppealCallView } from '../telephony/call-links.server';
 import { MAX_CALLBACK_ATTEMPTS, phaseOf, slaOf, restoreAppealSnapshot } from '../../machines/appeal';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';

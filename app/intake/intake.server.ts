@@ -7,29 +7,12 @@ import { createDraft } from '../appeals/intake.server';
 import { maskIdNumber } from '../cases/masking';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
 import { gridForPoint, pointQuery } from '../grids/grids.server';
-import { linkCallToAppeal } from '../telephony/calls.server';
+import { linkCallToAppeal } from '../telephony/call-links.server';
+import type { CallerAppeal, CallerHistory } from '../telephony/screen-pop';
 import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
 
 const OPEN = `a.phase not in ('closed', 'merged', 'void', 'draft')`;
 const INTAKE_ROLES = new Set(['operator', 'dispatcher']);
-
-export interface CallerAppeal {
-  id: number;
-  number: string;
-  title: string;
-  phase: string;
-  createdAt: string;
-}
-
-export interface CallerHistory {
-  phone: string;
-  citizen: { name: string | null; address: string | null; idNumber: string } | null;
-  open: CallerAppeal[];
-  recent: CallerAppeal[];
-  /** Three or more appeals in 30 days: the caller keeps coming back (重复来电). */
-  repeatCaller: boolean;
-  last30Days: number;
-}
 
 const phoneSchema = z.string().trim().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{3,12})$/, '电话号码格式不正确');
 

@@ -3,7 +3,7 @@ import { Conflict } from '../domain/errors';
 import { SYSTEM_ACTOR } from '../cases/actor';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
 import { startDailyReports } from '../reports/daily.server';
-import { CALL_SWEEP_QUEUE, sweepStaleCalls } from '../telephony/calls.server';
+import { CALL_SWEEP_QUEUE, sweepStaleCalls } from '../telephony/call-sweep.server';
 import { sendPendingSms, type SmsGateway } from './sms.server';
 import { fireReferralTimer } from '../referrals/service.server';
 import { REFERRAL_TIMER_QUEUE, SMS_QUEUE, TIMER_QUEUE, type ReferralTimerJob, type TimerJob } from './timers.server';

@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireUser } from '../auth/session.server';
 import { formFailure, type FormFailure } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
-import { CALL_DISPOSITION_FILTERS, CALL_LIST_ROLES, listCalls, type CallList } from '../telephony/calls.server';
+import { CALL_DISPOSITION_FILTERS, CALL_LIST_ROLES, listCalls, type CallList } from '../telephony/call-queries.server';
 import { CALL_DIRECTION_LABELS, CALL_DISPOSITION_LABELS } from '../ui/labels';
 
 export const meta: MetaFunction = () => [{ title: '通话记录 · 12345 热线' }];

@@ -3,7 +3,8 @@ import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_
 import { requireUser } from '../auth/session.server';
 import { InvalidInput } from '../domain/errors';
 import { domain, httpError } from '../http/errors.server';
-import { CALL_AGENT_ROLES, dataDirFromEnv, MAX_RECORDING_BYTES, openRecording, saveRecording } from '../telephony/calls.server';
+import { CALL_AGENT_ROLES } from '../telephony/call-events.server';
+import { dataDirFromEnv, MAX_RECORDING_BYTES, openRecording, saveRecording } from '../telephony/recordings.server';
 
 // Room for the multipart boundaries, headers and the sha256 field around one file of the maximum size.
 const MAX_REQUEST_BYTES = MAX_RECORDING_BYTES + 64 * 1024;

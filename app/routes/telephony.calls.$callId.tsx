@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { requireUser } from '../auth/session.server';
 import { domain } from '../http/errors.server';
-import { callForAgent } from '../telephony/calls.server';
+import { callForAgent } from '../telephony/call-queries.server';
 
 // Polled by the softphone bar after a call: its outcome and the appeals saved for it.
 export async function loader({ request, context, params }: LoaderFunctionArgs) {

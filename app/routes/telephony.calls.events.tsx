@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from '@remix-run/node';
 import { requireUser } from '../auth/session.server';
 import { InvalidInput } from '../domain/errors';
 import { httpError } from '../http/errors.server';
-import { CALL_AGENT_ROLES, recordCallEvent } from '../telephony/calls.server';
+import { CALL_AGENT_ROLES, recordCallEvent } from '../telephony/call-events.server';
 
 // The softphone reports ringing, answered, ended, transferred and dialing here (decision 008, "Call events").
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { InvalidInput } from '../domain/errors';
 import { httpError } from '../http/errors.server';
-import { sipEvent } from '../telephony/calls.server';
+import { sipEvent } from '../telephony/sip-events.server';
 
 // Kamailio's reports (offered, unanswered): no session, a bearer token derived from the SIP shared secret.
 export async function action({ request, context }: ActionFunctionArgs) {

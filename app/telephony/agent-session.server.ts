@@ -3,6 +3,7 @@ import { DEV_SIP_SECRET, issueSipCredentials } from '../../telephony/credentials
 import type { Actor } from '../../machines/appeal-events';
 import { DEFAULT_AFTER_CALL_SECONDS } from '../../machines/agent';
 import { z } from 'zod';
+import { all } from '../db/sql.server';
 import { Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
 
 /** Who has a softphone: operators take 12345 calls; reviewers only dial callbacks. */
@@ -61,7 +62,7 @@ export async function softphoneSettings(em: EntityManager, actor: Actor & { disp
   if (!secret) return { enabled: false, reason: '电话系统未配置（缺少 SIP_SHARED_SECRET）' };
   const sipUser = sipUserOf(actor.userId);
   const creds = issueSipCredentials({ sipUser, secret, now });
-  const departments = await em.getConnection().execute<{ name: string; hotline: string }[]>(
+  const departments = await all<{ name: string; hotline: string }>(em,
     `select name, hotline from department where hotline <> '' and hotline <> ? order by code`, [HOTLINE_QUEUE]);
   return {
     enabled: true,

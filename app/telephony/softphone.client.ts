@@ -1,11 +1,4 @@
 // The only way the app reaches the softphone; load it with import() in an effect (browser only).
-export { Softphone } from '../../telephony/softphone';
-export type {
-  CallEndReason,
-  CallInfo,
-  DtmfMethod,
-  SipCredentials,
-  SoftphoneConfig,
-  SoftphoneDelegate,
-  SoftphoneStatus,
-} from '../../telephony/softphone';
+export { Softphone, type DtmfMethod } from '../../telephony/softphone';
+export type { SipCredentials, SoftphoneConfig } from '../../telephony/softphone-config';
+export type { CallEndReason, CallInfo, SoftphoneDelegate, SoftphoneStatus } from '../../telephony/softphone-delegate';

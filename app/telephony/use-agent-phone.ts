@@ -2,8 +2,8 @@ import { useNavigate } from '@remix-run/react';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { createActor, type SnapshotFrom } from 'xstate';
 import { agentMachine, inQueue, type AgentCall, type EndReason } from '../../machines/agent';
-import type { CallerHistory } from '../intake/intake.server';
 import type { SoftphoneSettings } from './agent-session.server';
+import type { CallerHistory } from './screen-pop';
 import type { CallInfo, Softphone, SoftphoneStatus } from './softphone.client';
 
 type AgentActor = ReturnType<typeof createActor<typeof agentMachine>>;

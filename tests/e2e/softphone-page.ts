@@ -1,6 +1,7 @@
 // Browser side of the softphone smoke test: bundled with esbuild, driven by playwright.
 // One Softphone per page; every delegate callback is appended to window.events.
-import { Softphone, type SoftphoneConfig } from '../../telephony/softphone';
+import { Softphone } from '../../telephony/softphone';
+import type { SoftphoneConfig } from '../../telephony/softphone-config';
 
 export interface HarnessEvent {
   type: string;

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, Forbidden, InvalidInput } from '../../app/domain/errors';
 import { actorFor } from '../../app/seed/demo-city.server';
-import {
-  callForAgent, callsForAppeal, linkCallToAppeal, listCalls, recordCallEvent, SipUnauthorized, sipEvent, sweepStaleCalls,
-} from '../../app/telephony/calls.server';
+import { recordCallEvent } from '../../app/telephony/call-events.server';
+import { callsForAppeal, linkCallToAppeal } from '../../app/telephony/call-links.server';
+import { callForAgent, listCalls } from '../../app/telephony/call-queries.server';
+import { sweepStaleCalls } from '../../app/telephony/call-sweep.server';
+import { SipUnauthorized, sipEvent } from '../../app/telephony/sip-events.server';
 import { DEV_SIP_SECRET, sipEventsToken } from '../../telephony/credentials';
 import { DB_KINDS } from '../support/env';
 import { createTestServices, type TestServices } from '../support/services';

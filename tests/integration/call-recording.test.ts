@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyEvent } from '../../app/appeals/service.server';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../../app/domain/errors';
 import { actorFor } from '../../app/seed/demo-city.server';
-import {
-  callsForAppeal, linkCallToAppeal, openRecording, recordCallEvent, RecordingCorrupted, saveRecording,
-} from '../../app/telephony/calls.server';
+import { recordCallEvent } from '../../app/telephony/call-events.server';
+import { callsForAppeal, linkCallToAppeal } from '../../app/telephony/call-links.server';
+import { openRecording, RecordingCorrupted, saveRecording } from '../../app/telephony/recordings.server';
 import { DB_KINDS } from '../support/env';
 import { createTestServices, type TestServices } from '../support/services';
 import { submitAppeal } from '../support/appeals';

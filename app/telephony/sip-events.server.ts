@@ -1,0 +1,34 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/sql';
+import { DEV_SIP_SECRET, sipEventsToken } from '../../telephony/credentials';
+import { DomainError } from '../domain/errors';
+import { recordCallEvent, type CallState } from './call-events.server';
+
+// Kamailio reports `offered` and `unanswered` with a bearer token derived from the SIP shared secret
+// (docs/decisions/008-telephony.md, "Kamailio → app events"); nobody else may speak for the SIP side.
+
+/** A Kamailio report without the shared token. */
+export class SipUnauthorized extends DomainError {
+  constructor() {
+    super('未授权', 401);
+  }
+}
+
+function sameSecret(a: string, b: string): boolean {
+  // Hashing first gives equal lengths, so the comparison leaks neither content nor length.
+  const h = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(h(a), h(b));
+}
+
+/** Verifies Kamailio's bearer token, then records its `offered` or `unanswered` report. */
+export async function sipEvent(
+  em: EntityManager,
+  authHeader: string | null,
+  raw: unknown,
+  now = new Date(),
+): Promise<CallState> {
+  const secret = process.env.SIP_SHARED_SECRET ?? DEV_SIP_SECRET;
+  const m = /^Bearer\s+(\S+)$/i.exec(authHeader ?? '');
+  if (!m || !sameSecret(m[1], sipEventsToken(secret))) throw new SipUnauthorized();
+  return recordCallEvent(em, { kind: 'sip' }, raw, now);
+}
