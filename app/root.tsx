@@ -5,6 +5,7 @@ import {
 import { I18nextProvider } from 'react-i18next';
 import { sessionUser } from './auth/session.server';
 import { worklistCounts } from './appeals/worklists.server';
+import { can, type Capability } from './domain/permissions';
 import { DEFAULT_LANGUAGE, i18nFor, type Language } from './i18n/i18n';
 import { languageOf } from './i18n/language.server';
 import { useT } from './i18n/use-t';
@@ -60,7 +61,22 @@ function LanguageSwitch() {
   );
 }
 
-const CALL_LIST_ROLES = new Set(['operator', 'reviewer', 'dispatcher', 'supervisor', 'admin']);
+/** The working screens in the bar, each shown to whoever holds what the screen needs. */
+const NAV: [to: string, label: string, capability: Capability][] = [
+  ['/intake', '来电登记', 'appeal:intake'],
+  ['/field', '外勤', 'field:work'],
+  ['/supervision', '督办看板', 'supervision:read'],
+  ['/reports', '报表', 'reports:read'],
+  ['/worklist', '单位工单', 'worklist:read'],
+  ['/referrals', '转介案件', 'referrals:follow'],
+  ['/calls', '通话记录', 'calls:list'],
+  ['/admin/knowledge', '知识库', 'admin:knowledge'],
+  ['/admin/calendar', '工作日历', 'admin:calendar'],
+  ['/admin/users', '用户', 'admin:users'],
+  ['/admin/departments', '部门', 'admin:departments'],
+  ['/admin/categories', '分类', 'admin:categories'],
+  ['/admin/grids', '网格', 'admin:grids'],
+];
 
 export default function App() {
   const { user, queues } = useLoaderData<typeof loader>();
@@ -74,19 +90,8 @@ export default function App() {
             <Link to="/" className="text-base font-semibold">{t('12345 政务服务便民热线 · 诉求闭环管理')}</Link>
             {user ? <Link to="/" className={navLink}>{t('工作台')}</Link> : null}
             {user ? <Link to="/appeals" className={navLink}>{t('诉求查询')}</Link> : null}
-            {user && (user.role === 'operator' || user.role === 'dispatcher') ? <Link to="/intake" className={navLink}>{t('来电登记')}</Link> : null}
-            {user?.role === 'gridWorker' ? <Link to="/field" className={navLink}>{t('外勤')}</Link> : null}
-            {user && (user.role === 'supervisor' || user.role === 'dispatcher') ? <Link to="/supervision" className={navLink}>{t('督办看板')}</Link> : null}
-            {user?.role === 'supervisor' ? <Link to="/reports" className={navLink}>{t('报表')}</Link> : null}
-            {user && ['handler', 'dispatcher', 'supervisor'].includes(user.role) ? <Link to="/worklist" className={navLink}>{t('单位工单')}</Link> : null}
-            {user && ['mediator', 'dispatcher', 'reviewer', 'supervisor'].includes(user.role) ? <Link to="/referrals" className={navLink}>{t('转介案件')}</Link> : null}
-            {user && CALL_LIST_ROLES.has(user.role) ? <Link to="/calls" className={navLink}>{t('通话记录')}</Link> : null}
-            {user?.role === 'admin' ? <Link to="/admin/knowledge" className={navLink}>{t('知识库')}</Link> : null}
-            {user?.role === 'admin' ? <Link to="/admin/calendar" className={navLink}>{t('工作日历')}</Link> : null}
-            {user?.role === 'admin' ? <Link to="/admin/users" className={navLink}>{t('用户')}</Link> : null}
-            {user?.role === 'admin' ? <Link to="/admin/departments" className={navLink}>{t('部门')}</Link> : null}
-            {user?.role === 'admin' ? <Link to="/admin/categories" className={navLink}>{t('分类')}</Link> : null}
-            {user?.role === 'admin' ? <Link to="/admin/grids" className={navLink}>{t('网格')}</Link> : null}
+            {NAV.map(([to, label, capability]) => (user && can(user, capability)
+              ? <Link key={to} to={to} className={navLink}>{t(label)}</Link> : null))}
           </nav>
           <div className="flex flex-wrap items-center gap-3">
             <LanguageSwitch />
@@ -101,7 +106,7 @@ export default function App() {
           </div>
         </div>
       </header>
-      {user && (user.role === 'operator' || user.role === 'reviewer') ? <SoftphoneBar enabled /> : null}
+      {user && can(user, 'calls:answer') ? <SoftphoneBar enabled /> : null}
       {queues.length ? (
         <nav className="border-b bg-white" aria-label={t('我的队列')}>
           <ul className="mx-auto flex max-w-7xl gap-4 overflow-x-auto whitespace-nowrap px-4 py-1.5 text-sm">
@@ -121,12 +126,19 @@ export default function App() {
   );
 }
 
+/** A refusal's words: the text of the response, or for refused input (JSON) its first field's message. */
+function refusalText(data: unknown): string {
+  if (typeof data !== 'object' || data === null) return String(data);
+  const { message, fieldErrors } = data as { message?: string; fieldErrors?: Record<string, string[]> };
+  return Object.values(fieldErrors ?? {})[0]?.[0] ?? message ?? '';
+}
+
 export function ErrorBoundary() {
   const error = useRouteError();
   const { t } = useT();
   const status = isRouteErrorResponse(error) ? error.status : 500;
   // A 500 never shows the exception text; 4xx show the message the server chose for the user.
-  const message = isRouteErrorResponse(error) && status < 500 ? String(error.data) : '系统繁忙，请稍后再试';
+  const message = isRouteErrorResponse(error) && status < 500 ? refusalText(error.data) : '系统繁忙，请稍后再试';
   return (
     <main className="mx-auto max-w-xl p-8">
       <h1 className="text-xl font-semibold">{t(status === 403 ? '无权访问' : status === 404 ? '页面不存在' : '出错了')}</h1>

@@ -2,19 +2,16 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Actor } from '../../machines/appeal-events';
-import type { UserRole } from '../../entities/user';
 import type { AttachmentStage } from '../../entities/attachment';
 import { restoreAppealSnapshot } from '../../machines/appeal';
 import type { Database } from '../db/orm.server';
 import { DomainError, Forbidden, InvalidInput, NotFound } from '../domain/errors';
+import { can } from '../domain/permissions';
 import { canSeeAppeal } from './scope';
 import { sha256Of, writeContentFile } from '../storage/content-file.server';
 
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 const MAX_NAME_LENGTH = 200;
-
-/** Roles that add evidence to a case; mediators and admins may read attachments but not add them. */
-export const ATTACHMENT_UPLOAD_ROLES = ['operator', 'dispatcher', 'handler', 'gridWorker', 'reviewer', 'supervisor'] as const satisfies readonly UserRole[];
 
 const FINISHED_PHASES = ['closed', 'merged', 'void'];
 
@@ -160,7 +157,7 @@ async function storeBytes(sha256: string, bytes: Uint8Array): Promise<string> {
 export async function saveAttachment(
   db: Database, actor: Actor, appealId: number, file: UploadedFile, opts: { stage?: AttachmentStage } = {},
 ): Promise<{ id: number; sha256: string }> {
-  if (!(ATTACHMENT_UPLOAD_ROLES as readonly string[]).includes(actor.role)) throw new Forbidden('您无权上传附件');
+  if (!can(actor, 'appeal:attach')) throw new Forbidden('您无权上传附件');
   const em = db.em();
   return em.transactional(async (tx: EntityManager) => {
     const conn = tx.getConnection();

@@ -6,7 +6,7 @@ import { getWorkCalendar } from '../calendar/calendar.server';
 import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
 import { Forbidden, NotFound } from '../domain/errors';
 import { maskIdNumber, maskPhone } from '../cases/masking';
-import { ATTACHMENT_UPLOAD_ROLES } from './attachments.server';
+import { can } from '../domain/permissions';
 import { revealLog } from './reveal.server';
 import { canSeeAppeal, canSeeComplainant } from './scope';
 import { canSeeReferral } from '../referrals/scope';
@@ -163,7 +163,7 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
       };
     }),
     attachments: attachments.map((f) => ({ id: f.id, fileName: f.file_name, size: f.size, contentType: f.content_type })),
-    mayAttach: (ATTACHMENT_UPLOAD_ROLES as readonly string[]).includes(actor.role),
+    mayAttach: can(actor, 'appeal:attach'),
     calls,
     counts: { redo: ctx.redoCount, reopen: ctx.reopenCount, extensions: ctx.extensionCount, supervise: ctx.superviseCount },
     escalation: ctx.escalation,

@@ -5,6 +5,8 @@ import { createCookie, redirect, type AppLoadContext } from '@remix-run/node';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Actor } from '../../machines/appeal-events';
 import type { UserRole } from '../../entities/user';
+import { one, run } from '../db/sql.server';
+import { can, type Capability } from '../domain/permissions';
 import { verifyPassword } from './password.server';
 
 const SESSION_HOURS = 12;
@@ -48,7 +50,7 @@ function sessionCookie() {
 }
 
 export async function authenticate(em: EntityManager, username: string, password: string): Promise<number | null> {
-  const [row] = await em.getConnection().execute<{ id: number; password_hash: string }[]>(
+  const row = await one<{ id: number; password_hash: string }>(em,
     'select id, password_hash from app_user where username = ? and active', [username]);
   // Verify against a dummy hash when the user is unknown so timing does not reveal which usernames exist.
   const ok = await verifyPassword(row?.password_hash ?? '$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', password);
@@ -58,7 +60,8 @@ export async function authenticate(em: EntityManager, username: string, password
 export async function startSession(em: EntityManager, userId: number): Promise<string> {
   const id = randomBytes(32).toString('hex');
   const expires = new Date(Date.now() + SESSION_HOURS * 3600_000);
-  await em.getConnection().execute('insert into user_session (id, user_id, created_at, expires_at) values (?, ?, ?, ?)', [id, userId, new Date(), expires]);
+  await run(em, 'insert into user_session (id, user_id, created_at, expires_at) values (?, ?, ?, ?)',
+    [id, userId, new Date(), expires]);
   return sessionCookie().serialize(id);
 }
 
@@ -141,7 +144,7 @@ export async function endSession(em: EntityManager, request: Request): Promise<s
   const id = await sessionIdOf(request);
   if (id) {
     sessionCache.delete(id);
-    await em.getConnection().execute('delete from user_session where id = ?', [id]);
+    await run(em, 'delete from user_session where id = ?', [id]);
     logouts++;
     sessionCache.delete(id);
   }
@@ -154,10 +157,10 @@ export async function sessionUser(em: EntityManager, request: Request): Promise<
   const cached = cachedSession(id);
   if (cached) return cached;
   const logoutsBefore = logouts;
-  const [row] = await em.getConnection().execute<{
-    id: number; username: string; display_name: string; role: UserRole; department_id: number | null; department_name: string | null; grid_ids: number[] | null;
-    expires_at: Date | string;
-  }[]>(
+  const row = await one<{
+    id: number; username: string; display_name: string; role: UserRole; department_id: number | null;
+    department_name: string | null; grid_ids: number[] | null; expires_at: Date | string;
+  }>(em,
     `select u.id, u.username, u.display_name, u.role, u.department_id, d.name as department_name,
             array(select grid_id from grid_worker gw where gw.user_id = u.id order by grid_id) as grid_ids, s.expires_at
        from user_session s join app_user u on u.id = s.user_id left join department d on d.id = u.department_id
@@ -173,13 +176,21 @@ export async function sessionUser(em: EntityManager, request: Request): Promise<
   return user;
 }
 
-/** Every loader and action starts here: no session → sign-in page; wrong role → 403. */
-export async function requireUser(request: Request, context: AppLoadContext, roles?: readonly UserRole[]): Promise<SessionUser> {
+/** Every loader and action starts here: no session → sign-in page. */
+export async function requireUser(request: Request, context: AppLoadContext): Promise<SessionUser> {
   const user = await sessionUser(context.runtime.db.em(), request);
   if (!user) {
     const url = new URL(request.url);
     throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
   }
-  if (roles && !roles.includes(user.role)) throw new Response('无权访问此页面', { status: 403 });
+  return user;
+}
+
+/** A signed-in user who holds the capability (app/domain/permissions.ts); anyone else gets a 403. */
+export async function requireUserWith(
+  request: Request, context: AppLoadContext, capability: Capability,
+): Promise<SessionUser> {
+  const user = await requireUser(request, context);
+  if (!can(user, capability)) throw new Response('无权访问此页面', { status: 403 });
   return user;
 }

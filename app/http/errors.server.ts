@@ -33,3 +33,13 @@ export function formFailure(err: unknown, intent: string): { failure: FormFailur
   if (err instanceof DomainError) return { failure: { intent, message: err.message }, status: err.status };
   throw httpError(err);
 }
+
+/**
+ * A refused call of an endpoint a page's script reads as JSON (photo uploads, patrol reports):
+ * `{ ok: false, message, fieldErrors }` with the domain's status. Unexpected errors stay 500s.
+ */
+export function jsonFailure(err: unknown): Response {
+  if (!(err instanceof DomainError)) return httpError(err);
+  const fieldErrors = err instanceof InvalidInput ? err.fieldErrors : {};
+  return Response.json({ ok: false, message: err.message, fieldErrors }, { status: err.status });
+}

@@ -4,6 +4,7 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { requireUser } from '../auth/session.server';
 import { adminOverview, worklistsFor } from '../appeals/worklists.server';
 import { WorklistTable } from '../components/worklist-table';
+import { can } from '../domain/permissions';
 import { useT } from '../i18n/use-t';
 import { ROLE_LABELS } from '../ui/labels';
 
@@ -12,9 +13,11 @@ export const meta: MetaFunction = () => [{ title: '工作台 · 12345 热线' }]
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   // An agency's staff work from their referral cases.
-  if (user.role === 'mediator') throw redirect('/referrals');
+  if (can(user, 'referrals:agency')) throw redirect('/referrals');
   const em = context.runtime.db.em();
-  if (user.role === 'admin') return { role: user.role, admin: await adminOverview(em), worklists: await worklistsFor(em, user) };
+  if (can(user, 'admin:users')) {
+    return { role: user.role, admin: await adminOverview(em), worklists: await worklistsFor(em, user) };
+  }
   return { role: user.role, admin: null, worklists: await worklistsFor(em, user) };
 }
 

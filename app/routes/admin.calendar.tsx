@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { z } from 'zod';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
 import { currentLocalYear, importCalendarText, listCalendarYear, removeCalendarEntry, saveCalendarEntry, yearSchema } from '../calendar/calendar-admin.server';
 import { useT } from '../i18n/use-t';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
@@ -13,7 +13,7 @@ const WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '�
 const KIND_LABELS: Record<string, string> = { holiday: '放假', workday: '调休上班' };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['admin']);
+  const user = await requireUserWith(request, context, 'admin:calendar');
   const parsed = yearSchema.safeParse(new URL(request.url).searchParams.get('year') ?? undefined);
   const year = parsed.success ? parsed.data : currentLocalYear();
   const entries = await domain(() => listCalendarYear(context.runtime.db.em(), user.actor, year));
@@ -23,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const actionForm = z.object({ intent: z.enum(['add', 'remove', 'import']), year: yearSchema.optional().catch(undefined) });
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['admin']);
+  const user = await requireUserWith(request, context, 'admin:calendar');
   const form = Object.fromEntries(await request.formData());
   const parsed = actionForm.safeParse(form);
   if (!parsed.success) return json({ failure: { intent: '', message: '无效的操作' } as FormFailure }, { status: 400 });

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { z } from 'zod';
 import { createCategory, listCategories, setCategoryActive, updateCategoryLimits, type CategoryRow } from '../admin/categories.server';
 import { userOptions } from '../admin/users.server';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
 
@@ -17,7 +17,7 @@ const LIMIT_LABELS = [
 const UNIT_LABELS: Record<string, string> = { clockHours: '小时', workingHours: '工作小时', workingDays: '工作日' };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['admin']);
+  const user = await requireUserWith(request, context, 'admin:categories');
   const em = context.runtime.db.em();
   const edit = z.coerce.number().int().positive().safeParse(new URL(request.url).searchParams.get('edit'));
   const [categories, options] = await domain(() => Promise.all([listCategories(em, user.actor), userOptions(em, user.actor)]));
@@ -30,7 +30,7 @@ const actionForm = z.object({
 });
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['admin']);
+  const user = await requireUserWith(request, context, 'admin:categories');
   const form = Object.fromEntries(await request.formData());
   const parsed = actionForm.safeParse(form);
   if (!parsed.success || (parsed.data.intent !== 'create' && !parsed.data.id)) {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import {
   changeHotline, createDepartment, deactivateDepartment, listDepartments, reactivateDepartment, renameDepartment,
 } from '../admin/departments.server';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
 import { REFERRAL_KIND_LABELS } from '../ui/labels';
@@ -16,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: '部门管理 · 12345 热线'
 const KIND_LABELS: Record<string, string> = { city: '市级', district: '区县', street: '街道', community: '社区', functional: '职能部门' };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['admin']);
+  const user = await requireUserWith(request, context, 'admin:departments');
   const edit = z.coerce.number().int().positive().safeParse(new URL(request.url).searchParams.get('edit'));
   const departments = await domain(() => listDepartments(context.runtime.db.em(), user.actor));
   return { departments, editId: edit.success ? edit.data : null };
@@ -28,7 +28,7 @@ const actionForm = z.object({
 });
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['admin']);
+  const user = await requireUserWith(request, context, 'admin:departments');
   const form = Object.fromEntries(await request.formData());
   const parsed = actionForm.safeParse(form);
   if (!parsed.success || (parsed.data.intent !== 'create' && !parsed.data.id)) {

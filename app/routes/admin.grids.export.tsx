@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
 import { exportGrids } from '../grids/grids.server';
 import { domain } from '../http/errors.server';
 
 /** Every grid as a GeoJSON file that `/admin/grids` can import again unchanged. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['admin']);
+  const user = await requireUserWith(request, context, 'admin:grids');
   const collection = await domain(() => exportGrids(context.runtime.db.em(), user.actor));
   return new Response(JSON.stringify(collection, null, 2), {
     headers: {

@@ -1,18 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { json, MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node';
+import { json } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { AdminNav } from '../components/admin-nav';
-import { requireUser } from '../auth/session.server';
-import { DomainError } from '../domain/errors';
+import { requireUserWith } from '../auth/session.server';
+import { InvalidInput } from '../domain/errors';
 import { problem, type Problem } from '../grids/geometry';
 import { featureLabel, GridFileInvalid, importGrids, listGrids, MAX_IMPORT_BYTES, type ImportResult } from '../grids/grids.server';
-import { domain, httpError } from '../http/errors.server';
+import { domain, formFailure } from '../http/errors.server';
+import { readUpload } from '../http/upload.server';
 import { useT } from '../i18n/use-t';
 
 export const meta: MetaFunction = () => [{ title: '网格管理 · 12345 热线' }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['admin']);
+  const user = await requireUserWith(request, context, 'admin:grids');
   const grids = await domain(() => listGrids(context.runtime.db.em(), user.actor));
   return { grids };
 }
@@ -25,37 +26,23 @@ interface FailureLine {
 
 type ActionData = { result: ImportResult | null; failure: FailureLine[] | null };
 
-const fileFailure = (p: Problem, status = 400) =>
-  json<ActionData>({ result: null, failure: [{ label: featureLabel({ feature: 0, code: null }), problems: [p] }] }, { status });
-
-// Room for the multipart boundaries and headers around one file of the maximum size.
-const MAX_REQUEST_BYTES = MAX_IMPORT_BYTES + 64 * 1024;
+const GRID_FILE_WORDS = { tooLarge: '文件超过 5 MB', notMultipart: '请选择要导入的文件', noFile: '请选择要导入的文件' };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['admin']);
-  if (Number(request.headers.get('Content-Length') ?? 0) > MAX_REQUEST_BYTES) return fileFailure(problem('文件超过 5 MB'), 413);
-  let form: FormData;
+  const user = await requireUserWith(request, context, 'admin:grids');
   try {
-    form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({
-      maxPartSize: MAX_IMPORT_BYTES,
-      filter: ({ name, filename }) => name === 'file' && typeof filename === 'string',
-    }));
-  } catch (err) {
-    if (err instanceof MaxPartSizeExceededError) return fileFailure(problem('文件超过 5 MB'), 413);
-    if (err instanceof TypeError) return fileFailure(problem('请选择要导入的文件'));
-    throw err;
-  }
-  const file = form.get('file');
-  if (!(file instanceof File) || file.size === 0) return fileFailure(problem('请选择要导入的文件'));
-  try {
+    const { file } = await readUpload(request, { maxFileBytes: MAX_IMPORT_BYTES, words: GRID_FILE_WORDS });
+    if (file.size === 0) throw new InvalidInput(GRID_FILE_WORDS.noFile);
     const result = await importGrids(context.runtime.db.em(), user.actor, await file.text());
     return json<ActionData>({ result, failure: null });
   } catch (err) {
-    if (err instanceof GridFileInvalid) {
-      return json<ActionData>({ result: null, failure: err.features.map((f) => ({ label: featureLabel(f), problems: f.problems })) }, { status: 400 });
-    }
-    if (err instanceof DomainError) return fileFailure(problem(err.message), err.status);
-    throw httpError(err);
+    const { failure, status } = formFailure(err, 'import');
+    // A refused file lists each feature's problems; any other refusal is one line about the file.
+    const features = err instanceof GridFileInvalid
+      ? err.features
+      : [{ feature: 0, code: null, problems: [problem(failure.message)] }];
+    const lines = features.map((f) => ({ label: featureLabel(f), problems: f.problems }));
+    return json<ActionData>({ result: null, failure: lines }, { status });
   }
 }
 

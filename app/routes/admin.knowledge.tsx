@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { z } from 'zod';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
 import { articleOptions, createArticle, deactivateArticle, listArticles, updateArticle, type ArticleRow } from '../knowledge/knowledge.server';
@@ -10,7 +10,7 @@ import { articleOptions, createArticle, deactivateArticle, listArticles, updateA
 export const meta: MetaFunction = () => [{ title: '知识库维护 · 12345 热线' }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['admin']);
+  const user = await requireUserWith(request, context, 'admin:knowledge');
   const em = context.runtime.db.em();
   const search = new URL(request.url).searchParams;
   const id = z.coerce.number().int().positive();
@@ -26,7 +26,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const actionForm = z.object({ intent: z.enum(['create', 'update', 'deactivate']), id: z.coerce.number().int().positive().optional() });
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['admin']);
+  const user = await requireUserWith(request, context, 'admin:knowledge');
   const form = Object.fromEntries(await request.formData());
   const parsed = actionForm.safeParse(form);
   if (!parsed.success) return json({ failure: { intent: '', message: '无效的操作' } as FormFailure, done: null }, { status: 400 });

@@ -4,7 +4,7 @@ import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { z } from 'zod';
 import { createUser, listUsers, resetPassword, setUserActive, updateUser, userOptions, type UserOptions, type UserRow } from '../admin/users.server';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
 import { ROLE_LABELS } from '../ui/labels';
@@ -14,7 +14,7 @@ export const meta: MetaFunction = () => [{ title: '用户管理 · 12345 热线'
 const ROLE_OPTIONS = ['operator', 'dispatcher', 'handler', 'gridWorker', 'mediator', 'reviewer', 'supervisor', 'admin'] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['admin']);
+  const user = await requireUserWith(request, context, 'admin:users');
   const em = context.runtime.db.em();
   const edit = z.coerce.number().int().positive().safeParse(new URL(request.url).searchParams.get('edit'));
   const [users, options] = await domain(() => Promise.all([listUsers(em, user.actor), userOptions(em, user.actor)]));
@@ -27,7 +27,7 @@ const actionForm = z.object({
 });
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['admin']);
+  const user = await requireUserWith(request, context, 'admin:users');
   const data = await request.formData();
   const form = { ...Object.fromEntries(data), gridIds: data.getAll('gridIds') };
   const parsed = actionForm.safeParse(form);

@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
 import { z } from 'zod';
-import { ATTACHMENT_UPLOAD_ROLES, saveAttachment } from '../appeals/attachments.server';
-import { requireUser } from '../auth/session.server';
+import { saveAttachment } from '../appeals/attachments.server';
+import { requireUserWith } from '../auth/session.server';
 import { httpError } from '../http/errors.server';
-import { readUpload } from '../http/upload.server';
+import { bytesOf, readUpload } from '../http/upload.server';
 
 const params = z.object({ id: z.coerce.number().int().positive() });
 
@@ -16,13 +16,13 @@ export async function loader({ params: raw }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params: raw }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ATTACHMENT_UPLOAD_ROLES);
+  const user = await requireUserWith(request, context, 'appeal:attach');
   const parsed = params.safeParse(raw);
   if (!parsed.success) return new Response('诉求不存在', { status: 404 });
   if (request.method !== 'POST') return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST' } });
   try {
     const { file } = await readUpload(request);
-    await saveAttachment(context.runtime.db, user.actor, parsed.data.id, { name: file.name, type: file.type, bytes: new Uint8Array(await file.arrayBuffer()) });
+    await saveAttachment(context.runtime.db, user.actor, parsed.data.id, await bytesOf(file));
   } catch (err) {
     return httpError(err);
   }

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
 import { formFailure, type FormFailure } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
-import { CALL_DISPOSITION_FILTERS, CALL_LIST_ROLES, listCalls, type CallList } from '../telephony/call-queries.server';
+import { CALL_DISPOSITION_FILTERS, listCalls, type CallList } from '../telephony/call-queries.server';
 import { CALL_DIRECTION_LABELS, CALL_DISPOSITION_LABELS } from '../ui/labels';
 
 export const meta: MetaFunction = () => [{ title: '通话记录 · 12345 热线' }];
@@ -18,7 +18,7 @@ const DISPOSITION_STYLE: Record<string, string> = {
 };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, CALL_LIST_ROLES);
+  const user = await requireUserWith(request, context, 'calls:list');
   const url = new URL(request.url);
   const values = Object.fromEntries(FILTER_KEYS.map((k) => [k, url.searchParams.get(k) ?? ''])) as Record<FilterKey, string>;
   const queue = url.searchParams.get('callbackQueue') === '1';

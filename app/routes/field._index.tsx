@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
 import { fieldWorklist } from '../field/field.server';
 import { domain } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
@@ -9,7 +9,7 @@ import { PHASE_LABELS, URGENCY_LABELS } from '../ui/labels';
 export const meta: MetaFunction = () => [{ title: '外勤 · 12345 热线' }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['gridWorker']);
+  const user = await requireUserWith(request, context, 'field:work');
   return { items: await domain(() => fieldWorklist(context.runtime.db.em(), user.actor)) };
 }
 

@@ -3,7 +3,7 @@ import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, type ShouldRevalidateFunction } from '@remix-run/react';
 import { useState } from 'react';
 import { z } from 'zod';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
 import { fieldAppeal, parseFieldIntent, performFieldAction, type FieldEvent } from '../field/field.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
@@ -14,7 +14,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 const params = z.object({ id: z.coerce.number().int().positive() });
 
 export async function loader({ request, context, params: raw }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['gridWorker']);
+  const user = await requireUserWith(request, context, 'field:work');
   const parsed = params.safeParse(raw);
   if (!parsed.success) throw new Response('诉求不存在', { status: 404 });
   return domain(() => fieldAppeal(context.runtime.db.em(), user.actor, parsed.data.id));
@@ -25,7 +25,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, default
   formMethod === 'POST' || defaultShouldRevalidate;
 
 export async function action({ request, context, params: raw }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['gridWorker']);
+  const user = await requireUserWith(request, context, 'field:work');
   const parsed = params.safeParse(raw);
   if (!parsed.success) throw new Response('诉求不存在', { status: 404 });
   const form = await request.formData();

@@ -1,50 +1,39 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { MaxPartSizeExceededError, json, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node';
+import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
-import { MAX_ATTACHMENT_BYTES } from '../appeals/attachments.server';
-import { requireUser } from '../auth/session.server';
-import { DomainError, InvalidInput } from '../domain/errors';
+import { requireUserWith } from '../auth/session.server';
 import { MAX_PHOTOS } from '../field/field.server';
 import { createPatrolReport, patrolPage } from '../field/patrol.server';
-import { domain, httpError } from '../http/errors.server';
+import { domain, jsonFailure } from '../http/errors.server';
+import { bytesOf, PHOTO_WORDS, readUpload } from '../http/upload.server';
 import { useT } from '../i18n/use-t';
 import { PHASE_LABELS } from '../ui/labels';
 
 export const meta: MetaFunction = () => [{ title: '巡查上报 · 12345 热线' }];
 
-const MAX_REQUEST_BYTES = 2 * MAX_PHOTOS * MAX_ATTACHMENT_BYTES + 64 * 1024;
+const PATROL_FIELDS = ['intent', 'categoryId', 'title', 'content', 'lat', 'lng', 'result', 'requestKey'] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['gridWorker']);
+  const user = await requireUserWith(request, context, 'patrol:report');
   return await domain(() => patrolPage(context.runtime.db.em(), user.actor));
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['gridWorker']);
+  const user = await requireUserWith(request, context, 'patrol:report');
   try {
-    if (Number(request.headers.get('Content-Length') ?? 0) > MAX_REQUEST_BYTES) throw new InvalidInput('照片太多或太大', { before: ['照片太多或太大'] });
-    const form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({
-      maxPartSize: MAX_ATTACHMENT_BYTES,
-      // Text fields pass; files only under the two photo fields.
-      filter: ({ name, filename }) => filename === undefined || ((name === 'before' || name === 'after') && filename !== ''),
-    })).catch((err) => {
-      if (err instanceof MaxPartSizeExceededError) throw new InvalidInput('每张照片不能超过 10 MB', { before: ['每张照片不能超过 10 MB'] });
-      throw err;
+    // The photos before and after; the words of the report are checked by the domain, whatever their length.
+    const { files, fields } = await readUpload(request, {
+      files: ['before', 'after'], maxFiles: 2 * MAX_PHOTOS, fields: PATROL_FIELDS, maxFieldLength: Infinity,
+      words: { ...PHOTO_WORDS, tooMuch: '照片太多或太大' },
     });
-    const files = (name: string) => Promise.all(form.getAll(name).filter((f): f is File => f instanceof File)
-      .map(async (f) => ({ name: f.name, type: f.type, bytes: new Uint8Array(await f.arrayBuffer()) })));
-    const text = (name: string) => (typeof form.get(name) === 'string' ? (form.get(name) as string) : undefined);
     const r = await createPatrolReport(context.runtime.services, user.actor, {
-      intent: text('intent'), categoryId: text('categoryId'), title: text('title'), content: text('content'), lat: text('lat'), lng: text('lng'),
-      result: text('result') || undefined, requestKey: text('requestKey'), before: await files('before'), after: await files('after'),
+      ...fields, result: fields.result || undefined,
+      before: await Promise.all(files.before.map(bytesOf)), after: await Promise.all(files.after.map(bytesOf)),
     });
     return json({ ok: true as const, id: r.id, number: r.number });
   } catch (err) {
-    if (err instanceof DomainError) {
-      return json({ ok: false as const, message: err.message, fieldErrors: err instanceof InvalidInput ? err.fieldErrors : {} }, { status: err.status });
-    }
-    return httpError(err);
+    return jsonFailure(err);
   }
 }
 

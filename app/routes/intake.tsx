@@ -3,7 +3,7 @@ import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from '@remix-run/react';
 import leafletCss from 'leaflet/dist/leaflet.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
 import type { MapGrid } from '../components/grid-map.client';
 import { useGridMap } from '../components/grid-map-loader';
 import { gridOutlines, type GridOutline } from '../grids/grids.server';
@@ -18,7 +18,7 @@ export const meta: MetaFunction = () => [{ title: '来电登记 · 12345 热线'
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: leafletCss }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['operator', 'dispatcher']);
+  const user = await requireUserWith(request, context, 'appeal:intake');
   const params = new URL(request.url).searchParams;
   const phone = params.get('phone') ?? '';
   // Set when answering a call opened this form: saving the appeal links it to the call.
@@ -31,7 +31,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['operator', 'dispatcher']);
+  const user = await requireUserWith(request, context, 'appeal:intake');
   const form = Object.fromEntries(await request.formData());
   const [intent, mergeInto] = String(form.intent ?? '').split(':');
   try {

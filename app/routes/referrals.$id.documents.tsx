@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
 import { z } from 'zod';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
 import { httpError } from '../http/errors.server';
 import { readUpload } from '../http/upload.server';
 import { uploadReferralDocument } from '../referrals/documents.server';
@@ -17,12 +17,12 @@ export async function loader({ params: raw }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params: raw }: ActionFunctionArgs) {
   // Only an agency's own staff add documents; the service checks which agency.
-  const user = await requireUser(request, context, ['mediator']);
+  const user = await requireUserWith(request, context, 'referrals:agency');
   const parsed = params.safeParse(raw);
   if (!parsed.success) return new Response('案件不存在', { status: 404 });
   if (request.method !== 'POST') return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST' } });
   try {
-    const { file, fields } = await readUpload(request, ['kind']);
+    const { file, fields } = await readUpload(request, { fields: ['kind'] });
     // The service checks the kind, after the agency and the case's state.
     await uploadReferralDocument(context.runtime.db, user.actor, parsed.data.id, { kind: fields.kind, file });
   } catch (err) {

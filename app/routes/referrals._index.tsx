@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { REFERRAL_KINDS } from '../../machines/appeal-events';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
 import { fieldErrorsOf, InvalidInput } from '../domain/errors';
 import { domain } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
@@ -12,7 +12,7 @@ import { REFERRAL_CLOCK_STATE_LABELS, referralPhaseLabel } from '../ui/referral-
 export const meta: MetaFunction = () => [{ title: '转介案件 · 12345 热线' }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['mediator', 'dispatcher', 'reviewer', 'supervisor', 'admin']);
+  const user = await requireUserWith(request, context, 'referrals:read');
   const search = Object.fromEntries(new URL(request.url).searchParams);
   return domain(async () => {
     const parsed = referralQueueQuery.safeParse(search);

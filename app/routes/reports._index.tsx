@@ -4,13 +4,12 @@ import { Form, Link, useLoaderData, useNavigate, useNavigation } from '@remix-ru
 import leafletCss from 'leaflet/dist/leaflet.css';
 import { useEffect, useMemo, useState } from 'react';
 import type { GridGeometry } from '../../entities/grid';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
 import type { MapGrid } from '../components/grid-map.client';
 import { countScale, useGridMap } from '../components/grid-map-loader';
 import { RankingChart, TrendChart } from '../components/report-charts';
 import { localDateOf } from '../calendar/working-time';
-import { InvalidInput } from '../domain/errors';
-import { domain } from '../http/errors.server';
+import { domain, formFailure } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
 import { MEASURES, measureValue, type Cells, type CellColumn, type Measure } from '../reports/measures';
 import type { ReportPeriod } from '../reports/report-types';
@@ -22,7 +21,7 @@ export const meta: MetaFunction = () => [{ title: '统计报表 · 12345 热线'
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: leafletCss }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['supervisor']);
+  const user = await requireUserWith(request, context, 'reports:read');
   const params = new URL(request.url).searchParams;
   const asked = Object.fromEntries(params);
   const rank = measureByKey(params.get('rank'))?.key ?? DEFAULT_RANK_MEASURE;
@@ -32,8 +31,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     query = parseReportQuery(params, today);
   } catch (err) {
     // A bad form is shown again with its messages, not as an error page.
-    if (err instanceof InvalidInput) return json({ asked, rank, errors: err.fieldErrors, page: null, nav: null, today }, { status: 400 });
-    throw err;
+    const { failure, status } = formFailure(err, 'report');
+    return json({ asked, rank, errors: failure.fieldErrors ?? {}, page: null, nav: null, today }, { status });
   }
   const page = await domain(() => reportDashboard(context.runtime.db.em(), user.actor, query));
   const search = reportSearch(query).toString();

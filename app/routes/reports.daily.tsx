@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
 import { generateYesterdayReport, listDailyReports, type DailyReportEntry } from '../reports/daily.server';
@@ -9,7 +9,7 @@ import { generateYesterdayReport, listDailyReports, type DailyReportEntry } from
 export const meta: MetaFunction = () => [{ title: '每日报表 · 12345 热线' }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['supervisor']);
+  const user = await requireUserWith(request, context, 'reports:read');
   const reports = await domain(() => listDailyReports(context.runtime.db.em(), user.actor));
   return { reports };
 }
@@ -17,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 type ActionData = { generated: DailyReportEntry | null; failure: FormFailure | null };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['supervisor']);
+  const user = await requireUserWith(request, context, 'reports:export');
   try {
     const generated = await generateYesterdayReport(context.runtime.db.em(), user.actor);
     return json<ActionData>({ generated, failure: null });

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
 import { domain } from '../http/errors.server';
 import { EXPORT_FORMATS, downloadHeaders, exportReport } from '../reports/export.server';
 
@@ -8,7 +8,7 @@ const exportParams = z.object({ format: z.enum(EXPORT_FORMATS, { error: '导出�
 
 /** The report of /reports as an Excel or PDF file: the page's own query string plus `format`. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['supervisor']);
+  const user = await requireUserWith(request, context, 'reports:export');
   const params = new URL(request.url).searchParams;
   const parsed = exportParams.safeParse({ format: params.get('format') ?? undefined });
   if (!parsed.success) throw new Response(parsed.error.issues[0].message, { status: 400 });

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator
 import { useEffect } from 'react';
 import { z } from 'zod';
 import { performAction } from '../appeals/actions.server';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
 import { LatenessChart } from '../components/lateness-chart';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { supervisionBoard, type BoardAppeal } from '../supervision/board.server';
@@ -17,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: '督办看板 · 12345 热线'
 const REFRESH_MS = 30_000;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['supervisor', 'dispatcher']);
+  const user = await requireUserWith(request, context, 'supervision:read');
   return domain(() => supervisionBoard(context.runtime.db.em(), user.actor));
 }
 
@@ -28,7 +28,7 @@ const boardAction = z.object({
 });
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context, ['supervisor', 'dispatcher']);
+  const user = await requireUserWith(request, context, 'appeal:supervise');
   const form = await request.formData();
   const parsed = boardAction.safeParse(Object.fromEntries(form));
   if (!parsed.success) return json({ failure: { intent: '', message: '无效的操作' } as FormFailure, appealId: 0 }, { status: 400 });

@@ -4,7 +4,7 @@ import leafletCss from 'leaflet/dist/leaflet.css';
 import { useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { z } from 'zod';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
 import type { MapGrid, MapPoint } from '../components/grid-map.client';
 import { countScale, useGridMap } from '../components/grid-map-loader';
 import { domain } from '../http/errors.server';
@@ -20,7 +20,7 @@ export const links: LinksFunction = () => [{ rel: 'stylesheet', href: leafletCss
 const gridParam = z.coerce.number().int().positive();
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['supervisor', 'dispatcher']);
+  const user = await requireUserWith(request, context, 'supervision:read');
   const em = context.runtime.db.em();
   const asked = gridParam.safeParse(new URL(request.url).searchParams.get('grid') ?? undefined);
   return domain(async () => {

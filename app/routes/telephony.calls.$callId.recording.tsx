@@ -1,32 +1,22 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node';
-import { requireUser } from '../auth/session.server';
-import { InvalidInput } from '../domain/errors';
+import { requireUser, requireUserWith } from '../auth/session.server';
 import { domain, httpError } from '../http/errors.server';
-import { CALL_AGENT_ROLES } from '../telephony/call-events.server';
+import { readUpload } from '../http/upload.server';
 import { dataDirFromEnv, MAX_RECORDING_BYTES, openRecording, saveRecording } from '../telephony/recordings.server';
 
-// Room for the multipart boundaries, headers and the sha256 field around one file of the maximum size.
-const MAX_REQUEST_BYTES = MAX_RECORDING_BYTES + 64 * 1024;
-const tooLarge = () => new InvalidInput('录音文件不能超过 50 MB', { file: ['录音文件不能超过 50 MB'] });
+const RECORDING_WORDS = {
+  tooLarge: '录音文件不能超过 50 MB', notMultipart: '请以 multipart/form-data 上传录音', noFile: '请选择录音文件',
+};
 
 /** Upload after hang-up: multipart `file` plus the `sha256` the browser computed. */
 export async function action({ request, context, params }: ActionFunctionArgs) {
   if (request.method !== 'POST') return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST, GET' } });
-  const user = await requireUser(request, context, CALL_AGENT_ROLES);
-  if (Number(request.headers.get('Content-Length') ?? 0) > MAX_REQUEST_BYTES) return httpError(tooLarge());
+  const user = await requireUserWith(request, context, 'calls:answer');
   try {
-    const form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({
-      maxPartSize: MAX_RECORDING_BYTES,
-      filter: ({ name, filename }) => (name === 'file' && typeof filename === 'string') || (name === 'sha256' && !filename),
-    })).catch((err) => {
-      if (err instanceof MaxPartSizeExceededError) throw tooLarge();
-      if (err instanceof TypeError) throw new InvalidInput('请以 multipart/form-data 上传录音', { file: ['请选择录音文件'] });
-      throw err;
-    });
-    const file = form.get('file');
-    if (!(file instanceof File)) throw new InvalidInput('请选择录音文件', { file: ['请选择录音文件'] });
-    const saved = await saveRecording(context.runtime.db.em(), dataDirFromEnv(), user.actor, params.callId ?? '', file, String(form.get('sha256') ?? ''));
+    const upload = { maxFileBytes: MAX_RECORDING_BYTES, fields: ['sha256'] as const, words: RECORDING_WORDS };
+    const { file, fields } = await readUpload(request, upload);
+    const em = context.runtime.db.em();
+    const saved = await saveRecording(em, dataDirFromEnv(), user.actor, params.callId ?? '', file, fields.sha256 ?? '');
     return Response.json(saved);
   } catch (err) {
     return httpError(err);

@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
 import { InvalidInput } from '../domain/errors';
 import { httpError } from '../http/errors.server';
-import { CALL_AGENT_ROLES, recordCallEvent } from '../telephony/call-events.server';
+import { recordCallEvent } from '../telephony/call-events.server';
 
 // The softphone reports ringing, answered, ended, transferred and dialing here (decision 008, "Call events").
 export async function action({ request, context }: ActionFunctionArgs) {
   if (request.method !== 'POST') return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST' } });
-  const user = await requireUser(request, context, CALL_AGENT_ROLES);
+  const user = await requireUserWith(request, context, 'calls:answer');
   try {
     const body = await request.json().catch(() => {
       throw new InvalidInput('请求内容应为 JSON', { _form: ['请求内容应为 JSON'] });

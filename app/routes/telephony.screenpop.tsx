@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
 import { domain } from '../http/errors.server';
 import { callerHistory } from '../intake/intake.server';
 
 // The screen pop: who is calling, fetched while the phone still rings.
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['operator', 'dispatcher']);
+  const user = await requireUserWith(request, context, 'appeal:intake');
   const phone = new URL(request.url).searchParams.get('phone') ?? '';
   const history = await domain(() => callerHistory(context.runtime.db.em(), user.actor, phone));
   return Response.json({ history });

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { departmentWorklist } from '../appeals/department-worklist.server';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
 import { WorklistTable } from '../components/worklist-table';
 import { domain } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
@@ -9,7 +9,7 @@ import { useT } from '../i18n/use-t';
 export const meta: MetaFunction = () => [{ title: '单位工单 · 12345 热线' }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context, ['handler', 'dispatcher', 'supervisor']);
+  const user = await requireUserWith(request, context, 'worklist:read');
   const params = new URL(request.url).searchParams;
   return domain(() => departmentWorklist(context.runtime.db.em(), user, params));
 }

@@ -1,15 +1,11 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
-import type { UserRole } from '../../entities/user';
 import { all, dateOrNull, inTransaction, jsonb, one, run } from '../db/sql.server';
 import { fieldErrorsOf, InvalidInput, NotFound } from '../domain/errors';
 
 // Calls are recomputed from the set of their events (docs/decisions/008-telephony.md, "Call events"):
 // every report is kept in call_event, and the call row is derived from all of them under a row lock,
 // so duplicates, retries and any arrival order give the same row.
-
-/** Who may post call events from the softphone: the people who take and make hotline calls. */
-export const CALL_AGENT_ROLES = ['operator', 'reviewer'] as const satisfies readonly UserRole[];
 
 export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
 export const END_REASONS = ['hangup', 'cancelled', 'rejected', 'elsewhere', 'failed', 'busy'] as const;

@@ -5,14 +5,12 @@ import { maskPhone } from '../cases/masking';
 import { all, inTransaction, one } from '../db/sql.server';
 import { Forbidden, InvalidInput, NotFound } from '../domain/errors';
 import { appealVisibility } from './appeal-scope.server';
-import { CALL_AGENT_ROLES, callIdField } from './call-events.server';
+import { can } from '../domain/permissions';
+import { callIdField } from './call-events.server';
 import { recordingUrl } from './recordings.server';
 
 // A call is linked to the appeals taken or followed up in it: by the intake form that saves an
 // appeal for the call in progress, or by a callback dialled from the appeal's page.
-
-/** Who may link any call; operators and reviewers only the calls they answered or dialled. */
-const LINK_ANY_ROLES = ['supervisor', 'admin'];
 
 /** Links a call to an appeal (insert-if-absent: a retried submit never duplicates the link). */
 export async function linkCallToAppeal(
@@ -22,14 +20,14 @@ export async function linkCallToAppeal(
   const { actor } = input;
   const callId = callIdField.safeParse(input.callId);
   if (!callId.success) throw new InvalidInput('通话标识无效', { callId: ['通话标识无效'] });
-  if (![...CALL_AGENT_ROLES, ...LINK_ANY_ROLES].includes(actor.role)) throw new Forbidden('您无权关联通话');
+  if (!can(actor, 'calls:answer') && !can(actor, 'calls:link-any')) throw new Forbidden('您无权关联通话');
   return inTransaction(em, async (tx) => {
     const call = await one<{ id: number; took: boolean }>(tx,
       `select c.id, exists (select 1 from call_event e
                              where e.call_id = c.id and e.agent_id = ? and e.kind in ('answered', 'dialing')) as took
          from call c where c.call_id = ?`, [actor.userId, callId.data]);
     if (!call) throw new InvalidInput('通话不存在', { callId: ['通话不存在'] });
-    if (!call.took && !LINK_ANY_ROLES.includes(actor.role)) throw new Forbidden('只能关联您接听或拨出的通话');
+    if (!call.took && !can(actor, 'calls:link-any')) throw new Forbidden('只能关联您接听或拨出的通话');
     const appeal = await one(tx, 'select id from appeal where id = ?', [input.appealId]);
     if (!appeal) throw new InvalidInput('诉求不存在', { appealId: ['诉求不存在'] });
     const inserted = await all(tx,

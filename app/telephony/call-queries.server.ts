@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
-import type { UserRole } from '../../entities/user';
+import { can } from '../domain/permissions';
 import type { Actor } from '../../machines/appeal-events';
 import { isValidLocalDate, localDateTime } from '../calendar/working-time';
 import { maskPhone } from '../cases/masking';
@@ -11,11 +11,6 @@ import { recordingUrl } from './recordings.server';
 
 // What the hotline reads about its calls: the call records and callback queue, and the outcome
 // of one call for the softphone bar. The appeal page's calls are in call-links.server.ts.
-
-/** Who may read the call records; departments and grid workers never see the hotline's traffic. */
-export const CALL_LIST_ROLES = [
-  'operator', 'reviewer', 'supervisor', 'dispatcher', 'admin',
-] as const satisfies readonly UserRole[];
 
 /** Dispositions the list filters by (the ones call-events.server.ts derives). */
 export const CALL_DISPOSITION_FILTERS = ['answered', 'transferred', 'missed', 'abandoned', 'failed'] as const;
@@ -85,7 +80,7 @@ const dayStart = (day: string, plusDays = 0) =>
   new Date(Date.parse(`${day}T00:00:00+08:00`) + plusDays * 24 * 3600_000);
 
 export function mayListCalls(actor: Actor): boolean {
-  return (CALL_LIST_ROLES as readonly string[]).includes(actor.role);
+  return can(actor, 'calls:list');
 }
 
 /**

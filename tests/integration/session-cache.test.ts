@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { endSession, forgetUserSessions, sessionUser, setSessionCacheMs, startSession } from '../../app/auth/session.server';
+import { run } from '../../app/db/sql.server';
 import { loadReferenceIds, type ReferenceIds } from '../../app/seed/demo-city.server';
 import { DB_KINDS } from '../support/env';
 import { createTestDatabase, type TestDatabase } from '../support/services';
@@ -24,7 +25,7 @@ describe.each(DB_KINDS)('the session lookup cache on %s', (kind) => {
   beforeEach(() => setSessionCacheMs(null));
 
   const em = () => tdb.db.em();
-  const sql = (text: string, params: unknown[]) => em().getConnection().execute(text, params);
+  const sql = (text: string, params: unknown[]) => run(em(), text, params);
   const userId = (username: string) => ids.users.get(username)!.id;
   /** Signs the user in and returns a request carrying the session cookie. */
   const signIn = async (username: string) => {

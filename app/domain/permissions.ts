@@ -1,0 +1,58 @@
+import type { UserRole } from '../../entities/user';
+import type { Role } from '../../machines/appeal-events';
+
+// Who may do what, in one table: routes ask for a capability, screens ask what to show. Which
+// appeal or case a permitted user may see is scope, checked by the feature's own scope module.
+// Plain data with type-only imports, so the kernel, the server and the browser all read it.
+
+const GRANTS = {
+  /** Record calls as appeals: the intake form, its duplicate hints, the caller's history on the screen pop. */
+  'appeal:intake': ['operator', 'dispatcher'],
+  /** Add evidence to an appeal; mediators and admins read attachments but do not add them. */
+  'appeal:attach': ['operator', 'dispatcher', 'handler', 'gridWorker', 'reviewer', 'supervisor'],
+  /** Take the supervision board's steps: urge, escalate, decide extensions (the machine checks each step). */
+  'appeal:supervise': ['supervisor', 'dispatcher'],
+  /** A department's work orders. */
+  'worklist:read': ['handler', 'dispatcher', 'supervisor'],
+  /** The supervision board and the grid view of open appeals. */
+  'supervision:read': ['supervisor', 'dispatcher'],
+  /** The field worklist of a grid worker, its steps and photos. */
+  'field:work': ['gridWorker'],
+  /** File a patrol report from the field. */
+  'patrol:report': ['gridWorker'],
+  /** Find the grid a point falls in, while a location is being picked. */
+  'grids:locate': ['operator', 'dispatcher', 'gridWorker'],
+  /** Search the knowledge base for an answer while the caller waits. */
+  'knowledge:search': ['operator', 'dispatcher'],
+  /** The statistics report, its drill-down to appeals and the list of daily reports. */
+  'reports:read': ['supervisor'],
+  /** Report files: the Excel or PDF export, the kept daily reports, generating yesterday's. */
+  'reports:export': ['supervisor'],
+  /** The referral queue. */
+  'referrals:read': ['mediator', 'dispatcher', 'reviewer', 'supervisor', 'admin'],
+  /** Follow referral cases day to day, so the navigation offers their queue; admins may open it but do not. */
+  'referrals:follow': ['mediator', 'dispatcher', 'reviewer', 'supervisor'],
+  /** Act as an agency's staff: add a case's documents, start from the referral queue (the service checks which). */
+  'referrals:agency': ['mediator'],
+  /** Take and make hotline calls in the softphone: its credentials, call events and recordings. */
+  'calls:answer': ['operator', 'reviewer'],
+  /** The call records; departments and grid workers never see the hotline's traffic. */
+  'calls:list': ['operator', 'reviewer', 'supervisor', 'dispatcher', 'admin'],
+  /** Link any call to an appeal; people who take calls link only the calls they answered or dialled. */
+  'calls:link-any': ['supervisor', 'admin'],
+  'admin:users': ['admin'],
+  'admin:departments': ['admin'],
+  'admin:categories': ['admin'],
+  'admin:grids': ['admin'],
+  'admin:knowledge': ['admin'],
+  'admin:calendar': ['admin'],
+} as const satisfies Record<string, readonly UserRole[]>;
+
+export type Capability = keyof typeof GRANTS;
+
+export const CAPABILITIES = Object.keys(GRANTS) as Capability[];
+
+/** Whether a user (or an actor: the system holds no capability) may do what the capability allows. */
+export function can(who: { role: Role }, capability: Capability): boolean {
+  return (GRANTS[capability] as readonly Role[]).includes(who.role);
+}
