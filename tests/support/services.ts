@@ -20,7 +20,6 @@ import { templates, urlFor, type DbKind } from './env';
 
 /** A test file's private copy of the seeded template, open, with the demo city's reference ids. */
 export interface TestDatabase {
-  kind: DbKind;
   /** The open database; a test that restarts it puts the handle of `reopen()` back here. */
   db: Database;
   ids: ReferenceIds;
@@ -77,7 +76,6 @@ export function useTestServices(kind: DbKind, options: TestOptions = {}): TestSe
 
 function lifecycle(kind: DbKind, options: TestOptions) {
   const t = {
-    kind,
     em: () => t.db.em(),
     as: (username: string) => actorFor(t.ids, username),
     sql: <T extends object = Row>(text: string, params: readonly unknown[] = []) => all<T>(t.db.em(), text, params),
