@@ -1,41 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { actionOptions, payloadFromForm, performAction } from '../../app/appeals/actions.server';
 import { applyEvent } from '../../app/appeals/service.server';
-import { actorFor } from '../../app/seed/demo-city.server';
 import { DB_KINDS } from '../support/env';
-import { createTestServices, type TestServices } from '../support/services';
+import { useTestServices } from '../support/services';
 import { counts, submitAppeal } from '../support/appeals';
 
 describe.each(DB_KINDS)('appeal page actions on %s', (kind) => {
-  let t: TestServices;
-  beforeAll(async () => {
-    t = await createTestServices(kind);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-  const as = (u: string) => actorFor(t.ids, u);
+  const t = useTestServices(kind);
 
   it('offers exactly the events the machine accepts from this user', async () => {
     const a = await submitAppeal(t.services, t.ids);
-    expect((await actionOptions(t.db.em(), as('dispatcher'), a.id)).types.sort()).toEqual(['ASSIGN_GRID', 'DISPATCH', 'MERGE_INTO', 'REFER', 'RESOLVE_ON_SPOT'].sort());
-    expect((await actionOptions(t.db.em(), as('handler'), a.id)).types).toEqual([]);
-    expect((await actionOptions(t.db.em(), as('reviewer'), a.id)).types).toEqual([]);
+    expect((await actionOptions(t.em(), t.as('dispatcher'), a.id)).types.sort()).toEqual(['ASSIGN_GRID', 'DISPATCH', 'MERGE_INTO', 'REFER', 'RESOLVE_ON_SPOT'].sort());
+    expect((await actionOptions(t.em(), t.as('handler'), a.id)).types).toEqual([]);
+    expect((await actionOptions(t.em(), t.as('reviewer'), a.id)).types).toEqual([]);
   });
 
   it('suggests the category default and the unit this category went to most often in this grid', async () => {
     const grid = t.ids.grids.get('G05')!;
     const dispatchTo = async (code: string) => {
       const a = await submitAppeal(t.services, t.ids, { category: '0201' });
-      await t.db.em().getConnection().execute('update appeal set grid_id = ? where id = ?', [grid, a.id]);
-      await applyEvent(t.services, { appealId: a.id, type: 'DISPATCH', payload: { departmentId: t.ids.departments.get(code) }, actor: as('dispatcher') });
+      await t.sql('update appeal set grid_id = ? where id = ?', [grid, a.id]);
+      await applyEvent(t.services, { appealId: a.id, type: 'DISPATCH', payload: { departmentId: t.ids.departments.get(code) }, actor: t.as('dispatcher') });
     };
     await dispatchTo('S0201');
     await dispatchTo('S0201');
     await dispatchTo('F02');
     const fresh = await submitAppeal(t.services, t.ids, { category: '0201' });
-    await t.db.em().getConnection().execute('update appeal set grid_id = ? where id = ?', [grid, fresh.id]);
-    const o = await actionOptions(t.db.em(), as('dispatcher'), fresh.id);
+    await t.sql('update appeal set grid_id = ? where id = ?', [grid, fresh.id]);
+    const o = await actionOptions(t.em(), t.as('dispatcher'), fresh.id);
     expect(o.suggestions).toEqual([
       { id: t.ids.departments.get('F02'), name: '市城市管理局', reason: 'categoryDefault' },
       { id: t.ids.departments.get('S0201'), name: '新华街道', reason: 'history', count: 2 },
@@ -60,7 +52,7 @@ describe.each(DB_KINDS)('appeal page actions on %s', (kind) => {
     const bad = new FormData();
     bad.set('departmentId', String(t.ids.departments.get('F02')));
     bad.set('smuggled', 'x');
-    await expect(performAction(t.services, as('dispatcher'), a.id, 'DISPATCH', before.version, bad)).rejects.toMatchObject({ status: 400 });
+    await expect(performAction(t.services, t.as('dispatcher'), a.id, 'DISPATCH', before.version, bad)).rejects.toMatchObject({ status: 400 });
     expect(await counts(t.db, a.id)).toEqual(before);
   });
 });

@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyEvent } from '../../app/appeals/service.server';
 import { createDraft } from '../../app/appeals/intake.server';
 import { verifyAuditChains } from '../../app/appeals/audit.server';
-import { actorFor } from '../../app/seed/demo-city.server';
 import { Conflict, Forbidden, InvalidInput } from '../../app/domain/errors';
+import { inTransaction, run } from '../../app/db/sql.server';
 import { DB_KINDS } from '../support/env';
-import { createTestServices, type TestServices } from '../support/services';
+import { useTestServices } from '../support/services';
 import { counts, jobCount, submitAppeal } from '../support/appeals';
 
 describe.each(DB_KINDS)('appeal service on %s', (kind) => {
-  let t: TestServices;
-  beforeAll(async () => {
-    t = await createTestServices(kind);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-  const as = (u: string) => actorFor(t.ids, u);
+  const t = useTestServices(kind);
   const dept = (code: string) => t.ids.departments.get(code)!;
 
   it('runs the closed loop and records every step in a verifiable chain', async () => {
@@ -25,7 +18,7 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
     expect(await jobCount(t.db, a.id)).toBe(2); // WARN and OVERDUE
     const step = async (user: string, type: string, payload: Record<string, unknown> = {}) => {
       const before = await counts(t.db, a.id);
-      const r = await applyEvent(t.services, { appealId: a.id, expectedVersion: before.version, type, payload, actor: as(user) });
+      const r = await applyEvent(t.services, { appealId: a.id, expectedVersion: before.version, type, payload, actor: t.as(user) });
       return r.phase;
     };
     expect(await step('dispatcher', 'DISPATCH', { departmentId: dept('F02'), assistingDepartmentIds: [dept('F04')] })).toBe('dispatched');
@@ -38,11 +31,11 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
     expect(c.events).toBe(7);
     expect(c.assignments).toBe(2);
     expect(c.outbox).toBe(2); // received + replied
-    const rows = await t.db.em().getConnection().execute<{ type: string; from_phase: string; to_phase: string }[]>(
+    const rows = await t.sql<{ type: string; from_phase: string; to_phase: string }>(
       'select type, from_phase, to_phase from appeal_event where appeal_id = ? order by seq', [a.id]);
     expect(rows.map((r) => r.type)).toEqual(['CREATE', 'SUBMIT', 'DISPATCH', 'ACCEPT', 'REPLY', 'APPROVE_REPLY', 'FEEDBACK']);
     expect(rows.at(-1)).toMatchObject({ from_phase: 'callback.calling', to_phase: 'closed' });
-    const verified = await verifyAuditChains(t.db.em());
+    const verified = await verifyAuditChains(t.em());
     expect(verified.broken).toEqual([]);
   });
 
@@ -53,7 +46,7 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
       Array.from({ length: 50 }, (_, i) =>
         applyEvent(t.services, {
           appealId: a.id, expectedVersion: before.version, type: i % 2 ? 'DISPATCH' : 'SUPERVISE',
-          payload: i % 2 ? { departmentId: dept('F02') } : { note: `督办 ${i}` }, actor: as(i % 2 ? 'dispatcher' : 'supervisor'),
+          payload: i % 2 ? { departmentId: dept('F02') } : { note: `督办 ${i}` }, actor: t.as(i % 2 ? 'dispatcher' : 'supervisor'),
         }),
       ),
     );
@@ -71,7 +64,7 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
   });
 
   it('leaves nothing behind when a step fails between writes', async () => {
-    const draft = await createDraft(t.services, as('operator'), {
+    const draft = await createDraft(t.services, t.as('operator'), {
       type: 'complaint', categoryId: t.ids.categories.get('0201')!, callerPhone: '13800001234', title: '失败的提交', content: '提交过程中发生故障的诉求。',
     });
     const before = await counts(t.db, draft.id);
@@ -86,17 +79,17 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
         },
       },
     };
-    await expect(applyEvent(failing, { appealId: draft.id, expectedVersion: draft.version, type: 'SUBMIT', actor: as('operator') })).rejects.toThrow('disk full');
+    await expect(applyEvent(failing, { appealId: draft.id, expectedVersion: draft.version, type: 'SUBMIT', actor: t.as('operator') })).rejects.toThrow('disk full');
     expect(await counts(t.db, draft.id)).toEqual(before);
     expect(await jobCount(t.db, draft.id)).toBe(0);
-    expect((await verifyAuditChains(t.db.em())).broken).toEqual([]);
+    expect((await verifyAuditChains(t.em())).broken).toEqual([]);
   });
 
   it('refuses every invalid event and writes nothing', async () => {
     const a = await submitAppeal(t.services, t.ids);
     const before = await counts(t.db, a.id);
     const attempt = (type: string, payload: unknown, user: string, version = before.version) =>
-      applyEvent(t.services, { appealId: a.id, expectedVersion: version, type, payload, actor: as(user) });
+      applyEvent(t.services, { appealId: a.id, expectedVersion: version, type, payload, actor: t.as(user) });
     await expect(attempt('TELEPORT', {}, 'dispatcher')).rejects.toBeInstanceOf(InvalidInput);
     await expect(attempt('DISPATCH', { departmentId: 'x' }, 'dispatcher')).rejects.toMatchObject({ status: 400, fieldErrors: { departmentId: expect.any(Array) } });
     await expect(attempt('DISPATCH', { departmentId: dept('F02'), extra: 1 }, 'dispatcher')).rejects.toMatchObject({ status: 400 });
@@ -108,18 +101,18 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
     await expect(attempt('WARN', {}, 'supervisor')).rejects.toBeInstanceOf(Forbidden); // timer events are the system's
     expect(await counts(t.db, a.id)).toEqual(before);
     // a handler of another department cannot act even after dispatch
-    const d = await applyEvent(t.services, { appealId: a.id, expectedVersion: before.version, type: 'DISPATCH', payload: { departmentId: dept('F02') }, actor: as('dispatcher') });
+    const d = await applyEvent(t.services, { appealId: a.id, expectedVersion: before.version, type: 'DISPATCH', payload: { departmentId: dept('F02') }, actor: t.as('dispatcher') });
     await expect(attempt('ACCEPT', {}, 'handler2', d.version)).rejects.toMatchObject({ status: 403 });
   });
 
   it('computes deadlines in working days across the 2025 National Day holiday', async () => {
     const received = new Date('2025-09-30T02:00:00Z'); // Tue 10:00 in Beijing
     const svc = { ...t.services, now: () => received };
-    const draft = await createDraft(svc, as('operator'), {
+    const draft = await createDraft(svc, t.as('operator'), {
       type: 'complaint', categoryId: t.ids.categories.get('0201')!, title: '节前投诉', content: '国庆前一天的投诉内容。',
     });
-    await applyEvent(svc, { appealId: draft.id, type: 'SUBMIT', actor: as('operator') });
-    const [row] = await t.db.em().getConnection().execute<{ due_at: Date; number: string }[]>('select due_at, number from appeal where id = ?', [draft.id]);
+    await applyEvent(svc, { appealId: draft.id, type: 'SUBMIT', actor: t.as('operator') });
+    const [row] = await t.sql<{ due_at: Date; number: string }>('select due_at, number from appeal where id = ?', [draft.id]);
     // 7 working days: Oct 9, 10, 11 (adjusted Saturday), 13, 14, 15, 16 → end of Oct 16, Beijing time
     expect(new Date(row.due_at).toISOString()).toBe('2025-10-16T16:00:00.000Z');
     expect(row.number).toMatch(/^20250930-\d{6}$/);
@@ -128,9 +121,9 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
   it('moves the due date by working days when an extension is approved, and reschedules its timers', async () => {
     const received = new Date('2025-09-26T02:00:00Z'); // Fri 10:00 Beijing
     const svc = { ...t.services, now: () => received };
-    const draft = await createDraft(svc, as('operator'), { type: 'complaint', categoryId: t.ids.categories.get('0201')!, title: '延期测试', content: '需要协调多个部门的投诉。' });
+    const draft = await createDraft(svc, t.as('operator'), { type: 'complaint', categoryId: t.ids.categories.get('0201')!, title: '延期测试', content: '需要协调多个部门的投诉。' });
     const step = async (user: string, type: string, payload: Record<string, unknown> = {}) =>
-      applyEvent(svc, { appealId: draft.id, type, payload, actor: as(user) });
+      applyEvent(svc, { appealId: draft.id, type, payload, actor: t.as(user) });
     await step('operator', 'SUBMIT');
     await step('dispatcher', 'DISPATCH', { departmentId: dept('F02') });
     await step('handler', 'ACCEPT');
@@ -139,7 +132,7 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
     // the client cannot choose the new date; it is computed from the approved days
     const r = await step('supervisor', 'APPROVE_EXTENSION', { days: 3, newDueAt: '2030-01-01T00:00:00Z' });
     expect(r.phase).toBe('handling.working');
-    const [row] = await t.db.em().getConnection().execute<{ due_at: Date }[]>('select due_at from appeal where id = ?', [draft.id]);
+    const [row] = await t.sql<{ due_at: Date }>('select due_at from appeal where id = ?', [draft.id]);
     // 7 working days from Fri Sep 26: Sep 28 (adjusted Sunday), 29, 30, Oct 9, 10, 11 (adjusted Saturday), 13 → end of Oct 13;
     // + 3 working days: Oct 14, 15, 16 → end of Oct 16
     expect(new Date(row.due_at).toISOString()).toBe('2025-10-16T16:00:00.000Z');
@@ -148,7 +141,7 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
 
   it('gives unique readable numbers to concurrently created appeals', async () => {
     const drafts = await Promise.all(
-      Array.from({ length: 20 }, () => createDraft(t.services, as('operator'), {
+      Array.from({ length: 20 }, () => createDraft(t.services, t.as('operator'), {
         type: 'help', categoryId: t.ids.categories.get('0301')!, title: '停水求助', content: '小区突然停水，请尽快处理。', callerPhone: '13900001111',
       })),
     );
@@ -159,18 +152,15 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
 
   it('keeps the audit trail append-only and finds a tampered row', async () => {
     const a = await submitAppeal(t.services, t.ids);
-    const conn = t.db.em().getConnection();
-    await expect(conn.execute(`update appeal_event set payload = '{}' where appeal_id = ?`, [a.id])).rejects.toThrow(/append-only/);
-    expect((await verifyAuditChains(t.db.em())).broken).toEqual([]);
+    await expect(t.sql(`update appeal_event set payload = '{}' where appeal_id = ?`, [a.id])).rejects.toThrow(/append-only/);
+    expect((await verifyAuditChains(t.em())).broken).toEqual([]);
     // Someone with table-owner rights switches the guard off and edits history.
-    await t.db.em().transactional(async (tx) => {
-      const c = tx.getConnection();
-      const trx = tx.getTransactionContext();
-      await c.execute('alter table appeal_event disable trigger appeal_event_no_update', [], 'run', trx);
-      await c.execute(`update appeal_event set actor_role = 'supervisor' where appeal_id = ? and seq = 2`, [a.id], 'run', trx);
-      await c.execute('alter table appeal_event enable trigger appeal_event_no_update', [], 'run', trx);
+    await inTransaction(t.em(), async (tx) => {
+      await run(tx, 'alter table appeal_event disable trigger appeal_event_no_update');
+      await run(tx, `update appeal_event set actor_role = 'supervisor' where appeal_id = ? and seq = 2`, [a.id]);
+      await run(tx, 'alter table appeal_event enable trigger appeal_event_no_update');
     });
-    const { broken } = await verifyAuditChains(t.db.em());
+    const { broken } = await verifyAuditChains(t.em());
     expect(broken).toHaveLength(1);
     expect(broken[0]).toMatchObject({ appealId: a.id, number: a.number, seq: 2 });
   });

@@ -1,79 +1,53 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openAttachment, saveAttachment, sanitizeFileName } from '../../app/appeals/attachments.server';
 import { applyEvent } from '../../app/appeals/service.server';
 import { Forbidden, InvalidInput, NotFound } from '../../app/domain/errors';
-import { actorFor } from '../../app/seed/demo-city.server';
 import { DB_KINDS } from '../support/env';
-import { createTestServices, type TestServices } from '../support/services';
+import { useTestServices } from '../support/services';
 import { counts, submitAppeal } from '../support/appeals';
-
-// A valid 1×1 PNG; the trailing byte makes each test's file distinct so content addressing does not share them.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
-const png = (tag: number) => new Uint8Array(Buffer.concat([PNG, Buffer.from([tag])]));
-const PDF = new TextEncoder().encode('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath, d.name)).sort();
-}
+import { listFiles, PDF, PNG, png, sha256 } from '../support/files';
 
 describe.each(DB_KINDS)('attachments on %s', (kind) => {
-  let t: TestServices;
-  let dataDir: string;
-  let previousDataDir: string | undefined;
+  const t = useTestServices(kind, { dataDir: true });
   let appealId: number;
   beforeAll(async () => {
-    previousDataDir = process.env.DATA_DIR;
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'hotline-files-'));
-    process.env.DATA_DIR = dataDir;
-    t = await createTestServices(kind);
     const a = await submitAppeal(t.services, t.ids);
-    await applyEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'DISPATCH', payload: { departmentId: t.ids.departments.get('F02')! }, actor: as('dispatcher') });
+    await applyEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'DISPATCH', payload: { departmentId: t.ids.departments.get('F02')! }, actor: t.as('dispatcher') });
     appealId = a.id;
   });
-  afterAll(async () => {
-    await t?.close();
-    if (previousDataDir === undefined) delete process.env.DATA_DIR;
-    else process.env.DATA_DIR = previousDataDir;
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  const as = (u: string) => actorFor(t.ids, u);
   const attachmentCount = async () => {
-    const [row] = await t.db.em().getConnection().execute<{ n: number }[]>('select count(*)::int as n from attachment where appeal_id = ?', [appealId]);
+    const [row] = await t.sql<{ n: number }>('select count(*)::int as n from attachment where appeal_id = ?', [appealId]);
     return row.n;
   };
-  const filesRoot = () => path.join(dataDir, 'attachments');
+  const filesRoot = () => path.join(t.dataDir, 'attachments');
 
   it('stores a PNG under the data folder by its sha256 and records size and type', async () => {
     const bytes = png(1);
     const hash = sha256(bytes);
-    const { id } = await saveAttachment(t.db, as('handler'), appealId, { name: '现场照片.png', type: 'image/png', bytes });
-    const [row] = await t.db.em().getConnection().execute<Record<string, any>[]>('select * from attachment where id = ?', [id]);
+    const { id } = await saveAttachment(t.db, t.as('handler'), appealId, { name: '现场照片.png', type: 'image/png', bytes });
+    const [row] = await t.sql('select * from attachment where id = ?', [id]);
     expect(row).toMatchObject({ appeal_id: appealId, file_name: '现场照片.png', content_type: 'image/png', size: bytes.byteLength, sha256: hash, uploaded_by_id: t.ids.users.get('handler')!.id });
-    const stored = path.join(dataDir, 'attachments', hash.slice(0, 2), hash);
-    expect(path.resolve(dataDir, row.storage_path)).toBe(stored);
+    const stored = path.join(t.dataDir, 'attachments', hash.slice(0, 2), hash);
+    expect(path.resolve(t.dataDir, row.storage_path)).toBe(stored);
     expect(sha256(readFileSync(stored))).toBe(hash);
     expect(listFiles(filesRoot()).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
-    const opened = await openAttachment(t.db, as('handler'), id);
+    const opened = await openAttachment(t.db, t.as('handler'), id);
     expect(opened).toMatchObject({ fileName: '现场照片.png', contentType: 'image/png', size: bytes.byteLength, path: stored });
     expect(sha256(opened.bytes)).toBe(hash);
     // City-wide roles see every appeal, so they may open its files too.
-    expect((await openAttachment(t.db, as('supervisor'), id)).size).toBe(bytes.byteLength);
+    expect((await openAttachment(t.db, t.as('supervisor'), id)).size).toBe(bytes.byteLength);
 
     // The same bytes again: a second row, one stored file.
-    const again = await saveAttachment(t.db, as('dispatcher'), appealId, { name: 'copy.png', type: 'image/png', bytes });
+    const again = await saveAttachment(t.db, t.as('dispatcher'), appealId, { name: 'copy.png', type: 'image/png', bytes });
     expect(again.sha256).toBe(hash);
     expect(listFiles(filesRoot()).filter((f) => f.endsWith(hash))).toHaveLength(1);
   });
 
   it('refuses a renamed file, a wrong type, an empty or oversize file, and writes nothing', async () => {
-    await saveAttachment(t.db, as('handler'), appealId, { name: 'seed.png', type: 'image/png', bytes: png(2) }); // make sure the folder exists
+    await saveAttachment(t.db, t.as('handler'), appealId, { name: 'seed.png', type: 'image/png', bytes: png(2) }); // make sure the folder exists
     const beforeRows = await attachmentCount();
     const beforeFiles = listFiles(filesRoot());
     const attempts = [
@@ -90,7 +64,7 @@ describe.each(DB_KINDS)('attachments on %s', (kind) => {
       { name: '\u0000/../', type: 'image/png', bytes: png(3) },
     ];
     for (const file of attempts) {
-      const err = await saveAttachment(t.db, as('handler'), appealId, file).catch((e) => e);
+      const err = await saveAttachment(t.db, t.as('handler'), appealId, file).catch((e) => e);
       expect(err, file.name).toBeInstanceOf(InvalidInput);
       expect((err as InvalidInput).fieldErrors.file?.length, file.name).toBeGreaterThan(0);
     }
@@ -100,7 +74,7 @@ describe.each(DB_KINDS)('attachments on %s', (kind) => {
     // Exactly 10 MiB is still allowed.
     const max = new Uint8Array(10 * 1024 * 1024);
     max.set(PNG);
-    await expect(saveAttachment(t.db, as('handler'), appealId, { name: 'max.png', type: 'image/png', bytes: max })).resolves.toMatchObject({ id: expect.any(Number) });
+    await expect(saveAttachment(t.db, t.as('handler'), appealId, { name: 'max.png', type: 'image/png', bytes: max })).resolves.toMatchObject({ id: expect.any(Number) });
   });
 
   it('cleans file names: no path, no control characters, at most 200 characters', async () => {
@@ -110,45 +84,45 @@ describe.each(DB_KINDS)('attachments on %s', (kind) => {
     const long = sanitizeFileName(`${'长'.repeat(300)}.pdf`);
     expect([...long]).toHaveLength(200);
     expect(long.endsWith('.pdf')).toBe(true);
-    const { id } = await saveAttachment(t.db, as('handler'), appealId, { name: '../../secret/\u0007整改 说明.txt', type: 'text/plain', bytes: new TextEncoder().encode('已整改完毕。') });
-    expect((await openAttachment(t.db, as('handler'), id)).fileName).toBe('整改 说明.txt');
+    const { id } = await saveAttachment(t.db, t.as('handler'), appealId, { name: '../../secret/\u0007整改 说明.txt', type: 'text/plain', bytes: new TextEncoder().encode('已整改完毕。') });
+    expect((await openAttachment(t.db, t.as('handler'), id)).fileName).toBe('整改 说明.txt');
   });
 
   it('refuses a handler of another department on upload and on open, and roles that may not upload', async () => {
-    const { id } = await saveAttachment(t.db, as('handler'), appealId, { name: 'scope.png', type: 'image/png', bytes: png(4) });
+    const { id } = await saveAttachment(t.db, t.as('handler'), appealId, { name: 'scope.png', type: 'image/png', bytes: png(4) });
     const beforeRows = await attachmentCount();
-    await expect(saveAttachment(t.db, as('handler2'), appealId, { name: 'x.png', type: 'image/png', bytes: png(5) })).rejects.toBeInstanceOf(Forbidden);
-    await expect(openAttachment(t.db, as('handler2'), id)).rejects.toBeInstanceOf(Forbidden);
-    await expect(saveAttachment(t.db, as('mediator'), appealId, { name: 'x.png', type: 'image/png', bytes: png(5) })).rejects.toBeInstanceOf(Forbidden);
+    await expect(saveAttachment(t.db, t.as('handler2'), appealId, { name: 'x.png', type: 'image/png', bytes: png(5) })).rejects.toBeInstanceOf(Forbidden);
+    await expect(openAttachment(t.db, t.as('handler2'), id)).rejects.toBeInstanceOf(Forbidden);
+    await expect(saveAttachment(t.db, t.as('mediator'), appealId, { name: 'x.png', type: 'image/png', bytes: png(5) })).rejects.toBeInstanceOf(Forbidden);
     expect(await attachmentCount()).toBe(beforeRows);
     expect(listFiles(filesRoot()).some((f) => f.endsWith(sha256(png(5))))).toBe(false);
-    await expect(saveAttachment(t.db, as('handler'), 999_999, { name: 'x.png', type: 'image/png', bytes: png(6) })).rejects.toBeInstanceOf(NotFound);
-    await expect(openAttachment(t.db, as('handler'), 999_999)).rejects.toBeInstanceOf(NotFound);
+    await expect(saveAttachment(t.db, t.as('handler'), 999_999, { name: 'x.png', type: 'image/png', bytes: png(6) })).rejects.toBeInstanceOf(NotFound);
+    await expect(openAttachment(t.db, t.as('handler'), 999_999)).rejects.toBeInstanceOf(NotFound);
   });
 
   it('refuses to hand out a stored file that was changed or removed', async () => {
     const bytes = png(7);
-    const { id } = await saveAttachment(t.db, as('handler'), appealId, { name: 'tamper.png', type: 'image/png', bytes });
+    const { id } = await saveAttachment(t.db, t.as('handler'), appealId, { name: 'tamper.png', type: 'image/png', bytes });
     const hash = sha256(bytes);
-    const stored = path.join(dataDir, 'attachments', hash.slice(0, 2), hash);
+    const stored = path.join(t.dataDir, 'attachments', hash.slice(0, 2), hash);
     const tampered = Buffer.from(bytes);
     tampered[20] ^= 0xff; // same size, different content
     writeFileSync(stored, tampered);
-    await expect(openAttachment(t.db, as('handler'), id)).rejects.toMatchObject({ status: 500, message: expect.stringContaining('校验失败') });
+    await expect(openAttachment(t.db, t.as('handler'), id)).rejects.toMatchObject({ status: 500, message: expect.stringContaining('校验失败') });
     writeFileSync(stored, Buffer.concat([bytes, Buffer.from([0])]));
-    await expect(openAttachment(t.db, as('handler'), id)).rejects.toMatchObject({ status: 500 });
+    await expect(openAttachment(t.db, t.as('handler'), id)).rejects.toMatchObject({ status: 500 });
     rmSync(stored);
-    await expect(openAttachment(t.db, as('handler'), id)).rejects.toMatchObject({ status: 500 });
+    await expect(openAttachment(t.db, t.as('handler'), id)).rejects.toMatchObject({ status: 500 });
     // Uploading the same bytes again repairs the stored copy.
-    await saveAttachment(t.db, as('handler'), appealId, { name: 'tamper-again.png', type: 'image/png', bytes });
-    expect(sha256((await openAttachment(t.db, as('handler'), id)).bytes)).toBe(hash);
+    await saveAttachment(t.db, t.as('handler'), appealId, { name: 'tamper-again.png', type: 'image/png', bytes });
+    expect(sha256((await openAttachment(t.db, t.as('handler'), id)).bytes)).toBe(hash);
   });
 
   it('refuses uploads once the appeal is closed', async () => {
     const a = await submitAppeal(t.services, t.ids);
     const step = async (user: string, type: string, payload: Record<string, unknown> = {}) => {
       const before = await counts(t.db, a.id);
-      await applyEvent(t.services, { appealId: a.id, expectedVersion: before.version, type, payload, actor: as(user) });
+      await applyEvent(t.services, { appealId: a.id, expectedVersion: before.version, type, payload, actor: t.as(user) });
     };
     await step('dispatcher', 'DISPATCH', { departmentId: t.ids.departments.get('F02')! });
     await step('handler', 'ACCEPT');
@@ -156,6 +130,6 @@ describe.each(DB_KINDS)('attachments on %s', (kind) => {
     await step('reviewer', 'APPROVE_REPLY');
     await step('reviewer', 'FEEDBACK', { satisfaction: 'satisfied', resolved: true });
     expect((await counts(t.db, a.id)).phase).toBe('closed');
-    await expect(saveAttachment(t.db, as('supervisor'), a.id, { name: 'late.png', type: 'image/png', bytes: png(8) })).rejects.toBeInstanceOf(Forbidden);
+    await expect(saveAttachment(t.db, t.as('supervisor'), a.id, { name: 'late.png', type: 'image/png', bytes: png(8) })).rejects.toBeInstanceOf(Forbidden);
   });
 });

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DomainError, Forbidden, InvalidInput } from '../../app/domain/errors';
-import { actorFor } from '../../app/seed/demo-city.server';
 import { recordCallEvent } from '../../app/telephony/call-events.server';
 import { callsForAppeal, linkCallToAppeal } from '../../app/telephony/call-links.server';
 import { callForAgent, listCalls } from '../../app/telephony/call-queries.server';
@@ -8,7 +7,7 @@ import { sweepStaleCalls } from '../../app/telephony/call-sweep.server';
 import { SipUnauthorized, sipEvent } from '../../app/telephony/sip-events.server';
 import { DEV_SIP_SECRET, sipEventsToken } from '../../telephony/credentials';
 import { DB_KINDS } from '../support/env';
-import { createTestServices, type TestServices } from '../support/services';
+import { useTestServices } from '../support/services';
 import { submitAppeal } from '../support/appeals';
 
 const NOW = new Date();
@@ -29,30 +28,22 @@ const DERIVED = `direction, from_number, to_number, agent_id, citizen_id, ring_a
   transfer_target, needs_callback, callback_done_at, callback_call_id`;
 
 describe.each(DB_KINDS)('call events on %s', (kind) => {
-  let t: TestServices;
+  const t = useTestServices(kind);
   let seq = 0;
-  beforeAll(async () => {
-    t = await createTestServices(kind);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
   const userId = (u: string) => t.ids.users.get(u)!.id;
-  const as = (u: string) => actorFor(t.ids, u);
   const newCallId = (tag: string) => `${tag}-${kind}-${++seq}-${Math.random().toString(36).slice(2)}@127.0.0.1`;
-  const conn = () => t.db.em().getConnection();
-  const agent = (u: string, body: Record<string, unknown>) => recordCallEvent(t.db.em(), { kind: 'agent', userId: userId(u) }, body, NOW);
-  const sip = (body: Record<string, unknown>) => recordCallEvent(t.db.em(), { kind: 'sip' }, body, NOW);
+  const agent = (u: string, body: Record<string, unknown>) => recordCallEvent(t.em(), { kind: 'agent', userId: userId(u) }, body, NOW);
+  const sip = (body: Record<string, unknown>) => recordCallEvent(t.em(), { kind: 'sip' }, body, NOW);
   const callRow = async (callId: string) => {
-    const [row] = await conn().execute<Record<string, any>[]>(`select ${DERIVED} from call where call_id = ?`, [callId]);
+    const [row] = await t.sql(`select ${DERIVED} from call where call_id = ?`, [callId]);
     return row;
   };
   const eventCount = async (callId: string) => {
-    const [row] = await conn().execute<{ n: number }[]>('select count(*)::int as n from call_event e join call c on c.id = e.call_id where c.call_id = ?', [callId]);
+    const [row] = await t.sql<{ n: number }>('select count(*)::int as n from call_event e join call c on c.id = e.call_id where c.call_id = ?', [callId]);
     return row.n;
   };
   const totals = async () => {
-    const [row] = await conn().execute<{ calls: number; events: number }[]>('select (select count(*)::int from call) as calls, (select count(*)::int from call_event) as events');
+    const [row] = await t.sql<{ calls: number; events: number }>('select (select count(*)::int from call) as calls, (select count(*)::int from call_event) as events');
     return row;
   };
 
@@ -136,7 +127,7 @@ describe.each(DB_KINDS)('call events on %s', (kind) => {
     await sip({ event: 'offered', callId, from, to: '12345', at: at(0) });
     await sip({ event: 'unanswered', callId, from, to: '12345', code: 480, at: at(30) });
     expect(await callRow(callId)).toMatchObject({ direction: 'inbound', agent_id: null, disposition: 'missed', needs_callback: true, wait_seconds: 30, talk_seconds: null });
-    const queue = await listCalls(t.db.em(), as('reviewer'), { callbackQueue: '1', phone: from });
+    const queue = await listCalls(t.em(), t.as('reviewer'), { callbackQueue: '1', phone: from });
     expect(queue.items.map((c) => c.callId)).toEqual([callId]);
     expect(queue.items[0]).toMatchObject({ dial: from, from: '138****9005', disposition: 'missed' });
   });
@@ -178,14 +169,14 @@ describe.each(DB_KINDS)('call events on %s', (kind) => {
     expect(cleared).toMatchObject({ needs_callback: false, callback_call_id: back, disposition: 'missed' });
     expect(new Date(cleared.callback_done_at).toISOString()).toBe(at(210));
 
-    const links = await conn().execute<{ number: string }[]>(
+    const links = await t.sql<{ number: string }>(
       `select a.number from call_appeal ca join call c on c.id = ca.call_id join appeal a on a.id = ca.appeal_id where c.call_id in (?) order by c.id`, [[failed, back]]);
     expect(links.map((l) => l.number)).toEqual([appeal.number, appeal.number]);
-    const view = await callForAgent(t.db.em(), as('reviewer'), back);
+    const view = await callForAgent(t.em(), t.as('reviewer'), back);
     expect(view).toMatchObject({ callId: back, disposition: 'answered', appeals: [{ id: appeal.id, number: appeal.number }] });
-    const onPage = await callsForAppeal(t.db.em(), as('operator'), appeal.id);
+    const onPage = await callsForAppeal(t.em(), t.as('operator'), appeal.id);
     expect(onPage.map((c) => [c.callId, c.to, c.disposition])).toEqual([[failed, '138****9007', 'failed'], [back, '138****9007', 'answered']]);
-    await expect(callsForAppeal(t.db.em(), as('handler2'), appeal.id)).rejects.toBeInstanceOf(Forbidden);
+    await expect(callsForAppeal(t.em(), t.as('handler2'), appeal.id)).rejects.toBeInstanceOf(Forbidden);
   });
 
   it('links a call to an appeal once, and only for the agent who took it', async () => {
@@ -194,13 +185,13 @@ describe.each(DB_KINDS)('call events on %s', (kind) => {
     const inbound = { callId, direction: 'inbound', from: '13800009008', to: '12345' };
     await agent('operator', { ...inbound, kind: 'ringing', at: at(0) });
     await agent('operator', { ...inbound, kind: 'answered', at: at(2) });
-    expect(await linkCallToAppeal(t.db.em(), { callId, appealId: appeal.id, actor: as('operator') })).toEqual({ linked: true });
-    expect(await linkCallToAppeal(t.db.em(), { callId, appealId: appeal.id, actor: as('operator') })).toEqual({ linked: false });
-    await expect(linkCallToAppeal(t.db.em(), { callId, appealId: appeal.id, actor: as('reviewer') })).rejects.toBeInstanceOf(Forbidden);
-    await expect(linkCallToAppeal(t.db.em(), { callId, appealId: appeal.id, actor: as('handler') })).rejects.toBeInstanceOf(Forbidden);
-    await expect(linkCallToAppeal(t.db.em(), { callId: 'unknown@x', appealId: appeal.id, actor: as('operator') })).rejects.toBeInstanceOf(InvalidInput);
-    await expect(linkCallToAppeal(t.db.em(), { callId, appealId: 999_999, actor: as('operator') })).rejects.toBeInstanceOf(InvalidInput);
-    const [{ n }] = await conn().execute<{ n: number }[]>('select count(*)::int as n from call_appeal ca join call c on c.id = ca.call_id where c.call_id = ?', [callId]);
+    expect(await linkCallToAppeal(t.em(), { callId, appealId: appeal.id, actor: t.as('operator') })).toEqual({ linked: true });
+    expect(await linkCallToAppeal(t.em(), { callId, appealId: appeal.id, actor: t.as('operator') })).toEqual({ linked: false });
+    await expect(linkCallToAppeal(t.em(), { callId, appealId: appeal.id, actor: t.as('reviewer') })).rejects.toBeInstanceOf(Forbidden);
+    await expect(linkCallToAppeal(t.em(), { callId, appealId: appeal.id, actor: t.as('handler') })).rejects.toBeInstanceOf(Forbidden);
+    await expect(linkCallToAppeal(t.em(), { callId: 'unknown@x', appealId: appeal.id, actor: t.as('operator') })).rejects.toBeInstanceOf(InvalidInput);
+    await expect(linkCallToAppeal(t.em(), { callId, appealId: 999_999, actor: t.as('operator') })).rejects.toBeInstanceOf(InvalidInput);
+    const [{ n }] = await t.sql<{ n: number }>('select count(*)::int as n from call_appeal ca join call c on c.id = ca.call_id where c.call_id = ?', [callId]);
     expect(n).toBe(1);
   });
 
@@ -210,16 +201,16 @@ describe.each(DB_KINDS)('call events on %s', (kind) => {
     const talking = newCallId('stale-talk');
     const fresh = newCallId('fresh');
     const mk = (callId: string, from: string) => ({ callId, direction: 'inbound', from, to: '12345' });
-    await recordCallEvent(t.db.em(), { kind: 'agent', userId: userId('operator') }, { ...mk(ringing, '13800009009'), kind: 'ringing', at: new Date(now.getTime() - 4 * 60_000).toISOString() }, now);
-    await recordCallEvent(t.db.em(), { kind: 'agent', userId: userId('operator') }, { ...mk(talking, '13800009010'), kind: 'answered', at: new Date(now.getTime() - 4.5 * 3600_000).toISOString() }, now);
-    await recordCallEvent(t.db.em(), { kind: 'agent', userId: userId('operator') }, { ...mk(fresh, '13800009011'), kind: 'ringing', at: new Date(now.getTime() - 60_000).toISOString() }, now);
-    await sweepStaleCalls(t.db.em(), now);
+    await recordCallEvent(t.em(), { kind: 'agent', userId: userId('operator') }, { ...mk(ringing, '13800009009'), kind: 'ringing', at: new Date(now.getTime() - 4 * 60_000).toISOString() }, now);
+    await recordCallEvent(t.em(), { kind: 'agent', userId: userId('operator') }, { ...mk(talking, '13800009010'), kind: 'answered', at: new Date(now.getTime() - 4.5 * 3600_000).toISOString() }, now);
+    await recordCallEvent(t.em(), { kind: 'agent', userId: userId('operator') }, { ...mk(fresh, '13800009011'), kind: 'ringing', at: new Date(now.getTime() - 60_000).toISOString() }, now);
+    await sweepStaleCalls(t.em(), now);
     expect(await callRow(ringing)).toMatchObject({ disposition: 'missed', needs_callback: true, wait_seconds: 240 });
     expect(await callRow(talking)).toMatchObject({ disposition: 'answered', needs_callback: false, talk_seconds: 4.5 * 3600 });
     expect(new Date((await callRow(talking)).end_at).toISOString()).toBe(now.toISOString());
     expect(await callRow(fresh)).toMatchObject({ disposition: null, end_at: null });
     // A second sweep finds nothing left to close.
-    expect(await sweepStaleCalls(t.db.em(), now)).toBe(0);
+    expect(await sweepStaleCalls(t.em(), now)).toBe(0);
   });
 
   it('refuses invalid bodies with field errors and writes nothing', async () => {
@@ -242,7 +233,7 @@ describe.each(DB_KINDS)('call events on %s', (kind) => {
       ['ringing', '_form'],
     ];
     for (const [body, field] of bad) {
-      const err = await recordCallEvent(t.db.em(), { kind: 'agent', userId: userId('operator') }, body, NOW).catch((e) => e);
+      const err = await recordCallEvent(t.em(), { kind: 'agent', userId: userId('operator') }, body, NOW).catch((e) => e);
       expect(err, JSON.stringify(body)).toBeInstanceOf(InvalidInput);
       expect(Object.keys((err as InvalidInput).fieldErrors), JSON.stringify(body)).toContain(field);
     }
@@ -257,7 +248,7 @@ describe.each(DB_KINDS)('call events on %s', (kind) => {
     const results = await Promise.all(Array.from({ length: 20 }, () => agent('operator', body)));
     expect(results.filter((r) => r.recorded)).toHaveLength(1);
     expect(await eventCount(callId)).toBe(1);
-    const [{ n }] = await conn().execute<{ n: number }[]>('select count(*)::int as n from call where call_id = ?', [callId]);
+    const [{ n }] = await t.sql<{ n: number }>('select count(*)::int as n from call where call_id = ?', [callId]);
     expect(n).toBe(1);
   });
 
@@ -266,23 +257,23 @@ describe.each(DB_KINDS)('call events on %s', (kind) => {
     const body = { event: 'offered', callId, from: '13800009014', to: '12345' };
     const token = sipEventsToken(process.env.SIP_SHARED_SECRET ?? DEV_SIP_SECRET);
     for (const header of [null, '', 'Bearer wrong', `Basic ${token}`, `Bearer ${token}x`]) {
-      const err = await sipEvent(t.db.em(), header, body, NOW).catch((e) => e);
+      const err = await sipEvent(t.em(), header, body, NOW).catch((e) => e);
       expect(err, String(header)).toBeInstanceOf(SipUnauthorized);
       expect((err as DomainError).status).toBe(401);
     }
     expect(await callRow(callId)).toBeUndefined();
-    const state = await sipEvent(t.db.em(), `Bearer ${token}`, body, NOW);
+    const state = await sipEvent(t.em(), `Bearer ${token}`, body, NOW);
     expect(state).toMatchObject({ callId, direction: 'inbound', disposition: null, recorded: true });
   });
 
   it('shows the call list to the hotline and supervisors, not to departments', async () => {
-    const list = await listCalls(t.db.em(), as('supervisor'), { direction: 'outbound' });
+    const list = await listCalls(t.em(), t.as('supervisor'), { direction: 'outbound' });
     expect(list.items.length).toBeGreaterThan(0);
     expect(list.items.every((c) => c.direction === 'outbound')).toBe(true);
     for (const role of ['handler', 'gridworker', 'mediator']) {
-      await expect(listCalls(t.db.em(), as(role), {})).rejects.toBeInstanceOf(Forbidden);
+      await expect(listCalls(t.em(), t.as(role), {})).rejects.toBeInstanceOf(Forbidden);
     }
-    const err = await listCalls(t.db.em(), as('operator'), { from: '2026-13-01' }).catch((e) => e);
+    const err = await listCalls(t.em(), t.as('operator'), { from: '2026-13-01' }).catch((e) => e);
     expect(Object.keys((err as InvalidInput).fieldErrors)).toEqual(['from']);
   });
 });

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/services';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../support/services';
 
 function child(dataDir: string) {
   const p = spawn('node_modules/.bin/vite-node', ['tests/support/open-db.ts', dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -17,43 +17,36 @@ function child(dataDir: string) {
 }
 
 describe('PGlite data folder', () => {
-  let tdb: TestDatabase;
-  beforeAll(async () => {
-    tdb = await createTestDatabase('pglite');
-  });
-  afterAll(async () => {
-    await tdb.db.close().catch(() => {});
-    await tdb.drop();
-  });
+  const t = useTestDatabase('pglite');
 
   it('refuses a second process with a clear message while the first holds it', async () => {
-    const c = child(tdb.dataDir!);
+    const c = child(t.pgliteDir!);
     expect(await c.exited).toBe(3);
     expect(c.output()).toMatch(/already open in process \d+.*DATABASE_URL/s);
   });
 
   it('is closed cleanly on SIGTERM and then opens again', async () => {
-    await tdb.db.close();
-    expect(existsSync(`${tdb.dataDir}.lock`)).toBe(false);
-    const c = child(tdb.dataDir!);
+    await t.db.close();
+    expect(existsSync(`${t.pgliteDir}.lock`)).toBe(false);
+    const c = child(t.pgliteDir!);
     expect(await c.until('OPENED')).toContain('OPENED');
     c.p.kill('SIGTERM');
     expect(await c.exited).toBe(0);
     expect(c.output()).toContain('CLOSED');
-    expect(existsSync(`${tdb.dataDir}.lock`)).toBe(false);
-    tdb.db = await tdb.reopen();
-    const [row] = await tdb.db.em().getConnection().execute<{ last: number }[]>(`select last from appeal_counter where day = 'child'`);
+    expect(existsSync(`${t.pgliteDir}.lock`)).toBe(false);
+    t.db = await t.reopen();
+    const [row] = await t.sql<{ last: number }>(`select last from appeal_counter where day = 'child'`);
     expect(row.last).toBe(1); // the child's committed write survived its shutdown
   });
 
   it('takes over a lock left by a process that was killed', async () => {
-    await tdb.db.close();
-    const c = child(tdb.dataDir!);
+    await t.db.close();
+    const c = child(t.pgliteDir!);
     await c.until('OPENED');
     c.p.kill('SIGKILL');
     await c.exited;
-    expect(existsSync(`${tdb.dataDir}.lock`)).toBe(true);
-    tdb.db = await tdb.reopen();
-    expect(existsSync(`${tdb.dataDir}.lock`)).toBe(true);
+    expect(existsSync(`${t.pgliteDir}.lock`)).toBe(true);
+    t.db = await t.reopen();
+    expect(existsSync(`${t.pgliteDir}.lock`)).toBe(true);
   });
 });

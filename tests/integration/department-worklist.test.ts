@@ -1,30 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SessionUser } from '../../app/auth/session.server';
 import { DEPARTMENT_WORKLIST_PAGE, departmentWorklist } from '../../app/appeals/department-worklist.server';
 import { createDraft } from '../../app/appeals/intake.server';
 import { applyEvent } from '../../app/appeals/service.server';
 import { Forbidden, InvalidInput } from '../../app/domain/errors';
-import { actorFor } from '../../app/seed/demo-city.server';
 import { DB_KINDS } from '../support/env';
-import { createTestServices, type TestServices } from '../support/services';
+import { useTestServices } from '../support/services';
 
 describe.each(DB_KINDS)('a department\'s worklist (/worklist) on %s', (kind) => {
-  let t: TestServices;
+  const t = useTestServices(kind);
   let clock = Date.parse('2026-10-05T01:00:00Z');
   const user = (username: string): SessionUser => {
-    const actor = actorFor(t.ids, username);
+    const actor = t.as(username);
     return { id: actor.userId, username, displayName: username, role: actor.role as SessionUser['role'],
       departmentId: actor.departmentIds[0] ?? null, departmentName: null, gridIds: actor.gridIds, actor };
   };
-  const list = (username: string, q: Record<string, string> = {}) => departmentWorklist(t.db.em(), user(username), new URLSearchParams(q));
+  const list = (username: string, q: Record<string, string> = {}) => departmentWorklist(t.em(), user(username), new URLSearchParams(q));
   let f02: number;
 
   beforeAll(async () => {
-    t = await createTestServices(kind);
     t.services.now = () => new Date(clock);
-    f02 = actorFor(t.ids, 'handler').departmentIds[0];
-    const operator = actorFor(t.ids, 'operator');
-    const dispatcher = actorFor(t.ids, 'dispatcher');
+    f02 = t.as('handler').departmentIds[0];
+    const operator = t.as('operator');
+    const dispatcher = t.as('dispatcher');
     // 55 open appeals led by the handler's department, filed an hour apart (so their deadlines differ), one confidential;
     // one closed-looking merge and one for another department, which must not show.
     for (let i = 0; i < 57; i++) {
@@ -34,12 +32,9 @@ describe.each(DB_KINDS)('a department\'s worklist (/worklist) on %s', (kind) => 
         callerPhone: '13800005678', citizenName: '市民', confidential: i === 3,
       });
       await applyEvent(t.services, { appealId: d.id, type: 'SUBMIT', actor: operator });
-      const to = i === 56 ? actorFor(t.ids, 'handler2').departmentIds[0] : f02;
+      const to = i === 56 ? t.as('handler2').departmentIds[0] : f02;
       await applyEvent(t.services, { appealId: d.id, type: 'DISPATCH', payload: { departmentId: to }, actor: dispatcher });
     }
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('lists the open appeals the department leads, by deadline, 50 a page, and pages on without gaps', async () => {
@@ -57,7 +52,7 @@ describe.each(DB_KINDS)('a department\'s worklist (/worklist) on %s', (kind) => 
   });
 
   it('keeps a handler to his own department; supervisors and dispatchers choose', async () => {
-    await expect(list('handler', { department: String(actorFor(t.ids, 'handler2').departmentIds[0]) })).rejects.toBeInstanceOf(Forbidden);
+    await expect(list('handler', { department: String(t.as('handler2').departmentIds[0]) })).rejects.toBeInstanceOf(Forbidden);
     await expect(list('gridworker')).rejects.toBeInstanceOf(Forbidden);
     const sup = await list('supervisor', { department: String(f02) });
     expect(sup.items).toHaveLength(DEPARTMENT_WORKLIST_PAGE);

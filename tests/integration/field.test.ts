@@ -1,22 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createDraft } from '../../app/appeals/intake.server';
 import { applyEvent } from '../../app/appeals/service.server';
+import { jsonb } from '../../app/db/sql.server';
 import { Conflict, Forbidden, InvalidInput } from '../../app/domain/errors';
 import { fieldAppeal, fieldWorklist, parseFieldIntent, performFieldAction } from '../../app/field/field.server';
-import { actorFor } from '../../app/seed/demo-city.server';
 import { DB_KINDS } from '../support/env';
-import { createTestServices, type TestServices } from '../support/services';
+import { useTestServices } from '../support/services';
 
 describe.each(DB_KINDS)('grid worker field pages on %s', (kind) => {
-  let t: TestServices;
+  const t = useTestServices(kind);
   const a: Record<string, number> = {};
   const grid = (code: string) => t.ids.grids.get(code)!;
   const send = (id: number, username: string, type: string, payload: Record<string, unknown> = {}) =>
-    applyEvent(t.services, { appealId: id, type, payload, actor: actorFor(t.ids, username) });
-  const worker = () => actorFor(t.ids, 'gridworker');
+    applyEvent(t.services, { appealId: id, type, payload, actor: t.as(username) });
+  const worker = () => t.as('gridworker');
 
   async function make(gridCode: string, title: string, to?: string) {
-    const draft = await createDraft(t.services, actorFor(t.ids, 'operator'), {
+    const draft = await createDraft(t.services, t.as('operator'), {
       type: 'complaint', categoryId: t.ids.categories.get('0201')!, title, content: '网格内的情况需要处理，请尽快安排。',
       gridId: grid(gridCode), source: 'hotline', callerPhone: '13800002222', address: `${title} 路 1 号`,
     });
@@ -31,7 +31,6 @@ describe.each(DB_KINDS)('grid worker field pages on %s', (kind) => {
   };
 
   beforeAll(async () => {
-    t = await createTestServices(kind);
     a.g01Dispatched = await make('G01', '甲 待签收', 'G01');
     a.g02Handling = await make('G02', '乙 办理中', 'G02');
     await send(a.g02Handling, 'gridworker', 'ACCEPT');
@@ -45,18 +44,14 @@ describe.each(DB_KINDS)('grid worker field pages on %s', (kind) => {
     a.otherGrid = await make('G03', '庚 其他网格', 'G03');
     a.g01NoDue = await make('G01', '辛 无时限', 'G01');
     // Deadlines in the opposite order of creation, so the sort is by deadline and not by id; one has none.
-    const sql = (q: string, p: unknown[]) => t.db.em().getConnection().execute(q, p);
-    await sql(`update appeal set due_at = ? where id = ?`, [new Date(Date.now() + 5 * 86_400_000), a.g01Dispatched]);
-    await sql(`update appeal set due_at = ? where id = ?`, [new Date(Date.now() + 2 * 86_400_000), a.g02Handling]);
-    await sql(`update appeal set due_at = ?, sla = 'overdue' where id = ?`, [new Date(Date.now() - 86_400_000), a.movedIn]);
-    await sql(`update appeal set due_at = null where id = ?`, [a.g01NoDue]);
-  });
-  afterAll(async () => {
-    await t?.close();
+    await t.sql(`update appeal set due_at = ? where id = ?`, [new Date(Date.now() + 5 * 86_400_000), a.g01Dispatched]);
+    await t.sql(`update appeal set due_at = ? where id = ?`, [new Date(Date.now() + 2 * 86_400_000), a.g02Handling]);
+    await t.sql(`update appeal set due_at = ?, sla = 'overdue' where id = ?`, [new Date(Date.now() - 86_400_000), a.movedIn]);
+    await t.sql(`update appeal set due_at = null where id = ?`, [a.g01NoDue]);
   });
 
   it("lists exactly his grids' dispatched and in-hand appeals, by deadline", async () => {
-    const items = await fieldWorklist(t.db.em(), worker());
+    const items = await fieldWorklist(t.em(), worker());
     expect(items.map((i) => i.id)).toEqual([a.movedIn, a.g02Handling, a.g01Dispatched, a.g01NoDue]);
     expect(items.map((i) => i.phase)).toEqual(['dispatched', 'handling.working', 'dispatched', 'dispatched']);
     const overdue = items[0];
@@ -72,26 +67,26 @@ describe.each(DB_KINDS)('grid worker field pages on %s', (kind) => {
 
   it("never shows another grid's appeals, even to a worker of that grid", async () => {
     const other = { ...worker(), gridIds: [grid('G03')] };
-    expect((await fieldWorklist(t.db.em(), other)).map((i) => i.id)).toEqual([a.otherGrid]);
-    expect((await fieldWorklist(t.db.em(), { ...worker(), gridIds: [] }))).toEqual([]);
+    expect((await fieldWorklist(t.em(), other)).map((i) => i.id)).toEqual([a.otherGrid]);
+    expect((await fieldWorklist(t.em(), { ...worker(), gridIds: [] }))).toEqual([]);
   });
 
   it('refuses everyone but grid workers', async () => {
     for (const who of ['operator', 'dispatcher', 'handler', 'supervisor', 'admin']) {
-      await expect(fieldWorklist(t.db.em(), actorFor(t.ids, who))).rejects.toBeInstanceOf(Forbidden);
-      await expect(fieldAppeal(t.db.em(), actorFor(t.ids, who), a.g01Dispatched)).rejects.toBeInstanceOf(Forbidden);
+      await expect(fieldWorklist(t.em(), t.as(who))).rejects.toBeInstanceOf(Forbidden);
+      await expect(fieldAppeal(t.em(), t.as(who), a.g01Dispatched)).rejects.toBeInstanceOf(Forbidden);
     }
   });
 
   it("offers the machine's field actions and refuses another grid's appeal", async () => {
-    const view = await fieldAppeal(t.db.em(), worker(), a.g01Dispatched);
+    const view = await fieldAppeal(t.em(), worker(), a.g01Dispatched);
     expect(view.actions).toEqual(['ACCEPT', 'RETURN']);
-    expect((await fieldAppeal(t.db.em(), worker(), a.g02Handling)).actions).toEqual(['FIELD_UPDATE', 'REPLY']);
-    await expect(fieldAppeal(t.db.em(), worker(), a.otherGrid)).rejects.toBeInstanceOf(Forbidden);
+    expect((await fieldAppeal(t.em(), worker(), a.g02Handling)).actions).toEqual(['FIELD_UPDATE', 'REPLY']);
+    await expect(fieldAppeal(t.em(), worker(), a.otherGrid)).rejects.toBeInstanceOf(Forbidden);
   });
 
   it('checks field forms with field errors, records the check-in and refuses a stale version', async () => {
-    const em = t.db.em();
+    const em = t.em();
     const { version } = (await fieldAppeal(em, worker(), a.g02Handling)).appeal;
     const act = (fields: Record<string, string>) => {
       const f = form(fields);
@@ -104,9 +99,9 @@ describe.each(DB_KINDS)('grid worker field pages on %s', (kind) => {
     expect(half.fieldErrors.lat).toEqual(['定位不完整，请重新打卡']);
     const r = await act({ intent: 'FIELD_UPDATE', version: String(version), text: '已到现场查看', lat: '30.201234', lng: '120.104321' });
     expect(r.version).toBe(version + 1);
-    const [ev] = await em.getConnection().execute<{ payload: any }[]>(
+    const [ev] = await t.sql<{ payload: unknown }>(
       `select payload from appeal_event where appeal_id = ? and type = 'FIELD_UPDATE' order by seq desc limit 1`, [a.g02Handling]);
-    const payload = typeof ev.payload === 'string' ? JSON.parse(ev.payload) : ev.payload;
+    const payload = jsonb(ev.payload);
     expect(payload).toMatchObject({ text: '已到现场查看', lat: 30.201234, lng: 120.104321 });
     const stale = await act({ intent: 'FIELD_UPDATE', version: String(version), text: '再次更新' }).catch((e) => e);
     expect(stale).toBeInstanceOf(Conflict);

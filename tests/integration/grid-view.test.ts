@@ -1,21 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createDraft } from '../../app/appeals/intake.server';
 import { applyEvent } from '../../app/appeals/service.server';
-import { actorFor } from '../../app/seed/demo-city.server';
 import { gridOpenAppeals, gridOverview } from '../../app/supervision/grid-view.server';
 import { DB_KINDS } from '../support/env';
-import { createTestServices, type TestServices } from '../support/services';
+import { useTestServices } from '../support/services';
 
 describe.each(DB_KINDS)('grid overview on %s', (kind) => {
-  let t: TestServices;
+  const t = useTestServices(kind);
   const a: Record<string, { id: number; number: string }> = {};
   const grid = (code: string) => t.ids.grids.get(code)!;
-  const sql = (q: string, params: unknown[]) => t.db.em().getConnection().execute(q, params);
   const send = (id: number, username: string, type: string, payload: Record<string, unknown> = {}) =>
-    applyEvent(t.services, { appealId: id, type, payload, actor: actorFor(t.ids, username) });
+    applyEvent(t.services, { appealId: id, type, payload, actor: t.as(username) });
 
   async function make(by: 'operator' | 'gridworker', gridCode: string, title: string, submit = true) {
-    const draft = await createDraft(t.services, actorFor(t.ids, by), {
+    const draft = await createDraft(t.services, t.as(by), {
       type: 'complaint', categoryId: t.ids.categories.get('0201')!, title, content: '网格内的情况需要处理，请尽快安排。',
       gridId: grid(gridCode), source: by === 'gridworker' ? 'patrol' : 'hotline', callerPhone: by === 'operator' ? '13800002222' : undefined,
     });
@@ -31,7 +29,6 @@ describe.each(DB_KINDS)('grid overview on %s', (kind) => {
   }
 
   beforeAll(async () => {
-    t = await createTestServices(kind);
     // G01: two patrol reports closed, one by the grid itself and one through a bureau.
     a.selfHandled = await make('gridworker', 'G01', '巡查 井盖松动');
     await send(a.selfHandled.id, 'dispatcher', 'ASSIGN_GRID', { gridId: grid('G01') });
@@ -57,16 +54,13 @@ describe.each(DB_KINDS)('grid overview on %s', (kind) => {
     await send(a.old2.id, 'reviewer', 'FEEDBACK', { satisfaction: 'satisfied', resolved: true });
     a.draft2 = await make('operator', 'G02', '来电 草稿', false);
     // Lateness arrives from timers in real life; here the mirrored column is set directly.
-    await sql(`update appeal set sla = 'overdue' where id in (?)`, [[a.overdue1.id, a.overdue2.id, a.closed2.id]]);
-    await sql(`update appeal set sla = 'warned' where id = ?`, [a.warned1.id]);
-    await sql(`update appeal set closed_at = now() - interval '60 days' where id = ?`, [a.old2.id]);
-  });
-  afterAll(async () => {
-    await t?.close();
+    await t.sql(`update appeal set sla = 'overdue' where id in (?)`, [[a.overdue1.id, a.overdue2.id, a.closed2.id]]);
+    await t.sql(`update appeal set sla = 'warned' where id = ?`, [a.warned1.id]);
+    await t.sql(`update appeal set closed_at = now() - interval '60 days' where id = ?`, [a.old2.id]);
   });
 
   it('counts open, overdue, warned, closed and patrol work per grid', async () => {
-    const { grids, days } = await gridOverview(t.db.em(), actorFor(t.ids, 'supervisor'));
+    const { grids, days } = await gridOverview(t.em(), t.as('supervisor'));
     expect(days).toBe(30);
     expect(grids).toHaveLength(t.ids.grids.size);
     const pick = (code: string) => {
@@ -85,16 +79,16 @@ describe.each(DB_KINDS)('grid overview on %s', (kind) => {
   });
 
   it('lists a grid’s open appeals only', async () => {
-    const sup = actorFor(t.ids, 'dispatcher');
-    const g01 = await gridOpenAppeals(t.db.em(), sup, grid('G01'));
+    const sup = t.as('dispatcher');
+    const g01 = await gridOpenAppeals(t.em(), sup, grid('G01'));
     expect(g01.map((x) => x.number).sort()).toEqual([a.overdue1.number, a.warned1.number, a.moved.number].sort());
-    expect((await gridOpenAppeals(t.db.em(), sup, grid('G02'))).map((x) => x.number)).toEqual([a.overdue2.number]);
+    expect((await gridOpenAppeals(t.em(), sup, grid('G02'))).map((x) => x.number)).toEqual([a.overdue2.number]);
   });
 
   it('is refused to departments and grid workers', async () => {
     for (const who of ['handler', 'gridworker', 'operator']) {
-      await expect(gridOverview(t.db.em(), actorFor(t.ids, who))).rejects.toMatchObject({ status: 403 });
-      await expect(gridOpenAppeals(t.db.em(), actorFor(t.ids, who), grid('G01'))).rejects.toMatchObject({ status: 403 });
+      await expect(gridOverview(t.em(), t.as(who))).rejects.toMatchObject({ status: 403 });
+      await expect(gridOpenAppeals(t.em(), t.as(who), grid('G01'))).rejects.toMatchObject({ status: 403 });
     }
   });
 });

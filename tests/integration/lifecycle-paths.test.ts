@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getAdjacencyMap, getShortestPaths, getStateNodes } from 'xstate/graph';
 import { APPEAL_EVENT_TYPES, eventRoles, type Actor, type AppealEvent, type AppealEventType } from '../../machines/appeal-events';
 import { appealMachine, applyAppealEvent, createAppealSnapshot, phaseOf, slaOf, type AppealSnapshot } from '../../machines/appeal';
@@ -6,9 +6,8 @@ import { applyEvent } from '../../app/appeals/service.server';
 import { createDraft } from '../../app/appeals/intake.server';
 import { verifyAuditChains } from '../../app/appeals/audit.server';
 import { SYSTEM_ACTOR } from '../../app/cases/actor';
-import { actorFor } from '../../app/seed/demo-city.server';
 import { DB_KINDS } from '../support/env';
-import { createTestServices, type TestServices } from '../support/services';
+import { useTestServices, type TestServices } from '../support/services';
 import { submitAppeal } from '../support/appeals';
 
 /**
@@ -17,17 +16,13 @@ import { submitAppeal } from '../support/appeals';
  * the database, and every step must land where the machine said it would.
  */
 describe.each(DB_KINDS)('lifecycle paths through the service on %s', (kind) => {
-  let t: TestServices;
+  const t = useTestServices(kind);
   let mergeTarget: number;
   let witnesses: { key: string; events: AppealEvent[] }[] = [];
 
   beforeAll(async () => {
-    t = await createTestServices(kind);
     mergeTarget = (await submitAppeal(t.services, t.ids)).id;
     witnesses = transitionWitnesses(t, mergeTarget);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('finds a path for every transition of the machine', () => {
@@ -56,7 +51,7 @@ describe.each(DB_KINDS)('lifecycle paths through the service on %s', (kind) => {
   });
 
   it('replays every path through the service, step by step, with an intact audit chain', async () => {
-    const operator = actorFor(t.ids, 'operator');
+    const operator = t.as('operator');
     let events = 0;
     for (const { key, events: path } of witnesses) {
       // Self-handling needs the grid worker's own patrol report; every other path starts at the operator's desk.
@@ -71,7 +66,7 @@ describe.each(DB_KINDS)('lifecycle paths through the service on %s', (kind) => {
       for (const e of path) {
         const { type, actor, at: _at, ...payload } = e as AppealEvent & Record<string, unknown>;
         if (type === 'REFERRAL_DONE' || type === 'REFER_ON') {
-          const [row] = await t.db.em().getConnection().execute<{ id: string }[]>(`select snapshot->'context'->>'referralId' as id from appeal where id = ?`, [draft.id]);
+          const [row] = await t.sql<{ id: string }>(`select snapshot->'context'->>'referralId' as id from appeal where id = ?`, [draft.id]);
           const current = Number(row.id);
           if (type === 'REFERRAL_DONE') payload.referralId = current;
           else Object.assign(payload, { fromReferralId: current, referralId: current + 100_000 });
@@ -86,7 +81,7 @@ describe.each(DB_KINDS)('lifecycle paths through the service on %s', (kind) => {
       }
     }
     expect(events).toBeGreaterThan(witnesses.length);
-    expect((await verifyAuditChains(t.db.em())).broken).toEqual([]);
+    expect((await verifyAuditChains(t.em())).broken).toEqual([]);
   });
 });
 
@@ -101,11 +96,11 @@ function transitionWitnesses(t: TestServices, mergeTarget: number) {
   const dep = (code: string) => t.ids.departments.get(code)!;
   // A district dispatch can go two levels down: district → street → community.
   const chain = [dep('D01'), dep('S0101'), dep('M01')];
-  const handler: Actor = { ...actorFor(t.ids, 'handler'), departmentIds: chain };
-  const gridWorker: Actor = { ...actorFor(t.ids, 'gridworker'), gridIds: [t.ids.grids.get('G01')!] };
+  const handler: Actor = { ...t.as('handler'), departmentIds: chain };
+  const gridWorker: Actor = { ...t.as('gridworker'), gridIds: [t.ids.grids.get('G01')!] };
   const actors: Actor[] = [
-    actorFor(t.ids, 'operator'), actorFor(t.ids, 'dispatcher'), actorFor(t.ids, 'supervisor'), actorFor(t.ids, 'reviewer'),
-    actorFor(t.ids, 'mediator'), SYSTEM_ACTOR, handler, gridWorker,
+    t.as('operator'), t.as('dispatcher'), t.as('supervisor'), t.as('reviewer'),
+    t.as('mediator'), SYSTEM_ACTOR, handler, gridWorker,
   ];
   const due = new Date(Date.now() + 86400_000).toISOString();
   const payloads = (type: AppealEventType, s: AppealSnapshot): Record<string, unknown>[] => {
@@ -179,7 +174,7 @@ function transitionWitnesses(t: TestServices, mergeTarget: number) {
     }
     for (const [id, path] of found) if (!onlyNew || !best.has(id)) best.set(id, path);
   };
-  explore({ createdBy: actorFor(t.ids, 'operator').userId }, false);
+  explore({ createdBy: t.as('operator').userId }, false);
   explore({ createdBy: gridWorker.userId, source: 'patrol' }, true);
   return [...best.entries()].map(([key, evs]) => ({ key, events: evs }));
 }

@@ -1,17 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { saveAttachment } from '../../app/appeals/attachments.server';
 import { createDraft } from '../../app/appeals/intake.server';
 import { applyEvent } from '../../app/appeals/service.server';
 import { InvalidInput } from '../../app/domain/errors';
 import { createPatrolReport, patrolPage, type PatrolForm } from '../../app/field/patrol.server';
-import { actorFor } from '../../app/seed/demo-city.server';
 import { restoreAppealSnapshot } from '../../machines/appeal';
 import { DB_KINDS } from '../support/env';
-import { createTestServices, type TestServices } from '../support/services';
+import { useTestServices } from '../support/services';
 
 // Demo grids are 0.01° × 0.008° cells from (120.1, 30.2), five to a row: G01 is the first, G03 the third.
 const IN_G01 = { lat: '30.204', lng: '120.105' };
@@ -21,34 +17,20 @@ const jpeg = (name: string) => ({ name, type: 'image/jpeg', bytes: new Uint8Arra
 const key = () => randomBytes(12).toString('hex');
 
 describe.each(DB_KINDS)('patrol reports (巡查上报) on %s', (kind) => {
-  let t: TestServices;
-  let dataDir: string;
-  const previousDataDir = process.env.DATA_DIR;
-  const worker = () => actorFor(t.ids, 'gridworker');
-  const sql = <T>(q: string, p: unknown[] = []) => t.db.em().getConnection().execute<T[]>(q, p);
-  const count = async (q: string, p: unknown[] = []) => (await sql<{ n: number }>(`select count(*)::int as n from ${q}`, p))[0].n;
+  const t = useTestServices(kind, { dataDir: true });
+  const worker = () => t.as('gridworker');
+  const count = async (q: string, p: unknown[] = []) => (await t.sql<{ n: number }>(`select count(*)::int as n from ${q}`, p))[0].n;
   const form = (over: Partial<PatrolForm> = {}): PatrolForm => ({
     intent: 'dispatch', categoryId: String(t.ids.categories.get('0201')!), title: '巡查发现占道经营', content: '人行道上有流动摊贩占道经营。',
     ...IN_G01, requestKey: key(), before: [jpeg('before.jpg')], after: [], ...over,
   });
 
-  beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'patrol-'));
-    process.env.DATA_DIR = dataDir;
-    t = await createTestServices(kind);
-  });
-  afterAll(async () => {
-    await t?.close();
-    process.env.DATA_DIR = previousDataDir;
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it('files a report for dispatch: in his grid, with its before photo, waiting in triage', async () => {
     const r = await createPatrolReport(t.services, worker(), form());
-    const [a] = await sql<{ phase: string; source: string; grid_id: number; created_by_id: number; lat: number; type: string }>(
+    const [a] = await t.sql<{ phase: string; source: string; grid_id: number; created_by_id: number; lat: number; type: string }>(
       'select phase, source, grid_id, created_by_id, lat, type from appeal where id = ?', [r.id]);
     expect(a).toMatchObject({ phase: 'triage', source: 'patrol', grid_id: t.ids.grids.get('G01'), created_by_id: worker().userId, lat: 30.204 });
-    expect(await sql('select stage from attachment where appeal_id = ?', [r.id])).toEqual([{ stage: 'before' }]);
+    expect(await t.sql('select stage from attachment where appeal_id = ?', [r.id])).toEqual([{ stage: 'before' }]);
     expect(r.repeated).toBe(false);
   });
 
@@ -56,13 +38,13 @@ describe.each(DB_KINDS)('patrol reports (巡查上报) on %s', (kind) => {
     const r = await createPatrolReport(t.services, worker(), form({
       intent: 'selfHandle', result: '已劝离摊贩，清扫路面。', title: '巡查发现垃圾堆放', after: [jpeg('after-1.jpg'), jpeg('after-2.jpg')],
     }));
-    const stages = await sql<{ stage: string }>('select stage from attachment where appeal_id = ? order by id', [r.id]);
+    const stages = await t.sql<{ stage: string }>('select stage from attachment where appeal_id = ? order by id', [r.id]);
     expect(stages.map((s) => s.stage)).toEqual(['before', 'after', 'after']);
-    const [before] = await sql<{ phase: string; assigned_grid_id: number }>('select phase, assigned_grid_id from appeal where id = ?', [r.id]);
+    const [before] = await t.sql<{ phase: string; assigned_grid_id: number }>('select phase, assigned_grid_id from appeal where id = ?', [r.id]);
     expect(before).toEqual({ phase: 'verification', assigned_grid_id: t.ids.grids.get('G01') });
-    const done = await applyEvent(t.services, { appealId: r.id, type: 'VERIFY_APPROVE', payload: { note: '照片核实' }, actor: actorFor(t.ids, 'reviewer') });
+    const done = await applyEvent(t.services, { appealId: r.id, type: 'VERIFY_APPROVE', payload: { note: '照片核实' }, actor: t.as('reviewer') });
     expect(done.phase).toBe('closed');
-    const [a] = await sql<{ snapshot: unknown; callback_due_at: Date | null; closed_at: Date | null }>(
+    const [a] = await t.sql<{ snapshot: unknown; callback_due_at: Date | null; closed_at: Date | null }>(
       'select snapshot, callback_due_at, closed_at from appeal where id = ?', [r.id]);
     expect(restoreAppealSnapshot(a.snapshot).context).toMatchObject({ closeReason: 'verified', selfHandled: true });
     expect(a.callback_due_at).toBeNull();
@@ -99,7 +81,7 @@ describe.each(DB_KINDS)('patrol reports (巡查上报) on %s', (kind) => {
     expect(new Set(raced.map((r) => r.id)).size).toBe(2);
     expect(await count(`appeal where title = '同一草稿重复提交'`)).toBe(1);
     expect(await count('attachment where appeal_id = ?', [first.id])).toBe(1);
-    const page = await patrolPage(t.db.em(), worker());
+    const page = await patrolPage(t.em(), worker());
     expect(page.mine.filter((m) => m.title === '同一草稿重复提交')).toHaveLength(1);
     expect(page.categories.length).toBeGreaterThan(0);
   });
@@ -118,9 +100,9 @@ describe.each(DB_KINDS)('patrol reports (巡查上报) on %s', (kind) => {
       requestKey, intent: 'selfHandle', result: '已处理完毕。', before: [photo], after: [after],
     }));
     expect(r).toEqual({ id: draft.id, number: draft.number, repeated: false });
-    const stages = await sql<{ stage: string }>('select stage from attachment where appeal_id = ? order by id', [r.id]);
+    const stages = await t.sql<{ stage: string }>('select stage from attachment where appeal_id = ? order by id', [r.id]);
     expect(stages.map((s) => s.stage)).toEqual(['before', 'after']);
-    const [a] = await sql<{ phase: string; due_at: Date | null }>('select phase, due_at from appeal where id = ?', [r.id]);
+    const [a] = await t.sql<{ phase: string; due_at: Date | null }>('select phase, due_at from appeal where id = ?', [r.id]);
     expect(a.phase).toBe('verification');
     // A self-handled report still runs against its category's deadline, in case verification sends it back.
     expect(a.due_at).not.toBeNull();
@@ -131,6 +113,6 @@ describe.each(DB_KINDS)('patrol reports (巡查上报) on %s', (kind) => {
   });
 
   it('is for grid workers only', async () => {
-    await expect(createPatrolReport(t.services, actorFor(t.ids, 'operator'), form())).rejects.toThrow(/网格员/);
+    await expect(createPatrolReport(t.services, t.as('operator'), form())).rejects.toThrow(/网格员/);
   });
 });

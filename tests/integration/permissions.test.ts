@@ -1,11 +1,10 @@
 import type { AppLoadContext } from '@remix-run/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type UserRole } from '../../entities/user';
 import { requireUser, requireUserWith, startSession } from '../../app/auth/session.server';
 import { CAPABILITIES, can, type Capability } from '../../app/domain/permissions';
-import { loadReferenceIds, type ReferenceIds } from '../../app/seed/demo-city.server';
 import { DB_KINDS } from '../support/env';
-import { createTestDatabase, type TestDatabase } from '../support/services';
+import { useTestDatabase } from '../support/services';
 
 // The cookie secret, so the session module does not create one in .data.
 process.env.SESSION_SECRET ??= 'permissions-test-secret-0123456789abcdef';
@@ -53,23 +52,16 @@ describe('the role × capability table', () => {
 });
 
 describe.each(DB_KINDS)('requireUserWith on %s', (kind) => {
-  let tdb: TestDatabase;
-  let ids: ReferenceIds;
+  const t = useTestDatabase(kind);
   let context: AppLoadContext;
-  beforeAll(async () => {
-    tdb = await createTestDatabase(kind);
-    ids = await loadReferenceIds(tdb.db.em());
-    context = { runtime: { db: tdb.db } } as unknown as AppLoadContext;
-  });
-  afterAll(async () => {
-    await tdb?.db.close();
-    await tdb?.drop();
+  beforeAll(() => {
+    context = { runtime: { db: t.db } } as unknown as AppLoadContext;
   });
 
   const signedIn = async (role: UserRole) => {
-    const user = [...ids.users.values()].find((u) => u.role === role);
+    const user = [...t.ids.users.values()].find((u) => u.role === role);
     expect(user, `a seeded ${role}`).toBeDefined();
-    const setCookie = await startSession(tdb.db.em(), user!.id);
+    const setCookie = await startSession(t.em(), user!.id);
     return new Request('http://localhost/somewhere?x=1', { headers: { Cookie: setCookie.split(';')[0] } });
   };
 

@@ -1,36 +1,22 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AppLoadContext } from '@remix-run/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../machines/appeal-events';
 import { startSession } from '../../app/auth/session.server';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../../app/domain/errors';
 import { listReferralDocuments, readReferralDocument, uploadReferralDocument } from '../../app/referrals/documents.server';
 import { action as uploadAction } from '../../app/routes/referrals.$id.documents';
 import { loader as downloadLoader } from '../../app/routes/referral-documents.$documentId';
-import { actorFor } from '../../app/seed/demo-city.server';
 import { DB_KINDS } from '../support/env';
-import { createTestServices, type TestServices } from '../support/services';
+import { useTestServices } from '../support/services';
 import { submitAppeal } from '../support/appeals';
+import { listFiles, PDF, png, sha256 } from '../support/files';
 
-// A valid 1×1 PNG; the trailing byte makes each test's file distinct so content addressing does not share them.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
-const png = (tag: number) => new Uint8Array(Buffer.concat([PNG, Buffer.from([tag])]));
-const PDF = new TextEncoder().encode('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const file = (bytes: Uint8Array, name: string, type: string) => new File([bytes], name, { type });
 
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath, d.name)).sort();
-}
-
 describe.each(DB_KINDS)('referral documents on %s', (kind) => {
-  let t: TestServices;
-  let dataDir: string;
-  let previousDataDir: string | undefined;
+  const t = useTestServices(kind, { dataDir: true });
   let appealId: number;
   let agencyId: number;
   let otherAgencyId: number;
@@ -39,25 +25,24 @@ describe.each(DB_KINDS)('referral documents on %s', (kind) => {
   let referralId: number;
   let closedReferralId: number;
 
-  const sql = <T extends Record<string, any>[] = Record<string, any>[]>(text: string, params: unknown[] = []) => t.db.em().getConnection().execute<T>(text, params);
   const insertAgency = async (code: string, name: string) => {
     const now = new Date();
-    const [row] = await sql<{ id: number }[]>(
+    const [row] = await t.sql<{ id: number }>(
       `insert into department (code, name, kind, path, hotline, active, referral_kind, created_at, updated_at)
        values (?, ?, 'functional', '/', '12345', true, 'mediation', ?, ?) returning id`, [code, name, now, now]);
-    await sql(`update department set path = '/' || id || '/' where id = ?`, [row.id]);
+    await t.sql(`update department set path = '/' || id || '/' where id = ?`, [row.id]);
     return row.id;
   };
   const insertMediator = async (username: string, displayName: string, departmentId: number) => {
     const now = new Date();
-    const [row] = await sql<{ id: number }[]>(
+    const [row] = await t.sql<{ id: number }>(
       `insert into app_user (username, password_hash, display_name, role, department_id, phone, active, created_at, updated_at)
        values (?, 'x', ?, 'mediator', ?, null, true, ?, ?) returning id`, [username, displayName, departmentId, now, now]);
     return row.id;
   };
   const insertReferral = async (number: string, closed: boolean) => {
     const now = new Date();
-    const [row] = await sql<{ id: number }[]>(
+    const [row] = await t.sql<{ id: number }>(
       `insert into referral (number, appeal_id, kind, agency_id, phase, machine_version, snapshot, clock_state, closed_at, referred_by_id, created_at, updated_at)
        values (?, ?, 'mediation', ?, ?, 1, ?, 'ok', ?, ?, ?, ?) returning id`,
       [number, appealId, agencyId, closed ? 'closed' : 'accepted', JSON.stringify({}), closed ? now : null, t.ids.users.get('dispatcher')!.id, now, now]);
@@ -65,10 +50,6 @@ describe.each(DB_KINDS)('referral documents on %s', (kind) => {
   };
 
   beforeAll(async () => {
-    previousDataDir = process.env.DATA_DIR;
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'hotline-files-'));
-    process.env.DATA_DIR = dataDir;
-    t = await createTestServices(kind);
     appealId = (await submitAppeal(t.services, t.ids)).id;
     agencyId = await insertAgency('TJ-TEST-1', '测试人民调解委员会');
     otherAgencyId = await insertAgency('TJ-TEST-2', '另一调解委员会');
@@ -77,30 +58,23 @@ describe.each(DB_KINDS)('referral documents on %s', (kind) => {
     referralId = await insertReferral('TJ2026990001', false);
     closedReferralId = await insertReferral('TJ2026990002', true);
   });
-  afterAll(async () => {
-    await t?.close();
-    if (previousDataDir === undefined) delete process.env.DATA_DIR;
-    else process.env.DATA_DIR = previousDataDir;
-    rmSync(dataDir, { recursive: true, force: true });
-  });
 
   const staff = (): Actor => ({ userId: mediatorId, role: 'mediator', departmentIds: [agencyId], gridIds: [] });
   const otherStaff = (): Actor => ({ userId: otherMediatorId, role: 'mediator', departmentIds: [otherAgencyId], gridIds: [] });
-  const as = (u: string) => actorFor(t.ids, u);
   const documentCount = async () => {
-    const [row] = await sql<{ n: number }[]>('select count(*)::int as n from referral_document');
+    const [row] = await t.sql<{ n: number }>('select count(*)::int as n from referral_document');
     return row.n;
   };
-  const filesRoot = () => path.join(dataDir, 'referral-documents');
+  const filesRoot = () => path.join(t.dataDir, 'referral-documents');
 
   it('lets the agency staff upload, list and read a document; a supervisor can read it too', async () => {
     const bytes = png(1);
     const hash = sha256(bytes);
     const { id } = await uploadReferralDocument(t.db, staff(), referralId, { kind: 'evidence', file: file(bytes, '../现场\u202e照片.png', 'image/png') });
-    const [row] = await sql('select * from referral_document where id = ?', [id]);
+    const [row] = await t.sql('select * from referral_document where id = ?', [id]);
     expect(row).toMatchObject({ referral_id: referralId, kind: 'evidence', file_name: '现场照片.png', content_type: 'image/png', size: bytes.byteLength, sha256: hash, uploaded_by_id: mediatorId });
     const stored = path.join(filesRoot(), hash.slice(0, 2), hash);
-    expect(path.resolve(dataDir, row.storage_path)).toBe(stored);
+    expect(path.resolve(t.dataDir, row.storage_path)).toBe(stored);
     expect(sha256(readFileSync(stored))).toBe(hash);
     expect(listFiles(filesRoot()).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
@@ -116,8 +90,8 @@ describe.each(DB_KINDS)('referral documents on %s', (kind) => {
     const opened = await readReferralDocument(t.db, staff(), id);
     expect(opened).toMatchObject({ referralId, kind: 'evidence', fileName: '现场照片.png', contentType: 'image/png', size: bytes.byteLength });
     expect(sha256(opened.bytes)).toBe(hash);
-    expect(sha256((await readReferralDocument(t.db, as('supervisor'), id)).bytes)).toBe(hash);
-    expect((await readReferralDocument(t.db, as('dispatcher'), id)).size).toBe(bytes.byteLength);
+    expect(sha256((await readReferralDocument(t.db, t.as('supervisor'), id)).bytes)).toBe(hash);
+    expect((await readReferralDocument(t.db, t.as('dispatcher'), id)).size).toBe(bytes.byteLength);
   });
 
   it('refuses staff of another agency and other roles: 403 on upload, not found on read', async () => {
@@ -125,14 +99,14 @@ describe.each(DB_KINDS)('referral documents on %s', (kind) => {
     const before = await documentCount();
     const beforeFiles = listFiles(filesRoot());
     await expect(uploadReferralDocument(t.db, otherStaff(), referralId, { kind: 'evidence', file: file(png(3), 'x.png', 'image/png') })).rejects.toBeInstanceOf(Forbidden);
-    await expect(uploadReferralDocument(t.db, as('supervisor'), referralId, { kind: 'evidence', file: file(png(3), 'x.png', 'image/png') })).rejects.toBeInstanceOf(Forbidden);
-    await expect(uploadReferralDocument(t.db, as('handler'), referralId, { kind: 'evidence', file: file(png(3), 'x.png', 'image/png') })).rejects.toBeInstanceOf(Forbidden);
+    await expect(uploadReferralDocument(t.db, t.as('supervisor'), referralId, { kind: 'evidence', file: file(png(3), 'x.png', 'image/png') })).rejects.toBeInstanceOf(Forbidden);
+    await expect(uploadReferralDocument(t.db, t.as('handler'), referralId, { kind: 'evidence', file: file(png(3), 'x.png', 'image/png') })).rejects.toBeInstanceOf(Forbidden);
     expect(await documentCount()).toBe(before);
     expect(listFiles(filesRoot())).toEqual(beforeFiles);
 
     await expect(readReferralDocument(t.db, otherStaff(), id)).rejects.toBeInstanceOf(NotFound);
-    await expect(readReferralDocument(t.db, as('handler'), id)).rejects.toBeInstanceOf(NotFound);
-    await expect(readReferralDocument(t.db, as('operator'), id)).rejects.toBeInstanceOf(NotFound);
+    await expect(readReferralDocument(t.db, t.as('handler'), id)).rejects.toBeInstanceOf(NotFound);
+    await expect(readReferralDocument(t.db, t.as('operator'), id)).rejects.toBeInstanceOf(NotFound);
     // The same answer as for a document that does not exist.
     await expect(readReferralDocument(t.db, staff(), 999_999)).rejects.toBeInstanceOf(NotFound);
     await expect(uploadReferralDocument(t.db, staff(), 999_999, { kind: 'evidence', file: file(png(3), 'x.png', 'image/png') })).rejects.toBeInstanceOf(NotFound);
@@ -173,7 +147,7 @@ describe.each(DB_KINDS)('referral documents on %s', (kind) => {
 
   describe('routes', () => {
     const context = () => ({ runtime: { db: t.db } }) as unknown as AppLoadContext;
-    const cookieFor = async (userId: number) => (await startSession(t.db.em(), userId)).split(';')[0];
+    const cookieFor = async (userId: number) => (await startSession(t.em(), userId)).split(';')[0];
     const upload = async (userId: number, id: number, form: FormData) => {
       const request = new Request(`http://localhost/referrals/${id}/documents`, { method: 'POST', body: form, headers: { Cookie: await cookieFor(userId) } });
       return uploadAction({ request, context: context(), params: { id: String(id) } });

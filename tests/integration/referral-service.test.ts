@@ -1,18 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyEvent } from '../../app/appeals/service.server';
 import { verifyAuditChains } from '../../app/appeals/audit.server';
+import { inTransaction, jsonb, run } from '../../app/db/sql.server';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../../app/domain/errors';
 import { applyReferralEvent, deliverReferralOutcome, fireReferralTimer } from '../../app/referrals/service.server';
 import { verifyReferralChains } from '../../app/referrals/audit.server';
 import { adoptUnlinkedReferrals } from '../../app/referrals/adopt.server';
-import { actorFor } from '../../app/seed/demo-city.server';
 import { getWorkCalendar } from '../../app/calendar/calendar.server';
 import { addLegalDays } from '../../app/calendar/working-time';
 import { supervisionBoard } from '../../app/supervision/board.server';
 import type { Actor } from '../../machines/appeal-events';
 import { counts, submitAppeal } from '../support/appeals';
 import { DB_KINDS } from '../support/env';
-import { createTestServices, type TestServices } from '../support/services';
+import { useTestServices } from '../support/services';
 
 interface ReferralRowView {
   id: number;
@@ -28,19 +28,12 @@ interface ReferralRowView {
 }
 
 describe.each(DB_KINDS)('referral service on %s', (kind) => {
-  let t: TestServices;
-  beforeAll(async () => {
-    t = await createTestServices(kind);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-  const as = (u: string) => actorFor(t.ids, u);
+  const t = useTestServices(kind);
+  const { as, sql } = t;
   const agency = (code: string) => t.ids.departments.get(code)!;
-  const sql = <T>(q: string, params: unknown[] = []) => t.db.em().getConnection().execute<T[]>(q, params);
   const referralsOf = async (appealId: number) =>
     (await sql<ReferralRowView>('select * from referral where appeal_id = ? order by id', [appealId])).map((r) => ({
-      ...r, snapshot: typeof r.snapshot === 'string' ? JSON.parse(r.snapshot) : r.snapshot,
+      ...r, snapshot: jsonb<ReferralRowView['snapshot']>(r.snapshot),
     }));
   const eventsOf = async (referralId: number) => (await sql<{ type: string }>('select type from referral_event where referral_id = ? order by seq', [referralId])).map((r) => r.type);
   const appealEvents = async (appealId: number) => (await sql<{ type: string }>('select type from appeal_event where appeal_id = ? order by seq', [appealId])).map((r) => r.type);
@@ -72,8 +65,8 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
     expect(referral.number).toMatch(/^TJ\d{10}$/);
     expect(referral.snapshot.context).toMatchObject({ appealId, agencyId: agency('R01'), referredBy: as('dispatcher').userId });
     expect(await eventsOf(referral.id)).toEqual(['REFER']);
-    const [appeal] = await sql<{ snapshot: any }>('select snapshot from appeal where id = ?', [appealId]);
-    const ctx = (typeof appeal.snapshot === 'string' ? JSON.parse(appeal.snapshot) : appeal.snapshot).context;
+    const [appeal] = await sql<{ snapshot: unknown }>('select snapshot from appeal where id = ?', [appealId]);
+    const ctx = jsonb<{ context: unknown }>(appeal.snapshot).context;
     expect(ctx).toMatchObject({ referralKind: 'mediation', referralId: referral.id, referralAgencyIds: [agency('R01')] });
     const jobs = await sql<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'referral-timer' and data->>'referralId' = ?`, [String(referral.id)]);
     expect(jobs[0].n).toBe(2); // warning and overdue of the acceptance clock
@@ -124,8 +117,8 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
     expect(await eventsOf(referral.id)).toEqual([
       'REFER', 'ACCEPT', 'ADD_PARTY', 'ADD_PARTY', 'SCHEDULE_SESSION', 'RECORD_SESSION', 'REACH_AGREEMENT', 'REQUEST_CONFIRMATION', 'CONFIRM',
     ]);
-    expect((await verifyReferralChains(t.db.em())).broken).toEqual([]);
-    expect((await verifyAuditChains(t.db.em())).broken).toEqual([]);
+    expect((await verifyReferralChains(t.em())).broken).toEqual([]);
+    expect((await verifyAuditChains(t.em())).broken).toEqual([]);
   });
 
   it('lets exactly one of several concurrent outcome events win', async () => {
@@ -197,13 +190,13 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
     const [after] = await sql<{ clock_state: string }>('select clock_state from referral where id = ?', [referral.id]);
     expect(after.clock_state).toBe('overdue');
     // The duty supervisor sees it among the late referral cases.
-    const board = await supervisionBoard(t.db.em(), as('supervisor'));
+    const board = await supervisionBoard(t.em(), as('supervisor'));
     expect(board.lateReferrals.find((r) => r.id === referral.id)).toMatchObject({ kind: 'arbitration', clockState: 'overdue', phase: 'applied' });
     // Accepting late stops the acceptance clock and starts the 45-day award clock.
     const accepted = await step(referral.id, 'arbitrator', 'ACCEPT');
     expect(accepted.phase).toBe('accepted');
-    const [acc] = await sql<{ clock_state: string; snapshot: any }>('select clock_state, snapshot from referral where id = ?', [referral.id]);
-    const clocks = (typeof acc.snapshot === 'string' ? JSON.parse(acc.snapshot) : acc.snapshot).context.clocks;
+    const [acc] = await sql<{ clock_state: string; snapshot: unknown }>('select clock_state, snapshot from referral where id = ?', [referral.id]);
+    const clocks = jsonb<ReferralRowView['snapshot']>(acc.snapshot).context.clocks;
     expect(clocks.acceptance.state).toBe('stopped');
     expect(clocks.award.state).toBe('running');
     expect(acc.clock_state).toBe('onTime');
@@ -211,10 +204,10 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
     // An approved extension moves the award clock 15 days and schedules new timers for it.
     await step(referral.id, 'arbitrator', 'REQUEST_EXTENSION', { reason: '案情复杂，需补充证据' });
     await step(referral.id, 'arbitrator2', 'APPROVE_EXTENSION');
-    const [ext] = await sql<{ snapshot: any }>('select snapshot from referral where id = ?', [referral.id]);
-    const award = (typeof ext.snapshot === 'string' ? JSON.parse(ext.snapshot) : ext.snapshot).context.clocks.award;
+    const [ext] = await sql<{ snapshot: unknown }>('select snapshot from referral where id = ?', [referral.id]);
+    const award = jsonb<ReferralRowView['snapshot']>(ext.snapshot).context.clocks.award;
     // 45 + 15 days from acceptance, the last day moved past a rest day or holiday: never 15 days from an already moved deadline.
-    expect(award.dueAt).toBe(addLegalDays(await getWorkCalendar(t.db.em()), new Date(clocks.award.startedAt), 60).toISOString());
+    expect(award.dueAt).toBe(addLegalDays(await getWorkCalendar(t.em()), new Date(clocks.award.startedAt), 60).toISOString());
     expect(Date.parse(award.dueAt)).toBeGreaterThan(Date.parse(clocks.award.dueAt));
     const jobs = await sql<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'referral-timer' and data->>'referralId' = ? and data->>'clock' = 'award'`, [String(referral.id)]);
     expect(jobs[0].n).toBe(4);
@@ -222,17 +215,14 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
   it('keeps the case\'s audit trail append-only and finds a tampered row', async () => {
     const { referral } = await refer('R04');
     await step(referral.id, 'counsellor', 'ACCEPT');
-    const conn = t.db.em().getConnection();
-    await expect(conn.execute(`delete from referral_event where referral_id = ?`, [referral.id])).rejects.toThrow(/append-only/);
-    expect((await verifyReferralChains(t.db.em())).broken).toEqual([]);
-    await t.db.em().transactional(async (tx) => {
-      const c = tx.getConnection();
-      const trx = tx.getTransactionContext();
-      await c.execute('alter table referral_event disable trigger referral_event_no_update', [], 'run', trx);
-      await c.execute(`update referral_event set actor_role = 'supervisor' where referral_id = ? and seq = 2`, [referral.id], 'run', trx);
-      await c.execute('alter table referral_event enable trigger referral_event_no_update', [], 'run', trx);
+    await expect(sql(`delete from referral_event where referral_id = ?`, [referral.id])).rejects.toThrow(/append-only/);
+    expect((await verifyReferralChains(t.em())).broken).toEqual([]);
+    await inTransaction(t.em(), async (tx) => {
+      await run(tx, 'alter table referral_event disable trigger referral_event_no_update');
+      await run(tx, `update referral_event set actor_role = 'supervisor' where referral_id = ? and seq = 2`, [referral.id]);
+      await run(tx, 'alter table referral_event enable trigger referral_event_no_update');
     });
-    const { broken } = await verifyReferralChains(t.db.em());
+    const { broken } = await verifyReferralChains(t.em());
     expect(broken).toEqual([{ referralId: referral.id, number: referral.number, seq: 2, reason: 'row content does not match its hash' }]);
   });
   it('opens a case, once, for an appeal referred before referral cases existed, and the case answers it', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { en } from '../../app/i18n/en';
 import * as labels from '../../app/ui/referral-labels';
 import { REFERRAL_KIND_LABELS, REFERRAL_OUTCOME_LABELS } from '../../app/ui/labels';
@@ -9,38 +9,28 @@ import { referralAgreementInput, referralDetail } from '../../app/referrals/deta
 import { beijingLocalToIso, referralPayloadFromForm } from '../../app/referrals/forms.server';
 import { referralQueue } from '../../app/referrals/queue.server';
 import { applyReferralEvent } from '../../app/referrals/service.server';
-import { actorFor } from '../../app/seed/demo-city.server';
 import { submitAppeal } from '../support/appeals';
 import { DB_KINDS } from '../support/env';
-import { createTestServices, type TestServices } from '../support/services';
+import { useTestServices } from '../support/services';
 
 describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
-  let t: TestServices;
-  beforeAll(async () => {
-    t = await createTestServices(kind);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-  const as = (u: string) => actorFor(t.ids, u);
+  const t = useTestServices(kind);
   const agency = (code: string) => t.ids.departments.get(code)!;
-  const sql = <T>(q: string, params: unknown[] = []) => t.db.em().getConnection().execute<T[]>(q, params);
-  const em = () => t.db.em();
 
   async function refer(agencyCode: string) {
     const a = await submitAppeal(t.services, t.ids);
-    await applyEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency(agencyCode), note: '邻里纠纷' }, actor: as('dispatcher') });
-    const [r] = await sql<{ id: number; number: string }>('select id, number from referral where appeal_id = ? order by id', [a.id]);
+    await applyEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency(agencyCode), note: '邻里纠纷' }, actor: t.as('dispatcher') });
+    const [r] = await t.sql<{ id: number; number: string }>('select id, number from referral where appeal_id = ? order by id', [a.id]);
     return { appealId: a.id, appealNumber: a.number, referralId: r.id, number: r.number };
   }
   const step = async (referralId: number, user: string, type: string, payload: Record<string, unknown> = {}) => {
-    const [row] = await sql<{ version: number }>('select version from referral where id = ?', [referralId]);
-    return applyReferralEvent(t.services, { referralId, expectedVersion: row.version, type, payload, actor: as(user) });
+    const [row] = await t.sql<{ version: number }>('select version from referral where id = ?', [referralId]);
+    return applyReferralEvent(t.services, { referralId, expectedVersion: row.version, type, payload, actor: t.as(user) });
   };
 
   it('shows the agency its case with masked parties, local times, clocks, timeline and the actions it may take', async () => {
     const { referralId, appealNumber } = await refer('R01');
-    const fresh = await referralDetail(em(), as('mediator'), referralId);
+    const fresh = await referralDetail(t.em(), t.as('mediator'), referralId);
     expect(fresh).toMatchObject({ kind: 'mediation', phase: 'referred', agencyName: '市人民调解委员会', final: false });
     expect(fresh.appeal.number).toBe(appealNumber);
     expect(fresh.appeal).not.toHaveProperty('callerPhone');
@@ -55,7 +45,7 @@ describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
     await step(referralId, 'mediator', 'ADD_PARTY', { name: '张三', side: 'applicant', phone: '13812345678' });
     await step(referralId, 'mediator', 'ADD_PARTY', { name: '李四', side: 'respondent' });
     await step(referralId, 'mediator', 'SCHEDULE_SESSION', { scheduledAt: beijingLocalToIso('2030-01-02T09:30'), place: '社区调解室' });
-    const d = await referralDetail(em(), as('mediator'), referralId);
+    const d = await referralDetail(t.em(), t.as('mediator'), referralId);
     expect(d.parties).toEqual([{ id: 1, name: '张三', side: 'applicant', phone: '138****5678' }, { id: 2, name: '李四', side: 'respondent', phone: '' }]);
     expect(JSON.stringify(d)).not.toContain('13812345678');
     expect(d.sessions[0]).toMatchObject({ no: 1, scheduledAt: '2030-01-02 09:30', place: '社区调解室', heldAt: null });
@@ -68,45 +58,45 @@ describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
     expect(d.timeline[2]).toMatchObject({ actor: '调解员 赵敏', role: 'mediator', summaryLabel: '申请人', summaryText: '张三' });
     expect(d.mayAddDocument).toBe(true);
     // No agreement yet: nothing to print.
-    await expect(referralAgreementInput(em(), as('mediator'), referralId)).rejects.toBeInstanceOf(NotFound);
+    await expect(referralAgreementInput(t.em(), t.as('mediator'), referralId)).rejects.toBeInstanceOf(NotFound);
 
     await step(referralId, 'mediator', 'RECORD_SESSION', { no: 1, minutes: '双方陈述意见', attendeePartyIds: [1, 2] });
     await step(referralId, 'mediator', 'REACH_AGREEMENT', { text: '李四修复漏水管道。', signedPartyIds: [1, 2] });
-    const agreed = await referralDetail(em(), as('mediator'), referralId);
+    const agreed = await referralDetail(t.em(), t.as('mediator'), referralId);
     expect(agreed.agreement).toMatchObject({ text: '李四修复漏水管道。', signedBy: ['张三', '李四'] });
     expect(agreed.sessions[0]).toMatchObject({ attendees: ['张三', '李四'], record: '双方陈述意见', by: '调解员 赵敏' });
-    const input = await referralAgreementInput(em(), as('dispatcher'), referralId);
+    const input = await referralAgreementInput(t.em(), t.as('dispatcher'), referralId);
     expect(input).toMatchObject({ agencyName: '市人民调解委员会', mediatorName: '调解员 赵敏', appealNumber });
   });
 
   it('answers 404 to anyone outside the case\'s agency and the city desks, and shows them no actions', async () => {
     const { referralId } = await refer('R01');
     for (const user of ['counsellor', 'legalaid', 'handler', 'operator', 'gridworker']) {
-      await expect(referralDetail(em(), as(user), referralId)).rejects.toBeInstanceOf(NotFound);
-      await expect(referralAgreementInput(em(), as(user), referralId)).rejects.toBeInstanceOf(NotFound);
+      await expect(referralDetail(t.em(), t.as(user), referralId)).rejects.toBeInstanceOf(NotFound);
+      await expect(referralAgreementInput(t.em(), t.as(user), referralId)).rejects.toBeInstanceOf(NotFound);
     }
     for (const user of ['dispatcher', 'reviewer', 'supervisor', 'admin', 'mediator2']) {
-      const d = await referralDetail(em(), as(user), referralId);
+      const d = await referralDetail(t.em(), t.as(user), referralId);
       expect(d.actions).toEqual(user === 'mediator2' ? expect.arrayContaining(['ACCEPT']) : []);
       expect(d.mayAddDocument).toBe(user === 'mediator2');
     }
-    await expect(referralDetail(em(), as('dispatcher'), 999_999)).rejects.toBeInstanceOf(NotFound);
+    await expect(referralDetail(t.em(), t.as('dispatcher'), 999_999)).rejects.toBeInstanceOf(NotFound);
   });
 
   it('links a failed mediation and the case it was handed on to, both ways', async () => {
     const { referralId } = await refer('R01');
     await step(referralId, 'mediator', 'ACCEPT');
     await step(referralId, 'mediator', 'FAIL', { reason: '被申请人拒绝调解', nextRoute: 'legalAid', referOnAgencyId: agency('R02') });
-    const parent = await referralDetail(em(), as('dispatcher'), referralId);
+    const parent = await referralDetail(t.em(), t.as('dispatcher'), referralId);
     expect(parent).toMatchObject({ phase: 'failed', final: true, outcome: 'referredOn', failure: { reason: '被申请人拒绝调解', nextRoute: 'legalAid' }, actions: [] });
     expect(parent.children).toHaveLength(1);
-    const child = await referralDetail(em(), as('legalaid'), parent.children[0].id);
+    const child = await referralDetail(t.em(), t.as('legalaid'), parent.children[0].id);
     expect(child).toMatchObject({ kind: 'legalAid', phase: 'applied', parent: { id: referralId, kind: 'mediation', phase: 'failed' } });
     expect(child.clocks[0]).toMatchObject({ name: 'decision', label: '审查决定期限' });
     expect(child.clocks[0].remaining).toMatch(/^剩余 .*(天|小时)/); // a calendar-day clock counts calendar time, not working days
     expect(child.clocks[0].remaining).not.toContain('工作日');
     // The mediator of the first agency cannot open the legal aid case.
-    await expect(referralDetail(em(), as('mediator'), child.id)).rejects.toBeInstanceOf(NotFound);
+    await expect(referralDetail(t.em(), t.as('mediator'), child.id)).rejects.toBeInstanceOf(NotFound);
   });
 
   it('queues an agency\'s own open cases by nearest deadline and closed ones newest first; the city sees all and filters by kind', async () => {
@@ -116,7 +106,7 @@ describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
     await step(closed.referralId, 'counsellor', 'REFUSE', { reason: '不属于心理服务范围' });
     await refer('R03');
 
-    const open = await referralQueue(em(), as('counsellor'), { tab: 'open' });
+    const open = await referralQueue(t.em(), t.as('counsellor'), { tab: 'open' });
     expect(open.mayFilter).toBe(false);
     expect(open.items.every((i) => i.kind === 'counselling')).toBe(true);
     const ids = open.items.map((i) => i.id);
@@ -125,21 +115,21 @@ describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
     expect(ids.indexOf(a.referralId)).toBeLessThan(ids.indexOf(b.referralId));
     expect(open.items[0]).toMatchObject({ agencyName: '市心理援助中心', clockState: 'onTime' });
     expect(open.items[0].nextDueAt).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
-    const done = await referralQueue(em(), as('counsellor'), { tab: 'closed' });
+    const done = await referralQueue(t.em(), t.as('counsellor'), { tab: 'closed' });
     expect(done.items.map((i) => i.id)).toContain(closed.referralId);
     expect(done.items.find((i) => i.id === closed.referralId)).toMatchObject({ phase: 'refused', outcome: 'refused' });
     expect(open.counts).toEqual({ open: open.items.length, closed: done.items.length });
 
-    const city = await referralQueue(em(), as('supervisor'), { tab: 'open' });
+    const city = await referralQueue(t.em(), t.as('supervisor'), { tab: 'open' });
     expect(new Set(city.items.map((i) => i.kind)).size).toBeGreaterThan(1);
-    const arbitration = await referralQueue(em(), as('dispatcher'), { tab: 'open', kind: 'arbitration' });
+    const arbitration = await referralQueue(t.em(), t.as('dispatcher'), { tab: 'open', kind: 'arbitration' });
     expect(arbitration.items.length).toBeGreaterThan(0);
     expect(arbitration.items.every((i) => i.kind === 'arbitration')).toBe(true);
     // A mediator's kind filter never widens his scope.
-    const own = await referralQueue(em(), as('counsellor'), { tab: 'open', kind: 'arbitration' });
+    const own = await referralQueue(t.em(), t.as('counsellor'), { tab: 'open', kind: 'arbitration' });
     expect(own.items.every((i) => i.kind === 'counselling')).toBe(true);
 
-    for (const user of ['handler', 'operator', 'gridworker']) await expect(referralQueue(em(), as(user), {})).rejects.toBeInstanceOf(Forbidden);
+    for (const user of ['handler', 'operator', 'gridworker']) await expect(referralQueue(t.em(), t.as(user), {})).rejects.toBeInstanceOf(Forbidden);
   });
 
   it('pages the open queue on a keyset cursor without skipping or repeating cases, cases without a running clock last', async () => {
@@ -154,13 +144,13 @@ describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = await referralQueue(em(), as('legalaid'), { cursor });
+      const page = await referralQueue(t.em(), t.as('legalaid'), { cursor });
       expect(page.items.length).toBeLessThanOrEqual(50);
       all.push(...page.items.map((i) => ({ id: i.id, due: i.nextDueAt })));
       cursor = page.nextCursor ?? undefined;
       pages += 1;
     } while (cursor && pages < 10);
-    const total = (await referralQueue(em(), as('legalaid'), {})).counts.open;
+    const total = (await referralQueue(t.em(), t.as('legalaid'), {})).counts.open;
     expect(pages).toBe(Math.ceil(total / 50));
     expect(all).toHaveLength(total);
     expect(new Set(all.map((x) => x.id)).size).toBe(total);
@@ -168,7 +158,7 @@ describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
     expect(all.slice(-2).every((x) => x.due === null)).toBe(true);
     const dues = all.filter((x) => x.due !== null).map((x) => x.due!);
     expect([...dues].sort()).toEqual(dues);
-    await expect(referralQueue(em(), as('legalaid'), { cursor: 'not a cursor!' })).rejects.toMatchObject({ status: 400 });
+    await expect(referralQueue(t.em(), t.as('legalaid'), { cursor: 'not a cursor!' })).rejects.toMatchObject({ status: 400 });
   });
 
   it('builds payloads from forms: ids, yes/no, party lists and Beijing local time', () => {

@@ -1,10 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { localDateOf } from '../../app/calendar/working-time';
-import { actorFor } from '../../app/seed/demo-city.server';
 import { reportFileName, reportToPdf, reportToXlsx } from '../../app/reports/export.server';
 import {
   DAILY_REPORT_QUEUE, dailyReportFile, dailyRunOn, ensureDailyReportQueue, generateDailyReport, generateYesterdayReport,
@@ -13,7 +11,7 @@ import {
 import { CELL_COLUMNS, MEASURES, emptyCells, measureValue, type Cells } from '../../app/reports/measures';
 import type { Report } from '../../app/reports/report-types';
 import { DB_KINDS } from '../support/env';
-import { createTestServices, type TestServices } from '../support/services';
+import { useTestServices } from '../support/services';
 
 /** Cells with every column set, some denominators zero so that null figures are exported too. */
 function cellsFrom(seed: number, zero: Partial<Record<keyof Cells, true>> = {}): Cells {
@@ -140,66 +138,55 @@ describe('report exports', () => {
 });
 
 describe.each(DB_KINDS)('daily report (日报) on %s', (kind) => {
-  let t: TestServices;
-  let dataDir: string;
-  const previousDataDir = process.env.DATA_DIR;
-  const sql = <T>(q: string, p: unknown[] = []) => t.db.em().getConnection().execute<T[]>(q, p);
-  const reportFiles = () => (existsSync(path.join(dataDir, 'reports')) ? readdirSync(path.join(dataDir, 'reports')).sort() : []);
+  const t = useTestServices(kind, { dataDir: true });
+  const reportFiles = () => (existsSync(path.join(t.dataDir, 'reports')) ? readdirSync(path.join(t.dataDir, 'reports')).sort() : []);
   const snake = (c: string) => c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
   const putCells = (dim: string, key: string, day: string, c: Cells) =>
-    sql(`insert into report_cell (dim, key, day, ${CELL_COLUMNS.map(snake).join(', ')}) values (?, ?, ?, ${CELL_COLUMNS.map(() => '?').join(', ')})`,
+    t.sql(`insert into report_cell (dim, key, day, ${CELL_COLUMNS.map(snake).join(', ')}) values (?, ?, ?, ${CELL_COLUMNS.map(() => '?').join(', ')})`,
       [dim, key, day, ...CELL_COLUMNS.map((col) => c[col])]);
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'daily-report-'));
-    process.env.DATA_DIR = dataDir;
-    t = await createTestServices(kind);
     await ensureDailyReportQueue(t.boss);
-  });
-  afterAll(async () => {
-    await t?.close();
-    process.env.DATA_DIR = previousDataDir;
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('stores one row and two files for a day, and still one row when generated again', async () => {
     const day = '2026-11-22';
     const dept = t.ids.departments.values().next().value!;
-    const [{ name }] = await sql<{ name: string }>('select name from department where id = ?', [dept]);
+    const [{ name }] = await t.sql<{ name: string }>('select name from department where id = ?', [dept]);
     await putCells('department', String(dept), day, cellsFrom(1));
     await putCells('department', String(dept), '2026-11-21', cellsFrom(2));
     await putCells('all', '', day, cellsFrom(3));
 
-    await generateDailyReport(t.db.em(), day, new Date('2026-11-22T23:00:00Z'));
-    expect(await sql('select day::text as day from daily_report')).toEqual([{ day }]);
+    await generateDailyReport(t.em(), day, new Date('2026-11-22T23:00:00Z'));
+    expect(await t.sql('select day::text as day from daily_report')).toEqual([{ day }]);
     expect(reportFiles().map((f) => path.extname(f)).sort()).toEqual(['.pdf', '.xlsx']);
 
-    await generateDailyReport(t.db.em(), day, new Date('2026-11-23T01:00:00Z'));
-    expect(await sql('select day::text as day from daily_report')).toEqual([{ day }]);
+    await generateDailyReport(t.em(), day, new Date('2026-11-23T01:00:00Z'));
+    expect(await t.sql('select day::text as day from daily_report')).toEqual([{ day }]);
     expect(reportFiles()).toHaveLength(2); // the first run's files went with its row
 
-    const supervisor = actorFor(t.ids, 'supervisor');
-    expect(await listDailyReports(t.db.em(), supervisor)).toMatchObject([{ day, generatedAt: '2026-11-23 09:00' }]);
-    const file = await dailyReportFile(t.db.em(), supervisor, day, 'xlsx');
+    const supervisor = t.as('supervisor');
+    expect(await listDailyReports(t.em(), supervisor)).toMatchObject([{ day, generatedAt: '2026-11-23 09:00' }]);
+    const file = await dailyReportFile(t.em(), supervisor, day, 'xlsx');
     expect(file.fileName).toBe('12345报表-department-2026-11-22.xlsx');
     const rows = figureRows((await readXlsx(file.bytes)).getWorksheet('报表')!);
     expect(rows.get(name)).toEqual(figures(cellsFrom(1), cellsFrom(2)));
     expect(rows.get('合计')).toEqual(figures(cellsFrom(3), emptyCells()));
-    const pdf = await dailyReportFile(t.db.em(), supervisor, day, 'pdf');
+    const pdf = await dailyReportFile(t.em(), supervisor, day, 'pdf');
     expect(pdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
 
-    await expect(dailyReportFile(t.db.em(), supervisor, '2026-11-01', 'xlsx')).rejects.toMatchObject({ status: 404 });
-    await expect(listDailyReports(t.db.em(), actorFor(t.ids, 'dispatcher'))).rejects.toMatchObject({ status: 403 });
+    await expect(dailyReportFile(t.em(), supervisor, '2026-11-01', 'xlsx')).rejects.toMatchObject({ status: 404 });
+    await expect(listDailyReports(t.em(), t.as('dispatcher'))).rejects.toMatchObject({ status: 403 });
   });
 
   it('makes yesterday\'s report on demand, for supervisors only', async () => {
     const now = new Date('2026-11-25T02:00:00Z'); // 10:00 on the 25th
-    await expect(generateYesterdayReport(t.db.em(), actorFor(t.ids, 'operator'), now)).rejects.toMatchObject({ status: 403 });
-    expect(await generateYesterdayReport(t.db.em(), actorFor(t.ids, 'supervisor'), now)).toMatchObject({ day: '2026-11-24' });
+    await expect(generateYesterdayReport(t.em(), t.as('operator'), now)).rejects.toMatchObject({ status: 403 });
+    expect(await generateYesterdayReport(t.em(), t.as('supervisor'), now)).toMatchObject({ day: '2026-11-24' });
   });
 
   it('queues the next morning run once, however often it is ensured, and a run queues the one after', async () => {
-    const waiting = () => sql<{ key: string; start: string; data: { runDate: string } }>(
+    const waiting = () => t.sql<{ key: string; start: string; data: { runDate: string } }>(
       `select singleton_key as key, start_after as start, data from pgboss.job where name = ? and state = 'created' order by start_after`, [DAILY_REPORT_QUEUE]);
     const now = new Date('2026-11-26T03:00:00Z'); // 11:00 on the 26th
     const first = await scheduleNextDailyReport(t.boss, now);
@@ -226,7 +213,7 @@ describe.each(DB_KINDS)('daily report (日报) on %s', (kind) => {
     await startDailyReports(t.boss, t.db, { pollingIntervalSeconds: 60 });
     await t.boss.offWork(DAILY_REPORT_QUEUE);
     const next = nextDailyRun(new Date());
-    const jobs = await sql<{ start: string }>(
+    const jobs = await t.sql<{ start: string }>(
       `select start_after as start from pgboss.job where name = ? and state = 'created' and singleton_key = ?`, [DAILY_REPORT_QUEUE, localDateOf(next)]);
     expect(jobs.map((j) => new Date(j.start).toISOString())).toEqual([next.toISOString()]);
   });

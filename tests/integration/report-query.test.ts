@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createDraft } from '../../app/appeals/intake.server';
 import { Forbidden, InvalidInput } from '../../app/domain/errors';
 import { addFactsToCells, type AppealFactRow, type OrderFactRow } from '../../app/reports/facts';
 import { CELL_COLUMNS, MEASURES, REPORT_DIMENSIONS, measureValue, type Cells, type CellColumn } from '../../app/reports/measures';
 import type { Report, ReportQuery } from '../../app/reports/report-types';
 import { buildReport, parseReportQuery, rankRows, reportAppeals, reportDashboard, type DrillQuery } from '../../app/reports/report.server';
-import { actorFor } from '../../app/seed/demo-city.server';
 import { DB_KINDS } from '../support/env';
-import { createTestServices, type TestServices } from '../support/services';
+import { useTestServices } from '../support/services';
 
 const snake = (c: string) => c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
 const measure = (key: string) => MEASURES.find((m) => m.key === key)!;
@@ -50,12 +49,11 @@ describe('report query parsing', () => {
 });
 
 describe.each(DB_KINDS)('supervisor reports on %s', (kind) => {
-  let t: TestServices;
-  const supervisor = () => actorFor(t.ids, 'supervisor');
+  const t = useTestServices(kind);
+  const supervisor = () => t.as('supervisor');
   const dept = (code: string) => t.ids.departments.get(code)!;
   const grid = (code: string) => t.ids.grids.get(code)!;
   const cat = (code: string) => t.ids.categories.get(code)!;
-  const sql = (s: string, params: unknown[] = []) => t.db.em().getConnection().execute(s, params);
   const appeal: Record<string, { id: number; number: string }> = {};
   let D1 = 0;
   let D2 = 0;
@@ -63,20 +61,19 @@ describe.each(DB_KINDS)('supervisor reports on %s', (kind) => {
   async function insertRow(table: string, row: object) {
     const cols = Object.keys(row);
     const values = row as Record<string, unknown>;
-    await sql(`insert into ${table} (${cols.map(snake).join(', ')}) values (${cols.map(() => '?').join(', ')})`, cols.map((c) => values[c]));
+    await t.sql(`insert into ${table} (${cols.map(snake).join(', ')}) values (${cols.map(() => '?').join(', ')})`, cols.map((c) => values[c]));
   }
 
   beforeAll(async () => {
-    t = await createTestServices(kind);
     D1 = dept('F02');
     D2 = dept('F04');
     for (let i = 1; i <= 9; i++) {
-      appeal[`a${i}`] = await createDraft(t.services, actorFor(t.ids, 'operator'), {
+      appeal[`a${i}`] = await createDraft(t.services, t.as('operator'), {
         type: 'complaint', categoryId: cat('0201'), title: `报表测试诉求 ${i}`, content: '用于核对报表数字的诉求。',
       });
     }
     // The facts are written here by hand (this module only reads); nothing must recount these drafts.
-    await sql('delete from report_dirty');
+    await t.sql('delete from report_dirty');
     const zero = Object.fromEntries(CELL_COLUMNS.filter((c) => c !== 'orders' && c !== 'ordersOnTime').map((c) => [c, 0]));
     const fact = (a: string, day: string, source: string, category: string, departmentId: number | null, gridId: number | null, values: Partial<Cells>): AppealFactRow =>
       ({ ...zero, appealId: appeal[a].id, day, source, categoryId: cat(category), departmentId, gridId, received: 1, ...values } as AppealFactRow);
@@ -112,14 +109,11 @@ describe.each(DB_KINDS)('supervisor reports on %s', (kind) => {
       await insertRow('report_cell', { dim, key, day, ...c });
     }
   }, 120_000);
-  afterAll(async () => {
-    await t?.close();
-  });
 
-  const report = (query: ReportQuery) => buildReport(t.db.em(), supervisor(), query);
+  const report = (query: ReportQuery) => buildReport(t.em(), supervisor(), query);
   const row = (r: Report, key: string | number) => r.rows.find((x) => x.key === String(key))!;
   const drill = (d: Omit<DrillQuery, 'from' | 'to'> & Partial<DrillQuery>, r?: Report) =>
-    reportAppeals(t.db.em(), supervisor(), { from: r?.query.from ?? '2031-03-01', to: r?.query.to ?? '2031-03-31', ...d });
+    reportAppeals(t.em(), supervisor(), { from: r?.query.from ?? '2031-03-01', to: r?.query.to ?? '2031-03-31', ...d });
 
   it('sums the month per department beside the previous calendar month', async () => {
     const r = await report(q({}));
@@ -174,7 +168,7 @@ describe.each(DB_KINDS)('supervisor reports on %s', (kind) => {
     const categories = await report(q({ view: 'category' }));
     expect(categories.rows.map((x) => [x.label, x.cells.received])).toEqual([['环境卫生', 4], ['噪声扰民', 2]]);
     const grids = await report(q({ view: 'grid' }));
-    const [g1] = await sql('select code, name from grid where id = ?', [grid('G01')]) as { code: string; name: string }[];
+    const [g1] = await t.sql<{ code: string; name: string }>('select code, name from grid where id = ?', [grid('G01')]);
     expect(row(grids, grid('G01'))).toMatchObject({ label: `G01 ${g1.name}`, cells: { received: 3 } });
     expect(row(grids, '')).toMatchObject({ label: '（无网格）', cells: { received: 2 } });
     const sources = await report(q({ view: 'source' }));
@@ -245,13 +239,13 @@ describe.each(DB_KINDS)('supervisor reports on %s', (kind) => {
 
   it('is for supervisors only', async () => {
     for (const user of ['operator', 'dispatcher', 'handler', 'admin']) {
-      await expect(buildReport(t.db.em(), actorFor(t.ids, user), q({}))).rejects.toBeInstanceOf(Forbidden);
-      await expect(reportAppeals(t.db.em(), actorFor(t.ids, user), { view: 'all', key: '', from: '2031-03-01', to: '2031-03-31', measure: 'received' })).rejects.toBeInstanceOf(Forbidden);
+      await expect(buildReport(t.em(), t.as(user), q({}))).rejects.toBeInstanceOf(Forbidden);
+      await expect(reportAppeals(t.em(), t.as(user), { view: 'all', key: '', from: '2031-03-01', to: '2031-03-31', measure: 'received' })).rejects.toBeInstanceOf(Forbidden);
     }
   });
 
   it('gives the page its hotspots: top categories and every grid for the map', async () => {
-    const page = await reportDashboard(t.db.em(), supervisor(), q({}));
+    const page = await reportDashboard(t.em(), supervisor(), q({}));
     expect(page.topCategories.map((c) => [c.label, c.cells.received])).toEqual([['环境卫生', 4], ['噪声扰民', 2]]);
     expect(page.grids.length).toBe(t.ids.grids.size);
     expect(page.grids[0]).toMatchObject({ code: 'G01', received: 3 });

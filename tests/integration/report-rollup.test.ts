@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createDraft } from '../../app/appeals/intake.server';
 import { applyEvent } from '../../app/appeals/service.server';
 import { SYSTEM_ACTOR } from '../../app/cases/actor';
 import { DomainError } from '../../app/domain/errors';
 import { drainReportQueue, rebuildReports } from '../../app/reports/rollup.server';
-import { actorFor, prng } from '../../app/seed/demo-city.server';
+import { prng } from '../../app/seed/demo-city.server';
 import { APPEAL_EVENT_TYPES, eventRoles, type Actor, type AppealEvent, type AppealEventType } from '../../machines/appeal-events';
 import { restoreAppealSnapshot, type AppealSnapshot } from '../../machines/appeal';
 import { DB_KINDS } from '../support/env';
-import { createTestServices, type TestServices } from '../support/services';
+import { useTestServices } from '../support/services';
 
 const DAY = 86_400_000;
 
@@ -18,36 +18,31 @@ const DAY = 86_400_000;
  * then compared cell by cell and fact by fact with a rebuild.
  */
 describe.each(DB_KINDS)('report roll-ups on %s', (kind) => {
-  let t: TestServices;
+  const t = useTestServices(kind);
   let clock = Date.parse('2026-09-01T02:00:00Z');
-  const sql = <T>(q: string, p: unknown[] = []) => t.db.em().getConnection().execute<T[]>(q, p);
 
-  beforeAll(async () => {
-    t = await createTestServices(kind);
+  beforeAll(() => {
     t.services.now = () => new Date(clock);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const dump = async () => ({
-    cells: await sql(`select dim, key, to_char(day, 'YYYY-MM-DD') as day, ${CELLS} from report_cell order by dim, key, day`),
-    appeals: await sql(`select * , to_char(day, 'YYYY-MM-DD') as day from appeal_fact order by appeal_id`),
-    orders: await sql(`select *, to_char(day, 'YYYY-MM-DD') as day from order_fact order by assignment_id`),
+    cells: await t.sql(`select dim, key, to_char(day, 'YYYY-MM-DD') as day, ${CELLS} from report_cell order by dim, key, day`),
+    appeals: await t.sql(`select * , to_char(day, 'YYYY-MM-DD') as day from appeal_fact order by appeal_id`),
+    orders: await t.sql(`select *, to_char(day, 'YYYY-MM-DD') as day from order_fact order by assignment_id`),
   });
 
   it('equal a full recomputation after random event sequences, drained at random points', async () => {
     const rand = prng(kind === 'pglite' ? 7 : 11);
     const dep = (code: string) => t.ids.departments.get(code)!;
     const chain = [dep('D01'), dep('S0101'), dep('M01')];
-    const handler: Actor = { ...actorFor(t.ids, 'handler'), departmentIds: chain };
-    const gridWorker: Actor = { ...actorFor(t.ids, 'gridworker'), gridIds: [t.ids.grids.get('G01')!] };
-    const actors = [actorFor(t.ids, 'operator'), actorFor(t.ids, 'dispatcher'), actorFor(t.ids, 'supervisor'), actorFor(t.ids, 'reviewer'),
-      actorFor(t.ids, 'mediator'), SYSTEM_ACTOR, handler, gridWorker];
+    const handler: Actor = { ...t.as('handler'), departmentIds: chain };
+    const gridWorker: Actor = { ...t.as('gridworker'), gridIds: [t.ids.grids.get('G01')!] };
+    const actors = [t.as('operator'), t.as('dispatcher'), t.as('supervisor'), t.as('reviewer'),
+      t.as('mediator'), SYSTEM_ACTOR, handler, gridWorker];
     const categories = [...t.ids.categories.values()];
     const ids: number[] = [];
     const create = async () => {
-      const operator = actorFor(t.ids, 'operator');
+      const operator = t.as('operator');
       const d = await createDraft(t.services, operator, {
         type: 'complaint', categoryId: categories[Math.floor(rand() * categories.length)], title: '随机序列', content: '路面破损需要修补。',
         callerPhone: `1380000${String(Math.floor(rand() * 4)).padStart(4, '0')}`, citizenName: '测试',
@@ -96,7 +91,7 @@ describe.each(DB_KINDS)('report roll-ups on %s', (kind) => {
       // Often the same appeal again, so some orders are accepted within their limit and some are not.
       const id = last !== undefined && rand() < 0.6 ? last : ids[Math.floor(rand() * ids.length)];
       last = id;
-      const [row] = await sql<{ snapshot: unknown; version: number }>('select snapshot, version from appeal where id = ?', [id]);
+      const [row] = await t.sql<{ snapshot: unknown; version: number }>('select snapshot, version from appeal where id = ?', [id]);
       const s = restoreAppealSnapshot(row.snapshot);
       const at = new Date(clock).toISOString();
       const options: AppealEvent[] = [];
@@ -121,18 +116,18 @@ describe.each(DB_KINDS)('report roll-ups on %s', (kind) => {
         throw err;
       });
       if (ok) applied++;
-      if (rand() < 0.15) await drainReportQueue(t.db.em(), { batchSize: 1 + Math.floor(rand() * 4) });
+      if (rand() < 0.15) await drainReportQueue(t.em(), { batchSize: 1 + Math.floor(rand() * 4) });
     }
-    await drainReportQueue(t.db.em());
+    await drainReportQueue(t.em());
     expect(applied).toBeGreaterThan(200);
 
     const kept = await dump();
     expect(kept.cells.length).toBeGreaterThan(20);
-    const rebuilt = await rebuildReports(t.db.em());
+    const rebuilt = await rebuildReports(t.em());
     expect(rebuilt.appeals).toBeGreaterThan(10);
     expect(await dump()).toEqual(kept);
     // Every measure occurred, so the comparison covered them all.
-    const [all] = await sql<Record<string, number>>(`select ${CELLS_SUM} from report_cell where dim = 'all'`);
+    const [all] = await t.sql<Record<string, number>>(`select ${CELLS_SUM} from report_cell where dim = 'all'`);
     for (const [col, v] of Object.entries(all)) expect(Number(v), col).toBeGreaterThan(0);
   });
 });

@@ -1,21 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createDraft } from '../../app/appeals/intake.server';
 import { searchAppeals } from '../../app/appeals/search.server';
 import { applyEvent, type AppealServices } from '../../app/appeals/service.server';
 import type { SessionUser } from '../../app/auth/session.server';
 import { InvalidInput } from '../../app/domain/errors';
-import { actorFor } from '../../app/seed/demo-city.server';
 import { DB_KINDS } from '../support/env';
-import { createTestServices, type TestServices } from '../support/services';
+import { useTestServices } from '../support/services';
 import { submitAppeal } from '../support/appeals';
 
 describe.each(DB_KINDS)('appeal search on %s', (kind) => {
-  let t: TestServices;
+  const t = useTestServices(kind);
   const a: Record<string, { id: number; number: string }> = {};
   const paged: number[] = [];
 
   const user = (username: string): SessionUser => {
-    const actor = actorFor(t.ids, username);
+    const actor = t.as(username);
     return {
       id: actor.userId, username, displayName: username, role: actor.role as SessionUser['role'],
       departmentId: actor.departmentIds[0] ?? null, departmentName: null, gridIds: actor.gridIds, actor,
@@ -24,21 +23,20 @@ describe.each(DB_KINDS)('appeal search on %s', (kind) => {
   const dept = (code: string) => t.ids.departments.get(code)!;
   const cat = (code: string) => t.ids.categories.get(code)!;
   const search = async (username: string, filters: Record<string, unknown>, page: { after?: string; limit?: number } = {}) =>
-    searchAppeals(t.db.em(), user(username), filters, page);
+    searchAppeals(t.em(), user(username), filters, page);
   const numbers = async (username: string, filters: Record<string, unknown>) => (await search(username, filters, { limit: 100 })).items.map((i) => i.number);
 
   /** A submitted appeal recorded at a chosen instant, so dates and numbers are predictable. */
   async function make(at: string, input: Record<string, unknown>) {
     const services: AppealServices = { ...t.services, now: () => new Date(at) };
-    const draft = await createDraft(services, actorFor(t.ids, 'operator'), { type: 'complaint', content: '市民反映的情况需要相关部门处理。', ...input });
-    await applyEvent(services, { appealId: draft.id, type: 'SUBMIT', actor: actorFor(t.ids, 'operator') });
+    const draft = await createDraft(services, t.as('operator'), { type: 'complaint', content: '市民反映的情况需要相关部门处理。', ...input });
+    await applyEvent(services, { appealId: draft.id, type: 'SUBMIT', actor: t.as('operator') });
     return { id: draft.id, number: draft.number };
   }
   const send = (id: number, username: string, type: string, payload: Record<string, unknown> = {}) =>
-    applyEvent(t.services, { appealId: id, type, payload, actor: actorFor(t.ids, username) });
+    applyEvent(t.services, { appealId: id, type, payload, actor: t.as(username) });
 
   beforeAll(async () => {
-    t = await createTestServices(kind);
     a.lamp = await make('2026-03-02T02:00:00Z', { categoryId: cat('0201'), callerPhone: '13911110001', title: '标记甲 路灯不亮' });
     // 00:30 on 4 March in Shanghai, still 3 March in UTC: the date filters must use the local day.
     a.noise = await make('2026-03-03T16:30:00Z', { categoryId: cat('0202'), callerPhone: '13911110002', title: '标记乙 夜间施工噪声' });
@@ -61,12 +59,9 @@ describe.each(DB_KINDS)('appeal search on %s', (kind) => {
     ];
     for (const at of times) {
       const { id } = await submitAppeal(t.services, t.ids);
-      await t.db.em().getConnection().execute('update appeal set created_at = ?::timestamptz where id = ?', [at, id]);
+      await t.sql('update appeal set created_at = ?::timestamptz where id = ?', [at, id]);
       paged.push(id);
     }
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const march = { from: '2026-03-01', to: '2026-03-31' };

@@ -2,6 +2,7 @@ import { createDraft } from '../../app/appeals/intake.server';
 import { applyEvent, type AppealServices } from '../../app/appeals/service.server';
 import { actorFor, type ReferenceIds } from '../../app/seed/demo-city.server';
 import type { Database } from '../../app/db/orm.server';
+import { one } from '../../app/db/sql.server';
 
 export async function submitAppeal(services: AppealServices, ids: ReferenceIds, opts: { category?: string; urgency?: 'normal' | 'urgent' | 'emergency' } = {}) {
   const draft = await createDraft(services, actorFor(ids, 'operator'), {
@@ -13,18 +14,18 @@ export async function submitAppeal(services: AppealServices, ids: ReferenceIds, 
 }
 
 export async function counts(db: Database, appealId: number) {
-  const conn = db.em().getConnection();
-  const [row] = await conn.execute<{ events: number; outbox: number; assignments: number; version: number; phase: string }[]>(
+  type Counts = { events: number; outbox: number; assignments: number; version: number; phase: string };
+  const row = await one<Counts>(db.em(),
     `select (select count(*)::int from appeal_event where appeal_id = a.id) as events,
             (select count(*)::int from sms_outbox where appeal_id = a.id) as outbox,
             (select count(*)::int from assignment where appeal_id = a.id) as assignments,
             a.version, a.phase
        from appeal a where a.id = ?`, [appealId]);
-  return row;
+  return row!;
 }
 
 export async function jobCount(db: Database, appealId: number): Promise<number> {
-  const [row] = await db.em().getConnection().execute<{ n: number }[]>(
-    `select count(*)::int as n from pgboss.job where data->>'appealId' = ?`, [String(appealId)]);
-  return row.n;
+  const sql = `select count(*)::int as n from pgboss.job where data->>'appealId' = ?`;
+  const row = await one<{ n: number }>(db.em(), sql, [String(appealId)]);
+  return row!.n;
 }
