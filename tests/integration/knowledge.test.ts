@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Forbidden, InvalidInput } from '../../app/domain/errors';
 import {
-  createArticle, deactivateArticle, listArticles, searchArticles, searchForActor, seedKnowledgeArticles, updateArticle,
+  createArticle, deactivateArticle, listArticles, searchArticles, searchForActor, updateArticle,
 } from '../../app/knowledge/knowledge.server';
 import { actorFor } from '../../app/seed/demo-city.server';
+import { seedKnowledgeArticles } from '../../app/seed/knowledge-articles.server';
 import { DB_KINDS } from '../support/env';
 import { createTestServices, type TestServices } from '../support/services';
 
