@@ -125,8 +125,8 @@ export async function updateCategoryLimits(em: EntityManager, actor: Actor, id: 
   };
   await inTransaction(em, async (tx) => {
     await checkDepartment(tx, input.defaultDepartmentId);
-    const updated = await run(tx, 'update category set limits = ?, default_department_id = ?, updated_at = ? where id = ?',
-      [JSON.stringify(limits), input.defaultDepartmentId ?? null, new Date(), id]);
+    const updated = await run(tx,
+      'update category set limits = ?, default_department_id = ?, updated_at = ? where id = ?', [JSON.stringify(limits), input.defaultDepartmentId ?? null, new Date(), id]);
     if (!updated) throw new NotFound('分类不存在');
   });
   return limits;

@@ -103,7 +103,8 @@ export async function createDepartment(em: EntityManager, actor: Actor, raw: unk
 }
 
 async function update(em: EntityManager, id: number, sql: string, params: unknown[]) {
-  if (!(await run(em, `update department set ${sql}, updated_at = ? where id = ?`, [...params, new Date(), id]))) throw new NotFound('部门不存在');
+  const updated = await run(em, `update department set ${sql}, updated_at = ? where id = ?`, [...params, new Date(), id]);
+  if (!updated) throw new NotFound('部门不存在');
 }
 
 export async function renameDepartment(em: EntityManager, actor: Actor, id: number, raw: unknown): Promise<void> {

@@ -154,8 +154,8 @@ export async function updateUser(em: EntityManager, actor: Actor, userId: number
   if (userId === actor.userId && u.role !== 'admin') throw new InvalidInput('请检查填写的内容', { role: ['不能取消自己的管理员角色'] });
   await inTransaction(em, async (tx) => {
     await checkReferences(tx, u);
-    const updated = await run(tx, 'update app_user set display_name = ?, role = ?, department_id = ?, updated_at = ? where id = ?',
-      [u.displayName, u.role, u.departmentId ?? null, new Date(), userId]);
+    const updated = await run(tx,
+      'update app_user set display_name = ?, role = ?, department_id = ?, updated_at = ? where id = ?', [u.displayName, u.role, u.departmentId ?? null, new Date(), userId]);
     if (!updated) throw new NotFound('用户不存在');
     await setGrids(tx, userId, u.gridIds);
   });
@@ -169,9 +169,8 @@ export async function resetPassword(em: EntityManager, actor: Actor, userId: num
   const { password: pw } = parseInput(resetPasswordInput, raw);
   const passwordHash = await hashPassword(pw);
   await inTransaction(em, async (tx) => {
-    if (!(await run(tx, 'update app_user set password_hash = ?, updated_at = ? where id = ?', [passwordHash, new Date(), userId]))) {
-      throw new NotFound('用户不存在');
-    }
+    const updated = await run(tx, 'update app_user set password_hash = ?, updated_at = ? where id = ?', [passwordHash, new Date(), userId]);
+    if (!updated) throw new NotFound('用户不存在');
     if (userId !== actor.userId) await run(tx, 'delete from user_session where user_id = ?', [userId]);
   });
   if (userId !== actor.userId) forgetUserSessions(userId);
@@ -182,7 +181,8 @@ export async function setUserActive(em: EntityManager, actor: Actor, userId: num
   requireAdmin(actor);
   if (!active && userId === actor.userId) throw new InvalidInput('不能停用自己的账号', { id: ['不能停用自己的账号'] });
   await inTransaction(em, async (tx) => {
-    if (!(await run(tx, 'update app_user set active = ?, updated_at = ? where id = ?', [active, new Date(), userId]))) throw new NotFound('用户不存在');
+    const updated = await run(tx, 'update app_user set active = ?, updated_at = ? where id = ?', [active, new Date(), userId]);
+    if (!updated) throw new NotFound('用户不存在');
     if (!active) await run(tx, 'delete from user_session where user_id = ?', [userId]);
   });
   forgetUserSessions(userId);

@@ -110,7 +110,8 @@ interface ScopeRow {
 }
 
 // The same facts the appeal page checks (detail.server.ts), so whoever sees the appeal sees its files.
-const SCOPE_COLUMNS = `a.created_by_id, a.lead_department_id, a.assigned_grid_id, a.grid_id, a.snapshot, a.tags @> '{closed}' as closed,
+const SCOPE_COLUMNS = `a.created_by_id, a.lead_department_id, a.assigned_grid_id, a.grid_id, a.snapshot,
+  a.tags @> '{closed}' as closed,
   array(select distinct s.department_id from assignment s where s.appeal_id = a.id and s.department_id is not null) as department_ids`;
 
 function canSee(actor: Actor, row: ScopeRow): boolean {
@@ -162,7 +163,8 @@ export async function saveAttachment(
   if (!(ATTACHMENT_UPLOAD_ROLES as readonly string[]).includes(actor.role)) throw new Forbidden('您无权上传附件');
   const em = db.em();
   return inTransaction(em, async (tx) => {
-    const row = await one<ScopeRow>(tx, `select ${SCOPE_COLUMNS} from appeal a where a.id = ? for share of a`, [appealId]);
+    const row = await one<ScopeRow>(tx, `select ${SCOPE_COLUMNS} from appeal a where a.id = ? for share of a`,
+      [appealId]);
     if (!row) throw new NotFound('诉求不存在');
     if (!canSee(actor, row)) throw new Forbidden('您无权查看此诉求');
     if (row.closed) throw new Forbidden('诉求已办结，不能再上传附件');
@@ -189,7 +191,8 @@ export interface OpenedAttachment {
 
 /** A file of an appeal the actor can see, checked against its recorded hash and size before it is handed out. */
 export async function openAttachment(db: Database, actor: Actor, attachmentId: number): Promise<OpenedAttachment> {
-  const row = await one<ScopeRow & { file_name: string; content_type: string; size: number; sha256: string; storage_path: string }>(db.em(),
+  type FileRow = ScopeRow & { file_name: string; content_type: string; size: number; sha256: string; storage_path: string };
+  const row = await one<FileRow>(db.em(),
     `select f.file_name, f.content_type, f.size, f.sha256, f.storage_path, ${SCOPE_COLUMNS}
        from attachment f join appeal a on a.id = f.appeal_id where f.id = ?`, [attachmentId]);
   if (!row) throw new NotFound('附件不存在');

@@ -157,7 +157,9 @@ function filterClauses(f: SearchFilters, user: SessionUser): Clause[] {
   }
   if (f.department) out.push({ sql: 'a.lead_department_id = ?', params: [f.department] });
   if (f.grid) out.push({ sql: '(a.grid_id = ? or a.assigned_grid_id = ?)', params: [f.grid, f.grid] });
-  if (f.phase && isParentFilter(f.phase)) out.push({ sql: 'a.tags @> ?::text[]', params: [textArray([PARENT_FILTERS[f.phase]])] });
+  if (f.phase && isParentFilter(f.phase)) {
+    out.push({ sql: 'a.tags @> ?::text[]', params: [textArray([PARENT_FILTERS[f.phase]])] });
+  }
   else if (f.phase) out.push({ sql: 'a.phase = ?', params: [f.phase] });
   if (f.sla) out.push({ sql: 'a.sla = ?', params: [f.sla] });
   if (f.from) out.push({ sql: 'a.created_at >= ?', params: [localDayStart(f.from)] });

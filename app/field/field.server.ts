@@ -78,7 +78,8 @@ export async function fieldAppeal(em: EntityManager, actor: Actor, appealId: num
   const a = await appealDetail(em, actor, appealId, now);
   const options = await actionOptions(em, actor, appealId, now);
   // The appeal page has already checked the scope; a closed appeal takes no more photos.
-  const [{ closed }] = await all<{ closed: boolean }>(em, `select tags @> '{closed}' as closed from appeal where id = ?`, [appealId]);
+  const [{ closed }] = await all<{ closed: boolean }>(em,
+    `select tags @> '{closed}' as closed from appeal where id = ?`, [appealId]);
   return {
     appeal: {
       id: a.id, number: a.number, version: a.version, title: a.title, content: a.content, urgency: a.urgency, category: a.category,

@@ -137,7 +137,8 @@ export async function createPatrolReport(services: AppealServices, actor: Actor,
 
 /** `stage:sha256` of the photos a report already has, so a resumed submission does not store them twice. */
 async function storedPhotos(em: EntityManager, appealId: number): Promise<Set<string>> {
-  const rows = await all<{ stage: string | null; sha256: string }>(em, 'select stage, sha256 from attachment where appeal_id = ?', [appealId]);
+  const rows = await all<{ stage: string | null; sha256: string }>(em,
+    'select stage, sha256 from attachment where appeal_id = ?', [appealId]);
   return new Set(rows.map((r) => `${r.stage}:${r.sha256}`));
 }
 

@@ -79,8 +79,9 @@ function loadGrids(em: EntityManager): Promise<CachedGrid[]> {
   const key = em.getDriver();
   const hit = cache.get(key);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.grids;
-  const grids = all<{ id: number; code: string; name: string; polygon: unknown }>(em, 'select id, code, name, polygon from grid')
-    .then((rows) => rows.map((r) => ({ id: r.id, code: r.code, name: r.name, geometry: jsonb<GridGeometry>(r.polygon) })));
+  const grids = all<{ id: number; code: string; name: string; polygon: unknown }>(em,
+    'select id, code, name, polygon from grid',
+  ).then((rows) => rows.map((r) => ({ id: r.id, code: r.code, name: r.name, geometry: jsonb<GridGeometry>(r.polygon) })));
   cache.set(key, { at: Date.now(), grids });
   grids.catch(() => cache.delete(key));
   return grids;

@@ -188,12 +188,14 @@ export async function recordIntake(services: AppealServices, actor: Actor, raw: 
   let state = await currentState(services, draft.id);
   let version = draft.version;
   const step = async (type: string, payload: Record<string, unknown> = {}) => {
-    version = (await applyEvent(services, { appealId: draft.id, expectedVersion: version, type, payload, actor })).version;
+    ({ version } = await applyEvent(services, { appealId: draft.id, expectedVersion: version, type, payload, actor }));
     state = await currentState(services, draft.id);
   };
   // A repeated submit finds the appeal already past these steps and leaves it as it is.
   if (f.intent !== 'draft' && state.tags.includes('draft')) await step('SUBMIT');
-  if (f.intent === 'merge' && state.tags.includes('awaitingDispatch')) await step('MERGE_INTO', { targetAppealId: f.mergeInto });
+  if (f.intent === 'merge' && state.tags.includes('awaitingDispatch')) {
+    await step('MERGE_INTO', { targetAppealId: f.mergeInto });
+  }
   if (f.intent === 'answer' && state.tags.includes('awaitingDispatch')) {
     await step('RESOLVE_ON_SPOT', { answer: f.answer, knowledgeArticleId: f.knowledgeArticleId });
   }
@@ -211,6 +213,7 @@ async function linkIntakeCall(services: AppealServices, actor: Actor, callId: st
 
 /** The appeal's phase, to report back, and its tags, to decide the next step by. */
 async function currentState(services: AppealServices, id: number): Promise<{ phase: string; tags: AppealTag[] }> {
-  const [row] = await all<{ phase: string; tags: AppealTag[] }>(services.db.em(), 'select phase, tags from appeal where id = ?', [id]);
+  const [row] = await all<{ phase: string; tags: AppealTag[] }>(services.db.em(),
+    'select phase, tags from appeal where id = ?', [id]);
   return row;
 }

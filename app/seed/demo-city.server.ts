@@ -139,8 +139,8 @@ export function prng(seed: number) {
 }
 
 /**
- * The story of a demo appeal: the tag of the queue it is left in, or one of the stories with no queue of their own
- * (answered on the spot, discarded, a duplicate merged away, reopened after closing, a grid worker's patrol report).
+ * The story of a demo appeal: the tag it carries where the seed leaves it, or one of the stories without a tag of
+ * their own (answered on the spot, discarded, a duplicate merged away, reopened after closing, a patrol report).
  */
 type DemoGoal = AppealTag | 'answeredOnSpot' | 'discarded' | 'duplicate' | 'reopened' | 'patrol';
 
