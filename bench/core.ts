@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { PgBoss } from 'pg-boss';
-import type { EntityManager } from '@mikro-orm/sql';
-import type { QueryResult } from '@mikro-orm/core';
 import { createDraft } from '../app/appeals/intake.server';
 import { applyEvent, type AppealServices } from '../app/appeals/service.server';
 import { openDatabase, type Database } from '../app/db/orm.server';
+import { all, inTransaction, run, textArray } from '../app/db/sql.server';
 import { bossTimers, startBoss } from '../app/jobs/timers.server';
 import { actorFor, loadReferenceIds, seedReferenceData, type ReferenceIds } from '../app/seed/demo-city.server';
+import { appealTagsOf, restoreAppealSnapshot } from '../machines/appeal';
 import { percentile } from './http';
 
 const WARMUP = 20;
@@ -122,23 +122,32 @@ function servicePipeline(services: AppealServices, ids: ReferenceIds) {
 
 // ---------- the raw SQL baseline ----------
 
+/** A state of the template appeal: its columns as the service wrote them, and its tags as the machine gives them. */
+interface State {
+  phase: string;
+  sla: string;
+  snapshot: string;
+  machine_version: number;
+  tags: string;
+}
+
 interface Template {
-  appeal: { phase: string; sla: string; snapshot: string; machine_version: number };
-  steps: { phase: string; sla: string; snapshot: string }[];
+  appeal: State;
+  steps: State[];
   events: { type: string; actor_id: number | null; actor_role: string; from_phase: string | null; to_phase: string; from_sla: string | null; to_sla: string; payload: string }[];
 }
 
 /** Captures the real snapshots and audit rows of one service-driven appeal, so the baseline writes the same bytes. */
-async function captureTemplate(db: Database, run: ReturnType<typeof servicePipeline>): Promise<Template> {
-  const states: { phase: string; sla: string; snapshot: string; machine_version: number }[] = [];
+async function captureTemplate(db: Database, pipeline: ReturnType<typeof servicePipeline>): Promise<Template> {
+  const states: State[] = [];
   let appealId = 0;
-  await run([], async (id) => {
+  await pipeline([], async (id) => {
     appealId = id;
-    const [row] = await db.em().getConnection().execute<typeof states>(
+    const [row] = await all<Omit<State, 'tags'>>(db.em(),
       'select phase, sla, snapshot::text as snapshot, machine_version from appeal where id = ?', [id]);
-    states.push(row);
+    states.push({ ...row, tags: textArray(appealTagsOf(restoreAppealSnapshot(JSON.parse(row.snapshot)))) });
   });
-  const events = await db.em().getConnection().execute<Template['events']>(
+  const events = await all<Template['events'][number]>(db.em(),
     `select type, actor_id, actor_role, from_phase, to_phase, from_sla, to_sla, payload::text as payload
        from appeal_event where appeal_id = ? order by seq`, [appealId]);
   if (states.length !== EVENTS_PER_APPEAL || events.length !== EVENTS_PER_APPEAL) throw new Error('unexpected template shape');
@@ -156,33 +165,29 @@ function rawPipeline(db: Database, ids: ReferenceIds, tpl: Template) {
     const e = tpl.events[seq - 1];
     return [appealId, seq, e.type, e.actor_id, e.actor_role, now, e.from_phase, e.to_phase, e.from_sla, e.to_sla, e.payload, seq === 1 ? '' : dummyHash, dummyHash];
   };
-  const tx = <T>(fn: (em: EntityManager) => Promise<T>) => db.em().transactional(fn);
-
   return async (lat: number[]) => {
     const number = `B${process.pid}-${++counter}`;
-    const id = await timed(lat, () => tx(async (em) => {
-      const conn = em.getConnection();
-      const trx = em.getTransactionContext();
+    const id = await timed(lat, () => inTransaction(db.em(), async (em) => {
       const now = new Date();
-      const [row] = await conn.execute<{ id: number }[]>(
+      const a = tpl.appeal;
+      const [row] = await all<{ id: number }>(em,
         `insert into appeal (created_at, updated_at, number, source, type, urgency, category_id, caller_phone, title, content,
-                             created_by_id, phase, sla, machine_version, snapshot, audit_seq, audit_head)
-         values (?, ?, ?, 'hotline', 'complaint', 'normal', ?, '13800001234', '垃圾清运不及时', '小区垃圾桶三天没有清运，气味很大。', ?, ?, ?, ?, ?, 1, ?)
+                             created_by_id, phase, sla, tags, machine_version, snapshot, audit_seq, audit_head)
+         values (?, ?, ?, 'hotline', 'complaint', 'normal', ?, '13800001234', '垃圾清运不及时', '小区垃圾桶三天没有清运，气味很大。',
+                 ?, ?, ?, ?::text[], ?, ?, 1, ?)
          returning id`,
-        [now, now, number, categoryId, creator, tpl.appeal.phase, tpl.appeal.sla, tpl.appeal.machine_version, tpl.appeal.snapshot, dummyHash], 'all', trx);
-      await conn.execute(insertEvent, eventParams(row.id, 1, now), 'run', trx);
+        [now, now, number, categoryId, creator, a.phase, a.sla, a.tags, a.machine_version, a.snapshot, dummyHash]);
+      await run(em, insertEvent, eventParams(row.id, 1, now));
       return row.id;
     }));
     for (let k = 0; k < tpl.steps.length; k++) {
       const step = tpl.steps[k];
-      await timed(lat, () => tx(async (em) => {
-        const conn = em.getConnection();
-        const trx = em.getTransactionContext();
-        const r = await conn.execute<QueryResult>(
-          'update appeal set phase = ?, snapshot = ?, version = version + 1, audit_seq = audit_seq + 1 where id = ? and version = ?',
-          [step.phase, step.snapshot, id, k + 1], 'run', trx);
-        if (r.affectedRows !== 1) throw new Error(`raw update missed appeal ${id}`);
-        await conn.execute(insertEvent, eventParams(id, k + 2, new Date()), 'run', trx);
+      await timed(lat, () => inTransaction(db.em(), async (em) => {
+        const updated = await run(em,
+          'update appeal set phase = ?, tags = ?::text[], snapshot = ?, version = version + 1, audit_seq = audit_seq + 1 where id = ? and version = ?',
+          [step.phase, step.tags, step.snapshot, id, k + 1]);
+        if (updated !== 1) throw new Error(`raw update missed appeal ${id}`);
+        await run(em, insertEvent, eventParams(id, k + 2, new Date()));
       }));
     }
   };
@@ -196,12 +201,12 @@ async function benchDatabase(kind: Kind, db: Database, n: number, c: number): Pr
     boss = await startBoss(db); // timers are scheduled inside SUBMIT/APPROVE_REPLY; no workers, so nothing is consumed
     const ids = (await seedReferenceData(db.em(), { passwordHash: 'bench-no-login' })) ?? (await loadReferenceIds(db.em()));
     const services: AppealServices = { db, timers: bossTimers(boss) };
-    const run = servicePipeline(services, ids);
+    const pipeline = servicePipeline(services, ids);
 
-    await inParallel(WARMUP, c, () => run([]));
-    const tpl = await captureTemplate(db, run);
+    await inParallel(WARMUP, c, () => pipeline([]));
+    const tpl = await captureTemplate(db, pipeline);
 
-    const service = await measure(n, c, (_i, lat) => run(lat));
+    const service = await measure(n, c, (_i, lat) => pipeline(lat));
     const rawRun = rawPipeline(db, ids, tpl);
     const raw = await measure(n, c, (_i, lat) => rawRun(lat));
     return { kind, service, raw, ratio: service.eventsPerSec / raw.eventsPerSec };

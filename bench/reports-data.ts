@@ -64,8 +64,6 @@ const REPEAT = 10_000;
 const PICK_SLOTS = 10_000;
 const DAYS = 365;
 
-const TERMINAL = ['closed', 'merged', 'void'];
-
 const ISO_FN = `
 create or replace function pg_temp.iso(t timestamptz) returns text language sql immutable as $$
   select to_char(t at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
@@ -319,12 +317,15 @@ async function generateAppeals(client: pg.Client, citizens: number, appeals: num
            (a.snapshot->'context'->>'closedAt')::timestamptz as ctx_closed,
            (a.snapshot->'context'->>'repliedAt')::timestamptz as ctx_replied,
            (a.snapshot->'context'->>'assigneeDepartmentId')::int as ctx_dept,
-           a.phase in (${TERMINAL.map((p) => `'${p}'`).join(', ')}) as done,
+           a.tags @> '{closed}' as done,
            c.code as category_code
       from appeal a join category c on c.id = a.category_id order by a.id`);
   await client.query('create temp table tasg as select t.k, s.* from assignment s join tpl t on t.id = s.appeal_id');
-  const tpls = (await client.query<{ k: number; done: boolean; phase: string; category_code: string; lead: number | null; ctx_redo: number; ctx_ext: number; returned: boolean; unreasonable: boolean }>(
-    `select k, done, phase, category_code, lead_department_id as lead,
+  const tpls = (await client.query<{
+    k: number; done: boolean; draft: boolean; category_code: string; lead: number | null; ctx_redo: number; ctx_ext: number; returned: boolean;
+    unreasonable: boolean;
+  }>(
+    `select k, done, tags @> '{draft}' as draft, category_code, lead_department_id as lead,
             coalesce((snapshot->'context'->>'redoCount')::int, 0) as ctx_redo, coalesce((snapshot->'context'->>'extensionCount')::int, 0) as ctx_ext,
             coalesce((snapshot->'context'->>'unreasonable')::boolean, false) as unreasonable,
             exists (select 1 from tasg where tasg.k = tpl.k and tasg.status = 'returned') as returned
@@ -333,8 +334,8 @@ async function generateAppeals(client: pg.Client, citizens: number, appeals: num
   const [{ max_id: maxId }] = (await client.query<{ max_id: number }>('select max(id)::int as max_id from appeal')).rows;
 
   // ---- the pickers, as arrays in a one-row table ----
-  // Templates: "done" (closed, merged, void) and the others; the rare scenarios get weights so their rates are realistic.
-  const weightOf = (t: (typeof tpls)[number]) => (t.unreasonable ? 0.15 : t.returned ? 0.35 : t.ctx_ext > 0 ? 0.5 : 1) * (t.phase === 'draft' ? 0.3 : 1);
+  // Templates: "done" (tagged closed: finished, merged or void) and the others; the rare scenarios get weights so their rates are realistic.
+  const weightOf = (t: (typeof tpls)[number]) => (t.unreasonable ? 0.15 : t.returned ? 0.35 : t.ctx_ext > 0 ? 0.5 : 1) * (t.draft ? 0.3 : 1);
   const donePool = tpls.filter((t) => t.done);
   const openPool = tpls.filter((t) => !t.done);
   const doneTpl = pickArray(donePool.map((t) => t.k), donePool.map(weightOf));
@@ -421,17 +422,20 @@ async function generateAppeals(client: pg.Client, citizens: number, appeals: num
         left join daycount dc on dc.day = to_char(s.day, 'YYYYMMDD')`, [from, to, citizens]));
     await timed('daycount', client.query(`insert into daycount (day, last) select to_char(day, 'YYYYMMDD'), max(seq) from gen group by 1
                         on conflict (day) do update set last = greatest(daycount.last, excluded.last)`));
+    // A copy keeps its template's state (only the context's times move), so the tags the service wrote for the template
+    // from the machine are the copy's tags too.
     await timed('appeal', client.query(`
       insert into appeal (id, created_at, updated_at, number, source, type, urgency, category_id, citizen_id, caller_phone, title, content,
-                          address, grid_id, lat, lng, confidential, anonymous, created_by_id, phase, sla, lead_department_id, assigned_grid_id,
-                          submitted_at, accept_due_at, due_at, callback_due_at, closed_at, machine_version, snapshot, audit_seq, audit_head, version)
+                          address, grid_id, lat, lng, confidential, anonymous, created_by_id, phase, tags, sla, lead_department_id,
+                          assigned_grid_id, submitted_at, accept_due_at, due_at, callback_due_at, closed_at, machine_version, snapshot,
+                          audit_seq, audit_head, version)
       select s.id, s.created_at, least(now(), t.updated_at + s.delta + s.delay),
              to_char(s.day, 'YYYYMMDD') || '-' || lpad(s.seq::text, 6, '0'),
              s.src, t.type, t.urgency, s.cat, s.ci + 1, pg_temp.bench_phone(s.ci), t.title, t.content,
              '示范市' || (${sqlText(ROADS)})[1 + floor(s.r3 * ${ROADS.length})::int] || (1 + floor(s.r4 * 300)::int) || '号',
-             s.grid, null, null, t.confidential, false, t.created_by_id, t.phase,
+             s.grid, null, null, t.confidential, false, t.created_by_id, t.phase, t.tags,
              case when s.late then 'overdue'
-                  when t.ctx_replied is null and t.phase not in ('closed', 'merged', 'void', 'draft', 'referred') and t.due_at + s.delta < now() then 'overdue'
+                  when t.ctx_replied is null and t.tags @> '{open}' and not t.tags @> '{needsMediator}' and t.due_at + s.delta < now() then 'overdue'
                   else t.sla end,
              s.dept, case when t.assigned_grid_id is not null then s.grid end,
              least(now(), t.submitted_at + s.delta), t.accept_due_at + s.delta, t.due_at + s.delta, t.callback_due_at + s.delta + s.delay,

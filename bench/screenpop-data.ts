@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import { openDatabase, type Database } from '../app/db/orm.server';
+import { all } from '../app/db/sql.server';
 import { bossTimers, startBoss } from '../app/jobs/timers.server';
 import { loadReferenceIds, seedDemoAppeals, seedReferenceData } from '../app/seed/demo-city.server';
 import { GIVEN, ROADS, SURNAMES } from '../app/seed/demo-city-data';
@@ -144,7 +145,7 @@ async function generateCitizens(client: pg.Client, citizens: number, log: (l: st
 /** Appeals driven through the real service: their phases, snapshots and deadlines are the templates of the generated ones. */
 async function seedTemplates(db: Database, log: (l: string) => void) {
   const ids = await loadReferenceIds(db.em());
-  const [{ n }] = await db.em().getConnection().execute<{ n: number }[]>('select count(*)::int as n from appeal');
+  const [{ n }] = await all<{ n: number }>(db.em(), 'select count(*)::int as n from appeal');
   if (n >= TEMPLATES) return;
   log(`[seed] driving ${TEMPLATES - n} template appeals through the service …`);
   let boss: PgBoss | undefined;
@@ -166,8 +167,9 @@ async function generateAppeals(client: pg.Client, citizens: number, appeals: num
 
   // Appeal g: local day = 1 + g % 365 days ago (so a year, evenly), a time between 07:00 and 22:00, and a number
   // continuing that day's counter. Its caller: 3% one of the HEAVY citizens, 17% one of the REPEAT, 75% anyone,
-  // 5% nobody (a patrol report). Phase, snapshot, department and category come from a random template; its
-  // timestamps are shifted to the new creation time. No audit trail (audit_seq 0).
+  // 5% nobody (a patrol report). Phase, tags, snapshot, department and category come from a random template (the
+  // tags the service wrote for it from the machine); its timestamps are shifted to the new creation time. No audit
+  // trail (audit_seq 0).
   log(`[seed] ${appeals.toLocaleString('en')} appeals (${t} templates)`);
   // Bulk load: the plain secondary indexes (not the primary key or unique constraints) are dropped for the load and
   // rebuilt from their own definitions afterwards, which is several times cheaper than maintaining them row by row.
@@ -179,14 +181,15 @@ async function generateAppeals(client: pg.Client, citizens: number, appeals: num
   for (const ix of indexes) await client.query(`drop index "${ix.name}"`);
   await inBatches(client, 'appeals', appeals, `
     insert into appeal (created_at, updated_at, number, source, type, urgency, category_id, citizen_id, caller_phone, title, content,
-                        address, grid_id, lat, lng, confidential, anonymous, created_by_id, phase, sla, lead_department_id, assigned_grid_id,
+                        address, grid_id, lat, lng, confidential, anonymous, created_by_id, phase, tags, sla, lead_department_id, assigned_grid_id,
                         submitted_at, accept_due_at, due_at, callback_due_at, closed_at, machine_version, snapshot, audit_seq, audit_head, version)
     select s.created_at, least(now(), s.created_at + (tpl.updated_at - tpl.created_at)),
            to_char(s.day, 'YYYYMMDD') || '-' || lpad((coalesce(ac.last, 0) + s.g / 365 + 1)::text, 6, '0'),
            case when s.ci is null then 'patrol' else 'hotline' end, tpl.type, tpl.urgency, tpl.category_id,
            s.ci + 1, pg_temp.bench_phone(s.ci), tpl.title, tpl.content,
            '示范市' || (${sqlText(ROADS)})[1 + floor(s.r3 * ${ROADS.length})::int] || (1 + floor(s.r4 * 300)::int) || '号',
-           tpl.grid_id, null, null, tpl.confidential, false, tpl.created_by_id, tpl.phase, tpl.sla, tpl.lead_department_id, tpl.assigned_grid_id,
+           tpl.grid_id, null, null, tpl.confidential, false, tpl.created_by_id, tpl.phase, tpl.tags, tpl.sla, tpl.lead_department_id,
+           tpl.assigned_grid_id,
            case when tpl.submitted_at is not null then least(now(), tpl.submitted_at + (s.created_at - tpl.created_at)) end, tpl.accept_due_at + (s.created_at - tpl.created_at),
            tpl.due_at + (s.created_at - tpl.created_at), tpl.callback_due_at + (s.created_at - tpl.created_at),
            case when tpl.closed_at is not null then least(now(), tpl.closed_at + (s.created_at - tpl.created_at)) end, tpl.machine_version, tpl.snapshot, 0, '', tpl.version

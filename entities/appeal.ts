@@ -25,10 +25,12 @@ export const AppealSchema = defineEntity({
     { name: 'appeal_tags_index', expression: `create index "appeal_tags_index" on "appeal" using gin ("tags")` },
     // Newest-first lists page by (created_at, id).
     { name: 'appeal_created_at_index', columns: [{ name: 'created_at', sort: 'DESC' }, { name: 'id', sort: 'DESC' }] },
-    // A department's open appeals by deadline (/worklist), whatever the size of the closed history.
+    // A department's open appeals by deadline (/worklist), whatever the size of the closed history. The query
+    // must name the tag exactly as the predicate does (`tags @> '{open}'`) for the planner to use it.
     {
-      name: 'appeal_department_worklist_index',
-      expression: `create index "appeal_department_worklist_index" on "appeal" ("lead_department_id", "due_at", "id") where "phase" not in ('closed', 'merged', 'void', 'draft')`,
+      name: 'appeal_department_open_index',
+      properties: ['leadDepartment', 'dueAt', 'id'],
+      where: `"tags" @> '{open}'`,
     },
   ],
   properties: {

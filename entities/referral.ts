@@ -13,11 +13,8 @@ export const ReferralSchema = defineEntity({
   tableName: 'referral',
   extends: BaseSchema,
   indexes: [
-    // An agency's open cases by their nearest legal deadline.
-    {
-      name: 'referral_agency_queue_index',
-      expression: `create index "referral_agency_queue_index" on "referral" ("agency_id", "next_due_at", "id") where "closed_at" is null`,
-    },
+    // An agency's open cases by their nearest legal deadline (queries name the tag as the predicate does).
+    { name: 'referral_agency_open_index', properties: ['agency', 'nextDueAt', 'id'], where: `"tags" @> '{open}'` },
   ],
   properties: {
     number: p.string().length(20).unique(),

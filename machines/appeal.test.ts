@@ -12,6 +12,7 @@ import {
   REOPEN_WINDOW_DAYS,
   acceptedEventTypes,
   appealMachine,
+  appealTagsOf,
   applyAppealEvent,
   createAppealSnapshot,
   persistAppealSnapshot,
@@ -21,6 +22,7 @@ import {
   slaOf,
   type AppealPhase,
   type AppealSnapshot,
+  type AppealTag,
 } from './appeal';
 import {
   APPEAL_EVENT_TYPES,
@@ -506,6 +508,60 @@ describe('event × state table', () => {
       expect(run(ROUTES[phase]).hasTag('open')).toBe(false);
     }
     expect(run(ROUTES.draft).hasTag('open')).toBe(false);
+  });
+
+  // The whole vocabulary the queues, reports and screens ask in: every phase and the tags it carries.
+  const SUBMITTED = ['counted', 'submitted'] as const;
+  const TAGS: Record<AppealPhase, AppealTag[]> = {
+    draft: ['draft'],
+    triage: ['open', 'needsDispatcher', 'awaitingDispatch', ...SUBMITTED],
+    dispatched: ['open', 'needsAssignee', 'awaitingAcceptance', ...SUBMITTED],
+    returnRequested: ['open', 'needsDispatcher', 'returnPending', ...SUBMITTED],
+    'handling.working': ['open', 'needsAssignee', 'inHand', ...SUBMITTED],
+    'handling.extensionPending': ['open', 'needsAssignee', 'inHand', 'needsDispatcher', 'extensionPending', ...SUBMITTED],
+    referred: ['open', 'needsMediator', ...SUBMITTED],
+    replied: ['open', 'needsReviewer', 'awaitingReview', ...SUBMITTED],
+    review: ['open', 'needsReviewer', 'awaitingReview', ...SUBMITTED],
+    verification: ['open', 'needsReviewer', 'awaitingVerification', ...SUBMITTED],
+    'callback.calling': ['open', 'inCallback', 'needsCitizen', ...SUBMITTED],
+    'callback.dissatisfied': ['open', 'inCallback', 'needsReviewer', 'dissatisfied', ...SUBMITTED],
+    closed: ['closed', 'finished', ...SUBMITTED],
+    merged: ['closed', 'submitted'],
+    void: ['closed'],
+  };
+
+  it.each(APPEAL_PHASES)('tags %s with exactly its queues', (phase) => {
+    const snapshot = run(ROUTES[phase]);
+    expect(phaseOf(snapshot)).toBe(phase);
+    expect(appealTagsOf(snapshot)).toEqual([...TAGS[phase]].sort());
+  });
+
+  it('keeps the tags a pure function of the state: the same after a persist and restore, and whatever the SLA', () => {
+    for (const phase of APPEAL_PHASES) {
+      const snapshot = run(ROUTES[phase]);
+      expect(appealTagsOf(restoreAppealSnapshot(persistAppealSnapshot(snapshot)))).toEqual(appealTagsOf(snapshot));
+    }
+    const overdue = apply(run(ROUTES.dispatched), ev('OVERDUE', system));
+    expect(slaOf(overdue)).toBe('overdue');
+    expect(appealTagsOf(overdue)).toEqual(appealTagsOf(run(ROUTES.dispatched)));
+  });
+
+  it('tells open, closed and draft apart: every phase is exactly one of them', () => {
+    for (const phase of APPEAL_PHASES) {
+      const s = run(ROUTES[phase]);
+      expect([s.hasTag('open'), s.hasTag('closed'), s.hasTag('draft')].filter(Boolean), phase).toHaveLength(1);
+    }
+  });
+
+  it('counts in the reports what was submitted and not merged, and as finished only the closed loop', () => {
+    const counted = APPEAL_PHASES.filter((p) => run(ROUTES[p]).hasTag('counted'));
+    expect(counted).toEqual(APPEAL_PHASES.filter((p) => !['draft', 'void', 'merged'].includes(p)));
+    expect(APPEAL_PHASES.filter((p) => run(ROUTES[p]).hasTag('finished'))).toEqual(['closed']);
+    expect(APPEAL_PHASES.filter((p) => !run(ROUTES[p]).hasTag('submitted'))).toEqual(['draft', 'void']);
+    // A reopened appeal is back in triage, open and counted again.
+    const reopened = apply(run(ROUTES.closed), ev('REOPEN', operator, {}, plusDays(T0, 3)));
+    expect(phaseOf(reopened)).toBe('triage');
+    expect(appealTagsOf(reopened)).toEqual([...TAGS.triage].sort());
   });
 });
 

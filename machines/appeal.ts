@@ -85,7 +85,24 @@ export type AppealTag =
   | 'needsAssignee'
   | 'needsReviewer'
   | 'needsCitizen'
-  | 'needsMediator';
+  | 'needsMediator'
+  // Not submitted yet: neither open nor closed.
+  | 'draft'
+  // Every state after SUBMIT (or SELF_HANDLE), merged duplicates included; never a draft or a discarded one.
+  | 'submitted'
+  // What the reports count: submitted and not merged into another appeal.
+  | 'counted'
+  // Closed at the end of the loop (办结): the reports' closed appeals. Merged and void ones are closed, not finished.
+  | 'finished'
+  | 'awaitingDispatch'
+  | 'awaitingAcceptance'
+  | 'returnPending'
+  | 'inHand'
+  | 'extensionPending'
+  | 'awaitingReview'
+  | 'awaitingVerification'
+  | 'inCallback'
+  | 'dissatisfied';
 
 export function roleAllowed(role: Role, type: AppealEventType): boolean {
   return eventRoles[type]?.includes(role) ?? false;
@@ -324,6 +341,7 @@ export const appealMachine = setup({
       initial: 'draft',
       states: {
         draft: {
+          tags: ['draft'],
           on: {
             SUBMIT: { guard: 'roleAllowed', target: 'triage', actions: 'recordSubmission' },
             DISCARD: { guard: 'roleAllowed', target: 'void' },
@@ -336,7 +354,7 @@ export const appealMachine = setup({
           },
         },
         triage: {
-          tags: ['open', 'needsDispatcher'],
+          tags: ['open', 'needsDispatcher', 'awaitingDispatch', 'submitted', 'counted'],
           // Whatever brought the appeal back here, the previous assignment no longer holds.
           entry: 'clearAssignment',
           on: {
@@ -352,7 +370,7 @@ export const appealMachine = setup({
           },
         },
         dispatched: {
-          tags: ['open', 'needsAssignee'],
+          tags: ['open', 'needsAssignee', 'awaitingAcceptance', 'submitted', 'counted'],
           on: {
             ACCEPT: { guard: and(['roleAllowed', 'isAssignee']), target: 'handling' },
             RETURN: {
@@ -369,7 +387,7 @@ export const appealMachine = setup({
           },
         },
         returnRequested: {
-          tags: ['open', 'needsDispatcher'],
+          tags: ['open', 'needsDispatcher', 'returnPending', 'submitted', 'counted'],
           on: {
             APPROVE_RETURN: { guard: 'roleAllowed', target: 'triage' },
             REJECT_RETURN: {
@@ -380,7 +398,7 @@ export const appealMachine = setup({
           },
         },
         handling: {
-          tags: ['open', 'needsAssignee'],
+          tags: ['open', 'needsAssignee', 'inHand', 'submitted', 'counted'],
           initial: 'working',
           on: {
             NOTE: {
@@ -413,7 +431,7 @@ export const appealMachine = setup({
               },
             },
             extensionPending: {
-              tags: ['needsDispatcher'],
+              tags: ['needsDispatcher', 'extensionPending'],
               on: {
                 APPROVE_EXTENSION: { guard: 'roleAllowed', target: 'working', actions: 'approveExtension' },
                 REJECT_EXTENSION: { guard: 'roleAllowed', target: 'working', actions: 'recordRejection' },
@@ -422,7 +440,7 @@ export const appealMachine = setup({
           },
         },
         referred: {
-          tags: ['open', 'needsMediator'],
+          tags: ['open', 'needsMediator', 'submitted', 'counted'],
           on: {
             REFERRAL_DONE: [
               { guard: and(['roleAllowed', 'fromCurrentReferral', 'referralRefused']), target: 'triage' },
@@ -432,14 +450,14 @@ export const appealMachine = setup({
           },
         },
         replied: {
-          tags: ['open', 'needsReviewer'],
+          tags: ['open', 'needsReviewer', 'awaitingReview', 'submitted', 'counted'],
           on: {
             APPROVE_REPLY: { guard: 'roleAllowed', target: 'callback', actions: 'startCallback' },
             REJECT_REPLY: { guard: 'roleAllowed', target: 'triage', actions: 'recordRejection' },
           },
         },
         review: {
-          tags: ['open', 'needsReviewer'],
+          tags: ['open', 'needsReviewer', 'awaitingReview', 'submitted', 'counted'],
           on: {
             APPROVE_REPLY: { guard: 'roleAllowed', target: 'callback', actions: 'startCallback' },
             REJECT_REPLY: [
@@ -458,7 +476,7 @@ export const appealMachine = setup({
           },
         },
         verification: {
-          tags: ['open', 'needsReviewer'],
+          tags: ['open', 'needsReviewer', 'awaitingVerification', 'submitted', 'counted'],
           on: {
             VERIFY_APPROVE: [
               // A self-handled patrol report has no citizen to call back: verification closes it.
@@ -474,7 +492,7 @@ export const appealMachine = setup({
           },
         },
         callback: {
-          tags: ['open'],
+          tags: ['open', 'inCallback', 'submitted', 'counted'],
           initial: 'calling',
           on: {
             SUPERVISOR_CLOSE: { guard: 'roleAllowed', target: 'closed', actions: 'closeBySupervisor' },
@@ -506,7 +524,7 @@ export const appealMachine = setup({
               },
             },
             dissatisfied: {
-              tags: ['needsReviewer'],
+              tags: ['needsReviewer', 'dissatisfied'],
               on: {
                 REDO: [
                   {
@@ -525,7 +543,7 @@ export const appealMachine = setup({
           },
         },
         closed: {
-          tags: ['closed'],
+          tags: ['closed', 'finished', 'submitted', 'counted'],
           on: {
             REOPEN: {
               guard: and(['roleAllowed', 'withinReopenWindow']),
@@ -534,7 +552,7 @@ export const appealMachine = setup({
             },
           },
         },
-        merged: { type: 'final', tags: ['closed'] },
+        merged: { type: 'final', tags: ['closed', 'submitted'] },
         void: { type: 'final', tags: ['closed'] },
       },
     },

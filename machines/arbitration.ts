@@ -148,6 +148,7 @@ export const arbitrationMachine = setup({
   },
   states: {
     applied: {
+      tags: ['open'],
       on: {
         ACCEPT: { guard: 'staff', target: 'accepted', actions: 'accept' },
         REFUSE: { guard: 'staff', target: 'refused', actions: 'refuse' },
@@ -156,6 +157,7 @@ export const arbitrationMachine = setup({
       },
     },
     accepted: {
+      tags: ['open'],
       on: {
         SCHEDULE_HEARING: { guard: and(['staff', 'roomForHearing']), actions: 'scheduleHearing' },
         RECORD_HEARING: { guard: and(['staff', 'hearingOpen']), target: 'heard', actions: 'recordHearing' },
@@ -168,6 +170,7 @@ export const arbitrationMachine = setup({
       },
     },
     heard: {
+      tags: ['open'],
       on: {
         SCHEDULE_HEARING: { guard: and(['staff', 'roomForHearing']), actions: 'scheduleHearing' },
         RECORD_HEARING: { guard: and(['staff', 'hearingOpen']), actions: 'recordHearing' },
@@ -181,9 +184,9 @@ export const arbitrationMachine = setup({
         CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
       },
     },
-    refused: { type: 'final' },
-    withdrawn: { type: 'final' },
-    awarded: { type: 'final' },
+    refused: { type: 'final', tags: ['closed'] },
+    withdrawn: { type: 'final', tags: ['closed'] },
+    awarded: { type: 'final', tags: ['closed'] },
   },
 });
 

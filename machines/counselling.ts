@@ -111,6 +111,7 @@ export const counsellingMachine = setup({
   },
   states: {
     referred: {
+      tags: ['open'],
       on: {
         ACCEPT: { guard: 'staff', target: 'inSessions', actions: 'accept' },
         REFUSE: { guard: 'staff', target: 'refused', actions: 'refuse' },
@@ -119,6 +120,7 @@ export const counsellingMachine = setup({
       },
     },
     inSessions: {
+      tags: ['open'],
       on: {
         SCHEDULE_SESSION: { guard: and(['staff', 'roomForSession']), actions: 'scheduleSession' },
         RECORD_SESSION: { guard: and(['staff', 'sessionOpen']), actions: 'recordSession' },
@@ -126,8 +128,8 @@ export const counsellingMachine = setup({
         NOTE: { guard: 'staff', actions: 'acknowledge' },
       },
     },
-    refused: { type: 'final' },
-    concluded: { type: 'final' },
+    refused: { type: 'final', tags: ['closed'] },
+    concluded: { type: 'final', tags: ['closed'] },
   },
 });
 

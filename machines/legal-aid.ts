@@ -95,6 +95,7 @@ export const legalAidMachine = setup({
   },
   states: {
     applied: {
+      tags: ['open'],
       on: {
         ACCEPT: { guard: 'staff', target: 'reviewing', actions: 'accept' },
         REFUSE: { guard: 'staff', target: 'refused', actions: 'refuse' },
@@ -103,6 +104,7 @@ export const legalAidMachine = setup({
       },
     },
     reviewing: {
+      tags: ['open'],
       on: {
         GRANT: { guard: 'staff', target: 'granted', actions: 'grant' },
         REFUSE: { guard: 'staff', target: 'refused', actions: 'refuse' },
@@ -111,13 +113,14 @@ export const legalAidMachine = setup({
       },
     },
     granted: {
+      tags: ['open'],
       on: {
         CONCLUDE: { guard: 'staff', target: 'concluded', actions: 'conclude' },
         NOTE: { guard: 'staff', actions: 'acknowledge' },
       },
     },
-    refused: { type: 'final' },
-    concluded: { type: 'final' },
+    refused: { type: 'final', tags: ['closed'] },
+    concluded: { type: 'final', tags: ['closed'] },
   },
 });
 

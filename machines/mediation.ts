@@ -191,6 +191,7 @@ export const mediationMachine = setup({
   },
   states: {
     referred: {
+      tags: ['open'],
       on: {
         ACCEPT: { guard: 'staff', target: 'inProgress', actions: 'accept' },
         REFUSE: { guard: 'staff', target: 'refused', actions: 'refuse' },
@@ -199,6 +200,7 @@ export const mediationMachine = setup({
       },
     },
     inProgress: {
+      tags: ['open'],
       on: {
         ADD_PARTY: { guard: and(['staff', 'roomForParty']), actions: 'addParty' },
         SCHEDULE_SESSION: { guard: and(['staff', 'roomForSession']), actions: 'scheduleSession' },
@@ -210,6 +212,7 @@ export const mediationMachine = setup({
       },
     },
     agreed: {
+      tags: ['open'],
       on: {
         REQUEST_CONFIRMATION: { guard: and(['staff', 'withinConfirmationWindow']), target: 'confirmationRequested', actions: 'requestConfirmation' },
         CONCLUDE: { guard: 'staff', target: 'concluded', actions: 'concludeWithAgreement' },
@@ -219,6 +222,7 @@ export const mediationMachine = setup({
       },
     },
     confirmationRequested: {
+      tags: ['open'],
       on: {
         CONFIRM: { guard: 'staff', target: 'confirmed', actions: 'confirm' },
         REJECT_CONFIRMATION: { guard: 'staff', target: 'confirmationRejected', actions: 'rejectConfirmation' },
@@ -226,11 +230,11 @@ export const mediationMachine = setup({
         CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
       },
     },
-    refused: { type: 'final' },
-    failed: { type: 'final' },
-    concluded: { type: 'final' },
-    confirmed: { type: 'final' },
-    confirmationRejected: { type: 'final' },
+    refused: { type: 'final', tags: ['closed'] },
+    failed: { type: 'final', tags: ['closed'] },
+    concluded: { type: 'final', tags: ['closed'] },
+    confirmed: { type: 'final', tags: ['closed'] },
+    confirmationRejected: { type: 'final', tags: ['closed'] },
   },
 });
 

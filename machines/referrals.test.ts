@@ -7,7 +7,7 @@ import { EXTENSION_DAYS } from './arbitration';
 import { CONFIRMATION_WINDOW_DAYS } from './mediation';
 import {
   acceptedReferralEvents, applyReferralEvent, createReferralSnapshot, parseReferralPayload, persistReferralSnapshot, referralPhaseOf,
-  restoreReferralSnapshot, type ReferralDefinition, type ReferralInput, type ReferralSnapshot,
+  referralTagsOf, restoreReferralSnapshot, type ReferralDefinition, type ReferralInput, type ReferralSnapshot,
 } from './referral-kit';
 import { REFERRAL_DEFINITIONS, referralDefinition } from './referrals';
 
@@ -446,6 +446,23 @@ for (const kind of REFERRAL_KINDS) {
       expect(parseReferralPayload(def, 'NOTE', { text: '   ' }).success).toBe(false);
       expect(parseReferralPayload(def, 'NOTE', { text: 'x'.repeat(4001) }).success).toBe(false);
       expect(parseReferralPayload(def, 'CLOCK_WARN', { clock: '' }).success).toBe(false);
+    });
+  });
+
+  describe(`${kind}: tags`, () => {
+    it('tags every phase open until the case ends, then closed, and nothing else', () => {
+      const seen = new Set<string>();
+      for (const row of Object.values(spec.rows)) {
+        const snapshot = run(def, row.route);
+        const final = def.finalPhases.includes(row.phase);
+        expect(referralTagsOf(snapshot), row.phase).toEqual(final ? ['closed'] : ['open']);
+        expect(snapshot.status === 'done', row.phase).toBe(final);
+        const restored = restoreReferralSnapshot(def, persistReferralSnapshot(def, snapshot));
+        expect(referralTagsOf(restored), row.phase).toEqual(referralTagsOf(snapshot));
+        seen.add(row.phase);
+      }
+      expect([...seen].sort()).toEqual([...def.phases].sort());
+      expect(referralTagsOf(createReferralSnapshot(def, INPUT))).toEqual(['open']);
     });
   });
 

@@ -1,14 +1,4 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import type { z } from 'zod';
-import { InvalidInput, fieldErrorsOf } from '../domain/errors';
-
-// What the admin modules share: parse a form with its schema, and run plain SQL in one transaction.
-
-export function parseInput<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new InvalidInput('请检查填写的内容', fieldErrorsOf(parsed.error.issues));
-  return parsed.data;
-}
 
 export type Tx = { conn: ReturnType<EntityManager['getConnection']>; trx: ReturnType<EntityManager['getTransactionContext']> };
 

@@ -1,11 +1,11 @@
-import { inTransaction, parseInput, run, type Tx } from './admin-sql.server';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import type { Actor } from '../../machines/appeal-events';
 import type { CategoryLimits } from '../../entities/category';
 import { DEFAULT_LIMITS } from '../appeals/deadlines';
-import { Forbidden, InvalidInput, NotFound } from '../domain/errors';
+import { all, inTransaction, jsonb, one, run } from '../db/sql.server';
+import { Forbidden, InvalidInput, NotFound, parseInput } from '../domain/errors';
 
 export const LIMIT_KEYS = ['emergency', 'urgent', 'normal', 'accept', 'callback'] as const;
 export const LIMIT_UNITS = ['clockHours', 'workingHours', 'workingDays'] as const;
@@ -58,19 +58,17 @@ function nestLimits(raw: unknown): unknown {
   return out;
 }
 
-async function checkDepartment(tx: Tx, id: number | undefined) {
+async function checkDepartment(tx: EntityManager, id: number | undefined) {
   if (!id) return;
-  const [d] = await run<{ active: boolean }[]>(tx, 'select active from department where id = ?', [id]);
+  const [d] = await all<{ active: boolean }>(tx, 'select active from department where id = ?', [id]);
   if (!d) throw new InvalidInput('请检查填写的内容', { defaultDepartmentId: ['部门不存在'] });
   if (!d.active) throw new InvalidInput('请检查填写的内容', { defaultDepartmentId: ['该部门已停用'] });
 }
 
-const limitsOf = (v: unknown): CategoryLimits => (typeof v === 'string' ? JSON.parse(v) : v) as CategoryLimits;
-
 /** Every category, parents before children, with its limits and default department. */
 export async function listCategories(em: EntityManager, actor: Actor): Promise<CategoryRow[]> {
   requireAdmin(actor);
-  const rows = await em.getConnection().execute<Record<string, any>[]>(
+  const rows = await all(em,
     `select c.id, c.code, c.name, c.parent_id, c.default_department_id, d.name as default_department, c.limits, c.active
        from category c left join department d on d.id = c.default_department_id order by c.code`);
   const byParent = new Map<number | null, Record<string, any>[]>();
@@ -80,7 +78,7 @@ export async function listCategories(em: EntityManager, actor: Actor): Promise<C
     for (const r of byParent.get(parent) ?? []) {
       out.push({
         id: r.id, code: r.code, name: r.name, parentId: r.parent_id, depth, defaultDepartmentId: r.default_department_id,
-        defaultDepartment: r.default_department, limits: limitsOf(r.limits), active: r.active,
+        defaultDepartment: r.default_department, limits: jsonb<CategoryLimits>(r.limits), active: r.active,
       });
       walk(r.id, depth + 1);
     }
@@ -98,15 +96,15 @@ export async function createCategory(em: EntityManager, actor: Actor, raw: unkno
     return await inTransaction(em, async (tx) => {
       let limits: CategoryLimits = DEFAULT_LIMITS.general;
       if (c.parentId) {
-        const [parent] = await run<{ limits: unknown; active: boolean }[]>(tx, 'select limits, active from category where id = ? for update', [c.parentId]);
+        const [parent] = await all<{ limits: unknown; active: boolean }>(tx, 'select limits, active from category where id = ? for update', [c.parentId]);
         if (!parent) throw new InvalidInput('请检查填写的内容', { parentId: ['上级分类不存在'] });
         if (!parent.active) throw new InvalidInput('请检查填写的内容', { parentId: ['上级分类已停用'] });
-        limits = limitsOf(parent.limits);
+        limits = jsonb<CategoryLimits>(parent.limits);
       }
       await checkDepartment(tx, c.defaultDepartmentId);
-      if ((await run(tx, 'select 1 from category where code = ?', [c.code])).length) throw taken();
+      if (await one(tx, 'select 1 from category where code = ?', [c.code])) throw taken();
       const now = new Date();
-      const [row] = await run<{ id: number }[]>(tx,
+      const [row] = await all<{ id: number }>(tx,
         `insert into category (code, name, parent_id, default_department_id, limits, active, created_at, updated_at)
          values (?, ?, ?, ?, ?, true, ?, ?) returning id`,
         [c.code, c.name, c.parentId ?? null, c.defaultDepartmentId ?? null, JSON.stringify(limits), now, now]);
@@ -127,9 +125,9 @@ export async function updateCategoryLimits(em: EntityManager, actor: Actor, id: 
   };
   await inTransaction(em, async (tx) => {
     await checkDepartment(tx, input.defaultDepartmentId);
-    const rows = await run(tx, 'update category set limits = ?, default_department_id = ?, updated_at = ? where id = ? returning id',
-      [JSON.stringify(limits), input.defaultDepartmentId ?? null, new Date(), id]);
-    if (!rows.length) throw new NotFound('分类不存在');
+    const updated = await run(tx,
+      'update category set limits = ?, default_department_id = ?, updated_at = ? where id = ?', [JSON.stringify(limits), input.defaultDepartmentId ?? null, new Date(), id]);
+    if (!updated) throw new NotFound('分类不存在');
   });
   return limits;
 }
@@ -138,11 +136,11 @@ export async function updateCategoryLimits(em: EntityManager, actor: Actor, id: 
 export async function setCategoryActive(em: EntityManager, actor: Actor, id: number, active: boolean): Promise<void> {
   requireAdmin(actor);
   await inTransaction(em, async (tx) => {
-    const [c] = await run<{ parent_active: boolean | null }[]>(tx,
+    const [c] = await all<{ parent_active: boolean | null }>(tx,
       'select p.active as parent_active from category c left join category p on p.id = c.parent_id where c.id = ? for update of c', [id]);
     if (!c) throw new NotFound('分类不存在');
     if (!active) {
-      const [{ n }] = await run<{ n: number }[]>(tx, 'select count(*)::int as n from category where parent_id = ? and active', [id]);
+      const [{ n }] = await all<{ n: number }>(tx, 'select count(*)::int as n from category where parent_id = ? and active', [id]);
       if (n) throw new InvalidInput('该分类不能停用', { id: [`还有 ${n} 个启用的下级分类，请先停用下级分类`] });
     } else if (c.parent_active === false) {
       throw new InvalidInput('该分类不能启用', { id: ['上级分类已停用，请先启用上级分类'] });

@@ -1,10 +1,10 @@
-import { inTransaction, parseInput, run, type Tx } from './admin-sql.server';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import { REFERRAL_KINDS, type Actor, type ReferralKind } from '../../machines/appeal-events';
 import { DEPARTMENT_KINDS, type DepartmentKind } from '../../entities/department';
-import { Forbidden, InvalidInput, NotFound } from '../domain/errors';
+import { all, inTransaction, one, run } from '../db/sql.server';
+import { Forbidden, InvalidInput, NotFound, parseInput } from '../domain/errors';
 
 export interface DepartmentRow {
   id: number;
@@ -50,7 +50,7 @@ export const hotlineInput = z.object({ hotline });
 /** Every department, parents before their children, with the depth to indent by. */
 export async function listDepartments(em: EntityManager, actor: Actor): Promise<DepartmentRow[]> {
   requireAdmin(actor);
-  const rows = await em.getConnection().execute<Record<string, any>[]>(
+  const rows = await all(em,
     `select d.id, d.code, d.name, d.kind, d.parent_id, d.path, d.hotline, d.referral_kind, d.active,
             (select count(*)::int from app_user u where u.department_id = d.id and u.active) as users
        from department d order by d.code`);
@@ -80,16 +80,16 @@ export async function createDepartment(em: EntityManager, actor: Actor, raw: unk
   try {
     return await inTransaction(em, async (tx) => {
       // Locked so the parent cannot be deactivated while a child is added under it.
-      const [parent] = await run<{ id: number; path: string; kind: DepartmentKind; active: boolean }[]>(tx,
+      const [parent] = await all<{ id: number; path: string; kind: DepartmentKind; active: boolean }>(tx,
         'select id, path, kind, active from department where id = ? for update', [d.parentId]);
       if (!parent) throw new InvalidInput('请检查填写的内容', { parentId: ['上级部门不存在'] });
       if (!parent.active) throw new InvalidInput('请检查填写的内容', { parentId: ['上级部门已停用'] });
       if (!PARENT_KINDS[d.kind].includes(parent.kind)) {
         throw new InvalidInput('请检查填写的内容', { kind: ['该类型的部门不能设在所选上级部门之下'] });
       }
-      if ((await run(tx, 'select 1 from department where code = ?', [d.code])).length) throw taken();
+      if (await one(tx, 'select 1 from department where code = ?', [d.code])) throw taken();
       const now = new Date();
-      const [row] = await run<{ id: number }[]>(tx,
+      const [row] = await all<{ id: number }>(tx,
         `insert into department (code, name, kind, parent_id, path, hotline, referral_kind, active, created_at, updated_at)
          values (?, ?, ?, ?, '', ?, ?, true, ?, ?) returning id`, [d.code, d.name, d.kind, parent.id, d.hotline, d.referralKind ?? null, now, now]);
       const path = `${parent.path}${row.id}/`;
@@ -103,8 +103,8 @@ export async function createDepartment(em: EntityManager, actor: Actor, raw: unk
 }
 
 async function update(em: EntityManager, id: number, sql: string, params: unknown[]) {
-  const rows = await em.getConnection().execute(`update department set ${sql}, updated_at = ? where id = ? returning id`, [...params, new Date(), id]);
-  if (!rows.length) throw new NotFound('部门不存在');
+  const updated = await run(em, `update department set ${sql}, updated_at = ? where id = ?`, [...params, new Date(), id]);
+  if (!updated) throw new NotFound('部门不存在');
 }
 
 export async function renameDepartment(em: EntityManager, actor: Actor, id: number, raw: unknown): Promise<void> {
@@ -126,11 +126,11 @@ export async function changeHotline(em: EntityManager, actor: Actor, id: number,
 export async function deactivateDepartment(em: EntityManager, actor: Actor, id: number): Promise<void> {
   requireAdmin(actor);
   await inTransaction(em, async (tx) => {
-    const [d] = await run<{ id: number; kind: DepartmentKind }[]>(tx, 'select id, kind from department where id = ? for update', [id]);
+    const [d] = await all<{ id: number; kind: DepartmentKind }>(tx, 'select id, kind from department where id = ? for update', [id]);
     if (!d) throw new NotFound('部门不存在');
     const problems: string[] = [];
     if (d.kind === 'city') problems.push('市级部门不能停用');
-    const [{ children, users, categories }] = await run<{ children: number; users: number; categories: number }[]>(tx,
+    const [{ children, users, categories }] = await all<{ children: number; users: number; categories: number }>(tx,
       `select (select count(*)::int from department where parent_id = ? and active) as children,
               (select count(*)::int from app_user where department_id = ? and active) as users,
               (select count(*)::int from category where default_department_id = ? and active) as categories`, [id, id, id]);
@@ -145,7 +145,7 @@ export async function deactivateDepartment(em: EntityManager, actor: Actor, id: 
 export async function reactivateDepartment(em: EntityManager, actor: Actor, id: number): Promise<void> {
   requireAdmin(actor);
   await inTransaction(em, async (tx) => {
-    const [d] = await run<{ parent_active: boolean | null }[]>(tx,
+    const [d] = await all<{ parent_active: boolean | null }>(tx,
       'select p.active as parent_active from department d left join department p on p.id = d.parent_id where d.id = ?', [id]);
     if (!d) throw new NotFound('部门不存在');
     if (d.parent_active === false) throw new InvalidInput('该部门不能启用', { id: ['上级部门已停用，请先启用上级部门'] });

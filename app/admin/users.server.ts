@@ -1,4 +1,3 @@
-import { inTransaction, parseInput, run, type Tx } from './admin-sql.server';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
@@ -6,7 +5,8 @@ import type { Actor } from '../../machines/appeal-events';
 import { ROLES, type UserRole } from '../../entities/user';
 import { hashPassword } from '../auth/password.server';
 import { forgetUserSessions } from '../auth/session.server';
-import { Forbidden, InvalidInput, NotFound } from '../domain/errors';
+import { all, inTransaction, one, run } from '../db/sql.server';
+import { Forbidden, InvalidInput, NotFound, parseInput } from '../domain/errors';
 
 export interface UserRow {
   id: number;
@@ -66,30 +66,30 @@ export const updateUserInput = profile.superRefine(checkAssignments);
 export const resetPasswordInput = z.object({ password });
 
 /** The department must exist and be active (for a mediator, a referral agency); the grids must exist. */
-async function checkReferences(tx: Tx, u: { role: string; departmentId?: number; gridIds: number[] }) {
+async function checkReferences(tx: EntityManager, u: { role: string; departmentId?: number; gridIds: number[] }) {
   const errors: Record<string, string[]> = {};
   if (u.departmentId) {
-    const [d] = await run<{ active: boolean; referral_kind: string | null }[]>(tx, 'select active, referral_kind from department where id = ?', [u.departmentId]);
+    const [d] = await all<{ active: boolean; referral_kind: string | null }>(tx, 'select active, referral_kind from department where id = ?', [u.departmentId]);
     if (!d) errors.departmentId = ['部门不存在'];
     else if (!d.active) errors.departmentId = ['该部门已停用'];
     // A mediator's scope is his agency's cases; any other department would give him none.
     else if (u.role === 'mediator' && !d.referral_kind) errors.departmentId = ['请选择转介机构（调解委员会、法律援助中心等）'];
   }
   if (u.gridIds.length) {
-    const found = await run<{ id: number }[]>(tx, 'select id from grid where id in (?)', [u.gridIds]);
+    const found = await all<{ id: number }>(tx, 'select id from grid where id in (?)', [u.gridIds]);
     if (found.length !== new Set(u.gridIds).size) errors.gridIds = ['网格不存在'];
   }
   if (Object.keys(errors).length) throw new InvalidInput('请检查填写的内容', errors);
 }
 
-async function setGrids(tx: Tx, userId: number, gridIds: number[]) {
+async function setGrids(tx: EntityManager, userId: number, gridIds: number[]) {
   await run(tx, 'delete from grid_worker where user_id = ?', [userId]);
   for (const g of new Set(gridIds)) await run(tx, 'insert into grid_worker (user_id, grid_id) values (?, ?)', [userId, g]);
 }
 
 export async function listUsers(em: EntityManager, actor: Actor): Promise<UserRow[]> {
   requireAdmin(actor);
-  const rows = await em.getConnection().execute<Record<string, any>[]>(
+  const rows = await all(em,
     `select u.id, u.username, u.display_name, u.role, u.department_id, d.name as department, u.phone, u.active,
             array(select g.id from grid_worker gw join grid g on g.id = gw.grid_id where gw.user_id = u.id order by g.code) as grid_ids,
             array(select g.name from grid_worker gw join grid g on g.id = gw.grid_id where gw.user_id = u.id order by g.code) as grids
@@ -104,8 +104,7 @@ export async function listUsers(em: EntityManager, actor: Actor): Promise<UserRo
 /** Active departments (indented as a tree) and grids a user can be assigned to. */
 export async function userOptions(em: EntityManager, actor: Actor): Promise<UserOptions> {
   requireAdmin(actor);
-  const conn = em.getConnection();
-  const departments = await conn.execute<{ id: number; name: string; path: string; parent_id: number | null; code: string }[]>(
+  const departments = await all<{ id: number; name: string; path: string; parent_id: number | null; code: string }>(em,
     'select id, name, path, parent_id, code from department where active order by code');
   const children = new Map<number | null, typeof departments>();
   for (const d of departments) (children.get(d.parent_id) ?? children.set(d.parent_id, []).get(d.parent_id)!).push(d);
@@ -120,7 +119,7 @@ export async function userOptions(em: EntityManager, actor: Actor): Promise<User
   walk(null, 0);
   // An active department under an inactive parent still needs to be reachable.
   for (const d of departments) if (d.parent_id !== null && !ids.has(d.parent_id)) { out.push({ id: d.id, name: d.name, depth: 0 }); walk(d.id, 1); }
-  const grids = await conn.execute<{ id: number; name: string }[]>('select id, name from grid order by code');
+  const grids = await all<{ id: number; name: string }>(em, 'select id, name from grid order by code');
   return { departments: out, grids };
 }
 
@@ -132,10 +131,10 @@ export async function createUser(em: EntityManager, actor: Actor, raw: unknown):
   const passwordHash = await hashPassword(u.password);
   try {
     return await inTransaction(em, async (tx) => {
-      if ((await run(tx, 'select 1 from app_user where lower(username) = lower(?)', [u.username])).length) throw taken();
+      if (await one(tx, 'select 1 from app_user where lower(username) = lower(?)', [u.username])) throw taken();
       await checkReferences(tx, u);
       const now = new Date();
-      const [row] = await run<{ id: number }[]>(tx,
+      const [row] = await all<{ id: number }>(tx,
         `insert into app_user (username, password_hash, display_name, role, department_id, active, created_at, updated_at)
          values (?, ?, ?, ?, ?, true, ?, ?) returning id`,
         [u.username, passwordHash, u.displayName, u.role, u.departmentId ?? null, now, now]);
@@ -155,9 +154,9 @@ export async function updateUser(em: EntityManager, actor: Actor, userId: number
   if (userId === actor.userId && u.role !== 'admin') throw new InvalidInput('请检查填写的内容', { role: ['不能取消自己的管理员角色'] });
   await inTransaction(em, async (tx) => {
     await checkReferences(tx, u);
-    const rows = await run(tx, 'update app_user set display_name = ?, role = ?, department_id = ?, updated_at = ? where id = ? returning id',
-      [u.displayName, u.role, u.departmentId ?? null, new Date(), userId]);
-    if (!rows.length) throw new NotFound('用户不存在');
+    const updated = await run(tx,
+      'update app_user set display_name = ?, role = ?, department_id = ?, updated_at = ? where id = ?', [u.displayName, u.role, u.departmentId ?? null, new Date(), userId]);
+    if (!updated) throw new NotFound('用户不存在');
     await setGrids(tx, userId, u.gridIds);
   });
   // A new role or scope applies from the user's next request, not after the session cache expires.
@@ -170,8 +169,8 @@ export async function resetPassword(em: EntityManager, actor: Actor, userId: num
   const { password: pw } = parseInput(resetPasswordInput, raw);
   const passwordHash = await hashPassword(pw);
   await inTransaction(em, async (tx) => {
-    const rows = await run(tx, 'update app_user set password_hash = ?, updated_at = ? where id = ? returning id', [passwordHash, new Date(), userId]);
-    if (!rows.length) throw new NotFound('用户不存在');
+    const updated = await run(tx, 'update app_user set password_hash = ?, updated_at = ? where id = ?', [passwordHash, new Date(), userId]);
+    if (!updated) throw new NotFound('用户不存在');
     if (userId !== actor.userId) await run(tx, 'delete from user_session where user_id = ?', [userId]);
   });
   if (userId !== actor.userId) forgetUserSessions(userId);
@@ -182,8 +181,8 @@ export async function setUserActive(em: EntityManager, actor: Actor, userId: num
   requireAdmin(actor);
   if (!active && userId === actor.userId) throw new InvalidInput('不能停用自己的账号', { id: ['不能停用自己的账号'] });
   await inTransaction(em, async (tx) => {
-    const rows = await run(tx, 'update app_user set active = ?, updated_at = ? where id = ? returning id', [active, new Date(), userId]);
-    if (!rows.length) throw new NotFound('用户不存在');
+    const updated = await run(tx, 'update app_user set active = ?, updated_at = ? where id = ?', [active, new Date(), userId]);
+    if (!updated) throw new NotFound('用户不存在');
     if (!active) await run(tx, 'delete from user_session where user_id = ?', [userId]);
   });
   forgetUserSessions(userId);

@@ -1,10 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { EntityManager } from '@mikro-orm/sql';
 import type { Actor } from '../../machines/appeal-events';
 import type { AttachmentStage } from '../../entities/attachment';
 import { restoreAppealSnapshot } from '../../machines/appeal';
 import type { Database } from '../db/orm.server';
+import { all, inTransaction, jsonb, one } from '../db/sql.server';
 import { DomainError, Forbidden, InvalidInput, NotFound } from '../domain/errors';
 import { can } from '../domain/permissions';
 import { canSeeAppeal } from './scope';
@@ -13,7 +13,6 @@ import { sha256Of, writeContentFile } from '../storage/content-file.server';
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 const MAX_NAME_LENGTH = 200;
 
-const FINISHED_PHASES = ['closed', 'merged', 'void'];
 
 const startsWith = (bytes: Uint8Array, magic: number[], at = 0) => bytes.length >= at + magic.length && magic.every((b, i) => bytes[at + i] === b);
 const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
@@ -104,15 +103,17 @@ interface ScopeRow {
   grid_id: number | null;
   department_ids: number[] | null;
   snapshot: unknown;
-  phase: string;
+  /** The appeal is closed (finished, merged or void): its files are final. */
+  closed: boolean;
 }
 
 // The same facts the appeal page checks (detail.server.ts), so whoever sees the appeal sees its files.
-const SCOPE_COLUMNS = `a.created_by_id, a.lead_department_id, a.assigned_grid_id, a.grid_id, a.snapshot, a.phase,
+const SCOPE_COLUMNS = `a.created_by_id, a.lead_department_id, a.assigned_grid_id, a.grid_id, a.snapshot,
+  a.tags @> '{closed}' as closed,
   array(select distinct s.department_id from assignment s where s.appeal_id = a.id and s.department_id is not null) as department_ids`;
 
 function canSee(actor: Actor, row: ScopeRow): boolean {
-  const snapshot = restoreAppealSnapshot(row.snapshot);
+  const snapshot = restoreAppealSnapshot(jsonb(row.snapshot));
   return canSeeAppeal(actor, {
     createdById: row.created_by_id, leadDepartmentId: row.lead_department_id, assignedGridId: row.assigned_grid_id, gridId: row.grid_id,
     departmentIds: row.department_ids ?? [], referralAgencyIds: snapshot.context.referralAgencyIds,
@@ -159,21 +160,20 @@ export async function saveAttachment(
 ): Promise<{ id: number; sha256: string }> {
   if (!can(actor, 'appeal:attach')) throw new Forbidden('您无权上传附件');
   const em = db.em();
-  return em.transactional(async (tx: EntityManager) => {
-    const conn = tx.getConnection();
-    const trx = tx.getTransactionContext();
-    const [row] = await conn.execute<ScopeRow[]>(`select ${SCOPE_COLUMNS} from appeal a where a.id = ? for share of a`, [appealId], 'all', trx);
+  return inTransaction(em, async (tx) => {
+    const row = await one<ScopeRow>(tx, `select ${SCOPE_COLUMNS} from appeal a where a.id = ? for share of a`,
+      [appealId]);
     if (!row) throw new NotFound('诉求不存在');
     if (!canSee(actor, row)) throw new Forbidden('您无权查看此诉求');
-    if (FINISHED_PHASES.includes(row.phase)) throw new Forbidden('诉求已办结，不能再上传附件');
+    if (row.closed) throw new Forbidden('诉求已办结，不能再上传附件');
     const { fileName, contentType } = checkFile(file);
     const sha256 = sha256Of(file.bytes);
     const storagePath = await storeBytes(sha256, file.bytes);
     const now = new Date();
-    const [inserted] = await conn.execute<{ id: number }[]>(
+    const [inserted] = await all<{ id: number }>(tx,
       `insert into attachment (appeal_id, file_name, content_type, size, sha256, storage_path, uploaded_by_id, stage, created_at, updated_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
-      [appealId, fileName, contentType, file.bytes.byteLength, sha256, storagePath, actor.userId, opts.stage ?? null, now, now], 'all', trx);
+      [appealId, fileName, contentType, file.bytes.byteLength, sha256, storagePath, actor.userId, opts.stage ?? null, now, now]);
     return { id: inserted.id, sha256 };
   });
 }
@@ -189,7 +189,8 @@ export interface OpenedAttachment {
 
 /** A file of an appeal the actor can see, checked against its recorded hash and size before it is handed out. */
 export async function openAttachment(db: Database, actor: Actor, attachmentId: number): Promise<OpenedAttachment> {
-  const [row] = await db.em().getConnection().execute<(ScopeRow & { file_name: string; content_type: string; size: number; sha256: string; storage_path: string })[]>(
+  type FileRow = ScopeRow & { file_name: string; content_type: string; size: number; sha256: string; storage_path: string };
+  const row = await one<FileRow>(db.em(),
     `select f.file_name, f.content_type, f.size, f.sha256, f.storage_path, ${SCOPE_COLUMNS}
        from attachment f join appeal a on a.id = f.appeal_id where f.id = ?`, [attachmentId]);
   if (!row) throw new NotFound('附件不存在');

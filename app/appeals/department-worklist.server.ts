@@ -5,13 +5,14 @@ import { getWorkCalendar } from '../calendar/calendar.server';
 import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
 import { Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
 import { maskPhone } from '../cases/masking';
+import { all, jsonb, one } from '../db/sql.server';
 import { decodeCursor, encodeCursor } from './search.server';
 import type { AppealListItem } from './worklists.server';
 
 export const DEPARTMENT_WORKLIST_PAGE = 50;
 
-// Open appeals a department leads, by deadline: served by appeal_department_worklist_index.
-const OPEN = `a.phase not in ('closed', 'merged', 'void', 'draft')`;
+// Open appeals a department leads, by deadline: served by appeal_department_open_index, whose predicate this is.
+const OPEN = `a.tags @> '{open}'`;
 
 const querySchema = z.object({
   department: z.preprocess((v) => (v === '' || v == null ? undefined : v), z.coerce.number({ error: '请选择有效的承办单位' }).int().positive({ error: '请选择有效的承办单位' }).optional()),
@@ -34,7 +35,6 @@ export async function departmentWorklist(em: EntityManager, user: SessionUser, p
   const parsed = querySchema.safeParse(Object.fromEntries(params));
   if (!parsed.success) throw new InvalidInput('查询条件有误', fieldErrorsOf(parsed.error.issues));
   const { department, after } = parsed.data;
-  const conn = em.getConnection();
   let departmentId: number;
   let choices: { id: number; name: string }[] = [];
   if (user.role === 'handler') {
@@ -42,20 +42,20 @@ export async function departmentWorklist(em: EntityManager, user: SessionUser, p
     if (department && department !== user.departmentId) throw new Forbidden('只能查看本单位的工单');
     departmentId = user.departmentId;
   } else if (user.role === 'supervisor' || user.role === 'dispatcher') {
-    choices = await conn.execute<{ id: number; name: string }[]>('select id, name from department where active order by code');
+    choices = await all<{ id: number; name: string }>(em, 'select id, name from department where active order by code');
     departmentId = department ?? choices[0]?.id ?? -1;
   } else {
     throw new Forbidden();
   }
   // A handler's own department comes with his session; a chosen one must exist.
   const dept = user.role === 'handler' && user.departmentName ? { id: departmentId, name: user.departmentName }
-    : choices.find((d) => d.id === departmentId) ?? (await conn.execute<{ id: number; name: string }[]>('select id, name from department where id = ?', [departmentId]))[0];
+    : choices.find((d) => d.id === departmentId) ?? (await one<{ id: number; name: string }>(em, 'select id, name from department where id = ?', [departmentId]));
   if (!dept) throw new NotFound('单位不存在');
 
   const cursor = after ? decodeCursor(after) : null;
   // Only appeal columns, as plain as the keyset itself: the holder is this department, and category names come from a
   // short cache, so the statement plans and runs in a fraction of a millisecond however large the history.
-  const rows = await conn.execute<Record<string, any>[]>(
+  const rows = await all(em,
     `select a.id, a.number, a.title, a.type, a.urgency, a.category_id, a.phase, a.sla, a.due_at, a.created_at, a.caller_phone, a.confidential
        from appeal a
       where a.lead_department_id = ? and ${OPEN} and a.due_at is not null ${cursor ? 'and (a.due_at, a.id) > (?, ?)' : ''}
@@ -90,9 +90,9 @@ let categoryCache: { at: number; labels: Map<number, { name: string; units: Reco
 /** Category names and the unit of each urgency's limit, for a minute: categories change in admin, rarely. */
 async function categoryLabels(em: EntityManager) {
   if (categoryCache && Date.now() - categoryCache.at < CATEGORY_TTL_MS) return categoryCache.labels;
-  const rows = await em.getConnection().execute<{ id: number; name: string; limits: unknown }[]>('select id, name, limits from category');
+  const rows = await all<{ id: number; name: string; limits: unknown }>(em, 'select id, name, limits from category');
   const labels = new Map(rows.map((r) => {
-    const limits = (typeof r.limits === 'string' ? JSON.parse(r.limits) : r.limits) as Record<string, { unit?: LimitUnit }> | null;
+    const limits = jsonb<Record<string, { unit?: LimitUnit }> | null>(r.limits);
     return [r.id, { name: r.name, units: Object.fromEntries(Object.entries(limits ?? {}).map(([k, v]) => [k, v?.unit ?? 'workingDays'])) }] as const;
   }));
   categoryCache = { at: Date.now(), labels };

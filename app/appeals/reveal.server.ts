@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Actor } from '../../machines/appeal-events';
 import { restoreAppealSnapshot } from '../../machines/appeal';
+import { all, inTransaction, jsonb, one, run } from '../db/sql.server';
 import { Forbidden, InvalidInput, NotFound } from '../domain/errors';
 import { canSeeAppeal, canSeeComplainant } from './scope';
 
@@ -12,15 +13,13 @@ export type RevealField = 'callerPhone' | 'idNumber';
  */
 export async function revealComplainant(em: EntityManager, actor: Actor, appealId: number, field: RevealField, now = new Date()): Promise<string> {
   if (field !== 'callerPhone' && field !== 'idNumber') throw new InvalidInput('无效的字段', { field: ['无效的字段'] });
-  return em.transactional(async (tx) => {
-    const conn = tx.getConnection();
-    const trx = tx.getTransactionContext();
-    const [a] = await conn.execute<Record<string, any>[]>(
+  return inTransaction(em, async (tx) => {
+    const a = await one(tx,
       `select a.created_by_id, a.lead_department_id, a.assigned_grid_id, a.grid_id, a.snapshot, a.confidential, a.anonymous, a.caller_phone, z.id_number,
               array(select distinct s.department_id from assignment s where s.appeal_id = a.id and s.department_id is not null) as department_ids
-         from appeal a left join citizen z on z.id = a.citizen_id where a.id = ?`, [appealId], 'all', trx);
+         from appeal a left join citizen z on z.id = a.citizen_id where a.id = ?`, [appealId]);
     if (!a) throw new NotFound('诉求不存在');
-    const snapshot = restoreAppealSnapshot(typeof a.snapshot === 'string' ? JSON.parse(a.snapshot) : a.snapshot);
+    const snapshot = restoreAppealSnapshot(jsonb(a.snapshot));
     const facts = {
       createdById: a.created_by_id, leadDepartmentId: a.lead_department_id, assignedGridId: a.assigned_grid_id, gridId: a.grid_id,
       departmentIds: a.department_ids ?? [], referralAgencyIds: snapshot.context.referralAgencyIds,
@@ -30,14 +29,13 @@ export async function revealComplainant(em: EntityManager, actor: Actor, appealI
     if (!mayReveal || !canSeeAppeal(actor, facts) || a.anonymous || !canSeeComplainant(actor, a.confidential)) throw new Forbidden();
     const value = field === 'callerPhone' ? a.caller_phone : a.id_number;
     if (!value) throw new NotFound('没有可显示的号码');
-    await conn.execute('insert into access_log (user_id, appeal_id, field, at) values (?, ?, ?, ?)', [actor.userId, appealId, field, now], 'run', trx);
+    await run(tx, 'insert into access_log (user_id, appeal_id, field, at) values (?, ?, ?, ?)', [actor.userId, appealId, field, now]);
     return value as string;
   });
 }
 
 export async function revealLog(em: EntityManager, actor: Actor, appealId: number): Promise<{ who: string; field: RevealField; at: Date }[]> {
   if (actor.role !== 'supervisor' && actor.role !== 'admin') return [];
-  const rows = await em.getConnection().execute<{ who: string; field: RevealField; at: Date }[]>(
+  return all<{ who: string; field: RevealField; at: Date }>(em,
     `select u.display_name as who, l.field, l.at from access_log l join app_user u on u.id = l.user_id where l.appeal_id = ? order by l.id desc limit 50`, [appealId]);
-  return rows;
 }

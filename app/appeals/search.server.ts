@@ -1,16 +1,21 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
-import { APPEAL_PHASES } from '../../machines/appeal';
+import { APPEAL_PHASES, type AppealTag } from '../../machines/appeal';
 import type { SessionUser } from '../auth/session.server';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import { isValidLocalDate, localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
 import { fieldErrorsOf, InvalidInput } from '../domain/errors';
 import { maskPhone } from '../cases/masking';
+import { all, textArray } from '../db/sql.server';
 import { canSeeComplainant } from './scope';
 import type { AppealListItem } from './worklists.server';
 
-/** Leaf phases plus the two parents people search by ("anything in handling"). */
-export const PHASE_FILTERS = [...APPEAL_PHASES, 'handling', 'callback'] as const;
+/** The two parents people search by ("anything in handling"), each with the tag its phases carry. */
+const PARENT_FILTERS = { handling: 'inHand', callback: 'inCallback' } as const satisfies Record<string, AppealTag>;
+type ParentFilter = keyof typeof PARENT_FILTERS;
+const isParentFilter = (phase: string): phase is ParentFilter => Object.hasOwn(PARENT_FILTERS, phase);
+/** Leaf phases plus the parents. */
+export const PHASE_FILTERS = [...APPEAL_PHASES, ...(Object.keys(PARENT_FILTERS) as ParentFilter[])];
 export const SLA_FILTERS = ['onTime', 'warned', 'overdue'] as const;
 
 const DEFAULT_LIMIT = 20;
@@ -152,7 +157,9 @@ function filterClauses(f: SearchFilters, user: SessionUser): Clause[] {
   }
   if (f.department) out.push({ sql: 'a.lead_department_id = ?', params: [f.department] });
   if (f.grid) out.push({ sql: '(a.grid_id = ? or a.assigned_grid_id = ?)', params: [f.grid, f.grid] });
-  if (f.phase === 'handling' || f.phase === 'callback') out.push({ sql: 'a.phase like ?', params: [`${f.phase}.%`] });
+  if (f.phase && isParentFilter(f.phase)) {
+    out.push({ sql: 'a.tags @> ?::text[]', params: [textArray([PARENT_FILTERS[f.phase]])] });
+  }
   else if (f.phase) out.push({ sql: 'a.phase = ?', params: [f.phase] });
   if (f.sla) out.push({ sql: 'a.sla = ?', params: [f.sla] });
   if (f.from) out.push({ sql: 'a.created_at >= ?', params: [localDayStart(f.from)] });
@@ -177,12 +184,11 @@ export async function searchAppeals(
   const where = clauses.map((c) => c.sql).join(' and ');
   const params = clauses.flatMap((c) => c.params);
   const cursor = page.after ? decodeCursor(page.after) : null;
-  const conn = em.getConnection();
-
-  const [{ n: total }] = await conn.execute<{ n: number }[]>(`select count(*)::int as n from appeal a where ${where}`, params);
+  const [{ n: total }] = await all<{ n: number }>(em, `select count(*)::int as n from appeal a where ${where}`, params);
   // The cursor keeps microseconds: a JS Date would round them off and skip or repeat rows.
-  const rows = await conn.execute<Record<string, any>[]>(
+  const rows = await all(em,
     `select a.id, a.number, a.title, a.type, a.urgency, c.name as category_name, a.phase, a.sla, a.due_at, a.created_at,
+            a.tags @> '{closed}' as closed,
             to_char(a.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at,
             coalesce(d.name, ag.name) as holder, a.caller_phone, a.confidential, c.limits -> a.urgency ->> 'unit' as limit_unit
        from appeal a join category c on c.id = a.category_id
@@ -199,7 +205,7 @@ export async function searchAppeals(
     id: r.id, number: r.number, title: r.title, type: r.type, urgency: r.urgency, categoryName: r.category_name, phase: r.phase, sla: r.sla,
     dueAt: r.due_at ? new Date(r.due_at).toISOString() : null,
     dueLabel: r.due_at ? localDateTime(new Date(r.due_at)) : null,
-    remaining: cal && r.due_at && !['closed', 'merged', 'void'].includes(r.phase)
+    remaining: cal && r.due_at && !r.closed
       ? remainingTime(cal, now, new Date(r.due_at), (r.limit_unit ?? 'workingDays') as LimitUnit).label : null,
     createdAt: new Date(r.created_at).toISOString(),
     holder: r.holder,
@@ -220,13 +226,12 @@ export interface SearchOptions {
 
 /** Choices for the filter form: reference data only, nothing about appeals. */
 export async function searchOptions(em: EntityManager): Promise<SearchOptions> {
-  const conn = em.getConnection();
-  const cats = await conn.execute<{ id: number; name: string; parent_id: number | null }[]>(
+  const cats = await all<{ id: number; name: string; parent_id: number | null }>(em,
     `select c.id, c.name, c.parent_id from category c left join category p on p.id = c.parent_id
       where c.active order by coalesce(p.code, c.code), c.parent_id is not null, c.code`);
-  const departments = await conn.execute<{ id: number; name: string }[]>(
+  const departments = await all<{ id: number; name: string }>(em,
     `select id, name from department where kind <> 'city' order by kind = 'functional' desc, code`);
-  const grids = await conn.execute<{ id: number; name: string }[]>('select id, name from grid order by code');
+  const grids = await all<{ id: number; name: string }>(em, 'select id, name from grid order by code');
   return {
     categories: cats.map((c) => ({ id: c.id, name: c.name, parentId: c.parent_id })),
     departments, grids, phases: [...PHASE_FILTERS], slas: [...SLA_FILTERS],

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import type { Actor } from '../../machines/appeal-events';
+import { all, run } from '../db/sql.server';
 import { Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
 import { importCalendarYear, invalidateWorkCalendar } from './calendar.server';
 import { isValidLocalDate, localDateOf, weekdayOf, type CalendarEntry } from './working-time';
@@ -23,8 +24,7 @@ export function currentLocalYear(now = new Date()): number {
 
 export async function listCalendarYear(em: EntityManager, actor: Actor, year: number): Promise<CalendarRow[]> {
   requireAdmin(actor);
-  const rows = await em.getConnection().execute<CalendarEntry[]>(
-    'select date, kind, name from calendar_day where date like ? order by date', [`${year}-%`]);
+  const rows = await all<CalendarEntry>(em, 'select date, kind, name from calendar_day where date like ? order by date', [`${year}-%`]);
   return rows.map((r) => ({ date: r.date, kind: r.kind, name: r.name, weekday: weekdayOf(r.date) }));
 }
 
@@ -48,7 +48,7 @@ export async function saveCalendarEntry(em: EntityManager, actor: Actor, raw: un
   const parsed = entryInput.safeParse(raw);
   if (!parsed.success) throw new InvalidInput('请检查填写的内容', fieldErrorsOf(parsed.error.issues));
   const e = parsed.data;
-  await em.getConnection().execute(
+  await run(em,
     `insert into calendar_day (date, kind, name) values (?, ?, ?)
      on conflict (date) do update set kind = excluded.kind, name = excluded.name`, [e.date, e.kind, e.name]);
   invalidateWorkCalendar();
@@ -57,9 +57,9 @@ export async function saveCalendarEntry(em: EntityManager, actor: Actor, raw: un
 
 export async function removeCalendarEntry(em: EntityManager, actor: Actor, date: string): Promise<void> {
   requireAdmin(actor);
-  const rows = await em.getConnection().execute<{ date: string }[]>('delete from calendar_day where date = ? returning date', [date]);
+  const removed = await run(em, 'delete from calendar_day where date = ?', [date]);
   invalidateWorkCalendar();
-  if (!rows.length) throw new NotFound('该日期没有日历条目');
+  if (!removed) throw new NotFound('该日期没有日历条目');
 }
 
 /** Replaces a year's entries with a pasted calendar file (format: docs/calendar-2027.example.json). */

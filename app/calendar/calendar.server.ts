@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import { CalendarDaySchema } from '../../entities';
+import { all, inTransaction, run } from '../db/sql.server';
 import { parseCalendarFile } from './calendar-file';
 import { CN_HOLIDAYS } from './holidays-cn';
 import { buildCalendar, type CalendarEntry, type WorkCalendar } from './working-time';
@@ -14,27 +14,27 @@ export function invalidateWorkCalendar() {
 
 export async function getWorkCalendar(em: EntityManager): Promise<WorkCalendar> {
   if (cached && Date.now() - cached.at < TTL_MS) return cached.calendar;
-  const rows = await em.getConnection().execute<CalendarEntry[]>('select date, kind, name from calendar_day', [], 'all', em.getTransactionContext());
+  const rows = await all<CalendarEntry>(em, 'select date, kind, name from calendar_day');
   cached = { at: Date.now(), calendar: buildCalendar(rows) };
   return cached.calendar;
 }
 
 /** Seeds the published 2024–2026 schedule into an empty calendar (never over an edited one). */
 export async function ensureCalendarSeeded(em: EntityManager): Promise<number> {
-  const count = await em.count(CalendarDaySchema, {});
-  if (count > 0) return 0;
+  const [{ n }] = await all<{ n: number }>(em, 'select count(*)::int as n from calendar_day');
+  if (n > 0) return 0;
   return upsertCalendarEntries(em, CN_HOLIDAYS);
 }
 
 export async function upsertCalendarEntries(em: EntityManager, entries: CalendarEntry[]): Promise<number> {
   if (!entries.length) return 0;
-  await em.transactional(async (tx) => {
+  await inTransaction(em, async (tx) => {
     for (let i = 0; i < entries.length; i += 200) {
       const chunk = entries.slice(i, i + 200);
-      await tx.getConnection().execute(
+      await run(tx,
         `insert into calendar_day (date, kind, name) values ${chunk.map(() => '(?, ?, ?)').join(', ')}
          on conflict (date) do update set kind = excluded.kind, name = excluded.name`,
-        chunk.flatMap((e) => [e.date, e.kind, e.name]), 'run', tx.getTransactionContext(),
+        chunk.flatMap((e) => [e.date, e.kind, e.name]),
       );
     }
   });
@@ -45,8 +45,8 @@ export async function upsertCalendarEntries(em: EntityManager, entries: Calendar
 /** Loads a later year's published schedule from a JSON file's contents; replaces that year's entries. */
 export async function importCalendarYear(em: EntityManager, json: unknown): Promise<{ year: number; entries: number }> {
   const file = parseCalendarFile(json);
-  await em.transactional(async (tx) => {
-    await tx.getConnection().execute('delete from calendar_day where date like ?', [`${file.year}-%`], 'run', tx.getTransactionContext());
+  await inTransaction(em, async (tx) => {
+    await run(tx, 'delete from calendar_day where date like ?', [`${file.year}-%`]);
     await upsertCalendarEntries(tx, file.entries);
   });
   invalidateWorkCalendar();

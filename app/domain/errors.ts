@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 // Typed domain errors; routes map them to HTTP in one place (app/http/errors.server.ts).
 export class DomainError extends Error {
   constructor(message: string, readonly status: number) {
@@ -39,4 +41,11 @@ export function fieldErrorsOf(issues: { path: PropertyKey[]; message: string }[]
     (out[key] ??= []).push(issue.message);
   }
   return out;
+}
+
+/** Parses a submitted form with its schema; a refusal is one InvalidInput with the message of each field. */
+export function parseInput<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new InvalidInput('请检查填写的内容', fieldErrorsOf(parsed.error.issues));
+  return parsed.data;
 }

@@ -7,6 +7,7 @@ import { appealDetail, type AppealDetail } from '../appeals/detail.server';
 import { maskPhone } from '../cases/masking';
 import { applyEvent, type AppealServices, type EventResult } from '../appeals/service.server';
 import type { Database } from '../db/orm.server';
+import { all } from '../db/sql.server';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
 import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
@@ -39,11 +40,11 @@ export interface FieldCard {
 /** The open appeals sent to the worker's grids (waiting to be accepted or in hand), most pressing deadline first. */
 export async function fieldWorklist(em: EntityManager, actor: Actor, now = new Date()): Promise<FieldCard[]> {
   requireGridWorker(actor);
-  const rows = await em.getConnection().execute<Record<string, any>[]>(
+  const rows = await all(em,
     `select a.id, a.number, a.title, a.address, a.caller_phone, a.confidential, a.anonymous, a.phase, a.sla, a.urgency, a.due_at,
             c.limits -> a.urgency ->> 'unit' as limit_unit
        from appeal a join category c on c.id = a.category_id
-      where a.assigned_grid_id in (?) and (a.phase = 'dispatched' or a.phase like 'handling%')
+      where a.assigned_grid_id in (?) and a.tags @> '{needsAssignee}'
       order by a.due_at asc nulls last, a.id asc`,
     [actor.gridIds.length ? actor.gridIds : [-1]]);
   const cal = await getWorkCalendar(em);
@@ -76,7 +77,9 @@ export async function fieldAppeal(em: EntityManager, actor: Actor, appealId: num
   requireGridWorker(actor);
   const a = await appealDetail(em, actor, appealId, now);
   const options = await actionOptions(em, actor, appealId, now);
-  const open = !['closed', 'merged', 'void'].includes(a.phase);
+  // The appeal page has already checked the scope; a closed appeal takes no more photos.
+  const [{ closed }] = await all<{ closed: boolean }>(em,
+    `select tags @> '{closed}' as closed from appeal where id = ?`, [appealId]);
   return {
     appeal: {
       id: a.id, number: a.number, version: a.version, title: a.title, content: a.content, urgency: a.urgency, category: a.category,
@@ -85,7 +88,7 @@ export async function fieldAppeal(em: EntityManager, actor: Actor, appealId: num
     caller: a.complainant ? `${a.complainant.name ?? ''} ${a.complainant.phone}`.trim() : a.anonymous ? '（匿名）' : '（保密）',
     actions: FIELD_EVENTS.filter((t) => options.types.includes(t)),
     images: a.attachments.filter((f) => f.contentType.startsWith('image/')).map((f) => ({ id: f.id, fileName: f.fileName })),
-    mayUpload: open && a.mayAttach,
+    mayUpload: !closed && a.mayAttach,
     updates: a.timeline.filter((e) => e.type === 'FIELD_UPDATE').reverse().slice(0, 5)
       .map((e) => ({ seq: e.seq, at: e.at, actor: e.actor, text: e.text })),
   };

@@ -6,6 +6,7 @@ import { checkUpload, saveAttachment, type UploadedFile } from '../appeals/attac
 import { createDraft } from '../appeals/intake.server';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
 import { localDateTime } from '../calendar/working-time';
+import { all, one } from '../db/sql.server';
 import { Conflict, Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
 import { sha256Of } from '../storage/content-file.server';
 import { gridForPoint } from '../grids/grids.server';
@@ -61,12 +62,13 @@ export interface PatrolResult {
   repeated: boolean;
 }
 
-interface KeyedReport { id: number; number: string; version: number; phase: string; createdBy: number }
+/** A report filed (or begun) with a request key; `draft` while it has not been sent on yet. */
+interface KeyedReport { id: number; number: string; version: number; draft: boolean; createdBy: number }
 
 async function byRequestKey(em: EntityManager, key: string): Promise<KeyedReport | null> {
-  const [row] = await em.getConnection().execute<{ id: number; number: string; version: number; phase: string; created_by_id: number }[]>(
-    'select id, number, version, phase, created_by_id from appeal where request_key = ?', [key]);
-  return row ? { id: row.id, number: row.number, version: row.version, phase: row.phase, createdBy: row.created_by_id } : null;
+  const row = await one<{ id: number; number: string; version: number; draft: boolean; created_by_id: number }>(em,
+    `select id, number, version, tags @> '{draft}' as draft, created_by_id from appeal where request_key = ?`, [key]);
+  return row ? { id: row.id, number: row.number, version: row.version, draft: row.draft, createdBy: row.created_by_id } : null;
 }
 
 const validKey = (k: unknown): k is string => typeof k === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(k);
@@ -86,7 +88,7 @@ export async function createPatrolReport(services: AppealServices, actor: Actor,
   const errors: Record<string, string[]> = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
   const earlier = validKey(form.requestKey) ? await byRequestKey(em, form.requestKey) : null;
   if (earlier && earlier.createdBy !== actor.userId) throw new Forbidden('请求标识已被使用');
-  if (earlier && earlier.phase !== 'draft') return { id: earlier.id, number: earlier.number, repeated: true };
+  if (earlier && !earlier.draft) return { id: earlier.id, number: earlier.number, repeated: true };
   checkPhotos(form.before, 'before', errors);
   if (parsed.success && parsed.data.intent === 'selfHandle') checkPhotos(form.after, 'after', errors);
   if (!parsed.success || Object.keys(errors).length) throw new InvalidInput('输入有误', errors);
@@ -127,7 +129,7 @@ export async function createPatrolReport(services: AppealServices, actor: Actor,
   } catch (err) {
     // A concurrent send of the same draft filed it first.
     const now = await byRequestKey(em, input.requestKey);
-    if (err instanceof Conflict && now && now.phase !== 'draft') return { id: now.id, number: now.number, repeated: true };
+    if (err instanceof Conflict && now && !now.draft) return { id: now.id, number: now.number, repeated: true };
     throw err;
   }
   return { id: draft.id, number: draft.number, repeated: false };
@@ -135,7 +137,7 @@ export async function createPatrolReport(services: AppealServices, actor: Actor,
 
 /** `stage:sha256` of the photos a report already has, so a resumed submission does not store them twice. */
 async function storedPhotos(em: EntityManager, appealId: number): Promise<Set<string>> {
-  const rows = await em.getConnection().execute<{ stage: string | null; sha256: string }[]>(
+  const rows = await all<{ stage: string | null; sha256: string }>(em,
     'select stage, sha256 from attachment where appeal_id = ?', [appealId]);
   return new Set(rows.map((r) => `${r.stage}:${r.sha256}`));
 }
@@ -149,11 +151,10 @@ export interface PatrolPageData {
 /** The category choices and the worker's recent patrol reports for the patrol page. */
 export async function patrolPage(em: EntityManager, actor: Actor): Promise<PatrolPageData> {
   if (actor.role !== 'gridWorker') throw new Forbidden('巡查上报仅供网格员使用');
-  const conn = em.getConnection();
   // Leaf categories only: a report is filed under what it is, not under a heading.
-  const categories = await conn.execute<{ id: number; name: string }[]>(
+  const categories = await all<{ id: number; name: string }>(em,
     `select c.id, c.name from category c where c.active and not exists (select 1 from category k where k.parent_id = c.id) order by c.code`);
-  const mine = await conn.execute<{ id: number; number: string; title: string; phase: string; created_at: Date | string }[]>(
+  const mine = await all<{ id: number; number: string; title: string; phase: string; created_at: Date | string }>(em,
     `select id, number, title, phase, created_at from appeal where source = 'patrol' and created_by_id = ? order by created_at desc, id desc limit 20`,
     [actor.userId]);
   return {

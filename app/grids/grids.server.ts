@@ -2,7 +2,7 @@ import { area } from '@turf/area';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Feature, FeatureCollection } from 'geojson';
 import type { Actor } from '../../machines/appeal-events';
-import { inTransaction, run, type Tx } from '../admin/admin-sql.server';
+import { all, inTransaction, jsonb, run } from '../db/sql.server';
 import { z } from 'zod';
 import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
 import { locate, problem, validateGeometry, type GridGeometry, type Problem } from './geometry';
@@ -61,8 +61,6 @@ const lineOf = (f: FeatureProblems) => `${featureLabel(f).message}：${f.problem
 
 const fileProblem = (p: Problem) => new GridFileInvalid([{ feature: 0, code: null, problems: [p] }]);
 
-const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
-
 // --- Which grid a point is in ------------------------------------------------------------------
 
 interface CachedGrid {
@@ -81,9 +79,9 @@ function loadGrids(em: EntityManager): Promise<CachedGrid[]> {
   const key = em.getDriver();
   const hit = cache.get(key);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.grids;
-  const grids = em.getConnection()
-    .execute<{ id: number; code: string; name: string; polygon: unknown }[]>('select id, code, name, polygon from grid')
-    .then((rows) => rows.map((r) => ({ id: r.id, code: r.code, name: r.name, geometry: json<GridGeometry>(r.polygon) })));
+  const grids = all<{ id: number; code: string; name: string; polygon: unknown }>(em,
+    'select id, code, name, polygon from grid',
+  ).then((rows) => rows.map((r) => ({ id: r.id, code: r.code, name: r.name, geometry: jsonb<GridGeometry>(r.polygon) })));
   cache.set(key, { at: Date.now(), grids });
   grids.catch(() => cache.delete(key));
   return grids;
@@ -134,7 +132,7 @@ export async function outlinesOf(em: EntityManager, ids: number[]): Promise<Grid
 
 export async function listGrids(em: EntityManager, actor: Actor): Promise<GridRow[]> {
   requireAdmin(actor);
-  const rows = await em.getConnection().execute<Record<string, any>[]>(
+  const rows = await all(em,
     `select g.id, g.code, g.name, g.polygon, m.name as community, m.code as community_code, s.name as street,
             array(select u.username from grid_worker gw join app_user u on u.id = gw.user_id
                    where gw.grid_id = g.id and u.active and u.role = 'gridWorker' order by u.username) as workers
@@ -142,14 +140,14 @@ export async function listGrids(em: EntityManager, actor: Actor): Promise<GridRo
       order by g.code`);
   return rows.map((r) => ({
     id: r.id, code: r.code, name: r.name, street: r.street, community: r.community, communityCode: r.community_code,
-    workers: r.workers ?? [], areaKm2: Math.round(area(json<GridGeometry>(r.polygon)) / 10_000) / 100,
+    workers: r.workers ?? [], areaKm2: Math.round(area(jsonb<GridGeometry>(r.polygon)) / 10_000) / 100,
   }));
 }
 
 /** Every grid as a GeoJSON feature with the properties `importGrids` reads, so the file round-trips. */
 export async function exportGrids(em: EntityManager, actor: Actor): Promise<FeatureCollection<GridGeometry, GridProperties>> {
   requireAdmin(actor);
-  const rows = await em.getConnection().execute<Record<string, any>[]>(
+  const rows = await all(em,
     `select g.code, g.name, g.polygon, m.code as community,
             array(select u.username from grid_worker gw join app_user u on u.id = gw.user_id
                    where gw.grid_id = g.id and u.active and u.role = 'gridWorker' order by u.username) as workers
@@ -159,7 +157,7 @@ export async function exportGrids(em: EntityManager, actor: Actor): Promise<Feat
     features: rows.map((r): Feature<GridGeometry, GridProperties> => ({
       type: 'Feature',
       properties: { code: r.code, name: r.name, community: r.community, workers: r.workers ?? [] },
-      geometry: json<GridGeometry>(r.polygon),
+      geometry: jsonb<GridGeometry>(r.polygon),
     })),
   };
 }
@@ -214,15 +212,15 @@ function checkFeature(raw: unknown, index: number): { feature?: ParsedFeature; r
 }
 
 /** Communities and grid workers the file names must exist and be usable. */
-async function checkReferences(tx: Tx, features: References[], report: Map<number, FeatureProblems>) {
+async function checkReferences(tx: EntityManager, features: References[], report: Map<number, FeatureProblems>) {
   const communityCodes = [...new Set(features.map((f) => f.community).filter(Boolean))];
   const departments = new Map(communityCodes.length
-    ? (await run<{ id: number; code: string; kind: string; active: boolean }[]>(tx,
+    ? (await all<{ id: number; code: string; kind: string; active: boolean }>(tx,
       'select id, code, kind, active from department where code in (?)', [communityCodes])).map((d) => [d.code, d])
     : []);
   const usernames = [...new Set(features.flatMap((f) => f.workers ?? []).map((u) => u.toLowerCase()))];
   const users = new Map(usernames.length
-    ? (await run<{ id: number; username: string; role: string; active: boolean }[]>(tx,
+    ? (await all<{ id: number; username: string; role: string; active: boolean }>(tx,
       'select id, username, role, active from app_user where lower(username) in (?)', [usernames])).map((u) => [u.username.toLowerCase(), u])
     : []);
   const communityIds = new Map<number, number>();
@@ -290,7 +288,7 @@ export async function importGrids(em: EntityManager, actor: Actor, fileText: str
     const { communityIds, workerIds } = await checkReferences(tx, refs, report);
     const bad = [...report.values()].filter((f) => f.problems.length);
     if (bad.length) throw new GridFileInvalid(bad);
-    const existing = new Map((await run<{ id: number; code: string; worker_ids: number[] | null }[]>(tx,
+    const existing = new Map((await all<{ id: number; code: string; worker_ids: number[] | null }>(tx,
       `select g.id, g.code,
               array(select gw.user_id from grid_worker gw join app_user u on u.id = gw.user_id
                      where gw.grid_id = g.id and u.active and u.role = 'gridWorker' order by gw.user_id) as worker_ids
@@ -304,7 +302,7 @@ export async function importGrids(em: EntityManager, actor: Actor, fileText: str
       let gridId: number;
       let changed: boolean;
       if (!old) {
-        [{ id: gridId }] = await run<{ id: number }[]>(tx,
+        [{ id: gridId }] = await all<{ id: number }>(tx,
           'insert into grid (code, name, community_id, polygon, created_at, updated_at) values (?, ?, ?, ?::jsonb, ?, ?) returning id',
           [f.code, f.name, communityId, polygon, now, now]);
         changed = true;
@@ -313,8 +311,8 @@ export async function importGrids(em: EntityManager, actor: Actor, fileText: str
         // jsonb equality ignores key order and spacing, so an unchanged shape is not a change.
         changed = (await run(tx,
           `update grid set name = ?, community_id = ?, polygon = ?::jsonb, updated_at = ?
-            where id = ? and (name <> ? or community_id <> ? or polygon <> ?::jsonb) returning id`,
-          [f.name, communityId, polygon, now, gridId, f.name, communityId, polygon])).length > 0;
+            where id = ? and (name <> ? or community_id <> ? or polygon <> ?::jsonb)`,
+          [f.name, communityId, polygon, now, gridId, f.name, communityId, polygon])) > 0;
       }
       const wanted = workerIds.get(f.index)!;
       const current = old?.worker_ids ?? [];

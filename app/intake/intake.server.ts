@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import type { Actor } from '../../machines/appeal-events';
+import type { AppealTag } from '../../machines/appeal';
 import { APPEAL_TYPES, URGENCIES } from '../../entities/appeal';
 import { createDraft } from '../appeals/intake.server';
 import { maskIdNumber } from '../cases/masking';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
+import { all, one } from '../db/sql.server';
 import { gridForPoint, pointQuery } from '../grids/grids.server';
 import { linkCallToAppeal } from '../telephony/call-links.server';
 import type { CallerAppeal, CallerHistory } from '../telephony/screen-pop';
 import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
 
-const OPEN = `a.phase not in ('closed', 'merged', 'void', 'draft')`;
+const OPEN = `a.tags @> '{open}'`;
 const INTAKE_ROLES = new Set(['operator', 'dispatcher']);
 
 const phoneSchema = z.string().trim().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{3,12})$/, '电话号码格式不正确');
@@ -29,7 +31,7 @@ export const CALLER_HISTORY_SQL = `select c.known, c.name, c.address, c.id_numbe
   from (select 1) one
   left join lateral (select true as known, name, address, id_number from citizen where phone = ? limit 1) c on true
   left join lateral (select a.id, a.number, a.title, a.phase, a.created_at, ${OPEN} as open from appeal a
-                      where a.caller_phone = ? and a.phase <> 'draft' order by a.created_at desc limit 50) a on true
+                      where a.caller_phone = ? and not a.tags @> '{draft}' order by a.created_at desc limit 50) a on true
  order by a.created_at desc`;
 
 /** The screen pop for a caller: who they are, what is still open, and whether they keep calling. */
@@ -38,7 +40,7 @@ export async function callerHistory(em: EntityManager, actor: Actor, rawPhone: s
   const parsed = phoneSchema.safeParse(rawPhone);
   if (!parsed.success) return null;
   const phone = parsed.data;
-  const joined = await em.getConnection().execute<Record<string, any>[]>(CALLER_HISTORY_SQL, [phone, phone]);
+  const joined = await all(em, CALLER_HISTORY_SQL, [phone, phone]);
   const citizen = joined[0]?.known ? joined[0] : null;
   const rows = joined[0]?.id == null ? [] : joined;
   const since = now.getTime() - 30 * 24 * 3600_000;
@@ -72,16 +74,15 @@ const hintQuery = z.object({
 export async function duplicateHints(em: EntityManager, actor: Actor, raw: Record<string, unknown>, now = new Date()): Promise<DuplicateHint[]> {
   if (!INTAKE_ROLES.has(actor.role)) throw new Forbidden();
   const q = hintQuery.parse(raw);
-  const conn = em.getConnection();
   const hints: DuplicateHint[] = [];
   if (q.phone) {
-    const rows = await conn.execute<Record<string, any>[]>(
+    const rows = await all(em,
       `select a.id, a.number, a.title, a.phase, a.created_at, a.address from appeal a where a.caller_phone = ? and ${OPEN} order by a.created_at desc limit 5`, [q.phone]);
     hints.push(...rows.map((r) => ({ ...toItem(r), address: r.address, reason: 'sameCaller' as const })));
   }
   const street = q.address && q.address.length >= 4 ? q.address.slice(0, Math.min(q.address.length, 12)) : null;
   if (q.categoryId && (q.gridId || street)) {
-    const rows = await conn.execute<Record<string, any>[]>(
+    const rows = await all(em,
       `select a.id, a.number, a.title, a.phase, a.created_at, a.address from appeal a
         where a.category_id = ? and ${OPEN} and a.created_at >= ? and (a.grid_id = ? or a.address like ?)
         order by a.created_at desc limit 5`,
@@ -92,11 +93,10 @@ export async function duplicateHints(em: EntityManager, actor: Actor, raw: Recor
 }
 
 export async function intakeOptions(em: EntityManager) {
-  const conn = em.getConnection();
-  const categories = await conn.execute<{ id: number; code: string; name: string; parent: string | null }[]>(
+  const categories = await all<{ id: number; code: string; name: string; parent: string | null }>(em,
     `select c.id, c.code, c.name, p.name as parent from category c left join category p on p.id = c.parent_id
       where c.active and c.parent_id is not null order by c.code`);
-  const grids = await conn.execute<{ id: number; name: string }[]>('select id, name from grid order by code');
+  const grids = await all<{ id: number; name: string }>(em, 'select id, name from grid order by code');
   return { categories, grids };
 }
 
@@ -148,7 +148,7 @@ export async function recordIntake(services: AppealServices, actor: Actor, raw: 
   if (!parsed.success) throw new InvalidInput('请检查标红的项目', fieldErrorsOf(parsed.error.issues));
   const f = parsed.data;
   const code = f.category.match(/^\d+/)![0];
-  const [category] = await services.db.em().getConnection().execute<{ id: number }[]>('select id from category where code = ? and active', [code]);
+  const category = await one<{ id: number }>(services.db.em(), 'select id from category where code = ? and active', [code]);
   if (!category) throw new InvalidInput('请检查标红的项目', { category: ['分类不存在'] });
   if (f.intent === 'merge' && !f.mergeInto) throw new InvalidInput('请选择要合并到的诉求', { mergeInto: ['请选择要合并到的诉求'] });
   if (f.intent === 'answer' && !f.answer) throw new InvalidInput('请填写答复内容', { answer: ['请填写答复内容'] });
@@ -168,18 +168,21 @@ export async function recordIntake(services: AppealServices, actor: Actor, raw: 
     requestKey: f.requestKey,
   });
   if (f.callId) await linkIntakeCall(services, actor, f.callId, draft.id);
-  let phase = await currentPhase(services, draft.id);
+  let state = await currentState(services, draft.id);
   let version = draft.version;
   const step = async (type: string, payload: Record<string, unknown> = {}) => {
-    const r = await applyEvent(services, { appealId: draft.id, expectedVersion: version, type, payload, actor });
-    version = r.version;
-    phase = r.phase;
+    ({ version } = await applyEvent(services, { appealId: draft.id, expectedVersion: version, type, payload, actor }));
+    state = await currentState(services, draft.id);
   };
   // A repeated submit finds the appeal already past these steps and leaves it as it is.
-  if (f.intent !== 'draft' && phase === 'draft') await step('SUBMIT');
-  if (f.intent === 'merge' && phase === 'triage') await step('MERGE_INTO', { targetAppealId: f.mergeInto });
-  if (f.intent === 'answer' && phase === 'triage') await step('RESOLVE_ON_SPOT', { answer: f.answer, knowledgeArticleId: f.knowledgeArticleId });
-  return { appealId: draft.id, number: draft.number, phase };
+  if (f.intent !== 'draft' && state.tags.includes('draft')) await step('SUBMIT');
+  if (f.intent === 'merge' && state.tags.includes('awaitingDispatch')) {
+    await step('MERGE_INTO', { targetAppealId: f.mergeInto });
+  }
+  if (f.intent === 'answer' && state.tags.includes('awaitingDispatch')) {
+    await step('RESOLVE_ON_SPOT', { answer: f.answer, knowledgeArticleId: f.knowledgeArticleId });
+  }
+  return { appealId: draft.id, number: draft.number, phase: state.phase };
 }
 
 /** The appeal is saved whatever happens to the call's record: a lost call report must not stop intake. */
@@ -191,7 +194,9 @@ async function linkIntakeCall(services: AppealServices, actor: Actor, callId: st
   }
 }
 
-async function currentPhase(services: AppealServices, id: number): Promise<string> {
-  const [row] = await services.db.em().getConnection().execute<{ phase: string }[]>('select phase from appeal where id = ?', [id]);
-  return row.phase;
+/** The appeal's phase, to report back, and its tags, to decide the next step by. */
+async function currentState(services: AppealServices, id: number): Promise<{ phase: string; tags: AppealTag[] }> {
+  const [row] = await all<{ phase: string; tags: AppealTag[] }>(services.db.em(),
+    'select phase, tags from appeal where id = ?', [id]);
+  return row;
 }

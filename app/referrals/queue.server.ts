@@ -2,11 +2,15 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import { REFERRAL_KINDS, type Actor, type ReferralKind } from '../../machines/appeal-events';
 import { localDateTime } from '../calendar/working-time';
+import { all } from '../db/sql.server';
 import { Forbidden, InvalidInput } from '../domain/errors';
 
 // The referral cases queue (转介案件): an agency's staff see their own agency's cases, the city's
-// desks see all of them. Open cases come by their nearest legal deadline (the partial index
-// referral_agency_queue_index), closed ones newest first; 50 a page on a keyset cursor.
+// desks see all of them. Open cases (the machine's `open` tag) come by their nearest legal deadline
+// (the partial index referral_agency_open_index), closed ones newest first; 50 a page on a keyset cursor.
+
+const OPEN = `r.tags @> '{open}'`;
+const CLOSED = `r.tags @> '{closed}'`;
 
 export const REFERRAL_QUEUE_PAGE = 50;
 const CITY_ROLES = ['dispatcher', 'reviewer', 'supervisor', 'admin'];
@@ -76,11 +80,10 @@ export async function referralQueue(
     scope.push('r.kind = ?');
     params.push(opts.kind);
   }
-  const conn = em.getConnection();
   const base = scope.length ? `${scope.join(' and ')} and ` : '';
-  const [counts] = await conn.execute<{ open: number; closed: number }[]>(
-    `select (select count(*)::int from referral r where ${base}r.closed_at is null) as open,
-            (select count(*)::int from referral r where ${base}r.closed_at is not null) as closed`, [...params, ...params]);
+  const [counts] = await all<{ open: number; closed: number }>(em,
+    `select (select count(*)::int from referral r where ${base}${OPEN}) as open,
+            (select count(*)::int from referral r where ${base}${CLOSED}) as closed`, [...params, ...params]);
 
   const cursor = opts.cursor ? decodeCursor(opts.cursor) : null;
   const where = [...scope];
@@ -88,7 +91,7 @@ export async function referralQueue(
   let order: string;
   let sortCol: string;
   if (tab === 'open') {
-    where.push('r.closed_at is null');
+    where.push(OPEN);
     sortCol = 'r.next_due_at';
     order = 'r.next_due_at asc nulls last, r.id asc';
     if (cursor) {
@@ -101,7 +104,7 @@ export async function referralQueue(
       }
     }
   } else {
-    where.push('r.closed_at is not null');
+    where.push(CLOSED);
     sortCol = 'r.closed_at';
     order = 'r.closed_at desc, r.id desc';
     if (cursor?.at) {
@@ -109,7 +112,7 @@ export async function referralQueue(
       wParams.push(cursor.at, cursor.id);
     }
   }
-  const rows = await conn.execute<Record<string, any>[]>(
+  const rows = await all(em,
     `select r.id, r.number, r.kind, r.phase, r.next_due_at, r.clock_state, r.created_at, r.closed_at, r.outcome, ${utc(sortCol)} as cursor_at,
             d.name as agency_name, a.id as appeal_id, a.number as appeal_number, a.title as appeal_title, u.display_name as handler_name
        from referral r join department d on d.id = r.agency_id join appeal a on a.id = r.appeal_id left join app_user u on u.id = r.handler_id

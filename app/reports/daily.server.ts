@@ -13,6 +13,7 @@ import type { Actor } from '../../machines/appeal-events';
 import { SYSTEM_ACTOR } from '../cases/actor';
 import { isValidLocalDate, localDateOf, localDateTime } from '../calendar/working-time';
 import type { Database } from '../db/orm.server';
+import { all, inTransaction, one, run } from '../db/sql.server';
 import { Forbidden, NotFound } from '../domain/errors';
 import { sha256Of, writeContentFile } from '../storage/content-file.server';
 import { CONTENT_TYPES, EXPORT_FORMATS, reportFileName, reportToPdf, reportToXlsx, type ExportFile, type ExportFormat } from './export.server';
@@ -82,24 +83,21 @@ export async function generateDailyReport(em: EntityManager, day: string, now = 
   const sha = { xlsx: sha256Of(files.xlsx), pdf: sha256Of(files.pdf) };
   for (const format of DAILY_FORMATS) await writeContentFile(filePath(sha[format], format), files[format], sha[format]);
 
-  const replaced = await em.transactional(async (tx) => {
-    const conn = tx.getConnection();
-    const trx = tx.getTransactionContext();
-    const [old] = await conn.execute<{ xlsx_sha256: string; pdf_sha256: string }[]>(
-      'select xlsx_sha256, pdf_sha256 from daily_report where day = ? for update', [day], 'all', trx);
-    await conn.execute(
+  const replaced = await inTransaction(em, async (tx) => {
+    const old = await one<{ xlsx_sha256: string; pdf_sha256: string }>(tx,
+      'select xlsx_sha256, pdf_sha256 from daily_report where day = ? for update', [day]);
+    await run(tx,
       `insert into daily_report (day, generated_at, xlsx_sha256, xlsx_size, pdf_sha256, pdf_size) values (?, ?, ?, ?, ?, ?)
        on conflict (day) do update set generated_at = excluded.generated_at, xlsx_sha256 = excluded.xlsx_sha256,
          xlsx_size = excluded.xlsx_size, pdf_sha256 = excluded.pdf_sha256, pdf_size = excluded.pdf_size`,
-      [day, now, sha.xlsx, files.xlsx.length, sha.pdf, files.pdf.length], 'run', trx);
+      [day, now, sha.xlsx, files.xlsx.length, sha.pdf, files.pdf.length]);
     return old;
   });
   if (replaced) {
-    const conn = em.getConnection();
     for (const format of DAILY_FORMATS) {
       const oldSha = format === 'xlsx' ? replaced.xlsx_sha256 : replaced.pdf_sha256;
       if (oldSha === sha[format]) continue;
-      const [used] = await conn.execute<{ n: number }[]>(`select count(*)::int as n from daily_report where ${format}_sha256 = ?`, [oldSha]);
+      const [used] = await all<{ n: number }>(em, `select count(*)::int as n from daily_report where ${format}_sha256 = ?`, [oldSha]);
       if (!used.n) await unlink(filePath(oldSha, format)).catch(() => {});
     }
   }
@@ -115,7 +113,7 @@ export async function generateYesterdayReport(em: EntityManager, actor: Actor, n
 /** Kept daily reports, newest day first. */
 export async function listDailyReports(em: EntityManager, actor: Actor): Promise<DailyReportEntry[]> {
   requireSupervisor(actor);
-  const rows = await em.getConnection().execute<{ day: string; generated_at: Date; xlsx_size: number; pdf_size: number }[]>(
+  const rows = await all<{ day: string; generated_at: Date; xlsx_size: number; pdf_size: number }>(em,
     `select to_char(day, 'YYYY-MM-DD') as day, generated_at, xlsx_size, pdf_size from daily_report order by day desc limit 400`);
   return rows.map((r) => ({ day: r.day, generatedAt: localDateTime(new Date(r.generated_at)), xlsxSize: Number(r.xlsx_size), pdfSize: Number(r.pdf_size) }));
 }
@@ -124,7 +122,7 @@ export async function listDailyReports(em: EntityManager, actor: Actor): Promise
 export async function dailyReportFile(em: EntityManager, actor: Actor, day: string, format: DailyFormat): Promise<ExportFile> {
   requireSupervisor(actor);
   if (!isValidLocalDate(day) || !DAILY_FORMATS.includes(format)) throw new NotFound('没有这一天的日报');
-  const [row] = await em.getConnection().execute<{ sha: string }[]>(`select ${format}_sha256 as sha from daily_report where day = ?`, [day]);
+  const row = await one<{ sha: string }>(em, `select ${format}_sha256 as sha from daily_report where day = ?`, [day]);
   if (!row) throw new NotFound('没有这一天的日报');
   const bytes = await readFile(filePath(row.sha, format)).catch(() => null);
   if (!bytes) throw new NotFound('日报文件已不在存储中');

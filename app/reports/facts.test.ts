@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AppealTag } from '../../machines/appeal';
 import { buildCalendar } from '../calendar/working-time';
 import { addFactsToCells, appealFacts, cellId, type FactInput } from './facts';
 import { MEASURES, emptyCells, measureValue, type Cells } from './measures';
@@ -10,8 +11,17 @@ const MON = '2026-11-02';
 const D1 = 1;
 const D2 = 2;
 
+// The machine's tags of the phases these appeals are in (machines/appeal.test.ts pins the whole table).
+const TAGS = {
+  closed: ['closed', 'counted', 'finished', 'submitted'],
+  inHand: ['counted', 'inHand', 'needsAssignee', 'open', 'submitted'],
+  triage: ['awaitingDispatch', 'counted', 'needsDispatcher', 'open', 'submitted'],
+  draft: ['draft'],
+  merged: ['closed', 'submitted'],
+} as const satisfies Record<string, readonly AppealTag[]>;
+
 const base = (id: number, over: Partial<FactInput>): FactInput => ({
-  appealId: id, phase: 'closed', sla: 'onTime', source: 'hotline', categoryId: 10, leadDepartmentId: D1, assignedGridId: null, locationGridId: null,
+  appealId: id, tags: TAGS.closed, sla: 'onTime', source: 'hotline', categoryId: 10, leadDepartmentId: D1, assignedGridId: null, locationGridId: null,
   submittedAt: at(MON), dueAt: at('2026-11-11'), closedAt: at('2026-11-06'), satisfaction: null, resolved: null,
   redoCount: 0, extensionCount: 0, unreasonable: false, repliedAt: null, returned: false, repeatCaller: false, orders: [], ...over,
 });
@@ -37,14 +47,14 @@ const APPEALS: FactInput[] = [
   }),
   // A4: D2, accepted in time, extended, still in hand, from a repeat caller.
   base(4, {
-    phase: 'handling.working', closedAt: null, leadDepartmentId: D2, orders: [order(41, D2, at('2026-11-02', '10:00'))],
+    tags: TAGS.inHand, closedAt: null, leadDepartmentId: D2, orders: [order(41, D2, at('2026-11-02', '10:00'))],
     extensionCount: 1, repeatCaller: true,
   }),
   // A5: waiting in triage, no department yet.
-  base(5, { phase: 'triage', closedAt: null, leadDepartmentId: null }),
+  base(5, { tags: TAGS.triage, closedAt: null, leadDepartmentId: null }),
   // Not counted: a draft and a duplicate merged into another appeal.
-  base(6, { phase: 'draft', submittedAt: null, closedAt: null }),
-  base(7, { phase: 'merged', closedAt: null }),
+  base(6, { tags: TAGS.draft, submittedAt: null, closedAt: null }),
+  base(7, { tags: TAGS.merged, closedAt: null }),
 ];
 
 function cellsBy(dim: 'department' | 'all'): Map<string, Cells> {

@@ -1,12 +1,14 @@
 // What one appeal adds to the reports, from its stored state alone: the same function serves the
 // incremental roll-up and the full recomputation, so the two cannot disagree on a definition.
+import type { AppealTag } from '../../machines/appeal';
 import { localDateOf, workingDaysBetween, type WorkCalendar } from '../calendar/working-time';
 import { CELL_COLUMNS, NO_KEY, ORDER_COLUMNS, emptyCells, type Cells, type ReportDimension } from './measures';
 
 /** An appeal as the reports see it (read by `factInputs` in rollup.server.ts). */
 export interface FactInput {
   appealId: number;
-  phase: string;
+  /** The machine's tags of its state: `counted` says whether the reports count it, `finished` whether as closed. */
+  tags: readonly AppealTag[];
   sla: string;
   source: string;
   categoryId: number;
@@ -48,18 +50,17 @@ export interface AppealFacts {
   orders: OrderFactRow[];
 }
 
-const UNCOUNTED_PHASES = new Set(['draft', 'void', 'merged']);
 const bit = (b: boolean) => (b ? 1 : 0);
 
 export function appealFacts(a: FactInput, cal: WorkCalendar): AppealFacts {
-  if (!a.submittedAt || UNCOUNTED_PHASES.has(a.phase)) return { appeal: null, orders: [] };
+  if (!a.submittedAt || !a.tags.includes('counted')) return { appeal: null, orders: [] };
   const keys: FactKeys = {
     day: localDateOf(a.submittedAt), source: a.source, categoryId: a.categoryId,
     departmentId: a.leadDepartmentId, gridId: a.locationGridId ?? a.assignedGridId,
   };
   const feedback = a.satisfaction !== null;
   const counted = feedback && !a.unreasonable;
-  const closed = a.phase === 'closed' && a.closedAt !== null;
+  const closed = a.tags.includes('finished') && a.closedAt !== null;
   const replied = a.repliedAt !== null;
   const appeal: AppealFactRow = {
     appealId: a.appealId, ...keys,

@@ -5,6 +5,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import type { Actor } from '../../machines/appeal-events';
 import { isValidLocalDate, localDateOf, localDateTime, weekdayOf } from '../calendar/working-time';
+import { all, jsonb } from '../db/sql.server';
 import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
 import { CELL_COLUMNS, NO_KEY, ORDER_COLUMNS, REPORT_DIMENSIONS, emptyCells, type CellColumn, type Cells, type ReportDimension } from './measures';
 import { REPORT_PERIODS, REPORT_VIEWS, type Report, type ReportPeriod, type ReportQuery, type ReportRow, type ReportView } from './report-types';
@@ -111,11 +112,9 @@ function cellsOf(row: Record<string, unknown>): Cells {
   return c;
 }
 
-type Conn = ReturnType<EntityManager['getConnection']>;
-
 /** Per key: the cells summed over the period and over the previous one (one scan: the two ranges touch). */
-async function sumByKey(conn: Conn, dim: ReportDimension, cur: { from: string; to: string }, prev: { from: string; to: string }) {
-  const rows = await conn.execute<Record<string, unknown>[]>(
+async function sumByKey(em: EntityManager, dim: ReportDimension, cur: { from: string; to: string }, prev: { from: string; to: string }) {
+  const rows = await all(em,
     `select key, case when day >= ? then 1 else 0 end as cur, ${SUMS}
        from report_cell where dim = ? and day between ? and ? group by 1, 2`,
     [cur.from, dim, prev.from, cur.to]);
@@ -133,15 +132,15 @@ async function sumByKey(conn: Conn, dim: ReportDimension, cur: { from: string; t
 const idsOf = (keys: string[]) => keys.filter((k) => /^\d{1,9}$/.test(k)).map(Number);
 
 /** Human names for cell keys of one dimension. */
-async function labelsFor(conn: Conn, view: ReportDimension, keys: string[]): Promise<Map<string, string>> {
+async function labelsFor(em: EntityManager, view: ReportDimension, keys: string[]): Promise<Map<string, string>> {
   const labels = new Map<string, string>();
   const ids = idsOf(keys);
   if (view === 'department' && ids.length) {
-    for (const r of await conn.execute<{ id: number; name: string }[]>('select id, name from department where id in (?)', [ids])) labels.set(String(r.id), r.name);
+    for (const r of await all<{ id: number; name: string }>(em, 'select id, name from department where id in (?)', [ids])) labels.set(String(r.id), r.name);
   } else if (view === 'category' && ids.length) {
-    for (const r of await conn.execute<{ id: number; name: string }[]>('select id, name from category where id in (?)', [ids])) labels.set(String(r.id), r.name);
+    for (const r of await all<{ id: number; name: string }>(em, 'select id, name from category where id in (?)', [ids])) labels.set(String(r.id), r.name);
   } else if (view === 'grid' && ids.length) {
-    for (const r of await conn.execute<{ id: number; code: string; name: string }[]>('select id, code, name from grid where id in (?)', [ids])) labels.set(String(r.id), `${r.code} ${r.name}`);
+    for (const r of await all<{ id: number; code: string; name: string }>(em, 'select id, code, name from grid where id in (?)', [ids])) labels.set(String(r.id), `${r.code} ${r.name}`);
   }
   for (const k of keys) {
     if (labels.has(k)) continue;
@@ -154,9 +153,9 @@ async function labelsFor(conn: Conn, view: ReportDimension, keys: string[]): Pro
 }
 
 /** Rows of one view, the largest volume first and "none" last. */
-async function reportRows(conn: Conn, view: ReportView, cur: { from: string; to: string }, prev: { from: string; to: string }): Promise<ReportRow[]> {
-  const sums = await sumByKey(conn, view, cur, prev);
-  const labels = await labelsFor(conn, view, [...sums.keys()]);
+async function reportRows(em: EntityManager, view: ReportView, cur: { from: string; to: string }, prev: { from: string; to: string }): Promise<ReportRow[]> {
+  const sums = await sumByKey(em, view, cur, prev);
+  const labels = await labelsFor(em, view, [...sums.keys()]);
   return [...sums.entries()]
     .map(([key, s]) => ({ key, label: labels.get(key)!, cells: s.cells, previous: s.previous }))
     .sort((a, b) => Number(a.key === NO_KEY) - Number(b.key === NO_KEY) || b.cells.received - a.cells.received
@@ -166,11 +165,10 @@ async function reportRows(conn: Conn, view: ReportView, cur: { from: string; to:
 /** The report for one view and period, beside the previous period of equal length. */
 export async function buildReport(em: EntityManager, actor: Actor, query: ReportQuery, now = new Date()): Promise<Report> {
   requireSupervisor(actor);
-  const conn = em.getConnection();
   const previous = previousRange(query);
-  const rows = await reportRows(conn, query.view, query, previous);
-  const all = (await sumByKey(conn, 'all', query, previous)).get(NO_KEY) ?? { cells: emptyCells(), previous: emptyCells() };
-  const perDay = await conn.execute<Record<string, unknown>[]>(
+  const rows = await reportRows(em, query.view, query, previous);
+  const city = (await sumByKey(em, 'all', query, previous)).get(NO_KEY) ?? { cells: emptyCells(), previous: emptyCells() };
+  const perDay = await all(em,
     `select to_char(day, 'YYYY-MM-DD') as d, ${SUMS} from report_cell where dim = 'all' and day between ? and ? group by day`,
     [query.from, query.to]);
   const byDay = new Map(perDay.map((r) => [String(r.d), cellsOf(r)]));
@@ -178,7 +176,7 @@ export async function buildReport(em: EntityManager, actor: Actor, query: Report
     const day = addDays(query.from, i);
     return { day, cells: byDay.get(day) ?? emptyCells() };
   });
-  return { query, previous, rows, total: all, trend, generatedAt: localDateTime(now) };
+  return { query, previous, rows, total: city, trend, generatedAt: localDateTime(now) };
 }
 
 // ---- The report page: the report plus its hotspots ---------------------------------------------
@@ -203,17 +201,16 @@ export interface ReportDashboard {
 /** Everything the report page shows: the chosen view, the top categories and the grid map. */
 export async function reportDashboard(em: EntityManager, actor: Actor, query: ReportQuery, now = new Date()): Promise<ReportDashboard> {
   const report = await buildReport(em, actor, query, now);
-  const conn = em.getConnection();
   const previous = report.previous;
-  const categories = query.view === 'category' ? report.rows : await reportRows(conn, 'category', query, previous);
+  const categories = query.view === 'category' ? report.rows : await reportRows(em, 'category', query, previous);
   const topCategories = categories.filter((r) => r.cells.received > 0).sort((a, b) => b.cells.received - a.cells.received).slice(0, 10);
   const gridSums = query.view === 'grid'
     ? new Map(report.rows.map((r) => [r.key, r]))
-    : await sumByKey(conn, 'grid', query, previous);
-  const gridRows = await conn.execute<{ id: number; code: string; name: string; polygon: unknown }[]>('select id, code, name, polygon from grid order by code');
+    : await sumByKey(em, 'grid', query, previous);
+  const gridRows = await all<{ id: number; code: string; name: string; polygon: unknown }>(em, 'select id, code, name, polygon from grid order by code');
   const grids = gridRows.map((g): HotspotGrid => {
     const c = gridSums.get(String(g.id))?.cells;
-    return { id: g.id, code: g.code, name: g.name, polygon: typeof g.polygon === 'string' ? JSON.parse(g.polygon) : g.polygon, received: c?.received ?? 0, overdue: c?.overdue ?? 0 };
+    return { id: g.id, code: g.code, name: g.name, polygon: jsonb(g.polygon), received: c?.received ?? 0, overdue: c?.overdue ?? 0 };
   }).sort((a, b) => b.received - a.received || b.overdue - a.overdue || a.code.localeCompare(b.code));
   return { report, topCategories, grids };
 }
@@ -309,7 +306,6 @@ function keyFilter(alias: string, view: ReportDimension, key: string): { sql: st
 export async function reportAppeals(em: EntityManager, actor: Actor, input: DrillQuery): Promise<DrillPage> {
   requireSupervisor(actor);
   const q = validDrill(input);
-  const conn = em.getConnection();
   const orders = (ORDER_COLUMNS as readonly string[]).includes(q.measure);
   const f = orders ? 'o' : 'f';
   const idCol = orders ? 'o.assignment_id' : 'f.appeal_id';
@@ -318,7 +314,7 @@ export async function reportAppeals(em: EntityManager, actor: Actor, input: Dril
   const where = `${f}.${snake(q.measure)} > 0 and ${f}.day between ? and ?${key.sql}`;
   const params = [q.from, q.to, ...key.params];
 
-  const [count] = await conn.execute<{ n: unknown; appeals: unknown }[]>(
+  const [count] = await all<{ n: unknown; appeals: unknown }>(em,
     `select count(*) as n, count(distinct ${f}.appeal_id) as appeals from ${table} where ${where}`, params);
   let page = '';
   const pageParams: unknown[] = [];
@@ -328,7 +324,9 @@ export async function reportAppeals(em: EntityManager, actor: Actor, input: Dril
     pageParams.push(day, day, Number(id));
   }
   const limit = q.limit ?? PAGE_SIZE;
-  const rows = await conn.execute<{ row_key: number; appeal_id: number; number: string; title: string; phase: string; department: string | null; grid: string | null; day: string }[]>(
+  const rows = await all<{
+    row_key: number; appeal_id: number; number: string; title: string; phase: string; department: string | null; grid: string | null; day: string;
+  }>(em,
     `select ${idCol} as row_key, ${f}.appeal_id, a.number, a.title, a.phase, d.name as department, g.code || ' ' || g.name as grid, to_char(${f}.day, 'YYYY-MM-DD') as day
        from ${table} join appeal a on a.id = ${f}.appeal_id
        left join department d on d.id = ${f}.department_id left join grid g on g.id = ${f}.grid_id
@@ -338,7 +336,7 @@ export async function reportAppeals(em: EntityManager, actor: Actor, input: Dril
   const more = rows.length > limit;
   const shown = rows.slice(0, limit);
   const last = shown.at(-1);
-  const labels = await labelsFor(conn, q.view, [q.key]);
+  const labels = await labelsFor(em, q.view, [q.key]);
   return {
     query: q,
     measureLabel: COLUMN_LABELS[q.measure],

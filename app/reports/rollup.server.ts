@@ -6,6 +6,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import type { WorkCalendar } from '../calendar/working-time';
 import type { Database } from '../db/orm.server';
+import { all, dateOrNull, inTransaction, run, type Row } from '../db/sql.server';
 import { addFactsToCells, appealFacts, type AppealFactRow, type AppealFacts, type FactInput, type OrderFactRow } from './facts';
 import { CELL_COLUMNS, REPORT_DIMENSIONS, type CellColumn, type Cells } from './measures';
 
@@ -16,7 +17,7 @@ const sqlTypeOf = (c: CellColumn) => (c === 'handlingCentidays' ? 'bigint' : 'in
 
 // Everything a fact reads, for a set of appeals. A repeat caller filed another appeal in the 30 days before.
 const FACT_INPUT_SQL = `
-  select a.id, a.phase, a.sla, a.source, a.category_id, a.lead_department_id, a.assigned_grid_id, a.grid_id,
+  select a.id, a.tags, a.sla, a.source, a.category_id, a.lead_department_id, a.assigned_grid_id, a.grid_id,
          a.submitted_at, a.due_at, a.closed_at,
          a.snapshot->'context'->>'satisfaction' as satisfaction,
          (a.snapshot->'context'->>'resolved')::boolean as resolved,
@@ -32,30 +33,22 @@ const ORDERS_SQL = `
   select id, appeal_id, department_id, grid_id, accept_due_at, accepted_at, status
     from assignment where appeal_id in (?) and role = 'lead' order by id`;
 
-type Row = Record<string, any>;
-const asDate = (v: unknown) => (v == null ? null : new Date(v as string));
-
 async function factInputs(em: EntityManager, ids: number[]): Promise<FactInput[]> {
   if (!ids.length) return [];
-  const conn = em.getConnection();
-  const trx = em.getTransactionContext();
-  const [rows, orders] = [
-    await conn.execute<Row[]>(FACT_INPUT_SQL, [ids], 'all', trx),
-    await conn.execute<Row[]>(ORDERS_SQL, [ids], 'all', trx),
-  ];
+  const [rows, orders] = [await all(em, FACT_INPUT_SQL, [ids]), await all(em, ORDERS_SQL, [ids])];
   const byAppeal = new Map<number, Row[]>();
   for (const o of orders) byAppeal.set(o.appeal_id, [...(byAppeal.get(o.appeal_id) ?? []), o]);
   return rows.map((r): FactInput => {
     const own = byAppeal.get(r.id) ?? [];
     return {
-      appealId: r.id, phase: r.phase, sla: r.sla, source: r.source, categoryId: r.category_id,
+      appealId: r.id, tags: r.tags, sla: r.sla, source: r.source, categoryId: r.category_id,
       leadDepartmentId: r.lead_department_id, assignedGridId: r.assigned_grid_id, locationGridId: r.grid_id,
-      submittedAt: asDate(r.submitted_at), dueAt: asDate(r.due_at), closedAt: asDate(r.closed_at),
+      submittedAt: dateOrNull(r.submitted_at), dueAt: dateOrNull(r.due_at), closedAt: dateOrNull(r.closed_at),
       satisfaction: r.satisfaction, resolved: r.resolved, redoCount: r.redo_count, extensionCount: r.extension_count,
-      unreasonable: r.unreasonable, repliedAt: asDate(r.replied_at), repeatCaller: r.repeat_caller,
+      unreasonable: r.unreasonable, repliedAt: dateOrNull(r.replied_at), repeatCaller: r.repeat_caller,
       returned: own.some((o) => o.status === 'returned'),
       orders: own.map((o) => ({
-        assignmentId: o.id, departmentId: o.department_id, gridId: o.grid_id, acceptDueAt: asDate(o.accept_due_at), acceptedAt: asDate(o.accepted_at),
+        assignmentId: o.id, departmentId: o.department_id, gridId: o.grid_id, acceptDueAt: dateOrNull(o.accept_due_at), acceptedAt: dateOrNull(o.accepted_at),
       })),
     };
   });
@@ -75,7 +68,7 @@ async function insertRows(em: EntityManager, table: string, columns: readonly st
   const sql = `insert into ${table} (${cols.join(', ')})
     select ${cols.join(', ')} from jsonb_to_recordset(?::jsonb) as x(${columns.map((c, i) => `${cols[i]} ${typeOf(c)}`).join(', ')})`;
   const json = rows.map((r) => Object.fromEntries(columns.map((c, i) => [cols[i], (r as Record<string, unknown>)[c] ?? null])));
-  await em.getConnection().execute(sql, [JSON.stringify(json)], 'run', em.getTransactionContext());
+  await run(em, sql, [JSON.stringify(json)]);
 }
 
 const CELL_COLS = [...CELL_COLUMNS].map(snake);
@@ -90,18 +83,16 @@ async function applyCellDeltas(em: EntityManager, deltas: Map<string, Cells>): P
       return { dim, key, day, ...Object.fromEntries(CELL_COLUMNS.map((col, i) => [CELL_COLS[i], c[col]])) };
     });
   if (!rows.length) return;
-  const conn = em.getConnection();
-  const trx = em.getTransactionContext();
-  await conn.execute(
+  await run(em,
     `insert into report_cell (dim, key, day, ${CELL_COLS.join(', ')})
        select dim, key, day, ${CELL_COLS.join(', ')}
          from jsonb_to_recordset(?::jsonb) as x(dim text, key text, day date, ${CELL_COLUMNS.map((c, i) => `${CELL_COLS[i]} ${sqlTypeOf(c)}`).join(', ')})
      on conflict (dim, key, day) do update set ${CELL_COLS.map((c) => `${c} = report_cell.${c} + excluded.${c}`).join(', ')}`,
-    [JSON.stringify(rows)], 'run', trx);
-  await conn.execute(
+    [JSON.stringify(rows)]);
+  await run(em,
     `delete from report_cell c using jsonb_to_recordset(?::jsonb) as x(dim text, key text, day date)
       where c.dim = x.dim and c.key = x.key and c.day = x.day and ${CELL_COLS.map((c) => `c.${c} = 0`).join(' and ')}`,
-    [JSON.stringify(rows.map(({ dim, key, day }) => ({ dim, key, day })))], 'run', trx);
+    [JSON.stringify(rows.map(({ dim, key, day }) => ({ dim, key, day })))]);
 }
 
 function storedFacts(appeals: Row[], orders: Row[]): Map<number, AppealFacts> {
@@ -121,19 +112,17 @@ function storedFacts(appeals: Row[], orders: Row[]): Map<number, AppealFacts> {
 
 /** Recomputes these appeals' facts and moves the cells by the difference, inside the caller's transaction. */
 async function refreshAppeals(em: EntityManager, ids: number[], cal: WorkCalendar): Promise<void> {
-  const conn = em.getConnection();
-  const trx = em.getTransactionContext();
   const keys = `appeal_id, to_char(day, 'YYYY-MM-DD') as day, source, category_id, department_id, grid_id`;
   const old = storedFacts(
-    await conn.execute<Row[]>(`select ${keys}, ${APPEAL_COLS.join(', ')} from appeal_fact where appeal_id in (?)`, [ids], 'all', trx),
-    await conn.execute<Row[]>(`select ${keys}, assignment_id, orders, orders_on_time from order_fact where appeal_id in (?)`, [ids], 'all', trx),
+    await all(em, `select ${keys}, ${APPEAL_COLS.join(', ')} from appeal_fact where appeal_id in (?)`, [ids]),
+    await all(em, `select ${keys}, assignment_id, orders, orders_on_time from order_fact where appeal_id in (?)`, [ids]),
   );
   const fresh = (await factInputs(em, ids)).map((input) => appealFacts(input, cal));
   const deltas = new Map<string, Cells>();
   for (const f of old.values()) addFactsToCells(deltas, f, REPORT_DIMENSIONS, -1);
   for (const f of fresh) addFactsToCells(deltas, f, REPORT_DIMENSIONS, 1);
-  await conn.execute('delete from appeal_fact where appeal_id in (?)', [ids], 'run', trx);
-  await conn.execute('delete from order_fact where appeal_id in (?)', [ids], 'run', trx);
+  await run(em, 'delete from appeal_fact where appeal_id in (?)', [ids]);
+  await run(em, 'delete from order_fact where appeal_id in (?)', [ids]);
   await insertRows(em, 'appeal_fact', APPEAL_FACT_COLUMNS, fresh.flatMap((f) => (f.appeal ? [f.appeal] : [])));
   await insertRows(em, 'order_fact', ORDER_FACT_COLUMNS, fresh.flatMap((f) => f.orders));
   await applyCellDeltas(em, deltas);
@@ -149,11 +138,11 @@ export async function drainReportQueue(em: EntityManager, opts: { batchSize?: nu
   const cal = await getWorkCalendar(em);
   let total = 0;
   for (;;) {
-    const taken = await em.transactional(async (tx) => {
-      const rows = await tx.getConnection().execute<{ appeal_id: number }[]>(
+    const taken = await inTransaction(em, async (tx) => {
+      const rows = await all<{ appeal_id: number }>(tx,
         `delete from report_dirty where appeal_id in (
            select appeal_id from report_dirty order by appeal_id limit ? for update skip locked) returning appeal_id`,
-        [batchSize], 'all', tx.getTransactionContext());
+        [batchSize]);
       if (rows.length) await refreshAppeals(tx, rows.map((r) => r.appeal_id), cal);
       return rows.length;
     });
@@ -172,16 +161,14 @@ export async function rebuildReports(
 ): Promise<{ appeals: number }> {
   const batchSize = opts.batchSize ?? 5000;
   const cal = await getWorkCalendar(em);
-  return em.transactional(async (tx) => {
-    const conn = tx.getConnection();
-    const trx = tx.getTransactionContext();
-    await conn.execute('truncate appeal_fact, order_fact, report_cell', [], 'run', trx);
-    const [{ n: total }] = await conn.execute<{ n: number }[]>('select count(*)::int as n from appeal', [], 'all', trx);
+  return inTransaction(em, async (tx) => {
+    await run(tx, 'truncate appeal_fact, order_fact, report_cell');
+    const [{ n: total }] = await all<{ n: number }>(tx, 'select count(*)::int as n from appeal');
     let done = 0;
     let counted = 0;
     let after = 0;
     for (;;) {
-      const ids = (await conn.execute<{ id: number }[]>('select id from appeal where id > ? order by id limit ?', [after, batchSize], 'all', trx)).map((r) => r.id);
+      const ids = (await all<{ id: number }>(tx, 'select id from appeal where id > ? order by id limit ?', [after, batchSize])).map((r) => r.id);
       if (!ids.length) break;
       after = ids[ids.length - 1];
       const facts = (await factInputs(tx, ids)).map((input) => appealFacts(input, cal));
@@ -192,7 +179,7 @@ export async function rebuildReports(
       done += ids.length;
       opts.onProgress?.(done, total);
     }
-    await conn.execute(CELLS_FROM_FACTS_SQL, [], 'run', trx);
+    await run(tx, CELLS_FROM_FACTS_SQL);
     return { appeals: counted };
   });
 }

@@ -90,13 +90,16 @@ export const CATEGORIES: { code: string; name: string; limits: LimitsKey; childr
   ] },
 ];
 
+/** The last step the demo city takes on a referred dispute. */
+export type DemoDisputeStage = 'ACCEPT' | 'SCHEDULE_SESSION' | 'REACH_AGREEMENT' | 'GRANT';
+
 /** Disputes the demo city has referred, each taken to a different point of its service's process. */
-export const DEMO_DISPUTES: { category: string; agency: string; stage: 'accepted' | 'session' | 'agreed' | 'granted'; title: string; content: string }[] = [
-  { category: '1101', agency: 'R01', stage: 'session', title: '楼上卫生间漏水殃及楼下，协商不成', content: '楼上住户卫生间长期漏水，我家天花板发霉脱落，多次上门协商对方拒绝维修和赔偿，希望调解。' },
-  { category: '1102', agency: 'R01', stage: 'agreed', title: '退租后房东拒不退还押金', content: '租期届满按时退租，房屋无损坏，房东以各种理由拒绝退还 3000 元押金，希望帮助调解。' },
-  { category: '0601', agency: 'R03', stage: 'accepted', title: '公司拖欠工资并拒签劳动合同', content: '在某物流公司工作八个月未签劳动合同，近两个月工资未发，公司拒绝支付，申请劳动仲裁。' },
-  { category: '0601', agency: 'R02', stage: 'granted', title: '工地受伤后无力聘请律师', content: '在工地干活摔伤住院，包工头不认劳动关系，家庭困难请不起律师，申请法律援助。' },
-  { category: '1101', agency: 'R04', stage: 'accepted', title: '长期邻里矛盾导致失眠焦虑', content: '与邻居因噪声矛盾多年，近来失眠焦虑、情绪低落，希望得到心理疏导。' },
+export const DEMO_DISPUTES: { category: string; agency: string; stage: DemoDisputeStage; title: string; content: string }[] = [
+  { category: '1101', agency: 'R01', stage: 'SCHEDULE_SESSION', title: '楼上卫生间漏水殃及楼下，协商不成', content: '楼上住户卫生间长期漏水，我家天花板发霉脱落，多次上门协商对方拒绝维修和赔偿，希望调解。' },
+  { category: '1102', agency: 'R01', stage: 'REACH_AGREEMENT', title: '退租后房东拒不退还押金', content: '租期届满按时退租，房屋无损坏，房东以各种理由拒绝退还 3000 元押金，希望帮助调解。' },
+  { category: '0601', agency: 'R03', stage: 'ACCEPT', title: '公司拖欠工资并拒签劳动合同', content: '在某物流公司工作八个月未签劳动合同，近两个月工资未发，公司拒绝支付，申请劳动仲裁。' },
+  { category: '0601', agency: 'R02', stage: 'GRANT', title: '工地受伤后无力聘请律师', content: '在工地干活摔伤住院，包工头不认劳动关系，家庭困难请不起律师，申请法律援助。' },
+  { category: '1101', agency: 'R04', stage: 'ACCEPT', title: '长期邻里矛盾导致失眠焦虑', content: '与邻居因噪声矛盾多年，近来失眠焦虑、情绪低落，希望得到心理疏导。' },
 ];
 
 export function limitsOf(key: LimitsKey): CategoryLimits {

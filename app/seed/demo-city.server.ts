@@ -1,12 +1,17 @@
 import type { EntityManager } from '@mikro-orm/sql';
+import type { AppealTag } from '../../machines/appeal';
 import type { Actor } from '../../machines/appeal-events';
 import { hashPassword } from '../auth/password.server';
 import { ensureCalendarSeeded } from '../calendar/calendar.server';
-import { seedKnowledgeArticles } from '../knowledge/knowledge.server';
+import { seedKnowledgeArticles } from './knowledge-articles.server';
 import { createDraft } from '../appeals/intake.server';
 import { applyReferralEvent } from '../referrals/service.server';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
-import { BUREAUS, CATEGORIES, CITY, DEMO_COMPLAINTS, DEMO_DISPUTES, DEMO_PASSWORD, DEMO_USERS, DISTRICTS, GIVEN, REFERRAL_AGENCIES, ROADS, SURNAMES, limitsOf } from './demo-city-data';
+import { all, inTransaction, run } from '../db/sql.server';
+import {
+  BUREAUS, CATEGORIES, CITY, DEMO_COMPLAINTS, DEMO_DISPUTES, DEMO_PASSWORD, DEMO_USERS, DISTRICTS, GIVEN, REFERRAL_AGENCIES, ROADS, SURNAMES,
+  limitsOf, type DemoDisputeStage,
+} from './demo-city-data';
 
 export interface ReferenceIds {
   departments: Map<string, number>;
@@ -16,7 +21,7 @@ export interface ReferenceIds {
 }
 
 async function insert(em: EntityManager, sql: string, params: unknown[]): Promise<number> {
-  const [row] = await em.getConnection().execute<{ id: number }[]>(`${sql} returning id`, params, 'all', em.getTransactionContext());
+  const [row] = await all<{ id: number }>(em, `${sql} returning id`, params);
   return row.id;
 }
 
@@ -29,18 +34,18 @@ function gridPolygon(index: number) {
 
 /** Departments, grids, categories and one user per role. Returns null when the city already exists. */
 export async function seedReferenceData(em: EntityManager, opts: { passwordHash?: string } = {}): Promise<ReferenceIds | null> {
-  const existing = await em.getConnection().execute<{ n: number }[]>('select count(*)::int as n from department');
-  if (existing[0].n > 0) return null;
+  const [existing] = await all<{ n: number }>(em, 'select count(*)::int as n from department');
+  if (existing.n > 0) return null;
   await ensureCalendarSeeded(em);
   const now = new Date();
   const ids: ReferenceIds = { departments: new Map(), grids: new Map(), categories: new Map(), users: new Map() };
   const passwordHash = opts.passwordHash ?? (await hashPassword(DEMO_PASSWORD));
-  await em.transactional(async (tx) => {
+  await inTransaction(em, async (tx) => {
     const dept = async (code: string, name: string, kind: string, parent: number | null, parentPath: string, hotline: string) => {
       const id = await insert(tx, `insert into department (code, name, kind, parent_id, path, hotline, active, created_at, updated_at) values (?, ?, ?, ?, '', ?, true, ?, ?)`,
         [code, name, kind, parent, hotline, now, now]);
       const path = `${parentPath}${id}/`;
-      await tx.getConnection().execute('update department set path = ? where id = ?', [path, id], 'run', tx.getTransactionContext());
+      await run(tx, 'update department set path = ? where id = ?', [path, id]);
       ids.departments.set(code, id);
       return { id, path };
     };
@@ -67,7 +72,7 @@ export async function seedReferenceData(em: EntityManager, opts: { passwordHash?
     for (const b of BUREAUS) await dept(b.code, b.name, 'functional', city.id, city.path, b.hotline);
     for (const r of REFERRAL_AGENCIES) {
       const { id } = await dept(r.code, r.name, 'functional', city.id, city.path, r.hotline);
-      await tx.getConnection().execute('update department set referral_kind = ? where id = ?', [r.kind, id], 'run', tx.getTransactionContext());
+      await run(tx, 'update department set referral_kind = ? where id = ?', [r.kind, id]);
     }
     for (const top of CATEGORIES) {
       const parent = await insert(tx, `insert into category (code, name, parent_id, default_department_id, limits, active, created_at, updated_at) values (?, ?, null, null, ?, true, ?, ?)`,
@@ -92,7 +97,7 @@ export async function seedReferenceData(em: EntityManager, opts: { passwordHash?
         [u.username, passwordHash, u.displayName, u.role, departmentId, now, now]);
       const gridIds = (u.grids ?? []).map((g) => ids.grids.get(g)!);
       for (const g of gridIds) {
-        await tx.getConnection().execute('insert into grid_worker (user_id, grid_id) values (?, ?)', [uid, g], 'run', tx.getTransactionContext());
+        await run(tx, 'insert into grid_worker (user_id, grid_id) values (?, ?)', [uid, g]);
       }
       ids.users.set(u.username, { id: uid, role: u.role, departmentId, gridIds });
     }
@@ -103,12 +108,11 @@ export async function seedReferenceData(em: EntityManager, opts: { passwordHash?
 
 /** Loads the ids of an existing demo city (for scripts and tests that reuse it). */
 export async function loadReferenceIds(em: EntityManager): Promise<ReferenceIds> {
-  const conn = em.getConnection();
   const ids: ReferenceIds = { departments: new Map(), grids: new Map(), categories: new Map(), users: new Map() };
-  for (const r of await conn.execute<{ id: number; code: string }[]>('select id, code from department')) ids.departments.set(r.code, r.id);
-  for (const r of await conn.execute<{ id: number; code: string }[]>('select id, code from grid')) ids.grids.set(r.code, r.id);
-  for (const r of await conn.execute<{ id: number; code: string }[]>('select id, code from category')) ids.categories.set(r.code, r.id);
-  const users = await conn.execute<{ id: number; username: string; role: string; department_id: number | null; grid_ids: number[] | null }[]>(
+  for (const r of await all<{ id: number; code: string }>(em, 'select id, code from department')) ids.departments.set(r.code, r.id);
+  for (const r of await all<{ id: number; code: string }>(em, 'select id, code from grid')) ids.grids.set(r.code, r.id);
+  for (const r of await all<{ id: number; code: string }>(em, 'select id, code from category')) ids.categories.set(r.code, r.id);
+  const users = await all<{ id: number; username: string; role: string; department_id: number | null; grid_ids: number[] | null }>(em,
     `select u.id, u.username, u.role, u.department_id, array_remove(array_agg(gw.grid_id), null) as grid_ids
        from app_user u left join grid_worker gw on gw.user_id = u.id group by u.id`,
   );
@@ -134,11 +138,19 @@ export function prng(seed: number) {
   };
 }
 
-// Where each demo appeal stops, weighted so that most are closed, as in a real city.
-const TARGETS: [string, number][] = [
-  ['closed', 40], ['callback', 7], ['dissatisfied', 2], ['review', 6], ['handling', 10], ['extensionPending', 3],
-  ['dispatched', 8], ['returnRequested', 3], ['triage', 8], ['draft', 2], ['replied', 3], ['merged', 2], ['void', 1],
-  ['referred', 2], ['reopened', 2], ['grid', 1], ['verification', 3],
+/**
+ * The story of a demo appeal: the tag it carries where the seed leaves it, or one of the stories without a tag of
+ * their own (answered on the spot, discarded, a duplicate merged away, reopened after closing, a patrol report).
+ */
+type DemoGoal = AppealTag | 'answeredOnSpot' | 'discarded' | 'duplicate' | 'reopened' | 'patrol';
+
+// Where each demo appeal stops, weighted so that most are closed, as in a real city. Consultations are answered on
+// the spot whatever their goal, and a duplicate with nothing to merge into runs the whole loop.
+const TARGETS: [DemoGoal, number][] = [
+  ['finished', 40], ['needsCitizen', 7], ['dissatisfied', 2], ['awaitingReview', 6], ['inHand', 10],
+  ['extensionPending', 3], ['awaitingAcceptance', 8], ['returnPending', 3], ['awaitingDispatch', 8], ['draft', 2],
+  ['answeredOnSpot', 3], ['duplicate', 2], ['discarded', 1], ['needsMediator', 2], ['reopened', 2], ['patrol', 1],
+  ['awaitingVerification', 3],
 ];
 
 /**
@@ -149,10 +161,10 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
   const rand = prng(12345);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const totalWeight = TARGETS.reduce((a, [, w]) => a + w, 0);
-  const target = () => {
+  const target = (): DemoGoal => {
     let r = rand() * totalWeight;
     for (const [t, w] of TARGETS) if ((r -= w) < 0) return t;
-    return 'closed';
+    return 'finished';
   };
   const handlerFor = (deptId: number) => [...ids.users.entries()].find(([, u]) => u.role === 'handler' && u.departmentId === deptId)?.[0];
   const realNow = Date.now();
@@ -165,18 +177,18 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
     const at = () => new Date(t);
     const svc = (): AppealServices => ({ ...services, now: at });
     // Only disputes between people are referred: those appeals take a dispute's words and its agency.
-    const dispute = goal === 'referred' ? DEMO_DISPUTES[i % DEMO_DISPUTES.length] : null;
+    const dispute = goal === 'needsMediator' ? DEMO_DISPUTES[i % DEMO_DISPUTES.length] : null;
     const picked = pick(DEMO_COMPLAINTS);
     const tpl = dispute ? { category: dispute.category, type: 'help' as const, title: dispute.title, content: dispute.content } : picked;
     // Small street matters in the grid worker's own grids go to him instead of a bureau.
-    const toGrid = goal === 'grid' || goal === 'verification' || (['0201', '0203', '0402'].includes(tpl.category) && rand() < 0.7);
+    const toGrid = goal === 'patrol' || goal === 'awaitingVerification' || (['0201', '0203', '0402'].includes(tpl.category) && rand() < 0.7);
     const grid = toGrid ? pick(['G01', 'G02']) : pick([...ids.grids.keys()]);
     const caller = `13${Math.floor(100000000 + rand() * 899999999)}`;
-    const draft = await createDraft(svc(), actorFor(ids, goal === 'grid' ? 'gridworker' : 'operator'), {
+    const draft = await createDraft(svc(), actorFor(ids, goal === 'patrol' ? 'gridworker' : 'operator'), {
       type: tpl.type, urgency: rand() < 0.08 ? 'urgent' : 'normal', categoryId: ids.categories.get(tpl.category)!,
-      callerPhone: goal === 'grid' ? undefined : caller, citizenName: `${pick(SURNAMES)}${pick(GIVEN)}`,
+      callerPhone: goal === 'patrol' ? undefined : caller, citizenName: `${pick(SURNAMES)}${pick(GIVEN)}`,
       title: tpl.title, content: tpl.content, address: `示范市${pick(ROADS)}${1 + Math.floor(rand() * 300)}号`,
-      gridId: ids.grids.get(grid), confidential: rand() < 0.05, source: goal === 'grid' ? 'patrol' : 'hotline',
+      gridId: ids.grids.get(grid), confidential: rand() < 0.05, source: goal === 'patrol' ? 'patrol' : 'hotline',
     });
     created++;
     const id = draft.id;
@@ -186,22 +198,22 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
     };
     onProgress?.(i + 1, count);
     if (goal === 'draft') continue;
-    if (goal === 'void') { await send('operator', 'DISCARD', {}, 0.1); continue; }
-    await send(goal === 'grid' ? 'gridworker' : 'operator', 'SUBMIT', {}, 0.1);
-    if (goal === 'triage') continue;
-    if (goal === 'merged' && firstOpen.length) { await send('dispatcher', 'MERGE_INTO', { targetAppealId: pick(firstOpen) }); continue; }
-    if (goal === 'replied' || (tpl.type === 'consultation' && goal !== 'verification')) {
+    if (goal === 'discarded') { await send('operator', 'DISCARD', {}, 0.1); continue; }
+    await send(goal === 'patrol' ? 'gridworker' : 'operator', 'SUBMIT', {}, 0.1);
+    if (goal === 'awaitingDispatch') continue;
+    if (goal === 'duplicate' && firstOpen.length) { await send('dispatcher', 'MERGE_INTO', { targetAppealId: pick(firstOpen) }); continue; }
+    if (goal === 'answeredOnSpot' || (tpl.type === 'consultation' && goal !== 'awaitingVerification')) {
       await send('operator', 'RESOLVE_ON_SPOT', { answer: '已根据知识库向市民解答办理流程和所需材料。' }, 0.2);
-      if (goal === 'replied') continue;
+      if (goal === 'answeredOnSpot') continue;
       await send('reviewer', 'APPROVE_REPLY', {}, 3);
-      if (goal === 'callback') continue;
+      if (goal === 'needsCitizen') continue;
       await send('reviewer', 'FEEDBACK', { satisfaction: 'satisfied', resolved: true }, 20);
       continue;
     }
     if (dispute) {
       const agency = REFERRAL_AGENCIES.find((a) => a.code === dispute.agency)!;
       await send('dispatcher', 'REFER', { agencyId: ids.departments.get(agency.code)!, note: '当事人同意转介，请协助化解。' });
-      await advanceDemoReferral(svc, ids, id, agency.kind, rand() < 0.3 ? 'referred' : 'accepted', step);
+      await advanceDemoReferral(svc, ids, id, agency.kind, rand() < 0.3 ? 'none' : 'ACCEPT', step);
       continue;
     }
     firstOpen.push(id);
@@ -215,25 +227,25 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
       await send('dispatcher', 'DISPATCH', { departmentId: deptId, assistingDepartmentIds: [] });
       assignee = actorFor(ids, handlerFor(deptId)!);
     }
-    if (goal === 'dispatched') continue;
-    if (goal === 'returnRequested') { await send(assignee, 'RETURN', { reason: '该事项不属于本单位职责范围，建议改派属地街道。' }); continue; }
+    if (goal === 'awaitingAcceptance') continue;
+    if (goal === 'returnPending') { await send(assignee, 'RETURN', { reason: '该事项不属于本单位职责范围，建议改派属地街道。' }); continue; }
     await send(assignee, 'ACCEPT', {}, 4);
     await send(assignee, 'NOTE', { text: '已联系市民了解情况，安排人员现场核实。' }, 6);
-    if (goal === 'handling') continue;
+    if (goal === 'inHand') continue;
     if (goal === 'extensionPending') { await send(assignee, 'REQUEST_EXTENSION', { days: 5, reason: '需协调多个部门联合处置，申请延期。' }); continue; }
     await send(assignee, 'REPLY', { result: '经现场核查，问题已处理完毕，并向市民反馈了处理结果。', resolved: rand() < 0.85 }, 24);
     // A grid's reply is verified (核查) before the callback; a department's is reviewed.
     const approve = toGrid ? 'VERIFY_APPROVE' : 'APPROVE_REPLY';
-    if (goal === 'verification') {
+    if (goal === 'awaitingVerification') {
       if (rand() < 0.4) {
         await send('reviewer', 'VERIFY_REJECT', { reason: '处置后照片显示问题仍未解决，请重新处置。' }, 3);
         await send(assignee, 'REPLY', { result: '已重新到现场处置，问题已解决。', resolved: true }, 24);
       }
       continue;
     }
-    if (goal === 'review') continue;
+    if (goal === 'awaitingReview') continue;
     await send('reviewer', approve, {}, 3);
-    if (goal === 'callback') continue;
+    if (goal === 'needsCitizen') continue;
     if (goal === 'dissatisfied') { await send('reviewer', 'FEEDBACK', { satisfaction: 'dissatisfied', resolved: false }, 10); continue; }
     const r = rand();
     if (r < 0.08) {
@@ -255,26 +267,27 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
 
 const STAFF_OF: Record<string, string> = { mediation: 'mediator', legalAid: 'legalaid', arbitration: 'arbitrator', counselling: 'counsellor' };
 
-type DemoStage = 'referred' | 'accepted' | 'session' | 'agreed' | 'granted';
+/** How far the seed takes a referral: nothing yet, or up to this step of its service's process. */
+type DemoStage = 'none' | DemoDisputeStage;
 
 /** Takes a demo referral to a point of its own process, so every service's queue has cases under way. */
 async function advanceDemoReferral(svc: () => AppealServices, ids: ReferenceIds, appealId: number, kind: string, stage: DemoStage, step: (hours: number) => number) {
-  const [row] = await svc().db.em().getConnection().execute<{ id: number }[]>('select id from referral where appeal_id = ? order by id desc limit 1', [appealId]);
+  const [row] = await all<{ id: number }>(svc().db.em(), 'select id from referral where appeal_id = ? order by id desc limit 1', [appealId]);
   const staff = actorFor(ids, STAFF_OF[kind]);
   const act = async (type: string, payload: Record<string, unknown> = {}) => {
     step(4);
     await applyReferralEvent(svc(), { referralId: row.id, type, payload, actor: staff });
   };
-  if (stage === 'referred') return;
+  if (stage === 'none') return;
   await act('ACCEPT');
-  if (kind === 'legalAid' && stage === 'granted') await act('GRANT', { lawyerName: '孙明', lawyerFirm: '示范市正源律师事务所', lawyerPhone: '13900003333' });
-  if (kind !== 'mediation' || stage === 'accepted') return;
+  if (kind === 'legalAid' && stage === 'GRANT') await act('GRANT', { lawyerName: '孙明', lawyerFirm: '示范市正源律师事务所', lawyerPhone: '13900003333' });
+  if (kind !== 'mediation' || stage === 'ACCEPT') return;
   await act('ADD_PARTY', { name: '王建国', side: 'applicant', phone: '13900001111' });
   await act('ADD_PARTY', { name: '刘志强', side: 'respondent', phone: '13900002222' });
   // The next session at 09:30 Beijing time, two days from now.
   const day = new Date(Date.now() + 2 * 86400_000 + 8 * 3600_000).toISOString().slice(0, 10);
   await act('SCHEDULE_SESSION', { scheduledAt: `${day}T09:30:00+08:00`, place: '社区人民调解室' });
-  if (stage !== 'agreed') return;
+  if (stage !== 'REACH_AGREEMENT') return;
   await act('RECORD_SESSION', { no: 1, minutes: '双方陈述事实和诉求，调解员释明相关法律规定，双方同意协商解决。', attendeePartyIds: [1, 2] });
   await act('REACH_AGREEMENT', { text: '一、被申请人于协议签订之日起七日内退还申请人押金人民币叁仟元整。\n二、双方就本纠纷再无其他争议。', signedPartyIds: [1, 2] });
 }
@@ -291,7 +304,7 @@ async function seedDemoDisputes(services: AppealServices, ids: ReferenceIds, rea
     });
     const send = async (type: string, payload: Record<string, unknown> = {}) => {
       step(2);
-      const [{ version }] = await services.db.em().getConnection().execute<{ version: number }[]>('select version from appeal where id = ?', [draft.id]);
+      const [{ version }] = await all<{ version: number }>(services.db.em(), 'select version from appeal where id = ?', [draft.id]);
       await applyEvent(svc(), { appealId: draft.id, expectedVersion: version, type, payload, actor: actorFor(ids, type === 'SUBMIT' ? 'operator' : 'dispatcher') });
     };
     await send('SUBMIT');

@@ -2,9 +2,10 @@ import type { EntityManager } from '@mikro-orm/sql';
 import type { GridGeometry } from '../../entities/grid';
 import type { Actor } from '../../machines/appeal-events';
 import { localDateTime } from '../calendar/working-time';
+import { all, jsonb } from '../db/sql.server';
 import { Forbidden } from '../domain/errors';
 
-const OPEN = `a.phase not in ('closed', 'merged', 'void', 'draft')`;
+const OPEN = `a.tags @> '{open}'`;
 const GRID_VIEW_ROLES = new Set(['supervisor', 'dispatcher']);
 const DAY_MS = 24 * 3600_000;
 // The grid an appeal belongs to: where it was sent if it was sent to a grid, else where it happened.
@@ -56,8 +57,6 @@ function assertRole(actor: Actor) {
   if (!GRID_VIEW_ROLES.has(actor.role)) throw new Forbidden();
 }
 
-const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
-
 /**
  * Per grid: its place in the administrative tree, its workers and its load. One statement, every
  * grid listed even when nothing happened there.
@@ -74,15 +73,15 @@ export async function gridOverview(em: EntityManager, actor: Actor, period: Grid
   const days = period.days ?? 30;
   const now = period.now ?? new Date();
   const since = new Date(now.getTime() - days * DAY_MS);
-  const patrolClosed = `a.source = 'patrol' and a.phase = 'closed' and a.closed_at >= ?`;
-  const rows = await em.getConnection().execute<Record<string, any>[]>(
+  const patrolClosed = `a.source = 'patrol' and a.tags @> '{finished}' and a.closed_at >= ?`;
+  const rows = await all(em,
     `with load as (
        select ${GRID_OF} as grid_id,
               count(*) filter (where ${OPEN})::int as open,
               count(*) filter (where ${OPEN} and a.sla = 'overdue')::int as overdue,
               count(*) filter (where ${OPEN} and a.sla = 'warned')::int as warned,
-              count(*) filter (where a.phase = 'closed' and a.closed_at >= ?)::int as closed_recently,
-              count(*) filter (where a.source = 'patrol' and a.phase not in ('draft', 'void') and a.created_at >= ?)::int as patrol,
+              count(*) filter (where a.tags @> '{finished}' and a.closed_at >= ?)::int as closed_recently,
+              count(*) filter (where a.source = 'patrol' and a.tags @> '{submitted}' and a.created_at >= ?)::int as patrol,
               count(*) filter (where ${patrolClosed})::int as patrol_closed,
               count(*) filter (where ${patrolClosed} and not exists (
                 select 1 from appeal_event e where e.appeal_id = a.id and e.type in ('DISPATCH', 'SUB_DISPATCH')))::int as self_handled
@@ -106,7 +105,7 @@ export async function gridOverview(em: EntityManager, actor: Actor, period: Grid
       const self = r.self_handled ?? 0;
       return {
         id: r.id, code: r.code, name: r.name, community: r.community, street: r.street ?? null,
-        workers: r.workers ?? [], polygon: json<GridGeometry>(r.polygon),
+        workers: r.workers ?? [], polygon: jsonb<GridGeometry>(r.polygon),
         open: r.open ?? 0, overdue: r.overdue ?? 0, warned: r.warned ?? 0, closedRecently: r.closed_recently ?? 0,
         patrolReports: r.patrol ?? 0, patrolClosed: closed, selfHandled: self,
         selfHandledShare: closed ? self / closed : null,
@@ -118,7 +117,7 @@ export async function gridOverview(em: EntityManager, actor: Actor, period: Grid
 /** A grid's open appeals, most urgent deadline first. */
 export async function gridOpenAppeals(em: EntityManager, actor: Actor, gridId: number, limit = 20): Promise<GridAppeal[]> {
   assertRole(actor);
-  const rows = await em.getConnection().execute<Record<string, any>[]>(
+  const rows = await all(em,
     `select a.id, a.number, a.title, a.phase, a.sla, a.due_at, a.lat, a.lng from appeal a
       where ${GRID_OF} = ? and ${OPEN} order by a.due_at asc nulls last, a.id limit ?`,
     [gridId, limit],

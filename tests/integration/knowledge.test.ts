@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Forbidden, InvalidInput } from '../../app/domain/errors';
 import {
-  createArticle, deactivateArticle, listArticles, searchArticles, searchForActor, seedKnowledgeArticles, updateArticle,
+  createArticle, deactivateArticle, listArticles, searchArticles, searchForActor, updateArticle,
 } from '../../app/knowledge/knowledge.server';
+import { seedKnowledgeArticles } from '../../app/seed/knowledge-articles.server';
 import { DB_KINDS } from '../support/env';
 import { useTestServices } from '../support/services';
 
