@@ -7,14 +7,14 @@ import {
   REFERRAL_KINDS,
   SATISFACTION_LEVELS,
   eventRoles,
-  type Actor,
   type AppealEvent,
   type AppealEventType,
   type EscalationTarget,
   type ReferralKind,
-  type Role,
   type Satisfaction,
 } from './appeal-events';
+import type { Actor, Role } from './actor';
+import { stateValuePath, stateValueSchema } from './state-path';
 
 export const APPEAL_MACHINE_ID = 'appeal';
 export const APPEAL_MACHINE_VERSION = 1;
@@ -85,7 +85,9 @@ export type AppealTag =
   | 'needsAssignee'
   | 'needsReviewer'
   | 'needsCitizen'
-  | 'needsMediator';
+  | 'needsMediator'
+  /** Another appeal may be merged into this one: anything submitted and not itself merged or void. */
+  | 'mergeable';
 
 export function roleAllowed(role: Role, type: AppealEventType): boolean {
   return eventRoles[type]?.includes(role) ?? false;
@@ -336,7 +338,7 @@ export const appealMachine = setup({
           },
         },
         triage: {
-          tags: ['open', 'needsDispatcher'],
+          tags: ['open', 'needsDispatcher', 'mergeable'],
           // Whatever brought the appeal back here, the previous assignment no longer holds.
           entry: 'clearAssignment',
           on: {
@@ -352,7 +354,7 @@ export const appealMachine = setup({
           },
         },
         dispatched: {
-          tags: ['open', 'needsAssignee'],
+          tags: ['open', 'needsAssignee', 'mergeable'],
           on: {
             ACCEPT: { guard: and(['roleAllowed', 'isAssignee']), target: 'handling' },
             RETURN: {
@@ -369,7 +371,7 @@ export const appealMachine = setup({
           },
         },
         returnRequested: {
-          tags: ['open', 'needsDispatcher'],
+          tags: ['open', 'needsDispatcher', 'mergeable'],
           on: {
             APPROVE_RETURN: { guard: 'roleAllowed', target: 'triage' },
             REJECT_RETURN: {
@@ -380,7 +382,7 @@ export const appealMachine = setup({
           },
         },
         handling: {
-          tags: ['open', 'needsAssignee'],
+          tags: ['open', 'needsAssignee', 'mergeable'],
           initial: 'working',
           on: {
             NOTE: {
@@ -422,7 +424,7 @@ export const appealMachine = setup({
           },
         },
         referred: {
-          tags: ['open', 'needsMediator'],
+          tags: ['open', 'needsMediator', 'mergeable'],
           on: {
             REFERRAL_DONE: [
               { guard: and(['roleAllowed', 'fromCurrentReferral', 'referralRefused']), target: 'triage' },
@@ -432,14 +434,14 @@ export const appealMachine = setup({
           },
         },
         replied: {
-          tags: ['open', 'needsReviewer'],
+          tags: ['open', 'needsReviewer', 'mergeable'],
           on: {
             APPROVE_REPLY: { guard: 'roleAllowed', target: 'callback', actions: 'startCallback' },
             REJECT_REPLY: { guard: 'roleAllowed', target: 'triage', actions: 'recordRejection' },
           },
         },
         review: {
-          tags: ['open', 'needsReviewer'],
+          tags: ['open', 'needsReviewer', 'mergeable'],
           on: {
             APPROVE_REPLY: { guard: 'roleAllowed', target: 'callback', actions: 'startCallback' },
             REJECT_REPLY: [
@@ -458,7 +460,7 @@ export const appealMachine = setup({
           },
         },
         verification: {
-          tags: ['open', 'needsReviewer'],
+          tags: ['open', 'needsReviewer', 'mergeable'],
           on: {
             VERIFY_APPROVE: [
               // A self-handled patrol report has no citizen to call back: verification closes it.
@@ -474,7 +476,7 @@ export const appealMachine = setup({
           },
         },
         callback: {
-          tags: ['open'],
+          tags: ['open', 'mergeable'],
           initial: 'calling',
           on: {
             SUPERVISOR_CLOSE: { guard: 'roleAllowed', target: 'closed', actions: 'closeBySupervisor' },
@@ -525,7 +527,7 @@ export const appealMachine = setup({
           },
         },
         closed: {
-          tags: ['closed'],
+          tags: ['closed', 'mergeable'],
           on: {
             REOPEN: {
               guard: and(['roleAllowed', 'withinReopenWindow']),
@@ -619,11 +621,6 @@ const appealContextSchema = z
   })
   .strict() satisfies z.ZodType<AppealContext, unknown>;
 
-const stateValueSchema: z.ZodType<StateValue> = z.union([
-  z.string(),
-  z.record(z.string(), z.lazy(() => stateValueSchema.optional())),
-]) as z.ZodType<StateValue>;
-
 const persistedSchema = z.object({
   machine: z.string().optional(),
   machineVersion: z.number().optional(),
@@ -693,15 +690,6 @@ export function applyAppealEvent(snapshot: AppealSnapshot, event: AppealEvent): 
   return { accepted: true, next: appealMachine.transition(snapshot, event, pureScope()) };
 }
 
-function stateValuePath(value: StateValue | undefined): string {
-  if (value === undefined) return '';
-  if (typeof value === 'string') return value;
-  const [key] = Object.keys(value);
-  if (key === undefined) return '';
-  const rest = stateValuePath(value[key] as StateValue | undefined);
-  return rest ? `${key}.${rest}` : key;
-}
-
 export type AppealPhase =
   | 'draft'
   | 'triage'
@@ -751,6 +739,18 @@ export function appealTagsOf(snapshot: Pick<AppealSnapshot, 'tags'>): AppealTag[
 export function slaOf(snapshot: Pick<AppealSnapshot, 'value'>): AppealSla {
   const value = snapshot.value as Record<string, StateValue>;
   return stateValuePath(value.sla) as AppealSla;
+}
+
+/** Which deadlines and checks the appeal's current state is about, for the pages that show them. */
+export function stateConcerns(snapshot: Pick<AppealSnapshot, 'matches'>) {
+  return {
+    /** Waiting for the assignee to accept: the acceptance time limit runs. */
+    acceptance: snapshot.matches({ phase: 'dispatched' }),
+    /** The citizen is to be called back: the callback time limit runs. */
+    callback: snapshot.matches({ phase: 'callback' }),
+    /** A grid's own work is checked on the ground (核查). */
+    verification: snapshot.matches({ phase: 'verification' }),
+  };
 }
 
 function sampleEvents(type: AppealEventType, snapshot: AppealSnapshot, actor: Actor, at: string): AppealEvent[] {

@@ -2,7 +2,7 @@ import { inTransaction, parseInput, run, type Tx } from './admin-sql.server';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import type { CategoryLimits } from '../../entities/category';
 import { DEFAULT_LIMITS } from '../appeals/deadlines';
 import { Forbidden, InvalidInput, NotFound } from '../domain/errors';

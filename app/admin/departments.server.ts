@@ -2,7 +2,8 @@ import { inTransaction, parseInput, run, type Tx } from './admin-sql.server';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
-import { REFERRAL_KINDS, type Actor, type ReferralKind } from '../../machines/appeal-events';
+import { REFERRAL_KINDS, type ReferralKind } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { DEPARTMENT_KINDS, type DepartmentKind } from '../../entities/department';
 import { Forbidden, InvalidInput, NotFound } from '../domain/errors';
 

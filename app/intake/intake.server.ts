@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { APPEAL_TYPES, URGENCIES } from '../../entities/appeal';
 import { createDraft } from '../appeals/intake.server';
 import { maskIdNumber } from '../cases/masking';

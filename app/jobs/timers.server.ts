@@ -2,6 +2,7 @@ import { fromKysely, PgBoss } from 'pg-boss';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Database } from '../db/orm.server';
 import type { SerialPgliteConnection } from '../db/pglite-serial.server';
+import { one } from '../db/sql.server';
 
 export const TIMER_QUEUE = 'appeal-timer';
 export const SMS_QUEUE = 'sms-outbox';
@@ -17,7 +18,7 @@ export interface TimerJob {
   fireAt: string;
 }
 
-/** A legal clock of a referral case: warned, then overdue (see app/referrals/timers.server.ts). */
+/** A legal clock of a referral case: warned, then overdue (see clockTimers in app/referrals/service.server.ts). */
 export interface ReferralTimerJob {
   referralId: number;
   clock: string;
@@ -72,4 +73,28 @@ export async function startBoss(db: Database, opts: { pollingSeconds?: number } 
     if (!(await boss.getQueue(name))) await boss.createQueue(name);
   }
   return boss;
+}
+
+/**
+ * Timers for work done in one open transaction before the app's queue starts (a migration): pg-boss
+ * run on that transaction and stopped before it ends. A brand-new database has no pg-boss schema yet,
+ * and nothing to put a timer on.
+ */
+export async function transactionTimers(em: EntityManager): Promise<{ timers: Timers; stop(): Promise<void> }> {
+  const queue = await one<{ present: boolean }>(em, `select to_regclass('pgboss.job') is not null as present`);
+  if (!queue?.present) {
+    const none = async (_em: EntityManager, jobs: unknown[]) => {
+      if (jobs.length) throw new Error('timers need the job queue, and this database has none yet');
+    };
+    return { timers: { schedule: none, scheduleReferral: none }, stop: async () => {} };
+  }
+  const boss = new PgBoss({
+    schema: 'pgboss', db: fromKysely(em.getTransactionContext() as never), supervise: false, schedule: false, registerInstance: false,
+  });
+  boss.on('error', (err) => console.warn('[jobs]', err.message));
+  await boss.start();
+  for (const name of [TIMER_QUEUE, REFERRAL_TIMER_QUEUE]) {
+    if (!(await boss.getQueue(name))) await boss.createQueue(name);
+  }
+  return { timers: bossTimers(boss), stop: () => boss.stop({ graceful: false }) };
 }

@@ -9,7 +9,7 @@ import { readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { PgBoss } from 'pg-boss';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { SYSTEM_ACTOR } from '../cases/actor';
 import { isValidLocalDate, localDateOf, localDateTime } from '../calendar/working-time';
 import type { Database } from '../db/orm.server';

@@ -3,7 +3,7 @@
 // facts those cells are summed from — so a list always has as many lines as its figure says.
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { isValidLocalDate, localDateOf, localDateTime, weekdayOf } from '../calendar/working-time';
 import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
 import { CELL_COLUMNS, NO_KEY, ORDER_COLUMNS, REPORT_DIMENSIONS, emptyCells, type CellColumn, type Cells, type ReportDimension } from './measures';

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { MaxPartSizeExceededError, json, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node';
 import { z } from 'zod';
-import { MAX_ATTACHMENT_BYTES } from '../appeals/attachments.server';
+import { MAX_ATTACHMENT_BYTES } from '../storage/stored-file.server';
 import { requireUser } from '../auth/session.server';
 import { DomainError, InvalidInput } from '../domain/errors';
 import { MAX_PHOTOS, saveFieldPhotos } from '../field/field.server';

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { MaxPartSizeExceededError, json, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
-import { MAX_ATTACHMENT_BYTES } from '../appeals/attachments.server';
+import { MAX_ATTACHMENT_BYTES } from '../storage/stored-file.server';
 import { requireUser } from '../auth/session.server';
 import { DomainError, InvalidInput } from '../domain/errors';
 import { MAX_PHOTOS } from '../field/field.server';

@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { hashPassword } from '../auth/password.server';
 import { ensureCalendarSeeded } from '../calendar/calendar.server';
 import { seedKnowledgeArticles } from '../knowledge/knowledge.server';
 import { createDraft } from '../appeals/intake.server';
-import { applyReferralEvent } from '../referrals/service.server';
-import { applyEvent, type AppealServices } from '../appeals/service.server';
+import type { AppealServices } from '../appeals/service.server';
+import { applyAppealEvent, applyReferralEvent } from '../case-links/refer.server';
 import { BUREAUS, CATEGORIES, CITY, DEMO_COMPLAINTS, DEMO_DISPUTES, DEMO_PASSWORD, DEMO_USERS, DISTRICTS, GIVEN, REFERRAL_AGENCIES, ROADS, SURNAMES, limitsOf } from './demo-city-data';
 
 export interface ReferenceIds {
@@ -182,7 +182,7 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
     const id = draft.id;
     const send = async (user: string | Actor, type: string, payload: Record<string, unknown> = {}, hours = 2) => {
       step(hours);
-      await applyEvent(svc(), { appealId: id, type, payload, actor: typeof user === 'string' ? actorFor(ids, user) : user });
+      await applyAppealEvent(svc(), { appealId: id, type, payload, actor: typeof user === 'string' ? actorFor(ids, user) : user });
     };
     onProgress?.(i + 1, count);
     if (goal === 'draft') continue;
@@ -292,7 +292,7 @@ async function seedDemoDisputes(services: AppealServices, ids: ReferenceIds, rea
     const send = async (type: string, payload: Record<string, unknown> = {}) => {
       step(2);
       const [{ version }] = await services.db.em().getConnection().execute<{ version: number }[]>('select version from appeal where id = ?', [draft.id]);
-      await applyEvent(svc(), { appealId: draft.id, expectedVersion: version, type, payload, actor: actorFor(ids, type === 'SUBMIT' ? 'operator' : 'dispatcher') });
+      await applyAppealEvent(svc(), { appealId: draft.id, expectedVersion: version, type, payload, actor: actorFor(ids, type === 'SUBMIT' ? 'operator' : 'dispatcher') });
     };
     await send('SUBMIT');
     await send('REFER', { agencyId: ids.departments.get(d.agency)!, note: '当事人同意转介，请协助化解。' });

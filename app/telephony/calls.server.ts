@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { restoreAppealSnapshot } from '../../machines/appeal';
 import { DEV_SIP_SECRET, sipEventsToken } from '../../telephony/credentials';
 import type { UserRole } from '../../entities/user';

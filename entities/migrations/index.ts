@@ -12,6 +12,7 @@ import { Migration20261123200108_department_worklist } from './Migration20261123
 import { Migration20261123201040_report_cell_day } from './Migration20261123201040_report_cell_day';
 import { Migration20261123221528_referrals } from './Migration20261123221528_referrals';
 import { Migration20261202000408_tags } from './Migration20261202000408_tags';
+import { Migration20261202100000_adopt_referrals } from './Migration20261202100000_adopt_referrals';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -29,4 +30,5 @@ export const migrationsList = [
   { name: 'Migration20261123201040_report_cell_day', class: Migration20261123201040_report_cell_day },
   { name: 'Migration20261123221528_referrals', class: Migration20261123221528_referrals },
   { name: 'Migration20261202000408_tags', class: Migration20261202000408_tags },
+  { name: 'Migration20261202100000_adopt_referrals', class: Migration20261202100000_adopt_referrals },
 ];

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAttachment, saveAttachment, sanitizeFileName } from '../../app/appeals/attachments.server';
+import { openAttachment, saveAttachment } from '../../app/appeals/attachments.server';
+import { sanitizeFileName } from '../../app/storage/stored-file.server';
 import { applyEvent } from '../../app/appeals/service.server';
 import { Forbidden, InvalidInput, NotFound } from '../../app/domain/errors';
 import { actorFor } from '../../app/seed/demo-city.server';

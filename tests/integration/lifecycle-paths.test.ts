@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAdjacencyMap, getShortestPaths, getStateNodes } from 'xstate/graph';
-import { APPEAL_EVENT_TYPES, eventRoles, type Actor, type AppealEvent, type AppealEventType } from '../../machines/appeal-events';
+import { APPEAL_EVENT_TYPES, eventRoles, type AppealEvent, type AppealEventType } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { appealMachine, applyAppealEvent, createAppealSnapshot, phaseOf, slaOf, type AppealSnapshot } from '../../machines/appeal';
 import { applyEvent } from '../../app/appeals/service.server';
 import { createDraft } from '../../app/appeals/intake.server';

@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyEvent } from '../../app/appeals/service.server';
 import { verifyAuditChains } from '../../app/appeals/audit.server';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../../app/domain/errors';
-import { applyReferralEvent, deliverReferralOutcome, fireReferralTimer } from '../../app/referrals/service.server';
+import { applyAppealEvent, applyReferralEvent, deliverReferralOutcome, fireReferralTimer } from '../../app/case-links/refer.server';
 import { verifyReferralChains } from '../../app/referrals/audit.server';
-import { adoptUnlinkedReferrals } from '../../app/referrals/adopt.server';
 import { actorFor } from '../../app/seed/demo-city.server';
 import { getWorkCalendar } from '../../app/calendar/calendar.server';
 import { addLegalDays } from '../../app/calendar/working-time';
 import { supervisionBoard } from '../../app/supervision/board.server';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
+import { Migration20261202100000_adopt_referrals } from '../../entities/migrations/Migration20261202100000_adopt_referrals';
 import { counts, submitAppeal } from '../support/appeals';
 import { DB_KINDS } from '../support/env';
 import { createTestServices, type TestServices } from '../support/services';
@@ -47,7 +47,7 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
 
   async function refer(agencyCode: string) {
     const a = await submitAppeal(t.services, t.ids);
-    const r = await applyEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency(agencyCode), note: '邻里纠纷' }, actor: as('dispatcher') });
+    const r = await applyAppealEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency(agencyCode), note: '邻里纠纷' }, actor: as('dispatcher') });
     expect(r.phase).toBe('referred');
     const [referral] = await referralsOf(a.id);
     return { appealId: a.id, referral };
@@ -82,12 +82,12 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
   it('refuses a referral to a department that is not an agency, or of the wrong kind, and writes nothing', async () => {
     const a = await submitAppeal(t.services, t.ids);
     const before = await counts(t.db, a.id);
-    await expect(applyEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency('F02') }, actor: as('dispatcher') }))
+    await expect(applyAppealEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency('F02') }, actor: as('dispatcher') }))
       .rejects.toBeInstanceOf(InvalidInput);
-    await expect(applyEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency('R01'), kind: 'legalAid' }, actor: as('dispatcher') }))
+    await expect(applyAppealEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency('R01'), kind: 'legalAid' }, actor: as('dispatcher') }))
       .rejects.toBeInstanceOf(InvalidInput);
     // A client cannot name the case itself.
-    await applyEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency('R02'), referralId: 1 }, actor: as('dispatcher') });
+    await applyAppealEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency('R02'), referralId: 1 }, actor: as('dispatcher') });
     const [r] = await referralsOf(a.id);
     expect(r.id).not.toBe(1);
     expect((await counts(t.db, a.id)).events).toBe(before.events + 1);
@@ -235,22 +235,61 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
     const { broken } = await verifyReferralChains(t.db.em());
     expect(broken).toEqual([{ referralId: referral.id, number: referral.number, seq: 2, reason: 'row content does not match its hash' }]);
   });
-  it('opens a case, once, for an appeal referred before referral cases existed, and the case answers it', async () => {
+
+  // The migration that opens the cases, run on this database as the migrator would: in one transaction.
+  const adopt = (log: (line: string) => void = () => {}) => t.db.em().transactional((tx) => {
+    const migration = new Migration20261202100000_adopt_referrals(t.db.orm.em.getDriver() as never, t.db.orm.config);
+    migration.setTransactionContext(tx.getTransactionContext()!);
+    return migration.adopt(log);
+  });
+  // What such an appeal looks like: in 已转介 with a referral kind and no case.
+  const referredBeforeCases = async (kind: string) => {
     const a = await submitAppeal(t.services, t.ids);
-    // What such an appeal looks like: in 已转介 with a referral kind and no case.
     await sql(`update appeal set phase = 'referred', version = version + 1,
-                 snapshot = jsonb_set(jsonb_set(snapshot, '{value,phase}', '"referred"'), '{context,referralKind}', '"counselling"') where id = ?`, [a.id]);
+                 snapshot = jsonb_set(jsonb_set(snapshot, '{value,phase}', '"referred"'), '{context,referralKind}', ?::jsonb) where id = ?`,
+    [JSON.stringify(kind), a.id]);
+    return a;
+  };
+
+  it('opens a case, once, for an appeal referred before referral cases existed, and the case answers it', async () => {
+    const a = await referredBeforeCases('counselling');
     const before = await counts(t.db, a.id);
-    expect(await adoptUnlinkedReferrals(t.services)).toBeGreaterThanOrEqual(1);
-    expect(await adoptUnlinkedReferrals(t.services)).toBe(0);
+    expect(await adopt()).toBeGreaterThanOrEqual(1);
+    expect(await adopt()).toBe(0);
     const [referral] = await referralsOf(a.id);
     expect(referral).toMatchObject({ kind: 'counselling', phase: 'referred' });
     expect((await counts(t.db, a.id))).toMatchObject({ phase: 'referred', events: before.events + 1 });
     expect((await appealEvents(a.id)).at(-1)).toBe('REFER_ON');
+    const jobs = await sql<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'referral-timer' and data->>'referralId' = ?`, [String(referral.id)]);
+    expect(jobs[0].n).toBe(2); // warning and overdue of the first clock
     await step(referral.id, 'counsellor', 'ACCEPT');
     const done = await step(referral.id, 'counsellor', 'CONCLUDE', { summary: '来访者未再联系', resolved: false });
     expect(done.appeal).toBe('moved');
     expect((await counts(t.db, a.id)).phase).toBe('review');
     expect((await verifyAuditChains(t.db.em())).broken).toEqual([]);
+  });
+
+  it('creates an agency to rename and staff when none of the kind is active, so every waiting appeal gets its case', async () => {
+    await sql(`update department set active = false where referral_kind = 'arbitration'`);
+    try {
+      const a = await referredBeforeCases('arbitration');
+      const b = await referredBeforeCases('arbitration');
+      const lines: string[] = [];
+      expect(await adopt((line) => lines.push(line))).toBe(2);
+      const [agency] = await sql<{ id: number; name: string; code: string; referral_kind: string; active: boolean }>(
+        `select id, name, code, referral_kind, active from department where referral_kind = 'arbitration' and active`);
+      expect(agency).toMatchObject({ name: '劳动人事争议仲裁院（待设置）', referral_kind: 'arbitration', active: true });
+      expect(lines.some((l) => l.includes(agency.name) && l.includes('/admin/departments'))).toBe(true);
+      for (const appeal of [a, b]) {
+        const [referral] = await referralsOf(appeal.id);
+        expect(referral).toMatchObject({ kind: 'arbitration', phase: 'applied' });
+        expect(referral.snapshot.context.agencyId).toBe(agency.id);
+        expect((await appealEvents(appeal.id)).at(-1)).toBe('REFER_ON');
+      }
+      expect(await adopt()).toBe(0);
+      expect((await verifyAuditChains(t.db.em())).broken).toEqual([]);
+    } finally {
+      await sql(`update department set active = true where code = 'R03'`);
+    }
   });
 });
