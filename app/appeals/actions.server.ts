@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import type { AppealEventType } from '../../machines/appeal-events';
 import type { Actor } from '../../machines/actor';
 import { acceptedEventTypes, restoreAppealSnapshot, stateConcerns } from '../../machines/appeal';
-import { applyAppealEvent } from '../case-links/refer.server';
+import { sendAppealEvent } from '../case-links/refer.server';
 import { localDateTime } from '../calendar/working-time';
 import { all, jsonb, one } from '../db/sql.server';
 import { InvalidInput, NotFound } from '../domain/errors';
@@ -115,5 +115,5 @@ export async function performAction(services: AppealServices, actor: Actor, appe
     if (!row) throw new InvalidInput('诉求编号不存在', { targetNumber: ['诉求编号不存在'] });
     payload.targetAppealId = row.id;
   }
-  return applyAppealEvent(services, { appealId, expectedVersion: version, type, payload, actor });
+  return sendAppealEvent(services, { appealId, expectedVersion: version, type, payload, actor });
 }

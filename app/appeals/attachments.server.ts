@@ -47,7 +47,7 @@ export function checkUpload(file: UploadedFile): void {
  * for share while the row is inserted, so the appeal cannot close in between.
  */
 export async function saveAttachment(
-  db: Database, actor: Actor, appealId: number, file: UploadedFile, opts: { stage?: AttachmentStage } = {},
+  db: Pick<Database, 'em'>, actor: Actor, appealId: number, file: UploadedFile, opts: { stage?: AttachmentStage } = {},
 ): Promise<{ id: number; sha256: string }> {
   if (!(ATTACHMENT_UPLOAD_ROLES as readonly string[]).includes(actor.role)) throw new Forbidden('您无权上传附件');
   const em = db.em();

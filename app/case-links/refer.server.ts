@@ -46,7 +46,7 @@ const refer: AppealLink = {
 };
 
 /** An appeal's step with what it means for referral cases: a REFER opens its case. */
-export function applyAppealEvent(services: AppealServices, cmd: EventCommand): Promise<EventResult> {
+export function sendAppealEvent(services: AppealServices, cmd: EventCommand): Promise<EventResult> {
   return applyEvent(services, cmd, cmd.type === 'REFER' ? { link: refer } : {});
 }
 
@@ -56,7 +56,7 @@ const answer: ReferralLink<'moved' | 'referredOn' | 'already'> = {
 };
 
 /** A referral case's step; one that ends the case answers the appeal in the same transaction. */
-export async function applyReferralEvent(services: AppealServices, cmd: ReferralCommand): Promise<ReferralResult> {
+export async function sendReferralEvent(services: AppealServices, cmd: ReferralCommand): Promise<ReferralResult> {
   const r = await transitionReferral(services, cmd, { link: answer });
   return { referralId: r.referralId, version: r.version, phase: r.phase, seq: r.seq, appeal: r.linked === 'already' ? null : r.linked };
 }
@@ -126,7 +126,7 @@ export async function fireReferralTimer(services: AppealServices, job: Omit<Refe
   const clock = restoreReferralSnapshot(referralDefinition(referral.kind), referral.snapshot).context.clocks[job.clock];
   if (!clock || clock.state === 'stopped' || clock.dueAt !== job.deadline) return 'stale';
   try {
-    await applyReferralEvent(services, { referralId: job.referralId, type: job.event, payload: { clock: job.clock }, actor: SYSTEM_ACTOR });
+    await sendReferralEvent(services, { referralId: job.referralId, type: job.event, payload: { clock: job.clock }, actor: SYSTEM_ACTOR });
     return 'applied';
   } catch (err) {
     if (err instanceof Conflict && err.code === 'notNow') return 'refused';

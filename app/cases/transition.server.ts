@@ -4,7 +4,6 @@ import type { z } from 'zod';
 import type { Actor, Role } from '../../machines/actor';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import type { WorkCalendar } from '../calendar/working-time';
-import type { Database } from '../db/orm.server';
 import { all, inTransaction, run, textArray } from '../db/sql.server';
 import { Conflict, Forbidden, InvalidInput, NotFound, fieldErrorsOf, type DomainError } from '../domain/errors';
 import { appendAuditParams, appendAuditSql, auditHash, hashedRow, type AuditRow, type AuditTrail } from './audit-chain';
@@ -29,8 +28,13 @@ export interface CaseSnapshot {
   tags: Set<string>;
 }
 
+/** All the kernel needs of the database: a fresh EntityManager for a unit of work. */
+export interface DatabaseHandle {
+  em(): EntityManager;
+}
+
 export interface CaseServices {
-  db: Database;
+  db: DatabaseHandle;
   /** Injected so tests can pin time; production uses the wall clock. */
   now?: () => Date;
 }

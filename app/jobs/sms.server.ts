@@ -1,6 +1,6 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Database } from '../db/orm.server';
+import type { DatabaseHandle } from '../cases/transition.server';
 import { all, inTransaction, run } from '../db/sql.server';
 
 export interface SmsGateway {
@@ -19,7 +19,7 @@ export function fileSmsGateway(dataRoot: string): SmsGateway {
 }
 
 /** Sends pending outbox rows; each row is claimed with SKIP LOCKED so instances never double-send. */
-export async function sendPendingSms(db: Database, gateway: SmsGateway, limit = 50): Promise<number> {
+export async function sendPendingSms(db: DatabaseHandle, gateway: SmsGateway, limit = 50): Promise<number> {
   let sent = 0;
   await inTransaction(db.em(), async (tx) => {
     const rows = await all<{ id: number; phone: string; body: string }>(tx,

@@ -1,6 +1,5 @@
 import { fromKysely, PgBoss } from 'pg-boss';
 import type { EntityManager } from '@mikro-orm/sql';
-import type { Database } from '../db/orm.server';
 import type { SerialPgliteConnection } from '../db/pglite-serial.server';
 import { one } from '../db/sql.server';
 
@@ -39,8 +38,17 @@ export interface JobRunner {
   stop(): Promise<void>;
 }
 
+/**
+ * The database pg-boss runs on, as far as it needs to know (the app's Database is one; naming it here
+ * would tie the job queue to the database module that runs the migrations that schedule timers).
+ */
+interface BossDatabase {
+  target: { databaseUrl?: string };
+  orm: { em: { getConnection(): unknown } };
+}
+
 /** pg-boss on the app's own database: PostgreSQL through its pool, PGlite through the serialised session. */
-export function createBoss(db: Database, opts: { pollingSeconds?: number } = {}): PgBoss {
+export function createBoss(db: BossDatabase, opts: { pollingSeconds?: number } = {}): PgBoss {
   const common = { schema: 'pgboss', supervise: true, schedule: false, superviseIntervalSeconds: 30 } as const;
   if (db.target.databaseUrl) return new PgBoss({ ...common, connectionString: db.target.databaseUrl, max: 4 });
   const conn = db.orm.em.getConnection() as unknown as SerialPgliteConnection;
@@ -65,7 +73,7 @@ export function bossTimers(boss: PgBoss): Timers {
   };
 }
 
-export async function startBoss(db: Database, opts: { pollingSeconds?: number } = {}): Promise<PgBoss> {
+export async function startBoss(db: BossDatabase, opts: { pollingSeconds?: number } = {}): Promise<PgBoss> {
   const boss = createBoss(db, opts);
   boss.on('error', (err) => console.warn('[jobs]', err.message));
   await boss.start();

@@ -5,7 +5,7 @@ import { ensureCalendarSeeded } from '../calendar/calendar.server';
 import { seedKnowledgeArticles } from '../knowledge/knowledge.server';
 import { createDraft } from '../appeals/intake.server';
 import type { AppealServices } from '../appeals/service.server';
-import { applyAppealEvent, applyReferralEvent } from '../case-links/refer.server';
+import { sendAppealEvent, sendReferralEvent } from '../case-links/refer.server';
 import { BUREAUS, CATEGORIES, CITY, DEMO_COMPLAINTS, DEMO_DISPUTES, DEMO_PASSWORD, DEMO_USERS, DISTRICTS, GIVEN, REFERRAL_AGENCIES, ROADS, SURNAMES, limitsOf } from './demo-city-data';
 
 export interface ReferenceIds {
@@ -182,7 +182,7 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
     const id = draft.id;
     const send = async (user: string | Actor, type: string, payload: Record<string, unknown> = {}, hours = 2) => {
       step(hours);
-      await applyAppealEvent(svc(), { appealId: id, type, payload, actor: typeof user === 'string' ? actorFor(ids, user) : user });
+      await sendAppealEvent(svc(), { appealId: id, type, payload, actor: typeof user === 'string' ? actorFor(ids, user) : user });
     };
     onProgress?.(i + 1, count);
     if (goal === 'draft') continue;
@@ -263,7 +263,7 @@ async function advanceDemoReferral(svc: () => AppealServices, ids: ReferenceIds,
   const staff = actorFor(ids, STAFF_OF[kind]);
   const act = async (type: string, payload: Record<string, unknown> = {}) => {
     step(4);
-    await applyReferralEvent(svc(), { referralId: row.id, type, payload, actor: staff });
+    await sendReferralEvent(svc(), { referralId: row.id, type, payload, actor: staff });
   };
   if (stage === 'referred') return;
   await act('ACCEPT');
@@ -292,7 +292,7 @@ async function seedDemoDisputes(services: AppealServices, ids: ReferenceIds, rea
     const send = async (type: string, payload: Record<string, unknown> = {}) => {
       step(2);
       const [{ version }] = await services.db.em().getConnection().execute<{ version: number }[]>('select version from appeal where id = ?', [draft.id]);
-      await applyAppealEvent(svc(), { appealId: draft.id, expectedVersion: version, type, payload, actor: actorFor(ids, type === 'SUBMIT' ? 'operator' : 'dispatcher') });
+      await sendAppealEvent(svc(), { appealId: draft.id, expectedVersion: version, type, payload, actor: actorFor(ids, type === 'SUBMIT' ? 'operator' : 'dispatcher') });
     };
     await send('SUBMIT');
     await send('REFER', { agencyId: ids.departments.get(d.agency)!, note: '当事人同意转介，请协助化解。' });

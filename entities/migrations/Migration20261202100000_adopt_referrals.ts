@@ -1,7 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 import type { AppealServices } from '../../app/appeals/service.server';
 import { adoptWaitingReferrals } from '../../app/case-links/adopt.server';
-import type { Database } from '../../app/db/orm.server';
 import { transactionTimers } from '../../app/jobs/timers.server';
 
 // Appeals referred before referral cases existed get their cases, once: each opened through the case
@@ -19,8 +18,7 @@ export class Migration20261202100000_adopt_referrals extends Migration {
     const em = this.getEntityManager();
     const { timers, stop } = await transactionTimers(em);
     try {
-      // Every step is given this transaction, so the database handle is never asked for another.
-      const services: AppealServices = { db: { em: () => em } as unknown as Database, timers };
+      const services: AppealServices = { db: { em: () => em }, timers };
       return await adoptWaitingReferrals(services, em, log);
     } finally {
       await stop();

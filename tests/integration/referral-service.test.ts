@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyEvent } from '../../app/appeals/service.server';
 import { verifyAuditChains } from '../../app/appeals/audit.server';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../../app/domain/errors';
-import { applyAppealEvent, applyReferralEvent, deliverReferralOutcome, fireReferralTimer } from '../../app/case-links/refer.server';
+import { sendAppealEvent, sendReferralEvent, deliverReferralOutcome, fireReferralTimer } from '../../app/case-links/refer.server';
 import { verifyReferralChains } from '../../app/referrals/audit.server';
 import { actorFor } from '../../app/seed/demo-city.server';
 import { getWorkCalendar } from '../../app/calendar/calendar.server';
@@ -47,14 +47,14 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
 
   async function refer(agencyCode: string) {
     const a = await submitAppeal(t.services, t.ids);
-    const r = await applyAppealEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency(agencyCode), note: '邻里纠纷' }, actor: as('dispatcher') });
+    const r = await sendAppealEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency(agencyCode), note: '邻里纠纷' }, actor: as('dispatcher') });
     expect(r.phase).toBe('referred');
     const [referral] = await referralsOf(a.id);
     return { appealId: a.id, referral };
   }
   const step = async (referralId: number, user: string | Actor, type: string, payload: Record<string, unknown> = {}) => {
     const [row] = await sql<{ version: number }>('select version from referral where id = ?', [referralId]);
-    return applyReferralEvent(t.services, { referralId, expectedVersion: row.version, type, payload, actor: typeof user === 'string' ? as(user) : user });
+    return sendReferralEvent(t.services, { referralId, expectedVersion: row.version, type, payload, actor: typeof user === 'string' ? as(user) : user });
   };
 
   async function mediateToAgreement(referralId: number) {
@@ -82,12 +82,12 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
   it('refuses a referral to a department that is not an agency, or of the wrong kind, and writes nothing', async () => {
     const a = await submitAppeal(t.services, t.ids);
     const before = await counts(t.db, a.id);
-    await expect(applyAppealEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency('F02') }, actor: as('dispatcher') }))
+    await expect(sendAppealEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency('F02') }, actor: as('dispatcher') }))
       .rejects.toBeInstanceOf(InvalidInput);
-    await expect(applyAppealEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency('R01'), kind: 'legalAid' }, actor: as('dispatcher') }))
+    await expect(sendAppealEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency('R01'), kind: 'legalAid' }, actor: as('dispatcher') }))
       .rejects.toBeInstanceOf(InvalidInput);
     // A client cannot name the case itself.
-    await applyAppealEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency('R02'), referralId: 1 }, actor: as('dispatcher') });
+    await sendAppealEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency('R02'), referralId: 1 }, actor: as('dispatcher') });
     const [r] = await referralsOf(a.id);
     expect(r.id).not.toBe(1);
     expect((await counts(t.db, a.id)).events).toBe(before.events + 1);
@@ -100,15 +100,15 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
     expect((await counts(t.db, appealId)).phase).toBe('referred');
     await step(referral.id, 'mediator', 'REQUEST_CONFIRMATION', { court: '示范市东城区人民法院' });
     const version = (await referralsOf(appealId))[0].version;
-    const confirmed = await applyReferralEvent(t.services, { referralId: referral.id, expectedVersion: version, type: 'CONFIRM', payload: { ruling: '(2026)示0101民特12号' }, actor: as('mediator') });
+    const confirmed = await sendReferralEvent(t.services, { referralId: referral.id, expectedVersion: version, type: 'CONFIRM', payload: { ruling: '(2026)示0101民特12号' }, actor: as('mediator') });
     expect(confirmed).toMatchObject({ phase: 'confirmed', appeal: 'moved' });
     const moved = await counts(t.db, appealId);
     expect(moved.phase).toBe('review');
 
     // The same outcome event again (a double click, a retried request): refused, nothing moves.
-    await expect(applyReferralEvent(t.services, { referralId: referral.id, expectedVersion: version, type: 'CONFIRM', payload: { ruling: 'x' }, actor: as('mediator') }))
+    await expect(sendReferralEvent(t.services, { referralId: referral.id, expectedVersion: version, type: 'CONFIRM', payload: { ruling: 'x' }, actor: as('mediator') }))
       .rejects.toBeInstanceOf(Conflict);
-    await expect(applyReferralEvent(t.services, { referralId: referral.id, type: 'CONFIRM', payload: { ruling: 'x' }, actor: as('mediator') }))
+    await expect(sendReferralEvent(t.services, { referralId: referral.id, type: 'CONFIRM', payload: { ruling: 'x' }, actor: as('mediator') }))
       .rejects.toMatchObject({ code: 'notNow' });
     // The outcome delivered to the appeal a second (and third) time: the appeal no longer waits for it.
     expect(await deliverReferralOutcome(t.services, referral.id)).toBe('already');
@@ -133,7 +133,7 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
     await mediateToAgreement(referral.id);
     const version = (await referralsOf(appealId))[0].version;
     const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) =>
-      applyReferralEvent(t.services, { referralId: referral.id, expectedVersion: version, type: 'CONCLUDE', payload: { note: `结案 ${i}` }, actor: as(i % 2 ? 'mediator' : 'mediator2') })));
+      sendReferralEvent(t.services, { referralId: referral.id, expectedVersion: version, type: 'CONCLUDE', payload: { note: `结案 ${i}` }, actor: as(i % 2 ? 'mediator' : 'mediator2') })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results.filter((x) => x.status === 'rejected')) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(Conflict);
     expect((await counts(t.db, appealId)).phase).toBe('review');

@@ -7,7 +7,7 @@ import { Forbidden, NotFound } from '../../app/domain/errors';
 import { referralAgreementInput, referralDetail } from '../../app/referrals/detail.server';
 import { beijingLocalToIso, referralPayloadFromForm } from '../../app/referrals/forms.server';
 import { referralQueue } from '../../app/referrals/queue.server';
-import { applyAppealEvent, applyReferralEvent } from '../../app/case-links/refer.server';
+import { sendAppealEvent, sendReferralEvent } from '../../app/case-links/refer.server';
 import { actorFor } from '../../app/seed/demo-city.server';
 import { submitAppeal } from '../support/appeals';
 import { DB_KINDS } from '../support/env';
@@ -28,13 +28,13 @@ describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
 
   async function refer(agencyCode: string) {
     const a = await submitAppeal(t.services, t.ids);
-    await applyAppealEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency(agencyCode), note: '邻里纠纷' }, actor: as('dispatcher') });
+    await sendAppealEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency(agencyCode), note: '邻里纠纷' }, actor: as('dispatcher') });
     const [r] = await sql<{ id: number; number: string }>('select id, number from referral where appeal_id = ? order by id', [a.id]);
     return { appealId: a.id, appealNumber: a.number, referralId: r.id, number: r.number };
   }
   const step = async (referralId: number, user: string, type: string, payload: Record<string, unknown> = {}) => {
     const [row] = await sql<{ version: number }>('select version from referral where id = ?', [referralId]);
-    return applyReferralEvent(t.services, { referralId, expectedVersion: row.version, type, payload, actor: as(user) });
+    return sendReferralEvent(t.services, { referralId, expectedVersion: row.version, type, payload, actor: as(user) });
   };
 
   it('shows the agency its case with masked parties, local times, clocks, timeline and the actions it may take', async () => {

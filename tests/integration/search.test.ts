@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraft } from '../../app/appeals/intake.server';
 import { searchAppeals } from '../../app/appeals/search.server';
 import { applyEvent, type AppealServices } from '../../app/appeals/service.server';
+import { sendAppealEvent } from '../../app/case-links/refer.server';
 import type { SessionUser } from '../../app/auth/session.server';
 import { InvalidInput } from '../../app/domain/errors';
 import { actorFor } from '../../app/seed/demo-city.server';
@@ -35,7 +36,7 @@ describe.each(DB_KINDS)('appeal search on %s', (kind) => {
     return { id: draft.id, number: draft.number };
   }
   const send = (id: number, username: string, type: string, payload: Record<string, unknown> = {}) =>
-    applyEvent(t.services, { appealId: id, type, payload, actor: actorFor(t.ids, username) });
+    sendAppealEvent(t.services, { appealId: id, type, payload, actor: actorFor(t.ids, username) });
 
   beforeAll(async () => {
     t = await createTestServices(kind);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDraft } from '../../app/appeals/intake.server';
 import { applyEvent, type AppealServices } from '../../app/appeals/service.server';
-import { applyAppealEvent } from '../../app/case-links/refer.server';
+import { sendAppealEvent } from '../../app/case-links/refer.server';
 import { bossTimers, startBoss } from '../../app/jobs/timers.server';
 import { startWorkers } from '../../app/jobs/workers.server';
 import { actorFor, loadReferenceIds, type ReferenceIds } from '../../app/seed/demo-city.server';
@@ -117,7 +117,7 @@ describe.each(DB_KINDS)('durable timers on %s', (kind) => {
       type: 'complaint', categoryId: ids.categories.get('0601')!, title: '拖欠工资', content: '公司拖欠三个月工资，申请劳动仲裁。',
     });
     await applyEvent(past, { appealId: d.id, type: 'SUBMIT', actor: actorFor(ids, 'operator') });
-    await applyAppealEvent(past, { appealId: d.id, type: 'REFER', payload: { agencyId: ids.departments.get('R03')! }, actor: actorFor(ids, 'dispatcher') });
+    await sendAppealEvent(past, { appealId: d.id, type: 'REFER', payload: { agencyId: ids.departments.get('R03')! }, actor: actorFor(ids, 'dispatcher') });
     const conn = tdb.db.em().getConnection();
     const [{ id }] = await conn.execute<{ id: number }[]>('select id from referral where appeal_id = ?', [d.id]);
     await startWorkers(boss, { db: tdb.db, timers: bossTimers(boss) }, noSms, { pollingSeconds: 0.5 });
