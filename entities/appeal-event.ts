@@ -1,14 +1,11 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { AppealSchema } from './appeal';
-import { AuditEventSchema, appendOnly } from './audit-event';
+import { auditTrail } from './audit-event';
 
 // The appeal's audit trail, hash-chained per appeal; each row also records the SLA region it moved.
 export const AppealEventSchema = defineEntity({
   name: 'AppealEvent',
-  tableName: 'appeal_event',
-  extends: AuditEventSchema,
-  uniques: [{ properties: ['appeal', 'seq'] }],
-  triggers: appendOnly('appeal_event'),
+  ...auditTrail('appeal_event', 'appeal'),
   properties: {
     appeal: () => p.manyToOne(AppealSchema),
     fromSla: p.string().length(16).nullable(),

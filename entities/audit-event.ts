@@ -21,10 +21,18 @@ export const AuditEventSchema = defineEntity({
   },
 });
 
-/** A trail is append-only in the database itself, not only by convention in code. */
-export function appendOnly(table: string) {
-  return [{
-    name: `${table}_no_update`, timing: 'before' as const, events: ['update' as const, 'delete' as const], forEach: 'row' as const,
-    body: `raise exception '${table} is append-only (% refused)', tg_op;`,
-  }];
+/**
+ * A kind's trail table: the shared columns, one row per sequence number of a case, and append-only
+ * in the database itself, not only by convention in code.
+ */
+export function auditTrail<const C extends string>(tableName: string, caseProperty: C) {
+  return {
+    tableName,
+    extends: AuditEventSchema,
+    uniques: [{ properties: [caseProperty, 'seq' as const] }],
+    triggers: [{
+      name: `${tableName}_no_update`, timing: 'before' as const, events: ['update' as const, 'delete' as const], forEach: 'row' as const,
+      body: `raise exception '${tableName} is append-only (% refused)', tg_op;`,
+    }],
+  };
 }

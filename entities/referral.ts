@@ -1,6 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { AppealSchema } from './appeal';
-import { AuditEventSchema, appendOnly } from './audit-event';
+import { auditTrail } from './audit-event';
 import { BaseSchema } from './base';
 import { DepartmentSchema } from './department';
 import { UserSchema } from './user';
@@ -49,10 +49,7 @@ export type Referral = InferEntity<typeof ReferralSchema>;
 // The referral's audit trail: append-only and hash-chained per referral, like appeal_event.
 export const ReferralEventSchema = defineEntity({
   name: 'ReferralEvent',
-  tableName: 'referral_event',
-  extends: AuditEventSchema,
-  uniques: [{ properties: ['referral', 'seq'] }],
-  triggers: appendOnly('referral_event'),
+  ...auditTrail('referral_event', 'referral'),
   properties: {
     referral: () => p.manyToOne(ReferralSchema),
   },

@@ -7,7 +7,7 @@ import { localDateTime, remainingTime, type LimitUnit } from '../calendar/workin
 import { all, jsonb, one } from '../db/sql.server';
 import { Forbidden, NotFound } from '../domain/errors';
 import { maskIdNumber, maskPhone } from '../cases/masking';
-import { caseTimeline } from '../cases/timeline.server';
+import { caseTimeline, timelineView, type TimelineView } from '../cases/timeline.server';
 import { ATTACHMENT_UPLOAD_ROLES } from './attachments.server';
 import { APPEAL_TRAIL } from './audit.server';
 import { revealLog } from './reveal.server';
@@ -20,14 +20,7 @@ export interface DeadlineView {
   remaining: string | null;
 }
 
-export interface TimelineEntry {
-  seq: number;
-  type: string;
-  at: string;
-  actor: string;
-  role: string;
-  fromPhase: string | null;
-  toPhase: string;
+export interface TimelineEntry extends TimelineView {
   fromSla: string | null;
   toSla: string;
   /** Human text carried by the event (reason, result, note), shown as plain text. */
@@ -150,8 +143,7 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
       ...deadline('callback', concerns.callback ? a.callback_due_at : null, limits.callback.unit),
     ],
     timeline: events.map((e) => ({
-      seq: e.seq, type: e.type, at: localDateTime(e.at), actor: e.actor, role: e.role, fromPhase: e.fromPhase, toPhase: e.toPhase,
-      fromSla: e.fromSla as string | null, toSla: e.toSla as string,
+      ...timelineView(e), fromSla: e.fromSla as string | null, toSla: e.toSla as string,
       text: (TEXT_FIELDS.map((f) => e.payload[f]).find((v) => typeof v === 'string') as string | undefined) ?? null,
     })),
     attachments: attachments.map((f) => ({ id: f.id, fileName: f.file_name, size: f.size, contentType: f.content_type })),

@@ -1,19 +1,30 @@
 import type { EntityManager } from '@mikro-orm/sql';
+import { localDateTime } from '../calendar/working-time';
 import { all, jsonb } from '../db/sql.server';
-import type { AuditTrail } from './audit-chain';
+import type { AuditRow, AuditTrail } from './audit-chain';
 
-/** One row of a case's audit trail as the detail pages show it; the kind's own columns under their row properties. */
-export interface TrailEntry {
+/** One row of a case's audit trail as the detail pages read it; the kind's own columns under their row properties. */
+export interface TrailEntry extends Pick<AuditRow, 'seq' | 'type' | 'at' | 'fromPhase' | 'toPhase' | 'payload'> {
+  /** The user's name, or 系统 for the system's own steps. */
+  actor: string;
+  role: string;
+  [extra: string]: unknown;
+}
+
+/** What every detail page shows of a trail row; a kind adds what it makes of the payload. */
+export interface TimelineView {
   seq: number;
   type: string;
-  at: Date;
-  /** The user's name, or 系统 for the system's own steps. */
+  /** Local time, as the page shows it. */
+  at: string;
   actor: string;
   role: string;
   fromPhase: string | null;
   toPhase: string;
-  payload: Record<string, unknown>;
-  [extra: string]: unknown;
+}
+
+export function timelineView(e: TrailEntry): TimelineView {
+  return { seq: e.seq, type: e.type, at: localDateTime(e.at), actor: e.actor, role: e.role, fromPhase: e.fromPhase, toPhase: e.toPhase };
 }
 
 /** A case's audit trail, oldest first, with the names of the people who acted. */

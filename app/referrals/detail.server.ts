@@ -7,7 +7,7 @@ import { referralDefinition } from '../../machines/referrals';
 import { maskPhone } from '../cases/masking';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
-import { caseTimeline } from '../cases/timeline.server';
+import { caseTimeline, timelineView, type TimelineView } from '../cases/timeline.server';
 import { all, jsonb, one } from '../db/sql.server';
 import { NotFound } from '../domain/errors';
 import { REFERRAL_TRAIL } from './audit.server';
@@ -36,14 +36,7 @@ export interface ReferralClockView {
   remaining: string | null;
 }
 
-export interface ReferralTimelineEntry {
-  seq: number;
-  type: string;
-  at: string;
-  actor: string;
-  role: string;
-  fromPhase: string | null;
-  toPhase: string;
+export interface ReferralTimelineEntry extends TimelineView {
   /** A t() key naming what the payload is about (a side, a route, a clock), if any. */
   summaryLabel: string | null;
   /** The user's own words or times from the payload, shown as plain text. */
@@ -237,10 +230,7 @@ export async function referralDetail(em: EntityManager, actor: Actor, id: number
     clocks,
     timeline: events.map((e) => {
       const s = summarize(e.type, e.payload, partyNames);
-      return {
-        seq: e.seq, type: e.type, at: local(e.at)!, actor: e.actor, role: e.role, fromPhase: e.fromPhase, toPhase: e.toPhase,
-        summaryLabel: s.label, summaryText: s.text,
-      };
+      return { ...timelineView(e), summaryLabel: s.label, summaryText: s.text };
     }),
     documents: (await listReferralDocuments({ em: () => em }, row.id)).map((d) => ({ ...d, createdAt: local(d.createdAt)! })),
     mayAddDocument: !final && row.closed_at === null && canAddReferralDocument(actor, { agencyId: row.agency_id }),
