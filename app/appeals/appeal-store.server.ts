@@ -58,12 +58,13 @@ export async function loadAppeal(em: EntityManager, id: number): Promise<AppealR
   const r = await one(em,
     `select a.id, a.number, a.version, a.snapshot, a.urgency, a.caller_phone, a.anonymous, a.created_by_id, a.grid_id,
             a.lead_department_id, a.assigned_grid_id, a.due_at, a.audit_seq, a.audit_head, c.limits,
-            array(select distinct s.department_id from assignment s where s.appeal_id = a.id and s.department_id is not null) as department_ids
+            array(select distinct s.department_id from assignment s
+                   where s.appeal_id = a.id and s.department_id is not null) as department_ids
        from appeal a join category c on c.id = a.category_id where a.id = ?`, [id]);
   if (!r) return null;
   return {
-    id: r.id, number: r.number, version: r.version, snapshot: jsonb(r.snapshot), urgency: r.urgency, callerPhone: r.caller_phone,
-    anonymous: r.anonymous, createdById: r.created_by_id, gridId: r.grid_id, leadDepartmentId: r.lead_department_id,
+    id: r.id, number: r.number, version: r.version, snapshot: jsonb(r.snapshot), urgency: r.urgency,
+    callerPhone: r.caller_phone, anonymous: r.anonymous, createdById: r.created_by_id, gridId: r.grid_id, leadDepartmentId: r.lead_department_id,
     assignedGridId: r.assigned_grid_id, dueAt: dateOrNull(r.due_at), auditSeq: r.audit_seq, auditHead: r.audit_head,
     limits: jsonb(r.limits), departmentIds: r.department_ids ?? [],
   };
@@ -74,5 +75,6 @@ export async function exists(em: EntityManager, sql: string, params: unknown[]):
 }
 
 export async function activeDepartments(em: EntityManager, ids: number[]): Promise<number[]> {
-  return (await all<{ id: number }>(em, 'select id from department where active and id in (?)', [ids])).map((r) => r.id);
+  const rows = await all<{ id: number }>(em, 'select id from department where active and id in (?)', [ids]);
+  return rows.map((r) => r.id);
 }

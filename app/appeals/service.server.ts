@@ -51,7 +51,9 @@ export type AppealLink<T = unknown> = StepLink<AppealRow, AppealSnapshot, T, App
 const approveExtensionInput = z.object({ days: z.number().int().min(1).max(30) }).strict();
 
 /** Adds the deadlines the server computes from the category and the working-day calendar. */
-function serverFields({ type, input, row: appeal, cal, now }: StepInput<AppealRow, AppealSnapshot, AppealServices>): Record<string, unknown> {
+type AppealStepInput = StepInput<AppealRow, AppealSnapshot, AppealServices>;
+
+function serverFields({ type, input, row: appeal, cal, now }: AppealStepInput): Record<string, unknown> {
   const { limits } = appeal;
   switch (type as AppealEventType) {
     case 'SUBMIT':
@@ -117,9 +119,9 @@ export const appealKind: CaseKind<AppealRow, AppealSnapshot, AppealServices> = {
   mirror: (next, step) => {
     const ctx = next.context;
     return {
-      sla: slaOf(next), lead_department_id: ctx.assigneeDepartmentId, assigned_grid_id: ctx.gridId, accept_due_at: toDate(ctx.acceptDueAt),
-      due_at: toDate(ctx.dueAt), callback_due_at: toDate(ctx.callbackDueAt), closed_at: toDate(ctx.closedAt),
-      submitted_at: new KeepUnlessSet(step && (step.type === 'SUBMIT' || step.type === 'SELF_HANDLE') ? step.now : null),
+      sla: slaOf(next), lead_department_id: ctx.assigneeDepartmentId, assigned_grid_id: ctx.gridId,
+      accept_due_at: toDate(ctx.acceptDueAt), due_at: toDate(ctx.dueAt), callback_due_at: toDate(ctx.callbackDueAt), closed_at: toDate(ctx.closedAt),
+      submitted_at: new KeepUnlessSet(step?.type === 'SUBMIT' || step?.type === 'SELF_HANDLE' ? step.now : null),
     };
   },
   sideWrites: (step) => [...assignmentWrites(step), ...smsWrites(step), sideWrites.queueForReports(step.now)],
@@ -140,14 +142,15 @@ export async function applyEvent(
   return { appealId: r.id, version: r.version, phase: r.phase, sla: slaOf(r.next), seq: r.seq };
 }
 
-async function validateReferences({ em, type, row: appeal }: StepInput<AppealRow, AppealSnapshot, AppealServices>, payload: Record<string, unknown>) {
+async function validateReferences({ em, type, row: appeal }: AppealStepInput, payload: Record<string, unknown>) {
   if (type === 'DISPATCH' || type === 'SUB_DISPATCH') {
     const ids = [payload.departmentId as number, ...((payload.assistingDepartmentIds as number[] | undefined) ?? [])];
     const found = await activeDepartments(em, ids);
     if (found.length !== new Set(ids).size) throw new InvalidInput('部门不存在', { departmentId: ['unknown or inactive department'] });
     if (type === 'SUB_DISPATCH') {
       const current = appeal.leadDepartmentId;
-      const below = await exists(em, `select 1 from department where id = ? and path like ? and id <> ?`, [payload.departmentId, `%/${current}/%`, current]);
+      const below = await exists(em, `select 1 from department where id = ? and path like ? and id <> ?`,
+        [payload.departmentId, `%/${current}/%`, current]);
       if (!below) throw new InvalidInput('二级派单只能派往下级单位', { departmentId: ['must be a unit below the current department'] });
     }
   }
@@ -156,7 +159,8 @@ async function validateReferences({ em, type, row: appeal }: StepInput<AppealRow
   }
   if (type === 'MERGE_INTO') {
     if (payload.targetAppealId === appeal.id) throw new InvalidInput('不能合并到自身', { targetAppealId: ['cannot merge into itself'] });
-    const target = await one<{ snapshot: unknown }>(em, 'select snapshot from appeal where id = ?', [payload.targetAppealId]);
+    const target = await one<{ snapshot: unknown }>(em, 'select snapshot from appeal where id = ?',
+      [payload.targetAppealId]);
     if (!target || !restoreAppealSnapshot(jsonb(target.snapshot)).hasTag('mergeable')) {
       throw new InvalidInput('目标诉求不存在或已结束', { targetAppealId: ['unknown target appeal'] });
     }

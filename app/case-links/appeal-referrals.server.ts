@@ -30,7 +30,8 @@ export async function appealPage(em: EntityManager, actor: Actor, id: number, no
     ...appeal,
     referrals: rows.map((r) => ({
       id: r.id, number: r.number, kind: r.kind, agency: r.agency, phase: r.phase, outcome: r.outcome, clockState: r.clock_state,
-      nextDueAt: r.next_due_at ? localDateTime(new Date(r.next_due_at)) : null, visible: canSeeReferral(actor, { agencyId: r.agency_id }),
+      nextDueAt: r.next_due_at ? localDateTime(new Date(r.next_due_at)) : null,
+      visible: canSeeReferral(actor, { agencyId: r.agency_id }),
     })),
   };
 }

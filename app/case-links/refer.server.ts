@@ -2,7 +2,9 @@ import type { EntityManager } from '@mikro-orm/sql';
 import type { ReferralKind } from '../../machines/appeal-events';
 import { restoreReferralSnapshot } from '../../machines/referral-kit';
 import { referralDefinition } from '../../machines/referrals';
-import { applyEvent, type AppealLink, type AppealServices, type EventCommand, type EventResult } from '../appeals/service.server';
+import {
+  applyEvent, type AppealLink, type AppealServices, type EventCommand, type EventResult,
+} from '../appeals/service.server';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import { SYSTEM_ACTOR } from '../cases/actor';
 import { inTransaction } from '../db/sql.server';
@@ -29,7 +31,9 @@ export interface ReferralResult {
 async function referralFields(em: EntityManager, input: Record<string, unknown>): Promise<Record<string, unknown>> {
   const agencyId = Number(input.agencyId);
   const agency = Number.isInteger(agencyId) && agencyId > 0 ? await referralAgency(em, agencyId) : null;
-  if (!agency?.active || !agency.referralKind) throw new InvalidInput('请选择转介机构', { agencyId: ['unknown referral agency'] });
+  if (!agency?.active || !agency.referralKind) {
+    throw new InvalidInput('请选择转介机构', { agencyId: ['unknown referral agency'] });
+  }
   if (input.kind !== undefined && input.kind !== agency.referralKind) {
     throw new InvalidInput('该机构不受理此类转介', { kind: ['the agency does not take this kind'] });
   }
@@ -40,8 +44,8 @@ async function referralFields(em: EntityManager, input: Record<string, unknown>)
 const refer: AppealLink = {
   fields: referralFields,
   writes: ({ services, row, payload, actor, now, cal }) => (tx) => openReferral(tx, services.timers, {
-    id: payload.referralId as number, appealId: row.id, kind: payload.kind as ReferralKind, agencyId: payload.agencyId as number,
-    parentId: null, note: (payload.note as string | undefined) ?? null, actor, now, cal,
+    id: payload.referralId as number, appealId: row.id, kind: payload.kind as ReferralKind,
+    agencyId: payload.agencyId as number, parentId: null, note: (payload.note as string | undefined) ?? null, actor, now, cal,
   }),
 };
 
@@ -50,15 +54,18 @@ export function sendAppealEvent(services: AppealServices, cmd: EventCommand): Pr
   return applyEvent(services, cmd, cmd.type === 'REFER' ? { link: refer } : {});
 }
 
+type Answer = 'moved' | 'referredOn' | 'already';
+
 /** A case that ends answers its appeal with the step that ended it. */
-const answer: ReferralLink<'moved' | 'referredOn' | 'already'> = {
+const answer: ReferralLink<Answer> = {
   writes: (step) => (endsCase(step) ? (tx) => answerAppeal({ ...step.services, now: () => step.now }, tx, step.row.id) : null),
 };
 
 /** A referral case's step; one that ends the case answers the appeal in the same transaction. */
 export async function sendReferralEvent(services: AppealServices, cmd: ReferralCommand): Promise<ReferralResult> {
   const r = await transitionReferral(services, cmd, { link: answer });
-  return { referralId: r.referralId, version: r.version, phase: r.phase, seq: r.seq, appeal: r.linked === 'already' ? null : r.linked };
+  const appeal = r.linked === 'already' ? null : r.linked;
+  return { referralId: r.referralId, version: r.version, phase: r.phase, seq: r.seq, appeal };
 }
 
 /**
@@ -67,7 +74,9 @@ export async function sendReferralEvent(services: AppealServices, cmd: ReferralC
  */
 export async function referOn(
   services: AppealServices, tx: EntityManager,
-  r: { appealId: number; kind: ReferralKind; agencyId: number; from: number | null; note: string | null; referredById?: number },
+  r: {
+    appealId: number; kind: ReferralKind; agencyId: number; from: number | null; note: string | null; referredById?: number;
+  },
 ): Promise<number> {
   const id = await nextReferralId(tx);
   await applyEvent(services, {
@@ -86,7 +95,7 @@ export async function referOn(
  * mediation handed on, a new case and REFER_ON. Idempotent: the appeal takes an answer only from
  * the case it waits for, and a case is handed on once, so a second delivery changes nothing.
  */
-export async function answerAppeal(services: AppealServices, tx: EntityManager, referralId: number): Promise<'moved' | 'referredOn' | 'already'> {
+export async function answerAppeal(services: AppealServices, tx: EntityManager, referralId: number): Promise<Answer> {
   const referral = await loadReferral(tx, referralId);
   if (!referral) throw new NotFound('转介案件不存在');
   const ctx = restoreReferralSnapshot(referralDefinition(referral.kind), referral.snapshot).context;
@@ -94,13 +103,16 @@ export async function answerAppeal(services: AppealServices, tx: EntityManager, 
   try {
     if (ctx.outcome === 'referredOn' && ctx.referOn) {
       if ((await childOf(tx, referral.id)) !== null) return 'already';
-      await referOn(services, tx, { appealId: referral.appealId, ...ctx.referOn, from: referral.id, note: ctx.outcomeNote });
+      const { appealId } = referral;
+      await referOn(services, tx, { appealId, ...ctx.referOn, from: referral.id, note: ctx.outcomeNote });
       return 'referredOn';
     }
     const outcome = ctx.outcome === 'referredOn' ? 'unresolved' : ctx.outcome;
     await applyEvent(services, {
       appealId: referral.appealId, type: 'REFERRAL_DONE', actor: SYSTEM_ACTOR,
-      payload: { outcome, referralId: referral.id, ...(ctx.outcomeNote ? { note: ctx.outcomeNote.slice(0, 2000) } : {}) },
+      payload: {
+        outcome, referralId: referral.id, ...(ctx.outcomeNote ? { note: ctx.outcomeNote.slice(0, 2000) } : {}),
+      },
     }, { tx });
     return 'moved';
   } catch (err) {
@@ -120,13 +132,16 @@ export function deliverReferralOutcome(services: AppealServices, referralId: num
  * answers its appeal. A timer whose clock has since moved or stopped is finished quietly; a
  * concurrent change is thrown so pg-boss retries.
  */
-export async function fireReferralTimer(services: AppealServices, job: Omit<ReferralTimerJob, 'fireAt'>): Promise<'applied' | 'stale' | 'refused'> {
+export async function fireReferralTimer(
+  services: AppealServices, job: Omit<ReferralTimerJob, 'fireAt'>,
+): Promise<'applied' | 'stale' | 'refused'> {
   const referral = await loadReferral(services.db.em(), job.referralId);
   if (!referral) return 'stale';
   const clock = restoreReferralSnapshot(referralDefinition(referral.kind), referral.snapshot).context.clocks[job.clock];
   if (!clock || clock.state === 'stopped' || clock.dueAt !== job.deadline) return 'stale';
   try {
-    await sendReferralEvent(services, { referralId: job.referralId, type: job.event, payload: { clock: job.clock }, actor: SYSTEM_ACTOR });
+    const { referralId, event: type, clock } = job;
+    await sendReferralEvent(services, { referralId, type, payload: { clock }, actor: SYSTEM_ACTOR });
     return 'applied';
   } catch (err) {
     if (err instanceof Conflict && err.code === 'notNow') return 'refused';

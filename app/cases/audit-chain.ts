@@ -19,7 +19,8 @@ export function canonicalJson(value: unknown): string {
 
 /** hash = sha256(prev_hash || canonical(row)): the chain rule of every audit trail. */
 export function auditHash<T extends { at: Date }>(prevHash: string, row: T): string {
-  return createHash('sha256').update(prevHash).update(canonicalJson({ ...row, at: row.at.toISOString() })).digest('hex');
+  const content = canonicalJson({ ...row, at: row.at.toISOString() });
+  return createHash('sha256').update(prevHash).update(content).digest('hex');
 }
 
 /** Where a kind keeps its cases and their trail. */
@@ -60,7 +61,8 @@ function columns(trail: AuditTrail): string[] {
 /** The statement that appends one row for the case that `source` (a CTE returning `id`) wrote. */
 export function appendAuditSql(trail: AuditTrail, source: string, returning = ''): string {
   const cols = columns(trail);
-  return `insert into ${trail.table} (${trail.key}, ${cols.join(', ')}) select id, ${cols.map(() => '?').join(', ')} from ${source}${returning}`;
+  return `insert into ${trail.table} (${trail.key}, ${cols.join(', ')})
+    select id, ${cols.map(() => '?').join(', ')} from ${source}${returning}`;
 }
 
 /** The values of `appendAuditSql`, in its order. */
@@ -99,11 +101,13 @@ export async function verifyChains(
   let events = 0;
   for (;;) {
     const heads = await all<{ id: number; number: string; audit_seq: number; audit_head: string }>(
-      em, `select id, number, audit_seq, audit_head from ${trail.caseTable} where id > ? order by id limit ?`, [lastId, batch]);
+      em, `select id, number, audit_seq, audit_head from ${trail.caseTable} where id > ? order by id limit ?`,
+      [lastId, batch]);
     if (!heads.length) break;
     lastId = heads[heads.length - 1].id;
     const rows = await all(em,
-      `select ${trail.key} as case_id, ${columns(trail).join(', ')} from ${trail.table} where ${trail.key} in (?) order by ${trail.key}, seq`,
+      `select ${trail.key} as case_id, ${columns(trail).join(', ')} from ${trail.table}
+        where ${trail.key} in (?) order by ${trail.key}, seq`,
       [heads.map((h) => h.id)]);
     const byCase = new Map<number, typeof rows>();
     for (const r of rows) (byCase.get(r.case_id) ?? byCase.set(r.case_id, []).get(r.case_id)!).push(r);
@@ -111,18 +115,23 @@ export async function verifyChains(
       cases++;
       const chain = byCase.get(head.id) ?? [];
       events += chain.length;
-      const fail = (seq: number | null, reason: string): BrokenCaseChain => ({ caseId: head.id, number: head.number, seq, reason });
+      const fail = (seq: number | null, reason: string): BrokenCaseChain => ({
+        caseId: head.id, number: head.number, seq, reason,
+      });
       let prev = '';
       let problem: BrokenCaseChain | null = null;
       for (let i = 0; i < chain.length && !problem; i++) {
         const r = chain[i];
         const row: AuditRow = {
-          seq: r.seq, type: r.type, actorId: r.actor_id, actorRole: r.actor_role, at: new Date(r.at), fromPhase: r.from_phase,
-          toPhase: r.to_phase, payload: jsonb(r.payload), ...Object.fromEntries(extra.map(([prop, col]) => [prop, r[col]])),
+          seq: r.seq, type: r.type, actorId: r.actor_id, actorRole: r.actor_role, at: new Date(r.at),
+          fromPhase: r.from_phase, toPhase: r.to_phase, payload: jsonb(r.payload),
+          ...Object.fromEntries(extra.map(([prop, col]) => [prop, r[col]])),
         };
         if (r.seq !== i + 1) problem = fail(r.seq, `sequence gap: expected ${i + 1}, found ${r.seq}`);
         else if (r.prev_hash !== prev) problem = fail(r.seq, 'previous hash does not match');
-        else if (auditHash(prev, hashedRow(trail, head.id, row)) !== r.hash) problem = fail(r.seq, 'row content does not match its hash');
+        else if (auditHash(prev, hashedRow(trail, head.id, row)) !== r.hash) {
+          problem = fail(r.seq, 'row content does not match its hash');
+        }
         prev = r.hash;
       }
       if (!problem && (chain.length !== head.audit_seq || prev !== head.audit_head)) {

@@ -109,7 +109,9 @@ export interface CaseKind<R extends CaseRow, S extends CaseSnapshot, X extends C
   compute?(s: StepInput<R, S, X>): Record<string, unknown>;
   /** Checks that what the payload names exists. */
   validate?(s: StepInput<R, S, X>, payload: Record<string, unknown>): Promise<void>;
-  apply(snapshot: S, event: Record<string, unknown> & { type: string; actor: Actor; at: string }, row: R): { accepted: boolean; next: S };
+  apply(
+    snapshot: S, event: Record<string, unknown> & { type: string; actor: Actor; at: string }, row: R,
+  ): { accepted: boolean; next: S };
   /** Why a refused event is not this actor's to send (403), or null when it is just not now (409). */
   notYours(step: Omit<Step<R, S, X>, 'next'>): string | null;
   /** The snapshot as stored, with the version of the machine that made it. */
@@ -156,7 +158,8 @@ function untrustedInput(serverFields: readonly string[], cmd: CaseCommand): Reco
 
 /** The guarded transition every kind goes through; any refusal or failure leaves the database as it was. */
 export async function transition<R extends CaseRow, S extends CaseSnapshot, X extends CaseServices, T = unknown>(
-  kind: CaseKind<R, S, X>, services: X, cmd: CaseCommand, opts: { tx?: EntityManager; link?: StepLink<R, S, T, X> } = {},
+  kind: CaseKind<R, S, X>, services: X, cmd: CaseCommand,
+  opts: { tx?: EntityManager; link?: StepLink<R, S, T, X> } = {},
 ): Promise<StepResult<S, T>> {
   const stale = () => new Conflict(kind.staleMessage, 'stale');
   const now = services.now?.() ?? new Date();
@@ -172,7 +175,8 @@ export async function transition<R extends CaseRow, S extends CaseSnapshot, X ex
   if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== row.version) throw stale();
 
   const input = untrustedInput(kind.serverFields, cmd);
-  const stepInput: StepInput<R, S, X> = { services, em, row, before, type, input, actor: cmd.actor, now, cal: await getWorkCalendar(em) };
+  const cal = await getWorkCalendar(em);
+  const stepInput: StepInput<R, S, X> = { services, em, row, before, type, input, actor: cmd.actor, now, cal };
   const computed = kind.compute?.(stepInput) ?? {}; // may consume request-only fields
   if (opts.link?.fields) Object.assign(computed, await opts.link.fields(em, input));
   const parsed = schemas[type].safeParse({ ...input, ...computed });
@@ -210,7 +214,8 @@ export async function transition<R extends CaseRow, S extends CaseSnapshot, X ex
     return { id: row.id, version: row.version + 1, phase: audit.toPhase, seq: audit.seq, next, linked: out };
   } catch (err) {
     // A concurrent writer that slipped past the version check still collides on the audit sequence.
-    if (err instanceof UniqueConstraintViolationException && err.message.includes(`${kind.trail.table}_${kind.trail.key}_seq`)) throw stale();
+    const sequence = `${kind.trail.table}_${kind.trail.key}_seq`;
+    if (err instanceof UniqueConstraintViolationException && err.message.includes(sequence)) throw stale();
     throw err;
   }
 }
@@ -221,7 +226,8 @@ function stateColumns<R extends CaseRow, S extends CaseSnapshot, X extends CaseS
 ) {
   const persisted = kind.persist(snapshot, row);
   return {
-    snapshot: JSON.stringify(persisted.snapshot), machine_version: persisted.machineVersion, phase: kind.phaseOf(snapshot),
+    snapshot: JSON.stringify(persisted.snapshot), machine_version: persisted.machineVersion,
+    phase: kind.phaseOf(snapshot),
     tags: new TextArray([...snapshot.tags].sort()),
   };
 }
@@ -232,8 +238,12 @@ class TextArray {
 
 /** A column's placeholder and parameter: text[] travels as a literal, a kept column falls back to its value. */
 function bind(name: string, value: unknown): { name: string; placeholder: string; set: string; param: unknown } {
-  if (value instanceof KeepUnlessSet) return { name, placeholder: '?', set: `${name} = coalesce(?, ${name})`, param: value.value };
-  if (value instanceof TextArray) return { name, placeholder: '?::text[]', set: `${name} = ?::text[]`, param: textArray(value.values) };
+  if (value instanceof KeepUnlessSet) {
+    return { name, placeholder: '?', set: `${name} = coalesce(?, ${name})`, param: value.value };
+  }
+  if (value instanceof TextArray) {
+    return { name, placeholder: '?::text[]', set: `${name} = ?::text[]`, param: textArray(value.values) };
+  }
   return { name, placeholder: '?', set: `${name} = ?`, param: value };
 }
 
@@ -245,7 +255,8 @@ async function saveStep(
   const sets = Object.entries(columns).map(([name, value]) => bind(name, value));
   const rows = await all(em,
     `with changed as (
-       update ${trail.caseTable} set ${sets.map((s) => s.set).join(', ')}, audit_seq = ?, audit_head = ?, version = version + 1, updated_at = ?
+       update ${trail.caseTable}
+          set ${sets.map((s) => s.set).join(', ')}, audit_seq = ?, audit_head = ?, version = version + 1, updated_at = ?
         where id = ? and version = ? returning id)${side.map((w, i) => `, side${i} as (${w.sql})`).join('')}
      ${appendAuditSql(trail, 'changed', ' returning seq')}`,
     [...sets.map((s) => s.param), audit.seq, hash, now, row.id, row.version, ...side.flatMap((w) => w.params),
@@ -276,11 +287,12 @@ export async function openCase<R extends CaseRow, S extends CaseSnapshot, X exte
     toPhase: kind.phaseOf(c.snapshot), ...kind.auditExtra?.(null, c.snapshot), payload: c.payload,
   };
   const hash = auditHash('', hashedRow(kind.trail, c.id, audit));
-  const values = Object.entries({ id: c.id, ...c.columns, ...stateColumns(kind, c.snapshot, c.row), ...kind.mirror(c.snapshot) })
-    .map(([name, value]) => bind(name, value));
+  const columns = { id: c.id, ...c.columns, ...stateColumns(kind, c.snapshot, c.row), ...kind.mirror(c.snapshot) };
+  const values = Object.entries(columns).map(([name, value]) => bind(name, value));
   await run(em,
     `with created as (
-       insert into ${kind.trail.caseTable} (${values.map((v) => v.name).join(', ')}, version, audit_seq, audit_head, created_at, updated_at)
+       insert into ${kind.trail.caseTable}
+              (${values.map((v) => v.name).join(', ')}, version, audit_seq, audit_head, created_at, updated_at)
        values (${values.map((v) => v.placeholder).join(', ')}, 1, 1, ?, ?, ?) returning id)
      ${appendAuditSql(kind.trail, 'created')}`,
     [...values.map((v) => v.param), hash, c.at, c.at, ...appendAuditParams(kind.trail, audit, '', hash)]);

@@ -23,7 +23,8 @@ export async function sendPendingSms(db: DatabaseHandle, gateway: SmsGateway, li
   let sent = 0;
   await inTransaction(db.em(), async (tx) => {
     const rows = await all<{ id: number; phone: string; body: string }>(tx,
-      `select id, phone, body from sms_outbox where status = 'pending' order by id limit ? for update skip locked`, [limit]);
+      `select id, phone, body from sms_outbox where status = 'pending' order by id limit ? for update skip locked`,
+      [limit]);
     for (const r of rows) {
       let status = 'sent';
       try {
@@ -31,7 +32,8 @@ export async function sendPendingSms(db: DatabaseHandle, gateway: SmsGateway, li
       } catch {
         status = 'failed';
       }
-      await run(tx, 'update sms_outbox set status = ?, sent_at = ?, updated_at = ? where id = ?', [status, new Date(), new Date(), r.id]);
+      await run(tx, 'update sms_outbox set status = ?, sent_at = ?, updated_at = ? where id = ?',
+        [status, new Date(), new Date(), r.id]);
       if (status === 'sent') sent++;
     }
   });

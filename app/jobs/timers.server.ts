@@ -97,7 +97,8 @@ export async function transactionTimers(em: EntityManager): Promise<{ timers: Ti
     return { timers: { schedule: none, scheduleReferral: none }, stop: async () => {} };
   }
   const boss = new PgBoss({
-    schema: 'pgboss', db: fromKysely(em.getTransactionContext() as never), supervise: false, schedule: false, registerInstance: false,
+    schema: 'pgboss', db: fromKysely(em.getTransactionContext() as never),
+    supervise: false, schedule: false, registerInstance: false,
   });
   boss.on('error', (err) => console.warn('[jobs]', err.message));
   await boss.start();

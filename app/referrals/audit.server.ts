@@ -3,7 +3,8 @@ import { verifyChains, type AuditTrail } from '../cases/audit-chain';
 
 /** A referral case's audit trail: the kernel's columns, nothing of its own. */
 export const REFERRAL_TRAIL: AuditTrail = {
-  caseTable: 'referral', table: 'referral_event', key: 'referral_id', keyProp: 'referralId', extra: {}, noun: 'the case',
+  caseTable: 'referral', table: 'referral_event', key: 'referral_id', keyProp: 'referralId',
+  extra: {}, noun: 'the case',
 };
 
 export interface BrokenReferralChain {

@@ -58,7 +58,9 @@ export interface ReferralDocumentItem {
 }
 
 /** The documents of a case, oldest first. The caller has already checked that the actor may see the case. */
-export async function listReferralDocuments(db: Pick<Database, 'em'>, referralId: number): Promise<ReferralDocumentItem[]> {
+export async function listReferralDocuments(
+  db: Pick<Database, 'em'>, referralId: number,
+): Promise<ReferralDocumentItem[]> {
   const rows = await all<{
     id: number; kind: ReferralDocumentKind; file_name: string; content_type: string; size: number; display_name: string | null; created_at: Date | string;
   }>(db.em(),

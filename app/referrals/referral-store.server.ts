@@ -38,17 +38,19 @@ export async function nextReferralId(em: EntityManager): Promise<number> {
 
 export async function loadReferral(em: EntityManager, id: number): Promise<ReferralRow | null> {
   const r = await one(em,
-    'select id, number, appeal_id, kind, agency_id, parent_id, version, snapshot, audit_seq, audit_head from referral where id = ?', [id]);
+    `select id, number, appeal_id, kind, agency_id, parent_id, version, snapshot, audit_seq, audit_head
+       from referral where id = ?`, [id]);
   if (!r) return null;
   return {
-    id: r.id, number: r.number, appealId: r.appeal_id, kind: r.kind, agencyId: r.agency_id, parentId: r.parent_id, version: r.version,
-    snapshot: jsonb(r.snapshot), auditSeq: r.audit_seq, auditHead: r.audit_head,
+    id: r.id, number: r.number, appealId: r.appeal_id, kind: r.kind, agencyId: r.agency_id, parentId: r.parent_id,
+    version: r.version, snapshot: jsonb(r.snapshot), auditSeq: r.audit_seq, auditHead: r.audit_head,
   };
 }
 
 /** The case a failed mediation was handed on to, if it was. */
 export async function childOf(em: EntityManager, id: number): Promise<number | null> {
-  return (await one<{ id: number }>(em, 'select id from referral where parent_id = ? order by id limit 1', [id]))?.id ?? null;
+  const child = await one<{ id: number }>(em, 'select id from referral where parent_id = ? order by id limit 1', [id]);
+  return child?.id ?? null;
 }
 
 export async function referralAgency(em: EntityManager, id: number): Promise<ReferralAgency | null> {

@@ -6,7 +6,9 @@ import {
 } from '../../machines/referral-kit';
 import { referralDefinition } from '../../machines/referrals';
 import { addLegalDays, addTimeLimit, warnInstant, type WorkCalendar } from '../calendar/working-time';
-import { transition, type CaseKind, type CaseServices, type Step, type StepInput, type StepLink } from '../cases/transition.server';
+import {
+  transition, type CaseKind, type CaseServices, type Step, type StepInput, type StepLink,
+} from '../cases/transition.server';
 import { Conflict, InvalidInput, NotFound } from '../domain/errors';
 import type { ReferralTimerJob, Timers } from '../jobs/timers.server';
 import { REFERRAL_TRAIL } from './audit.server';
@@ -34,7 +36,9 @@ export type ReferralLink<T> = StepLink<ReferralRow, ReferralSnapshot, T, Referra
 
 /** The due time of a clock that starts at `start`: legal periods count calendar days, the others working days. */
 export function clockDeadline(cal: WorkCalendar, start: Date, spec: ClockSpec): Date {
-  return spec.unit === 'calendarDays' ? addLegalDays(cal, start, spec.amount) : addTimeLimit(cal, start, { amount: spec.amount, unit: 'workingDays' });
+  return spec.unit === 'calendarDays'
+    ? addLegalDays(cal, start, spec.amount)
+    : addTimeLimit(cal, start, { amount: spec.amount, unit: 'workingDays' });
 }
 
 function clockSpec(def: ReferralDefinition, name: string): ClockSpec {
@@ -46,7 +50,8 @@ function clockSpec(def: ReferralDefinition, name: string): ClockSpec {
 
 /** Warning and overdue timers for every clock this step started or moved. */
 export function clockTimers(
-  def: ReferralDefinition, referralId: number, before: Record<string, LegalClock>, after: Record<string, LegalClock>, cal: WorkCalendar, now: Date,
+  def: ReferralDefinition, referralId: number, before: Record<string, LegalClock>, after: Record<string, LegalClock>,
+  cal: WorkCalendar, now: Date,
 ) {
   const jobs: { job: Omit<ReferralTimerJob, 'fireAt'>; at: Date }[] = [];
   for (const [clock, c] of Object.entries(after)) {
@@ -54,7 +59,8 @@ export function clockTimers(
     const due = new Date(c.dueAt);
     if (due.getTime() > now.getTime()) {
       const unit = clockSpec(def, clock).unit === 'calendarDays' ? 'clockHours' : 'workingDays';
-      jobs.push({ job: { referralId, clock, event: 'CLOCK_WARN', deadline: c.dueAt }, at: warnInstant(cal, now, due, unit) });
+      const at = warnInstant(cal, now, due, unit);
+      jobs.push({ job: { referralId, clock, event: 'CLOCK_WARN', deadline: c.dueAt }, at });
     }
     jobs.push({ job: { referralId, clock, event: 'CLOCK_OVERDUE', deadline: c.dueAt }, at: due });
   }
@@ -62,7 +68,9 @@ export function clockTimers(
 }
 
 /** Server-computed deadlines: a clock's length from the event, or (an extension) its whole new length from when it started. */
-function serverDeadline({ row, before, type, cal, now }: StepInput<ReferralRow, ReferralSnapshot, ReferralServices>): Record<string, unknown> {
+type ReferralStepInput = StepInput<ReferralRow, ReferralSnapshot, ReferralServices>;
+
+function serverDeadline({ row, before, type, cal, now }: ReferralStepInput): Record<string, unknown> {
   const d = referralDefinition(row.kind).serverDeadlines[type];
   if (!d) return {};
   if (d.from === 'clockStart') {
@@ -73,7 +81,7 @@ function serverDeadline({ row, before, type, cal, now }: StepInput<ReferralRow, 
   return { dueAt: clockDeadline(cal, now, d).toISOString() };
 }
 
-async function validateReferences({ em }: StepInput<ReferralRow, ReferralSnapshot, ReferralServices>, payload: Record<string, unknown>) {
+async function validateReferences({ em }: ReferralStepInput, payload: Record<string, unknown>) {
   if (payload.referOnAgencyId === undefined) return;
   const agency = await referralAgency(em, payload.referOnAgencyId as number);
   if (!agency || !agency.active || agency.referralKind !== payload.nextRoute) {
@@ -98,7 +106,8 @@ export const referralKind: CaseKind<ReferralRow, ReferralSnapshot, ReferralServi
   compute: serverDeadline,
   validate: validateReferences,
   apply: (snapshot, event, row) => applyToMachine(referralDefinition(row.kind), snapshot, event),
-  notYours: ({ actor, row }) => (actor.role === 'mediator' && !actor.departmentIds.includes(row.agencyId) ? '该案件不属于您的机构' : null),
+  notYours: ({ actor, row }) =>
+    (actor.role === 'mediator' && !actor.departmentIds.includes(row.agencyId) ? '该案件不属于您的机构' : null),
   persist: (snapshot, row) => {
     const def = referralDefinition(row.kind!);
     return { snapshot: persistReferralSnapshot(def, snapshot), machineVersion: def.version };
@@ -109,14 +118,17 @@ export const referralKind: CaseKind<ReferralRow, ReferralSnapshot, ReferralServi
     const ctx = next.context;
     const open = Object.values(ctx.clocks).filter((c) => c.state !== 'stopped');
     const nextDue = open.map((c) => Date.parse(c.dueAt)).sort((a, b) => a - b)[0];
-    const worst = open.some((c) => c.state === 'overdue') ? 'overdue' : open.some((c) => c.state === 'warned') ? 'warned' : open.length ? 'onTime' : 'none';
+    const worst = open.some((c) => c.state === 'overdue') ? 'overdue'
+      : open.some((c) => c.state === 'warned') ? 'warned' : open.length ? 'onTime' : 'none';
     return {
-      handler_id: ctx.handlerId, next_due_at: nextDue === undefined ? null : new Date(nextDue), clock_state: worst, outcome: ctx.outcome,
+      handler_id: ctx.handlerId, next_due_at: nextDue === undefined ? null : new Date(nextDue), clock_state: worst,
+      outcome: ctx.outcome,
       closed_at: ctx.closedAt ? new Date(ctx.closedAt) : null,
     };
   },
   timers: ({ services, row, before, next, cal, now }) => {
-    const jobs = clockTimers(referralDefinition(row.kind), row.id, before.context.clocks, next.context.clocks, cal, now);
+    const def = referralDefinition(row.kind);
+    const jobs = clockTimers(def, row.id, before.context.clocks, next.context.clocks, cal, now);
     return jobs.length ? (tx) => services.timers.scheduleReferral(tx, jobs) : null;
   },
 };
@@ -130,7 +142,9 @@ export function endsCase(step: ReferralStep): boolean {
  * The single way a referral case changes: the kernel's guarded transition with the kind's machine.
  * A link adds what another kind must write with the step (an ended case answers its appeal).
  */
-export async function transitionReferral<T>(services: ReferralServices, cmd: ReferralCommand, opts: { tx?: EntityManager; link?: ReferralLink<T> } = {}) {
+export async function transitionReferral<T>(
+  services: ReferralServices, cmd: ReferralCommand, opts: { tx?: EntityManager; link?: ReferralLink<T> } = {},
+) {
   const r = await transition(referralKind, services, { ...cmd, caseId: cmd.referralId }, opts);
   return { referralId: r.id, version: r.version, phase: r.phase, seq: r.seq, linked: r.linked };
 }

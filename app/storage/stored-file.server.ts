@@ -9,7 +9,8 @@ import { sha256Of, writeContentFile } from './content-file.server';
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 const MAX_NAME_LENGTH = 200;
 
-const startsWith = (bytes: Uint8Array, magic: number[], at = 0) => bytes.length >= at + magic.length && magic.every((b, i) => bytes[at + i] === b);
+const startsWith = (bytes: Uint8Array, magic: number[], at = 0) =>
+  bytes.length >= at + magic.length && magic.every((b, i) => bytes[at + i] === b);
 const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
 const isZip = (b: Uint8Array) => startsWith(b, [0x50, 0x4b, 0x03, 0x04]);
 const BINARY_MAGIC: ((b: Uint8Array) => boolean)[] = [
@@ -49,7 +50,8 @@ function declaredType(type: string, fileName: string): string | null {
 export function sanitizeFileName(raw: string): string {
   const base = raw.split(/[/\\]/).pop() ?? '';
   // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim().replace(/^\.+/, '');
+  const clean = base.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/\s+/g, ' ').trim().replace(/^\.+/, '');
   const chars = [...clean];
   if (chars.length <= MAX_NAME_LENGTH) return clean;
   const ext = [...path.extname(clean)];
@@ -101,7 +103,7 @@ function absolutePath(folder: string, storagePath: string): string {
   return abs;
 }
 
-/** Stores the bytes once under `folder`; the path returned is relative to the data folder, so it can be moved or restored. */
+/** Stores the bytes once under `folder`; the path is relative to the data folder, so the folder can be moved or restored. */
 export async function storeFile(folder: string, bytes: Uint8Array): Promise<{ sha256: string; storagePath: string }> {
   const sha256 = sha256Of(bytes);
   const storagePath = path.posix.join(folder, sha256.slice(0, 2), sha256);
