@@ -120,7 +120,8 @@ export const appealKind: CaseKind<AppealRow, AppealSnapshot, AppealServices> = {
     const ctx = next.context;
     return {
       sla: slaOf(next), lead_department_id: ctx.assigneeDepartmentId, assigned_grid_id: ctx.gridId,
-      accept_due_at: toDate(ctx.acceptDueAt), due_at: toDate(ctx.dueAt), callback_due_at: toDate(ctx.callbackDueAt), closed_at: toDate(ctx.closedAt),
+      accept_due_at: toDate(ctx.acceptDueAt), due_at: toDate(ctx.dueAt), callback_due_at: toDate(ctx.callbackDueAt),
+      closed_at: toDate(ctx.closedAt),
       submitted_at: new KeepUnlessSet(step?.type === 'SUBMIT' || step?.type === 'SELF_HANDLE' ? step.now : null),
     };
   },
