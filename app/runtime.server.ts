@@ -8,7 +8,6 @@ import { openDatabase, type Database } from './db/orm.server';
 import { fileSmsGateway } from './jobs/sms.server';
 import { bossTimers, startBoss } from './jobs/timers.server';
 import { startWorkers } from './jobs/workers.server';
-import { adoptUnlinkedReferrals } from './referrals/adopt.server';
 import { startReportRollup } from './reports/rollup.server';
 import { seedDemoAppeals, seedReferenceData } from './seed/demo-city.server';
 
@@ -57,7 +56,6 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
         log('[seed] demo city ready');
       }
     }
-    await adoptUnlinkedReferrals(services, log);
     await startWorkers(boss, services, fileSmsGateway(path.resolve(process.env.DATA_DIR ?? '.data')));
     const rollup = startReportRollup(db);
     const started = boss;

@@ -4,6 +4,7 @@ import { AppealCounterSchema } from './appeal-counter';
 import { AppealEventSchema } from './appeal-event';
 import { AssignmentSchema } from './assignment';
 import { AttachmentSchema } from './attachment';
+import { AuditEventSchema } from './audit-event';
 import { BaseSchema } from './base';
 import { CalendarDaySchema } from './calendar-day';
 import { CallSchema } from './call';
@@ -22,6 +23,7 @@ import { UserSchema } from './user';
 
 export const entities = [
   BaseSchema,
+  AuditEventSchema,
   DepartmentSchema,
   UserSchema,
   GridSchema,

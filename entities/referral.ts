@@ -1,10 +1,10 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { AppealSchema } from './appeal';
+import { auditTrail } from './audit-event';
 import { BaseSchema } from './base';
 import { DepartmentSchema } from './department';
 import { UserSchema } from './user';
 import { REFERRAL_KINDS } from '../machines/appeal-events';
-
 
 // A referral case (mediation, legal aid, arbitration, counselling) linked to the appeal it came
 // from. Like the appeal, the machine snapshot is the truth and the columns mirror it for queues.
@@ -46,25 +46,9 @@ export type Referral = InferEntity<typeof ReferralSchema>;
 // The referral's audit trail: append-only and hash-chained per referral, like appeal_event.
 export const ReferralEventSchema = defineEntity({
   name: 'ReferralEvent',
-  tableName: 'referral_event',
-  uniques: [{ properties: ['referral', 'seq'] }],
-  triggers: [{
-    name: 'referral_event_no_update', timing: 'before', events: ['update', 'delete'], forEach: 'row',
-    body: `raise exception 'referral_event is append-only (% refused)', tg_op;`,
-  }],
+  ...auditTrail('referral_event', 'referral'),
   properties: {
-    id: p.bigint('number').primary().autoincrement(),
     referral: () => p.manyToOne(ReferralSchema),
-    seq: p.integer(),
-    type: p.string().length(32),
-    actor: () => p.manyToOne(UserSchema).nullable(),
-    actorRole: p.string().length(16),
-    at: p.datetime(),
-    fromPhase: p.string().length(40).nullable(),
-    toPhase: p.string().length(40),
-    payload: p.json<Record<string, unknown>>(),
-    prevHash: p.string().length(64),
-    hash: p.string().length(64),
   },
 });
 export type ReferralEvent = InferEntity<typeof ReferralEventSchema>;

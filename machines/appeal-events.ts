@@ -1,34 +1,7 @@
 import { z } from 'zod';
+import type { Actor, Role } from './actor';
 
-export const ROLES = [
-  'operator',
-  'dispatcher',
-  'handler',
-  'gridWorker',
-  'mediator',
-  'reviewer',
-  'supervisor',
-  'admin',
-  'system',
-] as const;
-export type Role = (typeof ROLES)[number];
-export const roleSchema = z.enum(ROLES);
-
-export interface Actor {
-  userId: number;
-  role: Role;
-  departmentIds: number[];
-  gridIds: number[];
-}
 const idSchema = z.number().int().positive();
-export const actorSchema = z
-  .object({
-    userId: idSchema,
-    role: roleSchema,
-    departmentIds: z.array(idSchema),
-    gridIds: z.array(idSchema),
-  })
-  .strict();
 
 export const APPEAL_EVENT_TYPES = [
   'SUBMIT',

@@ -26,16 +26,14 @@ import {
 } from './appeal';
 import {
   APPEAL_EVENT_TYPES,
-  ROLES,
   eventPayloadSchemas,
   eventRoles,
   parseAppealEvent,
-  type Actor,
   type AppealEvent,
   type AppealEventPayload,
   type AppealEventType,
-  type Role,
 } from './appeal-events';
+import { ROLES, type Actor, type Role } from './actor';
 
 const T0 = '2025-03-03T01:00:00.000Z';
 const DAY = 24 * 60 * 60 * 1000;

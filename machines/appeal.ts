@@ -7,14 +7,14 @@ import {
   REFERRAL_KINDS,
   SATISFACTION_LEVELS,
   eventRoles,
-  type Actor,
   type AppealEvent,
   type AppealEventType,
   type EscalationTarget,
   type ReferralKind,
-  type Role,
   type Satisfaction,
 } from './appeal-events';
+import type { Actor, Role } from './actor';
+import { stateValuePath, stateValueSchema } from './state-path';
 
 export const APPEAL_MACHINE_ID = 'appeal';
 export const APPEAL_MACHINE_VERSION = 1;
@@ -637,11 +637,6 @@ const appealContextSchema = z
   })
   .strict() satisfies z.ZodType<AppealContext, unknown>;
 
-const stateValueSchema: z.ZodType<StateValue> = z.union([
-  z.string(),
-  z.record(z.string(), z.lazy(() => stateValueSchema.optional())),
-]) as z.ZodType<StateValue>;
-
 const persistedSchema = z.object({
   machine: z.string().optional(),
   machineVersion: z.number().optional(),
@@ -711,15 +706,6 @@ export function applyAppealEvent(snapshot: AppealSnapshot, event: AppealEvent): 
   return { accepted: true, next: appealMachine.transition(snapshot, event, pureScope()) };
 }
 
-function stateValuePath(value: StateValue | undefined): string {
-  if (value === undefined) return '';
-  if (typeof value === 'string') return value;
-  const [key] = Object.keys(value);
-  if (key === undefined) return '';
-  const rest = stateValuePath(value[key] as StateValue | undefined);
-  return rest ? `${key}.${rest}` : key;
-}
-
 export type AppealPhase =
   | 'draft'
   | 'triage'
@@ -769,6 +755,18 @@ export function appealTagsOf(snapshot: Pick<AppealSnapshot, 'tags'>): AppealTag[
 export function slaOf(snapshot: Pick<AppealSnapshot, 'value'>): AppealSla {
   const value = snapshot.value as Record<string, StateValue>;
   return stateValuePath(value.sla) as AppealSla;
+}
+
+/** Which deadlines and checks the appeal's current state is about, for the pages that show them. */
+export function stateConcerns(snapshot: Pick<AppealSnapshot, 'matches'>) {
+  return {
+    /** Waiting for the assignee to accept: the acceptance time limit runs. */
+    acceptance: snapshot.matches({ phase: 'dispatched' }),
+    /** The citizen is to be called back: the callback time limit runs. */
+    callback: snapshot.matches({ phase: 'callback' }),
+    /** A grid's own work is checked on the ground (核查). */
+    verification: snapshot.matches({ phase: 'verification' }),
+  };
 }
 
 function sampleEvents(type: AppealEventType, snapshot: AppealSnapshot, actor: Actor, at: string): AppealEvent[] {

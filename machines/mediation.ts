@@ -1,6 +1,6 @@
 import { and, assertEvent, assign, setup } from 'xstate';
 import { z } from 'zod';
-import type { Actor, Role } from './appeal-events';
+import type { Actor, Role } from './actor';
 import {
   baseContext, clockEventSchema, clockMarked, closing, idSchema, isoInstant, referralBaseContextShape, referralGuards, startClock, stopClock, text, type ReferralBaseContext, type ReferralDefinition, type ReferralEnvelope, type ReferralInput,
 } from './referral-kit';

@@ -1,7 +1,9 @@
 import { createActor, initialTransition } from 'xstate';
 import type { AnyActorScope, AnyStateMachine, StateValue } from 'xstate';
 import { z } from 'zod';
-import type { Actor, ReferralKind, Role } from './appeal-events';
+import type { ReferralKind } from './appeal-events';
+import type { Actor, Role } from './actor';
+import { stateValuePath, stateValueSchema } from './state-path';
 
 // What every referral machine (mediation, legal aid, arbitration, counselling) shares: its
 // legal clocks, the fields the service reads, and the pure apply / persist / restore helpers.
@@ -202,20 +204,6 @@ function pureScope(machine: AnyStateMachine, input: ReferralInput): AnyActorScop
     scopes.set(machine, scope);
   }
   return scope;
-}
-
-const stateValueSchema: z.ZodType<StateValue> = z.union([
-  z.string(),
-  z.record(z.string(), z.lazy(() => stateValueSchema.optional())),
-]) as z.ZodType<StateValue>;
-
-export function stateValuePath(value: StateValue | undefined): string {
-  if (value === undefined) return '';
-  if (typeof value === 'string') return value;
-  const [key] = Object.keys(value);
-  if (key === undefined) return '';
-  const rest = stateValuePath(value[key] as StateValue | undefined);
-  return rest ? `${key}.${rest}` : key;
 }
 
 export function createReferralSnapshot(def: ReferralDefinition, input: ReferralInput): ReferralSnapshot {

@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AnyMachineSnapshot } from 'xstate';
 import { createTestModel, getAdjacencyMap, getShortestPaths, getStateNodes } from 'xstate/graph';
 import type { AdjacencyMap } from 'xstate/graph';
-import { REFERRAL_KINDS, type Actor, type ReferralKind, type Role } from './appeal-events';
+import { REFERRAL_KINDS, type ReferralKind } from './appeal-events';
+import type { Actor, Role } from './actor';
 import { EXTENSION_DAYS } from './arbitration';
 import { CONFIRMATION_WINDOW_DAYS } from './mediation';
 import {

@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import type { CategoryLimits } from '../../entities/category';
 import { DEFAULT_LIMITS } from '../appeals/deadlines';
 import { all, inTransaction, jsonb, one, run } from '../db/sql.server';

@@ -1,7 +1,8 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
-import { REFERRAL_KINDS, type Actor, type ReferralKind } from '../../machines/appeal-events';
+import { REFERRAL_KINDS, type ReferralKind } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { DEPARTMENT_KINDS, type DepartmentKind } from '../../entities/department';
 import { all, inTransaction, one, run } from '../db/sql.server';
 import { Forbidden, InvalidInput, NotFound, parseInput } from '../domain/errors';

@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { ROLES, type UserRole } from '../../entities/user';
 import { hashPassword } from '../auth/password.server';
 import { forgetUserSessions } from '../auth/session.server';

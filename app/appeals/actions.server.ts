@@ -1,9 +1,12 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import type { Actor, AppealEventType } from '../../machines/appeal-events';
-import { acceptedEventTypes, phaseOf, restoreAppealSnapshot } from '../../machines/appeal';
+import type { AppealEventType } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
+import { acceptedEventTypes, restoreAppealSnapshot, stateConcerns } from '../../machines/appeal';
+import { sendAppealEvent } from '../case-links/refer.server';
 import { localDateTime } from '../calendar/working-time';
+import { all, jsonb, one } from '../db/sql.server';
 import { InvalidInput, NotFound } from '../domain/errors';
-import { applyEvent, type AppealServices, type EventResult } from './service.server';
+import type { AppealServices, EventResult } from './service.server';
 
 // Events people send from the appeal page; timers and referral outcomes arrive by other routes.
 const PAGE_EVENTS: AppealEventType[] = [
@@ -34,38 +37,37 @@ const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 
 /** Exactly the actions the appeal's snapshot accepts from this user now, with the choices their forms need. */
 export async function actionOptions(em: EntityManager, actor: Actor, appealId: number, now = new Date()): Promise<ActionOptions> {
-  const conn = em.getConnection();
-  const [a] = await conn.execute<{ snapshot: unknown; lead_department_id: number | null; default_department_id: number | null; default_name: string | null; category_id: number; grid_id: number | null }[]>(
+  const a = await one<{ snapshot: unknown; lead_department_id: number | null; default_department_id: number | null; default_name: string | null; category_id: number; grid_id: number | null }>(em,
     `select a.snapshot, a.lead_department_id, a.category_id, a.grid_id, c.default_department_id, dd.name as default_name
        from appeal a join category c on c.id = a.category_id left join department dd on dd.id = c.default_department_id where a.id = ?`, [appealId]);
   if (!a) throw new NotFound('诉求不存在');
-  const snapshot = restoreAppealSnapshot(typeof a.snapshot === 'string' ? JSON.parse(a.snapshot) : a.snapshot);
+  const snapshot = restoreAppealSnapshot(jsonb(a.snapshot));
   const types = acceptedEventTypes(snapshot, actor, now.toISOString()).filter((t) => PAGE_EVENTS.includes(t));
   const needs = (t: AppealEventType) => types.includes(t);
   const departments = needs('DISPATCH')
-    ? await conn.execute<{ id: number; name: string }[]>(`select id, name from department where active and kind <> 'city' order by kind, code`)
+    ? await all<{ id: number; name: string }>(em, `select id, name from department where active and kind <> 'city' order by kind, code`)
     : [];
   const subUnits = needs('SUB_DISPATCH') && a.lead_department_id
-    ? await conn.execute<{ id: number; name: string }[]>(`select id, name from department where active and path like ? and id <> ? order by path`, [`%/${a.lead_department_id}/%`, a.lead_department_id])
+    ? await all<{ id: number; name: string }>(em, `select id, name from department where active and path like ? and id <> ? order by path`, [`%/${a.lead_department_id}/%`, a.lead_department_id])
     : [];
   const agencies = needs('REFER')
-    ? await conn.execute<{ id: number; name: string; kind: string }[]>(
+    ? await all<{ id: number; name: string; kind: string }>(em,
       `select id, name, referral_kind as kind from department where active and referral_kind is not null order by code`)
     : [];
-  const grids = needs('ASSIGN_GRID') ? await conn.execute<{ id: number; name: string }[]>('select id, name from grid order by code') : [];
+  const grids = needs('ASSIGN_GRID') ? await all<{ id: number; name: string }>(em, 'select id, name from grid order by code') : [];
   const suggestions: ActionOptions['suggestions'] = [];
   if (needs('DISPATCH')) {
     if (a.default_department_id) suggestions.push({ id: a.default_department_id, name: a.default_name!, reason: 'categoryDefault' });
     // "This area" is the appeal's grid when known, else the whole city.
-    const [top] = await conn.execute<{ id: number; name: string; n: number }[]>(
+    const top = await one<{ id: number; name: string; n: number }>(em,
       `select s.department_id as id, d.name, count(*)::int as n from assignment s join appeal x on x.id = s.appeal_id join department d on d.id = s.department_id
         where s.role = 'lead' and x.category_id = ? and (?::int is null or x.grid_id = ?) and x.id <> ? and s.status <> 'returned'
         group by 1, 2 order by 3 desc, 1 limit 1`, [a.category_id, a.grid_id, a.grid_id, appealId]);
     if (top) suggestions.push({ id: top.id, name: top.name, reason: 'history', count: top.n });
   }
   const suggestedDepartmentId = suggestions.find((s) => s.reason === 'history')?.id ?? a.default_department_id;
-  const verificationPhotos = phaseOf(snapshot) === 'verification'
-    ? (await conn.execute<{ id: number; file_name: string; display_name: string | null; created_at: Date | string; stage: 'before' | 'after' | null }[]>(
+  const verificationPhotos = stateConcerns(snapshot).verification
+    ? (await all<{ id: number; file_name: string; display_name: string | null; created_at: Date | string; stage: 'before' | 'after' | null }>(em,
       `select f.id, f.file_name, u.display_name, f.created_at, f.stage from attachment f left join app_user u on u.id = f.uploaded_by_id
         where f.appeal_id = ? and f.content_type in (${PHOTO_TYPES.map(() => '?').join(', ')}) order by f.created_at, f.id`,
       [appealId, ...PHOTO_TYPES])).map((f) => ({
@@ -109,9 +111,9 @@ export async function performAction(services: AppealServices, actor: Actor, appe
     const number = payload.targetNumber;
     delete payload.targetNumber;
     if (typeof number !== 'string') throw new InvalidInput('请输入要合并到的诉求编号', { targetNumber: ['请输入诉求编号'] });
-    const [row] = await services.db.em().getConnection().execute<{ id: number }[]>('select id from appeal where number = ?', [number]);
+    const row = await one<{ id: number }>(services.db.em(), 'select id from appeal where number = ?', [number]);
     if (!row) throw new InvalidInput('诉求编号不存在', { targetNumber: ['诉求编号不存在'] });
     payload.targetAppealId = row.id;
   }
-  return applyEvent(services, { appealId, expectedVersion: version, type, payload, actor });
+  return sendAppealEvent(services, { appealId, expectedVersion: version, type, payload, actor });
 }

@@ -1,100 +1,14 @@
-import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import type { AttachmentStage } from '../../entities/attachment';
 import { restoreAppealSnapshot } from '../../machines/appeal';
 import type { Database } from '../db/orm.server';
 import { all, inTransaction, jsonb, one } from '../db/sql.server';
-import { DomainError, Forbidden, InvalidInput, NotFound } from '../domain/errors';
+import { Forbidden, NotFound } from '../domain/errors';
 import { can } from '../domain/permissions';
 import { canSeeAppeal } from './scope';
-import { sha256Of, writeContentFile } from '../storage/content-file.server';
+import { checkFile, readStoredFile, storeFile, type UploadedFile } from '../storage/stored-file.server';
 
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
-const MAX_NAME_LENGTH = 200;
-
-
-const startsWith = (bytes: Uint8Array, magic: number[], at = 0) => bytes.length >= at + magic.length && magic.every((b, i) => bytes[at + i] === b);
-const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
-const isZip = (b: Uint8Array) => startsWith(b, [0x50, 0x4b, 0x03, 0x04]);
-const BINARY_MAGIC: ((b: Uint8Array) => boolean)[] = [
-  (b) => startsWith(b, [0xff, 0xd8, 0xff]),
-  (b) => startsWith(b, [0x89, 0x50, 0x4e, 0x47]),
-  (b) => startsWith(b, ascii('RIFF')) && startsWith(b, ascii('WEBP'), 8),
-  (b) => startsWith(b, ascii('%PDF')),
-  isZip,
-];
-
-interface AllowedType {
-  extensions: string[];
-  /** The bytes must look like the declared type, so a renamed executable or a PDF called .png is refused. */
-  matches: (bytes: Uint8Array) => boolean;
-}
-
-const ALLOWED: Record<string, AllowedType> = {
-  'image/jpeg': { extensions: ['.jpg', '.jpeg'], matches: BINARY_MAGIC[0] },
-  'image/png': { extensions: ['.png'], matches: BINARY_MAGIC[1] },
-  'image/webp': { extensions: ['.webp'], matches: BINARY_MAGIC[2] },
-  'application/pdf': { extensions: ['.pdf'], matches: BINARY_MAGIC[3] },
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { extensions: ['.docx'], matches: isZip },
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { extensions: ['.xlsx'], matches: isZip },
-  // Plain text has no magic: refuse anything with NUL bytes or the signature of one of the binary types above.
-  'text/plain': { extensions: ['.txt'], matches: (b) => !b.includes(0) && !BINARY_MAGIC.some((m) => m(b)) },
-};
-
-/** Browsers send an empty type or octet-stream for files they do not know; then the extension decides. */
-function declaredType(type: string, fileName: string): string | null {
-  const t = type.split(';')[0].trim().toLowerCase();
-  if (t && t !== 'application/octet-stream') return t === 'image/jpg' ? 'image/jpeg' : t;
-  const ext = path.extname(fileName).toLowerCase();
-  return Object.entries(ALLOWED).find(([, a]) => a.extensions.includes(ext))?.[0] ?? null;
-}
-
-/** The last path segment without control or direction-override characters, at most 200 characters, extension kept. */
-export function sanitizeFileName(raw: string): string {
-  const base = raw.split(/[/\\]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim().replace(/^\.+/, '');
-  const chars = [...clean];
-  if (chars.length <= MAX_NAME_LENGTH) return clean;
-  const ext = [...path.extname(clean)];
-  if (ext.length >= 20) return chars.slice(0, MAX_NAME_LENGTH).join('');
-  return chars.slice(0, MAX_NAME_LENGTH - ext.length).join('').trimEnd() + ext.join('');
-}
-
-function refuse(message: string): never {
-  throw new InvalidInput(message, { file: [message] });
-}
-
-/** Read at call time so a test or a restart with another DATA_DIR finds its own files. */
-function dataRoot(): string {
-  return path.resolve(process.env.DATA_DIR ?? '.data');
-}
-
-function attachmentsRoot(): string {
-  return path.join(dataRoot(), 'attachments');
-}
-
-/** Relative to the data folder, so the folder can be moved or restored from a backup. */
-function storagePathOf(sha256: string): string {
-  return path.posix.join('attachments', sha256.slice(0, 2), sha256);
-}
-
-/** A stored row must point inside the attachments folder, whatever the column says. */
-function absoluteStoragePath(storagePath: string): string {
-  const root = attachmentsRoot();
-  const abs = path.resolve(dataRoot(), storagePath);
-  if (!abs.startsWith(root + path.sep)) throw new StoredFileCorrupted();
-  return abs;
-}
-
-
-/** The stored bytes no longer match their recorded hash or size (or are gone): never serve them. */
-export class StoredFileCorrupted extends DomainError {
-  constructor() {
-    super('附件文件校验失败，已拒绝下载，请联系管理员', 500);
-  }
-}
+const FOLDER = 'attachments';
 
 interface ScopeRow {
   created_by_id: number;
@@ -120,35 +34,9 @@ function canSee(actor: Actor, row: ScopeRow): boolean {
   });
 }
 
-export interface UploadedFile {
-  name: string;
-  type: string;
-  bytes: Uint8Array;
-}
-
 /** Refuses an upload that `saveAttachment` would refuse, before anything is written (InvalidInput on `file`). */
 export function checkUpload(file: UploadedFile): void {
   checkFile(file);
-}
-
-/** Checks size, type and content of an upload; returns the clean name and the type to store. */
-export function checkFile(file: UploadedFile): { fileName: string; contentType: string } {
-  if (file.bytes.byteLength < 1) refuse('文件为空');
-  if (file.bytes.byteLength > MAX_ATTACHMENT_BYTES) refuse('文件不能超过 10 MB');
-  const fileName = sanitizeFileName(file.name);
-  if (!fileName) refuse('文件名无效');
-  const contentType = declaredType(file.type, fileName);
-  const allowed = contentType ? ALLOWED[contentType] : undefined;
-  if (!contentType || !allowed) refuse('只能上传 JPG、PNG、WEBP 图片，PDF、Word、Excel 文档或纯文本文件');
-  if (!allowed.extensions.includes(path.extname(fileName).toLowerCase())) refuse('文件扩展名与文件类型不符');
-  if (!allowed.matches(file.bytes)) refuse('文件内容与文件类型不符');
-  return { fileName, contentType };
-}
-
-async function storeBytes(sha256: string, bytes: Uint8Array): Promise<string> {
-  const storagePath = storagePathOf(sha256);
-  await writeContentFile(absoluteStoragePath(storagePath), bytes, sha256);
-  return storagePath;
 }
 
 /**
@@ -156,19 +44,16 @@ async function storeBytes(sha256: string, bytes: Uint8Array): Promise<string> {
  * for share while the row is inserted, so the appeal cannot close in between.
  */
 export async function saveAttachment(
-  db: Database, actor: Actor, appealId: number, file: UploadedFile, opts: { stage?: AttachmentStage } = {},
+  db: Pick<Database, 'em'>, actor: Actor, appealId: number, file: UploadedFile, opts: { stage?: AttachmentStage } = {},
 ): Promise<{ id: number; sha256: string }> {
   if (!can(actor, 'appeal:attach')) throw new Forbidden('您无权上传附件');
-  const em = db.em();
-  return inTransaction(em, async (tx) => {
-    const row = await one<ScopeRow>(tx, `select ${SCOPE_COLUMNS} from appeal a where a.id = ? for share of a`,
-      [appealId]);
+  return inTransaction(db.em(), async (tx) => {
+    const row = await one<ScopeRow>(tx, `select ${SCOPE_COLUMNS} from appeal a where a.id = ? for share of a`, [appealId]);
     if (!row) throw new NotFound('诉求不存在');
     if (!canSee(actor, row)) throw new Forbidden('您无权查看此诉求');
     if (row.closed) throw new Forbidden('诉求已办结，不能再上传附件');
     const { fileName, contentType } = checkFile(file);
-    const sha256 = sha256Of(file.bytes);
-    const storagePath = await storeBytes(sha256, file.bytes);
+    const { sha256, storagePath } = await storeFile(FOLDER, file.bytes);
     const now = new Date();
     const [inserted] = await all<{ id: number }>(tx,
       `insert into attachment (appeal_id, file_name, content_type, size, sha256, storage_path, uploaded_by_id, stage, created_at, updated_at)
@@ -195,16 +80,7 @@ export async function openAttachment(db: Database, actor: Actor, attachmentId: n
        from attachment f join appeal a on a.id = f.appeal_id where f.id = ?`, [attachmentId]);
   if (!row) throw new NotFound('附件不存在');
   if (!canSee(actor, row)) throw new Forbidden('您无权查看此诉求的附件');
-  const abs = absoluteStoragePath(row.storage_path);
-  const info = await stat(abs).catch(() => null);
-  if (!info?.isFile() || info.size !== row.size) {
-    console.warn(`[attachments] stored file of attachment ${attachmentId} is missing or has the wrong size`);
-    throw new StoredFileCorrupted();
-  }
-  const bytes = new Uint8Array(await readFile(abs));
-  if (bytes.byteLength !== row.size || sha256Of(bytes) !== row.sha256) {
-    console.warn(`[attachments] stored file of attachment ${attachmentId} does not match its sha256`);
-    throw new StoredFileCorrupted();
-  }
-  return { fileName: row.file_name, contentType: row.content_type, size: row.size, path: abs, bytes };
+  const { path, bytes } = await readStoredFile(FOLDER, { storagePath: row.storage_path, size: row.size, sha256: row.sha256 },
+    `[attachments] stored file of attachment ${attachmentId}`);
+  return { fileName: row.file_name, contentType: row.content_type, size: row.size, path, bytes };
 }

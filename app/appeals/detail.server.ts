@@ -1,15 +1,17 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { callsForAppeal, type AppealCallView } from '../telephony/call-links.server';
-import { MAX_CALLBACK_ATTEMPTS, phaseOf, slaOf, restoreAppealSnapshot } from '../../machines/appeal';
+import { MAX_CALLBACK_ATTEMPTS, phaseOf, slaOf, restoreAppealSnapshot, stateConcerns } from '../../machines/appeal';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
+import { all, jsonb, one } from '../db/sql.server';
 import { Forbidden, NotFound } from '../domain/errors';
 import { maskIdNumber, maskPhone } from '../cases/masking';
 import { can } from '../domain/permissions';
+import { caseTimeline, timelineView, type TimelineView } from '../cases/timeline.server';
+import { APPEAL_TRAIL } from './audit.server';
 import { revealLog } from './reveal.server';
 import { canSeeAppeal, canSeeComplainant } from './scope';
-import { canSeeReferral } from '../referrals/scope';
 import { gridForPoint, outlinesOf, type GridOutline } from '../grids/grids.server';
 
 export interface DeadlineView {
@@ -18,14 +20,7 @@ export interface DeadlineView {
   remaining: string | null;
 }
 
-export interface TimelineEntry {
-  seq: number;
-  type: string;
-  at: string;
-  actor: string;
-  role: string;
-  fromPhase: string | null;
-  toPhase: string;
+export interface TimelineEntry extends TimelineView {
   fromSla: string | null;
   toSla: string;
   /** Human text carried by the event (reason, result, note), shown as plain text. */
@@ -72,8 +67,6 @@ export interface AppealDetail {
   /** Marked by a supervisor as an unreasonable demand (不合理诉求). */
   unreasonable: boolean;
   escalation: string | null;
-  /** Referral cases opened from the appeal, oldest first; `visible` when this user may open the case itself. */
-  referrals: { id: number; number: string; kind: string; agency: string; phase: string; outcome: string | null; nextDueAt: string | null; clockState: string; visible: boolean }[];
   /** The callback agent's script while the citizen is to be called back. */
   callback: { attempts: number; maxAttempts: number; script: string; overdue: boolean } | null;
 }
@@ -82,8 +75,7 @@ const TEXT_FIELDS = ['reason', 'result', 'text', 'note', 'answer', 'comment'];
 
 /** Everything the appeal page shows, scoped on the server: out of scope is 403, a hidden complainant is never sent. */
 export async function appealDetail(em: EntityManager, actor: Actor, id: number, now = new Date()): Promise<AppealDetail> {
-  const conn = em.getConnection();
-  const [a] = await conn.execute<Record<string, any>[]>(
+  const a = await one(em,
     `select a.*, c.name as category_name, c.limits, g.name as grid_name, d.name as department_name, ag.name as assigned_grid_name,
             z.name as citizen_name, z.id_number as citizen_id_number,
             array(select distinct s.department_id from assignment s where s.appeal_id = a.id and s.department_id is not null) as department_ids
@@ -99,32 +91,28 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
   };
   if (!canSeeAppeal(actor, facts)) throw new Forbidden('您无权查看此诉求');
 
-  const [events, assignments, attachments, calls, referrals] = await Promise.all([
-    conn.execute<Record<string, any>[]>(
-      `select e.seq, e.type, e.at, e.actor_role, u.display_name, e.from_phase, e.to_phase, e.from_sla, e.to_sla, e.payload
-         from appeal_event e left join app_user u on u.id = e.actor_id where e.appeal_id = ? order by e.seq`, [id]),
-    conn.execute<Record<string, any>[]>(
+  const [events, assignments, attachments, calls] = await Promise.all([
+    caseTimeline(em, APPEAL_TRAIL, id),
+    all(em,
       `select coalesce(d.name, g.name) as unit, s.role, s.level, s.status, s.accepted_at
          from assignment s left join department d on d.id = s.department_id left join grid g on g.id = s.grid_id
         where s.appeal_id = ? order by s.id`, [id]),
-    conn.execute<Record<string, any>[]>('select id, file_name, size, content_type from attachment where appeal_id = ? order by id', [id]),
+    all(em, 'select id, file_name, size, content_type from attachment where appeal_id = ? order by id', [id]),
     callsForAppeal(em, actor, id),
-    conn.execute<Record<string, any>[]>(
-      `select r.id, r.number, r.kind, r.agency_id, d.name as agency, r.phase, r.outcome, r.next_due_at, r.clock_state
-         from referral r join department d on d.id = r.agency_id where r.appeal_id = ? order by r.id`, [id]),
   ]);
 
   const location = await locationOf(em, a);
   const cal = await getWorkCalendar(em);
-  const limits = typeof a.limits === 'string' ? JSON.parse(a.limits) : a.limits;
-  const open = !['closed', 'merged', 'void'].includes(a.phase);
+  const limits = jsonb<Record<string, { unit: LimitUnit }>>(a.limits);
+  const open = !snapshot.hasTag('closed');
+  const concerns = stateConcerns(snapshot);
   const deadline = (kind: DeadlineView['kind'], at: Date | null, unit: LimitUnit): DeadlineView[] =>
     at ? [{ kind, at: localDateTime(new Date(at)), remaining: open ? remainingTime(cal, now, new Date(at), unit).label : null }] : [];
   const showComplainant = !a.anonymous && canSeeComplainant(actor, a.confidential);
   const ctx = snapshot.context;
   const lastAnswer = [...events].reverse().find((e) => e.type === 'REPLY' || e.type === 'RESOLVE_ON_SPOT');
-  const answerPayload = lastAnswer ? (typeof lastAnswer.payload === 'string' ? JSON.parse(lastAnswer.payload) : lastAnswer.payload) : null;
-  const callback = phaseOf(snapshot) === 'callback.calling'
+  const answerPayload = lastAnswer?.payload as { result?: string; answer?: string } | undefined;
+  const callback = snapshot.hasTag('needsCitizen')
     ? {
       attempts: ctx.callbackAttempts, maxAttempts: MAX_CALLBACK_ATTEMPTS, overdue: ctx.callbackOverdue,
       script: `您好，这里是 12345 政务服务便民热线回访。您于 ${localDateTime(new Date(a.created_at)).slice(0, 10)} 反映的“${a.title}”，`
@@ -150,28 +138,20 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
     holder: a.department_name ?? a.assigned_grid_name,
     assignments: assignments.map((s) => ({ unit: s.unit, role: s.role, level: s.level, status: s.status, acceptedAt: s.accepted_at ? localDateTime(new Date(s.accepted_at)) : null })),
     deadlines: [
-      ...deadline('accept', a.phase === 'dispatched' ? a.accept_due_at : null, limits.accept.unit),
+      ...deadline('accept', concerns.acceptance ? a.accept_due_at : null, limits.accept.unit),
       ...deadline('handling', a.due_at, limits[a.urgency]?.unit ?? 'workingDays'),
-      ...deadline('callback', a.phase.startsWith('callback') ? a.callback_due_at : null, limits.callback.unit),
+      ...deadline('callback', concerns.callback ? a.callback_due_at : null, limits.callback.unit),
     ],
-    timeline: events.map((e) => {
-      const payload = (typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload) ?? {};
-      const text = TEXT_FIELDS.map((f) => payload[f]).find((v) => typeof v === 'string') ?? null;
-      return {
-        seq: e.seq, type: e.type, at: localDateTime(new Date(e.at)), actor: e.display_name ?? '系统', role: e.actor_role,
-        fromPhase: e.from_phase, toPhase: e.to_phase, fromSla: e.from_sla, toSla: e.to_sla, text,
-      };
-    }),
+    timeline: events.map((e) => ({
+      ...timelineView(e), fromSla: e.fromSla as string | null, toSla: e.toSla as string,
+      text: (TEXT_FIELDS.map((f) => e.payload[f]).find((v) => typeof v === 'string') as string | undefined) ?? null,
+    })),
     attachments: attachments.map((f) => ({ id: f.id, fileName: f.file_name, size: f.size, contentType: f.content_type })),
     mayAttach: can(actor, 'appeal:attach'),
     calls,
     counts: { redo: ctx.redoCount, reopen: ctx.reopenCount, extensions: ctx.extensionCount, supervise: ctx.superviseCount },
     escalation: ctx.escalation,
     unreasonable: ctx.unreasonable,
-    referrals: referrals.map((r) => ({
-      id: r.id, number: r.number, kind: r.kind, agency: r.agency, phase: r.phase, outcome: r.outcome, clockState: r.clock_state,
-      nextDueAt: r.next_due_at ? localDateTime(new Date(r.next_due_at)) : null, visible: canSeeReferral(actor, { agencyId: r.agency_id }),
-    })),
     callback,
   };
 }

@@ -1,13 +1,13 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { z } from 'zod';
-import type { Actor } from '../../machines/appeal-events';
-import { APPEAL_MACHINE_VERSION, appealTagsOf, createAppealSnapshot, persistAppealSnapshot, phaseOf, slaOf } from '../../machines/appeal';
+import type { Actor } from '../../machines/actor';
+import { createAppealSnapshot } from '../../machines/appeal';
 import { APPEAL_SOURCES, APPEAL_TYPES, URGENCIES } from '../../entities/appeal';
+import { openCase } from '../cases/transition.server';
+import { inTransaction, one } from '../db/sql.server';
 import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
-import { AppealStore } from './appeal-store.server';
-import { auditHash } from '../cases/audit-chain';
 import { appealCounterCte, formatAppealNumber } from './numbering.server';
-import type { AppealServices } from './service.server';
+import { appealKind, type AppealServices } from './service.server';
 
 const phone = z.string().trim().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{3,12})$/, '电话号码格式不正确');
 
@@ -59,46 +59,38 @@ export async function createDraft(services: AppealServices, actor: Actor, raw: u
 }
 
 async function byRequestKey(services: AppealServices, key: string) {
-  const [row] = await services.db.em().getConnection().execute<{ id: number; number: string; version: number }[]>(
-    'select id, number, version from appeal where request_key = ?', [key]);
-  return row ?? null;
+  return (await one<{ id: number; number: string; version: number }>(services.db.em(),
+    'select id, number, version from appeal where request_key = ?', [key])) ?? null;
 }
 
 async function insertDraft(services: AppealServices, actor: Actor, input: z.output<typeof draftInputSchema>, now: Date) {
-  return services.db.em().transactional(async (tx) => {
-    const conn = tx.getConnection();
-    const trx = tx.getTransactionContext();
+  return inTransaction(services.db.em(), async (tx) => {
     // One round trip: references checked, the daily number drawn, the caller's record upserted and the
     // id taken first (the first audit hash covers it).
     const counter = appealCounterCte(now);
     const withCitizen = Boolean(input.callerPhone && !input.anonymous);
     const citizenCte = `, citizen as (insert into citizen (phone, name, created_at, updated_at) values (?, ?, ?, ?)
          on conflict (phone) do update set name = coalesce(excluded.name, citizen.name), updated_at = excluded.updated_at returning id)`;
-    const [refs] = await conn.execute<{ category: number | null; grid: number | null; id: number; last: number; citizen: number | null }[]>(
+    const refs = (await one<{ category: number | null; grid: number | null; id: number; last: number; citizen: number | null }>(tx,
       `with ${counter.sql}${withCitizen ? citizenCte : ''}
        select (select id from category where id = ? and active) as category, (select id from grid where id = ?) as grid,
               nextval(pg_get_serial_sequence('appeal', 'id'))::int as id, (select last from counter) as last,
               ${withCitizen ? '(select id from citizen)' : 'null'} as citizen`,
-      [...counter.params, ...(withCitizen ? [input.callerPhone, input.citizenName ?? null, now, now] : []), input.categoryId, input.gridId ?? 0],
-      'all', trx);
+      [...counter.params, ...(withCitizen ? [input.callerPhone, input.citizenName ?? null, now, now] : []), input.categoryId, input.gridId ?? 0]))!;
     if (!refs.category) throw new InvalidInput('分类不存在', { categoryId: ['unknown category'] });
     if (input.gridId && !refs.grid) throw new InvalidInput('网格不存在', { gridId: ['unknown grid'] });
     const { id, citizen: citizenId } = refs;
     const number = formatAppealNumber(counter.day, refs.last);
-    const snapshot = createAppealSnapshot({ createdBy: actor.userId, source: input.source });
-    const row = {
-      appealId: id, seq: 1, type: 'CREATE', actorId: actor.userId, actorRole: actor.role, at: now,
-      fromPhase: null, toPhase: phaseOf(snapshot), fromSla: null, toSla: slaOf(snapshot), payload: { number, source: input.source },
-    };
-    const hash = auditHash('', row);
-    const store = new AppealStore(tx);
-    await store.insert({
-      id, number, source: input.source, type: input.type, urgency: input.urgency, categoryId: input.categoryId, citizenId,
-      callerPhone: input.callerPhone ?? null, title: input.title, content: input.content, address: input.address ?? null,
-      gridId: input.gridId ?? null, lat: input.lat ?? null, lng: input.lng ?? null, confidential: input.confidential,
-      anonymous: input.anonymous, createdById: actor.userId, phase: row.toPhase, sla: row.toSla, tags: appealTagsOf(snapshot), machineVersion: APPEAL_MACHINE_VERSION,
-      snapshot: persistAppealSnapshot(snapshot), auditHead: hash, requestKey: input.requestKey ?? null,
-    }, row, now);
+    await openCase(tx, appealKind, {
+      id, row: {}, snapshot: createAppealSnapshot({ createdBy: actor.userId, source: input.source }),
+      type: 'CREATE', payload: { number, source: input.source }, actor, at: now,
+      columns: {
+        number, source: input.source, type: input.type, urgency: input.urgency, category_id: input.categoryId, citizen_id: citizenId,
+        caller_phone: input.callerPhone ?? null, title: input.title, content: input.content, address: input.address ?? null,
+        grid_id: input.gridId ?? null, lat: input.lat ?? null, lng: input.lng ?? null, confidential: input.confidential,
+        anonymous: input.anonymous, created_by_id: actor.userId, request_key: input.requestKey ?? null,
+      },
+    });
     return { id, number, version: 1 };
   });
 }

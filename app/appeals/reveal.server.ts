@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { restoreAppealSnapshot } from '../../machines/appeal';
 import { all, inTransaction, jsonb, one, run } from '../db/sql.server';
 import { Forbidden, InvalidInput, NotFound } from '../domain/errors';

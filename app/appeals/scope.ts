@@ -1,4 +1,5 @@
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
+import { inDepartments, inGrids, isCityDesk } from '../cases/scope';
 
 /** The columns that decide who may see an appeal. */
 export interface AppealScopeFacts {
@@ -13,25 +14,18 @@ export interface AppealScopeFacts {
 }
 
 /**
- * Deny by default. City-wide roles (operators, dispatchers, reviewers, supervisors, admins)
- * see every appeal; a department sees what was sent to it; a grid worker his grids; the staff of a
- * referral agency the appeals referred to it.
+ * City-wide roles (operators and the city's desks) see every appeal; a department sees what was
+ * sent to it; a grid worker his grids; the staff of a referral agency the appeals referred to it.
  */
 export function canSeeAppeal(actor: Actor, facts: AppealScopeFacts): boolean {
+  if (actor.role === 'operator' || isCityDesk(actor)) return true;
   switch (actor.role) {
-    case 'operator':
-    case 'dispatcher':
-    case 'reviewer':
-    case 'supervisor':
-    case 'admin':
-    case 'system':
-      return true;
     case 'handler':
-      return facts.departmentIds.some((d) => actor.departmentIds.includes(d));
+      return inDepartments(actor, facts.departmentIds);
     case 'gridWorker':
-      return [facts.assignedGridId, facts.gridId].some((g) => g !== null && actor.gridIds.includes(g)) || facts.createdById === actor.userId;
+      return inGrids(actor, [facts.assignedGridId, facts.gridId]) || facts.createdById === actor.userId;
     case 'mediator':
-      return facts.referralAgencyIds.some((a) => actor.departmentIds.includes(a));
+      return inDepartments(actor, facts.referralAgencyIds);
     default:
       return false;
   }
@@ -40,5 +34,5 @@ export function canSeeAppeal(actor: Actor, facts: AppealScopeFacts): boolean {
 /** Departments never see a confidential complainant's identity. */
 export function canSeeComplainant(actor: Actor, confidential: boolean): boolean {
   if (!confidential) return true;
-  return ['operator', 'dispatcher', 'reviewer', 'supervisor', 'admin'].includes(actor.role);
+  return actor.role === 'operator' || (isCityDesk(actor) && actor.role !== 'system');
 }

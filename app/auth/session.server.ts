@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createCookie, redirect, type AppLoadContext } from '@remix-run/node';
 import type { EntityManager } from '@mikro-orm/sql';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import type { UserRole } from '../../entities/user';
 import { one, run } from '../db/sql.server';
 import { can, type Capability } from '../domain/permissions';

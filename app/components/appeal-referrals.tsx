@@ -1,5 +1,5 @@
 import { Link } from '@remix-run/react';
-import type { AppealDetail } from '../appeals/detail.server';
+import type { AppealReferral } from '../case-links/appeal-referrals.server';
 import { useT } from '../i18n/use-t';
 import { REFERRAL_KIND_LABELS, REFERRAL_OUTCOME_LABELS } from '../ui/labels';
 import { referralPhaseLabel } from '../ui/referral-labels';
@@ -7,7 +7,7 @@ import { referralPhaseLabel } from '../ui/referral-labels';
 const CLOCK_STYLE: Record<string, string> = { overdue: 'bg-red-100 text-red-800', warned: 'bg-amber-100 text-amber-800' };
 
 /** The referral cases an appeal waits for or waited for, each with its state and nearest legal deadline. */
-export function AppealReferrals({ referrals }: { referrals: AppealDetail['referrals'] }) {
+export function AppealReferrals({ referrals }: { referrals: AppealReferral[] }) {
   const { t } = useT();
   if (!referrals.length) return null;
   return (

@@ -1,5 +1,5 @@
 import type { UserRole } from '../../entities/user';
-import type { Role } from '../../machines/appeal-events';
+import type { Role } from '../../machines/actor';
 
 // Who may do what, in one table: routes ask for a capability, screens ask what to show. Which
 // appeal or case a permitted user may see is scope, checked by the feature's own scope module.

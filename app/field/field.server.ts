@@ -1,8 +1,10 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
-import type { Actor, AppealEventType } from '../../machines/appeal-events';
+import type { AppealEventType } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { actionOptions } from '../appeals/actions.server';
-import { saveAttachment, type UploadedFile } from '../appeals/attachments.server';
+import { saveAttachment } from '../appeals/attachments.server';
+import type { UploadedFile } from '../storage/stored-file.server';
 import { appealDetail, type AppealDetail } from '../appeals/detail.server';
 import { maskPhone } from '../cases/masking';
 import { applyEvent, type AppealServices, type EventResult } from '../appeals/service.server';

@@ -1,8 +1,9 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import type { AttachmentStage } from '../../entities/attachment';
-import { checkUpload, saveAttachment, type UploadedFile } from '../appeals/attachments.server';
+import { checkUpload, saveAttachment } from '../appeals/attachments.server';
+import type { UploadedFile } from '../storage/stored-file.server';
 import { createDraft } from '../appeals/intake.server';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
 import { localDateTime } from '../calendar/working-time';

@@ -1,7 +1,7 @@
 import { area } from '@turf/area';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Feature, FeatureCollection } from 'geojson';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { all, inTransaction, jsonb, run } from '../db/sql.server';
 import { z } from 'zod';
 import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';

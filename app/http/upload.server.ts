@@ -1,5 +1,5 @@
 import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node';
-import { MAX_ATTACHMENT_BYTES } from '../appeals/attachments.server';
+import { MAX_ATTACHMENT_BYTES } from '../storage/stored-file.server';
 import { InvalidInput } from '../domain/errors';
 
 // Room for the multipart boundaries, headers and text fields around the files.

@@ -1,6 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Database } from '../db/orm.server';
+import type { DatabaseHandle } from '../cases/transition.server';
+import { all, inTransaction, run } from '../db/sql.server';
 
 export interface SmsGateway {
   send(phone: string, body: string): Promise<void>;
@@ -18,14 +19,12 @@ export function fileSmsGateway(dataRoot: string): SmsGateway {
 }
 
 /** Sends pending outbox rows; each row is claimed with SKIP LOCKED so instances never double-send. */
-export async function sendPendingSms(db: Database, gateway: SmsGateway, limit = 50): Promise<number> {
+export async function sendPendingSms(db: DatabaseHandle, gateway: SmsGateway, limit = 50): Promise<number> {
   let sent = 0;
-  await db.em().transactional(async (tx) => {
-    const conn = tx.getConnection();
-    const trx = tx.getTransactionContext();
-    const rows = await conn.execute<{ id: number; phone: string; body: string }[]>(
-      `select id, phone, body from sms_outbox where status = 'pending' order by id limit ? for update skip locked`, [limit], 'all', trx,
-    );
+  await inTransaction(db.em(), async (tx) => {
+    const rows = await all<{ id: number; phone: string; body: string }>(tx,
+      `select id, phone, body from sms_outbox where status = 'pending' order by id limit ? for update skip locked`,
+      [limit]);
     for (const r of rows) {
       let status = 'sent';
       try {
@@ -33,7 +32,8 @@ export async function sendPendingSms(db: Database, gateway: SmsGateway, limit = 
       } catch {
         status = 'failed';
       }
-      await conn.execute('update sms_outbox set status = ?, sent_at = ?, updated_at = ? where id = ?', [status, new Date(), new Date(), r.id], 'run', trx);
+      await run(tx, 'update sms_outbox set status = ?, sent_at = ?, updated_at = ? where id = ?',
+        [status, new Date(), new Date(), r.id]);
       if (status === 'sent') sent++;
     }
   });

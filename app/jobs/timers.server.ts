@@ -1,7 +1,7 @@
 import { fromKysely, PgBoss } from 'pg-boss';
 import type { EntityManager } from '@mikro-orm/sql';
-import type { Database } from '../db/orm.server';
 import type { SerialPgliteConnection } from '../db/pglite-serial.server';
+import { one } from '../db/sql.server';
 
 export const TIMER_QUEUE = 'appeal-timer';
 export const SMS_QUEUE = 'sms-outbox';
@@ -17,7 +17,7 @@ export interface TimerJob {
   fireAt: string;
 }
 
-/** A legal clock of a referral case: warned, then overdue (see app/referrals/timers.server.ts). */
+/** A legal clock of a referral case: warned, then overdue (see clockTimers in app/referrals/service.server.ts). */
 export interface ReferralTimerJob {
   referralId: number;
   clock: string;
@@ -38,8 +38,17 @@ export interface JobRunner {
   stop(): Promise<void>;
 }
 
+/**
+ * The database pg-boss runs on, as far as it needs to know (the app's Database is one; naming it here
+ * would tie the job queue to the database module that runs the migrations that schedule timers).
+ */
+interface BossDatabase {
+  target: { databaseUrl?: string };
+  orm: { em: { getConnection(): unknown } };
+}
+
 /** pg-boss on the app's own database: PostgreSQL through its pool, PGlite through the serialised session. */
-export function createBoss(db: Database, opts: { pollingSeconds?: number } = {}): PgBoss {
+export function createBoss(db: BossDatabase, opts: { pollingSeconds?: number } = {}): PgBoss {
   const common = { schema: 'pgboss', supervise: true, schedule: false, superviseIntervalSeconds: 30 } as const;
   if (db.target.databaseUrl) return new PgBoss({ ...common, connectionString: db.target.databaseUrl, max: 4 });
   const conn = db.orm.em.getConnection() as unknown as SerialPgliteConnection;
@@ -64,7 +73,7 @@ export function bossTimers(boss: PgBoss): Timers {
   };
 }
 
-export async function startBoss(db: Database, opts: { pollingSeconds?: number } = {}): Promise<PgBoss> {
+export async function startBoss(db: BossDatabase, opts: { pollingSeconds?: number } = {}): Promise<PgBoss> {
   const boss = createBoss(db, opts);
   boss.on('error', (err) => console.warn('[jobs]', err.message));
   await boss.start();
@@ -72,4 +81,29 @@ export async function startBoss(db: Database, opts: { pollingSeconds?: number } 
     if (!(await boss.getQueue(name))) await boss.createQueue(name);
   }
   return boss;
+}
+
+/**
+ * Timers for work done in one open transaction before the app's queue starts (a migration): pg-boss
+ * run on that transaction and stopped before it ends. A brand-new database has no pg-boss schema yet,
+ * and nothing to put a timer on.
+ */
+export async function transactionTimers(em: EntityManager): Promise<{ timers: Timers; stop(): Promise<void> }> {
+  const queue = await one<{ present: boolean }>(em, `select to_regclass('pgboss.job') is not null as present`);
+  if (!queue?.present) {
+    const none = async (_em: EntityManager, jobs: unknown[]) => {
+      if (jobs.length) throw new Error('timers need the job queue, and this database has none yet');
+    };
+    return { timers: { schedule: none, scheduleReferral: none }, stop: async () => {} };
+  }
+  const boss = new PgBoss({
+    schema: 'pgboss', db: fromKysely(em.getTransactionContext() as never),
+    supervise: false, schedule: false, registerInstance: false,
+  });
+  boss.on('error', (err) => console.warn('[jobs]', err.message));
+  await boss.start();
+  for (const name of [TIMER_QUEUE, REFERRAL_TIMER_QUEUE]) {
+    if (!(await boss.getQueue(name))) await boss.createQueue(name);
+  }
+  return { timers: bossTimers(boss), stop: () => boss.stop({ graceful: false }) };
 }

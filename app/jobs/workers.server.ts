@@ -2,10 +2,11 @@ import type { PgBoss } from 'pg-boss';
 import { Conflict } from '../domain/errors';
 import { SYSTEM_ACTOR } from '../cases/actor';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
+import { fireReferralTimer } from '../case-links/refer.server';
+import { one } from '../db/sql.server';
 import { startDailyReports } from '../reports/daily.server';
 import { CALL_SWEEP_QUEUE, sweepStaleCalls } from '../telephony/call-sweep.server';
 import { sendPendingSms, type SmsGateway } from './sms.server';
-import { fireReferralTimer } from '../referrals/service.server';
 import { REFERRAL_TIMER_QUEUE, SMS_QUEUE, TIMER_QUEUE, type ReferralTimerJob, type TimerJob } from './timers.server';
 
 /**
@@ -14,9 +15,8 @@ import { REFERRAL_TIMER_QUEUE, SMS_QUEUE, TIMER_QUEUE, type ReferralTimerJob, ty
  * a conflict with a concurrent change is thrown so pg-boss retries it.
  */
 export async function fireTimer(services: AppealServices, job: Omit<TimerJob, 'fireAt'>): Promise<'applied' | 'stale' | 'refused'> {
-  const [row] = await services.db.em().getConnection().execute<{ due_at: Date | null; callback_due_at: Date | null }[]>(
-    'select due_at, callback_due_at from appeal where id = ?', [job.appealId],
-  );
+  const row = await one<{ due_at: Date | null; callback_due_at: Date | null }>(services.db.em(),
+    'select due_at, callback_due_at from appeal where id = ?', [job.appealId]);
   if (!row) return 'stale';
   const current = job.event === 'CALLBACK_DUE' ? row.callback_due_at : row.due_at;
   if (!current || new Date(current).toISOString() !== new Date(job.deadline).toISOString()) return 'stale';
@@ -35,7 +35,8 @@ export async function startWorkers(boss: PgBoss, services: AppealServices, sms: 
     const due = [...jobs].sort((a, b) => (a.data.fireAt ?? '').localeCompare(b.data.fireAt ?? ''));
     for (const job of due) await fireTimer(services, job.data);
   });
-  // Legal clocks of referral cases (mediation, legal aid, arbitration, counselling), in due order.
+  // Legal clocks of referral cases (mediation, legal aid, arbitration, counselling), in due order; one that
+  // ends a case answers its appeal.
   await boss.work<ReferralTimerJob>(REFERRAL_TIMER_QUEUE, { pollingIntervalSeconds, batchSize: 100 }, async (jobs) => {
     const due = [...jobs].sort((a, b) => (a.data.fireAt ?? '').localeCompare(b.data.fireAt ?? ''));
     for (const job of due) await fireReferralTimer(services, job.data);

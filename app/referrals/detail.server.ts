@@ -1,13 +1,16 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import type { Actor, ReferralKind } from '../../machines/appeal-events';
+import type { ReferralKind } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { phaseOf, restoreAppealSnapshot } from '../../machines/appeal';
 import { acceptedReferralEvents, restoreReferralSnapshot, type ReferralBaseContext, type ReferralDefinition } from '../../machines/referral-kit';
 import { referralDefinition } from '../../machines/referrals';
 import { maskPhone } from '../cases/masking';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
-import type { Database } from '../db/orm.server';
+import { caseTimeline, timelineView, type TimelineView } from '../cases/timeline.server';
+import { all, jsonb, one } from '../db/sql.server';
 import { NotFound } from '../domain/errors';
+import { REFERRAL_TRAIL } from './audit.server';
 import type { AgreementPdfInput } from './agreement-pdf.server';
 import { listReferralDocuments, type ReferralDocumentItem } from './documents.server';
 import { canAddReferralDocument, canSeeReferral } from './scope';
@@ -33,14 +36,7 @@ export interface ReferralClockView {
   remaining: string | null;
 }
 
-export interface ReferralTimelineEntry {
-  seq: number;
-  type: string;
-  at: string;
-  actor: string;
-  role: string;
-  fromPhase: string | null;
-  toPhase: string;
+export interface ReferralTimelineEntry extends TimelineView {
   /** A t() key naming what the payload is about (a side, a route, a clock), if any. */
   summaryLabel: string | null;
   /** The user's own words or times from the payload, shown as plain text. */
@@ -107,15 +103,13 @@ interface LoadedReferral {
   ctx: ReferralBaseContext & Record<string, any>;
 }
 
-const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 const local = (iso: string | Date | null | undefined) => (iso ? localDateTime(new Date(iso)) : null);
 
 async function loadVisible(em: EntityManager, actor: Actor, id: number): Promise<LoadedReferral> {
-  const [row] = await em.getConnection().execute<Record<string, any>[]>(
-    `select r.*, d.name as agency_name from referral r join department d on d.id = r.agency_id where r.id = ?`, [id]);
+  const row = await one(em, `select r.*, d.name as agency_name from referral r join department d on d.id = r.agency_id where r.id = ?`, [id]);
   if (!row || !canSeeReferral(actor, { agencyId: row.agency_id })) throw new NotFound('转介案件不存在');
   const def = referralDefinition(row.kind);
-  const snapshot = restoreReferralSnapshot(def, json(row.snapshot));
+  const snapshot = restoreReferralSnapshot(def, jsonb(row.snapshot));
   return { row, def, snapshot, ctx: snapshot.context as ReferralBaseContext & Record<string, any> };
 }
 
@@ -128,7 +122,7 @@ function clockUnit(def: ReferralDefinition, clock: string): LimitUnit {
 async function userNames(em: EntityManager, ids: (number | null | undefined)[]): Promise<Map<number, string>> {
   const wanted = [...new Set(ids.filter((x): x is number => typeof x === 'number' && x > 0))];
   if (!wanted.length) return new Map();
-  const rows = await em.getConnection().execute<{ id: number; display_name: string }[]>('select id, display_name from app_user where id in (?)', [wanted]);
+  const rows = await all<{ id: number; display_name: string }>(em, 'select id, display_name from app_user where id in (?)', [wanted]);
   return new Map(rows.map((r) => [r.id, r.display_name]));
 }
 
@@ -161,17 +155,13 @@ function summarize(type: string, p: Record<string, any>, parties: Map<number, st
 
 export async function referralDetail(em: EntityManager, actor: Actor, id: number, now = new Date()): Promise<ReferralDetail> {
   const { row, def, snapshot, ctx } = await loadVisible(em, actor, id);
-  const conn = em.getConnection();
-  const [[appeal], links, events, cal] = await Promise.all([
-    conn.execute<Record<string, any>[]>(
+  const [appeal, links, events, cal] = await Promise.all([
+    one(em,
       `select a.id, a.number, a.title, a.content, a.snapshot, c.name as category_name from appeal a join category c on c.id = a.category_id where a.id = ?`, [row.appeal_id]),
-    conn.execute<Record<string, any>[]>(
-      `select id, number, kind, phase, parent_id from referral where id = ? or parent_id = ? order by id`, [row.parent_id ?? -1, row.id]),
-    conn.execute<Record<string, any>[]>(
-      `select e.seq, e.type, e.at, e.actor_role, u.display_name, e.from_phase, e.to_phase, e.payload
-         from referral_event e left join app_user u on u.id = e.actor_id where e.referral_id = ? order by e.seq`, [row.id]),
+    all(em, `select id, number, kind, phase, parent_id from referral where id = ? or parent_id = ? order by id`, [row.parent_id ?? -1, row.id]),
+    caseTimeline(em, REFERRAL_TRAIL, row.id),
     getWorkCalendar(em),
-  ]);
+  ]).then(([a, ...rest]) => [a!, ...rest] as const);
   const c = ctx;
   const sessionsRaw: Record<string, any>[] = (c.sessions ?? c.hearings ?? []) as Record<string, any>[];
   const names = await userNames(em, [
@@ -182,7 +172,7 @@ export async function referralDetail(em: EntityManager, actor: Actor, id: number
   const final = def.finalPhases.includes(row.phase);
   const actions = final ? [] : acceptedReferralEvents(def, snapshot, actor, now.toISOString()).filter((t) => t !== 'CLOCK_WARN' && t !== 'CLOCK_OVERDUE');
   const referOnAgencies = actions.includes('FAIL')
-    ? await conn.execute<{ id: number; name: string; referral_kind: string }[]>(
+    ? await all<{ id: number; name: string; referral_kind: string }>(em,
       `select id, name, referral_kind from department where active and referral_kind is not null order by code`)
       .then((rows) => rows.filter((r) => r.referral_kind === 'legalAid' || r.referral_kind === 'arbitration').map((r) => ({ id: r.id, name: r.name, kind: r.referral_kind })))
     : [];
@@ -210,7 +200,7 @@ export async function referralDetail(em: EntityManager, actor: Actor, id: number
     // The appeal as the case needs it: never the caller's name or number (he may be confidential).
     appeal: {
       id: appeal.id, number: appeal.number, title: appeal.title, content: appeal.content, categoryName: appeal.category_name,
-      phase: phaseOf(restoreAppealSnapshot(json(appeal.snapshot))),
+      phase: phaseOf(restoreAppealSnapshot(jsonb(appeal.snapshot))),
     },
     parent: links.find((r) => r.id === row.parent_id) ? link(links.find((r) => r.id === row.parent_id)!) : null,
     children: links.filter((r) => r.parent_id === row.id).map(link),
@@ -239,13 +229,10 @@ export async function referralDetail(em: EntityManager, actor: Actor, id: number
       : null,
     clocks,
     timeline: events.map((e) => {
-      const s = summarize(e.type, (json(e.payload) ?? {}) as Record<string, any>, partyNames);
-      return {
-        seq: e.seq, type: e.type, at: local(e.at)!, actor: e.display_name ?? '系统', role: e.actor_role, fromPhase: e.from_phase, toPhase: e.to_phase,
-        summaryLabel: s.label, summaryText: s.text,
-      };
+      const s = summarize(e.type, e.payload, partyNames);
+      return { ...timelineView(e), summaryLabel: s.label, summaryText: s.text };
     }),
-    documents: (await listReferralDocuments({ em: () => em } as unknown as Database, row.id)).map((d) => ({ ...d, createdAt: local(d.createdAt)! })),
+    documents: (await listReferralDocuments({ em: () => em }, row.id)).map((d) => ({ ...d, createdAt: local(d.createdAt)! })),
     mayAddDocument: !final && row.closed_at === null && canAddReferralDocument(actor, { agencyId: row.agency_id }),
     actions,
     openSessions: sessionsRaw.filter((s) => s.heldAt === null).map((s) => ({ no: s.no, scheduledAt: local(s.scheduledAt)!, place: s.place })),
@@ -258,7 +245,7 @@ export async function referralAgreementInput(em: EntityManager, actor: Actor, id
   const { row, ctx } = await loadVisible(em, actor, id);
   const c = ctx as ReferralBaseContext & Record<string, any>;
   if (row.kind !== 'mediation' || !c.agreement) throw new NotFound('该案件没有调解协议');
-  const [appeal] = await em.getConnection().execute<{ number: string; title: string }[]>('select number, title from appeal where id = ?', [row.appeal_id]);
+  const appeal = (await one<{ number: string; title: string }>(em, 'select number, title from appeal where id = ?', [row.appeal_id]))!;
   const names = await userNames(em, [row.handler_id]);
   return {
     number: row.number, agencyName: row.agency_name, appealNumber: appeal.number, disputeTitle: appeal.title,

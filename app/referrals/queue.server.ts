@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
-import { REFERRAL_KINDS, type Actor, type ReferralKind } from '../../machines/appeal-events';
+import { REFERRAL_KINDS, type ReferralKind } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { localDateTime } from '../calendar/working-time';
 import { all } from '../db/sql.server';
 import { Forbidden, InvalidInput } from '../domain/errors';

@@ -1,4 +1,5 @@
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
+import { inDepartments, isCityDesk } from '../cases/scope';
 
 /** The columns that decide who may see a referral case. */
 export interface ReferralScopeFacts {
@@ -6,26 +7,14 @@ export interface ReferralScopeFacts {
 }
 
 /**
- * Deny by default. The city's own desks (dispatch, review, supervision, admin) follow every
- * referral; an agency's staff see the cases sent to their agency; nobody else sees the parties,
- * sessions or minutes of a dispute.
+ * The city's own desks follow every referral; an agency's staff see the cases sent to their
+ * agency; nobody else sees the parties, sessions or minutes of a dispute.
  */
 export function canSeeReferral(actor: Actor, facts: ReferralScopeFacts): boolean {
-  switch (actor.role) {
-    case 'dispatcher':
-    case 'reviewer':
-    case 'supervisor':
-    case 'admin':
-    case 'system':
-      return true;
-    case 'mediator':
-      return actor.departmentIds.includes(facts.agencyId);
-    default:
-      return false;
-  }
+  return isCityDesk(actor) || (actor.role === 'mediator' && inDepartments(actor, [facts.agencyId]));
 }
 
 /** Only the agency's own staff add documents to a case. */
 export function canAddReferralDocument(actor: Actor, facts: ReferralScopeFacts): boolean {
-  return actor.role === 'mediator' && actor.departmentIds.includes(facts.agencyId);
+  return actor.role === 'mediator' && inDepartments(actor, [facts.agencyId]);
 }

@@ -1,20 +1,26 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import {
-  applyReferralEvent as applyToMachine, referralPhaseOf, restoreReferralSnapshot, type ReferralBaseContext, type ReferralDefinition,
+  applyReferralEvent as applyToMachine, persistReferralSnapshot, referralPhaseOf, restoreReferralSnapshot,
+  type ClockSpec, type LegalClock, type ReferralBaseContext, type ReferralDefinition, type ReferralSnapshot,
 } from '../../machines/referral-kit';
 import { referralDefinition } from '../../machines/referrals';
-import { SYSTEM_ACTOR } from '../cases/actor';
-import { applyEvent, type AppealServices } from '../appeals/service.server';
-import { getWorkCalendar } from '../calendar/calendar.server';
-import type { WorkCalendar } from '../calendar/working-time';
-import { Conflict, Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
-import type { ReferralTimerJob } from '../jobs/timers.server';
-import { clockDeadline, clockTimers, mirroredState, openReferral } from './open.server';
-import { auditHash } from '../cases/audit-chain';
-import { ReferralStore, type ReferralAuditRow } from './referral-store.server';
+import { addLegalDays, addTimeLimit, warnInstant, type WorkCalendar } from '../calendar/working-time';
+import {
+  transition, type CaseKind, type CaseServices, type Step, type StepInput, type StepLink,
+} from '../cases/transition.server';
+import { Conflict, InvalidInput, NotFound } from '../domain/errors';
+import type { ReferralTimerJob, Timers } from '../jobs/timers.server';
+import { REFERRAL_TRAIL } from './audit.server';
+import { loadReferral, referralAgency, type ReferralRow } from './referral-store.server';
 import { canSeeReferral } from './scope';
+
+// Referral cases on the case kernel: each kind's machine (mediation, legal aid, arbitration,
+// counselling), the agency's scope, and the legal clocks with their durable timers.
+
+export interface ReferralServices extends CaseServices {
+  timers: Timers;
+}
 
 export interface ReferralCommand {
   referralId: number;
@@ -25,153 +31,120 @@ export interface ReferralCommand {
   actor: Actor;
 }
 
-export interface ReferralResult {
-  referralId: number;
-  version: number;
-  phase: string;
-  seq: number;
-  /** The appeal step the outcome caused, if this event ended the case. */
-  appeal: 'moved' | 'referredOn' | null;
+export type ReferralStep = Step<ReferralRow, ReferralSnapshot, ReferralServices>;
+export type ReferralLink<T> = StepLink<ReferralRow, ReferralSnapshot, T, ReferralServices>;
+
+/** The due time of a clock that starts at `start`: legal periods count calendar days, the others working days. */
+export function clockDeadline(cal: WorkCalendar, start: Date, spec: ClockSpec): Date {
+  return spec.unit === 'calendarDays'
+    ? addLegalDays(cal, start, spec.amount)
+    : addTimeLimit(cal, start, { amount: spec.amount, unit: 'workingDays' });
 }
 
-const stale = () => new Conflict('该转介案件已被他人更新，请刷新后重试', 'stale');
+function clockSpec(def: ReferralDefinition, name: string): ClockSpec {
+  if (def.firstClock.name === name) return def.firstClock;
+  const found = Object.values(def.serverDeadlines).find((d) => d.clock === name);
+  if (!found) throw new Error(`${def.kind} has no clock ${name}`);
+  return found;
+}
+
+/** Warning and overdue timers for every clock this step started or moved. */
+export function clockTimers(
+  def: ReferralDefinition, referralId: number, before: Record<string, LegalClock>, after: Record<string, LegalClock>,
+  cal: WorkCalendar, now: Date,
+) {
+  const jobs: { job: Omit<ReferralTimerJob, 'fireAt'>; at: Date }[] = [];
+  for (const [clock, c] of Object.entries(after)) {
+    if (c.state !== 'running' || before[clock]?.dueAt === c.dueAt) continue;
+    const due = new Date(c.dueAt);
+    if (due.getTime() > now.getTime()) {
+      const unit = clockSpec(def, clock).unit === 'calendarDays' ? 'clockHours' : 'workingDays';
+      const at = warnInstant(cal, now, due, unit);
+      jobs.push({ job: { referralId, clock, event: 'CLOCK_WARN', deadline: c.dueAt }, at });
+    }
+    jobs.push({ job: { referralId, clock, event: 'CLOCK_OVERDUE', deadline: c.dueAt }, at: due });
+  }
+  return jobs;
+}
 
 /** Server-computed deadlines: a clock's length from the event, or (an extension) its whole new length from when it started. */
-function serverDeadline(def: ReferralDefinition, type: string, ctx: ReferralBaseContext, cal: WorkCalendar, now: Date): Record<string, unknown> {
-  const d = def.serverDeadlines[type];
+type ReferralStepInput = StepInput<ReferralRow, ReferralSnapshot, ReferralServices>;
+
+function serverDeadline({ row, before, type, cal, now }: ReferralStepInput): Record<string, unknown> {
+  const d = referralDefinition(row.kind).serverDeadlines[type];
   if (!d) return {};
   if (d.from === 'clockStart') {
-    const started = ctx.clocks[d.clock]?.startedAt;
+    const started = (before.context as ReferralBaseContext).clocks[d.clock]?.startedAt;
     if (!started) throw new Conflict('该期限尚未开始', 'notNow');
     return { dueAt: clockDeadline(cal, new Date(started), d).toISOString() };
   }
   return { dueAt: clockDeadline(cal, now, d).toISOString() };
 }
 
-/**
- * The single way a referral case changes, mirroring the appeal's: validate, check scope, let the
- * kind's machine decide, then write snapshot, queue columns, audit row and clock timers in one
- * transaction guarded by the case's version. An event that ends the case answers its appeal in
- * the same transaction, so the appeal moves exactly when the case ends.
- */
-export async function applyReferralEvent(services: AppealServices, cmd: ReferralCommand): Promise<ReferralResult> {
-  const now = services.now?.() ?? new Date();
-  const em = services.db.em();
-  const referral = await new ReferralStore(em).load(cmd.referralId);
-  if (!referral || !canSeeReferral(cmd.actor, { agencyId: referral.agencyId })) throw new NotFound('转介案件不存在');
-  if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== referral.version) throw stale();
-  const def = referralDefinition(referral.kind);
-  const type = cmd.type;
-  if (!def.eventTypes.includes(type)) throw new InvalidInput(`未知的操作 ${type}`, { type: ['unknown event type'] });
-  if (!def.eventRoles[type]?.includes(cmd.actor.role)) throw new Forbidden();
-  if (cmd.payload !== undefined && (typeof cmd.payload !== 'object' || cmd.payload === null || Array.isArray(cmd.payload))) {
-    throw new InvalidInput('请求内容必须是对象', { _form: ['payload must be an object'] });
-  }
-  const input: Record<string, unknown> = { ...(cmd.payload as Record<string, unknown> | undefined) };
-  delete input.dueAt; // computed by the server, never trusted
-
-  const snapshot = restoreReferralSnapshot(def, referral.snapshot);
-  const cal = await getWorkCalendar(em);
-  const parsed = def.payloadSchemas[type].safeParse({ ...input, ...serverDeadline(def, type, snapshot.context, cal, now) });
-  if (!parsed.success) throw new InvalidInput('输入有误', fieldErrorsOf(parsed.error.issues));
-  const payload = parsed.data as Record<string, unknown>;
-  await validateReferences(new ReferralStore(em), payload);
-
-  const { accepted, next } = applyToMachine(def, snapshot, { ...payload, type, actor: cmd.actor, at: now.toISOString() });
-  if (!accepted) {
-    if (cmd.actor.role === 'mediator' && !cmd.actor.departmentIds.includes(referral.agencyId)) throw new Forbidden('该案件不属于您的机构');
-    throw new Conflict('当前状态不允许此操作', 'notNow');
-  }
-
-  const audit: ReferralAuditRow = {
-    referralId: referral.id, seq: referral.auditSeq + 1, type, actorId: cmd.actor.userId || null, actorRole: cmd.actor.role, at: now,
-    fromPhase: referralPhaseOf(snapshot), toPhase: referralPhaseOf(next), payload,
-  };
-  const hash = auditHash(referral.auditHead, audit);
-  const state = mirroredState(def, next);
-  const timers = clockTimers(def, referral.id, snapshot.context.clocks, next.context.clocks, cal, now);
-  const ends = snapshot.context.outcome === null && next.context.outcome !== null;
-
-  try {
-    return await em.transactional(async (tx) => {
-      if (!(await new ReferralStore(tx).save(referral.id, referral.version, state, audit, referral.auditHead, hash, now))) throw stale();
-      await services.timers.scheduleReferral(tx, timers);
-      const appeal = ends ? await answerAppeal({ ...services, now: () => now }, tx, referral.id) : null;
-      return { referralId: referral.id, version: referral.version + 1, phase: state.phase, seq: audit.seq, appeal: appeal === 'already' ? null : appeal };
-    });
-  } catch (err) {
-    if (err instanceof UniqueConstraintViolationException && /referral_event_referral_id_seq/.test(err.message)) throw stale();
-    throw err;
-  }
-}
-
-async function validateReferences(store: ReferralStore, payload: Record<string, unknown>) {
+async function validateReferences({ em }: ReferralStepInput, payload: Record<string, unknown>) {
   if (payload.referOnAgencyId === undefined) return;
-  const agency = await store.agency(payload.referOnAgencyId as number);
+  const agency = await referralAgency(em, payload.referOnAgencyId as number);
   if (!agency || !agency.active || agency.referralKind !== payload.nextRoute) {
     throw new InvalidInput('转介机构不存在或不受理此类案件', { referOnAgencyId: ['unknown agency for this route'] });
   }
 }
 
-/**
- * Answers the appeal a finished case came from: REFERRAL_DONE with its outcome, or for a failed
- * mediation handed on, a new case and REFER_ON. Idempotent: the appeal takes an answer only from
- * the case it waits for, and a case is handed on once, so a second delivery changes nothing.
- */
-export async function answerAppeal(services: AppealServices, tx: EntityManager, referralId: number): Promise<'moved' | 'referredOn' | 'already'> {
-  const store = new ReferralStore(tx);
-  const referral = await store.load(referralId);
-  if (!referral) throw new NotFound('转介案件不存在');
-  const def = referralDefinition(referral.kind);
-  const ctx = restoreReferralSnapshot(def, referral.snapshot).context;
-  if (ctx.outcome === null) throw new Conflict('案件尚未办结', 'notNow');
-  const now = services.now?.() ?? new Date();
-  try {
-    if (ctx.outcome === 'referredOn' && ctx.referOn) {
-      if ((await store.childOf(referral.id)) !== null) return 'already';
-      const childId = await store.nextId();
-      await applyEvent(services, {
-        appealId: referral.appealId, type: 'REFER_ON', actor: SYSTEM_ACTOR,
-        payload: { kind: ctx.referOn.kind, agencyId: ctx.referOn.agencyId, referralId: childId, fromReferralId: referral.id },
-      }, tx);
-      await openReferral(tx, services.timers, {
-        id: childId, appealId: referral.appealId, kind: ctx.referOn.kind, agencyId: ctx.referOn.agencyId, parentId: referral.id,
-        note: ctx.outcomeNote, actor: SYSTEM_ACTOR, now, cal: await getWorkCalendar(tx),
-      });
-      return 'referredOn';
-    }
-    const outcome = ctx.outcome === 'referredOn' ? 'unresolved' : ctx.outcome;
-    await applyEvent(services, {
-      appealId: referral.appealId, type: 'REFERRAL_DONE', actor: SYSTEM_ACTOR,
-      payload: { outcome, referralId: referral.id, ...(ctx.outcomeNote ? { note: ctx.outcomeNote.slice(0, 2000) } : {}) },
-    }, tx);
-    return 'moved';
-  } catch (err) {
-    // The appeal no longer waits for this case: the answer was delivered before.
-    if (err instanceof Conflict && err.code === 'notNow') return 'already';
-    throw err;
-  }
+/** Referral cases as a kind: one definition over the four machines, the row's kind choosing the machine. */
+export const referralKind: CaseKind<ReferralRow, ReferralSnapshot, ReferralServices> = {
+  trail: REFERRAL_TRAIL,
+  staleMessage: '该转介案件已被他人更新，请刷新后重试',
+  notFoundMessage: '转介案件不存在',
+  load: loadReferral,
+  restore: (row) => restoreReferralSnapshot(referralDefinition(row.kind), row.snapshot),
+  events: (row) => {
+    const def = referralDefinition(row.kind);
+    return { types: def.eventTypes, roles: def.eventRoles, schemas: def.payloadSchemas };
+  },
+  canSee: (actor, row) => canSeeReferral(actor, { agencyId: row.agencyId }),
+  hidden: () => new NotFound('转介案件不存在'),
+  serverFields: ['dueAt'],
+  compute: serverDeadline,
+  validate: validateReferences,
+  apply: (snapshot, event, row) => applyToMachine(referralDefinition(row.kind), snapshot, event),
+  notYours: ({ actor, row }) =>
+    (actor.role === 'mediator' && !actor.departmentIds.includes(row.agencyId) ? '该案件不属于您的机构' : null),
+  persist: (snapshot, row) => {
+    const def = referralDefinition(row.kind!);
+    return { snapshot: persistReferralSnapshot(def, snapshot), machineVersion: def.version };
+  },
+  phaseOf: referralPhaseOf,
+  // The queue columns: the nearest open deadline, and the worst state of the open clocks.
+  mirror: (next) => {
+    const ctx = next.context;
+    const open = Object.values(ctx.clocks).filter((c) => c.state !== 'stopped');
+    const nextDue = open.map((c) => Date.parse(c.dueAt)).sort((a, b) => a - b)[0];
+    const worst = open.some((c) => c.state === 'overdue') ? 'overdue'
+      : open.some((c) => c.state === 'warned') ? 'warned' : open.length ? 'onTime' : 'none';
+    return {
+      handler_id: ctx.handlerId, next_due_at: nextDue === undefined ? null : new Date(nextDue), clock_state: worst,
+      outcome: ctx.outcome,
+      closed_at: ctx.closedAt ? new Date(ctx.closedAt) : null,
+    };
+  },
+  timers: ({ services, row, before, next, cal, now }) => {
+    const def = referralDefinition(row.kind);
+    const jobs = clockTimers(def, row.id, before.context.clocks, next.context.clocks, cal, now);
+    return jobs.length ? (tx) => services.timers.scheduleReferral(tx, jobs) : null;
+  },
+};
+
+/** Whether this step ended the case: its machine recorded an outcome just now. */
+export function endsCase(step: ReferralStep): boolean {
+  return step.before.context.outcome === null && step.next.context.outcome !== null;
 }
 
-/** Delivers a finished case's answer on its own, e.g. again after a failure; changes nothing the second time. */
-export async function deliverReferralOutcome(services: AppealServices, referralId: number) {
-  return services.db.em().transactional((tx) => answerAppeal(services, tx, referralId));
-}
-
 /**
- * A legal clock's timer fires through the same service as people do. A timer whose clock has
- * since moved or stopped is finished quietly; a concurrent change is thrown so pg-boss retries.
+ * The single way a referral case changes: the kernel's guarded transition with the kind's machine.
+ * A link adds what another kind must write with the step (an ended case answers its appeal).
  */
-export async function fireReferralTimer(services: AppealServices, job: Omit<ReferralTimerJob, 'fireAt'>): Promise<'applied' | 'stale' | 'refused'> {
-  const referral = await new ReferralStore(services.db.em()).load(job.referralId);
-  if (!referral) return 'stale';
-  const clock = restoreReferralSnapshot(referralDefinition(referral.kind), referral.snapshot).context.clocks[job.clock];
-  if (!clock || clock.state === 'stopped' || clock.dueAt !== job.deadline) return 'stale';
-  try {
-    await applyReferralEvent(services, { referralId: job.referralId, type: job.event, payload: { clock: job.clock }, actor: SYSTEM_ACTOR });
-    return 'applied';
-  } catch (err) {
-    if (err instanceof Conflict && err.code === 'notNow') return 'refused';
-    throw err;
-  }
+export async function transitionReferral<T>(
+  services: ReferralServices, cmd: ReferralCommand, opts: { tx?: EntityManager; link?: ReferralLink<T> } = {},
+) {
+  const r = await transition(referralKind, services, { ...cmd, caseId: cmd.referralId }, opts);
+  return { referralId: r.id, version: r.version, phase: r.phase, seq: r.seq, linked: r.linked };
 }

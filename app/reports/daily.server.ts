@@ -9,7 +9,7 @@ import { readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { PgBoss } from 'pg-boss';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { SYSTEM_ACTOR } from '../cases/actor';
 import { isValidLocalDate, localDateOf, localDateTime } from '../calendar/working-time';
 import type { Database } from '../db/orm.server';
@@ -145,7 +145,7 @@ export async function scheduleNextDailyReport(boss: PgBoss, now = new Date()): P
  * One morning run: the next run is queued first, so a failing report never breaks the chain. It is
  * the run after this run's own morning even if the app's clock lags the database's a little.
  */
-export async function runDailyReportJob(db: Database, boss: PgBoss, job: DailyReportJob, now = new Date()): Promise<DailyReportEntry> {
+export async function runDailyReportJob(db: Pick<Database, 'em'>, boss: PgBoss, job: DailyReportJob, now = new Date()): Promise<DailyReportEntry> {
   await scheduleNextDailyReport(boss, new Date(Math.max(now.getTime(), dailyRunOn(job.runDate).getTime())));
   return generateDailyReport(db.em(), addDays(job.runDate, -1), now);
 }
@@ -155,7 +155,7 @@ export async function ensureDailyReportQueue(boss: PgBoss): Promise<void> {
 }
 
 /** Registers the worker and makes sure a next run is waiting. */
-export async function startDailyReports(boss: PgBoss, db: Database, opts: { pollingIntervalSeconds: number }): Promise<void> {
+export async function startDailyReports(boss: PgBoss, db: Pick<Database, 'em'>, opts: { pollingIntervalSeconds: number }): Promise<void> {
   dailyAtMinutes(); // a bad REPORT_DAILY_AT stops the start, not the first morning
   await ensureDailyReportQueue(boss);
   await boss.work<DailyReportJob>(DAILY_REPORT_QUEUE, { pollingIntervalSeconds: opts.pollingIntervalSeconds }, async (jobs) => {

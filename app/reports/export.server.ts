@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/sql';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { DomainError } from '../domain/errors';
 import { MEASURES, measureValue, type Cells, type Measure } from './measures';
 import { buildReport, parseReportQuery } from './report.server';

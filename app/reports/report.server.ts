@@ -3,7 +3,7 @@
 // facts those cells are summed from — so a list always has as many lines as its figure says.
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { isValidLocalDate, localDateOf, localDateTime, weekdayOf } from '../calendar/working-time';
 import { all, jsonb } from '../db/sql.server';
 import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';

@@ -6,7 +6,8 @@ import { useMemo } from 'react';
 import { z } from 'zod';
 import { lifecycleChart } from '../../machines/appeal-chart';
 import { actionOptions, performAction } from '../appeals/actions.server';
-import { appealDetail, type AppealDetail } from '../appeals/detail.server';
+import type { AppealDetail } from '../appeals/detail.server';
+import { appealPage } from '../case-links/appeal-referrals.server';
 import { APPEAL_EVENT_TYPES } from '../../machines/appeal-events';
 import { ActionPanel } from '../components/action-panel';
 import { AppealReferrals } from '../components/appeal-referrals';
@@ -31,7 +32,7 @@ export async function loader({ request, context, params: raw }: LoaderFunctionAr
   const parsed = params.safeParse(raw);
   if (!parsed.success) throw new Response('诉求不存在', { status: 404 });
   const em = context.runtime.db.em();
-  const appeal = await domain(() => appealDetail(em, user.actor, parsed.data.id));
+  const appeal = await domain(() => appealPage(em, user.actor, parsed.data.id));
   const options = await domain(() => actionOptions(em, user.actor, parsed.data.id));
   return { appeal, options, chart: lifecycleChart() };
 }

@@ -3,6 +3,7 @@ import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
 import { requireUserWith } from '../auth/session.server';
+import { MAX_ATTACHMENT_BYTES } from '../storage/stored-file.server';
 import { MAX_PHOTOS } from '../field/field.server';
 import { createPatrolReport, patrolPage } from '../field/patrol.server';
 import { domain, jsonFailure } from '../http/errors.server';

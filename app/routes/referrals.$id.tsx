@@ -9,7 +9,7 @@ import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
 import { referralDetail } from '../referrals/detail.server';
 import { referralPayloadFromForm } from '../referrals/forms.server';
-import { applyReferralEvent } from '../referrals/service.server';
+import { sendReferralEvent } from '../case-links/refer.server';
 import { PHASE_LABELS, ROLE_LABELS, REFERRAL_OUTCOME_LABELS, REFERRAL_KIND_LABELS } from '../ui/labels';
 import { EXTENSION_STATE_LABELS, LEGAL_CLOCK_STATE_LABELS, REFERRAL_DOCUMENT_KIND_NAMES, NEXT_ROUTE_LABELS, PARTY_SIDE_NAMES, SESSION_TITLES, referralEventLabel, referralPhaseLabel } from '../ui/referral-labels';
 
@@ -43,7 +43,7 @@ export async function action({ request, context, params: raw }: ActionFunctionAr
   if (!parsed.success) return json({ failure: { intent: '', message: '无效的操作' } as FormFailure }, { status: 400 });
   const { intent, version } = parsed.data;
   try {
-    await applyReferralEvent(context.runtime.services, {
+    await sendReferralEvent(context.runtime.services, {
       referralId: id, expectedVersion: version, type: intent, payload: referralPayloadFromForm(intent, form), actor: user.actor,
     });
   } catch (err) {

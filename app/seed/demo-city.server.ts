@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { AppealTag } from '../../machines/appeal';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { hashPassword } from '../auth/password.server';
 import { ensureCalendarSeeded } from '../calendar/calendar.server';
 import { seedKnowledgeArticles } from './knowledge-articles.server';
 import { createDraft } from '../appeals/intake.server';
-import { applyReferralEvent } from '../referrals/service.server';
-import { applyEvent, type AppealServices } from '../appeals/service.server';
+import type { AppealServices } from '../appeals/service.server';
+import { sendAppealEvent, sendReferralEvent } from '../case-links/refer.server';
 import { all, inTransaction, run } from '../db/sql.server';
 import {
   BUREAUS, CATEGORIES, CITY, DEMO_COMPLAINTS, DEMO_DISPUTES, DEMO_PASSWORD, DEMO_USERS, DISTRICTS, GIVEN, REFERRAL_AGENCIES, ROADS, SURNAMES,
@@ -194,7 +194,7 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
     const id = draft.id;
     const send = async (user: string | Actor, type: string, payload: Record<string, unknown> = {}, hours = 2) => {
       step(hours);
-      await applyEvent(svc(), { appealId: id, type, payload, actor: typeof user === 'string' ? actorFor(ids, user) : user });
+      await sendAppealEvent(svc(), { appealId: id, type, payload, actor: typeof user === 'string' ? actorFor(ids, user) : user });
     };
     onProgress?.(i + 1, count);
     if (goal === 'draft') continue;
@@ -276,7 +276,7 @@ async function advanceDemoReferral(svc: () => AppealServices, ids: ReferenceIds,
   const staff = actorFor(ids, STAFF_OF[kind]);
   const act = async (type: string, payload: Record<string, unknown> = {}) => {
     step(4);
-    await applyReferralEvent(svc(), { referralId: row.id, type, payload, actor: staff });
+    await sendReferralEvent(svc(), { referralId: row.id, type, payload, actor: staff });
   };
   if (stage === 'none') return;
   await act('ACCEPT');
@@ -305,7 +305,7 @@ async function seedDemoDisputes(services: AppealServices, ids: ReferenceIds, rea
     const send = async (type: string, payload: Record<string, unknown> = {}) => {
       step(2);
       const [{ version }] = await all<{ version: number }>(services.db.em(), 'select version from appeal where id = ?', [draft.id]);
-      await applyEvent(svc(), { appealId: draft.id, expectedVersion: version, type, payload, actor: actorFor(ids, type === 'SUBMIT' ? 'operator' : 'dispatcher') });
+      await sendAppealEvent(svc(), { appealId: draft.id, expectedVersion: version, type, payload, actor: actorFor(ids, type === 'SUBMIT' ? 'operator' : 'dispatcher') });
     };
     await send('SUBMIT');
     await send('REFER', { agencyId: ids.departments.get(d.agency)!, note: '当事人同意转介，请协助化解。' });

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { GridGeometry } from '../../entities/grid';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { localDateTime } from '../calendar/working-time';
 import { all, jsonb } from '../db/sql.server';
 import { Forbidden } from '../domain/errors';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { DEV_SIP_SECRET, issueSipCredentials } from '../../telephony/credentials';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { DEFAULT_AFTER_CALL_SECONDS } from '../../machines/agent';
 import { z } from 'zod';
 import { all } from '../db/sql.server';

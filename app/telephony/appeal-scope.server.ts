@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { restoreAppealSnapshot } from '../../machines/appeal';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { canSeeAppeal, canSeeComplainant, type AppealScopeFacts } from '../appeals/scope';
 import { all, jsonb, one, type Row } from '../db/sql.server';
 

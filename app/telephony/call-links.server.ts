@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { localDateTime } from '../calendar/working-time';
 import { maskPhone } from '../cases/masking';
 import { all, inTransaction, one } from '../db/sql.server';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import { can } from '../domain/permissions';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { isValidLocalDate, localDateTime } from '../calendar/working-time';
 import { maskPhone } from '../cases/masking';
 import { all, dateOrNull, jsonb, one } from '../db/sql.server';

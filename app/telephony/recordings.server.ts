@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/sql';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { inTransaction, one, run } from '../db/sql.server';
 import { Conflict, DomainError, Forbidden, InvalidInput, NotFound } from '../domain/errors';
 import { sha256Of, writeContentFile } from '../storage/content-file.server';

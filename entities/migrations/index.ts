@@ -13,6 +13,7 @@ import { Migration20261123201040_report_cell_day } from './Migration202611232010
 import { Migration20261123221528_referrals } from './Migration20261123221528_referrals';
 import { Migration20261202000408_tags } from './Migration20261202000408_tags';
 import { Migration20261202002356_open_tags_indexes } from './Migration20261202002356_open_tags_indexes';
+import { Migration20261202100000_adopt_referrals } from './Migration20261202100000_adopt_referrals';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -31,4 +32,5 @@ export const migrationsList = [
   { name: 'Migration20261123221528_referrals', class: Migration20261123221528_referrals },
   { name: 'Migration20261202000408_tags', class: Migration20261202000408_tags },
   { name: 'Migration20261202002356_open_tags_indexes', class: Migration20261202002356_open_tags_indexes },
+  { name: 'Migration20261202100000_adopt_referrals', class: Migration20261202100000_adopt_referrals },
 ];

@@ -1,7 +1,8 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openAttachment, saveAttachment, sanitizeFileName } from '../../app/appeals/attachments.server';
+import { openAttachment, saveAttachment } from '../../app/appeals/attachments.server';
+import { sanitizeFileName } from '../../app/storage/stored-file.server';
 import { applyEvent } from '../../app/appeals/service.server';
 import { Forbidden, InvalidInput, NotFound } from '../../app/domain/errors';
 import { DB_KINDS } from '../support/env';

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getAdjacencyMap, getShortestPaths, getStateNodes } from 'xstate/graph';
-import { APPEAL_EVENT_TYPES, eventRoles, type Actor, type AppealEvent, type AppealEventType } from '../../machines/appeal-events';
+import { APPEAL_EVENT_TYPES, eventRoles, type AppealEvent, type AppealEventType } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { appealMachine, applyAppealEvent, createAppealSnapshot, phaseOf, slaOf, type AppealSnapshot } from '../../machines/appeal';
-import { applyEvent } from '../../app/appeals/service.server';
+import { sendAppealEvent } from '../../app/case-links/refer.server';
 import { createDraft } from '../../app/appeals/intake.server';
 import { verifyAuditChains } from '../../app/appeals/audit.server';
 import { SYSTEM_ACTOR } from '../../app/cases/actor';
@@ -71,7 +72,7 @@ describe.each(DB_KINDS)('lifecycle paths through the service on %s', (kind) => {
           if (type === 'REFERRAL_DONE') payload.referralId = current;
           else Object.assign(payload, { fromReferralId: current, referralId: current + 100_000 });
         }
-        const r = await applyEvent(t.services, { appealId: draft.id, expectedVersion: version, type, payload, actor }).catch((err) => {
+        const r = await sendAppealEvent(t.services, { appealId: draft.id, expectedVersion: version, type, payload, actor }).catch((err) => {
           throw new Error(`${key}: ${type} by ${actor.role} refused: ${err.message} ${JSON.stringify(err.fieldErrors ?? {})}`);
         });
         predicted = applyAppealEvent(predicted, withoutDays(e)).next;

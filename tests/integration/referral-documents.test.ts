@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AppLoadContext } from '@remix-run/node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { startSession } from '../../app/auth/session.server';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../../app/domain/errors';
 import { listReferralDocuments, readReferralDocument, uploadReferralDocument } from '../../app/referrals/documents.server';

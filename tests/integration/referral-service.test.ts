@@ -3,13 +3,13 @@ import { applyEvent } from '../../app/appeals/service.server';
 import { verifyAuditChains } from '../../app/appeals/audit.server';
 import { inTransaction, jsonb, run } from '../../app/db/sql.server';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../../app/domain/errors';
-import { applyReferralEvent, deliverReferralOutcome, fireReferralTimer } from '../../app/referrals/service.server';
+import { sendAppealEvent, sendReferralEvent, deliverReferralOutcome, fireReferralTimer } from '../../app/case-links/refer.server';
 import { verifyReferralChains } from '../../app/referrals/audit.server';
-import { adoptUnlinkedReferrals } from '../../app/referrals/adopt.server';
 import { getWorkCalendar } from '../../app/calendar/calendar.server';
 import { addLegalDays } from '../../app/calendar/working-time';
 import { supervisionBoard } from '../../app/supervision/board.server';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
+import { Migration20261202100000_adopt_referrals } from '../../entities/migrations/Migration20261202100000_adopt_referrals';
 import { counts, submitAppeal } from '../support/appeals';
 import { DB_KINDS } from '../support/env';
 import { useTestServices } from '../support/services';
@@ -40,14 +40,14 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
 
   async function refer(agencyCode: string) {
     const a = await submitAppeal(t.services, t.ids);
-    const r = await applyEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency(agencyCode), note: '邻里纠纷' }, actor: as('dispatcher') });
+    const r = await sendAppealEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency(agencyCode), note: '邻里纠纷' }, actor: as('dispatcher') });
     expect(r.phase).toBe('referred');
     const [referral] = await referralsOf(a.id);
     return { appealId: a.id, referral };
   }
   const step = async (referralId: number, user: string | Actor, type: string, payload: Record<string, unknown> = {}) => {
     const [row] = await sql<{ version: number }>('select version from referral where id = ?', [referralId]);
-    return applyReferralEvent(t.services, { referralId, expectedVersion: row.version, type, payload, actor: typeof user === 'string' ? as(user) : user });
+    return sendReferralEvent(t.services, { referralId, expectedVersion: row.version, type, payload, actor: typeof user === 'string' ? as(user) : user });
   };
 
   async function mediateToAgreement(referralId: number) {
@@ -75,12 +75,12 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
   it('refuses a referral to a department that is not an agency, or of the wrong kind, and writes nothing', async () => {
     const a = await submitAppeal(t.services, t.ids);
     const before = await counts(t.db, a.id);
-    await expect(applyEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency('F02') }, actor: as('dispatcher') }))
+    await expect(sendAppealEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency('F02') }, actor: as('dispatcher') }))
       .rejects.toBeInstanceOf(InvalidInput);
-    await expect(applyEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency('R01'), kind: 'legalAid' }, actor: as('dispatcher') }))
+    await expect(sendAppealEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency('R01'), kind: 'legalAid' }, actor: as('dispatcher') }))
       .rejects.toBeInstanceOf(InvalidInput);
     // A client cannot name the case itself.
-    await applyEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency('R02'), referralId: 1 }, actor: as('dispatcher') });
+    await sendAppealEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency('R02'), referralId: 1 }, actor: as('dispatcher') });
     const [r] = await referralsOf(a.id);
     expect(r.id).not.toBe(1);
     expect((await counts(t.db, a.id)).events).toBe(before.events + 1);
@@ -93,15 +93,15 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
     expect((await counts(t.db, appealId)).phase).toBe('referred');
     await step(referral.id, 'mediator', 'REQUEST_CONFIRMATION', { court: '示范市东城区人民法院' });
     const version = (await referralsOf(appealId))[0].version;
-    const confirmed = await applyReferralEvent(t.services, { referralId: referral.id, expectedVersion: version, type: 'CONFIRM', payload: { ruling: '(2026)示0101民特12号' }, actor: as('mediator') });
+    const confirmed = await sendReferralEvent(t.services, { referralId: referral.id, expectedVersion: version, type: 'CONFIRM', payload: { ruling: '(2026)示0101民特12号' }, actor: as('mediator') });
     expect(confirmed).toMatchObject({ phase: 'confirmed', appeal: 'moved' });
     const moved = await counts(t.db, appealId);
     expect(moved.phase).toBe('review');
 
     // The same outcome event again (a double click, a retried request): refused, nothing moves.
-    await expect(applyReferralEvent(t.services, { referralId: referral.id, expectedVersion: version, type: 'CONFIRM', payload: { ruling: 'x' }, actor: as('mediator') }))
+    await expect(sendReferralEvent(t.services, { referralId: referral.id, expectedVersion: version, type: 'CONFIRM', payload: { ruling: 'x' }, actor: as('mediator') }))
       .rejects.toBeInstanceOf(Conflict);
-    await expect(applyReferralEvent(t.services, { referralId: referral.id, type: 'CONFIRM', payload: { ruling: 'x' }, actor: as('mediator') }))
+    await expect(sendReferralEvent(t.services, { referralId: referral.id, type: 'CONFIRM', payload: { ruling: 'x' }, actor: as('mediator') }))
       .rejects.toMatchObject({ code: 'notNow' });
     // The outcome delivered to the appeal a second (and third) time: the appeal no longer waits for it.
     expect(await deliverReferralOutcome(t.services, referral.id)).toBe('already');
@@ -126,7 +126,7 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
     await mediateToAgreement(referral.id);
     const version = (await referralsOf(appealId))[0].version;
     const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) =>
-      applyReferralEvent(t.services, { referralId: referral.id, expectedVersion: version, type: 'CONCLUDE', payload: { note: `结案 ${i}` }, actor: as(i % 2 ? 'mediator' : 'mediator2') })));
+      sendReferralEvent(t.services, { referralId: referral.id, expectedVersion: version, type: 'CONCLUDE', payload: { note: `结案 ${i}` }, actor: as(i % 2 ? 'mediator' : 'mediator2') })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results.filter((x) => x.status === 'rejected')) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(Conflict);
     expect((await counts(t.db, appealId)).phase).toBe('review');
@@ -225,22 +225,61 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
     const { broken } = await verifyReferralChains(t.em());
     expect(broken).toEqual([{ referralId: referral.id, number: referral.number, seq: 2, reason: 'row content does not match its hash' }]);
   });
-  it('opens a case, once, for an appeal referred before referral cases existed, and the case answers it', async () => {
+
+  // The migration that opens the cases, run on this database as the migrator would: in one transaction.
+  const adopt = (log: (line: string) => void = () => {}) => t.db.em().transactional((tx) => {
+    const migration = new Migration20261202100000_adopt_referrals(t.db.orm.em.getDriver() as never, t.db.orm.config);
+    migration.setTransactionContext(tx.getTransactionContext()!);
+    return migration.adopt(log);
+  });
+  // What such an appeal looks like: in 已转介 with a referral kind and no case.
+  const referredBeforeCases = async (kind: string) => {
     const a = await submitAppeal(t.services, t.ids);
-    // What such an appeal looks like: in 已转介 with a referral kind and no case.
     await sql(`update appeal set phase = 'referred', version = version + 1,
-                 snapshot = jsonb_set(jsonb_set(snapshot, '{value,phase}', '"referred"'), '{context,referralKind}', '"counselling"') where id = ?`, [a.id]);
+                 snapshot = jsonb_set(jsonb_set(snapshot, '{value,phase}', '"referred"'), '{context,referralKind}', ?::jsonb) where id = ?`,
+    [JSON.stringify(kind), a.id]);
+    return a;
+  };
+
+  it('opens a case, once, for an appeal referred before referral cases existed, and the case answers it', async () => {
+    const a = await referredBeforeCases('counselling');
     const before = await counts(t.db, a.id);
-    expect(await adoptUnlinkedReferrals(t.services)).toBeGreaterThanOrEqual(1);
-    expect(await adoptUnlinkedReferrals(t.services)).toBe(0);
+    expect(await adopt()).toBeGreaterThanOrEqual(1);
+    expect(await adopt()).toBe(0);
     const [referral] = await referralsOf(a.id);
     expect(referral).toMatchObject({ kind: 'counselling', phase: 'referred' });
     expect((await counts(t.db, a.id))).toMatchObject({ phase: 'referred', events: before.events + 1 });
     expect((await appealEvents(a.id)).at(-1)).toBe('REFER_ON');
+    const jobs = await sql<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'referral-timer' and data->>'referralId' = ?`, [String(referral.id)]);
+    expect(jobs[0].n).toBe(2); // warning and overdue of the first clock
     await step(referral.id, 'counsellor', 'ACCEPT');
     const done = await step(referral.id, 'counsellor', 'CONCLUDE', { summary: '来访者未再联系', resolved: false });
     expect(done.appeal).toBe('moved');
     expect((await counts(t.db, a.id)).phase).toBe('review');
     expect((await verifyAuditChains(t.db.em())).broken).toEqual([]);
+  });
+
+  it('creates an agency to rename and staff when none of the kind is active, so every waiting appeal gets its case', async () => {
+    await sql(`update department set active = false where referral_kind = 'arbitration'`);
+    try {
+      const a = await referredBeforeCases('arbitration');
+      const b = await referredBeforeCases('arbitration');
+      const lines: string[] = [];
+      expect(await adopt((line) => lines.push(line))).toBe(2);
+      const [agency] = await sql<{ id: number; name: string; code: string; referral_kind: string; active: boolean }>(
+        `select id, name, code, referral_kind, active from department where referral_kind = 'arbitration' and active`);
+      expect(agency).toMatchObject({ name: '劳动人事争议仲裁院（待设置）', referral_kind: 'arbitration', active: true });
+      expect(lines.some((l) => l.includes(agency.name) && l.includes('/admin/departments'))).toBe(true);
+      for (const appeal of [a, b]) {
+        const [referral] = await referralsOf(appeal.id);
+        expect(referral).toMatchObject({ kind: 'arbitration', phase: 'applied' });
+        expect(referral.snapshot.context.agencyId).toBe(agency.id);
+        expect((await appealEvents(appeal.id)).at(-1)).toBe('REFER_ON');
+      }
+      expect(await adopt()).toBe(0);
+      expect((await verifyAuditChains(t.db.em())).broken).toEqual([]);
+    } finally {
+      await sql(`update department set active = true where code = 'R03'`);
+    }
   });
 });

@@ -3,12 +3,11 @@ import { en } from '../../app/i18n/en';
 import * as labels from '../../app/ui/referral-labels';
 import { REFERRAL_KIND_LABELS, REFERRAL_OUTCOME_LABELS } from '../../app/ui/labels';
 import { REFERRAL_DEFINITIONS } from '../../machines/referrals';
-import { applyEvent } from '../../app/appeals/service.server';
 import { Forbidden, NotFound } from '../../app/domain/errors';
 import { referralAgreementInput, referralDetail } from '../../app/referrals/detail.server';
 import { beijingLocalToIso, referralPayloadFromForm } from '../../app/referrals/forms.server';
 import { referralQueue } from '../../app/referrals/queue.server';
-import { applyReferralEvent } from '../../app/referrals/service.server';
+import { sendAppealEvent, sendReferralEvent } from '../../app/case-links/refer.server';
 import { submitAppeal } from '../support/appeals';
 import { DB_KINDS } from '../support/env';
 import { useTestServices } from '../support/services';
@@ -19,13 +18,13 @@ describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
 
   async function refer(agencyCode: string) {
     const a = await submitAppeal(t.services, t.ids);
-    await applyEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency(agencyCode), note: '邻里纠纷' }, actor: t.as('dispatcher') });
+    await sendAppealEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency(agencyCode), note: '邻里纠纷' }, actor: t.as('dispatcher') });
     const [r] = await t.sql<{ id: number; number: string }>('select id, number from referral where appeal_id = ? order by id', [a.id]);
     return { appealId: a.id, appealNumber: a.number, referralId: r.id, number: r.number };
   }
   const step = async (referralId: number, user: string, type: string, payload: Record<string, unknown> = {}) => {
     const [row] = await t.sql<{ version: number }>('select version from referral where id = ?', [referralId]);
-    return applyReferralEvent(t.services, { referralId, expectedVersion: row.version, type, payload, actor: t.as(user) });
+    return sendReferralEvent(t.services, { referralId, expectedVersion: row.version, type, payload, actor: t.as(user) });
   };
 
   it('shows the agency its case with masked parties, local times, clocks, timeline and the actions it may take', async () => {

@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDraft } from '../../app/appeals/intake.server';
-import { applyEvent } from '../../app/appeals/service.server';
+import { sendAppealEvent } from '../../app/case-links/refer.server';
 import { SYSTEM_ACTOR } from '../../app/cases/actor';
 import { DomainError } from '../../app/domain/errors';
 import { drainReportQueue, rebuildReports } from '../../app/reports/rollup.server';
 import { prng } from '../../app/seed/demo-city.server';
-import { APPEAL_EVENT_TYPES, eventRoles, type Actor, type AppealEvent, type AppealEventType } from '../../machines/appeal-events';
+import { APPEAL_EVENT_TYPES, eventRoles, type AppealEvent, type AppealEventType } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { restoreAppealSnapshot, type AppealSnapshot } from '../../machines/appeal';
 import { DB_KINDS } from '../support/env';
 import { useTestServices } from '../support/services';
@@ -111,7 +112,7 @@ describe.each(DB_KINDS)('report roll-ups on %s', (kind) => {
       if (!pool.length) continue;
       const { type, actor, at: _at, ...payload } = pool[Math.floor(rand() * pool.length)] as AppealEvent & Record<string, unknown>;
       // The machine may allow what scope or references do not (an appeal outside the grid, a department not below).
-      const ok = await applyEvent(t.services, { appealId: id, expectedVersion: row.version, type, payload, actor }).then(() => true, (err) => {
+      const ok = await sendAppealEvent(t.services, { appealId: id, expectedVersion: row.version, type, payload, actor }).then(() => true, (err) => {
         if (err instanceof DomainError) return false;
         throw err;
       });

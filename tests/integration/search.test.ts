@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createDraft } from '../../app/appeals/intake.server';
 import { searchAppeals } from '../../app/appeals/search.server';
 import { applyEvent, type AppealServices } from '../../app/appeals/service.server';
+import { sendAppealEvent } from '../../app/case-links/refer.server';
 import type { SessionUser } from '../../app/auth/session.server';
 import { InvalidInput } from '../../app/domain/errors';
 import { DB_KINDS } from '../support/env';
@@ -34,7 +35,7 @@ describe.each(DB_KINDS)('appeal search on %s', (kind) => {
     return { id: draft.id, number: draft.number };
   }
   const send = (id: number, username: string, type: string, payload: Record<string, unknown> = {}) =>
-    applyEvent(t.services, { appealId: id, type, payload, actor: t.as(username) });
+    sendAppealEvent(t.services, { appealId: id, type, payload, actor: t.as(username) });
 
   beforeAll(async () => {
     a.lamp = await make('2026-03-02T02:00:00Z', { categoryId: cat('0201'), callerPhone: '13911110001', title: '标记甲 路灯不亮' });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDraft } from '../../app/appeals/intake.server';
 import { applyEvent, type AppealServices } from '../../app/appeals/service.server';
+import { sendAppealEvent } from '../../app/case-links/refer.server';
 import { bossTimers, startBoss } from '../../app/jobs/timers.server';
 import { startWorkers } from '../../app/jobs/workers.server';
 import type { Database } from '../../app/db/orm.server';
@@ -107,7 +108,7 @@ describe.each(DB_KINDS)('durable timers on %s', (kind) => {
       type: 'complaint', categoryId: t.ids.categories.get('0601')!, title: '拖欠工资', content: '公司拖欠三个月工资，申请劳动仲裁。',
     });
     await applyEvent(past, { appealId: d.id, type: 'SUBMIT', actor: t.as('operator') });
-    await applyEvent(past, { appealId: d.id, type: 'REFER', payload: { agencyId: t.ids.departments.get('R03')! }, actor: t.as('dispatcher') });
+    await sendAppealEvent(past, { appealId: d.id, type: 'REFER', payload: { agencyId: t.ids.departments.get('R03')! }, actor: t.as('dispatcher') });
     const [{ id }] = await t.sql<{ id: number }>('select id from referral where appeal_id = ?', [d.id]);
     await startWorkers(boss, { db: t.db, timers: bossTimers(boss) }, noSms, { pollingSeconds: 0.5 });
     const types = async () => (await t.sql<{ type: string }>('select type from referral_event where referral_id = ? order by seq', [id])).map((r) => r.type);

@@ -11,7 +11,7 @@ import { all, type Row } from '../../app/db/sql.server';
 import { bossTimers, startBoss, type Timers } from '../../app/jobs/timers.server';
 import type { AppealServices } from '../../app/appeals/service.server';
 import { actorFor, loadReferenceIds, type ReferenceIds } from '../../app/seed/demo-city.server';
-import type { Actor } from '../../machines/appeal-events';
+import type { Actor } from '../../machines/actor';
 import { templates, urlFor, type DbKind } from './env';
 
 // One way for a test file to get its database: call `useTestDatabase(kind)` or `useTestServices(kind)`

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+// Who sends an event to any case machine: a user in a role with his departments and grids, or the system.
+
+export const ROLES = [
+  'operator',
+  'dispatcher',
+  'handler',
+  'gridWorker',
+  'mediator',
+  'reviewer',
+  'supervisor',
+  'admin',
+  'system',
+] as const;
+export type Role = (typeof ROLES)[number];
+export const roleSchema = z.enum(ROLES);
+
+export interface Actor {
+  userId: number;
+  role: Role;
+  departmentIds: number[];
+  gridIds: number[];
+}
+const idSchema = z.number().int().positive();
+export const actorSchema = z
+  .object({
+    userId: idSchema,
+    role: roleSchema,
+    departmentIds: z.array(idSchema),
+    gridIds: z.array(idSchema),
+  })
+  .strict();
