@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 180_000,
     fileParallelism: false,
+    // Pages are waited for by condition; on a busy CI machine a page can take seconds, not one.
+    expect: { poll: { timeout: 15_000 } },
     pool: 'forks',
   },
 });

@@ -60,7 +60,7 @@ export interface AppealDetail {
   deadlines: DeadlineView[];
   timeline: TimelineEntry[];
   attachments: { id: number; fileName: string; size: number; contentType: string }[];
-  /** Whether this user's role may add files (the server checks again on upload). */
+  /** Whether this user may add files now: the role may, and the appeal is not closed (the server checks again on upload). */
   mayAttach: boolean;
   calls: AppealCallView[];
   counts: { redo: number; reopen: number; extensions: number; supervise: number };
@@ -147,7 +147,7 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
       text: (TEXT_FIELDS.map((f) => e.payload[f]).find((v) => typeof v === 'string') as string | undefined) ?? null,
     })),
     attachments: attachments.map((f) => ({ id: f.id, fileName: f.file_name, size: f.size, contentType: f.content_type })),
-    mayAttach: can(actor, 'appeal:attach'),
+    mayAttach: open && can(actor, 'appeal:attach'),
     calls,
     counts: { redo: ctx.redoCount, reopen: ctx.reopenCount, extensions: ctx.extensionCount, supervise: ctx.superviseCount },
     escalation: ctx.escalation,

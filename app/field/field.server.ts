@@ -79,9 +79,6 @@ export async function fieldAppeal(em: EntityManager, actor: Actor, appealId: num
   requireGridWorker(actor);
   const a = await appealDetail(em, actor, appealId, now);
   const options = await actionOptions(em, actor, appealId, now);
-  // The appeal page has already checked the scope; a closed appeal takes no more photos.
-  const [{ closed }] = await all<{ closed: boolean }>(em,
-    `select tags @> '{closed}' as closed from appeal where id = ?`, [appealId]);
   return {
     appeal: {
       id: a.id, number: a.number, version: a.version, title: a.title, content: a.content, urgency: a.urgency, category: a.category,
@@ -90,7 +87,8 @@ export async function fieldAppeal(em: EntityManager, actor: Actor, appealId: num
     caller: a.complainant ? `${a.complainant.name ?? ''} ${a.complainant.phone}`.trim() : a.anonymous ? '（匿名）' : '（保密）',
     actions: FIELD_EVENTS.filter((t) => options.types.includes(t)),
     images: a.attachments.filter((f) => f.contentType.startsWith('image/')).map((f) => ({ id: f.id, fileName: f.fileName })),
-    mayUpload: !closed && a.mayAttach,
+    // The appeal page has already checked the scope, and a closed appeal takes no more photos.
+    mayUpload: a.mayAttach,
     updates: a.timeline.filter((e) => e.type === 'FIELD_UPDATE').reverse().slice(0, 5)
       .map((e) => ({ seq: e.seq, at: e.at, actor: e.actor, text: e.text })),
   };

@@ -224,7 +224,7 @@ export default function AppealPage() {
               </li>
             ))}</ul>
           ) : <p className="text-slate-500">{t('暂无')}</p>}
-          {!['closed', 'merged', 'void'].includes(a.phase) && a.mayAttach ? <AttachmentUpload appealId={a.id} /> : null}
+          {a.mayAttach ? <AttachmentUpload appealId={a.id} /> : null}
         </section>
         <section className="rounded-lg border bg-white p-4" aria-labelledby="calls-h">
           <h2 id="calls-h" className="mb-2 font-semibold">{t('关联通话')}</h2>
