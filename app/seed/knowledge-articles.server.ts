@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { all, inTransaction, run } from '../db/sql.server';
-import type { ReferenceIds } from './demo-city.server';
 
 // The demo city's knowledge base: a handful of articles an operator can read out, by category and department code.
 
@@ -48,7 +47,10 @@ const ARTICLES: { title: string; body: string; category: string | null; dept: st
 ];
 
 /** A handful of realistic articles for the demo city (skipped when articles already exist). */
-export async function seedKnowledgeArticles(em: EntityManager, ids: ReferenceIds): Promise<number> {
+/** Ids by code of the categories and departments the articles name. */
+type CodeIds = { categories: Map<string, number>; departments: Map<string, number> };
+
+export async function seedKnowledgeArticles(em: EntityManager, ids: CodeIds): Promise<number> {
   const [{ n }] = await all<{ n: number }>(em, 'select count(*)::int as n from knowledge_article');
   if (n > 0) return 0;
   const now = new Date();
