@@ -4,6 +4,11 @@ export default {
   postcss: true,
   tailwind: false,
   ignoredRouteFiles: ['**/.*', '**/*.test.{ts,tsx}'],
-  future: { v3_fetcherPersist: true, v3_lazyRouteDiscovery: true, v3_relativeSplatPath: true, v3_throwAbortReason: true },
+  future: {
+    v3_fetcherPersist: true,
+    v3_lazyRouteDiscovery: true,
+    v3_relativeSplatPath: true,
+    v3_throwAbortReason: true,
+  },
   watchPaths: ['machines/**/*', 'entities/**/*', 'telephony/**/*'],
 };

@@ -8,7 +8,10 @@ const port = Number(process.env.PORT ?? 3000);
 const buildPath = path.resolve('build/index.js');
 const build = await import(pathToFileURL(buildPath).href);
 
-const runtime = await build.entry.module.startRuntime({ demo: process.env.DEMO !== '0', demoAppeals: Number(process.env.DEMO_APPEALS ?? 300) });
+const runtime = await build.entry.module.startRuntime({
+  demo: process.env.DEMO !== '0',
+  demoAppeals: Number(process.env.DEMO_APPEALS ?? 300),
+});
 
 const app = express();
 app.disable('x-powered-by');

@@ -41,22 +41,25 @@ export default function handleRequest(request: Request, status: number, headers:
   headers.set('X-Frame-Options', 'DENY');
   return new Promise((resolve, reject) => {
     let shellRendered = false;
-    const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />, {
-      [bot ? 'onAllReady' : 'onShellReady']() {
-        shellRendered = true;
-        const body = withoutNulBytes();
-        headers.set('Content-Type', 'text/html; charset=utf-8');
-        resolve(new Response(createReadableStreamFromReadable(body), { headers, status }));
-        pipe(body);
+    const { pipe, abort } = renderToPipeableStream(
+      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />,
+      {
+        [bot ? 'onAllReady' : 'onShellReady']() {
+          shellRendered = true;
+          const body = withoutNulBytes();
+          headers.set('Content-Type', 'text/html; charset=utf-8');
+          resolve(new Response(createReadableStreamFromReadable(body), { headers, status }));
+          pipe(body);
+        },
+        onShellError(error: unknown) {
+          reject(error);
+        },
+        onError(error: unknown) {
+          status = 500;
+          if (shellRendered) console.warn('[render]', error);
+        },
       },
-      onShellError(error: unknown) {
-        reject(error);
-      },
-      onError(error: unknown) {
-        status = 500;
-        if (shellRendered) console.warn('[render]', error);
-      },
-    });
+    );
     setTimeout(abort, ABORT_DELAY);
   });
 }

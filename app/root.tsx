@@ -1,6 +1,17 @@
 import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import {
-  Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError, useRouteLoaderData,
+  Form,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  isRouteErrorResponse,
+  useLoaderData,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
 } from '@remix-run/react';
 import { I18nextProvider } from 'react-i18next';
 import { sessionUser } from './auth/session.server';
@@ -56,7 +67,9 @@ function LanguageSwitch() {
     <Form method="post" action="/lang" reloadDocument>
       <input type="hidden" name="lang" value={other} />
       <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
-      <button className="rounded px-2 py-1 hover:bg-red-800" data-testid="language-switch">{other === 'en' ? 'English' : t('中文')}</button>
+      <button className="rounded px-2 py-1 hover:bg-red-800" data-testid="language-switch">
+        {other === 'en' ? 'English' : t('中文')}
+      </button>
     </Form>
   );
 }
@@ -87,17 +100,35 @@ export default function App() {
       <header className="bg-red-700 text-white">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-x-4 gap-y-1 px-4 py-2">
           <nav className="flex flex-wrap items-center gap-x-4 gap-y-1" aria-label={t('主导航')}>
-            <Link to="/" className="text-base font-semibold">{t('12345 政务服务便民热线 · 诉求闭环管理')}</Link>
-            {user ? <Link to="/" className={navLink}>{t('工作台')}</Link> : null}
-            {user ? <Link to="/appeals" className={navLink}>{t('诉求查询')}</Link> : null}
-            {NAV.map(([to, label, capability]) => (user && can(user, capability)
-              ? <Link key={to} to={to} className={navLink}>{t(label)}</Link> : null))}
+            <Link to="/" className="text-base font-semibold">
+              {t('12345 政务服务便民热线 · 诉求闭环管理')}
+            </Link>
+            {user ? (
+              <Link to="/" className={navLink}>
+                {t('工作台')}
+              </Link>
+            ) : null}
+            {user ? (
+              <Link to="/appeals" className={navLink}>
+                {t('诉求查询')}
+              </Link>
+            ) : null}
+            {NAV.map(([to, label, capability]) =>
+              user && can(user, capability) ? (
+                <Link key={to} to={to} className={navLink}>
+                  {t(label)}
+                </Link>
+              ) : null,
+            )}
           </nav>
           <div className="flex flex-wrap items-center gap-3">
             <LanguageSwitch />
             {user ? (
               <>
-                <span data-testid="current-user">{user.displayName}（{t(ROLE_LABELS[user.role])}{user.departmentName ? ` · ${user.departmentName}` : ''}）</span>
+                <span data-testid="current-user">
+                  {user.displayName}（{t(ROLE_LABELS[user.role])}
+                  {user.departmentName ? ` · ${user.departmentName}` : ''}）
+                </span>
                 <Form method="post" action="/logout">
                   <button className="rounded bg-red-800 px-2 py-1 hover:bg-red-900">{t('退出')}</button>
                 </Form>
@@ -112,8 +143,15 @@ export default function App() {
           <ul className="mx-auto flex max-w-7xl gap-4 overflow-x-auto whitespace-nowrap px-4 py-1.5 text-sm">
             {queues.map((q) => (
               <li key={q.key}>
-                <Link to={`/#${q.key}`} className="hover:underline">{t(q.label)}</Link>{' '}
-                <span className={`rounded-full px-1.5 text-xs ${q.count ? 'bg-red-700 text-white' : 'bg-slate-200'}`} data-testid={`nav-count-${q.key}`}>{q.count}</span>
+                <Link to={`/#${q.key}`} className="hover:underline">
+                  {t(q.label)}
+                </Link>{' '}
+                <span
+                  className={`rounded-full px-1.5 text-xs ${q.count ? 'bg-red-700 text-white' : 'bg-slate-200'}`}
+                  data-testid={`nav-count-${q.key}`}
+                >
+                  {q.count}
+                </span>
               </li>
             ))}
           </ul>
@@ -141,9 +179,17 @@ export function ErrorBoundary() {
   const message = isRouteErrorResponse(error) && status < 500 ? refusalText(error.data) : '系统繁忙，请稍后再试';
   return (
     <main className="mx-auto max-w-xl p-8">
-      <h1 className="text-xl font-semibold">{t(status === 403 ? '无权访问' : status === 404 ? '页面不存在' : '出错了')}</h1>
-      <p className="mt-2 text-slate-600" data-testid="error-message">{t(message)}</p>
-      <p className="mt-4"><a className="text-red-700 underline" href="/">{t('返回首页')}</a></p>
+      <h1 className="text-xl font-semibold">
+        {t(status === 403 ? '无权访问' : status === 404 ? '页面不存在' : '出错了')}
+      </h1>
+      <p className="mt-2 text-slate-600" data-testid="error-message">
+        {t(message)}
+      </p>
+      <p className="mt-4">
+        <a className="text-red-700 underline" href="/">
+          {t('返回首页')}
+        </a>
+      </p>
     </main>
   );
 }

@@ -60,7 +60,9 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
     const rollup = startReportRollup(db);
     const started = boss;
     return {
-      db, boss: started, services,
+      db,
+      boss: started,
+      services,
       async stop() {
         await rollup.stop();
         await started.stop({ graceful: true, timeout: 5_000 }).catch(() => {});

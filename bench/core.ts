@@ -76,9 +76,14 @@ async function measure(n: number, c: number, job: (i: number, lat: number[]) => 
   const peakRssMb = stopRss();
   lat.sort((a, b) => a - b);
   return {
-    appeals: n, concurrency: c, seconds,
-    appealsPerSec: n / seconds, eventsPerSec: (n * EVENTS_PER_APPEAL) / seconds,
-    p50: percentile(lat, 50), p95: percentile(lat, 95), peakRssMb,
+    appeals: n,
+    concurrency: c,
+    seconds,
+    appealsPerSec: n / seconds,
+    eventsPerSec: (n * EVENTS_PER_APPEAL) / seconds,
+    p50: percentile(lat, 50),
+    p95: percentile(lat, 95),
+    peakRssMb,
     cpuMsPerEvent: (cpu.user + cpu.system) / 1000 / (n * EVENTS_PER_APPEAL),
   };
 }
@@ -105,14 +110,23 @@ function servicePipeline(services: AppealServices, ids: ReferenceIds) {
     ['reviewer', 'FEEDBACK', { satisfaction: 'satisfied', resolved: true }],
   ];
   return async (lat: number[], afterStep?: (appealId: number) => Promise<void>) => {
-    const draft = await timed(lat, () => createDraft(services, as('operator'), {
-      type: 'complaint', urgency: 'normal', categoryId,
-      callerPhone: '13800001234', citizenName: '测试市民', title: '垃圾清运不及时', content: '小区垃圾桶三天没有清运，气味很大。',
-    }));
+    const draft = await timed(lat, () =>
+      createDraft(services, as('operator'), {
+        type: 'complaint',
+        urgency: 'normal',
+        categoryId,
+        callerPhone: '13800001234',
+        citizenName: '测试市民',
+        title: '垃圾清运不及时',
+        content: '小区垃圾桶三天没有清运，气味很大。',
+      }),
+    );
     await afterStep?.(draft.id);
     let version = draft.version;
     for (const [user, type, payload] of steps) {
-      const r = await timed(lat, () => applyEvent(services, { appealId: draft.id, expectedVersion: version, type, payload, actor: as(user) }));
+      const r = await timed(lat, () =>
+        applyEvent(services, { appealId: draft.id, expectedVersion: version, type, payload, actor: as(user) }),
+      );
       version = r.version;
       await afterStep?.(draft.id);
     }
@@ -134,7 +148,16 @@ interface State {
 interface Template {
   appeal: State;
   steps: State[];
-  events: { type: string; actor_id: number | null; actor_role: string; from_phase: string | null; to_phase: string; from_sla: string | null; to_sla: string; payload: string }[];
+  events: {
+    type: string;
+    actor_id: number | null;
+    actor_role: string;
+    from_phase: string | null;
+    to_phase: string;
+    from_sla: string | null;
+    to_sla: string;
+    payload: string;
+  }[];
 }
 
 /** Captures the real snapshots and audit rows of one service-driven appeal, so the baseline writes the same bytes. */
@@ -143,14 +166,21 @@ async function captureTemplate(db: Database, pipeline: ReturnType<typeof service
   let appealId = 0;
   await pipeline([], async (id) => {
     appealId = id;
-    const [row] = await all<Omit<State, 'tags'>>(db.em(),
-      'select phase, sla, snapshot::text as snapshot, machine_version from appeal where id = ?', [id]);
+    const [row] = await all<Omit<State, 'tags'>>(
+      db.em(),
+      'select phase, sla, snapshot::text as snapshot, machine_version from appeal where id = ?',
+      [id],
+    );
     states.push({ ...row, tags: textArray(appealTagsOf(restoreAppealSnapshot(JSON.parse(row.snapshot)))) });
   });
-  const events = await all<Template['events'][number]>(db.em(),
+  const events = await all<Template['events'][number]>(
+    db.em(),
     `select type, actor_id, actor_role, from_phase, to_phase, from_sla, to_sla, payload::text as payload
-       from appeal_event where appeal_id = ? order by seq`, [appealId]);
-  if (states.length !== EVENTS_PER_APPEAL || events.length !== EVENTS_PER_APPEAL) throw new Error('unexpected template shape');
+       from appeal_event where appeal_id = ? order by seq`,
+    [appealId],
+  );
+  if (states.length !== EVENTS_PER_APPEAL || events.length !== EVENTS_PER_APPEAL)
+    throw new Error('unexpected template shape');
   return { appeal: states[0], steps: states.slice(1), events };
 }
 
@@ -163,32 +193,54 @@ function rawPipeline(db: Database, ids: ReferenceIds, tpl: Template) {
                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
   const eventParams = (appealId: number, seq: number, now: Date) => {
     const e = tpl.events[seq - 1];
-    return [appealId, seq, e.type, e.actor_id, e.actor_role, now, e.from_phase, e.to_phase, e.from_sla, e.to_sla, e.payload, seq === 1 ? '' : dummyHash, dummyHash];
+    return [
+      appealId,
+      seq,
+      e.type,
+      e.actor_id,
+      e.actor_role,
+      now,
+      e.from_phase,
+      e.to_phase,
+      e.from_sla,
+      e.to_sla,
+      e.payload,
+      seq === 1 ? '' : dummyHash,
+      dummyHash,
+    ];
   };
   return async (lat: number[]) => {
     const number = `B${process.pid}-${++counter}`;
-    const id = await timed(lat, () => inTransaction(db.em(), async (em) => {
-      const now = new Date();
-      const a = tpl.appeal;
-      const [row] = await all<{ id: number }>(em,
-        `insert into appeal (created_at, updated_at, number, source, type, urgency, category_id, caller_phone, title, content,
+    const id = await timed(lat, () =>
+      inTransaction(db.em(), async (em) => {
+        const now = new Date();
+        const a = tpl.appeal;
+        const [row] = await all<{ id: number }>(
+          em,
+          `insert into appeal (created_at, updated_at, number, source, type, urgency, category_id, caller_phone, title, content,
                              created_by_id, phase, sla, tags, machine_version, snapshot, audit_seq, audit_head)
          values (?, ?, ?, 'hotline', 'complaint', 'normal', ?, '13800001234', '垃圾清运不及时', '小区垃圾桶三天没有清运，气味很大。',
                  ?, ?, ?, ?::text[], ?, ?, 1, ?)
          returning id`,
-        [now, now, number, categoryId, creator, a.phase, a.sla, a.tags, a.machine_version, a.snapshot, dummyHash]);
-      await run(em, insertEvent, eventParams(row.id, 1, now));
-      return row.id;
-    }));
+          [now, now, number, categoryId, creator, a.phase, a.sla, a.tags, a.machine_version, a.snapshot, dummyHash],
+        );
+        await run(em, insertEvent, eventParams(row.id, 1, now));
+        return row.id;
+      }),
+    );
     for (let k = 0; k < tpl.steps.length; k++) {
       const step = tpl.steps[k];
-      await timed(lat, () => inTransaction(db.em(), async (em) => {
-        const updated = await run(em,
-          'update appeal set phase = ?, tags = ?::text[], snapshot = ?, version = version + 1, audit_seq = audit_seq + 1 where id = ? and version = ?',
-          [step.phase, step.tags, step.snapshot, id, k + 1]);
-        if (updated !== 1) throw new Error(`raw update missed appeal ${id}`);
-        await run(em, insertEvent, eventParams(id, k + 2, new Date()));
-      }));
+      await timed(lat, () =>
+        inTransaction(db.em(), async (em) => {
+          const updated = await run(
+            em,
+            'update appeal set phase = ?, tags = ?::text[], snapshot = ?, version = version + 1, audit_seq = audit_seq + 1 where id = ? and version = ?',
+            [step.phase, step.tags, step.snapshot, id, k + 1],
+          );
+          if (updated !== 1) throw new Error(`raw update missed appeal ${id}`);
+          await run(em, insertEvent, eventParams(id, k + 2, new Date()));
+        }),
+      );
     }
   };
 }
@@ -199,7 +251,8 @@ async function benchDatabase(kind: Kind, db: Database, n: number, c: number): Pr
   let boss: PgBoss | undefined;
   try {
     boss = await startBoss(db); // timers are scheduled inside SUBMIT/APPROVE_REPLY; no workers, so nothing is consumed
-    const ids = (await seedReferenceData(db.em(), { passwordHash: 'bench-no-login' })) ?? (await loadReferenceIds(db.em()));
+    const ids =
+      (await seedReferenceData(db.em(), { passwordHash: 'bench-no-login' })) ?? (await loadReferenceIds(db.em()));
     const services: AppealServices = { db, timers: bossTimers(boss) };
     const pipeline = servicePipeline(services, ids);
 
@@ -228,7 +281,9 @@ async function benchPostgres(url: string, n: number, c: number): Promise<DbResul
     return await benchDatabase('postgres', db, n, c);
   } finally {
     await db?.close().catch(() => {});
-    await admin.query(`drop database if exists "${name}" with (force)`).catch((e) => console.warn(`could not drop ${name}: ${e.message}`));
+    await admin
+      .query(`drop database if exists "${name}" with (force)`)
+      .catch((e) => console.warn(`could not drop ${name}: ${e.message}`));
     await admin.end();
   }
 }
@@ -251,15 +306,29 @@ function table(r: DbResult): string {
   const f = (x: number, d = 1) => x.toFixed(d);
   const rows = [
     ['', 'appeals/s', 'events/s', 'p50 ms', 'p95 ms', 'wall s', 'peak RSS MB', 'node CPU ms/event'],
-    ...([['service', r.service], ['raw SQL', r.raw]] as const).map(([label, s]) => [
-      label, f(s.appealsPerSec), f(s.eventsPerSec), f(s.p50, 2), f(s.p95, 2), f(s.seconds, 2), f(s.peakRssMb, 0), f(s.cpuMsPerEvent, 2),
+    ...(
+      [
+        ['service', r.service],
+        ['raw SQL', r.raw],
+      ] as const
+    ).map(([label, s]) => [
+      label,
+      f(s.appealsPerSec),
+      f(s.eventsPerSec),
+      f(s.p50, 2),
+      f(s.p95, 2),
+      f(s.seconds, 2),
+      f(s.peakRssMb, 0),
+      f(s.cpuMsPerEvent, 2),
     ]),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  const line = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  const line = (row: string[]) =>
+    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   return [
     `== ${r.kind}: ${r.service.appeals} appeals × ${EVENTS_PER_APPEAL} events, concurrency ${r.service.concurrency} ==`,
-    line(rows[0]), ...rows.slice(1).map(line),
+    line(rows[0]),
+    ...rows.slice(1).map(line),
     `service/raw (events/s): ${r.ratio.toFixed(3)}   (latency = one create or event call)`,
   ].join('\n');
 }
@@ -286,21 +355,29 @@ async function main() {
 
   const pgR = results.find((x) => x.kind === 'postgres');
   const liteR = results.find((x) => x.kind === 'pglite')!;
-  const flat = (prefix: string, x: DbResult | undefined) => (x ? {
-    [`${prefix}_appeals`]: x.service.appeals,
-    [`${prefix}_concurrency`]: x.service.concurrency,
-    [`${prefix}_service_events_per_s`]: round(x.service.eventsPerSec, 1),
-    [`${prefix}_raw_events_per_s`]: round(x.raw.eventsPerSec, 1),
-    [`${prefix}_service_p50_ms`]: round(x.service.p50, 2),
-    [`${prefix}_service_p95_ms`]: round(x.service.p95, 2),
-    [`${prefix}_peak_rss_mb`]: round(Math.max(x.service.peakRssMb, x.raw.peakRssMb), 0),
-    [`${prefix}_service_cpu_ms_per_event`]: round(x.service.cpuMsPerEvent, 2),
-    [`${prefix}_raw_cpu_ms_per_event`]: round(x.raw.cpuMsPerEvent, 2),
-  } : {});
-  console.log(JSON.stringify({
-    bench: 'core', pg_ratio: pgR ? round(pgR.ratio) : null, pglite_ratio: round(liteR.ratio),
-    ...flat('pg', pgR), ...flat('pglite', liteR),
-  }));
+  const flat = (prefix: string, x: DbResult | undefined) =>
+    x
+      ? {
+          [`${prefix}_appeals`]: x.service.appeals,
+          [`${prefix}_concurrency`]: x.service.concurrency,
+          [`${prefix}_service_events_per_s`]: round(x.service.eventsPerSec, 1),
+          [`${prefix}_raw_events_per_s`]: round(x.raw.eventsPerSec, 1),
+          [`${prefix}_service_p50_ms`]: round(x.service.p50, 2),
+          [`${prefix}_service_p95_ms`]: round(x.service.p95, 2),
+          [`${prefix}_peak_rss_mb`]: round(Math.max(x.service.peakRssMb, x.raw.peakRssMb), 0),
+          [`${prefix}_service_cpu_ms_per_event`]: round(x.service.cpuMsPerEvent, 2),
+          [`${prefix}_raw_cpu_ms_per_event`]: round(x.raw.cpuMsPerEvent, 2),
+        }
+      : {};
+  console.log(
+    JSON.stringify({
+      bench: 'core',
+      pg_ratio: pgR ? round(pgR.ratio) : null,
+      pglite_ratio: round(liteR.ratio),
+      ...flat('pg', pgR),
+      ...flat('pglite', liteR),
+    }),
+  );
 }
 
 main().then(

@@ -25,7 +25,14 @@ export function percentile(sorted: number[], p: number): number {
 
 export function stats(lat: number[]): Stats {
   const s = [...lat].sort((a, b) => a - b);
-  return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), mean: s.reduce((a, b) => a + b, 0) / (s.length || 1), max: s[s.length - 1] ?? 0 };
+  return {
+    n: s.length,
+    p50: percentile(s, 50),
+    p95: percentile(s, 95),
+    p99: percentile(s, 99),
+    mean: s.reduce((a, b) => a + b, 0) / (s.length || 1),
+    max: s[s.length - 1] ?? 0,
+  };
 }
 
 export function freePort(): Promise<number> {
@@ -47,15 +54,23 @@ export interface Server {
 }
 
 /** `node server.mjs` from `appDir` on PostgreSQL, with no demo city and its session secret and files in a temporary folder. */
-export async function startServer(databaseUrl: string, opts: { appDir?: string; readySeconds?: number } = {}): Promise<Server> {
+export async function startServer(
+  databaseUrl: string,
+  opts: { appDir?: string; readySeconds?: number } = {},
+): Promise<Server> {
   const port = await freePort();
   const readySeconds = opts.readySeconds ?? 180;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hotline-bench-data-'));
   const child = spawn(process.execPath, ['server.mjs'], {
     cwd: opts.appDir ?? process.cwd(),
     env: {
-      ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), NODE_ENV: 'production', DEMO: '0',
-      DATA_DIR: dataDir, SESSION_SECRET: randomBytes(32).toString('hex'),
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      NODE_ENV: 'production',
+      DEMO: '0',
+      DATA_DIR: dataDir,
+      SESSION_SECRET: randomBytes(32).toString('hex'),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -66,7 +81,10 @@ export async function startServer(databaseUrl: string, opts: { appDir?: string; 
   child.stderr!.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server not ready after ${readySeconds} s:\n${log}`)), readySeconds * 1000);
+    const timer = setTimeout(
+      () => reject(new Error(`server not ready after ${readySeconds} s:\n${log}`)),
+      readySeconds * 1000,
+    );
     child.stdout!.on('data', (b: Buffer) => {
       keep(b);
       if (/ready at/.test(log)) {
@@ -100,7 +118,10 @@ export async function signIn(base: string, username: string, password: string): 
     headers: { Origin: base, 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ username, password, redirectTo: '/' }),
   });
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('__session='));
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('__session='));
   if (res.status !== 302 || !cookie) throw new Error(`sign-in as ${username} failed: HTTP ${res.status}`);
   return cookie;
 }
@@ -111,13 +132,15 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 export function get(url: string, cookie: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    http.get(url, { agent, headers: { Cookie: cookie } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    }).on('error', reject);
+    http
+      .get(url, { agent, headers: { Cookie: cookie } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
   });
 }
 

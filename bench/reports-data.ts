@@ -13,7 +13,14 @@ import { openDatabase, type Database } from '../app/db/orm.server';
 import { bossTimers, startBoss } from '../app/jobs/timers.server';
 import { createDraft } from '../app/appeals/intake.server';
 import { applyEvent, type AppealServices } from '../app/appeals/service.server';
-import { actorFor, loadReferenceIds, prng, seedDemoAppeals, seedReferenceData, type ReferenceIds } from '../app/seed/demo-city.server';
+import {
+  actorFor,
+  loadReferenceIds,
+  prng,
+  seedDemoAppeals,
+  seedReferenceData,
+  type ReferenceIds,
+} from '../app/seed/demo-city.server';
 import { CATEGORIES, DEMO_COMPLAINTS, GIVEN, ROADS, SURNAMES } from '../app/seed/demo-city-data';
 import { PHONE_FN, sqlText } from './screenpop-data';
 
@@ -77,7 +84,12 @@ export function withDb(url: string, name: string): string {
 
 // ---------- progress ----------
 
-const fmtSecs = (s: number) => (!Number.isFinite(s) ? '?' : s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`);
+const fmtSecs = (s: number) =>
+  !Number.isFinite(s)
+    ? '?'
+    : s >= 60
+      ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`
+      : `${s.toFixed(0)}s`;
 
 /** A single updating line on stderr: bar, percent, done/total, rows/s, elapsed and ETA. Without a TTY, a line every 2 s. */
 export function progressBar(label: string, total: number) {
@@ -93,7 +105,8 @@ export function progressBar(label: string, total: number) {
     const eta = rate > 0 ? (total - done) / rate : Infinity;
     const width = 28;
     const bar = '#'.repeat(Math.round(pct * width)).padEnd(width, '.');
-    const line = `  ${label.padEnd(11)} [${bar}] ${(pct * 100).toFixed(1).padStart(5)}%  ${done.toLocaleString('en')}/${total.toLocaleString('en')}` +
+    const line =
+      `  ${label.padEnd(11)} [${bar}] ${(pct * 100).toFixed(1).padStart(5)}%  ${done.toLocaleString('en')}/${total.toLocaleString('en')}` +
       `  ${Math.round(rate).toLocaleString('en')} rows/s  ${fmtSecs(secs)}  ETA ${final ? '0s' : fmtSecs(eta)}`;
     if (tty) process.stderr.write(`\r\x1b[2K${line}${final ? '\n' : ''}`);
     else if (final || performance.now() - lastLine > 2000) {
@@ -102,7 +115,11 @@ export function progressBar(label: string, total: number) {
     }
   };
   render(0);
-  return { update: (done: number) => render(done), done: (done = lastDone) => render(done, true), seconds: () => (performance.now() - t0) / 1000 };
+  return {
+    update: (done: number) => render(done),
+    done: (done = lastDone) => render(done, true),
+    seconds: () => (performance.now() - t0) / 1000,
+  };
 }
 
 // ---------- distributions ----------
@@ -123,7 +140,10 @@ function pickArray<T>(items: readonly T[], weights: readonly number[], slots = P
 const zipf = (n: number, s: number) => Array.from({ length: n }, (_, i) => 1 / (i + 1) ** s);
 
 /** Calls per hour of the day (local time): quiet nights, a morning peak and an afternoon one. */
-const HOUR_WEIGHTS = [0.35, 0.2, 0.12, 0.1, 0.1, 0.2, 0.6, 1.8, 4.5, 7.5, 8.2, 7.4, 4.8, 5.2, 7.2, 7.6, 7.0, 6.0, 4.2, 3.8, 3.4, 2.6, 1.6, 0.8];
+const HOUR_WEIGHTS = [
+  0.35, 0.2, 0.12, 0.1, 0.1, 0.2, 0.6, 1.8, 4.5, 7.5, 8.2, 7.4, 4.8, 5.2, 7.2, 7.6, 7.0, 6.0, 4.2, 3.8, 3.4, 2.6, 1.6,
+  0.8,
+];
 /** Monday … Sunday. */
 const WEEKDAY_WEIGHTS = [1.18, 1.1, 1.05, 1.02, 1.0, 0.68, 0.62];
 
@@ -167,7 +187,10 @@ async function readMarker(client: pg.Client): Promise<Marker | null> {
 
 async function writeMarker(client: pg.Client, m: Marker) {
   await client.query('create table if not exists bench_marker (kind text primary key, info jsonb not null)');
-  await client.query(`insert into bench_marker (kind, info) values ('reports', $1) on conflict (kind) do update set info = excluded.info`, [JSON.stringify(m)]);
+  await client.query(
+    `insert into bench_marker (kind, info) values ('reports', $1) on conflict (kind) do update set info = excluded.info`,
+    [JSON.stringify(m)],
+  );
 }
 
 // ---------- generation ----------
@@ -206,24 +229,37 @@ async function generateCitizens(client: pg.Client, citizens: number, log: (l: st
   const [{ max }] = (await client.query<{ max: number | null }>('select max(id) as max from citizen')).rows;
   if (max) throw new Error('citizen table is not empty; the generator needs a fresh database');
   log(`[seed] ${citizens.toLocaleString('en')} citizens`);
-  const secs = await inBatches('citizens', citizens, (from, to) => client.query(`
+  const secs = await inBatches('citizens', citizens, (from, to) =>
+    client
+      .query(
+        `
     insert into citizen (id, created_at, updated_at, phone, name, id_number, address)
     select g + 1, ts, ts, pg_temp.bench_phone(g),
            case when r1 < 0.75 then (${sqlText(SURNAMES)})[1 + floor(r2 * ${SURNAMES.length})::int] || (${sqlText(GIVEN)})[1 + floor(r3 * ${GIVEN.length})::int] end,
            null,
            case when r1 < 0.6 then '示范市' || (${sqlText(ROADS)})[1 + floor(r4 * ${ROADS.length})::int] || (1 + floor(r3 * 300)::int) || '号' end
       from (select g, random() as r1, random() as r2, random() as r3, random() as r4, now() - random() * interval '730 days' as ts
-              from generate_series($1::bigint, $2::bigint) g) s`, [from, to]).then(() => {}));
+              from generate_series($1::bigint, $2::bigint) g) s`,
+        [from, to],
+      )
+      .then(() => {}),
+  );
   await client.query(`select setval(pg_get_serial_sequence('citizen', 'id'), greatest($1::int, 1))`, [citizens]);
   return secs;
 }
 
 /** Scenarios the demo mix does not reach, driven through the real service like seedDemoAppeals does. */
-async function seedExtraTemplates(services: AppealServices, ids: ReferenceIds, log: (l: string) => void): Promise<number> {
+async function seedExtraTemplates(
+  services: AppealServices,
+  ids: ReferenceIds,
+  log: (l: string) => void,
+): Promise<number> {
   const rand = prng(54321);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
-  const handlerFor = (deptId: number) => [...ids.users.entries()].find(([, u]) => u.role === 'handler' && u.departmentId === deptId)?.[0];
-  const deptOf = (cat: string) => ids.departments.get(CATEGORIES.flatMap((c) => c.children).find((c) => c.code === cat)?.dept ?? 'F02')!;
+  const handlerFor = (deptId: number) =>
+    [...ids.users.entries()].find(([, u]) => u.role === 'handler' && u.departmentId === deptId)?.[0];
+  const deptOf = (cat: string) =>
+    ids.departments.get(CATEGORIES.flatMap((c) => c.children).find((c) => c.code === cat)?.dept ?? 'F02')!;
   const complaints = DEMO_COMPLAINTS.filter((c) => c.type !== 'consultation' && c.type !== 'praise');
   const realNow = Date.now();
   let created = 0;
@@ -238,22 +274,46 @@ async function seedExtraTemplates(services: AppealServices, ids: ReferenceIds, l
     const assignee = actorFor(ids, handlerFor(deptId)!);
     try {
       const draft = await createDraft(svc(), actorFor(ids, 'operator'), {
-        type: tpl.type, urgency: 'normal', categoryId: ids.categories.get(tpl.category)!,
-        callerPhone: `13${Math.floor(100000000 + rand() * 899999999)}`, citizenName: `${pick(SURNAMES)}${pick(GIVEN)}`,
-        title: tpl.title, content: tpl.content, address: `示范市${pick(ROADS)}${1 + Math.floor(rand() * 300)}号`,
-        gridId: ids.grids.get(pick([...ids.grids.keys()])), confidential: false, source: 'hotline',
+        type: tpl.type,
+        urgency: 'normal',
+        categoryId: ids.categories.get(tpl.category)!,
+        callerPhone: `13${Math.floor(100000000 + rand() * 899999999)}`,
+        citizenName: `${pick(SURNAMES)}${pick(GIVEN)}`,
+        title: tpl.title,
+        content: tpl.content,
+        address: `示范市${pick(ROADS)}${1 + Math.floor(rand() * 300)}号`,
+        gridId: ids.grids.get(pick([...ids.grids.keys()])),
+        confidential: false,
+        source: 'hotline',
       });
       created++;
-      const send = async (user: string | typeof assignee, type: string, payload: Record<string, unknown> = {}, hours = 2) => {
+      const send = async (
+        user: string | typeof assignee,
+        type: string,
+        payload: Record<string, unknown> = {},
+        hours = 2,
+      ) => {
         step(hours);
-        await applyEvent(svc(), { appealId: draft.id, type, payload, actor: typeof user === 'string' ? actorFor(ids, user) : user });
+        await applyEvent(svc(), {
+          appealId: draft.id,
+          type,
+          payload,
+          actor: typeof user === 'string' ? actorFor(ids, user) : user,
+        });
       };
       await send('operator', 'SUBMIT', {}, 0.1);
       if (kind === 'returned') {
         // First sent to the wrong bureau, which asks to return it; the dispatcher approves and re-dispatches.
-        const wrong = [...ids.departments.entries()].find(([code, id]) => /^F\d\d$/.test(code) && id !== deptId && handlerFor(id))![1];
+        const wrong = [...ids.departments.entries()].find(
+          ([code, id]) => /^F\d\d$/.test(code) && id !== deptId && handlerFor(id),
+        )![1];
         await send('dispatcher', 'DISPATCH', { departmentId: wrong, assistingDepartmentIds: [] });
-        await send(actorFor(ids, handlerFor(wrong)!), 'RETURN', { reason: '该事项不属于本单位职责范围，建议改派。' }, 3);
+        await send(
+          actorFor(ids, handlerFor(wrong)!),
+          'RETURN',
+          { reason: '该事项不属于本单位职责范围，建议改派。' },
+          3,
+        );
         await send('dispatcher', 'APPROVE_RETURN', {}, 2);
       }
       await send('dispatcher', 'DISPATCH', { departmentId: deptId, assistingDepartmentIds: [] });
@@ -263,15 +323,31 @@ async function seedExtraTemplates(services: AppealServices, ids: ReferenceIds, l
         await send('dispatcher', 'APPROVE_EXTENSION', { days: 5 }, 3);
         step(72);
       }
-      await send(assignee, 'REPLY', { result: '经现场核查，问题已处理完毕，并向市民反馈了处理结果。', resolved: kind !== 'unreasonable' }, 24);
+      await send(
+        assignee,
+        'REPLY',
+        { result: '经现场核查，问题已处理完毕，并向市民反馈了处理结果。', resolved: kind !== 'unreasonable' },
+        24,
+      );
       await send('reviewer', 'APPROVE_REPLY', {}, 3);
       if (kind === 'unreasonable' || kind === 'supervisorClosed') {
         await send('reviewer', 'FEEDBACK', { satisfaction: 'dissatisfied', resolved: false }, 10);
-        if (kind === 'unreasonable') await send('supervisor', 'MARK_UNREASONABLE', { unreasonable: true, reason: '诉求超出政策规定，属不合理诉求。' }, 4);
+        if (kind === 'unreasonable')
+          await send(
+            'supervisor',
+            'MARK_UNREASONABLE',
+            { unreasonable: true, reason: '诉求超出政策规定，属不合理诉求。' },
+            4,
+          );
         await send('supervisor', 'SUPERVISOR_CLOSE', { reason: '已向市民解释政策，予以办结。' }, 4);
       } else {
         const r = rand();
-        await send('reviewer', 'FEEDBACK', { satisfaction: r < 0.6 ? 'satisfied' : r < 0.9 ? 'basicallySatisfied' : 'dissatisfied', resolved: r < 0.85 }, 10);
+        await send(
+          'reviewer',
+          'FEEDBACK',
+          { satisfaction: r < 0.6 ? 'satisfied' : r < 0.9 ? 'basicallySatisfied' : 'dissatisfied', resolved: r < 0.85 },
+          10,
+        );
         if (r >= 0.9) await send('supervisor', 'SUPERVISOR_CLOSE', { reason: '已尽力协调，予以办结。' }, 4);
       }
     } catch (err) {
@@ -284,7 +360,9 @@ async function seedExtraTemplates(services: AppealServices, ids: ReferenceIds, l
 
 async function seedTemplates(db: Database, log: (l: string) => void) {
   const ids = await loadReferenceIds(db.em());
-  log(`[seed] driving ${DEMO_TEMPLATES} + ${Object.values(EXTRA_TEMPLATES).reduce((a, b) => a + b, 0)} template appeals through the service …`);
+  log(
+    `[seed] driving ${DEMO_TEMPLATES} + ${Object.values(EXTRA_TEMPLATES).reduce((a, b) => a + b, 0)} template appeals through the service …`,
+  );
   let boss: PgBoss | undefined;
   try {
     boss = await startBoss(db); // SUBMIT and APPROVE_REPLY schedule timers; no workers here
@@ -303,7 +381,9 @@ async function plainIndexes(client: pg.Client, table: string) {
   const { rows } = await client.query<{ name: string; def: string }>(
     `select i.indexname as name, i.indexdef as def from pg_indexes i
       where i.schemaname = current_schema() and i.tablename = $1
-        and not exists (select 1 from pg_constraint c where c.conrelid = $1::regclass and c.conname = i.indexname)`, [table]);
+        and not exists (select 1 from pg_constraint c where c.conrelid = $1::regclass and c.conname = i.indexname)`,
+    [table],
+  );
   return rows;
 }
 
@@ -321,42 +401,84 @@ async function generateAppeals(client: pg.Client, citizens: number, appeals: num
            c.code as category_code
       from appeal a join category c on c.id = a.category_id order by a.id`);
   await client.query('create temp table tasg as select t.k, s.* from assignment s join tpl t on t.id = s.appeal_id');
-  const tpls = (await client.query<{
-    k: number; done: boolean; draft: boolean; category_code: string; lead: number | null; ctx_redo: number; ctx_ext: number; returned: boolean;
-    unreasonable: boolean;
-  }>(
-    `select k, done, tags @> '{draft}' as draft, category_code, lead_department_id as lead,
+  const tpls = (
+    await client.query<{
+      k: number;
+      done: boolean;
+      draft: boolean;
+      category_code: string;
+      lead: number | null;
+      ctx_redo: number;
+      ctx_ext: number;
+      returned: boolean;
+      unreasonable: boolean;
+    }>(
+      `select k, done, tags @> '{draft}' as draft, category_code, lead_department_id as lead,
             coalesce((snapshot->'context'->>'redoCount')::int, 0) as ctx_redo, coalesce((snapshot->'context'->>'extensionCount')::int, 0) as ctx_ext,
             coalesce((snapshot->'context'->>'unreasonable')::boolean, false) as unreasonable,
             exists (select 1 from tasg where tasg.k = tpl.k and tasg.status = 'returned') as returned
-       from tpl order by k`)).rows;
+       from tpl order by k`,
+    )
+  ).rows;
   if (!tpls.length) throw new Error('no template appeals');
-  const [{ max_id: maxId }] = (await client.query<{ max_id: number }>('select max(id)::int as max_id from appeal')).rows;
+  const [{ max_id: maxId }] = (await client.query<{ max_id: number }>('select max(id)::int as max_id from appeal'))
+    .rows;
 
   // ---- the pickers, as arrays in a one-row table ----
   // Templates: "done" (tagged closed: finished, merged or void) and the others; the rare scenarios get weights so their rates are realistic.
-  const weightOf = (t: (typeof tpls)[number]) => (t.unreasonable ? 0.15 : t.returned ? 0.35 : t.ctx_ext > 0 ? 0.5 : 1) * (t.draft ? 0.3 : 1);
+  const weightOf = (t: (typeof tpls)[number]) =>
+    (t.unreasonable ? 0.15 : t.returned ? 0.35 : t.ctx_ext > 0 ? 0.5 : 1) * (t.draft ? 0.3 : 1);
   const donePool = tpls.filter((t) => t.done);
   const openPool = tpls.filter((t) => !t.done);
-  const doneTpl = pickArray(donePool.map((t) => t.k), donePool.map(weightOf));
-  const openTpl = pickArray(openPool.map((t) => t.k), openPool.map(weightOf));
-  const catIds = new Map((await client.query<{ id: number; code: string; dept: number | null }>(
-    'select id, code, default_department_id as dept from category')).rows.map((r) => [r.code, r]));
+  const doneTpl = pickArray(
+    donePool.map((t) => t.k),
+    donePool.map(weightOf),
+  );
+  const openTpl = pickArray(
+    openPool.map((t) => t.k),
+    openPool.map(weightOf),
+  );
+  const catIds = new Map(
+    (
+      await client.query<{ id: number; code: string; dept: number | null }>(
+        'select id, code, default_department_id as dept from category',
+      )
+    ).rows.map((r) => [r.code, r]),
+  );
   const classOf = new Map<string, number>();
-  for (const top of CATEGORIES) for (const c of top.children) classOf.set(c.code, CLASSES.indexOf(c.limits ?? top.limits));
+  for (const top of CATEGORIES)
+    for (const c of top.children) classOf.set(c.code, CLASSES.indexOf(c.limits ?? top.limits));
   const catPick: number[] = [];
   for (const cls of CLASSES) {
     const codes = CATEGORY_RANKS[cls].filter((c) => catIds.get(c)?.dept);
-    catPick.push(...pickArray(codes.map((c) => catIds.get(c)!.id), zipf(codes.length, 1.1), CLASS_SLOTS));
+    catPick.push(
+      ...pickArray(
+        codes.map((c) => catIds.get(c)!.id),
+        zipf(codes.length, 1.1),
+        CLASS_SLOTS,
+      ),
+    );
   }
-      const grids = (await client.query<{ id: number }>('select id from grid order by random()')).rows.map((r) => r.id);
+  const grids = (await client.query<{ id: number }>('select id from grid order by random()')).rows.map((r) => r.id);
   const gridPick = pickArray(grids, zipf(grids.length, 0.8), 1000);
-  const minutes = pickArray(Array.from({ length: 24 * 60 }, (_, m) => m), Array.from({ length: 24 * 60 }, (_, m) => HOUR_WEIGHTS[Math.floor(m / 60)]));
+  const minutes = pickArray(
+    Array.from({ length: 24 * 60 }, (_, m) => m),
+    Array.from({ length: 24 * 60 }, (_, m) => HOUR_WEIGHTS[Math.floor(m / 60)]),
+  );
   // Lookup tables (slot → value) rather than arrays: subscripting a large array detoasts it on every row.
-  const pickTables: [string, number[]][] = [['pk_days', dayOffsets()], ['pk_minutes', minutes], ['pk_done', doneTpl], ['pk_open', openTpl],
-    ['pk_cat', catPick], ['pk_grid', gridPick]];
+  const pickTables: [string, number[]][] = [
+    ['pk_days', dayOffsets()],
+    ['pk_minutes', minutes],
+    ['pk_done', doneTpl],
+    ['pk_open', openTpl],
+    ['pk_cat', catPick],
+    ['pk_grid', gridPick],
+  ];
   for (const [name, values] of pickTables) {
-    await client.query(`create temp table ${name} as select (i - 1)::int as slot, v from unnest($1::int[]) with ordinality u(v, i)`, [values]);
+    await client.query(
+      `create temp table ${name} as select (i - 1)::int as slot, v from unnest($1::int[]) with ordinality u(v, i)`,
+      [values],
+    );
     await client.query(`alter table ${name} add primary key (slot)`);
     await client.query(`analyze ${name}`);
   }
@@ -364,7 +486,8 @@ async function generateAppeals(client: pg.Client, citizens: number, appeals: num
   const sizes = Object.fromEntries(pickTables.map(([n, v]) => [n, v.length]));
   // The class (limits) of each template's category: a category is only swapped for one with the same time limits.
   await client.query(`alter table tpl add column cls int`);
-  for (const [code, cls] of classOf) await client.query('update tpl set cls = $1 where category_code = $2', [cls, code]);
+  for (const [code, cls] of classOf)
+    await client.query('update tpl set cls = $1 where category_code = $2', [cls, code]);
 
   // Per-day appeal numbers continue each day's counter.
   await client.query(`create temp table daycount as select day, last from appeal_counter`);
@@ -372,8 +495,10 @@ async function generateAppeals(client: pg.Client, citizens: number, appeals: num
   await client.query(`create temp table gen (g bigint, id int, day date, created_at timestamptz, delta interval, delay interval, late boolean,
     tk int, cat int, dept int, grid int, src text, ci bigint, acc_late boolean, acc_r float8, r3 float8, r4 float8, seq int)`);
 
-  log(`[seed] ${appeals.toLocaleString('en')} appeals from ${tpls.length} templates (${donePool.length} closed/merged/void, ${openPool.length} open)`);
-  const indexes = [...await plainIndexes(client, 'appeal'), ...await plainIndexes(client, 'assignment')];
+  log(
+    `[seed] ${appeals.toLocaleString('en')} appeals from ${tpls.length} templates (${donePool.length} closed/merged/void, ${openPool.length} open)`,
+  );
+  const indexes = [...(await plainIndexes(client, 'appeal')), ...(await plainIndexes(client, 'assignment'))];
   for (const ix of indexes) await client.query(`drop index "${ix.name}"`);
   const t0 = performance.now();
   await inBatches('appeals', appeals, async (from, to) => {
@@ -382,7 +507,10 @@ async function generateAppeals(client: pg.Client, citizens: number, appeals: num
     // almost all done; of the last 30 days, fewer the newer), a category swapped within the template's time-limit
     // class (Zipf), its bureau, a grid (Zipf), a source, a caller (3% heavy, 17% repeat, 80% anyone), a handling delay
     // (70% as the template, 25% slower but on time, 5% late), and whether the lead order was accepted late (12%).
-    await timed('gen', client.query(`
+    await timed(
+      'gen',
+      client.query(
+        `
       insert into gen
       select s.g, ${maxId} + 1 + s.g, s.day, s.created_at, s.created_at - t.created_at,
              case when not e.eligible then interval '0'
@@ -419,12 +547,20 @@ async function generateAppeals(client: pg.Client, citizens: number, appeals: num
         cross join lateral (select coalesce(cp.v, t.category_id) as cat) c
         left join cat_dept cd on cd.cat = c.cat
         cross join lateral (select t.ctx_replied is not null and t.due_at is not null and s.age >= 20 as eligible) e
-        left join daycount dc on dc.day = to_char(s.day, 'YYYYMMDD')`, [from, to, citizens]));
-    await timed('daycount', client.query(`insert into daycount (day, last) select to_char(day, 'YYYYMMDD'), max(seq) from gen group by 1
-                        on conflict (day) do update set last = greatest(daycount.last, excluded.last)`));
+        left join daycount dc on dc.day = to_char(s.day, 'YYYYMMDD')`,
+        [from, to, citizens],
+      ),
+    );
+    await timed(
+      'daycount',
+      client.query(`insert into daycount (day, last) select to_char(day, 'YYYYMMDD'), max(seq) from gen group by 1
+                        on conflict (day) do update set last = greatest(daycount.last, excluded.last)`),
+    );
     // A copy keeps its template's state (only the context's times move), so the tags the service wrote for the template
     // from the machine are the copy's tags too.
-    await timed('appeal', client.query(`
+    await timed(
+      'appeal',
+      client.query(`
       insert into appeal (id, created_at, updated_at, number, source, type, urgency, category_id, citizen_id, caller_phone, title, content,
                           address, grid_id, lat, lng, confidential, anonymous, created_by_id, phase, tags, sla, lead_department_id,
                           assigned_grid_id, submitted_at, accept_due_at, due_at, callback_due_at, closed_at, machine_version, snapshot,
@@ -449,9 +585,12 @@ async function generateAppeals(client: pg.Client, citizens: number, appeals: num
                'assigneeDepartmentId', case when t.ctx_dept is not null and t.ctx_dept = t.lead_department_id then to_jsonb(s.dept) else t.snapshot->'context'->'assigneeDepartmentId' end,
                'gridId', case when t.assigned_grid_id is not null then to_jsonb(s.grid) else t.snapshot->'context'->'gridId' end)),
              0, '', t.version
-        from gen s join tpl t on t.k = s.tk`));
+        from gen s join tpl t on t.k = s.tk`),
+    );
     // The lead (and any assisting) orders, shifted with their appeal; the lead bureau follows the swapped category.
-    await timed('assignment', client.query(`
+    await timed(
+      'assignment',
+      client.query(`
       insert into assignment (created_at, updated_at, appeal_id, department_id, grid_id, role, level, accept_due_at, accepted_at, status)
       select least(now(), a.created_at + s.delta), least(now(), a.updated_at + s.delta), s.id,
              case when a.department_id = t.lead_department_id then s.dept else a.department_id end,
@@ -462,10 +601,14 @@ async function generateAppeals(client: pg.Client, citizens: number, appeals: num
                   when s.acc_late then least(now(), a.accept_due_at + s.delta + (0.05 + 0.95 * s.acc_r) * interval '1 day')
                   else least(now(), a.created_at + s.delta + (0.05 + 0.85 * s.acc_r) * (a.accept_due_at - a.created_at)) end,
              a.status
-        from gen s join tpl t on t.k = s.tk join tasg a on a.k = s.tk`));
+        from gen s join tpl t on t.k = s.tk join tasg a on a.k = s.tk`),
+    );
   });
   const appealSecs = (performance.now() - t0) / 1000;
-  if (TIMING) log(`[seed] per statement (s): ${JSON.stringify(Object.fromEntries([...timing].map(([k, v]) => [k, Number((v / 1000).toFixed(1))])))}`);
+  if (TIMING)
+    log(
+      `[seed] per statement (s): ${JSON.stringify(Object.fromEntries([...timing].map(([k, v]) => [k, Number((v / 1000).toFixed(1))])))}`,
+    );
   await client.query(`select setval(pg_get_serial_sequence('appeal', 'id'), (select max(id) from appeal))`);
   const t1 = performance.now();
   log(`[seed] rebuilding ${indexes.length} indexes`);
@@ -479,14 +622,20 @@ async function generateAppeals(client: pg.Client, citizens: number, appeals: num
 }
 
 async function counts(client: pg.Client) {
-  const [r] = (await client.query<{ appeals: number; assignments: number; facts: number; cells: number; citizens: number }>(
-    `select (select count(*)::int from appeal) as appeals, (select count(*)::int from assignment) as assignments,
+  const [r] = (
+    await client.query<{ appeals: number; assignments: number; facts: number; cells: number; citizens: number }>(
+      `select (select count(*)::int from appeal) as appeals, (select count(*)::int from assignment) as assignments,
             (select count(*)::int from appeal_fact) as facts, (select count(*)::int from report_cell) as cells,
-            (select count(*)::int from citizen) as citizens`)).rows;
+            (select count(*)::int from citizen) as citizens`,
+    )
+  ).rows;
   return r;
 }
 
-type RebuildReports = (em: unknown, opts?: { onProgress?: (done: number, total: number) => void; batchSize?: number }) => Promise<{ appeals: number }>;
+type RebuildReports = (
+  em: unknown,
+  opts?: { onProgress?: (done: number, total: number) => void; batchSize?: number },
+) => Promise<{ appeals: number }>;
 
 /** The app's rebuildReports (app/reports/rollup.server.ts), loaded when needed so the data can be generated before it exists. */
 async function loadRebuildReports(): Promise<RebuildReports | null> {
@@ -506,7 +655,10 @@ async function rebuild(url: string, log: (l: string) => void): Promise<number> {
   try {
     log('[seed] rebuilding the report facts and cells (rebuildReports)');
     const rebuildReports = await loadRebuildReports();
-    if (!rebuildReports) throw new Error('app/reports/rollup.server.ts (rebuildReports) is not there yet: the appeals are generated; run again once it exists');
+    if (!rebuildReports)
+      throw new Error(
+        'app/reports/rollup.server.ts (rebuildReports) is not there yet: the appeals are generated; run again once it exists',
+      );
     let bar: ReturnType<typeof progressBar> | undefined;
     const t0 = performance.now();
     const r = await rebuildReports(db.em(), {
@@ -527,7 +679,8 @@ async function rebuild(url: string, log: (l: string) => void): Promise<number> {
 export async function ensureReportsData(opts: ReportsDataOptions): Promise<ReportsData> {
   const log = opts.log ?? ((l: string) => console.error(l));
   if (!/^[a-z_][a-z0-9_]*$/.test(opts.dbName)) throw new Error(`bad database name ${opts.dbName}`);
-  if (new URL(opts.adminUrl).pathname.replace(/^\//, '') === opts.dbName) throw new Error('DATABASE_URL must name another database than the bench database');
+  if (new URL(opts.adminUrl).pathname.replace(/^\//, '') === opts.dbName)
+    throw new Error('DATABASE_URL must name another database than the bench database');
   const citizens = opts.citizens ?? Math.max(1, Math.round(opts.appeals * 0.4));
   const url = withDb(opts.adminUrl, opts.dbName);
   const admin = new pg.Client({ connectionString: opts.adminUrl });
@@ -547,25 +700,51 @@ export async function ensureReportsData(opts: ReportsDataOptions): Promise<Repor
       const db = await openDatabase({ dataDir: '', databaseUrl: url });
       await db.close();
       if (marker.stage === 'complete') {
-        log(`[seed] reusing ${opts.dbName}: ${marker.counts.appeals.toLocaleString('en')} appeals, ${marker.counts.cells.toLocaleString('en')} report cells (generated ${marker.at})`);
-        return { url, appeals: marker.counts.appeals, citizens, assignments: marker.counts.assignments, facts: marker.counts.facts, cells: marker.counts.cells, seconds: marker.seconds, generatedNow: false, generatedAt: marker.at };
+        log(
+          `[seed] reusing ${opts.dbName}: ${marker.counts.appeals.toLocaleString('en')} appeals, ${marker.counts.cells.toLocaleString('en')} report cells (generated ${marker.at})`,
+        );
+        return {
+          url,
+          appeals: marker.counts.appeals,
+          citizens,
+          assignments: marker.counts.assignments,
+          facts: marker.counts.facts,
+          cells: marker.counts.cells,
+          seconds: marker.seconds,
+          generatedNow: false,
+          generatedAt: marker.at,
+        };
       }
       log(`[seed] ${opts.dbName} holds the appeals but no complete roll-up: rebuilding the reports only`);
       const client = await openClient(url);
       try {
         const seconds: Record<string, number> = { ...marker.seconds, reports: await rebuild(url, log) };
-        seconds.total = Object.entries(seconds).filter(([k]) => k !== 'total').reduce((a, [, v]) => a + v, 0);
+        seconds.total = Object.entries(seconds)
+          .filter(([k]) => k !== 'total')
+          .reduce((a, [, v]) => a + v, 0);
         for (const k of Object.keys(seconds)) seconds[k] = Number(seconds[k].toFixed(1));
         const c = await counts(client);
         const m: Marker = { ...marker, stage: 'complete', counts: c, seconds, at: new Date().toISOString() };
         await writeMarker(client, m);
-        return { url, appeals: c.appeals, citizens, assignments: c.assignments, facts: c.facts, cells: c.cells, seconds, generatedNow: true, generatedAt: m.at };
+        return {
+          url,
+          appeals: c.appeals,
+          citizens,
+          assignments: c.assignments,
+          facts: c.facts,
+          cells: c.cells,
+          seconds,
+          generatedNow: true,
+          generatedAt: m.at,
+        };
       } finally {
         await client.end();
       }
     }
     if (exists) {
-      log(`[seed] ${opts.dbName} ${opts.force ? '(--force)' : marker ? `holds another size (${marker.appeals} appeals)` : 'has no complete generated data'}: recreating it`);
+      log(
+        `[seed] ${opts.dbName} ${opts.force ? '(--force)' : marker ? `holds another size (${marker.appeals} appeals)` : 'has no complete generated data'}: recreating it`,
+      );
       await admin.query(`drop database "${opts.dbName}" with (force)`);
     }
     await admin.query(`create database "${opts.dbName}"`);
@@ -589,7 +768,16 @@ export async function ensureReportsData(opts: ReportsDataOptions): Promise<Repor
       seconds.appeals = g.appealSecs;
       seconds.indexes = g.indexSecs;
       const c0 = await counts(client);
-      const m0: Marker = { kind: 'reports', appeals: opts.appeals, citizens, stage: 'appeals', templates: g.templates, counts: c0, seconds: { ...seconds }, at: new Date().toISOString() };
+      const m0: Marker = {
+        kind: 'reports',
+        appeals: opts.appeals,
+        citizens,
+        stage: 'appeals',
+        templates: g.templates,
+        counts: c0,
+        seconds: { ...seconds },
+        at: new Date().toISOString(),
+      };
       await writeMarker(client, m0);
       seconds.reports = await rebuild(url, log);
       seconds.total = (performance.now() - tStart) / 1000;
@@ -598,7 +786,17 @@ export async function ensureReportsData(opts: ReportsDataOptions): Promise<Repor
       const m: Marker = { ...m0, stage: 'complete', counts: c, seconds, at: new Date().toISOString() };
       await writeMarker(client, m); // written last: without it the roll-up is redone next time
       log(`[seed] ${opts.dbName} ready in ${seconds.total.toFixed(1)} s`);
-      return { url, appeals: c.appeals, citizens, assignments: c.assignments, facts: c.facts, cells: c.cells, seconds, generatedNow: true, generatedAt: m.at };
+      return {
+        url,
+        appeals: c.appeals,
+        citizens,
+        assignments: c.assignments,
+        facts: c.facts,
+        cells: c.cells,
+        seconds,
+        generatedNow: true,
+        generatedAt: m.at,
+      };
     } finally {
       await client?.end().catch(() => {});
       await db?.close().catch(() => {});

@@ -19,6 +19,7 @@ import { DEMO_PASSWORD } from '../app/seed/demo-city-data';
 import { closeClient, get, signIn, startServer, stats, type Server, type Stats } from './http';
 import { ensureReportsData } from './reports-data';
 import { flag, intFlag, requireDatabaseUrl } from './screenpop-data';
+import type { Row } from '../app/db/sql.server';
 
 // ---------- the built server, from a private copy of build/ ----------
 
@@ -35,8 +36,16 @@ function privateBuild(build: boolean): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hotline-bench-reports-'));
   const script = `${build ? 'npx remix build >&2 && ' : ''}test -f build/index.js && cp -r build ${JSON.stringify(dir)}/build`;
   console.error(`[build] ${build ? 'npx remix build, then copy' : 'copy the existing'} build/ under ${BUILD_LOCK}`);
-  const r = spawnSync('flock', [BUILD_LOCK, 'sh', '-c', script], { stdio: ['ignore', 2, 2], env: { ...process.env, NODE_ENV: 'production' } });
-  if (r.status !== 0) throw new Error(build ? 'npx remix build failed (try --no-build to time the existing build)' : 'no build/index.js (run without --no-build)');
+  const r = spawnSync('flock', [BUILD_LOCK, 'sh', '-c', script], {
+    stdio: ['ignore', 2, 2],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  if (r.status !== 0)
+    throw new Error(
+      build
+        ? 'npx remix build failed (try --no-build to time the existing build)'
+        : 'no build/index.js (run without --no-build)',
+    );
   copyFileSync(path.join(ROOT, 'server.mjs'), path.join(dir, 'server.mjs'));
   copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
   for (const link of ['node_modules', 'public', 'entities']) symlinkSync(path.join(ROOT, link), path.join(dir, link));
@@ -51,7 +60,7 @@ async function timedGet(url: string, cookie: string): Promise<{ ms: number; body
   return { ms, body };
 }
 
-async function timedQuery(client: pg.Client, sql: string, params: unknown[]): Promise<{ ms: number; rows: Record<string, any>[] }> {
+async function timedQuery(client: pg.Client, sql: string, params: unknown[]): Promise<{ ms: number; rows: Row[] }> {
   const t = performance.now();
   const { rows } = await client.query(sql, params);
   return { ms: performance.now() - t, rows };
@@ -144,7 +153,9 @@ function table(rows: [string, Stats][]): string {
   const body = rows.map(([label, s]) => [label, String(s.n), f(s.p50), f(s.p95), f(s.p99), f(s.mean), f(s.max)]);
   const all = [head, ...body];
   const widths = head.map((_, i) => Math.max(...all.map((row) => row[i].length)));
-  return all.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n');
+  return all
+    .map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '))
+    .join('\n');
 }
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
@@ -164,13 +175,23 @@ function fullMonths(): [string, string][] {
 
 /** The raw aggregate's columns the page's cells are checked against, and the cell each one is. */
 const CHECKED: Record<string, CellColumn> = {
-  received: 'received', closed: 'closed', closed_on_time: 'closedOnTime', overdue: 'overdue', feedback: 'feedback',
-  satisfied: 'satisfied', returned: 'returned', repeat_callers: 'repeatCallers', orders: 'orders', orders_on_time: 'ordersOnTime',
+  received: 'received',
+  closed: 'closed',
+  closed_on_time: 'closedOnTime',
+  overdue: 'overdue',
+  feedback: 'feedback',
+  satisfied: 'satisfied',
+  returned: 'returned',
+  repeat_callers: 'repeatCallers',
+  orders: 'orders',
+  orders_on_time: 'ordersOnTime',
 };
 
 /** The page must show what the raw tables say: per department, the same received / closed / overdue / orders. */
-function checkReport(body: string, naive: Record<string, any>[], month: string): string[] {
-  const parsed = JSON.parse(body) as { page: { report: { rows: { key: string; cells: Record<string, number> }[] } } | null };
+function checkReport(body: string, naive: Row[], month: string): string[] {
+  const parsed = JSON.parse(body) as {
+    page: { report: { rows: { key: string; cells: Record<string, number> }[] } } | null;
+  };
   const rows = parsed.page?.report.rows ?? [];
   const problems: string[] = [];
   const byKey = new Map(rows.map((r) => [r.key, r.cells]));
@@ -195,7 +216,9 @@ async function main() {
   const worklistRequests = intFlag(argv, 'worklist-requests', requests);
   const warmup = intFlag(argv, 'warmup', 20);
 
-  console.log(`bench:reports  node ${process.version}  ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'})  ${Math.round(os.totalmem() / 2 ** 30)} GB  ${new Date().toISOString()}`);
+  console.log(
+    `bench:reports  node ${process.version}  ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'})  ${Math.round(os.totalmem() / 2 ** 30)} GB  ${new Date().toISOString()}`,
+  );
   const data = await ensureReportsData({ adminUrl, dbName: flag(argv, 'db') ?? 'hotline_bench_reports', appeals });
   const appDir = privateBuild(!argv.includes('--no-build'));
 
@@ -204,12 +227,17 @@ async function main() {
   let server: Server | undefined;
   try {
     const [{ server_version: version }] = (await client.query<{ server_version: string }>('show server_version')).rows;
-    console.log(`PostgreSQL ${version}; data: ${data.appeals.toLocaleString('en')} appeals, ${data.assignments.toLocaleString('en')} assignments, ` +
-      `${data.facts.toLocaleString('en')} appeal facts, ${data.cells.toLocaleString('en')} report cells ` +
-      `(${data.generatedNow ? 'generated now' : `reused, generated ${data.generatedAt}`}; seconds ${JSON.stringify(data.seconds)})`);
-    const depts = (await client.query<{ id: number; code: string; username: string }>(
-      `select d.id, d.code, u.username from app_user u join department d on d.id = u.department_id
-        where u.username in ('handler', 'handler2') order by u.username`)).rows;
+    console.log(
+      `PostgreSQL ${version}; data: ${data.appeals.toLocaleString('en')} appeals, ${data.assignments.toLocaleString('en')} assignments, ` +
+        `${data.facts.toLocaleString('en')} appeal facts, ${data.cells.toLocaleString('en')} report cells ` +
+        `(${data.generatedNow ? 'generated now' : `reused, generated ${data.generatedAt}`}; seconds ${JSON.stringify(data.seconds)})`,
+    );
+    const depts = (
+      await client.query<{ id: number; code: string; username: string }>(
+        `select d.id, d.code, u.username from app_user u join department d on d.id = u.department_id
+        where u.username in ('handler', 'handler2') order by u.username`,
+      )
+    ).rows;
     if (!depts.length) throw new Error('no handler users in the bench database');
     const months = fullMonths();
 
@@ -226,18 +254,27 @@ async function main() {
     const worklistUrl = `${base}/worklist?_data=routes%2Fworklist`;
     const searchUrl = (dept: number) => `${base}/appeals?department=${dept}&_data=routes%2Fappeals._index`;
 
-    const lat = { report: [] as number[], naive: [] as number[], worklist: [] as number[], keyset: [] as number[], home: [] as number[], search: [] as number[] };
+    const lat = {
+      report: [] as number[],
+      naive: [] as number[],
+      worklist: [] as number[],
+      keyset: [] as number[],
+      home: [] as number[],
+      search: [] as number[],
+    };
     const problems: string[] = [];
 
     // (a) and (a'): month i of the data for request i, both ways back to back, alternating which goes first.
     const total = warmup + Math.max(requests, naiveRequests);
-    console.error(`[bench] monthly report by department: ${warmup} warm-up + ${requests} HTTP / ${naiveRequests} raw aggregate`);
+    console.error(
+      `[bench] monthly report by department: ${warmup} warm-up + ${requests} HTTP / ${naiveRequests} raw aggregate`,
+    );
     for (let i = 0; i < total; i++) {
       const [from, to] = months[i % months.length];
       const doHttp = i < warmup + requests;
       const doNaive = i < warmup + naiveRequests;
       let h: { ms: number; body: string } | undefined;
-      let n: { ms: number; rows: Record<string, any>[] } | undefined;
+      let n: { ms: number; rows: Row[] } | undefined;
       if (i % 2 === 0) {
         if (doHttp) h = await timedGet(reportUrl(i), supervisor);
         if (doNaive) n = await timedQuery(client, NAIVE_REPORT_SQL, [from, to]);
@@ -259,7 +296,7 @@ async function main() {
     for (let i = 0; i < warmup + worklistRequests; i++) {
       const k = i % depts.length;
       let h: { ms: number; body: string };
-      let r: { ms: number; rows: Record<string, any>[] };
+      let r: { ms: number; rows: Row[] };
       if (i % 2 === 0) {
         h = await timedGet(worklistUrl, handlers[k]);
         r = await timedQuery(client, RAW_WORKLIST_SQL, [depts[k].id]);
@@ -271,7 +308,8 @@ async function main() {
         const got = (JSON.parse(h.body) as { items: { id: number }[] }).items.map((x) => x.id);
         const want = r.rows.map((x) => Number(x.id));
         if (want.length < 50) problems.push(`raw worklist of ${depts[k].code}: only ${want.length} open appeals`);
-        if (got.length !== want.length || got.some((id, j) => id !== want[j])) problems.push(`worklist of ${depts[k].code}: the page and the keyset SQL list other appeals`);
+        if (got.length !== want.length || got.some((id, j) => id !== want[j]))
+          problems.push(`worklist of ${depts[k].code}: the page and the keyset SQL list other appeals`);
       }
       const home = skipHome ? null : await timedGet(homeUrl, handlers[k]);
       const s = await timedGet(searchUrl(depts[k].id), supervisor);
@@ -283,19 +321,38 @@ async function main() {
       if ((i + 1) % 50 === 0) console.error(`  ${i + 1}/${warmup + worklistRequests}`);
     }
 
-    const st = Object.fromEntries(Object.entries(lat).map(([k, v]) => [k, stats(v)])) as Record<keyof typeof lat, Stats>;
-    console.log(`\n${table([
-      ['(a)  GET /reports month by department (HTTP)', st.report],
-      ['(a\') raw aggregate over appeal + assignment (pg)', st.naive],
-      ['(b)  GET /worklist first page of 50 (HTTP)', st.worklist],
-      ['(b\') raw keyset page of 50 by due_at (pg)', st.keyset],
-      ...(lat.home.length ? [['(ref) GET / handler home: 4 queues (HTTP)', st.home] as [string, Stats]] : []),
-      ['(ref) GET /appeals?department= (HTTP)', st.search],
-    ])}`);
-    console.log(`departments: ${depts.map((d) => `${d.code} (#${d.id}, ${d.username})`).join(', ')}; months ${months[0][0]} … ${months.at(-1)![1]}`);
-    if (problems.length) console.log(`CHECK: the page and the raw tables disagree (${problems.length}):\n  ${problems.slice(0, 12).join('\n  ')}`);
-    else console.log(`check: the page's received/closed/on-time/overdue/feedback/satisfied/returned/repeat/orders per department match the raw aggregate for ${Math.min(months.length, warmup + Math.min(requests, naiveRequests))} months`);
-    console.log(JSON.stringify({ bench: 'reports', report_ratio: round(st.report.p95 / st.naive.p95), worklist_ratio: round(st.worklist.p95 / st.keyset.p95) }));
+    const st = Object.fromEntries(Object.entries(lat).map(([k, v]) => [k, stats(v)])) as Record<
+      keyof typeof lat,
+      Stats
+    >;
+    console.log(
+      `\n${table([
+        ['(a)  GET /reports month by department (HTTP)', st.report],
+        ["(a') raw aggregate over appeal + assignment (pg)", st.naive],
+        ['(b)  GET /worklist first page of 50 (HTTP)', st.worklist],
+        ["(b') raw keyset page of 50 by due_at (pg)", st.keyset],
+        ...(lat.home.length ? [['(ref) GET / handler home: 4 queues (HTTP)', st.home] as [string, Stats]] : []),
+        ['(ref) GET /appeals?department= (HTTP)', st.search],
+      ])}`,
+    );
+    console.log(
+      `departments: ${depts.map((d) => `${d.code} (#${d.id}, ${d.username})`).join(', ')}; months ${months[0][0]} … ${months.at(-1)![1]}`,
+    );
+    if (problems.length)
+      console.log(
+        `CHECK: the page and the raw tables disagree (${problems.length}):\n  ${problems.slice(0, 12).join('\n  ')}`,
+      );
+    else
+      console.log(
+        `check: the page's received/closed/on-time/overdue/feedback/satisfied/returned/repeat/orders per department match the raw aggregate for ${Math.min(months.length, warmup + Math.min(requests, naiveRequests))} months`,
+      );
+    console.log(
+      JSON.stringify({
+        bench: 'reports',
+        report_ratio: round(st.report.p95 / st.naive.p95),
+        worklist_ratio: round(st.worklist.p95 / st.keyset.p95),
+      }),
+    );
   } finally {
     closeClient();
     await server?.stop().catch(() => {});

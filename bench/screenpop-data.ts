@@ -46,8 +46,38 @@ const TEMPLATES = 240; // appeals driven through the real service; their phases,
 /** Callers: the first HEAVY citizens call very often, the first REPEAT often; everyone else now and then. */
 const HEAVY = 200;
 const REPEAT = 10_000;
-export const MOBILE_PREFIXES = ['130', '131', '132', '133', '135', '136', '137', '138', '139', '150', '151', '152', '155', '156', '157',
-  '158', '159', '166', '176', '177', '180', '181', '182', '185', '186', '187', '188', '189', '198', '199'];
+export const MOBILE_PREFIXES = [
+  '130',
+  '131',
+  '132',
+  '133',
+  '135',
+  '136',
+  '137',
+  '138',
+  '139',
+  '150',
+  '151',
+  '152',
+  '155',
+  '156',
+  '157',
+  '158',
+  '159',
+  '166',
+  '176',
+  '177',
+  '180',
+  '181',
+  '182',
+  '185',
+  '186',
+  '187',
+  '188',
+  '189',
+  '198',
+  '199',
+];
 
 export const sqlText = (xs: readonly string[]) => `array[${xs.map((x) => `'${x.replaceAll("'", "''")}'`).join(', ')}]`;
 
@@ -73,7 +103,9 @@ function withDb(url: string, name: string): string {
 
 async function readMarker(client: pg.Client, name: string): Promise<Marker | null> {
   const { rows } = await client.query<{ d: string | null }>(
-    `select shobj_description(oid, 'pg_database') as d from pg_database where datname = $1`, [name]);
+    `select shobj_description(oid, 'pg_database') as d from pg_database where datname = $1`,
+    [name],
+  );
   try {
     const m = rows[0]?.d ? (JSON.parse(rows[0].d) as Marker) : null;
     return m?.kind === 'screenpop' ? m : null;
@@ -127,7 +159,11 @@ async function generateCitizens(client: pg.Client, citizens: number, log: (l: st
   const [{ max }] = (await client.query<{ max: number | null }>('select max(id) as max from citizen')).rows;
   if (max) throw new Error('citizen table is not empty; the generator needs a fresh database');
   log(`[seed] ${citizens.toLocaleString('en')} citizens`);
-  await inBatches(client, 'citizens', citizens, `
+  await inBatches(
+    client,
+    'citizens',
+    citizens,
+    `
     insert into citizen (id, created_at, updated_at, phone, name, id_number, address)
     select g + 1, ts, ts, pg_temp.bench_phone(g),
            case when r1 < 0.75 then (${sqlText(SURNAMES)})[1 + floor(r2 * ${SURNAMES.length})::int] || (${sqlText(GIVEN)})[1 + floor(r3 * ${GIVEN.length})::int] end,
@@ -137,7 +173,8 @@ async function generateCitizens(client: pg.Client, citizens: number, log: (l: st
            case when r1 < 0.6 then '示范市' || (${sqlText(ROADS)})[1 + floor(r4 * ${ROADS.length})::int] || (1 + floor(r3 * 300)::int) || '号' end
       from (select g, random() as r1, random() as r2, random() as r3, random() as r4,
                    now() - random() * interval '730 days' as ts
-              from generate_series($1::bigint, $2::bigint) g) s`);
+              from generate_series($1::bigint, $2::bigint) g) s`,
+  );
   // The service's upserts (template appeals, and the app later) continue after them.
   await client.query(`select setval(pg_get_serial_sequence('citizen', 'id'), greatest($1::int, 1))`, [citizens]);
 }
@@ -157,7 +194,12 @@ async function seedTemplates(db: Database, log: (l: string) => void) {
   }
 }
 
-async function generateAppeals(client: pg.Client, citizens: number, appeals: number, log: (l: string) => void): Promise<number> {
+async function generateAppeals(
+  client: pg.Client,
+  citizens: number,
+  appeals: number,
+  log: (l: string) => void,
+): Promise<number> {
   // Templates: the service-driven appeals, numbered 0..T-1.
   await client.query(`create temp table tpl as
     select row_number() over (order by id) - 1 as k, * from appeal order by id`);
@@ -177,9 +219,14 @@ async function generateAppeals(client: pg.Client, citizens: number, appeals: num
   const { rows: indexes } = await client.query<{ name: string; def: string }>(
     `select i.indexname as name, i.indexdef as def from pg_indexes i
       where i.schemaname = current_schema() and i.tablename = 'appeal'
-        and not exists (select 1 from pg_constraint c where c.conrelid = 'appeal'::regclass and c.conname = i.indexname)`);
+        and not exists (select 1 from pg_constraint c where c.conrelid = 'appeal'::regclass and c.conname = i.indexname)`,
+  );
   for (const ix of indexes) await client.query(`drop index "${ix.name}"`);
-  await inBatches(client, 'appeals', appeals, `
+  await inBatches(
+    client,
+    'appeals',
+    appeals,
+    `
     insert into appeal (created_at, updated_at, number, source, type, urgency, category_id, citizen_id, caller_phone, title, content,
                         address, grid_id, lat, lng, confidential, anonymous, created_by_id, phase, tags, sla, lead_department_id, assigned_grid_id,
                         submitted_at, accept_due_at, due_at, callback_due_at, closed_at, machine_version, snapshot, audit_seq, audit_head, version)
@@ -203,7 +250,9 @@ async function generateAppeals(client: pg.Client, citizens: number, appeals: num
                            random() as r1, random() as r2, random() as r3, random() as r4, random() as r5
                       from generate_series($1::bigint, $2::bigint) g) x) s
       join tpl on tpl.k = s.tk
-      left join appeal_counter ac on ac.day = to_char(s.day, 'YYYYMMDD')`, [t, citizens]);
+      left join appeal_counter ac on ac.day = to_char(s.day, 'YYYYMMDD')`,
+    [t, citizens],
+  );
   log(`[seed] rebuilding ${indexes.length} indexes`);
   await client.query(`set maintenance_work_mem = '512MB'`);
   for (const ix of indexes) await client.query(ix.def);
@@ -244,29 +293,55 @@ export async function ensureScreenpopData(opts: ScreenpopDataOptions): Promise<S
   const admin = new pg.Client({ connectionString: opts.adminUrl });
   await admin.connect();
   try {
-    if (new URL(opts.adminUrl).pathname.replace(/^\//, '') === opts.dbName) throw new Error('DATABASE_URL must name another database than the bench database');
+    if (new URL(opts.adminUrl).pathname.replace(/^\//, '') === opts.dbName)
+      throw new Error('DATABASE_URL must name another database than the bench database');
     const exists = (await admin.query('select 1 from pg_database where datname = $1', [opts.dbName])).rowCount! > 0;
     const marker = exists ? await readMarker(admin, opts.dbName) : null;
     if (marker && !opts.force && marker.citizens === opts.citizens && marker.appeals === opts.appeals) {
-      log(`[seed] reusing ${opts.dbName}: ${marker.citizens.toLocaleString('en')} citizens, ${marker.appeals.toLocaleString('en')} appeals (generated ${marker.at} in ${marker.seconds.toFixed(1)} s)`);
+      log(
+        `[seed] reusing ${opts.dbName}: ${marker.citizens.toLocaleString('en')} citizens, ${marker.appeals.toLocaleString('en')} appeals (generated ${marker.at} in ${marker.seconds.toFixed(1)} s)`,
+      );
       // The app's migrations may have moved on since the data was generated (new indexes): bring the schema up to date.
       const db = await openDatabase({ dataDir: '', databaseUrl: url });
       await db.close();
-      return { url, citizens: marker.citizens, appeals: marker.appeals, generationSeconds: marker.seconds, generatedNow: false, generatedAt: marker.at };
+      return {
+        url,
+        citizens: marker.citizens,
+        appeals: marker.appeals,
+        generationSeconds: marker.seconds,
+        generatedNow: false,
+        generatedAt: marker.at,
+      };
     }
     if (exists) {
-      log(`[seed] ${opts.dbName} ${opts.force ? '(--force)' : marker ? `holds other sizes (${marker.citizens}/${marker.appeals})` : 'has no complete generated data'}: recreating it`);
+      log(
+        `[seed] ${opts.dbName} ${opts.force ? '(--force)' : marker ? `holds other sizes (${marker.citizens}/${marker.appeals})` : 'has no complete generated data'}: recreating it`,
+      );
       await admin.query(`drop database "${opts.dbName}" with (force)`);
     }
     await admin.query(`create database "${opts.dbName}"`);
     const t0 = performance.now();
     const templates = await generate(url, opts.citizens, opts.appeals, log);
     const seconds = (performance.now() - t0) / 1000;
-    const m: Marker = { kind: 'screenpop', citizens: opts.citizens, appeals: opts.appeals, templates, seconds, at: new Date().toISOString() };
+    const m: Marker = {
+      kind: 'screenpop',
+      citizens: opts.citizens,
+      appeals: opts.appeals,
+      templates,
+      seconds,
+      at: new Date().toISOString(),
+    };
     // Written last: a database without it is an interrupted run and is regenerated.
     await admin.query(`comment on database "${opts.dbName}" is '${JSON.stringify(m).replaceAll("'", "''")}'`);
     log(`[seed] ${opts.dbName} ready in ${seconds.toFixed(1)} s`);
-    return { url, citizens: opts.citizens, appeals: opts.appeals, generationSeconds: seconds, generatedNow: true, generatedAt: m.at };
+    return {
+      url,
+      citizens: opts.citizens,
+      appeals: opts.appeals,
+      generationSeconds: seconds,
+      generatedNow: true,
+      generatedAt: m.at,
+    };
   } finally {
     await admin.end();
   }
@@ -292,9 +367,11 @@ export function intFlag(argv: string[], name: string, dflt: number): number {
 export function requireDatabaseUrl(script: string): string {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    console.error(`${script} needs PostgreSQL: set DATABASE_URL to a server connection string, e.g.\n` +
-      `  DATABASE_URL=postgresql://hotline:hotline@127.0.0.1:5432/postgres npm run ${script}\n` +
-      'It creates (or reuses) its own database on that server and leaves the others alone.');
+    console.error(
+      `${script} needs PostgreSQL: set DATABASE_URL to a server connection string, e.g.\n` +
+        `  DATABASE_URL=postgresql://hotline:hotline@127.0.0.1:5432/postgres npm run ${script}\n` +
+        'It creates (or reuses) its own database on that server and leaves the others alone.',
+    );
     process.exit(2);
   }
   return url;

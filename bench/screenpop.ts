@@ -13,6 +13,7 @@ import { DEMO_PASSWORD } from '../app/seed/demo-city-data';
 import { CALLER_HISTORY_SQL } from '../app/intake/intake.server';
 import { closeClient, get, signIn, startServer, stats, type Server, type Stats } from './http';
 import { MOBILE_PREFIXES, ensureScreenpopData, flag, intFlag, requireDatabaseUrl } from './screenpop-data';
+import type { Row } from '../app/db/sql.server';
 
 // The one statement callerHistory (app/intake/intake.server.ts) sends, with the same parameter: its own text, with the
 // driver-neutral `?` placeholders (both the phone) written as $1.
@@ -20,7 +21,12 @@ export const CALLER_SQL = CALLER_HISTORY_SQL.replaceAll('?', '$1');
 
 type Kind = 'heavy' | 'repeat' | 'oneOff' | 'unknown';
 /** Share of each kind of caller in the sample. heavy: ≥ 50 appeals (the lookup's limit); repeat: 3–49; oneOff: exactly 1. */
-const MIX: [Kind, number][] = [['heavy', 0.1], ['repeat', 0.3], ['oneOff', 0.4], ['unknown', 0.2]];
+const MIX: [Kind, number][] = [
+  ['heavy', 0.1],
+  ['repeat', 0.3],
+  ['oneOff', 0.4],
+  ['unknown', 0.2],
+];
 
 interface Sample {
   phone: string;
@@ -50,9 +56,12 @@ async function sampleNumbers(client: pg.Client, citizens: number, total: number,
         if (!rowCount) phones.push(p);
       }
     } else {
-      const having = kind === 'heavy' ? 'count(*) >= 50' : kind === 'repeat' ? 'count(*) between 3 and 49' : 'count(*) = 1';
+      const having =
+        kind === 'heavy' ? 'count(*) >= 50' : kind === 'repeat' ? 'count(*) between 3 and 49' : 'count(*) = 1';
       const { rows } = await client.query<{ p: string }>(
-        `select p from (select caller_phone as p from appeal where caller_phone is not null group by 1 having ${having}) x order by random() limit $1`, [count]);
+        `select p from (select caller_phone as p from appeal where caller_phone is not null group by 1 having ${having}) x order by random() limit $1`,
+        [count],
+      );
       phones = rows.map((r) => r.p);
     }
     if (!phones.length) return [];
@@ -88,14 +97,20 @@ function newestMtime(dir: string): number {
 function ensureBuild(allowBuild: boolean) {
   const out = path.resolve('build/index.js');
   const usable = existsSync(out) && readFileSync(out, 'utf8').includes('routes/telephony.screenpop');
-  const stale = usable && ['app', 'entities', 'machines'].some((d) => existsSync(d) && newestMtime(d) > statSync(out).mtimeMs);
+  const stale =
+    usable && ['app', 'entities', 'machines'].some((d) => existsSync(d) && newestMtime(d) > statSync(out).mtimeMs);
   if (usable && (!stale || !allowBuild)) {
     if (stale) console.error('[build] warning: the build is older than the sources (--no-build: using it anyway)');
     return;
   }
   if (!allowBuild) throw new Error('no usable build/index.js (run npm run build)');
-  console.error(`[build] ${!existsSync(out) ? 'no build' : !usable ? 'build lacks the screen-pop route' : 'build older than the sources'}: npm run build`);
-  const r = spawnSync('npm', ['run', 'build'], { stdio: ['ignore', 2, 2], env: { ...process.env, NODE_ENV: 'production' } });
+  console.error(
+    `[build] ${!existsSync(out) ? 'no build' : !usable ? 'build lacks the screen-pop route' : 'build older than the sources'}: npm run build`,
+  );
+  const r = spawnSync('npm', ['run', 'build'], {
+    stdio: ['ignore', 2, 2],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (r.status === 0) return;
   if (!usable) throw new Error('npm run build failed');
   console.error('[build] warning: npm run build failed; timing the existing (older) build');
@@ -109,23 +124,39 @@ async function httpLookup(base: string, cookie: string, phone: string): Promise<
   return { ms, body };
 }
 
-async function rawLookup(client: pg.Client, phone: string): Promise<{ ms: number; citizen: unknown[]; rows: { id: number; open: boolean }[] }> {
+async function rawLookup(
+  client: pg.Client,
+  phone: string,
+): Promise<{ ms: number; citizen: unknown[]; rows: { id: number; open: boolean }[] }> {
   const t = performance.now();
-  const { rows: joined } = await client.query<{ known: boolean | null; id: number | null; open: boolean }>(CALLER_SQL, [phone]);
+  const { rows: joined } = await client.query<{ known: boolean | null; id: number | null; open: boolean }>(CALLER_SQL, [
+    phone,
+  ]);
   const ms = performance.now() - t;
   // Unpacking is not timed: the HTTP figure includes callerHistory's, but it is microseconds.
-  return { ms, citizen: joined[0]?.known ? [joined[0]] : [], rows: joined[0]?.id == null ? [] : (joined as { id: number; open: boolean }[]) };
+  return {
+    ms,
+    citizen: joined[0]?.known ? [joined[0]] : [],
+    rows: joined[0]?.id == null ? [] : (joined as { id: number; open: boolean }[]),
+  };
 }
 
 /** The endpoint must answer what the SQL says: same citizen, same recent and open appeals. */
 function check(phone: string, body: string, raw: Awaited<ReturnType<typeof rawLookup>>) {
-  const parsed = JSON.parse(body) as Record<string, any>;
+  const parsed = JSON.parse(body) as Row;
   const h = (parsed.history ?? parsed) as { citizen: unknown; recent: { id: number }[]; open: { id: number }[] } | null;
   if (!h) throw new Error(`screenpop ${phone}: no history`);
   const same = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-  const ok = Boolean(h.citizen) === raw.citizen.length > 0
-    && same(h.recent.map((r) => r.id), raw.rows.slice(0, 10).map((r) => r.id))
-    && same(h.open.map((r) => r.id), raw.rows.filter((r) => r.open).map((r) => r.id));
+  const ok =
+    Boolean(h.citizen) === raw.citizen.length > 0 &&
+    same(
+      h.recent.map((r) => r.id),
+      raw.rows.slice(0, 10).map((r) => r.id),
+    ) &&
+    same(
+      h.open.map((r) => r.id),
+      raw.rows.filter((r) => r.open).map((r) => r.id),
+    );
   if (!ok) throw new Error(`screenpop ${phone}: the endpoint and the SQL disagree`);
 }
 
@@ -135,11 +166,37 @@ const f = (x: number, d = 2) => x.toFixed(d);
 const round = (x: number, d = 3) => Number(x.toFixed(d));
 
 function table(rows: [string, Stats, Stats][]): string {
-  const head = ['callers', 'n', 'HTTP p50', 'HTTP p95', 'HTTP p99', 'HTTP mean', 'SQL p50', 'SQL p95', 'SQL p99', 'SQL mean', 'p95 ratio'];
-  const body = rows.map(([label, h, r]) => [label, String(h.n), f(h.p50), f(h.p95), f(h.p99), f(h.mean), f(r.p50, 3), f(r.p95, 3), f(r.p99, 3), f(r.mean, 3), f(h.p95 / r.p95)]);
+  const head = [
+    'callers',
+    'n',
+    'HTTP p50',
+    'HTTP p95',
+    'HTTP p99',
+    'HTTP mean',
+    'SQL p50',
+    'SQL p95',
+    'SQL p99',
+    'SQL mean',
+    'p95 ratio',
+  ];
+  const body = rows.map(([label, h, r]) => [
+    label,
+    String(h.n),
+    f(h.p50),
+    f(h.p95),
+    f(h.p99),
+    f(h.mean),
+    f(r.p50, 3),
+    f(r.p95, 3),
+    f(r.p99, 3),
+    f(r.mean, 3),
+    f(h.p95 / r.p95),
+  ]);
   const all = [head, ...body];
   const widths = head.map((_, i) => Math.max(...all.map((row) => row[i].length)));
-  return all.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n');
+  return all
+    .map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '))
+    .join('\n');
 }
 
 async function main() {
@@ -152,7 +209,9 @@ async function main() {
   const warmup = intFlag(argv, 'warmup', 200);
   const seed = intFlag(argv, 'seed', 12345);
 
-  console.log(`bench:screenpop  node ${process.version}  ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'})  ${Math.round(os.totalmem() / 2 ** 30)} GB  ${new Date().toISOString()}`);
+  console.log(
+    `bench:screenpop  node ${process.version}  ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'})  ${Math.round(os.totalmem() / 2 ** 30)} GB  ${new Date().toISOString()}`,
+  );
   const data = await ensureScreenpopData({ adminUrl, dbName: flag(argv, 'db') ?? 'hotline_bench', citizens, appeals });
   ensureBuild(!argv.includes('--no-build'));
 
@@ -163,8 +222,10 @@ async function main() {
     const [{ server_version: version }] = (await client.query<{ server_version: string }>('show server_version')).rows;
     const sample = await sampleNumbers(client, citizens, warmup + requests, seed);
     const counts = Object.fromEntries(MIX.map(([k]) => [k, sample.slice(warmup).filter((s) => s.kind === k).length]));
-    console.log(`PostgreSQL ${version}; data: ${data.citizens.toLocaleString('en')} citizens, ${data.appeals.toLocaleString('en')} appeals ` +
-      `(${data.generatedNow ? 'generated now' : `reused, generated ${data.generatedAt}`} in ${data.generationSeconds.toFixed(1)} s)`);
+    console.log(
+      `PostgreSQL ${version}; data: ${data.citizens.toLocaleString('en')} citizens, ${data.appeals.toLocaleString('en')} appeals ` +
+        `(${data.generatedNow ? 'generated now' : `reused, generated ${data.generatedAt}`} in ${data.generationSeconds.toFixed(1)} s)`,
+    );
     console.log(`sample: ${warmup} warm-up + ${requests} measured lookups, one at a time; ${JSON.stringify(counts)}`);
 
     server = await startServer(data.url, { readySeconds: 120 });
@@ -194,9 +255,20 @@ async function main() {
     }
     const hs = stats(http);
     const rs = stats(raw);
-    console.log(`\n${table([['all', hs, rs], ...[...byKind].filter(([, v]) => v.http.length).map(([k, v]) => [k, stats(v.http), stats(v.raw)] as [string, Stats, Stats])])}`);
-    console.log('(ms; HTTP = GET /telephony/screenpop on the built server incl. session check and JSON; SQL = the lookup\'s statement via pg)\n');
-    console.log(JSON.stringify({ bench: 'screenpop', p95_ms: round(hs.p95), raw_p95_ms: round(rs.p95), ratio: round(hs.p95 / rs.p95) }));
+    console.log(
+      `\n${table([['all', hs, rs], ...[...byKind].filter(([, v]) => v.http.length).map(([k, v]) => [k, stats(v.http), stats(v.raw)] as [string, Stats, Stats])])}`,
+    );
+    console.log(
+      "(ms; HTTP = GET /telephony/screenpop on the built server incl. session check and JSON; SQL = the lookup's statement via pg)\n",
+    );
+    console.log(
+      JSON.stringify({
+        bench: 'screenpop',
+        p95_ms: round(hs.p95),
+        raw_p95_ms: round(rs.p95),
+        ratio: round(hs.p95 / rs.p95),
+      }),
+    );
   } finally {
     closeClient();
     await server?.stop().catch(() => {});

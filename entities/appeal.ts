@@ -24,7 +24,13 @@ export const AppealSchema = defineEntity({
     // Queues ask for a tag (open, needsReviewer, …).
     { name: 'appeal_tags_index', expression: `create index "appeal_tags_index" on "appeal" using gin ("tags")` },
     // Newest-first lists page by (created_at, id).
-    { name: 'appeal_created_at_index', columns: [{ name: 'created_at', sort: 'DESC' }, { name: 'id', sort: 'DESC' }] },
+    {
+      name: 'appeal_created_at_index',
+      columns: [
+        { name: 'created_at', sort: 'DESC' },
+        { name: 'id', sort: 'DESC' },
+      ],
+    },
     // A department's open appeals by deadline (/worklist), whatever the size of the closed history. The query
     // must name the tag exactly as the predicate does (`tags @> '{open}'`) for the planner to use it.
     {

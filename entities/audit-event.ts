@@ -30,10 +30,14 @@ export function auditTrail<const C extends string>(tableName: string, caseProper
     tableName,
     extends: AuditEventSchema,
     uniques: [{ properties: [caseProperty, 'seq' as const] }],
-    triggers: [{
-      name: `${tableName}_no_update`, timing: 'before' as const, events: ['update' as const, 'delete' as const],
-      forEach: 'row' as const,
-      body: `raise exception '${tableName} is append-only (% refused)', tg_op;`,
-    }],
+    triggers: [
+      {
+        name: `${tableName}_no_update`,
+        timing: 'before' as const,
+        events: ['update' as const, 'delete' as const],
+        forEach: 'row' as const,
+        body: `raise exception '${tableName} is append-only (% refused)', tg_op;`,
+      },
+    ],
   };
 }

@@ -7,6 +7,9 @@ export const BaseSchema = defineEntity({
   properties: {
     id: p.integer().primary().autoincrement(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });

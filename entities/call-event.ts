@@ -2,7 +2,16 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { CallSchema } from './call';
 import { UserSchema } from './user';
 
-export const CALL_EVENT_KINDS = ['offered', 'unanswered', 'dialing', 'ringing', 'answered', 'ended', 'transferred', 'closed'] as const;
+export const CALL_EVENT_KINDS = [
+  'offered',
+  'unanswered',
+  'dialing',
+  'ringing',
+  'answered',
+  'ended',
+  'transferred',
+  'closed',
+] as const;
 export const CALL_EVENT_SOURCES = ['agent', 'sip', 'system'] as const;
 
 // Every report about a call, as received. The call row is recomputed from this set, so a
@@ -10,11 +19,14 @@ export const CALL_EVENT_SOURCES = ['agent', 'sip', 'system'] as const;
 export const CallEventSchema = defineEntity({
   name: 'CallEvent',
   tableName: 'call_event',
-  uniques: [{
-    name: 'call_event_dedup_unique',
-    // The agent is part of the key (two agents may ring at the same instant); sip and system events have none.
-    expression: 'create unique index "call_event_dedup_unique" on "call_event" ("call_id", "kind", "source", "at", coalesce("agent_id", 0))',
-  }],
+  uniques: [
+    {
+      name: 'call_event_dedup_unique',
+      // The agent is part of the key (two agents may ring at the same instant); sip and system events have none.
+      expression:
+        'create unique index "call_event_dedup_unique" on "call_event" ("call_id", "kind", "source", "at", coalesce("agent_id", 0))',
+    },
+  ],
   properties: {
     id: p.bigint('number').primary().autoincrement(),
     call: () => p.manyToOne(CallSchema).deleteRule('cascade'),

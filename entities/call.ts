@@ -14,7 +14,13 @@ export const CallSchema = defineEntity({
   extends: BaseSchema,
   indexes: [
     // The call list pages newest first.
-    { name: 'call_ring_at_index', columns: [{ name: 'ring_at', sort: 'DESC' }, { name: 'id', sort: 'DESC' }] },
+    {
+      name: 'call_ring_at_index',
+      columns: [
+        { name: 'ring_at', sort: 'DESC' },
+        { name: 'id', sort: 'DESC' },
+      ],
+    },
     { name: 'call_from_number_index', properties: ['fromNumber'] },
     { name: 'call_to_number_index', properties: ['toNumber'] },
     // The callback queue is a small slice of all calls, oldest first.

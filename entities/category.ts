@@ -3,7 +3,10 @@ import { BaseSchema } from './base';
 import { DepartmentSchema } from './department';
 
 export type LimitUnit = 'clockHours' | 'workingHours' | 'workingDays';
-export interface TimeLimitSpec { amount: number; unit: LimitUnit }
+export interface TimeLimitSpec {
+  amount: number;
+  unit: LimitUnit;
+}
 /** Time limits of one category: handling by urgency, plus accept and callback windows. */
 export interface CategoryLimits {
   emergency: TimeLimitSpec;

@@ -13,7 +13,10 @@ export const SmsOutboxSchema = defineEntity({
     phone: p.string().length(32),
     template: p.string().length(50),
     body: p.text(),
-    status: p.enum(['pending', 'sent', 'failed'] as const).default('pending').index(),
+    status: p
+      .enum(['pending', 'sent', 'failed'] as const)
+      .default('pending')
+      .index(),
     sentAt: p.datetime().nullable(),
   },
 });

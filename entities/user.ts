@@ -3,7 +3,16 @@ import { BaseSchema } from './base';
 import { DepartmentSchema } from './department';
 import { GridSchema } from './grid';
 
-export const ROLES = ['operator', 'dispatcher', 'handler', 'gridWorker', 'mediator', 'reviewer', 'supervisor', 'admin'] as const;
+export const ROLES = [
+  'operator',
+  'dispatcher',
+  'handler',
+  'gridWorker',
+  'mediator',
+  'reviewer',
+  'supervisor',
+  'admin',
+] as const;
 export type UserRole = (typeof ROLES)[number];
 
 export const UserSchema = defineEntity({

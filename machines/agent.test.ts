@@ -28,49 +28,133 @@ describe('agent machine: every transition', () => {
     ['starts offline', [], 'offline'],
     ['START → registering', [{ type: 'START' }], 'registering'],
     ['registering + REGISTERED → not ready (signed in)', signedIn, 'notReady'],
-    ['registering + CONNECTION_LOST → reconnecting', [{ type: 'START' }, { type: 'CONNECTION_LOST', unreachable: true }], 'reconnecting'],
+    [
+      'registering + CONNECTION_LOST → reconnecting',
+      [{ type: 'START' }, { type: 'CONNECTION_LOST', unreachable: true }],
+      'reconnecting',
+    ],
     ['not ready + GO_READY → ready', ready, 'ready'],
     ['ready + GO_NOT_READY → not ready', [...ready, { type: 'GO_NOT_READY', reason: 'meal' }], 'notReady'],
-    ['not ready + GO_NOT_READY changes the reason only', [...signedIn, { type: 'GO_NOT_READY', reason: 'training' }], 'notReady'],
+    [
+      'not ready + GO_NOT_READY changes the reason only',
+      [...signedIn, { type: 'GO_NOT_READY', reason: 'training' }],
+      'notReady',
+    ],
     ['ready + INCOMING → ringing', ringing, 'ringing'],
     ['not ready + INCOMING (direct call) → ringing', [...signedIn, { type: 'INCOMING', call }], 'ringing'],
     ['ringing + ANSWER → answering', [...ringing, { type: 'ANSWER' }], 'answering'],
     ['answering + ESTABLISHED → in call', talking, { inCall: { hold: 'off', mute: 'off' } }],
-    ['ringing + ESTABLISHED (answered elsewhere in the page) → in call', [...ringing, { type: 'ESTABLISHED', at }], { inCall: { hold: 'off', mute: 'off' } }],
+    [
+      'ringing + ESTABLISHED (answered elsewhere in the page) → in call',
+      [...ringing, { type: 'ESTABLISHED', at }],
+      { inCall: { hold: 'off', mute: 'off' } },
+    ],
     ['ringing + REJECT → rejecting', [...ringing, { type: 'REJECT' }], 'rejecting'],
-    ['rejecting + ENDED → back to ready', [...ringing, { type: 'REJECT' }, { type: 'ENDED', reason: 'rejected' }], 'ready'],
+    [
+      'rejecting + ENDED → back to ready',
+      [...ringing, { type: 'REJECT' }, { type: 'ENDED', reason: 'rejected' }],
+      'ready',
+    ],
     ['ringing + ENDED (caller hung up) → back to ready', [...ringing, { type: 'ENDED', reason: 'cancelled' }], 'ready'],
-    ['ringing + ENDED (answered elsewhere) → back to ready', [...ringing, { type: 'ENDED', reason: 'elsewhere' }], 'ready'],
-    ['answering + ENDED → back to ready', [...ringing, { type: 'ANSWER' }, { type: 'ENDED', reason: 'failed' }], 'ready'],
-    ['not ready + direct call cancelled → not ready', [...signedIn, { type: 'INCOMING', call }, { type: 'ENDED', reason: 'cancelled' }], 'notReady'],
+    [
+      'ringing + ENDED (answered elsewhere) → back to ready',
+      [...ringing, { type: 'ENDED', reason: 'elsewhere' }],
+      'ready',
+    ],
+    [
+      'answering + ENDED → back to ready',
+      [...ringing, { type: 'ANSWER' }, { type: 'ENDED', reason: 'failed' }],
+      'ready',
+    ],
+    [
+      'not ready + direct call cancelled → not ready',
+      [...signedIn, { type: 'INCOMING', call }, { type: 'ENDED', reason: 'cancelled' }],
+      'notReady',
+    ],
     ['in call + HOLD → held', [...talking, { type: 'HOLD' }], { inCall: { hold: 'on', mute: 'off' } }],
-    ['held + UNHOLD → not held', [...talking, { type: 'HOLD' }, { type: 'UNHOLD' }], { inCall: { hold: 'off', mute: 'off' } }],
+    [
+      'held + UNHOLD → not held',
+      [...talking, { type: 'HOLD' }, { type: 'UNHOLD' }],
+      { inCall: { hold: 'off', mute: 'off' } },
+    ],
     ['in call + MUTE → muted', [...talking, { type: 'MUTE' }], { inCall: { hold: 'off', mute: 'on' } }],
-    ['muted + UNMUTE → not muted', [...talking, { type: 'MUTE' }, { type: 'UNMUTE' }], { inCall: { hold: 'off', mute: 'off' } }],
-    ['held and muted together', [...talking, { type: 'MUTE' }, { type: 'HOLD' }], { inCall: { hold: 'on', mute: 'on' } }],
+    [
+      'muted + UNMUTE → not muted',
+      [...talking, { type: 'MUTE' }, { type: 'UNMUTE' }],
+      { inCall: { hold: 'off', mute: 'off' } },
+    ],
+    [
+      'held and muted together',
+      [...talking, { type: 'MUTE' }, { type: 'HOLD' }],
+      { inCall: { hold: 'on', mute: 'on' } },
+    ],
     ['in call + ENDED → after-call work', wrapping, 'afterCallWork'],
-    ['in call + TRANSFERRED → after-call work', [...talking, { type: 'TRANSFERRED', target: '12319' }], 'afterCallWork'],
+    [
+      'in call + TRANSFERRED → after-call work',
+      [...talking, { type: 'TRANSFERRED', target: '12319' }],
+      'afterCallWork',
+    ],
     ['after-call work + APPEAL_SAVED → ready', [...wrapping, { type: 'APPEAL_SAVED' }], 'ready'],
-    ['after-call work + GO_NOT_READY → not ready', [...wrapping, { type: 'GO_NOT_READY', reason: 'break' }], 'notReady'],
+    [
+      'after-call work + GO_NOT_READY → not ready',
+      [...wrapping, { type: 'GO_NOT_READY', reason: 'break' }],
+      'notReady',
+    ],
     ['after-call work + GO_READY → ready', [...wrapping, { type: 'GO_READY' }], 'ready'],
     ['after-call work + INCOMING (direct) → ringing', [...wrapping, { type: 'INCOMING', call }], 'ringing'],
     ['after-call work + DIAL → dialing', [...wrapping, { type: 'DIAL', call: outbound }], 'dialing'],
     ['ready + DIAL → dialing', [...ready, { type: 'DIAL', call: outbound }], 'dialing'],
     ['not ready + DIAL → dialing', [...signedIn, { type: 'DIAL', call: outbound }], 'dialing'],
-    ['dialing + ESTABLISHED → in call', [...signedIn, { type: 'DIAL', call: outbound }, { type: 'ESTABLISHED', at }], { inCall: { hold: 'off', mute: 'off' } }],
-    ['dialing + ENDED (no answer) → back to not ready', [...signedIn, { type: 'DIAL', call: outbound }, { type: 'ENDED', reason: 'rejected' }], 'notReady'],
+    [
+      'dialing + ESTABLISHED → in call',
+      [...signedIn, { type: 'DIAL', call: outbound }, { type: 'ESTABLISHED', at }],
+      { inCall: { hold: 'off', mute: 'off' } },
+    ],
+    [
+      'dialing + ENDED (no answer) → back to not ready',
+      [...signedIn, { type: 'DIAL', call: outbound }, { type: 'ENDED', reason: 'rejected' }],
+      'notReady',
+    ],
     ['ready + CONNECTION_LOST → reconnecting', [...ready, { type: 'CONNECTION_LOST' }], 'reconnecting'],
     ['not ready + CONNECTION_LOST → reconnecting', [...signedIn, { type: 'CONNECTION_LOST' }], 'reconnecting'],
     ['ringing + CONNECTION_LOST → reconnecting', [...ringing, { type: 'CONNECTION_LOST' }], 'reconnecting'],
-    ['answering + CONNECTION_LOST → reconnecting', [...ringing, { type: 'ANSWER' }, { type: 'CONNECTION_LOST' }], 'reconnecting'],
-    ['rejecting + CONNECTION_LOST → reconnecting', [...ringing, { type: 'REJECT' }, { type: 'CONNECTION_LOST' }], 'reconnecting'],
-    ['dialing + CONNECTION_LOST → reconnecting', [...ready, { type: 'DIAL', call: outbound }, { type: 'CONNECTION_LOST' }], 'reconnecting'],
+    [
+      'answering + CONNECTION_LOST → reconnecting',
+      [...ringing, { type: 'ANSWER' }, { type: 'CONNECTION_LOST' }],
+      'reconnecting',
+    ],
+    [
+      'rejecting + CONNECTION_LOST → reconnecting',
+      [...ringing, { type: 'REJECT' }, { type: 'CONNECTION_LOST' }],
+      'reconnecting',
+    ],
+    [
+      'dialing + CONNECTION_LOST → reconnecting',
+      [...ready, { type: 'DIAL', call: outbound }, { type: 'CONNECTION_LOST' }],
+      'reconnecting',
+    ],
     ['in call + CONNECTION_LOST → reconnecting', [...talking, { type: 'CONNECTION_LOST' }], 'reconnecting'],
     ['after-call work + CONNECTION_LOST → reconnecting', [...wrapping, { type: 'CONNECTION_LOST' }], 'reconnecting'],
-    ['reconnecting + REGISTERED → back to ready', [...ready, { type: 'CONNECTION_LOST' }, { type: 'REGISTERED' }], 'ready'],
-    ['reconnecting + REGISTERED → back to not ready', [...signedIn, { type: 'CONNECTION_LOST' }, { type: 'REGISTERED' }], 'notReady'],
-    ['reconnecting + GO_NOT_READY then REGISTERED → not ready', [...ready, { type: 'CONNECTION_LOST' }, { type: 'GO_NOT_READY', reason: 'break' }, { type: 'REGISTERED' }], 'notReady'],
-    ['reconnecting + GO_READY then REGISTERED → ready', [...signedIn, { type: 'CONNECTION_LOST' }, { type: 'GO_READY' }, { type: 'REGISTERED' }], 'ready'],
+    [
+      'reconnecting + REGISTERED → back to ready',
+      [...ready, { type: 'CONNECTION_LOST' }, { type: 'REGISTERED' }],
+      'ready',
+    ],
+    [
+      'reconnecting + REGISTERED → back to not ready',
+      [...signedIn, { type: 'CONNECTION_LOST' }, { type: 'REGISTERED' }],
+      'notReady',
+    ],
+    [
+      'reconnecting + GO_NOT_READY then REGISTERED → not ready',
+      [...ready, { type: 'CONNECTION_LOST' }, { type: 'GO_NOT_READY', reason: 'break' }, { type: 'REGISTERED' }],
+      'notReady',
+    ],
+    [
+      'reconnecting + GO_READY then REGISTERED → ready',
+      [...signedIn, { type: 'CONNECTION_LOST' }, { type: 'GO_READY' }, { type: 'REGISTERED' }],
+      'ready',
+    ],
     ['STOP from a call → offline', [...talking, { type: 'STOP' }], 'offline'],
     ['STOP from ready → offline', [...ready, { type: 'STOP' }], 'offline'],
   ];
@@ -114,7 +198,13 @@ describe('agent machine: context', () => {
   });
 
   it('is in the 12345 queue only when ready', () => {
-    const states: [AgentEvent[], boolean][] = [[signedIn, false], [ready, true], [ringing, false], [talking, false], [wrapping, false]];
+    const states: [AgentEvent[], boolean][] = [
+      [signedIn, false],
+      [ready, true],
+      [ringing, false],
+      [talking, false],
+      [wrapping, false],
+    ];
     for (const [events, expected] of states) expect(inQueue(start(events).actor.getSnapshot())).toBe(expected);
   });
 });
@@ -129,7 +219,10 @@ describe('agent machine: the after-call work timer', () => {
   });
 
   it('returns to not ready when the agent had left the queue before the call', () => {
-    const { actor, clock } = start([...signedIn, { type: 'INCOMING', call }, { type: 'ESTABLISHED', at }, { type: 'ENDED', reason: 'hangup' }], 10);
+    const { actor, clock } = start(
+      [...signedIn, { type: 'INCOMING', call }, { type: 'ESTABLISHED', at }, { type: 'ENDED', reason: 'hangup' }],
+      10,
+    );
     clock.increment(10_000);
     expect(actor.getSnapshot().value).toBe('notReady');
   });
@@ -151,15 +244,40 @@ describe('agent machine: the after-call work timer', () => {
 
 describe('agent machine: reachability', () => {
   it('every state can be reached from offline', () => {
-    const reached = new Set(getShortestPaths(agentMachine, {
-      events: [
-        { type: 'START' }, { type: 'REGISTERED' }, { type: 'CONNECTION_LOST' }, { type: 'GO_READY' }, { type: 'GO_NOT_READY', reason: 'break' },
-        { type: 'INCOMING', call }, { type: 'DIAL', call: outbound }, { type: 'ANSWER' }, { type: 'REJECT' }, { type: 'ESTABLISHED', at },
-        { type: 'ENDED', reason: 'hangup' }, { type: 'TRANSFERRED', target: '12319' }, { type: 'HOLD' }, { type: 'MUTE' }, { type: 'APPEAL_SAVED' },
-      ],
-      input: { afterCallSeconds: 30 },
-    } as never).map((p) => JSON.stringify(p.state.value)));
-    for (const s of ['offline', 'registering', 'reconnecting', 'ready', 'notReady', 'ringing', 'answering', 'rejecting', 'dialing', 'afterCallWork']) {
+    const reached = new Set(
+      getShortestPaths(agentMachine, {
+        events: [
+          { type: 'START' },
+          { type: 'REGISTERED' },
+          { type: 'CONNECTION_LOST' },
+          { type: 'GO_READY' },
+          { type: 'GO_NOT_READY', reason: 'break' },
+          { type: 'INCOMING', call },
+          { type: 'DIAL', call: outbound },
+          { type: 'ANSWER' },
+          { type: 'REJECT' },
+          { type: 'ESTABLISHED', at },
+          { type: 'ENDED', reason: 'hangup' },
+          { type: 'TRANSFERRED', target: '12319' },
+          { type: 'HOLD' },
+          { type: 'MUTE' },
+          { type: 'APPEAL_SAVED' },
+        ],
+        input: { afterCallSeconds: 30 },
+      } as never).map((p) => JSON.stringify(p.state.value)),
+    );
+    for (const s of [
+      'offline',
+      'registering',
+      'reconnecting',
+      'ready',
+      'notReady',
+      'ringing',
+      'answering',
+      'rejecting',
+      'dialing',
+      'afterCallWork',
+    ]) {
       expect(reached.has(JSON.stringify(s)), s).toBe(true);
     }
     expect(reached.has(JSON.stringify({ inCall: { hold: 'on', mute: 'on' } }))).toBe(true);

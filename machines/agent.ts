@@ -68,7 +68,10 @@ export const agentMachine = setup({
     afterCallWork: ({ context }) => context.afterCallSeconds * 1000,
   },
   actions: {
-    keepCall: assign({ call: ({ event }: { event: AgentEvent }) => ('call' in event ? event.call : null), lastEnd: null }),
+    keepCall: assign({
+      call: ({ event }: { event: AgentEvent }) => ('call' in event ? event.call : null),
+      lastEnd: null,
+    }),
     markAnswered: assign({
       call: ({ context, event }: { context: AgentContext; event: AgentEvent }) =>
         context.call && { ...context.call, answeredAt: event.type === 'ESTABLISHED' ? event.at : null },
@@ -78,7 +81,9 @@ export const agentMachine = setup({
       call: null,
       lastEnd: ({ event }) => (event.type === 'ENDED' ? event.reason : null),
     }),
-    endedReason: assign({ lastEnd: ({ event }) => (event.type === 'ENDED' ? event.reason : event.type === 'TRANSFERRED' ? 'hangup' : null) }),
+    endedReason: assign({
+      lastEnd: ({ event }) => (event.type === 'ENDED' ? event.reason : event.type === 'TRANSFERRED' ? 'hangup' : null),
+    }),
     dropCalls: assign({ call: null, wrapUpCall: null }),
   },
 }).createMachine({
@@ -103,7 +108,10 @@ export const agentMachine = setup({
     registering: {
       on: {
         REGISTERED: { target: 'notReady', actions: assign({ unreachable: false }) },
-        CONNECTION_LOST: { target: 'reconnecting', actions: assign({ unreachable: ({ event }) => event.unreachable ?? true }) },
+        CONNECTION_LOST: {
+          target: 'reconnecting',
+          actions: assign({ unreachable: ({ event }) => event.unreachable ?? true }),
+        },
       },
     },
     reconnecting: {
@@ -125,7 +133,10 @@ export const agentMachine = setup({
         GO_NOT_READY: { target: 'notReady', actions: assign({ notReadyReason: ({ event }) => event.reason }) },
         INCOMING: { target: 'ringing', actions: 'keepCall' },
         DIAL: { target: 'dialing', actions: 'keepCall' },
-        CONNECTION_LOST: { target: 'reconnecting', actions: assign({ unreachable: ({ event }) => event.unreachable ?? false }) },
+        CONNECTION_LOST: {
+          target: 'reconnecting',
+          actions: assign({ unreachable: ({ event }) => event.unreachable ?? false }),
+        },
       },
     },
     notReady: {
@@ -136,7 +147,10 @@ export const agentMachine = setup({
         // Direct calls (a transfer to this agent) still ring when he is out of the queue.
         INCOMING: { target: 'ringing', actions: 'keepCall' },
         DIAL: { target: 'dialing', actions: 'keepCall' },
-        CONNECTION_LOST: { target: 'reconnecting', actions: assign({ unreachable: ({ event }) => event.unreachable ?? false }) },
+        CONNECTION_LOST: {
+          target: 'reconnecting',
+          actions: assign({ unreachable: ({ event }) => event.unreachable ?? false }),
+        },
       },
     },
     ringing: {
@@ -203,10 +217,16 @@ export const agentMachine = setup({
       on: {
         APPEAL_SAVED: 'wrappedUp',
         GO_READY: { target: 'wrappedUp', actions: assign({ availability: 'ready' }) },
-        GO_NOT_READY: { target: 'wrappedUp', actions: assign({ availability: 'notReady', notReadyReason: ({ event }) => event.reason }) },
+        GO_NOT_READY: {
+          target: 'wrappedUp',
+          actions: assign({ availability: 'notReady', notReadyReason: ({ event }) => event.reason }),
+        },
         INCOMING: { target: 'ringing', actions: 'keepCall' },
         DIAL: { target: 'dialing', actions: 'keepCall' },
-        CONNECTION_LOST: { target: 'reconnecting', actions: assign({ unreachable: ({ event }) => event.unreachable ?? false }) },
+        CONNECTION_LOST: {
+          target: 'reconnecting',
+          actions: assign({ unreachable: ({ event }) => event.unreachable ?? false }),
+        },
       },
     },
     wrappedUp: {

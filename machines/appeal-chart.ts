@@ -29,7 +29,8 @@ export function lifecycleChart(): { nodes: ChartNode[]; edges: ChartEdge[] } {
         for (const t of list) {
           for (const target of t.target ?? []) {
             const to = idOf(target);
-            if (to !== id && !edges.some((e) => e.from === id && e.to === to && e.event === event)) edges.push({ from: id, to, event });
+            if (to !== id && !edges.some((e) => e.from === id && e.to === to && e.event === event))
+              edges.push({ from: id, to, event });
           }
         }
       }

@@ -81,7 +81,9 @@ export const eventPayloadSchemas = {
   RESOLVE_ON_SPOT: z.object({ answer: longText, knowledgeArticleId: idSchema.optional() }).strict(),
   MERGE_INTO: z.object({ targetAppealId: idSchema }).strict(),
   // The referral case is opened with the event; the server allocates its id.
-  REFER: z.object({ kind: z.enum(REFERRAL_KINDS), agencyId: idSchema, note: text(2000).optional(), referralId: idSchema }).strict(),
+  REFER: z
+    .object({ kind: z.enum(REFERRAL_KINDS), agencyId: idSchema, note: text(2000).optional(), referralId: idSchema })
+    .strict(),
   ACCEPT: z.object({}).strict(),
   RETURN: z.object({ reason }).strict(),
   SUB_DISPATCH: z.object({ departmentId: idSchema, acceptDueAt: isoInstant }).strict(),
@@ -100,10 +102,19 @@ export const eventPayloadSchemas = {
   REJECT_EXTENSION: z.object({ reason }).strict(),
   REPLY: z.object({ result: longText, resolved: z.boolean() }).strict(),
   // Sent by the referral case itself when it ends; it names the case so a second delivery is refused.
-  REFERRAL_DONE: z.object({ outcome: z.enum(REFERRAL_OUTCOMES), note: text(2000).optional(), referralId: idSchema }).strict(),
+  REFERRAL_DONE: z
+    .object({ outcome: z.enum(REFERRAL_OUTCOMES), note: text(2000).optional(), referralId: idSchema })
+    .strict(),
   // A failed mediation hands the dispute on to arbitration or legal aid; the appeal keeps waiting.
   // From no case at all (null): an appeal referred before referral cases existed gets its case.
-  REFER_ON: z.object({ kind: z.enum(REFERRAL_KINDS), agencyId: idSchema, referralId: idSchema, fromReferralId: idSchema.nullable() }).strict(),
+  REFER_ON: z
+    .object({
+      kind: z.enum(REFERRAL_KINDS),
+      agencyId: idSchema,
+      referralId: idSchema,
+      fromReferralId: idSchema.nullable(),
+    })
+    .strict(),
   APPROVE_REPLY: z.object({ callbackDueAt: isoInstant }).strict(),
   REJECT_REPLY: z.object({ reason }).strict(),
   // A grid worker's own patrol report, handled on the spot: the server has checked the grid is his.
@@ -190,14 +201,17 @@ export function isAppealEventType(type: unknown): type is AppealEventType {
 }
 
 export type ParseAppealEventResult =
-  | { success: true; event: AppealEvent }
-  | { success: false; error: string; issues: z.core.$ZodIssue[] };
+  { success: true; event: AppealEvent } | { success: false; error: string; issues: z.core.$ZodIssue[] };
 
 /**
  * Builds a machine event from untrusted input: the type is allow-listed and the
  * payload parsed strictly; actor and time come from the server.
  */
-export function parseAppealEvent(type: unknown, payload: unknown, envelope: AppealEventEnvelope): ParseAppealEventResult {
+export function parseAppealEvent(
+  type: unknown,
+  payload: unknown,
+  envelope: AppealEventEnvelope,
+): ParseAppealEventResult {
   if (!isAppealEventType(type)) {
     return { success: false, error: `unknown event type: ${String(type)}`, issues: [] };
   }

@@ -420,10 +420,14 @@ describe('event × state table', () => {
   it('gives an appeal referred before referral cases existed its case, once', () => {
     const referred = run(ROUTES.referred);
     const legacy = restoreAppealSnapshot({
-      ...persistAppealSnapshot(referred), context: { ...referred.context, referralId: null, referralAgencyIds: [] },
+      ...persistAppealSnapshot(referred),
+      context: { ...referred.context, referralId: null, referralAgencyIds: [] },
     });
     expect(legacy.can(ev('REFERRAL_DONE', system))).toBe(false);
-    const adopted = apply(legacy, ev('REFER_ON', system, { kind: 'mediation', agencyId: 70, referralId: 600, fromReferralId: null }));
+    const adopted = apply(
+      legacy,
+      ev('REFER_ON', system, { kind: 'mediation', agencyId: 70, referralId: 600, fromReferralId: null }),
+    );
     expect(adopted.context).toMatchObject({ referralId: 600, referralAgencyIds: [70] });
     expect(adopted.can(ev('REFER_ON', system, { fromReferralId: null, referralId: 601 }))).toBe(false);
     expect(referred.can(ev('REFER_ON', system, { fromReferralId: null }))).toBe(false);
@@ -457,7 +461,10 @@ describe('event × state table', () => {
 
   it('closes on a satisfied or basically satisfied callback, recording the feedback', () => {
     for (const satisfaction of ['satisfied', 'basicallySatisfied'] as const) {
-      const closed = apply(run(toCalling), ev('FEEDBACK', reviewer, { satisfaction, resolved: false }, plusDays(T0, 2)));
+      const closed = apply(
+        run(toCalling),
+        ev('FEEDBACK', reviewer, { satisfaction, resolved: false }, plusDays(T0, 2)),
+      );
       expect(phaseOf(closed)).toBe('closed');
       expect(closed.hasTag('closed')).toBe(true);
       expect(closed.hasTag('open')).toBe(false);
@@ -516,7 +523,14 @@ describe('event × state table', () => {
     dispatched: ['open', 'needsAssignee', 'awaitingAcceptance', ...SUBMITTED],
     returnRequested: ['open', 'needsDispatcher', 'returnPending', ...SUBMITTED],
     'handling.working': ['open', 'needsAssignee', 'inHand', ...SUBMITTED],
-    'handling.extensionPending': ['open', 'needsAssignee', 'inHand', 'needsDispatcher', 'extensionPending', ...SUBMITTED],
+    'handling.extensionPending': [
+      'open',
+      'needsAssignee',
+      'inHand',
+      'needsDispatcher',
+      'extensionPending',
+      ...SUBMITTED,
+    ],
     referred: ['open', 'needsMediator', ...SUBMITTED],
     replied: ['open', 'needsReviewer', 'awaitingReview', ...SUBMITTED],
     review: ['open', 'needsReviewer', 'awaitingReview', ...SUBMITTED],
@@ -567,10 +581,16 @@ describe('self-handled patrol reports (巡查上报 · 自行处置)', () => {
   const patrolDraft = (by: Actor = gridWorker) => createAppealSnapshot({ createdBy: by.userId, source: 'patrol' });
   const selfHandled = () => apply(patrolDraft(), ev('SELF_HANDLE', gridWorker));
 
-  it('SELF_HANDLE moves the reporter\'s own patrol draft to verification, recording the grid', () => {
+  it("SELF_HANDLE moves the reporter's own patrol draft to verification, recording the grid", () => {
     const s = selfHandled();
     expect(phaseOf(s)).toBe('verification');
-    expect(s.context).toMatchObject({ gridId: GRID, assigneeDepartmentId: null, selfHandled: true, patrol: true, resolved: true });
+    expect(s.context).toMatchObject({
+      gridId: GRID,
+      assigneeDepartmentId: null,
+      selfHandled: true,
+      patrol: true,
+      resolved: true,
+    });
     expect(patrolDraft().context.selfHandled).toBe(false);
     const due = plusDays(T0, 7);
     expect(apply(patrolDraft(), ev('SELF_HANDLE', gridWorker, { dueAt: due })).context.dueAt).toBe(due);
@@ -629,7 +649,7 @@ describe('self-handled patrol reports (巡查上报 · 自行处置)', () => {
 });
 
 describe('verification (核查) of grid-handled appeals', () => {
-  it('sends a grid worker\'s reply to verification and a department\'s reply to review', () => {
+  it("sends a grid worker's reply to verification and a department's reply to review", () => {
     const gridWorking = run(toGridWorking);
     expect(gridWorking.context).toMatchObject({ gridId: GRID, assigneeDepartmentId: null });
     const verifying = apply(gridWorking, ev('REPLY', gridWorker, { resolved: false }));
@@ -642,7 +662,12 @@ describe('verification (核查) of grid-handled appeals', () => {
   });
 
   it('sends a reply to review again once the grid appeal was dispatched to a department instead', () => {
-    const returned = run([...toTriage, ev('ASSIGN_GRID', dispatcher), ev('RETURN', gridWorker), ev('APPROVE_RETURN', dispatcher)]);
+    const returned = run([
+      ...toTriage,
+      ev('ASSIGN_GRID', dispatcher),
+      ev('RETURN', gridWorker),
+      ev('APPROVE_RETURN', dispatcher),
+    ]);
     const s = run([ev('DISPATCH', dispatcher), ev('ACCEPT', handler), ev('REPLY', handler)], returned);
     expect(phaseOf(s)).toBe('review');
   });
@@ -659,13 +684,19 @@ describe('verification (核查) of grid-handled appeals', () => {
       redoCount: 0,
     });
     expect(calling.hasTag('needsCitizen')).toBe(true);
-    expect(phaseOf(apply(run(toVerification), ev('VERIFY_APPROVE', reviewer, { note: undefined })))).toBe('callback.calling');
+    expect(phaseOf(apply(run(toVerification), ev('VERIFY_APPROVE', reviewer, { note: undefined })))).toBe(
+      'callback.calling',
+    );
   });
 
   it('VERIFY_REJECT sends the appeal back to the grid with the reason, counting a redo', () => {
     const back = apply(run(toVerification), ev('VERIFY_REJECT', reviewer));
     expect(phaseOf(back)).toBe('handling.working');
-    expect(back.context).toMatchObject({ redoCount: 1, lastRejectReason: DEFAULT_PAYLOADS.VERIFY_REJECT.reason, gridId: GRID });
+    expect(back.context).toMatchObject({
+      redoCount: 1,
+      lastRejectReason: DEFAULT_PAYLOADS.VERIFY_REJECT.reason,
+      gridId: GRID,
+    });
     // The same grid worker handles it again and the next reply is verified again.
     expect(phaseOf(apply(back, ev('REPLY', gridWorker)))).toBe('verification');
   });
@@ -693,7 +724,10 @@ describe('verification (核查) of grid-handled appeals', () => {
     expect(eventPayloadSchemas.VERIFY_APPROVE.safeParse({ callbackDueAt: T0, reason: 'x' }).success).toBe(false);
     expect(parseAppealEvent('VERIFY_REJECT', {}, { actor: reviewer, at: T0 }).success).toBe(false);
     const ok = parseAppealEvent('VERIFY_REJECT', { reason: ' 照片不清楚 ' }, { actor: reviewer, at: T0 });
-    expect(ok).toEqual({ success: true, event: { type: 'VERIFY_REJECT', reason: '照片不清楚', actor: reviewer, at: T0 } });
+    expect(ok).toEqual({
+      success: true,
+      event: { type: 'VERIFY_REJECT', reason: '照片不清楚', actor: reviewer, at: T0 },
+    });
   });
 
   it(`allows ${MAX_REDO} redos by verification, then only approval (or the supervisor's escalation)`, () => {
@@ -894,7 +928,9 @@ function graphEvents(snapshot: AppealSnapshot): AppealEvent[] {
       { outcome: 'resolved', referralId: snapshot.context.referralId ?? 0 },
       { outcome: 'refused', referralId: snapshot.context.referralId ?? 0 },
     ],
-    REFER_ON: [{ fromReferralId: snapshot.context.referralId ?? 0, referralId: (snapshot.context.referralId ?? 0) + 1 }],
+    REFER_ON: [
+      { fromReferralId: snapshot.context.referralId ?? 0, referralId: (snapshot.context.referralId ?? 0) + 1 },
+    ],
     FEEDBACK: [
       { satisfaction: 'satisfied', resolved: true },
       { satisfaction: 'basicallySatisfied', resolved: false },
@@ -1010,7 +1046,10 @@ describe('model-based paths (xstate/graph)', () => {
     const configured = configuredTransitions();
     const shortestTo = new Map<string, AppealEvent[]>();
     for (const path of getShortestPaths(appealMachine, graphOptions)) {
-      shortestTo.set(serializeForGraph(path.state), path.steps.slice(1).map((s) => s.event));
+      shortestTo.set(
+        serializeForGraph(path.state),
+        path.steps.slice(1).map((s) => s.event),
+      );
     }
     // Cheapest witness per transition: the shortest path to a state that takes it, then the event.
     const witness = new Map<TransitionKey, { events: AppealEvent[]; event: AppealEvent }>();
@@ -1047,7 +1086,10 @@ describe('model-based paths (xstate/graph)', () => {
       };
       await path.test({
         events: Object.fromEntries(
-          APPEAL_EVENT_TYPES.map((type) => [type, (step: { event: AppealEvent; state: AppealSnapshot }) => send(step.event, step.state)]),
+          APPEAL_EVENT_TYPES.map((type) => [
+            type,
+            (step: { event: AppealEvent; state: AppealSnapshot }) => send(step.event, step.state),
+          ]),
         ),
         states: {
           '*': (state) => {
@@ -1211,7 +1253,12 @@ describe('acceptedEventTypes', () => {
     ]);
     expect(acceptedEventTypes(run(ROUTES['callback.calling']), reviewer, T0)).toEqual(['FEEDBACK', 'UNREACHABLE']);
     expect(acceptedEventTypes(run(ROUTES.referred), mediator, T0)).toEqual([]);
-    expect(acceptedEventTypes(run(ROUTES.referred), system, T0)).toEqual(['REFERRAL_DONE', 'REFER_ON', 'WARN', 'OVERDUE']);
+    expect(acceptedEventTypes(run(ROUTES.referred), system, T0)).toEqual([
+      'REFERRAL_DONE',
+      'REFER_ON',
+      'WARN',
+      'OVERDUE',
+    ]);
     expect(acceptedEventTypes(run(ROUTES.verification), reviewer, T0)).toEqual(['VERIFY_APPROVE', 'VERIFY_REJECT']);
     expect(acceptedEventTypes(run(ROUTES.verification), supervisor, T0)).toEqual([
       'VERIFY_APPROVE',
@@ -1263,9 +1310,9 @@ describe('persistence', () => {
     expect(() => restoreAppealSnapshot({ ...persisted, machine: 'agent' })).toThrow(/agent/);
     expect(() => restoreAppealSnapshot(null)).toThrow();
     expect(() => restoreAppealSnapshot({ value: persisted.value })).toThrow(/invalid/);
-    expect(() =>
-      restoreAppealSnapshot({ ...persisted, context: { ...persisted.context, redoCount: -1 } }),
-    ).toThrow(/invalid/);
+    expect(() => restoreAppealSnapshot({ ...persisted, context: { ...persisted.context, redoCount: -1 } })).toThrow(
+      /invalid/,
+    );
     expect(() => restoreAppealSnapshot({ ...persisted, value: { phase: 'limbo', sla: 'onTime' } })).toThrow();
   });
 });
@@ -1278,9 +1325,12 @@ describe('report inputs kept in the context', () => {
     expect(phaseOf(marked)).toBe('closed');
     // Marking again changes nothing, so it is refused; unmarking is allowed.
     expect(marked.can(ev('MARK_UNREASONABLE', supervisor))).toBe(false);
-    expect(apply(marked, ev('MARK_UNREASONABLE', supervisor, { unreasonable: false })).context.unreasonable).toBe(false);
+    expect(apply(marked, ev('MARK_UNREASONABLE', supervisor, { unreasonable: false })).context.unreasonable).toBe(
+      false,
+    );
     expect(closed.can(ev('MARK_UNREASONABLE', reviewer))).toBe(false);
-    for (const phase of ['draft', 'void', 'merged'] as const) expect(run(ROUTES[phase]).can(ev('MARK_UNREASONABLE', supervisor)), phase).toBe(false);
+    for (const phase of ['draft', 'void', 'merged'] as const)
+      expect(run(ROUTES[phase]).can(ev('MARK_UNREASONABLE', supervisor)), phase).toBe(false);
     expect(eventPayloadSchemas.MARK_UNREASONABLE.safeParse({ unreasonable: true }).success).toBe(false);
   });
 

@@ -145,7 +145,8 @@ export const appealMachine = setup({
     isCreator: ({ context, event }) => context.createdBy === event.actor.userId,
     ownsEventGrid: ({ event }) => event.type === 'SELF_HANDLE' && event.actor.gridIds.includes(event.gridId),
     selfHandled: ({ context }) => context.selfHandled,
-    changesUnreasonable: ({ context, event }) => event.type === 'MARK_UNREASONABLE' && event.unreasonable !== context.unreasonable,
+    changesUnreasonable: ({ context, event }) =>
+      event.type === 'MARK_UNREASONABLE' && event.unreasonable !== context.unreasonable,
     referralRefused: ({ event }) => event.type === 'REFERRAL_DONE' && event.outcome === 'refused',
     // Only the case the appeal waits for may answer it, and only once.
     fromCurrentReferral: ({ context, event }) =>
@@ -160,12 +161,7 @@ export const appealMachine = setup({
       return Number.isFinite(elapsed) && elapsed <= REOPEN_WINDOW_DAYS * DAY_MS;
     },
     // The SLA clock only runs while someone owes the citizen something.
-    phaseIsOpen: and([
-      not(phaseIn('draft')),
-      not(phaseIn('closed')),
-      not(phaseIn('merged')),
-      not(phaseIn('void')),
-    ]),
+    phaseIsOpen: and([not(phaseIn('draft')), not(phaseIn('closed')), not(phaseIn('merged')), not(phaseIn('void'))]),
   },
   actions: {
     clearAssignment: assign({
@@ -232,7 +228,9 @@ export const appealMachine = setup({
     }),
     recordReferral: assign(({ context, event }) => {
       assertEvent(event, ['REFER', 'REFER_ON']);
-      const agencies = context.referralAgencyIds.includes(event.agencyId) ? context.referralAgencyIds : [...context.referralAgencyIds, event.agencyId];
+      const agencies = context.referralAgencyIds.includes(event.agencyId)
+        ? context.referralAgencyIds
+        : [...context.referralAgencyIds, event.agencyId];
       return { referralKind: event.kind, referralId: event.referralId, referralAgencyIds: agencies };
     }),
     recordReturnRequest: assign(({ event }) => {
@@ -332,7 +330,13 @@ export const appealMachine = setup({
   on: {
     // A judgement on the demand, not a step of the loop: allowed whenever the appeal counts in reports.
     MARK_UNREASONABLE: {
-      guard: and(['roleAllowed', 'changesUnreasonable', not(phaseIn('draft')), not(phaseIn('merged')), not(phaseIn('void'))]),
+      guard: and([
+        'roleAllowed',
+        'changesUnreasonable',
+        not(phaseIn('draft')),
+        not(phaseIn('merged')),
+        not(phaseIn('void')),
+      ]),
       actions: 'recordUnreasonable',
     },
   },
@@ -694,7 +698,14 @@ function pureScope(): AnyActorScope {
   if (!inertScope) {
     const self = createActor(appealMachine, { input: { createdBy: 0 } });
     inertScope = {
-      self, id: '', sessionId: '', system: self.system, defer: () => {}, logger: () => {}, stopChild: () => {}, emit: () => {},
+      self,
+      id: '',
+      sessionId: '',
+      system: self.system,
+      defer: () => {},
+      logger: () => {},
+      stopChild: () => {},
+      emit: () => {},
       actionExecutor: () => {},
     } as unknown as AnyActorScope;
   }
@@ -793,7 +804,16 @@ function sampleEvents(type: AppealEventType, snapshot: AppealSnapshot, actor: Ac
     case 'REFER':
       return [{ type, ...base, kind: 'mediation', agencyId: 1, referralId: 1 }];
     case 'REFER_ON':
-      return [{ type, ...base, kind: 'legalAid', agencyId: 1, referralId: (snapshot.context.referralId ?? 0) + 1, fromReferralId: snapshot.context.referralId ?? 0 }];
+      return [
+        {
+          type,
+          ...base,
+          kind: 'legalAid',
+          agencyId: 1,
+          referralId: (snapshot.context.referralId ?? 0) + 1,
+          fromReferralId: snapshot.context.referralId ?? 0,
+        },
+      ];
     case 'SUB_DISPATCH': {
       const current = snapshot.context.assigneeDepartmentId ?? 0;
       return [{ type, ...base, departmentId: current + 1, acceptDueAt: later }];
@@ -835,7 +855,10 @@ function sampleEvents(type: AppealEventType, snapshot: AppealSnapshot, actor: Ac
     case 'SUPERVISE':
       return [{ type, ...base, note: 'note' }];
     case 'MARK_UNREASONABLE':
-      return [{ type, ...base, unreasonable: true, reason: 'reason' }, { type, ...base, unreasonable: false, reason: 'reason' }];
+      return [
+        { type, ...base, unreasonable: true, reason: 'reason' },
+        { type, ...base, unreasonable: false, reason: 'reason' },
+      ];
     case 'ESCALATE':
       return [{ type, ...base, to: 'leader', note: 'note' }];
   }

@@ -2,7 +2,21 @@ import { and, assertEvent, assign, setup } from 'xstate';
 import { z } from 'zod';
 import type { Actor, Role } from './actor';
 import {
-  baseContext, clockEventSchema, clockMarked, closing, idSchema, isoInstant, referralBaseContextShape, referralGuards, startClock, stopClock, text, type ReferralBaseContext, type ReferralDefinition, type ReferralEnvelope, type ReferralInput,
+  baseContext,
+  clockEventSchema,
+  clockMarked,
+  closing,
+  idSchema,
+  isoInstant,
+  referralBaseContextShape,
+  referralGuards,
+  startClock,
+  stopClock,
+  text,
+  type ReferralBaseContext,
+  type ReferralDefinition,
+  type ReferralEnvelope,
+  type ReferralInput,
 } from './referral-kit';
 
 // Labour dispute arbitration (劳动争议仲裁): the commission accepts the application within 5 days or
@@ -11,8 +25,18 @@ import {
 // applicant may withdraw at any time before the award.
 
 export const ARBITRATION_EVENT_TYPES = [
-  'ACCEPT', 'REFUSE', 'SCHEDULE_HEARING', 'RECORD_HEARING', 'REQUEST_EXTENSION', 'APPROVE_EXTENSION', 'REJECT_EXTENSION',
-  'WITHDRAW', 'AWARD', 'NOTE', 'CLOCK_WARN', 'CLOCK_OVERDUE',
+  'ACCEPT',
+  'REFUSE',
+  'SCHEDULE_HEARING',
+  'RECORD_HEARING',
+  'REQUEST_EXTENSION',
+  'APPROVE_EXTENSION',
+  'REJECT_EXTENSION',
+  'WITHDRAW',
+  'AWARD',
+  'NOTE',
+  'CLOCK_WARN',
+  'CLOCK_OVERDUE',
 ] as const;
 export type ArbitrationEventType = (typeof ARBITRATION_EVENT_TYPES)[number];
 
@@ -61,15 +85,25 @@ export const arbitrationPayloadSchemas = {
 } satisfies Record<ArbitrationEventType, z.ZodType>;
 
 type Payload<T extends ArbitrationEventType> = z.output<(typeof arbitrationPayloadSchemas)[T]>;
-export type ArbitrationEvent = { [T in ArbitrationEventType]: { type: T } & ReferralEnvelope & Payload<T> }[ArbitrationEventType];
+export type ArbitrationEvent = {
+  [T in ArbitrationEventType]: { type: T } & ReferralEnvelope & Payload<T>;
+}[ArbitrationEventType];
 
 const STAFF: Role[] = ['mediator'];
 export const arbitrationEventRoles: Record<ArbitrationEventType, Role[]> = {
-  ACCEPT: STAFF, REFUSE: STAFF, SCHEDULE_HEARING: STAFF, RECORD_HEARING: STAFF, REQUEST_EXTENSION: STAFF, APPROVE_EXTENSION: STAFF,
-  REJECT_EXTENSION: STAFF, WITHDRAW: STAFF, AWARD: STAFF, NOTE: STAFF,
-  CLOCK_WARN: ['system'], CLOCK_OVERDUE: ['system'],
+  ACCEPT: STAFF,
+  REFUSE: STAFF,
+  SCHEDULE_HEARING: STAFF,
+  RECORD_HEARING: STAFF,
+  REQUEST_EXTENSION: STAFF,
+  APPROVE_EXTENSION: STAFF,
+  REJECT_EXTENSION: STAFF,
+  WITHDRAW: STAFF,
+  AWARD: STAFF,
+  NOTE: STAFF,
+  CLOCK_WARN: ['system'],
+  CLOCK_OVERDUE: ['system'],
 };
-
 
 export const arbitrationMachine = setup({
   types: { context: {} as ArbitrationContext, events: {} as ArbitrationEvent, input: {} as ReferralInput },
@@ -86,12 +120,17 @@ export const arbitrationMachine = setup({
     noExtensionYet: ({ context }) => context.extension === null,
     // Another member of the commission decides on the extension, never the one who asked for it.
     extensionPendingForOther: ({ context, event }) =>
-      context.extension !== null && context.extension.state === 'pending' && event.actor?.userId !== context.extension.requestedBy,
+      context.extension !== null &&
+      context.extension.state === 'pending' &&
+      event.actor?.userId !== context.extension.requestedBy,
   },
   actions: {
     accept: assign(({ context, event }) => {
       assertEvent(event, 'ACCEPT');
-      return { handlerId: event.actor.userId, clocks: startClock(stopClock(context.clocks, 'acceptance'), 'award', event.dueAt, event.at) };
+      return {
+        handlerId: event.actor.userId,
+        clocks: startClock(stopClock(context.clocks, 'acceptance'), 'award', event.dueAt, event.at),
+      };
     }),
     refuse: assign(({ context, event }) => {
       assertEvent(event, 'REFUSE');
@@ -99,27 +138,54 @@ export const arbitrationMachine = setup({
     }),
     scheduleHearing: assign(({ context, event }) => {
       assertEvent(event, 'SCHEDULE_HEARING');
-      const hearing: Hearing = { no: context.hearings.length + 1, scheduledAt: event.scheduledAt, place: event.place, heldAt: null, minutes: null };
+      const hearing: Hearing = {
+        no: context.hearings.length + 1,
+        scheduledAt: event.scheduledAt,
+        place: event.place,
+        heldAt: null,
+        minutes: null,
+      };
       return { hearings: [...context.hearings, hearing] };
     }),
     recordHearing: assign(({ context, event }) => {
       assertEvent(event, 'RECORD_HEARING');
-      return { hearings: context.hearings.map((h) => (h.no === event.no ? { ...h, heldAt: event.at, minutes: event.minutes } : h)) };
+      return {
+        hearings: context.hearings.map((h) =>
+          h.no === event.no ? { ...h, heldAt: event.at, minutes: event.minutes } : h,
+        ),
+      };
     }),
     requestExtension: assign(({ event }) => {
       assertEvent(event, 'REQUEST_EXTENSION');
-      return { extension: { requestedBy: event.actor.userId, reason: event.reason, state: 'pending' as const, decidedBy: null } };
+      return {
+        extension: {
+          requestedBy: event.actor.userId,
+          reason: event.reason,
+          state: 'pending' as const,
+          decidedBy: null,
+        },
+      };
     }),
     approveExtension: assign(({ context, event }) => {
       assertEvent(event, 'APPROVE_EXTENSION');
       return {
-        extension: context.extension && { ...context.extension, state: 'approved' as const, decidedBy: event.actor.userId },
+        extension: context.extension && {
+          ...context.extension,
+          state: 'approved' as const,
+          decidedBy: event.actor.userId,
+        },
         clocks: startClock(context.clocks, 'award', event.dueAt, context.clocks.award?.startedAt),
       };
     }),
     rejectExtension: assign(({ context, event }) => {
       assertEvent(event, 'REJECT_EXTENSION');
-      return { extension: context.extension && { ...context.extension, state: 'rejected' as const, decidedBy: event.actor.userId } };
+      return {
+        extension: context.extension && {
+          ...context.extension,
+          state: 'rejected' as const,
+          decidedBy: event.actor.userId,
+        },
+      };
     }),
     withdraw: assign(({ context, event }) => {
       assertEvent(event, 'WITHDRAW');
@@ -141,7 +207,11 @@ export const arbitrationMachine = setup({
   initial: 'applied',
   context: ({ input }) => ({
     ...baseContext(input, 'acceptance'),
-    hearings: [], extension: null, award: null, refusalReason: null, withdrawalReason: null,
+    hearings: [],
+    extension: null,
+    award: null,
+    refusalReason: null,
+    withdrawalReason: null,
   }),
   on: {
     CLOCK_WARN: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
@@ -193,42 +263,76 @@ export const arbitrationMachine = setup({
 export const ARBITRATION_PHASES = ['applied', 'accepted', 'heard', 'refused', 'withdrawn', 'awarded'] as const;
 export const ARBITRATION_FINAL_PHASES = ['refused', 'withdrawn', 'awarded'] as const;
 
-const hearingSchema = z.object({
-  no: z.number().int(), scheduledAt: z.string(), place: z.string(), heldAt: z.string().nullable(), minutes: z.string().nullable(),
-}).strict();
-export const arbitrationContextSchema = z.object({
-  ...referralBaseContextShape,
-  hearings: z.array(hearingSchema),
-  extension: z.object({
-    requestedBy: z.number().int(), reason: z.string(), state: z.enum(EXTENSION_STATES), decidedBy: z.number().int().nullable(),
-  }).strict().nullable(),
-  award: z.object({ text: z.string(), resolved: z.boolean(), awardedAt: z.string() }).strict().nullable(),
-  refusalReason: z.string().nullable(),
-  withdrawalReason: z.string().nullable(),
-}).strict();
+const hearingSchema = z
+  .object({
+    no: z.number().int(),
+    scheduledAt: z.string(),
+    place: z.string(),
+    heldAt: z.string().nullable(),
+    minutes: z.string().nullable(),
+  })
+  .strict();
+export const arbitrationContextSchema = z
+  .object({
+    ...referralBaseContextShape,
+    hearings: z.array(hearingSchema),
+    extension: z
+      .object({
+        requestedBy: z.number().int(),
+        reason: z.string(),
+        state: z.enum(EXTENSION_STATES),
+        decidedBy: z.number().int().nullable(),
+      })
+      .strict()
+      .nullable(),
+    award: z.object({ text: z.string(), resolved: z.boolean(), awardedAt: z.string() }).strict().nullable(),
+    refusalReason: z.string().nullable(),
+    withdrawalReason: z.string().nullable(),
+  })
+  .strict();
 
-function sampleArbitrationEvents(type: string, context: ReferralBaseContext, _actor: Actor, at: string): Record<string, unknown>[] {
+function sampleArbitrationEvents(
+  type: string,
+  context: ReferralBaseContext,
+  _actor: Actor,
+  at: string,
+): Record<string, unknown>[] {
   const c = context as ArbitrationContext;
   const later = new Date(Date.parse(at) + 24 * 3600 * 1000).toISOString();
   switch (type as ArbitrationEventType) {
-    case 'ACCEPT': return [{ dueAt: later }];
-    case 'REFUSE': return [{ reason: 'reason' }];
-    case 'SCHEDULE_HEARING': return [{ scheduledAt: later, place: 'place' }];
+    case 'ACCEPT':
+      return [{ dueAt: later }];
+    case 'REFUSE':
+      return [{ reason: 'reason' }];
+    case 'SCHEDULE_HEARING':
+      return [{ scheduledAt: later, place: 'place' }];
     case 'RECORD_HEARING': {
       const open = c.hearings.find((h) => h.heldAt === null);
       return open ? [{ no: open.no, minutes: 'minutes' }] : [];
     }
-    case 'REQUEST_EXTENSION': return [{ reason: 'reason' }];
+    case 'REQUEST_EXTENSION':
+      return [{ reason: 'reason' }];
     case 'APPROVE_EXTENSION': {
       const award = c.clocks.award;
-      return [{ dueAt: new Date(Date.parse(award?.startedAt ?? at) + (AWARD_DAYS + EXTENSION_DAYS) * 24 * 3600 * 1000).toISOString() }];
+      return [
+        {
+          dueAt: new Date(
+            Date.parse(award?.startedAt ?? at) + (AWARD_DAYS + EXTENSION_DAYS) * 24 * 3600 * 1000,
+          ).toISOString(),
+        },
+      ];
     }
-    case 'REJECT_EXTENSION': return [{ reason: 'reason' }];
-    case 'WITHDRAW': return [{ reason: 'reason' }];
-    case 'AWARD': return [{ text: 'text', resolved: true }];
-    case 'NOTE': return [{ text: 'note' }];
+    case 'REJECT_EXTENSION':
+      return [{ reason: 'reason' }];
+    case 'WITHDRAW':
+      return [{ reason: 'reason' }];
+    case 'AWARD':
+      return [{ text: 'text', resolved: true }];
+    case 'NOTE':
+      return [{ text: 'note' }];
     case 'CLOCK_WARN':
-    case 'CLOCK_OVERDUE': return Object.keys(c.clocks).map((clock) => ({ clock }));
+    case 'CLOCK_OVERDUE':
+      return Object.keys(c.clocks).map((clock) => ({ clock }));
   }
   return [];
 }
@@ -246,7 +350,12 @@ export const arbitrationDefinition: ReferralDefinition = {
   serverDeadlines: {
     ACCEPT: { clock: 'award', amount: AWARD_DAYS, unit: 'calendarDays' },
     // 45 + 15 days counted from acceptance, as the law has it, not 15 from a deadline a holiday already moved.
-    APPROVE_EXTENSION: { clock: 'award', amount: AWARD_DAYS + EXTENSION_DAYS, unit: 'calendarDays', from: 'clockStart' },
+    APPROVE_EXTENSION: {
+      clock: 'award',
+      amount: AWARD_DAYS + EXTENSION_DAYS,
+      unit: 'calendarDays',
+      from: 'clockStart',
+    },
   },
   clockNames: ['acceptance', 'award'],
   contextSchema: arbitrationContextSchema,

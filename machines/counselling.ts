@@ -2,14 +2,34 @@ import { and, assertEvent, assign, setup } from 'xstate';
 import { z } from 'zod';
 import type { Actor, Role } from './actor';
 import {
-  baseContext, clockEventSchema, clockMarked, closing, idSchema, isoInstant, referralBaseContextShape, referralGuards, stopClock, text, type ReferralBaseContext, type ReferralDefinition, type ReferralEnvelope, type ReferralInput,
+  baseContext,
+  clockEventSchema,
+  clockMarked,
+  closing,
+  idSchema,
+  isoInstant,
+  referralBaseContextShape,
+  referralGuards,
+  stopClock,
+  text,
+  type ReferralBaseContext,
+  type ReferralDefinition,
+  type ReferralEnvelope,
+  type ReferralInput,
 } from './referral-kit';
 
 // Psychological counselling (心理服务): the service accepts the referral within 2 working days or
 // refuses it, holds sessions with the caller, and concludes after at least one session was held.
 
 export const COUNSELLING_EVENT_TYPES = [
-  'ACCEPT', 'REFUSE', 'SCHEDULE_SESSION', 'RECORD_SESSION', 'CONCLUDE', 'NOTE', 'CLOCK_WARN', 'CLOCK_OVERDUE',
+  'ACCEPT',
+  'REFUSE',
+  'SCHEDULE_SESSION',
+  'RECORD_SESSION',
+  'CONCLUDE',
+  'NOTE',
+  'CLOCK_WARN',
+  'CLOCK_OVERDUE',
 ] as const;
 export type CounsellingEventType = (typeof COUNSELLING_EVENT_TYPES)[number];
 
@@ -43,14 +63,21 @@ export const counsellingPayloadSchemas = {
 } satisfies Record<CounsellingEventType, z.ZodType>;
 
 type Payload<T extends CounsellingEventType> = z.output<(typeof counsellingPayloadSchemas)[T]>;
-export type CounsellingEvent = { [T in CounsellingEventType]: { type: T } & ReferralEnvelope & Payload<T> }[CounsellingEventType];
+export type CounsellingEvent = {
+  [T in CounsellingEventType]: { type: T } & ReferralEnvelope & Payload<T>;
+}[CounsellingEventType];
 
 const STAFF: Role[] = ['mediator'];
 export const counsellingEventRoles: Record<CounsellingEventType, Role[]> = {
-  ACCEPT: STAFF, REFUSE: STAFF, SCHEDULE_SESSION: STAFF, RECORD_SESSION: STAFF, CONCLUDE: STAFF, NOTE: STAFF,
-  CLOCK_WARN: ['system'], CLOCK_OVERDUE: ['system'],
+  ACCEPT: STAFF,
+  REFUSE: STAFF,
+  SCHEDULE_SESSION: STAFF,
+  RECORD_SESSION: STAFF,
+  CONCLUDE: STAFF,
+  NOTE: STAFF,
+  CLOCK_WARN: ['system'],
+  CLOCK_OVERDUE: ['system'],
 };
-
 
 export const counsellingMachine = setup({
   types: { context: {} as CounsellingContext, events: {} as CounsellingEvent, input: {} as ReferralInput },
@@ -78,14 +105,21 @@ export const counsellingMachine = setup({
     scheduleSession: assign(({ context, event }) => {
       assertEvent(event, 'SCHEDULE_SESSION');
       const session: CounsellingSession = {
-        no: context.sessions.length + 1, scheduledAt: event.scheduledAt, place: event.place, heldAt: null, notes: null, counsellorId: null,
+        no: context.sessions.length + 1,
+        scheduledAt: event.scheduledAt,
+        place: event.place,
+        heldAt: null,
+        notes: null,
+        counsellorId: null,
       };
       return { sessions: [...context.sessions, session] };
     }),
     recordSession: assign(({ context, event }) => {
       assertEvent(event, 'RECORD_SESSION');
       return {
-        sessions: context.sessions.map((s) => (s.no === event.no ? { ...s, heldAt: event.at, notes: event.notes, counsellorId: event.actor.userId } : s)),
+        sessions: context.sessions.map((s) =>
+          s.no === event.no ? { ...s, heldAt: event.at, notes: event.notes, counsellorId: event.actor.userId } : s,
+        ),
       };
     }),
     conclude: assign(({ context, event }) => {
@@ -104,7 +138,9 @@ export const counsellingMachine = setup({
   initial: 'referred',
   context: ({ input }) => ({
     ...baseContext(input, 'accept'),
-    sessions: [], refusalReason: null, conclusion: null,
+    sessions: [],
+    refusalReason: null,
+    conclusion: null,
   }),
   on: {
     CLOCK_WARN: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
@@ -136,32 +172,54 @@ export const counsellingMachine = setup({
 export const COUNSELLING_PHASES = ['referred', 'inSessions', 'refused', 'concluded'] as const;
 export const COUNSELLING_FINAL_PHASES = ['refused', 'concluded'] as const;
 
-const sessionSchema = z.object({
-  no: z.number().int(), scheduledAt: z.string(), place: z.string(), heldAt: z.string().nullable(), notes: z.string().nullable(),
-  counsellorId: z.number().int().nullable(),
-}).strict();
-export const counsellingContextSchema = z.object({
-  ...referralBaseContextShape,
-  sessions: z.array(sessionSchema),
-  refusalReason: z.string().nullable(),
-  conclusion: z.object({ summary: z.string(), resolved: z.boolean() }).strict().nullable(),
-}).strict();
+const sessionSchema = z
+  .object({
+    no: z.number().int(),
+    scheduledAt: z.string(),
+    place: z.string(),
+    heldAt: z.string().nullable(),
+    notes: z.string().nullable(),
+    counsellorId: z.number().int().nullable(),
+  })
+  .strict();
+export const counsellingContextSchema = z
+  .object({
+    ...referralBaseContextShape,
+    sessions: z.array(sessionSchema),
+    refusalReason: z.string().nullable(),
+    conclusion: z.object({ summary: z.string(), resolved: z.boolean() }).strict().nullable(),
+  })
+  .strict();
 
-function sampleCounsellingEvents(type: string, context: ReferralBaseContext, _actor: Actor, at: string): Record<string, unknown>[] {
+function sampleCounsellingEvents(
+  type: string,
+  context: ReferralBaseContext,
+  _actor: Actor,
+  at: string,
+): Record<string, unknown>[] {
   const c = context as CounsellingContext;
   const later = new Date(Date.parse(at) + 24 * 3600 * 1000).toISOString();
   switch (type as CounsellingEventType) {
-    case 'ACCEPT': return [{}];
-    case 'REFUSE': return [{ reason: 'reason' }];
-    case 'SCHEDULE_SESSION': return [{ scheduledAt: later, place: 'place' }];
+    case 'ACCEPT':
+      return [{}];
+    case 'REFUSE':
+      return [{ reason: 'reason' }];
+    case 'SCHEDULE_SESSION':
+      return [{ scheduledAt: later, place: 'place' }];
     case 'RECORD_SESSION': {
       const open = c.sessions.find((s) => s.heldAt === null);
       return open ? [{ no: open.no, notes: 'notes' }] : [];
     }
-    case 'CONCLUDE': return [{ summary: 'summary', resolved: true }, { summary: 'summary', resolved: false }];
-    case 'NOTE': return [{ text: 'note' }];
+    case 'CONCLUDE':
+      return [
+        { summary: 'summary', resolved: true },
+        { summary: 'summary', resolved: false },
+      ];
+    case 'NOTE':
+      return [{ text: 'note' }];
     case 'CLOCK_WARN':
-    case 'CLOCK_OVERDUE': return Object.keys(c.clocks).map((clock) => ({ clock }));
+    case 'CLOCK_OVERDUE':
+      return Object.keys(c.clocks).map((clock) => ({ clock }));
   }
   return [];
 }

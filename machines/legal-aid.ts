@@ -2,13 +2,32 @@ import { and, assertEvent, assign, setup } from 'xstate';
 import { z } from 'zod';
 import type { Actor, Role } from './actor';
 import {
-  baseContext, clockEventSchema, clockMarked, closing, referralBaseContextShape, referralGuards, stopClock, text, type ReferralBaseContext, type ReferralDefinition, type ReferralEnvelope, type ReferralInput,
+  baseContext,
+  clockEventSchema,
+  clockMarked,
+  closing,
+  referralBaseContextShape,
+  referralGuards,
+  stopClock,
+  text,
+  type ReferralBaseContext,
+  type ReferralDefinition,
+  type ReferralEnvelope,
+  type ReferralInput,
 } from './referral-kit';
 
 // Legal aid (法律援助): the application is accepted for review or refused, the agency decides on
 // eligibility within 7 days (法律援助法) and assigns a lawyer, and the lawyer's work concludes the case.
 
-export const LEGAL_AID_EVENT_TYPES = ['ACCEPT', 'REFUSE', 'GRANT', 'CONCLUDE', 'NOTE', 'CLOCK_WARN', 'CLOCK_OVERDUE'] as const;
+export const LEGAL_AID_EVENT_TYPES = [
+  'ACCEPT',
+  'REFUSE',
+  'GRANT',
+  'CONCLUDE',
+  'NOTE',
+  'CLOCK_WARN',
+  'CLOCK_OVERDUE',
+] as const;
 export type LegalAidEventType = (typeof LEGAL_AID_EVENT_TYPES)[number];
 
 /** 法律援助法: the agency decides on an application within 7 days. */
@@ -30,11 +49,17 @@ const reason = text(1000);
 export const legalAidPayloadSchemas = {
   ACCEPT: z.object({}).strict(),
   REFUSE: z.object({ reason }).strict(),
-  GRANT: z.object({
-    lawyerName: text(100),
-    lawyerFirm: text(200),
-    lawyerPhone: z.string().trim().regex(/^[0-9+\-\s]{5,20}$/, '电话号码格式不正确').optional(),
-  }).strict(),
+  GRANT: z
+    .object({
+      lawyerName: text(100),
+      lawyerFirm: text(200),
+      lawyerPhone: z
+        .string()
+        .trim()
+        .regex(/^[0-9+\-\s]{5,20}$/, '电话号码格式不正确')
+        .optional(),
+    })
+    .strict(),
   CONCLUDE: z.object({ result: text(4000), resolved: z.boolean() }).strict(),
   NOTE: z.object({ text: text(4000) }).strict(),
   CLOCK_WARN: clockEventSchema,
@@ -42,14 +67,20 @@ export const legalAidPayloadSchemas = {
 } satisfies Record<LegalAidEventType, z.ZodType>;
 
 type Payload<T extends LegalAidEventType> = z.output<(typeof legalAidPayloadSchemas)[T]>;
-export type LegalAidEvent = { [T in LegalAidEventType]: { type: T } & ReferralEnvelope & Payload<T> }[LegalAidEventType];
+export type LegalAidEvent = {
+  [T in LegalAidEventType]: { type: T } & ReferralEnvelope & Payload<T>;
+}[LegalAidEventType];
 
 const STAFF: Role[] = ['mediator'];
 export const legalAidEventRoles: Record<LegalAidEventType, Role[]> = {
-  ACCEPT: STAFF, REFUSE: STAFF, GRANT: STAFF, CONCLUDE: STAFF, NOTE: STAFF,
-  CLOCK_WARN: ['system'], CLOCK_OVERDUE: ['system'],
+  ACCEPT: STAFF,
+  REFUSE: STAFF,
+  GRANT: STAFF,
+  CONCLUDE: STAFF,
+  NOTE: STAFF,
+  CLOCK_WARN: ['system'],
+  CLOCK_OVERDUE: ['system'],
 };
-
 
 export const legalAidMachine = setup({
   types: { context: {} as LegalAidContext, events: {} as LegalAidEvent, input: {} as ReferralInput },
@@ -68,7 +99,12 @@ export const legalAidMachine = setup({
     grant: assign(({ context, event }) => {
       assertEvent(event, 'GRANT');
       return {
-        lawyer: { name: event.lawyerName, firm: event.lawyerFirm, phone: event.lawyerPhone ?? null, assignedAt: event.at },
+        lawyer: {
+          name: event.lawyerName,
+          firm: event.lawyerFirm,
+          phone: event.lawyerPhone ?? null,
+          assignedAt: event.at,
+        },
         clocks: stopClock(context.clocks, 'decision'),
       };
     }),
@@ -88,7 +124,9 @@ export const legalAidMachine = setup({
   initial: 'applied',
   context: ({ input }) => ({
     ...baseContext(input, 'decision'),
-    lawyer: null, refusalReason: null, conclusion: null,
+    lawyer: null,
+    refusalReason: null,
+    conclusion: null,
   }),
   on: {
     CLOCK_WARN: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
@@ -127,22 +165,38 @@ export const legalAidMachine = setup({
 export const LEGAL_AID_PHASES = ['applied', 'reviewing', 'granted', 'refused', 'concluded'] as const;
 export const LEGAL_AID_FINAL_PHASES = ['refused', 'concluded'] as const;
 
-export const legalAidContextSchema = z.object({
-  ...referralBaseContextShape,
-  lawyer: z.object({ name: z.string(), firm: z.string(), phone: z.string().nullable(), assignedAt: z.string() }).strict().nullable(),
-  refusalReason: z.string().nullable(),
-  conclusion: z.object({ result: z.string(), resolved: z.boolean() }).strict().nullable(),
-}).strict();
+export const legalAidContextSchema = z
+  .object({
+    ...referralBaseContextShape,
+    lawyer: z
+      .object({ name: z.string(), firm: z.string(), phone: z.string().nullable(), assignedAt: z.string() })
+      .strict()
+      .nullable(),
+    refusalReason: z.string().nullable(),
+    conclusion: z.object({ result: z.string(), resolved: z.boolean() }).strict().nullable(),
+  })
+  .strict();
 
-function sampleLegalAidEvents(type: string, context: ReferralBaseContext, _actor: Actor, _at: string): Record<string, unknown>[] {
+function sampleLegalAidEvents(
+  type: string,
+  context: ReferralBaseContext,
+  _actor: Actor,
+  _at: string,
+): Record<string, unknown>[] {
   switch (type as LegalAidEventType) {
-    case 'ACCEPT': return [{}];
-    case 'REFUSE': return [{ reason: 'reason' }];
-    case 'GRANT': return [{ lawyerName: 'name', lawyerFirm: 'firm' }];
-    case 'CONCLUDE': return [{ result: 'result', resolved: true }];
-    case 'NOTE': return [{ text: 'note' }];
+    case 'ACCEPT':
+      return [{}];
+    case 'REFUSE':
+      return [{ reason: 'reason' }];
+    case 'GRANT':
+      return [{ lawyerName: 'name', lawyerFirm: 'firm' }];
+    case 'CONCLUDE':
+      return [{ result: 'result', resolved: true }];
+    case 'NOTE':
+      return [{ text: 'note' }];
     case 'CLOCK_WARN':
-    case 'CLOCK_OVERDUE': return Object.keys(context.clocks).map((clock) => ({ clock }));
+    case 'CLOCK_OVERDUE':
+      return Object.keys(context.clocks).map((clock) => ({ clock }));
   }
   return [];
 }

@@ -2,7 +2,21 @@ import { and, assertEvent, assign, setup } from 'xstate';
 import { z } from 'zod';
 import type { Actor, Role } from './actor';
 import {
-  baseContext, clockEventSchema, clockMarked, closing, idSchema, isoInstant, referralBaseContextShape, referralGuards, startClock, stopClock, text, type ReferralBaseContext, type ReferralDefinition, type ReferralEnvelope, type ReferralInput,
+  baseContext,
+  clockEventSchema,
+  clockMarked,
+  closing,
+  idSchema,
+  isoInstant,
+  referralBaseContextShape,
+  referralGuards,
+  startClock,
+  stopClock,
+  text,
+  type ReferralBaseContext,
+  type ReferralDefinition,
+  type ReferralEnvelope,
+  type ReferralInput,
 } from './referral-kit';
 
 // People's mediation (人民调解): accepted or refused, sessions with the parties, then an agreement
@@ -10,8 +24,20 @@ import {
 // the court for judicial confirmation (司法确认) within 30 days.
 
 export const MEDIATION_EVENT_TYPES = [
-  'ACCEPT', 'REFUSE', 'ADD_PARTY', 'SCHEDULE_SESSION', 'RECORD_SESSION', 'REACH_AGREEMENT', 'FAIL', 'CONCLUDE',
-  'REQUEST_CONFIRMATION', 'CONFIRM', 'REJECT_CONFIRMATION', 'NOTE', 'CLOCK_WARN', 'CLOCK_OVERDUE',
+  'ACCEPT',
+  'REFUSE',
+  'ADD_PARTY',
+  'SCHEDULE_SESSION',
+  'RECORD_SESSION',
+  'REACH_AGREEMENT',
+  'FAIL',
+  'CONCLUDE',
+  'REQUEST_CONFIRMATION',
+  'CONFIRM',
+  'REJECT_CONFIRMATION',
+  'NOTE',
+  'CLOCK_WARN',
+  'CLOCK_OVERDUE',
 ] as const;
 export type MediationEventType = (typeof MEDIATION_EVENT_TYPES)[number];
 
@@ -51,17 +77,30 @@ const reason = text(1000);
 export const mediationPayloadSchemas = {
   ACCEPT: z.object({ dueAt: isoInstant }).strict(),
   REFUSE: z.object({ reason }).strict(),
-  ADD_PARTY: z.object({
-    name: text(100),
-    side: z.enum(PARTY_SIDES),
-    phone: z.string().trim().regex(/^[0-9+\-\s]{5,20}$/, '电话号码格式不正确').optional(),
-  }).strict(),
+  ADD_PARTY: z
+    .object({
+      name: text(100),
+      side: z.enum(PARTY_SIDES),
+      phone: z
+        .string()
+        .trim()
+        .regex(/^[0-9+\-\s]{5,20}$/, '电话号码格式不正确')
+        .optional(),
+    })
+    .strict(),
   SCHEDULE_SESSION: z.object({ scheduledAt: isoInstant, place: text(200) }).strict(),
-  RECORD_SESSION: z.object({ no: idSchema, minutes: text(8000), attendeePartyIds: z.array(idSchema).min(1).max(MAX_PARTIES) }).strict(),
-  REACH_AGREEMENT: z.object({ text: text(8000), signedPartyIds: z.array(idSchema).min(2).max(MAX_PARTIES), dueAt: isoInstant }).strict(),
-  FAIL: z.object({ reason, nextRoute: z.enum(NEXT_ROUTES), referOnAgencyId: idSchema.optional() }).strict()
+  RECORD_SESSION: z
+    .object({ no: idSchema, minutes: text(8000), attendeePartyIds: z.array(idSchema).min(1).max(MAX_PARTIES) })
+    .strict(),
+  REACH_AGREEMENT: z
+    .object({ text: text(8000), signedPartyIds: z.array(idSchema).min(2).max(MAX_PARTIES), dueAt: isoInstant })
+    .strict(),
+  FAIL: z
+    .object({ reason, nextRoute: z.enum(NEXT_ROUTES), referOnAgencyId: idSchema.optional() })
+    .strict()
     .refine((p) => p.referOnAgencyId === undefined || p.nextRoute !== 'litigation', {
-      message: 'only arbitration or legal aid can take the case on', path: ['referOnAgencyId'],
+      message: 'only arbitration or legal aid can take the case on',
+      path: ['referOnAgencyId'],
     }),
   CONCLUDE: z.object({ note: text(2000).optional() }).strict(),
   REQUEST_CONFIRMATION: z.object({ court: text(200), dueAt: isoInstant }).strict(),
@@ -73,15 +112,27 @@ export const mediationPayloadSchemas = {
 } satisfies Record<MediationEventType, z.ZodType>;
 
 type Payload<T extends MediationEventType> = z.output<(typeof mediationPayloadSchemas)[T]>;
-export type MediationEvent = { [T in MediationEventType]: { type: T } & ReferralEnvelope & Payload<T> }[MediationEventType];
+export type MediationEvent = {
+  [T in MediationEventType]: { type: T } & ReferralEnvelope & Payload<T>;
+}[MediationEventType];
 
 const STAFF: Role[] = ['mediator'];
 export const mediationEventRoles: Record<MediationEventType, Role[]> = {
-  ACCEPT: STAFF, REFUSE: STAFF, ADD_PARTY: STAFF, SCHEDULE_SESSION: STAFF, RECORD_SESSION: STAFF, REACH_AGREEMENT: STAFF,
-  FAIL: STAFF, CONCLUDE: STAFF, REQUEST_CONFIRMATION: STAFF, CONFIRM: STAFF, REJECT_CONFIRMATION: STAFF, NOTE: STAFF,
-  CLOCK_WARN: ['system'], CLOCK_OVERDUE: ['system'],
+  ACCEPT: STAFF,
+  REFUSE: STAFF,
+  ADD_PARTY: STAFF,
+  SCHEDULE_SESSION: STAFF,
+  RECORD_SESSION: STAFF,
+  REACH_AGREEMENT: STAFF,
+  FAIL: STAFF,
+  CONCLUDE: STAFF,
+  REQUEST_CONFIRMATION: STAFF,
+  CONFIRM: STAFF,
+  REJECT_CONFIRMATION: STAFF,
+  NOTE: STAFF,
+  CLOCK_WARN: ['system'],
+  CLOCK_OVERDUE: ['system'],
 };
-
 
 export const mediationMachine = setup({
   types: { context: {} as MediationContext, events: {} as MediationEvent, input: {} as ReferralInput },
@@ -101,7 +152,11 @@ export const mediationMachine = setup({
     signedByAll: ({ context, event }) => {
       if (event.type !== 'REACH_AGREEMENT') return false;
       const signed = new Set(event.signedPartyIds);
-      return context.parties.length >= 2 && signed.size === context.parties.length && context.parties.every((p) => signed.has(p.id));
+      return (
+        context.parties.length >= 2 &&
+        signed.size === context.parties.length &&
+        context.parties.every((p) => signed.has(p.id))
+      );
     },
     withinConfirmationWindow: ({ context, event }) => {
       const window = context.clocks.confirmationWindow;
@@ -111,7 +166,10 @@ export const mediationMachine = setup({
   actions: {
     accept: assign(({ context, event }) => {
       assertEvent(event, 'ACCEPT');
-      return { handlerId: event.actor.userId, clocks: startClock(stopClock(context.clocks, 'accept'), 'mediation', event.dueAt, event.at) };
+      return {
+        handlerId: event.actor.userId,
+        clocks: startClock(stopClock(context.clocks, 'accept'), 'mediation', event.dueAt, event.at),
+      };
     }),
     refuse: assign(({ context, event }) => {
       assertEvent(event, 'REFUSE');
@@ -125,7 +183,13 @@ export const mediationMachine = setup({
     scheduleSession: assign(({ context, event }) => {
       assertEvent(event, 'SCHEDULE_SESSION');
       const session: MediationSession = {
-        no: context.sessions.length + 1, scheduledAt: event.scheduledAt, place: event.place, heldAt: null, minutes: null, attendeePartyIds: [], mediatorId: null,
+        no: context.sessions.length + 1,
+        scheduledAt: event.scheduledAt,
+        place: event.place,
+        heldAt: null,
+        minutes: null,
+        attendeePartyIds: [],
+        mediatorId: null,
       };
       return { sessions: [...context.sessions, session] };
     }),
@@ -133,19 +197,35 @@ export const mediationMachine = setup({
       assertEvent(event, 'RECORD_SESSION');
       return {
         sessions: context.sessions.map((s) =>
-          s.no === event.no ? { ...s, heldAt: event.at, minutes: event.minutes, attendeePartyIds: [...new Set(event.attendeePartyIds)], mediatorId: event.actor.userId } : s),
+          s.no === event.no
+            ? {
+                ...s,
+                heldAt: event.at,
+                minutes: event.minutes,
+                attendeePartyIds: [...new Set(event.attendeePartyIds)],
+                mediatorId: event.actor.userId,
+              }
+            : s,
+        ),
       };
     }),
     recordAgreement: assign(({ context, event }) => {
       assertEvent(event, 'REACH_AGREEMENT');
       return {
-        agreement: { text: event.text, signedPartyIds: [...event.signedPartyIds].sort((a, b) => a - b), reachedAt: event.at },
+        agreement: {
+          text: event.text,
+          signedPartyIds: [...event.signedPartyIds].sort((a, b) => a - b),
+          reachedAt: event.at,
+        },
         clocks: startClock(stopClock(context.clocks, 'mediation'), 'confirmationWindow', event.dueAt, event.at),
       };
     }),
     recordFailure: assign(({ context, event }) => {
       assertEvent(event, 'FAIL');
-      const referOn = event.referOnAgencyId !== undefined && event.nextRoute !== 'litigation' ? { kind: event.nextRoute, agencyId: event.referOnAgencyId } : null;
+      const referOn =
+        event.referOnAgencyId !== undefined && event.nextRoute !== 'litigation'
+          ? { kind: event.nextRoute, agencyId: event.referOnAgencyId }
+          : null;
       return {
         failure: { reason: event.reason, nextRoute: event.nextRoute },
         referOn,
@@ -153,7 +233,8 @@ export const mediationMachine = setup({
       };
     }),
     concludeWithAgreement: assign(({ context, event }) =>
-      closing(context, event.at, 'resolved', event.type === 'CONCLUDE' ? (event.note ?? null) : null)),
+      closing(context, event.at, 'resolved', event.type === 'CONCLUDE' ? (event.note ?? null) : null),
+    ),
     requestConfirmation: assign(({ context, event }) => {
       assertEvent(event, 'REQUEST_CONFIRMATION');
       return {
@@ -184,7 +265,12 @@ export const mediationMachine = setup({
   initial: 'referred',
   context: ({ input }) => ({
     ...baseContext(input, 'accept'),
-    parties: [], sessions: [], agreement: null, failure: null, confirmation: null, refusalReason: null,
+    parties: [],
+    sessions: [],
+    agreement: null,
+    failure: null,
+    confirmation: null,
+    refusalReason: null,
   }),
   on: {
     CLOCK_WARN: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
@@ -205,7 +291,11 @@ export const mediationMachine = setup({
         ADD_PARTY: { guard: and(['staff', 'roomForParty']), actions: 'addParty' },
         SCHEDULE_SESSION: { guard: and(['staff', 'roomForSession']), actions: 'scheduleSession' },
         RECORD_SESSION: { guard: and(['staff', 'sessionOpen']), actions: 'recordSession' },
-        REACH_AGREEMENT: { guard: and(['staff', 'sessionHeld', 'signedByAll']), target: 'agreed', actions: 'recordAgreement' },
+        REACH_AGREEMENT: {
+          guard: and(['staff', 'sessionHeld', 'signedByAll']),
+          target: 'agreed',
+          actions: 'recordAgreement',
+        },
         FAIL: { guard: 'staff', target: 'failed', actions: 'recordFailure' },
         NOTE: { guard: 'staff', actions: 'acknowledge' },
         CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
@@ -214,11 +304,19 @@ export const mediationMachine = setup({
     agreed: {
       tags: ['open'],
       on: {
-        REQUEST_CONFIRMATION: { guard: and(['staff', 'withinConfirmationWindow']), target: 'confirmationRequested', actions: 'requestConfirmation' },
+        REQUEST_CONFIRMATION: {
+          guard: and(['staff', 'withinConfirmationWindow']),
+          target: 'confirmationRequested',
+          actions: 'requestConfirmation',
+        },
         CONCLUDE: { guard: 'staff', target: 'concluded', actions: 'concludeWithAgreement' },
         NOTE: { guard: 'staff', actions: 'acknowledge' },
         // The window for judicial confirmation (the only clock running here) has passed: the agreement stands on its own.
-        CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts', 'isConfirmationWindow']), target: 'concluded', actions: ['markClockState', 'concludeWithAgreement'] },
+        CLOCK_OVERDUE: {
+          guard: and(['system', 'clockAccepts', 'isConfirmationWindow']),
+          target: 'concluded',
+          actions: ['markClockState', 'concludeWithAgreement'],
+        },
       },
     },
     confirmationRequested: {
@@ -238,45 +336,97 @@ export const mediationMachine = setup({
   },
 });
 
-export const MEDIATION_PHASES = ['referred', 'inProgress', 'agreed', 'confirmationRequested', 'refused', 'failed', 'concluded', 'confirmed', 'confirmationRejected'] as const;
+export const MEDIATION_PHASES = [
+  'referred',
+  'inProgress',
+  'agreed',
+  'confirmationRequested',
+  'refused',
+  'failed',
+  'concluded',
+  'confirmed',
+  'confirmationRejected',
+] as const;
 export const MEDIATION_FINAL_PHASES = ['refused', 'failed', 'concluded', 'confirmed', 'confirmationRejected'] as const;
 
-const partySchema = z.object({ id: z.number().int(), name: z.string(), side: z.enum(PARTY_SIDES), phone: z.string().nullable() }).strict();
-const sessionSchema = z.object({
-  no: z.number().int(), scheduledAt: z.string(), place: z.string(), heldAt: z.string().nullable(), minutes: z.string().nullable(),
-  attendeePartyIds: z.array(z.number().int()), mediatorId: z.number().int().nullable(),
-}).strict();
-export const mediationContextSchema = z.object({
-  ...referralBaseContextShape,
-  parties: z.array(partySchema),
-  sessions: z.array(sessionSchema),
-  agreement: z.object({ text: z.string(), signedPartyIds: z.array(z.number().int()), reachedAt: z.string() }).strict().nullable(),
-  failure: z.object({ reason: z.string(), nextRoute: z.enum(NEXT_ROUTES) }).strict().nullable(),
-  confirmation: z.object({ court: z.string(), requestedAt: z.string(), ruling: z.string().nullable(), rejectionReason: z.string().nullable() }).strict().nullable(),
-  refusalReason: z.string().nullable(),
-}).strict();
+const partySchema = z
+  .object({ id: z.number().int(), name: z.string(), side: z.enum(PARTY_SIDES), phone: z.string().nullable() })
+  .strict();
+const sessionSchema = z
+  .object({
+    no: z.number().int(),
+    scheduledAt: z.string(),
+    place: z.string(),
+    heldAt: z.string().nullable(),
+    minutes: z.string().nullable(),
+    attendeePartyIds: z.array(z.number().int()),
+    mediatorId: z.number().int().nullable(),
+  })
+  .strict();
+export const mediationContextSchema = z
+  .object({
+    ...referralBaseContextShape,
+    parties: z.array(partySchema),
+    sessions: z.array(sessionSchema),
+    agreement: z
+      .object({ text: z.string(), signedPartyIds: z.array(z.number().int()), reachedAt: z.string() })
+      .strict()
+      .nullable(),
+    failure: z
+      .object({ reason: z.string(), nextRoute: z.enum(NEXT_ROUTES) })
+      .strict()
+      .nullable(),
+    confirmation: z
+      .object({
+        court: z.string(),
+        requestedAt: z.string(),
+        ruling: z.string().nullable(),
+        rejectionReason: z.string().nullable(),
+      })
+      .strict()
+      .nullable(),
+    refusalReason: z.string().nullable(),
+  })
+  .strict();
 
-function sampleMediationEvents(type: string, context: ReferralBaseContext, _actor: Actor, at: string): Record<string, unknown>[] {
+function sampleMediationEvents(
+  type: string,
+  context: ReferralBaseContext,
+  _actor: Actor,
+  at: string,
+): Record<string, unknown>[] {
   const c = context as MediationContext;
   const later = new Date(Date.parse(at) + 24 * 3600 * 1000).toISOString();
   switch (type as MediationEventType) {
-    case 'ACCEPT': return [{ dueAt: later }];
-    case 'REFUSE': return [{ reason: 'reason' }];
-    case 'ADD_PARTY': return [{ name: 'name', side: 'applicant' }];
-    case 'SCHEDULE_SESSION': return [{ scheduledAt: later, place: 'place' }];
+    case 'ACCEPT':
+      return [{ dueAt: later }];
+    case 'REFUSE':
+      return [{ reason: 'reason' }];
+    case 'ADD_PARTY':
+      return [{ name: 'name', side: 'applicant' }];
+    case 'SCHEDULE_SESSION':
+      return [{ scheduledAt: later, place: 'place' }];
     case 'RECORD_SESSION': {
       const open = c.sessions.find((s) => s.heldAt === null);
       return open && c.parties.length ? [{ no: open.no, minutes: 'minutes', attendeePartyIds: [c.parties[0].id] }] : [];
     }
-    case 'REACH_AGREEMENT': return [{ text: 'text', signedPartyIds: c.parties.map((p) => p.id), dueAt: later }];
-    case 'FAIL': return [{ reason: 'reason', nextRoute: 'litigation' }];
-    case 'CONCLUDE': return [{}];
-    case 'REQUEST_CONFIRMATION': return [{ court: 'court', dueAt: later }];
-    case 'CONFIRM': return [{ ruling: 'ruling' }];
-    case 'REJECT_CONFIRMATION': return [{ reason: 'reason' }];
-    case 'NOTE': return [{ text: 'note' }];
+    case 'REACH_AGREEMENT':
+      return [{ text: 'text', signedPartyIds: c.parties.map((p) => p.id), dueAt: later }];
+    case 'FAIL':
+      return [{ reason: 'reason', nextRoute: 'litigation' }];
+    case 'CONCLUDE':
+      return [{}];
+    case 'REQUEST_CONFIRMATION':
+      return [{ court: 'court', dueAt: later }];
+    case 'CONFIRM':
+      return [{ ruling: 'ruling' }];
+    case 'REJECT_CONFIRMATION':
+      return [{ reason: 'reason' }];
+    case 'NOTE':
+      return [{ text: 'note' }];
     case 'CLOCK_WARN':
-    case 'CLOCK_OVERDUE': return Object.keys(c.clocks).map((clock) => ({ clock }));
+    case 'CLOCK_OVERDUE':
+      return Object.keys(c.clocks).map((clock) => ({ clock }));
   }
   return [];
 }

@@ -47,7 +47,9 @@ export interface ReferralInput {
   firstDueAt: string;
 }
 
-export const legalClockSchema = z.object({ dueAt: z.string(), state: z.enum(CLOCK_STATES), startedAt: z.string().optional() }).strict();
+export const legalClockSchema = z
+  .object({ dueAt: z.string(), state: z.enum(CLOCK_STATES), startedAt: z.string().optional() })
+  .strict();
 export const referralBaseContextShape = {
   appealId: z.number().int(),
   agencyId: z.number().int(),
@@ -57,7 +59,10 @@ export const referralBaseContextShape = {
   outcome: z.enum(REFERRAL_CASE_OUTCOMES).nullable(),
   outcomeNote: z.string().nullable(),
   closedAt: z.string().nullable(),
-  referOn: z.object({ kind: z.enum(['mediation', 'legalAid', 'arbitration', 'counselling']), agencyId: z.number().int() }).strict().nullable(),
+  referOn: z
+    .object({ kind: z.enum(['mediation', 'legalAid', 'arbitration', 'counselling']), agencyId: z.number().int() })
+    .strict()
+    .nullable(),
 };
 
 export const baseContext = (input: ReferralInput, firstClock: string): ReferralBaseContext => ({
@@ -74,7 +79,12 @@ export const baseContext = (input: ReferralInput, firstClock: string): ReferralB
 
 // --- clock helpers used by the machines' actions ---------------------------------------------
 
-export function startClock(clocks: Record<string, LegalClock>, name: string, dueAt: string, startedAt?: string): Record<string, LegalClock> {
+export function startClock(
+  clocks: Record<string, LegalClock>,
+  name: string,
+  dueAt: string,
+  startedAt?: string,
+): Record<string, LegalClock> {
   return { ...clocks, [name]: { dueAt, state: 'running', ...(startedAt ? { startedAt } : {}) } };
 }
 
@@ -84,16 +94,26 @@ export function stopClock(clocks: Record<string, LegalClock>, name: string): Rec
 }
 
 export function stopAllClocks(clocks: Record<string, LegalClock>): Record<string, LegalClock> {
-  return Object.fromEntries(Object.entries(clocks).map(([k, c]) => [k, c.state === 'stopped' ? c : { ...c, state: 'stopped' as const }]));
+  return Object.fromEntries(
+    Object.entries(clocks).map(([k, c]) => [k, c.state === 'stopped' ? c : { ...c, state: 'stopped' as const }]),
+  );
 }
 
-export function markClock(clocks: Record<string, LegalClock>, name: string, state: 'warned' | 'overdue'): Record<string, LegalClock> {
+export function markClock(
+  clocks: Record<string, LegalClock>,
+  name: string,
+  state: 'warned' | 'overdue',
+): Record<string, LegalClock> {
   const c = clocks[name];
   return c ? { ...clocks, [name]: { ...c, state } } : clocks;
 }
 
 /** A timer may warn a running clock and make a running or warned clock overdue; anything else is stale. */
-export function clockAccepts(clocks: Record<string, LegalClock>, name: string, event: 'CLOCK_WARN' | 'CLOCK_OVERDUE'): boolean {
+export function clockAccepts(
+  clocks: Record<string, LegalClock>,
+  name: string,
+  event: 'CLOCK_WARN' | 'CLOCK_OVERDUE',
+): boolean {
   const c = clocks[name];
   if (!c) return false;
   return event === 'CLOCK_WARN' ? c.state === 'running' : c.state === 'running' || c.state === 'warned';
@@ -124,10 +144,14 @@ type SharedGuardArgs = { context: ReferralBaseContext; event: { type: string; ac
 export function referralGuards(roles: Record<string, readonly Role[]>) {
   return {
     staff: ({ context, event }: SharedGuardArgs) =>
-      event.actor !== undefined && (roles[event.type]?.includes(event.actor.role) ?? false) && isAgencyStaff(context, event.actor),
+      event.actor !== undefined &&
+      (roles[event.type]?.includes(event.actor.role) ?? false) &&
+      isAgencyStaff(context, event.actor),
     system: ({ event }: SharedGuardArgs) => event.actor?.role === 'system',
     clockAccepts: ({ context, event }: SharedGuardArgs) =>
-      (event.type === 'CLOCK_WARN' || event.type === 'CLOCK_OVERDUE') && typeof event.clock === 'string' && clockAccepts(context.clocks, event.clock, event.type),
+      (event.type === 'CLOCK_WARN' || event.type === 'CLOCK_OVERDUE') &&
+      typeof event.clock === 'string' &&
+      clockAccepts(context.clocks, event.clock, event.type),
   };
 }
 
@@ -198,7 +222,14 @@ function pureScope(machine: AnyStateMachine, input: ReferralInput): AnyActorScop
   if (!scope) {
     const self = createActor(machine, { input });
     scope = {
-      self, id: '', sessionId: '', system: self.system, defer: () => {}, logger: () => {}, stopChild: () => {}, emit: () => {},
+      self,
+      id: '',
+      sessionId: '',
+      system: self.system,
+      defer: () => {},
+      logger: () => {},
+      stopChild: () => {},
+      emit: () => {},
       actionExecutor: () => {},
     } as unknown as AnyActorScope;
     scopes.set(machine, scope);
@@ -211,22 +242,48 @@ export function createReferralSnapshot(def: ReferralDefinition, input: ReferralI
   return snapshot as unknown as ReferralSnapshot;
 }
 
-export function persistReferralSnapshot(def: ReferralDefinition, snapshot: ReferralSnapshot): PersistedReferralSnapshot {
-  return JSON.parse(JSON.stringify({ machine: def.kind, machineVersion: def.version, value: snapshot.value, context: snapshot.context })) as PersistedReferralSnapshot;
+export function persistReferralSnapshot(
+  def: ReferralDefinition,
+  snapshot: ReferralSnapshot,
+): PersistedReferralSnapshot {
+  return JSON.parse(
+    JSON.stringify({
+      machine: def.kind,
+      machineVersion: def.version,
+      value: snapshot.value,
+      context: snapshot.context,
+    }),
+  ) as PersistedReferralSnapshot;
 }
 
 export function restoreReferralSnapshot(def: ReferralDefinition, persisted: unknown): ReferralSnapshot {
   const parsed = z
-    .object({ machine: z.literal(def.kind), machineVersion: z.literal(def.version), value: stateValueSchema, context: def.contextSchema })
+    .object({
+      machine: z.literal(def.kind),
+      machineVersion: z.literal(def.version),
+      value: stateValueSchema,
+      context: def.contextSchema,
+    })
     .safeParse(persisted);
   if (!parsed.success) throw new Error(`invalid persisted ${def.kind} snapshot: ${z.prettifyError(parsed.error)}`);
-  return def.machine.resolveState({ value: parsed.data.value, context: parsed.data.context as never }) as unknown as ReferralSnapshot;
+  return def.machine.resolveState({
+    value: parsed.data.value,
+    context: parsed.data.context as never,
+  }) as unknown as ReferralSnapshot;
 }
 
-export function applyReferralEvent(def: ReferralDefinition, snapshot: ReferralSnapshot, event: { type: string } & ReferralEnvelope & Record<string, unknown>): { accepted: boolean; next: ReferralSnapshot } {
+export function applyReferralEvent(
+  def: ReferralDefinition,
+  snapshot: ReferralSnapshot,
+  event: { type: string } & ReferralEnvelope & Record<string, unknown>,
+): { accepted: boolean; next: ReferralSnapshot } {
   if (!snapshot.can(event)) return { accepted: false, next: snapshot };
   const input: ReferralInput = { appealId: 0, agencyId: 0, referredBy: 0, firstDueAt: new Date(0).toISOString() };
-  const next = def.machine.transition(snapshot as never, event as never, pureScope(def.machine, input)) as unknown as ReferralSnapshot;
+  const next = def.machine.transition(
+    snapshot as never,
+    event as never,
+    pureScope(def.machine, input),
+  ) as unknown as ReferralSnapshot;
   return { accepted: true, next };
 }
 
@@ -240,18 +297,35 @@ export function referralPhaseOf(snapshot: Pick<ReferralSnapshot, 'value'>): stri
 }
 
 /** Event types this actor could send now, judged with representative payloads. */
-export function acceptedReferralEvents(def: ReferralDefinition, snapshot: ReferralSnapshot, actor: Actor, at: string = new Date().toISOString()): string[] {
+export function acceptedReferralEvents(
+  def: ReferralDefinition,
+  snapshot: ReferralSnapshot,
+  actor: Actor,
+  at: string = new Date().toISOString(),
+): string[] {
   return def.eventTypes.filter(
     (type) =>
       def.eventRoles[type]?.includes(actor.role) &&
-      def.sampleEvents(type, snapshot.context, actor, at).some((payload) => snapshot.can({ ...payload, type, actor, at })),
+      def
+        .sampleEvents(type, snapshot.context, actor, at)
+        .some((payload) => snapshot.can({ ...payload, type, actor, at })),
   );
 }
 
 /** Parses an untrusted payload for a type of this kind; actor and time come from the server. */
-export function parseReferralPayload(def: ReferralDefinition, type: string, payload: unknown): { success: true; data: Record<string, unknown> } | { success: false; issues: z.core.$ZodIssue[] } {
+export function parseReferralPayload(
+  def: ReferralDefinition,
+  type: string,
+  payload: unknown,
+): { success: true; data: Record<string, unknown> } | { success: false; issues: z.core.$ZodIssue[] } {
   const schema = def.payloadSchemas[type];
-  if (!schema) return { success: false, issues: [{ code: 'custom', path: ['type'], message: 'unknown event type', input: type } as z.core.$ZodIssue] };
+  if (!schema)
+    return {
+      success: false,
+      issues: [{ code: 'custom', path: ['type'], message: 'unknown event type', input: type } as z.core.$ZodIssue],
+    };
   const parsed = schema.safeParse(payload ?? {});
-  return parsed.success ? { success: true, data: parsed.data as Record<string, unknown> } : { success: false, issues: parsed.error.issues };
+  return parsed.success
+    ? { success: true, data: parsed.data as Record<string, unknown> }
+    : { success: false, issues: parsed.error.issues };
 }

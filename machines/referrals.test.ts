@@ -7,8 +7,17 @@ import type { Actor, Role } from './actor';
 import { EXTENSION_DAYS } from './arbitration';
 import { CONFIRMATION_WINDOW_DAYS } from './mediation';
 import {
-  acceptedReferralEvents, applyReferralEvent, createReferralSnapshot, parseReferralPayload, persistReferralSnapshot, referralPhaseOf,
-  referralTagsOf, restoreReferralSnapshot, type ReferralDefinition, type ReferralInput, type ReferralSnapshot,
+  acceptedReferralEvents,
+  applyReferralEvent,
+  createReferralSnapshot,
+  parseReferralPayload,
+  persistReferralSnapshot,
+  referralPhaseOf,
+  referralTagsOf,
+  restoreReferralSnapshot,
+  type ReferralDefinition,
+  type ReferralInput,
+  type ReferralSnapshot,
 } from './referral-kit';
 import { REFERRAL_DEFINITIONS, referralDefinition } from './referrals';
 
@@ -22,7 +31,12 @@ const plusHours = (iso: string, hours: number) => new Date(Date.parse(iso) + hou
 
 const AGENCY = 20;
 const OTHER_AGENCY = 21;
-const mk = (userId: number, role: Role, departmentIds: number[] = [AGENCY]): Actor => ({ userId, role, departmentIds, gridIds: [] });
+const mk = (userId: number, role: Role, departmentIds: number[] = [AGENCY]): Actor => ({
+  userId,
+  role,
+  departmentIds,
+  gridIds: [],
+});
 
 const staff = mk(101, 'mediator');
 const staff2 = mk(102, 'mediator');
@@ -43,14 +57,20 @@ const OUTSIDERS: Actor[] = [
 const INPUT: ReferralInput = { appealId: 7, agencyId: AGENCY, referredBy: 3, firstDueAt: plusDays(T0, 3) };
 
 type Ev = { type: string; actor: Actor; at: string } & Record<string, unknown>;
-const ev = (type: string, actor: Actor, payload: Record<string, unknown> = {}, at: string = T0): Ev => ({ ...payload, type, actor, at });
+const ev = (type: string, actor: Actor, payload: Record<string, unknown> = {}, at: string = T0): Ev => ({
+  ...payload,
+  type,
+  actor,
+  at,
+});
 
 const isClockEvent = (type: string) => type === 'CLOCK_WARN' || type === 'CLOCK_OVERDUE';
 const actorFor = (type: string) => (isClockEvent(type) ? system : staff);
 
 function apply(def: ReferralDefinition, snapshot: ReferralSnapshot, event: Ev): ReferralSnapshot {
   const { accepted, next } = applyReferralEvent(def, snapshot, event);
-  if (!accepted) throw new Error(`${def.kind}: ${event.type} by ${event.actor.role} refused in ${referralPhaseOf(snapshot)}`);
+  if (!accepted)
+    throw new Error(`${def.kind}: ${event.type} by ${event.actor.role} refused in ${referralPhaseOf(snapshot)}`);
   return next;
 }
 const run = (def: ReferralDefinition, events: Ev[], from: ReferralSnapshot = createReferralSnapshot(def, INPUT)) =>
@@ -88,10 +108,21 @@ const m = {
   accept: ev('ACCEPT', staff, { dueAt: plusDays(T0, 30) }),
   party: (name: string) => ev('ADD_PARTY', staff, { name, side: 'applicant' }),
   schedule: ev('SCHEDULE_SESSION', staff, { scheduledAt: plusDays(T0, 2), place: '调解室' }),
-  record: (no: number, attendeePartyIds = [1, 2]) => ev('RECORD_SESSION', staff, { no, minutes: 'both sides heard', attendeePartyIds }),
+  record: (no: number, attendeePartyIds = [1, 2]) =>
+    ev('RECORD_SESSION', staff, { no, minutes: 'both sides heard', attendeePartyIds }),
   agree: (signedPartyIds = [1, 2], at = plusDays(T0, 3)) =>
-    ev('REACH_AGREEMENT', staff, { text: 'repair the leak', signedPartyIds, dueAt: plusDays(at, CONFIRMATION_WINDOW_DAYS) }, at),
-  requestConfirmation: ev('REQUEST_CONFIRMATION', staff, { court: '区人民法院', dueAt: plusDays(T0, 20) }, plusDays(T0, 5)),
+    ev(
+      'REACH_AGREEMENT',
+      staff,
+      { text: 'repair the leak', signedPartyIds, dueAt: plusDays(at, CONFIRMATION_WINDOW_DAYS) },
+      at,
+    ),
+  requestConfirmation: ev(
+    'REQUEST_CONFIRMATION',
+    staff,
+    { court: '区人民法院', dueAt: plusDays(T0, 20) },
+    plusDays(T0, 5),
+  ),
 };
 const mInProgress = [m.accept, m.party('甲'), m.party('乙'), m.schedule];
 const mHeld = [...mInProgress, m.record(1)];
@@ -100,38 +131,67 @@ const mRequested = [...mAgreed, m.requestConfirmation];
 
 const mediationSpec: KindSpec = {
   rows: {
-    referred: { route: [], phase: 'referred', accepts: { ACCEPT: 'inProgress', REFUSE: 'refused', ...notes('referred'), ...clocks('referred') } },
+    referred: {
+      route: [],
+      phase: 'referred',
+      accepts: { ACCEPT: 'inProgress', REFUSE: 'refused', ...notes('referred'), ...clocks('referred') },
+    },
     'inProgress (nothing held)': {
       route: mInProgress,
       phase: 'inProgress',
       accepts: {
-        ADD_PARTY: 'inProgress', SCHEDULE_SESSION: 'inProgress', RECORD_SESSION: 'inProgress', FAIL: 'failed',
-        ...notes('inProgress'), ...clocks('inProgress'),
+        ADD_PARTY: 'inProgress',
+        SCHEDULE_SESSION: 'inProgress',
+        RECORD_SESSION: 'inProgress',
+        FAIL: 'failed',
+        ...notes('inProgress'),
+        ...clocks('inProgress'),
       },
     },
     'inProgress (session held)': {
       route: mHeld,
       phase: 'inProgress',
       accepts: {
-        ADD_PARTY: 'inProgress', SCHEDULE_SESSION: 'inProgress', REACH_AGREEMENT: 'agreed', FAIL: 'failed',
-        ...notes('inProgress'), ...clocks('inProgress'),
+        ADD_PARTY: 'inProgress',
+        SCHEDULE_SESSION: 'inProgress',
+        REACH_AGREEMENT: 'agreed',
+        FAIL: 'failed',
+        ...notes('inProgress'),
+        ...clocks('inProgress'),
       },
     },
     agreed: {
       route: mAgreed,
       phase: 'agreed',
-      accepts: { REQUEST_CONFIRMATION: 'confirmationRequested', CONCLUDE: 'concluded', ...notes('agreed'), CLOCK_WARN: 'agreed', CLOCK_OVERDUE: 'concluded' },
+      accepts: {
+        REQUEST_CONFIRMATION: 'confirmationRequested',
+        CONCLUDE: 'concluded',
+        ...notes('agreed'),
+        CLOCK_WARN: 'agreed',
+        CLOCK_OVERDUE: 'concluded',
+      },
     },
     confirmationRequested: {
       route: mRequested,
       phase: 'confirmationRequested',
-      accepts: { CONFIRM: 'confirmed', REJECT_CONFIRMATION: 'confirmationRejected', ...notes('confirmationRequested'), ...clocks('confirmationRequested') },
+      accepts: {
+        CONFIRM: 'confirmed',
+        REJECT_CONFIRMATION: 'confirmationRejected',
+        ...notes('confirmationRequested'),
+        ...clocks('confirmationRequested'),
+      },
     },
     refused: final('refused', [ev('REFUSE', staff, { reason: 'not a civil dispute' })]),
-    failed: final('failed', [...mInProgress, ev('FAIL', staff, { reason: 'respondent refuses', nextRoute: 'litigation' })]),
+    failed: final('failed', [
+      ...mInProgress,
+      ev('FAIL', staff, { reason: 'respondent refuses', nextRoute: 'litigation' }),
+    ]),
     concluded: final('concluded', [...mAgreed, ev('CONCLUDE', staff)]),
     confirmed: final('confirmed', [...mRequested, ev('CONFIRM', staff, { ruling: '(2025)民特1号' })]),
-    confirmationRejected: final('confirmationRejected', [...mRequested, ev('REJECT_CONFIRMATION', staff, { reason: 'void term' })]),
+    confirmationRejected: final('confirmationRejected', [
+      ...mRequested,
+      ev('REJECT_CONFIRMATION', staff, { reason: 'void term' }),
+    ]),
   },
   variants: (c) => {
     const parties = (c.parties as { id: number }[]).map((p) => p.id);
@@ -144,9 +204,14 @@ const mediationSpec: KindSpec = {
       SCHEDULE_SESSION: sessions.length < 2 ? [{ scheduledAt: later, place: 'place' }] : [],
       RECORD_SESSION: open
         ? [
-          ...(parties.length ? [{ no: open.no, minutes: 'm', attendeePartyIds: [parties[0]] }, { no: open.no, minutes: 'm', attendeePartyIds: parties }] : []),
-          { no: open.no, minutes: 'm', attendeePartyIds: [999] },
-        ]
+            ...(parties.length
+              ? [
+                  { no: open.no, minutes: 'm', attendeePartyIds: [parties[0]] },
+                  { no: open.no, minutes: 'm', attendeePartyIds: parties },
+                ]
+              : []),
+            { no: open.no, minutes: 'm', attendeePartyIds: [999] },
+          ]
         : [],
       REACH_AGREEMENT: [
         { text: 'text', signedPartyIds: parties, dueAt: plusDays(AT, CONFIRMATION_WINDOW_DAYS) },
@@ -170,16 +235,38 @@ const la = {
 };
 const legalAidSpec: KindSpec = {
   rows: {
-    applied: { route: [], phase: 'applied', accepts: { ACCEPT: 'reviewing', REFUSE: 'refused', ...notes('applied'), ...clocks('applied') } },
-    reviewing: { route: [la.accept], phase: 'reviewing', accepts: { GRANT: 'granted', REFUSE: 'refused', ...notes('reviewing'), ...clocks('reviewing') } },
+    applied: {
+      route: [],
+      phase: 'applied',
+      accepts: { ACCEPT: 'reviewing', REFUSE: 'refused', ...notes('applied'), ...clocks('applied') },
+    },
+    reviewing: {
+      route: [la.accept],
+      phase: 'reviewing',
+      accepts: { GRANT: 'granted', REFUSE: 'refused', ...notes('reviewing'), ...clocks('reviewing') },
+    },
     // The decision clock stopped with the grant: no timer applies any more.
-    granted: { route: [la.accept, la.grant], phase: 'granted', accepts: { CONCLUDE: 'concluded', ...notes('granted') } },
+    granted: {
+      route: [la.accept, la.grant],
+      phase: 'granted',
+      accepts: { CONCLUDE: 'concluded', ...notes('granted') },
+    },
     refused: final('refused', [la.accept, ev('REFUSE', staff, { reason: 'income above the threshold' })]),
-    concluded: final('concluded', [la.accept, la.grant, ev('CONCLUDE', staff, { result: 'won at first instance', resolved: true })]),
+    concluded: final('concluded', [
+      la.accept,
+      la.grant,
+      ev('CONCLUDE', staff, { result: 'won at first instance', resolved: true }),
+    ]),
   },
   variants: () => ({
-    CONCLUDE: [{ result: 'r', resolved: true }, { result: 'r', resolved: false }],
-    GRANT: [{ lawyerName: 'n', lawyerFirm: 'f' }, { lawyerName: 'n', lawyerFirm: 'f', lawyerPhone: '12345' }],
+    CONCLUDE: [
+      { result: 'r', resolved: true },
+      { result: 'r', resolved: false },
+    ],
+    GRANT: [
+      { lawyerName: 'n', lawyerFirm: 'f' },
+      { lawyerName: 'n', lawyerFirm: 'f', lawyerPhone: '12345' },
+    ],
   }),
   abstract: () => [],
   secondStaff: [],
@@ -192,40 +279,66 @@ const ar = {
   schedule: ev('SCHEDULE_HEARING', staff, { scheduledAt: plusDays(T0, 10), place: '第一仲裁庭' }),
   record: (no: number) => ev('RECORD_HEARING', staff, { no, minutes: 'heard both sides' }, plusDays(T0, 10)),
   request: (actor: Actor) => ev('REQUEST_EXTENSION', actor, { reason: 'complex case' }, plusDays(T0, 30)),
-  approve: (actor: Actor) => ev('APPROVE_EXTENSION', actor, { dueAt: plusDays(T0, 45 + EXTENSION_DAYS) }, plusDays(T0, 31)),
+  approve: (actor: Actor) =>
+    ev('APPROVE_EXTENSION', actor, { dueAt: plusDays(T0, 45 + EXTENSION_DAYS) }, plusDays(T0, 31)),
 };
 const arAccepted = [ar.accept, ar.schedule];
 const arHeard = [...arAccepted, ar.record(1)];
 const arbitrationSpec: KindSpec = {
   rows: {
-    applied: { route: [], phase: 'applied', accepts: { ACCEPT: 'accepted', REFUSE: 'refused', ...notes('applied'), ...clocks('applied') } },
+    applied: {
+      route: [],
+      phase: 'applied',
+      accepts: { ACCEPT: 'accepted', REFUSE: 'refused', ...notes('applied'), ...clocks('applied') },
+    },
     accepted: {
       route: arAccepted,
       phase: 'accepted',
       accepts: {
-        SCHEDULE_HEARING: 'accepted', RECORD_HEARING: 'heard', REQUEST_EXTENSION: 'accepted', WITHDRAW: 'withdrawn',
-        ...notes('accepted'), ...clocks('accepted'),
+        SCHEDULE_HEARING: 'accepted',
+        RECORD_HEARING: 'heard',
+        REQUEST_EXTENSION: 'accepted',
+        WITHDRAW: 'withdrawn',
+        ...notes('accepted'),
+        ...clocks('accepted'),
       },
     },
     'accepted (extension asked by a colleague)': {
       route: [...arAccepted, ar.request(staff2)],
       phase: 'accepted',
       accepts: {
-        SCHEDULE_HEARING: 'accepted', RECORD_HEARING: 'heard', APPROVE_EXTENSION: 'accepted', REJECT_EXTENSION: 'accepted', WITHDRAW: 'withdrawn',
-        ...notes('accepted'), ...clocks('accepted'),
+        SCHEDULE_HEARING: 'accepted',
+        RECORD_HEARING: 'heard',
+        APPROVE_EXTENSION: 'accepted',
+        REJECT_EXTENSION: 'accepted',
+        WITHDRAW: 'withdrawn',
+        ...notes('accepted'),
+        ...clocks('accepted'),
       },
     },
     heard: {
       route: arHeard,
       phase: 'heard',
       accepts: {
-        SCHEDULE_HEARING: 'heard', REQUEST_EXTENSION: 'heard', WITHDRAW: 'withdrawn', AWARD: 'awarded', ...notes('heard'), ...clocks('heard'),
+        SCHEDULE_HEARING: 'heard',
+        REQUEST_EXTENSION: 'heard',
+        WITHDRAW: 'withdrawn',
+        AWARD: 'awarded',
+        ...notes('heard'),
+        ...clocks('heard'),
       },
     },
     'heard (extension decided, hearing open)': {
       route: [...arHeard, ar.request(staff2), ar.approve(staff), ar.schedule],
       phase: 'heard',
-      accepts: { SCHEDULE_HEARING: 'heard', RECORD_HEARING: 'heard', WITHDRAW: 'withdrawn', AWARD: 'awarded', ...notes('heard'), ...clocks('heard') },
+      accepts: {
+        SCHEDULE_HEARING: 'heard',
+        RECORD_HEARING: 'heard',
+        WITHDRAW: 'withdrawn',
+        AWARD: 'awarded',
+        ...notes('heard'),
+        ...clocks('heard'),
+      },
     },
     refused: final('refused', [ev('REFUSE', staff, { reason: 'time-barred' })]),
     withdrawn: final('withdrawn', [...arAccepted, ev('WITHDRAW', staff, { reason: 'settled privately' })]),
@@ -235,7 +348,10 @@ const arbitrationSpec: KindSpec = {
     const hearings = c.hearings as unknown[];
     return {
       SCHEDULE_HEARING: hearings.length < 2 ? [{ scheduledAt: plusDays(AT, 1), place: 'place' }] : [],
-      AWARD: [{ text: 't', resolved: true }, { text: 't', resolved: false }],
+      AWARD: [
+        { text: 't', resolved: true },
+        { text: 't', resolved: false },
+      ],
     };
   },
   abstract: (c) => {
@@ -254,20 +370,41 @@ const co = {
 };
 const counsellingSpec: KindSpec = {
   rows: {
-    referred: { route: [], phase: 'referred', accepts: { ACCEPT: 'inSessions', REFUSE: 'refused', ...notes('referred'), ...clocks('referred') } },
+    referred: {
+      route: [],
+      phase: 'referred',
+      accepts: { ACCEPT: 'inSessions', REFUSE: 'refused', ...notes('referred'), ...clocks('referred') },
+    },
     // No session held yet: only an unresolved conclusion (the client never came) closes it.
-    'inSessions (just accepted)': { route: [co.accept], phase: 'inSessions', accepts: { SCHEDULE_SESSION: 'inSessions', CONCLUDE: 'concluded', ...notes('inSessions') } },
+    'inSessions (just accepted)': {
+      route: [co.accept],
+      phase: 'inSessions',
+      accepts: { SCHEDULE_SESSION: 'inSessions', CONCLUDE: 'concluded', ...notes('inSessions') },
+    },
     'inSessions (one held, one open)': {
       route: [co.accept, co.schedule, co.record(1), co.schedule],
       phase: 'inSessions',
-      accepts: { SCHEDULE_SESSION: 'inSessions', RECORD_SESSION: 'inSessions', CONCLUDE: 'concluded', ...notes('inSessions') },
+      accepts: {
+        SCHEDULE_SESSION: 'inSessions',
+        RECORD_SESSION: 'inSessions',
+        CONCLUDE: 'concluded',
+        ...notes('inSessions'),
+      },
     },
     refused: final('refused', [ev('REFUSE', staff, { reason: 'needs psychiatric care' })]),
-    concluded: final('concluded', [co.accept, co.schedule, co.record(1), ev('CONCLUDE', staff, { summary: 'coping', resolved: false })]),
+    concluded: final('concluded', [
+      co.accept,
+      co.schedule,
+      co.record(1),
+      ev('CONCLUDE', staff, { summary: 'coping', resolved: false }),
+    ]),
   },
   variants: (c) => ({
     SCHEDULE_SESSION: (c.sessions as unknown[]).length < 2 ? [{ scheduledAt: plusDays(AT, 1), place: 'place' }] : [],
-    CONCLUDE: [{ summary: 's', resolved: true }, { summary: 's', resolved: false }],
+    CONCLUDE: [
+      { summary: 's', resolved: true },
+      { summary: 's', resolved: false },
+    ],
   }),
   abstract: (c) => [heldPattern(c.sessions as { heldAt: string | null }[])],
   secondStaff: [],
@@ -313,7 +450,8 @@ function graphEvents(def: ReferralDefinition, spec: KindSpec, snapshot: Referral
     }
     const actors = spec.secondStaff.includes(type) ? [staff, staff2] : [staff];
     for (const actor of actors) {
-      for (const payload of variants[type] ?? def.sampleEvents(type, snapshot.context, actor, AT)) events.push(ev(type, actor, payload, AT));
+      for (const payload of variants[type] ?? def.sampleEvents(type, snapshot.context, actor, AT))
+        events.push(ev(type, actor, payload, AT));
     }
   }
   return events;
@@ -325,7 +463,9 @@ function serializeFor(def: ReferralDefinition, spec: KindSpec) {
     const c = snapshot.context as ReferralSnapshot['context'];
     return JSON.stringify([
       snapshot.value,
-      Object.keys(c.clocks).sort().map((name) => `${name}:${c.clocks[name].state}`),
+      Object.keys(c.clocks)
+        .sort()
+        .map((name) => `${name}:${c.clocks[name].state}`),
       c.outcome,
       c.referOn !== null,
       spec.abstract(c),
@@ -343,12 +483,14 @@ function graphOptions(def: ReferralDefinition, spec: KindSpec) {
 }
 
 type TransitionKey = string;
-const transitionKey = (t: { source: { id: string }; eventType: string }, index: number): TransitionKey => `${t.source.id} ${t.eventType} #${index}`;
+const transitionKey = (t: { source: { id: string }; eventType: string }, index: number): TransitionKey =>
+  `${t.source.id} ${t.eventType} #${index}`;
 
 function configuredTransitions(def: ReferralDefinition): Set<TransitionKey> {
   const keys = new Set<TransitionKey>();
   for (const node of [def.machine.root, ...getStateNodes(def.machine.root)]) {
-    for (const [eventType, list] of node.transitions) list.forEach((t, i) => keys.add(transitionKey({ source: node, eventType }, i)));
+    for (const [eventType, list] of node.transitions)
+      list.forEach((t, i) => keys.add(transitionKey({ source: node, eventType }, i)));
   }
   return keys;
 }
@@ -368,7 +510,10 @@ function adjacency(kind: ReferralKind): Record<string, Vertex> {
   let adj = adjacencyCache.get(kind);
   if (!adj) {
     const def = REFERRAL_DEFINITIONS[kind];
-    adj = getAdjacencyMap(def.machine, graphOptions(def, SPECS[kind]) as never) as AdjacencyMap<AnyMachineSnapshot, never> as unknown as Record<string, Vertex>;
+    adj = getAdjacencyMap(def.machine, graphOptions(def, SPECS[kind]) as never) as AdjacencyMap<
+      AnyMachineSnapshot,
+      never
+    > as unknown as Record<string, Vertex>;
     adjacencyCache.set(kind, adj);
   }
   return adj;
@@ -406,14 +551,27 @@ for (const kind of REFERRAL_KINDS) {
     it('lists every state node as a phase, finals last, in the machine', () => {
       const nodes = getStateNodes(def.machine.root);
       expect(nodes.map((n) => nodePath(n.id, def.machine.id)).sort()).toEqual([...def.phases].sort());
-      expect(nodes.filter((n) => n.type === 'final').map((n) => nodePath(n.id, def.machine.id)).sort()).toEqual([...def.finalPhases].sort());
+      expect(
+        nodes
+          .filter((n) => n.type === 'final')
+          .map((n) => nodePath(n.id, def.machine.id))
+          .sort(),
+      ).toEqual([...def.finalPhases].sort());
       expect(def.phases.slice(-def.finalPhases.length)).toEqual([...def.finalPhases]);
     });
 
     it('starts its first clock from the input and has consistent clock declarations', () => {
       const s = createReferralSnapshot(def, INPUT);
       expect(s.context.clocks).toEqual({ [def.firstClock.name]: { dueAt: INPUT.firstDueAt, state: 'running' } });
-      expect(s.context).toMatchObject({ appealId: 7, agencyId: AGENCY, referredBy: 3, handlerId: null, outcome: null, closedAt: null, referOn: null });
+      expect(s.context).toMatchObject({
+        appealId: 7,
+        agencyId: AGENCY,
+        referredBy: 3,
+        handlerId: null,
+        outcome: null,
+        closedAt: null,
+        referOn: null,
+      });
       expect(def.clockNames).toContain(def.firstClock.name);
       for (const [type, deadline] of Object.entries(def.serverDeadlines)) {
         expect(def.eventTypes, type).toContain(type);
@@ -424,7 +582,10 @@ for (const kind of REFERRAL_KINDS) {
       expect(def.contextSchema.safeParse(s.context).success).toBe(true);
       // The server looks a clock's length up by name: the first clock or a server deadline that starts it.
       for (const name of def.clockNames) {
-        expect(name === def.firstClock.name || Object.values(def.serverDeadlines).some((d) => d.clock === name), name).toBe(true);
+        expect(
+          name === def.firstClock.name || Object.values(def.serverDeadlines).some((d) => d.clock === name),
+          name,
+        ).toBe(true);
       }
       expect(new Set(def.clockNames).size).toBe(def.clockNames.length);
     });
@@ -437,7 +598,10 @@ for (const kind of REFERRAL_KINDS) {
           for (const sample of def.sampleEvents(type, snapshot.context, actorFor(type), AT)) {
             if (!snapshot.can(ev(type, actorFor(type), sample, AT))) continue;
             expect(parseReferralPayload(def, type, sample).success, type).toBe(true);
-            expect(parseReferralPayload(def, type, { ...sample, extra: 1 }).success, `${type} with an unknown key`).toBe(false);
+            expect(
+              parseReferralPayload(def, type, { ...sample, extra: 1 }).success,
+              `${type} with an unknown key`,
+            ).toBe(false);
             checked.add(type);
           }
         }
@@ -497,7 +661,10 @@ for (const kind of REFERRAL_KINDS) {
             }
           }
           expect(accepted).toEqual(row.accepts);
-          const buttons = [...acceptedReferralEvents(def, snapshot, staff, AT), ...acceptedReferralEvents(def, snapshot, system, AT)];
+          const buttons = [
+            ...acceptedReferralEvents(def, snapshot, staff, AT),
+            ...acceptedReferralEvents(def, snapshot, system, AT),
+          ];
           expect(buttons.sort()).toEqual(Object.keys(row.accepts).sort());
         });
 
@@ -505,24 +672,32 @@ for (const kind of REFERRAL_KINDS) {
           for (const type of def.eventTypes.filter((t) => !isClockEvent(t))) {
             for (const payload of def.sampleEvents(type, snapshot.context, staff, AT)) {
               for (const actor of [...OUTSIDERS, system]) {
-                expect(snapshot.can(ev(type, actor, payload, AT)), `${type} by ${actor.role} ${actor.departmentIds}`).toBe(false);
+                expect(
+                  snapshot.can(ev(type, actor, payload, AT)),
+                  `${type} by ${actor.role} ${actor.departmentIds}`,
+                ).toBe(false);
                 expect(applyReferralEvent(def, snapshot, ev(type, actor, payload, AT)).accepted).toBe(false);
               }
             }
           }
-          for (const actor of OUTSIDERS) expect(acceptedReferralEvents(def, snapshot, actor, AT), actor.role).toEqual([]);
+          for (const actor of OUTSIDERS)
+            expect(acceptedReferralEvents(def, snapshot, actor, AT), actor.role).toEqual([]);
         });
 
         it('refuses timer events from anyone but the system', () => {
           for (const type of ['CLOCK_WARN', 'CLOCK_OVERDUE']) {
             for (const clock of def.clockNames) {
-              for (const actor of [staff, ...OUTSIDERS]) expect(snapshot.can(ev(type, actor, { clock }, AT)), `${type} ${clock} by ${actor.role}`).toBe(false);
+              for (const actor of [staff, ...OUTSIDERS])
+                expect(snapshot.can(ev(type, actor, { clock }, AT)), `${type} ${clock} by ${actor.role}`).toBe(false);
             }
           }
         });
 
         it('survives persist → JSON → restore', () => {
-          const restored = restoreReferralSnapshot(def, JSON.parse(JSON.stringify(persistReferralSnapshot(def, snapshot))));
+          const restored = restoreReferralSnapshot(
+            def,
+            JSON.parse(JSON.stringify(persistReferralSnapshot(def, snapshot))),
+          );
           expect(restored.value).toEqual(snapshot.value);
           expect(restored.context).toEqual(snapshot.context);
           expect(restored.status).toBe(snapshot.status);
@@ -534,7 +709,8 @@ for (const kind of REFERRAL_KINDS) {
   describe(`${kind}: model-based paths (xstate/graph)`, () => {
     it('reaches every state node', () => {
       const active = new Set<string>();
-      for (const { state } of Object.values(adjacency(kind))) for (const node of (state as unknown as AnyMachineSnapshot)._nodes) active.add(node.id);
+      for (const { state } of Object.values(adjacency(kind)))
+        for (const node of (state as unknown as AnyMachineSnapshot)._nodes) active.add(node.id);
       const all = getStateNodes(def.machine.root).map((n) => n.id);
       expect(all.length).toBe(def.phases.length);
       expect(all.filter((id) => !active.has(id))).toEqual([]);
@@ -544,7 +720,10 @@ for (const kind of REFERRAL_KINDS) {
       const configured = configuredTransitions(def);
       const shortestTo = new Map<string, Ev[]>();
       for (const path of getShortestPaths(def.machine, graphOptions(def, spec) as never)) {
-        shortestTo.set(serialize(path.state), path.steps.slice(1).map((s) => s.event as unknown as Ev));
+        shortestTo.set(
+          serialize(path.state),
+          path.steps.slice(1).map((s) => s.event as unknown as Ev),
+        );
       }
       const witness = new Map<TransitionKey, { events: Ev[]; event: Ev }>();
       for (const [key, { state, transitions }] of Object.entries(adjacency(kind))) {
@@ -575,14 +754,23 @@ for (const kind of REFERRAL_KINDS) {
       for (const path of paths) {
         let stored = persistReferralSnapshot(def, createReferralSnapshot(def, INPUT));
         const send = (event: Ev, expected: AnyMachineSnapshot) => {
-          const { accepted, next } = applyReferralEvent(def, restoreReferralSnapshot(def, JSON.parse(JSON.stringify(stored))), event);
+          const { accepted, next } = applyReferralEvent(
+            def,
+            restoreReferralSnapshot(def, JSON.parse(JSON.stringify(stored))),
+            event,
+          );
           expect(accepted, event.type).toBe(true);
           expect(next.value).toEqual(expected.value);
           expect(serialize(next)).toBe(serialize(expected));
           stored = persistReferralSnapshot(def, next);
         };
         await path.test({
-          events: Object.fromEntries(def.eventTypes.map((type) => [type, (step: { event: unknown; state: AnyMachineSnapshot }) => send(step.event as Ev, step.state)])),
+          events: Object.fromEntries(
+            def.eventTypes.map((type) => [
+              type,
+              (step: { event: unknown; state: AnyMachineSnapshot }) => send(step.event as Ev, step.state),
+            ]),
+          ),
           states: { '*': (state: AnyMachineSnapshot) => expect(stored.value).toEqual(state.value) },
         });
       }
@@ -644,12 +832,18 @@ for (const kind of REFERRAL_KINDS) {
         expect(state.context.outcome !== null, key).toBe(isFinal);
         expect(state.context.closedAt !== null, key).toBe(isFinal);
         if (isFinal) {
-          expect(Object.values(state.context.clocks).every((c) => c.state === 'stopped'), key).toBe(true);
+          expect(
+            Object.values(state.context.clocks).every((c) => c.state === 'stopped'),
+            key,
+          ).toBe(true);
           expect(def.contextSchema.safeParse(state.context).success, key).toBe(true);
         }
         for (const { event, state: next } of Object.values(transitions)) {
           if (def.finalPhases.includes(referralPhaseOf(next))) expect(next.context.closedAt).toBe(event.at);
-          expect(Object.keys(next.context.clocks).every((c) => def.clockNames.includes(c)), key).toBe(true);
+          expect(
+            Object.keys(next.context.clocks).every((c) => def.clockNames.includes(c)),
+            key,
+          ).toBe(true);
         }
       }
     });
@@ -667,9 +861,18 @@ for (const kind of REFERRAL_KINDS) {
           const key = serialize(state);
           expect(adj[key], key).toBeDefined();
           // The adjacency map keys edges by the serialized event, so identical samples count once.
-          const accepted = [...new Map(graphEvents(def, spec, state).filter((e) => state.can(e)).map((e) => [JSON.stringify(e), e])).values()];
+          const accepted = [
+            ...new Map(
+              graphEvents(def, spec, state)
+                .filter((e) => state.can(e))
+                .map((e) => [JSON.stringify(e), e]),
+            ).values(),
+          ];
           const explored = Object.values(adj[key].transitions);
-          expect(accepted.map((e) => e.type), key).toEqual(explored.map((e) => e.event.type));
+          expect(
+            accepted.map((e) => e.type),
+            key,
+          ).toEqual(explored.map((e) => e.event.type));
           if (accepted.length === 0) break;
           const i = Math.floor(random() * accepted.length);
           state = apply(def, state, accepted[i]);
@@ -708,7 +911,10 @@ describe('mediation guards', () => {
     const agreed = apply(def, three, m.agree([3, 1, 2]));
     expect(referralPhaseOf(agreed)).toBe('agreed');
     expect(agreed.context.agreement).toMatchObject({ signedPartyIds: [1, 2, 3] });
-    expect(agreed.context.clocks).toMatchObject({ mediation: { state: 'stopped' }, confirmationWindow: { state: 'running' } });
+    expect(agreed.context.clocks).toMatchObject({
+      mediation: { state: 'stopped' },
+      confirmationWindow: { state: 'running' },
+    });
   });
 
   it('a single party cannot reach an agreement with itself', () => {
@@ -730,9 +936,12 @@ describe('mediation guards', () => {
     const agreed = run(def, [...mHeld, m.agree([1, 2], agreedAt)]);
     const due = agreed.context.clocks.confirmationWindow.dueAt;
     expect(due).toBe(plusDays(agreedAt, CONFIRMATION_WINDOW_DAYS));
-    const request = (at: string) => ev('REQUEST_CONFIRMATION', staff, { court: '区人民法院', dueAt: plusDays(at, 15) }, at);
+    const request = (at: string) =>
+      ev('REQUEST_CONFIRMATION', staff, { court: '区人民法院', dueAt: plusDays(at, 15) }, at);
     expect(applyReferralEvent(def, agreed, request(due)).accepted).toBe(true);
-    expect(applyReferralEvent(def, agreed, request(new Date(Date.parse(due) + 1000).toISOString())).accepted).toBe(false);
+    expect(applyReferralEvent(def, agreed, request(new Date(Date.parse(due) + 1000).toISOString())).accepted).toBe(
+      false,
+    );
     // A warning does not close the window.
     const warned = apply(def, agreed, ev('CLOCK_WARN', system, { clock: 'confirmationWindow' }));
     expect(applyReferralEvent(def, warned, request(plusDays(agreedAt, 29))).accepted).toBe(true);
@@ -750,22 +959,38 @@ describe('mediation guards', () => {
 
   it('a failed mediation handed on records the service and agency', () => {
     const s = run(def, mInProgress);
-    const failed = apply(def, s, ev('FAIL', staff, { reason: 'wage arrears, needs arbitration', nextRoute: 'arbitration', referOnAgencyId: 30 }));
+    const failed = apply(
+      def,
+      s,
+      ev('FAIL', staff, { reason: 'wage arrears, needs arbitration', nextRoute: 'arbitration', referOnAgencyId: 30 }),
+    );
     expect(referralPhaseOf(failed)).toBe('failed');
-    expect(failed.context).toMatchObject({ outcome: 'referredOn', referOn: { kind: 'arbitration', agencyId: 30 }, failure: { nextRoute: 'arbitration' } });
+    expect(failed.context).toMatchObject({
+      outcome: 'referredOn',
+      referOn: { kind: 'arbitration', agencyId: 30 },
+      failure: { nextRoute: 'arbitration' },
+    });
     const plain = apply(def, s, ev('FAIL', staff, { reason: 'no agreement', nextRoute: 'litigation' }));
     expect(plain.context).toMatchObject({ outcome: 'unresolved', referOn: null });
   });
 
   it('litigation cannot be a service the case is handed on to', () => {
-    expect(parseReferralPayload(def, 'FAIL', { reason: 'r', nextRoute: 'litigation', referOnAgencyId: 30 }).success).toBe(false);
-    expect(parseReferralPayload(def, 'FAIL', { reason: 'r', nextRoute: 'legalAid', referOnAgencyId: 30 }).success).toBe(true);
+    expect(
+      parseReferralPayload(def, 'FAIL', { reason: 'r', nextRoute: 'litigation', referOnAgencyId: 30 }).success,
+    ).toBe(false);
+    expect(parseReferralPayload(def, 'FAIL', { reason: 'r', nextRoute: 'legalAid', referOnAgencyId: 30 }).success).toBe(
+      true,
+    );
     expect(parseReferralPayload(def, 'FAIL', { reason: 'r', nextRoute: 'litigation' }).success).toBe(true);
   });
 
   it('party phones are validated', () => {
-    expect(parseReferralPayload(def, 'ADD_PARTY', { name: 'n', side: 'applicant', phone: '138-0000-0000' }).success).toBe(true);
-    expect(parseReferralPayload(def, 'ADD_PARTY', { name: 'n', side: 'applicant', phone: 'call me' }).success).toBe(false);
+    expect(
+      parseReferralPayload(def, 'ADD_PARTY', { name: 'n', side: 'applicant', phone: '138-0000-0000' }).success,
+    ).toBe(true);
+    expect(parseReferralPayload(def, 'ADD_PARTY', { name: 'n', side: 'applicant', phone: 'call me' }).success).toBe(
+      false,
+    );
   });
 });
 
@@ -777,21 +1002,38 @@ describe('legal aid', () => {
     expect(reviewing.context.handlerId).toBe(staff.userId);
     expect(reviewing.context.clocks.decision.state).toBe('running');
     const granted = apply(def, reviewing, { ...la.grant, at: plusDays(T0, 2) });
-    expect(granted.context.lawyer).toEqual({ name: '王律师', firm: '法律援助中心', phone: '021-1234 5678', assignedAt: plusDays(T0, 2) });
+    expect(granted.context.lawyer).toEqual({
+      name: '王律师',
+      firm: '法律援助中心',
+      phone: '021-1234 5678',
+      assignedAt: plusDays(T0, 2),
+    });
     expect(granted.context.clocks.decision.state).toBe('stopped');
   });
 
   it('concludes as resolved or unresolved with the result as its note', () => {
     const granted = run(def, [la.accept, la.grant]);
     const lost = apply(def, granted, ev('CONCLUDE', staff, { result: 'claim dismissed', resolved: false }));
-    expect(lost.context).toMatchObject({ outcome: 'unresolved', outcomeNote: 'claim dismissed', conclusion: { resolved: false } });
+    expect(lost.context).toMatchObject({
+      outcome: 'unresolved',
+      outcomeNote: 'claim dismissed',
+      conclusion: { resolved: false },
+    });
   });
 
   it('a refusal after the decision went overdue still closes the case', () => {
-    const overdue = run(def, [la.accept, ev('CLOCK_WARN', system, { clock: 'decision' }), ev('CLOCK_OVERDUE', system, { clock: 'decision' })]);
+    const overdue = run(def, [
+      la.accept,
+      ev('CLOCK_WARN', system, { clock: 'decision' }),
+      ev('CLOCK_OVERDUE', system, { clock: 'decision' }),
+    ]);
     expect(overdue.context.clocks.decision.state).toBe('overdue');
     const refused = apply(def, overdue, ev('REFUSE', staff, { reason: 'not eligible' }));
-    expect(refused.context).toMatchObject({ outcome: 'refused', refusalReason: 'not eligible', clocks: { decision: { state: 'stopped' } } });
+    expect(refused.context).toMatchObject({
+      outcome: 'refused',
+      refusalReason: 'not eligible',
+      clocks: { decision: { state: 'stopped' } },
+    });
   });
 });
 
@@ -811,7 +1053,12 @@ describe('arbitration', () => {
 
   it('an extension is decided by a second member, and granted only once', () => {
     const requested = run(def, [...arAccepted, ar.request(staff)]);
-    expect(requested.context.extension).toEqual({ requestedBy: staff.userId, reason: 'complex case', state: 'pending', decidedBy: null });
+    expect(requested.context.extension).toEqual({
+      requestedBy: staff.userId,
+      reason: 'complex case',
+      state: 'pending',
+      decidedBy: null,
+    });
     expect(applyReferralEvent(def, requested, ar.approve(staff)).accepted).toBe(false);
     expect(applyReferralEvent(def, requested, ev('REJECT_EXTENSION', staff, { reason: 'no' })).accepted).toBe(false);
     expect(applyReferralEvent(def, requested, ar.request(staff2)).accepted).toBe(false);
@@ -820,7 +1067,12 @@ describe('arbitration', () => {
     const approved = apply(def, requested, ar.approve(staff2));
     expect(approved.context.extension).toMatchObject({ state: 'approved', decidedBy: staff2.userId });
     expect(approved.context.clocks.award).toEqual({ dueAt: plusDays(T0, 60), state: 'running', startedAt: T0 });
-    for (const e of [ar.request(staff), ar.request(staff2), ar.approve(staff2), ev('REJECT_EXTENSION', staff2, { reason: 'no' })]) {
+    for (const e of [
+      ar.request(staff),
+      ar.request(staff2),
+      ar.approve(staff2),
+      ev('REJECT_EXTENSION', staff2, { reason: 'no' }),
+    ]) {
       expect(applyReferralEvent(def, approved, e).accepted, e.type).toBe(false);
     }
 
@@ -845,12 +1097,20 @@ describe('arbitration', () => {
     expect(heard.context.hearings).toMatchObject([{ no: 1, heldAt: plusDays(T0, 10), minutes: 'heard both sides' }]);
     expect(applyReferralEvent(def, heard, ar.record(1)).accepted).toBe(false);
     const awarded = apply(def, heard, ev('AWARD', staff, { text: 'claim rejected', resolved: false }));
-    expect(awarded.context).toMatchObject({ outcome: 'unresolved', outcomeNote: 'claim rejected', award: { resolved: false } });
+    expect(awarded.context).toMatchObject({
+      outcome: 'unresolved',
+      outcomeNote: 'claim rejected',
+      award: { resolved: false },
+    });
   });
 
   it('a withdrawal closes the case unresolved', () => {
     const withdrawn = run(def, [...arHeard, ev('WITHDRAW', staff, { reason: 'settled' })]);
-    expect(withdrawn.context).toMatchObject({ outcome: 'unresolved', outcomeNote: 'settled', withdrawalReason: 'settled' });
+    expect(withdrawn.context).toMatchObject({
+      outcome: 'unresolved',
+      outcomeNote: 'settled',
+      withdrawalReason: 'settled',
+    });
   });
 });
 
@@ -860,12 +1120,18 @@ describe('counselling', () => {
   it('concludes only after a session was held, recording the counsellor', () => {
     const scheduled = run(def, [co.accept, co.schedule]);
     expect(scheduled.context.clocks.accept.state).toBe('stopped');
-    expect(applyReferralEvent(def, scheduled, ev('CONCLUDE', staff, { summary: 's', resolved: true })).accepted).toBe(false);
+    expect(applyReferralEvent(def, scheduled, ev('CONCLUDE', staff, { summary: 's', resolved: true })).accepted).toBe(
+      false,
+    );
     const held = apply(def, scheduled, { ...co.record(1), actor: staff2 });
     expect(held.context.sessions).toMatchObject([{ no: 1, notes: 'anxiety about debts', counsellorId: staff2.userId }]);
     expect(applyReferralEvent(def, held, co.record(1)).accepted).toBe(false);
     const done = apply(def, held, ev('CONCLUDE', staff, { summary: 'better', resolved: true }));
-    expect(done.context).toMatchObject({ outcome: 'resolved', outcomeNote: 'better', conclusion: { summary: 'better', resolved: true } });
+    expect(done.context).toMatchObject({
+      outcome: 'resolved',
+      outcomeNote: 'better',
+      conclusion: { summary: 'better', resolved: true },
+    });
   });
 });
 
@@ -875,20 +1141,31 @@ describe('clocks', () => {
       const def = REFERRAL_DEFINITIONS[kind];
       const first = def.firstClock.name;
       const start = createReferralSnapshot(def, INPUT);
-      expect(applyReferralEvent(def, start, ev('CLOCK_WARN', system, { clock: 'noSuchClock' })).accepted, kind).toBe(false);
-      expect(applyReferralEvent(def, start, ev('CLOCK_OVERDUE', system, { clock: 'noSuchClock' })).accepted, kind).toBe(false);
+      expect(applyReferralEvent(def, start, ev('CLOCK_WARN', system, { clock: 'noSuchClock' })).accepted, kind).toBe(
+        false,
+      );
+      expect(applyReferralEvent(def, start, ev('CLOCK_OVERDUE', system, { clock: 'noSuchClock' })).accepted, kind).toBe(
+        false,
+      );
       const warned = apply(def, start, ev('CLOCK_WARN', system, { clock: first }));
       expect(warned.context.clocks[first].state).toBe('warned');
       expect(applyReferralEvent(def, warned, ev('CLOCK_WARN', system, { clock: first })).accepted, kind).toBe(false);
       const overdue = apply(def, warned, ev('CLOCK_OVERDUE', system, { clock: first }));
       expect(overdue.context.clocks[first].state).toBe('overdue');
-      expect(applyReferralEvent(def, overdue, ev('CLOCK_OVERDUE', system, { clock: first })).accepted, kind).toBe(false);
+      expect(applyReferralEvent(def, overdue, ev('CLOCK_OVERDUE', system, { clock: first })).accepted, kind).toBe(
+        false,
+      );
       expect(applyReferralEvent(def, overdue, ev('CLOCK_WARN', system, { clock: first })).accepted, kind).toBe(false);
     }
   });
 
   it('the first clock stops when the case is taken on or refused', () => {
-    const takeOn: Record<ReferralKind, Ev> = { mediation: m.accept, legalAid: la.grant, arbitration: ar.accept, counselling: co.accept };
+    const takeOn: Record<ReferralKind, Ev> = {
+      mediation: m.accept,
+      legalAid: la.grant,
+      arbitration: ar.accept,
+      counselling: co.accept,
+    };
     for (const kind of REFERRAL_KINDS) {
       const def = REFERRAL_DEFINITIONS[kind];
       const first = def.firstClock.name;
@@ -896,8 +1173,14 @@ describe('clocks', () => {
       for (const e of [takeOn[kind], ev('REFUSE', staff, { reason: 'r' })]) {
         const after = apply(def, before, e);
         expect(after.context.clocks[first].state, `${kind} ${e.type}`).toBe('stopped');
-        expect(applyReferralEvent(def, after, ev('CLOCK_OVERDUE', system, { clock: first })).accepted, `${kind} ${e.type}`).toBe(false);
-        expect(applyReferralEvent(def, after, ev('CLOCK_WARN', system, { clock: first })).accepted, `${kind} ${e.type}`).toBe(false);
+        expect(
+          applyReferralEvent(def, after, ev('CLOCK_OVERDUE', system, { clock: first })).accepted,
+          `${kind} ${e.type}`,
+        ).toBe(false);
+        expect(
+          applyReferralEvent(def, after, ev('CLOCK_WARN', system, { clock: first })).accepted,
+          `${kind} ${e.type}`,
+        ).toBe(false);
       }
     }
   });
@@ -910,19 +1193,30 @@ describe('persistence', () => {
     expect(() => restoreReferralSnapshot(med, stored)).not.toThrow();
     for (const kind of REFERRAL_KINDS.filter((k) => k !== 'mediation')) {
       expect(() => restoreReferralSnapshot(REFERRAL_DEFINITIONS[kind], stored), kind).toThrow(/invalid persisted/);
-      const own = persistReferralSnapshot(REFERRAL_DEFINITIONS[kind], createReferralSnapshot(REFERRAL_DEFINITIONS[kind], INPUT));
+      const own = persistReferralSnapshot(
+        REFERRAL_DEFINITIONS[kind],
+        createReferralSnapshot(REFERRAL_DEFINITIONS[kind], INPUT),
+      );
       expect(() => restoreReferralSnapshot(med, own), kind).toThrow(/invalid persisted mediation/);
     }
     expect(() => restoreReferralSnapshot(med, { ...stored, machineVersion: 2 })).toThrow(/invalid persisted/);
-    expect(() => restoreReferralSnapshot(med, { ...stored, context: { ...stored.context, extra: 1 } })).toThrow(/invalid persisted/);
-    expect(() => restoreReferralSnapshot(med, { ...stored, context: { ...stored.context, outcome: 'won' } })).toThrow(/invalid persisted/);
+    expect(() => restoreReferralSnapshot(med, { ...stored, context: { ...stored.context, extra: 1 } })).toThrow(
+      /invalid persisted/,
+    );
+    expect(() => restoreReferralSnapshot(med, { ...stored, context: { ...stored.context, outcome: 'won' } })).toThrow(
+      /invalid persisted/,
+    );
     expect(() => restoreReferralSnapshot(med, null)).toThrow(/invalid persisted/);
   });
 
   it('records the kind and version it was persisted with', () => {
     for (const kind of REFERRAL_KINDS) {
       const def = REFERRAL_DEFINITIONS[kind];
-      expect(persistReferralSnapshot(def, createReferralSnapshot(def, INPUT))).toMatchObject({ machine: kind, machineVersion: 1, value: def.phases[0] });
+      expect(persistReferralSnapshot(def, createReferralSnapshot(def, INPUT))).toMatchObject({
+        machine: kind,
+        machineVersion: 1,
+        value: def.phases[0],
+      });
     }
   });
 });
@@ -935,7 +1229,14 @@ describe('counselling guards', () => {
     expect(applyReferralEvent(def, accepted, conclude(true)).accepted).toBe(false);
     const done = apply(def, accepted, conclude(false));
     expect(done.context).toMatchObject({ outcome: 'unresolved' });
-    const held = run(def, [ev('SCHEDULE_SESSION', staff, { scheduledAt: plusDays(T0, 1), place: 'room 2' }), ev('RECORD_SESSION', staff, { no: 1, notes: 'first talk' })], accepted);
+    const held = run(
+      def,
+      [
+        ev('SCHEDULE_SESSION', staff, { scheduledAt: plusDays(T0, 1), place: 'room 2' }),
+        ev('RECORD_SESSION', staff, { no: 1, notes: 'first talk' }),
+      ],
+      accepted,
+    );
     expect(apply(def, held, conclude(true)).context).toMatchObject({ outcome: 'resolved' });
   });
 });

@@ -16,5 +16,8 @@ export function stateValuePath(value: StateValue | undefined): string {
 /** A persisted state value: a state name, or nested regions and substates. */
 export const stateValueSchema: z.ZodType<StateValue> = z.union([
   z.string(),
-  z.record(z.string(), z.lazy(() => stateValueSchema.optional())),
+  z.record(
+    z.string(),
+    z.lazy(() => stateValueSchema.optional()),
+  ),
 ]) as z.ZodType<StateValue>;

@@ -7,11 +7,17 @@ import { verifyReferralChains } from '../app/referrals/audit.server';
 const db = await openDatabase(dbTargetFromEnv());
 try {
   const { appeals, events, broken } = await verifyAuditChains(db.em());
-  for (const b of broken) console.log(`BROKEN ${b.number} (appeal ${b.appealId})${b.seq ? ` at event ${b.seq}` : ''}: ${b.reason}`);
-  console.log(`checked ${appeals} appeals, ${events} audit rows: ${broken.length ? `${broken.length} broken` : 'all chains intact'}`);
+  for (const b of broken)
+    console.log(`BROKEN ${b.number} (appeal ${b.appealId})${b.seq ? ` at event ${b.seq}` : ''}: ${b.reason}`);
+  console.log(
+    `checked ${appeals} appeals, ${events} audit rows: ${broken.length ? `${broken.length} broken` : 'all chains intact'}`,
+  );
   const cases = await verifyReferralChains(db.em());
-  for (const b of cases.broken) console.log(`BROKEN ${b.number} (referral ${b.referralId})${b.seq ? ` at event ${b.seq}` : ''}: ${b.reason}`);
-  console.log(`checked ${cases.referrals} referral cases, ${cases.events} audit rows: ${cases.broken.length ? `${cases.broken.length} broken` : 'all chains intact'}`);
+  for (const b of cases.broken)
+    console.log(`BROKEN ${b.number} (referral ${b.referralId})${b.seq ? ` at event ${b.seq}` : ''}: ${b.reason}`);
+  console.log(
+    `checked ${cases.referrals} referral cases, ${cases.events} audit rows: ${cases.broken.length ? `${cases.broken.length} broken` : 'all chains intact'}`,
+  );
   process.exitCode = broken.length || cases.broken.length ? 1 : 0;
 } finally {
   await db.close();

@@ -11,11 +11,15 @@ try {
     onProgress(done, total) {
       const pct = total ? Math.floor((done / total) * 100) : 100;
       const rate = done / Math.max(0.001, (Date.now() - started) / 1000);
-      process.stderr.write(`\r[reports] ${'█'.repeat(Math.floor(pct / 4)).padEnd(25, '░')} ${pct}% ${done}/${total} appeals, ${Math.round(rate)}/s   `);
+      process.stderr.write(
+        `\r[reports] ${'█'.repeat(Math.floor(pct / 4)).padEnd(25, '░')} ${pct}% ${done}/${total} appeals, ${Math.round(rate)}/s   `,
+      );
     },
   });
   process.stderr.write('\n');
-  console.log(`rebuilt the report roll-ups from ${appeals} counted appeals in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `rebuilt the report roll-ups from ${appeals} counted appeals in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 } finally {
   await db.close();
 }

@@ -14,6 +14,14 @@ const data = await ensureScreenpopData({
 });
 const safe = new URL(data.url);
 safe.password = safe.password ? '***' : '';
-console.log(JSON.stringify({ seed: 'screenpop', database: safe.toString(), citizens: data.citizens, appeals: data.appeals,
-  generated_now: data.generatedNow, generation_s: Number(data.generationSeconds.toFixed(1)) }));
+console.log(
+  JSON.stringify({
+    seed: 'screenpop',
+    database: safe.toString(),
+    citizens: data.citizens,
+    appeals: data.appeals,
+    generated_now: data.generatedNow,
+    generation_s: Number(data.generationSeconds.toFixed(1)),
+  }),
+);
 process.exit(0);

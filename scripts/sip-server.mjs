@@ -29,7 +29,8 @@ function kamailioBinary() {
 // Values end up inside double-quoted strings of the Kamailio config.
 function configString(name, value) {
   const s = String(value);
-  if (!s || /["\\\r\n\0]/.test(s)) throw new Error(`${name} must be non-empty and contain no quote, backslash or newline`);
+  if (!s || /["\\\r\n\0]/.test(s))
+    throw new Error(`${name} must be non-empty and contain no quote, backslash or newline`);
   return s;
 }
 
@@ -45,18 +46,32 @@ function normalizeTrunks(trustedTrunks) {
 /** The kamailio command line and environment for these options. */
 export function kamailioCommand(o) {
   const args = [
-    '-f', o.configPath ?? CONFIG_PATH,
-    '-DD', '-E',
-    '-Y', o.runDir,
-    '-P', path.join(o.runDir, 'kamailio.pid'),
-    '-m', '64', '-M', '8',
-    '-A', `LISTEN_ADDR=${o.listenAddress}`,
-    '-A', `UDP_PORT=${o.udpPort}`,
-    '-A', `WS_PORT=${o.wsPort}`,
-    '-A', `SIP_DOMAIN="${configString('domain', o.domain)}"`,
-    '-A', `EVENTS_URL="${configString('eventsUrl', o.eventsUrl)}"`,
-    '-A', `TRUSTED_TRUNKS="${normalizeTrunks(o.trustedTrunks)}"`,
-    '-A', `PIKE_DENSITY=${o.pikeDensity}`,
+    '-f',
+    o.configPath ?? CONFIG_PATH,
+    '-DD',
+    '-E',
+    '-Y',
+    o.runDir,
+    '-P',
+    path.join(o.runDir, 'kamailio.pid'),
+    '-m',
+    '64',
+    '-M',
+    '8',
+    '-A',
+    `LISTEN_ADDR=${o.listenAddress}`,
+    '-A',
+    `UDP_PORT=${o.udpPort}`,
+    '-A',
+    `WS_PORT=${o.wsPort}`,
+    '-A',
+    `SIP_DOMAIN="${configString('domain', o.domain)}"`,
+    '-A',
+    `EVENTS_URL="${configString('eventsUrl', o.eventsUrl)}"`,
+    '-A',
+    `TRUSTED_TRUNKS="${normalizeTrunks(o.trustedTrunks)}"`,
+    '-A',
+    `PIKE_DENSITY=${o.pikeDensity}`,
   ];
   const env = {
     ...process.env,
@@ -106,9 +121,19 @@ function udpAnswers(address, port, timeoutMs) {
 function tcpAnswers(address, port, timeoutMs) {
   return new Promise((resolve) => {
     const s = net.connect({ host: address, port });
-    const timer = setTimeout(() => { s.destroy(); resolve(false); }, timeoutMs);
-    s.once('connect', () => { clearTimeout(timer); s.end(); resolve(true); });
-    s.once('error', () => { clearTimeout(timer); resolve(false); });
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve(false);
+    }, timeoutMs);
+    s.once('connect', () => {
+      clearTimeout(timer);
+      s.end();
+      resolve(true);
+    });
+    s.once('error', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
   });
 }
 
@@ -175,7 +200,9 @@ export async function startSipServer(options = {}) {
     child = proc;
     exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
     let spawnError = null;
-    proc.once('error', (err) => { spawnError = err; });
+    proc.once('error', (err) => {
+      spawnError = err;
+    });
     for (const stream of [proc.stdout, proc.stderr]) {
       let buf = '';
       stream.setEncoding('utf8');
@@ -192,16 +219,22 @@ export async function startSipServer(options = {}) {
       });
     }
     let dead = false;
-    exited.then(() => { dead = true; });
+    exited.then(() => {
+      dead = true;
+    });
 
     const deadline = Date.now() + o.readyTimeoutMs;
     for (;;) {
       if (spawnError) throw new Error(`cannot start ${bin}: ${spawnError.message}`);
-      if (dead) throw new Error(`Kamailio exited during start (exit ${proc.exitCode ?? proc.signalCode}):\n${tail.join('\n')}`);
-      if ((await udpAnswers(o.listenAddress, o.udpPort, 200)) && (await tcpAnswers(o.listenAddress, o.wsPort, 200))) break;
+      if (dead)
+        throw new Error(`Kamailio exited during start (exit ${proc.exitCode ?? proc.signalCode}):\n${tail.join('\n')}`);
+      if ((await udpAnswers(o.listenAddress, o.udpPort, 200)) && (await tcpAnswers(o.listenAddress, o.wsPort, 200)))
+        break;
       if (Date.now() > deadline) {
         await stop();
-        throw new Error(`Kamailio did not answer on udp ${o.udpPort} / ws ${o.wsPort} within ${o.readyTimeoutMs} ms:\n${tail.join('\n')}`);
+        throw new Error(
+          `Kamailio did not answer on udp ${o.udpPort} / ws ${o.wsPort} within ${o.readyTimeoutMs} ms:\n${tail.join('\n')}`,
+        );
       }
       await sleep(50);
     }
@@ -230,9 +263,13 @@ export async function startSipServer(options = {}) {
   await start();
 
   return {
-    get pid() { return child.pid; },
+    get pid() {
+      return child.pid;
+    },
     /** Resolves with the exit code when Kamailio exits (for whatever reason). */
-    get exited() { return exited; },
+    get exited() {
+      return exited;
+    },
     wsUrl: `ws://${wsHost}:${o.wsPort}`,
     udpPort: o.udpPort,
     listenAddress: o.listenAddress,

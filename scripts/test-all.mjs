@@ -15,7 +15,13 @@ function run(name, cmd, args) {
 
 function vitest(name, config, file) {
   rmSync(file, { force: true });
-  const code = run(name, 'vitest', ['run', ...(config ? ['-c', config] : []), '--reporter=default', '--reporter=json', `--outputFile=${file}`]);
+  const code = run(name, 'vitest', [
+    'run',
+    ...(config ? ['-c', config] : []),
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile=${file}`,
+  ]);
   if (!existsSync(file)) {
     console.log(`${name}: no report written (exit ${code}); counted as one failure`);
     failed += 1;
@@ -25,7 +31,9 @@ function vitest(name, config, file) {
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   // A suite that failed to load has no failed tests but a failed file: count it.
-  const brokenFiles = report.testResults.filter((f) => f.status === 'failed' && f.assertionResults.every((a) => a.status !== 'failed')).length;
+  const brokenFiles = report.testResults.filter(
+    (f) => f.status === 'failed' && f.assertionResults.every((a) => a.status !== 'failed'),
+  ).length;
   failed += brokenFiles;
   if (code !== 0 && report.numFailedTests === 0 && brokenFiles === 0) failed += 1;
 }
@@ -35,7 +43,11 @@ for (const [name, cmd, args] of [
   ['typecheck', 'tsc', ['--noEmit']],
   ['lint', 'eslint', ['.']],
   ['format', 'prettier', ['--check', '.']],
-  ['import walls', 'depcruise', ['app', 'machines', 'telephony', 'entities', '--config', '.dependency-cruiser.cjs', '--output-type', 'err']],
+  [
+    'import walls',
+    'depcruise',
+    ['app', 'machines', 'telephony', 'entities', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'],
+  ],
 ]) {
   if (run(name, cmd, args) === 0) passed += 1;
   else failed += 1;

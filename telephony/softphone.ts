@@ -527,7 +527,12 @@ export class Softphone {
   }
 
   private makeRegistration(toUri?: URI): Registration {
-    const reg: Registration = { registerer: null as unknown as Registerer, toUri, chain: Promise.resolve(), stuck: false };
+    const reg: Registration = {
+      registerer: null as unknown as Registerer,
+      toUri,
+      chain: Promise.resolve(),
+      stuck: false,
+    };
     reg.registerer = this.newRegisterer(reg);
     return reg;
   }

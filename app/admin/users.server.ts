@@ -40,7 +40,11 @@ const idList = z.preprocess(
 const password = z.string({ message: '此项为必填' }).min(8, '密码至少 8 位').max(128, '密码最多 128 位');
 
 const profile = z.object({
-  displayName: z.string({ message: '此项为必填' }).trim().min(2, '显示名称至少 2 个字').max(100, '显示名称最多 100 个字'),
+  displayName: z
+    .string({ message: '此项为必填' })
+    .trim()
+    .min(2, '显示名称至少 2 个字')
+    .max(100, '显示名称最多 100 个字'),
   role: z.enum(ROLES, { message: '请选择角色' }),
   departmentId: optionalId,
   gridIds: idList,
@@ -48,15 +52,21 @@ const profile = z.object({
 
 /** Which roles need which assignments: a handler acts for a department, a grid worker for his grids. */
 function checkAssignments<T extends z.infer<typeof profile>>(u: T, ctx: z.RefinementCtx) {
-  if (u.role === 'handler' && !u.departmentId) ctx.addIssue({ code: 'custom', path: ['departmentId'], message: '承办单位用户必须选择所属部门' });
-  if (u.role === 'mediator' && !u.departmentId) ctx.addIssue({ code: 'custom', path: ['departmentId'], message: '调解员等转介机构用户必须选择所属机构' });
-  if (u.role === 'gridWorker' && u.gridIds.length === 0) ctx.addIssue({ code: 'custom', path: ['gridIds'], message: '网格员至少负责一个网格' });
-  if (u.role !== 'gridWorker' && u.gridIds.length > 0) ctx.addIssue({ code: 'custom', path: ['gridIds'], message: '只有网格员可以负责网格' });
+  if (u.role === 'handler' && !u.departmentId)
+    ctx.addIssue({ code: 'custom', path: ['departmentId'], message: '承办单位用户必须选择所属部门' });
+  if (u.role === 'mediator' && !u.departmentId)
+    ctx.addIssue({ code: 'custom', path: ['departmentId'], message: '调解员等转介机构用户必须选择所属机构' });
+  if (u.role === 'gridWorker' && u.gridIds.length === 0)
+    ctx.addIssue({ code: 'custom', path: ['gridIds'], message: '网格员至少负责一个网格' });
+  if (u.role !== 'gridWorker' && u.gridIds.length > 0)
+    ctx.addIssue({ code: 'custom', path: ['gridIds'], message: '只有网格员可以负责网格' });
 }
 
 export const createUserInput = profile
   .extend({
-    username: z.string({ message: '此项为必填' }).trim()
+    username: z
+      .string({ message: '此项为必填' })
+      .trim()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/, '用户名为 3–64 位字母、数字、点、下划线或连字符，以字母或数字开头'),
     password,
   })
@@ -69,11 +79,16 @@ export const resetPasswordInput = z.object({ password });
 async function checkReferences(tx: EntityManager, u: { role: string; departmentId?: number; gridIds: number[] }) {
   const errors: Record<string, string[]> = {};
   if (u.departmentId) {
-    const [d] = await all<{ active: boolean; referral_kind: string | null }>(tx, 'select active, referral_kind from department where id = ?', [u.departmentId]);
+    const [d] = await all<{ active: boolean; referral_kind: string | null }>(
+      tx,
+      'select active, referral_kind from department where id = ?',
+      [u.departmentId],
+    );
     if (!d) errors.departmentId = ['部门不存在'];
     else if (!d.active) errors.departmentId = ['该部门已停用'];
     // A mediator's scope is his agency's cases; any other department would give him none.
-    else if (u.role === 'mediator' && !d.referral_kind) errors.departmentId = ['请选择转介机构（调解委员会、法律援助中心等）'];
+    else if (u.role === 'mediator' && !d.referral_kind)
+      errors.departmentId = ['请选择转介机构（调解委员会、法律援助中心等）'];
   }
   if (u.gridIds.length) {
     const found = await all<{ id: number }>(tx, 'select id from grid where id in (?)', [u.gridIds]);
@@ -84,28 +99,41 @@ async function checkReferences(tx: EntityManager, u: { role: string; departmentI
 
 async function setGrids(tx: EntityManager, userId: number, gridIds: number[]) {
   await run(tx, 'delete from grid_worker where user_id = ?', [userId]);
-  for (const g of new Set(gridIds)) await run(tx, 'insert into grid_worker (user_id, grid_id) values (?, ?)', [userId, g]);
+  for (const g of new Set(gridIds))
+    await run(tx, 'insert into grid_worker (user_id, grid_id) values (?, ?)', [userId, g]);
 }
 
 export async function listUsers(em: EntityManager, actor: Actor): Promise<UserRow[]> {
   requireAdmin(actor);
-  const rows = await all(em,
+  const rows = await all(
+    em,
     `select u.id, u.username, u.display_name, u.role, u.department_id, d.name as department, u.phone, u.active,
             array(select g.id from grid_worker gw join grid g on g.id = gw.grid_id where gw.user_id = u.id order by g.code) as grid_ids,
             array(select g.name from grid_worker gw join grid g on g.id = gw.grid_id where gw.user_id = u.id order by g.code) as grids
        from app_user u left join department d on d.id = u.department_id
-      order by u.active desc, u.username`);
+      order by u.active desc, u.username`,
+  );
   return rows.map((r) => ({
-    id: r.id, username: r.username, displayName: r.display_name, role: r.role, departmentId: r.department_id,
-    department: r.department, gridIds: r.grid_ids ?? [], grids: r.grids ?? [], phone: r.phone, active: r.active,
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    role: r.role,
+    departmentId: r.department_id,
+    department: r.department,
+    gridIds: r.grid_ids ?? [],
+    grids: r.grids ?? [],
+    phone: r.phone,
+    active: r.active,
   }));
 }
 
 /** Active departments (indented as a tree) and grids a user can be assigned to. */
 export async function userOptions(em: EntityManager, actor: Actor): Promise<UserOptions> {
   requireAdmin(actor);
-  const departments = await all<{ id: number; name: string; path: string; parent_id: number | null; code: string }>(em,
-    'select id, name, path, parent_id, code from department where active order by code');
+  const departments = await all<{ id: number; name: string; path: string; parent_id: number | null; code: string }>(
+    em,
+    'select id, name, path, parent_id, code from department where active order by code',
+  );
   const children = new Map<number | null, typeof departments>();
   for (const d of departments) (children.get(d.parent_id) ?? children.set(d.parent_id, []).get(d.parent_id)!).push(d);
   const ids = new Set(departments.map((d) => d.id));
@@ -118,7 +146,11 @@ export async function userOptions(em: EntityManager, actor: Actor): Promise<User
   };
   walk(null, 0);
   // An active department under an inactive parent still needs to be reachable.
-  for (const d of departments) if (d.parent_id !== null && !ids.has(d.parent_id)) { out.push({ id: d.id, name: d.name, depth: 0 }); walk(d.id, 1); }
+  for (const d of departments)
+    if (d.parent_id !== null && !ids.has(d.parent_id)) {
+      out.push({ id: d.id, name: d.name, depth: 0 });
+      walk(d.id, 1);
+    }
   const grids = await all<{ id: number; name: string }>(em, 'select id, name from grid order by code');
   return { departments: out, grids };
 }
@@ -134,10 +166,12 @@ export async function createUser(em: EntityManager, actor: Actor, raw: unknown):
       if (await one(tx, 'select 1 from app_user where lower(username) = lower(?)', [u.username])) throw taken();
       await checkReferences(tx, u);
       const now = new Date();
-      const [row] = await all<{ id: number }>(tx,
+      const [row] = await all<{ id: number }>(
+        tx,
         `insert into app_user (username, password_hash, display_name, role, department_id, active, created_at, updated_at)
          values (?, ?, ?, ?, ?, true, ?, ?) returning id`,
-        [u.username, passwordHash, u.displayName, u.role, u.departmentId ?? null, now, now]);
+        [u.username, passwordHash, u.displayName, u.role, u.departmentId ?? null, now, now],
+      );
       await setGrids(tx, row.id, u.gridIds);
       return { id: row.id };
     });
@@ -151,11 +185,15 @@ export async function createUser(em: EntityManager, actor: Actor, raw: unknown):
 export async function updateUser(em: EntityManager, actor: Actor, userId: number, raw: unknown): Promise<void> {
   requireAdmin(actor);
   const u = parseInput(updateUserInput, raw);
-  if (userId === actor.userId && u.role !== 'admin') throw new InvalidInput('请检查填写的内容', { role: ['不能取消自己的管理员角色'] });
+  if (userId === actor.userId && u.role !== 'admin')
+    throw new InvalidInput('请检查填写的内容', { role: ['不能取消自己的管理员角色'] });
   await inTransaction(em, async (tx) => {
     await checkReferences(tx, u);
-    const updated = await run(tx,
-      'update app_user set display_name = ?, role = ?, department_id = ?, updated_at = ? where id = ?', [u.displayName, u.role, u.departmentId ?? null, new Date(), userId]);
+    const updated = await run(
+      tx,
+      'update app_user set display_name = ?, role = ?, department_id = ?, updated_at = ? where id = ?',
+      [u.displayName, u.role, u.departmentId ?? null, new Date(), userId],
+    );
     if (!updated) throw new NotFound('用户不存在');
     await setGrids(tx, userId, u.gridIds);
   });
@@ -169,7 +207,11 @@ export async function resetPassword(em: EntityManager, actor: Actor, userId: num
   const { password: pw } = parseInput(resetPasswordInput, raw);
   const passwordHash = await hashPassword(pw);
   await inTransaction(em, async (tx) => {
-    const updated = await run(tx, 'update app_user set password_hash = ?, updated_at = ? where id = ?', [passwordHash, new Date(), userId]);
+    const updated = await run(tx, 'update app_user set password_hash = ?, updated_at = ? where id = ?', [
+      passwordHash,
+      new Date(),
+      userId,
+    ]);
     if (!updated) throw new NotFound('用户不存在');
     if (userId !== actor.userId) await run(tx, 'delete from user_session where user_id = ?', [userId]);
   });
@@ -181,7 +223,11 @@ export async function setUserActive(em: EntityManager, actor: Actor, userId: num
   requireAdmin(actor);
   if (!active && userId === actor.userId) throw new InvalidInput('不能停用自己的账号', { id: ['不能停用自己的账号'] });
   await inTransaction(em, async (tx) => {
-    const updated = await run(tx, 'update app_user set active = ?, updated_at = ? where id = ?', [active, new Date(), userId]);
+    const updated = await run(tx, 'update app_user set active = ?, updated_at = ? where id = ?', [
+      active,
+      new Date(),
+      userId,
+    ]);
     if (!updated) throw new NotFound('用户不存在');
     if (!active) await run(tx, 'delete from user_session where user_id = ?', [userId]);
   });

@@ -10,9 +10,35 @@ import type { AppealServices, EventResult } from './service.server';
 
 // Events people send from the appeal page; timers and referral outcomes arrive by other routes.
 const PAGE_EVENTS: AppealEventType[] = [
-  'SUBMIT', 'DISCARD', 'DISPATCH', 'ASSIGN_GRID', 'RESOLVE_ON_SPOT', 'MERGE_INTO', 'REFER', 'ACCEPT', 'RETURN', 'SUB_DISPATCH',
-  'APPROVE_RETURN', 'REJECT_RETURN', 'NOTE', 'FIELD_UPDATE', 'REQUEST_EXTENSION', 'APPROVE_EXTENSION', 'REJECT_EXTENSION', 'REPLY',
-  'APPROVE_REPLY', 'REJECT_REPLY', 'VERIFY_APPROVE', 'VERIFY_REJECT', 'FEEDBACK', 'UNREACHABLE', 'REDO', 'SUPERVISOR_CLOSE', 'REOPEN', 'SUPERVISE', 'ESCALATE',
+  'SUBMIT',
+  'DISCARD',
+  'DISPATCH',
+  'ASSIGN_GRID',
+  'RESOLVE_ON_SPOT',
+  'MERGE_INTO',
+  'REFER',
+  'ACCEPT',
+  'RETURN',
+  'SUB_DISPATCH',
+  'APPROVE_RETURN',
+  'REJECT_RETURN',
+  'NOTE',
+  'FIELD_UPDATE',
+  'REQUEST_EXTENSION',
+  'APPROVE_EXTENSION',
+  'REJECT_EXTENSION',
+  'REPLY',
+  'APPROVE_REPLY',
+  'REJECT_REPLY',
+  'VERIFY_APPROVE',
+  'VERIFY_REJECT',
+  'FEEDBACK',
+  'UNREACHABLE',
+  'REDO',
+  'SUPERVISOR_CLOSE',
+  'REOPEN',
+  'SUPERVISE',
+  'ESCALATE',
   'MARK_UNREASONABLE',
 ];
 
@@ -31,48 +57,99 @@ export interface ActionOptions {
 }
 
 /** `uploadedAt` is local time, as shown on the page. */
-export interface VerificationPhoto { id: number; fileName: string; uploadedBy: string; uploadedAt: string; stage: 'before' | 'after' | null }
+export interface VerificationPhoto {
+  id: number;
+  fileName: string;
+  uploadedBy: string;
+  uploadedAt: string;
+  stage: 'before' | 'after' | null;
+}
 
 const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 
 /** Exactly the actions the appeal's snapshot accepts from this user now, with the choices their forms need. */
-export async function actionOptions(em: EntityManager, actor: Actor, appealId: number, now = new Date()): Promise<ActionOptions> {
-  const a = await one<{ snapshot: unknown; lead_department_id: number | null; default_department_id: number | null; default_name: string | null; category_id: number; grid_id: number | null }>(em,
+export async function actionOptions(
+  em: EntityManager,
+  actor: Actor,
+  appealId: number,
+  now = new Date(),
+): Promise<ActionOptions> {
+  const a = await one<{
+    snapshot: unknown;
+    lead_department_id: number | null;
+    default_department_id: number | null;
+    default_name: string | null;
+    category_id: number;
+    grid_id: number | null;
+  }>(
+    em,
     `select a.snapshot, a.lead_department_id, a.category_id, a.grid_id, c.default_department_id, dd.name as default_name
-       from appeal a join category c on c.id = a.category_id left join department dd on dd.id = c.default_department_id where a.id = ?`, [appealId]);
+       from appeal a join category c on c.id = a.category_id left join department dd on dd.id = c.default_department_id where a.id = ?`,
+    [appealId],
+  );
   if (!a) throw new NotFound('诉求不存在');
   const snapshot = restoreAppealSnapshot(jsonb(a.snapshot));
   const types = acceptedEventTypes(snapshot, actor, now.toISOString()).filter((t) => PAGE_EVENTS.includes(t));
   const needs = (t: AppealEventType) => types.includes(t);
   const departments = needs('DISPATCH')
-    ? await all<{ id: number; name: string }>(em, `select id, name from department where active and kind <> 'city' order by kind, code`)
+    ? await all<{ id: number; name: string }>(
+        em,
+        `select id, name from department where active and kind <> 'city' order by kind, code`,
+      )
     : [];
-  const subUnits = needs('SUB_DISPATCH') && a.lead_department_id
-    ? await all<{ id: number; name: string }>(em, `select id, name from department where active and path like ? and id <> ? order by path`, [`%/${a.lead_department_id}/%`, a.lead_department_id])
-    : [];
+  const subUnits =
+    needs('SUB_DISPATCH') && a.lead_department_id
+      ? await all<{ id: number; name: string }>(
+          em,
+          `select id, name from department where active and path like ? and id <> ? order by path`,
+          [`%/${a.lead_department_id}/%`, a.lead_department_id],
+        )
+      : [];
   const agencies = needs('REFER')
-    ? await all<{ id: number; name: string; kind: string }>(em,
-      `select id, name, referral_kind as kind from department where active and referral_kind is not null order by code`)
+    ? await all<{ id: number; name: string; kind: string }>(
+        em,
+        `select id, name, referral_kind as kind from department where active and referral_kind is not null order by code`,
+      )
     : [];
-  const grids = needs('ASSIGN_GRID') ? await all<{ id: number; name: string }>(em, 'select id, name from grid order by code') : [];
+  const grids = needs('ASSIGN_GRID')
+    ? await all<{ id: number; name: string }>(em, 'select id, name from grid order by code')
+    : [];
   const suggestions: ActionOptions['suggestions'] = [];
   if (needs('DISPATCH')) {
-    if (a.default_department_id) suggestions.push({ id: a.default_department_id, name: a.default_name!, reason: 'categoryDefault' });
+    if (a.default_department_id)
+      suggestions.push({ id: a.default_department_id, name: a.default_name!, reason: 'categoryDefault' });
     // "This area" is the appeal's grid when known, else the whole city.
-    const top = await one<{ id: number; name: string; n: number }>(em,
+    const top = await one<{ id: number; name: string; n: number }>(
+      em,
       `select s.department_id as id, d.name, count(*)::int as n from assignment s join appeal x on x.id = s.appeal_id join department d on d.id = s.department_id
         where s.role = 'lead' and x.category_id = ? and (?::int is null or x.grid_id = ?) and x.id <> ? and s.status <> 'returned'
-        group by 1, 2 order by 3 desc, 1 limit 1`, [a.category_id, a.grid_id, a.grid_id, appealId]);
+        group by 1, 2 order by 3 desc, 1 limit 1`,
+      [a.category_id, a.grid_id, a.grid_id, appealId],
+    );
     if (top) suggestions.push({ id: top.id, name: top.name, reason: 'history', count: top.n });
   }
   const suggestedDepartmentId = suggestions.find((s) => s.reason === 'history')?.id ?? a.default_department_id;
   const verificationPhotos = stateConcerns(snapshot).verification
-    ? (await all<{ id: number; file_name: string; display_name: string | null; created_at: Date | string; stage: 'before' | 'after' | null }>(em,
-      `select f.id, f.file_name, u.display_name, f.created_at, f.stage from attachment f left join app_user u on u.id = f.uploaded_by_id
+    ? (
+        await all<{
+          id: number;
+          file_name: string;
+          display_name: string | null;
+          created_at: Date | string;
+          stage: 'before' | 'after' | null;
+        }>(
+          em,
+          `select f.id, f.file_name, u.display_name, f.created_at, f.stage from attachment f left join app_user u on u.id = f.uploaded_by_id
         where f.appeal_id = ? and f.content_type in (${PHOTO_TYPES.map(() => '?').join(', ')}) order by f.created_at, f.id`,
-      [appealId, ...PHOTO_TYPES])).map((f) => ({
-      id: f.id, fileName: f.file_name, uploadedBy: f.display_name ?? '', uploadedAt: localDateTime(new Date(f.created_at)), stage: f.stage ?? null,
-    }))
+          [appealId, ...PHOTO_TYPES],
+        )
+      ).map((f) => ({
+        id: f.id,
+        fileName: f.file_name,
+        uploadedBy: f.display_name ?? '',
+        uploadedAt: localDateTime(new Date(f.created_at)),
+        stage: f.stage ?? null,
+      }))
     : [];
   return { types, departments, subUnits, grids, agencies, suggestions, suggestedDepartmentId, verificationPhotos };
 }
@@ -93,7 +170,8 @@ export function payloadFromForm(form: FormData): Record<string, unknown> {
     if (ENVELOPE_FIELDS.includes(key) || typeof raw !== 'string') continue;
     const value = raw.trim();
     if (key === 'assistingDepartmentIds') {
-      if (value) payload.assistingDepartmentIds = [...((payload.assistingDepartmentIds as number[]) ?? []), Number(value)];
+      if (value)
+        payload.assistingDepartmentIds = [...((payload.assistingDepartmentIds as number[]) ?? []), Number(value)];
       continue;
     }
     if (!value) continue;
@@ -105,12 +183,20 @@ export function payloadFromForm(form: FormData): Record<string, unknown> {
 }
 
 /** Applies an action form; a merge target is given by its readable number and resolved here. */
-export async function performAction(services: AppealServices, actor: Actor, appealId: number, type: string, version: number, form: FormData): Promise<EventResult> {
+export async function performAction(
+  services: AppealServices,
+  actor: Actor,
+  appealId: number,
+  type: string,
+  version: number,
+  form: FormData,
+): Promise<EventResult> {
   const payload = payloadFromForm(form);
   if (type === 'MERGE_INTO') {
     const number = payload.targetNumber;
     delete payload.targetNumber;
-    if (typeof number !== 'string') throw new InvalidInput('请输入要合并到的诉求编号', { targetNumber: ['请输入诉求编号'] });
+    if (typeof number !== 'string')
+      throw new InvalidInput('请输入要合并到的诉求编号', { targetNumber: ['请输入诉求编号'] });
     const row = await one<{ id: number }>(services.db.em(), 'select id from appeal where number = ?', [number]);
     if (!row) throw new InvalidInput('诉求编号不存在', { targetNumber: ['诉求编号不存在'] });
     payload.targetAppealId = row.id;

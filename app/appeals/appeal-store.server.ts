@@ -32,7 +32,12 @@ export const sideWrites = {
     sql: `update assignment set status = ?, updated_at = ? where appeal_id in (select id from changed) and status = 'active'${leadOnly ? ` and role = 'lead'` : ''}`,
     params: [status, now],
   }),
-  addAssignment: (row: { departmentId?: number; gridId?: number; role: 'lead' | 'assisting' }, level: number, acceptDueAt: Date | null, now: Date): SideWrite => ({
+  addAssignment: (
+    row: { departmentId?: number; gridId?: number; role: 'lead' | 'assisting' },
+    level: number,
+    acceptDueAt: Date | null,
+    now: Date,
+  ): SideWrite => ({
     sql: `insert into assignment (appeal_id, department_id, grid_id, role, level, accept_due_at, status, created_at, updated_at)
           select id, ?, ?, ?, ?, ?, 'active', ?, ? from changed`,
     params: [row.departmentId ?? null, row.gridId ?? null, row.role, level, acceptDueAt, now, now],
@@ -55,18 +60,33 @@ export const sideWrites = {
 
 /** The appeal with what its steps need: category limits, scope and the people to notify. */
 export async function loadAppeal(em: EntityManager, id: number): Promise<AppealRow | null> {
-  const r = await one(em,
+  const r = await one(
+    em,
     `select a.id, a.number, a.version, a.snapshot, a.urgency, a.caller_phone, a.anonymous, a.created_by_id, a.grid_id,
             a.lead_department_id, a.assigned_grid_id, a.due_at, a.audit_seq, a.audit_head, c.limits,
             array(select distinct s.department_id from assignment s
                    where s.appeal_id = a.id and s.department_id is not null) as department_ids
-       from appeal a join category c on c.id = a.category_id where a.id = ?`, [id]);
+       from appeal a join category c on c.id = a.category_id where a.id = ?`,
+    [id],
+  );
   if (!r) return null;
   return {
-    id: r.id, number: r.number, version: r.version, snapshot: jsonb(r.snapshot), urgency: r.urgency,
-    callerPhone: r.caller_phone, anonymous: r.anonymous, createdById: r.created_by_id, gridId: r.grid_id, leadDepartmentId: r.lead_department_id,
-    assignedGridId: r.assigned_grid_id, dueAt: dateOrNull(r.due_at), auditSeq: r.audit_seq, auditHead: r.audit_head,
-    limits: jsonb(r.limits), departmentIds: r.department_ids ?? [],
+    id: r.id,
+    number: r.number,
+    version: r.version,
+    snapshot: jsonb(r.snapshot),
+    urgency: r.urgency,
+    callerPhone: r.caller_phone,
+    anonymous: r.anonymous,
+    createdById: r.created_by_id,
+    gridId: r.grid_id,
+    leadDepartmentId: r.lead_department_id,
+    assignedGridId: r.assigned_grid_id,
+    dueAt: dateOrNull(r.due_at),
+    auditSeq: r.audit_seq,
+    auditHead: r.audit_head,
+    limits: jsonb(r.limits),
+    departmentIds: r.department_ids ?? [],
   };
 }
 

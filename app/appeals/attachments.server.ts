@@ -29,8 +29,12 @@ const SCOPE_COLUMNS = `a.created_by_id, a.lead_department_id, a.assigned_grid_id
 function canSee(actor: Actor, row: ScopeRow): boolean {
   const snapshot = restoreAppealSnapshot(jsonb(row.snapshot));
   return canSeeAppeal(actor, {
-    createdById: row.created_by_id, leadDepartmentId: row.lead_department_id, assignedGridId: row.assigned_grid_id, gridId: row.grid_id,
-    departmentIds: row.department_ids ?? [], referralAgencyIds: snapshot.context.referralAgencyIds,
+    createdById: row.created_by_id,
+    leadDepartmentId: row.lead_department_id,
+    assignedGridId: row.assigned_grid_id,
+    gridId: row.grid_id,
+    departmentIds: row.department_ids ?? [],
+    referralAgencyIds: snapshot.context.referralAgencyIds,
   });
 }
 
@@ -44,21 +48,40 @@ export function checkUpload(file: UploadedFile): void {
  * for share while the row is inserted, so the appeal cannot close in between.
  */
 export async function saveAttachment(
-  db: Pick<Database, 'em'>, actor: Actor, appealId: number, file: UploadedFile, opts: { stage?: AttachmentStage } = {},
+  db: Pick<Database, 'em'>,
+  actor: Actor,
+  appealId: number,
+  file: UploadedFile,
+  opts: { stage?: AttachmentStage } = {},
 ): Promise<{ id: number; sha256: string }> {
   if (!can(actor, 'appeal:attach')) throw new Forbidden('您无权上传附件');
   return inTransaction(db.em(), async (tx) => {
-    const row = await one<ScopeRow>(tx, `select ${SCOPE_COLUMNS} from appeal a where a.id = ? for share of a`, [appealId]);
+    const row = await one<ScopeRow>(tx, `select ${SCOPE_COLUMNS} from appeal a where a.id = ? for share of a`, [
+      appealId,
+    ]);
     if (!row) throw new NotFound('诉求不存在');
     if (!canSee(actor, row)) throw new Forbidden('您无权查看此诉求');
     if (row.closed) throw new Forbidden('诉求已办结，不能再上传附件');
     const { fileName, contentType } = checkFile(file);
     const { sha256, storagePath } = await storeFile(FOLDER, file.bytes);
     const now = new Date();
-    const [inserted] = await all<{ id: number }>(tx,
+    const [inserted] = await all<{ id: number }>(
+      tx,
       `insert into attachment (appeal_id, file_name, content_type, size, sha256, storage_path, uploaded_by_id, stage, created_at, updated_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
-      [appealId, fileName, contentType, file.bytes.byteLength, sha256, storagePath, actor.userId, opts.stage ?? null, now, now]);
+      [
+        appealId,
+        fileName,
+        contentType,
+        file.bytes.byteLength,
+        sha256,
+        storagePath,
+        actor.userId,
+        opts.stage ?? null,
+        now,
+        now,
+      ],
+    );
     return { id: inserted.id, sha256 };
   });
 }
@@ -74,13 +97,25 @@ export interface OpenedAttachment {
 
 /** A file of an appeal the actor can see, checked against its recorded hash and size before it is handed out. */
 export async function openAttachment(db: Database, actor: Actor, attachmentId: number): Promise<OpenedAttachment> {
-  type FileRow = ScopeRow & { file_name: string; content_type: string; size: number; sha256: string; storage_path: string };
-  const row = await one<FileRow>(db.em(),
+  type FileRow = ScopeRow & {
+    file_name: string;
+    content_type: string;
+    size: number;
+    sha256: string;
+    storage_path: string;
+  };
+  const row = await one<FileRow>(
+    db.em(),
     `select f.file_name, f.content_type, f.size, f.sha256, f.storage_path, ${SCOPE_COLUMNS}
-       from attachment f join appeal a on a.id = f.appeal_id where f.id = ?`, [attachmentId]);
+       from attachment f join appeal a on a.id = f.appeal_id where f.id = ?`,
+    [attachmentId],
+  );
   if (!row) throw new NotFound('附件不存在');
   if (!canSee(actor, row)) throw new Forbidden('您无权查看此诉求的附件');
-  const { path, bytes } = await readStoredFile(FOLDER, { storagePath: row.storage_path, size: row.size, sha256: row.sha256 },
-    `[attachments] stored file of attachment ${attachmentId}`);
+  const { path, bytes } = await readStoredFile(
+    FOLDER,
+    { storagePath: row.storage_path, size: row.size, sha256: row.sha256 },
+    `[attachments] stored file of attachment ${attachmentId}`,
+  );
   return { fileName: row.file_name, contentType: row.content_type, size: row.size, path, bytes };
 }

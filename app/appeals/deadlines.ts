@@ -8,10 +8,34 @@ import { addTimeLimit, warnInstant, type WorkCalendar } from '../calendar/workin
  * matters, 15 for complex ones; accept within 1 working day, call back within 2.
  */
 export const DEFAULT_LIMITS = {
-  emergency: { emergency: { amount: 2, unit: 'clockHours' }, urgent: { amount: 2, unit: 'clockHours' }, normal: { amount: 2, unit: 'clockHours' }, accept: { amount: 1, unit: 'clockHours' }, callback: { amount: 1, unit: 'workingDays' } },
-  utilities: { emergency: { amount: 2, unit: 'clockHours' }, urgent: { amount: 24, unit: 'clockHours' }, normal: { amount: 24, unit: 'clockHours' }, accept: { amount: 2, unit: 'clockHours' }, callback: { amount: 1, unit: 'workingDays' } },
-  general: { emergency: { amount: 2, unit: 'clockHours' }, urgent: { amount: 3, unit: 'workingDays' }, normal: { amount: 7, unit: 'workingDays' }, accept: { amount: 1, unit: 'workingDays' }, callback: { amount: 2, unit: 'workingDays' } },
-  complex: { emergency: { amount: 2, unit: 'clockHours' }, urgent: { amount: 7, unit: 'workingDays' }, normal: { amount: 15, unit: 'workingDays' }, accept: { amount: 1, unit: 'workingDays' }, callback: { amount: 2, unit: 'workingDays' } },
+  emergency: {
+    emergency: { amount: 2, unit: 'clockHours' },
+    urgent: { amount: 2, unit: 'clockHours' },
+    normal: { amount: 2, unit: 'clockHours' },
+    accept: { amount: 1, unit: 'clockHours' },
+    callback: { amount: 1, unit: 'workingDays' },
+  },
+  utilities: {
+    emergency: { amount: 2, unit: 'clockHours' },
+    urgent: { amount: 24, unit: 'clockHours' },
+    normal: { amount: 24, unit: 'clockHours' },
+    accept: { amount: 2, unit: 'clockHours' },
+    callback: { amount: 1, unit: 'workingDays' },
+  },
+  general: {
+    emergency: { amount: 2, unit: 'clockHours' },
+    urgent: { amount: 3, unit: 'workingDays' },
+    normal: { amount: 7, unit: 'workingDays' },
+    accept: { amount: 1, unit: 'workingDays' },
+    callback: { amount: 2, unit: 'workingDays' },
+  },
+  complex: {
+    emergency: { amount: 2, unit: 'clockHours' },
+    urgent: { amount: 7, unit: 'workingDays' },
+    normal: { amount: 15, unit: 'workingDays' },
+    accept: { amount: 1, unit: 'workingDays' },
+    callback: { amount: 2, unit: 'workingDays' },
+  },
 } satisfies Record<string, CategoryLimits>;
 
 export function handlingLimit(limits: CategoryLimits, urgency: Urgency): TimeLimitSpec {
@@ -23,7 +47,12 @@ export interface HandlingDeadline {
   warnAt: Date;
 }
 
-export function handlingDeadline(cal: WorkCalendar, start: Date, limits: CategoryLimits, urgency: Urgency): HandlingDeadline {
+export function handlingDeadline(
+  cal: WorkCalendar,
+  start: Date,
+  limits: CategoryLimits,
+  urgency: Urgency,
+): HandlingDeadline {
   const limit = handlingLimit(limits, urgency);
   const dueAt = addTimeLimit(cal, start, limit);
   return { dueAt, warnAt: warnInstant(cal, start, dueAt, limit.unit) };

@@ -15,7 +15,10 @@ export const DEPARTMENT_WORKLIST_PAGE = 50;
 const OPEN = `a.tags @> '{open}'`;
 
 const querySchema = z.object({
-  department: z.preprocess((v) => (v === '' || v == null ? undefined : v), z.coerce.number({ error: '请选择有效的承办单位' }).int().positive({ error: '请选择有效的承办单位' }).optional()),
+  department: z.preprocess(
+    (v) => (v === '' || v == null ? undefined : v),
+    z.coerce.number({ error: '请选择有效的承办单位' }).int().positive({ error: '请选择有效的承办单位' }).optional(),
+  ),
   after: z.preprocess((v) => (v === '' || v == null ? undefined : v), z.string().max(200).optional()),
 });
 
@@ -31,7 +34,12 @@ export interface DepartmentWorklist {
  * A department's open appeals, earliest deadline first, 50 a page (keyset on due_at, id). A handler sees
  * his own department only; dispatchers and supervisors pick any. Confidential callers stay hidden from the department.
  */
-export async function departmentWorklist(em: EntityManager, user: SessionUser, params: URLSearchParams, now = new Date()): Promise<DepartmentWorklist> {
+export async function departmentWorklist(
+  em: EntityManager,
+  user: SessionUser,
+  params: URLSearchParams,
+  now = new Date(),
+): Promise<DepartmentWorklist> {
   const parsed = querySchema.safeParse(Object.fromEntries(params));
   if (!parsed.success) throw new InvalidInput('查询条件有误', fieldErrorsOf(parsed.error.issues));
   const { department, after } = parsed.data;
@@ -48,19 +56,24 @@ export async function departmentWorklist(em: EntityManager, user: SessionUser, p
     throw new Forbidden();
   }
   // A handler's own department comes with his session; a chosen one must exist.
-  const dept = user.role === 'handler' && user.departmentName ? { id: departmentId, name: user.departmentName }
-    : choices.find((d) => d.id === departmentId) ?? (await one<{ id: number; name: string }>(em, 'select id, name from department where id = ?', [departmentId]));
+  const dept =
+    user.role === 'handler' && user.departmentName
+      ? { id: departmentId, name: user.departmentName }
+      : (choices.find((d) => d.id === departmentId) ??
+        (await one<{ id: number; name: string }>(em, 'select id, name from department where id = ?', [departmentId])));
   if (!dept) throw new NotFound('单位不存在');
 
   const cursor = after ? decodeCursor(after) : null;
   // Only appeal columns, as plain as the keyset itself: the holder is this department, and category names come from a
   // short cache, so the statement plans and runs in a fraction of a millisecond however large the history.
-  const rows = await all(em,
+  const rows = await all(
+    em,
     `select a.id, a.number, a.title, a.type, a.urgency, a.category_id, a.phase, a.sla, a.due_at, a.created_at, a.caller_phone, a.confidential
        from appeal a
       where a.lead_department_id = ? and ${OPEN} and a.due_at is not null ${cursor ? 'and (a.due_at, a.id) > (?, ?)' : ''}
       order by a.due_at, a.id limit ?`,
-    [departmentId, ...(cursor ? [new Date(cursor.at), cursor.id] : []), DEPARTMENT_WORKLIST_PAGE + 1]);
+    [departmentId, ...(cursor ? [new Date(cursor.at), cursor.id] : []), DEPARTMENT_WORKLIST_PAGE + 1],
+  );
   const page = rows.slice(0, DEPARTMENT_WORKLIST_PAGE);
   const [cal, categories] = [await getWorkCalendar(em), await categoryLabels(em)];
   const hideCaller = user.role === 'handler';
@@ -71,7 +84,14 @@ export async function departmentWorklist(em: EntityManager, user: SessionUser, p
     items: page.map((r) => {
       const category = categories.get(r.category_id);
       return {
-        id: r.id, number: r.number, title: r.title, type: r.type, urgency: r.urgency, categoryName: category?.name ?? '', phase: r.phase, sla: r.sla,
+        id: r.id,
+        number: r.number,
+        title: r.title,
+        type: r.type,
+        urgency: r.urgency,
+        categoryName: category?.name ?? '',
+        phase: r.phase,
+        sla: r.sla,
         dueAt: new Date(r.due_at).toISOString(),
         dueLabel: localDateTime(new Date(r.due_at)),
         remaining: remainingTime(cal, now, new Date(r.due_at), category?.units[r.urgency] ?? 'workingDays').label,
@@ -80,21 +100,33 @@ export async function departmentWorklist(em: EntityManager, user: SessionUser, p
         caller: hideCaller && r.confidential ? '（保密）' : maskPhone(r.caller_phone),
       };
     }),
-    nextCursor: rows.length > DEPARTMENT_WORKLIST_PAGE && last ? encodeCursor(new Date(last.due_at).toISOString(), last.id) : null,
+    nextCursor:
+      rows.length > DEPARTMENT_WORKLIST_PAGE && last
+        ? encodeCursor(new Date(last.due_at).toISOString(), last.id)
+        : null,
   };
 }
 
 const CATEGORY_TTL_MS = 60_000;
-let categoryCache: { at: number; labels: Map<number, { name: string; units: Record<string, LimitUnit> }> } | null = null;
+let categoryCache: { at: number; labels: Map<number, { name: string; units: Record<string, LimitUnit> }> } | null =
+  null;
 
 /** Category names and the unit of each urgency's limit, for a minute: categories change in admin, rarely. */
 async function categoryLabels(em: EntityManager) {
   if (categoryCache && Date.now() - categoryCache.at < CATEGORY_TTL_MS) return categoryCache.labels;
   const rows = await all<{ id: number; name: string; limits: unknown }>(em, 'select id, name, limits from category');
-  const labels = new Map(rows.map((r) => {
-    const limits = jsonb<Record<string, { unit?: LimitUnit }> | null>(r.limits);
-    return [r.id, { name: r.name, units: Object.fromEntries(Object.entries(limits ?? {}).map(([k, v]) => [k, v?.unit ?? 'workingDays'])) }] as const;
-  }));
+  const labels = new Map(
+    rows.map((r) => {
+      const limits = jsonb<Record<string, { unit?: LimitUnit }> | null>(r.limits);
+      return [
+        r.id,
+        {
+          name: r.name,
+          units: Object.fromEntries(Object.entries(limits ?? {}).map(([k, v]) => [k, v?.unit ?? 'workingDays'])),
+        },
+      ] as const;
+    }),
+  );
   categoryCache = { at: Date.now(), labels };
   return labels;
 }

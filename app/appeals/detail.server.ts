@@ -4,7 +4,7 @@ import { callsForAppeal, type AppealCallView } from '../telephony/call-links.ser
 import { MAX_CALLBACK_ATTEMPTS, phaseOf, slaOf, restoreAppealSnapshot, stateConcerns } from '../../machines/appeal';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
-import { all, jsonb, one } from '../db/sql.server';
+import { all, jsonb, one, type Row } from '../db/sql.server';
 import { Forbidden, NotFound } from '../domain/errors';
 import { maskIdNumber, maskPhone } from '../cases/masking';
 import { can } from '../domain/permissions';
@@ -74,29 +74,44 @@ export interface AppealDetail {
 const TEXT_FIELDS = ['reason', 'result', 'text', 'note', 'answer', 'comment'];
 
 /** Everything the appeal page shows, scoped on the server: out of scope is 403, a hidden complainant is never sent. */
-export async function appealDetail(em: EntityManager, actor: Actor, id: number, now = new Date()): Promise<AppealDetail> {
-  const a = await one(em,
+export async function appealDetail(
+  em: EntityManager,
+  actor: Actor,
+  id: number,
+  now = new Date(),
+): Promise<AppealDetail> {
+  const a = await one(
+    em,
     `select a.*, c.name as category_name, c.limits, g.name as grid_name, d.name as department_name, ag.name as assigned_grid_name,
             z.name as citizen_name, z.id_number as citizen_id_number,
             array(select distinct s.department_id from assignment s where s.appeal_id = a.id and s.department_id is not null) as department_ids
        from appeal a join category c on c.id = a.category_id left join grid g on g.id = a.grid_id
        left join department d on d.id = a.lead_department_id left join grid ag on ag.id = a.assigned_grid_id
        left join citizen z on z.id = a.citizen_id
-      where a.id = ?`, [id]);
+      where a.id = ?`,
+    [id],
+  );
   if (!a) throw new NotFound('诉求不存在');
   const snapshot = restoreAppealSnapshot(a.snapshot);
   const facts = {
-    createdById: a.created_by_id, leadDepartmentId: a.lead_department_id, assignedGridId: a.assigned_grid_id, gridId: a.grid_id,
-    departmentIds: a.department_ids ?? [], referralAgencyIds: snapshot.context.referralAgencyIds,
+    createdById: a.created_by_id,
+    leadDepartmentId: a.lead_department_id,
+    assignedGridId: a.assigned_grid_id,
+    gridId: a.grid_id,
+    departmentIds: a.department_ids ?? [],
+    referralAgencyIds: snapshot.context.referralAgencyIds,
   };
   if (!canSeeAppeal(actor, facts)) throw new Forbidden('您无权查看此诉求');
 
   const [events, assignments, attachments, calls] = await Promise.all([
     caseTimeline(em, APPEAL_TRAIL, id),
-    all(em,
+    all(
+      em,
       `select coalesce(d.name, g.name) as unit, s.role, s.level, s.status, s.accepted_at
          from assignment s left join department d on d.id = s.department_id left join grid g on g.id = s.grid_id
-        where s.appeal_id = ? order by s.id`, [id]),
+        where s.appeal_id = ? order by s.id`,
+      [id],
+    ),
     all(em, 'select id, file_name, size, content_type from attachment where appeal_id = ? order by id', [id]),
     callsForAppeal(em, actor, id),
   ]);
@@ -107,49 +122,100 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
   const open = !snapshot.hasTag('closed');
   const concerns = stateConcerns(snapshot);
   const deadline = (kind: DeadlineView['kind'], at: Date | null, unit: LimitUnit): DeadlineView[] =>
-    at ? [{ kind, at: localDateTime(new Date(at)), remaining: open ? remainingTime(cal, now, new Date(at), unit).label : null }] : [];
+    at
+      ? [
+          {
+            kind,
+            at: localDateTime(new Date(at)),
+            remaining: open ? remainingTime(cal, now, new Date(at), unit).label : null,
+          },
+        ]
+      : [];
   const showComplainant = !a.anonymous && canSeeComplainant(actor, a.confidential);
   const ctx = snapshot.context;
   const lastAnswer = [...events].reverse().find((e) => e.type === 'REPLY' || e.type === 'RESOLVE_ON_SPOT');
   const answerPayload = lastAnswer?.payload as { result?: string; answer?: string } | undefined;
   const callback = snapshot.hasTag('needsCitizen')
     ? {
-      attempts: ctx.callbackAttempts, maxAttempts: MAX_CALLBACK_ATTEMPTS, overdue: ctx.callbackOverdue,
-      script: `您好，这里是 12345 政务服务便民热线回访。您于 ${localDateTime(new Date(a.created_at)).slice(0, 10)} 反映的“${a.title}”，`
-        + `${a.department_name ?? a.assigned_grid_name ?? '我们'}的答复是：“${answerPayload?.result ?? answerPayload?.answer ?? '—'}”。`
-        + '请问您对办理结果是否满意？问题是否已经解决？',
-    }
+        attempts: ctx.callbackAttempts,
+        maxAttempts: MAX_CALLBACK_ATTEMPTS,
+        overdue: ctx.callbackOverdue,
+        script:
+          `您好，这里是 12345 政务服务便民热线回访。您于 ${localDateTime(new Date(a.created_at)).slice(0, 10)} 反映的“${a.title}”，` +
+          `${a.department_name ?? a.assigned_grid_name ?? '我们'}的答复是：“${answerPayload?.result ?? answerPayload?.answer ?? '—'}”。` +
+          '请问您对办理结果是否满意？问题是否已经解决？',
+      }
     : null;
 
   return {
-    id: a.id, number: a.number, version: a.version, title: a.title, content: a.content, type: a.type, urgency: a.urgency, source: a.source,
-    category: a.category_name, address: a.address, grid: a.grid_name, location,
-    suggestedGrid: location?.grid ? { id: location.grid.id, name: location.grid.name, from: 'point' }
-      : a.grid_id ? { id: a.grid_id, name: a.grid_name, from: 'intake' } : null,
-    phase: phaseOf(snapshot), sla: slaOf(snapshot),
-    confidential: a.confidential, anonymous: a.anonymous,
+    id: a.id,
+    number: a.number,
+    version: a.version,
+    title: a.title,
+    content: a.content,
+    type: a.type,
+    urgency: a.urgency,
+    source: a.source,
+    category: a.category_name,
+    address: a.address,
+    grid: a.grid_name,
+    location,
+    suggestedGrid: location?.grid
+      ? { id: location.grid.id, name: location.grid.name, from: 'point' }
+      : a.grid_id
+        ? { id: a.grid_id, name: a.grid_name, from: 'intake' }
+        : null,
+    phase: phaseOf(snapshot),
+    sla: slaOf(snapshot),
+    confidential: a.confidential,
+    anonymous: a.anonymous,
     complainant: showComplainant
       ? {
-        name: a.citizen_name, phone: maskPhone(a.caller_phone), idNumber: maskIdNumber(a.citizen_id_number),
-        mayReveal: ['operator', 'dispatcher', 'reviewer', 'supervisor'].includes(actor.role) && Boolean(a.caller_phone),
-      }
+          name: a.citizen_name,
+          phone: maskPhone(a.caller_phone),
+          idNumber: maskIdNumber(a.citizen_id_number),
+          mayReveal:
+            ['operator', 'dispatcher', 'reviewer', 'supervisor'].includes(actor.role) && Boolean(a.caller_phone),
+        }
       : null,
-    reveals: (await revealLog(em, actor, id)).map((r) => ({ who: r.who, field: r.field, at: localDateTime(new Date(r.at)) })),
+    reveals: (await revealLog(em, actor, id)).map((r) => ({
+      who: r.who,
+      field: r.field,
+      at: localDateTime(new Date(r.at)),
+    })),
     holder: a.department_name ?? a.assigned_grid_name,
-    assignments: assignments.map((s) => ({ unit: s.unit, role: s.role, level: s.level, status: s.status, acceptedAt: s.accepted_at ? localDateTime(new Date(s.accepted_at)) : null })),
+    assignments: assignments.map((s) => ({
+      unit: s.unit,
+      role: s.role,
+      level: s.level,
+      status: s.status,
+      acceptedAt: s.accepted_at ? localDateTime(new Date(s.accepted_at)) : null,
+    })),
     deadlines: [
       ...deadline('accept', concerns.acceptance ? a.accept_due_at : null, limits.accept.unit),
       ...deadline('handling', a.due_at, limits[a.urgency]?.unit ?? 'workingDays'),
       ...deadline('callback', concerns.callback ? a.callback_due_at : null, limits.callback.unit),
     ],
     timeline: events.map((e) => ({
-      ...timelineView(e), fromSla: e.fromSla as string | null, toSla: e.toSla as string,
+      ...timelineView(e),
+      fromSla: e.fromSla as string | null,
+      toSla: e.toSla as string,
       text: (TEXT_FIELDS.map((f) => e.payload[f]).find((v) => typeof v === 'string') as string | undefined) ?? null,
     })),
-    attachments: attachments.map((f) => ({ id: f.id, fileName: f.file_name, size: f.size, contentType: f.content_type })),
+    attachments: attachments.map((f) => ({
+      id: f.id,
+      fileName: f.file_name,
+      size: f.size,
+      contentType: f.content_type,
+    })),
     mayAttach: open && can(actor, 'appeal:attach'),
     calls,
-    counts: { redo: ctx.redoCount, reopen: ctx.reopenCount, extensions: ctx.extensionCount, supervise: ctx.superviseCount },
+    counts: {
+      redo: ctx.redoCount,
+      reopen: ctx.reopenCount,
+      extensions: ctx.extensionCount,
+      supervise: ctx.superviseCount,
+    },
     escalation: ctx.escalation,
     unreasonable: ctx.unreasonable,
     callback,
@@ -160,7 +226,7 @@ export async function appealDetail(em: EntityManager, actor: Actor, id: number, 
  * The point, the grid it falls in today (grids can be redrawn after intake) and the outlines to draw:
  * that grid and, if different, the grid recorded on the appeal.
  */
-async function locationOf(em: EntityManager, a: Record<string, any>): Promise<AppealDetail['location']> {
+async function locationOf(em: EntityManager, a: Row): Promise<AppealDetail['location']> {
   if (a.lat === null || a.lng === null || a.lat === undefined || a.lng === undefined) return null;
   const point = { lat: Number(a.lat), lng: Number(a.lng) };
   const grid = await gridForPoint(em, point);

@@ -9,37 +9,50 @@ import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
 import { appealCounterCte, formatAppealNumber } from './numbering.server';
 import { appealKind, type AppealServices } from './service.server';
 
-const phone = z.string().trim().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{3,12})$/, '电话号码格式不正确');
+const phone = z
+  .string()
+  .trim()
+  .regex(/^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{3,12})$/, '电话号码格式不正确');
 
-export const draftInputSchema = z.object({
-  source: z.enum(APPEAL_SOURCES).default('hotline'),
-  type: z.enum(APPEAL_TYPES),
-  urgency: z.enum(URGENCIES).default('normal'),
-  categoryId: z.number().int().positive(),
-  callerPhone: phone.optional(),
-  citizenName: z.string().trim().min(1).max(100).optional(),
-  title: z.string().trim().min(2, '标题至少 2 个字').max(200),
-  content: z.string().trim().min(5, '内容至少 5 个字').max(8000),
-  address: z.string().trim().max(255).optional(),
-  gridId: z.number().int().positive().optional(),
-  lat: z.number().min(-90).max(90).optional(),
-  lng: z.number().min(-180).max(180).optional(),
-  confidential: z.boolean().default(false),
-  anonymous: z.boolean().default(false),
-  /** One per rendered intake form: a repeated submit returns the appeal it already created. */
-  requestKey: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional(),
-}).strict();
+export const draftInputSchema = z
+  .object({
+    source: z.enum(APPEAL_SOURCES).default('hotline'),
+    type: z.enum(APPEAL_TYPES),
+    urgency: z.enum(URGENCIES).default('normal'),
+    categoryId: z.number().int().positive(),
+    callerPhone: phone.optional(),
+    citizenName: z.string().trim().min(1).max(100).optional(),
+    title: z.string().trim().min(2, '标题至少 2 个字').max(200),
+    content: z.string().trim().min(5, '内容至少 5 个字').max(8000),
+    address: z.string().trim().max(255).optional(),
+    gridId: z.number().int().positive().optional(),
+    lat: z.number().min(-90).max(90).optional(),
+    lng: z.number().min(-180).max(180).optional(),
+    confidential: z.boolean().default(false),
+    anonymous: z.boolean().default(false),
+    /** One per rendered intake form: a repeated submit returns the appeal it already created. */
+    requestKey: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,64}$/)
+      .optional(),
+  })
+  .strict();
 export type DraftInput = z.input<typeof draftInputSchema>;
 
 const CREATORS = new Set(['operator', 'dispatcher', 'gridWorker']);
 
 /** Records a new appeal as a draft (the operator is still on the call); its audit trail starts here. */
-export async function createDraft(services: AppealServices, actor: Actor, raw: unknown): Promise<{ id: number; number: string; version: number }> {
+export async function createDraft(
+  services: AppealServices,
+  actor: Actor,
+  raw: unknown,
+): Promise<{ id: number; number: string; version: number }> {
   if (!CREATORS.has(actor.role)) throw new Forbidden();
   const parsed = draftInputSchema.safeParse(raw);
   if (!parsed.success) throw new InvalidInput('输入有误', fieldErrorsOf(parsed.error.issues));
   const input = parsed.data;
-  if (actor.role === 'gridWorker' && input.gridId && !actor.gridIds.includes(input.gridId)) throw new Forbidden('只能上报本人网格内的事项');
+  if (actor.role === 'gridWorker' && input.gridId && !actor.gridIds.includes(input.gridId))
+    throw new Forbidden('只能上报本人网格内的事项');
   const now = services.now?.() ?? new Date();
   if (input.requestKey) {
     const existing = await byRequestKey(services, input.requestKey);
@@ -59,11 +72,21 @@ export async function createDraft(services: AppealServices, actor: Actor, raw: u
 }
 
 async function byRequestKey(services: AppealServices, key: string) {
-  return (await one<{ id: number; number: string; version: number }>(services.db.em(),
-    'select id, number, version from appeal where request_key = ?', [key])) ?? null;
+  return (
+    (await one<{ id: number; number: string; version: number }>(
+      services.db.em(),
+      'select id, number, version from appeal where request_key = ?',
+      [key],
+    )) ?? null
+  );
 }
 
-async function insertDraft(services: AppealServices, actor: Actor, input: z.output<typeof draftInputSchema>, now: Date) {
+async function insertDraft(
+  services: AppealServices,
+  actor: Actor,
+  input: z.output<typeof draftInputSchema>,
+  now: Date,
+) {
   return inTransaction(services.db.em(), async (tx) => {
     // One round trip: references checked, the daily number drawn, the caller's record upserted and the
     // id taken first (the first audit hash covers it).
@@ -71,24 +94,55 @@ async function insertDraft(services: AppealServices, actor: Actor, input: z.outp
     const withCitizen = Boolean(input.callerPhone && !input.anonymous);
     const citizenCte = `, citizen as (insert into citizen (phone, name, created_at, updated_at) values (?, ?, ?, ?)
          on conflict (phone) do update set name = coalesce(excluded.name, citizen.name), updated_at = excluded.updated_at returning id)`;
-    const refs = (await one<{ category: number | null; grid: number | null; id: number; last: number; citizen: number | null }>(tx,
+    const refs = (await one<{
+      category: number | null;
+      grid: number | null;
+      id: number;
+      last: number;
+      citizen: number | null;
+    }>(
+      tx,
       `with ${counter.sql}${withCitizen ? citizenCte : ''}
        select (select id from category where id = ? and active) as category, (select id from grid where id = ?) as grid,
               nextval(pg_get_serial_sequence('appeal', 'id'))::int as id, (select last from counter) as last,
               ${withCitizen ? '(select id from citizen)' : 'null'} as citizen`,
-      [...counter.params, ...(withCitizen ? [input.callerPhone, input.citizenName ?? null, now, now] : []), input.categoryId, input.gridId ?? 0]))!;
+      [
+        ...counter.params,
+        ...(withCitizen ? [input.callerPhone, input.citizenName ?? null, now, now] : []),
+        input.categoryId,
+        input.gridId ?? 0,
+      ],
+    ))!;
     if (!refs.category) throw new InvalidInput('分类不存在', { categoryId: ['unknown category'] });
     if (input.gridId && !refs.grid) throw new InvalidInput('网格不存在', { gridId: ['unknown grid'] });
     const { id, citizen: citizenId } = refs;
     const number = formatAppealNumber(counter.day, refs.last);
     await openCase(tx, appealKind, {
-      id, row: {}, snapshot: createAppealSnapshot({ createdBy: actor.userId, source: input.source }),
-      type: 'CREATE', payload: { number, source: input.source }, actor, at: now,
+      id,
+      row: {},
+      snapshot: createAppealSnapshot({ createdBy: actor.userId, source: input.source }),
+      type: 'CREATE',
+      payload: { number, source: input.source },
+      actor,
+      at: now,
       columns: {
-        number, source: input.source, type: input.type, urgency: input.urgency, category_id: input.categoryId, citizen_id: citizenId,
-        caller_phone: input.callerPhone ?? null, title: input.title, content: input.content, address: input.address ?? null,
-        grid_id: input.gridId ?? null, lat: input.lat ?? null, lng: input.lng ?? null, confidential: input.confidential,
-        anonymous: input.anonymous, created_by_id: actor.userId, request_key: input.requestKey ?? null,
+        number,
+        source: input.source,
+        type: input.type,
+        urgency: input.urgency,
+        category_id: input.categoryId,
+        citizen_id: citizenId,
+        caller_phone: input.callerPhone ?? null,
+        title: input.title,
+        content: input.content,
+        address: input.address ?? null,
+        grid_id: input.gridId ?? null,
+        lat: input.lat ?? null,
+        lng: input.lng ?? null,
+        confidential: input.confidential,
+        anonymous: input.anonymous,
+        created_by_id: actor.userId,
+        request_key: input.requestKey ?? null,
       },
     });
     return { id, number, version: 1 };

@@ -11,31 +11,57 @@ export type RevealField = 'callerPhone' | 'idNumber';
  * Shows one unmasked contact field to someone allowed to see the complainant, and records who
  * looked and when, in the same transaction: no record, no number.
  */
-export async function revealComplainant(em: EntityManager, actor: Actor, appealId: number, field: RevealField, now = new Date()): Promise<string> {
+export async function revealComplainant(
+  em: EntityManager,
+  actor: Actor,
+  appealId: number,
+  field: RevealField,
+  now = new Date(),
+): Promise<string> {
   if (field !== 'callerPhone' && field !== 'idNumber') throw new InvalidInput('无效的字段', { field: ['无效的字段'] });
   return inTransaction(em, async (tx) => {
-    const a = await one(tx,
+    const a = await one(
+      tx,
       `select a.created_by_id, a.lead_department_id, a.assigned_grid_id, a.grid_id, a.snapshot, a.confidential, a.anonymous, a.caller_phone, z.id_number,
               array(select distinct s.department_id from assignment s where s.appeal_id = a.id and s.department_id is not null) as department_ids
-         from appeal a left join citizen z on z.id = a.citizen_id where a.id = ?`, [appealId]);
+         from appeal a left join citizen z on z.id = a.citizen_id where a.id = ?`,
+      [appealId],
+    );
     if (!a) throw new NotFound('诉求不存在');
     const snapshot = restoreAppealSnapshot(jsonb(a.snapshot));
     const facts = {
-      createdById: a.created_by_id, leadDepartmentId: a.lead_department_id, assignedGridId: a.assigned_grid_id, gridId: a.grid_id,
-      departmentIds: a.department_ids ?? [], referralAgencyIds: snapshot.context.referralAgencyIds,
+      createdById: a.created_by_id,
+      leadDepartmentId: a.lead_department_id,
+      assignedGridId: a.assigned_grid_id,
+      gridId: a.grid_id,
+      departmentIds: a.department_ids ?? [],
+      referralAgencyIds: snapshot.context.referralAgencyIds,
     };
     // Departments and grid workers work from masked numbers; the hotline's own roles may call back.
     const mayReveal = ['operator', 'dispatcher', 'reviewer', 'supervisor'].includes(actor.role);
-    if (!mayReveal || !canSeeAppeal(actor, facts) || a.anonymous || !canSeeComplainant(actor, a.confidential)) throw new Forbidden();
+    if (!mayReveal || !canSeeAppeal(actor, facts) || a.anonymous || !canSeeComplainant(actor, a.confidential))
+      throw new Forbidden();
     const value = field === 'callerPhone' ? a.caller_phone : a.id_number;
     if (!value) throw new NotFound('没有可显示的号码');
-    await run(tx, 'insert into access_log (user_id, appeal_id, field, at) values (?, ?, ?, ?)', [actor.userId, appealId, field, now]);
+    await run(tx, 'insert into access_log (user_id, appeal_id, field, at) values (?, ?, ?, ?)', [
+      actor.userId,
+      appealId,
+      field,
+      now,
+    ]);
     return value as string;
   });
 }
 
-export async function revealLog(em: EntityManager, actor: Actor, appealId: number): Promise<{ who: string; field: RevealField; at: Date }[]> {
+export async function revealLog(
+  em: EntityManager,
+  actor: Actor,
+  appealId: number,
+): Promise<{ who: string; field: RevealField; at: Date }[]> {
   if (actor.role !== 'supervisor' && actor.role !== 'admin') return [];
-  return all<{ who: string; field: RevealField; at: Date }>(em,
-    `select u.display_name as who, l.field, l.at from access_log l join app_user u on u.id = l.user_id where l.appeal_id = ? order by l.id desc limit 50`, [appealId]);
+  return all<{ who: string; field: RevealField; at: Date }>(
+    em,
+    `select u.display_name as who, l.field, l.at from access_log l join app_user u on u.id = l.user_id where l.appeal_id = ? order by l.id desc limit 50`,
+    [appealId],
+  );
 }

@@ -27,8 +27,19 @@ const blank = (v: unknown) => {
   const t = v.trim();
   return t === '' ? undefined : t;
 };
-const id = (what: string) => z.preprocess(blank, z.coerce.number({ error: `请选择有效的${what}` }).int({ error: `请选择有效的${what}` }).positive({ error: `请选择有效的${what}` }).optional());
-const localDate = z.preprocess(blank, z.string().refine(isValidLocalDate, { error: '日期格式应为 YYYY-MM-DD' }).optional());
+const id = (what: string) =>
+  z.preprocess(
+    blank,
+    z.coerce
+      .number({ error: `请选择有效的${what}` })
+      .int({ error: `请选择有效的${what}` })
+      .positive({ error: `请选择有效的${what}` })
+      .optional(),
+  );
+const localDate = z.preprocess(
+  blank,
+  z.string().refine(isValidLocalDate, { error: '日期格式应为 YYYY-MM-DD' }).optional(),
+);
 
 export const searchFiltersSchema = z
   .object({
@@ -71,7 +82,9 @@ export function encodeCursor(createdAt: string, id: number): string {
 export function decodeCursor(cursor: string): { at: string; id: number } {
   const bad = () => new InvalidInput('分页参数无效', { after: ['invalid cursor'] });
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) throw bad();
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{1,6}Z)\|(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{1,6}Z)\|(\d{1,10})$/.exec(
+    Buffer.from(cursor, 'base64url').toString('utf8'),
+  );
   if (!m || Number.isNaN(Date.parse(m[1]))) throw bad();
   return { at: m[1], id: Number(m[2]) };
 }
@@ -110,12 +123,17 @@ function scopeClause(user: SessionUser): Clause {
     }
     case 'gridWorker': {
       const grids = actor.gridIds.length ? actor.gridIds : [-1];
-      return { sql: `(a.grid_id in (?) or a.assigned_grid_id in (?) or a.created_by_id = ?)`, params: [grids, grids, actor.userId] };
+      return {
+        sql: `(a.grid_id in (?) or a.assigned_grid_id in (?) or a.created_by_id = ?)`,
+        params: [grids, grids, actor.userId],
+      };
     }
-    case 'mediator':
-    {
+    case 'mediator': {
       const agencies = actor.departmentIds.length ? actor.departmentIds : [-1];
-      return { sql: `exists (select 1 from referral r where r.appeal_id = a.id and r.agency_id in (?))`, params: [agencies] };
+      return {
+        sql: `exists (select 1 from referral r where r.appeal_id = a.id and r.agency_id in (?))`,
+        params: [agencies],
+      };
     }
     default:
       return { sql: 'false', params: [] };
@@ -159,8 +177,7 @@ function filterClauses(f: SearchFilters, user: SessionUser): Clause[] {
   if (f.grid) out.push({ sql: '(a.grid_id = ? or a.assigned_grid_id = ?)', params: [f.grid, f.grid] });
   if (f.phase && isParentFilter(f.phase)) {
     out.push({ sql: 'a.tags @> ?::text[]', params: [textArray([PARENT_FILTERS[f.phase]])] });
-  }
-  else if (f.phase) out.push({ sql: 'a.phase = ?', params: [f.phase] });
+  } else if (f.phase) out.push({ sql: 'a.phase = ?', params: [f.phase] });
   if (f.sla) out.push({ sql: 'a.sla = ?', params: [f.sla] });
   if (f.from) out.push({ sql: 'a.created_at >= ?', params: [localDayStart(f.from)] });
   if (f.to) out.push({ sql: 'a.created_at < ?', params: [localDayStart(f.to, 1)] });
@@ -186,7 +203,8 @@ export async function searchAppeals(
   const cursor = page.after ? decodeCursor(page.after) : null;
   const [{ n: total }] = await all<{ n: number }>(em, `select count(*)::int as n from appeal a where ${where}`, params);
   // The cursor keeps microseconds: a JS Date would round them off and skip or repeat rows.
-  const rows = await all(em,
+  const rows = await all(
+    em,
     `select a.id, a.number, a.title, a.type, a.urgency, c.name as category_name, a.phase, a.sla, a.due_at, a.created_at,
             a.tags @> '{closed}' as closed,
             to_char(a.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at,
@@ -202,11 +220,20 @@ export async function searchAppeals(
   const now = opts.now ?? new Date();
   const cal = pageRows.some((r) => r.due_at) ? await getWorkCalendar(em) : null;
   const items: AppealListItem[] = pageRows.map((r) => ({
-    id: r.id, number: r.number, title: r.title, type: r.type, urgency: r.urgency, categoryName: r.category_name, phase: r.phase, sla: r.sla,
+    id: r.id,
+    number: r.number,
+    title: r.title,
+    type: r.type,
+    urgency: r.urgency,
+    categoryName: r.category_name,
+    phase: r.phase,
+    sla: r.sla,
     dueAt: r.due_at ? new Date(r.due_at).toISOString() : null,
     dueLabel: r.due_at ? localDateTime(new Date(r.due_at)) : null,
-    remaining: cal && r.due_at && !r.closed
-      ? remainingTime(cal, now, new Date(r.due_at), (r.limit_unit ?? 'workingDays') as LimitUnit).label : null,
+    remaining:
+      cal && r.due_at && !r.closed
+        ? remainingTime(cal, now, new Date(r.due_at), (r.limit_unit ?? 'workingDays') as LimitUnit).label
+        : null,
     createdAt: new Date(r.created_at).toISOString(),
     holder: r.holder,
     // Lists never show a full number; those who may not see the complainant see nothing at all.
@@ -226,14 +253,21 @@ export interface SearchOptions {
 
 /** Choices for the filter form: reference data only, nothing about appeals. */
 export async function searchOptions(em: EntityManager): Promise<SearchOptions> {
-  const cats = await all<{ id: number; name: string; parent_id: number | null }>(em,
+  const cats = await all<{ id: number; name: string; parent_id: number | null }>(
+    em,
     `select c.id, c.name, c.parent_id from category c left join category p on p.id = c.parent_id
-      where c.active order by coalesce(p.code, c.code), c.parent_id is not null, c.code`);
-  const departments = await all<{ id: number; name: string }>(em,
-    `select id, name from department where kind <> 'city' order by kind = 'functional' desc, code`);
+      where c.active order by coalesce(p.code, c.code), c.parent_id is not null, c.code`,
+  );
+  const departments = await all<{ id: number; name: string }>(
+    em,
+    `select id, name from department where kind <> 'city' order by kind = 'functional' desc, code`,
+  );
   const grids = await all<{ id: number; name: string }>(em, 'select id, name from grid order by code');
   return {
     categories: cats.map((c) => ({ id: c.id, name: c.name, parentId: c.parent_id })),
-    departments, grids, phases: [...PHASE_FILTERS], slas: [...SLA_FILTERS],
+    departments,
+    grids,
+    phases: [...PHASE_FILTERS],
+    slas: [...SLA_FILTERS],
   };
 }

@@ -1,16 +1,31 @@
 import {
-  APPEAL_EVENT_TYPES, eventPayloadSchemas, eventRoles, type AppealEvent, type AppealEventType,
+  APPEAL_EVENT_TYPES,
+  eventPayloadSchemas,
+  eventRoles,
+  type AppealEvent,
+  type AppealEventType,
 } from '../../machines/appeal-events';
 import type { Actor } from '../../machines/actor';
 import {
-  APPEAL_MACHINE_VERSION, applyAppealEvent, persistAppealSnapshot, phaseOf, restoreAppealSnapshot, slaOf,
+  APPEAL_MACHINE_VERSION,
+  applyAppealEvent,
+  persistAppealSnapshot,
+  phaseOf,
+  restoreAppealSnapshot,
+  slaOf,
   type AppealSnapshot,
 } from '../../machines/appeal';
 import { localDateTime, warnInstant } from '../calendar/working-time';
 import {
-  KeepUnlessSet, transition, type CaseKind, type CaseServices, type SideWrite, type Step, type StepLink, type StepInput,
+  KeepUnlessSet,
+  transition,
+  type CaseKind,
+  type CaseServices,
+  type SideWrite,
+  type Step,
+  type StepLink,
+  type StepInput,
 } from '../cases/transition.server';
-import { jsonb, one } from '../db/sql.server';
 import { Conflict, Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { TimerJob, Timers } from '../jobs/timers.server';
@@ -103,10 +118,15 @@ export const appealKind: CaseKind<AppealRow, AppealSnapshot, AppealServices> = {
   load: loadAppeal,
   restore: (row) => restoreAppealSnapshot(row.snapshot),
   events: () => ({ types: APPEAL_EVENT_TYPES, roles: eventRoles, schemas: eventPayloadSchemas }),
-  canSee: (actor, row, snapshot) => canSeeAppeal(actor, {
-    createdById: row.createdById, leadDepartmentId: row.leadDepartmentId, assignedGridId: row.assignedGridId,
-    gridId: row.gridId, departmentIds: row.departmentIds, referralAgencyIds: snapshot.context.referralAgencyIds,
-  }),
+  canSee: (actor, row, snapshot) =>
+    canSeeAppeal(actor, {
+      createdById: row.createdById,
+      leadDepartmentId: row.leadDepartmentId,
+      assignedGridId: row.assignedGridId,
+      gridId: row.gridId,
+      departmentIds: row.departmentIds,
+      referralAgencyIds: snapshot.context.referralAgencyIds,
+    }),
   hidden: () => new Forbidden(),
   serverFields: ['acceptDueAt', 'dueAt', 'callbackDueAt', 'newDueAt', 'referralId'],
   compute: serverFields,
@@ -119,8 +139,12 @@ export const appealKind: CaseKind<AppealRow, AppealSnapshot, AppealServices> = {
   mirror: (next, step) => {
     const ctx = next.context;
     return {
-      sla: slaOf(next), lead_department_id: ctx.assigneeDepartmentId, assigned_grid_id: ctx.gridId,
-      accept_due_at: toDate(ctx.acceptDueAt), due_at: toDate(ctx.dueAt), callback_due_at: toDate(ctx.callbackDueAt),
+      sla: slaOf(next),
+      lead_department_id: ctx.assigneeDepartmentId,
+      assigned_grid_id: ctx.gridId,
+      accept_due_at: toDate(ctx.acceptDueAt),
+      due_at: toDate(ctx.dueAt),
+      callback_due_at: toDate(ctx.callbackDueAt),
       closed_at: toDate(ctx.closedAt),
       submitted_at: new KeepUnlessSet(step?.type === 'SUBMIT' || step?.type === 'SELF_HANDLE' ? step.now : null),
     };
@@ -137,7 +161,9 @@ export const appealKind: CaseKind<AppealRow, AppealSnapshot, AppealServices> = {
  * link adds what another kind must write with the step, in the same transaction.
  */
 export async function applyEvent(
-  services: AppealServices, cmd: EventCommand, opts: { tx?: EntityManager; link?: AppealLink } = {},
+  services: AppealServices,
+  cmd: EventCommand,
+  opts: { tx?: EntityManager; link?: AppealLink } = {},
 ): Promise<EventResult> {
   const r = await transition(appealKind, services, { ...cmd, caseId: cmd.appealId }, opts);
   return { appealId: r.id, version: r.version, phase: r.phase, sla: slaOf(r.next), seq: r.seq };
@@ -147,21 +173,31 @@ async function validateReferences({ em, type, row: appeal }: AppealStepInput, pa
   if (type === 'DISPATCH' || type === 'SUB_DISPATCH') {
     const ids = [payload.departmentId as number, ...((payload.assistingDepartmentIds as number[] | undefined) ?? [])];
     const found = await activeDepartments(em, ids);
-    if (found.length !== new Set(ids).size) throw new InvalidInput('部门不存在', { departmentId: ['unknown or inactive department'] });
+    if (found.length !== new Set(ids).size)
+      throw new InvalidInput('部门不存在', { departmentId: ['unknown or inactive department'] });
     if (type === 'SUB_DISPATCH') {
       const current = appeal.leadDepartmentId;
-      const below = await exists(em, `select 1 from department where id = ? and path like ? and id <> ?`,
-        [payload.departmentId, `%/${current}/%`, current]);
-      if (!below) throw new InvalidInput('二级派单只能派往下级单位', { departmentId: ['must be a unit below the current department'] });
+      const below = await exists(em, `select 1 from department where id = ? and path like ? and id <> ?`, [
+        payload.departmentId,
+        `%/${current}/%`,
+        current,
+      ]);
+      if (!below)
+        throw new InvalidInput('二级派单只能派往下级单位', {
+          departmentId: ['must be a unit below the current department'],
+        });
     }
   }
   if (type === 'ASSIGN_GRID' && !(await exists(em, 'select 1 from grid where id = ?', [payload.gridId]))) {
     throw new InvalidInput('网格不存在', { gridId: ['unknown grid'] });
   }
   if (type === 'MERGE_INTO') {
-    if (payload.targetAppealId === appeal.id) throw new InvalidInput('不能合并到自身', { targetAppealId: ['cannot merge into itself'] });
+    if (payload.targetAppealId === appeal.id)
+      throw new InvalidInput('不能合并到自身', { targetAppealId: ['cannot merge into itself'] });
     // A duplicate merges into an appeal that was submitted and is not itself merged: one the reports count.
-    const target = await exists(em, `select 1 from appeal where id = ? and tags @> '{counted}'`, [payload.targetAppealId]);
+    const target = await exists(em, `select 1 from appeal where id = ? and tags @> '{counted}'`, [
+      payload.targetAppealId,
+    ]);
     if (!target) {
       throw new InvalidInput('目标诉求不存在或已结束', { targetAppealId: ['unknown target appeal'] });
     }
@@ -170,7 +206,8 @@ async function validateReferences({ em, type, row: appeal }: AppealStepInput, pa
 
 function assignmentWrites({ type, payload, next: { context: ctx }, now }: AppealStep): SideWrite[] {
   const acceptDueAt = toDate(ctx.acceptDueAt);
-  const add = (row: Parameters<typeof sideWrites.addAssignment>[0]) => sideWrites.addAssignment(row, ctx.dispatchLevel, acceptDueAt, now);
+  const add = (row: Parameters<typeof sideWrites.addAssignment>[0]) =>
+    sideWrites.addAssignment(row, ctx.dispatchLevel, acceptDueAt, now);
   switch (type as AppealEventType) {
     case 'DISPATCH':
       return [
@@ -183,7 +220,10 @@ function assignmentWrites({ type, payload, next: { context: ctx }, now }: Appeal
     case 'SELF_HANDLE':
       return [add({ gridId: payload.gridId as number, role: 'lead' })];
     case 'SUB_DISPATCH':
-      return [sideWrites.closeAssignments('superseded', now, true), add({ departmentId: payload.departmentId as number, role: 'lead' })];
+      return [
+        sideWrites.closeAssignments('superseded', now, true),
+        add({ departmentId: payload.departmentId as number, role: 'lead' }),
+      ];
     case 'ACCEPT':
       return [sideWrites.markAccepted(now)];
     case 'APPROVE_RETURN':
@@ -206,7 +246,10 @@ function timersFor({ type, row: appeal, next: { context: ctx }, cal, now }: Appe
     const overdue: TimerPlan = { job: { appealId: appeal.id, event: 'OVERDUE', deadline: ctx.dueAt }, at: due };
     // An extension that still ends in the past (a long-overdue appeal) has nothing left to warn about.
     if (due.getTime() <= now.getTime()) return [overdue];
-    return [{ job: { appealId: appeal.id, event: 'WARN', deadline: ctx.dueAt }, at: warnInstant(cal, now, due, limit.unit) }, overdue];
+    return [
+      { job: { appealId: appeal.id, event: 'WARN', deadline: ctx.dueAt }, at: warnInstant(cal, now, due, limit.unit) },
+      overdue,
+    ];
   };
   switch (type as AppealEventType) {
     case 'SUBMIT':
@@ -216,7 +259,14 @@ function timersFor({ type, row: appeal, next: { context: ctx }, cal, now }: Appe
       return handling();
     case 'APPROVE_REPLY':
     case 'VERIFY_APPROVE':
-      return ctx.callbackDueAt ? [{ job: { appealId: appeal.id, event: 'CALLBACK_DUE', deadline: ctx.callbackDueAt }, at: new Date(ctx.callbackDueAt) }] : [];
+      return ctx.callbackDueAt
+        ? [
+            {
+              job: { appealId: appeal.id, event: 'CALLBACK_DUE', deadline: ctx.callbackDueAt },
+              at: new Date(ctx.callbackDueAt),
+            },
+          ]
+        : [];
     default:
       return [];
   }

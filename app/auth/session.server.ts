@@ -50,18 +50,29 @@ function sessionCookie() {
 }
 
 export async function authenticate(em: EntityManager, username: string, password: string): Promise<number | null> {
-  const row = await one<{ id: number; password_hash: string }>(em,
-    'select id, password_hash from app_user where username = ? and active', [username]);
+  const row = await one<{ id: number; password_hash: string }>(
+    em,
+    'select id, password_hash from app_user where username = ? and active',
+    [username],
+  );
   // Verify against a dummy hash when the user is unknown so timing does not reveal which usernames exist.
-  const ok = await verifyPassword(row?.password_hash ?? '$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', password);
+  const ok = await verifyPassword(
+    row?.password_hash ??
+      '$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    password,
+  );
   return row && ok ? row.id : null;
 }
 
 export async function startSession(em: EntityManager, userId: number): Promise<string> {
   const id = randomBytes(32).toString('hex');
   const expires = new Date(Date.now() + SESSION_HOURS * 3600_000);
-  await run(em, 'insert into user_session (id, user_id, created_at, expires_at) values (?, ?, ?, ?)',
-    [id, userId, new Date(), expires]);
+  await run(em, 'insert into user_session (id, user_id, created_at, expires_at) values (?, ?, ?, ?)', [
+    id,
+    userId,
+    new Date(),
+    expires,
+  ]);
   return sessionCookie().serialize(id);
 }
 
@@ -117,7 +128,11 @@ export function forgetUserSessions(userId: number) {
 
 /** A copy, so a caller that modifies its user (or actor) cannot change what the next request gets. */
 function copyUser(u: SessionUser): SessionUser {
-  return { ...u, gridIds: [...u.gridIds], actor: { ...u.actor, departmentIds: [...u.actor.departmentIds], gridIds: [...u.actor.gridIds] } };
+  return {
+    ...u,
+    gridIds: [...u.gridIds],
+    actor: { ...u.actor, departmentIds: [...u.actor.departmentIds], gridIds: [...u.actor.gridIds] },
+  };
 }
 
 function cacheSession(id: string, user: SessionUser, expiresAt: Date, logoutsBefore: number) {
@@ -158,18 +173,32 @@ export async function sessionUser(em: EntityManager, request: Request): Promise<
   if (cached) return cached;
   const logoutsBefore = logouts;
   const row = await one<{
-    id: number; username: string; display_name: string; role: UserRole; department_id: number | null;
-    department_name: string | null; grid_ids: number[] | null; expires_at: Date | string;
-  }>(em,
+    id: number;
+    username: string;
+    display_name: string;
+    role: UserRole;
+    department_id: number | null;
+    department_name: string | null;
+    grid_ids: number[] | null;
+    expires_at: Date | string;
+  }>(
+    em,
     `select u.id, u.username, u.display_name, u.role, u.department_id, d.name as department_name,
             array(select grid_id from grid_worker gw where gw.user_id = u.id order by grid_id) as grid_ids, s.expires_at
        from user_session s join app_user u on u.id = s.user_id left join department d on d.id = u.department_id
-      where s.id = ? and s.expires_at > ? and u.active`, [id, new Date()]);
+      where s.id = ? and s.expires_at > ? and u.active`,
+    [id, new Date()],
+  );
   if (!row) return null;
   const gridIds = row.grid_ids ?? [];
   const user: SessionUser = {
-    id: row.id, username: row.username, displayName: row.display_name, role: row.role, departmentId: row.department_id,
-    departmentName: row.department_name, gridIds,
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    departmentId: row.department_id,
+    departmentName: row.department_name,
+    gridIds,
     actor: { userId: row.id, role: row.role, departmentIds: row.department_id ? [row.department_id] : [], gridIds },
   };
   cacheSession(id, user, new Date(row.expires_at), logoutsBefore);
@@ -188,7 +217,9 @@ export async function requireUser(request: Request, context: AppLoadContext): Pr
 
 /** A signed-in user who holds the capability (app/domain/permissions.ts); anyone else gets a 403. */
 export async function requireUserWith(
-  request: Request, context: AppLoadContext, capability: Capability,
+  request: Request,
+  context: AppLoadContext,
+  capability: Capability,
 ): Promise<SessionUser> {
   const user = await requireUser(request, context);
   if (!can(user, capability)) throw new Response('无权访问此页面', { status: 403 });

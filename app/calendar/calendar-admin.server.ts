@@ -24,14 +24,19 @@ export function currentLocalYear(now = new Date()): number {
 
 export async function listCalendarYear(em: EntityManager, actor: Actor, year: number): Promise<CalendarRow[]> {
   requireAdmin(actor);
-  const rows = await all<CalendarEntry>(em, 'select date, kind, name from calendar_day where date like ? order by date', [`${year}-%`]);
+  const rows = await all<CalendarEntry>(
+    em,
+    'select date, kind, name from calendar_day where date like ? order by date',
+    [`${year}-%`],
+  );
   return rows.map((r) => ({ date: r.date, kind: r.kind, name: r.name, weekday: weekdayOf(r.date) }));
 }
 
 export const entryInput = z
   .object({
     date: z
-      .string({ message: '此项为必填' }).trim()
+      .string({ message: '此项为必填' })
+      .trim()
       .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
       .refine(isValidLocalDate, '日期不存在'),
     kind: z.enum(['holiday', 'workday'], { message: '请选择类型' }),
@@ -39,7 +44,8 @@ export const entryInput = z
   })
   // A weekday is a working day anyway, so an adjusted working day (调休上班) there is a mistake.
   .refine((e) => e.kind !== 'workday' || !isValidLocalDate(e.date) || [0, 6].includes(weekdayOf(e.date)), {
-    path: ['date'], message: '调休上班日应为周六或周日',
+    path: ['date'],
+    message: '调休上班日应为周六或周日',
   });
 
 /** Adds or replaces one day's entry; deadlines computed afterwards see it at once. */
@@ -48,9 +54,12 @@ export async function saveCalendarEntry(em: EntityManager, actor: Actor, raw: un
   const parsed = entryInput.safeParse(raw);
   if (!parsed.success) throw new InvalidInput('请检查填写的内容', fieldErrorsOf(parsed.error.issues));
   const e = parsed.data;
-  await run(em,
+  await run(
+    em,
     `insert into calendar_day (date, kind, name) values (?, ?, ?)
-     on conflict (date) do update set kind = excluded.kind, name = excluded.name`, [e.date, e.kind, e.name]);
+     on conflict (date) do update set kind = excluded.kind, name = excluded.name`,
+    [e.date, e.kind, e.name],
+  );
   invalidateWorkCalendar();
   return e;
 }
@@ -63,7 +72,11 @@ export async function removeCalendarEntry(em: EntityManager, actor: Actor, date:
 }
 
 /** Replaces a year's entries with a pasted calendar file (format: docs/calendar-2027.example.json). */
-export async function importCalendarText(em: EntityManager, actor: Actor, text: string): Promise<{ year: number; entries: number }> {
+export async function importCalendarText(
+  em: EntityManager,
+  actor: Actor,
+  text: string,
+): Promise<{ year: number; entries: number }> {
   requireAdmin(actor);
   let json: unknown;
   try {
@@ -75,7 +88,9 @@ export async function importCalendarText(em: EntityManager, actor: Actor, text: 
     return await importCalendarYear(em, json);
   } catch (err) {
     if (err instanceof z.ZodError) {
-      const lines = err.issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}：${i.message}` : i.message));
+      const lines = err.issues.map((i) =>
+        i.path.length ? `${i.path.map(String).join('.')}：${i.message}` : i.message,
+      );
       throw new InvalidInput('日历文件有误', { file: lines.slice(0, 10) });
     }
     throw err;

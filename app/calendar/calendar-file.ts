@@ -29,7 +29,12 @@ export const calendarFileSchema = z
         .max(9999, { error: 'year 应为四位数' }),
       entries: z.array(entrySchema, { error: 'entries 必须是数组' }),
     },
-    { error: (iss) => (iss.code === 'unrecognized_keys' ? `未知字段：${iss.keys.join(', ')}` : '日历文件应为 JSON 对象 { year, entries }') },
+    {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys'
+          ? `未知字段：${iss.keys.join(', ')}`
+          : '日历文件应为 JSON 对象 { year, entries }',
+    },
   )
   // Zod still runs this when an entry failed a non-fatal check (e.g. a
   // non-existent date), so entries are re-checked before use.

@@ -31,7 +31,8 @@ export async function upsertCalendarEntries(em: EntityManager, entries: Calendar
   await inTransaction(em, async (tx) => {
     for (let i = 0; i < entries.length; i += 200) {
       const chunk = entries.slice(i, i + 200);
-      await run(tx,
+      await run(
+        tx,
         `insert into calendar_day (date, kind, name) values ${chunk.map(() => '(?, ?, ?)').join(', ')}
          on conflict (date) do update set kind = excluded.kind, name = excluded.name`,
         chunk.flatMap((e) => [e.date, e.kind, e.name]),

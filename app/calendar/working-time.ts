@@ -155,7 +155,9 @@ export function buildCalendar(entries: CalendarEntry[]): WorkCalendar {
     const prev = overrides.get(e.date);
     // Repeating a day is harmless; contradicting it means one source is wrong.
     if (prev && prev.kind !== e.kind) {
-      throw new Error(`Conflicting calendar entries for ${e.date}: ${prev.kind} (${prev.name}) vs ${e.kind} (${e.name})`);
+      throw new Error(
+        `Conflicting calendar entries for ${e.date}: ${prev.kind} (${prev.name}) vs ${e.kind} (${e.name})`,
+      );
     }
     overrides.set(e.date, e);
   }
@@ -197,7 +199,8 @@ function* countableSpans(cal: WorkCalendar, unit: LimitUnit, from: number, until
   let idle = 0;
   for (let day = localDay(from); dayStart(day) < until; day++) {
     if (!isWorkingDayNum(cal, day)) {
-      if (++idle > MAX_IDLE_DAYS) throw new Error(`No working day within ${MAX_IDLE_DAYS} days after ${dayString(day - idle + 1)}`);
+      if (++idle > MAX_IDLE_DAYS)
+        throw new Error(`No working day within ${MAX_IDLE_DAYS} days after ${dayString(day - idle + 1)}`);
       continue;
     }
     idle = 0;
@@ -223,7 +226,11 @@ function measure(cal: WorkCalendar, unit: LimitUnit, a: number, b: number): numb
   const last = localDay(b);
   if (unit === 'clockHours' || last - first < 2) return spanSum(cal, unit, a, b);
   const perDay = unit === 'workingDays' ? DAY : OFFICE_MINUTES_PER_DAY * MINUTE;
-  return spanSum(cal, unit, a, dayStart(first + 1)) + spanSum(cal, unit, dayStart(last), b) + workingDaysFrom(cal, first + 1, last) * perDay;
+  return (
+    spanSum(cal, unit, a, dayStart(first + 1)) +
+    spanSum(cal, unit, dayStart(last), b) +
+    workingDaysFrom(cal, first + 1, last) * perDay
+  );
 }
 
 // Working days counted from this day on, cumulatively, per calendar: a count over any span is then two lookups.
@@ -308,7 +315,8 @@ export function addLegalDays(cal: WorkCalendar, start: Date, days: number): Date
   let idle = 0;
   while (!isWorkingDayNum(cal, day)) {
     day++;
-    if (++idle > MAX_IDLE_DAYS) throw new Error(`No working day within ${MAX_IDLE_DAYS} days after ${dayString(day - idle)}`);
+    if (++idle > MAX_IDLE_DAYS)
+      throw new Error(`No working day within ${MAX_IDLE_DAYS} days after ${dayString(day - idle)}`);
   }
   return new Date(dayStart(day + 1));
 }

@@ -3,7 +3,11 @@ import type { ReferralKind } from '../../machines/appeal-events';
 import { restoreReferralSnapshot } from '../../machines/referral-kit';
 import { referralDefinition } from '../../machines/referrals';
 import {
-  applyEvent, type AppealLink, type AppealServices, type EventCommand, type EventResult,
+  applyEvent,
+  type AppealLink,
+  type AppealServices,
+  type EventCommand,
+  type EventResult,
 } from '../appeals/service.server';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import { SYSTEM_ACTOR } from '../cases/actor';
@@ -43,10 +47,20 @@ async function referralFields(em: EntityManager, input: Record<string, unknown>)
 /** REFER: the case and its first legal clock open with the appeal's step. */
 const refer: AppealLink = {
   fields: referralFields,
-  writes: ({ services, row, payload, actor, now, cal }) => (tx) => openReferral(tx, services.timers, {
-    id: payload.referralId as number, appealId: row.id, kind: payload.kind as ReferralKind,
-    agencyId: payload.agencyId as number, parentId: null, note: (payload.note as string | undefined) ?? null, actor, now, cal,
-  }),
+  writes:
+    ({ services, row, payload, actor, now, cal }) =>
+    (tx) =>
+      openReferral(tx, services.timers, {
+        id: payload.referralId as number,
+        appealId: row.id,
+        kind: payload.kind as ReferralKind,
+        agencyId: payload.agencyId as number,
+        parentId: null,
+        note: (payload.note as string | undefined) ?? null,
+        actor,
+        now,
+        cal,
+      }),
 };
 
 /** An appeal's step with what it means for referral cases: a REFER opens its case. */
@@ -58,7 +72,8 @@ type Answer = 'moved' | 'referredOn' | 'already';
 
 /** A case that ends answers its appeal with the step that ended it. */
 const answer: ReferralLink<Answer> = {
-  writes: (step) => (endsCase(step) ? (tx) => answerAppeal({ ...step.services, now: () => step.now }, tx, step.row.id) : null),
+  writes: (step) =>
+    endsCase(step) ? (tx) => answerAppeal({ ...step.services, now: () => step.now }, tx, step.row.id) : null,
 };
 
 /** A referral case's step; one that ends the case answers the appeal in the same transaction. */
@@ -73,19 +88,39 @@ export async function sendReferralEvent(services: AppealServices, cmd: ReferralC
  * mediation), inside the caller's transaction.
  */
 export async function referOn(
-  services: AppealServices, tx: EntityManager,
+  services: AppealServices,
+  tx: EntityManager,
   r: {
-    appealId: number; kind: ReferralKind; agencyId: number; from: number | null; note: string | null; referredById?: number;
+    appealId: number;
+    kind: ReferralKind;
+    agencyId: number;
+    from: number | null;
+    note: string | null;
+    referredById?: number;
   },
 ): Promise<number> {
   const id = await nextReferralId(tx);
-  await applyEvent(services, {
-    appealId: r.appealId, type: 'REFER_ON', actor: SYSTEM_ACTOR,
-    payload: { kind: r.kind, agencyId: r.agencyId, referralId: id, fromReferralId: r.from },
-  }, { tx });
+  await applyEvent(
+    services,
+    {
+      appealId: r.appealId,
+      type: 'REFER_ON',
+      actor: SYSTEM_ACTOR,
+      payload: { kind: r.kind, agencyId: r.agencyId, referralId: id, fromReferralId: r.from },
+    },
+    { tx },
+  );
   await openReferral(tx, services.timers, {
-    id, appealId: r.appealId, kind: r.kind, agencyId: r.agencyId, parentId: r.from, note: r.note, actor: SYSTEM_ACTOR,
-    referredById: r.referredById, now: services.now?.() ?? new Date(), cal: await getWorkCalendar(tx),
+    id,
+    appealId: r.appealId,
+    kind: r.kind,
+    agencyId: r.agencyId,
+    parentId: r.from,
+    note: r.note,
+    actor: SYSTEM_ACTOR,
+    referredById: r.referredById,
+    now: services.now?.() ?? new Date(),
+    cal: await getWorkCalendar(tx),
   });
   return id;
 }
@@ -108,12 +143,20 @@ export async function answerAppeal(services: AppealServices, tx: EntityManager, 
       return 'referredOn';
     }
     const outcome = ctx.outcome === 'referredOn' ? 'unresolved' : ctx.outcome;
-    await applyEvent(services, {
-      appealId: referral.appealId, type: 'REFERRAL_DONE', actor: SYSTEM_ACTOR,
-      payload: {
-        outcome, referralId: referral.id, ...(ctx.outcomeNote ? { note: ctx.outcomeNote.slice(0, 2000) } : {}),
+    await applyEvent(
+      services,
+      {
+        appealId: referral.appealId,
+        type: 'REFERRAL_DONE',
+        actor: SYSTEM_ACTOR,
+        payload: {
+          outcome,
+          referralId: referral.id,
+          ...(ctx.outcomeNote ? { note: ctx.outcomeNote.slice(0, 2000) } : {}),
+        },
       },
-    }, { tx });
+      { tx },
+    );
     return 'moved';
   } catch (err) {
     // The appeal no longer waits for this case: the answer was delivered before.
@@ -133,7 +176,8 @@ export function deliverReferralOutcome(services: AppealServices, referralId: num
  * concurrent change is thrown so pg-boss retries.
  */
 export async function fireReferralTimer(
-  services: AppealServices, job: Omit<ReferralTimerJob, 'fireAt'>,
+  services: AppealServices,
+  job: Omit<ReferralTimerJob, 'fireAt'>,
 ): Promise<'applied' | 'stale' | 'refused'> {
   const referral = await loadReferral(services.db.em(), job.referralId);
   if (!referral) return 'stale';

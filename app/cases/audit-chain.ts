@@ -68,8 +68,17 @@ export function appendAuditSql(trail: AuditTrail, source: string, returning = ''
 /** The values of `appendAuditSql`, in its order. */
 export function appendAuditParams(trail: AuditTrail, row: AuditRow, prevHash: string, hash: string): unknown[] {
   return [
-    row.seq, row.type, row.actorId, row.actorRole, row.at, row.fromPhase, row.toPhase,
-    ...Object.keys(trail.extra).map((prop) => row[prop]), JSON.stringify(row.payload), prevHash, hash,
+    row.seq,
+    row.type,
+    row.actorId,
+    row.actorRole,
+    row.at,
+    row.fromPhase,
+    row.toPhase,
+    ...Object.keys(trail.extra).map((prop) => row[prop]),
+    JSON.stringify(row.payload),
+    prevHash,
+    hash,
   ];
 }
 
@@ -91,7 +100,9 @@ export interface BrokenCaseChain {
  * head hash anchors the tail.
  */
 export async function verifyChains(
-  em: EntityManager, trail: AuditTrail, opts: { batch?: number } = {},
+  em: EntityManager,
+  trail: AuditTrail,
+  opts: { batch?: number } = {},
 ): Promise<{ cases: number; events: number; broken: BrokenCaseChain[] }> {
   const batch = opts.batch ?? 500;
   const extra = Object.entries(trail.extra);
@@ -101,14 +112,18 @@ export async function verifyChains(
   let events = 0;
   for (;;) {
     const heads = await all<{ id: number; number: string; audit_seq: number; audit_head: string }>(
-      em, `select id, number, audit_seq, audit_head from ${trail.caseTable} where id > ? order by id limit ?`,
-      [lastId, batch]);
+      em,
+      `select id, number, audit_seq, audit_head from ${trail.caseTable} where id > ? order by id limit ?`,
+      [lastId, batch],
+    );
     if (!heads.length) break;
     lastId = heads[heads.length - 1].id;
-    const rows = await all(em,
+    const rows = await all(
+      em,
       `select ${trail.key} as case_id, ${columns(trail).join(', ')} from ${trail.table}
         where ${trail.key} in (?) order by ${trail.key}, seq`,
-      [heads.map((h) => h.id)]);
+      [heads.map((h) => h.id)],
+    );
     const byCase = new Map<number, typeof rows>();
     for (const r of rows) (byCase.get(r.case_id) ?? byCase.set(r.case_id, []).get(r.case_id)!).push(r);
     for (const head of heads) {
@@ -116,15 +131,24 @@ export async function verifyChains(
       const chain = byCase.get(head.id) ?? [];
       events += chain.length;
       const fail = (seq: number | null, reason: string): BrokenCaseChain => ({
-        caseId: head.id, number: head.number, seq, reason,
+        caseId: head.id,
+        number: head.number,
+        seq,
+        reason,
       });
       let prev = '';
       let problem: BrokenCaseChain | null = null;
       for (let i = 0; i < chain.length && !problem; i++) {
         const r = chain[i];
         const row: AuditRow = {
-          seq: r.seq, type: r.type, actorId: r.actor_id, actorRole: r.actor_role, at: new Date(r.at),
-          fromPhase: r.from_phase, toPhase: r.to_phase, payload: jsonb(r.payload),
+          seq: r.seq,
+          type: r.type,
+          actorId: r.actor_id,
+          actorRole: r.actor_role,
+          at: new Date(r.at),
+          fromPhase: r.from_phase,
+          toPhase: r.to_phase,
+          payload: jsonb(r.payload),
           ...Object.fromEntries(extra.map(([prop, col]) => [prop, r[col]])),
         };
         if (r.seq !== i + 1) problem = fail(r.seq, `sequence gap: expected ${i + 1}, found ${r.seq}`);

@@ -25,21 +25,36 @@ export interface TimelineView {
 
 export function timelineView(e: TrailEntry): TimelineView {
   return {
-    seq: e.seq, type: e.type, at: localDateTime(e.at), actor: e.actor, role: e.role, fromPhase: e.fromPhase, toPhase: e.toPhase,
+    seq: e.seq,
+    type: e.type,
+    at: localDateTime(e.at),
+    actor: e.actor,
+    role: e.role,
+    fromPhase: e.fromPhase,
+    toPhase: e.toPhase,
   };
 }
 
 /** A case's audit trail, oldest first, with the names of the people who acted. */
 export async function caseTimeline(em: EntityManager, trail: AuditTrail, caseId: number): Promise<TrailEntry[]> {
   const extra = Object.entries(trail.extra);
-  const rows = await all(em,
+  const rows = await all(
+    em,
     `select e.seq, e.type, e.at, e.actor_role, u.display_name, e.from_phase, e.to_phase, e.payload
             ${extra.map(([, col]) => `, e.${col}`).join('')}
        from ${trail.table} e left join app_user u on u.id = e.actor_id
-      where e.${trail.key} = ? order by e.seq`, [caseId]);
+      where e.${trail.key} = ? order by e.seq`,
+    [caseId],
+  );
   return rows.map((e) => ({
-    seq: e.seq, type: e.type, at: new Date(e.at), actor: e.display_name ?? '系统', role: e.actor_role,
-    fromPhase: e.from_phase, toPhase: e.to_phase, payload: jsonb<Record<string, unknown> | null>(e.payload) ?? {},
+    seq: e.seq,
+    type: e.type,
+    at: new Date(e.at),
+    actor: e.display_name ?? '系统',
+    role: e.actor_role,
+    fromPhase: e.from_phase,
+    toPhase: e.to_phase,
+    payload: jsonb<Record<string, unknown> | null>(e.payload) ?? {},
     ...Object.fromEntries(extra.map(([prop, col]) => [prop, e[col]])),
   }));
 }

@@ -110,7 +110,9 @@ export interface CaseKind<R extends CaseRow, S extends CaseSnapshot, X extends C
   /** Checks that what the payload names exists. */
   validate?(s: StepInput<R, S, X>, payload: Record<string, unknown>): Promise<void>;
   apply(
-    snapshot: S, event: Record<string, unknown> & { type: string; actor: Actor; at: string }, row: R,
+    snapshot: S,
+    event: Record<string, unknown> & { type: string; actor: Actor; at: string },
+    row: R,
   ): { accepted: boolean; next: S };
   /** Why a refused event is not this actor's to send (403), or null when it is just not now (409). */
   notYours(step: Omit<Step<R, S, X>, 'next'>): string | null;
@@ -158,7 +160,9 @@ function untrustedInput(serverFields: readonly string[], cmd: CaseCommand): Reco
 
 /** The guarded transition every kind goes through; any refusal or failure leaves the database as it was. */
 export async function transition<R extends CaseRow, S extends CaseSnapshot, X extends CaseServices, T = unknown>(
-  kind: CaseKind<R, S, X>, services: X, cmd: CaseCommand,
+  kind: CaseKind<R, S, X>,
+  services: X,
+  cmd: CaseCommand,
   opts: { tx?: EntityManager; link?: StepLink<R, S, T, X> } = {},
 ): Promise<StepResult<S, T>> {
   const stale = () => new Conflict(kind.staleMessage, 'stale');
@@ -193,8 +197,15 @@ export async function transition<R extends CaseRow, S extends CaseSnapshot, X ex
 
   const step: Step<R, S, X> = { ...stepInput, next, payload };
   const audit: AuditRow = {
-    seq: row.auditSeq + 1, type, actorId: cmd.actor.userId || null, actorRole: cmd.actor.role, at: now,
-    fromPhase: kind.phaseOf(before), toPhase: kind.phaseOf(next), ...kind.auditExtra?.(before, next), payload,
+    seq: row.auditSeq + 1,
+    type,
+    actorId: cmd.actor.userId || null,
+    actorRole: cmd.actor.role,
+    at: now,
+    fromPhase: kind.phaseOf(before),
+    toPhase: kind.phaseOf(next),
+    ...kind.auditExtra?.(before, next),
+    payload,
   };
   const hash = auditHash(row.auditHead, hashedRow(kind.trail, row.id, audit));
   const columns = { ...stateColumns(kind, next, row), ...kind.mirror(next, step) };
@@ -222,11 +233,14 @@ export async function transition<R extends CaseRow, S extends CaseSnapshot, X ex
 
 /** The columns the kernel writes for every kind: the snapshot, its machine version, phase and tags. */
 function stateColumns<R extends CaseRow, S extends CaseSnapshot, X extends CaseServices>(
-  kind: CaseKind<R, S, X>, snapshot: S, row: Partial<R>,
+  kind: CaseKind<R, S, X>,
+  snapshot: S,
+  row: Partial<R>,
 ) {
   const persisted = kind.persist(snapshot, row);
   return {
-    snapshot: JSON.stringify(persisted.snapshot), machine_version: persisted.machineVersion,
+    snapshot: JSON.stringify(persisted.snapshot),
+    machine_version: persisted.machineVersion,
     phase: kind.phaseOf(snapshot),
     tags: new TextArray([...snapshot.tags].sort()),
   };
@@ -249,18 +263,34 @@ function bind(name: string, value: unknown): { name: string; placeholder: string
 
 /** The new state, its audit row and its side writes, only if nobody changed the case since the row was read. */
 async function saveStep(
-  em: EntityManager, trail: AuditTrail, row: CaseRow, columns: Record<string, unknown>, audit: AuditRow, hash: string,
-  side: SideWrite[], now: Date,
+  em: EntityManager,
+  trail: AuditTrail,
+  row: CaseRow,
+  columns: Record<string, unknown>,
+  audit: AuditRow,
+  hash: string,
+  side: SideWrite[],
+  now: Date,
 ): Promise<boolean> {
   const sets = Object.entries(columns).map(([name, value]) => bind(name, value));
-  const rows = await all(em,
+  const rows = await all(
+    em,
     `with changed as (
        update ${trail.caseTable}
           set ${sets.map((s) => s.set).join(', ')}, audit_seq = ?, audit_head = ?, version = version + 1, updated_at = ?
         where id = ? and version = ? returning id)${side.map((w, i) => `, side${i} as (${w.sql})`).join('')}
      ${appendAuditSql(trail, 'changed', ' returning seq')}`,
-    [...sets.map((s) => s.param), audit.seq, hash, now, row.id, row.version, ...side.flatMap((w) => w.params),
-      ...appendAuditParams(trail, audit, row.auditHead, hash)]);
+    [
+      ...sets.map((s) => s.param),
+      audit.seq,
+      hash,
+      now,
+      row.id,
+      row.version,
+      ...side.flatMap((w) => w.params),
+      ...appendAuditParams(trail, audit, row.auditHead, hash),
+    ],
+  );
   return rows.length === 1;
 }
 
@@ -280,20 +310,31 @@ export interface NewCase<R, S> {
 
 /** Inserts a new case together with the first row of its audit chain, in one statement. */
 export async function openCase<R extends CaseRow, S extends CaseSnapshot, X extends CaseServices>(
-  em: EntityManager, kind: CaseKind<R, S, X>, c: NewCase<R, S>,
+  em: EntityManager,
+  kind: CaseKind<R, S, X>,
+  c: NewCase<R, S>,
 ): Promise<void> {
   const audit: AuditRow = {
-    seq: 1, type: c.type, actorId: c.actor.userId || null, actorRole: c.actor.role, at: c.at, fromPhase: null,
-    toPhase: kind.phaseOf(c.snapshot), ...kind.auditExtra?.(null, c.snapshot), payload: c.payload,
+    seq: 1,
+    type: c.type,
+    actorId: c.actor.userId || null,
+    actorRole: c.actor.role,
+    at: c.at,
+    fromPhase: null,
+    toPhase: kind.phaseOf(c.snapshot),
+    ...kind.auditExtra?.(null, c.snapshot),
+    payload: c.payload,
   };
   const hash = auditHash('', hashedRow(kind.trail, c.id, audit));
   const columns = { id: c.id, ...c.columns, ...stateColumns(kind, c.snapshot, c.row), ...kind.mirror(c.snapshot) };
   const values = Object.entries(columns).map(([name, value]) => bind(name, value));
-  await run(em,
+  await run(
+    em,
     `with created as (
        insert into ${kind.trail.caseTable}
               (${values.map((v) => v.name).join(', ')}, version, audit_seq, audit_head, created_at, updated_at)
        values (${values.map((v) => v.placeholder).join(', ')}, 1, 1, ?, ?, ?) returning id)
      ${appendAuditSql(kind.trail, 'created')}`,
-    [...values.map((v) => v.param), hash, c.at, c.at, ...appendAuditParams(kind.trail, audit, '', hash)]);
+    [...values.map((v) => v.param), hash, c.at, c.at, ...appendAuditParams(kind.trail, audit, '', hash)],
+  );
 }

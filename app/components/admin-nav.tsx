@@ -1,7 +1,14 @@
 import { Link } from '@remix-run/react';
 import { useT } from '../i18n/use-t';
 
-const LINKS = [['/admin/users', '用户'], ['/admin/departments', '部门'], ['/admin/categories', '诉求分类'], ['/admin/calendar', '工作日历'], ['/admin/knowledge', '知识库'], ['/admin/grids', '网格']];
+const LINKS = [
+  ['/admin/users', '用户'],
+  ['/admin/departments', '部门'],
+  ['/admin/categories', '诉求分类'],
+  ['/admin/calendar', '工作日历'],
+  ['/admin/knowledge', '知识库'],
+  ['/admin/grids', '网格'],
+];
 
 /** The link bar across the admin pages. */
 export function AdminNav({ current }: { current: string }) {
@@ -9,8 +16,14 @@ export function AdminNav({ current }: { current: string }) {
   return (
     <nav aria-label={t('基础数据')} className="flex gap-3 text-sm">
       {LINKS.map(([to, label]) => (
-        <Link key={to} to={to} aria-current={to === current ? 'page' : undefined}
-          className={to === current ? 'font-semibold text-red-700' : 'text-slate-600 hover:underline'}>{t(label)}</Link>
+        <Link
+          key={to}
+          to={to}
+          aria-current={to === current ? 'page' : undefined}
+          className={to === current ? 'font-semibold text-red-700' : 'text-slate-600 hover:underline'}
+        >
+          {t(label)}
+        </Link>
       ))}
     </nav>
   );
@@ -19,5 +32,9 @@ export function AdminNav({ current }: { current: string }) {
 /** A field's server-side errors, translated, next to the field. */
 export function AdminFieldError({ errors, name }: { errors: Record<string, string[]>; name: string }) {
   const { t } = useT();
-  return errors[name] ? <span role="alert" className="block text-xs text-red-600">{errors[name].map((m) => t(m)).join(t('；'))}</span> : null;
+  return errors[name] ? (
+    <span role="alert" className="block text-xs text-red-600">
+      {errors[name].map((m) => t(m)).join(t('；'))}
+    </span>
+  ) : null;
 }

@@ -47,7 +47,16 @@ function textNode(text: string, className?: string): HTMLElement {
  * The grids drawn from our own GeoJSON, with no tile layer: the map works offline and shows
  * nothing we did not draw. Leaflet touches `window` on import, so this module is client-only.
  */
-export function GridMap({ grids, points = NO_POINTS, selectedId = null, onSelect, label, marker = null, onPick, className = 'h-[420px]' }: {
+export function GridMap({
+  grids,
+  points = NO_POINTS,
+  selectedId = null,
+  onSelect,
+  label,
+  marker = null,
+  onPick,
+  className = 'h-[420px]',
+}: {
   grids: MapGrid[];
   points?: MapPoint[];
   selectedId?: number | null;
@@ -79,10 +88,11 @@ export function GridMap({ grids, points = NO_POINTS, selectedId = null, onSelect
     m.on('click', (e: L.LeafletMouseEvent) => pick.current?.({ lat: round6(e.latlng.lat), lng: round6(e.latlng.lng) }));
     if (pick.current) m.getContainer().style.cursor = 'crosshair';
     map.current = m;
+    const drawn = polygons.current; // one Map for the map's whole life
     return () => {
       m.remove();
       map.current = null;
-      polygons.current.clear();
+      drawn.clear();
       fitted.current = false;
     };
   }, []);
@@ -94,7 +104,9 @@ export function GridMap({ grids, points = NO_POINTS, selectedId = null, onSelect
     const drawn = polygons.current;
     drawn.clear();
     for (const g of grids) {
-      const layer = L.geoJSON(g.polygon, { style: () => ({ ...styleOf(g, g.id === selected.current), className: `grid-polygon grid-${g.code}` }) });
+      const layer = L.geoJSON(g.polygon, {
+        style: () => ({ ...styleOf(g, g.id === selected.current), className: `grid-polygon grid-${g.code}` }),
+      });
       layer.bindTooltip(textNode(g.tooltip), { sticky: true });
       layer.on('click', () => select.current?.(g.id));
       layer.addTo(group);
@@ -102,8 +114,14 @@ export function GridMap({ grids, points = NO_POINTS, selectedId = null, onSelect
       // Codes sit in the marker pane, not clickable, so clicks fall through to the polygon.
       const center = layer.getBounds().getCenter();
       L.marker(center, {
-        interactive: false, keyboard: false,
-        icon: L.divIcon({ className: 'grid-code-label text-center text-[10px] font-semibold text-slate-700', html: textNode(g.code), iconSize: [36, 14], iconAnchor: [18, 7] }),
+        interactive: false,
+        keyboard: false,
+        icon: L.divIcon({
+          className: 'grid-code-label text-center text-[10px] font-semibold text-slate-700',
+          html: textNode(g.code),
+          iconSize: [36, 14],
+          iconAnchor: [18, 7],
+        }),
       }).addTo(group);
     }
     if (!fitted.current && grids.length) {
@@ -116,6 +134,8 @@ export function GridMap({ grids, points = NO_POINTS, selectedId = null, onSelect
     return () => {
       group.remove();
     };
+    // The marker only centres a map with no grids, once; moving it must not redraw the grids.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [grids]);
 
   useEffect(() => {
@@ -130,7 +150,14 @@ export function GridMap({ grids, points = NO_POINTS, selectedId = null, onSelect
     if (!m || !points.length) return;
     const group = L.layerGroup().addTo(m);
     for (const p of points) {
-      L.circleMarker([p.lat, p.lng], { pane: 'appealPoints', radius: 5, color: '#7f1d1d', weight: 1, fillColor: '#ef4444', fillOpacity: 0.9 })
+      L.circleMarker([p.lat, p.lng], {
+        pane: 'appealPoints',
+        radius: 5,
+        color: '#7f1d1d',
+        weight: 1,
+        fillColor: '#ef4444',
+        fillOpacity: 0.9,
+      })
         .bindTooltip(textNode(p.label))
         .addTo(group);
     }
@@ -143,12 +170,28 @@ export function GridMap({ grids, points = NO_POINTS, selectedId = null, onSelect
     const m = map.current;
     if (!m || !marker) return;
     const pin = L.circleMarker([marker.lat, marker.lng], {
-      pane: 'appealPoints', radius: 8, color: '#7f1d1d', weight: 2, fillColor: '#dc2626', fillOpacity: 1, interactive: false, className: 'location-marker',
+      pane: 'appealPoints',
+      radius: 8,
+      color: '#7f1d1d',
+      weight: 2,
+      fillColor: '#dc2626',
+      fillOpacity: 1,
+      interactive: false,
+      className: 'location-marker',
     }).addTo(m);
     return () => {
       pin.remove();
     };
   }, [marker?.lat, marker?.lng]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  return <div ref={el} role="img" aria-label={label} data-testid="grid-map" className={`${className} w-full rounded`} style={{ background: '#f8fafc' }} />;
+  return (
+    <div
+      ref={el}
+      role="img"
+      aria-label={label}
+      data-testid="grid-map"
+      className={`${className} w-full rounded`}
+      style={{ background: '#f8fafc' }}
+    />
+  );
 }

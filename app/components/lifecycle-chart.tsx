@@ -22,7 +22,9 @@ export function LifecycleChart({ nodes, edges, current }: { nodes: ChartNode[]; 
         {out.length ? (
           <ul className="mt-1 space-y-0.5 text-xs text-slate-500">
             {out.map((e) => (
-              <li key={`${e.event}-${e.to}`}>{t(EVENT_LABELS[e.event] ?? e.event)} → {t(CHART_LABELS[e.to] ?? e.to)}</li>
+              <li key={`${e.event}-${e.to}`}>
+                {t(EVENT_LABELS[e.event] ?? e.event)} → {t(CHART_LABELS[e.to] ?? e.to)}
+              </li>
             ))}
           </ul>
         ) : null}

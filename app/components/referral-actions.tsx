@@ -18,7 +18,11 @@ const input = 'mt-1 w-full rounded border px-2 py-1';
 function FieldError({ errors, name }: { errors: Errors; name: string }) {
   const { t } = useT();
   const msg = errors?.[name]?.[0];
-  return msg ? <span role="alert" className="block text-xs text-red-600">{t(msg)}</span> : null;
+  return msg ? (
+    <span role="alert" className="block text-xs text-red-600">
+      {t(msg)}
+    </span>
+  ) : null;
 }
 
 function Text({ name, label, errors, rows = 2 }: { name: string; label: string; errors: Errors; rows?: number }) {
@@ -26,7 +30,13 @@ function Text({ name, label, errors, rows = 2 }: { name: string; label: string; 
   return (
     <label className="block">
       <span className="text-slate-600">{t(label)}</span>
-      <textarea name={name} rows={rows} className={input} aria-label={t(label)} aria-invalid={Boolean(errors?.[name])} />
+      <textarea
+        name={name}
+        rows={rows}
+        className={input}
+        aria-label={t(label)}
+        aria-invalid={Boolean(errors?.[name])}
+      />
       <FieldError errors={errors} name={name} />
     </label>
   );
@@ -43,23 +53,57 @@ function Line({ name, label, errors, type = 'text' }: { name: string; label: str
   );
 }
 
-function Choice({ name, label, options, errors, empty = '请选择', value }: {
-  name: string; label: string; options: [string | number, string][]; errors: Errors; empty?: string; value?: string | number;
+function Choice({
+  name,
+  label,
+  options,
+  errors,
+  empty = '请选择',
+  value,
+}: {
+  name: string;
+  label: string;
+  options: [string | number, string][];
+  errors: Errors;
+  empty?: string;
+  value?: string | number;
 }) {
   const { t } = useT();
   return (
     <label className="block">
       <span className="text-slate-600">{t(label)}</span>
-      <select name={name} className={input} defaultValue={value ?? ''} aria-label={t(label)} aria-invalid={Boolean(errors?.[name])}>
+      <select
+        name={name}
+        className={input}
+        defaultValue={value ?? ''}
+        aria-label={t(label)}
+        aria-invalid={Boolean(errors?.[name])}
+      >
         <option value="">{t(empty)}</option>
-        {options.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+        {options.map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
       </select>
       <FieldError errors={errors} name={name} />
     </label>
   );
 }
 
-function PartyChecks({ name, legend, parties, checked, errors }: { name: string; legend: string; parties: ReferralActionOptions['parties']; checked: boolean; errors: Errors }) {
+function PartyChecks({
+  name,
+  legend,
+  parties,
+  checked,
+  errors,
+}: {
+  name: string;
+  legend: string;
+  parties: ReferralActionOptions['parties'];
+  checked: boolean;
+  errors: Errors;
+}) {
   const { t } = useT();
   return (
     <fieldset>
@@ -73,7 +117,9 @@ function PartyChecks({ name, legend, parties, checked, errors }: { name: string;
             </label>
           ))}
         </div>
-      ) : <p className="text-xs text-slate-500">{t('尚未添加当事人')}</p>}
+      ) : (
+        <p className="text-xs text-slate-500">{t('尚未添加当事人')}</p>
+      )}
       <FieldError errors={errors} name={name} />
     </fieldset>
   );
@@ -85,22 +131,39 @@ function SessionChoice({ options, errors, label }: { options: ReferralActionOpti
   return (
     <label className="block">
       <span className="text-slate-600">{t(label)}</span>
-      <select name="no" className={input} defaultValue={sessions[0]?.no ?? ''} aria-label={t(label)} aria-invalid={Boolean(errors?.no)}>
-        {sessions.map((s) => <option key={s.no} value={s.no}>{t('第 {{n}} 次', { n: s.no })} · {s.scheduledAt} · {s.place}</option>)}
+      <select
+        name="no"
+        className={input}
+        defaultValue={sessions[0]?.no ?? ''}
+        aria-label={t(label)}
+        aria-invalid={Boolean(errors?.no)}
+      >
+        {sessions.map((s) => (
+          <option key={s.no} value={s.no}>
+            {t('第 {{n}} 次', { n: s.no })} · {s.scheduledAt} · {s.place}
+          </option>
+        ))}
       </select>
       <FieldError errors={errors} name="no" />
     </label>
   );
 }
 
-const YES_NO: [string, string][] = [['yes', '已解决'], ['no', '未解决']];
+const YES_NO: [string, string][] = [
+  ['yes', '已解决'],
+  ['no', '未解决'],
+];
 
 function Fields({ type, options, errors }: { type: string; options: ReferralActionOptions; errors: Errors }) {
   const { t } = useT();
   const yesNo = YES_NO.map(([v, l]) => [v, t(l)] as [string, string]);
   const kind = options.kind;
   switch (type) {
-    case 'REFUSE': case 'REJECT_CONFIRMATION': case 'REQUEST_EXTENSION': case 'REJECT_EXTENSION': case 'WITHDRAW':
+    case 'REFUSE':
+    case 'REJECT_CONFIRMATION':
+    case 'REQUEST_EXTENSION':
+    case 'REJECT_EXTENSION':
+    case 'WITHDRAW':
       return <Text name="reason" label="理由" errors={errors} />;
     case 'NOTE':
       return <Text name="text" label="记录内容" errors={errors} />;
@@ -108,11 +171,17 @@ function Fields({ type, options, errors }: { type: string; options: ReferralActi
       return (
         <>
           <Line name="name" label="姓名" errors={errors} />
-          <Choice name="side" label="当事人身份" options={Object.entries(PARTY_SIDE_NAMES).map(([v, l]) => [v, t(l)])} errors={errors} />
+          <Choice
+            name="side"
+            label="当事人身份"
+            options={Object.entries(PARTY_SIDE_NAMES).map(([v, l]) => [v, t(l)])}
+            errors={errors}
+          />
           <Line name="phone" label="电话（可选）" errors={errors} type="tel" />
         </>
       );
-    case 'SCHEDULE_SESSION': case 'SCHEDULE_HEARING':
+    case 'SCHEDULE_SESSION':
+    case 'SCHEDULE_HEARING':
       return (
         <>
           <Line name="scheduledAt" label="时间（北京时间）" errors={errors} type="datetime-local" />
@@ -124,7 +193,13 @@ function Fields({ type, options, errors }: { type: string; options: ReferralActi
         <>
           <SessionChoice options={options} errors={errors} label="场次" />
           <input type="hidden" name="attendeePartyIds-present" value="1" />
-          <PartyChecks name="attendeePartyIds" legend="到场当事人" parties={options.parties} checked={false} errors={errors} />
+          <PartyChecks
+            name="attendeePartyIds"
+            legend="到场当事人"
+            parties={options.parties}
+            checked={false}
+            errors={errors}
+          />
           <Text name="minutes" label="调解笔录" errors={errors} rows={3} />
         </>
       ) : (
@@ -151,9 +226,22 @@ function Fields({ type, options, errors }: { type: string; options: ReferralActi
       return (
         <>
           <Text name="reason" label="调解不成原因" errors={errors} />
-          <Choice name="nextRoute" label="后续途径" options={Object.entries(NEXT_ROUTE_LABELS).map(([v, l]) => [v, t(l)])} errors={errors} />
-          <Choice name="referOnAgencyId" label="转介至" empty="仅建议，不转介" errors={errors}
-            options={options.referOnAgencies.map((a) => [a.id, `${a.name}（${t(REFERRAL_KIND_LABELS[a.kind] ?? a.kind)}）`])} />
+          <Choice
+            name="nextRoute"
+            label="后续途径"
+            options={Object.entries(NEXT_ROUTE_LABELS).map(([v, l]) => [v, t(l)])}
+            errors={errors}
+          />
+          <Choice
+            name="referOnAgencyId"
+            label="转介至"
+            empty="仅建议，不转介"
+            errors={errors}
+            options={options.referOnAgencies.map((a) => [
+              a.id,
+              `${a.name}（${t(REFERRAL_KIND_LABELS[a.kind] ?? a.kind)}）`,
+            ])}
+          />
         </>
       );
     case 'CONCLUDE':
@@ -197,14 +285,23 @@ function Fields({ type, options, errors }: { type: string; options: ReferralActi
 }
 
 /** One small form per event the case accepts from this user now; each carries the version the user is looking at. */
-export function ReferralActions({ options, version, failed }: {
+export function ReferralActions({
+  options,
+  version,
+  failed,
+}: {
   options: ReferralActionOptions;
   version: number;
   failed?: { intent: string; fieldErrors?: Record<string, string[]>; message: string };
 }) {
   const { t } = useT();
   const busy = useNavigation().state === 'submitting';
-  if (!options.actions.length) return <p className="text-slate-500" data-testid="no-actions">{t('当前没有您可执行的操作')}</p>;
+  if (!options.actions.length)
+    return (
+      <p className="text-slate-500" data-testid="no-actions">
+        {t('当前没有您可执行的操作')}
+      </p>
+    );
   return (
     <div className="grid gap-3 md:grid-cols-2 lg:grid-cols-3">
       {options.actions.map((type) => {
@@ -215,8 +312,17 @@ export function ReferralActions({ options, version, failed }: {
             <input type="hidden" name="intent" value={type} />
             <input type="hidden" name="version" value={version} />
             <Fields type={type} options={options} errors={errors} />
-            {failed?.intent === type ? <p role="alert" className="text-red-600">{t(failed.message)}</p> : null}
-            <button disabled={busy} className="rounded bg-red-700 px-3 py-1.5 text-white hover:bg-red-800 disabled:opacity-60">{label}</button>
+            {failed?.intent === type ? (
+              <p role="alert" className="text-red-600">
+                {t(failed.message)}
+              </p>
+            ) : null}
+            <button
+              disabled={busy}
+              className="rounded bg-red-700 px-3 py-1.5 text-white hover:bg-red-800 disabled:opacity-60"
+            >
+              {label}
+            </button>
           </Form>
         );
       })}

@@ -6,7 +6,12 @@ import { useAgentPhone, type AgentPhone, type AgentSnapshot } from '../telephony
 import { PHASE_LABELS } from '../ui/labels';
 
 export const NOT_READY_LABELS: Record<NotReadyReason, string> = {
-  signedIn: '刚登录', break: '小休', meal: '用餐', training: '培训', meeting: '会议', paperwork: '整理工单',
+  signedIn: '刚登录',
+  break: '小休',
+  meal: '用餐',
+  training: '培训',
+  meeting: '会议',
+  paperwork: '整理工单',
 };
 
 function stateLabel(s: AgentSnapshot | null, phone: AgentPhone, t: (key: string) => string): string {
@@ -25,7 +30,11 @@ function stateLabel(s: AgentSnapshot | null, phone: AgentPhone, t: (key: string)
 
 /** A callback (回访) dials the complainant's number through the audited reveal: the number is recorded as seen. */
 async function callbackNumber(appealId: number): Promise<string> {
-  const r = await fetch(`/appeals/${appealId}/reveal`, { method: 'POST', body: new URLSearchParams({ field: 'callerPhone' }), credentials: 'same-origin' });
+  const r = await fetch(`/appeals/${appealId}/reveal`, {
+    method: 'POST',
+    body: new URLSearchParams({ field: 'callerPhone' }),
+    credentials: 'same-origin',
+  });
   if (!r.ok) throw new Error(r.status === 403 ? '无权查看该号码' : '无法获取回访号码');
   return ((await r.json()) as { value: string }).value;
 }
@@ -40,22 +49,41 @@ function ScreenPop({ phone }: { phone: AgentPhone }) {
   const h = phone.screenPop;
   if (!call) return null;
   return (
-    <section className="border-t border-amber-300 bg-amber-50 px-4 py-2" aria-label={t('来电弹屏')} data-testid="screen-pop">
+    <section
+      className="border-t border-amber-300 bg-amber-50 px-4 py-2"
+      aria-label={t('来电弹屏')}
+      data-testid="screen-pop"
+    >
       <div className="flex flex-wrap items-center gap-3">
-        <span className="text-base font-semibold" data-testid="screen-pop-number">{call.from}</span>
-        {h?.citizen?.name ? <span data-testid="screen-pop-name">{h.citizen.name}</span> : <span className="text-slate-500">{t('未登记的来电人')}</span>}
+        <span className="text-base font-semibold" data-testid="screen-pop-number">
+          {call.from}
+        </span>
+        {h?.citizen?.name ? (
+          <span data-testid="screen-pop-name">{h.citizen.name}</span>
+        ) : (
+          <span className="text-slate-500">{t('未登记的来电人')}</span>
+        )}
         {h?.citizen?.address ? <span className="text-slate-600">{h.citizen.address}</span> : null}
         {h?.repeatCaller ? (
-          <span className="rounded bg-red-600 px-1.5 text-xs text-white" data-testid="screen-pop-repeat">{t('重复来电：30 天内 {{n}} 次', { n: h.last30Days })}</span>
+          <span className="rounded bg-red-600 px-1.5 text-xs text-white" data-testid="screen-pop-repeat">
+            {t('重复来电：30 天内 {{n}} 次', { n: h.last30Days })}
+          </span>
         ) : null}
       </div>
       {h ? (
         <div className="mt-1 grid gap-2 md:grid-cols-2">
           <div>
-            <h3 className="text-xs font-semibold text-slate-600">{t('未办结诉求')}（{h.open.length}）</h3>
+            <h3 className="text-xs font-semibold text-slate-600">
+              {t('未办结诉求')}（{h.open.length}）
+            </h3>
             <ul data-testid="screen-pop-open">
               {h.open.slice(0, 5).map((a) => (
-                <li key={a.id}><Link to={`/appeals/${a.id}`} className="text-red-700 underline">{a.number}</Link> {a.title} <span className="text-xs text-slate-500">{t(PHASE_LABELS[a.phase] ?? a.phase)}</span></li>
+                <li key={a.id}>
+                  <Link to={`/appeals/${a.id}`} className="text-red-700 underline">
+                    {a.number}
+                  </Link>{' '}
+                  {a.title} <span className="text-xs text-slate-500">{t(PHASE_LABELS[a.phase] ?? a.phase)}</span>
+                </li>
               ))}
             </ul>
           </div>
@@ -63,13 +91,20 @@ function ScreenPop({ phone }: { phone: AgentPhone }) {
             <h3 className="text-xs font-semibold text-slate-600">{t('最近诉求')}</h3>
             <ul data-testid="screen-pop-recent">
               {h.recent.slice(0, 5).map((a) => (
-                <li key={a.id}><Link to={`/appeals/${a.id}`} className="text-red-700 underline">{a.number}</Link> {a.title} <span className="text-xs text-slate-500">{a.createdAt.slice(0, 10)}</span></li>
+                <li key={a.id}>
+                  <Link to={`/appeals/${a.id}`} className="text-red-700 underline">
+                    {a.number}
+                  </Link>{' '}
+                  {a.title} <span className="text-xs text-slate-500">{a.createdAt.slice(0, 10)}</span>
+                </li>
               ))}
               {h.recent.length === 0 ? <li className="text-slate-500">{t('没有诉求记录')}</li> : null}
             </ul>
           </div>
         </div>
-      ) : <p className="text-xs text-slate-500">{t('正在查询来电人记录…')}</p>}
+      ) : (
+        <p className="text-xs text-slate-500">{t('正在查询来电人记录…')}</p>
+      )}
     </section>
   );
 }
@@ -106,6 +141,8 @@ export function SoftphoneBar({ enabled }: { enabled: boolean }) {
     };
     document.addEventListener('click', onClick);
     return () => document.removeEventListener('click', onClick);
+    // phone.dial is the stable entry point; the rest of the phone's state must not re-add the listener.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [enabled, phone.dial]);
 
   const act = (fn: () => Promise<unknown> | unknown) => async () => {
@@ -125,64 +162,196 @@ export function SoftphoneBar({ enabled }: { enabled: boolean }) {
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-2 px-4 py-1.5">
         <span
           className={`rounded-full px-2 py-0.5 text-xs font-semibold ${warn ? 'bg-amber-100 text-amber-900' : s?.matches('ready') ? 'bg-green-100 text-green-800' : ringing ? 'animate-pulse bg-amber-400 text-black' : 'bg-slate-100'}`}
-          data-testid="agent-state" role="status"
+          data-testid="agent-state"
+          role="status"
         >
           ☎ {t(status)}
           {s?.matches('afterCallWork') && phone.secondsLeft !== null ? ` ${phone.secondsLeft}s` : ''}
         </span>
-        {s?.context.call ? <span className="text-xs" data-testid="call-party">{s.context.call.direction === 'inbound' ? s.context.call.from : s.context.call.to}</span> : null}
+        {s?.context.call ? (
+          <span className="text-xs" data-testid="call-party">
+            {s.context.call.direction === 'inbound' ? s.context.call.from : s.context.call.to}
+          </span>
+        ) : null}
 
         {idle ? (
           <>
-            {s!.matches('ready') ? null : <button className={`${button} bg-green-700 text-white`} onClick={() => phone.send({ type: 'GO_READY' })} data-testid="go-ready">{t('就绪')}</button>}
-            <select value={reason} onChange={(e) => setReason(e.target.value as NotReadyReason)} className="rounded border px-1 py-0.5 text-xs" aria-label={t('未就绪原因')}>
-              {NOT_READY_REASONS.filter((r) => r !== 'signedIn').map((r) => <option key={r} value={r}>{t(NOT_READY_LABELS[r])}</option>)}
+            {s!.matches('ready') ? null : (
+              <button
+                className={`${button} bg-green-700 text-white`}
+                onClick={() => phone.send({ type: 'GO_READY' })}
+                data-testid="go-ready"
+              >
+                {t('就绪')}
+              </button>
+            )}
+            <select
+              value={reason}
+              onChange={(e) => setReason(e.target.value as NotReadyReason)}
+              className="rounded border px-1 py-0.5 text-xs"
+              aria-label={t('未就绪原因')}
+            >
+              {NOT_READY_REASONS.filter((r) => r !== 'signedIn').map((r) => (
+                <option key={r} value={r}>
+                  {t(NOT_READY_LABELS[r])}
+                </option>
+              ))}
             </select>
-            <button className={`${button} bg-slate-200`} onClick={() => phone.send({ type: 'GO_NOT_READY', reason })} data-testid="go-not-ready">{t('未就绪')}</button>
-            <form className="flex items-center gap-1" onSubmit={(e) => { e.preventDefault(); void act(() => phone.dial(number.trim()))(); }}>
-              <input value={number} onChange={(e) => setNumber(e.target.value)} placeholder={t('外拨号码')} className="w-32 rounded border px-1 py-0.5 text-xs" aria-label={t('外拨号码')} inputMode="tel" />
-              <button className={`${button} bg-slate-700 text-white`} disabled={!/^\d{3,20}$/.test(number.trim())} data-testid="dial-out">{t('拨打')}</button>
+            <button
+              className={`${button} bg-slate-200`}
+              onClick={() => phone.send({ type: 'GO_NOT_READY', reason })}
+              data-testid="go-not-ready"
+            >
+              {t('未就绪')}
+            </button>
+            <form
+              className="flex items-center gap-1"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void act(() => phone.dial(number.trim()))();
+              }}
+            >
+              <input
+                value={number}
+                onChange={(e) => setNumber(e.target.value)}
+                placeholder={t('外拨号码')}
+                className="w-32 rounded border px-1 py-0.5 text-xs"
+                aria-label={t('外拨号码')}
+                inputMode="tel"
+              />
+              <button
+                className={`${button} bg-slate-700 text-white`}
+                disabled={!/^\d{3,20}$/.test(number.trim())}
+                data-testid="dial-out"
+              >
+                {t('拨打')}
+              </button>
             </form>
           </>
         ) : null}
 
         {ringing ? (
           <>
-            <button className={`${button} bg-green-700 text-white`} onClick={act(async () => { phone.send({ type: 'ANSWER' }); await softphone?.answer(); })} data-testid="answer">{t('接听')}</button>
-            <button className={`${button} bg-red-700 text-white`} onClick={act(async () => { phone.send({ type: 'REJECT' }); await softphone?.reject(); })} data-testid="reject">{t('拒接')}</button>
+            <button
+              className={`${button} bg-green-700 text-white`}
+              onClick={act(async () => {
+                phone.send({ type: 'ANSWER' });
+                await softphone?.answer();
+              })}
+              data-testid="answer"
+            >
+              {t('接听')}
+            </button>
+            <button
+              className={`${button} bg-red-700 text-white`}
+              onClick={act(async () => {
+                phone.send({ type: 'REJECT' });
+                await softphone?.reject();
+              })}
+              data-testid="reject"
+            >
+              {t('拒接')}
+            </button>
           </>
         ) : null}
 
         {inCall || s?.matches('dialing') ? (
-          <button className={`${button} bg-red-700 text-white`} onClick={act(() => softphone?.hangup())} data-testid="hang-up">{t('挂断')}</button>
+          <button
+            className={`${button} bg-red-700 text-white`}
+            onClick={act(() => softphone?.hangup())}
+            data-testid="hang-up"
+          >
+            {t('挂断')}
+          </button>
         ) : null}
         {inCall ? (
           <>
-            <button className={`${button} bg-slate-200`} onClick={act(async () => { await softphone?.hold(!held); phone.send({ type: held ? 'UNHOLD' : 'HOLD' }); })} data-testid="hold">{t(held ? '恢复' : '保持')}</button>
-            <button className={`${button} bg-slate-200`} onClick={act(() => { softphone?.mute(!muted); phone.send({ type: muted ? 'UNMUTE' : 'MUTE' }); })} data-testid="mute">{t(muted ? '取消静音' : '静音')}</button>
+            <button
+              className={`${button} bg-slate-200`}
+              onClick={act(async () => {
+                await softphone?.hold(!held);
+                phone.send({ type: held ? 'UNHOLD' : 'HOLD' });
+              })}
+              data-testid="hold"
+            >
+              {t(held ? '恢复' : '保持')}
+            </button>
+            <button
+              className={`${button} bg-slate-200`}
+              onClick={act(() => {
+                softphone?.mute(!muted);
+                phone.send({ type: muted ? 'UNMUTE' : 'MUTE' });
+              })}
+              data-testid="mute"
+            >
+              {t(muted ? '取消静音' : '静音')}
+            </button>
             <details className="relative">
-              <summary className={`${button} cursor-pointer list-none bg-slate-200`} data-testid="keypad-toggle">{t('拨号盘')}</summary>
-              <div className="absolute z-10 mt-1 grid w-32 grid-cols-3 gap-1 rounded border bg-white p-1 shadow" data-testid="keypad">
-                {KEYS.map((k) => <button key={k} className="rounded bg-slate-100 py-1" onClick={() => softphone?.sendDtmf(k)} data-testid={`dtmf-${k}`}>{k}</button>)}
+              <summary className={`${button} cursor-pointer list-none bg-slate-200`} data-testid="keypad-toggle">
+                {t('拨号盘')}
+              </summary>
+              <div
+                className="absolute z-10 mt-1 grid w-32 grid-cols-3 gap-1 rounded border bg-white p-1 shadow"
+                data-testid="keypad"
+              >
+                {KEYS.map((k) => (
+                  <button
+                    key={k}
+                    className="rounded bg-slate-100 py-1"
+                    onClick={() => softphone?.sendDtmf(k)}
+                    data-testid={`dtmf-${k}`}
+                  >
+                    {k}
+                  </button>
+                ))}
               </div>
             </details>
             {phone.settings?.enabled && phone.settings.transferTargets.length ? (
               <span className="flex items-center gap-1">
-                <select value={target} onChange={(e) => setTarget(e.target.value)} className="max-w-40 rounded border px-1 py-0.5 text-xs" aria-label={t('转接单位')} data-testid="transfer-target">
+                <select
+                  value={target}
+                  onChange={(e) => setTarget(e.target.value)}
+                  className="max-w-40 rounded border px-1 py-0.5 text-xs"
+                  aria-label={t('转接单位')}
+                  data-testid="transfer-target"
+                >
                   <option value="">{t('转接到…')}</option>
-                  {phone.settings.transferTargets.map((d) => <option key={d.number} value={d.number}>{d.name} {d.number}</option>)}
+                  {phone.settings.transferTargets.map((d) => (
+                    <option key={d.number} value={d.number}>
+                      {d.name} {d.number}
+                    </option>
+                  ))}
                 </select>
-                <button className={`${button} bg-slate-700 text-white`} disabled={!target} onClick={act(() => softphone?.transfer(target))} data-testid="transfer">{t('转接')}</button>
+                <button
+                  className={`${button} bg-slate-700 text-white`}
+                  disabled={!target}
+                  onClick={act(() => softphone?.transfer(target))}
+                  data-testid="transfer"
+                >
+                  {t('转接')}
+                </button>
               </span>
             ) : null}
           </>
         ) : null}
         {s?.matches('afterCallWork') ? (
-          <button className={`${button} bg-green-700 text-white`} onClick={() => phone.send({ type: 'GO_READY' })} data-testid="end-wrap-up">{t('结束话后处理')}</button>
+          <button
+            className={`${button} bg-green-700 text-white`}
+            onClick={() => phone.send({ type: 'GO_READY' })}
+            data-testid="end-wrap-up"
+          >
+            {t('结束话后处理')}
+          </button>
         ) : null}
-        {problem || phone.error ? <span role="alert" className="text-xs text-red-700">{t(problem ?? phone.error ?? '')}</span> : null}
+        {problem || phone.error ? (
+          <span role="alert" className="text-xs text-red-700">
+            {t(problem ?? phone.error ?? '')}
+          </span>
+        ) : null}
         {s?.matches('reconnecting') && s.context.unreachable ? (
-          <Link to="/intake" className="text-xs text-red-700 underline">{t('手工登记来电')}</Link>
+          <Link to="/intake" className="text-xs text-red-700 underline">
+            {t('手工登记来电')}
+          </Link>
         ) : null}
       </div>
       {ringing || s?.matches('answering') ? <ScreenPop phone={phone} /> : null}

@@ -37,7 +37,8 @@ export function ormOptions(target: DbTarget): Options {
     allowGlobalContext: false,
     forceUtcTimezone: true,
   };
-  if (target.databaseUrl) return { ...common, clientUrl: target.databaseUrl, pool: { min: 0, max: Number(process.env.DB_POOL_MAX ?? 10) } };
+  if (target.databaseUrl)
+    return { ...common, clientUrl: target.databaseUrl, pool: { min: 0, max: Number(process.env.DB_POOL_MAX ?? 10) } };
   // PGlite's mkdir is not recursive: the parent must exist.
   mkdirSync(path.dirname(target.dataDir), { recursive: true });
   return { ...common, dbName: target.dataDir };

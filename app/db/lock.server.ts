@@ -7,7 +7,9 @@ export interface DataDirLock {
 
 export class DataDirLockedError extends Error {
   constructor(dir: string, pid: number) {
-    super(`The database folder ${dir} is already open in process ${pid}. PGlite allows one process per folder: stop that process, or set DATABASE_URL to use PostgreSQL.`);
+    super(
+      `The database folder ${dir} is already open in process ${pid}. PGlite allows one process per folder: stop that process, or set DATABASE_URL to use PostgreSQL.`,
+    );
     this.name = 'DataDirLockedError';
   }
 }

@@ -15,7 +15,10 @@ export interface Database {
 }
 
 /** Opens the database (PGlite under a process lock, or PostgreSQL) and brings its schema up to date. */
-export async function openDatabase(target: DbTarget = dbTargetFromEnv(), opts: { migrate?: boolean } = {}): Promise<Database> {
+export async function openDatabase(
+  target: DbTarget = dbTargetFromEnv(),
+  opts: { migrate?: boolean } = {},
+): Promise<Database> {
   const embedded = !target.databaseUrl;
   let lock: DataDirLock | undefined;
   if (embedded) lock = acquireDataDirLock(target.dataDir);

@@ -62,12 +62,14 @@ export class SerialPgliteConnection extends PgliteConnection {
     }
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the driver's own signature
   override async execute(...args: Parameters<PgliteConnection['execute']>): Promise<any> {
     if (args[3]) return super.execute(...args);
     return this.gate.run(() => super.execute(...args));
   }
 
   /** Runs raw statements (with `$n` parameters, or a multi-statement script) outside any ORM transaction. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of any statement
   async raw(text: string, values?: unknown[]): Promise<{ rows: any[] }> {
     const pglite = await this.getNativeClient();
     return this.gate.run(async () => {

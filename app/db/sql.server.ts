@@ -9,7 +9,11 @@ import type { EntityManager } from '@mikro-orm/sql';
 export type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Every row a statement returns. */
-export function all<T extends object = Row>(em: EntityManager, sql: string, params: readonly unknown[] = []): Promise<T[]> {
+export function all<T extends object = Row>(
+  em: EntityManager,
+  sql: string,
+  params: readonly unknown[] = [],
+): Promise<T[]> {
   return em.getConnection().execute<T[]>(sql, params as unknown[], 'all', em.getTransactionContext());
 }
 

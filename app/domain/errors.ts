@@ -2,14 +2,20 @@ import type { z } from 'zod';
 
 // Typed domain errors; routes map them to HTTP in one place (app/http/errors.server.ts).
 export class DomainError extends Error {
-  constructor(message: string, readonly status: number) {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
     super(message);
     this.name = new.target.name;
   }
 }
 
 export class InvalidInput extends DomainError {
-  constructor(message: string, readonly fieldErrors: Record<string, string[]> = {}) {
+  constructor(
+    message: string,
+    readonly fieldErrors: Record<string, string[]> = {},
+  ) {
     super(message, 400);
   }
 }
@@ -28,7 +34,10 @@ export class NotFound extends DomainError {
 
 /** `stale`: someone else changed the appeal first; `notNow`: the appeal's state does not allow it. */
 export class Conflict extends DomainError {
-  constructor(message: string, readonly code: 'stale' | 'notNow' | 'duplicate') {
+  constructor(
+    message: string,
+    readonly code: 'stale' | 'notNow' | 'duplicate',
+  ) {
     super(message, 409);
   }
 }

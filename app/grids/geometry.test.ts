@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { locate, validateGeometry, type GridGeometry } from './geometry';
 
-const square = (x: number, y: number, size = 1): number[][] => [[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]];
+const square = (x: number, y: number, size = 1): number[][] => [
+  [x, y],
+  [x + size, y],
+  [x + size, y + size],
+  [x, y + size],
+  [x, y],
+];
 
 // A 3 × 3 square with a 1 × 1 hole in the middle; B sits edge to edge on its right (x = 3);
 // M is a multipolygon of two squares far apart.
@@ -51,7 +57,10 @@ describe('locate', () => {
     expect(codeAt(3, 1.5)).toBe('G01');
     expect(codeAt(3, 3)).toBe('G01');
     expect(locate({ lng: 3, lat: 1.5 }, [...grids].reverse())?.code).toBe('G01');
-    const renamed = [{ id: 2, code: 'G00', geometry: B }, { id: 1, code: 'G01', geometry: A }];
+    const renamed = [
+      { id: 2, code: 'G00', geometry: B },
+      { id: 1, code: 'G01', geometry: A },
+    ];
     expect(locate({ lng: 3, lat: 1.5 }, renamed)?.code).toBe('G00');
   });
 });
@@ -66,18 +75,69 @@ describe('validateGeometry', () => {
   });
 
   it('refuses an open ring', () => {
-    expect(messages({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] })).toEqual(['第 1 个环未闭合（终点必须与起点相同）']);
-    expect(messages({ type: 'MultiPolygon', coordinates: [[square(0, 0)], [[[5, 5], [6, 5], [6, 6], [5, 6], [5, 5.5]]]] }))
-      .toEqual(['第 2 部分第 1 个环未闭合（终点必须与起点相同）']);
+    expect(
+      messages({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+            [0, 1],
+          ],
+        ],
+      }),
+    ).toEqual(['第 1 个环未闭合（终点必须与起点相同）']);
+    expect(
+      messages({
+        type: 'MultiPolygon',
+        coordinates: [
+          [square(0, 0)],
+          [
+            [
+              [5, 5],
+              [6, 5],
+              [6, 6],
+              [5, 6],
+              [5, 5.5],
+            ],
+          ],
+        ],
+      }),
+    ).toEqual(['第 2 部分第 1 个环未闭合（终点必须与起点相同）']);
   });
 
   it('refuses a ring with too few points', () => {
-    expect(messages({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [0, 0]]] })).toEqual(['第 1 个环至少需要 4 个坐标点（含与起点相同的终点）']);
+    expect(
+      messages({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 0],
+            [0, 0],
+          ],
+        ],
+      }),
+    ).toEqual(['第 1 个环至少需要 4 个坐标点（含与起点相同的终点）']);
     expect(messages({ type: 'Polygon', coordinates: [] })).toEqual(['坐标为空或格式不对']);
   });
 
   it('refuses a self-intersecting bow-tie', () => {
-    expect(messages({ type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]] })).toEqual(['第 1 个环自相交']);
+    expect(
+      messages({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 1],
+            [1, 0],
+            [0, 1],
+            [0, 0],
+          ],
+        ],
+      }),
+    ).toEqual(['第 1 个环自相交']);
   });
 
   it('refuses a hole that crosses its shell', () => {
@@ -85,21 +145,63 @@ describe('validateGeometry', () => {
   });
 
   it('refuses coordinates out of range or not numbers', () => {
-    expect(messages({ type: 'Polygon', coordinates: [square(179.5, 0)] })).toEqual(['第 1 个环有坐标超出范围（经度 −180～180，纬度 −90～90）']);
-    expect(messages({ type: 'Polygon', coordinates: [square(0, 89.5)] })).toEqual(['第 1 个环有坐标超出范围（经度 −180～180，纬度 −90～90）']);
-    expect(messages({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], ['1', 1], [0, 0]]] })).toEqual(['第 1 个环的坐标格式不对，每个点应为 [经度, 纬度]']);
+    expect(messages({ type: 'Polygon', coordinates: [square(179.5, 0)] })).toEqual([
+      '第 1 个环有坐标超出范围（经度 −180～180，纬度 −90～90）',
+    ]);
+    expect(messages({ type: 'Polygon', coordinates: [square(0, 89.5)] })).toEqual([
+      '第 1 个环有坐标超出范围（经度 −180～180，纬度 −90～90）',
+    ]);
+    expect(
+      messages({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 0],
+            ['1', 1],
+            [0, 0],
+          ],
+        ],
+      }),
+    ).toEqual(['第 1 个环的坐标格式不对，每个点应为 [经度, 纬度]']);
   });
 
   it('refuses the wrong type', () => {
-    expect(messages({ type: 'Point', coordinates: [0, 0] })).toEqual(['几何类型必须是 Polygon 或 MultiPolygon，而不是 Point']);
-    expect(messages({ type: 'LineString', coordinates: [[0, 0], [1, 1]] })).toHaveLength(1);
+    expect(messages({ type: 'Point', coordinates: [0, 0] })).toEqual([
+      '几何类型必须是 Polygon 或 MultiPolygon，而不是 Point',
+    ]);
+    expect(
+      messages({
+        type: 'LineString',
+        coordinates: [
+          [0, 0],
+          [1, 1],
+        ],
+      }),
+    ).toHaveLength(1);
     expect(messages(null)).toEqual(['缺少几何图形']);
     expect(messages('Polygon')).toEqual(['缺少几何图形']);
   });
 
   it('lists every bad ring, not only the first', () => {
-    expect(messages({ type: 'Polygon', coordinates: [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]], [[0, 0], [1, 0], [0, 0]]] })).toEqual([
-      '第 1 个环自相交', '第 2 个环至少需要 4 个坐标点（含与起点相同的终点）',
-    ]);
+    expect(
+      messages({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 1],
+            [1, 0],
+            [0, 1],
+            [0, 0],
+          ],
+          [
+            [0, 0],
+            [1, 0],
+            [0, 0],
+          ],
+        ],
+      }),
+    ).toEqual(['第 1 个环自相交', '第 2 个环至少需要 4 个坐标点（含与起点相同的终点）']);
   });
 });

@@ -24,11 +24,14 @@ export function problem(key: string, params?: Record<string, string | number>): 
   return params ? { key, params, message } : { key, message };
 }
 
-const isPosition = (p: unknown): p is Position => Array.isArray(p) && p.length >= 2 && p.every((n) => typeof n === 'number');
+const isPosition = (p: unknown): p is Position =>
+  Array.isArray(p) && p.length >= 2 && p.every((n) => typeof n === 'number');
 
 /** Where a ring sits, so a problem can point at it: "第 1 部分第 2 个环". */
 function ringProblem(key: string, part: number, ring: number, multi: boolean): Problem {
-  return multi ? problem(`第 {{part}} 部分第 {{ring}} 个环${key}`, { part, ring }) : problem(`第 {{ring}} 个环${key}`, { ring });
+  return multi
+    ? problem(`第 {{part}} 部分第 {{ring}} 个环${key}`, { part, ring })
+    : problem(`第 {{ring}} 个环${key}`, { ring });
 }
 
 /** Everything wrong with a Polygon or MultiPolygon; an empty list means it is usable as a grid. */
@@ -53,7 +56,11 @@ export function validateGeometry(g: unknown): Problem[] {
         problems.push(at('的坐标格式不对，每个点应为 [经度, 纬度]'));
         return;
       }
-      if (!ring.every((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]) && Math.abs(p[0]) <= 180 && Math.abs(p[1]) <= 90)) {
+      if (
+        !ring.every(
+          (p) => Number.isFinite(p[0]) && Number.isFinite(p[1]) && Math.abs(p[0]) <= 180 && Math.abs(p[1]) <= 90,
+        )
+      ) {
         problems.push(at('有坐标超出范围（经度 −180～180，纬度 −90～90）'));
         return;
       }
@@ -71,7 +78,8 @@ export function validateGeometry(g: unknown): Problem[] {
     });
   });
   // Only once every ring is sound: how holes sit in their shell and how parts sit against each other.
-  if (problems.length === 0 && !booleanValid(g as GridGeometry)) problems.push(problem('洞与外环相交、环有尖刺或各部分相互重叠'));
+  if (problems.length === 0 && !booleanValid(g as GridGeometry))
+    problems.push(problem('洞与外环相交、环有尖刺或各部分相互重叠'));
   return problems;
 }
 

@@ -54,7 +54,9 @@ function requireAdmin(actor: Actor) {
 /** "第 3 个要素（G07）" — how a problem names the feature it is about. */
 export function featureLabel(f: { feature: number; code: string | null }): Problem {
   if (f.feature === 0) return problem('文件');
-  return f.code ? problem('第 {{n}} 个要素（{{code}}）', { n: f.feature, code: f.code }) : problem('第 {{n}} 个要素', { n: f.feature });
+  return f.code
+    ? problem('第 {{n}} 个要素（{{code}}）', { n: f.feature, code: f.code })
+    : problem('第 {{n}} 个要素', { n: f.feature });
 }
 
 const lineOf = (f: FeatureProblems) => `${featureLabel(f).message}：${f.problems.map((p) => p.message).join('；')}`;
@@ -79,30 +81,46 @@ function loadGrids(em: EntityManager): Promise<CachedGrid[]> {
   const key = em.getDriver();
   const hit = cache.get(key);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.grids;
-  const grids = all<{ id: number; code: string; name: string; polygon: unknown }>(em,
+  const grids = all<{ id: number; code: string; name: string; polygon: unknown }>(
+    em,
     'select id, code, name, polygon from grid',
-  ).then((rows) => rows.map((r) => ({ id: r.id, code: r.code, name: r.name, geometry: jsonb<GridGeometry>(r.polygon) })));
+  ).then((rows) =>
+    rows.map((r) => ({ id: r.id, code: r.code, name: r.name, geometry: jsonb<GridGeometry>(r.polygon) })),
+  );
   cache.set(key, { at: Date.now(), grids });
   grids.catch(() => cache.delete(key));
   return grids;
 }
 
 /** The grid a lng/lat point falls in (see `locate` for edges and holes), or null when it is in none. */
-export async function gridForPoint(em: EntityManager, point: { lng: number; lat: number }): Promise<{ id: number; code: string; name: string } | null> {
+export async function gridForPoint(
+  em: EntityManager,
+  point: { lng: number; lat: number },
+): Promise<{ id: number; code: string; name: string } | null> {
   const found = locate(point, await loadGrids(em));
   return found ? { id: found.id, code: found.code, name: found.name } : null;
 }
 
 /** A point the browser sends: both coordinates, each within its range. Shared by the locate route and intake. */
 export const pointQuery = z.object({
-  lat: z.coerce.number({ message: '纬度必须是数字' }).min(-90, '纬度应在 −90～90 之间').max(90, '纬度应在 −90～90 之间'),
-  lng: z.coerce.number({ message: '经度必须是数字' }).min(-180, '经度应在 −180～180 之间').max(180, '经度应在 −180～180 之间'),
+  lat: z.coerce
+    .number({ message: '纬度必须是数字' })
+    .min(-90, '纬度应在 −90～90 之间')
+    .max(90, '纬度应在 −90～90 之间'),
+  lng: z.coerce
+    .number({ message: '经度必须是数字' })
+    .min(-180, '经度应在 −180～180 之间')
+    .max(180, '经度应在 −180～180 之间'),
 });
 
 const LOCATE_ROLES = new Set(['operator', 'dispatcher', 'gridWorker']);
 
 /** Which grid a picked point falls in, for the intake and dispatch screens; the server decides again on save. */
-export async function locatePoint(em: EntityManager, actor: Actor, raw: Record<string, unknown>): Promise<{ grid: { id: number; code: string; name: string } | null }> {
+export async function locatePoint(
+  em: EntityManager,
+  actor: Actor,
+  raw: Record<string, unknown>,
+): Promise<{ grid: { id: number; code: string; name: string } | null }> {
   if (!LOCATE_ROLES.has(actor.role)) throw new Forbidden();
   const parsed = pointQuery.safeParse(raw);
   if (!parsed.success) throw new InvalidInput('位置坐标不正确', fieldErrorsOf(parsed.error.issues));
@@ -125,33 +143,48 @@ export async function gridOutlines(em: EntityManager, actor: Actor): Promise<Gri
 /** The shapes of the given grids, for the map on one appeal (the caller has already checked the appeal's scope). */
 export async function outlinesOf(em: EntityManager, ids: number[]): Promise<GridOutline[]> {
   const wanted = new Set(ids);
-  return (await loadGrids(em)).filter((g) => wanted.has(g.id)).map((g) => ({ id: g.id, code: g.code, name: g.name, polygon: g.geometry }));
+  return (await loadGrids(em))
+    .filter((g) => wanted.has(g.id))
+    .map((g) => ({ id: g.id, code: g.code, name: g.name, polygon: g.geometry }));
 }
 
 // --- Listing and export ------------------------------------------------------------------------
 
 export async function listGrids(em: EntityManager, actor: Actor): Promise<GridRow[]> {
   requireAdmin(actor);
-  const rows = await all(em,
+  const rows = await all(
+    em,
     `select g.id, g.code, g.name, g.polygon, m.name as community, m.code as community_code, s.name as street,
             array(select u.username from grid_worker gw join app_user u on u.id = gw.user_id
                    where gw.grid_id = g.id and u.active and u.role = 'gridWorker' order by u.username) as workers
        from grid g join department m on m.id = g.community_id left join department s on s.id = m.parent_id
-      order by g.code`);
+      order by g.code`,
+  );
   return rows.map((r) => ({
-    id: r.id, code: r.code, name: r.name, street: r.street, community: r.community, communityCode: r.community_code,
-    workers: r.workers ?? [], areaKm2: Math.round(area(jsonb<GridGeometry>(r.polygon)) / 10_000) / 100,
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    street: r.street,
+    community: r.community,
+    communityCode: r.community_code,
+    workers: r.workers ?? [],
+    areaKm2: Math.round(area(jsonb<GridGeometry>(r.polygon)) / 10_000) / 100,
   }));
 }
 
 /** Every grid as a GeoJSON feature with the properties `importGrids` reads, so the file round-trips. */
-export async function exportGrids(em: EntityManager, actor: Actor): Promise<FeatureCollection<GridGeometry, GridProperties>> {
+export async function exportGrids(
+  em: EntityManager,
+  actor: Actor,
+): Promise<FeatureCollection<GridGeometry, GridProperties>> {
   requireAdmin(actor);
-  const rows = await all(em,
+  const rows = await all(
+    em,
     `select g.code, g.name, g.polygon, m.code as community,
             array(select u.username from grid_worker gw join app_user u on u.id = gw.user_id
                    where gw.grid_id = g.id and u.active and u.role = 'gridWorker' order by u.username) as workers
-       from grid g join department m on m.id = g.community_id order by g.code`);
+       from grid g join department m on m.id = g.community_id order by g.code`,
+  );
   return {
     type: 'FeatureCollection',
     features: rows.map((r): Feature<GridGeometry, GridProperties> => ({
@@ -179,7 +212,10 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
 /** Checks one feature on its own (no database); returns the feature or its problems. */
-function checkFeature(raw: unknown, index: number): { feature?: ParsedFeature; refs?: References; problems: FeatureProblems } {
+function checkFeature(
+  raw: unknown,
+  index: number,
+): { feature?: ParsedFeature; refs?: References; problems: FeatureProblems } {
   const problems: Problem[] = [];
   const out: FeatureProblems = { feature: index, code: null, problems };
   if (!isObject(raw) || raw.type !== 'Feature') {
@@ -208,27 +244,47 @@ function checkFeature(raw: unknown, index: number): { feature?: ParsedFeature; r
   if (problems.length) return { refs, problems: out };
   // Only type and coordinates are kept, so a bbox or foreign member does not make a re-import look changed.
   const { type, coordinates } = raw.geometry as GridGeometry;
-  return { feature: { index, code, name, community, workers, geometry: { type, coordinates } as GridGeometry }, refs, problems: out };
+  return {
+    feature: { index, code, name, community, workers, geometry: { type, coordinates } as GridGeometry },
+    refs,
+    problems: out,
+  };
 }
 
 /** Communities and grid workers the file names must exist and be usable. */
 async function checkReferences(tx: EntityManager, features: References[], report: Map<number, FeatureProblems>) {
   const communityCodes = [...new Set(features.map((f) => f.community).filter(Boolean))];
-  const departments = new Map(communityCodes.length
-    ? (await all<{ id: number; code: string; kind: string; active: boolean }>(tx,
-      'select id, code, kind, active from department where code in (?)', [communityCodes])).map((d) => [d.code, d])
-    : []);
+  const departments = new Map(
+    communityCodes.length
+      ? (
+          await all<{ id: number; code: string; kind: string; active: boolean }>(
+            tx,
+            'select id, code, kind, active from department where code in (?)',
+            [communityCodes],
+          )
+        ).map((d) => [d.code, d])
+      : [],
+  );
   const usernames = [...new Set(features.flatMap((f) => f.workers ?? []).map((u) => u.toLowerCase()))];
-  const users = new Map(usernames.length
-    ? (await all<{ id: number; username: string; role: string; active: boolean }>(tx,
-      'select id, username, role, active from app_user where lower(username) in (?)', [usernames])).map((u) => [u.username.toLowerCase(), u])
-    : []);
+  const users = new Map(
+    usernames.length
+      ? (
+          await all<{ id: number; username: string; role: string; active: boolean }>(
+            tx,
+            'select id, username, role, active from app_user where lower(username) in (?)',
+            [usernames],
+          )
+        ).map((u) => [u.username.toLowerCase(), u])
+      : [],
+  );
   const communityIds = new Map<number, number>();
   const workerIds = new Map<number, number[]>();
   for (const f of features) {
     const add = (p: Problem) => report.get(f.index)!.problems.push(p);
     const d = departments.get(f.community);
-    if (!f.community) { /* already reported as missing */ } else if (!d) add(problem('社区编码 {{code}} 不存在', { code: f.community }));
+    if (!f.community) {
+      /* already reported as missing */
+    } else if (!d) add(problem('社区编码 {{code}} 不存在', { code: f.community }));
     else if (d.kind !== 'community') add(problem('{{code}} 不是社区级部门', { code: f.community }));
     else if (!d.active) add(problem('社区 {{code}} 已停用', { code: f.community }));
     else communityIds.set(f.index, d.id);
@@ -240,7 +296,10 @@ async function checkReferences(tx: EntityManager, features: References[], report
       else if (!u.active) add(problem('用户 {{name}} 已停用', { name }));
       else ids.push(u.id);
     }
-    workerIds.set(f.index, [...new Set(ids)].sort((a, b) => a - b));
+    workerIds.set(
+      f.index,
+      [...new Set(ids)].sort((a, b) => a - b),
+    );
   }
   return { communityIds, workerIds };
 }
@@ -278,7 +337,10 @@ export async function importGrids(em: EntityManager, actor: Actor, fileText: str
     report.set(i + 1, problems);
     if (problems.code) {
       const first = firstByCode.get(problems.code);
-      if (first !== undefined) problems.problems.push(problem('编码 {{code}} 与第 {{other}} 个要素重复', { code: problems.code, other: first }));
+      if (first !== undefined)
+        problems.problems.push(
+          problem('编码 {{code}} 与第 {{other}} 个要素重复', { code: problems.code, other: first }),
+        );
       else firstByCode.set(problems.code, i + 1);
     }
     if (feature) features.push(feature);
@@ -288,11 +350,18 @@ export async function importGrids(em: EntityManager, actor: Actor, fileText: str
     const { communityIds, workerIds } = await checkReferences(tx, refs, report);
     const bad = [...report.values()].filter((f) => f.problems.length);
     if (bad.length) throw new GridFileInvalid(bad);
-    const existing = new Map((await all<{ id: number; code: string; worker_ids: number[] | null }>(tx,
-      `select g.id, g.code,
+    const existing = new Map(
+      (
+        await all<{ id: number; code: string; worker_ids: number[] | null }>(
+          tx,
+          `select g.id, g.code,
               array(select gw.user_id from grid_worker gw join app_user u on u.id = gw.user_id
                      where gw.grid_id = g.id and u.active and u.role = 'gridWorker' order by gw.user_id) as worker_ids
-         from grid g where g.code in (?)`, [features.map((f) => f.code)])).map((g) => [g.code, g]));
+         from grid g where g.code in (?)`,
+          [features.map((f) => f.code)],
+        )
+      ).map((g) => [g.code, g]),
+    );
     const counts: ImportResult = { created: 0, updated: 0, unchanged: 0 };
     const now = new Date();
     for (const f of features) {
@@ -302,22 +371,28 @@ export async function importGrids(em: EntityManager, actor: Actor, fileText: str
       let gridId: number;
       let changed: boolean;
       if (!old) {
-        [{ id: gridId }] = await all<{ id: number }>(tx,
+        [{ id: gridId }] = await all<{ id: number }>(
+          tx,
           'insert into grid (code, name, community_id, polygon, created_at, updated_at) values (?, ?, ?, ?::jsonb, ?, ?) returning id',
-          [f.code, f.name, communityId, polygon, now, now]);
+          [f.code, f.name, communityId, polygon, now, now],
+        );
         changed = true;
       } else {
         gridId = old.id;
         // jsonb equality ignores key order and spacing, so an unchanged shape is not a change.
-        changed = (await run(tx,
-          `update grid set name = ?, community_id = ?, polygon = ?::jsonb, updated_at = ?
+        changed =
+          (await run(
+            tx,
+            `update grid set name = ?, community_id = ?, polygon = ?::jsonb, updated_at = ?
             where id = ? and (name <> ? or community_id <> ? or polygon <> ?::jsonb)`,
-          [f.name, communityId, polygon, now, gridId, f.name, communityId, polygon])) > 0;
+            [f.name, communityId, polygon, now, gridId, f.name, communityId, polygon],
+          )) > 0;
       }
       const wanted = workerIds.get(f.index)!;
       const current = old?.worker_ids ?? [];
       if (f.workers && wanted.join() !== current.join()) {
-        if (current.length) await run(tx, 'delete from grid_worker where grid_id = ? and user_id in (?)', [gridId, current]);
+        if (current.length)
+          await run(tx, 'delete from grid_worker where grid_id = ? and user_id in (?)', [gridId, current]);
         for (const u of wanted) await run(tx, 'insert into grid_worker (user_id, grid_id) values (?, ?)', [u, gridId]);
         if (old && !changed) await run(tx, 'update grid set updated_at = ? where id = ?', [now, gridId]);
         changed = true;

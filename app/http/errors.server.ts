@@ -3,7 +3,8 @@ import { DomainError, InvalidInput } from '../domain/errors';
 /** The one place domain errors become HTTP: 4xx carry the domain's message, anything else is a plain 500. */
 export function httpError(err: unknown): Response {
   if (err instanceof Response) return err;
-  if (err instanceof InvalidInput) return Response.json({ message: err.message, fieldErrors: err.fieldErrors }, { status: 400 });
+  if (err instanceof InvalidInput)
+    return Response.json({ message: err.message, fieldErrors: err.fieldErrors }, { status: 400 });
   if (err instanceof DomainError) return new Response(err.message, { status: err.status });
   console.warn('[http] unexpected error', err);
   return new Response('系统繁忙，请稍后再试', { status: 500 });
@@ -29,7 +30,8 @@ export interface FormFailure {
  * "changed by someone else" (the page then shows the fresh state). Unexpected errors stay 500s.
  */
 export function formFailure(err: unknown, intent: string): { failure: FormFailure; status: number } {
-  if (err instanceof InvalidInput) return { failure: { intent, message: err.message, fieldErrors: err.fieldErrors }, status: 400 };
+  if (err instanceof InvalidInput)
+    return { failure: { intent, message: err.message, fieldErrors: err.fieldErrors }, status: 400 };
   if (err instanceof DomainError) return { failure: { intent, message: err.message }, status: err.status };
   throw httpError(err);
 }

@@ -1,7 +1,10 @@
 /** RFC 6266: an ASCII fallback for old clients, the exact name as UTF-8 for the rest. */
 function contentDisposition(fileName: string): string {
   const fallback = fileName.replace(/[^\x20-\x7e]|["\\%]/g, '_');
-  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(fileName).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
@@ -9,7 +12,12 @@ function contentDisposition(fileName: string): string {
  * A stored file sent as a download: never rendered by the browser in our origin (sandboxed, not
  * sniffed), never cached on shared machines.
  */
-export function fileDownload(file: { bytes: Uint8Array; contentType: string; size: number; fileName: string }): Response {
+export function fileDownload(file: {
+  bytes: Uint8Array;
+  contentType: string;
+  size: number;
+  fileName: string;
+}): Response {
   return new Response(file.bytes, {
     headers: {
       'Content-Type': file.contentType,

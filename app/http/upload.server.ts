@@ -1,4 +1,8 @@
-import { MaxPartSizeExceededError, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node';
+import {
+  MaxPartSizeExceededError,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+} from '@remix-run/node';
 import { MAX_ATTACHMENT_BYTES } from '../storage/stored-file.server';
 import { InvalidInput } from '../domain/errors';
 
@@ -20,12 +24,16 @@ export interface UploadWords {
 }
 
 const FILE_WORDS: UploadWords = {
-  tooLarge: '文件不能超过 10 MB', notMultipart: '请以 multipart/form-data 上传文件', noFile: '请选择要上传的文件',
+  tooLarge: '文件不能超过 10 MB',
+  notMultipart: '请以 multipart/form-data 上传文件',
+  noFile: '请选择要上传的文件',
 };
 
 /** The words of a form of photos taken in the field. */
 export const PHOTO_WORDS: UploadWords = {
-  tooLarge: '每张照片不能超过 10 MB', notMultipart: '请以 multipart/form-data 上传照片', noFile: '请选择或拍摄照片',
+  tooLarge: '每张照片不能超过 10 MB',
+  notMultipart: '请以 multipart/form-data 上传照片',
+  noFile: '请选择或拍摄照片',
 };
 
 export interface UploadRules<F extends string = never> {
@@ -53,10 +61,12 @@ type TextFields<F extends string> = Record<F, string | undefined>;
  * A picker left empty sends a nameless part, which counts as no file.
  */
 export function readUpload<F extends string = never>(
-  request: Request, rules: ManyFilesRules<F>,
+  request: Request,
+  rules: ManyFilesRules<F>,
 ): Promise<{ files: Record<string, File[]>; fields: TextFields<F> }>;
 export function readUpload<F extends string = never>(
-  request: Request, rules?: UploadRules<F>,
+  request: Request,
+  rules?: UploadRules<F>,
 ): Promise<{ file: File; fields: TextFields<F> }>;
 export async function readUpload(request: Request, rules: UploadRules<string> & Partial<ManyFilesRules<string>> = {}) {
   const { files: fileFields = ['file'], maxFiles = 1, maxFileBytes = MAX_ATTACHMENT_BYTES, fields = [] } = rules;
@@ -65,12 +75,14 @@ export async function readUpload(request: Request, rules: UploadRules<string> & 
   if (Number(request.headers.get('Content-Length') ?? 0) > maxFiles * maxFileBytes + ENVELOPE_BYTES) {
     throw refuse(words.tooMuch ?? words.tooLarge);
   }
-  const form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({
-    maxPartSize: maxFileBytes,
-    filter: ({ name, filename }) => (filename === undefined
-      ? fields.includes(name)
-      : fileFields.includes(name) && filename !== ''),
-  })).catch((err) => {
+  const form = await unstable_parseMultipartFormData(
+    request,
+    unstable_createMemoryUploadHandler({
+      maxPartSize: maxFileBytes,
+      filter: ({ name, filename }) =>
+        filename === undefined ? fields.includes(name) : fileFields.includes(name) && filename !== '',
+    }),
+  ).catch((err) => {
     if (err instanceof MaxPartSizeExceededError) throw refuse(words.tooLarge);
     if (err instanceof TypeError) throw refuse(words.notMultipart, words.noFile);
     throw err;

@@ -37,7 +37,12 @@ export function i18nFor(lang: Language): i18n {
 
 // Durations come from the server as Chinese phrases ("剩余 2 个工作日 3 小时"); their parts are translated here.
 const DURATION_PARTS: [RegExp, string][] = [
-  [/剩余\s*/g, ''], [/已超期\s*/g, 'overdue '], [/个工作日/g, ' working days'], [/天/g, ' days'], [/小时/g, ' h'], [/分/g, ' min'],
+  [/剩余\s*/g, ''],
+  [/已超期\s*/g, 'overdue '],
+  [/个工作日/g, ' working days'],
+  [/天/g, ' days'],
+  [/小时/g, ' h'],
+  [/分/g, ' min'],
 ];
 
 export function localizeDuration(label: string | null | undefined, lang: Language): string {

@@ -7,7 +7,7 @@ import { APPEAL_TYPES, URGENCIES } from '../../entities/appeal';
 import { createDraft } from '../appeals/intake.server';
 import { maskIdNumber } from '../cases/masking';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
-import { all, one } from '../db/sql.server';
+import { all, one, type Row } from '../db/sql.server';
 import { gridForPoint, pointQuery } from '../grids/grids.server';
 import { linkCallToAppeal } from '../telephony/call-links.server';
 import type { CallerAppeal, CallerHistory } from '../telephony/screen-pop';
@@ -16,9 +16,18 @@ import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
 const OPEN = `a.tags @> '{open}'`;
 const INTAKE_ROLES = new Set(['operator', 'dispatcher']);
 
-const phoneSchema = z.string().trim().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{3,12})$/, '电话号码格式不正确');
+const phoneSchema = z
+  .string()
+  .trim()
+  .regex(/^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{3,12})$/, '电话号码格式不正确');
 
-const toItem = (r: Record<string, any>): CallerAppeal => ({ id: r.id, number: r.number, title: r.title, phase: r.phase, createdAt: new Date(r.created_at).toISOString() });
+const toItem = (r: Row): CallerAppeal => ({
+  id: r.id,
+  number: r.number,
+  title: r.title,
+  phase: r.phase,
+  createdAt: new Date(r.created_at).toISOString(),
+});
 
 /**
  * The caller's citizen record and last 50 non-draft appeals in ONE statement (one round trip while the phone rings):
@@ -35,7 +44,12 @@ export const CALLER_HISTORY_SQL = `select c.known, c.name, c.address, c.id_numbe
  order by a.created_at desc`;
 
 /** The screen pop for a caller: who they are, what is still open, and whether they keep calling. */
-export async function callerHistory(em: EntityManager, actor: Actor, rawPhone: string, now = new Date()): Promise<CallerHistory | null> {
+export async function callerHistory(
+  em: EntityManager,
+  actor: Actor,
+  rawPhone: string,
+  now = new Date(),
+): Promise<CallerHistory | null> {
   if (!INTAKE_ROLES.has(actor.role)) throw new Forbidden();
   const parsed = phoneSchema.safeParse(rawPhone);
   if (!parsed.success) return null;
@@ -47,7 +61,9 @@ export async function callerHistory(em: EntityManager, actor: Actor, rawPhone: s
   const last30Days = rows.filter((r) => new Date(r.created_at).getTime() >= since).length;
   return {
     phone,
-    citizen: citizen ? { name: citizen.name, address: citizen.address, idNumber: maskIdNumber(citizen.id_number) } : null,
+    citizen: citizen
+      ? { name: citizen.name, address: citizen.address, idNumber: maskIdNumber(citizen.id_number) }
+      : null,
     open: rows.filter((r) => r.open).map(toItem),
     recent: rows.slice(0, 10).map(toItem),
     repeatCaller: last30Days >= 3,
@@ -71,39 +87,62 @@ const hintQuery = z.object({
  * Possible duplicates while the operator types: open appeals from the same caller, or open appeals
  * of the same category at the same place (same grid, or the same street address) in the last 30 days.
  */
-export async function duplicateHints(em: EntityManager, actor: Actor, raw: Record<string, unknown>, now = new Date()): Promise<DuplicateHint[]> {
+export async function duplicateHints(
+  em: EntityManager,
+  actor: Actor,
+  raw: Record<string, unknown>,
+  now = new Date(),
+): Promise<DuplicateHint[]> {
   if (!INTAKE_ROLES.has(actor.role)) throw new Forbidden();
   const q = hintQuery.parse(raw);
   const hints: DuplicateHint[] = [];
   if (q.phone) {
-    const rows = await all(em,
-      `select a.id, a.number, a.title, a.phase, a.created_at, a.address from appeal a where a.caller_phone = ? and ${OPEN} order by a.created_at desc limit 5`, [q.phone]);
+    const rows = await all(
+      em,
+      `select a.id, a.number, a.title, a.phase, a.created_at, a.address from appeal a where a.caller_phone = ? and ${OPEN} order by a.created_at desc limit 5`,
+      [q.phone],
+    );
     hints.push(...rows.map((r) => ({ ...toItem(r), address: r.address, reason: 'sameCaller' as const })));
   }
   const street = q.address && q.address.length >= 4 ? q.address.slice(0, Math.min(q.address.length, 12)) : null;
   if (q.categoryId && (q.gridId || street)) {
-    const rows = await all(em,
+    const rows = await all(
+      em,
       `select a.id, a.number, a.title, a.phase, a.created_at, a.address from appeal a
         where a.category_id = ? and ${OPEN} and a.created_at >= ? and (a.grid_id = ? or a.address like ?)
         order by a.created_at desc limit 5`,
-      [q.categoryId, new Date(now.getTime() - 30 * 24 * 3600_000), q.gridId ?? -1, street ? `${street.replace(/[%_\\]/g, '')}%` : '\u0000']);
-    for (const r of rows) if (!hints.some((h) => h.id === r.id)) hints.push({ ...toItem(r), address: r.address, reason: 'samePlace' });
+      [
+        q.categoryId,
+        new Date(now.getTime() - 30 * 24 * 3600_000),
+        q.gridId ?? -1,
+        street ? `${street.replace(/[%_\\]/g, '')}%` : '\u0000',
+      ],
+    );
+    for (const r of rows)
+      if (!hints.some((h) => h.id === r.id)) hints.push({ ...toItem(r), address: r.address, reason: 'samePlace' });
   }
   return hints;
 }
 
 export async function intakeOptions(em: EntityManager) {
-  const categories = await all<{ id: number; code: string; name: string; parent: string | null }>(em,
+  const categories = await all<{ id: number; code: string; name: string; parent: string | null }>(
+    em,
     `select c.id, c.code, c.name, p.name as parent from category c left join category p on p.id = c.parent_id
-      where c.active and c.parent_id is not null order by c.code`);
+      where c.active and c.parent_id is not null order by c.code`,
+  );
   const grids = await all<{ id: number; name: string }>(em, 'select id, name from grid order by code');
   return { categories, grids };
 }
 
 const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
-const optionalText = (max: number) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(max).optional());
+const optionalText = (max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().trim().max(max).optional(),
+  );
 
-const blankToUndefined = (v: unknown) => (v === undefined || v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v);
+const blankToUndefined = (v: unknown) =>
+  v === undefined || v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v;
 
 const intakeForm = z.object({
   intent: z.enum(['draft', 'submit', 'merge', 'answer']),
@@ -112,7 +151,10 @@ const intakeForm = z.object({
   citizenName: optionalText(100),
   type: z.enum(APPEAL_TYPES, { message: '请选择诉求类型' }),
   urgency: z.enum(URGENCIES).default('normal'),
-  category: z.string({ message: '请选择分类' }).trim().regex(/^\d{2,8}\b/, '请从列表中选择分类'),
+  category: z
+    .string({ message: '请选择分类' })
+    .trim()
+    .regex(/^\d{2,8}\b/, '请从列表中选择分类'),
   title: z.string({ message: '此项为必填' }).trim().min(2, '标题至少 2 个字').max(200),
   content: z.string({ message: '此项为必填' }).trim().min(5, '内容至少 5 个字').max(8000),
   address: optionalText(255),
@@ -142,15 +184,22 @@ export interface IntakeResult {
  * The intake form's four outcomes, each one idempotent per rendered form: keep a draft, submit
  * for dispatch, merge into an earlier open appeal, or answer a consultation on the spot.
  */
-export async function recordIntake(services: AppealServices, actor: Actor, raw: Record<string, unknown>): Promise<IntakeResult> {
+export async function recordIntake(
+  services: AppealServices,
+  actor: Actor,
+  raw: Record<string, unknown>,
+): Promise<IntakeResult> {
   if (!INTAKE_ROLES.has(actor.role)) throw new Forbidden();
   const parsed = intakeForm.safeParse(raw);
   if (!parsed.success) throw new InvalidInput('请检查标红的项目', fieldErrorsOf(parsed.error.issues));
   const f = parsed.data;
   const code = f.category.match(/^\d+/)![0];
-  const category = await one<{ id: number }>(services.db.em(), 'select id from category where code = ? and active', [code]);
+  const category = await one<{ id: number }>(services.db.em(), 'select id from category where code = ? and active', [
+    code,
+  ]);
   if (!category) throw new InvalidInput('请检查标红的项目', { category: ['分类不存在'] });
-  if (f.intent === 'merge' && !f.mergeInto) throw new InvalidInput('请选择要合并到的诉求', { mergeInto: ['请选择要合并到的诉求'] });
+  if (f.intent === 'merge' && !f.mergeInto)
+    throw new InvalidInput('请选择要合并到的诉求', { mergeInto: ['请选择要合并到的诉求'] });
   if (f.intent === 'answer' && !f.answer) throw new InvalidInput('请填写答复内容', { answer: ['请填写答复内容'] });
   if ((f.lat === undefined) !== (f.lng === undefined)) {
     throw new InvalidInput('请检查标红的项目', { [f.lat === undefined ? 'lat' : 'lng']: ['请同时填写经度和纬度'] });
@@ -158,13 +207,26 @@ export async function recordIntake(services: AppealServices, actor: Actor, raw: 
   // With a point, the grid is where the point falls, decided here and not by the browser: a grid
   // chosen in the form that disagrees is overridden, and a point outside every grid leaves the
   // appeal without one for the dispatcher to decide. Without a point the chosen grid is kept.
-  const gridId = f.lat !== undefined && f.lng !== undefined
-    ? (await gridForPoint(services.db.em(), { lat: f.lat, lng: f.lng }))?.id
-    : f.gridId;
+  const gridId =
+    f.lat !== undefined && f.lng !== undefined
+      ? (await gridForPoint(services.db.em(), { lat: f.lat, lng: f.lng }))?.id
+      : f.gridId;
 
   const draft = await createDraft(services, actor, {
-    source: 'hotline', type: f.type, urgency: f.urgency, categoryId: category.id, callerPhone: f.callerPhone, citizenName: f.citizenName,
-    title: f.title, content: f.content, address: f.address, gridId, lat: f.lat, lng: f.lng, confidential: f.confidential, anonymous: f.anonymous,
+    source: 'hotline',
+    type: f.type,
+    urgency: f.urgency,
+    categoryId: category.id,
+    callerPhone: f.callerPhone,
+    citizenName: f.citizenName,
+    title: f.title,
+    content: f.content,
+    address: f.address,
+    gridId,
+    lat: f.lat,
+    lng: f.lng,
+    confidential: f.confidential,
+    anonymous: f.anonymous,
     requestKey: f.requestKey,
   });
   if (f.callId) await linkIntakeCall(services, actor, f.callId, draft.id);
@@ -196,7 +258,10 @@ async function linkIntakeCall(services: AppealServices, actor: Actor, callId: st
 
 /** The appeal's phase, to report back, and its tags, to decide the next step by. */
 async function currentState(services: AppealServices, id: number): Promise<{ phase: string; tags: AppealTag[] }> {
-  const [row] = await all<{ phase: string; tags: AppealTag[] }>(services.db.em(),
-    'select phase, tags from appeal where id = ?', [id]);
+  const [row] = await all<{ phase: string; tags: AppealTag[] }>(
+    services.db.em(),
+    'select phase, tags from appeal where id = ?',
+    [id],
+  );
   return row;
 }

@@ -22,9 +22,11 @@ export function fileSmsGateway(dataRoot: string): SmsGateway {
 export async function sendPendingSms(db: DatabaseHandle, gateway: SmsGateway, limit = 50): Promise<number> {
   let sent = 0;
   await inTransaction(db.em(), async (tx) => {
-    const rows = await all<{ id: number; phone: string; body: string }>(tx,
+    const rows = await all<{ id: number; phone: string; body: string }>(
+      tx,
       `select id, phone, body from sms_outbox where status = 'pending' order by id limit ? for update skip locked`,
-      [limit]);
+      [limit],
+    );
     for (const r of rows) {
       let status = 'sent';
       try {
@@ -32,8 +34,12 @@ export async function sendPendingSms(db: DatabaseHandle, gateway: SmsGateway, li
       } catch {
         status = 'failed';
       }
-      await run(tx, 'update sms_outbox set status = ?, sent_at = ?, updated_at = ? where id = ?',
-        [status, new Date(), new Date(), r.id]);
+      await run(tx, 'update sms_outbox set status = ?, sent_at = ?, updated_at = ? where id = ?', [
+        status,
+        new Date(),
+        new Date(),
+        r.id,
+      ]);
       if (status === 'sent') sent++;
     }
   });

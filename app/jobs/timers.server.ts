@@ -48,7 +48,7 @@ interface BossDatabase {
 }
 
 /** pg-boss on the app's own database: PostgreSQL through its pool, PGlite through the serialised session. */
-export function createBoss(db: BossDatabase, opts: { pollingSeconds?: number } = {}): PgBoss {
+export function createBoss(db: BossDatabase): PgBoss {
   const common = { schema: 'pgboss', supervise: true, schedule: false, superviseIntervalSeconds: 30 } as const;
   if (db.target.databaseUrl) return new PgBoss({ ...common, connectionString: db.target.databaseUrl, max: 4 });
   const conn = db.orm.em.getConnection() as unknown as SerialPgliteConnection;
@@ -63,7 +63,12 @@ export function bossTimers(boss: PgBoss): Timers {
     // One statement for all of a step's timers, on the step's own transaction.
     await boss.insert(
       queue,
-      jobs.map(({ job, at }) => ({ data: { ...job, fireAt: at.toISOString() }, startAfter: at, retryLimit: 5, retryDelay: 5 })),
+      jobs.map(({ job, at }) => ({
+        data: { ...job, fireAt: at.toISOString() },
+        startAfter: at,
+        retryLimit: 5,
+        retryDelay: 5,
+      })),
       { db: fromKysely(trx as never) },
     );
   };
@@ -73,8 +78,8 @@ export function bossTimers(boss: PgBoss): Timers {
   };
 }
 
-export async function startBoss(db: BossDatabase, opts: { pollingSeconds?: number } = {}): Promise<PgBoss> {
-  const boss = createBoss(db, opts);
+export async function startBoss(db: BossDatabase): Promise<PgBoss> {
+  const boss = createBoss(db);
   boss.on('error', (err) => console.warn('[jobs]', err.message));
   await boss.start();
   for (const name of [TIMER_QUEUE, REFERRAL_TIMER_QUEUE, SMS_QUEUE]) {
@@ -97,8 +102,11 @@ export async function transactionTimers(em: EntityManager): Promise<{ timers: Ti
     return { timers: { schedule: none, scheduleReferral: none }, stop: async () => {} };
   }
   const boss = new PgBoss({
-    schema: 'pgboss', db: fromKysely(em.getTransactionContext() as never),
-    supervise: false, schedule: false, registerInstance: false,
+    schema: 'pgboss',
+    db: fromKysely(em.getTransactionContext() as never),
+    supervise: false,
+    schedule: false,
+    registerInstance: false,
   });
   boss.on('error', (err) => console.warn('[jobs]', err.message));
   await boss.start();

@@ -14,9 +14,15 @@ import { REFERRAL_TIMER_QUEUE, SMS_QUEUE, TIMER_QUEUE, type ReferralTimerJob, ty
  * moved (extension, reopen) or whose appeal no longer accepts the event is finished quietly;
  * a conflict with a concurrent change is thrown so pg-boss retries it.
  */
-export async function fireTimer(services: AppealServices, job: Omit<TimerJob, 'fireAt'>): Promise<'applied' | 'stale' | 'refused'> {
-  const row = await one<{ due_at: Date | null; callback_due_at: Date | null }>(services.db.em(),
-    'select due_at, callback_due_at from appeal where id = ?', [job.appealId]);
+export async function fireTimer(
+  services: AppealServices,
+  job: Omit<TimerJob, 'fireAt'>,
+): Promise<'applied' | 'stale' | 'refused'> {
+  const row = await one<{ due_at: Date | null; callback_due_at: Date | null }>(
+    services.db.em(),
+    'select due_at, callback_due_at from appeal where id = ?',
+    [job.appealId],
+  );
   if (!row) return 'stale';
   const current = job.event === 'CALLBACK_DUE' ? row.callback_due_at : row.due_at;
   if (!current || new Date(current).toISOString() !== new Date(job.deadline).toISOString()) return 'stale';
@@ -29,7 +35,12 @@ export async function fireTimer(services: AppealServices, job: Omit<TimerJob, 'f
   }
 }
 
-export async function startWorkers(boss: PgBoss, services: AppealServices, sms: SmsGateway, opts: { pollingSeconds?: number } = {}) {
+export async function startWorkers(
+  boss: PgBoss,
+  services: AppealServices,
+  sms: SmsGateway,
+  opts: { pollingSeconds?: number } = {},
+) {
   const pollingIntervalSeconds = opts.pollingSeconds ?? 2;
   await boss.work<TimerJob>(TIMER_QUEUE, { pollingIntervalSeconds, batchSize: 100 }, async (jobs) => {
     const due = [...jobs].sort((a, b) => (a.data.fireAt ?? '').localeCompare(b.data.fireAt ?? ''));

@@ -28,7 +28,12 @@ export const PARTY_SIDE_LABELS: Record<AgreementPdfInput['parties'][number]['sid
 };
 
 const TIME_ZONE = 'Asia/Shanghai';
-const dateParts = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: 'numeric', day: 'numeric' });
+const dateParts = new Intl.DateTimeFormat('en-CA', {
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+});
 
 /** An instant as its local (Asia/Shanghai) date, e.g. 2026年11月23日; an unreadable value prints as '—'. */
 export function localDateZh(iso: string | null | undefined): string {
@@ -41,8 +46,12 @@ export function localDateZh(iso: string | null | undefined): string {
 
 /** Line breaks kept, other control and direction-override characters dropped so nothing reorders the print. */
 function plain(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+  return (
+    text
+      .replace(/\r\n?/g, '\n')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+  );
 }
 
 const oneLine = (text: string) => plain(text).replace(/\s+/g, ' ').trim();
@@ -50,11 +59,14 @@ const oneLine = (text: string) => plain(text).replace(/\s+/g, ' ').trim();
 const PAGE = { margin: 56, footer: 32 };
 const COLORS = { text: '#000000', muted: '#555555', line: '#888888', band: '#f0f0f0' };
 const SIZE = { title: 20, heading: 12.5, body: 11, small: 9 };
-const PERFORMANCE_NOTE = '履行方式：各方当事人应当按照本协议约定的内容、期限和方式自觉履行；经人民法院司法确认的，一方拒绝履行或者未全部履行的，对方当事人可以向人民法院申请强制执行。';
+const PERFORMANCE_NOTE =
+  '履行方式：各方当事人应当按照本协议约定的内容、期限和方式自觉履行；经人民法院司法确认的，一方拒绝履行或者未全部履行的，对方当事人可以向人民法院申请强制执行。';
 
 export async function agreementPdf(input: AgreementPdfInput): Promise<Buffer> {
   const { doc, done } = openPdf({
-    size: 'A4', layout: 'portrait', bufferPages: true,
+    size: 'A4',
+    layout: 'portrait',
+    bufferPages: true,
     margins: { top: PAGE.margin, left: PAGE.margin, right: PAGE.margin, bottom: PAGE.margin + PAGE.footer },
     info: { Title: `人民调解协议书 ${oneLine(input.number)}`, Creator: '12345 热线' },
   });
@@ -75,18 +87,28 @@ export async function agreementPdf(input: AgreementPdfInput): Promise<Buffer> {
     doc.fontSize(SIZE.body);
   };
   const line = (text: string, opts: PDFKit.Mixins.TextOptions = {}) => {
-    doc.fontSize(SIZE.body).fillColor(COLORS.text).text(text, left, doc.y, { width, lineGap: 3, ...opts });
+    doc
+      .fontSize(SIZE.body)
+      .fillColor(COLORS.text)
+      .text(text, left, doc.y, { width, lineGap: 3, ...opts });
   };
 
   // Title and number.
   doc.fontSize(SIZE.title).text('人民调解协议书', left, PAGE.margin, { width, align: 'center', characterSpacing: 4 });
   doc.moveDown(0.4);
-  doc.fontSize(SIZE.body).fillColor(COLORS.muted).text(`编号：${oneLine(input.number)}`, left, doc.y, { width, align: 'right' });
+  doc
+    .fontSize(SIZE.body)
+    .fillColor(COLORS.muted)
+    .text(`编号：${oneLine(input.number)}`, left, doc.y, { width, align: 'right' });
   doc.fillColor(COLORS.text);
 
   // Parties.
   heading('一、当事人');
-  const cols = [{ label: '身份', w: 0.2 }, { label: '姓名', w: 0.45 }, { label: '联系电话', w: 0.35 }].map((c) => ({ ...c, w: c.w * width }));
+  const cols = [
+    { label: '身份', w: 0.2 },
+    { label: '姓名', w: 0.45 },
+    { label: '联系电话', w: 0.35 },
+  ].map((c) => ({ ...c, w: c.w * width }));
   const rowHeight = SIZE.body + 12;
   const drawRow = (cells: string[], band: boolean) => {
     keep(rowHeight);
@@ -94,17 +116,34 @@ export async function agreementPdf(input: AgreementPdfInput): Promise<Buffer> {
     if (band) doc.rect(left, y, width, rowHeight).fill(COLORS.band);
     let x = left;
     cells.forEach((cell, i) => {
-      doc.fontSize(SIZE.body).fillColor(COLORS.text)
+      doc
+        .fontSize(SIZE.body)
+        .fillColor(COLORS.text)
         .text(cell, x + 6, y + 6, { width: cols[i].w - 12, height: rowHeight - 6, lineBreak: false, ellipsis: true });
       x += cols[i].w;
     });
-    doc.moveTo(left, y + rowHeight).lineTo(left + width, y + rowHeight).lineWidth(0.5).strokeColor(COLORS.line).stroke();
+    doc
+      .moveTo(left, y + rowHeight)
+      .lineTo(left + width, y + rowHeight)
+      .lineWidth(0.5)
+      .strokeColor(COLORS.line)
+      .stroke();
     doc.x = left;
     doc.y = y + rowHeight;
   };
-  drawRow(cols.map((c) => c.label), true);
+  drawRow(
+    cols.map((c) => c.label),
+    true,
+  );
   for (const party of input.parties) {
-    drawRow([PARTY_SIDE_LABELS[party.side] ?? '', oneLine(party.name), maskPhone(party.phone ? oneLine(party.phone) : null) || '—'], false);
+    drawRow(
+      [
+        PARTY_SIDE_LABELS[party.side] ?? '',
+        oneLine(party.name),
+        maskPhone(party.phone ? oneLine(party.phone) : null) || '—',
+      ],
+      false,
+    );
   }
 
   // The dispute.
@@ -157,8 +196,14 @@ export async function agreementPdf(input: AgreementPdfInput): Promise<Buffer> {
     doc.switchToPage(i);
     const margins = doc.page.margins;
     doc.page.margins = { ...margins, bottom: 0 };
-    doc.fontSize(SIZE.small).fillColor(COLORS.muted)
-      .text(`第 ${i - range.start + 1} 页 / 共 ${range.count} 页`, left, doc.page.height - PAGE.margin, { width, align: 'center', lineBreak: false });
+    doc
+      .fontSize(SIZE.small)
+      .fillColor(COLORS.muted)
+      .text(`第 ${i - range.start + 1} 页 / 共 ${range.count} 页`, left, doc.page.height - PAGE.margin, {
+        width,
+        align: 'center',
+        lineBreak: false,
+      });
     doc.page.margins = margins;
   }
   doc.end();

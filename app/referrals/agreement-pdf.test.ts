@@ -12,11 +12,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function pdfPages(bytes: Buffer): string[] {
   const file = path.join(dir, `${Math.random().toString(36).slice(2)}.pdf`);
   writeFileSync(file, bytes);
-  return execFileSync('pdftotext', ['-enc', 'UTF-8', '-layout', file, '-'], { encoding: 'utf8' }).split('\f').filter((p) => p.trim());
+  return execFileSync('pdftotext', ['-enc', 'UTF-8', '-layout', file, '-'], { encoding: 'utf8' })
+    .split('\f')
+    .filter((p) => p.trim());
 }
 const squash = (s: string) => s.replace(/\s+/g, '');
 
-const clause = (n: number) => `第${n}条 被申请人张建国于二〇二六年十二月${(n % 28) + 1}日前向申请人李秀英支付房屋漏水维修费用人民币${n * 100}元，双方就楼上漏水造成的损失不再另行主张。`;
+const clause = (n: number) =>
+  `第${n}条 被申请人张建国于二〇二六年十二月${(n % 28) + 1}日前向申请人李秀英支付房屋漏水维修费用人民币${n * 100}元，双方就楼上漏水造成的损失不再另行主张。`;
 const LONG_TEXT = Array.from({ length: 60 }, (_, i) => clause(i + 1)).join('\n');
 
 const input = (over: Partial<AgreementPdfInput> = {}): AgreementPdfInput => ({
@@ -79,10 +82,19 @@ describe('agreementPdf', () => {
   });
 
   it('marks parties who have not signed and prints the judicial confirmation', async () => {
-    const confirmed = pdfPages(await agreementPdf(input({
-      agreement: { text: '双方同意和解。', signedPartyIds: [1, 2], reachedAt: '2026-11-22T16:30:00.000Z' },
-      confirmation: { court: '市中级人民法院', requestedAt: '2026-11-25T03:00:00.000Z', ruling: '（2026）民特字第12号裁定确认有效', rejectionReason: null },
-    })));
+    const confirmed = pdfPages(
+      await agreementPdf(
+        input({
+          agreement: { text: '双方同意和解。', signedPartyIds: [1, 2], reachedAt: '2026-11-22T16:30:00.000Z' },
+          confirmation: {
+            court: '市中级人民法院',
+            requestedAt: '2026-11-25T03:00:00.000Z',
+            ruling: '（2026）民特字第12号裁定确认有效',
+            rejectionReason: null,
+          },
+        }),
+      ),
+    );
     const text = squash(confirmed.join('\n'));
     expect(text).toContain('当事人（签名）：王物业未签署');
     expect(text).toContain('六、司法确认');
@@ -91,10 +103,21 @@ describe('agreementPdf', () => {
     expect(text).toContain('（2026）民特字第12号裁定确认有效');
     confirmed.forEach((page, i) => expect(squash(page)).toContain(`第${i + 1}页/共${confirmed.length}页`));
 
-    const rejected = squash(pdfPages(await agreementPdf(input({
-      agreement: { text: '双方同意和解。', signedPartyIds: [1, 2, 3], reachedAt: '2026-11-22T16:30:00.000Z' },
-      confirmation: { court: '区人民法院', requestedAt: '2026-11-25T03:00:00.000Z', ruling: null, rejectionReason: '协议内容违反法律强制性规定' },
-    }))).join(''));
+    const rejected = squash(
+      pdfPages(
+        await agreementPdf(
+          input({
+            agreement: { text: '双方同意和解。', signedPartyIds: [1, 2, 3], reachedAt: '2026-11-22T16:30:00.000Z' },
+            confirmation: {
+              court: '区人民法院',
+              requestedAt: '2026-11-25T03:00:00.000Z',
+              ruling: null,
+              rejectionReason: '协议内容违反法律强制性规定',
+            },
+          }),
+        ),
+      ).join(''),
+    );
     expect(rejected).toContain('驳回申请，理由：协议内容违反法律强制性规定');
   });
 

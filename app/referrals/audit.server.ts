@@ -3,8 +3,12 @@ import { verifyChains, type AuditTrail } from '../cases/audit-chain';
 
 /** A referral case's audit trail: the kernel's columns, nothing of its own. */
 export const REFERRAL_TRAIL: AuditTrail = {
-  caseTable: 'referral', table: 'referral_event', key: 'referral_id', keyProp: 'referralId',
-  extra: {}, noun: 'the case',
+  caseTable: 'referral',
+  table: 'referral_event',
+  key: 'referral_id',
+  keyProp: 'referralId',
+  extra: {},
+  noun: 'the case',
 };
 
 export interface BrokenReferralChain {
@@ -15,7 +19,9 @@ export interface BrokenReferralChain {
 }
 
 /** Re-computes every referral case's hash chain, as verifyAuditChains does for appeals. */
-export async function verifyReferralChains(em: EntityManager): Promise<{ referrals: number; events: number; broken: BrokenReferralChain[] }> {
+export async function verifyReferralChains(
+  em: EntityManager,
+): Promise<{ referrals: number; events: number; broken: BrokenReferralChain[] }> {
   const { cases, events, broken } = await verifyChains(em, REFERRAL_TRAIL);
   return { referrals: cases, events, broken: broken.map(({ caseId, ...b }) => ({ referralId: caseId, ...b })) };
 }

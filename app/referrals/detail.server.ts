@@ -2,13 +2,18 @@ import type { EntityManager } from '@mikro-orm/sql';
 import type { ReferralKind } from '../../machines/appeal-events';
 import type { Actor } from '../../machines/actor';
 import { phaseOf, restoreAppealSnapshot } from '../../machines/appeal';
-import { acceptedReferralEvents, restoreReferralSnapshot, type ReferralBaseContext, type ReferralDefinition } from '../../machines/referral-kit';
+import {
+  acceptedReferralEvents,
+  restoreReferralSnapshot,
+  type ReferralBaseContext,
+  type ReferralDefinition,
+} from '../../machines/referral-kit';
 import { referralDefinition } from '../../machines/referrals';
 import { maskPhone } from '../cases/masking';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
 import { caseTimeline, timelineView, type TimelineView } from '../cases/timeline.server';
-import { all, jsonb, one } from '../db/sql.server';
+import { all, jsonb, one, type Row } from '../db/sql.server';
 import { NotFound } from '../domain/errors';
 import { REFERRAL_TRAIL } from './audit.server';
 import type { AgreementPdfInput } from './agreement-pdf.server';
@@ -97,55 +102,79 @@ export interface ReferralDetail {
 }
 
 interface LoadedReferral {
-  row: Record<string, any>;
+  row: Row;
   def: ReferralDefinition;
   snapshot: ReturnType<typeof restoreReferralSnapshot>;
-  ctx: ReferralBaseContext & Record<string, any>;
+  ctx: ReferralBaseContext & Row;
 }
 
 const local = (iso: string | Date | null | undefined) => (iso ? localDateTime(new Date(iso)) : null);
 
 async function loadVisible(em: EntityManager, actor: Actor, id: number): Promise<LoadedReferral> {
-  const row = await one(em, `select r.*, d.name as agency_name from referral r join department d on d.id = r.agency_id where r.id = ?`, [id]);
+  const row = await one(
+    em,
+    `select r.*, d.name as agency_name from referral r join department d on d.id = r.agency_id where r.id = ?`,
+    [id],
+  );
   if (!row || !canSeeReferral(actor, { agencyId: row.agency_id })) throw new NotFound('转介案件不存在');
   const def = referralDefinition(row.kind);
   const snapshot = restoreReferralSnapshot(def, jsonb(row.snapshot));
-  return { row, def, snapshot, ctx: snapshot.context as ReferralBaseContext & Record<string, any> };
+  return { row, def, snapshot, ctx: snapshot.context as ReferralBaseContext & Row };
 }
 
 /** Calendar-day legal periods run around the clock; working-day ones count working time. */
 function clockUnit(def: ReferralDefinition, clock: string): LimitUnit {
-  const spec = def.firstClock.name === clock ? def.firstClock : Object.values(def.serverDeadlines).find((d) => d.clock === clock);
+  const spec =
+    def.firstClock.name === clock ? def.firstClock : Object.values(def.serverDeadlines).find((d) => d.clock === clock);
   return spec?.unit === 'workingDays' ? 'workingDays' : 'clockHours';
 }
 
 async function userNames(em: EntityManager, ids: (number | null | undefined)[]): Promise<Map<number, string>> {
   const wanted = [...new Set(ids.filter((x): x is number => typeof x === 'number' && x > 0))];
   if (!wanted.length) return new Map();
-  const rows = await all<{ id: number; display_name: string }>(em, 'select id, display_name from app_user where id in (?)', [wanted]);
+  const rows = await all<{ id: number; display_name: string }>(
+    em,
+    'select id, display_name from app_user where id in (?)',
+    [wanted],
+  );
   return new Map(rows.map((r) => [r.id, r.display_name]));
 }
 
 const clip = (s: unknown, n = 120) => (typeof s === 'string' ? (s.length > n ? `${s.slice(0, n)}…` : s) : null);
 
 /** A short, plain-text account of an event's payload; phone numbers are never repeated here. */
-function summarize(type: string, p: Record<string, any>, parties: Map<number, string>): { label: string | null; text: string | null } {
+function summarize(type: string, p: Row, parties: Map<number, string>): { label: string | null; text: string | null } {
   switch (type) {
-    case 'ADD_PARTY': return { label: PARTY_SIDE_NAMES[p.side] ?? null, text: clip(p.name) };
-    case 'SCHEDULE_SESSION': case 'SCHEDULE_HEARING': return { label: null, text: `${local(p.scheduledAt) ?? ''} · ${clip(p.place) ?? ''}` };
-    case 'RECORD_SESSION': case 'RECORD_HEARING': {
-      const who = Array.isArray(p.attendeePartyIds) ? p.attendeePartyIds.map((id: number) => parties.get(id) ?? `#${id}`).join('、') : '';
+    case 'ADD_PARTY':
+      return { label: PARTY_SIDE_NAMES[p.side] ?? null, text: clip(p.name) };
+    case 'SCHEDULE_SESSION':
+    case 'SCHEDULE_HEARING':
+      return { label: null, text: `${local(p.scheduledAt) ?? ''} · ${clip(p.place) ?? ''}` };
+    case 'RECORD_SESSION':
+    case 'RECORD_HEARING': {
+      const who = Array.isArray(p.attendeePartyIds)
+        ? p.attendeePartyIds.map((id: number) => parties.get(id) ?? `#${id}`).join('、')
+        : '';
       return { label: null, text: `#${p.no}${who ? `（${who}）` : ''} ${clip(p.minutes ?? p.notes) ?? ''}`.trim() };
     }
-    case 'REACH_AGREEMENT': case 'AWARD': return { label: null, text: clip(p.text) };
-    case 'FAIL': return { label: NEXT_ROUTE_LABELS[p.nextRoute] ?? null, text: clip(p.reason) };
-    case 'GRANT': return { label: null, text: `${clip(p.lawyerName, 40) ?? ''} · ${clip(p.lawyerFirm, 80) ?? ''}` };
-    case 'REQUEST_CONFIRMATION': return { label: null, text: clip(p.court) };
+    case 'REACH_AGREEMENT':
+    case 'AWARD':
+      return { label: null, text: clip(p.text) };
+    case 'FAIL':
+      return { label: NEXT_ROUTE_LABELS[p.nextRoute] ?? null, text: clip(p.reason) };
+    case 'GRANT':
+      return { label: null, text: `${clip(p.lawyerName, 40) ?? ''} · ${clip(p.lawyerFirm, 80) ?? ''}` };
+    case 'REQUEST_CONFIRMATION':
+      return { label: null, text: clip(p.court) };
     // The new due time the server computed: the record says how far the award deadline moved.
-    case 'APPROVE_EXTENSION': return { label: REFERRAL_CLOCK_LABELS.award ?? null, text: local(p.dueAt) };
-    case 'CONFIRM': return { label: null, text: clip(p.ruling) };
-    case 'CONCLUDE': return { label: null, text: clip(p.result ?? p.summary ?? p.note) };
-    case 'CLOCK_WARN': case 'CLOCK_OVERDUE': {
+    case 'APPROVE_EXTENSION':
+      return { label: REFERRAL_CLOCK_LABELS.award ?? null, text: local(p.dueAt) };
+    case 'CONFIRM':
+      return { label: null, text: clip(p.ruling) };
+    case 'CONCLUDE':
+      return { label: null, text: clip(p.result ?? p.summary ?? p.note) };
+    case 'CLOCK_WARN':
+    case 'CLOCK_OVERDUE': {
       return { label: REFERRAL_CLOCK_LABELS[p.clock] ?? null, text: null };
     }
     default:
@@ -153,89 +182,171 @@ function summarize(type: string, p: Record<string, any>, parties: Map<number, st
   }
 }
 
-export async function referralDetail(em: EntityManager, actor: Actor, id: number, now = new Date()): Promise<ReferralDetail> {
+export async function referralDetail(
+  em: EntityManager,
+  actor: Actor,
+  id: number,
+  now = new Date(),
+): Promise<ReferralDetail> {
   const { row, def, snapshot, ctx } = await loadVisible(em, actor, id);
   const [appeal, links, events, cal] = await Promise.all([
-    one(em,
-      `select a.id, a.number, a.title, a.content, a.snapshot, c.name as category_name from appeal a join category c on c.id = a.category_id where a.id = ?`, [row.appeal_id]),
-    all(em, `select id, number, kind, phase, parent_id from referral where id = ? or parent_id = ? order by id`, [row.parent_id ?? -1, row.id]),
+    one(
+      em,
+      `select a.id, a.number, a.title, a.content, a.snapshot, c.name as category_name from appeal a join category c on c.id = a.category_id where a.id = ?`,
+      [row.appeal_id],
+    ),
+    all(em, `select id, number, kind, phase, parent_id from referral where id = ? or parent_id = ? order by id`, [
+      row.parent_id ?? -1,
+      row.id,
+    ]),
     caseTimeline(em, REFERRAL_TRAIL, row.id),
     getWorkCalendar(em),
   ]).then(([a, ...rest]) => [a!, ...rest] as const);
   const c = ctx;
-  const sessionsRaw: Record<string, any>[] = (c.sessions ?? c.hearings ?? []) as Record<string, any>[];
+  const sessionsRaw: Row[] = (c.sessions ?? c.hearings ?? []) as Row[];
   const names = await userNames(em, [
-    row.handler_id, row.referred_by_id, c.extension?.requestedBy, c.extension?.decidedBy,
+    row.handler_id,
+    row.referred_by_id,
+    c.extension?.requestedBy,
+    c.extension?.decidedBy,
     ...sessionsRaw.map((s) => s.mediatorId ?? s.counsellorId),
   ]);
-  const partyNames = new Map<number, string>(((c.parties ?? []) as { id: number; name: string }[]).map((p) => [p.id, p.name]));
+  const partyNames = new Map<number, string>(
+    ((c.parties ?? []) as { id: number; name: string }[]).map((p) => [p.id, p.name]),
+  );
   const final = def.finalPhases.includes(row.phase);
-  const actions = final ? [] : acceptedReferralEvents(def, snapshot, actor, now.toISOString()).filter((t) => t !== 'CLOCK_WARN' && t !== 'CLOCK_OVERDUE');
+  const actions = final
+    ? []
+    : acceptedReferralEvents(def, snapshot, actor, now.toISOString()).filter(
+        (t) => t !== 'CLOCK_WARN' && t !== 'CLOCK_OVERDUE',
+      );
   const referOnAgencies = actions.includes('FAIL')
-    ? await all<{ id: number; name: string; referral_kind: string }>(em,
-      `select id, name, referral_kind from department where active and referral_kind is not null order by code`)
-      .then((rows) => rows.filter((r) => r.referral_kind === 'legalAid' || r.referral_kind === 'arbitration').map((r) => ({ id: r.id, name: r.name, kind: r.referral_kind })))
+    ? await all<{ id: number; name: string; referral_kind: string }>(
+        em,
+        `select id, name, referral_kind from department where active and referral_kind is not null order by code`,
+      ).then((rows) =>
+        rows
+          .filter((r) => r.referral_kind === 'legalAid' || r.referral_kind === 'arbitration')
+          .map((r) => ({ id: r.id, name: r.name, kind: r.referral_kind })),
+      )
     : [];
-  const link = (r: Record<string, any>): ReferralLink => ({ id: r.id, number: r.number, kind: r.kind, phase: r.phase });
+  const link = (r: Row): ReferralLink => ({ id: r.id, number: r.number, kind: r.kind, phase: r.phase });
 
-  const clocks: ReferralClockView[] = def.clockNames.filter((n) => c.clocks[n]).map((name) => {
-    const clock = c.clocks[name];
-    const running = clock.state !== 'stopped';
-    return {
-      name, label: REFERRAL_CLOCK_LABELS[name] ?? name,
-      dueAt: local(clock.dueAt)!, state: clock.state,
-      remaining: running ? remainingTime(cal, now, new Date(clock.dueAt), clockUnit(def, name)).label : null,
-    };
-  });
+  const clocks: ReferralClockView[] = def.clockNames
+    .filter((n) => c.clocks[n])
+    .map((name) => {
+      const clock = c.clocks[name];
+      const running = clock.state !== 'stopped';
+      return {
+        name,
+        label: REFERRAL_CLOCK_LABELS[name] ?? name,
+        dueAt: local(clock.dueAt)!,
+        state: clock.state,
+        remaining: running ? remainingTime(cal, now, new Date(clock.dueAt), clockUnit(def, name)).label : null,
+      };
+    });
 
   const conclusion = c.conclusion
-    ? { text: (c.conclusion.result ?? c.conclusion.summary) as string, resolved: Boolean(c.conclusion.resolved), at: local(c.closedAt) }
-    : c.award ? { text: c.award.text as string, resolved: Boolean(c.award.resolved), at: local(c.award.awardedAt) } : null;
+    ? {
+        text: (c.conclusion.result ?? c.conclusion.summary) as string,
+        resolved: Boolean(c.conclusion.resolved),
+        at: local(c.closedAt),
+      }
+    : c.award
+      ? { text: c.award.text as string, resolved: Boolean(c.award.resolved), at: local(c.award.awardedAt) }
+      : null;
 
   return {
-    id: row.id, number: row.number, kind: row.kind, agencyId: row.agency_id, agencyName: row.agency_name, phase: row.phase, final, version: row.version,
-    outcome: row.outcome, outcomeNote: c.outcomeNote, note: row.note, createdAt: local(row.created_at)!, closedAt: local(row.closed_at),
-    handlerName: row.handler_id ? names.get(row.handler_id) ?? null : null,
+    id: row.id,
+    number: row.number,
+    kind: row.kind,
+    agencyId: row.agency_id,
+    agencyName: row.agency_name,
+    phase: row.phase,
+    final,
+    version: row.version,
+    outcome: row.outcome,
+    outcomeNote: c.outcomeNote,
+    note: row.note,
+    createdAt: local(row.created_at)!,
+    closedAt: local(row.closed_at),
+    handlerName: row.handler_id ? (names.get(row.handler_id) ?? null) : null,
     referredByName: names.get(row.referred_by_id) ?? null,
     // The appeal as the case needs it: never the caller's name or number (he may be confidential).
     appeal: {
-      id: appeal.id, number: appeal.number, title: appeal.title, content: appeal.content, categoryName: appeal.category_name,
+      id: appeal.id,
+      number: appeal.number,
+      title: appeal.title,
+      content: appeal.content,
+      categoryName: appeal.category_name,
       phase: phaseOf(restoreAppealSnapshot(jsonb(appeal.snapshot))),
     },
     parent: links.find((r) => r.id === row.parent_id) ? link(links.find((r) => r.id === row.parent_id)!) : null,
     children: links.filter((r) => r.parent_id === row.id).map(link),
-    parties: ((c.parties ?? []) as { id: number; name: string; side: string; phone: string | null }[]).map((p) => ({ id: p.id, name: p.name, side: p.side, phone: maskPhone(p.phone) })),
+    parties: ((c.parties ?? []) as { id: number; name: string; side: string; phone: string | null }[]).map((p) => ({
+      id: p.id,
+      name: p.name,
+      side: p.side,
+      phone: maskPhone(p.phone),
+    })),
     sessions: sessionsRaw.map((s) => ({
-      no: s.no, scheduledAt: local(s.scheduledAt)!, place: s.place, heldAt: local(s.heldAt), record: s.minutes ?? s.notes ?? null,
+      no: s.no,
+      scheduledAt: local(s.scheduledAt)!,
+      place: s.place,
+      heldAt: local(s.heldAt),
+      record: s.minutes ?? s.notes ?? null,
       attendees: ((s.attendeePartyIds ?? []) as number[]).map((pid) => partyNames.get(pid) ?? `#${pid}`),
       by: names.get(s.mediatorId ?? s.counsellorId) ?? null,
     })),
     agreement: c.agreement
-      ? { text: c.agreement.text, signedBy: (c.agreement.signedPartyIds as number[]).map((pid) => partyNames.get(pid) ?? `#${pid}`), reachedAt: local(c.agreement.reachedAt)! }
+      ? {
+          text: c.agreement.text,
+          signedBy: (c.agreement.signedPartyIds as number[]).map((pid) => partyNames.get(pid) ?? `#${pid}`),
+          reachedAt: local(c.agreement.reachedAt)!,
+        }
       : null,
     failure: c.failure ?? null,
     confirmation: c.confirmation
-      ? { court: c.confirmation.court, requestedAt: local(c.confirmation.requestedAt)!, ruling: c.confirmation.ruling, rejectionReason: c.confirmation.rejectionReason }
+      ? {
+          court: c.confirmation.court,
+          requestedAt: local(c.confirmation.requestedAt)!,
+          ruling: c.confirmation.ruling,
+          rejectionReason: c.confirmation.rejectionReason,
+        }
       : null,
     refusalReason: c.refusalReason ?? null,
     withdrawalReason: c.withdrawalReason ?? null,
-    lawyer: c.lawyer ? { name: c.lawyer.name, firm: c.lawyer.firm, phone: maskPhone(c.lawyer.phone), assignedAt: local(c.lawyer.assignedAt)! } : null,
+    lawyer: c.lawyer
+      ? {
+          name: c.lawyer.name,
+          firm: c.lawyer.firm,
+          phone: maskPhone(c.lawyer.phone),
+          assignedAt: local(c.lawyer.assignedAt)!,
+        }
+      : null,
     conclusion,
     extension: c.extension
       ? {
-        reason: c.extension.reason, state: c.extension.state, requestedBy: names.get(c.extension.requestedBy) ?? '',
-        decidedBy: c.extension.decidedBy ? names.get(c.extension.decidedBy) ?? null : null,
-      }
+          reason: c.extension.reason,
+          state: c.extension.state,
+          requestedBy: names.get(c.extension.requestedBy) ?? '',
+          decidedBy: c.extension.decidedBy ? (names.get(c.extension.decidedBy) ?? null) : null,
+        }
       : null,
     clocks,
     timeline: events.map((e) => {
       const s = summarize(e.type, e.payload, partyNames);
       return { ...timelineView(e), summaryLabel: s.label, summaryText: s.text };
     }),
-    documents: (await listReferralDocuments({ em: () => em }, row.id)).map((d) => ({ ...d, createdAt: local(d.createdAt)! })),
+    documents: (await listReferralDocuments({ em: () => em }, row.id)).map((d) => ({
+      ...d,
+      createdAt: local(d.createdAt)!,
+    })),
     mayAddDocument: !final && row.closed_at === null && canAddReferralDocument(actor, { agencyId: row.agency_id }),
     actions,
-    openSessions: sessionsRaw.filter((s) => s.heldAt === null).map((s) => ({ no: s.no, scheduledAt: local(s.scheduledAt)!, place: s.place })),
+    openSessions: sessionsRaw
+      .filter((s) => s.heldAt === null)
+      .map((s) => ({ no: s.no, scheduledAt: local(s.scheduledAt)!, place: s.place })),
     referOnAgencies,
   };
 }
@@ -243,12 +354,21 @@ export async function referralDetail(em: EntityManager, actor: Actor, id: number
 /** The printable agreement of a mediation case the actor can see; 404 when there is none. */
 export async function referralAgreementInput(em: EntityManager, actor: Actor, id: number): Promise<AgreementPdfInput> {
   const { row, ctx } = await loadVisible(em, actor, id);
-  const c = ctx as ReferralBaseContext & Record<string, any>;
+  const c = ctx as ReferralBaseContext & Row;
   if (row.kind !== 'mediation' || !c.agreement) throw new NotFound('该案件没有调解协议');
-  const appeal = (await one<{ number: string; title: string }>(em, 'select number, title from appeal where id = ?', [row.appeal_id]))!;
+  const appeal = (await one<{ number: string; title: string }>(em, 'select number, title from appeal where id = ?', [
+    row.appeal_id,
+  ]))!;
   const names = await userNames(em, [row.handler_id]);
   return {
-    number: row.number, agencyName: row.agency_name, appealNumber: appeal.number, disputeTitle: appeal.title,
-    parties: c.parties, mediatorName: names.get(row.handler_id) ?? '', sessions: c.sessions, agreement: c.agreement, confirmation: c.confirmation,
+    number: row.number,
+    agencyName: row.agency_name,
+    appealNumber: appeal.number,
+    disputeTitle: appeal.title,
+    parties: c.parties,
+    mediatorName: names.get(row.handler_id) ?? '',
+    sessions: c.sessions,
+    agreement: c.agreement,
+    confirmation: c.confirmation,
   };
 }

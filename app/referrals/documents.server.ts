@@ -16,7 +16,8 @@ export type ReferralDocumentKind = (typeof REFERRAL_DOCUMENT_KINDS)[number];
 const FOLDER = 'referral-documents';
 
 function parseKind(kind: unknown): ReferralDocumentKind {
-  if (typeof kind === 'string' && (REFERRAL_DOCUMENT_KINDS as readonly string[]).includes(kind)) return kind as ReferralDocumentKind;
+  if (typeof kind === 'string' && (REFERRAL_DOCUMENT_KINDS as readonly string[]).includes(kind))
+    return kind as ReferralDocumentKind;
   throw new InvalidInput('请选择材料类别', { kind: ['请选择材料类别'] });
 }
 
@@ -25,23 +26,32 @@ function parseKind(kind: unknown): ReferralDocumentKind {
  * is locked for share while the row is inserted, so the case cannot close in between.
  */
 export async function uploadReferralDocument(
-  db: Database, actor: Actor, referralId: number, input: { kind: unknown; file: File },
+  db: Database,
+  actor: Actor,
+  referralId: number,
+  input: { kind: unknown; file: File },
 ): Promise<{ id: number; sha256: string }> {
   const bytes = new Uint8Array(await input.file.arrayBuffer());
   return inTransaction(db.em(), async (tx: EntityManager) => {
-    const row = await one<{ agency_id: number; closed_at: Date | string | null }>(tx,
-      'select agency_id, closed_at from referral where id = ? for share', [referralId]);
+    const row = await one<{ agency_id: number; closed_at: Date | string | null }>(
+      tx,
+      'select agency_id, closed_at from referral where id = ? for share',
+      [referralId],
+    );
     if (!row) throw new NotFound('转介案件不存在');
-    if (!canAddReferralDocument(actor, { agencyId: row.agency_id })) throw new Forbidden('只有承办机构的工作人员可以上传案件材料');
+    if (!canAddReferralDocument(actor, { agencyId: row.agency_id }))
+      throw new Forbidden('只有承办机构的工作人员可以上传案件材料');
     if (row.closed_at !== null) throw new Conflict('案件已结案，不能再上传材料', 'notNow');
     const kind = parseKind(input.kind);
     const { fileName, contentType } = checkFile({ name: input.file.name, type: input.file.type, bytes });
     const { sha256, storagePath } = await storeFile(FOLDER, bytes);
     const now = new Date();
-    const inserted = (await one<{ id: number }>(tx,
+    const inserted = (await one<{ id: number }>(
+      tx,
       `insert into referral_document (referral_id, kind, file_name, content_type, size, sha256, storage_path, uploaded_by_id, created_at, updated_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
-      [referralId, kind, fileName, contentType, bytes.byteLength, sha256, storagePath, actor.userId, now, now]))!;
+      [referralId, kind, fileName, contentType, bytes.byteLength, sha256, storagePath, actor.userId, now, now],
+    ))!;
     return { id: inserted.id, sha256 };
   });
 }
@@ -59,17 +69,32 @@ export interface ReferralDocumentItem {
 
 /** The documents of a case, oldest first. The caller has already checked that the actor may see the case. */
 export async function listReferralDocuments(
-  db: Pick<Database, 'em'>, referralId: number,
+  db: Pick<Database, 'em'>,
+  referralId: number,
 ): Promise<ReferralDocumentItem[]> {
   const rows = await all<{
-    id: number; kind: ReferralDocumentKind; file_name: string; content_type: string; size: number; display_name: string | null; created_at: Date | string;
-  }>(db.em(),
+    id: number;
+    kind: ReferralDocumentKind;
+    file_name: string;
+    content_type: string;
+    size: number;
+    display_name: string | null;
+    created_at: Date | string;
+  }>(
+    db.em(),
     `select d.id, d.kind, d.file_name, d.content_type, d.size, u.display_name, d.created_at
        from referral_document d left join app_user u on u.id = d.uploaded_by_id
-      where d.referral_id = ? order by d.created_at, d.id`, [referralId]);
+      where d.referral_id = ? order by d.created_at, d.id`,
+    [referralId],
+  );
   return rows.map((r) => ({
-    id: r.id, kind: r.kind, fileName: r.file_name, contentType: r.content_type, size: r.size,
-    uploadedByName: r.display_name ?? '', createdAt: new Date(r.created_at).toISOString(),
+    id: r.id,
+    kind: r.kind,
+    fileName: r.file_name,
+    contentType: r.content_type,
+    size: r.size,
+    uploadedByName: r.display_name ?? '',
+    createdAt: new Date(r.created_at).toISOString(),
   }));
 }
 
@@ -87,14 +112,38 @@ export interface OpenedReferralDocument {
  * A document of a case the actor can see, checked against its recorded hash and size before it is
  * handed out. A case the actor cannot see answers as if the document did not exist.
  */
-export async function readReferralDocument(db: Database, actor: Actor, documentId: number): Promise<OpenedReferralDocument> {
+export async function readReferralDocument(
+  db: Database,
+  actor: Actor,
+  documentId: number,
+): Promise<OpenedReferralDocument> {
   const row = await one<{
-    referral_id: number; agency_id: number; kind: ReferralDocumentKind; file_name: string; content_type: string; size: number; sha256: string; storage_path: string;
-  }>(db.em(),
+    referral_id: number;
+    agency_id: number;
+    kind: ReferralDocumentKind;
+    file_name: string;
+    content_type: string;
+    size: number;
+    sha256: string;
+    storage_path: string;
+  }>(
+    db.em(),
     `select d.referral_id, r.agency_id, d.kind, d.file_name, d.content_type, d.size, d.sha256, d.storage_path
-       from referral_document d join referral r on r.id = d.referral_id where d.id = ?`, [documentId]);
+       from referral_document d join referral r on r.id = d.referral_id where d.id = ?`,
+    [documentId],
+  );
   if (!row || !canSeeReferral(actor, { agencyId: row.agency_id })) throw new NotFound('材料不存在');
-  const { bytes } = await readStoredFile(FOLDER, { storagePath: row.storage_path, size: row.size, sha256: row.sha256 },
-    `[referral-documents] stored file of document ${documentId}`);
-  return { referralId: row.referral_id, kind: row.kind, fileName: row.file_name, contentType: row.content_type, size: row.size, bytes };
+  const { bytes } = await readStoredFile(
+    FOLDER,
+    { storagePath: row.storage_path, size: row.size, sha256: row.sha256 },
+    `[referral-documents] stored file of document ${documentId}`,
+  );
+  return {
+    referralId: row.referral_id,
+    kind: row.kind,
+    fileName: row.file_name,
+    contentType: row.content_type,
+    size: row.size,
+    bytes,
+  };
 }

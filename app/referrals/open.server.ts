@@ -31,14 +31,33 @@ export interface OpenReferral {
 export async function openReferral(tx: EntityManager, timers: Timers, r: OpenReferral): Promise<void> {
   const def = referralDefinition(r.kind);
   const firstDueAt = clockDeadline(r.cal, r.now, def.firstClock).toISOString();
-  const snapshot = createReferralSnapshot(def, { appealId: r.appealId, agencyId: r.agencyId, referredBy: r.actor.userId, firstDueAt });
+  const snapshot = createReferralSnapshot(def, {
+    appealId: r.appealId,
+    agencyId: r.agencyId,
+    referredBy: r.actor.userId,
+    firstDueAt,
+  });
   await openCase(tx, referralKind, {
-    id: r.id, row: { kind: r.kind }, snapshot, actor: r.actor, at: r.now,
+    id: r.id,
+    row: { kind: r.kind },
+    snapshot,
+    actor: r.actor,
+    at: r.now,
     type: r.parentId ? 'REFER_ON' : 'REFER',
-    payload: { appealId: r.appealId, kind: r.kind, agencyId: r.agencyId, ...(r.parentId ? { parentId: r.parentId } : {}), ...(r.note ? { note: r.note } : {}) },
+    payload: {
+      appealId: r.appealId,
+      kind: r.kind,
+      agencyId: r.agencyId,
+      ...(r.parentId ? { parentId: r.parentId } : {}),
+      ...(r.note ? { note: r.note } : {}),
+    },
     columns: {
-      number: referralNumber(r.kind, r.id, Number(r.now.toISOString().slice(0, 4))), appeal_id: r.appealId, kind: r.kind,
-      agency_id: r.agencyId, parent_id: r.parentId, note: r.note,
+      number: referralNumber(r.kind, r.id, Number(r.now.toISOString().slice(0, 4))),
+      appeal_id: r.appealId,
+      kind: r.kind,
+      agency_id: r.agencyId,
+      parent_id: r.parentId,
+      note: r.note,
       referred_by_id: r.referredById ?? (r.actor.userId || (await referrerOf(tx, r.parentId))),
     },
   });
@@ -47,8 +66,9 @@ export async function openReferral(tx: EntityManager, timers: Timers, r: OpenRef
 
 // A case handed on by the system keeps the person who first referred the dispute.
 async function referrerOf(tx: EntityManager, parentId: number | null): Promise<number> {
-  const row = await one<{ referred_by_id: number }>(tx,
-    'select referred_by_id from referral where id = ?', [parentId ?? 0]);
+  const row = await one<{ referred_by_id: number }>(tx, 'select referred_by_id from referral where id = ?', [
+    parentId ?? 0,
+  ]);
   if (!row) throw new Error('a referral opened by the system needs the case it comes from');
   return row.referred_by_id;
 }

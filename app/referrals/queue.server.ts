@@ -58,7 +58,9 @@ function encodeCursor(at: string | null, id: number): string {
 function decodeCursor(cursor: string): { at: string | null; id: number } {
   const bad = () => new InvalidInput('分页参数无效', { cursor: ['invalid cursor'] });
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) throw bad();
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{1,6}Z)?\|(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{1,6}Z)?\|(\d{1,10})$/.exec(
+    Buffer.from(cursor, 'base64url').toString('utf8'),
+  );
   if (!m || (m[1] && Number.isNaN(Date.parse(m[1])))) throw bad();
   return { at: m[1] ?? null, id: Number(m[2]) };
 }
@@ -66,7 +68,9 @@ function decodeCursor(cursor: string): { at: string | null; id: number } {
 const utc = (col: string) => `to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 export async function referralQueue(
-  em: EntityManager, actor: Actor, opts: { tab?: 'open' | 'closed'; kind?: ReferralKind; cursor?: string } = {},
+  em: EntityManager,
+  actor: Actor,
+  opts: { tab?: 'open' | 'closed'; kind?: ReferralKind; cursor?: string } = {},
 ): Promise<ReferralQueue> {
   const tab = opts.tab ?? 'open';
   const city = CITY_ROLES.includes(actor.role);
@@ -82,9 +86,12 @@ export async function referralQueue(
     params.push(opts.kind);
   }
   const base = scope.length ? `${scope.join(' and ')} and ` : '';
-  const [counts] = await all<{ open: number; closed: number }>(em,
+  const [counts] = await all<{ open: number; closed: number }>(
+    em,
     `select (select count(*)::int from referral r where ${base}${OPEN}) as open,
-            (select count(*)::int from referral r where ${base}${CLOSED}) as closed`, [...params, ...params]);
+            (select count(*)::int from referral r where ${base}${CLOSED}) as closed`,
+    [...params, ...params],
+  );
 
   const cursor = opts.cursor ? decodeCursor(opts.cursor) : null;
   const where = [...scope];
@@ -113,20 +120,37 @@ export async function referralQueue(
       wParams.push(cursor.at, cursor.id);
     }
   }
-  const rows = await all(em,
+  const rows = await all(
+    em,
     `select r.id, r.number, r.kind, r.phase, r.next_due_at, r.clock_state, r.created_at, r.closed_at, r.outcome, ${utc(sortCol)} as cursor_at,
             d.name as agency_name, a.id as appeal_id, a.number as appeal_number, a.title as appeal_title, u.display_name as handler_name
        from referral r join department d on d.id = r.agency_id join appeal a on a.id = r.appeal_id left join app_user u on u.id = r.handler_id
       where ${where.join(' and ')}
-      order by ${order} limit ?`, [...wParams, REFERRAL_QUEUE_PAGE + 1]);
+      order by ${order} limit ?`,
+    [...wParams, REFERRAL_QUEUE_PAGE + 1],
+  );
   const page = rows.slice(0, REFERRAL_QUEUE_PAGE);
   const last = page.at(-1);
   return {
-    tab, kind: city ? opts.kind ?? null : null, mayFilter: city, counts,
+    tab,
+    kind: city ? (opts.kind ?? null) : null,
+    mayFilter: city,
+    counts,
     items: page.map((r) => ({
-      id: r.id, number: r.number, kind: r.kind, agencyName: r.agency_name, appealId: r.appeal_id, appealNumber: r.appeal_number, appealTitle: r.appeal_title,
-      phase: r.phase, handlerName: r.handler_name ?? null, nextDueAt: r.next_due_at ? localDateTime(new Date(r.next_due_at)) : null, clockState: r.clock_state,
-      createdAt: localDateTime(new Date(r.created_at)), closedAt: r.closed_at ? localDateTime(new Date(r.closed_at)) : null, outcome: r.outcome,
+      id: r.id,
+      number: r.number,
+      kind: r.kind,
+      agencyName: r.agency_name,
+      appealId: r.appeal_id,
+      appealNumber: r.appeal_number,
+      appealTitle: r.appeal_title,
+      phase: r.phase,
+      handlerName: r.handler_name ?? null,
+      nextDueAt: r.next_due_at ? localDateTime(new Date(r.next_due_at)) : null,
+      clockState: r.clock_state,
+      createdAt: localDateTime(new Date(r.created_at)),
+      closedAt: r.closed_at ? localDateTime(new Date(r.closed_at)) : null,
+      outcome: r.outcome,
     })),
     nextCursor: rows.length > REFERRAL_QUEUE_PAGE && last ? encodeCursor(last.cursor_at ?? null, last.id) : null,
   };

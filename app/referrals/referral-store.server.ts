@@ -23,7 +23,12 @@ export interface ReferralAgency {
   active: boolean;
 }
 
-const KIND_PREFIX: Record<ReferralKind, string> = { mediation: 'TJ', legalAid: 'FY', arbitration: 'ZC', counselling: 'XL' };
+const KIND_PREFIX: Record<ReferralKind, string> = {
+  mediation: 'TJ',
+  legalAid: 'FY',
+  arbitration: 'ZC',
+  counselling: 'XL',
+};
 
 /** Case numbers read like the agencies' own: 调解 TJ, 法援 FY, 仲裁 ZC, 心理 XL, then year and id. */
 export function referralNumber(kind: ReferralKind, id: number, year: number): string {
@@ -37,13 +42,24 @@ export async function nextReferralId(em: EntityManager): Promise<number> {
 }
 
 export async function loadReferral(em: EntityManager, id: number): Promise<ReferralRow | null> {
-  const r = await one(em,
+  const r = await one(
+    em,
     `select id, number, appeal_id, kind, agency_id, parent_id, version, snapshot, audit_seq, audit_head
-       from referral where id = ?`, [id]);
+       from referral where id = ?`,
+    [id],
+  );
   if (!r) return null;
   return {
-    id: r.id, number: r.number, appealId: r.appeal_id, kind: r.kind, agencyId: r.agency_id, parentId: r.parent_id,
-    version: r.version, snapshot: jsonb(r.snapshot), auditSeq: r.audit_seq, auditHead: r.audit_head,
+    id: r.id,
+    number: r.number,
+    appealId: r.appeal_id,
+    kind: r.kind,
+    agencyId: r.agency_id,
+    parentId: r.parent_id,
+    version: r.version,
+    snapshot: jsonb(r.snapshot),
+    auditSeq: r.audit_seq,
+    auditHead: r.audit_head,
   };
 }
 
@@ -54,7 +70,10 @@ export async function childOf(em: EntityManager, id: number): Promise<number | n
 }
 
 export async function referralAgency(em: EntityManager, id: number): Promise<ReferralAgency | null> {
-  const r = await one<{ id: number; referral_kind: ReferralKind | null; active: boolean }>(em,
-    'select id, referral_kind, active from department where id = ?', [id]);
+  const r = await one<{ id: number; referral_kind: ReferralKind | null; active: boolean }>(
+    em,
+    'select id, referral_kind, active from department where id = ?',
+    [id],
+  );
   return r ? { id: r.id, referralKind: r.referral_kind, active: r.active } : null;
 }

@@ -1,13 +1,25 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Actor } from '../../machines/actor';
 import {
-  applyReferralEvent as applyToMachine, persistReferralSnapshot, referralPhaseOf, restoreReferralSnapshot,
-  type ClockSpec, type LegalClock, type ReferralBaseContext, type ReferralDefinition, type ReferralSnapshot,
+  applyReferralEvent as applyToMachine,
+  persistReferralSnapshot,
+  referralPhaseOf,
+  restoreReferralSnapshot,
+  type ClockSpec,
+  type LegalClock,
+  type ReferralBaseContext,
+  type ReferralDefinition,
+  type ReferralSnapshot,
 } from '../../machines/referral-kit';
 import { referralDefinition } from '../../machines/referrals';
 import { addLegalDays, addTimeLimit, warnInstant, type WorkCalendar } from '../calendar/working-time';
 import {
-  transition, type CaseKind, type CaseServices, type Step, type StepInput, type StepLink,
+  transition,
+  type CaseKind,
+  type CaseServices,
+  type Step,
+  type StepInput,
+  type StepLink,
 } from '../cases/transition.server';
 import { Conflict, InvalidInput, NotFound } from '../domain/errors';
 import type { ReferralTimerJob, Timers } from '../jobs/timers.server';
@@ -50,8 +62,12 @@ function clockSpec(def: ReferralDefinition, name: string): ClockSpec {
 
 /** Warning and overdue timers for every clock this step started or moved. */
 export function clockTimers(
-  def: ReferralDefinition, referralId: number, before: Record<string, LegalClock>, after: Record<string, LegalClock>,
-  cal: WorkCalendar, now: Date,
+  def: ReferralDefinition,
+  referralId: number,
+  before: Record<string, LegalClock>,
+  after: Record<string, LegalClock>,
+  cal: WorkCalendar,
+  now: Date,
 ) {
   const jobs: { job: Omit<ReferralTimerJob, 'fireAt'>; at: Date }[] = [];
   for (const [clock, c] of Object.entries(after)) {
@@ -107,7 +123,7 @@ export const referralKind: CaseKind<ReferralRow, ReferralSnapshot, ReferralServi
   validate: validateReferences,
   apply: (snapshot, event, row) => applyToMachine(referralDefinition(row.kind), snapshot, event),
   notYours: ({ actor, row }) =>
-    (actor.role === 'mediator' && !actor.departmentIds.includes(row.agencyId) ? '该案件不属于您的机构' : null),
+    actor.role === 'mediator' && !actor.departmentIds.includes(row.agencyId) ? '该案件不属于您的机构' : null,
   persist: (snapshot, row) => {
     const def = referralDefinition(row.kind!);
     return { snapshot: persistReferralSnapshot(def, snapshot), machineVersion: def.version };
@@ -118,10 +134,17 @@ export const referralKind: CaseKind<ReferralRow, ReferralSnapshot, ReferralServi
     const ctx = next.context;
     const open = Object.values(ctx.clocks).filter((c) => c.state !== 'stopped');
     const nextDue = open.map((c) => Date.parse(c.dueAt)).sort((a, b) => a - b)[0];
-    const worst = open.some((c) => c.state === 'overdue') ? 'overdue'
-      : open.some((c) => c.state === 'warned') ? 'warned' : open.length ? 'onTime' : 'none';
+    const worst = open.some((c) => c.state === 'overdue')
+      ? 'overdue'
+      : open.some((c) => c.state === 'warned')
+        ? 'warned'
+        : open.length
+          ? 'onTime'
+          : 'none';
     return {
-      handler_id: ctx.handlerId, next_due_at: nextDue === undefined ? null : new Date(nextDue), clock_state: worst,
+      handler_id: ctx.handlerId,
+      next_due_at: nextDue === undefined ? null : new Date(nextDue),
+      clock_state: worst,
       outcome: ctx.outcome,
       closed_at: ctx.closedAt ? new Date(ctx.closedAt) : null,
     };
@@ -143,7 +166,9 @@ export function endsCase(step: ReferralStep): boolean {
  * A link adds what another kind must write with the step (an ended case answers its appeal).
  */
 export async function transitionReferral<T>(
-  services: ReferralServices, cmd: ReferralCommand, opts: { tx?: EntityManager; link?: ReferralLink<T> } = {},
+  services: ReferralServices,
+  cmd: ReferralCommand,
+  opts: { tx?: EntityManager; link?: ReferralLink<T> } = {},
 ) {
   const r = await transition(referralKind, services, { ...cmd, caseId: cmd.referralId }, opts);
   return { referralId: r.id, version: r.version, phase: r.phase, seq: r.seq, linked: r.linked };

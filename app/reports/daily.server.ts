@@ -16,7 +16,15 @@ import type { Database } from '../db/orm.server';
 import { all, inTransaction, one, run } from '../db/sql.server';
 import { Forbidden, NotFound } from '../domain/errors';
 import { sha256Of, writeContentFile } from '../storage/content-file.server';
-import { CONTENT_TYPES, EXPORT_FORMATS, reportFileName, reportToPdf, reportToXlsx, type ExportFile, type ExportFormat } from './export.server';
+import {
+  CONTENT_TYPES,
+  EXPORT_FORMATS,
+  reportFileName,
+  reportToPdf,
+  reportToXlsx,
+  type ExportFile,
+  type ExportFormat,
+} from './export.server';
 import { addDays, buildReport } from './report.server';
 import type { ReportQuery } from './report-types';
 
@@ -84,20 +92,29 @@ export async function generateDailyReport(em: EntityManager, day: string, now = 
   for (const format of DAILY_FORMATS) await writeContentFile(filePath(sha[format], format), files[format], sha[format]);
 
   const replaced = await inTransaction(em, async (tx) => {
-    const old = await one<{ xlsx_sha256: string; pdf_sha256: string }>(tx,
-      'select xlsx_sha256, pdf_sha256 from daily_report where day = ? for update', [day]);
-    await run(tx,
+    const old = await one<{ xlsx_sha256: string; pdf_sha256: string }>(
+      tx,
+      'select xlsx_sha256, pdf_sha256 from daily_report where day = ? for update',
+      [day],
+    );
+    await run(
+      tx,
       `insert into daily_report (day, generated_at, xlsx_sha256, xlsx_size, pdf_sha256, pdf_size) values (?, ?, ?, ?, ?, ?)
        on conflict (day) do update set generated_at = excluded.generated_at, xlsx_sha256 = excluded.xlsx_sha256,
          xlsx_size = excluded.xlsx_size, pdf_sha256 = excluded.pdf_sha256, pdf_size = excluded.pdf_size`,
-      [day, now, sha.xlsx, files.xlsx.length, sha.pdf, files.pdf.length]);
+      [day, now, sha.xlsx, files.xlsx.length, sha.pdf, files.pdf.length],
+    );
     return old;
   });
   if (replaced) {
     for (const format of DAILY_FORMATS) {
       const oldSha = format === 'xlsx' ? replaced.xlsx_sha256 : replaced.pdf_sha256;
       if (oldSha === sha[format]) continue;
-      const [used] = await all<{ n: number }>(em, `select count(*)::int as n from daily_report where ${format}_sha256 = ?`, [oldSha]);
+      const [used] = await all<{ n: number }>(
+        em,
+        `select count(*)::int as n from daily_report where ${format}_sha256 = ?`,
+        [oldSha],
+      );
       if (!used.n) await unlink(filePath(oldSha, format)).catch(() => {});
     }
   }
@@ -105,7 +122,11 @@ export async function generateDailyReport(em: EntityManager, day: string, now = 
 }
 
 /** The button on /reports/daily: yesterday's report, now. */
-export async function generateYesterdayReport(em: EntityManager, actor: Actor, now = new Date()): Promise<DailyReportEntry> {
+export async function generateYesterdayReport(
+  em: EntityManager,
+  actor: Actor,
+  now = new Date(),
+): Promise<DailyReportEntry> {
   requireSupervisor(actor);
   return generateDailyReport(em, addDays(localDateOf(now), -1), now);
 }
@@ -113,13 +134,25 @@ export async function generateYesterdayReport(em: EntityManager, actor: Actor, n
 /** Kept daily reports, newest day first. */
 export async function listDailyReports(em: EntityManager, actor: Actor): Promise<DailyReportEntry[]> {
   requireSupervisor(actor);
-  const rows = await all<{ day: string; generated_at: Date; xlsx_size: number; pdf_size: number }>(em,
-    `select to_char(day, 'YYYY-MM-DD') as day, generated_at, xlsx_size, pdf_size from daily_report order by day desc limit 400`);
-  return rows.map((r) => ({ day: r.day, generatedAt: localDateTime(new Date(r.generated_at)), xlsxSize: Number(r.xlsx_size), pdfSize: Number(r.pdf_size) }));
+  const rows = await all<{ day: string; generated_at: Date; xlsx_size: number; pdf_size: number }>(
+    em,
+    `select to_char(day, 'YYYY-MM-DD') as day, generated_at, xlsx_size, pdf_size from daily_report order by day desc limit 400`,
+  );
+  return rows.map((r) => ({
+    day: r.day,
+    generatedAt: localDateTime(new Date(r.generated_at)),
+    xlsxSize: Number(r.xlsx_size),
+    pdfSize: Number(r.pdf_size),
+  }));
 }
 
 /** One stored file of a daily report, for download. */
-export async function dailyReportFile(em: EntityManager, actor: Actor, day: string, format: DailyFormat): Promise<ExportFile> {
+export async function dailyReportFile(
+  em: EntityManager,
+  actor: Actor,
+  day: string,
+  format: DailyFormat,
+): Promise<ExportFile> {
   requireSupervisor(actor);
   if (!isValidLocalDate(day) || !DAILY_FORMATS.includes(format)) throw new NotFound('没有这一天的日报');
   const row = await one<{ sha: string }>(em, `select ${format}_sha256 as sha from daily_report where day = ?`, [day]);
@@ -132,11 +165,18 @@ export async function dailyReportFile(em: EntityManager, actor: Actor, day: stri
 // ---- The morning job -------------------------------------------------------------------------------
 
 /** Queues the next run after `now`, once: the same date's run already waiting makes this a no-op. */
-export async function scheduleNextDailyReport(boss: PgBoss, now = new Date()): Promise<{ runAt: Date; runDate: string; queued: boolean }> {
+export async function scheduleNextDailyReport(
+  boss: PgBoss,
+  now = new Date(),
+): Promise<{ runAt: Date; runDate: string; queued: boolean }> {
   const runAt = nextDailyRun(now);
   const runDate = localDateOf(runAt);
   const id = await boss.send(DAILY_REPORT_QUEUE, { runDate } satisfies DailyReportJob, {
-    startAfter: runAt, singletonKey: runDate, retryLimit: 5, retryDelay: 300, retryBackoff: true,
+    startAfter: runAt,
+    singletonKey: runDate,
+    retryLimit: 5,
+    retryDelay: 300,
+    retryBackoff: true,
   });
   return { runAt, runDate, queued: id !== null };
 }
@@ -145,7 +185,12 @@ export async function scheduleNextDailyReport(boss: PgBoss, now = new Date()): P
  * One morning run: the next run is queued first, so a failing report never breaks the chain. It is
  * the run after this run's own morning even if the app's clock lags the database's a little.
  */
-export async function runDailyReportJob(db: Pick<Database, 'em'>, boss: PgBoss, job: DailyReportJob, now = new Date()): Promise<DailyReportEntry> {
+export async function runDailyReportJob(
+  db: Pick<Database, 'em'>,
+  boss: PgBoss,
+  job: DailyReportJob,
+  now = new Date(),
+): Promise<DailyReportEntry> {
   await scheduleNextDailyReport(boss, new Date(Math.max(now.getTime(), dailyRunOn(job.runDate).getTime())));
   return generateDailyReport(db.em(), addDays(job.runDate, -1), now);
 }
@@ -155,11 +200,19 @@ export async function ensureDailyReportQueue(boss: PgBoss): Promise<void> {
 }
 
 /** Registers the worker and makes sure a next run is waiting. */
-export async function startDailyReports(boss: PgBoss, db: Pick<Database, 'em'>, opts: { pollingIntervalSeconds: number }): Promise<void> {
+export async function startDailyReports(
+  boss: PgBoss,
+  db: Pick<Database, 'em'>,
+  opts: { pollingIntervalSeconds: number },
+): Promise<void> {
   dailyAtMinutes(); // a bad REPORT_DAILY_AT stops the start, not the first morning
   await ensureDailyReportQueue(boss);
-  await boss.work<DailyReportJob>(DAILY_REPORT_QUEUE, { pollingIntervalSeconds: opts.pollingIntervalSeconds }, async (jobs) => {
-    for (const job of jobs) await runDailyReportJob(db, boss, job.data);
-  });
+  await boss.work<DailyReportJob>(
+    DAILY_REPORT_QUEUE,
+    { pollingIntervalSeconds: opts.pollingIntervalSeconds },
+    async (jobs) => {
+      for (const job of jobs) await runDailyReportJob(db, boss, job.data);
+    },
+  );
   await scheduleNextDailyReport(boss);
 }

@@ -28,7 +28,12 @@ export interface ExportFile {
 }
 
 /** The report a supervisor sees on /reports, as a file (the page's query string, plus `format`). */
-export async function exportReport(em: EntityManager, actor: Actor, params: URLSearchParams, format: ExportFormat): Promise<ExportFile> {
+export async function exportReport(
+  em: EntityManager,
+  actor: Actor,
+  params: URLSearchParams,
+  format: ExportFormat,
+): Promise<ExportFile> {
   const query = parseReportQuery(params);
   const report = await buildReport(em, actor, query);
   const bytes = format === 'xlsx' ? await reportToXlsx(report) : await reportToPdf(report);
@@ -45,7 +50,12 @@ export function downloadHeaders(file: Omit<ExportFile, 'bytes'>): Record<string,
   };
 }
 
-const PERIOD_LABELS: Record<ReportQuery['period'], string> = { day: '日报', week: '周报', month: '月报', custom: '自定义时段' };
+const PERIOD_LABELS: Record<ReportQuery['period'], string> = {
+  day: '日报',
+  week: '周报',
+  month: '月报',
+  custom: '自定义时段',
+};
 const NUMBER_FORMATS: Record<Measure['kind'], string> = { count: '0', rate: '0.0%', average: '0.00' };
 
 /** The report's title line, the same in both files. */
@@ -56,9 +66,12 @@ export function reportTitle(report: Report): string {
 
 /** A download name such as 12345报表-department-2026-11.xlsx. */
 export function reportFileName(query: ReportQuery, format: 'xlsx' | 'pdf'): string {
-  const span = query.period === 'month' ? query.from.slice(0, 7)
-    : query.period === 'day' ? query.from
-    : `${query.from}_${query.to}`;
+  const span =
+    query.period === 'month'
+      ? query.from.slice(0, 7)
+      : query.period === 'day'
+        ? query.from
+        : `${query.from}_${query.to}`;
   return `12345报表-${query.view}-${span}.${format}`;
 }
 
@@ -75,7 +88,8 @@ export async function reportToXlsx(report: Report): Promise<Buffer> {
   header.font = { bold: true };
   header.alignment = { wrapText: true, vertical: 'middle', horizontal: 'center' };
   header.height = 32;
-  const figures = (cells: Cells, previous: Cells) => MEASURES.flatMap((m) => [measureValue(m, cells), measureValue(m, previous)]);
+  const figures = (cells: Cells, previous: Cells) =>
+    MEASURES.flatMap((m) => [measureValue(m, cells), measureValue(m, previous)]);
   for (const row of report.rows) sheet.addRow([row.label, ...figures(row.cells, row.previous)]);
   sheet.addRow(['合计', ...figures(report.total.cells, report.total.previous)]).font = { bold: true };
   sheet.getColumn(1).width = 24;
@@ -112,7 +126,10 @@ const SYSTEM_FONT = { file: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.
 /** A deployment without a CJK font: said plainly, since only the operator of the server can fix it. */
 export class ReportFontMissing extends DomainError {
   constructor(detail: string) {
-    super(`无法生成 PDF：找不到可嵌入的中文字体（${detail}）。请安装 npm 包 @embedpdf/fonts-sc 或系统字体 fonts-noto-cjk，或以 REPORT_PDF_FONT 指定字体文件（.ttf/.otf；.ttc 须写成 路径#字体名）。`, 503);
+    super(
+      `无法生成 PDF：找不到可嵌入的中文字体（${detail}）。请安装 npm 包 @embedpdf/fonts-sc 或系统字体 fonts-noto-cjk，或以 REPORT_PDF_FONT 指定字体文件（.ttf/.otf；.ttc 须写成 路径#字体名）。`,
+      503,
+    );
   }
 }
 
@@ -167,7 +184,13 @@ export function openPdf(options: PDFKit.PDFDocumentOptions): { doc: PDFKit.PDFDo
 }
 
 export async function reportToPdf(report: Report): Promise<Buffer> {
-  const { doc, done } = openPdf({ size: 'A4', layout: 'landscape', margin: PAGE.margin, bufferPages: true, info: { Title: reportTitle(report), Creator: '12345 热线' } });
+  const { doc, done } = openPdf({
+    size: 'A4',
+    layout: 'landscape',
+    margin: PAGE.margin,
+    bufferPages: true,
+    info: { Title: reportTitle(report), Creator: '12345 热线' },
+  });
   doc.fillColor(COLORS.text);
 
   const left = PAGE.margin;
@@ -176,7 +199,9 @@ export async function reportToPdf(report: Report): Promise<Buffer> {
   const bottom = () => doc.page.height - PAGE.margin - 16;
 
   doc.fontSize(13).text(reportTitle(report), left, PAGE.margin, { width });
-  doc.fontSize(7.5).fillColor(COLORS.muted)
+  doc
+    .fontSize(7.5)
+    .fillColor(COLORS.muted)
     .text('每格上行为本期，下行为上期；“—”表示分母为零、无法计算。', left, doc.y + 2, { width })
     .fillColor(COLORS.text);
   let y = doc.y + 6;
@@ -185,7 +210,11 @@ export async function reportToPdf(report: Report): Promise<Buffer> {
     doc.rect(left, y, width, PAGE.headerHeight).fill(COLORS.band).fillColor(COLORS.text);
     doc.fontSize(8).text('名称', left + 4, y + 15, { width: PAGE.nameWidth - 8 });
     MEASURES.forEach((m, i) => {
-      doc.text(m.label, left + PAGE.nameWidth + i * colWidth + 2, y + 6, { width: colWidth - 4, align: 'center', height: PAGE.headerHeight - 6 });
+      doc.text(m.label, left + PAGE.nameWidth + i * colWidth + 2, y + 6, {
+        width: colWidth - 4,
+        align: 'center',
+        height: PAGE.headerHeight - 6,
+      });
     });
     y += PAGE.headerHeight;
   };
@@ -196,15 +225,39 @@ export async function reportToPdf(report: Report): Promise<Buffer> {
       drawHeader();
     }
     if (total) doc.rect(left, y, width, PAGE.rowHeight).fill(COLORS.total).fillColor(COLORS.text);
-    doc.fontSize(8).text(label, left + 4, y + 7, { width: PAGE.nameWidth - 8, height: PAGE.rowHeight - 4, ellipsis: true, lineBreak: false });
+    doc.fontSize(8).text(label, left + 4, y + 7, {
+      width: PAGE.nameWidth - 8,
+      height: PAGE.rowHeight - 4,
+      ellipsis: true,
+      lineBreak: false,
+    });
     MEASURES.forEach((m, i) => {
       const x = left + PAGE.nameWidth + i * colWidth;
-      doc.fontSize(8).fillColor(COLORS.text).text(formatFigure(m, measureValue(m, cells)), x, y + 3, { width: colWidth - 4, align: 'right', lineBreak: false });
-      doc.fontSize(6.5).fillColor(COLORS.muted).text(formatFigure(m, measureValue(m, previous)), x, y + 13, { width: colWidth - 4, align: 'right', lineBreak: false });
+      doc
+        .fontSize(8)
+        .fillColor(COLORS.text)
+        .text(formatFigure(m, measureValue(m, cells)), x, y + 3, {
+          width: colWidth - 4,
+          align: 'right',
+          lineBreak: false,
+        });
+      doc
+        .fontSize(6.5)
+        .fillColor(COLORS.muted)
+        .text(formatFigure(m, measureValue(m, previous)), x, y + 13, {
+          width: colWidth - 4,
+          align: 'right',
+          lineBreak: false,
+        });
     });
     doc.fillColor(COLORS.text);
     y += PAGE.rowHeight;
-    doc.moveTo(left, y).lineTo(left + width, y).lineWidth(0.5).strokeColor(COLORS.line).stroke();
+    doc
+      .moveTo(left, y)
+      .lineTo(left + width, y)
+      .lineWidth(0.5)
+      .strokeColor(COLORS.line)
+      .stroke();
   };
 
   drawHeader();
@@ -231,8 +284,14 @@ export async function reportToPdf(report: Report): Promise<Buffer> {
     doc.switchToPage(i);
     const margins = doc.page.margins;
     doc.page.margins = { ...margins, bottom: 0 };
-    doc.fontSize(7).fillColor(COLORS.muted)
-      .text(`第 ${i + 1} 页，共 ${range.count} 页`, left, doc.page.height - PAGE.margin, { width, align: 'right', lineBreak: false });
+    doc
+      .fontSize(7)
+      .fillColor(COLORS.muted)
+      .text(`第 ${i + 1} 页，共 ${range.count} 页`, left, doc.page.height - PAGE.margin, {
+        width,
+        align: 'right',
+        lineBreak: false,
+      });
     doc.page.margins = margins;
   }
   doc.end();

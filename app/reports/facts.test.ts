@@ -21,34 +21,74 @@ const TAGS = {
 } as const satisfies Record<string, readonly AppealTag[]>;
 
 const base = (id: number, over: Partial<FactInput>): FactInput => ({
-  appealId: id, tags: TAGS.closed, sla: 'onTime', source: 'hotline', categoryId: 10, leadDepartmentId: D1, assignedGridId: null, locationGridId: null,
-  submittedAt: at(MON), dueAt: at('2026-11-11'), closedAt: at('2026-11-06'), satisfaction: null, resolved: null,
-  redoCount: 0, extensionCount: 0, unreasonable: false, repliedAt: null, returned: false, repeatCaller: false, orders: [], ...over,
+  appealId: id,
+  tags: TAGS.closed,
+  sla: 'onTime',
+  source: 'hotline',
+  categoryId: 10,
+  leadDepartmentId: D1,
+  assignedGridId: null,
+  locationGridId: null,
+  submittedAt: at(MON),
+  dueAt: at('2026-11-11'),
+  closedAt: at('2026-11-06'),
+  satisfaction: null,
+  resolved: null,
+  redoCount: 0,
+  extensionCount: 0,
+  unreasonable: false,
+  repliedAt: null,
+  returned: false,
+  repeatCaller: false,
+  orders: [],
+  ...over,
 });
 const order = (assignmentId: number, departmentId: number, acceptedAt: Date | null) => ({
-  assignmentId, departmentId, gridId: null, acceptDueAt: at('2026-11-03'), acceptedAt,
+  assignmentId,
+  departmentId,
+  gridId: null,
+  acceptDueAt: at('2026-11-03'),
+  acceptedAt,
 });
 
 // The hand-built city: five counted appeals and two that do not count.
 const APPEALS: FactInput[] = [
   // A1: D1, accepted in time, answered Wednesday 09:00 (2 working days), closed by its deadline, satisfied and resolved.
-  base(1, { orders: [order(11, D1, at('2026-11-02', '15:00'))], repliedAt: at('2026-11-04'), satisfaction: 'satisfied', resolved: true }),
+  base(1, {
+    orders: [order(11, D1, at('2026-11-02', '15:00'))],
+    repliedAt: at('2026-11-04'),
+    satisfaction: 'satisfied',
+    resolved: true,
+  }),
   // A2: D1, accepted late, answered the next Monday (5 working days: the weekend does not count), closed after its
   // deadline, overdue, dissatisfied and unresolved, redone once.
   base(2, {
-    orders: [order(21, D1, at('2026-11-05'))], repliedAt: at('2026-11-09'), closedAt: at('2026-11-12'), sla: 'overdue',
-    satisfaction: 'dissatisfied', resolved: false, redoCount: 1,
+    orders: [order(21, D1, at('2026-11-05'))],
+    repliedAt: at('2026-11-09'),
+    closedAt: at('2026-11-12'),
+    sla: 'overdue',
+    satisfaction: 'dissatisfied',
+    resolved: false,
+    redoCount: 1,
   }),
   // A3: first sent to D2, which returned it without accepting; then D1, in time. Answered Tuesday (1 working day),
   // basically satisfied and resolved, but marked as an unreasonable demand: it leaves the satisfaction rate only.
   base(3, {
-    orders: [order(31, D2, null), order(32, D1, at('2026-11-03', '08:00'))], returned: true, repliedAt: at('2026-11-03'),
-    satisfaction: 'basicallySatisfied', resolved: true, unreasonable: true,
+    orders: [order(31, D2, null), order(32, D1, at('2026-11-03', '08:00'))],
+    returned: true,
+    repliedAt: at('2026-11-03'),
+    satisfaction: 'basicallySatisfied',
+    resolved: true,
+    unreasonable: true,
   }),
   // A4: D2, accepted in time, extended, still in hand, from a repeat caller.
   base(4, {
-    tags: TAGS.inHand, closedAt: null, leadDepartmentId: D2, orders: [order(41, D2, at('2026-11-02', '10:00'))],
-    extensionCount: 1, repeatCaller: true,
+    tags: TAGS.inHand,
+    closedAt: null,
+    leadDepartmentId: D2,
+    orders: [order(41, D2, at('2026-11-02', '10:00'))],
+    extensionCount: 1,
+    repeatCaller: true,
   }),
   // A5: waiting in triage, no department yet.
   base(5, { tags: TAGS.triage, closedAt: null, leadDepartmentId: null }),
@@ -62,7 +102,11 @@ function cellsBy(dim: 'department' | 'all'): Map<string, Cells> {
   for (const a of APPEALS) addFactsToCells(cells, appealFacts(a, cal), [dim]);
   return cells;
 }
-const valueOf = (cells: Cells | undefined, key: string) => measureValue(MEASURES.find((m) => m.key === key)!, cells ?? emptyCells());
+const valueOf = (cells: Cells | undefined, key: string) =>
+  measureValue(
+    MEASURES.find((m) => m.key === key)!,
+    cells ?? emptyCells(),
+  );
 
 describe('measures on a hand-built city (DESIGN §6)', () => {
   const byDept = cellsBy('department');
@@ -112,12 +156,15 @@ describe('measures on a hand-built city (DESIGN §6)', () => {
   });
 
   it('counts an appeal on its receipt day and under its location grid, else the grid it was sent to', () => {
-    const f = appealFacts(base(8, { submittedAt: new Date('2026-11-02T17:30:00Z'), locationGridId: 5, assignedGridId: 6 }), cal);
+    const f = appealFacts(
+      base(8, { submittedAt: new Date('2026-11-02T17:30:00Z'), locationGridId: 5, assignedGridId: 6 }),
+      cal,
+    );
     expect(f.appeal).toMatchObject({ day: '2026-11-03', gridId: 5 }); // 01:30 on the 3rd in Shanghai
     expect(appealFacts(base(9, { assignedGridId: 6 }), cal).appeal!.gridId).toBe(6);
   });
 
-  it('taking an appeal\'s facts out of the cells leaves nothing behind', () => {
+  it("taking an appeal's facts out of the cells leaves nothing behind", () => {
     const cells = new Map<string, Cells>();
     const facts = appealFacts(APPEALS[2], cal);
     addFactsToCells(cells, facts, ['all', 'department', 'category', 'grid', 'source']);

@@ -32,7 +32,13 @@ export interface FactInput {
   /** The caller filed another appeal in the 30 days before this one. */
   repeatCaller: boolean;
   /** Lead orders at every level. */
-  orders: { assignmentId: number; departmentId: number | null; gridId: number | null; acceptDueAt: Date | null; acceptedAt: Date | null }[];
+  orders: {
+    assignmentId: number;
+    departmentId: number | null;
+    gridId: number | null;
+    acceptDueAt: Date | null;
+    acceptedAt: Date | null;
+  }[];
 }
 
 export interface FactKeys {
@@ -55,15 +61,19 @@ const bit = (b: boolean) => (b ? 1 : 0);
 export function appealFacts(a: FactInput, cal: WorkCalendar): AppealFacts {
   if (!a.submittedAt || !a.tags.includes('counted')) return { appeal: null, orders: [] };
   const keys: FactKeys = {
-    day: localDateOf(a.submittedAt), source: a.source, categoryId: a.categoryId,
-    departmentId: a.leadDepartmentId, gridId: a.locationGridId ?? a.assignedGridId,
+    day: localDateOf(a.submittedAt),
+    source: a.source,
+    categoryId: a.categoryId,
+    departmentId: a.leadDepartmentId,
+    gridId: a.locationGridId ?? a.assignedGridId,
   };
   const feedback = a.satisfaction !== null;
   const counted = feedback && !a.unreasonable;
   const closed = a.tags.includes('finished') && a.closedAt !== null;
   const replied = a.repliedAt !== null;
   const appeal: AppealFactRow = {
-    appealId: a.appealId, ...keys,
+    appealId: a.appealId,
+    ...keys,
     received: 1,
     dispatchedAppeals: bit(a.orders.length > 0),
     feedback: bit(feedback),
@@ -82,9 +92,15 @@ export function appealFacts(a: FactInput, cal: WorkCalendar): AppealFacts {
     unreasonable: bit(a.unreasonable),
   };
   const orders = a.orders.map((o): OrderFactRow => ({
-    assignmentId: o.assignmentId, appealId: a.appealId, ...keys, departmentId: o.departmentId, gridId: o.gridId ?? keys.gridId,
+    assignmentId: o.assignmentId,
+    appealId: a.appealId,
+    ...keys,
+    departmentId: o.departmentId,
+    gridId: o.gridId ?? keys.gridId,
     orders: 1,
-    ordersOnTime: bit(o.acceptedAt !== null && (o.acceptDueAt === null || o.acceptedAt.getTime() <= o.acceptDueAt.getTime())),
+    ordersOnTime: bit(
+      o.acceptedAt !== null && (o.acceptDueAt === null || o.acceptedAt.getTime() <= o.acceptDueAt.getTime()),
+    ),
   }));
   return { appeal, orders };
 }
@@ -92,18 +108,28 @@ export function appealFacts(a: FactInput, cal: WorkCalendar): AppealFacts {
 /** The cell a fact row adds to under one dimension. */
 export function cellKey(dim: ReportDimension, f: FactKeys): string {
   switch (dim) {
-    case 'all': return NO_KEY;
-    case 'department': return f.departmentId === null ? NO_KEY : String(f.departmentId);
-    case 'category': return String(f.categoryId);
-    case 'grid': return f.gridId === null ? NO_KEY : String(f.gridId);
-    case 'source': return f.source;
+    case 'all':
+      return NO_KEY;
+    case 'department':
+      return f.departmentId === null ? NO_KEY : String(f.departmentId);
+    case 'category':
+      return String(f.categoryId);
+    case 'grid':
+      return f.gridId === null ? NO_KEY : String(f.gridId);
+    case 'source':
+      return f.source;
   }
 }
 
 export const cellId = (dim: ReportDimension, key: string, day: string) => `${dim}\u0000${key}\u0000${day}`;
 
 /** Adds facts into a map of cells (sign -1 takes them out): the deltas the roll-up applies. */
-export function addFactsToCells(cells: Map<string, Cells>, facts: AppealFacts, dims: readonly ReportDimension[], sign = 1): void {
+export function addFactsToCells(
+  cells: Map<string, Cells>,
+  facts: AppealFacts,
+  dims: readonly ReportDimension[],
+  sign = 1,
+): void {
   const add = (f: FactKeys, values: Partial<Cells>) => {
     for (const dim of dims) {
       const id = cellId(dim, cellKey(dim, f), f.day);

@@ -28,14 +28,30 @@ export const COLUMN_LABELS: Record<CellColumn, string> = {
 /** Columns whose figure is a list of appeals (or orders); the summed working days are not. */
 export const DRILLABLE_COLUMNS = (Object.keys(COLUMN_LABELS) as CellColumn[]).filter((c) => c !== 'handlingCentidays');
 
-export const SOURCE_LABELS: Record<string, string> = { hotline: '12345热线', web: '网站', patrol: '巡查上报', wechat: '微信' };
+export const SOURCE_LABELS: Record<string, string> = {
+  hotline: '12345热线',
+  web: '网站',
+  patrol: '巡查上报',
+  wechat: '微信',
+};
 
-export const VIEW_LABELS: Record<ReportView, string> = { department: '部门', category: '诉求分类', grid: '网格', source: '来源渠道' };
+export const VIEW_LABELS: Record<ReportView, string> = {
+  department: '部门',
+  category: '诉求分类',
+  grid: '网格',
+  source: '来源渠道',
+};
 
 /** The row label of the '' key: appeals not (yet) sent to a department, or outside every grid. */
-export const NO_KEY_LABELS: Record<ReportView, string> = { department: '（未派至部门）', category: '（无分类）', grid: '（无网格）', source: '（未知来源）' };
+export const NO_KEY_LABELS: Record<ReportView, string> = {
+  department: '（未派至部门）',
+  category: '（无分类）',
+  grid: '（无网格）',
+  source: '（未知来源）',
+};
 
-export const measureByKey = (key: string | null | undefined): Measure | undefined => MEASURES.find((m) => m.key === key);
+export const measureByKey = (key: string | null | undefined): Measure | undefined =>
+  MEASURES.find((m) => m.key === key);
 
 export const DEFAULT_RANK_MEASURE = 'satisfactionRate';
 
@@ -43,14 +59,22 @@ export const DEFAULT_RANK_MEASURE = 'satisfactionRate';
  * Rows ordered by one measure, best first (the measure says whether higher is better). Rows with
  * no value (a zero denominator) go last; ties keep the larger volume first, then the label.
  */
-export function rankRows<R extends Pick<ReportRow, 'key' | 'label' | 'cells'>>(rows: readonly R[], measure: Measure): R[] {
+export function rankRows<R extends Pick<ReportRow, 'key' | 'label' | 'cells'>>(
+  rows: readonly R[],
+  measure: Measure,
+): R[] {
   const valued = rows.map((row) => ({ row, value: measureValue(measure, row.cells) }));
   const byValue = (a: number | null, b: number | null) => {
     if (a === null || b === null) return a === null ? (b === null ? 0 : 1) : -1;
     return measure.higherIsBetter ? b - a : a - b;
   };
   return valued
-    .sort((a, b) => byValue(a.value, b.value) || b.row.cells.received - a.row.cells.received || a.row.label.localeCompare(b.row.label, 'zh-CN'))
+    .sort(
+      (a, b) =>
+        byValue(a.value, b.value) ||
+        b.row.cells.received - a.row.cells.received ||
+        a.row.label.localeCompare(b.row.label, 'zh-CN'),
+    )
     .map((v) => v.row);
 }
 
@@ -69,10 +93,16 @@ export function changeOf(m: Measure, current: Cells, previous: Cells): { text: s
   const b = measureValue(m, previous);
   if (a === null || b === null) return null;
   const diff = a - b;
-  const rounded = m.kind === 'rate' ? Math.round(diff * 1000) / 10 : m.kind === 'average' ? Math.round(diff * 10) / 10 : diff;
+  const rounded =
+    m.kind === 'rate' ? Math.round(diff * 1000) / 10 : m.kind === 'average' ? Math.round(diff * 10) / 10 : diff;
   if (rounded === 0) return { text: '持平', better: null };
   const sign = rounded > 0 ? '+' : '−';
   const abs = Math.abs(rounded);
-  const text = m.kind === 'rate' ? `${sign}${abs.toFixed(1)}pt` : m.kind === 'average' ? `${sign}${abs.toFixed(1)}` : `${sign}${abs}`;
-  return { text, better: (rounded > 0) === m.higherIsBetter };
+  const text =
+    m.kind === 'rate'
+      ? `${sign}${abs.toFixed(1)}pt`
+      : m.kind === 'average'
+        ? `${sign}${abs.toFixed(1)}`
+        : `${sign}${abs}`;
+  return { text, better: rounded > 0 === m.higherIsBetter };
 }

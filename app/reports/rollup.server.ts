@@ -7,7 +7,14 @@ import { getWorkCalendar } from '../calendar/calendar.server';
 import type { WorkCalendar } from '../calendar/working-time';
 import type { Database } from '../db/orm.server';
 import { all, dateOrNull, inTransaction, run, type Row } from '../db/sql.server';
-import { addFactsToCells, appealFacts, type AppealFactRow, type AppealFacts, type FactInput, type OrderFactRow } from './facts';
+import {
+  addFactsToCells,
+  appealFacts,
+  type AppealFactRow,
+  type AppealFacts,
+  type FactInput,
+  type OrderFactRow,
+} from './facts';
 import { CELL_COLUMNS, REPORT_DIMENSIONS, type CellColumn, type Cells } from './measures';
 
 const snake = (c: string) => c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
@@ -41,23 +48,64 @@ async function factInputs(em: EntityManager, ids: number[]): Promise<FactInput[]
   return rows.map((r): FactInput => {
     const own = byAppeal.get(r.id) ?? [];
     return {
-      appealId: r.id, tags: r.tags, sla: r.sla, source: r.source, categoryId: r.category_id,
-      leadDepartmentId: r.lead_department_id, assignedGridId: r.assigned_grid_id, locationGridId: r.grid_id,
-      submittedAt: dateOrNull(r.submitted_at), dueAt: dateOrNull(r.due_at), closedAt: dateOrNull(r.closed_at),
-      satisfaction: r.satisfaction, resolved: r.resolved, redoCount: r.redo_count, extensionCount: r.extension_count,
-      unreasonable: r.unreasonable, repliedAt: dateOrNull(r.replied_at), repeatCaller: r.repeat_caller,
+      appealId: r.id,
+      tags: r.tags,
+      sla: r.sla,
+      source: r.source,
+      categoryId: r.category_id,
+      leadDepartmentId: r.lead_department_id,
+      assignedGridId: r.assigned_grid_id,
+      locationGridId: r.grid_id,
+      submittedAt: dateOrNull(r.submitted_at),
+      dueAt: dateOrNull(r.due_at),
+      closedAt: dateOrNull(r.closed_at),
+      satisfaction: r.satisfaction,
+      resolved: r.resolved,
+      redoCount: r.redo_count,
+      extensionCount: r.extension_count,
+      unreasonable: r.unreasonable,
+      repliedAt: dateOrNull(r.replied_at),
+      repeatCaller: r.repeat_caller,
       returned: own.some((o) => o.status === 'returned'),
       orders: own.map((o) => ({
-        assignmentId: o.id, departmentId: o.department_id, gridId: o.grid_id, acceptDueAt: dateOrNull(o.accept_due_at), acceptedAt: dateOrNull(o.accepted_at),
+        assignmentId: o.id,
+        departmentId: o.department_id,
+        gridId: o.grid_id,
+        acceptDueAt: dateOrNull(o.accept_due_at),
+        acceptedAt: dateOrNull(o.accepted_at),
       })),
     };
   });
 }
 
-const APPEAL_FACT_COLUMNS = ['appealId', 'day', 'source', 'categoryId', 'departmentId', 'gridId', ...APPEAL_MEASURES] as const;
-const ORDER_FACT_COLUMNS = ['assignmentId', 'appealId', 'day', 'source', 'categoryId', 'departmentId', 'gridId', 'orders', 'ordersOnTime'] as const;
+const APPEAL_FACT_COLUMNS = [
+  'appealId',
+  'day',
+  'source',
+  'categoryId',
+  'departmentId',
+  'gridId',
+  ...APPEAL_MEASURES,
+] as const;
+const ORDER_FACT_COLUMNS = [
+  'assignmentId',
+  'appealId',
+  'day',
+  'source',
+  'categoryId',
+  'departmentId',
+  'gridId',
+  'orders',
+  'ordersOnTime',
+] as const;
 const KEY_TYPES: Record<string, string> = {
-  appealId: 'int', assignmentId: 'int', day: 'date', source: 'text', categoryId: 'int', departmentId: 'int', gridId: 'int',
+  appealId: 'int',
+  assignmentId: 'int',
+  day: 'date',
+  source: 'text',
+  categoryId: 'int',
+  departmentId: 'int',
+  gridId: 'int',
 };
 const typeOf = (c: string) => KEY_TYPES[c] ?? sqlTypeOf(c as CellColumn);
 
@@ -67,7 +115,9 @@ async function insertRows(em: EntityManager, table: string, columns: readonly st
   const cols = columns.map(snake);
   const sql = `insert into ${table} (${cols.join(', ')})
     select ${cols.join(', ')} from jsonb_to_recordset(?::jsonb) as x(${columns.map((c, i) => `${cols[i]} ${typeOf(c)}`).join(', ')})`;
-  const json = rows.map((r) => Object.fromEntries(columns.map((c, i) => [cols[i], (r as Record<string, unknown>)[c] ?? null])));
+  const json = rows.map((r) =>
+    Object.fromEntries(columns.map((c, i) => [cols[i], (r as Record<string, unknown>)[c] ?? null])),
+  );
   await run(em, sql, [JSON.stringify(json)]);
 }
 
@@ -83,29 +133,47 @@ async function applyCellDeltas(em: EntityManager, deltas: Map<string, Cells>): P
       return { dim, key, day, ...Object.fromEntries(CELL_COLUMNS.map((col, i) => [CELL_COLS[i], c[col]])) };
     });
   if (!rows.length) return;
-  await run(em,
+  await run(
+    em,
     `insert into report_cell (dim, key, day, ${CELL_COLS.join(', ')})
        select dim, key, day, ${CELL_COLS.join(', ')}
          from jsonb_to_recordset(?::jsonb) as x(dim text, key text, day date, ${CELL_COLUMNS.map((c, i) => `${CELL_COLS[i]} ${sqlTypeOf(c)}`).join(', ')})
      on conflict (dim, key, day) do update set ${CELL_COLS.map((c) => `${c} = report_cell.${c} + excluded.${c}`).join(', ')}`,
-    [JSON.stringify(rows)]);
-  await run(em,
+    [JSON.stringify(rows)],
+  );
+  await run(
+    em,
     `delete from report_cell c using jsonb_to_recordset(?::jsonb) as x(dim text, key text, day date)
       where c.dim = x.dim and c.key = x.key and c.day = x.day and ${CELL_COLS.map((c) => `c.${c} = 0`).join(' and ')}`,
-    [JSON.stringify(rows.map(({ dim, key, day }) => ({ dim, key, day })))]);
+    [JSON.stringify(rows.map(({ dim, key, day }) => ({ dim, key, day })))],
+  );
 }
 
 function storedFacts(appeals: Row[], orders: Row[]): Map<number, AppealFacts> {
   const out = new Map<number, AppealFacts>();
   const get = (id: number) => out.get(id) ?? out.set(id, { appeal: null, orders: [] }).get(id)!;
-  const keys = (r: Row) => ({ day: r.day, source: r.source, categoryId: r.category_id, departmentId: r.department_id, gridId: r.grid_id });
+  const keys = (r: Row) => ({
+    day: r.day,
+    source: r.source,
+    categoryId: r.category_id,
+    departmentId: r.department_id,
+    gridId: r.grid_id,
+  });
   for (const r of appeals) {
     get(r.appeal_id).appeal = {
-      appealId: r.appeal_id, ...keys(r), ...Object.fromEntries(APPEAL_MEASURES.map((c) => [c, Number(r[snake(c)])])),
+      appealId: r.appeal_id,
+      ...keys(r),
+      ...Object.fromEntries(APPEAL_MEASURES.map((c) => [c, Number(r[snake(c)])])),
     } as AppealFactRow;
   }
   for (const r of orders) {
-    get(r.appeal_id).orders.push({ assignmentId: r.assignment_id, appealId: r.appeal_id, ...keys(r), orders: r.orders, ordersOnTime: r.orders_on_time } as OrderFactRow);
+    get(r.appeal_id).orders.push({
+      assignmentId: r.assignment_id,
+      appealId: r.appeal_id,
+      ...keys(r),
+      orders: r.orders,
+      ordersOnTime: r.orders_on_time,
+    } as OrderFactRow);
   }
   return out;
 }
@@ -115,7 +183,9 @@ async function refreshAppeals(em: EntityManager, ids: number[], cal: WorkCalenda
   const keys = `appeal_id, to_char(day, 'YYYY-MM-DD') as day, source, category_id, department_id, grid_id`;
   const old = storedFacts(
     await all(em, `select ${keys}, ${APPEAL_COLS.join(', ')} from appeal_fact where appeal_id in (?)`, [ids]),
-    await all(em, `select ${keys}, assignment_id, orders, orders_on_time from order_fact where appeal_id in (?)`, [ids]),
+    await all(em, `select ${keys}, assignment_id, orders, orders_on_time from order_fact where appeal_id in (?)`, [
+      ids,
+    ]),
   );
   const fresh = (await factInputs(em, ids)).map((input) => appealFacts(input, cal));
   const deltas = new Map<string, Cells>();
@@ -123,8 +193,18 @@ async function refreshAppeals(em: EntityManager, ids: number[], cal: WorkCalenda
   for (const f of fresh) addFactsToCells(deltas, f, REPORT_DIMENSIONS, 1);
   await run(em, 'delete from appeal_fact where appeal_id in (?)', [ids]);
   await run(em, 'delete from order_fact where appeal_id in (?)', [ids]);
-  await insertRows(em, 'appeal_fact', APPEAL_FACT_COLUMNS, fresh.flatMap((f) => (f.appeal ? [f.appeal] : [])));
-  await insertRows(em, 'order_fact', ORDER_FACT_COLUMNS, fresh.flatMap((f) => f.orders));
+  await insertRows(
+    em,
+    'appeal_fact',
+    APPEAL_FACT_COLUMNS,
+    fresh.flatMap((f) => (f.appeal ? [f.appeal] : [])),
+  );
+  await insertRows(
+    em,
+    'order_fact',
+    ORDER_FACT_COLUMNS,
+    fresh.flatMap((f) => f.orders),
+  );
   await applyCellDeltas(em, deltas);
 }
 
@@ -139,11 +219,18 @@ export async function drainReportQueue(em: EntityManager, opts: { batchSize?: nu
   let total = 0;
   for (;;) {
     const taken = await inTransaction(em, async (tx) => {
-      const rows = await all<{ appeal_id: number }>(tx,
+      const rows = await all<{ appeal_id: number }>(
+        tx,
         `delete from report_dirty where appeal_id in (
            select appeal_id from report_dirty order by appeal_id limit ? for update skip locked) returning appeal_id`,
-        [batchSize]);
-      if (rows.length) await refreshAppeals(tx, rows.map((r) => r.appeal_id), cal);
+        [batchSize],
+      );
+      if (rows.length)
+        await refreshAppeals(
+          tx,
+          rows.map((r) => r.appeal_id),
+          cal,
+        );
       return rows.length;
     });
     total += taken;
@@ -168,14 +255,21 @@ export async function rebuildReports(
     let counted = 0;
     let after = 0;
     for (;;) {
-      const ids = (await all<{ id: number }>(tx, 'select id from appeal where id > ? order by id limit ?', [after, batchSize])).map((r) => r.id);
+      const ids = (
+        await all<{ id: number }>(tx, 'select id from appeal where id > ? order by id limit ?', [after, batchSize])
+      ).map((r) => r.id);
       if (!ids.length) break;
       after = ids[ids.length - 1];
       const facts = (await factInputs(tx, ids)).map((input) => appealFacts(input, cal));
       const appealRows = facts.flatMap((f) => (f.appeal ? [f.appeal] : []));
       counted += appealRows.length;
       await insertRows(tx, 'appeal_fact', APPEAL_FACT_COLUMNS, appealRows);
-      await insertRows(tx, 'order_fact', ORDER_FACT_COLUMNS, facts.flatMap((f) => f.orders));
+      await insertRows(
+        tx,
+        'order_fact',
+        ORDER_FACT_COLUMNS,
+        facts.flatMap((f) => f.orders),
+      );
       done += ids.length;
       opts.onProgress?.(done, total);
     }
@@ -186,7 +280,11 @@ export async function rebuildReports(
 
 // The cells as plain sums of the facts: the same keys as cellKey in facts.ts.
 const DIM_KEYS: Record<string, string> = {
-  all: `''`, department: `coalesce(department_id::text, '')`, category: `category_id::text`, grid: `coalesce(grid_id::text, '')`, source: 'source',
+  all: `''`,
+  department: `coalesce(department_id::text, '')`,
+  category: `category_id::text`,
+  grid: `coalesce(grid_id::text, '')`,
+  source: 'source',
 };
 const CELLS_FROM_FACTS_SQL = `
   insert into report_cell (dim, key, day, ${CELL_COLS.join(', ')})
@@ -198,14 +296,19 @@ const CELLS_FROM_FACTS_SQL = `
   ) f group by dim, key, day`;
 
 /** Drains the queue every few seconds in this process until stopped. */
-export function startReportRollup(db: Database, everyMs = Number(process.env.REPORT_ROLLUP_MS ?? 2000)): { stop(): Promise<void> } {
+export function startReportRollup(
+  db: Database,
+  everyMs = Number(process.env.REPORT_ROLLUP_MS ?? 2000),
+): { stop(): Promise<void> } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
     running = drainReportQueue(db.em())
       .catch((err) => console.warn('[reports]', (err as Error).message))
-      .finally(() => { if (!stopped) timer = setTimeout(tick, everyMs); });
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, everyMs);
+      });
   };
   tick();
   return {

@@ -26,27 +26,57 @@ export default function Home() {
   const { t } = useT();
   return (
     <div className="space-y-6">
-      <h1 className="text-lg font-semibold" data-testid="home-title">{t('{{role}}工作台', { role: t(ROLE_LABELS[role]) })}</h1>
+      <h1 className="text-lg font-semibold" data-testid="home-title">
+        {t('{{role}}工作台', { role: t(ROLE_LABELS[role]) })}
+      </h1>
       <nav className="flex flex-wrap gap-2" aria-label={t('队列')}>
         {worklists.map((w) => (
           <a key={w.key} href={`#${w.key}`} className="rounded-full border bg-white px-3 py-1 hover:bg-slate-100">
-            {t(w.label)} <span className="ml-1 rounded-full bg-red-700 px-2 text-xs text-white" data-testid={`count-${w.key}`}>{w.count}</span>
+            {t(w.label)}{' '}
+            <span className="ml-1 rounded-full bg-red-700 px-2 text-xs text-white" data-testid={`count-${w.key}`}>
+              {w.count}
+            </span>
           </a>
         ))}
       </nav>
       {admin ? (
         <section className="rounded-lg border bg-white p-4" aria-labelledby="admin-h">
-          <h2 id="admin-h" className="mb-2 font-semibold">{t('基础数据')}</h2>
+          <h2 id="admin-h" className="mb-2 font-semibold">
+            {t('基础数据')}
+          </h2>
           <dl className="grid grid-cols-5 gap-4">
-            {([['用户', admin.counts.users], ['部门', admin.counts.departments], ['网格', admin.counts.grids], ['分类', admin.counts.categories], ['节假日条目', admin.counts.calendar]] as const).map(([k, v]) => (
-              <div key={k} className="rounded bg-slate-50 p-3"><dt className="text-slate-500">{t(k)}</dt><dd className="text-xl font-semibold">{v}</dd></div>
+            {(
+              [
+                ['用户', admin.counts.users],
+                ['部门', admin.counts.departments],
+                ['网格', admin.counts.grids],
+                ['分类', admin.counts.categories],
+                ['节假日条目', admin.counts.calendar],
+              ] as const
+            ).map(([k, v]) => (
+              <div key={k} className="rounded bg-slate-50 p-3">
+                <dt className="text-slate-500">{t(k)}</dt>
+                <dd className="text-xl font-semibold">{v}</dd>
+              </div>
             ))}
           </dl>
           <table className="mt-4 w-full text-left">
-            <thead><tr className="border-b text-slate-500"><th className="py-1">{t('用户名')}</th><th>{t('姓名')}</th><th>{t('角色')}</th><th>{t('部门')}</th></tr></thead>
+            <thead>
+              <tr className="border-b text-slate-500">
+                <th className="py-1">{t('用户名')}</th>
+                <th>{t('姓名')}</th>
+                <th>{t('角色')}</th>
+                <th>{t('部门')}</th>
+              </tr>
+            </thead>
             <tbody>
               {admin.users.map((u) => (
-                <tr key={u.username} className="border-b last:border-0"><td className="py-1">{u.username}</td><td>{u.display_name}</td><td>{t(ROLE_LABELS[u.role])}</td><td>{u.department ?? '—'}</td></tr>
+                <tr key={u.username} className="border-b last:border-0">
+                  <td className="py-1">{u.username}</td>
+                  <td>{u.display_name}</td>
+                  <td>{t(ROLE_LABELS[u.role])}</td>
+                  <td>{u.department ?? '—'}</td>
+                </tr>
               ))}
             </tbody>
           </table>
@@ -54,11 +84,15 @@ export default function Home() {
       ) : null}
       {worklists.map((w) => (
         <section key={w.key} id={w.key} aria-labelledby={`${w.key}-h`} className="rounded-lg border bg-white">
-          <h2 id={`${w.key}-h`} className="border-b px-4 py-2 font-semibold">{t(w.label)}（{w.count}）</h2>
+          <h2 id={`${w.key}-h`} className="border-b px-4 py-2 font-semibold">
+            {t(w.label)}（{w.count}）
+          </h2>
           <WorklistTable items={w.items} />
         </section>
       ))}
-      <p className="text-xs text-slate-400"><Link to="/">{t('刷新')}</Link></p>
+      <p className="text-xs text-slate-400">
+        <Link to="/">{t('刷新')}</Link>
+      </p>
     </div>
   );
 }

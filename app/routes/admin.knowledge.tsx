@@ -5,7 +5,14 @@ import { z } from 'zod';
 import { requireUserWith } from '../auth/session.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
-import { articleOptions, createArticle, deactivateArticle, listArticles, updateArticle, type ArticleRow } from '../knowledge/knowledge.server';
+import {
+  articleOptions,
+  createArticle,
+  deactivateArticle,
+  listArticles,
+  updateArticle,
+  type ArticleRow,
+} from '../knowledge/knowledge.server';
 
 export const meta: MetaFunction = () => [{ title: '知识库维护 · 12345 热线' }];
 
@@ -18,18 +25,25 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const saved = id.safeParse(search.get('saved'));
   const articles = await domain(() => listArticles(em, user.actor));
   return {
-    articles, editId: edit.success ? edit.data : null, savedId: saved.success ? saved.data : null,
-    today: new Date().toISOString(), ...(await articleOptions(em)),
+    articles,
+    editId: edit.success ? edit.data : null,
+    savedId: saved.success ? saved.data : null,
+    today: new Date().toISOString(),
+    ...(await articleOptions(em)),
   };
 }
 
-const actionForm = z.object({ intent: z.enum(['create', 'update', 'deactivate']), id: z.coerce.number().int().positive().optional() });
+const actionForm = z.object({
+  intent: z.enum(['create', 'update', 'deactivate']),
+  id: z.coerce.number().int().positive().optional(),
+});
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUserWith(request, context, 'admin:knowledge');
   const form = Object.fromEntries(await request.formData());
   const parsed = actionForm.safeParse(form);
-  if (!parsed.success) return json({ failure: { intent: '', message: '无效的操作' } as FormFailure, done: null }, { status: 400 });
+  if (!parsed.success)
+    return json({ failure: { intent: '', message: '无效的操作' } as FormFailure, done: null }, { status: 400 });
   const { intent, id } = parsed.data;
   const em = context.runtime.db.em();
   let saved: number;
@@ -48,51 +62,149 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 const field = 'mt-1 w-full rounded border px-2 py-1';
 
-function ArticleForm({ article, failure, options }: {
+function ArticleForm({
+  article,
+  failure,
+  options,
+}: {
   article: ArticleRow | null;
   failure: FormFailure | null;
-  options: { categories: { id: number; name: string; parent: string | null }[]; departments: { id: number; name: string }[] };
+  options: {
+    categories: { id: number; name: string; parent: string | null }[];
+    departments: { id: number; name: string }[];
+  };
 }) {
   const { t } = useT();
   const busy = useNavigation().state === 'submitting';
   const errors = failure?.fieldErrors ?? {};
-  const err = (name: string) => (errors[name] ? <span id={`${name}-error`} role="alert" className="block text-xs text-red-600">{t(errors[name][0])}</span> : null);
+  const err = (name: string) =>
+    errors[name] ? (
+      <span id={`${name}-error`} role="alert" className="block text-xs text-red-600">
+        {t(errors[name][0])}
+      </span>
+    ) : null;
   const intent = article ? 'update' : 'create';
   const label = article ? t('编辑知识条目 {{title}}', { title: article.title }) : t('新增知识条目');
   return (
     <Form method="post" className="space-y-3 rounded-lg border bg-white p-4" aria-label={label} noValidate>
       <h2 className="font-semibold">{t(article ? '编辑知识条目' : '新增知识条目')}</h2>
-      {failure ? <p role="alert" className="text-red-600">{t(failure.message)}</p> : null}
+      {failure ? (
+        <p role="alert" className="text-red-600">
+          {t(failure.message)}
+        </p>
+      ) : null}
       {article ? <input type="hidden" name="id" value={article.id} /> : null}
-      <div><label className="block"><span className="text-slate-600">{t('标题')}</span>
-        <input name="title" defaultValue={article?.title ?? ''} className={field} aria-invalid={Boolean(errors.title)} aria-describedby="title-error" />
-      </label>{err('title')}</div>
-      <div><label className="block"><span className="text-slate-600">{t('正文')}</span>
-        <textarea name="body" rows={6} defaultValue={article?.body ?? ''} className={field} aria-invalid={Boolean(errors.body)} aria-describedby="body-error" />
-      </label>{err('body')}</div>
+      <div>
+        <label className="block">
+          <span className="text-slate-600">{t('标题')}</span>
+          <input
+            name="title"
+            defaultValue={article?.title ?? ''}
+            className={field}
+            aria-invalid={Boolean(errors.title)}
+            aria-describedby="title-error"
+          />
+        </label>
+        {err('title')}
+      </div>
+      <div>
+        <label className="block">
+          <span className="text-slate-600">{t('正文')}</span>
+          <textarea
+            name="body"
+            rows={6}
+            defaultValue={article?.body ?? ''}
+            className={field}
+            aria-invalid={Boolean(errors.body)}
+            aria-describedby="body-error"
+          />
+        </label>
+        {err('body')}
+      </div>
       <div className="grid gap-3 md:grid-cols-2">
-        <div><label className="block"><span className="text-slate-600">{t('分类')}</span>
-          <select name="categoryId" defaultValue={article?.categoryId ?? ''} className={field} aria-invalid={Boolean(errors.categoryId)} aria-describedby="categoryId-error">
-            <option value="">{t('（通用）')}</option>
-            {options.categories.map((c) => <option key={c.id} value={c.id}>{c.parent ? `${c.parent} / ${c.name}` : c.name}</option>)}
-          </select>
-        </label>{err('categoryId')}</div>
-        <div><label className="block"><span className="text-slate-600">{t('责任单位')}</span>
-          <select name="departmentId" defaultValue={article?.departmentId ?? ''} className={field} aria-invalid={Boolean(errors.departmentId)} aria-describedby="departmentId-error">
-            <option value="">{t('（无）')}</option>
-            {options.departments.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
-          </select>
-        </label>{err('departmentId')}</div>
-        <div><label className="block"><span className="text-slate-600">{t('生效日期')}</span>
-          <input type="date" name="validFrom" defaultValue={article?.validFrom ?? ''} className={field} aria-invalid={Boolean(errors.validFrom)} aria-describedby="validFrom-error" />
-        </label>{err('validFrom')}</div>
-        <div><label className="block"><span className="text-slate-600">{t('失效日期')}</span>
-          <input type="date" name="validTo" defaultValue={article?.validTo ?? ''} className={field} aria-invalid={Boolean(errors.validTo)} aria-describedby="validTo-error" />
-        </label>{err('validTo')}</div>
+        <div>
+          <label className="block">
+            <span className="text-slate-600">{t('分类')}</span>
+            <select
+              name="categoryId"
+              defaultValue={article?.categoryId ?? ''}
+              className={field}
+              aria-invalid={Boolean(errors.categoryId)}
+              aria-describedby="categoryId-error"
+            >
+              <option value="">{t('（通用）')}</option>
+              {options.categories.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.parent ? `${c.parent} / ${c.name}` : c.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          {err('categoryId')}
+        </div>
+        <div>
+          <label className="block">
+            <span className="text-slate-600">{t('责任单位')}</span>
+            <select
+              name="departmentId"
+              defaultValue={article?.departmentId ?? ''}
+              className={field}
+              aria-invalid={Boolean(errors.departmentId)}
+              aria-describedby="departmentId-error"
+            >
+              <option value="">{t('（无）')}</option>
+              {options.departments.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          {err('departmentId')}
+        </div>
+        <div>
+          <label className="block">
+            <span className="text-slate-600">{t('生效日期')}</span>
+            <input
+              type="date"
+              name="validFrom"
+              defaultValue={article?.validFrom ?? ''}
+              className={field}
+              aria-invalid={Boolean(errors.validFrom)}
+              aria-describedby="validFrom-error"
+            />
+          </label>
+          {err('validFrom')}
+        </div>
+        <div>
+          <label className="block">
+            <span className="text-slate-600">{t('失效日期')}</span>
+            <input
+              type="date"
+              name="validTo"
+              defaultValue={article?.validTo ?? ''}
+              className={field}
+              aria-invalid={Boolean(errors.validTo)}
+              aria-describedby="validTo-error"
+            />
+          </label>
+          {err('validTo')}
+        </div>
       </div>
       <div className="flex items-center gap-3">
-        <button name="intent" value={intent} disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">{t(article ? '保存修改' : '新增')}</button>
-        {article ? <Link to="/admin/knowledge" className="text-slate-600 hover:underline">{t('取消编辑')}</Link> : null}
+        <button
+          name="intent"
+          value={intent}
+          disabled={busy}
+          className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800"
+        >
+          {t(article ? '保存修改' : '新增')}
+        </button>
+        {article ? (
+          <Link to="/admin/knowledge" className="text-slate-600 hover:underline">
+            {t('取消编辑')}
+          </Link>
+        ) : null}
       </div>
     </Form>
   );
@@ -110,21 +222,46 @@ export default function AdminKnowledge() {
   const { t } = useT();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === 'submitting';
-  const editing = editId ? articles.find((a) => a.id === editId) ?? null : null;
-  const formFailed = result?.failure && (result.failure.intent === 'create' || result.failure.intent === 'update') ? result.failure : null;
+  const editing = editId ? (articles.find((a) => a.id === editId) ?? null) : null;
+  const formFailed =
+    result?.failure && (result.failure.intent === 'create' || result.failure.intent === 'update')
+      ? result.failure
+      : null;
   // Local (UTC+08:00) date for the status column, same rule the search uses.
   const localToday = new Date(new Date(today).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
   return (
     <div className="space-y-4">
       <h1 className="text-lg font-semibold">{t('知识库维护')}</h1>
-      {result?.failure?.intent === 'deactivate' ? <p role="alert" className="text-red-600">{t(result.failure.message)}</p> : null}
-      {savedId && !result ? <p role="status" className="text-emerald-700">{t('已保存：{{title}}', { title: articles.find((a) => a.id === savedId)?.title ?? '' })}</p> : null}
-      <ArticleForm key={editing ? `edit-${editing.id}` : `new-${savedId ?? ''}`} article={editing} failure={formFailed} options={{ categories, departments }} />
+      {result?.failure?.intent === 'deactivate' ? (
+        <p role="alert" className="text-red-600">
+          {t(result.failure.message)}
+        </p>
+      ) : null}
+      {savedId && !result ? (
+        <p role="status" className="text-emerald-700">
+          {t('已保存：{{title}}', { title: articles.find((a) => a.id === savedId)?.title ?? '' })}
+        </p>
+      ) : null}
+      <ArticleForm
+        key={editing ? `edit-${editing.id}` : `new-${savedId ?? ''}`}
+        article={editing}
+        failure={formFailed}
+        options={{ categories, departments }}
+      />
       <section className="rounded-lg border bg-white" aria-labelledby="articles-h">
-        <h2 id="articles-h" className="border-b px-4 py-2 font-semibold">{t('知识条目（{{n}}）', { n: articles.length })}</h2>
+        <h2 id="articles-h" className="border-b px-4 py-2 font-semibold">
+          {t('知识条目（{{n}}）', { n: articles.length })}
+        </h2>
         <table className="w-full text-left">
           <thead>
-            <tr className="border-b text-slate-500"><th className="px-4 py-1">{t('标题')}</th><th>{t('分类')}</th><th>{t('责任单位')}</th><th>{t('有效期')}</th><th>{t('状态')}</th><th></th></tr>
+            <tr className="border-b text-slate-500">
+              <th className="px-4 py-1">{t('标题')}</th>
+              <th>{t('分类')}</th>
+              <th>{t('责任单位')}</th>
+              <th>{t('有效期')}</th>
+              <th>{t('状态')}</th>
+              <th></th>
+            </tr>
           </thead>
           <tbody>
             {articles.map((a) => (
@@ -135,14 +272,29 @@ export default function AdminKnowledge() {
                 </td>
                 <td>{a.category ?? t('通用')}</td>
                 <td>{a.department ?? '—'}</td>
-                <td className="whitespace-nowrap">{a.validFrom ?? t('不限')} {t('至')} {a.validTo ?? t('不限')}</td>
+                <td className="whitespace-nowrap">
+                  {a.validFrom ?? t('不限')} {t('至')} {a.validTo ?? t('不限')}
+                </td>
                 <td>{t(status(a, localToday))}</td>
                 <td className="whitespace-nowrap py-1.5 pr-4">
-                  <Link to={`?edit=${a.id}`} className="text-red-700 hover:underline" aria-label={t('编辑 {{title}}', { title: a.title })}>{t('编辑')}</Link>
+                  <Link
+                    to={`?edit=${a.id}`}
+                    className="text-red-700 hover:underline"
+                    aria-label={t('编辑 {{title}}', { title: a.title })}
+                  >
+                    {t('编辑')}
+                  </Link>
                   {a.active ? (
                     <Form method="post" className="ml-3 inline" aria-label={t('停用 {{title}}', { title: a.title })}>
                       <input type="hidden" name="id" value={a.id} />
-                      <button name="intent" value="deactivate" disabled={busy} className="rounded border px-2 py-0.5 hover:bg-slate-100">{t('停用')}</button>
+                      <button
+                        name="intent"
+                        value="deactivate"
+                        disabled={busy}
+                        className="rounded border px-2 py-0.5 hover:bg-slate-100"
+                      >
+                        {t('停用')}
+                      </button>
                     </Form>
                   ) : null}
                 </td>

@@ -3,7 +3,16 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { z } from 'zod';
-import { createUser, listUsers, resetPassword, setUserActive, updateUser, userOptions, type UserOptions, type UserRow } from '../admin/users.server';
+import {
+  createUser,
+  listUsers,
+  resetPassword,
+  setUserActive,
+  updateUser,
+  userOptions,
+  type UserOptions,
+  type UserRow,
+} from '../admin/users.server';
 import { requireUserWith } from '../auth/session.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
@@ -11,7 +20,16 @@ import { ROLE_LABELS } from '../ui/labels';
 
 export const meta: MetaFunction = () => [{ title: '用户管理 · 12345 热线' }];
 
-const ROLE_OPTIONS = ['operator', 'dispatcher', 'handler', 'gridWorker', 'mediator', 'reviewer', 'supervisor', 'admin'] as const;
+const ROLE_OPTIONS = [
+  'operator',
+  'dispatcher',
+  'handler',
+  'gridWorker',
+  'mediator',
+  'reviewer',
+  'supervisor',
+  'admin',
+] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUserWith(request, context, 'admin:users');
@@ -51,25 +69,60 @@ export async function action({ request, context }: ActionFunctionArgs) {
 const field = 'mt-1 w-full rounded border px-2 py-1';
 
 /** Role, department and grids: shared by the create and the edit form. */
-function Assignment({ user, options, errors }: { user: UserRow | null; options: UserOptions; errors: Record<string, string[]> }) {
+function Assignment({
+  user,
+  options,
+  errors,
+}: {
+  user: UserRow | null;
+  options: UserOptions;
+  errors: Record<string, string[]>;
+}) {
   const { t } = useT();
   return (
     <>
-      <label className="block"><span className="text-slate-600">{t('显示名称')}</span>
-        <input name="displayName" defaultValue={user?.displayName ?? ''} className={field} aria-invalid={Boolean(errors.displayName)} />
+      <label className="block">
+        <span className="text-slate-600">{t('显示名称')}</span>
+        <input
+          name="displayName"
+          defaultValue={user?.displayName ?? ''}
+          className={field}
+          aria-invalid={Boolean(errors.displayName)}
+        />
         <AdminFieldError errors={errors} name="displayName" />
       </label>
       <div className="grid gap-3 md:grid-cols-2">
-        <label className="block"><span className="text-slate-600">{t('角色')}</span>
-          <select name="role" defaultValue={user?.role ?? 'operator'} className={field} aria-invalid={Boolean(errors.role)}>
-            {ROLE_OPTIONS.map((r) => <option key={r} value={r}>{t(ROLE_LABELS[r])}</option>)}
+        <label className="block">
+          <span className="text-slate-600">{t('角色')}</span>
+          <select
+            name="role"
+            defaultValue={user?.role ?? 'operator'}
+            className={field}
+            aria-invalid={Boolean(errors.role)}
+          >
+            {ROLE_OPTIONS.map((r) => (
+              <option key={r} value={r}>
+                {t(ROLE_LABELS[r])}
+              </option>
+            ))}
           </select>
           <AdminFieldError errors={errors} name="role" />
         </label>
-        <label className="block"><span className="text-slate-600">{t('所属部门')}</span>
-          <select name="departmentId" defaultValue={user?.departmentId ?? ''} className={field} aria-invalid={Boolean(errors.departmentId)}>
+        <label className="block">
+          <span className="text-slate-600">{t('所属部门')}</span>
+          <select
+            name="departmentId"
+            defaultValue={user?.departmentId ?? ''}
+            className={field}
+            aria-invalid={Boolean(errors.departmentId)}
+          >
             <option value="">{t('（无）')}</option>
-            {options.departments.map((d) => <option key={d.id} value={d.id}>{'\u3000'.repeat(d.depth)}{d.name}</option>)}
+            {options.departments.map((d) => (
+              <option key={d.id} value={d.id}>
+                {'\u3000'.repeat(d.depth)}
+                {d.name}
+              </option>
+            ))}
           </select>
           <AdminFieldError errors={errors} name="departmentId" />
         </label>
@@ -79,7 +132,13 @@ function Assignment({ user, options, errors }: { user: UserRow | null; options: 
         <div className="mt-1 grid max-h-40 grid-cols-2 gap-x-3 overflow-y-auto rounded border p-2">
           {options.grids.map((g) => (
             <label key={g.id} className="flex items-center gap-1">
-              <input type="checkbox" name="gridIds" value={g.id} defaultChecked={user?.gridIds.includes(g.id) ?? false} />{g.name}
+              <input
+                type="checkbox"
+                name="gridIds"
+                value={g.id}
+                defaultChecked={user?.gridIds.includes(g.id) ?? false}
+              />
+              {g.name}
             </label>
           ))}
         </div>
@@ -94,12 +153,21 @@ export default function AdminUsers() {
   const result = useActionData<typeof action>();
   const { t } = useT();
   const busy = useNavigation().state === 'submitting';
-  const editing = editId ? users.find((u) => u.id === editId) ?? null : null;
+  const editing = editId ? (users.find((u) => u.id === editId) ?? null) : null;
   const failed = (intent: string) => (result?.failure?.intent === intent ? result.failure : null);
   const errorsOf = (intent: string) => failed(intent)?.fieldErrors ?? {};
   const rowFailure = (id: number) => {
-    const f = result?.failure && result.id === id && (result.failure.intent === 'deactivate' || result.failure.intent === 'reactivate') ? result.failure : null;
-    return f ? <p role="alert" className="text-xs text-red-600">{t(f.fieldErrors?.id?.[0] ?? f.message)}</p> : null;
+    const f =
+      result?.failure &&
+      result.id === id &&
+      (result.failure.intent === 'deactivate' || result.failure.intent === 'reactivate')
+        ? result.failure
+        : null;
+    return f ? (
+      <p role="alert" className="text-xs text-red-600">
+        {t(f.fieldErrors?.id?.[0] ?? f.message)}
+      </p>
+    ) : null;
   };
   return (
     <div className="space-y-4">
@@ -107,12 +175,28 @@ export default function AdminUsers() {
         <h1 className="text-lg font-semibold">{t('用户管理')}</h1>
         <AdminNav current="/admin/users" />
       </div>
-      {result?.failure?.intent === '' ? <p role="alert" className="text-red-600">{t(result.failure.message)}</p> : null}
+      {result?.failure?.intent === '' ? (
+        <p role="alert" className="text-red-600">
+          {t(result.failure.message)}
+        </p>
+      ) : null}
       <div className="grid gap-4 lg:grid-cols-3">
         <section className="rounded-lg border bg-white lg:col-span-2" aria-labelledby="users-h">
-          <h2 id="users-h" className="border-b px-4 py-2 font-semibold">{t('用户（{{n}}）', { n: users.length })}</h2>
+          <h2 id="users-h" className="border-b px-4 py-2 font-semibold">
+            {t('用户（{{n}}）', { n: users.length })}
+          </h2>
           <table className="w-full text-left">
-            <thead><tr className="border-b text-slate-500"><th className="px-4 py-1">{t('用户名')}</th><th>{t('显示名称')}</th><th>{t('角色')}</th><th>{t('所属部门')}</th><th>{t('网格')}</th><th>{t('状态')}</th><th></th></tr></thead>
+            <thead>
+              <tr className="border-b text-slate-500">
+                <th className="px-4 py-1">{t('用户名')}</th>
+                <th>{t('显示名称')}</th>
+                <th>{t('角色')}</th>
+                <th>{t('所属部门')}</th>
+                <th>{t('网格')}</th>
+                <th>{t('状态')}</th>
+                <th></th>
+              </tr>
+            </thead>
             <tbody>
               {users.map((u) => (
                 <tr key={u.id} className={`border-b align-top last:border-0 ${u.active ? '' : 'text-slate-400'}`}>
@@ -123,11 +207,28 @@ export default function AdminUsers() {
                   <td className="max-w-48 pr-2 text-xs">{u.grids.join('、') || '—'}</td>
                   <td className="whitespace-nowrap pr-2">{u.active ? t('启用') : t('已停用')}</td>
                   <td className="whitespace-nowrap py-1.5 pl-2 pr-4">
-                    <Link to={`?edit=${u.id}`} className="text-red-700 hover:underline" aria-label={t('编辑 {{name}}', { name: u.username })}>{t('编辑')}</Link>
+                    <Link
+                      to={`?edit=${u.id}`}
+                      className="text-red-700 hover:underline"
+                      aria-label={t('编辑 {{name}}', { name: u.username })}
+                    >
+                      {t('编辑')}
+                    </Link>
                     {u.id !== selfId ? (
-                      <Form method="post" className="ml-3 inline" aria-label={u.active ? t('停用 {{name}}', { name: u.username }) : t('启用 {{name}}', { name: u.username })}>
+                      <Form
+                        method="post"
+                        className="ml-3 inline"
+                        aria-label={
+                          u.active ? t('停用 {{name}}', { name: u.username }) : t('启用 {{name}}', { name: u.username })
+                        }
+                      >
                         <input type="hidden" name="id" value={u.id} />
-                        <button name="intent" value={u.active ? 'deactivate' : 'reactivate'} disabled={busy} className="rounded border px-2 py-0.5 hover:bg-slate-100">
+                        <button
+                          name="intent"
+                          value={u.active ? 'deactivate' : 'reactivate'}
+                          disabled={busy}
+                          className="rounded border px-2 py-0.5 hover:bg-slate-100"
+                        >
                           {u.active ? t('停用') : t('启用')}
                         </button>
                       </Form>
@@ -142,42 +243,113 @@ export default function AdminUsers() {
         <div className="space-y-4">
           {editing ? (
             <>
-              <Form key={`edit-${editing.id}`} method="post" className="space-y-3 rounded-lg border bg-white p-4" aria-label={t('编辑用户 {{name}}', { name: editing.username })} noValidate>
-                <h2 className="font-semibold">{t('编辑用户')} <span className="font-mono">{editing.username}</span></h2>
-                {failed('update') ? <p role="alert" className="text-red-600">{t(failed('update')!.message)}</p> : null}
+              <Form
+                key={`edit-${editing.id}`}
+                method="post"
+                className="space-y-3 rounded-lg border bg-white p-4"
+                aria-label={t('编辑用户 {{name}}', { name: editing.username })}
+                noValidate
+              >
+                <h2 className="font-semibold">
+                  {t('编辑用户')} <span className="font-mono">{editing.username}</span>
+                </h2>
+                {failed('update') ? (
+                  <p role="alert" className="text-red-600">
+                    {t(failed('update')!.message)}
+                  </p>
+                ) : null}
                 <input type="hidden" name="id" value={editing.id} />
                 <Assignment user={editing} options={options} errors={errorsOf('update')} />
                 <div className="flex items-center gap-3">
-                  <button name="intent" value="update" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">{t('保存修改')}</button>
-                  <Link to="/admin/users" className="text-slate-600 hover:underline">{t('取消编辑')}</Link>
+                  <button
+                    name="intent"
+                    value="update"
+                    disabled={busy}
+                    className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800"
+                  >
+                    {t('保存修改')}
+                  </button>
+                  <Link to="/admin/users" className="text-slate-600 hover:underline">
+                    {t('取消编辑')}
+                  </Link>
                 </div>
               </Form>
-              <Form key={`pw-${editing.id}`} method="post" className="space-y-3 rounded-lg border bg-white p-4" aria-label={t('重置密码 {{name}}', { name: editing.username })} noValidate>
+              <Form
+                key={`pw-${editing.id}`}
+                method="post"
+                className="space-y-3 rounded-lg border bg-white p-4"
+                aria-label={t('重置密码 {{name}}', { name: editing.username })}
+                noValidate
+              >
                 <h2 className="font-semibold">{t('重置密码')}</h2>
                 <p className="text-xs text-slate-500">{t('重置后该用户已登录的会话全部失效。')}</p>
                 <input type="hidden" name="id" value={editing.id} />
-                <label className="block"><span className="text-slate-600">{t('新密码')}</span>
-                  <input type="password" name="password" autoComplete="new-password" className={field} aria-invalid={Boolean(errorsOf('resetPassword').password)} />
+                <label className="block">
+                  <span className="text-slate-600">{t('新密码')}</span>
+                  <input
+                    type="password"
+                    name="password"
+                    autoComplete="new-password"
+                    className={field}
+                    aria-invalid={Boolean(errorsOf('resetPassword').password)}
+                  />
                   <AdminFieldError errors={errorsOf('resetPassword')} name="password" />
                 </label>
-                <button name="intent" value="resetPassword" disabled={busy} className="rounded border px-4 py-1.5 hover:bg-slate-100">{t('重置密码')}</button>
+                <button
+                  name="intent"
+                  value="resetPassword"
+                  disabled={busy}
+                  className="rounded border px-4 py-1.5 hover:bg-slate-100"
+                >
+                  {t('重置密码')}
+                </button>
               </Form>
             </>
           ) : null}
           {/* Keyed by the row count so a successful create clears the form; a refused one keeps what was typed. */}
-          <Form key={users.length} method="post" className="space-y-3 rounded-lg border bg-white p-4" aria-label={t('新增用户')} noValidate>
+          <Form
+            key={users.length}
+            method="post"
+            className="space-y-3 rounded-lg border bg-white p-4"
+            aria-label={t('新增用户')}
+            noValidate
+          >
             <h2 className="font-semibold">{t('新增用户')}</h2>
-            {failed('create') ? <p role="alert" className="text-red-600">{t(failed('create')!.message)}</p> : null}
-            <label className="block"><span className="text-slate-600">{t('用户名')}</span>
-              <input name="username" autoComplete="off" className={field} aria-invalid={Boolean(errorsOf('create').username)} />
+            {failed('create') ? (
+              <p role="alert" className="text-red-600">
+                {t(failed('create')!.message)}
+              </p>
+            ) : null}
+            <label className="block">
+              <span className="text-slate-600">{t('用户名')}</span>
+              <input
+                name="username"
+                autoComplete="off"
+                className={field}
+                aria-invalid={Boolean(errorsOf('create').username)}
+              />
               <AdminFieldError errors={errorsOf('create')} name="username" />
             </label>
-            <label className="block"><span className="text-slate-600">{t('初始密码')}</span>
-              <input type="password" name="password" autoComplete="new-password" className={field} aria-invalid={Boolean(errorsOf('create').password)} />
+            <label className="block">
+              <span className="text-slate-600">{t('初始密码')}</span>
+              <input
+                type="password"
+                name="password"
+                autoComplete="new-password"
+                className={field}
+                aria-invalid={Boolean(errorsOf('create').password)}
+              />
               <AdminFieldError errors={errorsOf('create')} name="password" />
             </label>
             <Assignment user={null} options={options} errors={errorsOf('create')} />
-            <button name="intent" value="create" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">{t('新增')}</button>
+            <button
+              name="intent"
+              value="create"
+              disabled={busy}
+              className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800"
+            >
+              {t('新增')}
+            </button>
           </Form>
         </div>
       </div>

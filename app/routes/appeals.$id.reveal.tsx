@@ -12,6 +12,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const parsed = input.safeParse({ id: params.id, field: form.get('field') });
   if (!parsed.success) return Response.json({ message: '无效的请求' }, { status: 400 });
-  const value = await domain(() => revealComplainant(context.runtime.db.em(), user.actor, parsed.data.id, parsed.data.field));
+  const value = await domain(() =>
+    revealComplainant(context.runtime.db.em(), user.actor, parsed.data.id, parsed.data.field),
+  );
   return Response.json({ value });
 }

@@ -18,9 +18,21 @@ import { requireUser } from '../auth/session.server';
 import { LifecycleChart } from '../components/lifecycle-chart';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
-import { CALL_DIRECTION_LABELS, CALL_DISPOSITION_LABELS, CHART_LABELS, EVENT_LABELS, PHASE_LABELS, ROLE_LABELS, SLA_LABELS, TYPE_LABELS, URGENCY_LABELS } from '../ui/labels';
+import {
+  CALL_DIRECTION_LABELS,
+  CALL_DISPOSITION_LABELS,
+  CHART_LABELS,
+  EVENT_LABELS,
+  PHASE_LABELS,
+  ROLE_LABELS,
+  SLA_LABELS,
+  TYPE_LABELS,
+  URGENCY_LABELS,
+} from '../ui/labels';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.appeal.number} · 12345 热线` : '诉求' }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.appeal.number} · 12345 热线` : '诉求' },
+];
 
 // Leaflet's own CSS for the location map.
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: leafletCss }];
@@ -63,7 +75,12 @@ export async function action({ request, context, params: raw }: ActionFunctionAr
 function RevealPhone({ appealId }: { appealId: number }) {
   const { t } = useT();
   const fetcher = useFetcher<{ value?: string; message?: string }>();
-  if (fetcher.data?.value) return <span className="ml-2 font-mono" data-testid="revealed-phone">{fetcher.data.value}</span>;
+  if (fetcher.data?.value)
+    return (
+      <span className="ml-2 font-mono" data-testid="revealed-phone">
+        {fetcher.data.value}
+      </span>
+    );
   return (
     <fetcher.Form method="post" action={`/appeals/${appealId}/reveal`} className="ml-2 inline">
       <input type="hidden" name="field" value="callerPhone" />
@@ -76,24 +93,47 @@ function RevealPhone({ appealId }: { appealId: number }) {
 function AppealLocation({ location }: { location: NonNullable<AppealDetail['location']> }) {
   const { t } = useT();
   const GridMap = useGridMap();
-  const grids = useMemo<MapGrid[]>(() => location.outlines.map((g) => ({
-    id: g.id, code: g.code, polygon: g.polygon, fill: g.id === location.grid?.id ? '#bfdbfe' : '#e2e8f0', overdue: 0, tooltip: `${g.code} ${g.name}`,
-  })), [location]);
+  const grids = useMemo<MapGrid[]>(
+    () =>
+      location.outlines.map((g) => ({
+        id: g.id,
+        code: g.code,
+        polygon: g.polygon,
+        fill: g.id === location.grid?.id ? '#bfdbfe' : '#e2e8f0',
+        overdue: 0,
+        tooltip: `${g.code} ${g.name}`,
+      })),
+    [location],
+  );
   const marker = useMemo(() => ({ lat: location.lat, lng: location.lng }), [location.lat, location.lng]);
   return (
     <section className="rounded-lg border bg-white p-4" aria-labelledby="location-h" data-testid="appeal-location">
-      <h2 id="location-h" className="mb-2 font-semibold">{t('位置')}</h2>
+      <h2 id="location-h" className="mb-2 font-semibold">
+        {t('位置')}
+      </h2>
       <div className="grid gap-3 md:grid-cols-3">
         <dl className="space-y-1">
           <dt className="text-slate-500">{t('坐标（纬度, 经度）')}</dt>
-          <dd className="font-mono" data-testid="location-coordinates">{location.lat.toFixed(6)}, {location.lng.toFixed(6)}</dd>
+          <dd className="font-mono" data-testid="location-coordinates">
+            {location.lat.toFixed(6)}, {location.lng.toFixed(6)}
+          </dd>
           <dt className="text-slate-500">{t('位置所在网格')}</dt>
-          <dd data-testid="location-grid">{location.grid ? `${location.grid.code} ${location.grid.name}` : t('不在任何网格内，由派单员决定')}</dd>
+          <dd data-testid="location-grid">
+            {location.grid ? `${location.grid.code} ${location.grid.name}` : t('不在任何网格内，由派单员决定')}
+          </dd>
         </dl>
         <div className="md:col-span-2">
-          {GridMap
-            ? <GridMap grids={grids} selectedId={location.grid?.id ?? null} marker={marker} label={t('诉求位置地图')} className="h-[220px]" />
-            : <div className="h-[220px] w-full rounded bg-slate-50" />}
+          {GridMap ? (
+            <GridMap
+              grids={grids}
+              selectedId={location.grid?.id ?? null}
+              marker={marker}
+              label={t('诉求位置地图')}
+              className="h-[220px]"
+            />
+          ) : (
+            <div className="h-[220px] w-full rounded bg-slate-50" />
+          )}
         </div>
       </div>
     </section>
@@ -108,30 +148,63 @@ export default function AppealPage() {
   const { t, d: dur } = useT();
   return (
     <div className="space-y-4">
-      <p><Link to="/" className="text-red-700 hover:underline">← {t('返回工作台')}</Link></p>
+      <p>
+        <Link to="/" className="text-red-700 hover:underline">
+          ← {t('返回工作台')}
+        </Link>
+      </p>
       <header className="rounded-lg border bg-white p-4">
         <div className="flex flex-wrap items-baseline gap-3">
           <h1 className="text-lg font-semibold">{a.title}</h1>
-          <span className="font-mono text-slate-500" data-testid="appeal-number">{a.number}</span>
-          <span className="rounded bg-slate-100 px-2 py-0.5" data-testid="appeal-phase">{t(PHASE_LABELS[a.phase] ?? a.phase)}</span>
+          <span className="font-mono text-slate-500" data-testid="appeal-number">
+            {a.number}
+          </span>
+          <span className="rounded bg-slate-100 px-2 py-0.5" data-testid="appeal-phase">
+            {t(PHASE_LABELS[a.phase] ?? a.phase)}
+          </span>
           <span className="rounded bg-slate-100 px-2 py-0.5">{t(SLA_LABELS[a.sla])}</span>
-          {a.urgency !== 'normal' ? <span className="rounded bg-red-600 px-2 py-0.5 text-white">{t(URGENCY_LABELS[a.urgency])}</span> : null}
+          {a.urgency !== 'normal' ? (
+            <span className="rounded bg-red-600 px-2 py-0.5 text-white">{t(URGENCY_LABELS[a.urgency])}</span>
+          ) : null}
           {a.confidential ? <span className="rounded bg-amber-100 px-2 py-0.5 text-amber-800">{t('保密')}</span> : null}
         </div>
         <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-1 md:grid-cols-4">
-          <dt className="text-slate-500">{t('类型')}</dt><dd>{t(TYPE_LABELS[a.type])}</dd>
-          <dt className="text-slate-500">{t('分类')}</dt><dd>{a.category}</dd>
-          <dt className="text-slate-500">{t('地址')}</dt><dd>{a.address ?? '—'}</dd>
-          <dt className="text-slate-500">{t('所在网格')}</dt><dd>{a.grid ?? '—'}</dd>
-          <dt className="text-slate-500">{t('承办')}</dt><dd>{a.holder ?? '—'}</dd>
+          <dt className="text-slate-500">{t('类型')}</dt>
+          <dd>{t(TYPE_LABELS[a.type])}</dd>
+          <dt className="text-slate-500">{t('分类')}</dt>
+          <dd>{a.category}</dd>
+          <dt className="text-slate-500">{t('地址')}</dt>
+          <dd>{a.address ?? '—'}</dd>
+          <dt className="text-slate-500">{t('所在网格')}</dt>
+          <dd>{a.grid ?? '—'}</dd>
+          <dt className="text-slate-500">{t('承办')}</dt>
+          <dd>{a.holder ?? '—'}</dd>
           <dt className="text-slate-500">{t('诉求人')}</dt>
           <dd>
-            <span data-testid="complainant">{a.complainant ? `${a.complainant.name ?? '—'} ${a.complainant.phone}` : t(a.anonymous ? '（匿名）' : '（保密）')}</span>
+            <span data-testid="complainant">
+              {a.complainant
+                ? `${a.complainant.name ?? '—'} ${a.complainant.phone}`
+                : t(a.anonymous ? '（匿名）' : '（保密）')}
+            </span>
             {a.complainant?.mayReveal ? <RevealPhone appealId={a.id} /> : null}
           </dd>
-          <dt className="text-slate-500">{t('重办/重启/延期')}</dt><dd>{a.counts.redo} / {a.counts.reopen} / {a.counts.extensions}</dd>
-          <dt className="text-slate-500">{t('督办')}</dt><dd>{a.counts.supervise}{a.escalation ? t(a.escalation === 'leader' ? '（已升级：领导）' : '（已升级：联席会议）') : ''}</dd>
-          {a.unreasonable ? <><dt className="text-slate-500">{t('认定')}</dt><dd data-testid="unreasonable-mark"><span className="rounded bg-slate-200 px-1.5 py-0.5 text-xs">{t('不合理诉求（不计入满意率）')}</span></dd></> : null}
+          <dt className="text-slate-500">{t('重办/重启/延期')}</dt>
+          <dd>
+            {a.counts.redo} / {a.counts.reopen} / {a.counts.extensions}
+          </dd>
+          <dt className="text-slate-500">{t('督办')}</dt>
+          <dd>
+            {a.counts.supervise}
+            {a.escalation ? t(a.escalation === 'leader' ? '（已升级：领导）' : '（已升级：联席会议）') : ''}
+          </dd>
+          {a.unreasonable ? (
+            <>
+              <dt className="text-slate-500">{t('认定')}</dt>
+              <dd data-testid="unreasonable-mark">
+                <span className="rounded bg-slate-200 px-1.5 py-0.5 text-xs">{t('不合理诉求（不计入满意率）')}</span>
+              </dd>
+            </>
+          ) : null}
         </dl>
         <p className="mt-3 whitespace-pre-wrap rounded bg-slate-50 p-3">{a.content}</p>
       </header>
@@ -140,56 +213,93 @@ export default function AppealPage() {
 
       {a.callback ? (
         <section className="rounded-lg border border-sky-300 bg-sky-50 p-4" aria-labelledby="callback-h">
-          <h2 id="callback-h" className="mb-1 font-semibold">{t('回访话术')}</h2>
+          <h2 id="callback-h" className="mb-1 font-semibold">
+            {t('回访话术')}
+          </h2>
           <p data-testid="callback-script">{a.callback.script}</p>
           <p className="mt-1 text-sm text-slate-600">
-            {t('已尝试 {{n}} / {{max}} 次未接通', { n: a.callback.attempts, max: a.callback.maxAttempts })}{a.callback.overdue ? t('，已超过回访时限') : ''}{t('；第 {{max}} 次未接通即按“无法联系”办结。', { max: a.callback.maxAttempts })}
+            {t('已尝试 {{n}} / {{max}} 次未接通', { n: a.callback.attempts, max: a.callback.maxAttempts })}
+            {a.callback.overdue ? t('，已超过回访时限') : ''}
+            {t('；第 {{max}} 次未接通即按“无法联系”办结。', { max: a.callback.maxAttempts })}
           </p>
           {/* The softphone bar dials it: the number is revealed (and the reveal recorded) only when dialled. */}
           {a.complainant?.mayReveal ? (
-            <button type="button" data-dial-appeal={a.id} className="mt-2 rounded bg-sky-700 px-3 py-1 text-white" data-testid="callback-call">{t('拨打回访电话')}</button>
+            <button
+              type="button"
+              data-dial-appeal={a.id}
+              className="mt-2 rounded bg-sky-700 px-3 py-1 text-white"
+              data-testid="callback-call"
+            >
+              {t('拨打回访电话')}
+            </button>
           ) : null}
         </section>
       ) : null}
 
       <section className="rounded-lg border bg-white p-4" aria-labelledby="actions-h">
-        <h2 id="actions-h" className="mb-2 font-semibold">{t('操作')}</h2>
+        <h2 id="actions-h" className="mb-2 font-semibold">
+          {t('操作')}
+        </h2>
         {result?.failure && !options.types.includes(result.failure.intent as never) ? (
-          <p role="alert" className="mb-2 text-red-600">{t(result.failure.message)}</p>
+          <p role="alert" className="mb-2 text-red-600">
+            {t(result.failure.message)}
+          </p>
         ) : null}
-        <ActionPanel key={a.version} options={options} version={a.version} failed={result?.failure} suggestedGrid={a.suggestedGrid} />
+        <ActionPanel
+          key={a.version}
+          options={options}
+          version={a.version}
+          failed={result?.failure}
+          suggestedGrid={a.suggestedGrid}
+        />
       </section>
 
       <AppealReferrals referrals={a.referrals} />
 
       <section className="rounded-lg border bg-white p-4" aria-labelledby="deadlines-h">
-        <h2 id="deadlines-h" className="mb-2 font-semibold">{t('时限')}</h2>
+        <h2 id="deadlines-h" className="mb-2 font-semibold">
+          {t('时限')}
+        </h2>
         {a.deadlines.length ? (
           <ul className="flex flex-wrap gap-4">
             {a.deadlines.map((d) => (
-              <li key={d.kind}><span className="text-slate-500">{t(DEADLINE_LABELS[d.kind])}</span> {d.at}{d.remaining ? <span className="ml-2 text-slate-600">{dur(d.remaining)}</span> : null}</li>
+              <li key={d.kind}>
+                <span className="text-slate-500">{t(DEADLINE_LABELS[d.kind])}</span> {d.at}
+                {d.remaining ? <span className="ml-2 text-slate-600">{dur(d.remaining)}</span> : null}
+              </li>
             ))}
           </ul>
-        ) : <p className="text-slate-500">{t('暂无')}</p>}
+        ) : (
+          <p className="text-slate-500">{t('暂无')}</p>
+        )}
       </section>
 
       <section className="rounded-lg border bg-white p-4" aria-labelledby="chart-h">
-        <h2 id="chart-h" className="mb-2 font-semibold">{t('办理流程')}</h2>
+        <h2 id="chart-h" className="mb-2 font-semibold">
+          {t('办理流程')}
+        </h2>
         <LifecycleChart nodes={chart.nodes} edges={chart.edges} current={a.phase} />
       </section>
 
       <section className="rounded-lg border bg-white p-4" aria-labelledby="timeline-h">
-        <h2 id="timeline-h" className="mb-2 font-semibold">{t('办理轨迹')}（{a.timeline.length}）</h2>
+        <h2 id="timeline-h" className="mb-2 font-semibold">
+          {t('办理轨迹')}（{a.timeline.length}）
+        </h2>
         <ol className="space-y-2" data-testid="timeline">
           {a.timeline.map((e) => (
             <li key={e.seq} className="border-l-2 border-red-600 pl-3">
               <div className="flex flex-wrap gap-2">
                 <span className="font-mono text-slate-500">{e.at}</span>
                 <span className="font-medium">{t(EVENT_LABELS[e.type] ?? e.type)}</span>
-                <span>{t(e.actor)}（{t(ROLE_LABELS[e.role] ?? e.role)}）</span>
+                <span>
+                  {t(e.actor)}（{t(ROLE_LABELS[e.role] ?? e.role)}）
+                </span>
                 <span className="text-slate-500">
-                  {e.fromPhase ? `${t(CHART_LABELS[e.fromPhase] ?? e.fromPhase)} → ` : ''}{t(CHART_LABELS[e.toPhase] ?? e.toPhase)}
-                  {e.fromSla && e.fromSla !== e.toSla ? `（${t(SLA_LABELS[e.fromSla])} → ${t(SLA_LABELS[e.toSla])}）` : ''}
+                  {e.fromPhase ? `${t(CHART_LABELS[e.fromPhase] ?? e.fromPhase)} → ` : ''}
+                  {t(CHART_LABELS[e.toPhase] ?? e.toPhase)}
+                  {e.fromSla && e.fromSla !== e.toSla
+                    ? `（${t(SLA_LABELS[e.fromSla])} → ${t(SLA_LABELS[e.toSla])}）`
+                    : ''}
                 </span>
               </div>
               {e.text ? <p className="mt-0.5 whitespace-pre-wrap text-slate-700">{e.text}</p> : null}
@@ -200,50 +310,97 @@ export default function AppealPage() {
 
       {a.reveals.length ? (
         <section className="rounded-lg border bg-white p-4" aria-labelledby="reveals-h">
-          <h2 id="reveals-h" className="mb-2 font-semibold">{t('号码查看记录')}</h2>
-          <ul data-testid="reveal-log">{a.reveals.map((r, i) => <li key={i}>{r.at} {r.who} {t(r.field === 'callerPhone' ? '查看了完整电话' : '查看了完整证件号')}</li>)}</ul>
+          <h2 id="reveals-h" className="mb-2 font-semibold">
+            {t('号码查看记录')}
+          </h2>
+          <ul data-testid="reveal-log">
+            {a.reveals.map((r, i) => (
+              <li key={i}>
+                {r.at} {r.who} {t(r.field === 'callerPhone' ? '查看了完整电话' : '查看了完整证件号')}
+              </li>
+            ))}
+          </ul>
         </section>
       ) : null}
 
       <div className="grid gap-4 md:grid-cols-3">
         <section className="rounded-lg border bg-white p-4" aria-labelledby="assign-h">
-          <h2 id="assign-h" className="mb-2 font-semibold">{t('派单记录')}</h2>
+          <h2 id="assign-h" className="mb-2 font-semibold">
+            {t('派单记录')}
+          </h2>
           {a.assignments.length ? (
-            <ul className="space-y-1">{a.assignments.map((s, i) => (
-              <li key={i}>{s.unit}（{t(s.role === 'lead' ? '主办' : '协办')}，{t('{{n}} 级', { n: s.level })}）{s.status === 'active' ? '' : ` · ${t(s.status === 'returned' ? '已退回' : '已改派')}`}{s.acceptedAt ? ` · ${t('签收于')} ${s.acceptedAt}` : ''}</li>
-            ))}</ul>
-          ) : <p className="text-slate-500">{t('暂无')}</p>}
+            <ul className="space-y-1">
+              {a.assignments.map((s, i) => (
+                <li key={i}>
+                  {s.unit}（{t(s.role === 'lead' ? '主办' : '协办')}，{t('{{n}} 级', { n: s.level })}）
+                  {s.status === 'active' ? '' : ` · ${t(s.status === 'returned' ? '已退回' : '已改派')}`}
+                  {s.acceptedAt ? ` · ${t('签收于')} ${s.acceptedAt}` : ''}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="text-slate-500">{t('暂无')}</p>
+          )}
         </section>
         <section className="rounded-lg border bg-white p-4" aria-labelledby="files-h">
-          <h2 id="files-h" className="mb-2 font-semibold">{t('附件')}</h2>
+          <h2 id="files-h" className="mb-2 font-semibold">
+            {t('附件')}
+          </h2>
           {a.attachments.length ? (
-            <ul>{a.attachments.map((f) => (
-              <li key={f.id}>
-                {/* a plain link: a download is not a page navigation */}
-                <a href={`/attachments/${f.id}`} download className="text-red-700 hover:underline">{f.fileName}</a>（{Math.ceil(f.size / 1024)} KB）
-              </li>
-            ))}</ul>
-          ) : <p className="text-slate-500">{t('暂无')}</p>}
+            <ul>
+              {a.attachments.map((f) => (
+                <li key={f.id}>
+                  {/* a plain link: a download is not a page navigation */}
+                  <a href={`/attachments/${f.id}`} download className="text-red-700 hover:underline">
+                    {f.fileName}
+                  </a>
+                  （{Math.ceil(f.size / 1024)} KB）
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="text-slate-500">{t('暂无')}</p>
+          )}
           {a.mayAttach ? <AttachmentUpload appealId={a.id} /> : null}
         </section>
         <section className="rounded-lg border bg-white p-4" aria-labelledby="calls-h">
-          <h2 id="calls-h" className="mb-2 font-semibold">{t('关联通话')}</h2>
+          <h2 id="calls-h" className="mb-2 font-semibold">
+            {t('关联通话')}
+          </h2>
           {a.calls.length ? (
             <ul className="space-y-2" data-testid="appeal-calls">
               {a.calls.map((c) => (
                 <li key={c.callId} className="rounded bg-slate-50 p-2" data-testid="appeal-call">
                   <div className="flex flex-wrap gap-x-3">
                     <span>{c.ringAt}</span>
-                    <span>{t(CALL_DIRECTION_LABELS[c.direction] ?? c.direction)} {c.direction === 'inbound' ? c.from : c.to}</span>
-                    <span data-testid="call-disposition">{c.disposition ? t(CALL_DISPOSITION_LABELS[c.disposition] ?? c.disposition) : t('进行中')}</span>
-                    {c.waitSeconds !== null ? <span data-testid="call-wait">{t('等待 {{n}} 秒', { n: c.waitSeconds })}</span> : null}
-                    {c.talkSeconds !== null ? <span data-testid="call-talk">{t('通话 {{n}} 秒', { n: c.talkSeconds })}</span> : null}
+                    <span>
+                      {t(CALL_DIRECTION_LABELS[c.direction] ?? c.direction)} {c.direction === 'inbound' ? c.from : c.to}
+                    </span>
+                    <span data-testid="call-disposition">
+                      {c.disposition ? t(CALL_DISPOSITION_LABELS[c.disposition] ?? c.disposition) : t('进行中')}
+                    </span>
+                    {c.waitSeconds !== null ? (
+                      <span data-testid="call-wait">{t('等待 {{n}} 秒', { n: c.waitSeconds })}</span>
+                    ) : null}
+                    {c.talkSeconds !== null ? (
+                      <span data-testid="call-talk">{t('通话 {{n}} 秒', { n: c.talkSeconds })}</span>
+                    ) : null}
                   </div>
-                  {c.recordingUrl ? <audio controls preload="none" src={c.recordingUrl} className="mt-1 h-8 w-full" data-testid="call-recording" /> : null}
+                  {c.recordingUrl ? (
+                    <audio
+                      controls
+                      preload="none"
+                      src={c.recordingUrl}
+                      className="mt-1 h-8 w-full"
+                      data-testid="call-recording"
+                    />
+                  ) : null}
                 </li>
               ))}
             </ul>
-          ) : <p className="text-slate-500">{t('暂无')}</p>}
+          ) : (
+            <p className="text-slate-500">{t('暂无')}</p>
+          )}
         </section>
       </div>
     </div>

@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { z } from 'zod';
 import { requireUserWith } from '../auth/session.server';
-import { MAX_ATTACHMENT_BYTES } from '../storage/stored-file.server';
 import { MAX_PHOTOS, saveFieldPhotos } from '../field/field.server';
 import { jsonFailure } from '../http/errors.server';
 import { bytesOf, PHOTO_WORDS, readUpload } from '../http/upload.server';

@@ -35,7 +35,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = Object.fromEntries(await request.formData());
   const [intent, mergeInto] = String(form.intent ?? '').split(':');
   try {
-    const r = await recordIntake(context.runtime.services, user.actor, { ...form, intent, ...(mergeInto ? { mergeInto } : {}) });
+    const r = await recordIntake(context.runtime.services, user.actor, {
+      ...form,
+      intent,
+      ...(mergeInto ? { mergeInto } : {}),
+    });
     return redirect(`/appeals/${r.appealId}`);
   } catch (err) {
     const { failure, status } = formFailure(err, intent);
@@ -45,7 +49,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 const field = 'mt-1 w-full rounded border px-2 py-1';
 
-interface Article { id: number; title: string; body: string; department: string | null }
+interface Article {
+  id: number;
+  title: string;
+  body: string;
+  department: string | null;
+}
 
 /** Searches the knowledge base while the caller waits; "引用" copies an answer into the reply. */
 function KnowledgeSearch({ onUse }: { onUse: (a: Article) => void }) {
@@ -61,7 +70,8 @@ function KnowledgeSearch({ onUse }: { onUse: (a: Article) => void }) {
   return (
     <div className="mt-2" role="search" aria-label={t('知识库')}>
       {/* no name: the search words are not part of the appeal */}
-      <label className="block"><span className="text-slate-600">{t('搜索知识库')}</span>
+      <label className="block">
+        <span className="text-slate-600">{t('搜索知识库')}</span>
         <input value={q} onChange={(e) => setQ(e.target.value)} className={field} />
       </label>
       {kb.data?.articles.length ? (
@@ -70,28 +80,42 @@ function KnowledgeSearch({ onUse }: { onUse: (a: Article) => void }) {
             <li key={a.id} className="rounded bg-slate-50 p-2">
               <div className="flex items-center justify-between gap-2">
                 <span className="font-medium">{a.title}</span>
-                <button type="button" onClick={() => onUse(a)} className="rounded border px-2 py-0.5 text-xs">{t('引用')}</button>
+                <button type="button" onClick={() => onUse(a)} className="rounded border px-2 py-0.5 text-xs">
+                  {t('引用')}
+                </button>
               </div>
               <p className="line-clamp-2 text-xs text-slate-600">{a.body}</p>
-              {a.department ? <p className="text-xs text-slate-400">{t('责任单位：{{name}}', { name: a.department })}</p> : null}
+              {a.department ? (
+                <p className="text-xs text-slate-400">{t('责任单位：{{name}}', { name: a.department })}</p>
+              ) : null}
             </li>
           ))}
         </ul>
-      ) : kb.data ? <p className="mt-1 text-xs text-slate-500">{t('没有找到相关答复')}</p> : null}
+      ) : kb.data ? (
+        <p className="mt-1 text-xs text-slate-500">{t('没有找到相关答复')}</p>
+      ) : null}
     </div>
   );
 }
 
-type Located = { state: 'idle' } | { state: 'looking' } | { state: 'found'; grid: { id: number; code: string; name: string } | null };
+type Located =
+  | { state: 'idle' }
+  | { state: 'looking' }
+  | { state: 'found'; grid: { id: number; code: string; name: string } | null };
 
-const inRange = (v: string, limit: number) => v.trim() !== '' && Number.isFinite(Number(v)) && Math.abs(Number(v)) <= limit;
+const inRange = (v: string, limit: number) =>
+  v.trim() !== '' && Number.isFinite(Number(v)) && Math.abs(Number(v)) <= limit;
 
 /**
  * Where the matter is: a click on the grid map, or coordinates typed by keyboard users. Both fill
  * the hidden lat/lng fields; the grid the point is in is looked up for the operator to see, and the
  * server looks it up again on save (a point wins over the grid select).
  */
-function LocationPicker({ outlines, errors, onGrid }: {
+function LocationPicker({
+  outlines,
+  errors,
+  onGrid,
+}: {
   outlines: GridOutline[];
   errors: Record<string, string[]>;
   onGrid: (gridId: number | null) => void;
@@ -104,7 +128,6 @@ function LocationPicker({ outlines, errors, onGrid }: {
   const report = useRef(onGrid);
   report.current = onGrid;
 
-
   const valid = inRange(lat, 90) && inRange(lng, 180);
   useEffect(() => {
     if (!valid) {
@@ -114,8 +137,15 @@ function LocationPicker({ outlines, errors, onGrid }: {
     setLocated({ state: 'looking' });
     const ctl = new AbortController();
     const timer = setTimeout(() => {
-      fetch(`/grids/locate?${new URLSearchParams({ lat, lng })}`, { signal: ctl.signal, headers: { accept: 'application/json' } })
-        .then((r) => (r.ok ? r.json() as Promise<{ grid: { id: number; code: string; name: string } | null }> : Promise.reject(new Error(String(r.status)))))
+      fetch(`/grids/locate?${new URLSearchParams({ lat, lng })}`, {
+        signal: ctl.signal,
+        headers: { accept: 'application/json' },
+      })
+        .then((r) =>
+          r.ok
+            ? (r.json() as Promise<{ grid: { id: number; code: string; name: string } | null }>)
+            : Promise.reject(new Error(String(r.status))),
+        )
         .then(({ grid }) => {
           setLocated({ state: 'found', grid });
           report.current(grid?.id ?? null);
@@ -130,11 +160,20 @@ function LocationPicker({ outlines, errors, onGrid }: {
     };
   }, [lat, lng, valid]);
 
-  const mapGrids = useMemo<MapGrid[]>(() => outlines.map((g) => ({
-    id: g.id, code: g.code, polygon: g.polygon, fill: '#e2e8f0', overdue: 0, tooltip: `${g.code} ${g.name}`,
-  })), [outlines]);
+  const mapGrids = useMemo<MapGrid[]>(
+    () =>
+      outlines.map((g) => ({
+        id: g.id,
+        code: g.code,
+        polygon: g.polygon,
+        fill: '#e2e8f0',
+        overdue: 0,
+        tooltip: `${g.code} ${g.name}`,
+      })),
+    [outlines],
+  );
   const marker = useMemo(() => (valid ? { lat: Number(lat), lng: Number(lng) } : null), [valid, lat, lng]);
-  const selectedId = located.state === 'found' ? located.grid?.id ?? null : null;
+  const selectedId = located.state === 'found' ? (located.grid?.id ?? null) : null;
   const pick = (p: { lat: number; lng: number }) => {
     setLat(String(p.lat));
     setLng(String(p.lng));
@@ -144,31 +183,82 @@ function LocationPicker({ outlines, errors, onGrid }: {
     setLng('');
     report.current(null);
   };
-  const err = (name: string) => (errors[name] ? <span role="alert" className="block text-xs text-red-600">{t(errors[name][0])}</span> : null);
+  const err = (name: string) =>
+    errors[name] ? (
+      <span role="alert" className="block text-xs text-red-600">
+        {t(errors[name][0])}
+      </span>
+    ) : null;
 
   return (
     <fieldset className="rounded border p-2" data-testid="location-picker">
       <legend className="px-1 text-slate-600">{t('位置（在地图上点击，或填写经纬度）')}</legend>
       <input type="hidden" name="lat" value={lat} />
       <input type="hidden" name="lng" value={lng} />
-      {GridMap
-        ? <GridMap grids={mapGrids} selectedId={selectedId} marker={marker} onPick={pick} label={t('位置选择地图')} className="h-[280px]" />
-        : <div className="h-[280px] w-full rounded bg-slate-50" />}
+      {GridMap ? (
+        <GridMap
+          grids={mapGrids}
+          selectedId={selectedId}
+          marker={marker}
+          onPick={pick}
+          label={t('位置选择地图')}
+          className="h-[280px]"
+        />
+      ) : (
+        <div className="h-[280px] w-full rounded bg-slate-50" />
+      )}
       <div className="mt-2 flex flex-wrap items-end gap-3">
-        <label className="block"><span className="text-slate-600">{t('纬度')}</span>
-          <input type="number" step="any" min={-90} max={90} inputMode="decimal" value={lat} onChange={(e) => setLat(e.target.value)} className={field} aria-invalid={Boolean(errors.lat)} />{err('lat')}
+        <label className="block">
+          <span className="text-slate-600">{t('纬度')}</span>
+          <input
+            type="number"
+            step="any"
+            min={-90}
+            max={90}
+            inputMode="decimal"
+            value={lat}
+            onChange={(e) => setLat(e.target.value)}
+            className={field}
+            aria-invalid={Boolean(errors.lat)}
+          />
+          {err('lat')}
         </label>
-        <label className="block"><span className="text-slate-600">{t('经度')}</span>
-          <input type="number" step="any" min={-180} max={180} inputMode="decimal" value={lng} onChange={(e) => setLng(e.target.value)} className={field} aria-invalid={Boolean(errors.lng)} />{err('lng')}
+        <label className="block">
+          <span className="text-slate-600">{t('经度')}</span>
+          <input
+            type="number"
+            step="any"
+            min={-180}
+            max={180}
+            inputMode="decimal"
+            value={lng}
+            onChange={(e) => setLng(e.target.value)}
+            className={field}
+            aria-invalid={Boolean(errors.lng)}
+          />
+          {err('lng')}
         </label>
-        <button type="button" onClick={clear} disabled={!lat && !lng} className="rounded border px-3 py-1 disabled:opacity-50">{t('清除位置')}</button>
+        <button
+          type="button"
+          onClick={clear}
+          disabled={!lat && !lng}
+          className="rounded border px-3 py-1 disabled:opacity-50"
+        >
+          {t('清除位置')}
+        </button>
       </div>
       <p className="mt-1 text-sm" data-testid="location-grid" aria-live="polite">
-        {located.state === 'looking' ? <span className="text-slate-500">{t('正在查找所在网格…')}</span>
-          : located.state === 'found' ? (located.grid
-            ? <span>{t('所在网格：{{code}} {{name}}', { code: located.grid.code, name: located.grid.name })}</span>
-            : <span className="text-amber-700">{t('不在任何网格内，由派单员决定')}</span>)
-            : <span className="text-slate-500">{t('未选择位置')}</span>}
+        {located.state === 'looking' ? (
+          <span className="text-slate-500">{t('正在查找所在网格…')}</span>
+        ) : located.state === 'found' ? (
+          located.grid ? (
+            <span>{t('所在网格：{{code}} {{name}}', { code: located.grid.code, name: located.grid.name })}</span>
+          ) : (
+            <span className="text-amber-700">{t('不在任何网格内，由派单员决定')}</span>
+          )
+        ) : (
+          <span className="text-slate-500">{t('未选择位置')}</span>
+        )}
       </p>
     </fieldset>
   );
@@ -221,7 +311,12 @@ export default function Intake() {
     if (data.get('address')) params.set('address', String(data.get('address')));
     setHintQuery(params.toString());
   };
-  const err = (name: string) => (errors[name] ? <span role="alert" className="block text-xs text-red-600">{t(errors[name][0])}</span> : null);
+  const err = (name: string) =>
+    errors[name] ? (
+      <span role="alert" className="block text-xs text-red-600">
+        {t(errors[name][0])}
+      </span>
+    ) : null;
 
   return (
     <div className="grid gap-4 lg:grid-cols-3">
@@ -234,21 +329,50 @@ export default function Intake() {
           </label>
           <button className="rounded border px-3 py-1">{t('查询')}</button>
         </Form>
-        <Form method="post" ref={formRef} onChange={updateHints} className="space-y-3 rounded-lg border bg-white p-4" aria-label={t('诉求登记')} noValidate>
+        <Form
+          method="post"
+          ref={formRef}
+          onChange={updateHints}
+          className="space-y-3 rounded-lg border bg-white p-4"
+          aria-label={t('诉求登记')}
+          noValidate
+        >
           <input type="hidden" name="requestKey" value={requestKey} />
           {callId ? <input type="hidden" name="callId" value={callId} /> : null}
-          {callId ? <p className="rounded bg-green-50 px-2 py-1 text-green-800" data-testid="intake-call">{t('本次来电：{{phone}}，保存后诉求自动关联此通话', { phone })}</p> : null}
-          {result?.failure ? <p role="alert" className="text-red-600">{t(result.failure.message)}</p> : null}
+          {callId ? (
+            <p className="rounded bg-green-50 px-2 py-1 text-green-800" data-testid="intake-call">
+              {t('本次来电：{{phone}}，保存后诉求自动关联此通话', { phone })}
+            </p>
+          ) : null}
+          {result?.failure ? (
+            <p role="alert" className="text-red-600">
+              {t(result.failure.message)}
+            </p>
+          ) : null}
           <div className="grid gap-3 md:grid-cols-3">
-            <label className="block"><span className="text-slate-600">{t('诉求人电话')}</span>
-              <input name="callerPhone" defaultValue={history?.phone ?? phone} className={field} aria-invalid={Boolean(errors.callerPhone)} />{err('callerPhone')}
+            <label className="block">
+              <span className="text-slate-600">{t('诉求人电话')}</span>
+              <input
+                name="callerPhone"
+                defaultValue={history?.phone ?? phone}
+                className={field}
+                aria-invalid={Boolean(errors.callerPhone)}
+              />
+              {err('callerPhone')}
             </label>
-            <label className="block"><span className="text-slate-600">{t('诉求人姓名')}</span>
-              <input name="citizenName" defaultValue={history?.citizen?.name ?? ''} className={field} />{err('citizenName')}
+            <label className="block">
+              <span className="text-slate-600">{t('诉求人姓名')}</span>
+              <input name="citizenName" defaultValue={history?.citizen?.name ?? ''} className={field} />
+              {err('citizenName')}
             </label>
-            <label className="block"><span className="text-slate-600">{t('紧急程度')}</span>
+            <label className="block">
+              <span className="text-slate-600">{t('紧急程度')}</span>
               <select name="urgency" defaultValue="normal" className={field}>
-                {Object.entries(URGENCY_LABELS).map(([v, l]) => <option key={v} value={v}>{t(l)}</option>)}
+                {Object.entries(URGENCY_LABELS).map(([v, l]) => (
+                  <option key={v} value={v}>
+                    {t(l)}
+                  </option>
+                ))}
               </select>
             </label>
           </div>
@@ -256,53 +380,123 @@ export default function Intake() {
             <legend className="text-slate-600">{t('诉求类型')}</legend>
             <div className="mt-1 flex flex-wrap gap-3">
               {Object.entries(TYPE_LABELS).map(([v, l]) => (
-                <label key={v} className="flex items-center gap-1"><input type="radio" name="type" value={v} />{t(l)}</label>
+                <label key={v} className="flex items-center gap-1">
+                  <input type="radio" name="type" value={v} />
+                  {t(l)}
+                </label>
               ))}
             </div>
             {err('type')}
           </fieldset>
-          <label className="block"><span className="text-slate-600">{t('分类（输入关键字选择）')}</span>
-            <input name="category" list="category-list" autoComplete="off" className={field} aria-invalid={Boolean(errors.category)} />
+          <label className="block">
+            <span className="text-slate-600">{t('分类（输入关键字选择）')}</span>
+            <input
+              name="category"
+              list="category-list"
+              autoComplete="off"
+              className={field}
+              aria-invalid={Boolean(errors.category)}
+            />
             <datalist id="category-list">
-              {categories.map((c) => <option key={c.id} value={`${c.code} ${c.name}（${c.parent ?? ''}）`} />)}
+              {categories.map((c) => (
+                <option key={c.id} value={`${c.code} ${c.name}（${c.parent ?? ''}）`} />
+              ))}
             </datalist>
             {err('category')}
           </label>
-          <label className="block"><span className="text-slate-600">{t('标题')}</span>
-            <input name="title" className={field} aria-invalid={Boolean(errors.title)} />{err('title')}
+          <label className="block">
+            <span className="text-slate-600">{t('标题')}</span>
+            <input name="title" className={field} aria-invalid={Boolean(errors.title)} />
+            {err('title')}
           </label>
-          <label className="block"><span className="text-slate-600">{t('诉求内容')}</span>
-            <textarea name="content" rows={4} className={field} aria-invalid={Boolean(errors.content)} />{err('content')}
+          <label className="block">
+            <span className="text-slate-600">{t('诉求内容')}</span>
+            <textarea name="content" rows={4} className={field} aria-invalid={Boolean(errors.content)} />
+            {err('content')}
           </label>
           <div className="grid gap-3 md:grid-cols-2">
-            <label className="block"><span className="text-slate-600">{t('地址')}</span>
-              <input name="address" defaultValue={history?.citizen?.address ?? ''} className={field} />{err('address')}
+            <label className="block">
+              <span className="text-slate-600">{t('地址')}</span>
+              <input name="address" defaultValue={history?.citizen?.address ?? ''} className={field} />
+              {err('address')}
             </label>
-            <label className="block"><span className="text-slate-600">{t('网格')}</span>
+            <label className="block">
+              <span className="text-slate-600">{t('网格')}</span>
               <select name="gridId" className={field} value={gridId} onChange={(e) => setGridId(e.target.value)}>
                 <option value="">{t('（不确定）')}</option>
-                {grids.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
+                {grids.map((g) => (
+                  <option key={g.id} value={g.id}>
+                    {g.name}
+                  </option>
+                ))}
               </select>
             </label>
           </div>
           {/* A picked point sets the grid select (and refreshes the hints); outside every grid it is cleared. */}
-          <LocationPicker outlines={outlines} errors={errors} onGrid={(id) => { setGridId(id ? String(id) : ''); setTimeout(updateHints); }} />
+          <LocationPicker
+            outlines={outlines}
+            errors={errors}
+            onGrid={(id) => {
+              setGridId(id ? String(id) : '');
+              setTimeout(updateHints);
+            }}
+          />
           <div className="flex gap-4">
-            <label className="flex items-center gap-1"><input type="checkbox" name="confidential" />{t('保密（对承办单位隐藏诉求人）')}</label>
-            <label className="flex items-center gap-1"><input type="checkbox" name="anonymous" />{t('匿名')}</label>
+            <label className="flex items-center gap-1">
+              <input type="checkbox" name="confidential" />
+              {t('保密（对承办单位隐藏诉求人）')}
+            </label>
+            <label className="flex items-center gap-1">
+              <input type="checkbox" name="anonymous" />
+              {t('匿名')}
+            </label>
           </div>
           <details className="rounded border p-2">
             <summary className="cursor-pointer text-slate-700">{t('当场答复（咨询类）')}</summary>
-            <KnowledgeSearch onUse={(a) => { setAnswer(a.body); setArticleId(String(a.id)); }} />
+            <KnowledgeSearch
+              onUse={(a) => {
+                setAnswer(a.body);
+                setArticleId(String(a.id));
+              }}
+            />
             <input type="hidden" name="knowledgeArticleId" value={articleId} />
-            <label className="mt-2 block"><span className="text-slate-600">{t('答复内容')}</span>
-              <textarea name="answer" rows={3} className={field} value={answer} onChange={(e) => { setAnswer(e.target.value); setArticleId(''); }} aria-invalid={Boolean(errors.answer)} />{err('answer')}
+            <label className="mt-2 block">
+              <span className="text-slate-600">{t('答复内容')}</span>
+              <textarea
+                name="answer"
+                rows={3}
+                className={field}
+                value={answer}
+                onChange={(e) => {
+                  setAnswer(e.target.value);
+                  setArticleId('');
+                }}
+                aria-invalid={Boolean(errors.answer)}
+              />
+              {err('answer')}
             </label>
-            <button name="intent" value="answer" disabled={busy} className="mt-2 rounded bg-emerald-700 px-3 py-1.5 text-white">{t('当场答复并办结')}</button>
+            <button
+              name="intent"
+              value="answer"
+              disabled={busy}
+              className="mt-2 rounded bg-emerald-700 px-3 py-1.5 text-white"
+            >
+              {t('当场答复并办结')}
+            </button>
           </details>
           <div className="flex gap-2">
-            <button id="btn-submit" name="intent" value="submit" disabled={busy} className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800">{t('提交（Ctrl+Enter）')}</button>
-            <button id="btn-draft" name="intent" value="draft" disabled={busy} className="rounded border px-4 py-1.5">{t('保存草稿（Ctrl+S）')}</button>
+            <button
+              id="btn-submit"
+              name="intent"
+              value="submit"
+              disabled={busy}
+              className="rounded bg-red-700 px-4 py-1.5 text-white hover:bg-red-800"
+            >
+              {t('提交（Ctrl+Enter）')}
+            </button>
+            <button id="btn-draft" name="intent" value="draft" disabled={busy} className="rounded border px-4 py-1.5">
+              {t('保存草稿（Ctrl+S）')}
+            </button>
           </div>
           {hints.data?.hints.length ? (
             <section aria-label={t('疑似重复')} className="rounded border border-amber-300 bg-amber-50 p-3">
@@ -310,9 +504,20 @@ export default function Intake() {
               <ul className="mt-1 space-y-1">
                 {hints.data.hints.map((h) => (
                   <li key={h.id} className="flex flex-wrap items-center gap-2">
-                    <span className="font-mono">{h.number}</span><span>{h.title}</span>
-                    <span className="text-slate-500">{t(h.reason === 'sameCaller' ? '同一来电人' : '同类同地点')} · {PHASE_LABELS[h.phase] ? t(PHASE_LABELS[h.phase]) : h.phase}</span>
-                    <button name="intent" value={`merge:${h.id}`} disabled={busy} className="rounded bg-amber-600 px-2 py-0.5 text-white">{t('合并到此')}</button>
+                    <span className="font-mono">{h.number}</span>
+                    <span>{h.title}</span>
+                    <span className="text-slate-500">
+                      {t(h.reason === 'sameCaller' ? '同一来电人' : '同类同地点')} ·{' '}
+                      {PHASE_LABELS[h.phase] ? t(PHASE_LABELS[h.phase]) : h.phase}
+                    </span>
+                    <button
+                      name="intent"
+                      value={`merge:${h.id}`}
+                      disabled={busy}
+                      className="rounded bg-amber-600 px-2 py-0.5 text-white"
+                    >
+                      {t('合并到此')}
+                    </button>
                   </li>
                 ))}
               </ul>
@@ -324,14 +529,41 @@ export default function Intake() {
         <h2 className="text-lg font-semibold">{t('来电人')}</h2>
         {history ? (
           <div className="space-y-2 rounded-lg border bg-white p-4" data-testid="caller-history">
-            <p>{history.citizen?.name ?? t('未登记姓名')} · {history.phone}{history.citizen?.idNumber ? ` · ${history.citizen.idNumber}` : ''}</p>
-            {history.repeatCaller ? <p className="rounded bg-red-100 px-2 py-1 text-red-800" data-testid="repeat-caller">{t('重复来电：近 30 日 {{n}} 次', { n: history.last30Days })}</p> : null}
+            <p>
+              {history.citizen?.name ?? t('未登记姓名')} · {history.phone}
+              {history.citizen?.idNumber ? ` · ${history.citizen.idNumber}` : ''}
+            </p>
+            {history.repeatCaller ? (
+              <p className="rounded bg-red-100 px-2 py-1 text-red-800" data-testid="repeat-caller">
+                {t('重复来电：近 30 日 {{n}} 次', { n: history.last30Days })}
+              </p>
+            ) : null}
             <h3 className="font-medium">{t('未办结（{{n}}）', { n: history.open.length })}</h3>
-            <ul>{history.open.map((a) => <li key={a.id}><Link className="text-red-700 hover:underline" to={`/appeals/${a.id}`}>{a.number}</Link> {a.title} · {t(PHASE_LABELS[a.phase])}</li>)}</ul>
+            <ul>
+              {history.open.map((a) => (
+                <li key={a.id}>
+                  <Link className="text-red-700 hover:underline" to={`/appeals/${a.id}`}>
+                    {a.number}
+                  </Link>{' '}
+                  {a.title} · {t(PHASE_LABELS[a.phase])}
+                </li>
+              ))}
+            </ul>
             <h3 className="font-medium">{t('最近诉求')}</h3>
-            <ul>{history.recent.map((a) => <li key={a.id}><Link className="text-red-700 hover:underline" to={`/appeals/${a.id}`}>{a.number}</Link> {a.title} · {t(PHASE_LABELS[a.phase])}</li>)}</ul>
+            <ul>
+              {history.recent.map((a) => (
+                <li key={a.id}>
+                  <Link className="text-red-700 hover:underline" to={`/appeals/${a.id}`}>
+                    {a.number}
+                  </Link>{' '}
+                  {a.title} · {t(PHASE_LABELS[a.phase])}
+                </li>
+              ))}
+            </ul>
           </div>
-        ) : <p className="text-slate-500">{t('输入来电号码查询历史诉求')}</p>}
+        ) : (
+          <p className="text-slate-500">{t('输入来电号码查询历史诉求')}</p>
+        )}
       </aside>
     </div>
   );

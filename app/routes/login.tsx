@@ -25,7 +25,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = loginForm.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return { errors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]>, formError: null };
+  if (!parsed.success)
+    return { errors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]>, formError: null };
   const em = context.runtime.db.em();
   const userId = await authenticate(em, parsed.data.username, parsed.data.password);
   if (!userId) return { errors: {} as Record<string, string[]>, formError: '用户名或密码错误' };
@@ -44,16 +45,36 @@ export default function Login() {
         <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? '/'} />
         <label className="block">
           <span className="text-slate-700">{t('用户名')}</span>
-          <input name="username" autoComplete="username" className="mt-1 w-full rounded border px-2 py-1.5" aria-invalid={Boolean(data?.errors?.username)} />
+          <input
+            name="username"
+            autoComplete="username"
+            className="mt-1 w-full rounded border px-2 py-1.5"
+            aria-invalid={Boolean(data?.errors?.username)}
+          />
           {data?.errors?.username ? <span className="text-xs text-red-600">{t(data.errors.username[0])}</span> : null}
         </label>
         <label className="block">
           <span className="text-slate-700">{t('密码')}</span>
-          <input name="password" type="password" autoComplete="current-password" className="mt-1 w-full rounded border px-2 py-1.5" aria-invalid={Boolean(data?.errors?.password)} />
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            className="mt-1 w-full rounded border px-2 py-1.5"
+            aria-invalid={Boolean(data?.errors?.password)}
+          />
           {data?.errors?.password ? <span className="text-xs text-red-600">{t(data.errors.password[0])}</span> : null}
         </label>
-        {data?.formError ? <p role="alert" className="text-red-600">{t(data.formError)}</p> : null}
-        <button disabled={busy} className="w-full rounded bg-red-700 py-2 text-white hover:bg-red-800 disabled:opacity-60">{t('登录')}</button>
+        {data?.formError ? (
+          <p role="alert" className="text-red-600">
+            {t(data.formError)}
+          </p>
+        ) : null}
+        <button
+          disabled={busy}
+          className="w-full rounded bg-red-700 py-2 text-white hover:bg-red-800 disabled:opacity-60"
+        >
+          {t('登录')}
+        </button>
       </Form>
     </div>
   );

@@ -5,5 +5,7 @@ import { citizenPhoneSettings } from '../telephony/agent-session.server';
 // SIP credentials for the citizen demo phone (demos and tests only; 404 when the demo phone is off).
 export async function action({ request }: ActionFunctionArgs) {
   const body = Object.fromEntries(await request.formData());
-  return Response.json(await domain(async () => citizenPhoneSettings(body)), { headers: { 'Cache-Control': 'no-store' } });
+  return Response.json(await domain(async () => citizenPhoneSettings(body)), {
+    headers: { 'Cache-Control': 'no-store' },
+  });
 }

@@ -15,7 +15,14 @@ export async function loader() {
 type Line = 'idle' | 'connecting' | 'registered' | 'calling' | 'ringing' | 'talking' | 'ended' | 'unreachable';
 
 const LINE_LABELS: Record<Line, string> = {
-  idle: '未连接', connecting: '连接中…', registered: '已就绪，可拨打', calling: '正在呼叫…', ringing: '来电振铃', talking: '通话中', ended: '通话已结束', unreachable: '无法连接电话系统',
+  idle: '未连接',
+  connecting: '连接中…',
+  registered: '已就绪，可拨打',
+  calling: '正在呼叫…',
+  ringing: '来电振铃',
+  talking: '通话中',
+  ended: '通话已结束',
+  unreachable: '无法连接电话系统',
 };
 
 const IN_CALL: Line[] = ['calling', 'ringing', 'talking'];
@@ -48,7 +55,8 @@ export default function CitizenPhone() {
 
   const credentials = async (): Promise<CitizenPhoneSettings> => {
     const r = await fetch('/phone/credentials', { method: 'POST', body: new URLSearchParams({ phone: number }) });
-    if (!r.ok) throw new Error(r.status === 400 ? ((await r.json()) as { message: string }).message : `HTTP ${r.status}`);
+    if (!r.ok)
+      throw new Error(r.status === 400 ? ((await r.json()) as { message: string }).message : `HTTP ${r.status}`);
     return (await r.json()) as CitizenPhoneSettings;
   };
 
@@ -60,16 +68,28 @@ export default function CitizenPhone() {
       const { Softphone } = await import('../telephony/softphone.client');
       const phone = new Softphone(
         {
-          wsUrl: first.wsUrl, domain: first.domain, sipUser: first.sipUser, queueAor: null,
+          wsUrl: first.wsUrl,
+          domain: first.domain,
+          sipUser: first.sipUser,
+          queueAor: null,
           media: { remoteAudio: audioRef.current! },
           getCredentials: async () => (await credentials()).credentials,
         },
         {
           onStatus: (s) => setLine((l) => lineAfterStatus(l, s)),
-          onIncoming: (call) => { setIncoming(call); setLine('ringing'); },
+          onIncoming: (call) => {
+            setIncoming(call);
+            setLine('ringing');
+          },
           onRinging: () => setLine('calling'),
-          onEstablished: () => { setIncoming(null); setLine('talking'); },
-          onEnded: () => { setIncoming(null); setLine('ended'); },
+          onEstablished: () => {
+            setIncoming(null);
+            setLine('talking');
+          },
+          onEnded: () => {
+            setIncoming(null);
+            setLine('ended');
+          },
           onReferred: (_call, target) => setTransferredTo(target),
         },
       );
@@ -98,21 +118,64 @@ export default function CitizenPhone() {
       <p className="text-xs text-slate-500">{t('仅用于演示和测试：在浏览器里拨打 12345 热线。')}</p>
       <label className="block">
         <span className="text-slate-600">{t('本机号码')}</span>
-        <input value={number} onChange={(e) => setNumber(e.target.value)} disabled={line !== 'idle'} className="mt-1 w-full rounded border px-2 py-1 font-mono" name="phone" data-testid="citizen-number" />
+        <input
+          value={number}
+          onChange={(e) => setNumber(e.target.value)}
+          disabled={line !== 'idle'}
+          className="mt-1 w-full rounded border px-2 py-1 font-mono"
+          name="phone"
+          data-testid="citizen-number"
+        />
       </label>
-      <p role="status" className="font-medium" data-testid="citizen-line">{t(LINE_LABELS[line])}</p>
+      <p role="status" className="font-medium" data-testid="citizen-line">
+        {t(LINE_LABELS[line])}
+      </p>
       {incoming ? <p data-testid="citizen-incoming">{t('来电：{{from}}', { from: incoming.from })}</p> : null}
       {transferredTo ? <p data-testid="citizen-transferred">{t('已转接至 {{n}}', { n: transferredTo })}</p> : null}
-      {problem ? <p role="alert" className="text-red-700">{t(problem)}</p> : null}
+      {problem ? (
+        <p role="alert" className="text-red-700">
+          {t(problem)}
+        </p>
+      ) : null}
       <div className="flex flex-wrap gap-2">
-        {line === 'idle' || line === 'unreachable' ? <button className={`${btn} bg-slate-700`} onClick={connect} disabled={!hydrated} data-testid="citizen-connect">{t('开机')}</button> : null}
-        <button className={`${btn} bg-green-700`} disabled={!(line === 'registered' || line === 'ended') || !phone} onClick={run(async () => {
-          setLine('calling');
-          // A refused dial (no connection) puts the line back as it was.
-          await phone!.dial('12345').catch((err: Error) => { setLine(phone!.status === 'registered' ? 'registered' : 'unreachable'); throw err; });
-        })} data-testid="citizen-dial">{t('拨打 12345')}</button>
-        {line === 'ringing' ? <button className={`${btn} bg-green-700`} onClick={run(() => phone!.answer())} data-testid="citizen-answer">{t('接听')}</button> : null}
-        <button className={`${btn} bg-red-700`} disabled={!(line === 'calling' || line === 'talking' || line === 'ringing')} onClick={run(() => phone!.hangup())} data-testid="citizen-hang-up">{t('挂断')}</button>
+        {line === 'idle' || line === 'unreachable' ? (
+          <button
+            className={`${btn} bg-slate-700`}
+            onClick={connect}
+            disabled={!hydrated}
+            data-testid="citizen-connect"
+          >
+            {t('开机')}
+          </button>
+        ) : null}
+        <button
+          className={`${btn} bg-green-700`}
+          disabled={!(line === 'registered' || line === 'ended') || !phone}
+          onClick={run(async () => {
+            setLine('calling');
+            // A refused dial (no connection) puts the line back as it was.
+            await phone!.dial('12345').catch((err: Error) => {
+              setLine(phone!.status === 'registered' ? 'registered' : 'unreachable');
+              throw err;
+            });
+          })}
+          data-testid="citizen-dial"
+        >
+          {t('拨打 12345')}
+        </button>
+        {line === 'ringing' ? (
+          <button className={`${btn} bg-green-700`} onClick={run(() => phone!.answer())} data-testid="citizen-answer">
+            {t('接听')}
+          </button>
+        ) : null}
+        <button
+          className={`${btn} bg-red-700`}
+          disabled={!(line === 'calling' || line === 'talking' || line === 'ringing')}
+          onClick={run(() => phone!.hangup())}
+          data-testid="citizen-hang-up"
+        >
+          {t('挂断')}
+        </button>
       </div>
       <audio ref={audioRef} autoPlay />
     </div>

@@ -11,9 +11,20 @@ import { referralDetail } from '../referrals/detail.server';
 import { referralPayloadFromForm } from '../referrals/forms.server';
 import { sendReferralEvent } from '../case-links/refer.server';
 import { PHASE_LABELS, ROLE_LABELS, REFERRAL_OUTCOME_LABELS, REFERRAL_KIND_LABELS } from '../ui/labels';
-import { EXTENSION_STATE_LABELS, LEGAL_CLOCK_STATE_LABELS, REFERRAL_DOCUMENT_KIND_NAMES, NEXT_ROUTE_LABELS, PARTY_SIDE_NAMES, SESSION_TITLES, referralEventLabel, referralPhaseLabel } from '../ui/referral-labels';
+import {
+  EXTENSION_STATE_LABELS,
+  LEGAL_CLOCK_STATE_LABELS,
+  REFERRAL_DOCUMENT_KIND_NAMES,
+  NEXT_ROUTE_LABELS,
+  PARTY_SIDE_NAMES,
+  SESSION_TITLES,
+  referralEventLabel,
+  referralPhaseLabel,
+} from '../ui/referral-labels';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.referral.number} · 12345 热线` : '转介案件' }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.referral.number} · 12345 热线` : '转介案件' },
+];
 
 const params = z.object({ id: z.coerce.number().int().positive() });
 
@@ -26,10 +37,14 @@ export async function loader({ request, context, params: raw }: LoaderFunctionAr
 }
 
 // After any submit, refused ones included, show the case as it is now.
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) => formMethod === 'POST' || defaultShouldRevalidate;
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) =>
+  formMethod === 'POST' || defaultShouldRevalidate;
 
 const actionForm = z.object({
-  intent: z.string().regex(/^[A-Z_]{2,32}$/).refine((t) => t !== 'CLOCK_WARN' && t !== 'CLOCK_OVERDUE'),
+  intent: z
+    .string()
+    .regex(/^[A-Z_]{2,32}$/)
+    .refine((t) => t !== 'CLOCK_WARN' && t !== 'CLOCK_OVERDUE'),
   version: z.coerce.number().int().positive(),
 });
 
@@ -44,7 +59,11 @@ export async function action({ request, context, params: raw }: ActionFunctionAr
   const { intent, version } = parsed.data;
   try {
     await sendReferralEvent(context.runtime.services, {
-      referralId: id, expectedVersion: version, type: intent, payload: referralPayloadFromForm(intent, form), actor: user.actor,
+      referralId: id,
+      expectedVersion: version,
+      type: intent,
+      payload: referralPayloadFromForm(intent, form),
+      actor: user.actor,
     });
   } catch (err) {
     const { failure, status } = formFailure(err, intent);
@@ -55,14 +74,29 @@ export async function action({ request, context, params: raw }: ActionFunctionAr
 }
 
 const CLOCK_BADGE: Record<string, string> = {
-  running: 'bg-emerald-100 text-emerald-800', warned: 'bg-amber-100 text-amber-800', overdue: 'bg-red-600 text-white', stopped: 'bg-slate-100 text-slate-500',
+  running: 'bg-emerald-100 text-emerald-800',
+  warned: 'bg-amber-100 text-amber-800',
+  overdue: 'bg-red-600 text-white',
+  stopped: 'bg-slate-100 text-slate-500',
 };
 
-function Section({ id, title, children, testId }: { id: string; title: string; children: React.ReactNode; testId?: string }) {
+function Section({
+  id,
+  title,
+  children,
+  testId,
+}: {
+  id: string;
+  title: string;
+  children: React.ReactNode;
+  testId?: string;
+}) {
   const { t } = useT();
   return (
     <section className="rounded-lg border bg-white p-4" aria-labelledby={`${id}-h`} data-testid={testId}>
-      <h2 id={`${id}-h`} className="mb-2 font-semibold">{t(title)}</h2>
+      <h2 id={`${id}-h`} className="mb-2 font-semibold">
+        {t(title)}
+      </h2>
       {children}
     </section>
   );
@@ -71,15 +105,30 @@ function Section({ id, title, children, testId }: { id: string; title: string; c
 function DocumentUpload({ referralId }: { referralId: number }) {
   const { t } = useT();
   return (
-    <UploadForm action={`/referrals/${referralId}/documents`} className="mt-3 space-y-2 border-t pt-3" label={t('上传材料')}>
-      <label className="block"><span className="text-slate-600">{t('材料类别')}</span>
+    <UploadForm
+      action={`/referrals/${referralId}/documents`}
+      className="mt-3 space-y-2 border-t pt-3"
+      label={t('上传材料')}
+    >
+      <label className="block">
+        <span className="text-slate-600">{t('材料类别')}</span>
         <select name="kind" required className="mt-1 w-full rounded border px-2 py-1" defaultValue="">
           <option value="">{t('请选择')}</option>
-          {Object.entries(REFERRAL_DOCUMENT_KIND_NAMES).map(([k, l]) => <option key={k} value={k}>{t(l)}</option>)}
+          {Object.entries(REFERRAL_DOCUMENT_KIND_NAMES).map(([k, l]) => (
+            <option key={k} value={k}>
+              {t(l)}
+            </option>
+          ))}
         </select>
       </label>
-      <label className="block"><span className="text-slate-600">{t('文件')}</span>
-        <input name="file" type="file" required className="mt-1 block w-full text-sm file:mr-3 file:rounded file:border-0 file:bg-slate-100 file:px-3 file:py-1" />
+      <label className="block">
+        <span className="text-slate-600">{t('文件')}</span>
+        <input
+          name="file"
+          type="file"
+          required
+          className="mt-1 block w-full text-sm file:mr-3 file:rounded file:border-0 file:bg-slate-100 file:px-3 file:py-1"
+        />
       </label>
       <p className="text-xs text-slate-500">{t('图片（JPG、PNG、WEBP）、PDF、Word、Excel 或文本，不超过 10 MB')}</p>
     </UploadForm>
@@ -95,46 +144,109 @@ export default function ReferralPage() {
   const sessionTitle = SESSION_TITLES[r.kind];
   return (
     <div className="space-y-4">
-      <p><Link to="/referrals" className="text-red-700 hover:underline">← {t('返回转介案件')}</Link></p>
+      <p>
+        <Link to="/referrals" className="text-red-700 hover:underline">
+          ← {t('返回转介案件')}
+        </Link>
+      </p>
       <header className="rounded-lg border bg-white p-4">
         <div className="flex flex-wrap items-baseline gap-3">
-          <h1 className="text-lg font-semibold">{kindName} · <span className="font-mono" data-testid="referral-number">{r.number}</span></h1>
-          <span className="rounded bg-slate-100 px-2 py-0.5" data-testid="referral-phase">{phaseLabel(r.phase)}</span>
-          {r.outcome ? <span className="rounded bg-slate-200 px-2 py-0.5" data-testid="referral-outcome">{t(REFERRAL_OUTCOME_LABELS[r.outcome] ?? r.outcome)}</span> : null}
+          <h1 className="text-lg font-semibold">
+            {kindName} ·{' '}
+            <span className="font-mono" data-testid="referral-number">
+              {r.number}
+            </span>
+          </h1>
+          <span className="rounded bg-slate-100 px-2 py-0.5" data-testid="referral-phase">
+            {phaseLabel(r.phase)}
+          </span>
+          {r.outcome ? (
+            <span className="rounded bg-slate-200 px-2 py-0.5" data-testid="referral-outcome">
+              {t(REFERRAL_OUTCOME_LABELS[r.outcome] ?? r.outcome)}
+            </span>
+          ) : null}
         </div>
         <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-1 md:grid-cols-4">
-          <dt className="text-slate-500">{t('承办机构')}</dt><dd data-testid="referral-agency">{r.agencyName}</dd>
-          <dt className="text-slate-500">{t('承办人')}</dt><dd>{r.handlerName ?? '—'}</dd>
-          <dt className="text-slate-500">{t('转介人')}</dt><dd>{r.referredByName ?? '—'}</dd>
-          <dt className="text-slate-500">{t('转介时间')}</dt><dd>{r.createdAt}</dd>
-          {r.closedAt ? <><dt className="text-slate-500">{t('结案时间')}</dt><dd>{r.closedAt}</dd></> : null}
-          {r.note ? <><dt className="text-slate-500">{t('转介说明')}</dt><dd className="whitespace-pre-wrap">{r.note}</dd></> : null}
+          <dt className="text-slate-500">{t('承办机构')}</dt>
+          <dd data-testid="referral-agency">{r.agencyName}</dd>
+          <dt className="text-slate-500">{t('承办人')}</dt>
+          <dd>{r.handlerName ?? '—'}</dd>
+          <dt className="text-slate-500">{t('转介人')}</dt>
+          <dd>{r.referredByName ?? '—'}</dd>
+          <dt className="text-slate-500">{t('转介时间')}</dt>
+          <dd>{r.createdAt}</dd>
+          {r.closedAt ? (
+            <>
+              <dt className="text-slate-500">{t('结案时间')}</dt>
+              <dd>{r.closedAt}</dd>
+            </>
+          ) : null}
+          {r.note ? (
+            <>
+              <dt className="text-slate-500">{t('转介说明')}</dt>
+              <dd className="whitespace-pre-wrap">{r.note}</dd>
+            </>
+          ) : null}
         </dl>
         <div className="mt-3 rounded bg-slate-50 p-3" data-testid="referral-appeal">
           <p>
             <span className="text-slate-500">{t('来源诉求')}</span>{' '}
-            <Link to={`/appeals/${r.appeal.id}`} className="font-mono text-red-700 hover:underline" data-testid="referral-appeal-link">{r.appeal.number}</Link>{' '}
+            <Link
+              to={`/appeals/${r.appeal.id}`}
+              className="font-mono text-red-700 hover:underline"
+              data-testid="referral-appeal-link"
+            >
+              {r.appeal.number}
+            </Link>{' '}
             <span className="font-medium">{r.appeal.title}</span>{' '}
-            <span className="text-slate-500">{r.appeal.categoryName} · {t(PHASE_LABELS[r.appeal.phase] ?? r.appeal.phase)}</span>
+            <span className="text-slate-500">
+              {r.appeal.categoryName} · {t(PHASE_LABELS[r.appeal.phase] ?? r.appeal.phase)}
+            </span>
           </p>
           <p className="mt-1 whitespace-pre-wrap">{r.appeal.content}</p>
         </div>
         {r.parent || r.children.length ? (
           <ul className="mt-2 space-y-1" data-testid="referral-links">
             {r.parent ? (
-              <li>{t('由此案件转来')}：<Link to={`/referrals/${r.parent.id}`} className="font-mono text-red-700 hover:underline">{r.parent.number}</Link>（{t(REFERRAL_KIND_LABELS[r.parent.kind])} · {t(referralPhaseLabel(r.parent.kind, r.parent.phase))}）</li>
+              <li>
+                {t('由此案件转来')}：
+                <Link to={`/referrals/${r.parent.id}`} className="font-mono text-red-700 hover:underline">
+                  {r.parent.number}
+                </Link>
+                （{t(REFERRAL_KIND_LABELS[r.parent.kind])} · {t(referralPhaseLabel(r.parent.kind, r.parent.phase))}）
+              </li>
             ) : null}
             {r.children.map((c) => (
-              <li key={c.id}>{t('已转至')}：<Link to={`/referrals/${c.id}`} className="font-mono text-red-700 hover:underline">{c.number}</Link>（{t(REFERRAL_KIND_LABELS[c.kind])} · {t(referralPhaseLabel(c.kind, c.phase))}）</li>
+              <li key={c.id}>
+                {t('已转至')}：
+                <Link to={`/referrals/${c.id}`} className="font-mono text-red-700 hover:underline">
+                  {c.number}
+                </Link>
+                （{t(REFERRAL_KIND_LABELS[c.kind])} · {t(referralPhaseLabel(c.kind, c.phase))}）
+              </li>
             ))}
           </ul>
         ) : null}
       </header>
 
       <Section id="actions" title="操作">
-        {result?.failure && !r.actions.includes(result.failure.intent) ? <p role="alert" className="mb-2 text-red-600">{t(result.failure.message)}</p> : null}
-        <ReferralActions key={r.version} version={r.version} failed={result?.failure}
-          options={{ kind: r.kind, actions: r.actions, parties: r.parties, openSessions: r.openSessions, referOnAgencies: r.referOnAgencies }} />
+        {result?.failure && !r.actions.includes(result.failure.intent) ? (
+          <p role="alert" className="mb-2 text-red-600">
+            {t(result.failure.message)}
+          </p>
+        ) : null}
+        <ReferralActions
+          key={r.version}
+          version={r.version}
+          failed={result?.failure}
+          options={{
+            kind: r.kind,
+            actions: r.actions,
+            parties: r.parties,
+            openSessions: r.openSessions,
+            referOnAgencies: r.referOnAgencies,
+          }}
+        />
       </Section>
 
       <Section id="clocks" title="法定期限" testId="legal-clocks">
@@ -143,26 +255,42 @@ export default function ReferralPage() {
             {r.clocks.map((c) => (
               <li key={c.name} data-testid={`clock-${c.name}`}>
                 <span className="text-slate-500">{t(c.label)}</span> {c.dueAt}
-                <span className={`ml-2 rounded px-1.5 py-0.5 text-xs ${CLOCK_BADGE[c.state] ?? ''}`}>{t(LEGAL_CLOCK_STATE_LABELS[c.state] ?? c.state)}</span>
+                <span className={`ml-2 rounded px-1.5 py-0.5 text-xs ${CLOCK_BADGE[c.state] ?? ''}`}>
+                  {t(LEGAL_CLOCK_STATE_LABELS[c.state] ?? c.state)}
+                </span>
                 {c.remaining ? <span className="ml-2 text-slate-600">{dur(c.remaining)}</span> : null}
               </li>
             ))}
           </ul>
-        ) : <p className="text-slate-500">{t('暂无')}</p>}
+        ) : (
+          <p className="text-slate-500">{t('暂无')}</p>
+        )}
       </Section>
 
       {r.kind === 'mediation' ? (
         <Section id="parties" title="当事人">
           {r.parties.length ? (
             <table className="w-full text-left" data-testid="referral-parties">
-              <thead><tr className="border-b text-slate-500"><th className="py-1">{t('姓名')}</th><th>{t('身份')}</th><th>{t('电话')}</th></tr></thead>
+              <thead>
+                <tr className="border-b text-slate-500">
+                  <th className="py-1">{t('姓名')}</th>
+                  <th>{t('身份')}</th>
+                  <th>{t('电话')}</th>
+                </tr>
+              </thead>
               <tbody>
                 {r.parties.map((p) => (
-                  <tr key={p.id} className="border-b last:border-0"><td className="py-1">{p.name}</td><td>{t(PARTY_SIDE_NAMES[p.side] ?? p.side)}</td><td className="font-mono">{p.phone || '—'}</td></tr>
+                  <tr key={p.id} className="border-b last:border-0">
+                    <td className="py-1">{p.name}</td>
+                    <td>{t(PARTY_SIDE_NAMES[p.side] ?? p.side)}</td>
+                    <td className="font-mono">{p.phone || '—'}</td>
+                  </tr>
                 ))}
               </tbody>
             </table>
-          ) : <p className="text-slate-500">{t('暂无')}</p>}
+          ) : (
+            <p className="text-slate-500">{t('暂无')}</p>
+          )}
         </Section>
       ) : null}
 
@@ -174,17 +302,27 @@ export default function ReferralPage() {
                 <li key={s.no} className="rounded bg-slate-50 p-2">
                   <div className="flex flex-wrap gap-x-3">
                     <span className="font-medium">{t('第 {{n}} 次', { n: s.no })}</span>
-                    <span>{t('约定')} {s.scheduledAt}</span>
+                    <span>
+                      {t('约定')} {s.scheduledAt}
+                    </span>
                     <span>{s.place}</span>
-                    <span className={s.heldAt ? 'text-emerald-700' : 'text-amber-700'}>{s.heldAt ? `${t('已进行')} ${s.heldAt}` : t('待进行')}</span>
+                    <span className={s.heldAt ? 'text-emerald-700' : 'text-amber-700'}>
+                      {s.heldAt ? `${t('已进行')} ${s.heldAt}` : t('待进行')}
+                    </span>
                     {s.by ? <span className="text-slate-500">{s.by}</span> : null}
                   </div>
-                  {s.attendees.length ? <p className="text-slate-600">{t('到场')}：{s.attendees.join('、')}</p> : null}
+                  {s.attendees.length ? (
+                    <p className="text-slate-600">
+                      {t('到场')}：{s.attendees.join('、')}
+                    </p>
+                  ) : null}
                   {s.record ? <p className="mt-1 whitespace-pre-wrap">{s.record}</p> : null}
                 </li>
               ))}
             </ol>
-          ) : <p className="text-slate-500">{t('暂无')}</p>}
+          ) : (
+            <p className="text-slate-500">{t('暂无')}</p>
+          )}
         </Section>
       ) : null}
 
@@ -193,7 +331,9 @@ export default function ReferralPage() {
           {r.agreement ? (
             <>
               <p className="whitespace-pre-wrap rounded bg-slate-50 p-3">{r.agreement.text}</p>
-              <p className="mt-1 text-slate-600">{t('签字当事人')}：{r.agreement.signedBy.join('、')} · {t('达成于')} {r.agreement.reachedAt}</p>
+              <p className="mt-1 text-slate-600">
+                {t('签字当事人')}：{r.agreement.signedBy.join('、')} · {t('达成于')} {r.agreement.reachedAt}
+              </p>
               {r.confirmation ? (
                 <p className="mt-1" data-testid="referral-confirmation">
                   {t('司法确认')}：{r.confirmation.court}（{t('申请于')} {r.confirmation.requestedAt}）
@@ -201,11 +341,24 @@ export default function ReferralPage() {
                   {r.confirmation.rejectionReason ? ` · ${t('驳回理由')} ${r.confirmation.rejectionReason}` : ''}
                 </p>
               ) : null}
-              <p className="mt-2"><a href={`/referrals/${r.id}/agreement.pdf`} className="text-red-700 underline" data-testid="agreement-pdf">{t('打印协议书')}</a></p>
+              <p className="mt-2">
+                <a
+                  href={`/referrals/${r.id}/agreement.pdf`}
+                  className="text-red-700 underline"
+                  data-testid="agreement-pdf"
+                >
+                  {t('打印协议书')}
+                </a>
+              </p>
             </>
-          ) : <p className="text-slate-500">{t('尚未达成协议')}</p>}
+          ) : (
+            <p className="text-slate-500">{t('尚未达成协议')}</p>
+          )}
           {r.failure ? (
-            <p className="mt-2" data-testid="referral-failure">{t('调解不成')}：{r.failure.reason}（{t('后续途径')}：{t(NEXT_ROUTE_LABELS[r.failure.nextRoute] ?? r.failure.nextRoute)}）</p>
+            <p className="mt-2" data-testid="referral-failure">
+              {t('调解不成')}：{r.failure.reason}（{t('后续途径')}：
+              {t(NEXT_ROUTE_LABELS[r.failure.nextRoute] ?? r.failure.nextRoute)}）
+            </p>
           ) : null}
         </Section>
       ) : null}
@@ -213,11 +366,45 @@ export default function ReferralPage() {
       {r.lawyer || r.conclusion || r.extension || r.refusalReason || r.withdrawalReason ? (
         <Section id="result" title="办理情况" testId="referral-result">
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
-            {r.lawyer ? <><dt className="text-slate-500">{t('援助律师')}</dt><dd>{r.lawyer.name} · {r.lawyer.firm}{r.lawyer.phone ? ` · ${r.lawyer.phone}` : ''}（{t('指派于')} {r.lawyer.assignedAt}）</dd></> : null}
-            {r.extension ? <><dt className="text-slate-500">{t('延期')}</dt><dd>{t(EXTENSION_STATE_LABELS[r.extension.state] ?? r.extension.state)} · {r.extension.reason}（{r.extension.requestedBy}{r.extension.decidedBy ? ` → ${r.extension.decidedBy}` : ''}）</dd></> : null}
-            {r.conclusion ? <><dt className="text-slate-500">{t(r.kind === 'arbitration' ? '裁决' : '办理结果')}</dt><dd className="whitespace-pre-wrap">{r.conclusion.text}（{t(r.conclusion.resolved ? '已解决' : '未解决')}）</dd></> : null}
-            {r.refusalReason ? <><dt className="text-slate-500">{t('不予受理理由')}</dt><dd>{r.refusalReason}</dd></> : null}
-            {r.withdrawalReason ? <><dt className="text-slate-500">{t('撤回理由')}</dt><dd>{r.withdrawalReason}</dd></> : null}
+            {r.lawyer ? (
+              <>
+                <dt className="text-slate-500">{t('援助律师')}</dt>
+                <dd>
+                  {r.lawyer.name} · {r.lawyer.firm}
+                  {r.lawyer.phone ? ` · ${r.lawyer.phone}` : ''}（{t('指派于')} {r.lawyer.assignedAt}）
+                </dd>
+              </>
+            ) : null}
+            {r.extension ? (
+              <>
+                <dt className="text-slate-500">{t('延期')}</dt>
+                <dd>
+                  {t(EXTENSION_STATE_LABELS[r.extension.state] ?? r.extension.state)} · {r.extension.reason}（
+                  {r.extension.requestedBy}
+                  {r.extension.decidedBy ? ` → ${r.extension.decidedBy}` : ''}）
+                </dd>
+              </>
+            ) : null}
+            {r.conclusion ? (
+              <>
+                <dt className="text-slate-500">{t(r.kind === 'arbitration' ? '裁决' : '办理结果')}</dt>
+                <dd className="whitespace-pre-wrap">
+                  {r.conclusion.text}（{t(r.conclusion.resolved ? '已解决' : '未解决')}）
+                </dd>
+              </>
+            ) : null}
+            {r.refusalReason ? (
+              <>
+                <dt className="text-slate-500">{t('不予受理理由')}</dt>
+                <dd>{r.refusalReason}</dd>
+              </>
+            ) : null}
+            {r.withdrawalReason ? (
+              <>
+                <dt className="text-slate-500">{t('撤回理由')}</dt>
+                <dd>{r.withdrawalReason}</dd>
+              </>
+            ) : null}
           </dl>
         </Section>
       ) : null}
@@ -227,12 +414,19 @@ export default function ReferralPage() {
           <ul className="space-y-1">
             {r.documents.map((f) => (
               <li key={f.id}>
-                <span className="mr-2 rounded bg-slate-100 px-1.5 text-xs">{t(REFERRAL_DOCUMENT_KIND_NAMES[f.kind] ?? f.kind)}</span>
-                <a href={`/referral-documents/${f.id}`} className="text-red-700 hover:underline">{f.fileName}</a>（{Math.ceil(f.size / 1024)} KB · {f.uploadedByName} · {f.createdAt}）
+                <span className="mr-2 rounded bg-slate-100 px-1.5 text-xs">
+                  {t(REFERRAL_DOCUMENT_KIND_NAMES[f.kind] ?? f.kind)}
+                </span>
+                <a href={`/referral-documents/${f.id}`} className="text-red-700 hover:underline">
+                  {f.fileName}
+                </a>
+                （{Math.ceil(f.size / 1024)} KB · {f.uploadedByName} · {f.createdAt}）
               </li>
             ))}
           </ul>
-        ) : <p className="text-slate-500">{t('暂无')}</p>}
+        ) : (
+          <p className="text-slate-500">{t('暂无')}</p>
+        )}
         {r.mayAddDocument ? <DocumentUpload referralId={r.id} /> : null}
       </Section>
 
@@ -243,11 +437,21 @@ export default function ReferralPage() {
               <div className="flex flex-wrap gap-2">
                 <span className="font-mono text-slate-500">{e.at}</span>
                 <span className="font-medium">{t(referralEventLabel(r.kind, e.type))}</span>
-                <span>{t(e.actor)}（{t(ROLE_LABELS[e.role] ?? e.role)}）</span>
-                {e.fromPhase !== e.toPhase ? <span className="text-slate-500">{e.fromPhase ? `${phaseLabel(e.fromPhase)} → ` : ''}{phaseLabel(e.toPhase)}</span> : null}
+                <span>
+                  {t(e.actor)}（{t(ROLE_LABELS[e.role] ?? e.role)}）
+                </span>
+                {e.fromPhase !== e.toPhase ? (
+                  <span className="text-slate-500">
+                    {e.fromPhase ? `${phaseLabel(e.fromPhase)} → ` : ''}
+                    {phaseLabel(e.toPhase)}
+                  </span>
+                ) : null}
               </div>
               {e.summaryLabel || e.summaryText ? (
-                <p className="mt-0.5 whitespace-pre-wrap text-slate-700">{e.summaryLabel ? `${t(e.summaryLabel)}${e.summaryText ? '：' : ''}` : ''}{e.summaryText ?? ''}</p>
+                <p className="mt-0.5 whitespace-pre-wrap text-slate-700">
+                  {e.summaryLabel ? `${t(e.summaryLabel)}${e.summaryText ? '：' : ''}` : ''}
+                  {e.summaryText ?? ''}
+                </p>
               ) : null}
             </li>
           ))}

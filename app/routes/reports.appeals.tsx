@@ -18,9 +18,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // Back to the report the figure came from: the same period kind when the link said which.
   const period = params.get('period') ?? '';
   const view = page.query.view === 'all' ? 'department' : page.query.view;
-  const back = new URLSearchParams(PERIODS.has(period)
-    ? { view, period, date: page.query.from }
-    : { view, period: 'custom', from: page.query.from, to: page.query.to });
+  const back = new URLSearchParams(
+    PERIODS.has(period)
+      ? { view, period, date: page.query.from }
+      : { view, period: 'custom', from: page.query.from, to: page.query.to },
+  );
   return { page, back: `/reports?${back}` };
 }
 
@@ -46,11 +48,16 @@ export default function ReportAppeals() {
           <p className="text-sm text-slate-600">
             {t('统计期 {{range}}（按受理日期）', { range })}
             {' · '}
-            {t('共')} <span data-testid="drill-count" className="font-semibold text-slate-900">{page.total}</span>{' '}
+            {t('共')}{' '}
+            <span data-testid="drill-count" className="font-semibold text-slate-900">
+              {page.total}
+            </span>{' '}
             {page.orders ? t('个工单，涉及 {{m}} 件诉求', { m: page.appeals }) : t('件诉求')}
           </p>
         </div>
-        <Link to={back} className="text-sm text-red-700 hover:underline">{t('返回报表')}</Link>
+        <Link to={back} className="text-sm text-red-700 hover:underline">
+          {t('返回报表')}
+        </Link>
       </div>
       <section className="rounded-lg border bg-white" aria-label={t('诉求清单')}>
         <table className="w-full text-sm" data-testid="drill-table">
@@ -65,21 +72,44 @@ export default function ReportAppeals() {
           </thead>
           <tbody>
             {page.rows.map((r) => (
-              <tr key={r.rowKey} data-testid="drill-row" data-appeal={r.appealId} className="border-b last:border-0 hover:bg-slate-50">
-                <td className="px-3 py-1.5 font-mono"><Link to={`/appeals/${r.appealId}`} className="text-red-700 hover:underline">{r.number}</Link></td>
+              <tr
+                key={r.rowKey}
+                data-testid="drill-row"
+                data-appeal={r.appealId}
+                className="border-b last:border-0 hover:bg-slate-50"
+              >
+                <td className="px-3 py-1.5 font-mono">
+                  <Link to={`/appeals/${r.appealId}`} className="text-red-700 hover:underline">
+                    {r.number}
+                  </Link>
+                </td>
                 <td>{r.title}</td>
                 <td>{t(PHASE_LABELS[r.phase] ?? r.phase)}</td>
                 <td data-col="department">{r.department ?? t('（未派至部门）')}</td>
                 <td className="px-3 tabular-nums">{r.day}</td>
               </tr>
             ))}
-            {!page.rows.length ? <tr><td colSpan={5} className="px-3 py-6 text-center text-slate-500">{t('没有诉求')}</td></tr> : null}
+            {!page.rows.length ? (
+              <tr>
+                <td colSpan={5} className="px-3 py-6 text-center text-slate-500">
+                  {t('没有诉求')}
+                </td>
+              </tr>
+            ) : null}
           </tbody>
         </table>
       </section>
       <nav className="flex gap-4 text-sm" aria-label={t('翻页')}>
-        {query.after ? <Link to={withCursor(null)} className="text-red-700 hover:underline">{t('« 第一页')}</Link> : null}
-        {page.next ? <Link to={withCursor(page.next)} className="text-red-700 hover:underline" data-testid="drill-next">{t('下一页 ›')}</Link> : null}
+        {query.after ? (
+          <Link to={withCursor(null)} className="text-red-700 hover:underline">
+            {t('« 第一页')}
+          </Link>
+        ) : null}
+        {page.next ? (
+          <Link to={withCursor(page.next)} className="text-red-700 hover:underline" data-testid="drill-next">
+            {t('下一页 ›')}
+          </Link>
+        ) : null}
       </nav>
     </div>
   );

@@ -12,6 +12,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUserWith(request, context, 'reports:export');
   const parsed = fileParams.safeParse(params);
   if (!parsed.success) throw new Response('没有这一天的日报', { status: 404 });
-  const file = await domain(() => dailyReportFile(context.runtime.db.em(), user.actor, parsed.data.day, parsed.data.format));
+  const file = await domain(() =>
+    dailyReportFile(context.runtime.db.em(), user.actor, parsed.data.day, parsed.data.format),
+  );
   return new Response(new Uint8Array(file.bytes), { headers: downloadHeaders(file) });
 }

@@ -38,23 +38,35 @@ export default function DailyReports() {
     <div className="space-y-4">
       <div className="flex items-baseline gap-4">
         <h1 className="text-lg font-semibold">{t('每日报表')}</h1>
-        <Link to="/reports" className="mr-auto text-red-700 hover:underline">{t('返回报表')}</Link>
+        <Link to="/reports" className="mr-auto text-red-700 hover:underline">
+          {t('返回报表')}
+        </Link>
         <Form method="post">
           <button disabled={busy} className="rounded bg-red-700 px-3 py-1 text-white disabled:opacity-60">
             {busy ? t('正在生成…') : t('立即生成昨日日报')}
           </button>
         </Form>
       </div>
-      <p className="text-sm text-slate-600">{t('每天早上自动生成前一天按部门统计的报表（Excel 与 PDF），并保留在服务器上。')}</p>
+      <p className="text-sm text-slate-600">
+        {t('每天早上自动生成前一天按部门统计的报表（Excel 与 PDF），并保留在服务器上。')}
+      </p>
       {result?.generated ? (
-        <p role="status" className="text-sm text-green-700">{t('已生成 {{day}} 的日报', { day: result.generated.day })}</p>
+        <p role="status" className="text-sm text-green-700">
+          {t('已生成 {{day}} 的日报', { day: result.generated.day })}
+        </p>
       ) : null}
-      {result?.failure ? <p role="alert" className="text-sm text-red-600">{t(result.failure.message)}</p> : null}
+      {result?.failure ? (
+        <p role="alert" className="text-sm text-red-600">
+          {t(result.failure.message)}
+        </p>
+      ) : null}
       <section className="rounded-lg border bg-white">
         <table className="w-full" data-testid="daily-reports">
           <thead>
             <tr className="border-b text-left text-slate-500">
-              <th className="px-3 py-1">{t('日期')}</th><th>{t('生成时间')}</th><th>{t('下载')}</th>
+              <th className="px-3 py-1">{t('日期')}</th>
+              <th>{t('生成时间')}</th>
+              <th>{t('下载')}</th>
             </tr>
           </thead>
           <tbody>
@@ -63,13 +75,21 @@ export default function DailyReports() {
                 <td className="px-3 py-1.5 font-mono">{r.day}</td>
                 <td>{r.generatedAt}</td>
                 <td className="space-x-3">
-                  <a href={`/reports/daily/${r.day}/xlsx`} download className="text-red-700 hover:underline">Excel（{kb(r.xlsxSize)} KB）</a>
-                  <a href={`/reports/daily/${r.day}/pdf`} download className="text-red-700 hover:underline">PDF（{kb(r.pdfSize)} KB）</a>
+                  <a href={`/reports/daily/${r.day}/xlsx`} download className="text-red-700 hover:underline">
+                    Excel（{kb(r.xlsxSize)} KB）
+                  </a>
+                  <a href={`/reports/daily/${r.day}/pdf`} download className="text-red-700 hover:underline">
+                    PDF（{kb(r.pdfSize)} KB）
+                  </a>
                 </td>
               </tr>
             ))}
             {reports.length === 0 ? (
-              <tr><td colSpan={3} className="px-3 py-4 text-center text-slate-500">{t('还没有日报')}</td></tr>
+              <tr>
+                <td colSpan={3} className="px-3 py-4 text-center text-slate-500">
+                  {t('还没有日报')}
+                </td>
+              </tr>
             ) : null}
           </tbody>
         </table>

@@ -5,12 +5,15 @@ import { readUpload } from '../http/upload.server';
 import { dataDirFromEnv, MAX_RECORDING_BYTES, openRecording, saveRecording } from '../telephony/recordings.server';
 
 const RECORDING_WORDS = {
-  tooLarge: '录音文件不能超过 50 MB', notMultipart: '请以 multipart/form-data 上传录音', noFile: '请选择录音文件',
+  tooLarge: '录音文件不能超过 50 MB',
+  notMultipart: '请以 multipart/form-data 上传录音',
+  noFile: '请选择录音文件',
 };
 
 /** Upload after hang-up: multipart `file` plus the `sha256` the browser computed. */
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  if (request.method !== 'POST') return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST, GET' } });
+  if (request.method !== 'POST')
+    return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST, GET' } });
   const user = await requireUserWith(request, context, 'calls:answer');
   try {
     const upload = { maxFileBytes: MAX_RECORDING_BYTES, fields: ['sha256'] as const, words: RECORDING_WORDS };
@@ -43,7 +46,9 @@ function byteRange(header: string | null, size: number): { start: number; end: n
 /** Playback for whoever may hear the call; supports Range so the audio element can seek. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  const rec = await domain(() => openRecording(context.runtime.db.em(), dataDirFromEnv(), user.actor, params.callId ?? ''));
+  const rec = await domain(() =>
+    openRecording(context.runtime.db.em(), dataDirFromEnv(), user.actor, params.callId ?? ''),
+  );
   const headers: Record<string, string> = {
     'Content-Type': rec.contentType,
     'Accept-Ranges': 'bytes',
@@ -52,11 +57,16 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     ETag: `"${rec.sha256}"`,
   };
   const range = byteRange(request.headers.get('Range'), rec.size);
-  if (range === false) return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${rec.size}` } });
+  if (range === false)
+    return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${rec.size}` } });
   if (range) {
     return new Response(rec.bytes.slice(range.start, range.end + 1), {
       status: 206,
-      headers: { ...headers, 'Content-Range': `bytes ${range.start}-${range.end}/${rec.size}`, 'Content-Length': String(range.end - range.start + 1) },
+      headers: {
+        ...headers,
+        'Content-Range': `bytes ${range.start}-${range.end}/${rec.size}`,
+        'Content-Length': String(range.end - range.start + 1),
+      },
     });
   }
   return new Response(rec.bytes, { headers: { ...headers, 'Content-Length': String(rec.size) } });

@@ -7,5 +7,7 @@ import { callForAgent } from '../telephony/call-queries.server';
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const callId = params.callId ?? '';
-  return Response.json(await domain(() => callForAgent(context.runtime.db.em(), user.actor, callId)), { headers: { 'Cache-Control': 'no-store' } });
+  return Response.json(await domain(() => callForAgent(context.runtime.db.em(), user.actor, callId)), {
+    headers: { 'Cache-Control': 'no-store' },
+  });
 }

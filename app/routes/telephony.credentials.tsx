@@ -7,7 +7,9 @@ import { softphoneSettings } from '../telephony/agent-session.server';
 // site can read them (the server refuses state-changing requests from other origins).
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUserWith(request, context, 'calls:answer');
-  const settings = await domain(() => softphoneSettings(context.runtime.db.em(), { ...user.actor, displayName: user.displayName }));
+  const settings = await domain(() =>
+    softphoneSettings(context.runtime.db.em(), { ...user.actor, displayName: user.displayName }),
+  );
   return Response.json(settings, { headers: { 'Cache-Control': 'no-store' } });
 }
 

@@ -20,12 +20,23 @@ export default function DepartmentWorklistPage() {
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <h1 className="text-lg font-semibold" data-testid="worklist-title">{t('单位工单')} · {w.department.name}</h1>
+        <h1 className="text-lg font-semibold" data-testid="worklist-title">
+          {t('单位工单')} · {w.department.name}
+        </h1>
         {w.choices.length ? (
           <Form method="get" className="flex items-center gap-2 text-sm">
             <label htmlFor="department">{t('承办单位')}</label>
-            <select id="department" name="department" defaultValue={w.department.id} className="rounded border bg-white px-2 py-1">
-              {w.choices.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
+            <select
+              id="department"
+              name="department"
+              defaultValue={w.department.id}
+              className="rounded border bg-white px-2 py-1"
+            >
+              {w.choices.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name}
+                </option>
+              ))}
             </select>
             <button className="rounded bg-red-700 px-3 py-1 text-white">{t('查看')}</button>
           </Form>
@@ -36,8 +47,13 @@ export default function DepartmentWorklistPage() {
         <WorklistTable items={w.items} />
       </section>
       {w.nextCursor ? (
-        <Link className="text-sm text-red-700 underline" data-testid="worklist-next"
-          to={`?${new URLSearchParams({ ...(w.choices.length ? { department: String(w.department.id) } : {}), after: w.nextCursor })}`}>{t('下一页')}</Link>
+        <Link
+          className="text-sm text-red-700 underline"
+          data-testid="worklist-next"
+          to={`?${new URLSearchParams({ ...(w.choices.length ? { department: String(w.department.id) } : {}), after: w.nextCursor })}`}
+        >
+          {t('下一页')}
+        </Link>
       ) : null}
     </div>
   );

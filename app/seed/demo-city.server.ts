@@ -9,8 +9,20 @@ import type { AppealServices } from '../appeals/service.server';
 import { sendAppealEvent, sendReferralEvent } from '../case-links/refer.server';
 import { all, inTransaction, run } from '../db/sql.server';
 import {
-  BUREAUS, CATEGORIES, CITY, DEMO_COMPLAINTS, DEMO_DISPUTES, DEMO_PASSWORD, DEMO_USERS, DISTRICTS, GIVEN, REFERRAL_AGENCIES, ROADS, SURNAMES,
-  limitsOf, type DemoDisputeStage,
+  BUREAUS,
+  CATEGORIES,
+  CITY,
+  DEMO_COMPLAINTS,
+  DEMO_DISPUTES,
+  DEMO_PASSWORD,
+  DEMO_USERS,
+  DISTRICTS,
+  GIVEN,
+  REFERRAL_AGENCIES,
+  ROADS,
+  SURNAMES,
+  limitsOf,
+  type DemoDisputeStage,
 } from './demo-city-data';
 
 export interface ReferenceIds {
@@ -29,11 +41,25 @@ function gridPolygon(index: number) {
   // 20 cells of about 1 km × 0.9 km laid out five to a row.
   const lng = 120.1 + (index % 5) * 0.01;
   const lat = 30.2 + Math.floor(index / 5) * 0.008;
-  return { type: 'Polygon' as const, coordinates: [[[lng, lat], [lng + 0.01, lat], [lng + 0.01, lat + 0.008], [lng, lat + 0.008], [lng, lat]]] };
+  return {
+    type: 'Polygon' as const,
+    coordinates: [
+      [
+        [lng, lat],
+        [lng + 0.01, lat],
+        [lng + 0.01, lat + 0.008],
+        [lng, lat + 0.008],
+        [lng, lat],
+      ],
+    ],
+  };
 }
 
 /** Departments, grids, categories and one user per role. Returns null when the city already exists. */
-export async function seedReferenceData(em: EntityManager, opts: { passwordHash?: string } = {}): Promise<ReferenceIds | null> {
+export async function seedReferenceData(
+  em: EntityManager,
+  opts: { passwordHash?: string } = {},
+): Promise<ReferenceIds | null> {
   const [existing] = await all<{ n: number }>(em, 'select count(*)::int as n from department');
   if (existing.n > 0) return null;
   await ensureCalendarSeeded(em);
@@ -41,9 +67,19 @@ export async function seedReferenceData(em: EntityManager, opts: { passwordHash?
   const ids: ReferenceIds = { departments: new Map(), grids: new Map(), categories: new Map(), users: new Map() };
   const passwordHash = opts.passwordHash ?? (await hashPassword(DEMO_PASSWORD));
   await inTransaction(em, async (tx) => {
-    const dept = async (code: string, name: string, kind: string, parent: number | null, parentPath: string, hotline: string) => {
-      const id = await insert(tx, `insert into department (code, name, kind, parent_id, path, hotline, active, created_at, updated_at) values (?, ?, ?, ?, '', ?, true, ?, ?)`,
-        [code, name, kind, parent, hotline, now, now]);
+    const dept = async (
+      code: string,
+      name: string,
+      kind: string,
+      parent: number | null,
+      parentPath: string,
+      hotline: string,
+    ) => {
+      const id = await insert(
+        tx,
+        `insert into department (code, name, kind, parent_id, path, hotline, active, created_at, updated_at) values (?, ?, ?, ?, '', ?, true, ?, ?)`,
+        [code, name, kind, parent, hotline, now, now],
+      );
       const path = `${parentPath}${id}/`;
       await run(tx, 'update department set path = ? where id = ?', [path, id]);
       ids.departments.set(code, id);
@@ -58,11 +94,21 @@ export async function seedReferenceData(em: EntityManager, opts: { passwordHash?
         const street = await dept(s.code, s.name, 'street', district.id, district.path, d.hotline);
         for (const c of s.communities) {
           communityIndex++;
-          const community = await dept(`M${String(communityIndex).padStart(2, '0')}`, c, 'community', street.id, street.path, d.hotline);
+          const community = await dept(
+            `M${String(communityIndex).padStart(2, '0')}`,
+            c,
+            'community',
+            street.id,
+            street.path,
+            d.hotline,
+          );
           for (let k = 1; k <= 2; k++) {
             const code = `G${String(gridIndex + 1).padStart(2, '0')}`;
-            const gid = await insert(tx, `insert into grid (code, name, community_id, polygon, created_at, updated_at) values (?, ?, ?, ?, ?, ?)`,
-              [code, `${c}第${k}网格`, community.id, JSON.stringify(gridPolygon(gridIndex)), now, now]);
+            const gid = await insert(
+              tx,
+              `insert into grid (code, name, community_id, polygon, created_at, updated_at) values (?, ?, ?, ?, ?, ?)`,
+              [code, `${c}第${k}网格`, community.id, JSON.stringify(gridPolygon(gridIndex)), now, now],
+            );
             ids.grids.set(code, gid);
             gridIndex++;
           }
@@ -75,12 +121,26 @@ export async function seedReferenceData(em: EntityManager, opts: { passwordHash?
       await run(tx, 'update department set referral_kind = ? where id = ?', [r.kind, id]);
     }
     for (const top of CATEGORIES) {
-      const parent = await insert(tx, `insert into category (code, name, parent_id, default_department_id, limits, active, created_at, updated_at) values (?, ?, null, null, ?, true, ?, ?)`,
-        [top.code, top.name, JSON.stringify(limitsOf(top.limits)), now, now]);
+      const parent = await insert(
+        tx,
+        `insert into category (code, name, parent_id, default_department_id, limits, active, created_at, updated_at) values (?, ?, null, null, ?, true, ?, ?)`,
+        [top.code, top.name, JSON.stringify(limitsOf(top.limits)), now, now],
+      );
       ids.categories.set(top.code, parent);
       for (const c of top.children) {
-        const cid = await insert(tx, `insert into category (code, name, parent_id, default_department_id, limits, active, created_at, updated_at) values (?, ?, ?, ?, ?, true, ?, ?)`,
-          [c.code, c.name, parent, c.dept ? ids.departments.get(c.dept) : null, JSON.stringify(limitsOf(c.limits ?? top.limits)), now, now]);
+        const cid = await insert(
+          tx,
+          `insert into category (code, name, parent_id, default_department_id, limits, active, created_at, updated_at) values (?, ?, ?, ?, ?, true, ?, ?)`,
+          [
+            c.code,
+            c.name,
+            parent,
+            c.dept ? ids.departments.get(c.dept) : null,
+            JSON.stringify(limitsOf(c.limits ?? top.limits)),
+            now,
+            now,
+          ],
+        );
         ids.categories.set(c.code, cid);
       }
     }
@@ -88,13 +148,20 @@ export async function seedReferenceData(em: EntityManager, opts: { passwordHash?
       ...DEMO_USERS,
       // One handler account for every bureau without a named demo user, so every dispatch has someone to act on it.
       ...BUREAUS.filter((b) => !DEMO_USERS.some((u) => u.dept === b.code)).map((b) => ({
-        username: `handler-${b.code.toLowerCase()}`, displayName: `${b.name}承办人`, role: 'handler' as const, dept: b.code, grids: undefined,
+        username: `handler-${b.code.toLowerCase()}`,
+        displayName: `${b.name}承办人`,
+        role: 'handler' as const,
+        dept: b.code,
+        grids: undefined,
       })),
     ];
     for (const u of users) {
       const departmentId = u.dept ? ids.departments.get(u.dept)! : null;
-      const uid = await insert(tx, `insert into app_user (username, password_hash, display_name, role, department_id, active, created_at, updated_at) values (?, ?, ?, ?, ?, true, ?, ?)`,
-        [u.username, passwordHash, u.displayName, u.role, departmentId, now, now]);
+      const uid = await insert(
+        tx,
+        `insert into app_user (username, password_hash, display_name, role, department_id, active, created_at, updated_at) values (?, ?, ?, ?, ?, true, ?, ?)`,
+        [u.username, passwordHash, u.displayName, u.role, departmentId, now, now],
+      );
       const gridIds = (u.grids ?? []).map((g) => ids.grids.get(g)!);
       for (const g of gridIds) {
         await run(tx, 'insert into grid_worker (user_id, grid_id) values (?, ?)', [uid, g]);
@@ -109,21 +176,36 @@ export async function seedReferenceData(em: EntityManager, opts: { passwordHash?
 /** Loads the ids of an existing demo city (for scripts and tests that reuse it). */
 export async function loadReferenceIds(em: EntityManager): Promise<ReferenceIds> {
   const ids: ReferenceIds = { departments: new Map(), grids: new Map(), categories: new Map(), users: new Map() };
-  for (const r of await all<{ id: number; code: string }>(em, 'select id, code from department')) ids.departments.set(r.code, r.id);
+  for (const r of await all<{ id: number; code: string }>(em, 'select id, code from department'))
+    ids.departments.set(r.code, r.id);
   for (const r of await all<{ id: number; code: string }>(em, 'select id, code from grid')) ids.grids.set(r.code, r.id);
-  for (const r of await all<{ id: number; code: string }>(em, 'select id, code from category')) ids.categories.set(r.code, r.id);
-  const users = await all<{ id: number; username: string; role: string; department_id: number | null; grid_ids: number[] | null }>(em,
+  for (const r of await all<{ id: number; code: string }>(em, 'select id, code from category'))
+    ids.categories.set(r.code, r.id);
+  const users = await all<{
+    id: number;
+    username: string;
+    role: string;
+    department_id: number | null;
+    grid_ids: number[] | null;
+  }>(
+    em,
     `select u.id, u.username, u.role, u.department_id, array_remove(array_agg(gw.grid_id), null) as grid_ids
        from app_user u left join grid_worker gw on gw.user_id = u.id group by u.id`,
   );
-  for (const u of users) ids.users.set(u.username, { id: u.id, role: u.role, departmentId: u.department_id, gridIds: u.grid_ids ?? [] });
+  for (const u of users)
+    ids.users.set(u.username, { id: u.id, role: u.role, departmentId: u.department_id, gridIds: u.grid_ids ?? [] });
   return ids;
 }
 
 export function actorFor(ids: ReferenceIds, username: string): Actor {
   const u = ids.users.get(username);
   if (!u) throw new Error(`no demo user ${username}`);
-  return { userId: u.id, role: u.role as Actor['role'], departmentIds: u.departmentId ? [u.departmentId] : [], gridIds: u.gridIds };
+  return {
+    userId: u.id,
+    role: u.role as Actor['role'],
+    departmentIds: u.departmentId ? [u.departmentId] : [],
+    gridIds: u.gridIds,
+  };
 }
 
 /** A small deterministic PRNG so the demo city is the same on every machine. */
@@ -147,9 +229,22 @@ type DemoGoal = AppealTag | 'answeredOnSpot' | 'discarded' | 'duplicate' | 'reop
 // Where each demo appeal stops, weighted so that most are closed, as in a real city. Consultations are answered on
 // the spot whatever their goal, and a duplicate with nothing to merge into runs the whole loop.
 const TARGETS: [DemoGoal, number][] = [
-  ['finished', 40], ['needsCitizen', 7], ['dissatisfied', 2], ['awaitingReview', 6], ['inHand', 10],
-  ['extensionPending', 3], ['awaitingAcceptance', 8], ['returnPending', 3], ['awaitingDispatch', 8], ['draft', 2],
-  ['answeredOnSpot', 3], ['duplicate', 2], ['discarded', 1], ['needsMediator', 2], ['reopened', 2], ['patrol', 1],
+  ['finished', 40],
+  ['needsCitizen', 7],
+  ['dissatisfied', 2],
+  ['awaitingReview', 6],
+  ['inHand', 10],
+  ['extensionPending', 3],
+  ['awaitingAcceptance', 8],
+  ['returnPending', 3],
+  ['awaitingDispatch', 8],
+  ['draft', 2],
+  ['answeredOnSpot', 3],
+  ['duplicate', 2],
+  ['discarded', 1],
+  ['needsMediator', 2],
+  ['reopened', 2],
+  ['patrol', 1],
   ['awaitingVerification', 3],
 ];
 
@@ -157,7 +252,12 @@ const TARGETS: [DemoGoal, number][] = [
  * Drives demo appeals through the real service, with times spread over the last 30 days, so every
  * state has examples and every appeal has a genuine audit trail.
  */
-export async function seedDemoAppeals(services: AppealServices, ids: ReferenceIds, count: number, onProgress?: (done: number, total: number) => void): Promise<number> {
+export async function seedDemoAppeals(
+  services: AppealServices,
+  ids: ReferenceIds,
+  count: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<number> {
   const rand = prng(12345);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const totalWeight = TARGETS.reduce((a, [, w]) => a + w, 0);
@@ -166,7 +266,8 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
     for (const [t, w] of TARGETS) if ((r -= w) < 0) return t;
     return 'finished';
   };
-  const handlerFor = (deptId: number) => [...ids.users.entries()].find(([, u]) => u.role === 'handler' && u.departmentId === deptId)?.[0];
+  const handlerFor = (deptId: number) =>
+    [...ids.users.entries()].find(([, u]) => u.role === 'handler' && u.departmentId === deptId)?.[0];
   const realNow = Date.now();
   let created = 0;
   const firstOpen: number[] = [];
@@ -179,29 +280,52 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
     // Only disputes between people are referred: those appeals take a dispute's words and its agency.
     const dispute = goal === 'needsMediator' ? DEMO_DISPUTES[i % DEMO_DISPUTES.length] : null;
     const picked = pick(DEMO_COMPLAINTS);
-    const tpl = dispute ? { category: dispute.category, type: 'help' as const, title: dispute.title, content: dispute.content } : picked;
+    const tpl = dispute
+      ? { category: dispute.category, type: 'help' as const, title: dispute.title, content: dispute.content }
+      : picked;
     // Small street matters in the grid worker's own grids go to him instead of a bureau.
-    const toGrid = goal === 'patrol' || goal === 'awaitingVerification' || (['0201', '0203', '0402'].includes(tpl.category) && rand() < 0.7);
+    const toGrid =
+      goal === 'patrol' ||
+      goal === 'awaitingVerification' ||
+      (['0201', '0203', '0402'].includes(tpl.category) && rand() < 0.7);
     const grid = toGrid ? pick(['G01', 'G02']) : pick([...ids.grids.keys()]);
     const caller = `13${Math.floor(100000000 + rand() * 899999999)}`;
     const draft = await createDraft(svc(), actorFor(ids, goal === 'patrol' ? 'gridworker' : 'operator'), {
-      type: tpl.type, urgency: rand() < 0.08 ? 'urgent' : 'normal', categoryId: ids.categories.get(tpl.category)!,
-      callerPhone: goal === 'patrol' ? undefined : caller, citizenName: `${pick(SURNAMES)}${pick(GIVEN)}`,
-      title: tpl.title, content: tpl.content, address: `示范市${pick(ROADS)}${1 + Math.floor(rand() * 300)}号`,
-      gridId: ids.grids.get(grid), confidential: rand() < 0.05, source: goal === 'patrol' ? 'patrol' : 'hotline',
+      type: tpl.type,
+      urgency: rand() < 0.08 ? 'urgent' : 'normal',
+      categoryId: ids.categories.get(tpl.category)!,
+      callerPhone: goal === 'patrol' ? undefined : caller,
+      citizenName: `${pick(SURNAMES)}${pick(GIVEN)}`,
+      title: tpl.title,
+      content: tpl.content,
+      address: `示范市${pick(ROADS)}${1 + Math.floor(rand() * 300)}号`,
+      gridId: ids.grids.get(grid),
+      confidential: rand() < 0.05,
+      source: goal === 'patrol' ? 'patrol' : 'hotline',
     });
     created++;
     const id = draft.id;
     const send = async (user: string | Actor, type: string, payload: Record<string, unknown> = {}, hours = 2) => {
       step(hours);
-      await sendAppealEvent(svc(), { appealId: id, type, payload, actor: typeof user === 'string' ? actorFor(ids, user) : user });
+      await sendAppealEvent(svc(), {
+        appealId: id,
+        type,
+        payload,
+        actor: typeof user === 'string' ? actorFor(ids, user) : user,
+      });
     };
     onProgress?.(i + 1, count);
     if (goal === 'draft') continue;
-    if (goal === 'discarded') { await send('operator', 'DISCARD', {}, 0.1); continue; }
+    if (goal === 'discarded') {
+      await send('operator', 'DISCARD', {}, 0.1);
+      continue;
+    }
     await send(goal === 'patrol' ? 'gridworker' : 'operator', 'SUBMIT', {}, 0.1);
     if (goal === 'awaitingDispatch') continue;
-    if (goal === 'duplicate' && firstOpen.length) { await send('dispatcher', 'MERGE_INTO', { targetAppealId: pick(firstOpen) }); continue; }
+    if (goal === 'duplicate' && firstOpen.length) {
+      await send('dispatcher', 'MERGE_INTO', { targetAppealId: pick(firstOpen) });
+      continue;
+    }
     if (goal === 'answeredOnSpot' || (tpl.type === 'consultation' && goal !== 'awaitingVerification')) {
       await send('operator', 'RESOLVE_ON_SPOT', { answer: '已根据知识库向市民解答办理流程和所需材料。' }, 0.2);
       if (goal === 'answeredOnSpot') continue;
@@ -212,7 +336,10 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
     }
     if (dispute) {
       const agency = REFERRAL_AGENCIES.find((a) => a.code === dispute.agency)!;
-      await send('dispatcher', 'REFER', { agencyId: ids.departments.get(agency.code)!, note: '当事人同意转介，请协助化解。' });
+      await send('dispatcher', 'REFER', {
+        agencyId: ids.departments.get(agency.code)!,
+        note: '当事人同意转介，请协助化解。',
+      });
       await advanceDemoReferral(svc, ids, id, agency.kind, rand() < 0.3 ? 'none' : 'ACCEPT', step);
       continue;
     }
@@ -228,12 +355,23 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
       assignee = actorFor(ids, handlerFor(deptId)!);
     }
     if (goal === 'awaitingAcceptance') continue;
-    if (goal === 'returnPending') { await send(assignee, 'RETURN', { reason: '该事项不属于本单位职责范围，建议改派属地街道。' }); continue; }
+    if (goal === 'returnPending') {
+      await send(assignee, 'RETURN', { reason: '该事项不属于本单位职责范围，建议改派属地街道。' });
+      continue;
+    }
     await send(assignee, 'ACCEPT', {}, 4);
     await send(assignee, 'NOTE', { text: '已联系市民了解情况，安排人员现场核实。' }, 6);
     if (goal === 'inHand') continue;
-    if (goal === 'extensionPending') { await send(assignee, 'REQUEST_EXTENSION', { days: 5, reason: '需协调多个部门联合处置，申请延期。' }); continue; }
-    await send(assignee, 'REPLY', { result: '经现场核查，问题已处理完毕，并向市民反馈了处理结果。', resolved: rand() < 0.85 }, 24);
+    if (goal === 'extensionPending') {
+      await send(assignee, 'REQUEST_EXTENSION', { days: 5, reason: '需协调多个部门联合处置，申请延期。' });
+      continue;
+    }
+    await send(
+      assignee,
+      'REPLY',
+      { result: '经现场核查，问题已处理完毕，并向市民反馈了处理结果。', resolved: rand() < 0.85 },
+      24,
+    );
     // A grid's reply is verified (核查) before the callback; a department's is reviewed.
     const approve = toGrid ? 'VERIFY_APPROVE' : 'APPROVE_REPLY';
     if (goal === 'awaitingVerification') {
@@ -246,12 +384,20 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
     if (goal === 'awaitingReview') continue;
     await send('reviewer', approve, {}, 3);
     if (goal === 'needsCitizen') continue;
-    if (goal === 'dissatisfied') { await send('reviewer', 'FEEDBACK', { satisfaction: 'dissatisfied', resolved: false }, 10); continue; }
+    if (goal === 'dissatisfied') {
+      await send('reviewer', 'FEEDBACK', { satisfaction: 'dissatisfied', resolved: false }, 10);
+      continue;
+    }
     const r = rand();
     if (r < 0.08) {
       for (let k = 0; k < 3; k++) await send('reviewer', 'UNREACHABLE', { note: '电话无人接听' }, 3);
     } else {
-      await send('reviewer', 'FEEDBACK', { satisfaction: r < 0.7 ? 'satisfied' : r < 0.92 ? 'basicallySatisfied' : 'dissatisfied', resolved: r < 0.9 }, 10);
+      await send(
+        'reviewer',
+        'FEEDBACK',
+        { satisfaction: r < 0.7 ? 'satisfied' : r < 0.92 ? 'basicallySatisfied' : 'dissatisfied', resolved: r < 0.9 },
+        10,
+      );
       if (r >= 0.92) {
         await send('reviewer', 'REDO', { reason: '市民对处理结果不满意，退回重办。' }, 1);
         await send(assignee, 'REPLY', { result: '再次上门处理，问题已彻底解决。', resolved: true }, 24);
@@ -265,14 +411,30 @@ export async function seedDemoAppeals(services: AppealServices, ids: ReferenceId
   return created;
 }
 
-const STAFF_OF: Record<string, string> = { mediation: 'mediator', legalAid: 'legalaid', arbitration: 'arbitrator', counselling: 'counsellor' };
+const STAFF_OF: Record<string, string> = {
+  mediation: 'mediator',
+  legalAid: 'legalaid',
+  arbitration: 'arbitrator',
+  counselling: 'counsellor',
+};
 
 /** How far the seed takes a referral: nothing yet, or up to this step of its service's process. */
 type DemoStage = 'none' | DemoDisputeStage;
 
 /** Takes a demo referral to a point of its own process, so every service's queue has cases under way. */
-async function advanceDemoReferral(svc: () => AppealServices, ids: ReferenceIds, appealId: number, kind: string, stage: DemoStage, step: (hours: number) => number) {
-  const [row] = await all<{ id: number }>(svc().db.em(), 'select id from referral where appeal_id = ? order by id desc limit 1', [appealId]);
+async function advanceDemoReferral(
+  svc: () => AppealServices,
+  ids: ReferenceIds,
+  appealId: number,
+  kind: string,
+  stage: DemoStage,
+  step: (hours: number) => number,
+) {
+  const [row] = await all<{ id: number }>(
+    svc().db.em(),
+    'select id from referral where appeal_id = ? order by id desc limit 1',
+    [appealId],
+  );
   const staff = actorFor(ids, STAFF_OF[kind]);
   const act = async (type: string, payload: Record<string, unknown> = {}) => {
     step(4);
@@ -280,7 +442,8 @@ async function advanceDemoReferral(svc: () => AppealServices, ids: ReferenceIds,
   };
   if (stage === 'none') return;
   await act('ACCEPT');
-  if (kind === 'legalAid' && stage === 'GRANT') await act('GRANT', { lawyerName: '孙明', lawyerFirm: '示范市正源律师事务所', lawyerPhone: '13900003333' });
+  if (kind === 'legalAid' && stage === 'GRANT')
+    await act('GRANT', { lawyerName: '孙明', lawyerFirm: '示范市正源律师事务所', lawyerPhone: '13900003333' });
   if (kind !== 'mediation' || stage === 'ACCEPT') return;
   await act('ADD_PARTY', { name: '王建国', side: 'applicant', phone: '13900001111' });
   await act('ADD_PARTY', { name: '刘志强', side: 'respondent', phone: '13900002222' });
@@ -288,8 +451,15 @@ async function advanceDemoReferral(svc: () => AppealServices, ids: ReferenceIds,
   const day = new Date(Date.now() + 2 * 86400_000 + 8 * 3600_000).toISOString().slice(0, 10);
   await act('SCHEDULE_SESSION', { scheduledAt: `${day}T09:30:00+08:00`, place: '社区人民调解室' });
   if (stage !== 'REACH_AGREEMENT') return;
-  await act('RECORD_SESSION', { no: 1, minutes: '双方陈述事实和诉求，调解员释明相关法律规定，双方同意协商解决。', attendeePartyIds: [1, 2] });
-  await act('REACH_AGREEMENT', { text: '一、被申请人于协议签订之日起七日内退还申请人押金人民币叁仟元整。\n二、双方就本纠纷再无其他争议。', signedPartyIds: [1, 2] });
+  await act('RECORD_SESSION', {
+    no: 1,
+    minutes: '双方陈述事实和诉求，调解员释明相关法律规定，双方同意协商解决。',
+    attendeePartyIds: [1, 2],
+  });
+  await act('REACH_AGREEMENT', {
+    text: '一、被申请人于协议签订之日起七日内退还申请人押金人民币叁仟元整。\n二、双方就本纠纷再无其他争议。',
+    signedPartyIds: [1, 2],
+  });
 }
 
 /** The demo city's referred disputes: one per service, each at a different point of its process. */
@@ -299,13 +469,30 @@ async function seedDemoDisputes(services: AppealServices, ids: ReferenceIds, rea
     const step = (hours: number) => (t = Math.min(realNow - 60_000, t + hours * 3600_000));
     const svc = (): AppealServices => ({ ...services, now: () => new Date(t) });
     const draft = await createDraft(svc(), actorFor(ids, 'operator'), {
-      type: 'help', urgency: 'normal', categoryId: ids.categories.get(d.category)!, callerPhone: `1390000${String(4000 + i)}`,
-      citizenName: `${SURNAMES[i]}${GIVEN[i]}`, title: d.title, content: d.content, address: `示范市${ROADS[i]}${20 + i}号`, source: 'hotline',
+      type: 'help',
+      urgency: 'normal',
+      categoryId: ids.categories.get(d.category)!,
+      callerPhone: `1390000${String(4000 + i)}`,
+      citizenName: `${SURNAMES[i]}${GIVEN[i]}`,
+      title: d.title,
+      content: d.content,
+      address: `示范市${ROADS[i]}${20 + i}号`,
+      source: 'hotline',
     });
     const send = async (type: string, payload: Record<string, unknown> = {}) => {
       step(2);
-      const [{ version }] = await all<{ version: number }>(services.db.em(), 'select version from appeal where id = ?', [draft.id]);
-      await sendAppealEvent(svc(), { appealId: draft.id, expectedVersion: version, type, payload, actor: actorFor(ids, type === 'SUBMIT' ? 'operator' : 'dispatcher') });
+      const [{ version }] = await all<{ version: number }>(
+        services.db.em(),
+        'select version from appeal where id = ?',
+        [draft.id],
+      );
+      await sendAppealEvent(svc(), {
+        appealId: draft.id,
+        expectedVersion: version,
+        type,
+        payload,
+        actor: actorFor(ids, type === 'SUBMIT' ? 'operator' : 'dispatcher'),
+      });
     };
     await send('SUBMIT');
     await send('REFER', { agencyId: ids.departments.get(d.agency)!, note: '当事人同意转介，请协助化解。' });

@@ -49,14 +49,22 @@ function declaredType(type: string, fileName: string): string | null {
 /** The last path segment without control or direction-override characters, at most 200 characters, extension kept. */
 export function sanitizeFileName(raw: string): string {
   const base = raw.split(/[/\\]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
-    .replace(/\s+/g, ' ').trim().replace(/^\.+/, '');
+  const clean = base
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^\.+/, '');
   const chars = [...clean];
   if (chars.length <= MAX_NAME_LENGTH) return clean;
   const ext = [...path.extname(clean)];
   if (ext.length >= 20) return chars.slice(0, MAX_NAME_LENGTH).join('');
-  return chars.slice(0, MAX_NAME_LENGTH - ext.length).join('').trimEnd() + ext.join('');
+  return (
+    chars
+      .slice(0, MAX_NAME_LENGTH - ext.length)
+      .join('')
+      .trimEnd() + ext.join('')
+  );
 }
 
 function refuse(message: string): never {
@@ -113,7 +121,9 @@ export async function storeFile(folder: string, bytes: Uint8Array): Promise<{ sh
 
 /** A stored file's bytes, checked against its recorded size and hash; `label` names it in the warning. */
 export async function readStoredFile(
-  folder: string, f: { storagePath: string; size: number; sha256: string }, label: string,
+  folder: string,
+  f: { storagePath: string; size: number; sha256: string },
+  label: string,
 ): Promise<{ path: string; bytes: Uint8Array }> {
   const abs = absolutePath(folder, f.storagePath);
   const info = await stat(abs).catch(() => null);

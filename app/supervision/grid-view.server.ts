@@ -74,7 +74,8 @@ export async function gridOverview(em: EntityManager, actor: Actor, period: Grid
   const now = period.now ?? new Date();
   const since = new Date(now.getTime() - days * DAY_MS);
   const patrolClosed = `a.source = 'patrol' and a.tags @> '{finished}' and a.closed_at >= ?`;
-  const rows = await all(em,
+  const rows = await all(
+    em,
     `with load as (
        select ${GRID_OF} as grid_id,
               count(*) filter (where ${OPEN})::int as open,
@@ -104,10 +105,20 @@ export async function gridOverview(em: EntityManager, actor: Actor, period: Grid
       const closed = r.patrol_closed ?? 0;
       const self = r.self_handled ?? 0;
       return {
-        id: r.id, code: r.code, name: r.name, community: r.community, street: r.street ?? null,
-        workers: r.workers ?? [], polygon: jsonb<GridGeometry>(r.polygon),
-        open: r.open ?? 0, overdue: r.overdue ?? 0, warned: r.warned ?? 0, closedRecently: r.closed_recently ?? 0,
-        patrolReports: r.patrol ?? 0, patrolClosed: closed, selfHandled: self,
+        id: r.id,
+        code: r.code,
+        name: r.name,
+        community: r.community,
+        street: r.street ?? null,
+        workers: r.workers ?? [],
+        polygon: jsonb<GridGeometry>(r.polygon),
+        open: r.open ?? 0,
+        overdue: r.overdue ?? 0,
+        warned: r.warned ?? 0,
+        closedRecently: r.closed_recently ?? 0,
+        patrolReports: r.patrol ?? 0,
+        patrolClosed: closed,
+        selfHandled: self,
         selfHandledShare: closed ? self / closed : null,
       };
     }),
@@ -115,16 +126,27 @@ export async function gridOverview(em: EntityManager, actor: Actor, period: Grid
 }
 
 /** A grid's open appeals, most urgent deadline first. */
-export async function gridOpenAppeals(em: EntityManager, actor: Actor, gridId: number, limit = 20): Promise<GridAppeal[]> {
+export async function gridOpenAppeals(
+  em: EntityManager,
+  actor: Actor,
+  gridId: number,
+  limit = 20,
+): Promise<GridAppeal[]> {
   assertRole(actor);
-  const rows = await all(em,
+  const rows = await all(
+    em,
     `select a.id, a.number, a.title, a.phase, a.sla, a.due_at, a.lat, a.lng from appeal a
       where ${GRID_OF} = ? and ${OPEN} order by a.due_at asc nulls last, a.id limit ?`,
     [gridId, limit],
   );
   return rows.map((r) => ({
-    id: r.id, number: r.number, title: r.title, phase: r.phase, sla: r.sla,
+    id: r.id,
+    number: r.number,
+    title: r.title,
+    phase: r.phase,
+    sla: r.sla,
     dueAt: r.due_at ? localDateTime(new Date(r.due_at)) : null,
-    lat: r.lat ?? null, lng: r.lng ?? null,
+    lat: r.lat ?? null,
+    lng: r.lng ?? null,
   }));
 }

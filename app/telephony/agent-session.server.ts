@@ -56,14 +56,21 @@ function afterCallSeconds(): number {
  * Everything the softphone needs for this signed-in agent, with credentials valid one hour. The page
  * asks again before they expire and on every reconnect; nothing is kept in the browser's storage.
  */
-export async function softphoneSettings(em: EntityManager, actor: Actor & { displayName?: string }, now = new Date()): Promise<SoftphoneSettings> {
+export async function softphoneSettings(
+  em: EntityManager,
+  actor: Actor & { displayName?: string },
+  now = new Date(),
+): Promise<SoftphoneSettings> {
   if (!SOFTPHONE_ROLES.has(actor.role)) throw new Forbidden();
   const secret = sipSecret();
   if (!secret) return { enabled: false, reason: '电话系统未配置（缺少 SIP_SHARED_SECRET）' };
   const sipUser = sipUserOf(actor.userId);
   const creds = issueSipCredentials({ sipUser, secret, now });
-  const departments = await all<{ name: string; hotline: string }>(em,
-    `select name, hotline from department where hotline <> '' and hotline <> ? order by code`, [HOTLINE_QUEUE]);
+  const departments = await all<{ name: string; hotline: string }>(
+    em,
+    `select name, hotline from department where hotline <> '' and hotline <> ? order by code`,
+    [HOTLINE_QUEUE],
+  );
   return {
     enabled: true,
     wsUrl: process.env.SIP_WS_URL ?? 'ws://127.0.0.1:8088',
@@ -73,7 +80,9 @@ export async function softphoneSettings(em: EntityManager, actor: Actor & { disp
     queueAor: actor.role === 'operator' ? HOTLINE_QUEUE : null,
     afterCallSeconds: afterCallSeconds(),
     credentials: { username: creds.username, password: creds.password, expiresAt: creds.expiresAt.toISOString() },
-    transferTargets: departments.map((d) => ({ name: d.name, number: dialable(d.hotline) })).filter((d) => d.number.length >= 3),
+    transferTargets: departments
+      .map((d) => ({ name: d.name, number: dialable(d.hotline) }))
+      .filter((d) => d.number.length >= 3),
   };
 }
 
@@ -83,7 +92,12 @@ export function demoPhoneEnabled(): boolean {
   return process.env.HOTLINE_DEMO_PHONE === '1' || demoMode();
 }
 
-const demoPhoneForm = z.object({ phone: z.string().trim().regex(/^\d{5,15}$/, '请输入 5–15 位数字的电话号码') });
+const demoPhoneForm = z.object({
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\d{5,15}$/, '请输入 5–15 位数字的电话号码'),
+});
 
 /** Credentials for the citizen demo phone: any number may ring the hotline, in demos and tests only. */
 export function citizenPhoneSettings(raw: unknown, now = new Date()) {

@@ -14,8 +14,11 @@ const APPEAL_SCOPE_COLUMNS = `a.id, a.created_by_id, a.lead_department_id, a.ass
 
 function scopeFacts(row: Row): AppealScopeFacts {
   return {
-    createdById: row.created_by_id, leadDepartmentId: row.lead_department_id, assignedGridId: row.assigned_grid_id,
-    gridId: row.grid_id, departmentIds: row.department_ids ?? [],
+    createdById: row.created_by_id,
+    leadDepartmentId: row.lead_department_id,
+    assignedGridId: row.assigned_grid_id,
+    gridId: row.grid_id,
+    departmentIds: row.department_ids ?? [],
     referralAgencyIds: restoreAppealSnapshot(jsonb(row.snapshot)).context.referralAgencyIds,
   };
 }
@@ -43,8 +46,10 @@ export async function appealVisibility(
 
 /** Whether the viewer may see at least one of the appeals linked to a call (by its row id). */
 export async function seesALinkedAppeal(em: EntityManager, actor: Actor, callRowId: number): Promise<boolean> {
-  const appeals = await all(em,
+  const appeals = await all(
+    em,
     `select ${APPEAL_SCOPE_COLUMNS} from appeal a join call_appeal ca on ca.appeal_id = a.id where ca.call_id = ?`,
-    [callRowId]);
+    [callRowId],
+  );
   return appeals.some((a) => canSeeAppeal(actor, scopeFacts(a)));
 }

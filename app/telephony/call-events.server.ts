@@ -20,11 +20,12 @@ export type CallEventSource = { kind: 'agent'; userId: number } | { kind: 'sip' 
 // Input
 
 /** A SIP Call-ID: what every call is keyed by. */
-export const callIdField = z
-  .string({ error: '缺少通话标识' })
-  .regex(/^[\x21-\x7e]{1,255}$/, { error: '通话标识无效' });
+export const callIdField = z.string({ error: '缺少通话标识' }).regex(/^[\x21-\x7e]{1,255}$/, { error: '通话标识无效' });
 // Phone numbers, the queue AOR (12345) or SIP user names; nothing that could smuggle markup or SQL.
-const party = z.string({ error: '缺少号码' }).trim().regex(/^[A-Za-z0-9+*#._-]{1,64}$/, { error: '号码无效' });
+const party = z
+  .string({ error: '缺少号码' })
+  .trim()
+  .regex(/^[A-Za-z0-9+*#._-]{1,64}$/, { error: '号码无效' });
 const instant = z.iso.datetime({ offset: true, error: '时间格式无效' });
 
 const agentEventSchema = z
@@ -107,8 +108,13 @@ function normalise(source: CallEventSource, raw: unknown, now: Date): NewEvent {
     if (e.appealId !== undefined) payload.appealId = e.appealId;
     if (e.target !== undefined) payload.target = e.target;
     return {
-      callId: e.callId, kind: e.kind, at: checkTime(new Date(e.at), now), source: 'agent', agentId: source.userId,
-      reason: e.reason ?? null, payload,
+      callId: e.callId,
+      kind: e.kind,
+      at: checkTime(new Date(e.at), now),
+      source: 'agent',
+      agentId: source.userId,
+      reason: e.reason ?? null,
+      payload,
     };
   }
   if (source.kind === 'sip') {
@@ -116,13 +122,23 @@ function normalise(source: CallEventSource, raw: unknown, now: Date): NewEvent {
     const payload: EventPayload = { direction: 'inbound', from: e.from, to: e.to };
     if (e.code !== undefined) payload.code = e.code;
     return {
-      callId: e.callId, kind: e.event, at: e.at ? checkTime(new Date(e.at), now) : now, source: 'sip', agentId: null,
-      reason: null, payload,
+      callId: e.callId,
+      kind: e.event,
+      at: e.at ? checkTime(new Date(e.at), now) : now,
+      source: 'sip',
+      agentId: null,
+      reason: null,
+      payload,
     };
   }
   const e = parse(systemEventSchema, raw);
   return {
-    callId: e.callId, kind: e.kind, at: new Date(e.at), source: 'system', agentId: null, reason: e.reason ?? null,
+    callId: e.callId,
+    kind: e.kind,
+    at: new Date(e.at),
+    source: 'system',
+    agentId: null,
+    reason: e.reason ?? null,
     payload: {},
   };
 }
@@ -164,11 +180,13 @@ const SOURCE_ORDER = ['agent', 'sip', 'system'];
 const OWN_RINGING_ENDS = ['rejected', 'elsewhere', 'busy'];
 
 function compareEvents(a: StoredEvent, b: StoredEvent): number {
-  return a.at - b.at
-    || KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind)
-    || SOURCE_ORDER.indexOf(a.source) - SOURCE_ORDER.indexOf(b.source)
-    || (a.agentId ?? 0) - (b.agentId ?? 0)
-    || (a.reason ?? '').localeCompare(b.reason ?? '');
+  return (
+    a.at - b.at ||
+    KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+    SOURCE_ORDER.indexOf(a.source) - SOURCE_ORDER.indexOf(b.source) ||
+    (a.agentId ?? 0) - (b.agentId ?? 0) ||
+    (a.reason ?? '').localeCompare(b.reason ?? '')
+  );
 }
 
 const seconds = (ms: number) => Math.max(0, Math.round(ms / 1000));
@@ -185,15 +203,26 @@ export function deriveCall(events: StoredEvent[], fallback: CallParties): Derive
   // What ends a call nobody answered. For a call we dialled, the dialling agent's own end is the end.
   const isCancel = (e: StoredEvent) =>
     (e.kind === 'ended' && e.reason === 'cancelled') || (e.kind === 'unanswered' && e.payload.code === 487);
-  const unansweredEnds = sorted.filter((e) => e.kind === 'unanswered' || e.kind === 'closed' || isCancel(e)
-    || (direction === 'outbound' && e.kind === 'ended' && e.source === 'agent'));
+  const unansweredEnds = sorted.filter(
+    (e) =>
+      e.kind === 'unanswered' ||
+      e.kind === 'closed' ||
+      isCancel(e) ||
+      (direction === 'outbound' && e.kind === 'ended' && e.source === 'agent'),
+  );
   const callEnd = unansweredEnds[0]?.at ?? null;
 
   // An answer after the call ended, or after the agent's own ringing ended, is a late report: ignored.
-  const answer = sorted.find((e) => e.kind === 'answered' && e.agentId !== null
-    && (callEnd === null || e.at <= callEnd)
-    && !sorted.some((x) => x.agentId === e.agentId && x.kind === 'ended'
-      && OWN_RINGING_ENDS.includes(x.reason ?? '') && x.at < e.at));
+  const answer = sorted.find(
+    (e) =>
+      e.kind === 'answered' &&
+      e.agentId !== null &&
+      (callEnd === null || e.at <= callEnd) &&
+      !sorted.some(
+        (x) =>
+          x.agentId === e.agentId && x.kind === 'ended' && OWN_RINGING_ENDS.includes(x.reason ?? '') && x.at < e.at,
+      ),
+  );
 
   let agentId: number | null = null;
   let answerAt: number | null = null;
@@ -203,11 +232,14 @@ export function deriveCall(events: StoredEvent[], fallback: CallParties): Derive
   if (answer) {
     agentId = answer.agentId;
     answerAt = answer.at;
-    const end = sorted.find((e) => e.at >= answer.at
-      && ((['ended', 'transferred'].includes(e.kind) && e.agentId === answer.agentId) || e.kind === 'closed'));
+    const end = sorted.find(
+      (e) =>
+        e.at >= answer.at &&
+        ((['ended', 'transferred'].includes(e.kind) && e.agentId === answer.agentId) || e.kind === 'closed'),
+    );
     endAt = end?.at ?? null;
     disposition = end?.kind === 'transferred' ? 'transferred' : 'answered';
-    transferTarget = end?.kind === 'transferred' ? end.payload.target ?? null : null;
+    transferTarget = end?.kind === 'transferred' ? (end.payload.target ?? null) : null;
   } else {
     endAt = callEnd;
     if (direction === 'outbound') {
@@ -223,7 +255,10 @@ export function deriveCall(events: StoredEvent[], fallback: CallParties): Derive
     ...new Set(sorted.filter((e) => e.kind === 'dialing' && e.payload.appealId).map((e) => e.payload.appealId!)),
   ];
   return {
-    direction, fromNumber, toNumber, agentId,
+    direction,
+    fromNumber,
+    toNumber,
+    agentId,
     ringAt: ringAt === null ? null : new Date(ringAt),
     answerAt: answerAt === null ? null : new Date(answerAt),
     endAt: endAt === null ? null : new Date(endAt),
@@ -275,42 +310,77 @@ interface EventRow {
 const iso = (d: unknown) => dateOrNull(d)?.toISOString() ?? null;
 
 async function recompute(tx: EntityManager, callRowId: number, sipCallId: string, fallback: CallParties, now: Date) {
-  const rows = await all<EventRow>(tx,
-    'select kind, at, source, agent_id, reason, payload from call_event where call_id = ?', [callRowId]);
-  const d = deriveCall(rows.map((r) => ({
-    kind: r.kind, at: new Date(r.at).getTime(), source: r.source, agentId: r.agent_id, reason: r.reason,
-    payload: jsonb<EventPayload | null>(r.payload) ?? {},
-  })), fallback);
+  const rows = await all<EventRow>(
+    tx,
+    'select kind, at, source, agent_id, reason, payload from call_event where call_id = ?',
+    [callRowId],
+  );
+  const d = deriveCall(
+    rows.map((r) => ({
+      kind: r.kind,
+      at: new Date(r.at).getTime(),
+      source: r.source,
+      agentId: r.agent_id,
+      reason: r.reason,
+      payload: jsonb<EventPayload | null>(r.payload) ?? {},
+    })),
+    fallback,
+  );
   const citizenNumber = d.direction === 'inbound' ? d.fromNumber : d.toNumber;
 
   // A missed call stays flagged until an outbound call to that number connected after it rang.
   const callback = d.missed
-    ? await one<{ call_id: string; answer_at: Date }>(tx,
-      `select call_id, answer_at from call
+    ? await one<{ call_id: string; answer_at: Date }>(
+        tx,
+        `select call_id, answer_at from call
         where direction = 'outbound' and to_number = ? and answer_at is not null and answer_at >= ?
-        order by answer_at, id limit 1`, [d.fromNumber, d.ringAt ?? new Date(0)])
+        order by answer_at, id limit 1`,
+        [d.fromNumber, d.ringAt ?? new Date(0)],
+      )
     : undefined;
-  const row = (await one<CallRow>(tx,
+  const row = (await one<CallRow>(
+    tx,
     `update call set direction = ?, from_number = ?, to_number = ?, agent_id = ?,
             citizen_id = (select id from citizen where phone = ?),
             ring_at = ?, answer_at = ?, end_at = ?, disposition = ?, wait_seconds = ?, talk_seconds = ?,
             transfer_target = ?, needs_callback = ?, callback_done_at = ?, callback_call_id = ?, updated_at = ?
       where id = ? returning call_id, direction, disposition, agent_id, ring_at, answer_at, end_at, needs_callback`,
-    [d.direction, d.fromNumber, d.toNumber, d.agentId, citizenNumber, d.ringAt, d.answerAt, d.endAt, d.disposition,
-      d.waitSeconds, d.talkSeconds, d.transferTarget, d.missed && !callback,
-      callback ? new Date(callback.answer_at) : null, callback?.call_id ?? null, now, callRowId]))!;
+    [
+      d.direction,
+      d.fromNumber,
+      d.toNumber,
+      d.agentId,
+      citizenNumber,
+      d.ringAt,
+      d.answerAt,
+      d.endAt,
+      d.disposition,
+      d.waitSeconds,
+      d.talkSeconds,
+      d.transferTarget,
+      d.missed && !callback,
+      callback ? new Date(callback.answer_at) : null,
+      callback?.call_id ?? null,
+      now,
+      callRowId,
+    ],
+  ))!;
 
   for (const appealId of d.appealIds) {
-    await run(tx,
+    await run(
+      tx,
       'insert into call_appeal (call_id, appeal_id) select ?, id from appeal where id = ? on conflict do nothing',
-      [callRowId, appealId]);
+      [callRowId, appealId],
+    );
   }
   // A callback that connected clears the flag on the caller's earlier missed calls.
   if (d.direction === 'outbound' && d.answerAt) {
-    await run(tx,
+    await run(
+      tx,
       `update call set needs_callback = false, callback_done_at = ?, callback_call_id = ?, updated_at = ?
         where direction = 'inbound' and from_number = ? and needs_callback and ring_at <= ?`,
-      [d.answerAt, sipCallId, now, d.toNumber, d.answerAt]);
+      [d.answerAt, sipCallId, now, d.toNumber, d.answerAt],
+    );
   }
   return row;
 }
@@ -335,24 +405,36 @@ export async function recordCallEvent(
     }
     if (ev.source !== 'system') {
       // Create-if-absent, then lock: concurrent reports about one call queue on its row.
-      await run(tx,
+      await run(
+        tx,
         `insert into call (call_id, direction, from_number, to_number, needs_callback, created_at, updated_at)
          values (?, ?, ?, ?, false, ?, ?) on conflict (call_id) do nothing`,
-        [ev.callId, ev.payload.direction, ev.payload.from, ev.payload.to, now, now]);
+        [ev.callId, ev.payload.direction, ev.payload.from, ev.payload.to, now, now],
+      );
     }
     const call = await one<{ id: number; direction: CallParties['direction']; from_number: string; to_number: string }>(
       tx,
-      'select id, direction, from_number, to_number from call where call_id = ? for update', [ev.callId]);
+      'select id, direction, from_number, to_number from call where call_id = ? for update',
+      [ev.callId],
+    );
     if (!call) throw new NotFound('通话不存在');
-    const inserted = await all(tx,
+    const inserted = await all(
+      tx,
       `insert into call_event (call_id, kind, at, source, agent_id, reason, payload, received_at)
        values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing returning id`,
-      [call.id, ev.kind, ev.at, ev.source, ev.agentId, ev.reason, JSON.stringify(ev.payload), now]);
+      [call.id, ev.kind, ev.at, ev.source, ev.agentId, ev.reason, JSON.stringify(ev.payload), now],
+    );
     const fallback = { direction: call.direction, from: call.from_number, to: call.to_number };
     const row = await recompute(tx, call.id, ev.callId, fallback, now);
     return {
-      callId: row.call_id, direction: row.direction, disposition: row.disposition, agentId: row.agent_id,
-      ringAt: iso(row.ring_at), answerAt: iso(row.answer_at), endAt: iso(row.end_at), needsCallback: row.needs_callback,
+      callId: row.call_id,
+      direction: row.direction,
+      disposition: row.disposition,
+      agentId: row.agent_id,
+      ringAt: iso(row.ring_at),
+      answerAt: iso(row.answer_at),
+      endAt: iso(row.end_at),
+      needsCallback: row.needs_callback,
       recorded: inserted.length > 0,
     };
   });

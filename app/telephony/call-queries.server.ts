@@ -36,7 +36,13 @@ export const callFiltersSchema = z
     direction: z.preprocess(blank, z.enum(CALL_DIRECTIONS, { error: '请选择有效的方向' }).optional()),
     disposition: z.preprocess(blank, z.enum(CALL_DISPOSITION_FILTERS, { error: '请选择有效的结果' }).optional()),
     agent: z.preprocess(blank, z.coerce.number(positive).int().positive(positive).optional()),
-    phone: z.preprocess(blank, z.string().regex(/^\d{3,20}$/, { error: '号码应为 3–20 位数字' }).optional()),
+    phone: z.preprocess(
+      blank,
+      z
+        .string()
+        .regex(/^\d{3,20}$/, { error: '号码应为 3–20 位数字' })
+        .optional(),
+    ),
     callbackQueue: z.preprocess((v) => v === '1' || v === 'true' || v === true, z.boolean()),
     page: z.preprocess(blank, z.coerce.number(pageError).int().min(1, pageError).max(10_000, pageError).default(1)),
   })
@@ -113,15 +119,19 @@ export async function listCalls(
   const count = await one<{ n: number }>(em, `select count(*)::int as n from call c where ${sqlWhere}`, params);
   const total = count!.n;
   const order = f.callbackQueue ? 'c.ring_at asc, c.id asc' : 'c.ring_at desc, c.id desc';
-  const rows = await all(em,
+  const rows = await all(
+    em,
     `select c.id, c.call_id, c.direction, c.from_number, c.to_number, c.agent_id, u.display_name as agent_name,
             c.disposition, c.ring_at, c.wait_seconds, c.talk_seconds, c.needs_callback, c.recording_ref,
             ${LINKED_APPEALS} as appeals
        from call c left join app_user u on u.id = c.agent_id
       where ${sqlWhere} order by ${order} limit ? offset ?`,
-    [...params, CALLS_PAGE_SIZE, (f.page - 1) * CALLS_PAGE_SIZE]);
-  const agents = await all<{ id: number; name: string }>(em,
-    `select id, display_name as name from app_user where role in ('operator', 'reviewer') order by display_name, id`);
+    [...params, CALLS_PAGE_SIZE, (f.page - 1) * CALLS_PAGE_SIZE],
+  );
+  const agents = await all<{ id: number; name: string }>(
+    em,
+    `select id, display_name as name from app_user where role in ('operator', 'reviewer') order by display_name, id`,
+  );
   return {
     items: rows.map((r) => {
       const appeals = jsonb<LinkedAppeal[] | null>(r.appeals) ?? [];
@@ -129,17 +139,26 @@ export async function listCalls(
       // Every role that may list calls sees every appeal, so a linked appeal is enough to play the recording.
       const mayPlay = r.agent_id === actor.userId || actor.role === 'supervisor' || appeals.length > 0;
       return {
-        id: r.id, callId: r.call_id, direction: r.direction,
+        id: r.id,
+        callId: r.call_id,
+        direction: r.direction,
         from: r.direction === 'inbound' ? maskPhone(r.from_number) : r.from_number,
         to: r.direction === 'outbound' ? maskPhone(r.to_number) : r.to_number,
         dial: r.needs_callback ? citizenNumber : null,
-        agent: r.agent_name ?? null, disposition: r.disposition,
+        agent: r.agent_name ?? null,
+        disposition: r.disposition,
         at: r.ring_at ? localDateTime(new Date(r.ring_at)) : null,
-        waitSeconds: r.wait_seconds, talkSeconds: r.talk_seconds, needsCallback: r.needs_callback, appeals,
+        waitSeconds: r.wait_seconds,
+        talkSeconds: r.talk_seconds,
+        needsCallback: r.needs_callback,
+        appeals,
         recordingUrl: r.recording_ref && mayPlay ? recordingUrl(r.call_id) : null,
       };
     }),
-    total, page: f.page, pageCount: Math.max(1, Math.ceil(total / CALLS_PAGE_SIZE)), agents,
+    total,
+    page: f.page,
+    pageCount: Math.max(1, Math.ceil(total / CALLS_PAGE_SIZE)),
+    agents,
   };
 }
 
@@ -161,15 +180,24 @@ const iso = (d: unknown) => dateOrNull(d)?.toISOString() ?? null;
 /** What the softphone bar polls after a call: its outcome and whether an appeal was saved for it. */
 export async function callForAgent(em: EntityManager, actor: Actor, callId: string): Promise<AgentCallView> {
   if (!mayListCalls(actor)) throw new Forbidden('您无权查看通话记录');
-  const c = await one(em,
+  const c = await one(
+    em,
     `select c.call_id, c.direction, c.disposition, c.ring_at, c.answer_at, c.end_at, c.wait_seconds, c.talk_seconds,
             c.recording_ref, ${LINKED_APPEALS} as appeals
-       from call c where c.call_id = ?`, [callId]);
+       from call c where c.call_id = ?`,
+    [callId],
+  );
   if (!c) throw new NotFound('通话不存在');
   return {
-    callId: c.call_id, direction: c.direction, disposition: c.disposition,
-    ringAt: iso(c.ring_at), answerAt: iso(c.answer_at), endAt: iso(c.end_at),
-    waitSeconds: c.wait_seconds, talkSeconds: c.talk_seconds, hasRecording: Boolean(c.recording_ref),
+    callId: c.call_id,
+    direction: c.direction,
+    disposition: c.disposition,
+    ringAt: iso(c.ring_at),
+    answerAt: iso(c.answer_at),
+    endAt: iso(c.end_at),
+    waitSeconds: c.wait_seconds,
+    talkSeconds: c.talk_seconds,
+    hasRecording: Boolean(c.recording_ref),
     appeals: jsonb<LinkedAppeal[] | null>(c.appeals) ?? [],
   };
 }

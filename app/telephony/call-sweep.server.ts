@@ -12,11 +12,13 @@ const ANSWERED_STALE_MS = 4 * 3600_000;
 
 /** Closes calls that never reported an end: ringing for over 3 minutes, or answered over 4 hours ago. */
 export async function sweepStaleCalls(em: EntityManager, now = new Date()): Promise<number> {
-  const stale = await all<{ call_id: string }>(em,
+  const stale = await all<{ call_id: string }>(
+    em,
     `select call_id from call where end_at is null
         and ((answer_at is null and ring_at < ?) or answer_at < ?)
       order by id limit 500`,
-    [new Date(now.getTime() - RINGING_STALE_MS), new Date(now.getTime() - ANSWERED_STALE_MS)]);
+    [new Date(now.getTime() - RINGING_STALE_MS), new Date(now.getTime() - ANSWERED_STALE_MS)],
+  );
   for (const { call_id } of stale) {
     const closed = { callId: call_id, kind: 'closed', at: now.toISOString(), reason: 'stale' };
     await recordCallEvent(em, { kind: 'system' }, closed, now);

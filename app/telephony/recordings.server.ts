@@ -64,7 +64,9 @@ export async function saveRecording(
   file: File,
   sha256FromBrowser: string,
 ): Promise<{ sha256: string; ref: string }> {
-  const claimed = String(sha256FromBrowser ?? '').trim().toLowerCase();
+  const claimed = String(sha256FromBrowser ?? '')
+    .trim()
+    .toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(claimed)) refuseFile('缺少录音文件的 SHA-256 校验值', 'sha256');
   if (file.size < 1) refuseFile('录音文件为空');
   if (file.size > MAX_RECORDING_BYTES) refuseFile('录音文件不能超过 50 MB');
@@ -78,15 +80,22 @@ export async function saveRecording(
   const ref = path.posix.join('recordings', `${sha256}${allowed.ext}`);
 
   return inTransaction(em, async (tx) => {
-    const call = await one<{ id: number; agent_id: number | null; recording_sha256: string | null }>(tx,
-      'select id, agent_id, recording_sha256 from call where call_id = ? for update', [callId]);
+    const call = await one<{ id: number; agent_id: number | null; recording_sha256: string | null }>(
+      tx,
+      'select id, agent_id, recording_sha256 from call where call_id = ? for update',
+      [callId],
+    );
     if (!call) throw new NotFound('通话不存在');
     if (call.agent_id !== actor.userId) throw new Forbidden('只有接听或拨出此通话的话务员可以上传录音');
     if (call.recording_sha256 === sha256) return { sha256, ref };
     if (call.recording_sha256) throw new Conflict('此通话已有录音', 'duplicate');
     await writeContentFile(recordingPath(dataDir, ref), bytes, sha256);
-    await run(tx, 'update call set recording_ref = ?, recording_sha256 = ?, updated_at = ? where id = ?',
-      [ref, sha256, new Date(), call.id]);
+    await run(tx, 'update call set recording_ref = ?, recording_sha256 = ?, updated_at = ? where id = ?', [
+      ref,
+      sha256,
+      new Date(),
+      call.id,
+    ]);
     return { sha256, ref };
   });
 }
@@ -116,8 +125,8 @@ export async function openRecording(
     [callId],
   );
   if (!call) throw new NotFound('通话不存在');
-  const allowed = call.agent_id === actor.userId || actor.role === 'supervisor'
-    || (await seesALinkedAppeal(em, actor, call.id));
+  const allowed =
+    call.agent_id === actor.userId || actor.role === 'supervisor' || (await seesALinkedAppeal(em, actor, call.id));
   if (!allowed) throw new Forbidden('您无权收听此通话录音');
   if (!call.recording_ref) throw new NotFound('此通话没有录音');
   const abs = recordingPath(dataDir, call.recording_ref);

@@ -24,7 +24,12 @@ export interface AgentPhone {
 const noop = () => undefined;
 
 async function postJson(url: string, body: unknown): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+    credentials: 'same-origin',
+  });
 }
 
 /**
@@ -130,29 +135,63 @@ export function useAgentPhone(enabled: boolean): AgentPhone {
             const appealId = pendingAppeal.current;
             pendingAppeal.current = undefined;
             a.send({ type: 'DIAL', call: toAgentCall(call) });
-            void report({ callId: call.callId, kind: 'dialing', direction: 'outbound', from: call.from, to: call.to, ...(appealId ? { appealId } : {}) });
+            void report({
+              callId: call.callId,
+              kind: 'dialing',
+              direction: 'outbound',
+              from: call.from,
+              to: call.to,
+              ...(appealId ? { appealId } : {}),
+            });
           },
           onEstablished(call) {
             const at = new Date().toISOString();
             a.send({ type: 'ESTABLISHED', at });
-            void report({ callId: call.callId, kind: 'answered', at, direction: call.direction, from: call.from, to: call.to });
+            void report({
+              callId: call.callId,
+              kind: 'answered',
+              at,
+              direction: call.direction,
+              from: call.from,
+              to: call.to,
+            });
             // Answering opens the intake form filled with the caller.
-            if (call.direction === 'inbound') navigateRef.current(`/intake?phone=${encodeURIComponent(call.from)}&call=${encodeURIComponent(call.callId)}`);
+            if (call.direction === 'inbound')
+              navigateRef.current(
+                `/intake?phone=${encodeURIComponent(call.from)}&call=${encodeURIComponent(call.callId)}`,
+              );
           },
           onEnded(call, reason: EndReason) {
             a.send({ type: 'ENDED', reason });
-            void report({ callId: call.callId, kind: 'ended', reason, direction: call.direction, from: call.from, to: call.to });
+            void report({
+              callId: call.callId,
+              kind: 'ended',
+              reason,
+              direction: call.direction,
+              from: call.from,
+              to: call.to,
+            });
           },
           onTransferred(call, target) {
             a.send({ type: 'TRANSFERRED', target });
-            void report({ callId: call.callId, kind: 'transferred', target, direction: call.direction, from: call.from, to: call.to });
+            void report({
+              callId: call.callId,
+              kind: 'transferred',
+              target,
+              direction: call.direction,
+              from: call.from,
+              to: call.to,
+            });
           },
           onRecording(call, blob, sha256) {
             const form = new FormData();
             form.set('file', new File([blob], `${call.callId}.webm`, { type: blob.type || 'audio/webm' }));
             form.set('sha256', sha256);
-            void fetch(`/telephony/calls/${encodeURIComponent(call.callId)}/recording`, { method: 'POST', body: form, credentials: 'same-origin' })
-              .catch(() => setError('录音上传失败'));
+            void fetch(`/telephony/calls/${encodeURIComponent(call.callId)}/recording`, {
+              method: 'POST',
+              body: form,
+              credentials: 'same-origin',
+            }).catch(() => setError('录音上传失败'));
           },
         },
       );
@@ -180,17 +219,26 @@ export function useAgentPhone(enabled: boolean): AgentPhone {
   const queued = snapshot ? inQueue(snapshot) : false;
   useEffect(() => {
     const phone = phoneRef.current;
-    if (!phone || !snapshot || snapshot.matches('offline') || snapshot.matches('registering') || snapshot.matches('reconnecting')) return;
+    if (
+      !phone ||
+      !snapshot ||
+      snapshot.matches('offline') ||
+      snapshot.matches('registering') ||
+      snapshot.matches('reconnecting')
+    )
+      return;
     void (queued ? phone.joinQueue() : phone.leaveQueue()).catch(() => setError('加入/退出热线队列失败'));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [queued, snapshot?.matches('reconnecting')]);
 
   // After-call work ends by itself once an appeal is linked to the call (saved on the intake form).
-  const wrapUpCallId = snapshot?.matches('afterCallWork') ? snapshot.context.wrapUpCall?.callId ?? null : null;
+  const wrapUpCallId = snapshot?.matches('afterCallWork') ? (snapshot.context.wrapUpCall?.callId ?? null) : null;
   useEffect(() => {
     if (!wrapUpCallId || !actor) return;
     const timer = setInterval(async () => {
-      const r = await fetch(`/telephony/calls/${encodeURIComponent(wrapUpCallId)}`, { credentials: 'same-origin' }).catch(() => null);
+      const r = await fetch(`/telephony/calls/${encodeURIComponent(wrapUpCallId)}`, {
+        credentials: 'same-origin',
+      }).catch(() => null);
       if (!r?.ok) return;
       const body = (await r.json()) as { appeals?: unknown[] };
       if (body.appeals?.length) actor.send({ type: 'APPEAL_SAVED' });
@@ -207,16 +255,31 @@ export function useAgentPhone(enabled: boolean): AgentPhone {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, [wrapUpCallId]);
-  const secondsLeft = wrapStartedAt && settings?.enabled
-    ? Math.max(0, settings.afterCallSeconds - Math.floor((now - wrapStartedAt) / 1000)) : null;
+  const secondsLeft =
+    wrapStartedAt && settings?.enabled
+      ? Math.max(0, settings.afterCallSeconds - Math.floor((now - wrapStartedAt) / 1000))
+      : null;
 
-  const dial = useCallback(async (number: string, appealId?: number) => {
-    const phone = phoneRef.current;
-    if (!phone || !actor) throw new Error('电话未连接');
-    // The call is announced by onOutgoing before the INVITE leaves, so no answer can overtake it.
-    pendingAppeal.current = appealId;
-    await phone.dial(number);
-  }, [actor]);
+  const dial = useCallback(
+    async (number: string, appealId?: number) => {
+      const phone = phoneRef.current;
+      if (!phone || !actor) throw new Error('电话未连接');
+      // The call is announced by onOutgoing before the INVITE leaves, so no answer can overtake it.
+      pendingAppeal.current = appealId;
+      await phone.dial(number);
+    },
+    [actor],
+  );
 
-  return { snapshot, settings, status, screenPop, error, send: actor?.send.bind(actor) ?? noop, phone: phoneRef.current, dial, secondsLeft };
+  return {
+    snapshot,
+    settings,
+    status,
+    screenPop,
+    error,
+    send: actor?.send.bind(actor) ?? noop,
+    phone: phoneRef.current,
+    dial,
+    secondsLeft,
+  };
 }

@@ -1,43 +1,115 @@
 // Simplified Chinese labels for the domain's codes.
 export const ROLE_LABELS: Record<string, string> = {
-  operator: '话务员', dispatcher: '派单员', handler: '承办单位', gridWorker: '网格员', mediator: '转介机构人员',
-  reviewer: '审核回访', supervisor: '值班长', admin: '管理员', system: '系统',
+  operator: '话务员',
+  dispatcher: '派单员',
+  handler: '承办单位',
+  gridWorker: '网格员',
+  mediator: '转介机构人员',
+  reviewer: '审核回访',
+  supervisor: '值班长',
+  admin: '管理员',
+  system: '系统',
 };
 
 export const PHASE_LABELS: Record<string, string> = {
-  draft: '草稿', triage: '待派单', dispatched: '待签收', returnRequested: '退单待审', 'handling.working': '办理中',
-  'handling.extensionPending': '延期待批', referred: '已转介', replied: '已当场答复', review: '待审核',
+  draft: '草稿',
+  triage: '待派单',
+  dispatched: '待签收',
+  returnRequested: '退单待审',
+  'handling.working': '办理中',
+  'handling.extensionPending': '延期待批',
+  referred: '已转介',
+  replied: '已当场答复',
+  review: '待审核',
   verification: '待核查',
-  'callback.calling': '待回访', 'callback.dissatisfied': '不满意待定', closed: '已办结', merged: '已合并', void: '已作废',
+  'callback.calling': '待回访',
+  'callback.dissatisfied': '不满意待定',
+  closed: '已办结',
+  merged: '已合并',
+  void: '已作废',
 };
 
 export const SLA_LABELS: Record<string, string> = { onTime: '正常', warned: '临期', overdue: '超期' };
 
 export const TYPE_LABELS: Record<string, string> = {
-  consultation: '咨询', help: '求助', complaint: '投诉', report: '举报', suggestion: '建议', praise: '表扬',
+  consultation: '咨询',
+  help: '求助',
+  complaint: '投诉',
+  report: '举报',
+  suggestion: '建议',
+  praise: '表扬',
 };
 
 export const URGENCY_LABELS: Record<string, string> = { emergency: '特急', urgent: '紧急', normal: '一般' };
 
 export const EVENT_LABELS: Record<string, string> = {
-  CREATE: '登记', SUBMIT: '提交', DISCARD: '作废', DISPATCH: '派单', ASSIGN_GRID: '派至网格', RESOLVE_ON_SPOT: '当场答复',
-  MERGE_INTO: '合并', REFER: '转介', ACCEPT: '签收', RETURN: '申请退单', SUB_DISPATCH: '二级派单', APPROVE_RETURN: '同意退单',
-  REJECT_RETURN: '驳回退单', NOTE: '办理记录', FIELD_UPDATE: '现场反馈', REQUEST_EXTENSION: '申请延期', APPROVE_EXTENSION: '批准延期',
-  REJECT_EXTENSION: '驳回延期', REPLY: '办理答复', REFERRAL_DONE: '转介办结', REFER_ON: '转介移交', APPROVE_REPLY: '审核通过', REJECT_REPLY: '退回重办',
-  VERIFY_APPROVE: '核查通过', VERIFY_REJECT: '核查退回', SELF_HANDLE: '自行处置',
-  FEEDBACK: '回访评价', UNREACHABLE: '回访未接通', REDO: '重办', SUPERVISOR_CLOSE: '值班长办结', REOPEN: '重启', SUPERVISE: '督办', MARK_UNREASONABLE: '不合理诉求认定',
-  ESCALATE: '升级', WARN: '临期预警', OVERDUE: '超期', CALLBACK_DUE: '回访超时',
+  CREATE: '登记',
+  SUBMIT: '提交',
+  DISCARD: '作废',
+  DISPATCH: '派单',
+  ASSIGN_GRID: '派至网格',
+  RESOLVE_ON_SPOT: '当场答复',
+  MERGE_INTO: '合并',
+  REFER: '转介',
+  ACCEPT: '签收',
+  RETURN: '申请退单',
+  SUB_DISPATCH: '二级派单',
+  APPROVE_RETURN: '同意退单',
+  REJECT_RETURN: '驳回退单',
+  NOTE: '办理记录',
+  FIELD_UPDATE: '现场反馈',
+  REQUEST_EXTENSION: '申请延期',
+  APPROVE_EXTENSION: '批准延期',
+  REJECT_EXTENSION: '驳回延期',
+  REPLY: '办理答复',
+  REFERRAL_DONE: '转介办结',
+  REFER_ON: '转介移交',
+  APPROVE_REPLY: '审核通过',
+  REJECT_REPLY: '退回重办',
+  VERIFY_APPROVE: '核查通过',
+  VERIFY_REJECT: '核查退回',
+  SELF_HANDLE: '自行处置',
+  FEEDBACK: '回访评价',
+  UNREACHABLE: '回访未接通',
+  REDO: '重办',
+  SUPERVISOR_CLOSE: '值班长办结',
+  REOPEN: '重启',
+  SUPERVISE: '督办',
+  MARK_UNREASONABLE: '不合理诉求认定',
+  ESCALATE: '升级',
+  WARN: '临期预警',
+  OVERDUE: '超期',
+  CALLBACK_DUE: '回访超时',
 };
 
-export const REFERRAL_KIND_LABELS: Record<string, string> = { mediation: '人民调解', legalAid: '法律援助', arbitration: '劳动仲裁', counselling: '心理服务' };
-export const REFERRAL_OUTCOME_LABELS: Record<string, string> = { resolved: '已化解', unresolved: '未化解', refused: '不予受理', referredOn: '已移交' };
+export const REFERRAL_KIND_LABELS: Record<string, string> = {
+  mediation: '人民调解',
+  legalAid: '法律援助',
+  arbitration: '劳动仲裁',
+  counselling: '心理服务',
+};
+export const REFERRAL_OUTCOME_LABELS: Record<string, string> = {
+  resolved: '已化解',
+  unresolved: '未化解',
+  refused: '不予受理',
+  referredOn: '已移交',
+};
 
 /** Phase labels for the chart, including the parent states of nested phases. */
 export const CHART_LABELS: Record<string, string> = {
-  ...PHASE_LABELS, handling: '办理', callback: '回访', 'handling.working': '办理中', 'callback.calling': '待回访',
+  ...PHASE_LABELS,
+  handling: '办理',
+  callback: '回访',
+  'handling.working': '办理中',
+  'callback.calling': '待回访',
 };
 
 export const CALL_DIRECTION_LABELS: Record<string, string> = { inbound: '来电', outbound: '去电' };
 export const CALL_DISPOSITION_LABELS: Record<string, string> = {
-  answered: '已接听', transferred: '已转接', missed: '未接来电', abandoned: '振铃中挂断', failed: '未接通', rejected: '已拒接',
+  answered: '已接听',
+  transferred: '已转接',
+  missed: '未接来电',
+  abandoned: '振铃中挂断',
+  failed: '未接通',
+  rejected: '已拒接',
 };

@@ -1,7 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261123124725_assignment_appeal_index extends Migration {
-
   override name = 'Migration20261123124725_assignment_appeal_index';
 
   override up(): void | Promise<void> {
@@ -11,5 +10,4 @@ export class Migration20261123124725_assignment_appeal_index extends Migration {
   override down(): void | Promise<void> {
     this.addSql(`drop index "assignment_appeal_id_index";`);
   }
-
 }

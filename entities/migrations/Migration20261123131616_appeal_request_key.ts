@@ -1,7 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261123131616_appeal_request_key extends Migration {
-
   override name = 'Migration20261123131616_appeal_request_key';
 
   override up(): void | Promise<void> {
@@ -13,5 +12,4 @@ export class Migration20261123131616_appeal_request_key extends Migration {
     this.addSql(`alter table "appeal" drop constraint "appeal_request_key_unique";`);
     this.addSql(`alter table "appeal" drop column "request_key";`);
   }
-
 }

@@ -13,13 +13,19 @@ export class Migration20261202000408_tags extends Migration {
     await this.execute(`alter table "appeal" add "tags" text[] not null default '{}';`);
     await this.execute(`alter table "referral" add "tags" text[] not null default '{}';`);
     await this.execute(`create index "appeal_tags_index" on "appeal" using gin ("tags");`);
-    await this.backfill('appeal', 'select id, snapshot from appeal', (r) => appealTagsOf(restoreAppealSnapshot(json(r.snapshot))));
+    await this.backfill('appeal', 'select id, snapshot from appeal', (r) =>
+      appealTagsOf(restoreAppealSnapshot(json(r.snapshot))),
+    );
     await this.backfill('referral', 'select id, kind, snapshot from referral', (r) =>
       referralTagsOf(restoreReferralSnapshot(referralDefinition(r.kind as ReferralKind), json(r.snapshot))),
     );
   }
 
-  private async backfill(table: 'appeal' | 'referral', select: string, tagsOf: (row: Record<string, unknown>) => string[]) {
+  private async backfill(
+    table: 'appeal' | 'referral',
+    select: string,
+    tagsOf: (row: Record<string, unknown>) => string[],
+  ) {
     const rows = await this.execute(select);
     for (let i = 0; i < rows.length; i += 1000) {
       const batch = rows.slice(i, i + 1000).map((r) => ({ id: r.id, tags: tagsOf(r) }));

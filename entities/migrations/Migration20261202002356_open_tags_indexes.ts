@@ -9,20 +9,24 @@ import { referralDefinition } from '../../machines/referrals';
 // alone, so each distinct state is restored once through its machine, from one of its own rows, and every row in
 // that state gets its tags: the backfill cannot disagree with the machines, however many rows there are.
 export class Migration20261202002356_open_tags_indexes extends Migration {
-
   override name = 'Migration20261202002356_open_tags_indexes';
 
   override async up(): Promise<void> {
     for (const r of await this.execute(`select distinct on (snapshot->'value') snapshot from appeal`)) {
       const snapshot = json(r.snapshot) as { value: unknown };
-      await this.execute(`update appeal set tags = ?::text[] where snapshot->'value' = ?::jsonb`,
-        [pgArray(appealTagsOf(restoreAppealSnapshot(snapshot))), JSON.stringify(snapshot.value)]);
+      await this.execute(`update appeal set tags = ?::text[] where snapshot->'value' = ?::jsonb`, [
+        pgArray(appealTagsOf(restoreAppealSnapshot(snapshot))),
+        JSON.stringify(snapshot.value),
+      ]);
     }
     for (const r of await this.execute(`select distinct on (kind, snapshot->'value') kind, snapshot from referral`)) {
       const snapshot = json(r.snapshot) as { value: unknown };
       const tags = referralTagsOf(restoreReferralSnapshot(referralDefinition(r.kind as ReferralKind), snapshot));
-      await this.execute(`update referral set tags = ?::text[] where kind = ? and snapshot->'value' = ?::jsonb`,
-        [pgArray(tags), r.kind, JSON.stringify(snapshot.value)]);
+      await this.execute(`update referral set tags = ?::text[] where kind = ? and snapshot->'value' = ?::jsonb`, [
+        pgArray(tags),
+        r.kind,
+        JSON.stringify(snapshot.value),
+      ]);
     }
 
     await this.execute(`drop index "appeal_department_worklist_index";`);
@@ -43,7 +47,6 @@ export class Migration20261202002356_open_tags_indexes extends Migration {
     this.addSql(`create index "referral_agency_queue_index" on "referral" ("agency_id", "next_due_at", "id")
       where "closed_at" is null;`);
   }
-
 }
 
 const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);

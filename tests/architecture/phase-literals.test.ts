@@ -32,21 +32,30 @@ export function phaseLiterals(fileName: string, source: string): PhaseLiteral[] 
   const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true);
   const found: PhaseLiteral[] = [];
   const at = (node: ts.Node) =>
-    found.push({ line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, text: node.getText(sf).slice(0, 100) });
+    found.push({
+      line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1,
+      text: node.getText(sf).slice(0, 100),
+    });
   const isPhase = (n: ts.Node) => ts.isStringLiteralLike(n) && PHASES.has(n.text);
   const mentionsPhase = (n: ts.Node) => /phase/i.test(n.getText(sf));
   const visit = (node: ts.Node) => {
     if (ts.isStringLiteralLike(node) && SQL_PHASE.test(node.text)) at(node);
-    else if (ts.isTemplateExpression(node) && [node.head, ...node.templateSpans.map((s) => s.literal)].some((p) => SQL_PHASE.test(p.text))) {
+    else if (
+      ts.isTemplateExpression(node) &&
+      [node.head, ...node.templateSpans.map((s) => s.literal)].some((p) => SQL_PHASE.test(p.text))
+    ) {
       at(node);
     } else if (
       ts.isBinaryExpression(node) &&
-      [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken].includes(node.operatorToken.kind) &&
+      [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken].includes(
+        node.operatorToken.kind,
+      ) &&
       ((isPhase(node.left) && mentionsPhase(node.right)) || (isPhase(node.right) && mentionsPhase(node.left)))
     ) {
       at(node);
     } else if (ts.isSwitchStatement(node) && mentionsPhase(node.expression)) {
-      for (const clause of node.caseBlock.clauses) if (ts.isCaseClause(clause) && isPhase(clause.expression)) at(clause.expression);
+      for (const clause of node.caseBlock.clauses)
+        if (ts.isCaseClause(clause) && isPhase(clause.expression)) at(clause.expression);
     } else if (ts.isArrayLiteralExpression(node) && node.elements.length >= 2 && node.elements.every(isPhase)) {
       at(node);
     }
@@ -80,7 +89,9 @@ describe('one state vocabulary', () => {
     const offenders = SCANNED.flatMap((top) => sourceFiles(path.join(ROOT, top)))
       .map((file) => path.relative(ROOT, file).split(path.sep).join('/'))
       .filter((rel) => !EXEMPT.some((re) => re.test(rel)))
-      .flatMap((rel) => phaseLiterals(rel, readFileSync(path.join(ROOT, rel), 'utf8')).map((f) => `${rel}:${f.line} ${f.text}`));
+      .flatMap((rel) =>
+        phaseLiterals(rel, readFileSync(path.join(ROOT, rel), 'utf8')).map((f) => `${rel}:${f.line} ${f.text}`),
+      );
     expect(offenders).toEqual([]);
   });
 });

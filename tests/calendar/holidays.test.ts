@@ -71,9 +71,25 @@ describe('CN_HOLIDAYS data', () => {
     const workdays = CN_HOLIDAYS.filter((e) => e.kind === 'workday');
     for (const e of workdays) expect([0, 6], e.date).toContain(weekdayOf(e.date));
     expect(workdays.map((e) => e.date)).toEqual([
-      '2024-02-04', '2024-02-18', '2024-04-07', '2024-04-28', '2024-05-11', '2024-09-14', '2024-09-29', '2024-10-12',
-      '2025-01-26', '2025-02-08', '2025-04-27', '2025-09-28', '2025-10-11',
-      '2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10',
+      '2024-02-04',
+      '2024-02-18',
+      '2024-04-07',
+      '2024-04-28',
+      '2024-05-11',
+      '2024-09-14',
+      '2024-09-29',
+      '2024-10-12',
+      '2025-01-26',
+      '2025-02-08',
+      '2025-04-27',
+      '2025-09-28',
+      '2025-10-11',
+      '2026-01-04',
+      '2026-02-14',
+      '2026-02-28',
+      '2026-05-09',
+      '2026-09-20',
+      '2026-10-10',
     ]);
   });
 
@@ -138,7 +154,9 @@ describe('parseCalendarFile', () => {
     expect(issues(withEntry({ date: '2027-13-01', kind: 'holiday', name: 'x' }))).toEqual([
       'entries.2.date: 日期不存在：2027-13-01',
     ]);
-    expect(issues(withEntry({ date: '2027-1-5', kind: 'holiday', name: 'x' }))[0]).toMatch(/^entries\.2\.date: 日期格式应为 YYYY-MM-DD/);
+    expect(issues(withEntry({ date: '2027-1-5', kind: 'holiday', name: 'x' }))[0]).toMatch(
+      /^entries\.2\.date: 日期格式应为 YYYY-MM-DD/,
+    );
   });
 
   it('rejects dates outside the file’s year', () => {

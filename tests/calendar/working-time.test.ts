@@ -292,7 +292,9 @@ describe('remainingTime', () => {
 
 describe('remainingTime over legal periods in calendar time', () => {
   it('counts long clock-hour spans in days', () => {
-    expect(remainingTime(cal, bj('2025-03-03 10:00'), bj('2025-04-02 12:30'), 'clockHours').label).toBe('剩余 30 天 2 小时');
+    expect(remainingTime(cal, bj('2025-03-03 10:00'), bj('2025-04-02 12:30'), 'clockHours').label).toBe(
+      '剩余 30 天 2 小时',
+    );
     expect(remainingTime(cal, bj('2025-03-03 10:00'), bj('2025-03-05 10:00'), 'clockHours').label).toBe('剩余 2 天');
     expect(remainingTime(cal, bj('2025-03-03 10:00'), bj('2025-03-05 09:00'), 'clockHours').label).toBe('剩余 47 小时');
     expect(remainingTime(cal, bj('2025-03-20 10:00'), bj('2025-03-10 10:00'), 'clockHours').label).toBe('已超期 10 天');
@@ -302,7 +304,11 @@ describe('remainingTime over legal periods in calendar time', () => {
 describe('long spans (a year-overdue appeal)', () => {
   it('count the same working days as walking the calendar day by day, holidays and 调休 included', async () => {
     const { CN_HOLIDAYS } = await import('../../app/calendar/holidays-cn');
-    const { buildCalendar: build, workingDaysBetween, remainingTime: remaining } = await import('../../app/calendar/working-time');
+    const {
+      buildCalendar: build,
+      workingDaysBetween,
+      remainingTime: remaining,
+    } = await import('../../app/calendar/working-time');
     const cal = build(CN_HOLIDAYS);
     const walk = (from: string, to: string) => {
       let n = 0;
@@ -311,12 +317,21 @@ describe('long spans (a year-overdue appeal)', () => {
       }
       return n;
     };
-    for (const [from, to] of [['2024-01-01', '2026-12-31'], ['2025-09-29', '2025-10-13'], ['2024-02-05', '2024-02-26']]) {
+    for (const [from, to] of [
+      ['2024-01-01', '2026-12-31'],
+      ['2025-09-29', '2025-10-13'],
+      ['2024-02-05', '2024-02-26'],
+    ]) {
       const days = workingDaysBetween(cal, new Date(`${from}T00:00:00+08:00`), new Date(`${to}T00:00:00+08:00`));
       expect(days, `${from}..${to}`).toBe(walk(from, to));
     }
     // 已超期 labels over a long span agree with the count.
-    const late = remaining(cal, new Date('2026-06-01T00:00:00+08:00'), new Date('2025-06-03T00:00:00+08:00'), 'workingDays');
+    const late = remaining(
+      cal,
+      new Date('2026-06-01T00:00:00+08:00'),
+      new Date('2025-06-03T00:00:00+08:00'),
+      'workingDays',
+    );
     expect(late.minutes).toBe(-walk('2025-06-03', '2026-06-01') * 24 * 60);
   });
 });

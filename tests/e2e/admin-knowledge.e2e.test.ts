@@ -20,25 +20,39 @@ describe('admin: knowledge base and working-day calendar', () => {
     const form = page.getByRole('form', { name: '新增知识条目' });
 
     // bad submit: refused next to the fields, nothing added
-    const rowsBefore = await page.getByRole('region', { name: /^知识条目/ }).getByRole('row').count();
+    const rowsBefore = await page
+      .getByRole('region', { name: /^知识条目/ })
+      .getByRole('row')
+      .count();
     await form.getByLabel('正文').fill('短');
     await form.getByLabel('生效日期').fill('2026-03-01');
     await form.getByLabel('失效日期').fill('2026-01-01');
     await form.getByRole('button', { name: '新增' }).click();
-    await expect.poll(() => form.getByRole('alert').allTextContents()).toEqual(
-      expect.arrayContaining(['标题至少 2 个字', '正文至少 5 个字', '失效日期不能早于生效日期']));
+    await expect
+      .poll(() => form.getByRole('alert').allTextContents())
+      .toEqual(expect.arrayContaining(['标题至少 2 个字', '正文至少 5 个字', '失效日期不能早于生效日期']));
     expect(await form.getByLabel('标题').getAttribute('aria-invalid')).toBe('true');
     await screenshot(page, 'admin-knowledge-errors');
-    expect(await page.getByRole('region', { name: /^知识条目/ }).getByRole('row').count()).toBe(rowsBefore);
+    expect(
+      await page
+        .getByRole('region', { name: /^知识条目/ })
+        .getByRole('row')
+        .count(),
+    ).toBe(rowsBefore);
 
     await form.getByLabel('标题').fill(TITLE);
-    await form.getByLabel('正文').fill('电动自行车须符合国家标准，车主携带身份证、购车发票和合格证到就近登记点免费办理登记上牌。');
+    await form
+      .getByLabel('正文')
+      .fill('电动自行车须符合国家标准，车主携带身份证、购车发票和合格证到就近登记点免费办理登记上牌。');
     await form.getByLabel('分类').selectOption({ label: '交通运输' });
     await form.getByLabel('责任单位').selectOption({ label: '市公安局' });
     await form.getByLabel('生效日期').fill('2026-01-01');
     await form.getByLabel('失效日期').fill('');
     await form.getByRole('button', { name: '新增' }).click();
-    const row = page.getByRole('region', { name: /^知识条目/ }).getByRole('row').filter({ hasText: TITLE });
+    const row = page
+      .getByRole('region', { name: /^知识条目/ })
+      .getByRole('row')
+      .filter({ hasText: TITLE });
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.textContent()).toContain('市公安局');
     expect(await row.textContent()).toContain('有效');
@@ -55,7 +69,9 @@ describe('admin: knowledge base and working-day calendar', () => {
     expect((await page.goto('/admin/calendar'))?.status()).toBe(403);
     const res = await page.request.get(`/knowledge/search?q=${encodeURIComponent('电动自行车')}`);
     expect(res.status()).toBe(200);
-    const { articles } = (await res.json()) as { articles: { id: number; title: string; body: string; department: string | null }[] };
+    const { articles } = (await res.json()) as {
+      articles: { id: number; title: string; body: string; department: string | null }[];
+    };
     expect(articles.map((a) => a.title)).toContain(TITLE);
     expect(articles.find((a) => a.title === TITLE)).toMatchObject({ department: '市公安局' });
     await page.context().close();
@@ -106,9 +122,15 @@ describe('admin: knowledge base and working-day calendar', () => {
     expect(await form.getByLabel('标题').inputValue()).toBe(TITLE);
     await form.getByLabel('正文').fill('电动自行车须符合国家标准，可在线预约后到就近登记点免费上牌。');
     await form.getByRole('button', { name: '保存修改' }).click();
-    const row = page.getByRole('region', { name: /^知识条目/ }).getByRole('row').filter({ hasText: TITLE });
+    const row = page
+      .getByRole('region', { name: /^知识条目/ })
+      .getByRole('row')
+      .filter({ hasText: TITLE });
     await expect.poll(() => row.textContent()).toContain('可在线预约');
-    await page.getByRole('form', { name: `停用 ${TITLE}` }).getByRole('button', { name: '停用' }).click();
+    await page
+      .getByRole('form', { name: `停用 ${TITLE}` })
+      .getByRole('button', { name: '停用' })
+      .click();
     await expect.poll(() => row.textContent()).toContain('已停用');
     await page.context().close();
 

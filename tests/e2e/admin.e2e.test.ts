@@ -23,7 +23,10 @@ describe('admin screens', () => {
     await form.getByLabel('初始密码').fill('new-handler-pass');
     await form.getByLabel('显示名称').fill('城管局承办人 新同事');
     await form.getByLabel('角色').selectOption('handler');
-    const deptValue = await form.getByLabel('所属部门').locator('option', { hasText: '市城市管理局' }).getAttribute('value');
+    const deptValue = await form
+      .getByLabel('所属部门')
+      .locator('option', { hasText: '市城市管理局' })
+      .getAttribute('value');
     await form.getByLabel('所属部门').selectOption(deptValue!);
     await form.getByRole('button', { name: '新增' }).click();
     await expect.poll(() => form.getByRole('alert').allTextContents()).toContain('用户名已被使用');
@@ -79,7 +82,9 @@ describe('admin screens', () => {
     await page.getByTestId('home-title').waitFor();
     await page.goto('/admin/departments');
     await page.getByRole('form', { name: '停用 市城市管理局' }).getByRole('button', { name: '停用' }).click();
-    await expect.poll(() => page.getByRole('alert').allTextContents()).toContainEqual(expect.stringMatching(/名启用的用户/));
+    await expect
+      .poll(() => page.getByRole('alert').allTextContents())
+      .toContainEqual(expect.stringMatching(/名启用的用户/));
     await screenshot(page, 'admin-departments');
     await page.context().close();
   });

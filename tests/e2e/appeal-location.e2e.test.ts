@@ -21,7 +21,10 @@ async function createOtherGridWorker(browser: Browser): Promise<string> {
   await f.getByLabel('角色').selectOption('gridWorker');
   await f.getByLabel('光明社区第1网格').check();
   await f.getByRole('button', { name: '新增' }).click();
-  await page.getByRole('row').filter({ has: page.getByRole('cell', { name: username, exact: true }) }).waitFor();
+  await page
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell', { name: username, exact: true }) })
+    .waitFor();
   await page.context().close();
   return username;
 }

@@ -28,7 +28,13 @@ describe('appeal page', () => {
     expect(await current.count()).toBe(1);
     expect(await current.getAttribute('data-state')).toBe('triage');
     // The chart is read from the machine: triage offers exactly the machine's ways out.
-    for (const way of ['派单 → 待签收', '派至网格 → 待签收', '当场答复 → 已当场答复', '合并 → 已合并', '转介 → 已转介']) {
+    for (const way of [
+      '派单 → 待签收',
+      '派至网格 → 待签收',
+      '当场答复 → 已当场答复',
+      '合并 → 已合并',
+      '转介 → 已转介',
+    ]) {
       expect(await current.textContent()).toContain(way);
     }
     await screenshot(page, 'appeal-page-triage');

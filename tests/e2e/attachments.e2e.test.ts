@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { baseUrl, launch, login, screenshot } from './browser';
 
 // A valid 1×1 PNG.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 describe('appeal attachments', () => {
   let browser: Browser;
@@ -29,14 +32,18 @@ describe('appeal attachments', () => {
     const fileName = `现场照片-${Math.random().toString(36).slice(2, 8)}.png`;
     const origin = { origin: baseUrl() };
     const upload = await handler.request.post(`/appeals/${appealId}/attachments`, {
-      headers: origin, maxRedirects: 0, multipart: { file: { name: fileName, mimeType: 'image/png', buffer: PNG } },
+      headers: origin,
+      maxRedirects: 0,
+      multipart: { file: { name: fileName, mimeType: 'image/png', buffer: PNG } },
     });
     expect(upload.status()).toBe(303);
     expect(new URL(upload.headers().location, baseUrl()).pathname).toBe(`/appeals/${appealId}`);
 
     // A PDF renamed to .png is refused with the reason, and not listed.
     const renamed = await handler.request.post(`/appeals/${appealId}/attachments`, {
-      headers: origin, maxRedirects: 0, multipart: { file: { name: 'renamed.png', mimeType: 'image/png', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') } },
+      headers: origin,
+      maxRedirects: 0,
+      multipart: { file: { name: 'renamed.png', mimeType: 'image/png', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') } },
     });
     expect(renamed.status()).toBe(400);
     expect((await renamed.json()).fieldErrors.file[0]).toBe('文件内容与文件类型不符');
@@ -48,8 +55,12 @@ describe('appeal attachments', () => {
     await screenshot(handler, 'appeal-attachment-uploaded');
 
     // The page's loader data carries the attachment ids.
-    const data = await (await handler.request.get(`/appeals/${appealId}?_data=${encodeURIComponent('routes/appeals.$id')}`)).json();
-    const attachment = (data.appeal.attachments as { id: number; fileName: string }[]).find((f) => f.fileName === fileName)!;
+    const data = await (
+      await handler.request.get(`/appeals/${appealId}?_data=${encodeURIComponent('routes/appeals.$id')}`)
+    ).json();
+    const attachment = (data.appeal.attachments as { id: number; fileName: string }[]).find(
+      (f) => f.fileName === fileName,
+    )!;
     expect(attachment).toBeDefined();
 
     const download = await handler.request.get(`/attachments/${attachment.id}`);
@@ -70,7 +81,9 @@ describe('appeal attachments', () => {
     await other.getByTestId('home-title').waitFor();
     expect((await other.request.get(`/attachments/${attachment.id}`)).status()).toBe(403);
     const refused = await other.request.post(`/appeals/${appealId}/attachments`, {
-      headers: { origin: baseUrl() }, maxRedirects: 0, multipart: { file: { name: 'other.png', mimeType: 'image/png', buffer: PNG } },
+      headers: { origin: baseUrl() },
+      maxRedirects: 0,
+      multipart: { file: { name: 'other.png', mimeType: 'image/png', buffer: PNG } },
     });
     expect(refused.status()).toBe(403);
     expect((await other.request.get('/attachments/999999')).status()).toBe(404);
@@ -101,7 +114,9 @@ describe('appeal attachments', () => {
     await screenshot(page, 'appeal-attachment-form');
 
     // A file that is not what its name says is refused on the page itself, with the reason.
-    await form.getByLabel('上传附件').setInputFiles({ name: 'renamed.png', mimeType: 'image/png', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+    await form
+      .getByLabel('上传附件')
+      .setInputFiles({ name: 'renamed.png', mimeType: 'image/png', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
     await form.getByRole('button', { name: '上传', exact: true }).click();
     await expect.poll(() => form.getByTestId('upload-error').textContent()).toBe('文件内容与文件类型不符');
     expect(new URL(page.url()).pathname).toBe(`/appeals/${appealId}`);

@@ -13,15 +13,30 @@ export function baseUrl() {
 export async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
       // A fake microphone and no permission prompt, so softphones in two contexts can talk.
-      '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required'],
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
   });
 }
 
 /** Signs in through the real form in a fresh browser context. */
 export async function login(browser: Browser, username: string, password = DEMO_PASSWORD): Promise<Page> {
-  const context = await browser.newContext({ baseURL: baseUrl(), viewport: { width: 1360, height: 900 }, locale: 'zh-CN' });
+  const context = await browser.newContext({
+    baseURL: baseUrl(),
+    viewport: { width: 1360, height: 900 },
+    locale: 'zh-CN',
+  });
   const page = await context.newPage();
   await page.goto('/login');
   await page.getByLabel('用户名').fill(username);

@@ -1,15 +1,20 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, login, screenshot } from './browser';
+import type { Row } from '../../app/db/sql.server';
 
 type CallEvent = Record<string, unknown>;
 
 /** Posts call events from the signed-in page, as the softphone does. */
-function post(page: Page, events: CallEvent[]): Promise<{ status: number; body: any }[]> {
+function post(page: Page, events: CallEvent[]): Promise<{ status: number; body: Row }[]> {
   return page.evaluate(async (events) => {
-    const out: { status: number; body: any }[] = [];
+    const out: { status: number; body: Row }[] = [];
     for (const e of events) {
-      const res = await fetch('/telephony/calls/events', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(e) });
+      const res = await fetch('/telephony/calls/events', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(e),
+      });
       out.push({ status: res.status, body: await res.json().catch(() => null) });
     }
     return out;
@@ -27,7 +32,7 @@ describe('call records', () => {
     await browser?.close();
   });
 
-  it('lists the operator\'s calls, filters them, and queues the abandoned one for a callback', async () => {
+  it("lists the operator's calls, filters them, and queues the abandoned one for a callback", async () => {
     const page = await login(browser, 'operator');
     await page.getByTestId('home-title').waitFor();
 
@@ -59,29 +64,38 @@ describe('call records', () => {
       const bytes = new Uint8Array(4096);
       bytes.set([0x1a, 0x45, 0xdf, 0xa3]);
       for (let i = 4; i < bytes.length; i++) bytes[i] = (i * 31) % 251;
-      const hex = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
+      const hex = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), (b) =>
+        b.toString(16).padStart(2, '0'),
+      ).join('');
       const send = async (sha256: string) => {
         const form = new FormData();
         form.append('file', new Blob([bytes], { type: 'audio/webm;codecs=opus' }), 'call.webm');
         form.append('sha256', sha256);
-        const res = await fetch(`/telephony/calls/${encodeURIComponent(callId)}/recording`, { method: 'POST', body: form });
+        const res = await fetch(`/telephony/calls/${encodeURIComponent(callId)}/recording`, {
+          method: 'POST',
+          body: form,
+        });
         return { status: res.status, body: await res.json().catch(() => null) };
       };
       return [await send('0'.repeat(64)), await send(hex), hex] as const;
     }, answered.callId);
     expect(uploads[0].status).toBe(400);
     expect(uploads[1]).toEqual({ status: 200, body: { sha256: uploads[2], ref: `recordings/${uploads[2]}.webm` } });
-    const ranged = await page.request.get(`/telephony/calls/${answered.callId}/recording`, { headers: { Range: 'bytes=0-3' } });
+    const ranged = await page.request.get(`/telephony/calls/${answered.callId}/recording`, {
+      headers: { Range: 'bytes=0-3' },
+    });
     expect(ranged.status()).toBe(206);
     expect(ranged.headers()['content-range']).toBe('bytes 0-3/4096');
-    expect([...await ranged.body()]).toEqual([0x1a, 0x45, 0xdf, 0xa3]);
+    expect([...(await ranged.body())]).toEqual([0x1a, 0x45, 0xdf, 0xa3]);
     const polled = await (await page.request.get(`/telephony/calls/${answered.callId}`)).json();
     expect(polled).toMatchObject({ callId: answered.callId, disposition: 'answered', hasRecording: true, appeals: [] });
 
     await page.goto('/calls');
     await expect.poll(() => rows(page).count()).toBeGreaterThanOrEqual(3);
     // The agent may play his own call's recording.
-    expect(await page.locator(`tr[data-call-id="${answered.callId}"] audio`).getAttribute('src')).toBe(`/telephony/calls/${answered.callId}/recording`);
+    expect(await page.locator(`tr[data-call-id="${answered.callId}"] audio`).getAttribute('src')).toBe(
+      `/telephony/calls/${answered.callId}/recording`,
+    );
     const text = await page.getByTestId('calls-table').textContent();
     expect(text).toContain('138****7001');
     expect(text).toContain('已接听');

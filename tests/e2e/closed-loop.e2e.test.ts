@@ -17,7 +17,9 @@ describe('journey 1: intake → dispatch → reply → review → callback → c
   it('dispatcher sees exactly the triage actions and sends it to a department', async () => {
     const page = await open(browser, 'dispatcher', url);
     expect(await phase(page)).toBe('待派单');
-    const forms = await page.locator('form[aria-label]').evaluateAll((fs) => fs.map((f) => f.getAttribute('aria-label')));
+    const forms = await page
+      .locator('form[aria-label]')
+      .evaluateAll((fs) => fs.map((f) => f.getAttribute('aria-label')));
     expect(forms.sort()).toEqual(['派单', '派至网格', '当场答复', '合并', '转介'].sort());
     await act(page, '派单').getByLabel('主办单位').selectOption({ label: '市城市管理局' });
     await submit(page, '派单');
@@ -60,7 +62,8 @@ describe('journey 1: intake → dispatch → reply → review → callback → c
     await submit(page, '回访评价', { 满意度: 'satisfied', 问题是否解决: 'yes' });
     await expect.poll(() => phase(page)).toBe('已办结');
     const timeline = await page.getByTestId('timeline').textContent();
-    for (const step of ['登记', '提交', '派单', '签收', '办理答复', '审核通过', '回访评价']) expect(timeline).toContain(step);
+    for (const step of ['登记', '提交', '派单', '签收', '办理答复', '审核通过', '回访评价'])
+      expect(timeline).toContain(step);
     expect(timeline).toContain('待回访 → 已办结');
     expect(await page.locator('[aria-current="step"]').getAttribute('data-state')).toBe('closed');
     await screenshot(page, 'journey-1-closed');

@@ -21,7 +21,7 @@ describe('journey 6: scope and a confidential complainant', () => {
     await browser?.close();
   });
 
-  it('never shows the confidential phone on the department\'s pages', async () => {
+  it("never shows the confidential phone on the department's pages", async () => {
     const page = await login(browser, 'handler');
     await page.getByTestId('home-title').waitFor();
     const home = await page.content();

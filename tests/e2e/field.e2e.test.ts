@@ -7,12 +7,17 @@ import { act, open, phase, recordComplaint, submit } from './journeys';
 const LAT = 30.204321;
 const LNG = 120.112345;
 
-
 /** Signs in through the real form on a 360 px phone that has granted its (fake) location. */
 async function phoneLogin(browser: Browser, username: string): Promise<Page> {
   const context = await browser.newContext({
-    baseURL: baseUrl(), locale: 'zh-CN', viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    geolocation: { latitude: LAT, longitude: LNG }, permissions: ['geolocation'],
+    baseURL: baseUrl(),
+    locale: 'zh-CN',
+    viewport: { width: 360, height: 740 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    geolocation: { latitude: LAT, longitude: LNG },
+    permissions: ['geolocation'],
   });
   const page = await context.newPage();
   await page.goto('/login');
@@ -86,7 +91,9 @@ describe('grid worker on the phone', () => {
     await expect.poll(() => page.getByTestId('photo-status').textContent()).toBe('已上传 1 张照片');
     const thumb = page.getByTestId('photos').locator('img');
     await expect.poll(() => thumb.count()).toBe(1);
-    await expect.poll(() => thumb.first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(48);
+    await expect
+      .poll(() => thumb.first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBe(48);
 
     // An empty update is refused with a field error; then one with the check-in goes through.
     const update = act(page, '现场更新');

@@ -30,12 +30,14 @@ describe('supervisor grid view', () => {
     expect(await page.getByTestId('grid-chart').locator('.recharts-bar-rectangle').count()).toBeGreaterThan(0);
 
     // Sorted by overdue by default: the first row is the busiest late grid; pick the one with most open work.
-    const table = await rows.evaluateAll((trs) => trs.map((tr) => ({
-      code: tr.getAttribute('data-grid')!,
-      name: tr.querySelector('[data-col="name"]')!.textContent!,
-      open: Number(tr.querySelector('[data-col="open"]')!.textContent),
-      overdue: Number(tr.querySelector('[data-col="overdue"]')!.textContent),
-    })));
+    const table = await rows.evaluateAll((trs) =>
+      trs.map((tr) => ({
+        code: tr.getAttribute('data-grid')!,
+        name: tr.querySelector('[data-col="name"]')!.textContent!,
+        open: Number(tr.querySelector('[data-col="open"]')!.textContent),
+        overdue: Number(tr.querySelector('[data-col="overdue"]')!.textContent),
+      })),
+    );
     const overdues = table.map((r) => r.overdue);
     expect(overdues).toEqual([...overdues].sort((a, b) => b - a));
     const busiest = [...table].sort((a, b) => b.open - a.open)[0];
@@ -46,7 +48,9 @@ describe('supervisor grid view', () => {
     const list = page.getByTestId('grid-appeals');
     await list.waitFor();
     await expect.poll(() => list.locator('li').count()).toBe(Math.min(busiest.open, 20));
-    expect(await page.getByRole('heading', { name: /的未办结诉求$/ }).textContent()).toBe(`${busiest.name} 的未办结诉求`);
+    expect(await page.getByRole('heading', { name: /的未办结诉求$/ }).textContent()).toBe(
+      `${busiest.name} 的未办结诉求`,
+    );
     await expect.poll(() => page.locator(`tr[data-grid="${busiest.code}"]`).getAttribute('aria-selected')).toBe('true');
     await screenshot(page, 'grid-view');
 

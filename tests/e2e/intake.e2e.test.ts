@@ -105,8 +105,13 @@ describe('operator intake', () => {
     await page.goto('/intake');
     const key = await form(page).locator('input[name=requestKey]').inputValue();
     const body = {
-      requestKey: key, intent: 'submit', type: 'help', category: '0301 停水（公用事业）', title: '突然停水',
-      content: '整栋楼从早上开始停水，没有通知。', callerPhone: '13922223333',
+      requestKey: key,
+      intent: 'submit',
+      type: 'help',
+      category: '0301 停水（公用事业）',
+      title: '突然停水',
+      content: '整栋楼从早上开始停水，没有通知。',
+      callerPhone: '13922223333',
     };
     const post = () => page.request.post('/intake', { form: body, headers: { origin: baseUrl() }, maxRedirects: 0 });
     const [a, b] = await Promise.all([post(), post()]);

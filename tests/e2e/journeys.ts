@@ -17,7 +17,10 @@ export async function submit(page: Page, form: string, fields: Record<string, st
 }
 
 /** The operator records a complaint through the intake screen; returns the appeal page's path. */
-export async function recordComplaint(browser: Browser, opts: { phone: string; title: string; confidential?: boolean }): Promise<string> {
+export async function recordComplaint(
+  browser: Browser,
+  opts: { phone: string; title: string; confidential?: boolean },
+): Promise<string> {
   const page = await login(browser, 'operator');
   await page.getByTestId('home-title').waitFor();
   await page.goto('/intake');

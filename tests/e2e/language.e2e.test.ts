@@ -39,7 +39,11 @@ describe('UI language', () => {
   it('refuses an unknown language', async () => {
     const page = await login(browser, 'operator');
     await page.getByTestId('home-title').waitFor();
-    const res = await page.request.post('/lang', { form: { lang: 'xx', redirectTo: '/' }, headers: { origin: new URL(page.url()).origin }, maxRedirects: 0 });
+    const res = await page.request.post('/lang', {
+      form: { lang: 'xx', redirectTo: '/' },
+      headers: { origin: new URL(page.url()).origin },
+      maxRedirects: 0,
+    });
     expect(res.status()).toBe(400);
     await page.context().close();
   });

@@ -8,11 +8,16 @@ import { act, open, phase, submit } from './journeys';
 const LAT = 30.204321;
 const LNG = 120.104321;
 
-
 async function phoneLogin(browser: Browser): Promise<Page> {
   const context = await browser.newContext({
-    baseURL: baseUrl(), locale: 'zh-CN', viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-    geolocation: { latitude: LAT, longitude: LNG }, permissions: ['geolocation'],
+    baseURL: baseUrl(),
+    locale: 'zh-CN',
+    viewport: { width: 360, height: 740 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    geolocation: { latitude: LAT, longitude: LNG },
+    permissions: ['geolocation'],
   });
   const page = await context.newPage();
   await page.goto('/login');
@@ -30,7 +35,9 @@ async function fill(page: Page, title: string) {
   await form.getByLabel('描述').fill('人行道上堆放建筑垃圾，影响通行。');
   await form.getByRole('button', { name: '定位' }).click();
   await expect.poll(() => page.getByTestId('patrol-location').textContent()).toContain('30.204321');
-  await form.getByLabel('现场照片（处置前）').setInputFiles({ name: 'before.png', mimeType: 'image/png', buffer: png(16, 16, [200, 40, 40]) });
+  await form
+    .getByLabel('现场照片（处置前）')
+    .setInputFiles({ name: 'before.png', mimeType: 'image/png', buffer: png(16, 16, [200, 40, 40]) });
   await expect.poll(() => page.getByTestId('before-count').textContent()).toContain('1');
 }
 
@@ -53,7 +60,9 @@ describe('patrol reports on the phone (巡查上报)', () => {
     const form = g.getByRole('form', { name: '巡查上报' });
     await form.getByLabel('现场已处置').check();
     await form.getByLabel('处置结果').fill('已清运建筑垃圾，路面恢复通行。');
-    await form.getByLabel('处置后照片').setInputFiles({ name: 'after.png', mimeType: 'image/png', buffer: png(16, 16, [40, 200, 40]) });
+    await form
+      .getByLabel('处置后照片')
+      .setInputFiles({ name: 'after.png', mimeType: 'image/png', buffer: png(16, 16, [40, 200, 40]) });
     await expect.poll(() => g.getByTestId('after-count').textContent()).toContain('1');
     await screenshot(g, 'patrol-form-360');
     await form.getByRole('button', { name: '自行处置' }).click();

@@ -40,7 +40,12 @@ describe('referral journey: labour arbitration with an extension approved by a s
   });
 
   it('the dispatcher refers the appeal to the arbitration commission', async () => {
-    const page = await referAppeal(browser, url, '市劳动人事争议仲裁院（劳动仲裁）', '用人单位拖欠三个月工资，建议申请劳动仲裁');
+    const page = await referAppeal(
+      browser,
+      url,
+      '市劳动人事争议仲裁院（劳动仲裁）',
+      '用人单位拖欠三个月工资，建议申请劳动仲裁',
+    );
     await expect.poll(() => phase(page)).toBe('已转介');
     const panel = page.getByTestId('appeal-referrals');
     await expect.poll(() => panel.textContent()).toContain('劳动仲裁');
@@ -113,14 +118,18 @@ describe('referral journey: labour arbitration with an extension approved by a s
     expect(forms).not.toContain('申请延期');
     expect(forms).not.toContain('批准延期');
     const timeline = await page.getByTestId('referral-timeline').textContent();
-    for (const step of ['转介', '受理', '安排开庭', '记录开庭', '申请延期', '批准延期']) expect(timeline).toContain(step);
+    for (const step of ['转介', '受理', '安排开庭', '记录开庭', '申请延期', '批准延期'])
+      expect(timeline).toContain(step);
     await screenshot(page, 'referral-arbitration-extended');
     await page.context().close();
   });
 
   it('the arbitrator makes the award, which moves the appeal to review', async () => {
     const page = await openCase(browser, 'arbitrator', title);
-    await act(page, '作出裁决', { 裁决内容: '被申请人于裁决生效之日起十日内支付申请人拖欠工资人民币贰万肆仟元整。', 是否解决: 'yes' });
+    await act(page, '作出裁决', {
+      裁决内容: '被申请人于裁决生效之日起十日内支付申请人拖欠工资人民币贰万肆仟元整。',
+      是否解决: 'yes',
+    });
     await expect.poll(() => casePhase(page)).toBe('已裁决');
     expect(await page.getByTestId('referral-outcome').textContent()).toBe('已化解');
     const result = await page.getByTestId('referral-result').textContent();

@@ -70,7 +70,9 @@ describe('referral journey: counselling, and a refused referral back to dispatch
     // A refusal needs a reason.
     await act(page, '不予受理');
     expect(await casePhase(page)).toBe('待受理');
-    await expect.poll(() => page.getByRole('form', { name: '不予受理', exact: true }).getByRole('alert').count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByRole('form', { name: '不予受理', exact: true }).getByRole('alert').count())
+      .toBeGreaterThan(0);
     const reason = '该纠纷已由法院立案受理，依法不予调解。';
     await act(page, '不予受理', { 理由: reason });
     await expect.poll(() => casePhase(page)).toBe('不予受理');
@@ -81,7 +83,9 @@ describe('referral journey: counselling, and a refused referral back to dispatch
 
     const dispatcher = await open(browser, 'dispatcher', url);
     expect(await phase(dispatcher)).toBe('待派单');
-    const forms = await dispatcher.locator('form[aria-label]').evaluateAll((fs) => fs.map((f) => f.getAttribute('aria-label')));
+    const forms = await dispatcher
+      .locator('form[aria-label]')
+      .evaluateAll((fs) => fs.map((f) => f.getAttribute('aria-label')));
     expect(forms).toEqual(expect.arrayContaining(['派单', '转介']));
     expect(await dispatcher.getByRole('form', { name: '派单', exact: true }).getByLabel('主办单位').count()).toBe(1);
     expect(await dispatcher.getByTestId('appeal-referrals').textContent()).toContain('不予受理');

@@ -33,7 +33,9 @@ async function upload(page: Page, kindLabel: string, file: { name: string; mimeT
   const form = uploadForm(page);
   await form.locator('select[name="kind"]').selectOption({ label: kindLabel });
   await form.locator('input[type="file"][name="file"]').setInputFiles(file);
-  const posted = page.waitForResponse((r) => r.request().method() === 'POST' && /\/referrals\/\d+\/documents$/.test(new URL(r.url()).pathname));
+  const posted = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && /\/referrals\/\d+\/documents$/.test(new URL(r.url()).pathname),
+  );
   await form.getByRole('button', { name: '上传', exact: true }).click();
   const res = await posted;
   await page.waitForLoadState('load');
@@ -113,7 +115,11 @@ describe('referral case documents and the case page in English', () => {
     const page = await openCase(browser, 'mediator', title);
     const before = await documents(page).locator('li').count();
     expect(before).toBe(1);
-    const res = await upload(page, '其他', { name: 'fake-scan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('这不是PDF，只是一段文字。\n', 'utf8') });
+    const res = await upload(page, '其他', {
+      name: 'fake-scan.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('这不是PDF，只是一段文字。\n', 'utf8'),
+    });
     expect(res.status()).toBe(400);
     // The case page stays, with the reason under the upload form.
     await expect.poll(() => uploadForm(page).getByTestId('upload-error').textContent()).toBe('文件内容与文件类型不符');
@@ -126,7 +132,7 @@ describe('referral case documents and the case page in English', () => {
     await page.context().close();
   });
 
-  it('shows the case page in English after the header\'s language switch', async () => {
+  it("shows the case page in English after the header's language switch", async () => {
     const page = await openCase(browser, 'mediator', title);
     expect(await casePhase(page)).toBe('调解中');
     await page.getByTestId('language-switch').click();
@@ -140,7 +146,9 @@ describe('referral case documents and the case page in English', () => {
     for (const name of ['Add party', 'Schedule mediation', 'Mediation failed', 'Upload']) {
       expect(await page.getByRole('button', { name, exact: true }).count(), name).toBe(1);
     }
-    const forms = await page.locator('form[aria-label]').evaluateAll((fs) => fs.map((f) => f.getAttribute('aria-label') ?? ''));
+    const forms = await page
+      .locator('form[aria-label]')
+      .evaluateAll((fs) => fs.map((f) => f.getAttribute('aria-label') ?? ''));
     expect(forms).toEqual(expect.arrayContaining(['Add party', 'Schedule mediation', 'Upload document']));
     for (const f of forms) expect(f, `form name ${f}`).not.toMatch(HAN);
     const buttons = await page.locator('form[aria-label] button').allTextContents();

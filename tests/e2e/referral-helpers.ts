@@ -8,7 +8,12 @@ export const casePhase = (page: Page) => page.getByTestId('referral-phase').text
 export const caseForm = (page: Page, name: string) => page.getByRole('form', { name, exact: true });
 
 /** Fills a case action form by field label (select, checkbox list or text) and submits it. */
-export async function act(page: Page, form: string, fields: Record<string, string> = {}, checks: Record<string, boolean> = {}) {
+export async function act(
+  page: Page,
+  form: string,
+  fields: Record<string, string> = {},
+  checks: Record<string, boolean> = {},
+) {
   const f = caseForm(page, form);
   for (const [label, value] of Object.entries(fields)) {
     const input = f.getByLabel(label, { exact: true });
@@ -23,7 +28,9 @@ export async function act(page: Page, form: string, fields: Record<string, strin
   await posted;
   // Done when Remix has followed the redirect and reloaded the case (or shown the refusal).
   await page.waitForFunction(() => {
-    const router = (window as unknown as { __remixRouter?: { state: { navigation: { state: string }; revalidation: string } } }).__remixRouter;
+    const router = (
+      window as unknown as { __remixRouter?: { state: { navigation: { state: string }; revalidation: string } } }
+    ).__remixRouter;
     return router !== undefined && router.state.navigation.state === 'idle' && router.state.revalidation === 'idle';
   });
   await page.waitForLoadState('networkidle');
@@ -39,7 +46,11 @@ export async function openCase(browser: Browser, user: string, title: string): P
 }
 
 /** The appeal page's phase, for a user who can see it. */
-export async function appealPhaseAs(browser: Browser, user: string, url: string): Promise<{ page: Page; phase: string | null }> {
+export async function appealPhaseAs(
+  browser: Browser,
+  user: string,
+  url: string,
+): Promise<{ page: Page; phase: string | null }> {
   const page = await login(browser, user);
   await page.waitForLoadState('networkidle');
   await page.goto(url);

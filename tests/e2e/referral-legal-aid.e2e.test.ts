@@ -27,7 +27,11 @@ describe('referral journey: failed mediation handed on to legal aid', () => {
     mediationUrl = new URL(page.url()).pathname;
     await act(page, '受理');
     await expect.poll(() => casePhase(page)).toBe('调解中');
-    await act(page, '调解不成', { 调解不成原因: '被申请人拒绝到场调解，申请人经济困难需要法律援助。', 后续途径: 'legalAid', 转介至: '市法律援助中心（法律援助）' });
+    await act(page, '调解不成', {
+      调解不成原因: '被申请人拒绝到场调解，申请人经济困难需要法律援助。',
+      后续途径: 'legalAid',
+      转介至: '市法律援助中心（法律援助）',
+    });
     await expect.poll(() => casePhase(page)).toBe('调解不成');
     const links = page.getByTestId('referral-links');
     await expect.poll(() => links.textContent()).toContain('法律援助');
@@ -79,7 +83,11 @@ describe('referral journey: failed mediation handed on to legal aid', () => {
     expect(await page.getByTestId('legal-clocks').textContent()).toContain('审查决定期限');
     await act(page, '受理');
     await expect.poll(() => casePhase(page)).toBe('审查中');
-    await act(page, '给予援助并指派律师', { 律师姓名: '周律师', 律师事务所: '示范市正义律师事务所', '律师电话（可选）': '13700001234' });
+    await act(page, '给予援助并指派律师', {
+      律师姓名: '周律师',
+      律师事务所: '示范市正义律师事务所',
+      '律师电话（可选）': '13700001234',
+    });
     await expect.poll(() => casePhase(page)).toBe('已指派律师');
     expect(await page.getByTestId('referral-result').textContent()).toContain('周律师');
     await act(page, '结案', { 办理结果: '律师代理申请人起诉，法院判决被申请人支付装修款。', 是否解决: 'yes' });

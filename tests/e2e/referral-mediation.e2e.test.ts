@@ -6,7 +6,7 @@ import { act, appealPhaseAs, caseForm, casePhase, openCase, referAppeal } from '
 
 // A neighbours' dispute goes to people's mediation: two sessions, an agreement signed by both,
 // the printed agreement, judicial confirmation, and the appeal closes through review and callback.
-describe('referral journey: people\'s mediation to a judicially confirmed agreement', () => {
+describe("referral journey: people's mediation to a judicially confirmed agreement", () => {
   let browser: Browser;
   let url: string;
   let caseUrl: string;
@@ -41,7 +41,9 @@ describe('referral journey: people\'s mediation to a judicially confirmed agreem
     expect(new URL(page.url()).pathname).toBe(caseUrl);
     expect(await casePhase(page)).toBe('待受理');
     expect(await page.getByTestId('legal-clocks').textContent()).toContain('受理期限');
-    const forms = await page.locator('form[aria-label]').evaluateAll((fs) => fs.map((f) => f.getAttribute('aria-label')));
+    const forms = await page
+      .locator('form[aria-label]')
+      .evaluateAll((fs) => fs.map((f) => f.getAttribute('aria-label')));
     expect(forms).toEqual(expect.arrayContaining(['受理', '不予受理', '备注']));
     await act(page, '受理');
     await expect.poll(() => casePhase(page)).toBe('调解中');
@@ -57,7 +59,10 @@ describe('referral journey: people\'s mediation to a judicially confirmed agreem
     expect(await parties.textContent()).toContain('139****0001');
     expect(await page.content()).not.toContain('13912340001');
 
-    for (const [no, day, minutes] of [[1, '2026-12-01', '双方陈述：楼上卫生间防水层老化导致漏水。'], [2, '2026-12-08', '现场查看后，双方就维修和赔偿达成一致意见。']] as const) {
+    for (const [no, day, minutes] of [
+      [1, '2026-12-01', '双方陈述：楼上卫生间防水层老化导致漏水。'],
+      [2, '2026-12-08', '现场查看后，双方就维修和赔偿达成一致意见。'],
+    ] as const) {
       await act(page, '安排调解', { '时间（北京时间）': `${day}T09:30`, 地点: '幸福社区人民调解室' });
       await expect.poll(() => page.getByTestId('referral-sessions').locator('li').count()).toBe(no);
       expect(await page.getByTestId('referral-sessions').textContent()).toContain(`${day} 09:30`);
@@ -70,7 +75,9 @@ describe('referral journey: people\'s mediation to a judicially confirmed agreem
 
   it('reaches an agreement signed by both and prints it as a PDF', async () => {
     const page = await openCase(browser, 'mediator', title);
-    await act(page, '达成协议', { 协议内容: '一、李秀英于2026年12月20日前修复卫生间防水层；\n二、李秀英赔偿王建国装修损失人民币贰仟元整。' });
+    await act(page, '达成协议', {
+      协议内容: '一、李秀英于2026年12月20日前修复卫生间防水层；\n二、李秀英赔偿王建国装修损失人民币贰仟元整。',
+    });
     await expect.poll(() => casePhase(page)).toBe('已达成协议');
     const agreement = page.getByTestId('referral-agreement');
     expect(await agreement.textContent()).toContain('签字当事人：王建国、李秀英');
@@ -96,7 +103,17 @@ describe('referral journey: people\'s mediation to a judicially confirmed agreem
     await expect.poll(() => casePhase(page)).toBe('已司法确认');
     expect(await page.getByTestId('referral-confirmation').textContent()).toContain('（2026）示0101民特88号');
     const timeline = await page.getByTestId('referral-timeline').textContent();
-    for (const step of ['转介', '受理', '添加当事人', '安排调解', '记录调解', '达成协议', '申请司法确认', '司法确认通过']) expect(timeline).toContain(step);
+    for (const step of [
+      '转介',
+      '受理',
+      '添加当事人',
+      '安排调解',
+      '记录调解',
+      '达成协议',
+      '申请司法确认',
+      '司法确认通过',
+    ])
+      expect(timeline).toContain(step);
     expect(timeline).toContain('司法确认中 → 已司法确认');
     expect(await page.getByTestId('no-actions').count()).toBe(1);
     await screenshot(page, 'referral-mediation-confirmed');
@@ -119,7 +136,7 @@ describe('referral journey: people\'s mediation to a judicially confirmed agreem
     await page.context().close();
   });
 
-  it('moves the closed case from the mediator\'s open tab to his closed tab', async () => {
+  it("moves the closed case from the mediator's open tab to his closed tab", async () => {
     const p = await login(browser, 'mediator');
     await p.getByTestId('referral-queue-title').waitFor();
     expect(await p.getByTestId('referral-row').filter({ hasText: title }).count()).toBe(0);

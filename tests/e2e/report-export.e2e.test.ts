@@ -38,7 +38,8 @@ async function pageRows(page: Page) {
   const rows = page.getByTestId('report-table').getByTestId('report-row');
   const out: { key: string; label: string; current: string[]; previous: string[] }[] = [];
   for (const row of await rows.all()) {
-    const figure = async (testId: string, m: Measure) => ((await row.locator(`[data-testid="${testId}"][data-measure="${m.key}"]`).first().textContent()) ?? '').trim();
+    const figure = async (testId: string, m: Measure) =>
+      ((await row.locator(`[data-testid="${testId}"][data-measure="${m.key}"]`).first().textContent()) ?? '').trim();
     out.push({
       key: (await row.getAttribute('data-key')) ?? '',
       label: ((await row.locator('th').textContent()) ?? '').trim(),
@@ -67,30 +68,45 @@ describe('report exports', () => {
     await page.goto('/reports?view=department&period=month');
     // The demo appeals reach the roll-up a moment after the server starts; reload until a department shows.
     let shown: Awaited<ReturnType<typeof pageRows>> = [];
-    await expect.poll(async () => {
-      await page.reload();
-      await page.getByTestId('report-table').waitFor();
-      shown = await pageRows(page);
-      return shown.some((r) => r.key !== '' && r.current[0] !== '0');
-    }, { timeout: 30_000, interval: 1_000 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByTestId('report-table').waitFor();
+          shown = await pageRows(page);
+          return shown.some((r) => r.key !== '' && r.current[0] !== '0');
+        },
+        { timeout: 30_000, interval: 1_000 },
+      )
+      .toBe(true);
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出 Excel' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '导出 Excel' }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^12345报表-department-\d{4}-\d{2}\.xlsx$/);
     const wb = await workbookOf(download);
     expect(wb.worksheets.map((s) => s.name)).toEqual(['报表', '趋势', '指标口径']);
     const exported = workbookRows(wb.getWorksheet('报表')!);
     expect([...exported.keys()]).toEqual([...shown.map((r) => r.label), '合计']);
     for (const row of shown) {
-      expect({ label: row.label, ...exported.get(row.label) }).toEqual({ label: row.label, current: row.current, previous: row.previous });
+      expect({ label: row.label, ...exported.get(row.label) }).toEqual({
+        label: row.label,
+        current: row.current,
+        previous: row.previous,
+      });
     }
 
-    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出 PDF' }).click()]);
+    const [pdf] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '导出 PDF' }).click(),
+    ]);
     expect(pdf.suggestedFilename()).toMatch(/\.pdf$/);
     expect((await readFile((await pdf.path())!)).subarray(0, 5).toString()).toBe('%PDF-');
     await page.context().close();
   });
 
-  it('lists yesterday\'s daily report after generating it, and downloads its workbook', async () => {
+  it("lists yesterday's daily report after generating it, and downloads its workbook", async () => {
     const page = await login(browser, 'supervisor');
     await page.getByTestId('home-title').waitFor();
     await page.goto('/reports');
@@ -101,7 +117,10 @@ describe('report exports', () => {
     const row = page.locator(`[data-testid="daily-report"][data-day="${yesterday()}"]`);
     await expect.poll(() => row.count()).toBe(1);
 
-    const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: /^Excel/ }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      row.getByRole('link', { name: /^Excel/ }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe(`12345报表-department-${yesterday()}.xlsx`);
     const sheet = (await workbookOf(download)).getWorksheet('报表')!;
     expect(String(sheet.getCell('A1').value)).toContain(`${yesterday()} 至 ${yesterday()}`);

@@ -63,7 +63,9 @@ describe('journeys 2 and 3: a disputed return, then a dissatisfied citizen and a
     const timeline = await r2.getByTestId('timeline').textContent();
     expect(timeline).toContain('重办');
     expect(timeline!.split('办理答复').length - 1).toBe(2);
-    expect(await r2.getByText('重办/重启/延期').locator('xpath=following-sibling::dd[1]').textContent()).toBe('1 / 0 / 0');
+    expect(await r2.getByText('重办/重启/延期').locator('xpath=following-sibling::dd[1]').textContent()).toBe(
+      '1 / 0 / 0',
+    );
     await screenshot(r2, 'journey-3-redo-closed');
     await r2.context().close();
   });

@@ -9,7 +9,9 @@ const HOLDER = 6;
 
 const results = (page: Page) => page.getByRole('region', { name: /^查询结果/ });
 const column = (page: Page, i: number) =>
-  results(page).locator('tbody tr').evaluateAll((rows, i) => rows.map((r) => r.querySelectorAll('td')[i]?.textContent?.trim() ?? ''), i);
+  results(page)
+    .locator('tbody tr')
+    .evaluateAll((rows, i) => rows.map((r) => r.querySelectorAll('td')[i]?.textContent?.trim() ?? ''), i);
 const total = async (page: Page) => Number(await results(page).getByTestId('search-total').textContent());
 
 describe('appeal search', () => {
@@ -69,7 +71,9 @@ describe('appeal search', () => {
     expect(res?.status()).toBe(400);
     const to = page.getByLabel('结束日期');
     expect(await to.getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator(`#${await to.getAttribute('aria-describedby')}`).textContent()).toBe('结束日期不能早于开始日期');
+    expect(await page.locator(`#${await to.getAttribute('aria-describedby')}`).textContent()).toBe(
+      '结束日期不能早于开始日期',
+    );
     expect(await results(page).count()).toBe(0);
     await page.context().close();
   });
@@ -79,7 +83,10 @@ describe('appeal search', () => {
     await page.getByTestId('home-title').waitFor();
     await page.goto('/appeals');
     // Filtering by another department cannot widen what it sees.
-    const housing = await page.getByLabel('承办单位').locator('option', { hasText: '市住房和城乡建设局' }).getAttribute('value');
+    const housing = await page
+      .getByLabel('承办单位')
+      .locator('option', { hasText: '市住房和城乡建设局' })
+      .getAttribute('value');
     await page.goto(`/appeals?department=${housing}`);
     expect(await total(page)).toBe(0);
 

@@ -38,13 +38,24 @@ export default async function setup(project: TestProject) {
   const { startSipServer } = await import('../../scripts/sip-server.mjs');
   let sipLog = '';
   const sip = await startSipServer({
-    secret, wsPort, udpPort, runDir: path.join(dataDir, 'sip'), eventsUrl: `http://127.0.0.1:${port}/telephony/sip-events`,
-    log: (line: string) => { sipLog = (sipLog + line + '\n').slice(-20_000); },
+    secret,
+    wsPort,
+    udpPort,
+    runDir: path.join(dataDir, 'sip'),
+    eventsUrl: `http://127.0.0.1:${port}/telephony/sip-events`,
+    log: (line: string) => {
+      sipLog = (sipLog + line + '\n').slice(-20_000);
+    },
   });
   const control = http.createServer((req, res) => {
-    const step = { '/restart': () => sip.restart(), '/stop': () => sip.stop(), '/start': () => sip.start() }[req.url ?? ''];
+    const step = { '/restart': () => sip.restart(), '/stop': () => sip.stop(), '/start': () => sip.start() }[
+      req.url ?? ''
+    ];
     if (req.method !== 'POST' || !step) return res.writeHead(404).end();
-    step().then(() => res.writeHead(200).end('done'), (err: Error) => res.writeHead(500).end(err.message));
+    step().then(
+      () => res.writeHead(200).end('done'),
+      (err: Error) => res.writeHead(500).end(err.message),
+    );
   });
   await new Promise<void>((r) => control.listen(0, '127.0.0.1', () => r()));
   project.provide('sipControlUrl', `http://127.0.0.1:${(control.address() as net.AddressInfo).port}`);
@@ -52,8 +63,16 @@ export default async function setup(project: TestProject) {
   let log = '';
   const server: ChildProcess = spawn(process.execPath, ['server.mjs'], {
     env: {
-      ...process.env, PORT: String(port), DATA_DIR: dataDir, DEMO_APPEALS: '60', DATABASE_URL: '',
-      SIP_SHARED_SECRET: secret, SIP_WS_URL: `ws://127.0.0.1:${wsPort}`, SIP_DOMAIN: '127.0.0.1', HOTLINE_DEMO_PHONE: '1', HOTLINE_AFTER_CALL_SECONDS: '20',
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      DEMO_APPEALS: '60',
+      DATABASE_URL: '',
+      SIP_SHARED_SECRET: secret,
+      SIP_WS_URL: `ws://127.0.0.1:${wsPort}`,
+      SIP_DOMAIN: '127.0.0.1',
+      HOTLINE_DEMO_PHONE: '1',
+      HOTLINE_AFTER_CALL_SECONDS: '20',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -78,6 +97,9 @@ export default async function setup(project: TestProject) {
     const lockLeft = existsSync(path.join(dataDir, 'pglite.lock'));
     rmSync(dataDir, { recursive: true, force: true });
     // A clean shutdown is part of the contract: PGlite must be closed on SIGTERM.
-    if (code !== 0 || lockLeft) throw new Error(`server did not shut down cleanly (exit ${String(code)}, lock left: ${lockLeft})\n${log.slice(-2000)}`);
+    if (code !== 0 || lockLeft)
+      throw new Error(
+        `server did not shut down cleanly (exit ${String(code)}, lock left: ${lockLeft})\n${log.slice(-2000)}`,
+      );
   };
 }

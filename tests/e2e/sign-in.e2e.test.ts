@@ -40,14 +40,16 @@ describe('sign-in and role home pages', () => {
     it(`shows ${role.user} the ${role.title}`, async () => {
       const page = await login(browser, role.user);
       await expect.poll(() => page.getByTestId('home-title').textContent()).toBe(role.title);
-      for (const q of role.queues) await expect(page.getByRole('heading', { name: new RegExp(`^${q}（\\d+）$`) })).toBeTruthy();
-      for (const q of role.queues) expect(await page.getByRole('heading', { name: new RegExp(`^${q}（\\d+）$`) }).count()).toBe(1);
+      for (const q of role.queues)
+        await expect(page.getByRole('heading', { name: new RegExp(`^${q}（\\d+）$`) })).toBeTruthy();
+      for (const q of role.queues)
+        expect(await page.getByRole('heading', { name: new RegExp(`^${q}（\\d+）$`) }).count()).toBe(1);
       await screenshot(page, `home-${role.user}`);
       await page.context().close();
     });
   }
 
-  it('sends a mediator to his agency\'s referral cases instead of an appeal queue', async () => {
+  it("sends a mediator to his agency's referral cases instead of an appeal queue", async () => {
     const page = await login(browser, 'mediator');
     await expect.poll(() => page.getByTestId('referral-queue-title').textContent()).toBe('转介案件');
     expect(new URL(page.url()).pathname).toBe('/referrals');
@@ -80,7 +82,12 @@ describe('sign-in and role home pages', () => {
 
   it('refuses a cross-site form post and sends security headers', async () => {
     const body = new URLSearchParams({ username: 'admin', password: 'demo12345' });
-    const forged = await fetch(`${baseUrl()}/login`, { method: 'POST', body, redirect: 'manual', headers: { origin: 'http://attacker.invalid' } });
+    const forged = await fetch(`${baseUrl()}/login`, {
+      method: 'POST',
+      body,
+      redirect: 'manual',
+      headers: { origin: 'http://attacker.invalid' },
+    });
     expect(forged.status).toBe(403);
     expect(forged.headers.get('set-cookie')).toBeNull();
     const page = await fetch(`${baseUrl()}/login`);

@@ -23,7 +23,10 @@ declare global {
     events: HarnessEvent[];
     phone: Softphone;
     createPhone(options: HarnessOptions): Promise<void>;
-    issueCredentials(sipUser: string, ttlMs: number): Promise<{ username: string; password: string; expiresAt: string }>;
+    issueCredentials(
+      sipUser: string,
+      ttlMs: number,
+    ): Promise<{ username: string; password: string; expiresAt: string }>;
   }
 }
 
@@ -36,7 +39,8 @@ window.events = [];
 window.createPhone = async (options) => {
   const audio = document.createElement('audio');
   document.body.append(audio);
-  const push = (type: string, data: Record<string, unknown> = {}) => window.events.push({ type, at: Date.now(), ...data });
+  const push = (type: string, data: Record<string, unknown> = {}) =>
+    window.events.push({ type, at: Date.now(), ...data });
   const { credentialsTtlMs = 3_600_000, ...rest } = options;
   let issued = 0;
   const config: SoftphoneConfig = {

@@ -60,13 +60,21 @@ async function events(p: Phone): Promise<HarnessEvent[]> {
 }
 
 /** Waits for an event of `type` whose fields include `match`; returns it. */
-async function waitFor(p: Phone, type: string, match: Record<string, unknown> = {}, timeout = 15_000, since = 0): Promise<HarnessEvent> {
+async function waitFor(
+  p: Phone,
+  type: string,
+  match: Record<string, unknown> = {},
+  timeout = 15_000,
+  since = 0,
+): Promise<HarnessEvent> {
   const handle = await p.page
     .waitForFunction(
       ({ type, match, since }) => {
         const isSub = (a: unknown, b: unknown): boolean =>
           typeof b === 'object' && b !== null
-            ? typeof a === 'object' && a !== null && Object.entries(b).every(([k, v]) => isSub((a as Record<string, unknown>)[k], v))
+            ? typeof a === 'object' &&
+              a !== null &&
+              Object.entries(b).every(([k, v]) => isSub((a as Record<string, unknown>)[k], v))
             : a === b;
         return window.events.find((e) => e.type === type && e.at >= since && isSub(e, match)) ?? false;
       },
@@ -74,7 +82,9 @@ async function waitFor(p: Phone, type: string, match: Record<string, unknown> = 
       { timeout, polling: 50 },
     )
     .catch(async (e: Error) => {
-      throw new Error(`${p.name}: no ${type} ${JSON.stringify(match)}: ${e.message}\nevents: ${JSON.stringify(await events(p))}`);
+      throw new Error(
+        `${p.name}: no ${type} ${JSON.stringify(match)}: ${e.message}\nevents: ${JSON.stringify(await events(p))}`,
+      );
     });
   return (await handle.jsonValue()) as HarnessEvent;
 }
@@ -92,7 +102,8 @@ describe('softphone against Kamailio (smoke)', { timeout: 30_000 }, () => {
   let browser: Browser;
   let wsUrl: string;
   let pageUrl: string;
-  const phones: Partial<Record<'agentA' | 'agentB' | 'caller' | 'late', Phone>> & Record<'agentA' | 'agentB' | 'caller', Phone> = {} as never;
+  const phones: Partial<Record<'agentA' | 'agentB' | 'caller' | 'late', Phone>> &
+    Record<'agentA' | 'agentB' | 'caller', Phone> = {} as never;
   let open: (name: string, options: Omit<HarnessOptions, 'wsUrl' | 'domain'>) => Promise<Phone>;
 
   beforeAll(async () => {
@@ -101,8 +112,14 @@ describe('softphone against Kamailio (smoke)', { timeout: 30_000 }, () => {
     // The project's own Kamailio config, with auth on: the phones get real ephemeral credentials.
     let log = '';
     kamailio = (await startSipServer({
-      secret: SECRET, wsPort: ws, udpPort: udp, runDir: path.join(tmp, 'run'), eventsUrl: 'http://127.0.0.1:9/unused',
-      log: (line: string) => { log = (log + line + '\n').slice(-200_000); },
+      secret: SECRET,
+      wsPort: ws,
+      udpPort: udp,
+      runDir: path.join(tmp, 'run'),
+      eventsUrl: 'http://127.0.0.1:9/unused',
+      log: (line: string) => {
+        log = (log + line + '\n').slice(-200_000);
+      },
     })) as SipServer;
     kamailio.log = () => log;
     wsUrl = `ws://127.0.0.1:${ws}`;
@@ -121,7 +138,9 @@ describe('softphone against Kamailio (smoke)', { timeout: 30_000 }, () => {
       if (req.url === '/page.js') {
         res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
       } else {
-        res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>softphone</title><script type="module" src="/page.js"></script>');
+        res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end('<!doctype html><title>softphone</title><script type="module" src="/page.js"></script>');
       }
     });
     await new Promise<void>((r) => server.listen(web, '127.0.0.1', r));
@@ -164,7 +183,8 @@ describe('softphone against Kamailio (smoke)', { timeout: 30_000 }, () => {
     // SOFTPHONE_SMOKE_DUMP=dir keeps every page's delegate events for a look afterwards.
     const dump = process.env.SOFTPHONE_SMOKE_DUMP;
     if (dump) {
-      for (const p of Object.values(phones)) writeFileSync(path.join(dump, `${p.name}.json`), JSON.stringify(await events(p), null, 1));
+      for (const p of Object.values(phones))
+        writeFileSync(path.join(dump, `${p.name}.json`), JSON.stringify(await events(p), null, 1));
       if (kamailio) writeFileSync(path.join(dump, 'kamailio.log'), kamailio.log());
     }
     for (const p of Object.values(phones)) await p.page.evaluate(() => window.phone.stop()).catch(() => undefined);
@@ -202,7 +222,9 @@ describe('softphone against Kamailio (smoke)', { timeout: 30_000 }, () => {
     await agentB.page.evaluate(() => window.phone.dial('agent1'));
     const busy = await waitFor(agentB, 'ended', { reason: 'busy', call: { to: 'agent1' } });
     const busyId = (busy.call as { callId: string }).callId;
-    expect((await events(agentB)).some((e) => e.type === 'ringing' && (e.call as { callId: string }).callId === busyId)).toBe(false);
+    expect(
+      (await events(agentB)).some((e) => e.type === 'ringing' && (e.call as { callId: string }).callId === busyId),
+    ).toBe(false);
     expect(await agentA.page.evaluate(() => window.phone.activeCall?.callId)).toBe(dialed.callId);
 
     // Hold / unhold: re-INVITE with sendonly, then back to sendrecv.
@@ -237,8 +259,19 @@ describe('softphone against Kamailio (smoke)', { timeout: 30_000 }, () => {
     // Fired without waiting: each REGISTER waits for the previous one's final response.
     const outcome = await agentB.page.evaluate(async () => {
       const p = window.phone;
-      const results = await Promise.allSettled([p.joinQueue(), p.leaveQueue(), p.joinQueue(), p.leaveQueue(), p.joinQueue()]);
-      return { rejected: results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)), inQueue: p.inQueue };
+      const results = await Promise.allSettled([
+        p.joinQueue(),
+        p.leaveQueue(),
+        p.joinQueue(),
+        p.leaveQueue(),
+        p.joinQueue(),
+      ]);
+      return {
+        rejected: results
+          .filter((r) => r.status === 'rejected')
+          .map((r) => String((r as PromiseRejectedResult).reason)),
+        inQueue: p.inQueue,
+      };
     });
     expect(outcome).toEqual({ rejected: [], inQueue: true });
     await agentB.page.evaluate(() => window.phone.leaveQueue());
@@ -279,9 +312,12 @@ describe('softphone against Kamailio (smoke)', { timeout: 30_000 }, () => {
     const registered = await waitFor(agentA, 'status', { status: 'registered' }, 30_000, restartedAt);
     await waitFor(agentA, 'queue', { joined: true }, 30_000, restartedAt);
     expect(registered.at - killedAt).toBeLessThan(30_000);
-    for (const p of [agentB, caller, phones.late]) await waitFor(p, 'status', { status: 'registered' }, 30_000, restartedAt);
+    for (const p of [agentB, caller, phones.late])
+      await waitFor(p, 'status', { status: 'registered' }, 30_000, restartedAt);
     // Fresh credentials were fetched for the reconnect.
-    expect((await events(agentA)).filter((e) => e.type === 'credentials' && e.at >= killedAt).length).toBeGreaterThan(0);
+    expect((await events(agentA)).filter((e) => e.type === 'credentials' && e.at >= killedAt).length).toBeGreaterThan(
+      0,
+    );
 
     // It takes a call again.
     const since = Date.now();
@@ -306,7 +342,13 @@ describe('softphone against Kamailio (smoke)', { timeout: 30_000 }, () => {
     const pop = await waitFor(agentB, 'incoming', { call: { from: CALLER } }, 10_000, since);
     await agentB.page.evaluate(() => window.phone.answer());
     await waitFor(agentB, 'established', {}, 10_000, since);
-    await waitFor(caller, 'established', { call: { callId: (pop.call as { callId: string }).callId, to: 'agent2' } }, 10_000, since);
+    await waitFor(
+      caller,
+      'established',
+      { call: { callId: (pop.call as { callId: string }).callId, to: 'agent2' } },
+      10_000,
+      since,
+    );
     await caller.page.evaluate(() => window.phone.hangup());
     await waitFor(agentB, 'ended', { reason: 'hangup' }, 10_000, since);
     await waitFor(agentA, 'recording', { call: { callId: current!.callId } }, 10_000, since);
@@ -320,7 +362,9 @@ describe('softphone against Kamailio (smoke)', { timeout: 30_000 }, () => {
     const renewed = await waitFor(late, 'credentials', {}, 10_000, registered.at + 1);
     expect((await events(late)).filter((e) => e.type === 'status' && e.at > registered.at)).toEqual([]);
     const inUse = await late.page.evaluate(
-      () => (window.phone as unknown as { ua: { configuration: { authorizationUsername: string } } }).ua.configuration.authorizationUsername,
+      () =>
+        (window.phone as unknown as { ua: { configuration: { authorizationUsername: string } } }).ua.configuration
+          .authorizationUsername,
     );
     expect(inUse).toBe(renewed.username);
   });

@@ -20,14 +20,19 @@ describe('supervisor escalation board', () => {
     expect(await page.getByTestId('lateness-chart').locator('.recharts-bar-rectangle').count()).toBeGreaterThan(0);
     const overdue = page.getByRole('region', { name: /^已超期/ });
     // Pin the row by its number: the list may reorder while timers fire.
-    const number = (await overdue.getByRole('form', { name: /^督办 / }).first().getAttribute('aria-label'))!.replace('督办 ', '');
+    const number = (await overdue
+      .getByRole('form', { name: /^督办 / })
+      .first()
+      .getAttribute('aria-label'))!.replace('督办 ', '');
     const form = overdue.getByRole('form', { name: `督办 ${number}` });
     // empty note: refused with a message, nothing recorded
     await form.getByRole('button', { name: '督办' }).click();
     await expect.poll(() => overdue.getByRole('alert').first().textContent()).toBe('此项为必填');
     await form.getByLabel('督办意见').fill('请于今日内办结并反馈');
     await form.getByRole('button', { name: '督办' }).click();
-    await expect.poll(async () => (await overdue.getByRole('row').filter({ hasText: number }).textContent()) ?? '').toContain('督办 1 次');
+    await expect
+      .poll(async () => (await overdue.getByRole('row').filter({ hasText: number }).textContent()) ?? '')
+      .toContain('督办 1 次');
     await screenshot(page, 'supervision-board');
     await overdue.getByRole('link', { name: number }).click();
     await page.getByTestId('timeline').waitFor();
@@ -39,7 +44,9 @@ describe('supervisor escalation board', () => {
     // The department asks from the appeal page …
     const handler = await login(browser, 'handler');
     await handler.getByTestId('home-title').waitFor();
-    const links = await handler.locator('#inHand tbody tr a').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
+    const links = await handler
+      .locator('#inHand tbody tr a')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
     let number = '';
     for (const href of links) {
       await handler.goto(href);
@@ -62,7 +69,10 @@ describe('supervisor escalation board', () => {
     const ext = page.getByRole('region', { name: /^延期申请/ });
     const row = ext.getByRole('row').filter({ hasText: number });
     expect(await row.textContent()).toContain('申请 3 个工作日：需协调住建部门联合处置');
-    await ext.getByRole('form', { name: `批准延期 ${number}` }).getByRole('button', { name: '批准' }).click();
+    await ext
+      .getByRole('form', { name: `批准延期 ${number}` })
+      .getByRole('button', { name: '批准' })
+      .click();
     await expect.poll(() => row.count()).toBe(0);
     await page.context().close();
   });

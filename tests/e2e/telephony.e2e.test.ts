@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { baseUrl, launch, login, screenshot } from './browser';
 import { phase, submit } from './journeys';
+import type { Row } from '../../app/db/sql.server';
 
 // The hotline's phone journeys with a real Kamailio (started beside the app by the e2e setup) and
 // sip.js in two Chromium contexts with fake media: a citizen's demo phone and the operator's softphone.
@@ -17,20 +18,32 @@ async function waitForState(page: Page, text: string, timeout = 15_000) {
 }
 
 async function waitForLine(page: Page, text: string, timeout = 15_000) {
-  await page.getByTestId('citizen-line').filter({ hasText: new RegExp(`^${text}$`) }).waitFor({ timeout });
+  await page
+    .getByTestId('citizen-line')
+    .filter({ hasText: new RegExp(`^${text}$`) })
+    .waitFor({ timeout });
 }
 
 async function citizenPhone(browser: Browser, number: string): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({ baseURL: baseUrl(), viewport: { width: 480, height: 720 }, locale: 'zh-CN' });
+  const context = await browser.newContext({
+    baseURL: baseUrl(),
+    viewport: { width: 480, height: 720 },
+    locale: 'zh-CN',
+  });
   const page = await context.newPage();
   await page.goto('/phone');
   // Controlled input: wait for hydration (the button is enabled then) before typing the number.
   await page.getByTestId('citizen-connect').waitFor();
-  await page.waitForFunction(() => !(document.querySelector('[data-testid="citizen-connect"]') as HTMLButtonElement).disabled);
+  await page.waitForFunction(
+    () => !(document.querySelector('[data-testid="citizen-connect"]') as HTMLButtonElement).disabled,
+  );
   await page.getByTestId('citizen-number').fill(number);
   await page.getByTestId('citizen-connect').click();
   await waitForLine(page, '已就绪，可拨打', 30_000).catch(async (err: Error) => {
-    const shown = await page.getByTestId('citizen-phone').textContent().catch(() => '?');
+    const shown = await page
+      .getByTestId('citizen-phone')
+      .textContent()
+      .catch(() => '?');
     throw new Error(`citizen phone ${number} did not register: ${shown}\n${err.message}`);
   });
   return { page, context };
@@ -48,7 +61,7 @@ async function readyOperator(browser: Browser): Promise<Page> {
 async function callJson(page: Page, callId: string) {
   const r = await page.request.get(`/telephony/calls/${encodeURIComponent(callId)}`);
   expect(r.status()).toBe(200);
-  return r.json() as Promise<Record<string, any>>;
+  return r.json() as Promise<Row>;
 }
 
 describe('hotline telephony', () => {
@@ -144,7 +157,9 @@ describe('hotline telephony', () => {
   it('a second call from the same number shows the first appeal in the screen pop', async () => {
     await citizen.getByTestId('citizen-dial').click();
     await operator.getByTestId('screen-pop').waitFor({ timeout: 15_000 });
-    await expect.poll(() => operator.getByTestId('screen-pop-open').textContent(), { timeout: 10_000 }).toContain(firstAppealNumber);
+    await expect
+      .poll(() => operator.getByTestId('screen-pop-open').textContent(), { timeout: 10_000 })
+      .toContain(firstAppealNumber);
     expect(await operator.getByTestId('screen-pop-name').textContent()).toBe('钱女士');
     await screenshot(operator, 'telephony-screen-pop-repeat');
     // The operator lets it go; the caller hangs up while it rings: a missed call to call back.
@@ -189,24 +204,46 @@ describe('hotline telephony', () => {
     const target = (await option.getAttribute('value'))!;
     await operator.getByTestId('transfer-target').selectOption(target);
     await operator.getByTestId('transfer').click();
-    await expect.poll(() => citizen.getByTestId('citizen-transferred').textContent(), { timeout: 10_000 }).toContain(target);
+    await expect
+      .poll(() => citizen.getByTestId('citizen-transferred').textContent(), { timeout: 10_000 })
+      .toContain(target);
     await waitForState(operator, '话后处理');
     const callId = new URL(operator.url()).searchParams.get('call')!;
-    await expect.poll(async () => (await callJson(operator, callId)).disposition, { timeout: 10_000 }).toBe('transferred');
+    await expect
+      .poll(async () => (await callJson(operator, callId)).disposition, { timeout: 10_000 })
+      .toBe('transferred');
     await operator.getByTestId('end-wrap-up').click();
     await waitForState(operator, '就绪');
     await citizen.reload();
     await citizen.getByTestId('citizen-number').fill(CITIZEN);
     await citizen.getByTestId('citizen-connect').click();
-    await expect.poll(() => citizen.getByTestId('citizen-line').textContent(), { timeout: 15_000 }).toBe('已就绪，可拨打');
+    await expect
+      .poll(() => citizen.getByTestId('citizen-line').textContent(), { timeout: 15_000 })
+      .toBe('已就绪，可拨打');
   });
 
   it('sipp over UDP from the trunk rings the ready operator, who sees the caller', async () => {
     const caller = '13712340002';
-    const sipp = spawn('sipp', [
-      '-sf', 'telephony/sipp/invite-12345.xml', '-s', '12345', '-set', 'caller', caller, '-i', '127.0.0.1', '-m', '1',
-      '-timeout', '40s', `127.0.0.1:${inject('sipUdpPort')}`,
-    ], { stdio: 'ignore' });
+    const sipp = spawn(
+      'sipp',
+      [
+        '-sf',
+        'telephony/sipp/invite-12345.xml',
+        '-s',
+        '12345',
+        '-set',
+        'caller',
+        caller,
+        '-i',
+        '127.0.0.1',
+        '-m',
+        '1',
+        '-timeout',
+        '40s',
+        `127.0.0.1:${inject('sipUdpPort')}`,
+      ],
+      { stdio: 'ignore' },
+    );
     const done = new Promise<number | null>((r) => sipp.on('exit', r));
     await operator.getByTestId('screen-pop').waitFor({ timeout: 15_000 });
     expect(await operator.getByTestId('screen-pop-number').textContent()).toBe(caller);
@@ -217,14 +254,19 @@ describe('hotline telephony', () => {
     expect(await done).toBe(0);
   });
 
-  it('a callback (回访) is dialled from the appeal\'s callback step and recorded on the appeal', async () => {
+  it("a callback (回访) is dialled from the appeal's callback step and recorded on the appeal", async () => {
     const reviewer = await login(browser, 'reviewer');
     await reviewer.getByTestId('home-title').waitFor();
-    const links = await reviewer.locator('section#callback a[href^="/appeals/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
+    const links = await reviewer
+      .locator('section#callback a[href^="/appeals/"]')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
     let appealPath = '';
     for (const href of links) {
       await reviewer.goto(href);
-      if (await reviewer.getByTestId('callback-call').count()) { appealPath = href; break; }
+      if (await reviewer.getByTestId('callback-call').count()) {
+        appealPath = href;
+        break;
+      }
     }
     expect(appealPath, 'an appeal waiting for its callback').not.toBe('');
     await waitForState(reviewer, '未就绪');

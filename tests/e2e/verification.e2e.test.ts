@@ -72,7 +72,14 @@ describe('verification (核查) of a grid-handled appeal: before and after photo
     expect(await photos.nth(1).locator('img').getAttribute('alt')).toBe(after);
     expect(await photos.nth(0).textContent()).toContain('网格员 陈刚');
     for (const i of [0, 1]) {
-      await expect.poll(() => photos.nth(i).locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(64);
+      await expect
+        .poll(() =>
+          photos
+            .nth(i)
+            .locator('img')
+            .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+        )
+        .toBe(64);
     }
     const forms = await r.getByRole('form').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
     expect(forms).toEqual(expect.arrayContaining(['核查通过', '核查退回']));
@@ -87,7 +94,9 @@ describe('verification (核查) of a grid-handled appeal: before and after photo
     await submit(r, '核查退回', { 退回原因: '处置后照片中仍有散落垃圾，请彻底清理。' });
     await expect.poll(() => phase(r)).toBe('办理中');
     expect(await r.getByTestId('timeline').textContent()).toContain('核查退回');
-    expect(await r.getByText('重办/重启/延期').locator('xpath=following-sibling::dd[1]').textContent()).toBe('1 / 0 / 0');
+    expect(await r.getByText('重办/重启/延期').locator('xpath=following-sibling::dd[1]').textContent()).toBe(
+      '1 / 0 / 0',
+    );
     await r.context().close();
   });
 

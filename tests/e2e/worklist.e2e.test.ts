@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, login, screenshot } from './browser';
 
-describe('a department\'s worklist (单位工单)', () => {
+describe("a department's worklist (单位工单)", () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launch();
@@ -11,7 +11,7 @@ describe('a department\'s worklist (单位工单)', () => {
     await browser?.close();
   });
 
-  it('a handler sees his department\'s open appeals by deadline; a supervisor picks the department', async () => {
+  it("a handler sees his department's open appeals by deadline; a supervisor picks the department", async () => {
     const h = await login(browser, 'handler');
     await h.getByTestId('home-title').waitFor();
     await h.getByRole('link', { name: '单位工单' }).click();

@@ -10,7 +10,9 @@ describe.each(DB_KINDS)('appeal page actions on %s', (kind) => {
 
   it('offers exactly the events the machine accepts from this user', async () => {
     const a = await submitAppeal(t.services, t.ids);
-    expect((await actionOptions(t.em(), t.as('dispatcher'), a.id)).types.sort()).toEqual(['ASSIGN_GRID', 'DISPATCH', 'MERGE_INTO', 'REFER', 'RESOLVE_ON_SPOT'].sort());
+    expect((await actionOptions(t.em(), t.as('dispatcher'), a.id)).types.sort()).toEqual(
+      ['ASSIGN_GRID', 'DISPATCH', 'MERGE_INTO', 'REFER', 'RESOLVE_ON_SPOT'].sort(),
+    );
     expect((await actionOptions(t.em(), t.as('handler'), a.id)).types).toEqual([]);
     expect((await actionOptions(t.em(), t.as('reviewer'), a.id)).types).toEqual([]);
   });
@@ -20,7 +22,12 @@ describe.each(DB_KINDS)('appeal page actions on %s', (kind) => {
     const dispatchTo = async (code: string) => {
       const a = await submitAppeal(t.services, t.ids, { category: '0201' });
       await t.sql('update appeal set grid_id = ? where id = ?', [grid, a.id]);
-      await applyEvent(t.services, { appealId: a.id, type: 'DISPATCH', payload: { departmentId: t.ids.departments.get(code) }, actor: t.as('dispatcher') });
+      await applyEvent(t.services, {
+        appealId: a.id,
+        type: 'DISPATCH',
+        payload: { departmentId: t.ids.departments.get(code) },
+        actor: t.as('dispatcher'),
+      });
     };
     await dispatchTo('S0201');
     await dispatchTo('S0201');
@@ -52,7 +59,9 @@ describe.each(DB_KINDS)('appeal page actions on %s', (kind) => {
     const bad = new FormData();
     bad.set('departmentId', String(t.ids.departments.get('F02')));
     bad.set('smuggled', 'x');
-    await expect(performAction(t.services, t.as('dispatcher'), a.id, 'DISPATCH', before.version, bad)).rejects.toMatchObject({ status: 400 });
+    await expect(
+      performAction(t.services, t.as('dispatcher'), a.id, 'DISPATCH', before.version, bad),
+    ).rejects.toMatchObject({ status: 400 });
     expect(await counts(t.db, a.id)).toEqual(before);
   });
 });

@@ -16,16 +16,32 @@ describe.each(DB_KINDS)('appeal location on %s', (kind) => {
   const grid = (code: string) => t.ids.grids.get(code)!;
   const operator = () => t.as('operator');
   const form = (title: string, extra: Record<string, unknown>) => ({
-    intent: 'submit', requestKey: randomUUID(), callerPhone: '13800005555', type: 'complaint', category: '0201 环境卫生',
-    title, content: '路边井盖松动，行人容易绊倒，请尽快处理。', address: '示范市人民路1号', ...extra,
+    intent: 'submit',
+    requestKey: randomUUID(),
+    callerPhone: '13800005555',
+    type: 'complaint',
+    category: '0201 环境卫生',
+    title,
+    content: '路边井盖松动，行人容易绊倒，请尽快处理。',
+    address: '示范市人民路1号',
+    ...extra,
   });
-  const row = async (id: number) => (await t.sql<{ grid_id: number | null; lat: number | null; lng: number | null }>(
-    'select grid_id, lat, lng from appeal where id = ?', [id]))[0];
-  const countTitled = async (title: string) => (await t.sql<{ n: number }>(
-    'select count(*)::int as n from appeal where title = ?', [title]))[0].n;
+  const row = async (id: number) =>
+    (
+      await t.sql<{ grid_id: number | null; lat: number | null; lng: number | null }>(
+        'select grid_id, lat, lng from appeal where id = ?',
+        [id],
+      )
+    )[0];
+  const countTitled = async (title: string) =>
+    (await t.sql<{ n: number }>('select count(*)::int as n from appeal where title = ?', [title]))[0].n;
 
   it('sets the grid from a point inside a grid, over a different grid chosen in the form', async () => {
-    const r = await recordIntake(t.services, operator(), form('位置在第一网格', { ...IN_G01, gridId: String(grid('G05')) }));
+    const r = await recordIntake(
+      t.services,
+      operator(),
+      form('位置在第一网格', { ...IN_G01, gridId: String(grid('G05')) }),
+    );
     expect(await row(r.appealId)).toEqual({ grid_id: grid('G01'), lat: 30.204, lng: 120.105 });
 
     const detail = await appealDetail(t.em(), t.as('dispatcher'), r.appealId);
@@ -35,7 +51,11 @@ describe.each(DB_KINDS)('appeal location on %s', (kind) => {
   });
 
   it('leaves the grid empty for a point outside every grid, even with a grid chosen', async () => {
-    const r = await recordIntake(t.services, operator(), form('位置在网格之外', { ...NOWHERE, gridId: String(grid('G02')) }));
+    const r = await recordIntake(
+      t.services,
+      operator(),
+      form('位置在网格之外', { ...NOWHERE, gridId: String(grid('G02')) }),
+    );
     expect(await row(r.appealId)).toEqual({ grid_id: null, lat: 31.5, lng: 121.9 });
     const detail = await appealDetail(t.em(), t.as('dispatcher'), r.appealId);
     expect(detail.location).toMatchObject({ grid: null, outlines: [] });
@@ -43,7 +63,11 @@ describe.each(DB_KINDS)('appeal location on %s', (kind) => {
   });
 
   it('keeps the chosen grid when no point is given', async () => {
-    const r = await recordIntake(t.services, operator(), form('没有位置的诉求', { lat: '', lng: '', gridId: String(grid('G03')) }));
+    const r = await recordIntake(
+      t.services,
+      operator(),
+      form('没有位置的诉求', { lat: '', lng: '', gridId: String(grid('G03')) }),
+    );
     expect(await row(r.appealId)).toEqual({ grid_id: grid('G03'), lat: null, lng: null });
     const detail = await appealDetail(t.em(), t.as('dispatcher'), r.appealId);
     expect(detail.location).toBeNull();
@@ -63,7 +87,9 @@ describe.each(DB_KINDS)('appeal location on %s', (kind) => {
 
   it('locates a point for intake roles and refuses a handler', async () => {
     const em = t.em();
-    expect(await locatePoint(em, operator(), IN_G01)).toEqual({ grid: { id: grid('G01'), code: 'G01', name: expect.any(String) } });
+    expect(await locatePoint(em, operator(), IN_G01)).toEqual({
+      grid: { id: grid('G01'), code: 'G01', name: expect.any(String) },
+    });
     expect(await locatePoint(em, t.as('gridworker'), NOWHERE)).toEqual({ grid: null });
     await expect(locatePoint(em, t.as('handler'), IN_G01)).rejects.toBeInstanceOf(Forbidden);
     await expect(locatePoint(em, t.as('dispatcher'), { lat: 'x', lng: '120' })).rejects.toBeInstanceOf(InvalidInput);

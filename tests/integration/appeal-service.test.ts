@@ -18,10 +18,18 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
     expect(await jobCount(t.db, a.id)).toBe(2); // WARN and OVERDUE
     const step = async (user: string, type: string, payload: Record<string, unknown> = {}) => {
       const before = await counts(t.db, a.id);
-      const r = await applyEvent(t.services, { appealId: a.id, expectedVersion: before.version, type, payload, actor: t.as(user) });
+      const r = await applyEvent(t.services, {
+        appealId: a.id,
+        expectedVersion: before.version,
+        type,
+        payload,
+        actor: t.as(user),
+      });
       return r.phase;
     };
-    expect(await step('dispatcher', 'DISPATCH', { departmentId: dept('F02'), assistingDepartmentIds: [dept('F04')] })).toBe('dispatched');
+    expect(
+      await step('dispatcher', 'DISPATCH', { departmentId: dept('F02'), assistingDepartmentIds: [dept('F04')] }),
+    ).toBe('dispatched');
     expect(await step('handler', 'ACCEPT')).toBe('handling.working');
     expect(await step('handler', 'REPLY', { result: '已清运并加密清运频次', resolved: true })).toBe('review');
     expect(await step('reviewer', 'APPROVE_REPLY')).toBe('callback.calling');
@@ -32,8 +40,18 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
     expect(c.assignments).toBe(2);
     expect(c.outbox).toBe(2); // received + replied
     const rows = await t.sql<{ type: string; from_phase: string; to_phase: string }>(
-      'select type, from_phase, to_phase from appeal_event where appeal_id = ? order by seq', [a.id]);
-    expect(rows.map((r) => r.type)).toEqual(['CREATE', 'SUBMIT', 'DISPATCH', 'ACCEPT', 'REPLY', 'APPROVE_REPLY', 'FEEDBACK']);
+      'select type, from_phase, to_phase from appeal_event where appeal_id = ? order by seq',
+      [a.id],
+    );
+    expect(rows.map((r) => r.type)).toEqual([
+      'CREATE',
+      'SUBMIT',
+      'DISPATCH',
+      'ACCEPT',
+      'REPLY',
+      'APPROVE_REPLY',
+      'FEEDBACK',
+    ]);
     expect(rows.at(-1)).toMatchObject({ from_phase: 'callback.calling', to_phase: 'closed' });
     const verified = await verifyAuditChains(t.em());
     expect(verified.broken).toEqual([]);
@@ -45,8 +63,11 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) =>
         applyEvent(t.services, {
-          appealId: a.id, expectedVersion: before.version, type: i % 2 ? 'DISPATCH' : 'SUPERVISE',
-          payload: i % 2 ? { departmentId: dept('F02') } : { note: `督办 ${i}` }, actor: t.as(i % 2 ? 'dispatcher' : 'supervisor'),
+          appealId: a.id,
+          expectedVersion: before.version,
+          type: i % 2 ? 'DISPATCH' : 'SUPERVISE',
+          payload: i % 2 ? { departmentId: dept('F02') } : { note: `督办 ${i}` },
+          actor: t.as(i % 2 ? 'dispatcher' : 'supervisor'),
         }),
       ),
     );
@@ -65,7 +86,11 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
 
   it('leaves nothing behind when a step fails between writes', async () => {
     const draft = await createDraft(t.services, t.as('operator'), {
-      type: 'complaint', categoryId: t.ids.categories.get('0201')!, callerPhone: '13800001234', title: '失败的提交', content: '提交过程中发生故障的诉求。',
+      type: 'complaint',
+      categoryId: t.ids.categories.get('0201')!,
+      callerPhone: '13800001234',
+      title: '失败的提交',
+      content: '提交过程中发生故障的诉求。',
     });
     const before = await counts(t.db, draft.id);
     const failing = {
@@ -79,7 +104,14 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
         },
       },
     };
-    await expect(applyEvent(failing, { appealId: draft.id, expectedVersion: draft.version, type: 'SUBMIT', actor: t.as('operator') })).rejects.toThrow('disk full');
+    await expect(
+      applyEvent(failing, {
+        appealId: draft.id,
+        expectedVersion: draft.version,
+        type: 'SUBMIT',
+        actor: t.as('operator'),
+      }),
+    ).rejects.toThrow('disk full');
     expect(await counts(t.db, draft.id)).toEqual(before);
     expect(await jobCount(t.db, draft.id)).toBe(0);
     expect((await verifyAuditChains(t.em())).broken).toEqual([]);
@@ -91,17 +123,30 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
     const attempt = (type: string, payload: unknown, user: string, version = before.version) =>
       applyEvent(t.services, { appealId: a.id, expectedVersion: version, type, payload, actor: t.as(user) });
     await expect(attempt('TELEPORT', {}, 'dispatcher')).rejects.toBeInstanceOf(InvalidInput);
-    await expect(attempt('DISPATCH', { departmentId: 'x' }, 'dispatcher')).rejects.toMatchObject({ status: 400, fieldErrors: { departmentId: expect.any(Array) } });
-    await expect(attempt('DISPATCH', { departmentId: dept('F02'), extra: 1 }, 'dispatcher')).rejects.toMatchObject({ status: 400 });
+    await expect(attempt('DISPATCH', { departmentId: 'x' }, 'dispatcher')).rejects.toMatchObject({
+      status: 400,
+      fieldErrors: { departmentId: expect.any(Array) },
+    });
+    await expect(attempt('DISPATCH', { departmentId: dept('F02'), extra: 1 }, 'dispatcher')).rejects.toMatchObject({
+      status: 400,
+    });
     await expect(attempt('DISPATCH', { departmentId: 999999 }, 'dispatcher')).rejects.toMatchObject({ status: 400 });
     await expect(attempt('DISPATCH', { departmentId: dept('F02') }, 'operator')).rejects.toBeInstanceOf(Forbidden);
     await expect(attempt('ACCEPT', {}, 'handler')).rejects.toMatchObject({ status: 403 }); // not sent to his department
     await expect(attempt('APPROVE_REPLY', {}, 'reviewer')).rejects.toMatchObject({ status: 409, code: 'notNow' });
-    await expect(attempt('DISPATCH', { departmentId: dept('F02') }, 'dispatcher', before.version - 1)).rejects.toMatchObject({ status: 409, code: 'stale' });
+    await expect(
+      attempt('DISPATCH', { departmentId: dept('F02') }, 'dispatcher', before.version - 1),
+    ).rejects.toMatchObject({ status: 409, code: 'stale' });
     await expect(attempt('WARN', {}, 'supervisor')).rejects.toBeInstanceOf(Forbidden); // timer events are the system's
     expect(await counts(t.db, a.id)).toEqual(before);
     // a handler of another department cannot act even after dispatch
-    const d = await applyEvent(t.services, { appealId: a.id, expectedVersion: before.version, type: 'DISPATCH', payload: { departmentId: dept('F02') }, actor: t.as('dispatcher') });
+    const d = await applyEvent(t.services, {
+      appealId: a.id,
+      expectedVersion: before.version,
+      type: 'DISPATCH',
+      payload: { departmentId: dept('F02') },
+      actor: t.as('dispatcher'),
+    });
     await expect(attempt('ACCEPT', {}, 'handler2', d.version)).rejects.toMatchObject({ status: 403 });
   });
 
@@ -109,10 +154,15 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
     const received = new Date('2025-09-30T02:00:00Z'); // Tue 10:00 in Beijing
     const svc = { ...t.services, now: () => received };
     const draft = await createDraft(svc, t.as('operator'), {
-      type: 'complaint', categoryId: t.ids.categories.get('0201')!, title: '节前投诉', content: '国庆前一天的投诉内容。',
+      type: 'complaint',
+      categoryId: t.ids.categories.get('0201')!,
+      title: '节前投诉',
+      content: '国庆前一天的投诉内容。',
     });
     await applyEvent(svc, { appealId: draft.id, type: 'SUBMIT', actor: t.as('operator') });
-    const [row] = await t.sql<{ due_at: Date; number: string }>('select due_at, number from appeal where id = ?', [draft.id]);
+    const [row] = await t.sql<{ due_at: Date; number: string }>('select due_at, number from appeal where id = ?', [
+      draft.id,
+    ]);
     // 7 working days: Oct 9, 10, 11 (adjusted Saturday), 13, 14, 15, 16 → end of Oct 16, Beijing time
     expect(new Date(row.due_at).toISOString()).toBe('2025-10-16T16:00:00.000Z');
     expect(row.number).toMatch(/^20250930-\d{6}$/);
@@ -121,7 +171,12 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
   it('moves the due date by working days when an extension is approved, and reschedules its timers', async () => {
     const received = new Date('2025-09-26T02:00:00Z'); // Fri 10:00 Beijing
     const svc = { ...t.services, now: () => received };
-    const draft = await createDraft(svc, t.as('operator'), { type: 'complaint', categoryId: t.ids.categories.get('0201')!, title: '延期测试', content: '需要协调多个部门的投诉。' });
+    const draft = await createDraft(svc, t.as('operator'), {
+      type: 'complaint',
+      categoryId: t.ids.categories.get('0201')!,
+      title: '延期测试',
+      content: '需要协调多个部门的投诉。',
+    });
     const step = async (user: string, type: string, payload: Record<string, unknown> = {}) =>
       applyEvent(svc, { appealId: draft.id, type, payload, actor: t.as(user) });
     await step('operator', 'SUBMIT');
@@ -141,9 +196,15 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
 
   it('gives unique readable numbers to concurrently created appeals', async () => {
     const drafts = await Promise.all(
-      Array.from({ length: 20 }, () => createDraft(t.services, t.as('operator'), {
-        type: 'help', categoryId: t.ids.categories.get('0301')!, title: '停水求助', content: '小区突然停水，请尽快处理。', callerPhone: '13900001111',
-      })),
+      Array.from({ length: 20 }, () =>
+        createDraft(t.services, t.as('operator'), {
+          type: 'help',
+          categoryId: t.ids.categories.get('0301')!,
+          title: '停水求助',
+          content: '小区突然停水，请尽快处理。',
+          callerPhone: '13900001111',
+        }),
+      ),
     );
     const numbers = drafts.map((d) => d.number);
     expect(new Set(numbers).size).toBe(20);
@@ -152,7 +213,9 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
 
   it('keeps the audit trail append-only and finds a tampered row', async () => {
     const a = await submitAppeal(t.services, t.ids);
-    await expect(t.sql(`update appeal_event set payload = '{}' where appeal_id = ?`, [a.id])).rejects.toThrow(/append-only/);
+    await expect(t.sql(`update appeal_event set payload = '{}' where appeal_id = ?`, [a.id])).rejects.toThrow(
+      /append-only/,
+    );
     expect((await verifyAuditChains(t.em())).broken).toEqual([]);
     // Someone with table-owner rights switches the guard off and edits history.
     await inTransaction(t.em(), async (tx) => {

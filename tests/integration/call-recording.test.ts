@@ -19,7 +19,8 @@ const file = (bytes: Uint8Array, type = 'audio/webm;codecs=opus') => new File([b
 describe.each(DB_KINDS)('call recordings on %s', (kind) => {
   const t = useTestServices(kind, { dataDir: true });
   let seq = 0;
-  const recordings = () => (existsSync(path.join(t.dataDir, 'recordings')) ? readdirSync(path.join(t.dataDir, 'recordings')).sort() : []);
+  const recordings = () =>
+    existsSync(path.join(t.dataDir, 'recordings')) ? readdirSync(path.join(t.dataDir, 'recordings')).sort() : [];
 
   /** An inbound call answered and hung up by the operator. */
   async function answeredCall(): Promise<string> {
@@ -34,7 +35,7 @@ describe.each(DB_KINDS)('call recordings on %s', (kind) => {
     return callId;
   }
 
-  it('stores the agent\'s upload by its sha256 and plays it back; the same file again is a no-op', async () => {
+  it("stores the agent's upload by its sha256 and plays it back; the same file again is a no-op", async () => {
     const callId = await answeredCall();
     const bytes = webm();
     const hash = sha256(bytes);
@@ -48,7 +49,9 @@ describe.each(DB_KINDS)('call recordings on %s', (kind) => {
     expect(recordings().filter((f) => f.startsWith(hash))).toEqual([`${hash}.webm`]);
     // Another recording for a call that has one is refused: the first is the evidence.
     const other = webm();
-    await expect(saveRecording(t.em(), t.dataDir, t.as('operator'), callId, file(other), sha256(other))).rejects.toBeInstanceOf(Conflict);
+    await expect(
+      saveRecording(t.em(), t.dataDir, t.as('operator'), callId, file(other), sha256(other)),
+    ).rejects.toBeInstanceOf(Conflict);
 
     const opened = await openRecording(t.em(), t.dataDir, t.as('operator'), callId);
     expect(opened).toMatchObject({ contentType: 'audio/webm', size: bytes.byteLength, sha256: hash });
@@ -59,12 +62,23 @@ describe.each(DB_KINDS)('call recordings on %s', (kind) => {
     const callId = await answeredCall();
     const before = recordings();
     const bytes = webm();
-    const mismatch = await saveRecording(t.em(), t.dataDir, t.as('operator'), callId, file(bytes), sha256(webm())).catch((e) => e);
+    const mismatch = await saveRecording(
+      t.em(),
+      t.dataDir,
+      t.as('operator'),
+      callId,
+      file(bytes),
+      sha256(webm()),
+    ).catch((e) => e);
     expect(mismatch).toBeInstanceOf(InvalidInput);
     expect((mismatch as InvalidInput).fieldErrors.sha256).toEqual(['录音文件校验值不一致，上传可能不完整，请重新上传']);
     const refused: [File, string, string][] = [
       [file(bytes, 'audio/mpeg'), sha256(bytes), 'file'],
-      [file(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3])), sha256(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3])), 'file'],
+      [
+        file(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3])),
+        sha256(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3])),
+        'file',
+      ],
       [file(new Uint8Array()), sha256(new Uint8Array()), 'file'],
       [file(bytes), 'not-a-hash', 'sha256'],
     ];
@@ -75,19 +89,25 @@ describe.each(DB_KINDS)('call recordings on %s', (kind) => {
     }
     const big = new Uint8Array(50 * 1024 * 1024 + 1);
     big.set(EBML);
-    await expect(saveRecording(t.em(), t.dataDir, t.as('operator'), callId, file(big), sha256(big))).rejects.toBeInstanceOf(InvalidInput);
+    await expect(
+      saveRecording(t.em(), t.dataDir, t.as('operator'), callId, file(big), sha256(big)),
+    ).rejects.toBeInstanceOf(InvalidInput);
     expect(recordings()).toEqual(before);
     const [row] = await t.sql('select recording_ref from call where call_id = ?', [callId]);
     expect(row.recording_ref).toBeNull();
   });
 
-  it('lets only the call\'s agent upload', async () => {
+  it("lets only the call's agent upload", async () => {
     const callId = await answeredCall();
     const bytes = webm();
     for (const who of ['reviewer', 'supervisor', 'handler']) {
-      await expect(saveRecording(t.em(), t.dataDir, t.as(who), callId, file(bytes), sha256(bytes))).rejects.toBeInstanceOf(Forbidden);
+      await expect(
+        saveRecording(t.em(), t.dataDir, t.as(who), callId, file(bytes), sha256(bytes)),
+      ).rejects.toBeInstanceOf(Forbidden);
     }
-    await expect(saveRecording(t.em(), t.dataDir, t.as('operator'), 'no-such-call', file(bytes), sha256(bytes))).rejects.toBeInstanceOf(NotFound);
+    await expect(
+      saveRecording(t.em(), t.dataDir, t.as('operator'), 'no-such-call', file(bytes), sha256(bytes)),
+    ).rejects.toBeInstanceOf(NotFound);
     expect(recordings().some((f) => f.startsWith(sha256(bytes)))).toBe(false);
   });
 
@@ -99,10 +119,17 @@ describe.each(DB_KINDS)('call recordings on %s', (kind) => {
     expect((await open('operator')).size).toBe(bytes.byteLength);
     expect((await open('supervisor')).size).toBe(bytes.byteLength);
     // Not linked to any appeal yet: nobody else.
-    for (const who of ['reviewer', 'dispatcher', 'handler', 'gridworker']) await expect(open(who)).rejects.toBeInstanceOf(Forbidden);
+    for (const who of ['reviewer', 'dispatcher', 'handler', 'gridworker'])
+      await expect(open(who)).rejects.toBeInstanceOf(Forbidden);
 
     const appeal = await submitAppeal(t.services, t.ids);
-    await applyEvent(t.services, { appealId: appeal.id, expectedVersion: appeal.version, type: 'DISPATCH', payload: { departmentId: t.ids.departments.get('F02')! }, actor: t.as('dispatcher') });
+    await applyEvent(t.services, {
+      appealId: appeal.id,
+      expectedVersion: appeal.version,
+      type: 'DISPATCH',
+      payload: { departmentId: t.ids.departments.get('F02')! },
+      actor: t.as('dispatcher'),
+    });
     await linkCallToAppeal(t.em(), { callId, appealId: appeal.id, actor: t.as('operator') });
     expect((await open('reviewer')).size).toBe(bytes.byteLength);
     expect((await open('handler')).size).toBe(bytes.byteLength); // F02 handles the appeal
@@ -110,7 +137,16 @@ describe.each(DB_KINDS)('call recordings on %s', (kind) => {
 
     const calls = await callsForAppeal(t.em(), t.as('handler'), appeal.id);
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ callId, direction: 'inbound', from: '138****8001', to: '12345', disposition: 'answered', waitSeconds: 5, talkSeconds: 60, hasRecording: true });
+    expect(calls[0]).toMatchObject({
+      callId,
+      direction: 'inbound',
+      from: '138****8001',
+      to: '12345',
+      disposition: 'answered',
+      waitSeconds: 5,
+      talkSeconds: 60,
+      hasRecording: true,
+    });
     expect(calls[0].recordingUrl).toBe(`/telephony/calls/${encodeURIComponent(callId)}/recording`);
 
     // A file changed on disk is never served.

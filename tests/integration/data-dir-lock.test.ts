@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../support/services';
 
 function child(dataDir: string) {
-  const p = spawn('node_modules/.bin/vite-node', ['tests/support/open-db.ts', dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const p = spawn('node_modules/.bin/vite-node', ['tests/support/open-db.ts', dataDir], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   p.stdout.on('data', (d) => (out += d));
   p.stderr.on('data', (d) => (out += d));

@@ -7,15 +7,24 @@ import { Forbidden, InvalidInput } from '../../app/domain/errors';
 import { DB_KINDS } from '../support/env';
 import { useTestServices } from '../support/services';
 
-describe.each(DB_KINDS)('a department\'s worklist (/worklist) on %s', (kind) => {
+describe.each(DB_KINDS)("a department's worklist (/worklist) on %s", (kind) => {
   const t = useTestServices(kind);
   let clock = Date.parse('2026-10-05T01:00:00Z');
   const user = (username: string): SessionUser => {
     const actor = t.as(username);
-    return { id: actor.userId, username, displayName: username, role: actor.role as SessionUser['role'],
-      departmentId: actor.departmentIds[0] ?? null, departmentName: null, gridIds: actor.gridIds, actor };
+    return {
+      id: actor.userId,
+      username,
+      displayName: username,
+      role: actor.role as SessionUser['role'],
+      departmentId: actor.departmentIds[0] ?? null,
+      departmentName: null,
+      gridIds: actor.gridIds,
+      actor,
+    };
   };
-  const list = (username: string, q: Record<string, string> = {}) => departmentWorklist(t.em(), user(username), new URLSearchParams(q));
+  const list = (username: string, q: Record<string, string> = {}) =>
+    departmentWorklist(t.em(), user(username), new URLSearchParams(q));
   let f02: number;
 
   beforeAll(async () => {
@@ -28,12 +37,22 @@ describe.each(DB_KINDS)('a department\'s worklist (/worklist) on %s', (kind) => 
     for (let i = 0; i < 57; i++) {
       clock += 3_600_000;
       const d = await createDraft(t.services, operator, {
-        type: 'complaint', categoryId: t.ids.categories.get('0201')!, title: `工单 ${i}`, content: '路灯不亮，夜间出行不安全。',
-        callerPhone: '13800005678', citizenName: '市民', confidential: i === 3,
+        type: 'complaint',
+        categoryId: t.ids.categories.get('0201')!,
+        title: `工单 ${i}`,
+        content: '路灯不亮，夜间出行不安全。',
+        callerPhone: '13800005678',
+        citizenName: '市民',
+        confidential: i === 3,
       });
       await applyEvent(t.services, { appealId: d.id, type: 'SUBMIT', actor: operator });
       const to = i === 56 ? t.as('handler2').departmentIds[0] : f02;
-      await applyEvent(t.services, { appealId: d.id, type: 'DISPATCH', payload: { departmentId: to }, actor: dispatcher });
+      await applyEvent(t.services, {
+        appealId: d.id,
+        type: 'DISPATCH',
+        payload: { departmentId: to },
+        actor: dispatcher,
+      });
     }
   });
 
@@ -52,7 +71,9 @@ describe.each(DB_KINDS)('a department\'s worklist (/worklist) on %s', (kind) => 
   });
 
   it('keeps a handler to his own department; supervisors and dispatchers choose', async () => {
-    await expect(list('handler', { department: String(t.as('handler2').departmentIds[0]) })).rejects.toBeInstanceOf(Forbidden);
+    await expect(list('handler', { department: String(t.as('handler2').departmentIds[0]) })).rejects.toBeInstanceOf(
+      Forbidden,
+    );
     await expect(list('gridworker')).rejects.toBeInstanceOf(Forbidden);
     const sup = await list('supervisor', { department: String(f02) });
     expect(sup.items).toHaveLength(DEPARTMENT_WORKLIST_PAGE);

@@ -17,8 +17,14 @@ describe.each(DB_KINDS)('grid worker field pages on %s', (kind) => {
 
   async function make(gridCode: string, title: string, to?: string) {
     const draft = await createDraft(t.services, t.as('operator'), {
-      type: 'complaint', categoryId: t.ids.categories.get('0201')!, title, content: '网格内的情况需要处理，请尽快安排。',
-      gridId: grid(gridCode), source: 'hotline', callerPhone: '13800002222', address: `${title} 路 1 号`,
+      type: 'complaint',
+      categoryId: t.ids.categories.get('0201')!,
+      title,
+      content: '网格内的情况需要处理，请尽快安排。',
+      gridId: grid(gridCode),
+      source: 'hotline',
+      callerPhone: '13800002222',
+      address: `${title} 路 1 号`,
     });
     await send(draft.id, 'operator', 'SUBMIT');
     if (to) await send(draft.id, 'dispatcher', 'ASSIGN_GRID', { gridId: grid(to) });
@@ -40,13 +46,19 @@ describe.each(DB_KINDS)('grid worker field pages on %s', (kind) => {
     await send(a.g01Review, 'gridworker', 'REPLY', { result: '已处理完毕，现场恢复正常。', resolved: true });
     a.g01Triage = await make('G01', '戊 待派单');
     a.g01ToBureau = await make('G01', '己 派给部门');
-    await send(a.g01ToBureau, 'dispatcher', 'DISPATCH', { departmentId: t.ids.departments.get('F02'), assistingDepartmentIds: [] });
+    await send(a.g01ToBureau, 'dispatcher', 'DISPATCH', {
+      departmentId: t.ids.departments.get('F02'),
+      assistingDepartmentIds: [],
+    });
     a.otherGrid = await make('G03', '庚 其他网格', 'G03');
     a.g01NoDue = await make('G01', '辛 无时限', 'G01');
     // Deadlines in the opposite order of creation, so the sort is by deadline and not by id; one has none.
     await t.sql(`update appeal set due_at = ? where id = ?`, [new Date(Date.now() + 5 * 86_400_000), a.g01Dispatched]);
     await t.sql(`update appeal set due_at = ? where id = ?`, [new Date(Date.now() + 2 * 86_400_000), a.g02Handling]);
-    await t.sql(`update appeal set due_at = ?, sla = 'overdue' where id = ?`, [new Date(Date.now() - 86_400_000), a.movedIn]);
+    await t.sql(`update appeal set due_at = ?, sla = 'overdue' where id = ?`, [
+      new Date(Date.now() - 86_400_000),
+      a.movedIn,
+    ]);
     await t.sql(`update appeal set due_at = null where id = ?`, [a.g01NoDue]);
   });
 
@@ -68,7 +80,7 @@ describe.each(DB_KINDS)('grid worker field pages on %s', (kind) => {
   it("never shows another grid's appeals, even to a worker of that grid", async () => {
     const other = { ...worker(), gridIds: [grid('G03')] };
     expect((await fieldWorklist(t.em(), other)).map((i) => i.id)).toEqual([a.otherGrid]);
-    expect((await fieldWorklist(t.em(), { ...worker(), gridIds: [] }))).toEqual([]);
+    expect(await fieldWorklist(t.em(), { ...worker(), gridIds: [] })).toEqual([]);
   });
 
   it('refuses everyone but grid workers', async () => {
@@ -95,12 +107,26 @@ describe.each(DB_KINDS)('grid worker field pages on %s', (kind) => {
     const empty = await act({ intent: 'FIELD_UPDATE', version: String(version), text: ' ' }).catch((e) => e);
     expect(empty).toBeInstanceOf(InvalidInput);
     expect(empty.fieldErrors.text).toEqual(['此项为必填']);
-    const half = await act({ intent: 'FIELD_UPDATE', version: String(version), text: '到场', lat: '30.2', lng: '' }).catch((e) => e);
+    const half = await act({
+      intent: 'FIELD_UPDATE',
+      version: String(version),
+      text: '到场',
+      lat: '30.2',
+      lng: '',
+    }).catch((e) => e);
     expect(half.fieldErrors.lat).toEqual(['定位不完整，请重新打卡']);
-    const r = await act({ intent: 'FIELD_UPDATE', version: String(version), text: '已到现场查看', lat: '30.201234', lng: '120.104321' });
+    const r = await act({
+      intent: 'FIELD_UPDATE',
+      version: String(version),
+      text: '已到现场查看',
+      lat: '30.201234',
+      lng: '120.104321',
+    });
     expect(r.version).toBe(version + 1);
     const [ev] = await t.sql<{ payload: unknown }>(
-      `select payload from appeal_event where appeal_id = ? and type = 'FIELD_UPDATE' order by seq desc limit 1`, [a.g02Handling]);
+      `select payload from appeal_event where appeal_id = ? and type = 'FIELD_UPDATE' order by seq desc limit 1`,
+      [a.g02Handling],
+    );
     const payload = jsonb(ev.payload);
     expect(payload).toMatchObject({ text: '已到现场查看', lat: 30.201234, lng: 120.104321 });
     const stale = await act({ intent: 'FIELD_UPDATE', version: String(version), text: '再次更新' }).catch((e) => e);

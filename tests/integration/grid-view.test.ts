@@ -14,8 +14,13 @@ describe.each(DB_KINDS)('grid overview on %s', (kind) => {
 
   async function make(by: 'operator' | 'gridworker', gridCode: string, title: string, submit = true) {
     const draft = await createDraft(t.services, t.as(by), {
-      type: 'complaint', categoryId: t.ids.categories.get('0201')!, title, content: '网格内的情况需要处理，请尽快安排。',
-      gridId: grid(gridCode), source: by === 'gridworker' ? 'patrol' : 'hotline', callerPhone: by === 'operator' ? '13800002222' : undefined,
+      type: 'complaint',
+      categoryId: t.ids.categories.get('0201')!,
+      title,
+      content: '网格内的情况需要处理，请尽快安排。',
+      gridId: grid(gridCode),
+      source: by === 'gridworker' ? 'patrol' : 'hotline',
+      callerPhone: by === 'operator' ? '13800002222' : undefined,
     });
     if (submit) await send(draft.id, by, 'SUBMIT');
     return { id: draft.id, number: draft.number };
@@ -34,7 +39,10 @@ describe.each(DB_KINDS)('grid overview on %s', (kind) => {
     await send(a.selfHandled.id, 'dispatcher', 'ASSIGN_GRID', { gridId: grid('G01') });
     await finish(a.selfHandled.id, 'gridworker');
     a.viaBureau = await make('gridworker', 'G01', '巡查 路灯损坏');
-    await send(a.viaBureau.id, 'dispatcher', 'DISPATCH', { departmentId: t.ids.departments.get('F02'), assistingDepartmentIds: [] });
+    await send(a.viaBureau.id, 'dispatcher', 'DISPATCH', {
+      departmentId: t.ids.departments.get('F02'),
+      assistingDepartmentIds: [],
+    });
     await finish(a.viaBureau.id, 'handler');
     // G01: three open — one overdue in triage, one warned with the grid, one filed in G02 but sent to G01.
     a.overdue1 = await make('operator', 'G01', '来电 垃圾堆放');
@@ -65,11 +73,47 @@ describe.each(DB_KINDS)('grid overview on %s', (kind) => {
     expect(grids).toHaveLength(t.ids.grids.size);
     const pick = (code: string) => {
       const g = grids.find((x) => x.code === code)!;
-      return { open: g.open, overdue: g.overdue, warned: g.warned, closedRecently: g.closedRecently, patrolReports: g.patrolReports, patrolClosed: g.patrolClosed, selfHandled: g.selfHandled, selfHandledShare: g.selfHandledShare };
+      return {
+        open: g.open,
+        overdue: g.overdue,
+        warned: g.warned,
+        closedRecently: g.closedRecently,
+        patrolReports: g.patrolReports,
+        patrolClosed: g.patrolClosed,
+        selfHandled: g.selfHandled,
+        selfHandledShare: g.selfHandledShare,
+      };
     };
-    expect(pick('G01')).toEqual({ open: 3, overdue: 1, warned: 1, closedRecently: 2, patrolReports: 2, patrolClosed: 2, selfHandled: 1, selfHandledShare: 0.5 });
-    expect(pick('G02')).toEqual({ open: 1, overdue: 1, warned: 0, closedRecently: 1, patrolReports: 0, patrolClosed: 0, selfHandled: 0, selfHandledShare: null });
-    expect(pick('G03')).toEqual({ open: 0, overdue: 0, warned: 0, closedRecently: 0, patrolReports: 0, patrolClosed: 0, selfHandled: 0, selfHandledShare: null });
+    expect(pick('G01')).toEqual({
+      open: 3,
+      overdue: 1,
+      warned: 1,
+      closedRecently: 2,
+      patrolReports: 2,
+      patrolClosed: 2,
+      selfHandled: 1,
+      selfHandledShare: 0.5,
+    });
+    expect(pick('G02')).toEqual({
+      open: 1,
+      overdue: 1,
+      warned: 0,
+      closedRecently: 1,
+      patrolReports: 0,
+      patrolClosed: 0,
+      selfHandled: 0,
+      selfHandledShare: null,
+    });
+    expect(pick('G03')).toEqual({
+      open: 0,
+      overdue: 0,
+      warned: 0,
+      closedRecently: 0,
+      patrolReports: 0,
+      patrolClosed: 0,
+      selfHandled: 0,
+      selfHandledShare: null,
+    });
     const g01 = grids.find((x) => x.code === 'G01')!;
     expect(g01.workers).toEqual(['网格员 陈刚']);
     expect(g01.community).toBeTruthy();

@@ -2,7 +2,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getAdjacencyMap, getShortestPaths, getStateNodes } from 'xstate/graph';
 import { APPEAL_EVENT_TYPES, eventRoles, type AppealEvent, type AppealEventType } from '../../machines/appeal-events';
 import type { Actor } from '../../machines/actor';
-import { appealMachine, applyAppealEvent, createAppealSnapshot, phaseOf, slaOf, type AppealSnapshot } from '../../machines/appeal';
+import {
+  appealMachine,
+  applyAppealEvent,
+  createAppealSnapshot,
+  phaseOf,
+  slaOf,
+  type AppealSnapshot,
+} from '../../machines/appeal';
 import { sendAppealEvent } from '../../app/case-links/refer.server';
 import { createDraft } from '../../app/appeals/intake.server';
 import { verifyAuditChains } from '../../app/appeals/audit.server';
@@ -29,24 +36,31 @@ describe.each(DB_KINDS)('lifecycle paths through the service on %s', (kind) => {
   it('finds a path for every transition of the machine', () => {
     const configured = new Set<string>();
     for (const node of [appealMachine.root, ...getStateNodes(appealMachine.root)]) {
-      for (const [eventType, list] of node.transitions) list.forEach((_, i) => configured.add(`${node.id} ${eventType} #${i}`));
+      for (const [eventType, list] of node.transitions)
+        list.forEach((_, i) => configured.add(`${node.id} ${eventType} #${i}`));
     }
     expect([...configured].filter((k) => !witnesses.some((w) => w.key === k))).toEqual([]);
   });
 
   it('includes self-handling (自行处置) of a patrol report and its closing verification', () => {
     const keys = witnesses.map((w) => w.key);
-    expect(keys).toEqual(expect.arrayContaining(['appeal.phase.draft SELF_HANDLE #0', 'appeal.phase.verification VERIFY_APPROVE #0']));
+    expect(keys).toEqual(
+      expect.arrayContaining(['appeal.phase.draft SELF_HANDLE #0', 'appeal.phase.verification VERIFY_APPROVE #0']),
+    );
     const selfHandle = witnesses.find((w) => w.key === 'appeal.phase.draft SELF_HANDLE #0')!;
     expect(selfHandle.events.map((e) => e.type)).toEqual(['SELF_HANDLE']);
   });
 
   it('includes the grid verification (核查) steps: a grid reply, approval and sending back', () => {
     const keys = witnesses.map((w) => w.key);
-    expect(keys).toEqual(expect.arrayContaining([
-      'appeal.phase.handling REPLY #0', 'appeal.phase.handling REPLY #1',
-      'appeal.phase.verification VERIFY_APPROVE #1', 'appeal.phase.verification VERIFY_REJECT #0',
-    ]));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'appeal.phase.handling REPLY #0',
+        'appeal.phase.handling REPLY #1',
+        'appeal.phase.verification VERIFY_APPROVE #1',
+        'appeal.phase.verification VERIFY_REJECT #0',
+      ]),
+    );
     const gridReply = witnesses.find((w) => w.key === 'appeal.phase.handling REPLY #0')!;
     expect(gridReply.events.at(-1)!.actor.role).toBe('gridWorker');
   });
@@ -59,7 +73,10 @@ describe.each(DB_KINDS)('lifecycle paths through the service on %s', (kind) => {
       const patrol = path.some((e) => e.type === 'SELF_HANDLE');
       const creator = patrol ? path.find((e) => e.type === 'SELF_HANDLE')!.actor : operator;
       const draft = await createDraft(t.services, creator, {
-        type: 'complaint', categoryId: t.ids.categories.get('0201')!, title: '路径测试', content: `路径 ${key}`,
+        type: 'complaint',
+        categoryId: t.ids.categories.get('0201')!,
+        title: '路径测试',
+        content: `路径 ${key}`,
         ...(patrol ? { source: 'patrol', gridId: t.ids.grids.get('G01')! } : {}),
       });
       let predicted = createAppealSnapshot({ createdBy: creator.userId, source: patrol ? 'patrol' : undefined });
@@ -67,16 +84,32 @@ describe.each(DB_KINDS)('lifecycle paths through the service on %s', (kind) => {
       for (const e of path) {
         const { type, actor, at: _at, ...payload } = e as AppealEvent & Record<string, unknown>;
         if (type === 'REFERRAL_DONE' || type === 'REFER_ON') {
-          const [row] = await t.sql<{ id: string }>(`select snapshot->'context'->>'referralId' as id from appeal where id = ?`, [draft.id]);
+          const [row] = await t.sql<{ id: string }>(
+            `select snapshot->'context'->>'referralId' as id from appeal where id = ?`,
+            [draft.id],
+          );
           const current = Number(row.id);
           if (type === 'REFERRAL_DONE') payload.referralId = current;
           else Object.assign(payload, { fromReferralId: current, referralId: current + 100_000 });
         }
-        const r = await sendAppealEvent(t.services, { appealId: draft.id, expectedVersion: version, type, payload, actor }).catch((err) => {
-          throw new Error(`${key}: ${type} by ${actor.role} refused: ${err.message} ${JSON.stringify(err.fieldErrors ?? {})}`);
+        const r = await sendAppealEvent(t.services, {
+          appealId: draft.id,
+          expectedVersion: version,
+          type,
+          payload,
+          actor,
+        }).catch((err) => {
+          throw new Error(
+            `${key}: ${type} by ${actor.role} refused: ${err.message} ${JSON.stringify(err.fieldErrors ?? {})}`,
+          );
         });
         predicted = applyAppealEvent(predicted, withoutDays(e)).next;
-        expect({ key, type, phase: r.phase, sla: r.sla }).toEqual({ key, type, phase: phaseOf(predicted), sla: slaOf(predicted) });
+        expect({ key, type, phase: r.phase, sla: r.sla }).toEqual({
+          key,
+          type,
+          phase: phaseOf(predicted),
+          sla: slaOf(predicted),
+        });
         version = r.version;
         events++;
       }
@@ -100,41 +133,89 @@ function transitionWitnesses(t: TestServices, mergeTarget: number) {
   const handler: Actor = { ...t.as('handler'), departmentIds: chain };
   const gridWorker: Actor = { ...t.as('gridworker'), gridIds: [t.ids.grids.get('G01')!] };
   const actors: Actor[] = [
-    t.as('operator'), t.as('dispatcher'), t.as('supervisor'), t.as('reviewer'),
-    t.as('mediator'), SYSTEM_ACTOR, handler, gridWorker,
+    t.as('operator'),
+    t.as('dispatcher'),
+    t.as('supervisor'),
+    t.as('reviewer'),
+    t.as('mediator'),
+    SYSTEM_ACTOR,
+    handler,
+    gridWorker,
   ];
   const due = new Date(Date.now() + 86400_000).toISOString();
   const payloads = (type: AppealEventType, s: AppealSnapshot): Record<string, unknown>[] => {
     switch (type) {
-      case 'DISPATCH': return [{ departmentId: chain[0], assistingDepartmentIds: [], acceptDueAt: due }];
-      case 'ASSIGN_GRID': return [{ gridId: t.ids.grids.get('G01')!, acceptDueAt: due }];
+      case 'DISPATCH':
+        return [{ departmentId: chain[0], assistingDepartmentIds: [], acceptDueAt: due }];
+      case 'ASSIGN_GRID':
+        return [{ gridId: t.ids.grids.get('G01')!, acceptDueAt: due }];
       case 'SUB_DISPATCH': {
         const next = chain[chain.indexOf(s.context.assigneeDepartmentId ?? -1) + 1];
         return next ? [{ departmentId: next, acceptDueAt: due }] : [];
       }
-      case 'MERGE_INTO': return [{ targetAppealId: mergeTarget }];
-      case 'RESOLVE_ON_SPOT': return [{ answer: '依据知识库当场答复' }];
-      case 'REFER': return [{ kind: 'mediation', agencyId: dep('R01'), referralId: 1 }];
+      case 'MERGE_INTO':
+        return [{ targetAppealId: mergeTarget }];
+      case 'RESOLVE_ON_SPOT':
+        return [{ answer: '依据知识库当场答复' }];
+      case 'REFER':
+        return [{ kind: 'mediation', agencyId: dep('R01'), referralId: 1 }];
       // The outcome names the case the appeal waits for; the replay below swaps in the real case id.
-      case 'REFER_ON': return [{ kind: 'legalAid', agencyId: dep('R02'), referralId: (s.context.referralId ?? 0) + 1, fromReferralId: s.context.referralId ?? 0 }];
-      case 'RETURN': case 'REJECT_RETURN': case 'REJECT_EXTENSION': case 'REJECT_REPLY': case 'REDO': case 'SUPERVISOR_CLOSE': case 'VERIFY_REJECT':
+      case 'REFER_ON':
+        return [
+          {
+            kind: 'legalAid',
+            agencyId: dep('R02'),
+            referralId: (s.context.referralId ?? 0) + 1,
+            fromReferralId: s.context.referralId ?? 0,
+          },
+        ];
+      case 'RETURN':
+      case 'REJECT_RETURN':
+      case 'REJECT_EXTENSION':
+      case 'REJECT_REPLY':
+      case 'REDO':
+      case 'SUPERVISOR_CLOSE':
+      case 'VERIFY_REJECT':
         return [{ reason: '测试理由' }];
-      case 'REOPEN': return [{ reason: '问题再次出现', dueAt: due }];
-      case 'NOTE': case 'FIELD_UPDATE': return [{ text: '现场记录' }];
-      case 'REQUEST_EXTENSION': return [{ days: 3, reason: '需要协调' }];
-      case 'APPROVE_EXTENSION': return [{ newDueAt: due, days: 3 }];
-      case 'REPLY': return [{ result: '已处理', resolved: true }];
-      case 'REFERRAL_DONE': return [{ outcome: 'resolved', referralId: s.context.referralId ?? 0 }, { outcome: 'refused', referralId: s.context.referralId ?? 0 }];
-      case 'APPROVE_REPLY': return [{ callbackDueAt: due }];
-      case 'VERIFY_APPROVE': return [{ callbackDueAt: due, note: '现场核查属实' }];
-      case 'SELF_HANDLE': return [{ result: '现场已清理', gridId: t.ids.grids.get('G01')! }];
-      case 'FEEDBACK': return [
-        { satisfaction: 'satisfied', resolved: true }, { satisfaction: 'basicallySatisfied', resolved: false }, { satisfaction: 'dissatisfied', resolved: false },
-      ];
-      case 'SUPERVISE': return [{ note: '督办' }];
-      case 'MARK_UNREASONABLE': return [{ unreasonable: true, reason: '诉求明显超出政策范围' }, { unreasonable: false, reason: '复核后撤销标记' }];
-      case 'ESCALATE': return [{ to: 'leader', note: '提交领导' }];
-      default: return [{}];
+      case 'REOPEN':
+        return [{ reason: '问题再次出现', dueAt: due }];
+      case 'NOTE':
+      case 'FIELD_UPDATE':
+        return [{ text: '现场记录' }];
+      case 'REQUEST_EXTENSION':
+        return [{ days: 3, reason: '需要协调' }];
+      case 'APPROVE_EXTENSION':
+        return [{ newDueAt: due, days: 3 }];
+      case 'REPLY':
+        return [{ result: '已处理', resolved: true }];
+      case 'REFERRAL_DONE':
+        return [
+          { outcome: 'resolved', referralId: s.context.referralId ?? 0 },
+          { outcome: 'refused', referralId: s.context.referralId ?? 0 },
+        ];
+      case 'APPROVE_REPLY':
+        return [{ callbackDueAt: due }];
+      case 'VERIFY_APPROVE':
+        return [{ callbackDueAt: due, note: '现场核查属实' }];
+      case 'SELF_HANDLE':
+        return [{ result: '现场已清理', gridId: t.ids.grids.get('G01')! }];
+      case 'FEEDBACK':
+        return [
+          { satisfaction: 'satisfied', resolved: true },
+          { satisfaction: 'basicallySatisfied', resolved: false },
+          { satisfaction: 'dissatisfied', resolved: false },
+        ];
+      case 'SUPERVISE':
+        return [{ note: '督办' }];
+      case 'MARK_UNREASONABLE':
+        return [
+          { unreasonable: true, reason: '诉求明显超出政策范围' },
+          { unreasonable: false, reason: '复核后撤销标记' },
+        ];
+      case 'ESCALATE':
+        return [{ to: 'leader', note: '提交领导' }];
+      default:
+        return [{}];
     }
   };
   const events = (s: AppealSnapshot): AppealEvent[] => {
@@ -151,17 +232,32 @@ function transitionWitnesses(t: TestServices, mergeTarget: number) {
   const serializeState = (s: AppealSnapshot) => {
     const c = s.context;
     const phase = phaseOf(s);
-    return JSON.stringify([s.value, c.gridId !== null ? 'grid' : c.assigneeDepartmentId ?? 'none', c.extensionCount, c.redoCount,
-      phase === 'callback.calling' ? [c.callbackAttempts, c.callbackOverdue] : null, c.selfHandled]);
+    return JSON.stringify([
+      s.value,
+      c.gridId !== null ? 'grid' : (c.assigneeDepartmentId ?? 'none'),
+      c.extensionCount,
+      c.redoCount,
+      phase === 'callback.calling' ? [c.callbackAttempts, c.callbackOverdue] : null,
+      c.selfHandled,
+    ]);
   };
   const strip = withoutDays;
   const best = new Map<string, AppealEvent[]>();
   // First from the operator's draft, as every appeal by phone starts; then from a grid worker's own
   // patrol draft, only for the transitions that need it (SELF_HANDLE and what follows from it).
   const explore = (input: { createdBy: number; source?: string }, onlyNew: boolean) => {
-    const options = { input, events, serializeState, filterEvents: (s: AppealSnapshot, e: AppealEvent) => s.can(strip(e)) };
+    const options = {
+      input,
+      events,
+      serializeState,
+      filterEvents: (s: AppealSnapshot, e: AppealEvent) => s.can(strip(e)),
+    };
     const shortest = new Map<string, AppealEvent[]>();
-    for (const p of getShortestPaths(appealMachine, options)) shortest.set(serializeState(p.state), p.steps.slice(1).map((st) => st.event));
+    for (const p of getShortestPaths(appealMachine, options))
+      shortest.set(
+        serializeState(p.state),
+        p.steps.slice(1).map((st) => st.event),
+      );
     const found = new Map<string, AppealEvent[]>();
     for (const [key, { state, transitions }] of Object.entries(getAdjacencyMap(appealMachine, options))) {
       const prefix = shortest.get(key) ?? [];

@@ -69,7 +69,10 @@ describe.each(DB_KINDS)('requireUserWith on %s', (kind) => {
     for (const role of ROLES) {
       const request = await signedIn(role);
       for (const capability of CAPABILITIES) {
-        const outcome = await requireUserWith(request, context, capability).then((u) => u.role, (e: unknown) => e);
+        const outcome = await requireUserWith(request, context, capability).then(
+          (u) => u.role,
+          (e: unknown) => e,
+        );
         if (EXPECTED[capability].includes(role)) {
           expect(outcome, `${role} → ${capability}`).toBe(role);
         } else {
@@ -84,7 +87,10 @@ describe.each(DB_KINDS)('requireUserWith on %s', (kind) => {
   it('sends a request without a session to the sign-in page, whatever it asks for', async () => {
     const request = new Request('http://localhost/reports?period=day');
     for (const attempt of [requireUser(request, context), requireUserWith(request, context, 'reports:read')]) {
-      const refused = await attempt.then(() => null, (e: unknown) => e as Response);
+      const refused = await attempt.then(
+        () => null,
+        (e: unknown) => e as Response,
+      );
       expect(refused?.status).toBe(302);
       expect(refused?.headers.get('Location')).toBe(`/login?redirectTo=${encodeURIComponent('/reports?period=day')}`);
     }

@@ -18,13 +18,28 @@ describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
 
   async function refer(agencyCode: string) {
     const a = await submitAppeal(t.services, t.ids);
-    await sendAppealEvent(t.services, { appealId: a.id, expectedVersion: a.version, type: 'REFER', payload: { agencyId: agency(agencyCode), note: '邻里纠纷' }, actor: t.as('dispatcher') });
-    const [r] = await t.sql<{ id: number; number: string }>('select id, number from referral where appeal_id = ? order by id', [a.id]);
+    await sendAppealEvent(t.services, {
+      appealId: a.id,
+      expectedVersion: a.version,
+      type: 'REFER',
+      payload: { agencyId: agency(agencyCode), note: '邻里纠纷' },
+      actor: t.as('dispatcher'),
+    });
+    const [r] = await t.sql<{ id: number; number: string }>(
+      'select id, number from referral where appeal_id = ? order by id',
+      [a.id],
+    );
     return { appealId: a.id, appealNumber: a.number, referralId: r.id, number: r.number };
   }
   const step = async (referralId: number, user: string, type: string, payload: Record<string, unknown> = {}) => {
     const [row] = await t.sql<{ version: number }>('select version from referral where id = ?', [referralId]);
-    return sendReferralEvent(t.services, { referralId, expectedVersion: row.version, type, payload, actor: t.as(user) });
+    return sendReferralEvent(t.services, {
+      referralId,
+      expectedVersion: row.version,
+      type,
+      payload,
+      actor: t.as(user),
+    });
   };
 
   it('shows the agency its case with masked parties, local times, clocks, timeline and the actions it may take', async () => {
@@ -43,18 +58,34 @@ describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
     await step(referralId, 'mediator', 'ACCEPT');
     await step(referralId, 'mediator', 'ADD_PARTY', { name: '张三', side: 'applicant', phone: '13812345678' });
     await step(referralId, 'mediator', 'ADD_PARTY', { name: '李四', side: 'respondent' });
-    await step(referralId, 'mediator', 'SCHEDULE_SESSION', { scheduledAt: beijingLocalToIso('2030-01-02T09:30'), place: '社区调解室' });
+    await step(referralId, 'mediator', 'SCHEDULE_SESSION', {
+      scheduledAt: beijingLocalToIso('2030-01-02T09:30'),
+      place: '社区调解室',
+    });
     const d = await referralDetail(t.em(), t.as('mediator'), referralId);
-    expect(d.parties).toEqual([{ id: 1, name: '张三', side: 'applicant', phone: '138****5678' }, { id: 2, name: '李四', side: 'respondent', phone: '' }]);
+    expect(d.parties).toEqual([
+      { id: 1, name: '张三', side: 'applicant', phone: '138****5678' },
+      { id: 2, name: '李四', side: 'respondent', phone: '' },
+    ]);
     expect(JSON.stringify(d)).not.toContain('13812345678');
     expect(d.sessions[0]).toMatchObject({ no: 1, scheduledAt: '2030-01-02 09:30', place: '社区调解室', heldAt: null });
     expect(d.openSessions.map((s) => s.no)).toEqual([1]);
-    expect(d.clocks.map((c) => [c.name, c.state])).toEqual([['accept', 'stopped'], ['mediation', 'running']]);
-    expect(d.actions).toEqual(expect.arrayContaining(['ADD_PARTY', 'SCHEDULE_SESSION', 'RECORD_SESSION', 'FAIL', 'NOTE']));
+    expect(d.clocks.map((c) => [c.name, c.state])).toEqual([
+      ['accept', 'stopped'],
+      ['mediation', 'running'],
+    ]);
+    expect(d.actions).toEqual(
+      expect.arrayContaining(['ADD_PARTY', 'SCHEDULE_SESSION', 'RECORD_SESSION', 'FAIL', 'NOTE']),
+    );
     expect(d.actions).not.toContain('REACH_AGREEMENT');
     expect(d.referOnAgencies.map((a) => a.kind).sort()).toEqual(['arbitration', 'legalAid']);
     expect(d.timeline.map((e) => e.type)).toEqual(['REFER', 'ACCEPT', 'ADD_PARTY', 'ADD_PARTY', 'SCHEDULE_SESSION']);
-    expect(d.timeline[2]).toMatchObject({ actor: '调解员 赵敏', role: 'mediator', summaryLabel: '申请人', summaryText: '张三' });
+    expect(d.timeline[2]).toMatchObject({
+      actor: '调解员 赵敏',
+      role: 'mediator',
+      summaryLabel: '申请人',
+      summaryText: '张三',
+    });
     expect(d.mayAddDocument).toBe(true);
     // No agreement yet: nothing to print.
     await expect(referralAgreementInput(t.em(), t.as('mediator'), referralId)).rejects.toBeInstanceOf(NotFound);
@@ -63,12 +94,16 @@ describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
     await step(referralId, 'mediator', 'REACH_AGREEMENT', { text: '李四修复漏水管道。', signedPartyIds: [1, 2] });
     const agreed = await referralDetail(t.em(), t.as('mediator'), referralId);
     expect(agreed.agreement).toMatchObject({ text: '李四修复漏水管道。', signedBy: ['张三', '李四'] });
-    expect(agreed.sessions[0]).toMatchObject({ attendees: ['张三', '李四'], record: '双方陈述意见', by: '调解员 赵敏' });
+    expect(agreed.sessions[0]).toMatchObject({
+      attendees: ['张三', '李四'],
+      record: '双方陈述意见',
+      by: '调解员 赵敏',
+    });
     const input = await referralAgreementInput(t.em(), t.as('dispatcher'), referralId);
     expect(input).toMatchObject({ agencyName: '市人民调解委员会', mediatorName: '调解员 赵敏', appealNumber });
   });
 
-  it('answers 404 to anyone outside the case\'s agency and the city desks, and shows them no actions', async () => {
+  it("answers 404 to anyone outside the case's agency and the city desks, and shows them no actions", async () => {
     const { referralId } = await refer('R01');
     for (const user of ['counsellor', 'legalaid', 'handler', 'operator', 'gridworker']) {
       await expect(referralDetail(t.em(), t.as(user), referralId)).rejects.toBeInstanceOf(NotFound);
@@ -85,12 +120,26 @@ describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
   it('links a failed mediation and the case it was handed on to, both ways', async () => {
     const { referralId } = await refer('R01');
     await step(referralId, 'mediator', 'ACCEPT');
-    await step(referralId, 'mediator', 'FAIL', { reason: '被申请人拒绝调解', nextRoute: 'legalAid', referOnAgencyId: agency('R02') });
+    await step(referralId, 'mediator', 'FAIL', {
+      reason: '被申请人拒绝调解',
+      nextRoute: 'legalAid',
+      referOnAgencyId: agency('R02'),
+    });
     const parent = await referralDetail(t.em(), t.as('dispatcher'), referralId);
-    expect(parent).toMatchObject({ phase: 'failed', final: true, outcome: 'referredOn', failure: { reason: '被申请人拒绝调解', nextRoute: 'legalAid' }, actions: [] });
+    expect(parent).toMatchObject({
+      phase: 'failed',
+      final: true,
+      outcome: 'referredOn',
+      failure: { reason: '被申请人拒绝调解', nextRoute: 'legalAid' },
+      actions: [],
+    });
     expect(parent.children).toHaveLength(1);
     const child = await referralDetail(t.em(), t.as('legalaid'), parent.children[0].id);
-    expect(child).toMatchObject({ kind: 'legalAid', phase: 'applied', parent: { id: referralId, kind: 'mediation', phase: 'failed' } });
+    expect(child).toMatchObject({
+      kind: 'legalAid',
+      phase: 'applied',
+      parent: { id: referralId, kind: 'mediation', phase: 'failed' },
+    });
     expect(child.clocks[0]).toMatchObject({ name: 'decision', label: '审查决定期限' });
     expect(child.clocks[0].remaining).toMatch(/^剩余 .*(天|小时)/); // a calendar-day clock counts calendar time, not working days
     expect(child.clocks[0].remaining).not.toContain('工作日');
@@ -98,7 +147,7 @@ describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
     await expect(referralDetail(t.em(), t.as('mediator'), child.id)).rejects.toBeInstanceOf(NotFound);
   });
 
-  it('queues an agency\'s own open cases by nearest deadline and closed ones newest first; the city sees all and filters by kind', async () => {
+  it("queues an agency's own open cases by nearest deadline and closed ones newest first; the city sees all and filters by kind", async () => {
     const a = await refer('R04');
     const b = await refer('R04');
     const closed = await refer('R04');
@@ -128,7 +177,8 @@ describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
     const own = await referralQueue(t.em(), t.as('counsellor'), { tab: 'open', kind: 'arbitration' });
     expect(own.items.every((i) => i.kind === 'counselling')).toBe(true);
 
-    for (const user of ['handler', 'operator', 'gridworker']) await expect(referralQueue(t.em(), t.as(user), {})).rejects.toBeInstanceOf(Forbidden);
+    for (const user of ['handler', 'operator', 'gridworker'])
+      await expect(referralQueue(t.em(), t.as(user), {})).rejects.toBeInstanceOf(Forbidden);
   });
 
   it('pages the open queue on a keyset cursor without skipping or repeating cases, cases without a running clock last', async () => {
@@ -153,11 +203,18 @@ describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
     expect(pages).toBe(Math.ceil(total / 50));
     expect(all).toHaveLength(total);
     expect(new Set(all.map((x) => x.id)).size).toBe(total);
-    expect(all.slice(-2).map((x) => x.id).sort()).toEqual(made.slice(0, 2).sort());
+    expect(
+      all
+        .slice(-2)
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual(made.slice(0, 2).sort());
     expect(all.slice(-2).every((x) => x.due === null)).toBe(true);
     const dues = all.filter((x) => x.due !== null).map((x) => x.due!);
     expect([...dues].sort()).toEqual(dues);
-    await expect(referralQueue(t.em(), t.as('legalaid'), { cursor: 'not a cursor!' })).rejects.toMatchObject({ status: 400 });
+    await expect(referralQueue(t.em(), t.as('legalaid'), { cursor: 'not a cursor!' })).rejects.toMatchObject({
+      status: 400,
+    });
   });
 
   it('builds payloads from forms: ids, yes/no, party lists and Beijing local time', () => {
@@ -202,8 +259,16 @@ describe('referral labels', () => {
         expect(en[key], `${kind}: no English for ${key}`).toBeTruthy();
       }
     }
-    const maps = [labels.LEGAL_CLOCK_STATE_LABELS, labels.REFERRAL_CLOCK_STATE_LABELS, labels.PARTY_SIDE_NAMES, labels.NEXT_ROUTE_LABELS,
-      REFERRAL_OUTCOME_LABELS, labels.EXTENSION_STATE_LABELS, labels.SESSION_TITLES, labels.REFERRAL_DOCUMENT_KIND_NAMES];
+    const maps = [
+      labels.LEGAL_CLOCK_STATE_LABELS,
+      labels.REFERRAL_CLOCK_STATE_LABELS,
+      labels.PARTY_SIDE_NAMES,
+      labels.NEXT_ROUTE_LABELS,
+      REFERRAL_OUTCOME_LABELS,
+      labels.EXTENSION_STATE_LABELS,
+      labels.SESSION_TITLES,
+      labels.REFERRAL_DOCUMENT_KIND_NAMES,
+    ];
     for (const key of maps.flatMap((m) => Object.values(m))) expect(en[key], `no English for ${key}`).toBeTruthy();
   });
 });

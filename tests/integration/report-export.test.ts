@@ -5,8 +5,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { localDateOf } from '../../app/calendar/working-time';
 import { reportFileName, reportToPdf, reportToXlsx } from '../../app/reports/export.server';
 import {
-  DAILY_REPORT_QUEUE, dailyReportFile, dailyRunOn, ensureDailyReportQueue, generateDailyReport, generateYesterdayReport,
-  listDailyReports, nextDailyRun, runDailyReportJob, scheduleNextDailyReport, startDailyReports,
+  DAILY_REPORT_QUEUE,
+  dailyReportFile,
+  dailyRunOn,
+  ensureDailyReportQueue,
+  generateDailyReport,
+  generateYesterdayReport,
+  listDailyReports,
+  nextDailyRun,
+  runDailyReportJob,
+  scheduleNextDailyReport,
+  startDailyReports,
 } from '../../app/reports/daily.server';
 import { CELL_COLUMNS, MEASURES, emptyCells, measureValue, type Cells } from '../../app/reports/measures';
 import type { Report } from '../../app/reports/report-types';
@@ -16,7 +25,9 @@ import { useTestServices } from '../support/services';
 /** Cells with every column set, some denominators zero so that null figures are exported too. */
 function cellsFrom(seed: number, zero: Partial<Record<keyof Cells, true>> = {}): Cells {
   const c = emptyCells();
-  CELL_COLUMNS.forEach((col, i) => { c[col] = zero[col] ? 0 : ((seed * 37 + i * 11) % 90) + 3; });
+  CELL_COLUMNS.forEach((col, i) => {
+    c[col] = zero[col] ? 0 : ((seed * 37 + i * 11) % 90) + 3;
+  });
   c.handlingCentidays = zero.handlingCentidays ? 0 : seed * 1_234 + 7;
   return c;
 }
@@ -26,15 +37,24 @@ const sample = (): Report => ({
   previous: { from: '2026-10-01', to: '2026-10-31' },
   rows: [
     { key: '3', label: '城市管理局', cells: cellsFrom(1), previous: cellsFrom(2) },
-    { key: '4', label: '住房和城乡建设局', cells: cellsFrom(3, { orders: true, feedback: true }), previous: cellsFrom(4, { replied: true }) },
+    {
+      key: '4',
+      label: '住房和城乡建设局',
+      cells: cellsFrom(3, { orders: true, feedback: true }),
+      previous: cellsFrom(4, { replied: true }),
+    },
     { key: '', label: '（未派至部门）', cells: cellsFrom(5), previous: emptyCells() },
   ],
   total: { cells: cellsFrom(9), previous: cellsFrom(10, { dispatchedAppeals: true }) },
-  trend: [{ day: '2026-11-01', cells: cellsFrom(6) }, { day: '2026-11-02', cells: cellsFrom(7) }],
+  trend: [
+    { day: '2026-11-01', cells: cellsFrom(6) },
+    { day: '2026-11-02', cells: cellsFrom(7) },
+  ],
   generatedAt: '2026-11-23 07:00',
 });
 
-const figures = (cells: Cells, previous: Cells) => MEASURES.flatMap((m) => [measureValue(m, cells), measureValue(m, previous)]);
+const figures = (cells: Cells, previous: Cells) =>
+  MEASURES.flatMap((m) => [measureValue(m, cells), measureValue(m, previous)]);
 
 async function readXlsx(bytes: Buffer) {
   const wb = new ExcelJS.Workbook();
@@ -67,7 +87,10 @@ describe('report exports', () => {
     expect(wb.worksheets.map((s) => s.name)).toEqual(['报表', '趋势', '指标口径']);
     const sheet = wb.getWorksheet('报表')!;
     expect(String(sheet.getCell('A1').value)).toContain('2026-11-01 至 2026-11-30');
-    expect(rowValues(sheet, 2, 1 + MEASURES.length * 2)).toEqual(['名称', ...MEASURES.flatMap((m) => [m.label, `${m.label}（上期）`])]);
+    expect(rowValues(sheet, 2, 1 + MEASURES.length * 2)).toEqual([
+      '名称',
+      ...MEASURES.flatMap((m) => [m.label, `${m.label}（上期）`]),
+    ]);
 
     const rows = figureRows(sheet);
     expect([...rows.keys()]).toEqual([...report.rows.map((r) => r.label), '合计']);
@@ -91,9 +114,16 @@ describe('report exports', () => {
     const wb = await readXlsx(await reportToXlsx(report));
     const trend = wb.getWorksheet('趋势')!;
     expect(rowValues(trend, 1, 4)).toEqual(['日期', '受理量', '办结量', '超期数']);
-    expect(rowValues(trend, 3, 4)).toEqual(['2026-11-02', report.trend[1].cells.received, report.trend[1].cells.closed, report.trend[1].cells.overdue]);
+    expect(rowValues(trend, 3, 4)).toEqual([
+      '2026-11-02',
+      report.trend[1].cells.received,
+      report.trend[1].cells.closed,
+      report.trend[1].cells.overdue,
+    ]);
     const defs = wb.getWorksheet('指标口径')!;
-    expect(Array.from({ length: MEASURES.length }, (_, i) => rowValues(defs, i + 2, 2))).toEqual(MEASURES.map((m) => [m.label, m.formula]));
+    expect(Array.from({ length: MEASURES.length }, (_, i) => rowValues(defs, i + 2, 2))).toEqual(
+      MEASURES.map((m) => [m.label, m.formula]),
+    );
   });
 
   it('prints a PDF, over more pages when there are many rows', async () => {
@@ -101,7 +131,12 @@ describe('report exports', () => {
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdfPages(pdf)).toBe(1);
     const long = sample();
-    long.rows = Array.from({ length: 60 }, (_, i) => ({ key: String(i + 1), label: `部门 ${i + 1}`, cells: cellsFrom(i), previous: cellsFrom(i + 1) }));
+    long.rows = Array.from({ length: 60 }, (_, i) => ({
+      key: String(i + 1),
+      label: `部门 ${i + 1}`,
+      cells: cellsFrom(i),
+      previous: cellsFrom(i + 1),
+    }));
     expect(pdfPages(await reportToPdf(long))).toBeGreaterThan(2);
   });
 
@@ -109,7 +144,10 @@ describe('report exports', () => {
     const before = process.env.REPORT_PDF_FONT;
     try {
       process.env.REPORT_PDF_FONT = '/nowhere/font.otf';
-      await expect(reportToPdf(sample())).rejects.toMatchObject({ status: 503, message: expect.stringContaining('找不到可嵌入的中文字体') });
+      await expect(reportToPdf(sample())).rejects.toMatchObject({
+        status: 503,
+        message: expect.stringContaining('找不到可嵌入的中文字体'),
+      });
       if (existsSync(SYSTEM_CJK)) {
         process.env.REPORT_PDF_FONT = SYSTEM_CJK;
         await expect(reportToPdf(sample())).rejects.toMatchObject({ message: expect.stringContaining('字体集合') });
@@ -124,8 +162,12 @@ describe('report exports', () => {
 
   it('names the download after the view and period', () => {
     expect(reportFileName(sample().query, 'xlsx')).toBe('12345报表-department-2026-11.xlsx');
-    expect(reportFileName({ view: 'grid', period: 'day', from: '2026-11-22', to: '2026-11-22' }, 'pdf')).toBe('12345报表-grid-2026-11-22.pdf');
-    expect(reportFileName({ view: 'source', period: 'custom', from: '2026-11-02', to: '2026-11-09' }, 'xlsx')).toBe('12345报表-source-2026-11-02_2026-11-09.xlsx');
+    expect(reportFileName({ view: 'grid', period: 'day', from: '2026-11-22', to: '2026-11-22' }, 'pdf')).toBe(
+      '12345报表-grid-2026-11-22.pdf',
+    );
+    expect(reportFileName({ view: 'source', period: 'custom', from: '2026-11-02', to: '2026-11-09' }, 'xlsx')).toBe(
+      '12345报表-source-2026-11-02_2026-11-09.xlsx',
+    );
   });
 
   it('runs at the configured local time, the next morning once it has passed', () => {
@@ -139,11 +181,14 @@ describe('report exports', () => {
 
 describe.each(DB_KINDS)('daily report (日报) on %s', (kind) => {
   const t = useTestServices(kind, { dataDir: true });
-  const reportFiles = () => (existsSync(path.join(t.dataDir, 'reports')) ? readdirSync(path.join(t.dataDir, 'reports')).sort() : []);
+  const reportFiles = () =>
+    existsSync(path.join(t.dataDir, 'reports')) ? readdirSync(path.join(t.dataDir, 'reports')).sort() : [];
   const snake = (c: string) => c.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
   const putCells = (dim: string, key: string, day: string, c: Cells) =>
-    t.sql(`insert into report_cell (dim, key, day, ${CELL_COLUMNS.map(snake).join(', ')}) values (?, ?, ?, ${CELL_COLUMNS.map(() => '?').join(', ')})`,
-      [dim, key, day, ...CELL_COLUMNS.map((col) => c[col])]);
+    t.sql(
+      `insert into report_cell (dim, key, day, ${CELL_COLUMNS.map(snake).join(', ')}) values (?, ?, ?, ${CELL_COLUMNS.map(() => '?').join(', ')})`,
+      [dim, key, day, ...CELL_COLUMNS.map((col) => c[col])],
+    );
 
   beforeAll(async () => {
     await ensureDailyReportQueue(t.boss);
@@ -159,7 +204,11 @@ describe.each(DB_KINDS)('daily report (日报) on %s', (kind) => {
 
     await generateDailyReport(t.em(), day, new Date('2026-11-22T23:00:00Z'));
     expect(await t.sql('select day::text as day from daily_report')).toEqual([{ day }]);
-    expect(reportFiles().map((f) => path.extname(f)).sort()).toEqual(['.pdf', '.xlsx']);
+    expect(
+      reportFiles()
+        .map((f) => path.extname(f))
+        .sort(),
+    ).toEqual(['.pdf', '.xlsx']);
 
     await generateDailyReport(t.em(), day, new Date('2026-11-23T01:00:00Z'));
     expect(await t.sql('select day::text as day from daily_report')).toEqual([{ day }]);
@@ -179,15 +228,18 @@ describe.each(DB_KINDS)('daily report (日报) on %s', (kind) => {
     await expect(listDailyReports(t.em(), t.as('dispatcher'))).rejects.toMatchObject({ status: 403 });
   });
 
-  it('makes yesterday\'s report on demand, for supervisors only', async () => {
+  it("makes yesterday's report on demand, for supervisors only", async () => {
     const now = new Date('2026-11-25T02:00:00Z'); // 10:00 on the 25th
     await expect(generateYesterdayReport(t.em(), t.as('operator'), now)).rejects.toMatchObject({ status: 403 });
     expect(await generateYesterdayReport(t.em(), t.as('supervisor'), now)).toMatchObject({ day: '2026-11-24' });
   });
 
   it('queues the next morning run once, however often it is ensured, and a run queues the one after', async () => {
-    const waiting = () => t.sql<{ key: string; start: string; data: { runDate: string } }>(
-      `select singleton_key as key, start_after as start, data from pgboss.job where name = ? and state = 'created' order by start_after`, [DAILY_REPORT_QUEUE]);
+    const waiting = () =>
+      t.sql<{ key: string; start: string; data: { runDate: string } }>(
+        `select singleton_key as key, start_after as start, data from pgboss.job where name = ? and state = 'created' order by start_after`,
+        [DAILY_REPORT_QUEUE],
+      );
     const now = new Date('2026-11-26T03:00:00Z'); // 11:00 on the 26th
     const first = await scheduleNextDailyReport(t.boss, now);
     expect(first).toMatchObject({ runDate: '2026-11-27', queued: true });
@@ -214,7 +266,9 @@ describe.each(DB_KINDS)('daily report (日报) on %s', (kind) => {
     await t.boss.offWork(DAILY_REPORT_QUEUE);
     const next = nextDailyRun(new Date());
     const jobs = await t.sql<{ start: string }>(
-      `select start_after as start from pgboss.job where name = ? and state = 'created' and singleton_key = ?`, [DAILY_REPORT_QUEUE, localDateOf(next)]);
+      `select start_after as start from pgboss.job where name = ? and state = 'created' and singleton_key = ?`,
+      [DAILY_REPORT_QUEUE, localDateOf(next)],
+    );
     expect(jobs.map((j) => new Date(j.start).toISOString())).toEqual([next.toISOString()]);
   });
 });

@@ -2,9 +2,23 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createDraft } from '../../app/appeals/intake.server';
 import { Forbidden, InvalidInput } from '../../app/domain/errors';
 import { addFactsToCells, type AppealFactRow, type OrderFactRow } from '../../app/reports/facts';
-import { CELL_COLUMNS, MEASURES, REPORT_DIMENSIONS, measureValue, type Cells, type CellColumn } from '../../app/reports/measures';
+import {
+  CELL_COLUMNS,
+  MEASURES,
+  REPORT_DIMENSIONS,
+  measureValue,
+  type Cells,
+  type CellColumn,
+} from '../../app/reports/measures';
 import type { Report, ReportQuery } from '../../app/reports/report-types';
-import { buildReport, parseReportQuery, rankRows, reportAppeals, reportDashboard, type DrillQuery } from '../../app/reports/report.server';
+import {
+  buildReport,
+  parseReportQuery,
+  rankRows,
+  reportAppeals,
+  reportDashboard,
+  type DrillQuery,
+} from '../../app/reports/report.server';
 import { DB_KINDS } from '../support/env';
 import { useTestServices } from '../support/services';
 
@@ -25,16 +39,31 @@ function refused(fn: () => unknown): Record<string, string[]> {
 describe('report query parsing', () => {
   it('defaults to this month by department, today in Shanghai', () => {
     expect(q({})).toEqual({ view: 'department', period: 'month', from: '2031-03-01', to: '2031-03-31' });
-    expect(q({ view: '', period: '', date: '' })).toEqual({ view: 'department', period: 'month', from: '2031-03-01', to: '2031-03-31' });
+    expect(q({ view: '', period: '', date: '' })).toEqual({
+      view: 'department',
+      period: 'month',
+      from: '2031-03-01',
+      to: '2031-03-31',
+    });
   });
   it('finds the day, the Monday–Sunday week and the calendar month around a date', () => {
-    expect(q({ view: 'grid', period: 'day', date: '2031-03-10' })).toEqual({ view: 'grid', period: 'day', from: '2031-03-10', to: '2031-03-10' });
+    expect(q({ view: 'grid', period: 'day', date: '2031-03-10' })).toEqual({
+      view: 'grid',
+      period: 'day',
+      from: '2031-03-10',
+      to: '2031-03-10',
+    });
     expect(q({ period: 'week', date: '2031-03-12' })).toMatchObject({ from: '2031-03-10', to: '2031-03-16' }); // a Wednesday
     expect(q({ period: 'week', date: '2031-03-16' })).toMatchObject({ from: '2031-03-10', to: '2031-03-16' }); // a Sunday
     expect(q({ period: 'week', date: '2031-01-01' })).toMatchObject({ from: '2030-12-30', to: '2031-01-05' });
     expect(q({ period: 'month', date: '2032-02-10' })).toMatchObject({ from: '2032-02-01', to: '2032-02-29' });
     expect(q({ period: 'month', date: '2031-12-31' })).toMatchObject({ from: '2031-12-01', to: '2031-12-31' });
-    expect(q({ view: 'source', period: 'custom', from: '2031-02-25', to: '2031-03-10', date: 'ignored' })).toEqual({ view: 'source', period: 'custom', from: '2031-02-25', to: '2031-03-10' });
+    expect(q({ view: 'source', period: 'custom', from: '2031-02-25', to: '2031-03-10', date: 'ignored' })).toEqual({
+      view: 'source',
+      period: 'custom',
+      from: '2031-02-25',
+      to: '2031-03-10',
+    });
   });
   it('refuses bad input with messages per field', () => {
     expect(refused(() => q({ view: 'street' })).view).toEqual(['请选择部门、分类、网格或来源']);
@@ -42,9 +71,16 @@ describe('report query parsing', () => {
     expect(refused(() => q({ date: '2031-02-30' })).date).toEqual(['日期格式应为 YYYY-MM-DD']);
     expect(refused(() => q({ date: '10/03/2031' })).date).toEqual(['日期格式应为 YYYY-MM-DD']);
     expect(refused(() => q({ period: 'custom' }))).toEqual({ from: ['请填写开始日期'], to: ['请填写结束日期'] });
-    expect(refused(() => q({ period: 'custom', from: '2031-03-10', to: '2031-03-09' })).to).toEqual(['结束日期不能早于开始日期']);
-    expect(refused(() => q({ period: 'custom', from: '2031-01-01', to: '2032-01-02' })).to).toEqual(['自定义时段最长 366 天']);
-    expect(q({ period: 'custom', from: '2031-01-01', to: '2032-01-01' })).toMatchObject({ from: '2031-01-01', to: '2032-01-01' });
+    expect(refused(() => q({ period: 'custom', from: '2031-03-10', to: '2031-03-09' })).to).toEqual([
+      '结束日期不能早于开始日期',
+    ]);
+    expect(refused(() => q({ period: 'custom', from: '2031-01-01', to: '2032-01-02' })).to).toEqual([
+      '自定义时段最长 366 天',
+    ]);
+    expect(q({ period: 'custom', from: '2031-01-01', to: '2032-01-01' })).toMatchObject({
+      from: '2031-01-01',
+      to: '2032-01-01',
+    });
   });
 });
 
@@ -61,7 +97,10 @@ describe.each(DB_KINDS)('supervisor reports on %s', (kind) => {
   async function insertRow(table: string, row: object) {
     const cols = Object.keys(row);
     const values = row as Record<string, unknown>;
-    await t.sql(`insert into ${table} (${cols.map(snake).join(', ')}) values (${cols.map(() => '?').join(', ')})`, cols.map((c) => values[c]));
+    await t.sql(
+      `insert into ${table} (${cols.map(snake).join(', ')}) values (${cols.map(() => '?').join(', ')})`,
+      cols.map((c) => values[c]),
+    );
   }
 
   beforeAll(async () => {
@@ -69,23 +108,74 @@ describe.each(DB_KINDS)('supervisor reports on %s', (kind) => {
     D2 = dept('F04');
     for (let i = 1; i <= 9; i++) {
       appeal[`a${i}`] = await createDraft(t.services, t.as('operator'), {
-        type: 'complaint', categoryId: cat('0201'), title: `报表测试诉求 ${i}`, content: '用于核对报表数字的诉求。',
+        type: 'complaint',
+        categoryId: cat('0201'),
+        title: `报表测试诉求 ${i}`,
+        content: '用于核对报表数字的诉求。',
       });
     }
     // The facts are written here by hand (this module only reads); nothing must recount these drafts.
     await t.sql('delete from report_dirty');
-    const zero = Object.fromEntries(CELL_COLUMNS.filter((c) => c !== 'orders' && c !== 'ordersOnTime').map((c) => [c, 0]));
-    const fact = (a: string, day: string, source: string, category: string, departmentId: number | null, gridId: number | null, values: Partial<Cells>): AppealFactRow =>
-      ({ ...zero, appealId: appeal[a].id, day, source, categoryId: cat(category), departmentId, gridId, received: 1, ...values } as AppealFactRow);
+    const zero = Object.fromEntries(
+      CELL_COLUMNS.filter((c) => c !== 'orders' && c !== 'ordersOnTime').map((c) => [c, 0]),
+    );
+    const fact = (
+      a: string,
+      day: string,
+      source: string,
+      category: string,
+      departmentId: number | null,
+      gridId: number | null,
+      values: Partial<Cells>,
+    ): AppealFactRow =>
+      ({
+        ...zero,
+        appealId: appeal[a].id,
+        day,
+        source,
+        categoryId: cat(category),
+        departmentId,
+        gridId,
+        received: 1,
+        ...values,
+      }) as AppealFactRow;
     const order = (f: AppealFactRow, assignmentId: number, departmentId: number, onTime: boolean): OrderFactRow => ({
-      assignmentId, appealId: f.appealId, day: f.day, source: f.source, categoryId: f.categoryId, departmentId, gridId: f.gridId, orders: 1, ordersOnTime: onTime ? 1 : 0,
+      assignmentId,
+      appealId: f.appealId,
+      day: f.day,
+      source: f.source,
+      categoryId: f.categoryId,
+      departmentId,
+      gridId: f.gridId,
+      orders: 1,
+      ordersOnTime: onTime ? 1 : 0,
     });
     const f1 = fact('a1', '2031-03-10', 'hotline', '0201', D1, grid('G01'), {
-      dispatchedAppeals: 1, overdue: 1, feedback: 1, resolved: 1, satisfactionBase: 1, satisfied: 1, closed: 1, replied: 1, handlingCentidays: 250,
+      dispatchedAppeals: 1,
+      overdue: 1,
+      feedback: 1,
+      resolved: 1,
+      satisfactionBase: 1,
+      satisfied: 1,
+      closed: 1,
+      replied: 1,
+      handlingCentidays: 250,
     });
-    const f2 = fact('a2', '2031-03-10', 'web', '0201', D1, grid('G02'), { dispatchedAppeals: 1, overdue: 1, feedback: 1, satisfactionBase: 1, replied: 1, handlingCentidays: 150 });
+    const f2 = fact('a2', '2031-03-10', 'web', '0201', D1, grid('G02'), {
+      dispatchedAppeals: 1,
+      overdue: 1,
+      feedback: 1,
+      satisfactionBase: 1,
+      replied: 1,
+      handlingCentidays: 150,
+    });
     const f3 = fact('a3', '2031-03-31', 'wechat', '0202', D1, null, { dispatchedAppeals: 1 });
-    const f4 = fact('a4', '2031-03-15', 'hotline', '0202', D2, grid('G01'), { dispatchedAppeals: 1, feedback: 1, satisfactionBase: 1, satisfied: 1 });
+    const f4 = fact('a4', '2031-03-15', 'hotline', '0202', D2, grid('G01'), {
+      dispatchedAppeals: 1,
+      feedback: 1,
+      satisfactionBase: 1,
+      satisfied: 1,
+    });
     const f5 = fact('a5', '2031-03-01', 'patrol', '0201', null, grid('G01'), {});
     const f6 = fact('a6', '2031-03-01', 'hotline', '0201', null, null, {});
     const f7 = fact('a7', '2031-02-28', 'hotline', '0201', D1, grid('G01'), { overdue: 1 });
@@ -121,12 +211,32 @@ describe.each(DB_KINDS)('supervisor reports on %s', (kind) => {
     expect(r.rows.map((x) => x.key)).toEqual([String(D1), String(D2), '']);
     const d1 = row(r, D1);
     expect(d1.label).toBe('市城市管理局');
-    expect(d1.cells).toMatchObject({ received: 3, overdue: 2, orders: 3, ordersOnTime: 2, feedback: 2, satisfactionBase: 2, satisfied: 1, replied: 2, handlingCentidays: 400 });
+    expect(d1.cells).toMatchObject({
+      received: 3,
+      overdue: 2,
+      orders: 3,
+      ordersOnTime: 2,
+      feedback: 2,
+      satisfactionBase: 2,
+      satisfied: 1,
+      replied: 2,
+      handlingCentidays: 400,
+    });
     // February holds a7 and a8; a9 on 31 January is outside both periods.
     expect(d1.previous).toMatchObject({ received: 2, overdue: 1 });
-    expect(row(r, D2)).toMatchObject({ label: '市生态环境局', cells: { received: 1, orders: 2, ordersOnTime: 1, satisfied: 1 } });
+    expect(row(r, D2)).toMatchObject({
+      label: '市生态环境局',
+      cells: { received: 1, orders: 2, ordersOnTime: 1, satisfied: 1 },
+    });
     expect(row(r, '')).toMatchObject({ label: '（未派至部门）', cells: { received: 2, orders: 0 } });
-    expect(r.total.cells).toMatchObject({ received: 6, overdue: 2, orders: 5, ordersOnTime: 3, satisfactionBase: 3, satisfied: 2 });
+    expect(r.total.cells).toMatchObject({
+      received: 6,
+      overdue: 2,
+      orders: 5,
+      ordersOnTime: 3,
+      satisfactionBase: 3,
+      satisfied: 2,
+    });
     expect(r.total.previous).toMatchObject({ received: 2, overdue: 1 });
     // Rates and averages come from the summed cells.
     expect(measureValue(measure('satisfactionRate'), d1.cells)).toBe(0.5);
@@ -166,14 +276,20 @@ describe.each(DB_KINDS)('supervisor reports on %s', (kind) => {
 
   it('labels categories, grids and channels', async () => {
     const categories = await report(q({ view: 'category' }));
-    expect(categories.rows.map((x) => [x.label, x.cells.received])).toEqual([['环境卫生', 4], ['噪声扰民', 2]]);
+    expect(categories.rows.map((x) => [x.label, x.cells.received])).toEqual([
+      ['环境卫生', 4],
+      ['噪声扰民', 2],
+    ]);
     const grids = await report(q({ view: 'grid' }));
     const [g1] = await t.sql<{ code: string; name: string }>('select code, name from grid where id = ?', [grid('G01')]);
     expect(row(grids, grid('G01'))).toMatchObject({ label: `G01 ${g1.name}`, cells: { received: 3 } });
     expect(row(grids, '')).toMatchObject({ label: '（无网格）', cells: { received: 2 } });
     const sources = await report(q({ view: 'source' }));
     expect(sources.rows.map((x) => [x.key, x.label, x.cells.received]).sort()).toEqual([
-      ['hotline', '12345热线', 3], ['patrol', '巡查上报', 1], ['web', '网站', 1], ['wechat', '微信', 1],
+      ['hotline', '12345热线', 3],
+      ['patrol', '巡查上报', 1],
+      ['web', '网站', 1],
+      ['wechat', '微信', 1],
     ]);
   });
 
@@ -190,7 +306,12 @@ describe.each(DB_KINDS)('supervisor reports on %s', (kind) => {
     expect(overdue.total).toBe(row(r, D1).cells.overdue);
     expect(overdue.rows.map((x) => x.number).sort()).toEqual([appeal.a1.number, appeal.a2.number].sort());
     expect(overdue).toMatchObject({ measureLabel: '超期数', keyLabel: '市城市管理局', orders: false, next: null });
-    expect(overdue.rows[0]).toMatchObject({ department: '市城市管理局', day: '2031-03-10', phase: 'draft', title: expect.stringContaining('报表测试诉求') });
+    expect(overdue.rows[0]).toMatchObject({
+      department: '市城市管理局',
+      day: '2031-03-10',
+      phase: 'draft',
+      title: expect.stringContaining('报表测试诉求'),
+    });
     const checks: [DrillQuery['view'], string, CellColumn, number][] = [
       ['department', '', 'received', row(r, '').cells.received],
       ['department', String(D2), 'ordersOnTime', row(r, D2).cells.ordersOnTime],
@@ -210,7 +331,12 @@ describe.each(DB_KINDS)('supervisor reports on %s', (kind) => {
   it('lists orders for order figures, one line per order', async () => {
     const orders = await drill({ view: 'all', key: '', measure: 'orders' });
     expect(orders).toMatchObject({ total: 5, appeals: 4, orders: true, measureLabel: '派出工单数', keyLabel: '全市' });
-    expect(orders.rows.filter((x) => x.appealId === appeal.a1.id).map((x) => x.department).sort()).toEqual(['市城市管理局', '市生态环境局'].sort());
+    expect(
+      orders.rows
+        .filter((x) => x.appealId === appeal.a1.id)
+        .map((x) => x.department)
+        .sort(),
+    ).toEqual(['市城市管理局', '市生态环境局'].sort());
     const d2 = await drill({ view: 'department', key: String(D2), measure: 'orders' });
     expect(d2.rows.map((x) => x.rowKey).sort()).toEqual([9002, 9005]);
   });
@@ -232,21 +358,36 @@ describe.each(DB_KINDS)('supervisor reports on %s', (kind) => {
   });
 
   it('refuses figures that are not lists, and bad keys', async () => {
-    await expect(drill({ view: 'department', key: String(D1), measure: 'handlingCentidays' })).rejects.toBeInstanceOf(InvalidInput);
+    await expect(drill({ view: 'department', key: String(D1), measure: 'handlingCentidays' })).rejects.toBeInstanceOf(
+      InvalidInput,
+    );
     await expect(drill({ view: 'department', key: 'x1', measure: 'received' })).rejects.toBeInstanceOf(InvalidInput);
-    await expect(drill({ view: 'department', key: '', measure: 'received', from: '2031-03-10', to: '2031-03-01' })).rejects.toMatchObject({ fieldErrors: { to: ['结束日期不能早于开始日期'] } });
+    await expect(
+      drill({ view: 'department', key: '', measure: 'received', from: '2031-03-10', to: '2031-03-01' }),
+    ).rejects.toMatchObject({ fieldErrors: { to: ['结束日期不能早于开始日期'] } });
   });
 
   it('is for supervisors only', async () => {
     for (const user of ['operator', 'dispatcher', 'handler', 'admin']) {
       await expect(buildReport(t.em(), t.as(user), q({}))).rejects.toBeInstanceOf(Forbidden);
-      await expect(reportAppeals(t.em(), t.as(user), { view: 'all', key: '', from: '2031-03-01', to: '2031-03-31', measure: 'received' })).rejects.toBeInstanceOf(Forbidden);
+      await expect(
+        reportAppeals(t.em(), t.as(user), {
+          view: 'all',
+          key: '',
+          from: '2031-03-01',
+          to: '2031-03-31',
+          measure: 'received',
+        }),
+      ).rejects.toBeInstanceOf(Forbidden);
     }
   });
 
   it('gives the page its hotspots: top categories and every grid for the map', async () => {
     const page = await reportDashboard(t.em(), supervisor(), q({}));
-    expect(page.topCategories.map((c) => [c.label, c.cells.received])).toEqual([['环境卫生', 4], ['噪声扰民', 2]]);
+    expect(page.topCategories.map((c) => [c.label, c.cells.received])).toEqual([
+      ['环境卫生', 4],
+      ['噪声扰民', 2],
+    ]);
     expect(page.grids.length).toBe(t.ids.grids.size);
     expect(page.grids[0]).toMatchObject({ code: 'G01', received: 3 });
     expect(page.grids[0].polygon).toMatchObject({ type: expect.any(String) });

@@ -27,7 +27,9 @@ describe.each(DB_KINDS)('report roll-ups on %s', (kind) => {
   });
 
   const dump = async () => ({
-    cells: await t.sql(`select dim, key, to_char(day, 'YYYY-MM-DD') as day, ${CELLS} from report_cell order by dim, key, day`),
+    cells: await t.sql(
+      `select dim, key, to_char(day, 'YYYY-MM-DD') as day, ${CELLS} from report_cell order by dim, key, day`,
+    ),
     appeals: await t.sql(`select * , to_char(day, 'YYYY-MM-DD') as day from appeal_fact order by appeal_id`),
     orders: await t.sql(`select *, to_char(day, 'YYYY-MM-DD') as day from order_fact order by assignment_id`),
   });
@@ -38,48 +40,94 @@ describe.each(DB_KINDS)('report roll-ups on %s', (kind) => {
     const chain = [dep('D01'), dep('S0101'), dep('M01')];
     const handler: Actor = { ...t.as('handler'), departmentIds: chain };
     const gridWorker: Actor = { ...t.as('gridworker'), gridIds: [t.ids.grids.get('G01')!] };
-    const actors = [t.as('operator'), t.as('dispatcher'), t.as('supervisor'), t.as('reviewer'),
-      t.as('mediator'), SYSTEM_ACTOR, handler, gridWorker];
+    const actors = [
+      t.as('operator'),
+      t.as('dispatcher'),
+      t.as('supervisor'),
+      t.as('reviewer'),
+      t.as('mediator'),
+      SYSTEM_ACTOR,
+      handler,
+      gridWorker,
+    ];
     const categories = [...t.ids.categories.values()];
     const ids: number[] = [];
     const create = async () => {
       const operator = t.as('operator');
       const d = await createDraft(t.services, operator, {
-        type: 'complaint', categoryId: categories[Math.floor(rand() * categories.length)], title: '随机序列', content: '路面破损需要修补。',
-        callerPhone: `1380000${String(Math.floor(rand() * 4)).padStart(4, '0')}`, citizenName: '测试',
+        type: 'complaint',
+        categoryId: categories[Math.floor(rand() * categories.length)],
+        title: '随机序列',
+        content: '路面破损需要修补。',
+        callerPhone: `1380000${String(Math.floor(rand() * 4)).padStart(4, '0')}`,
+        citizenName: '测试',
         gridId: rand() < 0.5 ? t.ids.grids.get(rand() < 0.5 ? 'G01' : 'G02')! : undefined,
       });
       ids.push(d.id);
     };
     const payloads = (type: AppealEventType, s: AppealSnapshot): Record<string, unknown>[] => {
       switch (type) {
-        case 'DISPATCH': return [{ departmentId: chain[0], assistingDepartmentIds: [] }];
-        case 'ASSIGN_GRID': return [{ gridId: t.ids.grids.get('G01')! }];
+        case 'DISPATCH':
+          return [{ departmentId: chain[0], assistingDepartmentIds: [] }];
+        case 'ASSIGN_GRID':
+          return [{ gridId: t.ids.grids.get('G01')! }];
         case 'SUB_DISPATCH': {
           const next = chain[chain.indexOf(s.context.assigneeDepartmentId ?? -1) + 1];
           return next ? [{ departmentId: next }] : [];
         }
-        case 'MERGE_INTO': return rand() < 0.1 ? [{ targetAppealId: ids[0] }] : [];
-        case 'RESOLVE_ON_SPOT': return [{ answer: '当场答复' }];
-        case 'REFER': return [{ kind: 'mediation', agencyId: t.ids.departments.get('R01')!, referralId: 1 }];
-        case 'RETURN': case 'REJECT_RETURN': case 'REJECT_EXTENSION': case 'REJECT_REPLY': case 'REDO': case 'SUPERVISOR_CLOSE': case 'VERIFY_REJECT':
+        case 'MERGE_INTO':
+          return rand() < 0.1 ? [{ targetAppealId: ids[0] }] : [];
+        case 'RESOLVE_ON_SPOT':
+          return [{ answer: '当场答复' }];
+        case 'REFER':
+          return [{ kind: 'mediation', agencyId: t.ids.departments.get('R01')!, referralId: 1 }];
+        case 'RETURN':
+        case 'REJECT_RETURN':
+        case 'REJECT_EXTENSION':
+        case 'REJECT_REPLY':
+        case 'REDO':
+        case 'SUPERVISOR_CLOSE':
+        case 'VERIFY_REJECT':
           return [{ reason: '测试理由' }];
-        case 'REOPEN': return [{ reason: '再次出现' }];
-        case 'NOTE': case 'FIELD_UPDATE': return [{ text: '记录' }];
-        case 'REQUEST_EXTENSION': return [{ days: 3, reason: '需要协调' }];
-        case 'APPROVE_EXTENSION': return [{ days: 3 }];
-        case 'REPLY': return [{ result: '已处理', resolved: rand() < 0.8 }];
+        case 'REOPEN':
+          return [{ reason: '再次出现' }];
+        case 'NOTE':
+        case 'FIELD_UPDATE':
+          return [{ text: '记录' }];
+        case 'REQUEST_EXTENSION':
+          return [{ days: 3, reason: '需要协调' }];
+        case 'APPROVE_EXTENSION':
+          return [{ days: 3 }];
+        case 'REPLY':
+          return [{ result: '已处理', resolved: rand() < 0.8 }];
         // Sent by the case itself when it ends; here straight to the appeal, naming the case it waits for.
-        case 'REFERRAL_DONE': return [{ outcome: 'resolved', referralId: s.context.referralId ?? 0 }, { outcome: 'refused', referralId: s.context.referralId ?? 0 }];
-        case 'REFER_ON': return [];
-        case 'VERIFY_APPROVE': return [{ note: '核查属实' }];
-        case 'SELF_HANDLE': return [];
-        case 'FEEDBACK': return [{ satisfaction: 'satisfied', resolved: true }, { satisfaction: 'basicallySatisfied', resolved: true }, { satisfaction: 'dissatisfied', resolved: false }];
-        case 'SUPERVISE': return [{ note: '督办' }];
-        case 'ESCALATE': return [{ to: 'leader', note: '提交领导' }];
-        case 'MARK_UNREASONABLE': return [{ unreasonable: !s.context.unreasonable, reason: '复核' }];
-        case 'DISCARD': return rand() < 0.2 ? [{}] : [];
-        default: return [{}];
+        case 'REFERRAL_DONE':
+          return [
+            { outcome: 'resolved', referralId: s.context.referralId ?? 0 },
+            { outcome: 'refused', referralId: s.context.referralId ?? 0 },
+          ];
+        case 'REFER_ON':
+          return [];
+        case 'VERIFY_APPROVE':
+          return [{ note: '核查属实' }];
+        case 'SELF_HANDLE':
+          return [];
+        case 'FEEDBACK':
+          return [
+            { satisfaction: 'satisfied', resolved: true },
+            { satisfaction: 'basicallySatisfied', resolved: true },
+            { satisfaction: 'dissatisfied', resolved: false },
+          ];
+        case 'SUPERVISE':
+          return [{ note: '督办' }];
+        case 'ESCALATE':
+          return [{ to: 'leader', note: '提交领导' }];
+        case 'MARK_UNREASONABLE':
+          return [{ unreasonable: !s.context.unreasonable, reason: '复核' }];
+        case 'DISCARD':
+          return rand() < 0.2 ? [{}] : [];
+        default:
+          return [{}];
       }
     };
 
@@ -92,15 +140,25 @@ describe.each(DB_KINDS)('report roll-ups on %s', (kind) => {
       // Often the same appeal again, so some orders are accepted within their limit and some are not.
       const id = last !== undefined && rand() < 0.6 ? last : ids[Math.floor(rand() * ids.length)];
       last = id;
-      const [row] = await t.sql<{ snapshot: unknown; version: number }>('select snapshot, version from appeal where id = ?', [id]);
+      const [row] = await t.sql<{ snapshot: unknown; version: number }>(
+        'select snapshot, version from appeal where id = ?',
+        [id],
+      );
       const s = restoreAppealSnapshot(row.snapshot);
       const at = new Date(clock).toISOString();
       const options: AppealEvent[] = [];
       for (const type of APPEAL_EVENT_TYPES) {
         for (const actor of actors.filter((a) => eventRoles[type].includes(a.role))) {
           for (const p of payloads(type, s)) {
-            const probe = { type, actor, at, ...p, ...(type === 'APPROVE_EXTENSION' ? { newDueAt: at } : {}),
-              ...(type === 'REOPEN' ? { dueAt: at } : {}), ...(type === 'APPROVE_REPLY' || type === 'VERIFY_APPROVE' ? { callbackDueAt: at } : {}) } as AppealEvent;
+            const probe = {
+              type,
+              actor,
+              at,
+              ...p,
+              ...(type === 'APPROVE_EXTENSION' ? { newDueAt: at } : {}),
+              ...(type === 'REOPEN' ? { dueAt: at } : {}),
+              ...(type === 'APPROVE_REPLY' || type === 'VERIFY_APPROVE' ? { callbackDueAt: at } : {}),
+            } as AppealEvent;
             if ('days' in probe && type === 'APPROVE_EXTENSION') delete (probe as { days?: number }).days;
             if (s.can(probe)) options.push({ type, actor, at, ...p } as AppealEvent);
           }
@@ -110,12 +168,26 @@ describe.each(DB_KINDS)('report roll-ups on %s', (kind) => {
       const moving = options.filter((o) => !NOISE.has(o.type));
       const pool = moving.length && rand() < 0.85 ? moving : options;
       if (!pool.length) continue;
-      const { type, actor, at: _at, ...payload } = pool[Math.floor(rand() * pool.length)] as AppealEvent & Record<string, unknown>;
+      const {
+        type,
+        actor,
+        at: _at,
+        ...payload
+      } = pool[Math.floor(rand() * pool.length)] as AppealEvent & Record<string, unknown>;
       // The machine may allow what scope or references do not (an appeal outside the grid, a department not below).
-      const ok = await sendAppealEvent(t.services, { appealId: id, expectedVersion: row.version, type, payload, actor }).then(() => true, (err) => {
-        if (err instanceof DomainError) return false;
-        throw err;
-      });
+      const ok = await sendAppealEvent(t.services, {
+        appealId: id,
+        expectedVersion: row.version,
+        type,
+        payload,
+        actor,
+      }).then(
+        () => true,
+        (err) => {
+          if (err instanceof DomainError) return false;
+          throw err;
+        },
+      );
       if (ok) applied++;
       if (rand() < 0.15) await drainReportQueue(t.em(), { batchSize: 1 + Math.floor(rand() * 4) });
     }
@@ -133,8 +205,36 @@ describe.each(DB_KINDS)('report roll-ups on %s', (kind) => {
   });
 });
 
-const NOISE = new Set<string>(['NOTE', 'FIELD_UPDATE', 'SUPERVISE', 'ESCALATE', 'WARN', 'MERGE_INTO', 'DISCARD', 'REOPEN', 'REFER']);
-const COLUMNS = ['received', 'dispatched_appeals', 'orders', 'orders_on_time', 'feedback', 'resolved', 'satisfaction_base', 'satisfied', 'closed',
-  'closed_on_time', 'overdue', 'replied', 'handling_centidays', 'returned', 'redone', 'extended', 'repeat_callers', 'unreasonable'];
+const NOISE = new Set<string>([
+  'NOTE',
+  'FIELD_UPDATE',
+  'SUPERVISE',
+  'ESCALATE',
+  'WARN',
+  'MERGE_INTO',
+  'DISCARD',
+  'REOPEN',
+  'REFER',
+]);
+const COLUMNS = [
+  'received',
+  'dispatched_appeals',
+  'orders',
+  'orders_on_time',
+  'feedback',
+  'resolved',
+  'satisfaction_base',
+  'satisfied',
+  'closed',
+  'closed_on_time',
+  'overdue',
+  'replied',
+  'handling_centidays',
+  'returned',
+  'redone',
+  'extended',
+  'repeat_callers',
+  'unreasonable',
+];
 const CELLS = COLUMNS.join(', ');
 const CELLS_SUM = COLUMNS.map((c) => `sum(${c}) as ${c}`).join(', ');

@@ -22,13 +22,29 @@ describe.each(DB_KINDS)('revealing a masked number on %s', (kind) => {
 
   it('refuses departments, confidential callers and anonymous ones, and records nothing', async () => {
     const a = await submitAppeal(t.services, t.ids);
-    await applyEvent(t.services, { appealId: a.id, type: 'DISPATCH', payload: { departmentId: t.ids.departments.get('F02') }, actor: t.as('dispatcher') });
-    await expect(revealComplainant(t.em(), t.as('handler'), a.id, 'callerPhone')).rejects.toMatchObject({ status: 403 });
-    const anon = await createDraft(t.services, t.as('operator'), {
-      type: 'report', categoryId: t.ids.categories.get('0203')!, callerPhone: '13800005555', anonymous: true, title: '匿名举报', content: '匿名举报占道经营。',
+    await applyEvent(t.services, {
+      appealId: a.id,
+      type: 'DISPATCH',
+      payload: { departmentId: t.ids.departments.get('F02') },
+      actor: t.as('dispatcher'),
     });
-    await expect(revealComplainant(t.em(), t.as('dispatcher'), anon.id, 'callerPhone')).rejects.toMatchObject({ status: 403 });
-    await expect(revealComplainant(t.em(), t.as('dispatcher'), a.id, 'bogus' as never)).rejects.toMatchObject({ status: 400 });
+    await expect(revealComplainant(t.em(), t.as('handler'), a.id, 'callerPhone')).rejects.toMatchObject({
+      status: 403,
+    });
+    const anon = await createDraft(t.services, t.as('operator'), {
+      type: 'report',
+      categoryId: t.ids.categories.get('0203')!,
+      callerPhone: '13800005555',
+      anonymous: true,
+      title: '匿名举报',
+      content: '匿名举报占道经营。',
+    });
+    await expect(revealComplainant(t.em(), t.as('dispatcher'), anon.id, 'callerPhone')).rejects.toMatchObject({
+      status: 403,
+    });
+    await expect(revealComplainant(t.em(), t.as('dispatcher'), a.id, 'bogus' as never)).rejects.toMatchObject({
+      status: 400,
+    });
     expect(await logCount(a.id)).toBe(0);
     expect(await logCount(anon.id)).toBe(0);
   });

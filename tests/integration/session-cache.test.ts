@@ -1,5 +1,11 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { endSession, forgetUserSessions, sessionUser, setSessionCacheMs, startSession } from '../../app/auth/session.server';
+import {
+  endSession,
+  forgetUserSessions,
+  sessionUser,
+  setSessionCacheMs,
+  startSession,
+} from '../../app/auth/session.server';
 import { DB_KINDS } from '../support/env';
 import { useTestDatabase } from '../support/services';
 
@@ -78,7 +84,10 @@ describe.each(DB_KINDS)('the session lookup cache on %s', (kind) => {
   it('never keeps a session past its expiry', async () => {
     setSessionCacheMs(60_000);
     const req = await signIn('supervisor');
-    await t.sql('update user_session set expires_at = ? where user_id = ?', [new Date(Date.now() + 800), userId('supervisor')]);
+    await t.sql('update user_session set expires_at = ? where user_id = ?', [
+      new Date(Date.now() + 800),
+      userId('supervisor'),
+    ]);
     expect(await sessionUser(t.em(), req)).toMatchObject({ username: 'supervisor' });
     await sleep(900);
     expect(await sessionUser(t.em(), req)).toBeNull();
@@ -86,10 +95,13 @@ describe.each(DB_KINDS)('the session lookup cache on %s', (kind) => {
 
   it.each([
     ['setSessionCacheMs(0)', () => setSessionCacheMs(0)],
-    ['SESSION_CACHE_MS=0', () => {
-      process.env.SESSION_CACHE_MS = '0';
-      setSessionCacheMs(null);
-    }],
+    [
+      'SESSION_CACHE_MS=0',
+      () => {
+        process.env.SESSION_CACHE_MS = '0';
+        setSessionCacheMs(null);
+      },
+    ],
   ])('with a TTL of 0 (%s) every lookup asks the database', async (_label, configure) => {
     try {
       configure();

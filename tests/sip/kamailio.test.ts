@@ -83,7 +83,11 @@ function queue() {
         };
         const t = setTimeout(() => {
           waiters.splice(waiters.indexOf(w), 1);
-          reject(new Error(`no matching SIP message within ${timeoutMs} ms; got:\n${received.map((r) => r.raw.split('\r\n')[0]).join('\n')}`));
+          reject(
+            new Error(
+              `no matching SIP message within ${timeoutMs} ms; got:\n${received.map((r) => r.raw.split('\r\n')[0]).join('\n')}`,
+            ),
+          );
         }, timeoutMs);
         waiters.push(w);
       });
@@ -112,7 +116,8 @@ async function wsPeer(url: string): Promise<Transport> {
   const ws = new WebSocket(url, 'sip');
   ws.binaryType = 'arraybuffer';
   const q = queue();
-  ws.onmessage = (e) => q.push(parseSip(typeof e.data === 'string' ? e.data : Buffer.from(e.data as ArrayBuffer).toString('utf8')));
+  ws.onmessage = (e) =>
+    q.push(parseSip(typeof e.data === 'string' ? e.data : Buffer.from(e.data as ArrayBuffer).toString('utf8')));
   await new Promise<void>((resolve, reject) => {
     ws.onopen = () => resolve();
     ws.onerror = () => reject(new Error(`WebSocket ${url} failed`));
@@ -169,13 +174,19 @@ function buildRequest(t: Transport, o: ReqOpts) {
 async function transact(t: Transport, o: ReqOpts, timeoutMs = 3000) {
   const req = buildRequest(t, o);
   t.send(req.text);
-  const res = await t.next((m) => !m.isRequest && (hdr(m, 'via') ?? '').includes(req.branch) && m.status! >= 200, timeoutMs);
+  const res = await t.next(
+    (m) => !m.isRequest && (hdr(m, 'via') ?? '').includes(req.branch) && m.status! >= 200,
+    timeoutMs,
+  );
   return { res, ...req };
 }
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
-function digestAuthorization(challenge: string, o: { username: string; password: string; method: string; uri: string }) {
+function digestAuthorization(
+  challenge: string,
+  o: { username: string; password: string; method: string; uri: string },
+) {
   const param = (name: string) => new RegExp(`${name}="?([^",]+)"?`, 'i').exec(challenge)?.[1] ?? '';
   const realm = param('realm');
   const nonce = param('nonce');
@@ -194,7 +205,13 @@ function digestAuthorization(challenge: string, o: { username: string; password:
 async function register(
   t: Transport,
   srv: { port: number },
-  o: { fromUser: string; toUser?: string; creds?: { username: string; password: string }; expires?: number; contactUser?: string },
+  o: {
+    fromUser: string;
+    toUser?: string;
+    creds?: { username: string; password: string };
+    expires?: number;
+    contactUser?: string;
+  },
 ) {
   const base: ReqOpts = {
     method: 'REGISTER',
@@ -210,7 +227,11 @@ async function register(
   if (!o.creds || (first.res.status !== 401 && first.res.status !== 407)) return { first, final: first.res };
   const header = first.res.status === 401 ? 'www-authenticate' : 'proxy-authenticate';
   const auth = digestAuthorization(hdr(first.res, header)!, { ...o.creds, method: 'REGISTER', uri: base.ruri });
-  const second = await transact(t, { ...base, cseq: 2, extra: [...base.extra!, `${first.res.status === 401 ? 'Authorization' : 'Proxy-Authorization'}: ${auth}`] });
+  const second = await transact(t, {
+    ...base,
+    cseq: 2,
+    extra: [...base.extra!, `${first.res.status === 401 ? 'Authorization' : 'Proxy-Authorization'}: ${auth}`],
+  });
   return { first, final: second.res };
 }
 
@@ -250,7 +271,16 @@ function respond(t: Transport, req: SipMsg, status: number, reason: string, toTa
   t.send(lines.join('\r\n'));
 }
 
-const SDP = ['v=0', `o=- 1 1 IN IP4 ${HOST}`, 's=-', `c=IN IP4 ${HOST}`, 't=0 0', 'm=audio 40000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', ''].join('\r\n');
+const SDP = [
+  'v=0',
+  `o=- 1 1 IN IP4 ${HOST}`,
+  's=-',
+  `c=IN IP4 ${HOST}`,
+  't=0 0',
+  'm=audio 40000 RTP/AVP 0',
+  'a=rtpmap:0 PCMU/8000',
+  '',
+].join('\r\n');
 
 // ---------------------------------------------------------------- environment
 
@@ -323,7 +353,15 @@ describe('Kamailio registrar/proxy (telephony/kamailio.cfg)', () => {
   const creds = (sipUser: string, o: { secret?: string; now?: Date; ttlSeconds?: number } = {}) =>
     issueSipCredentials({ sipUser, secret: o.secret ?? SECRET, now: o.now, ttlSeconds: o.ttlSeconds });
   const trunkInvite = (p: Transport, to: string, caller: string, callId?: string) =>
-    buildRequest(p, { method: 'INVITE', ruri: `sip:${to}@${HOST}:${udpPort}`, fromUser: caller, toUser: to, contactUser: caller, body: SDP, callId });
+    buildRequest(p, {
+      method: 'INVITE',
+      ruri: `sip:${to}@${HOST}:${udpPort}`,
+      fromUser: caller,
+      toUser: to,
+      contactUser: caller,
+      body: SDP,
+      callId,
+    });
 
   beforeAll(async () => {
     runDir = mkdtempSync(path.join(os.tmpdir(), 'hotline-sip-'));
@@ -331,7 +369,11 @@ describe('Kamailio registrar/proxy (telephony/kamailio.cfg)', () => {
       let b = '';
       req.on('data', (c) => (b += c));
       req.on('end', () => {
-        events.push({ body: JSON.parse(b), authorization: req.headers.authorization, contentType: req.headers['content-type'] });
+        events.push({
+          body: JSON.parse(b),
+          authorization: req.headers.authorization,
+          contentType: req.headers['content-type'],
+        });
         res.writeHead(204).end();
       });
     });
@@ -365,7 +407,12 @@ describe('Kamailio registrar/proxy (telephony/kamailio.cfg)', () => {
     expect(server.udpPort).toBe(udpPort);
     const p = await udpPeer(srv());
     try {
-      const { res } = await transact(p, { method: 'OPTIONS', ruri: `sip:${HOST}:${udpPort}`, fromUser: 'probe', toUser: 'probe' });
+      const { res } = await transact(p, {
+        method: 'OPTIONS',
+        ruri: `sip:${HOST}:${udpPort}`,
+        fromUser: 'probe',
+        toUser: 'probe',
+      });
       expect(res.status).toBe(200);
     } finally {
       p.close();
@@ -413,7 +460,10 @@ describe('Kamailio registrar/proxy (telephony/kamailio.cfg)', () => {
       });
       expect(expired.final.status).toBe(403);
 
-      const wrongSecret = await register(p, srv(), { fromUser: 'agent7', creds: creds('agent7', { secret: 'not-the-secret' }) });
+      const wrongSecret = await register(p, srv(), {
+        fromUser: 'agent7',
+        creds: creds('agent7', { secret: 'not-the-secret' }),
+      });
       expect(wrongSecret.final.status).toBe(403);
 
       // credentials of agent7, From agent9
@@ -426,7 +476,11 @@ describe('Kamailio registrar/proxy (telephony/kamailio.cfg)', () => {
       expect(hijack.final.status).toBe(403);
 
       // only agents may join the queue
-      const citizen = await register(p, srv(), { fromUser: '13800001111', toUser: '12345', creds: creds('13800001111') });
+      const citizen = await register(p, srv(), {
+        fromUser: '13800001111',
+        toUser: '12345',
+        creds: creds('13800001111'),
+      });
       expect(citizen.final.status).toBe(403);
       const citizenOwn = await register(p, srv(), { fromUser: '13800001111', creds: creds('13800001111'), expires: 0 });
       expect(citizenOwn.final.status).toBe(200);
@@ -441,11 +495,25 @@ describe('Kamailio registrar/proxy (telephony/kamailio.cfg)', () => {
     const stranger = await udpPeer(srv(), '127.0.0.2');
     const trunk = await udpPeer(srv());
     try {
-      const wsInv = await transact(w, { method: 'INVITE', ruri: `sip:12345@${HOST}`, fromUser: 'agent1', toUser: '12345', contactUser: 'agent1', body: SDP });
+      const wsInv = await transact(w, {
+        method: 'INVITE',
+        ruri: `sip:12345@${HOST}`,
+        fromUser: 'agent1',
+        toUser: '12345',
+        contactUser: 'agent1',
+        body: SDP,
+      });
       expect(wsInv.res.status).toBe(407);
       expect(hdr(wsInv.res, 'proxy-authenticate')).toMatch(/^Digest /);
 
-      const strangerInv = await transact(stranger, { method: 'INVITE', ruri: `sip:12345@${HOST}:${udpPort}`, fromUser: '13800002222', toUser: '12345', contactUser: '13800002222', body: SDP });
+      const strangerInv = await transact(stranger, {
+        method: 'INVITE',
+        ruri: `sip:12345@${HOST}:${udpPort}`,
+        fromUser: '13800002222',
+        toUser: '12345',
+        contactUser: '13800002222',
+        body: SDP,
+      });
       expect(strangerInv.res.status).toBe(407);
 
       events = [];
@@ -485,8 +553,26 @@ describe('Kamailio registrar/proxy (telephony/kamailio.cfg)', () => {
     const trunk = await udpPeer(srv());
     try {
       // ready = a second registration under AOR 12345, From the agent's own name
-      expect((await register(a, srv(), { fromUser: 'agent1', toUser: '12345', creds: creds('agent1'), contactUser: 'agent1' })).final.status).toBe(200);
-      expect((await register(b, srv(), { fromUser: 'agent2', toUser: '12345', creds: creds('agent2'), contactUser: 'agent2' })).final.status).toBe(200);
+      expect(
+        (
+          await register(a, srv(), {
+            fromUser: 'agent1',
+            toUser: '12345',
+            creds: creds('agent1'),
+            contactUser: 'agent1',
+          })
+        ).final.status,
+      ).toBe(200);
+      expect(
+        (
+          await register(b, srv(), {
+            fromUser: 'agent2',
+            toUser: '12345',
+            creds: creds('agent2'),
+            contactUser: 'agent2',
+          })
+        ).final.status,
+      ).toBe(200);
 
       events = [];
       const inv = trunkInvite(trunk, '12345', '13800004444');
@@ -518,20 +604,40 @@ describe('Kamailio registrar/proxy (telephony/kamailio.cfg)', () => {
 
       // in dialog: the trunk's ACK reaches the winner along the Record-Route; the agent's blind
       // transfer (REFER, From 12345 as answered) reaches the trunk without any credentials
-      const route = hdrs(ok, 'record-route').reverse().map((v) => `Route: ${v}`);
+      const route = hdrs(ok, 'record-route')
+        .reverse()
+        .map((v) => `Route: ${v}`);
       const agentContact = /<([^>]+)>/.exec(hdr(ok, 'contact')!)![1];
-      trunk.send(buildRequest(trunk, {
-        method: 'ACK', ruri: agentContact, fromUser: '13800004444', toUser: '12345', callId: inv.callId,
-        fromTag: /tag=([^;>\s]+)/.exec(hdr(ok, 'from')!)![1], toTag: 'ta', extra: route,
-      }).text);
+      trunk.send(
+        buildRequest(trunk, {
+          method: 'ACK',
+          ruri: agentContact,
+          fromUser: '13800004444',
+          toUser: '12345',
+          callId: inv.callId,
+          fromTag: /tag=([^;>\s]+)/.exec(hdr(ok, 'from')!)![1],
+          toTag: 'ta',
+          extra: route,
+        }).text,
+      );
       const ackA = await a.next((m) => m.method === 'ACK');
       expect(hdr(ackA, 'call-id')).toBe(inv.callId);
       const trunkContact = /<([^>]+)>/.exec(hdr(ia, 'contact')!)![1];
       const refer = buildRequest(a, {
-        method: 'REFER', ruri: trunkContact, fromUser: '12345', toUser: '13800004444', callId: inv.callId, cseq: 1,
-        fromTag: 'ta', toTag: /tag=([^;>\s]+)/.exec(hdr(ia, 'from')!)![1],
+        method: 'REFER',
+        ruri: trunkContact,
+        fromUser: '12345',
+        toUser: '13800004444',
+        callId: inv.callId,
+        cseq: 1,
+        fromTag: 'ta',
+        toTag: /tag=([^;>\s]+)/.exec(hdr(ia, 'from')!)![1],
         contactUser: 'agent1',
-        extra: [...hdrs(ia, 'record-route').map((v) => `Route: ${v}`), `Refer-To: <sip:agent3@${HOST}>`, `Referred-By: <sip:agent1@${HOST}>`],
+        extra: [
+          ...hdrs(ia, 'record-route').map((v) => `Route: ${v}`),
+          `Refer-To: <sip:agent3@${HOST}>`,
+          `Referred-By: <sip:agent1@${HOST}>`,
+        ],
       });
       a.send(refer.text);
       const gotRefer = await trunk.next((m) => m.method === 'REFER');
@@ -542,8 +648,14 @@ describe('Kamailio registrar/proxy (telephony/kamailio.cfg)', () => {
       expect(cseqMethod(accepted)).toBe('REFER');
 
       // leave the queue (Expires: 0) so later calls find nobody
-      expect((await register(a, srv(), { fromUser: 'agent1', toUser: '12345', creds: creds('agent1'), expires: 0 })).final.status).toBe(200);
-      expect((await register(b, srv(), { fromUser: 'agent2', toUser: '12345', creds: creds('agent2'), expires: 0 })).final.status).toBe(200);
+      expect(
+        (await register(a, srv(), { fromUser: 'agent1', toUser: '12345', creds: creds('agent1'), expires: 0 })).final
+          .status,
+      ).toBe(200);
+      expect(
+        (await register(b, srv(), { fromUser: 'agent2', toUser: '12345', creds: creds('agent2'), expires: 0 })).final
+          .status,
+      ).toBe(200);
       const again = trunkInvite(trunk, '12345', '13800004444');
       trunk.send(again.text);
       const res = await trunk.next((m) => m.status! >= 200 && hdr(m, 'call-id') === again.callId);
@@ -560,13 +672,28 @@ describe('Kamailio registrar/proxy (telephony/kamailio.cfg)', () => {
     const agent = await wsPeer(server.wsUrl);
     const citizen = await wsPeer(server.wsUrl);
     try {
-      expect((await register(citizen, srv(), { fromUser: '13800005555', creds: creds('13800005555') })).final.status).toBe(200);
+      expect(
+        (await register(citizen, srv(), { fromUser: '13800005555', creds: creds('13800005555') })).final.status,
+      ).toBe(200);
       const c = creds('agent3');
-      const base: ReqOpts = { method: 'INVITE', ruri: `sip:13800005555@${HOST}`, fromUser: 'agent3', toUser: '13800005555', contactUser: 'agent3', body: SDP, callId: `${rid()}@out`, fromTag: rid() };
+      const base: ReqOpts = {
+        method: 'INVITE',
+        ruri: `sip:13800005555@${HOST}`,
+        fromUser: 'agent3',
+        toUser: '13800005555',
+        contactUser: 'agent3',
+        body: SDP,
+        callId: `${rid()}@out`,
+        fromTag: rid(),
+      };
       const first = await transact(agent, base);
       expect(first.res.status).toBe(407);
       ack(agent, first, first.res, base.ruri);
-      const auth = digestAuthorization(hdr(first.res, 'proxy-authenticate')!, { ...c, method: 'INVITE', uri: base.ruri });
+      const auth = digestAuthorization(hdr(first.res, 'proxy-authenticate')!, {
+        ...c,
+        method: 'INVITE',
+        uri: base.ruri,
+      });
       const second = buildRequest(agent, { ...base, cseq: 2, extra: [`Proxy-Authorization: ${auth}`] });
       agent.send(second.text);
       const incoming = await citizen.next((m) => m.method === 'INVITE');
@@ -576,11 +703,27 @@ describe('Kamailio registrar/proxy (telephony/kamailio.cfg)', () => {
       const busy = await agent.next((m) => m.status === 486);
       ack(agent, second, busy, base.ruri);
 
-      const unknown = await transact(agent, { ...base, ruri: `sip:agent99@${HOST}`, toUser: 'agent99', callId: `${rid()}@out` });
+      const unknown = await transact(agent, {
+        ...base,
+        ruri: `sip:agent99@${HOST}`,
+        toUser: 'agent99',
+        callId: `${rid()}@out`,
+      });
       expect(unknown.res.status).toBe(407);
       ack(agent, unknown, unknown.res, `sip:agent99@${HOST}`);
-      const auth2 = digestAuthorization(hdr(unknown.res, 'proxy-authenticate')!, { ...c, method: 'INVITE', uri: `sip:agent99@${HOST}` });
-      const retry = await transact(agent, { ...base, ruri: `sip:agent99@${HOST}`, toUser: 'agent99', callId: unknown.callId, cseq: 2, extra: [`Proxy-Authorization: ${auth2}`] });
+      const auth2 = digestAuthorization(hdr(unknown.res, 'proxy-authenticate')!, {
+        ...c,
+        method: 'INVITE',
+        uri: `sip:agent99@${HOST}`,
+      });
+      const retry = await transact(agent, {
+        ...base,
+        ruri: `sip:agent99@${HOST}`,
+        toUser: 'agent99',
+        callId: unknown.callId,
+        cseq: 2,
+        extra: [`Proxy-Authorization: ${auth2}`],
+      });
       expect(retry.res.status).toBe(404);
     } finally {
       agent.close();
@@ -592,11 +735,23 @@ describe('Kamailio registrar/proxy (telephony/kamailio.cfg)', () => {
     events = [];
     const [localPort] = await freePorts(1);
     const { code, out } = await runSipp([
-      '-sf', 'telephony/sipp/invite-12345.xml',
-      '-s', '12345',
-      '-set', 'caller', '13800006666',
-      '-i', HOST, '-p', String(localPort),
-      '-m', '1', '-nostdin', '-timeout', '15', '-timeout_error',
+      '-sf',
+      'telephony/sipp/invite-12345.xml',
+      '-s',
+      '12345',
+      '-set',
+      'caller',
+      '13800006666',
+      '-i',
+      HOST,
+      '-p',
+      String(localPort),
+      '-m',
+      '1',
+      '-nostdin',
+      '-timeout',
+      '15',
+      '-timeout_error',
       `${HOST}:${udpPort}`,
     ]);
     expect(code, out).toBe(0);
@@ -611,7 +766,9 @@ describe('Kamailio registrar/proxy (telephony/kamailio.cfg)', () => {
   it('restart() brings Kamailio back on the same ports with an empty location table', async () => {
     const p = await udpPeer(srv());
     try {
-      expect((await register(p, srv(), { fromUser: 'agent4', toUser: '12345', creds: creds('agent4') })).final.status).toBe(200);
+      expect(
+        (await register(p, srv(), { fromUser: 'agent4', toUser: '12345', creds: creds('agent4') })).final.status,
+      ).toBe(200);
       const before = server.pid;
       await server.restart();
       expect(server.pid).not.toBe(before);
@@ -643,16 +800,26 @@ describe('Kamailio registrar/proxy (telephony/kamailio.cfg)', () => {
     try {
       const total = 2000;
       for (let i = 0; i < total; i++) {
-        flood.send(buildRequest(flood, { method: 'OPTIONS', ruri: `sip:${HOST}:${udpPort}`, fromUser: 'flood', toUser: 'flood' }).text);
+        flood.send(
+          buildRequest(flood, { method: 'OPTIONS', ruri: `sip:${HOST}:${udpPort}`, fromUser: 'flood', toUser: 'flood' })
+            .text,
+        );
         if (i % 200 === 199) await sleep(5);
       }
       await sleep(300);
       const answered = flood.received.filter((m) => m.status === 200).length;
       expect(answered).toBeGreaterThan(100); // below the limit everything is answered
       expect(answered).toBeLessThan(total); // ... above it requests are dropped
-      await expect(transact(flood, { method: 'OPTIONS', ruri: `sip:${HOST}:${udpPort}`, fromUser: 'flood', toUser: 'flood' }, 500)).rejects.toThrow(/no matching/);
+      await expect(
+        transact(flood, { method: 'OPTIONS', ruri: `sip:${HOST}:${udpPort}`, fromUser: 'flood', toUser: 'flood' }, 500),
+      ).rejects.toThrow(/no matching/);
 
-      const { res } = await transact(calm, { method: 'OPTIONS', ruri: `sip:${HOST}:${udpPort}`, fromUser: 'calm', toUser: 'calm' });
+      const { res } = await transact(calm, {
+        method: 'OPTIONS',
+        ruri: `sip:${HOST}:${udpPort}`,
+        fromUser: 'calm',
+        toUser: 'calm',
+      });
       expect(res.status).toBe(200);
     } finally {
       flood.close();

@@ -5,8 +5,11 @@ import { run } from '../../app/db/sql.server';
 const dataDir = process.argv[2];
 try {
   const db = await openDatabase({ dataDir });
-  await run(db.em(), `insert into appeal_counter (day, last) values ('child', 1)
-                      on conflict (day) do update set last = appeal_counter.last + 1`);
+  await run(
+    db.em(),
+    `insert into appeal_counter (day, last) values ('child', 1)
+                      on conflict (day) do update set last = appeal_counter.last + 1`,
+  );
   console.log('OPENED');
   const close = async () => {
     await db.close();

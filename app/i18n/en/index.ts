@@ -16,4 +16,21 @@ import { telephony } from './telephony';
 import { verification } from './verification';
 
 /** English for every Chinese UI string, gathered per area of the app. */
-export const en: Record<string, string> = { ...common, ...appeal, ...intake, ...admin, ...messages, ...telephony, ...softphone, ...gridView, ...grids, ...field, ...appealLocation, ...verification, ...patrol, ...reportExports, ...reports, ...referrals };
+export const en: Record<string, string> = {
+  ...common,
+  ...appeal,
+  ...intake,
+  ...admin,
+  ...messages,
+  ...telephony,
+  ...softphone,
+  ...gridView,
+  ...grids,
+  ...field,
+  ...appealLocation,
+  ...verification,
+  ...patrol,
+  ...reportExports,
+  ...reports,
+  ...referrals,
+};
