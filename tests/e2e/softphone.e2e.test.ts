@@ -294,40 +294,46 @@ describe('softphone against Kamailio (smoke)', { timeout: 30_000 }, () => {
     await waitFor(caller, 'ended', { reason: 'cancelled', call: { callId: abandoned.callId } }, 10_000, since);
   });
 
-  it('re-registers and re-joins the queue within 30 s of Kamailio stopping and starting again', async () => {
-    const { agentA, agentB, caller } = phones;
-    await agentB.page.evaluate(() => window.phone.leaveQueue()); // the next queue call rings agent A only
-    const killedAt = Date.now();
-    await kamailio.stop();
-    await waitFor(agentA, 'status', { status: 'reconnecting' }, 5_000, killedAt);
-    await waitFor(agentA, 'queue', { joined: false }, 5_000, killedAt);
-    await sleep(1_000);
-    // While down, attempts fail: 'unreachable' (the UI offers manual intake).
-    await waitFor(agentA, 'status', { status: 'unreachable' }, 10_000, killedAt);
-    // A phone started while Kamailio is down: start() resolves, status says unreachable.
-    phones.late = await open('late', { sipUser: 'agent9', credentialsTtlMs: 8_000 });
-    expect(await phones.late.page.evaluate(() => window.phone.status)).toBe('unreachable');
-    await kamailio.start();
-    const restartedAt = Date.now();
-    const registered = await waitFor(agentA, 'status', { status: 'registered' }, 30_000, restartedAt);
-    await waitFor(agentA, 'queue', { joined: true }, 30_000, restartedAt);
-    expect(registered.at - killedAt).toBeLessThan(30_000);
-    for (const p of [agentB, caller, phones.late])
-      await waitFor(p, 'status', { status: 'registered' }, 30_000, restartedAt);
-    // Fresh credentials were fetched for the reconnect.
-    expect((await events(agentA)).filter((e) => e.type === 'credentials' && e.at >= killedAt).length).toBeGreaterThan(
-      0,
-    );
+  // The 30 s is asserted below; the test as a whole also stops and starts Kamailio and makes a call, which on a
+  // busy machine takes longer than the smoke tests' 30 s.
+  it(
+    're-registers and re-joins the queue within 30 s of Kamailio stopping and starting again',
+    { timeout: 90_000 },
+    async () => {
+      const { agentA, agentB, caller } = phones;
+      await agentB.page.evaluate(() => window.phone.leaveQueue()); // the next queue call rings agent A only
+      const killedAt = Date.now();
+      await kamailio.stop();
+      await waitFor(agentA, 'status', { status: 'reconnecting' }, 5_000, killedAt);
+      await waitFor(agentA, 'queue', { joined: false }, 5_000, killedAt);
+      await sleep(1_000);
+      // While down, attempts fail: 'unreachable' (the UI offers manual intake).
+      await waitFor(agentA, 'status', { status: 'unreachable' }, 10_000, killedAt);
+      // A phone started while Kamailio is down: start() resolves, status says unreachable.
+      phones.late = await open('late', { sipUser: 'agent9', credentialsTtlMs: 8_000 });
+      expect(await phones.late.page.evaluate(() => window.phone.status)).toBe('unreachable');
+      await kamailio.start();
+      const restartedAt = Date.now();
+      const registered = await waitFor(agentA, 'status', { status: 'registered' }, 30_000, restartedAt);
+      await waitFor(agentA, 'queue', { joined: true }, 30_000, restartedAt);
+      expect(registered.at - killedAt).toBeLessThan(30_000);
+      for (const p of [agentB, caller, phones.late])
+        await waitFor(p, 'status', { status: 'registered' }, 30_000, restartedAt);
+      // Fresh credentials were fetched for the reconnect.
+      expect((await events(agentA)).filter((e) => e.type === 'credentials' && e.at >= killedAt).length).toBeGreaterThan(
+        0,
+      );
 
-    // It takes a call again.
-    const since = Date.now();
-    const dialed = await caller.page.evaluate(() => window.phone.dial('12345'));
-    await waitFor(agentA, 'incoming', { call: { callId: dialed.callId, from: CALLER } }, 10_000, since);
-    await agentA.page.evaluate(() => window.phone.answer());
-    await waitFor(caller, 'established', { call: { callId: dialed.callId } }, 10_000, since);
-    await waitFor(agentA, 'established', { call: { callId: dialed.callId } }, 10_000, since);
-    await sleep(1_000); // audio for agent A's recording of this call
-  });
+      // It takes a call again.
+      const since = Date.now();
+      const dialed = await caller.page.evaluate(() => window.phone.dial('12345'));
+      await waitFor(agentA, 'incoming', { call: { callId: dialed.callId, from: CALLER } }, 10_000, since);
+      await agentA.page.evaluate(() => window.phone.answer());
+      await waitFor(caller, 'established', { call: { callId: dialed.callId } }, 10_000, since);
+      await waitFor(agentA, 'established', { call: { callId: dialed.callId } }, 10_000, since);
+      await sleep(1_000); // audio for agent A's recording of this call
+    },
+  );
 
   it('blind-transfers the call (REFER) to a third registered phone', async () => {
     const { agentA, agentB, caller } = phones;
