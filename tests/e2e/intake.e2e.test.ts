@@ -62,6 +62,7 @@ describe('operator intake', () => {
     const page = await login(browser, 'operator');
     await page.getByTestId('home-title').waitFor();
     await page.goto('/intake');
+    await page.waitForLoadState('networkidle'); // hydrated: a click before that is the browser's own submit
     const f = form(page);
     await f.getByLabel('咨询').check();
     await f.getByLabel('分类（输入关键字选择）').fill('1001 户籍办理（政策咨询）');
@@ -88,6 +89,7 @@ describe('operator intake', () => {
     const page = await login(browser, 'operator');
     await page.getByTestId('home-title').waitFor();
     await page.goto('/intake');
+    await page.waitForLoadState('networkidle'); // hydrated: a click before that is the browser's own submit
     await form(page).getByLabel('诉求人电话').fill('12ab');
     await form(page).getByRole('button', { name: '提交（Ctrl+Enter）' }).click();
     await expect.poll(() => form(page).getByRole('alert').count()).toBeGreaterThan(3);
@@ -103,6 +105,7 @@ describe('operator intake', () => {
     const page = await login(browser, 'operator');
     await page.getByTestId('home-title').waitFor();
     await page.goto('/intake');
+    await page.waitForLoadState('networkidle'); // hydrated: a click before that is the browser's own submit
     const key = await form(page).locator('input[name=requestKey]').inputValue();
     const body = {
       requestKey: key,
