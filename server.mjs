@@ -15,7 +15,11 @@ const runtime = await build.entry.module.startRuntime({
 
 const app = express();
 app.disable('x-powered-by');
-const remix = createRequestHandler({ build, getLoadContext: () => ({ runtime }) });
+// The peer address and TLS flag go to the app, which decides what forwarded headers to believe (app/http/client.server.ts).
+const remix = createRequestHandler({
+  build,
+  getLoadContext: (req) => ({ runtime, peer: req.socket.remoteAddress, peerSecure: Boolean(req.socket.encrypted) }),
+});
 
 // The screen pop (fetched while the phone rings) and a department's worklist have latency targets (docs/BENCHMARKS.md):
 // they go straight to Remix (same handler, same session check), ahead of the static-file middleware, which would

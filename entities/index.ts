@@ -17,6 +17,7 @@ import { GridSchema } from './grid';
 import { KnowledgeArticleSchema } from './knowledge-article';
 import { AppealFactSchema, OrderFactSchema, ReportCellSchema, ReportDirtySchema } from './report';
 import { ReferralDocumentSchema, ReferralEventSchema, ReferralSchema } from './referral';
+import { SecurityEventSchema } from './security-event';
 import { SessionSchema } from './session';
 import { SmsOutboxSchema } from './sms-outbox';
 import { UserSchema } from './user';
@@ -49,6 +50,7 @@ export const entities = [
   ReferralSchema,
   ReferralEventSchema,
   ReferralDocumentSchema,
+  SecurityEventSchema,
 ];
 
 export {
@@ -77,4 +79,5 @@ export {
   ReferralSchema,
   ReferralEventSchema,
   ReferralDocumentSchema,
+  SecurityEventSchema,
 };

@@ -14,6 +14,7 @@ import { Migration20261123221528_referrals } from './Migration20261123221528_ref
 import { Migration20261202000408_tags } from './Migration20261202000408_tags';
 import { Migration20261202002356_open_tags_indexes } from './Migration20261202002356_open_tags_indexes';
 import { Migration20261202100000_adopt_referrals } from './Migration20261202100000_adopt_referrals';
+import { Migration20261203000000_security_events } from './Migration20261203000000_security_events';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -33,4 +34,5 @@ export const migrationsList = [
   { name: 'Migration20261202000408_tags', class: Migration20261202000408_tags },
   { name: 'Migration20261202002356_open_tags_indexes', class: Migration20261202002356_open_tags_indexes },
   { name: 'Migration20261202100000_adopt_referrals', class: Migration20261202100000_adopt_referrals },
+  { name: 'Migration20261203000000_security_events', class: Migration20261203000000_security_events },
 ];
