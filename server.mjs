@@ -21,16 +21,26 @@ const remix = createRequestHandler({
   getLoadContext: (req) => ({ runtime, peer: req.socket.remoteAddress, peerSecure: Boolean(req.socket.encrypted) }),
 });
 
+// Every request, first: a path or query that is not UTF-8 text (a NUL, bytes that are not UTF-8) is a 400 here,
+// before any loader could hand it to the database (app/http/request-guard.server.ts).
+const { crossSiteRefusal, unreadableUrl } = build.entry.module;
+app.use((req, res, next) => {
+  const problem = unreadableUrl(req.originalUrl);
+  if (problem) return res.status(400).type('text/plain').send(problem);
+  next();
+});
+
 // The screen pop (fetched while the phone rings) and a department's worklist have latency targets (docs/BENCHMARKS.md):
 // they go straight to Remix (same handler, same session check), ahead of the static-file middleware, which would
 // otherwise stat a file under public/ on every call. GET/HEAD only, which the CSRF check below lets through anyway.
 app.get(['/telephony/screenpop', '/worklist'], remix);
 
-// CSRF: session cookies are SameSite=Lax, and a state-changing request must come from our own origin.
+// CSRF, first guard: a state-changing request must name this site as its Origin (or Referer). The second guard, the
+// session's token in every form, is checked where bodies are read (app/http/body.server.ts).
 app.use((req, res, next) => {
-  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
-  const origin = req.get('origin');
-  if (origin && new URL(origin).host !== req.get('host')) return res.status(403).send('cross-site request refused');
+  const head = { method: req.method, header: (name) => req.get(name), peer: req.socket.remoteAddress };
+  const refusal = crossSiteRefusal({ ...head, peerSecure: Boolean(req.socket.encrypted) });
+  if (refusal) return res.status(403).type('text/plain').send(refusal);
   next();
 });
 app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }));

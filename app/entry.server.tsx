@@ -66,3 +66,4 @@ export default function handleRequest(request: Request, status: number, headers:
 
 // The custom server starts the runtime through the built entry so both share one module graph.
 export { startRuntime } from './runtime.server';
+export { crossSiteRefusal, unreadableUrl } from './http/request-guard.server';

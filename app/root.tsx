@@ -15,6 +15,7 @@ import {
 } from '@remix-run/react';
 import { I18nextProvider } from 'react-i18next';
 import { sessionUser } from './auth/session.server';
+import { csrfTokenOf } from './auth/csrf.server';
 import { worklistCounts } from './appeals/worklists.server';
 import { can, type Capability } from './domain/permissions';
 import { DEFAULT_LANGUAGE, i18nFor, type Language } from './i18n/i18n';
@@ -22,6 +23,7 @@ import { languageOf } from './i18n/language.server';
 import { useT } from './i18n/use-t';
 import { SoftphoneBar } from './components/softphone-bar';
 import { ROLE_LABELS } from './ui/labels';
+import { CsrfField, CsrfMeta } from './ui/csrf';
 import stylesheet from './tailwind.css';
 
 export const links: LinksFunction = () => [
@@ -36,6 +38,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     lang: await languageOf(request),
     user: user && { displayName: user.displayName, role: user.role, departmentName: user.departmentName },
     queues: user ? await worklistCounts(em, user) : [],
+    csrf: await csrfTokenOf(request),
   };
 }
 
@@ -48,6 +51,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
+        <CsrfMeta />
         <Links />
       </head>
       <body className="min-h-screen bg-slate-50 text-slate-900 text-sm">
@@ -65,6 +69,7 @@ function LanguageSwitch() {
   const other: Language = lang === 'en' ? 'zh-CN' : 'en';
   return (
     <Form method="post" action="/lang" reloadDocument>
+      <CsrfField />
       <input type="hidden" name="lang" value={other} />
       <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
       <button className="rounded px-2 py-1 hover:bg-red-800" data-testid="language-switch">
@@ -130,6 +135,7 @@ export default function App() {
                   {user.departmentName ? ` · ${user.departmentName}` : ''}）
                 </span>
                 <Form method="post" action="/logout">
+                  <CsrfField />
                   <button className="rounded bg-red-800 px-2 py-1 hover:bg-red-900">{t('退出')}</button>
                 </Form>
               </>

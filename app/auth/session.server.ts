@@ -26,7 +26,7 @@ export interface SessionUser {
  * The cookie secret comes from SESSION_SECRET; an install without it (the demo) generates one once
  * and keeps it in its data folder, readable only by the app's user.
  */
-function sessionSecret(): string {
+export function sessionSecret(): string {
   if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET;
   const file = path.resolve(process.env.DATA_DIR ?? '.data', 'session-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
@@ -76,7 +76,8 @@ export async function startSession(em: EntityManager, userId: number): Promise<s
   return sessionCookie().serialize(id);
 }
 
-async function sessionIdOf(request: Request): Promise<string | null> {
+/** The session id in the request's signed cookie, whether or not the session is still open. */
+export async function sessionIdOf(request: Request): Promise<string | null> {
   const value = await sessionCookie().parse(request.headers.get('Cookie'));
   return typeof value === 'string' && /^[0-9a-f]{64}$/.test(value) ? value : null;
 }

@@ -3,6 +3,7 @@ import type { ActionOptions, VerificationPhoto } from '../appeals/actions.server
 import { useT } from '../i18n/use-t';
 import type { ReferralKind } from '../../machines/appeal-events';
 import { EVENT_LABELS, REFERRAL_KIND_LABELS } from '../ui/labels';
+import { CsrfField } from '../ui/csrf';
 
 type Errors = Record<string, string[]> | undefined;
 
@@ -375,6 +376,7 @@ export function ActionPanel({
               aria-label={t(EVENT_LABELS[type])}
               noValidate
             >
+              <CsrfField />
               <input type="hidden" name="intent" value={type} />
               <input type="hidden" name="version" value={version} />
               <Fields type={type} options={options} errors={errors} suggestedGrid={suggestedGrid} />

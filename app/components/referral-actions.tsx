@@ -2,6 +2,7 @@ import { Form, useNavigation } from '@remix-run/react';
 import { useT } from '../i18n/use-t';
 import { REFERRAL_KIND_LABELS } from '../ui/labels';
 import { NEXT_ROUTE_LABELS, PARTY_SIDE_NAMES, referralEventLabel } from '../ui/referral-labels';
+import { CsrfField } from '../ui/csrf';
 
 type Errors = Record<string, string[]> | undefined;
 
@@ -309,6 +310,7 @@ export function ReferralActions({
         const errors = failed?.intent === type ? failed.fieldErrors : undefined;
         return (
           <Form key={type} method="post" className="space-y-2 rounded border p-3" aria-label={label} noValidate>
+            <CsrfField />
             <input type="hidden" name="intent" value={type} />
             <input type="hidden" name="version" value={version} />
             <Fields type={type} options={options} errors={errors} />

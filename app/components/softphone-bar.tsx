@@ -4,6 +4,7 @@ import { NOT_READY_REASONS, type NotReadyReason } from '../../machines/agent';
 import { useT } from '../i18n/use-t';
 import { useAgentPhone, type AgentPhone, type AgentSnapshot } from '../telephony/use-agent-phone';
 import { PHASE_LABELS } from '../ui/labels';
+import { csrfHeaders } from '../ui/csrf';
 
 export const NOT_READY_LABELS: Record<NotReadyReason, string> = {
   signedIn: '刚登录',
@@ -33,6 +34,7 @@ async function callbackNumber(appealId: number): Promise<string> {
   const r = await fetch(`/appeals/${appealId}/reveal`, {
     method: 'POST',
     body: new URLSearchParams({ field: 'callerPhone' }),
+    headers: csrfHeaders(),
     credentials: 'same-origin',
   });
   if (!r.ok) throw new Error(r.status === 403 ? '无权查看该号码' : '无法获取回访号码');

@@ -1,6 +1,7 @@
 import { useFetcher } from '@remix-run/react';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useT } from '../i18n/use-t';
+import { CsrfField } from '../ui/csrf';
 
 /**
  * A multipart upload to a resource route. With JavaScript a refusal (wrong type, too large, closed
@@ -43,6 +44,7 @@ export function UploadForm({
       className={className}
       aria-label={label}
     >
+      <CsrfField />
       {children}
       {message ? (
         <p role="alert" className="text-sm text-red-600" data-testid="upload-error">

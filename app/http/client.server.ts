@@ -35,7 +35,8 @@ function plain(address: string): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
-function isTrusted(address: string): boolean {
+/** Whether a peer address is one of TRUSTED_PROXIES, whose X-Forwarded-* headers may be believed. */
+export function isTrusted(address: string): boolean {
   const a = plain(address);
   const family = isIP(a) === 6 ? 'ipv6' : isIP(a) === 4 ? 'ipv4' : null;
   return family !== null && trustedProxies().check(a, family);

@@ -5,6 +5,8 @@ import {
 } from '@remix-run/node';
 import { MAX_ATTACHMENT_BYTES } from '../storage/stored-file.server';
 import { InvalidInput } from '../domain/errors';
+import { CSRF_FIELD } from '../auth/csrf';
+import { checkUploadText } from './body.server';
 
 // Room for the multipart boundaries, headers and text fields around the files.
 const ENVELOPE_BYTES = 64 * 1024;
@@ -80,17 +82,21 @@ export async function readUpload(request: Request, rules: UploadRules<string> & 
     unstable_createMemoryUploadHandler({
       maxPartSize: maxFileBytes,
       filter: ({ name, filename }) =>
-        filename === undefined ? fields.includes(name) : fileFields.includes(name) && filename !== '',
+        filename === undefined
+          ? fields.includes(name) || name === CSRF_FIELD
+          : fileFields.includes(name) && filename !== '',
     }),
   ).catch((err) => {
     if (err instanceof MaxPartSizeExceededError) throw refuse(words.tooLarge);
     if (err instanceof TypeError) throw refuse(words.notMultipart, words.noFile);
     throw err;
   });
+  // The token, then the text of the fields and the file names, as every form is checked (app/http/body.server.ts).
+  const checked = await checkUploadText(request, form);
   const text: TextFields<string> = {};
   for (const name of fields) {
-    const v = form.get(name);
-    if (typeof v === 'string' && v.length <= maxFieldLength) text[name] = v;
+    const v = checked.text(name);
+    if (v !== undefined && v.length <= maxFieldLength) text[name] = v;
   }
   const filesOf = (name: string) => form.getAll(name).filter((f): f is File => f instanceof File);
   const files = Object.fromEntries(fileFields.map((name) => [name, filesOf(name)]));

@@ -13,6 +13,8 @@ import {
 } from '../calendar/calendar-admin.server';
 import { useT } from '../i18n/use-t';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
+import { readFormWithRefusal } from '../http/body.server';
+import { CsrfField } from '../ui/csrf';
 
 export const meta: MetaFunction = () => [{ title: '工作日历维护 · 12345 热线' }];
 
@@ -34,13 +36,15 @@ const actionForm = z.object({
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUserWith(request, context, 'admin:calendar');
-  const form = Object.fromEntries(await request.formData());
+  const { form: data, refused } = await readFormWithRefusal(request);
+  const form = Object.fromEntries(data);
   const parsed = actionForm.safeParse(form);
   if (!parsed.success) return json({ failure: { intent: '', message: '无效的操作' } as FormFailure }, { status: 400 });
   const { intent } = parsed.data;
   const em = context.runtime.db.em();
   let year = parsed.data.year;
   try {
+    if (refused) throw refused;
     if (intent === 'add') year = Number((await saveCalendarEntry(em, user.actor, form)).date.slice(0, 4));
     else if (intent === 'remove') await removeCalendarEntry(em, user.actor, String(form.date ?? ''));
     else year = (await importCalendarText(em, user.actor, String(form.file ?? ''))).year;
@@ -116,6 +120,7 @@ export default function AdminCalendar() {
                   <td>{e.name}</td>
                   <td className="py-1 pr-4 text-right">
                     <Form method="post" aria-label={t('删除 {{date}}', { date: e.date })}>
+                      <CsrfField />
                       <input type="hidden" name="date" value={e.date} />
                       <input type="hidden" name="year" value={year} />
                       <button
@@ -143,6 +148,7 @@ export default function AdminCalendar() {
             aria-label={t('添加日历条目')}
             noValidate
           >
+            <CsrfField />
             <h2 className="font-semibold">{t('添加条目')}</h2>
             {failure('add') ? (
               <p role="alert" className="text-red-600">
@@ -200,6 +206,7 @@ export default function AdminCalendar() {
             aria-label={t('导入年度日历')}
             noValidate
           >
+            <CsrfField />
             <h2 className="font-semibold">{t('导入年度日历')}</h2>
             <p className="text-xs text-slate-500">
               {t('粘贴国务院办公厅公布安排后整理的 JSON 文件内容，格式：')}

@@ -13,7 +13,9 @@ import {
 import { userOptions } from '../admin/users.server';
 import { requireUserWith } from '../auth/session.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
+import { readFormWithRefusal } from '../http/body.server';
 import { useT } from '../i18n/use-t';
+import { CsrfField } from '../ui/csrf';
 
 export const meta: MetaFunction = () => [{ title: '诉求分类与时限 · 12345 热线' }];
 
@@ -43,7 +45,8 @@ const actionForm = z.object({
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUserWith(request, context, 'admin:categories');
-  const form = Object.fromEntries(await request.formData());
+  const { form: data, refused } = await readFormWithRefusal(request);
+  const form = Object.fromEntries(data);
   const parsed = actionForm.safeParse(form);
   if (!parsed.success || (parsed.data.intent !== 'create' && !parsed.data.id)) {
     return json({ failure: { intent: '', message: '无效的操作' } as FormFailure, id: null }, { status: 400 });
@@ -51,6 +54,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { intent, id } = parsed.data;
   const em = context.runtime.db.em();
   try {
+    if (refused) throw refused;
     if (intent === 'create') await createCategory(em, user.actor, form);
     else if (intent === 'limits') await updateCategoryLimits(em, user.actor, id!, form);
     else await setCategoryActive(em, user.actor, id!, intent === 'reactivate');
@@ -82,6 +86,7 @@ function LimitsForm({
       aria-label={t('编辑分类 {{name}}', { name: category.name })}
       noValidate
     >
+      <CsrfField />
       <h2 className="font-semibold">
         {t('编辑时限')} <span className="font-mono">{category.code}</span> {category.name}
       </h2>
@@ -244,6 +249,7 @@ export default function AdminCategories() {
                         c.active ? t('停用 {{name}}', { name: c.name }) : t('启用 {{name}}', { name: c.name })
                       }
                     >
+                      <CsrfField />
                       <input type="hidden" name="id" value={c.id} />
                       <button
                         name="intent"
@@ -273,6 +279,7 @@ export default function AdminCategories() {
             aria-label={t('新增分类')}
             noValidate
           >
+            <CsrfField />
             <h2 className="font-semibold">{t('新增分类')}</h2>
             <p className="text-xs text-slate-500">{t('新分类沿用上级分类的时限，创建后可再调整。')}</p>
             {failed('create') ? (

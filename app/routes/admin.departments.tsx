@@ -13,8 +13,10 @@ import {
 } from '../admin/departments.server';
 import { requireUserWith } from '../auth/session.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
+import { readFormWithRefusal } from '../http/body.server';
 import { useT } from '../i18n/use-t';
 import { REFERRAL_KIND_LABELS } from '../ui/labels';
+import { CsrfField } from '../ui/csrf';
 
 export const meta: MetaFunction = () => [{ title: '部门管理 · 12345 热线' }];
 
@@ -40,7 +42,8 @@ const actionForm = z.object({
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUserWith(request, context, 'admin:departments');
-  const form = Object.fromEntries(await request.formData());
+  const { form: data, refused } = await readFormWithRefusal(request);
+  const form = Object.fromEntries(data);
   const parsed = actionForm.safeParse(form);
   if (!parsed.success || (parsed.data.intent !== 'create' && !parsed.data.id)) {
     return json({ failure: { intent: '', message: '无效的操作' } as FormFailure, id: null }, { status: 400 });
@@ -48,6 +51,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { intent, id } = parsed.data;
   const em = context.runtime.db.em();
   try {
+    if (refused) throw refused;
     if (intent === 'create') await createDepartment(em, user.actor, form);
     else if (intent === 'rename') await renameDepartment(em, user.actor, id!, form);
     else if (intent === 'hotline') await changeHotline(em, user.actor, id!, form);
@@ -147,6 +151,7 @@ export default function AdminDepartments() {
                           d.active ? t('停用 {{name}}', { name: d.name }) : t('启用 {{name}}', { name: d.name })
                         }
                       >
+                        <CsrfField />
                         <input type="hidden" name="id" value={d.id} />
                         <button
                           name="intent"
@@ -177,6 +182,7 @@ export default function AdminDepartments() {
                 aria-label={t('修改名称 {{name}}', { name: editing.name })}
                 noValidate
               >
+                <CsrfField />
                 <input type="hidden" name="id" value={editing.id} />
                 {failed('rename') && !errorsOf('rename').name ? (
                   <p role="alert" className="text-red-600">
@@ -208,6 +214,7 @@ export default function AdminDepartments() {
                 aria-label={t('修改热线 {{name}}', { name: editing.name })}
                 noValidate
               >
+                <CsrfField />
                 <input type="hidden" name="id" value={editing.id} />
                 {failed('hotline') && !errorsOf('hotline').hotline ? (
                   <p role="alert" className="text-red-600">
@@ -246,6 +253,7 @@ export default function AdminDepartments() {
             aria-label={t('新增部门')}
             noValidate
           >
+            <CsrfField />
             <h2 className="font-semibold">{t('新增部门')}</h2>
             {failed('create') ? (
               <p role="alert" className="text-red-600">

@@ -16,6 +16,7 @@ import {
 import { domain, formFailure } from '../http/errors.server';
 import { readUpload } from '../http/upload.server';
 import { useT } from '../i18n/use-t';
+import { CsrfField } from '../ui/csrf';
 
 export const meta: MetaFunction = () => [{ title: '网格管理 · 12345 热线' }];
 
@@ -108,6 +109,7 @@ export default function AdminGrids() {
             aria-label={t('导入网格')}
             noValidate
           >
+            <CsrfField />
             <h2 className="font-semibold">{t('导入网格')}</h2>
             <p className="text-xs text-slate-500">
               {t(

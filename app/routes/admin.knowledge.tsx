@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { z } from 'zod';
 import { requireUserWith } from '../auth/session.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
+import { readFormWithRefusal } from '../http/body.server';
 import { useT } from '../i18n/use-t';
 import {
   articleOptions,
@@ -13,6 +14,7 @@ import {
   updateArticle,
   type ArticleRow,
 } from '../knowledge/knowledge.server';
+import { CsrfField } from '../ui/csrf';
 
 export const meta: MetaFunction = () => [{ title: '知识库维护 · 12345 热线' }];
 
@@ -40,7 +42,8 @@ const actionForm = z.object({
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUserWith(request, context, 'admin:knowledge');
-  const form = Object.fromEntries(await request.formData());
+  const { form: data, refused } = await readFormWithRefusal(request);
+  const form = Object.fromEntries(data);
   const parsed = actionForm.safeParse(form);
   if (!parsed.success)
     return json({ failure: { intent: '', message: '无效的操作' } as FormFailure, done: null }, { status: 400 });
@@ -48,6 +51,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const em = context.runtime.db.em();
   let saved: number;
   try {
+    if (refused) throw refused;
     if (intent === 'create') saved = (await createArticle(em, user.actor, form)).id;
     else if (intent === 'update' && id) await updateArticle(em, user.actor, (saved = id), form);
     else if (intent === 'deactivate' && id) await deactivateArticle(em, user.actor, (saved = id));
@@ -87,6 +91,7 @@ function ArticleForm({
   const label = article ? t('编辑知识条目 {{title}}', { title: article.title }) : t('新增知识条目');
   return (
     <Form method="post" className="space-y-3 rounded-lg border bg-white p-4" aria-label={label} noValidate>
+      <CsrfField />
       <h2 className="font-semibold">{t(article ? '编辑知识条目' : '新增知识条目')}</h2>
       {failure ? (
         <p role="alert" className="text-red-600">
@@ -286,6 +291,7 @@ export default function AdminKnowledge() {
                   </Link>
                   {a.active ? (
                     <Form method="post" className="ml-3 inline" aria-label={t('停用 {{title}}', { title: a.title })}>
+                      <CsrfField />
                       <input type="hidden" name="id" value={a.id} />
                       <button
                         name="intent"

@@ -15,8 +15,10 @@ import {
 } from '../admin/users.server';
 import { requireUserWith } from '../auth/session.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
+import { readFormWithRefusal } from '../http/body.server';
 import { useT } from '../i18n/use-t';
 import { ROLE_LABELS } from '../ui/labels';
+import { CsrfField } from '../ui/csrf';
 
 export const meta: MetaFunction = () => [{ title: '用户管理 · 12345 热线' }];
 
@@ -46,7 +48,7 @@ const actionForm = z.object({
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUserWith(request, context, 'admin:users');
-  const data = await request.formData();
+  const { form: data, refused } = await readFormWithRefusal(request);
   const form = { ...Object.fromEntries(data), gridIds: data.getAll('gridIds') };
   const parsed = actionForm.safeParse(form);
   if (!parsed.success || (parsed.data.intent !== 'create' && !parsed.data.id)) {
@@ -55,6 +57,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { intent, id } = parsed.data;
   const em = context.runtime.db.em();
   try {
+    if (refused) throw refused;
     if (intent === 'create') await createUser(em, user.actor, form);
     else if (intent === 'update') await updateUser(em, user.actor, id!, form);
     else if (intent === 'resetPassword') await resetPassword(em, user.actor, id!, form);
@@ -222,6 +225,7 @@ export default function AdminUsers() {
                           u.active ? t('停用 {{name}}', { name: u.username }) : t('启用 {{name}}', { name: u.username })
                         }
                       >
+                        <CsrfField />
                         <input type="hidden" name="id" value={u.id} />
                         <button
                           name="intent"
@@ -250,6 +254,7 @@ export default function AdminUsers() {
                 aria-label={t('编辑用户 {{name}}', { name: editing.username })}
                 noValidate
               >
+                <CsrfField />
                 <h2 className="font-semibold">
                   {t('编辑用户')} <span className="font-mono">{editing.username}</span>
                 </h2>
@@ -281,6 +286,7 @@ export default function AdminUsers() {
                 aria-label={t('重置密码 {{name}}', { name: editing.username })}
                 noValidate
               >
+                <CsrfField />
                 <h2 className="font-semibold">{t('重置密码')}</h2>
                 <p className="text-xs text-slate-500">{t('重置后该用户已登录的会话全部失效。')}</p>
                 <input type="hidden" name="id" value={editing.id} />
@@ -314,6 +320,7 @@ export default function AdminUsers() {
             aria-label={t('新增用户')}
             noValidate
           >
+            <CsrfField />
             <h2 className="font-semibold">{t('新增用户')}</h2>
             {failed('create') ? (
               <p role="alert" className="text-red-600">

@@ -17,6 +17,7 @@ import { AttachmentUpload } from '../components/attachment-upload';
 import { requireUser } from '../auth/session.server';
 import { LifecycleChart } from '../components/lifecycle-chart';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
+import { readFormWithRefusal } from '../http/body.server';
 import { useT } from '../i18n/use-t';
 import {
   CALL_DIRECTION_LABELS,
@@ -29,6 +30,7 @@ import {
   TYPE_LABELS,
   URGENCY_LABELS,
 } from '../ui/labels';
+import { CsrfField } from '../ui/csrf';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.appeal.number} · 12345 热线` : '诉求' },
@@ -58,10 +60,11 @@ const actionForm = z.object({ intent: z.enum(APPEAL_EVENT_TYPES), version: z.coe
 export async function action({ request, context, params: raw }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const { id } = params.parse(raw);
-  const form = await request.formData();
+  const { form, refused } = await readFormWithRefusal(request);
   const parsed = actionForm.safeParse({ intent: form.get('intent'), version: form.get('version') });
   if (!parsed.success) return json({ failure: { intent: '', message: '无效的操作' } as FormFailure }, { status: 400 });
   try {
+    if (refused) throw refused;
     await performAction(context.runtime.services, user.actor, id, parsed.data.intent, parsed.data.version, form);
   } catch (err) {
     const { failure, status } = formFailure(err, parsed.data.intent);
@@ -83,6 +86,7 @@ function RevealPhone({ appealId }: { appealId: number }) {
     );
   return (
     <fetcher.Form method="post" action={`/appeals/${appealId}/reveal`} className="ml-2 inline">
+      <CsrfField />
       <input type="hidden" name="field" value="callerPhone" />
       <button className="text-xs text-red-700 underline">{t('显示完整号码')}</button>
     </fetcher.Form>

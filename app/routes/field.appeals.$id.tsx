@@ -14,8 +14,10 @@ import { z } from 'zod';
 import { requireUserWith } from '../auth/session.server';
 import { fieldAppeal, parseFieldIntent, performFieldAction, type FieldEvent } from '../field/field.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
+import { readFormWithRefusal } from '../http/body.server';
 import { useT } from '../i18n/use-t';
 import { PHASE_LABELS, SLA_LABELS, URGENCY_LABELS } from '../ui/labels';
+import { CsrfField } from '../ui/csrf';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.appeal.number} · 外勤` : '外勤' },
@@ -38,8 +40,9 @@ export async function action({ request, context, params: raw }: ActionFunctionAr
   const user = await requireUserWith(request, context, 'field:work');
   const parsed = params.safeParse(raw);
   if (!parsed.success) throw new Response('诉求不存在', { status: 404 });
-  const form = await request.formData();
+  const { form, refused } = await readFormWithRefusal(request);
   try {
+    if (refused) throw refused;
     await performFieldAction(context.runtime.services, user.actor, parsed.data.id, parseFieldIntent(form), form);
   } catch (err) {
     const { failure, status } = formFailure(err, String(form.get('intent') ?? ''));
@@ -213,6 +216,7 @@ function PhotoUpload({ appealId }: { appealId: number }) {
       className="space-y-2 border-t pt-3"
       aria-label={t('上传照片')}
     >
+      <CsrfField />
       <label className="block">
         <span className="text-slate-600">{t('拍照或选择照片（可多张）')}</span>
         <input
@@ -325,6 +329,7 @@ export default function FieldAppealPage() {
                 aria-label={t(LABELS[type])}
                 className="space-y-2 rounded-lg border bg-white p-3"
               >
+                <CsrfField />
                 <input type="hidden" name="intent" value={type} />
                 <input type="hidden" name="version" value={a.version} />
                 <Fields type={type} errors={errors} />

@@ -9,6 +9,7 @@ import { domain, jsonFailure } from '../http/errors.server';
 import { bytesOf, PHOTO_WORDS, readUpload } from '../http/upload.server';
 import { useT } from '../i18n/use-t';
 import { PHASE_LABELS } from '../ui/labels';
+import { csrfHeaders } from '../ui/csrf';
 
 export const meta: MetaFunction = () => [{ title: '巡查上报 · 12345 热线' }];
 
@@ -115,7 +116,11 @@ async function send(d: Draft, intent: 'dispatch' | 'selfHandle'): Promise<Sent> 
   if (intent === 'selfHandle')
     for (const f of d.after) body.append('after', new File([f.blob], f.name, { type: f.type }));
   try {
-    const res = await fetch('/field/patrol?_data=routes%2Ffield.patrol', { method: 'POST', body });
+    const res = await fetch('/field/patrol?_data=routes%2Ffield.patrol', {
+      method: 'POST',
+      body,
+      headers: csrfHeaders(),
+    });
     return (await res.json()) as Sent;
   } catch {
     return 'offline'; // a network error: the request never got an answer

@@ -8,9 +8,11 @@ import type { MapGrid } from '../components/grid-map.client';
 import { useGridMap } from '../components/grid-map-loader';
 import { gridOutlines, type GridOutline } from '../grids/grids.server';
 import { domain, formFailure } from '../http/errors.server';
+import { readFormWithRefusal } from '../http/body.server';
 import { callerHistory, intakeOptions, newRequestKey, recordIntake, type DuplicateHint } from '../intake/intake.server';
 import { useT } from '../i18n/use-t';
 import { PHASE_LABELS, TYPE_LABELS, URGENCY_LABELS } from '../ui/labels';
+import { CsrfField } from '../ui/csrf';
 
 export const meta: MetaFunction = () => [{ title: '来电登记 · 12345 热线' }];
 
@@ -32,9 +34,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUserWith(request, context, 'appeal:intake');
-  const form = Object.fromEntries(await request.formData());
+  const { form: data, refused } = await readFormWithRefusal(request);
+  const form = Object.fromEntries(data);
   const [intent, mergeInto] = String(form.intent ?? '').split(':');
   try {
+    if (refused) throw refused;
     const r = await recordIntake(context.runtime.services, user.actor, {
       ...form,
       intent,
@@ -337,6 +341,7 @@ export default function Intake() {
           aria-label={t('诉求登记')}
           noValidate
         >
+          <CsrfField />
           <input type="hidden" name="requestKey" value={requestKey} />
           {callId ? <input type="hidden" name="callId" value={callId} /> : null}
           {callId ? (

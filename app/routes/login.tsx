@@ -3,7 +3,9 @@ import { redirect } from '@remix-run/node';
 import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { z } from 'zod';
 import { authenticate, sessionUser, startSession } from '../auth/session.server';
+import { readFormWithRefusal } from '../http/body.server';
 import { useT } from '../i18n/use-t';
+import { CsrfField } from '../ui/csrf';
 
 export const meta: MetaFunction = () => [{ title: '登录 · 12345 热线' }];
 
@@ -24,7 +26,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = loginForm.safeParse(Object.fromEntries(await request.formData()));
+  const { form, refused } = await readFormWithRefusal(request);
+  if (refused) return { errors: refused.fieldErrors, formError: null };
+  const parsed = loginForm.safeParse(Object.fromEntries(form));
   if (!parsed.success)
     return { errors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]>, formError: null };
   const em = context.runtime.db.em();
@@ -42,6 +46,7 @@ export default function Login() {
     <div className="mx-auto mt-16 max-w-sm rounded-lg border bg-white p-6 shadow-sm">
       <h1 className="mb-4 text-lg font-semibold">{t('登录')}</h1>
       <Form method="post" className="space-y-3" noValidate>
+        <CsrfField />
         <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? '/'} />
         <label className="block">
           <span className="text-slate-700">{t('用户名')}</span>

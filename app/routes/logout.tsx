@@ -1,8 +1,10 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
 import { endSession } from '../auth/session.server';
+import { readForm } from '../http/body.server';
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  await readForm(request); // the CSRF token: a page of another site cannot sign a user out
   return redirect('/login', { headers: { 'Set-Cookie': await endSession(context.runtime.db.em(), request) } });
 }
 

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useT } from '../i18n/use-t';
 import { demoPhoneEnabled, type CitizenPhoneSettings } from '../telephony/agent-session.server';
 import type { CallInfo, Softphone, SoftphoneStatus } from '../telephony/softphone.client';
+import { csrfHeaders } from '../ui/csrf';
 
 export const meta: MetaFunction = () => [{ title: '市民电话（演示） · 12345 热线' }];
 
@@ -54,7 +55,11 @@ export default function CitizenPhone() {
   }, []);
 
   const credentials = async (): Promise<CitizenPhoneSettings> => {
-    const r = await fetch('/phone/credentials', { method: 'POST', body: new URLSearchParams({ phone: number }) });
+    const r = await fetch('/phone/credentials', {
+      method: 'POST',
+      body: new URLSearchParams({ phone: number }),
+      headers: csrfHeaders(),
+    });
     if (!r.ok)
       throw new Error(r.status === 400 ? ((await r.json()) as { message: string }).message : `HTTP ${r.status}`);
     return (await r.json()) as CitizenPhoneSettings;

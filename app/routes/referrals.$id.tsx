@@ -6,6 +6,7 @@ import { requireUser } from '../auth/session.server';
 import { ReferralActions } from '../components/referral-actions';
 import { UploadForm } from '../components/upload-form';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
+import { readFormWithRefusal } from '../http/body.server';
 import { useT } from '../i18n/use-t';
 import { referralDetail } from '../referrals/detail.server';
 import { referralPayloadFromForm } from '../referrals/forms.server';
@@ -53,11 +54,12 @@ export async function action({ request, context, params: raw }: ActionFunctionAr
   const parsed0 = params.safeParse(raw);
   if (!parsed0.success) throw new Response('转介案件不存在', { status: 404 });
   const id = parsed0.data.id;
-  const form = await request.formData();
+  const { form, refused } = await readFormWithRefusal(request);
   const parsed = actionForm.safeParse({ intent: form.get('intent'), version: form.get('version') });
   if (!parsed.success) return json({ failure: { intent: '', message: '无效的操作' } as FormFailure }, { status: 400 });
   const { intent, version } = parsed.data;
   try {
+    if (refused) throw refused;
     await sendReferralEvent(context.runtime.services, {
       referralId: id,
       expectedVersion: version,

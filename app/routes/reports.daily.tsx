@@ -3,8 +3,10 @@ import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { requireUserWith } from '../auth/session.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
+import { readForm } from '../http/body.server';
 import { useT } from '../i18n/use-t';
 import { generateYesterdayReport, listDailyReports, type DailyReportEntry } from '../reports/daily.server';
+import { CsrfField } from '../ui/csrf';
 
 export const meta: MetaFunction = () => [{ title: '每日报表 · 12345 热线' }];
 
@@ -19,6 +21,7 @@ type ActionData = { generated: DailyReportEntry | null; failure: FormFailure | n
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUserWith(request, context, 'reports:export');
   try {
+    await readForm(request); // no fields: the CSRF token
     const generated = await generateYesterdayReport(context.runtime.db.em(), user.actor);
     return json<ActionData>({ generated, failure: null });
   } catch (err) {
@@ -42,6 +45,7 @@ export default function DailyReports() {
           {t('返回报表')}
         </Link>
         <Form method="post">
+          <CsrfField />
           <button disabled={busy} className="rounded bg-red-700 px-3 py-1 text-white disabled:opacity-60">
             {busy ? t('正在生成…') : t('立即生成昨日日报')}
           </button>

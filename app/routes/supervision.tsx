@@ -7,10 +7,12 @@ import { performAction } from '../appeals/actions.server';
 import { requireUserWith } from '../auth/session.server';
 import { LatenessChart } from '../components/lateness-chart';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
+import { readFormWithRefusal } from '../http/body.server';
 import { supervisionBoard, type BoardAppeal } from '../supervision/board.server';
 import { useT } from '../i18n/use-t';
 import { PHASE_LABELS, REFERRAL_KIND_LABELS, SLA_LABELS } from '../ui/labels';
 import { referralPhaseLabel } from '../ui/referral-labels';
+import { CsrfField } from '../ui/csrf';
 
 export const meta: MetaFunction = () => [{ title: '督办看板 · 12345 热线' }];
 
@@ -29,12 +31,13 @@ const boardAction = z.object({
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUserWith(request, context, 'appeal:supervise');
-  const form = await request.formData();
+  const { form, refused } = await readFormWithRefusal(request);
   const parsed = boardAction.safeParse(Object.fromEntries(form));
   if (!parsed.success)
     return json({ failure: { intent: '', message: '无效的操作' } as FormFailure, appealId: 0 }, { status: 400 });
   const { appealId, intent, version } = parsed.data;
   try {
+    if (refused) throw refused;
     await performAction(context.runtime.services, user.actor, appealId, intent, version, form);
     return json({ failure: null, appealId });
   } catch (err) {
@@ -144,6 +147,7 @@ export default function Supervision() {
                   {a.reason}
                 </p>
                 <Form method="post" className="flex items-center gap-1" aria-label={`批准延期 ${a.number}`}>
+                  <CsrfField />
                   <Hidden a={a} intent="APPROVE_EXTENSION" />
                   <input
                     name="days"
@@ -159,6 +163,7 @@ export default function Supervision() {
                   </button>
                 </Form>
                 <Form method="post" className="mt-1 flex items-center gap-1" aria-label={`驳回延期 ${a.number}`}>
+                  <CsrfField />
                   <Hidden a={a} intent="REJECT_EXTENSION" />
                   <input
                     name="reason"
@@ -186,6 +191,7 @@ export default function Supervision() {
             {board.overdue.map((a) => (
               <Row key={a.id} a={a}>
                 <Form method="post" className="flex items-center gap-1" aria-label={`督办 ${a.number}`}>
+                  <CsrfField />
                   <Hidden a={a} intent="SUPERVISE" />
                   <input
                     name="note"
@@ -198,6 +204,7 @@ export default function Supervision() {
                   </button>
                 </Form>
                 <Form method="post" className="mt-1 flex items-center gap-1" aria-label={`升级 ${a.number}`}>
+                  <CsrfField />
                   <Hidden a={a} intent="ESCALATE" />
                   <select name="to" aria-label={t('升级至')} className="rounded border px-1">
                     <option value="leader">{t('领导接访')}</option>

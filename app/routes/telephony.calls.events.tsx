@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { requireUserWith } from '../auth/session.server';
-import { InvalidInput } from '../domain/errors';
 import { httpError } from '../http/errors.server';
+import { readJson } from '../http/body.server';
 import { recordCallEvent } from '../telephony/call-events.server';
 
 // The softphone reports ringing, answered, ended, transferred and dialing here (decision 008, "Call events").
@@ -9,9 +9,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (request.method !== 'POST') return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST' } });
   const user = await requireUserWith(request, context, 'calls:answer');
   try {
-    const body = await request.json().catch(() => {
-      throw new InvalidInput('请求内容应为 JSON', { _form: ['请求内容应为 JSON'] });
-    });
+    const body = await readJson(request);
     return Response.json(await recordCallEvent(context.runtime.db.em(), { kind: 'agent', userId: user.id }, body));
   } catch (err) {
     return httpError(err);

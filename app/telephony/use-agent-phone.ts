@@ -5,6 +5,7 @@ import { agentMachine, inQueue, type AgentCall, type EndReason } from '../../mac
 import type { SoftphoneSettings } from './agent-session.server';
 import type { CallerHistory } from './screen-pop';
 import type { CallInfo, Softphone, SoftphoneStatus } from './softphone.client';
+import { csrfHeaders } from '../ui/csrf';
 
 type AgentActor = ReturnType<typeof createActor<typeof agentMachine>>;
 export type AgentSnapshot = SnapshotFrom<typeof agentMachine>;
@@ -26,7 +27,7 @@ const noop = () => undefined;
 async function postJson(url: string, body: unknown): Promise<Response> {
   return fetch(url, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: csrfHeaders({ 'Content-Type': 'application/json' }),
     body: JSON.stringify(body),
     credentials: 'same-origin',
   });
@@ -75,7 +76,11 @@ export function useAgentPhone(enabled: boolean): AgentPhone {
     audio.autoplay = true;
 
     const fetchSettings = async (): Promise<SoftphoneSettings> => {
-      const r = await fetch('/telephony/credentials', { method: 'POST', credentials: 'same-origin' });
+      const r = await fetch('/telephony/credentials', {
+        method: 'POST',
+        headers: csrfHeaders(),
+        credentials: 'same-origin',
+      });
       if (!r.ok) throw new Error(`credentials ${r.status}`);
       return (await r.json()) as SoftphoneSettings;
     };
@@ -190,6 +195,7 @@ export function useAgentPhone(enabled: boolean): AgentPhone {
             void fetch(`/telephony/calls/${encodeURIComponent(call.callId)}/recording`, {
               method: 'POST',
               body: form,
+              headers: csrfHeaders(),
               credentials: 'same-origin',
             }).catch(() => setError('录音上传失败'));
           },

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { baseUrl, launch, login, screenshot } from './browser';
+import { baseUrl, launch, login, postHeaders, screenshot } from './browser';
 
 // A valid 1×1 PNG.
 const PNG = Buffer.from(
@@ -30,7 +30,7 @@ describe('appeal attachments', () => {
     await handler.getByTestId('appeal-number').waitFor();
 
     const fileName = `现场照片-${Math.random().toString(36).slice(2, 8)}.png`;
-    const origin = { origin: baseUrl() };
+    const origin = await postHeaders(handler);
     const upload = await handler.request.post(`/appeals/${appealId}/attachments`, {
       headers: origin,
       maxRedirects: 0,
@@ -81,7 +81,7 @@ describe('appeal attachments', () => {
     await other.getByTestId('home-title').waitFor();
     expect((await other.request.get(`/attachments/${attachment.id}`)).status()).toBe(403);
     const refused = await other.request.post(`/appeals/${appealId}/attachments`, {
-      headers: { origin: baseUrl() },
+      headers: await postHeaders(other),
       maxRedirects: 0,
       multipart: { file: { name: 'other.png', mimeType: 'image/png', buffer: PNG } },
     });

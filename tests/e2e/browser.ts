@@ -45,6 +45,12 @@ export async function login(browser: Browser, username: string, password = DEMO_
   return page;
 }
 
+/** Headers for a test's own POST as the signed-in page: this site as its Origin and the session's CSRF token. */
+export async function postHeaders(page: Page): Promise<Record<string, string>> {
+  const token = await page.locator('meta[name="csrf-token"]').getAttribute('content');
+  return { origin: baseUrl(), 'x-csrf-token': token ?? '' };
+}
+
 export async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });

@@ -12,7 +12,10 @@ function post(page: Page, events: CallEvent[]): Promise<{ status: number; body: 
     for (const e of events) {
       const res = await fetch('/telephony/calls/events', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: {
+          'Content-Type': 'application/json',
+          'X-CSRF-Token': document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')!.content,
+        },
         body: JSON.stringify(e),
       });
       out.push({ status: res.status, body: await res.json().catch(() => null) });
@@ -74,6 +77,7 @@ describe('call records', () => {
         const res = await fetch(`/telephony/calls/${encodeURIComponent(callId)}/recording`, {
           method: 'POST',
           body: form,
+          headers: { 'X-CSRF-Token': document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')!.content },
         });
         return { status: res.status, body: await res.json().catch(() => null) };
       };

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, launch, login, screenshot } from './browser';
+import { launch, login, postHeaders, screenshot } from './browser';
 
 const form = (page: Page) => page.getByRole('form', { name: '诉求登记' });
 
@@ -116,7 +116,8 @@ describe('operator intake', () => {
       content: '整栋楼从早上开始停水，没有通知。',
       callerPhone: '13922223333',
     };
-    const post = () => page.request.post('/intake', { form: body, headers: { origin: baseUrl() }, maxRedirects: 0 });
+    const headers = await postHeaders(page);
+    const post = () => page.request.post('/intake', { form: body, headers, maxRedirects: 0 });
     const [a, b] = await Promise.all([post(), post()]);
     expect(a.status()).toBe(302);
     expect(b.status()).toBe(302);

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, login, screenshot } from './browser';
+import { launch, login, postHeaders, screenshot } from './browser';
 
 describe('UI language', () => {
   let browser: Browser;
@@ -41,7 +41,7 @@ describe('UI language', () => {
     await page.getByTestId('home-title').waitFor();
     const res = await page.request.post('/lang', {
       form: { lang: 'xx', redirectTo: '/' },
-      headers: { origin: new URL(page.url()).origin },
+      headers: await postHeaders(page),
       maxRedirects: 0,
     });
     expect(res.status()).toBe(400);

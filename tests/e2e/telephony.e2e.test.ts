@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { baseUrl, launch, login, screenshot } from './browser';
+import { baseUrl, launch, login, postHeaders, screenshot } from './browser';
 import { phase, submit } from './journeys';
 import type { Row } from '../../app/db/sql.server';
 
@@ -271,7 +271,10 @@ describe('hotline telephony', () => {
     expect(appealPath, 'an appeal waiting for its callback').not.toBe('');
     await waitForState(reviewer, '未就绪');
     // The citizen's own phone, on the number the appeal was recorded with.
-    const reveal = await reviewer.request.post(`${appealPath}/reveal`, { form: { field: 'callerPhone' } });
+    const reveal = await reviewer.request.post(`${appealPath}/reveal`, {
+      form: { field: 'callerPhone' },
+      headers: await postHeaders(reviewer),
+    });
     const number = ((await reveal.json()) as { value: string }).value;
     const home = await citizenPhone(browser, number);
     await reviewer.getByTestId('callback-call').click();

@@ -4,6 +4,7 @@ import type { AppLoadContext } from '@remix-run/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../machines/actor';
 import { startSession } from '../../app/auth/session.server';
+import { csrfTokenOf } from '../../app/auth/csrf.server';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../../app/domain/errors';
 import {
   listReferralDocuments,
@@ -240,10 +241,13 @@ describe.each(DB_KINDS)('referral documents on %s', (kind) => {
     const context = () => ({ runtime: { db: t.db } }) as unknown as AppLoadContext;
     const cookieFor = async (userId: number) => (await startSession(t.em(), userId)).split(';')[0];
     const upload = async (userId: number, id: number, form: FormData) => {
+      const cookie = await cookieFor(userId);
+      // The session's CSRF token, as the page's form sends it.
+      const token = (await csrfTokenOf(new Request('http://localhost/', { headers: { Cookie: cookie } })))!;
       const request = new Request(`http://localhost/referrals/${id}/documents`, {
         method: 'POST',
         body: form,
-        headers: { Cookie: await cookieFor(userId) },
+        headers: { Cookie: cookie, 'X-CSRF-Token': token },
       });
       return uploadAction({ request, context: context(), params: { id: String(id) } });
     };

@@ -9,6 +9,9 @@ export const messages: Record<string, string> = {
   无效的字段: 'Invalid field',
   请求内容必须是对象: 'The request must be an object',
   '表单已失效，请刷新页面': 'The form has expired, please reload the page',
+  含有不允许的控制字符: 'Contains control characters that are not allowed',
+  '不是有效的 UTF-8 文本': 'Is not valid UTF-8 text',
+  请求内容应为表单: 'The request must be a form',
   无效的操作: 'Invalid action',
   // Intake and appeals
   '内容至少 5 个字': 'Details must be at least 5 characters',
