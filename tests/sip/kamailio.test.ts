@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSipServer } from '../../scripts/sip-server.mjs';
+import { crossSiteRefusal } from '../../app/http/request-guard.server';
 import { issueSipCredentials, sipEventsToken } from '../../telephony/credentials';
 
 const SECRET = `test-secret-${randomBytes(8).toString('hex')}`;
@@ -311,6 +312,8 @@ interface PostedEvent {
   body: Record<string, unknown>;
   authorization?: string;
   contentType?: string;
+  /** What the app's origin check says of the request as Kamailio sent it (no Origin, no cookie). */
+  crossSite: string | null;
 }
 
 async function waitFor<T>(fn: () => T | undefined, timeoutMs = 3000, what = 'condition'): Promise<T> {
@@ -373,6 +376,11 @@ describe('Kamailio registrar/proxy (telephony/kamailio.cfg)', () => {
           body: JSON.parse(b),
           authorization: req.headers.authorization,
           contentType: req.headers['content-type'],
+          crossSite: crossSiteRefusal({
+            method: req.method ?? '',
+            header: (name) => [req.headers[name.toLowerCase()]].flat()[0],
+            peer: req.socket.remoteAddress,
+          }),
         });
         res.writeHead(204).end();
       });
@@ -531,6 +539,7 @@ describe('Kamailio registrar/proxy (telephony/kamailio.cfg)', () => {
       for (const e of events) {
         expect(e.authorization).toBe(`Bearer ${sipEventsToken(SECRET)}`);
         expect(e.contentType).toBe('application/json');
+        expect(e.crossSite).toBe(null);
       }
 
       events = [];
