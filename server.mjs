@@ -21,10 +21,14 @@ const remix = createRequestHandler({
   getLoadContext: (req) => ({ runtime, peer: req.socket.remoteAddress, peerSecure: Boolean(req.socket.encrypted) }),
 });
 
-// The screen pop (fetched while the phone rings) and a department's worklist have latency targets (docs/BENCHMARKS.md):
-// they go straight to Remix (same handler, same session check), ahead of the static-file middleware, which would
-// otherwise stat a file under public/ on every call. GET/HEAD only, which the CSRF check below lets through anyway.
-app.get(['/telephony/screenpop', '/worklist'], remix);
+// Every response the app itself makes that is not a page (downloads, exports, JSON) is sent nosniff and sandboxed.
+const { nonPageHeaders } = build.entry.module;
+
+// The screen pop (fetched while the phone rings) and a department's worklist have latency targets (docs/BENCHMARKS.md),
+// and a load balancer asks /healthz and /readyz often: they go straight to Remix (same handler, same session check
+// where there is one), ahead of the static-file middleware, which would otherwise stat a file under public/ on every
+// call. GET/HEAD only, which the CSRF check below lets through anyway.
+app.get(['/telephony/screenpop', '/worklist', '/healthz', '/readyz'], nonPageHeaders, remix);
 
 // CSRF: session cookies are SameSite=Lax, and a state-changing request must come from our own origin.
 app.use((req, res, next) => {
@@ -35,7 +39,7 @@ app.use((req, res, next) => {
 });
 app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }));
 app.use(express.static('public', { maxAge: '1h' }));
-app.all('*', remix);
+app.all('*', nonPageHeaders, remix);
 
 const server = app.listen(port, () => console.log(`[http] 12345 hotline ready at http://localhost:${port}`));
 
