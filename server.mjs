@@ -23,17 +23,19 @@ const remix = createRequestHandler({
 
 // Every request, first: a path or query that is not UTF-8 text (a NUL, bytes that are not UTF-8) is a 400 here,
 // before any loader could hand it to the database (app/http/request-guard.server.ts).
-const { crossSiteRefusal, unreadableUrl } = build.entry.module;
+// Every response the app itself makes that is not a page (downloads, exports, JSON) is sent nosniff and sandboxed.
+const { crossSiteRefusal, unreadableUrl, nonPageHeaders } = build.entry.module;
 app.use((req, res, next) => {
   const problem = unreadableUrl(req.originalUrl);
   if (problem) return res.status(400).type('text/plain').send(problem);
   next();
 });
 
-// The screen pop (fetched while the phone rings) and a department's worklist have latency targets (docs/BENCHMARKS.md):
-// they go straight to Remix (same handler, same session check), ahead of the static-file middleware, which would
-// otherwise stat a file under public/ on every call. GET/HEAD only, which the CSRF check below lets through anyway.
-app.get(['/telephony/screenpop', '/worklist'], remix);
+// The screen pop (fetched while the phone rings) and a department's worklist have latency targets (docs/BENCHMARKS.md),
+// and a load balancer asks /healthz and /readyz often: they go straight to Remix (same handler, same session check
+// where there is one), ahead of the static-file middleware, which would otherwise stat a file under public/ on every
+// call. GET/HEAD only, which the CSRF check below lets through anyway.
+app.get(['/telephony/screenpop', '/worklist', '/healthz', '/readyz'], nonPageHeaders, remix);
 
 // CSRF, first guard: a state-changing request must name this site as its Origin (or Referer). The second guard, the
 // session's token in every form, is checked where bodies are read (app/http/body.server.ts).
@@ -45,7 +47,7 @@ app.use((req, res, next) => {
 });
 app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }));
 app.use(express.static('public', { maxAge: '1h' }));
-app.all('*', remix);
+app.all('*', nonPageHeaders, remix);
 
 const server = app.listen(port, () => console.log(`[http] 12345 hotline ready at http://localhost:${port}`));
 

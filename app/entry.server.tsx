@@ -1,24 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import { Transform } from 'node:stream';
-import type { EntryContext } from '@remix-run/node';
+import type { EntryContext, HandleDataRequestFunction, HandleErrorFunction } from '@remix-run/node';
 import { createReadableStreamFromReadable } from '@remix-run/node';
-import { RemixServer } from '@remix-run/react';
+import { isRouteErrorResponse, RemixServer } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
+import { isDatabaseUnreachable } from './db/unreachable';
+import { DocumentProvider } from './document';
+import { databaseUnavailable } from './http/errors.server';
+import { pagePolicy } from './http/security-headers.server';
+import { languageOf } from './i18n/language.server';
 
 const ABORT_DELAY = 5_000;
-
-// No inline scripts other than Remix's own hydration data; nothing from users is rendered as HTML.
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'unsafe-inline'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self' ws: wss:",
-  "media-src 'self' blob:",
-  "frame-ancestors 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-].join('; ');
 
 /**
  * React 18's streaming renderer can pad a chunk with NUL bytes where a multi-byte (Chinese) character
@@ -33,17 +26,53 @@ function withoutNulBytes(): Transform {
   });
 }
 
-export default function handleRequest(request: Request, status: number, headers: Headers, remixContext: EntryContext) {
+// Requests that failed because the database could not be reached, wherever the error was thrown: they are
+// answered 503 (come back shortly) rather than 500. Remix calls handleError before it renders the page.
+const databaseUnreachable = new WeakSet<Request>();
+
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  const cause =
+    isRouteErrorResponse(error) && (error as { error?: unknown }).error ? (error as { error?: unknown }).error : error;
+  if (isDatabaseUnreachable(cause)) {
+    databaseUnreachable.add(request);
+    console.warn(`[db] unreachable: ${String((cause as Error).message ?? cause)}`);
+  } else if (!request.signal.aborted) {
+    console.error(cause);
+  }
+};
+
+// A page's data fetched by a client-side navigation: the unexpected error becomes the same thrown 503 the
+// loaders' own mapping gives (X-Remix-Catch: the browser's router treats it as a thrown Response).
+export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
+  if (response.status !== 500 || !databaseUnreachable.has(request)) return response;
+  const unavailable = databaseUnavailable();
+  unavailable.headers.set('X-Remix-Catch', 'yes');
+  return unavailable;
+};
+
+export default async function handleRequest(
+  request: Request,
+  status: number,
+  headers: Headers,
+  remixContext: EntryContext,
+) {
   const bot = isbot(request.headers.get('user-agent') ?? '');
-  headers.set('Content-Security-Policy', CSP);
+  if (status === 500 && databaseUnreachable.has(request)) status = 503;
+  // A fresh nonce per page: Remix's inline scripts carry it, no other inline script may run.
+  const nonce = randomBytes(16).toString('base64');
+  const lang = await languageOf(request);
+  headers.set('Content-Security-Policy', pagePolicy(nonce));
   headers.set('X-Content-Type-Options', 'nosniff');
   headers.set('Referrer-Policy', 'same-origin');
   headers.set('X-Frame-Options', 'DENY');
-  return new Promise((resolve, reject) => {
+  return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />,
+      <DocumentProvider value={{ nonce, lang }}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      </DocumentProvider>,
       {
+        nonce,
         [bot ? 'onAllReady' : 'onShellReady']() {
           shellRendered = true;
           const body = withoutNulBytes();
@@ -64,6 +93,8 @@ export default function handleRequest(request: Request, status: number, headers:
   });
 }
 
-// The custom server starts the runtime through the built entry so both share one module graph.
+// The custom server starts the runtime through the built entry so both share one module graph, and puts
+// the non-page headers in front of the Remix handler.
 export { startRuntime } from './runtime.server';
 export { crossSiteRefusal, unreadableUrl } from './http/request-guard.server';
+export { nonPageHeaders } from './http/security-headers.server';

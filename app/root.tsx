@@ -11,40 +11,48 @@ import {
   useLoaderData,
   useLocation,
   useRouteError,
-  useRouteLoaderData,
 } from '@remix-run/react';
 import { I18nextProvider } from 'react-i18next';
 import { sessionUser } from './auth/session.server';
 import { csrfTokenOf } from './auth/csrf.server';
 import { worklistCounts } from './appeals/worklists.server';
+import { useDocumentLanguage, useNonce } from './document';
 import { can, type Capability } from './domain/permissions';
-import { DEFAULT_LANGUAGE, i18nFor, type Language } from './i18n/i18n';
-import { languageOf } from './i18n/language.server';
+import { domain } from './http/errors.server';
+import { i18nFor, type Language } from './i18n/i18n';
 import { useT } from './i18n/use-t';
 import { SoftphoneBar } from './components/softphone-bar';
 import { ROLE_LABELS } from './ui/labels';
 import { CsrfField, CsrfMeta } from './ui/csrf';
 import stylesheet from './tailwind.css';
+import { zodWithoutEval } from './zod-jitless';
+
+// The root route loads before any page's route module, and they build zod schemas as they load.
+zodWithoutEval();
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesheet },
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ];
 
+// The page's language and script nonce come from the document (app/document.ts), not from here: this
+// loader fails when the database is down, and the error page must still speak the user's language.
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const em = context.runtime.db.em();
-  const user = await sessionUser(em, request);
-  return {
-    lang: await languageOf(request),
-    user: user && { displayName: user.displayName, role: user.role, departmentName: user.departmentName },
-    queues: user ? await worklistCounts(em, user) : [],
-    csrf: await csrfTokenOf(request),
-  };
+  // Through the one error mapper, so a database that cannot be reached is a 503 the error page names.
+  return domain(async () => {
+    const user = await sessionUser(em, request);
+    return {
+      user: user && { displayName: user.displayName, role: user.role, departmentName: user.departmentName },
+      queues: user ? await worklistCounts(em, user) : [],
+      csrf: await csrfTokenOf(request),
+    };
+  });
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
-  const data = useRouteLoaderData('root') as { lang?: Language } | undefined;
-  const lang = data?.lang ?? DEFAULT_LANGUAGE;
+  const lang = useDocumentLanguage();
+  const nonce = useNonce();
   return (
     <html lang={lang}>
       <head>
@@ -56,8 +64,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body className="min-h-screen bg-slate-50 text-slate-900 text-sm">
         <I18nextProvider i18n={i18nFor(lang)}>{children}</I18nextProvider>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );
@@ -181,13 +189,19 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const { t } = useT();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  // A 500 never shows the exception text; 4xx show the message the server chose for the user.
-  const message = isRouteErrorResponse(error) && status < 500 ? refusalText(error.data) : '系统繁忙，请稍后再试';
+  // A 500 never shows the exception text; 4xx show the message the server chose for the user; a 503 (the
+  // database cannot be reached) says to come back shortly.
+  const message =
+    isRouteErrorResponse(error) && status < 500
+      ? refusalText(error.data)
+      : status === 503
+        ? '系统暂时无法使用，请稍后再试'
+        : '系统繁忙，请稍后再试';
+  const title =
+    status === 403 ? '无权访问' : status === 404 ? '页面不存在' : status === 503 ? '服务暂不可用' : '出错了';
   return (
-    <main className="mx-auto max-w-xl p-8">
-      <h1 className="text-xl font-semibold">
-        {t(status === 403 ? '无权访问' : status === 404 ? '页面不存在' : '出错了')}
-      </h1>
+    <main className="mx-auto max-w-xl p-8" data-testid="error-page">
+      <h1 className="text-xl font-semibold">{t(title)}</h1>
       <p className="mt-2 text-slate-600" data-testid="error-message">
         {t(message)}
       </p>

@@ -10,6 +10,7 @@ import { bossTimers, startBoss } from './jobs/timers.server';
 import { startWorkers } from './jobs/workers.server';
 import { startReportRollup } from './reports/rollup.server';
 import { seedDemoAppeals, seedReferenceData } from './seed/demo-city.server';
+import { telephonyStartLine } from './telephony/sip-secret.server';
 
 // Validation messages reach people in the UI language; a missing field just says it is required.
 z.config(z.locales.zhCN());
@@ -35,6 +36,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
   const target = dbTargetFromEnv();
   log(target.databaseUrl ? '[db] PostgreSQL (DATABASE_URL)' : `[db] embedded PGlite at ${target.dataDir}`);
   const db = await openDatabase(target);
+  log(telephonyStartLine());
   let boss: PgBoss | undefined;
   try {
     await ensureCalendarSeeded(db.em());

@@ -1,11 +1,27 @@
+import { isDatabaseUnreachable } from '../db/unreachable';
 import { DomainError, InvalidInput } from '../domain/errors';
 
-/** The one place domain errors become HTTP: 4xx carry the domain's message, anything else is a plain 500. */
+/** What a request hears while the database cannot be reached: try again shortly (the error page has its own words). */
+export function databaseUnavailable(): Response {
+  return new Response('系统暂时无法使用，请稍后再试', {
+    status: 503,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5' },
+  });
+}
+
+/**
+ * The one place domain errors become HTTP: 4xx carry the domain's message, a database that cannot be
+ * reached is a 503 (try again), anything else is a plain 500.
+ */
 export function httpError(err: unknown): Response {
   if (err instanceof Response) return err;
   if (err instanceof InvalidInput)
     return Response.json({ message: err.message, fieldErrors: err.fieldErrors }, { status: 400 });
   if (err instanceof DomainError) return new Response(err.message, { status: err.status });
+  if (isDatabaseUnreachable(err)) {
+    console.warn(`[db] unreachable: ${String((err as Error).message ?? err)}`);
+    return databaseUnavailable();
+  }
   console.warn('[http] unexpected error', err);
   return new Response('系统繁忙，请稍后再试', { status: 500 });
 }

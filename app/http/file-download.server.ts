@@ -1,3 +1,5 @@
+import { NON_PAGE_HEADERS } from './security-headers.server';
+
 /** RFC 6266: an ASCII fallback for old clients, the exact name as UTF-8 for the rest. */
 function contentDisposition(fileName: string): string {
   const fallback = fileName.replace(/[^\x20-\x7e]|["\\%]/g, '_');
@@ -23,8 +25,7 @@ export function fileDownload(file: {
       'Content-Type': file.contentType,
       'Content-Length': String(file.size),
       'Content-Disposition': contentDisposition(file.fileName),
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': "default-src 'none'; sandbox",
+      ...NON_PAGE_HEADERS,
       'Cache-Control': 'private, no-store',
     },
   });

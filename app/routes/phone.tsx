@@ -2,6 +2,7 @@ import type { MetaFunction } from '@remix-run/node';
 import { useEffect, useRef, useState } from 'react';
 import { useT } from '../i18n/use-t';
 import { demoPhoneEnabled, type CitizenPhoneSettings } from '../telephony/agent-session.server';
+import { requireTelephony } from '../telephony/sip-secret.server';
 import type { CallInfo, Softphone, SoftphoneStatus } from '../telephony/softphone.client';
 import { csrfHeaders } from '../ui/csrf';
 
@@ -10,6 +11,7 @@ export const meta: MetaFunction = () => [{ title: '市民电话（演示） · 1
 // A citizen's phone in the browser, for demos and tests: dial 12345, talk, hang up. Off in production.
 export async function loader() {
   if (!demoPhoneEnabled()) throw new Response('页面不存在', { status: 404 });
+  requireTelephony();
   return null;
 }
 

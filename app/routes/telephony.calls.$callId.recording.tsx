@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { requireUser, requireUserWith } from '../auth/session.server';
 import { domain, httpError } from '../http/errors.server';
 import { readUpload } from '../http/upload.server';
+import { requireTelephony } from '../telephony/sip-secret.server';
 import { dataDirFromEnv, MAX_RECORDING_BYTES, openRecording, saveRecording } from '../telephony/recordings.server';
 
 const RECORDING_WORDS = {
@@ -14,6 +15,7 @@ const RECORDING_WORDS = {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   if (request.method !== 'POST')
     return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST, GET' } });
+  requireTelephony();
   const user = await requireUserWith(request, context, 'calls:answer');
   try {
     const upload = { maxFileBytes: MAX_RECORDING_BYTES, fields: ['sha256'] as const, words: RECORDING_WORDS };
@@ -43,7 +45,7 @@ function byteRange(header: string | null, size: number): { start: number; end: n
   return start <= end && start < size ? { start, end } : false;
 }
 
-/** Playback for whoever may hear the call; supports Range so the audio element can seek. */
+/** Playback for whoever may hear the call (also with telephony switched off: it is the case's record); supports Range so the audio element can seek. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   const rec = await domain(() =>

@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import { DEV_SIP_SECRET, issueSipCredentials } from '../../telephony/credentials';
+import { issueSipCredentials } from '../../telephony/credentials';
 import type { Actor } from '../../machines/actor';
 import { DEFAULT_AFTER_CALL_SECONDS } from '../../machines/agent';
 import { z } from 'zod';
 import { all } from '../db/sql.server';
 import { Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
+import { demoMode, requireSipSecret } from './sip-secret.server';
 
 /** Who has a softphone: operators take 12345 calls; reviewers only dial callbacks. */
 const SOFTPHONE_ROLES = new Set(['operator', 'reviewer']);
@@ -15,6 +16,7 @@ export interface TransferTarget {
   number: string;
 }
 
+/** What the softphone bar works with; `enabled: false` is how it reads the 503 of telephony switched off. */
 export type SoftphoneSettings =
   | { enabled: false; reason: string }
   | {
@@ -28,15 +30,6 @@ export type SoftphoneSettings =
       credentials: { username: string; password: string; expiresAt: string };
       transferTargets: TransferTarget[];
     };
-
-// The demo city (the default start, DEMO unset) runs with development telephony settings; a real
-// deployment sets DEMO=0 and then must bring its own secret.
-const demoMode = () => process.env.DEMO !== '0';
-
-/** The shared secret Kamailio checks credentials with; without one outside the demo, telephony is off. */
-export function sipSecret(): string | null {
-  return process.env.SIP_SHARED_SECRET || (demoMode() ? DEV_SIP_SECRET : null);
-}
 
 export function sipUserOf(userId: number): string {
   return `agent${userId}`;
@@ -53,7 +46,7 @@ function afterCallSeconds(): number {
 }
 
 /**
- * Everything the softphone needs for this signed-in agent, with credentials valid one hour. The page
+ * Everything the softphone needs for this signed-in agent, with credentials valid one hour (telephony off: TelephonyOff). The page
  * asks again before they expire and on every reconnect; nothing is kept in the browser's storage.
  */
 export async function softphoneSettings(
@@ -62,8 +55,7 @@ export async function softphoneSettings(
   now = new Date(),
 ): Promise<SoftphoneSettings> {
   if (!SOFTPHONE_ROLES.has(actor.role)) throw new Forbidden();
-  const secret = sipSecret();
-  if (!secret) return { enabled: false, reason: '电话系统未配置（缺少 SIP_SHARED_SECRET）' };
+  const secret = requireSipSecret();
   const sipUser = sipUserOf(actor.userId);
   const creds = issueSipCredentials({ sipUser, secret, now });
   const departments = await all<{ name: string; hotline: string }>(
@@ -104,8 +96,7 @@ export function citizenPhoneSettings(raw: unknown, now = new Date()) {
   if (!demoPhoneEnabled()) throw new NotFound();
   const parsed = demoPhoneForm.safeParse(raw);
   if (!parsed.success) throw new InvalidInput('请检查电话号码', fieldErrorsOf(parsed.error.issues));
-  const secret = sipSecret();
-  if (!secret) throw new NotFound();
+  const secret = requireSipSecret();
   const creds = issueSipCredentials({ sipUser: parsed.data.phone, secret, now });
   return {
     wsUrl: process.env.SIP_WS_URL ?? 'ws://127.0.0.1:8088',

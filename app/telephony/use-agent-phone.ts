@@ -81,6 +81,8 @@ export function useAgentPhone(enabled: boolean): AgentPhone {
         headers: csrfHeaders(),
         credentials: 'same-origin',
       });
+      // 503: telephony is switched off on this server (no SIP secret), and the body says so.
+      if (r.status === 503) return { enabled: false, reason: await r.text() };
       if (!r.ok) throw new Error(`credentials ${r.status}`);
       return (await r.json()) as SoftphoneSettings;
     };

@@ -5,7 +5,8 @@ import { callsForAppeal, linkCallToAppeal } from '../../app/telephony/call-links
 import { callForAgent, listCalls } from '../../app/telephony/call-queries.server';
 import { sweepStaleCalls } from '../../app/telephony/call-sweep.server';
 import { SipUnauthorized, sipEvent } from '../../app/telephony/sip-events.server';
-import { DEV_SIP_SECRET, sipEventsToken } from '../../telephony/credentials';
+import { sipSecret } from '../../app/telephony/sip-secret.server';
+import { sipEventsToken } from '../../telephony/credentials';
 import { DB_KINDS } from '../support/env';
 import { useTestServices } from '../support/services';
 import { submitAppeal } from '../support/appeals';
@@ -363,7 +364,7 @@ describe.each(DB_KINDS)('call events on %s', (kind) => {
   it('accepts Kamailio reports only with the shared token', async () => {
     const callId = newCallId('sip');
     const body = { event: 'offered', callId, from: '13800009014', to: '12345' };
-    const token = sipEventsToken(process.env.SIP_SHARED_SECRET ?? DEV_SIP_SECRET);
+    const token = sipEventsToken(sipSecret()!);
     for (const header of [null, '', 'Bearer wrong', `Basic ${token}`, `Bearer ${token}x`]) {
       const err = await sipEvent(t.em(), header, body, NOW).catch((e) => e);
       expect(err, String(header)).toBeInstanceOf(SipUnauthorized);

@@ -124,6 +124,8 @@ export const common: Record<string, string> = {
   无权访问: 'Access denied',
   页面不存在: 'Page not found',
   出错了: 'Something went wrong',
+  服务暂不可用: 'Service unavailable',
+  '系统暂时无法使用，请稍后再试': 'The system is temporarily unavailable, please try again in a moment',
   '系统繁忙，请稍后再试': 'The system is busy, please try again later',
   返回首页: 'Back to the workbench',
   无权访问此页面: 'You may not open this page',
