@@ -113,3 +113,30 @@ export const CALL_DISPOSITION_LABELS: Record<string, string> = {
   failed: '未接通',
   rejected: '已拒接',
 };
+
+export const SECURITY_EVENT_LABELS: Record<string, string> = {
+  signIn: '登录成功',
+  signInFailed: '登录失败',
+  lockout: '账号锁定',
+  unlock: '解除锁定',
+  signOut: '退出登录',
+  sessionExpired: '会话超时',
+  mfaEnrolled: '启用两步验证',
+  mfaReset: '重置两步验证',
+  mfaFailed: '两步验证失败',
+  recoveryCodeUsed: '使用恢复码',
+  roleChanged: '角色变更',
+  userChanged: '账号变更',
+  settingChanged: '设置变更',
+  export: '导出',
+  reveal: '查看完整号码',
+};
+
+/** Why a sign-in failed, as the audit records it. */
+export const SIGN_IN_FAILURE_LABELS: Record<string, string> = {
+  badPassword: '密码错误',
+  unknownUser: '用户名不存在',
+  inactive: '账号已停用',
+  locked: '账号已锁定',
+  throttled: '尝试过于频繁',
+};
