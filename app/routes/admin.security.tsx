@@ -5,7 +5,13 @@ import { requireUserWith } from '../auth/session.server';
 import { domain } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
 import { AUDIT_KINDS, listSecurityEvents, type AuditRow } from '../security/security-audit.server';
-import { ROLE_LABELS, SECURITY_EVENT_LABELS, SIGN_IN_FAILURE_LABELS } from '../ui/labels';
+import {
+  ROLE_LABELS,
+  SECURITY_DETAIL_LABELS,
+  SECURITY_DETAIL_VALUE_LABELS,
+  SECURITY_EVENT_LABELS,
+  SIGN_IN_FAILURE_LABELS,
+} from '../ui/labels';
 
 export const meta: MetaFunction = () => [{ title: '安全审计 · 12345 热线' }];
 
@@ -19,26 +25,29 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 const field = 'mt-1 w-full rounded border px-2 py-1';
 
+/** A security event's detail in words: the failure reason, the name typed, then each field, before → after. */
 function Detail({ row }: { row: AuditRow }) {
   const { t } = useT();
-  const { reason, ...rest } = row.detail as { reason?: string } & Record<string, unknown>;
+  const { reason, before, after, ...rest } = row.detail as {
+    reason?: string;
+    before?: Record<string, unknown> | null;
+    after?: Record<string, unknown>;
+  } & Record<string, unknown>;
+  const name = (k: string) => t(SECURITY_DETAIL_LABELS[k] ?? k);
+  const value = (k: string, v: unknown): string => {
+    if (v === null || v === undefined) return '—';
+    if (k === 'role' && typeof v === 'string') return t(ROLE_LABELS[v] ?? v);
+    if (typeof v === 'string') return SECURITY_DETAIL_VALUE_LABELS[v] ? t(SECURITY_DETAIL_VALUE_LABELS[v]) : v;
+    if (typeof v === 'boolean') return v ? t('是') : t('否');
+    return JSON.stringify(v);
+  };
   const parts: string[] = [];
   if (typeof reason === 'string') parts.push(t(SIGN_IN_FAILURE_LABELS[reason] ?? reason));
   if (row.username && row.kind === 'signInFailed') parts.push(t('输入的用户名：{{name}}', { name: row.username }));
-  const before = rest.before as Record<string, unknown> | undefined;
-  const after = rest.after as Record<string, unknown> | undefined;
-  if (after) {
-    for (const [k, v] of Object.entries(after)) {
-      const show = (x: unknown) => (k === 'role' && typeof x === 'string' ? t(ROLE_LABELS[x] ?? x) : JSON.stringify(x));
-      parts.push(`${k}: ${before ? show(before[k]) : '—'} → ${show(v)}`);
-    }
-    delete rest.before;
-    delete rest.after;
-  }
-  const others = Object.entries(rest).filter(([, v]) => v !== undefined);
-  if (others.length)
-    parts.push(others.map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('，'));
-  return <>{parts.join('；')}</>;
+  for (const [k, v] of Object.entries(after ?? {}))
+    parts.push(`${name(k)}：${before ? value(k, before[k]) : '—'} → ${value(k, v)}`);
+  for (const [k, v] of Object.entries(rest)) parts.push(`${name(k)}：${value(k, v)}`);
+  return <>{parts.join(t('；'))}</>;
 }
 
 export default function SecurityAudit() {

@@ -140,3 +140,34 @@ export const SIGN_IN_FAILURE_LABELS: Record<string, string> = {
   locked: '账号已锁定',
   throttled: '尝试过于频繁',
 };
+
+/** The fields of a security event's detail, and the codes they hold. */
+export const SECURITY_DETAIL_LABELS: Record<string, string> = {
+  failures: '失败次数',
+  windowMinutes: '统计时长（分钟）',
+  lockMinutes: '锁定时长（分钟）',
+  what: '内容',
+  format: '格式',
+  query: '条件',
+  day: '日期',
+  appealId: '诉求 ID',
+  field: '字段',
+  change: '变更',
+  displayName: '显示名称',
+  role: '角色',
+  departmentId: '部门 ID',
+  gridIds: '网格 ID',
+  active: '启用',
+  lastSeenAt: '最后活动',
+};
+
+export const SECURITY_DETAIL_VALUE_LABELS: Record<string, string> = {
+  report: '统计报表',
+  dailyReport: '日报',
+  grids: '网格',
+  created: '新建账号',
+  passwordReset: '重置密码',
+  callerPhone: '来电号码',
+  idNumber: '证件号码',
+  idle: '长时间未操作',
+};

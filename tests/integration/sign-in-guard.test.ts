@@ -244,7 +244,7 @@ describe.each(DB_KINDS)('sign-in lockout, throttling and sessions on %s', (kind)
     process.env.NODE_ENV = 'production';
     const production = await startSession(t.em(), id, { ip: null, userAgent: null, secure: false });
     expect(production).toMatch(/^__Host-session=.*Secure/);
-    process.env.NODE_ENV = saved.NODE_ENV ?? 'test';
+    Object.assign(process.env, { NODE_ENV: saved.NODE_ENV ?? 'test' });
 
     // Reading takes the cookie under the name the request's kind sets: a secure request ignores a plain-name one.
     setSessionCacheMs(0);

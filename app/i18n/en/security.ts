@@ -1,4 +1,9 @@
-import { SECURITY_EVENT_LABELS, SIGN_IN_FAILURE_LABELS } from '../../ui/labels';
+import {
+  SECURITY_DETAIL_LABELS,
+  SECURITY_DETAIL_VALUE_LABELS,
+  SECURITY_EVENT_LABELS,
+  SIGN_IN_FAILURE_LABELS,
+} from '../../ui/labels';
 
 const pairs = <T extends Record<string, string>>(zh: T, enByCode: Record<keyof T, string>) =>
   Object.fromEntries(Object.entries(zh).map(([code, text]) => [text, enByCode[code as keyof T]]));
@@ -29,6 +34,34 @@ export const security: Record<string, string> = {
     locked: 'Account locked',
     throttled: 'Too many attempts',
   }),
+  ...pairs(SECURITY_DETAIL_LABELS, {
+    failures: 'Failures',
+    windowMinutes: 'Window (minutes)',
+    lockMinutes: 'Lock (minutes)',
+    what: 'What',
+    format: 'Format',
+    query: 'Filter',
+    day: 'Day',
+    appealId: 'Appeal id',
+    field: 'Field',
+    change: 'Change',
+    displayName: 'Display name',
+    role: 'Role',
+    departmentId: 'Department id',
+    gridIds: 'Grid ids',
+    active: 'Active',
+    lastSeenAt: 'Last active',
+  }),
+  ...pairs(SECURITY_DETAIL_VALUE_LABELS, {
+    report: 'Statistics report',
+    dailyReport: 'Daily report',
+    grids: 'Grids',
+    created: 'Account created',
+    passwordReset: 'Password reset',
+    callerPhone: 'Caller number',
+    idNumber: 'ID number',
+    idle: 'Idle too long',
+  }),
   // Sign-in
   '登录尝试过于频繁，请稍后再试': 'Too many sign-in attempts. Please try again later',
   '账号已锁定：连续登录失败次数过多。请稍后再试，或联系管理员解锁':
@@ -37,6 +70,7 @@ export const security: Record<string, string> = {
     'Account locked: too many failed sign-ins. Ask an administrator to unlock it',
   // The users page
   已锁定: 'Locked',
+  是: 'Yes',
   解锁: 'Unlock',
   '解锁 {{name}}': 'Unlock {{name}}',
   // The audit page
