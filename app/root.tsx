@@ -17,6 +17,7 @@ import { I18nextProvider } from 'react-i18next';
 import { sessionUser } from './auth/session.server';
 import { worklistCounts } from './appeals/worklists.server';
 import { can, type Capability } from './domain/permissions';
+import { clientOf } from './http/client.server';
 import { DEFAULT_LANGUAGE, i18nFor, type Language } from './i18n/i18n';
 import { languageOf } from './i18n/language.server';
 import { useT } from './i18n/use-t';
@@ -31,7 +32,7 @@ export const links: LinksFunction = () => [
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const em = context.runtime.db.em();
-  const user = await sessionUser(em, request);
+  const user = await sessionUser(em, request, { client: clientOf(request, context) });
   return {
     lang: await languageOf(request),
     user: user && { displayName: user.displayName, role: user.role, departmentName: user.departmentName },

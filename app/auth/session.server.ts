@@ -45,9 +45,13 @@ function sessionSecret(): string {
 const PLAIN_NAME = '__session';
 const SECURE_NAME = '__Host-session';
 
+// The operator's NODE_ENV when the server runs: the build replaces `process.env.NODE_ENV` written out with the value it
+// was built with (always production), which would make every http demo install's cookie Secure and unusable.
+const runtimeEnv = process.env;
+
 /** Whether the session cookie of a request must be Secure (and __Host- named). */
 export function secureCookieFor(client: Pick<RequestClient, 'secure'> | null | undefined): boolean {
-  return process.env.NODE_ENV === 'production' || client?.secure === true;
+  return runtimeEnv.NODE_ENV === 'production' || client?.secure === true;
 }
 
 const cookies = new Map<boolean, ReturnType<typeof createCookie>>();
