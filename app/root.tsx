@@ -18,6 +18,7 @@ import { csrfTokenOf } from './auth/csrf.server';
 import { worklistCounts } from './appeals/worklists.server';
 import { useDocumentLanguage, useNonce } from './document';
 import { can, type Capability } from './domain/permissions';
+import { clientOf } from './http/client.server';
 import { domain } from './http/errors.server';
 import { i18nFor, type Language } from './i18n/i18n';
 import { useT } from './i18n/use-t';
@@ -41,7 +42,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const em = context.runtime.db.em();
   // Through the one error mapper, so a database that cannot be reached is a 503 the error page names.
   return domain(async () => {
-    const user = await sessionUser(em, request);
+    const user = await sessionUser(em, request, { client: clientOf(request, context) });
     return {
       user: user && { displayName: user.displayName, role: user.role, departmentName: user.departmentName },
       queues: user ? await worklistCounts(em, user) : [],

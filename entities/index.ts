@@ -19,6 +19,7 @@ import { AppealFactSchema, OrderFactSchema, ReportCellSchema, ReportDirtySchema 
 import { ReferralDocumentSchema, ReferralEventSchema, ReferralSchema } from './referral';
 import { SecurityEventSchema } from './security-event';
 import { SessionSchema } from './session';
+import { SignInFailureSchema } from './sign-in-failure';
 import { SmsOutboxSchema } from './sms-outbox';
 import { UserSchema } from './user';
 
@@ -51,6 +52,7 @@ export const entities = [
   ReferralEventSchema,
   ReferralDocumentSchema,
   SecurityEventSchema,
+  SignInFailureSchema,
 ];
 
 export {
@@ -80,4 +82,5 @@ export {
   ReferralEventSchema,
   ReferralDocumentSchema,
   SecurityEventSchema,
+  SignInFailureSchema,
 };

@@ -2,6 +2,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { UserSchema } from './user';
 
 // Server-side sign-in sessions: the cookie carries only the random id, logout deletes the row.
+// A session ends at expiresAt (absolute) or after SESSION_IDLE_MINUTES without a request (idle), whichever is first.
 export const SessionSchema = defineEntity({
   name: 'Session',
   tableName: 'user_session',
@@ -10,6 +11,8 @@ export const SessionSchema = defineEntity({
     user: () => p.manyToOne(UserSchema),
     createdAt: p.datetime().onCreate(() => new Date()),
     expiresAt: p.datetime().index(),
+    /** Touched at most once a minute: a session unused for SESSION_IDLE_MINUTES is refused. */
+    lastSeenAt: p.datetime(),
   },
 });
 export type Session = InferEntity<typeof SessionSchema>;

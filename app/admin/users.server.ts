@@ -4,9 +4,13 @@ import { z } from 'zod';
 import type { Actor } from '../../machines/actor';
 import { ROLES, type UserRole } from '../../entities/user';
 import { hashPassword } from '../auth/password.server';
+import { lockedNames, unlockAccount } from '../auth/lockout.server';
 import { forgetUserSessions } from '../auth/session.server';
+import { signInSettings } from '../auth/sign-in-settings.server';
 import { all, inTransaction, one, run } from '../db/sql.server';
 import { Forbidden, InvalidInput, NotFound, parseInput } from '../domain/errors';
+import type { RequestClient } from '../http/client.server';
+import { recordSecurityEvent } from '../security/security-log.server';
 
 export interface UserRow {
   id: number;
@@ -19,6 +23,8 @@ export interface UserRow {
   grids: string[];
   phone: string | null;
   active: boolean;
+  /** Locked by failed sign-ins; an admin may unlock. */
+  locked: boolean;
 }
 
 export interface UserOptions {
@@ -113,6 +119,12 @@ export async function listUsers(em: EntityManager, actor: Actor): Promise<UserRo
        from app_user u left join department d on d.id = u.department_id
       order by u.active desc, u.username`,
   );
+  const locked = await lockedNames(
+    em,
+    rows.map((r) => r.username),
+    signInSettings(),
+    new Date(),
+  );
   return rows.map((r) => ({
     id: r.id,
     username: r.username,
@@ -124,6 +136,7 @@ export async function listUsers(em: EntityManager, actor: Actor): Promise<UserRo
     grids: r.grids ?? [],
     phone: r.phone,
     active: r.active,
+    locked: locked.has(String(r.username).toLowerCase()),
   }));
 }
 
@@ -155,7 +168,12 @@ export async function userOptions(em: EntityManager, actor: Actor): Promise<User
   return { departments: out, grids };
 }
 
-export async function createUser(em: EntityManager, actor: Actor, raw: unknown): Promise<{ id: number }> {
+export async function createUser(
+  em: EntityManager,
+  actor: Actor,
+  raw: unknown,
+  client: RequestClient | null = null,
+): Promise<{ id: number }> {
   requireAdmin(actor);
   const u = parseInput(createUserInput, raw);
   const taken = () => new InvalidInput('请检查填写的内容', { username: ['用户名已被使用'] });
@@ -173,6 +191,15 @@ export async function createUser(em: EntityManager, actor: Actor, raw: unknown):
         [u.username, passwordHash, u.displayName, u.role, u.departmentId ?? null, now, now],
       );
       await setGrids(tx, row.id, u.gridIds);
+      const after = { role: u.role, departmentId: u.departmentId ?? null, gridIds: u.gridIds, active: true };
+      await recordSecurityEvent(tx, {
+        kind: 'userChanged',
+        actorId: actor.userId,
+        subjectId: row.id,
+        username: u.username,
+        client,
+        detail: { change: 'created', before: null, after },
+      });
       return { id: row.id };
     });
   } catch (err) {
@@ -182,27 +209,102 @@ export async function createUser(em: EntityManager, actor: Actor, raw: unknown):
   }
 }
 
-export async function updateUser(em: EntityManager, actor: Actor, userId: number, raw: unknown): Promise<void> {
+/** The parts of an account that decide what its user may do, as the audit records them before and after a change. */
+interface Standing {
+  displayName: string;
+  role: UserRole;
+  departmentId: number | null;
+  gridIds: number[];
+  active: boolean;
+}
+
+async function standingOf(tx: EntityManager, userId: number): Promise<(Standing & { username: string }) | null> {
+  const row = await one(
+    tx,
+    `select username, display_name, role, department_id, active,
+            array(select grid_id from grid_worker where user_id = u.id order by grid_id) as grid_ids
+       from app_user u where id = ? for update`,
+    [userId],
+  );
+  if (!row) return null;
+  return {
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    departmentId: row.department_id,
+    gridIds: row.grid_ids ?? [],
+    active: row.active,
+  };
+}
+
+/** Records what changed (only the changed fields, before and after): a new role is 'roleChanged'. */
+async function recordChange(
+  tx: EntityManager,
+  actor: Actor,
+  userId: number,
+  username: string,
+  before: Partial<Standing>,
+  after: Partial<Standing>,
+  client: RequestClient | null,
+) {
+  const keys = (Object.keys(after) as (keyof Standing)[]).filter(
+    (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+  );
+  if (!keys.length) return;
+  const pick = (s: Partial<Standing>) => Object.fromEntries(keys.map((k) => [k, s[k]]));
+  await recordSecurityEvent(tx, {
+    kind: keys.includes('role') ? 'roleChanged' : 'userChanged',
+    actorId: actor.userId,
+    subjectId: userId,
+    username,
+    client,
+    detail: { before: pick(before), after: pick(after) },
+  });
+}
+
+export async function updateUser(
+  em: EntityManager,
+  actor: Actor,
+  userId: number,
+  raw: unknown,
+  client: RequestClient | null = null,
+): Promise<void> {
   requireAdmin(actor);
   const u = parseInput(updateUserInput, raw);
   if (userId === actor.userId && u.role !== 'admin')
     throw new InvalidInput('请检查填写的内容', { role: ['不能取消自己的管理员角色'] });
   await inTransaction(em, async (tx) => {
     await checkReferences(tx, u);
-    const updated = await run(
-      tx,
-      'update app_user set display_name = ?, role = ?, department_id = ?, updated_at = ? where id = ?',
-      [u.displayName, u.role, u.departmentId ?? null, new Date(), userId],
-    );
-    if (!updated) throw new NotFound('用户不存在');
+    const before = await standingOf(tx, userId);
+    if (!before) throw new NotFound('用户不存在');
+    await run(tx, 'update app_user set display_name = ?, role = ?, department_id = ?, updated_at = ? where id = ?', [
+      u.displayName,
+      u.role,
+      u.departmentId ?? null,
+      new Date(),
+      userId,
+    ]);
     await setGrids(tx, userId, u.gridIds);
+    const after = {
+      displayName: u.displayName,
+      role: u.role,
+      departmentId: u.departmentId ?? null,
+      gridIds: [...new Set(u.gridIds)].sort((a, b) => a - b),
+    };
+    await recordChange(tx, actor, userId, before.username, before, after, client);
   });
   // A new role or scope applies from the user's next request, not after the session cache expires.
   forgetUserSessions(userId);
 }
 
 /** A new password also ends the user's open sessions: whoever knew the old one is signed out. */
-export async function resetPassword(em: EntityManager, actor: Actor, userId: number, raw: unknown): Promise<void> {
+export async function resetPassword(
+  em: EntityManager,
+  actor: Actor,
+  userId: number,
+  raw: unknown,
+  client: RequestClient | null = null,
+): Promise<void> {
   requireAdmin(actor);
   const { password: pw } = parseInput(resetPasswordInput, raw);
   const passwordHash = await hashPassword(pw);
@@ -214,22 +316,54 @@ export async function resetPassword(em: EntityManager, actor: Actor, userId: num
     ]);
     if (!updated) throw new NotFound('用户不存在');
     if (userId !== actor.userId) await run(tx, 'delete from user_session where user_id = ?', [userId]);
+    await recordSecurityEvent(tx, {
+      kind: 'userChanged',
+      actorId: actor.userId,
+      subjectId: userId,
+      client,
+      detail: { change: 'passwordReset' },
+    });
   });
   if (userId !== actor.userId) forgetUserSessions(userId);
 }
 
 /** Deactivation takes effect at once: the user's sessions are deleted with it. */
-export async function setUserActive(em: EntityManager, actor: Actor, userId: number, active: boolean): Promise<void> {
+export async function setUserActive(
+  em: EntityManager,
+  actor: Actor,
+  userId: number,
+  active: boolean,
+  client: RequestClient | null = null,
+): Promise<void> {
   requireAdmin(actor);
   if (!active && userId === actor.userId) throw new InvalidInput('不能停用自己的账号', { id: ['不能停用自己的账号'] });
   await inTransaction(em, async (tx) => {
-    const updated = await run(tx, 'update app_user set active = ?, updated_at = ? where id = ?', [
-      active,
-      new Date(),
-      userId,
-    ]);
-    if (!updated) throw new NotFound('用户不存在');
+    const before = await standingOf(tx, userId);
+    if (!before) throw new NotFound('用户不存在');
+    await run(tx, 'update app_user set active = ?, updated_at = ? where id = ?', [active, new Date(), userId]);
     if (!active) await run(tx, 'delete from user_session where user_id = ?', [userId]);
+    await recordChange(tx, actor, userId, before.username, { active: before.active }, { active }, client);
   });
   forgetUserSessions(userId);
+}
+
+/** Lifts a lock set by failed sign-ins, with an audit row; unlocking an account that is not locked changes nothing. */
+export async function unlockUser(
+  em: EntityManager,
+  actor: Actor,
+  userId: number,
+  client: RequestClient | null = null,
+  now = new Date(),
+): Promise<void> {
+  requireAdmin(actor);
+  await inTransaction(em, async (tx) => {
+    const user = await one<{ username: string }>(tx, 'select username from app_user where id = ?', [userId]);
+    if (!user) throw new NotFound('用户不存在');
+    if (!(await unlockAccount(tx, user.username, signInSettings(), now))) return;
+    await recordSecurityEvent(
+      tx,
+      { kind: 'unlock', actorId: actor.userId, subjectId: userId, username: user.username, client },
+      now,
+    );
+  });
 }

@@ -3,19 +3,23 @@ import type { Actor } from '../../machines/actor';
 import { restoreAppealSnapshot } from '../../machines/appeal';
 import { all, inTransaction, jsonb, one, run } from '../db/sql.server';
 import { Forbidden, InvalidInput, NotFound } from '../domain/errors';
+import type { RequestClient } from '../http/client.server';
+import { recordSecurityEvent } from '../security/security-log.server';
 import { canSeeAppeal, canSeeComplainant } from './scope';
 
 export type RevealField = 'callerPhone' | 'idNumber';
 
 /**
  * Shows one unmasked contact field to someone allowed to see the complainant, and records who
- * looked and when, in the same transaction: no record, no number.
+ * looked and when, in the same transaction: no record, no number. The security audit gets the same look with
+ * where it came from.
  */
 export async function revealComplainant(
   em: EntityManager,
   actor: Actor,
   appealId: number,
   field: RevealField,
+  client: RequestClient | null = null,
   now = new Date(),
 ): Promise<string> {
   if (field !== 'callerPhone' && field !== 'idNumber') throw new InvalidInput('无效的字段', { field: ['无效的字段'] });
@@ -49,6 +53,7 @@ export async function revealComplainant(
       field,
       now,
     ]);
+    await recordSecurityEvent(tx, { kind: 'reveal', actorId: actor.userId, client, detail: { appealId, field } }, now);
     return value as string;
   });
 }

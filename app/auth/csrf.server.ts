@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { sessionIdOf, sessionSecret } from './session.server';
+import { presentedSessionId, sessionSecret } from './session.server';
 import { CSRF_HEADER } from './csrf';
 
 /**
@@ -13,7 +13,7 @@ function tokenFor(sessionId: string): string {
 /** The token the pages of this request put in their forms; null without a session cookie (sign-in). */
 export async function csrfTokenOf(request: Request): Promise<string | null> {
   if (!request.headers.get('Cookie')) return null;
-  const id = await sessionIdOf(request);
+  const id = await presentedSessionId(request);
   return id ? tokenFor(id) : null;
 }
 

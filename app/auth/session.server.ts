@@ -5,11 +5,13 @@ import { createCookie, redirect, type AppLoadContext } from '@remix-run/node';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Actor } from '../../machines/actor';
 import type { UserRole } from '../../entities/user';
-import { one, run } from '../db/sql.server';
+import { all, inTransaction, one, run } from '../db/sql.server';
 import { can, type Capability } from '../domain/permissions';
-import { verifyPassword } from './password.server';
+import { clientOf, type RequestClient } from '../http/client.server';
+import { recordSecurityEvent } from '../security/security-log.server';
 
 const SESSION_HOURS = 12;
+const DEFAULT_IDLE_MINUTES = 30;
 
 export interface SessionUser {
   id: number;
@@ -36,50 +38,91 @@ export function sessionSecret(): string {
   return secret;
 }
 
-let cookie: ReturnType<typeof createCookie> | null = null;
-function sessionCookie() {
-  cookie ??= createCookie('__session', {
-    httpOnly: true,
-    sameSite: 'lax',
-    path: '/',
-    secure: process.env.COOKIE_SECURE === '1',
-    secrets: [sessionSecret()],
-    maxAge: SESSION_HOURS * 3600,
-  });
+// Over HTTPS (or in production, which must be served over HTTPS) the cookie is Secure and carries the __Host- prefix:
+// the browser then keeps it only from a secure origin, for this host alone and path /, so a sibling subdomain or a
+// plain-http page cannot plant or overwrite it. A development install over http keeps the plain name. The name is
+// chosen from the request on both setting and reading, so a secure request never accepts the plain-name cookie.
+const PLAIN_NAME = '__session';
+const SECURE_NAME = '__Host-session';
+
+// The operator's NODE_ENV when the server runs: the build replaces `process.env.NODE_ENV` written out with the value it
+// was built with (always production), which would make every http demo install's cookie Secure and unusable.
+const runtimeEnv = process.env;
+
+/** Whether the session cookie of a request must be Secure (and __Host- named). */
+export function secureCookieFor(client: Pick<RequestClient, 'secure'> | null | undefined): boolean {
+  return runtimeEnv.NODE_ENV === 'production' || client?.secure === true;
+}
+
+const cookies = new Map<boolean, ReturnType<typeof createCookie>>();
+function sessionCookie(client: Pick<RequestClient, 'secure'> | null | undefined) {
+  const secure = secureCookieFor(client);
+  let cookie = cookies.get(secure);
+  if (!cookie) {
+    cookie = createCookie(secure ? SECURE_NAME : PLAIN_NAME, {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      secure,
+      secrets: [sessionSecret()],
+      maxAge: SESSION_HOURS * 3600,
+    });
+    cookies.set(secure, cookie);
+  }
   return cookie;
 }
 
-export async function authenticate(em: EntityManager, username: string, password: string): Promise<number | null> {
-  const row = await one<{ id: number; password_hash: string }>(
-    em,
-    'select id, password_hash from app_user where username = ? and active',
-    [username],
-  );
-  // Verify against a dummy hash when the user is unknown so timing does not reveal which usernames exist.
-  const ok = await verifyPassword(
-    row?.password_hash ??
-      '$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
-    password,
-  );
-  return row && ok ? row.id : null;
+/** SESSION_IDLE_MINUTES: a session unused this long is refused (default 30). */
+function idleMs(): number {
+  const raw = process.env.SESSION_IDLE_MINUTES;
+  const n = raw === undefined || raw.trim() === '' ? DEFAULT_IDLE_MINUTES : Number(raw);
+  return (Number.isFinite(n) && n > 0 ? n : DEFAULT_IDLE_MINUTES) * 60_000;
 }
 
-export async function startSession(em: EntityManager, userId: number): Promise<string> {
+/** last_seen_at is written at most this often, not on every request. */
+function touchMs(): number {
+  return Math.min(60_000, idleMs() / 2);
+}
+
+/** Opens a session for a user whose sign-in is complete, records it, and returns its Set-Cookie value. */
+export async function startSession(
+  em: EntityManager,
+  userId: number,
+  client: RequestClient | null = null,
+  now = new Date(),
+): Promise<string> {
   const id = randomBytes(32).toString('hex');
-  const expires = new Date(Date.now() + SESSION_HOURS * 3600_000);
-  await run(em, 'insert into user_session (id, user_id, created_at, expires_at) values (?, ?, ?, ?)', [
-    id,
-    userId,
-    new Date(),
-    expires,
-  ]);
-  return sessionCookie().serialize(id);
+  const expires = new Date(now.getTime() + SESSION_HOURS * 3600_000);
+  await inTransaction(em, async (tx) => {
+    await run(
+      tx,
+      'insert into user_session (id, user_id, created_at, expires_at, last_seen_at) values (?, ?, ?, ?, ?)',
+      [id, userId, now, expires, now],
+    );
+    await recordSecurityEvent(tx, { kind: 'signIn', actorId: userId, subjectId: userId, client }, now);
+  });
+  return sessionCookie(client).serialize(id);
 }
 
-/** The session id in the request's signed cookie, whether or not the session is still open. */
-export async function sessionIdOf(request: Request): Promise<string | null> {
-  const value = await sessionCookie().parse(request.headers.get('Cookie'));
+async function sessionIdOf(request: Request, client: Pick<RequestClient, 'secure'> | null): Promise<string | null> {
+  return validSessionId(await sessionCookie(client).parse(request.headers.get('Cookie')));
+}
+
+function validSessionId(value: unknown): string | null {
   return typeof value === 'string' && /^[0-9a-f]{64}$/.test(value) ? value : null;
+}
+
+/**
+ * The session id a request presents, for code that has the request but not its connection (the CSRF token):
+ * the __Host- cookie when there is one, else the plain one. That is the cookie the session lookup uses: a browser
+ * sends a __Host- cookie only to a secure origin, and a secure request ignores the plain name.
+ */
+export async function presentedSessionId(request: Request): Promise<string | null> {
+  const header = request.headers.get('Cookie');
+  return (
+    validSessionId(await sessionCookie({ secure: true }).parse(header)) ??
+    validSessionId(await sessionCookie({ secure: false }).parse(header))
+  );
 }
 
 // ---------- session lookup cache ----------
@@ -90,7 +133,7 @@ export async function sessionIdOf(request: Request): Promise<string | null> {
 // signed cookie; the signature is still checked on every request).
 // The price: a change made elsewhere (role, department or grids changed, user deactivated, session deleted by an admin or
 // by another server process) takes effect within the TTL rather than at once. Logout in this process (endSession)
-// drops the entry immediately, and an entry never outlives its session's expires_at. Only found sessions are cached,
+// drops the entry immediately, and an entry never outlives its session's expires_at or its next last-seen touch. Only found sessions are cached,
 // so requests with unknown ids cannot fill it; the size is bounded and the oldest entry goes first.
 const DEFAULT_SESSION_CACHE_MS = 2000;
 const SESSION_CACHE_MAX = 10_000;
@@ -98,7 +141,7 @@ const SESSION_CACHE_MAX = 10_000;
 interface CachedSession {
   user: SessionUser;
   userId: number;
-  /** Epoch ms: min(cached at + TTL, the session's expires_at). */
+  /** Epoch ms: min(cached at + TTL, the session's expires_at, when last_seen_at is next due to be touched). */
   until: number;
 }
 
@@ -136,41 +179,67 @@ function copyUser(u: SessionUser): SessionUser {
   };
 }
 
-function cacheSession(id: string, user: SessionUser, expiresAt: Date, logoutsBefore: number) {
+function cacheSession(id: string, user: SessionUser, staleAt: number, logoutsBefore: number, now: number) {
   const ttl = sessionCacheMs();
   if (ttl <= 0 || logoutsBefore !== logouts) return;
-  const until = Math.min(Date.now() + ttl, expiresAt.getTime());
+  const until = Math.min(now + ttl, staleAt);
   if (!Number.isFinite(until)) return; // an unreadable expires_at: never cache rather than cache forever
   sessionCache.delete(id); // re-inserted last: Map order is insertion order, so the first key is the oldest
   while (sessionCache.size >= SESSION_CACHE_MAX) sessionCache.delete(sessionCache.keys().next().value!);
   sessionCache.set(id, { user: copyUser(user), userId: user.id, until });
 }
 
-function cachedSession(id: string): SessionUser | null {
+function cachedSession(id: string, now: number): SessionUser | null {
   const entry = sessionCache.get(id);
   if (!entry) return null;
-  if (sessionCacheMs() <= 0 || Date.now() >= entry.until) {
+  if (sessionCacheMs() <= 0 || now >= entry.until) {
     sessionCache.delete(id);
     return null;
   }
   return copyUser(entry.user);
 }
 
-export async function endSession(em: EntityManager, request: Request): Promise<string> {
-  const id = await sessionIdOf(request);
+/** Ends the request's session (logout), records it, and returns the Set-Cookie value that clears the cookie. */
+export async function endSession(
+  em: EntityManager,
+  request: Request,
+  client: RequestClient | null = null,
+): Promise<string> {
+  const id = await sessionIdOf(request, client);
   if (id) {
     sessionCache.delete(id);
-    await run(em, 'delete from user_session where id = ?', [id]);
+    await inTransaction(em, async (tx) => {
+      const [ended] = await all<{ user_id: number }>(tx, 'delete from user_session where id = ? returning user_id', [
+        id,
+      ]);
+      if (ended)
+        await recordSecurityEvent(tx, { kind: 'signOut', actorId: ended.user_id, subjectId: ended.user_id, client });
+    });
     logouts++;
     sessionCache.delete(id);
   }
-  return sessionCookie().serialize('', { maxAge: 0 });
+  return sessionCookie(client).serialize('', { maxAge: 0 });
 }
 
-export async function sessionUser(em: EntityManager, request: Request): Promise<SessionUser | null> {
-  const id = await sessionIdOf(request);
+export interface SessionLookup {
+  /** Where the request came from: decides the cookie's name (clientOf). */
+  client?: RequestClient | null;
+  now?: Date;
+}
+
+/**
+ * The signed-in user of a request, or null. A session ends at its expiry or after SESSION_IDLE_MINUTES unused; use
+ * moves last_seen_at on, at most once a minute. A cached entry never outlives the next touch, so an idle session
+ * cannot survive through the cache.
+ */
+export async function sessionUser(
+  em: EntityManager,
+  request: Request,
+  { client = null, now = new Date() }: SessionLookup = {},
+): Promise<SessionUser | null> {
+  const id = await sessionIdOf(request, client);
   if (!id) return null;
-  const cached = cachedSession(id);
+  const cached = cachedSession(id, now.getTime());
   if (cached) return cached;
   const logoutsBefore = logouts;
   const row = await one<{
@@ -182,15 +251,27 @@ export async function sessionUser(em: EntityManager, request: Request): Promise<
     department_name: string | null;
     grid_ids: number[] | null;
     expires_at: Date | string;
+    last_seen_at: Date | string;
   }>(
     em,
     `select u.id, u.username, u.display_name, u.role, u.department_id, d.name as department_name,
-            array(select grid_id from grid_worker gw where gw.user_id = u.id order by grid_id) as grid_ids, s.expires_at
+            array(select grid_id from grid_worker gw where gw.user_id = u.id order by grid_id) as grid_ids,
+            s.expires_at, s.last_seen_at
        from user_session s join app_user u on u.id = s.user_id left join department d on d.id = u.department_id
       where s.id = ? and s.expires_at > ? and u.active`,
-    [id, new Date()],
+    [id, now],
   );
   if (!row) return null;
+  const lastSeen = new Date(row.last_seen_at).getTime();
+  if (now.getTime() - lastSeen >= idleMs()) {
+    await endIdleSession(em, id, row.id, new Date(lastSeen), client, now);
+    return null;
+  }
+  let seen = lastSeen;
+  if (now.getTime() - lastSeen >= touchMs()) {
+    await run(em, 'update user_session set last_seen_at = ? where id = ? and last_seen_at < ?', [now, id, now]);
+    seen = now.getTime();
+  }
   const gridIds = row.grid_ids ?? [];
   const user: SessionUser = {
     id: row.id,
@@ -202,13 +283,34 @@ export async function sessionUser(em: EntityManager, request: Request): Promise<
     gridIds,
     actor: { userId: row.id, role: row.role, departmentIds: row.department_id ? [row.department_id] : [], gridIds },
   };
-  cacheSession(id, user, new Date(row.expires_at), logoutsBefore);
+  const staleAt = Math.min(new Date(row.expires_at).getTime(), seen + touchMs());
+  cacheSession(id, user, staleAt, logoutsBefore, now.getTime());
   return user;
+}
+
+/** An idle session is deleted and recorded once, however many requests find it idle at the same time. */
+async function endIdleSession(
+  em: EntityManager,
+  id: string,
+  userId: number,
+  lastSeen: Date,
+  client: RequestClient | null,
+  now: Date,
+) {
+  await inTransaction(em, async (tx) => {
+    const deleted = await run(tx, 'delete from user_session where id = ? and last_seen_at <= ?', [id, lastSeen]);
+    if (deleted)
+      await recordSecurityEvent(
+        tx,
+        { kind: 'sessionExpired', subjectId: userId, client, detail: { reason: 'idle', lastSeenAt: lastSeen } },
+        now,
+      );
+  });
 }
 
 /** Every loader and action starts here: no session → sign-in page. */
 export async function requireUser(request: Request, context: AppLoadContext): Promise<SessionUser> {
-  const user = await sessionUser(context.runtime.db.em(), request);
+  const user = await sessionUser(context.runtime.db.em(), request, { client: clientOf(request, context) });
   if (!user) {
     const url = new URL(request.url);
     throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);

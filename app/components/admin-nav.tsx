@@ -8,6 +8,7 @@ const LINKS = [
   ['/admin/calendar', '工作日历'],
   ['/admin/knowledge', '知识库'],
   ['/admin/grids', '网格'],
+  ['/admin/security', '安全审计'],
 ];
 
 /** The link bar across the admin pages. */

@@ -46,6 +46,8 @@ const GRANTS = {
   'admin:grids': ['admin'],
   'admin:knowledge': ['admin'],
   'admin:calendar': ['admin'],
+  /** The security audit: sign-ins, lockouts, account changes, exports and reveals; read only. */
+  'security:audit': ['admin'],
 } as const satisfies Record<string, readonly UserRole[]>;
 
 export type Capability = keyof typeof GRANTS;

@@ -5,6 +5,8 @@ import type { Actor } from '../../machines/actor';
 import { all, inTransaction, jsonb, run } from '../db/sql.server';
 import { z } from 'zod';
 import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
+import type { RequestClient } from '../http/client.server';
+import { recordSecurityEvent } from '../security/security-log.server';
 import { locate, problem, validateGeometry, type GridGeometry, type Problem } from './geometry';
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -176,6 +178,7 @@ export async function listGrids(em: EntityManager, actor: Actor): Promise<GridRo
 export async function exportGrids(
   em: EntityManager,
   actor: Actor,
+  client: RequestClient | null = null,
 ): Promise<FeatureCollection<GridGeometry, GridProperties>> {
   requireAdmin(actor);
   const rows = await all(
@@ -185,6 +188,7 @@ export async function exportGrids(
                    where gw.grid_id = g.id and u.active and u.role = 'gridWorker' order by u.username) as workers
        from grid g join department m on m.id = g.community_id order by g.code`,
   );
+  await recordSecurityEvent(em, { kind: 'export', actorId: actor.userId, client, detail: { what: 'grids' } });
   return {
     type: 'FeatureCollection',
     features: rows.map((r): Feature<GridGeometry, GridProperties> => ({

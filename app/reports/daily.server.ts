@@ -15,6 +15,8 @@ import { isValidLocalDate, localDateOf, localDateTime } from '../calendar/workin
 import type { Database } from '../db/orm.server';
 import { all, inTransaction, one, run } from '../db/sql.server';
 import { Forbidden, NotFound } from '../domain/errors';
+import type { RequestClient } from '../http/client.server';
+import { recordSecurityEvent } from '../security/security-log.server';
 import { sha256Of, writeContentFile } from '../storage/content-file.server';
 import {
   CONTENT_TYPES,
@@ -152,6 +154,7 @@ export async function dailyReportFile(
   actor: Actor,
   day: string,
   format: DailyFormat,
+  client: RequestClient | null = null,
 ): Promise<ExportFile> {
   requireSupervisor(actor);
   if (!isValidLocalDate(day) || !DAILY_FORMATS.includes(format)) throw new NotFound('没有这一天的日报');
@@ -159,6 +162,12 @@ export async function dailyReportFile(
   if (!row) throw new NotFound('没有这一天的日报');
   const bytes = await readFile(filePath(row.sha, format)).catch(() => null);
   if (!bytes) throw new NotFound('日报文件已不在存储中');
+  await recordSecurityEvent(em, {
+    kind: 'export',
+    actorId: actor.userId,
+    client,
+    detail: { what: 'dailyReport', day, format },
+  });
   return { bytes, fileName: reportFileName(dailyQuery(day), format), contentType: CONTENT_TYPES[format] };
 }
 

@@ -9,6 +9,8 @@ import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import type { Actor } from '../../machines/actor';
 import { DomainError } from '../domain/errors';
+import type { RequestClient } from '../http/client.server';
+import { recordSecurityEvent } from '../security/security-log.server';
 import { MEASURES, measureValue, type Cells, type Measure } from './measures';
 import { buildReport, parseReportQuery } from './report.server';
 import type { Report, ReportQuery } from './report-types';
@@ -33,10 +35,17 @@ export async function exportReport(
   actor: Actor,
   params: URLSearchParams,
   format: ExportFormat,
+  client: RequestClient | null = null,
 ): Promise<ExportFile> {
   const query = parseReportQuery(params);
   const report = await buildReport(em, actor, query);
   const bytes = format === 'xlsx' ? await reportToXlsx(report) : await reportToPdf(report);
+  await recordSecurityEvent(em, {
+    kind: 'export',
+    actorId: actor.userId,
+    client,
+    detail: { what: 'report', format, query: Object.fromEntries(params) },
+  });
   return { bytes, fileName: reportFileName(query, format), contentType: CONTENT_TYPES[format] };
 }
 

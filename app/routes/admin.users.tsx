@@ -8,12 +8,14 @@ import {
   listUsers,
   resetPassword,
   setUserActive,
+  unlockUser,
   updateUser,
   userOptions,
   type UserOptions,
   type UserRow,
 } from '../admin/users.server';
 import { requireUserWith } from '../auth/session.server';
+import { clientOf } from '../http/client.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { readFormWithRefusal } from '../http/body.server';
 import { useT } from '../i18n/use-t';
@@ -42,7 +44,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 const actionForm = z.object({
-  intent: z.enum(['create', 'update', 'resetPassword', 'deactivate', 'reactivate']),
+  intent: z.enum(['create', 'update', 'resetPassword', 'deactivate', 'reactivate', 'unlock']),
   id: z.coerce.number().int().positive().optional(),
 });
 
@@ -56,12 +58,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const { intent, id } = parsed.data;
   const em = context.runtime.db.em();
+  const client = clientOf(request, context);
   try {
     if (refused) throw refused;
-    if (intent === 'create') await createUser(em, user.actor, form);
-    else if (intent === 'update') await updateUser(em, user.actor, id!, form);
-    else if (intent === 'resetPassword') await resetPassword(em, user.actor, id!, form);
-    else await setUserActive(em, user.actor, id!, intent === 'reactivate');
+    if (intent === 'create') await createUser(em, user.actor, form, client);
+    else if (intent === 'update') await updateUser(em, user.actor, id!, form, client);
+    else if (intent === 'resetPassword') await resetPassword(em, user.actor, id!, form, client);
+    else if (intent === 'unlock') await unlockUser(em, user.actor, id!, client);
+    else await setUserActive(em, user.actor, id!, intent === 'reactivate', client);
   } catch (err) {
     const { failure, status } = formFailure(err, intent);
     return json({ failure, id: id ?? null }, { status });
@@ -161,9 +165,7 @@ export default function AdminUsers() {
   const errorsOf = (intent: string) => failed(intent)?.fieldErrors ?? {};
   const rowFailure = (id: number) => {
     const f =
-      result?.failure &&
-      result.id === id &&
-      (result.failure.intent === 'deactivate' || result.failure.intent === 'reactivate')
+      result?.failure && result.id === id && ['deactivate', 'reactivate', 'unlock'].includes(result.failure.intent)
         ? result.failure
         : null;
     return f ? (
@@ -208,7 +210,12 @@ export default function AdminUsers() {
                   <td className="whitespace-nowrap pr-2">{t(ROLE_LABELS[u.role] ?? u.role)}</td>
                   <td>{u.department ?? '—'}</td>
                   <td className="max-w-48 pr-2 text-xs">{u.grids.join('、') || '—'}</td>
-                  <td className="whitespace-nowrap pr-2">{u.active ? t('启用') : t('已停用')}</td>
+                  <td className="whitespace-nowrap pr-2">
+                    {u.active ? t('启用') : t('已停用')}
+                    {u.locked ? (
+                      <span className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-800">{t('已锁定')}</span>
+                    ) : null}
+                  </td>
                   <td className="whitespace-nowrap py-1.5 pl-2 pr-4">
                     <Link
                       to={`?edit=${u.id}`}
@@ -234,6 +241,20 @@ export default function AdminUsers() {
                           className="rounded border px-2 py-0.5 hover:bg-slate-100"
                         >
                           {u.active ? t('停用') : t('启用')}
+                        </button>
+                      </Form>
+                    ) : null}
+                    {u.locked ? (
+                      <Form method="post" className="ml-3 inline" aria-label={t('解锁 {{name}}', { name: u.username })}>
+                        <CsrfField />
+                        <input type="hidden" name="id" value={u.id} />
+                        <button
+                          name="intent"
+                          value="unlock"
+                          disabled={busy}
+                          className="rounded border border-amber-400 px-2 py-0.5 text-amber-800 hover:bg-amber-50"
+                        >
+                          {t('解锁')}
                         </button>
                       </Form>
                     ) : null}

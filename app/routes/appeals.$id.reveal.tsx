@@ -2,6 +2,7 @@ import type { ActionFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
 import { revealComplainant } from '../appeals/reveal.server';
 import { requireUser } from '../auth/session.server';
+import { clientOf } from '../http/client.server';
 import { domain } from '../http/errors.server';
 import { readForm } from '../http/body.server';
 
@@ -14,7 +15,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const parsed = input.safeParse({ id: params.id, field: form.get('field') });
   if (!parsed.success) return Response.json({ message: '无效的请求' }, { status: 400 });
   const value = await domain(() =>
-    revealComplainant(context.runtime.db.em(), user.actor, parsed.data.id, parsed.data.field),
+    revealComplainant(
+      context.runtime.db.em(),
+      user.actor,
+      parsed.data.id,
+      parsed.data.field,
+      clientOf(request, context),
+    ),
   );
   return Response.json({ value });
 }

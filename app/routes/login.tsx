@@ -1,9 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { redirect } from '@remix-run/node';
+import { json, redirect } from '@remix-run/node';
 import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { z } from 'zod';
-import { authenticate, sessionUser, startSession } from '../auth/session.server';
+import { checkPassword, refusalMessage } from '../auth/sign-in.server';
+import { sessionUser, startSession } from '../auth/session.server';
 import { readFormWithRefusal } from '../http/body.server';
+import { clientOf } from '../http/client.server';
 import { useT } from '../i18n/use-t';
 import { CsrfField } from '../ui/csrf';
 
@@ -21,7 +23,7 @@ function safeRedirect(to: string | undefined) {
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (await sessionUser(context.runtime.db.em(), request)) throw redirect('/');
+  if (await sessionUser(context.runtime.db.em(), request, { client: clientOf(request, context) })) throw redirect('/');
   return null;
 }
 
@@ -32,9 +34,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.success)
     return { errors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]>, formError: null };
   const em = context.runtime.db.em();
-  const userId = await authenticate(em, parsed.data.username, parsed.data.password);
-  if (!userId) return { errors: {} as Record<string, string[]>, formError: '用户名或密码错误' };
-  return redirect(safeRedirect(parsed.data.redirectTo), { headers: { 'Set-Cookie': await startSession(em, userId) } });
+  const client = clientOf(request, context);
+  const check = await checkPassword(em, { username: parsed.data.username, password: parsed.data.password, client });
+  if (!check.ok) {
+    const refused = { errors: {} as Record<string, string[]>, formError: refusalMessage(check.reason) };
+    if (check.reason !== 'throttled') return refused;
+    return json(refused, { status: 429, headers: { 'Retry-After': String(check.retryAfterSeconds ?? 60) } });
+  }
+  const cookie = await startSession(em, check.userId, client);
+  return redirect(safeRedirect(parsed.data.redirectTo), { headers: { 'Set-Cookie': cookie } });
 }
 
 export default function Login() {

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
 import { requireUserWith } from '../auth/session.server';
+import { clientOf } from '../http/client.server';
 import { domain } from '../http/errors.server';
 import { dailyReportFile } from '../reports/daily.server';
 import { EXPORT_FORMATS, downloadHeaders } from '../reports/export.server';
@@ -13,7 +14,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const parsed = fileParams.safeParse(params);
   if (!parsed.success) throw new Response('没有这一天的日报', { status: 404 });
   const file = await domain(() =>
-    dailyReportFile(context.runtime.db.em(), user.actor, parsed.data.day, parsed.data.format),
+    dailyReportFile(
+      context.runtime.db.em(),
+      user.actor,
+      parsed.data.day,
+      parsed.data.format,
+      clientOf(request, context),
+    ),
   );
   return new Response(new Uint8Array(file.bytes), { headers: downloadHeaders(file) });
 }

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
 import { requireUserWith } from '../auth/session.server';
+import { clientOf } from '../http/client.server';
 import { domain } from '../http/errors.server';
 import { EXPORT_FORMATS, downloadHeaders, exportReport } from '../reports/export.server';
 
@@ -12,6 +13,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const parsed = exportParams.safeParse({ format: params.get('format') ?? undefined });
   if (!parsed.success) throw new Response(parsed.error.issues[0].message, { status: 400 });
-  const file = await domain(() => exportReport(context.runtime.db.em(), user.actor, params, parsed.data.format));
+  const client = clientOf(request, context);
+  const file = await domain(() =>
+    exportReport(context.runtime.db.em(), user.actor, params, parsed.data.format, client),
+  );
   return new Response(new Uint8Array(file.bytes), { headers: downloadHeaders(file) });
 }

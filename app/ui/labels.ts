@@ -113,3 +113,61 @@ export const CALL_DISPOSITION_LABELS: Record<string, string> = {
   failed: '未接通',
   rejected: '已拒接',
 };
+
+export const SECURITY_EVENT_LABELS: Record<string, string> = {
+  signIn: '登录成功',
+  signInFailed: '登录失败',
+  lockout: '账号锁定',
+  unlock: '解除锁定',
+  signOut: '退出登录',
+  sessionExpired: '会话超时',
+  mfaEnrolled: '启用两步验证',
+  mfaReset: '重置两步验证',
+  mfaFailed: '两步验证失败',
+  recoveryCodeUsed: '使用恢复码',
+  roleChanged: '角色变更',
+  userChanged: '账号变更',
+  settingChanged: '设置变更',
+  export: '导出',
+  reveal: '查看完整号码',
+};
+
+/** Why a sign-in failed, as the audit records it. */
+export const SIGN_IN_FAILURE_LABELS: Record<string, string> = {
+  badPassword: '密码错误',
+  unknownUser: '用户名不存在',
+  inactive: '账号已停用',
+  locked: '账号已锁定',
+  throttled: '尝试过于频繁',
+};
+
+/** The fields of a security event's detail, and the codes they hold. */
+export const SECURITY_DETAIL_LABELS: Record<string, string> = {
+  failures: '失败次数',
+  windowMinutes: '统计时长（分钟）',
+  lockMinutes: '锁定时长（分钟）',
+  what: '内容',
+  format: '格式',
+  query: '条件',
+  day: '日期',
+  appealId: '诉求 ID',
+  field: '字段',
+  change: '变更',
+  displayName: '显示名称',
+  role: '角色',
+  departmentId: '部门 ID',
+  gridIds: '网格 ID',
+  active: '启用',
+  lastSeenAt: '最后活动',
+};
+
+export const SECURITY_DETAIL_VALUE_LABELS: Record<string, string> = {
+  report: '统计报表',
+  dailyReport: '日报',
+  grids: '网格',
+  created: '新建账号',
+  passwordReset: '重置密码',
+  callerPhone: '来电号码',
+  idNumber: '证件号码',
+  idle: '长时间未操作',
+};

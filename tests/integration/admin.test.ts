@@ -14,7 +14,7 @@ import {
   renameDepartment,
 } from '../../app/admin/departments.server';
 import { createUser, listUsers, resetPassword, setUserActive, updateUser } from '../../app/admin/users.server';
-import { authenticate } from '../../app/auth/session.server';
+import { checkPassword } from '../../app/auth/sign-in.server';
 import { jsonb } from '../../app/db/sql.server';
 import { Forbidden, InvalidInput } from '../../app/domain/errors';
 import { DB_KINDS } from '../support/env';
@@ -32,6 +32,11 @@ async function refusal(p: Promise<unknown>): Promise<InvalidInput> {
 
 describe.each(DB_KINDS)('admin screens on %s', (kind) => {
   const t = useTestServices(kind);
+  /** The user id the password signs in, or null. */
+  const signsIn = async (username: string, password: string) => {
+    const check = await checkPassword(t.em(), { username, password, client: null });
+    return check.ok ? check.userId : null;
+  };
   const admin = () => t.as('admin');
   const count = async (table: string) => (await t.sql<{ n: number }>(`select count(*)::int as n from ${table}`))[0].n;
   const dept = (code: string) => t.ids.departments.get(code)!;
@@ -101,7 +106,7 @@ describe.each(DB_KINDS)('admin screens on %s', (kind) => {
         departmentId: String(dept('F02')),
         gridIds: [],
       });
-      expect(await authenticate(t.em(), username, 'initial-pass')).toBe(id);
+      expect(await signsIn(username, 'initial-pass')).toBe(id);
       const hash = (await t.sql<{ password_hash: string }>('select password_hash from app_user where id = ?', [id]))[0]
         .password_hash;
       expect(hash).toMatch(/^\$argon2id\$/);
@@ -135,26 +140,24 @@ describe.each(DB_KINDS)('admin screens on %s', (kind) => {
       ).toEqual({ gridIds: ['只有网格员可以负责网格'] });
       expect((await listUsers(t.em(), admin())).find((u) => u.id === id)!.gridIds).toEqual(grids);
       await resetPassword(t.em(), admin(), id, { password: 'second-pass' });
-      expect(await authenticate(t.em(), username, 'initial-pass')).toBeNull();
-      expect(await authenticate(t.em(), username, 'second-pass')).toBe(id);
+      expect(await signsIn(username, 'initial-pass')).toBeNull();
+      expect(await signsIn(username, 'second-pass')).toBe(id);
     });
 
     it('deactivating a user deletes his sessions so he is signed out at once', async () => {
       const user = t.ids.users.get('handler2')!;
       const expires = new Date(Date.now() + 3600_000);
       for (let i = 0; i < 2; i++) {
-        await t.sql('insert into user_session (id, user_id, created_at, expires_at) values (?, ?, ?, ?)', [
-          randomBytes(32).toString('hex'),
-          user.id,
-          new Date(),
-          expires,
-        ]);
+        await t.sql(
+          'insert into user_session (id, user_id, created_at, expires_at, last_seen_at) values (?, ?, ?, ?, ?)',
+          [randomBytes(32).toString('hex'), user.id, new Date(), expires, new Date()],
+        );
       }
       const others = (await count('user_session')) - 2;
       await setUserActive(t.em(), admin(), user.id, false);
       expect(await t.sql('select id from user_session where user_id = ?', [user.id])).toEqual([]);
       expect(await count('user_session')).toBe(others);
-      expect(await authenticate(t.em(), 'handler2', 'demo12345')).toBeNull();
+      expect(await signsIn('handler2', 'demo12345')).toBeNull();
       await setUserActive(t.em(), admin(), user.id, true);
       expect((await listUsers(t.em(), admin())).find((u) => u.id === user.id)!.active).toBe(true);
     });

@@ -223,6 +223,13 @@ describe.each(DB_KINDS)('daily report (日报) on %s', (kind) => {
     expect(rows.get('合计')).toEqual(figures(cellsFrom(3), emptyCells()));
     const pdf = await dailyReportFile(t.em(), supervisor, day, 'pdf');
     expect(pdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    // Each download is in the security audit.
+    expect(
+      await t.sql("select actor_id, detail from security_event where kind = 'export' order by id desc limit 2"),
+    ).toEqual([
+      { actor_id: supervisor.userId, detail: { what: 'dailyReport', day, format: 'pdf' } },
+      { actor_id: supervisor.userId, detail: { what: 'dailyReport', day, format: 'xlsx' } },
+    ]);
 
     await expect(dailyReportFile(t.em(), supervisor, '2026-11-01', 'xlsx')).rejects.toMatchObject({ status: 404 });
     await expect(listDailyReports(t.em(), t.as('dispatcher'))).rejects.toMatchObject({ status: 403 });

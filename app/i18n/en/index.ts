@@ -11,6 +11,7 @@ import { patrol } from './patrol';
 import { reportExports } from './report-exports';
 import { referrals } from './referrals';
 import { reports } from './reports';
+import { security } from './security';
 import { softphone } from './softphone';
 import { telephony } from './telephony';
 import { verification } from './verification';
@@ -33,4 +34,5 @@ export const en: Record<string, string> = {
   ...reportExports,
   ...reports,
   ...referrals,
+  ...security,
 };
