@@ -1,4 +1,3 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import type { Actor } from '../../machines/actor';
@@ -6,6 +5,7 @@ import { ROLES, type UserRole } from '../../entities/user';
 import { hashPassword } from '../auth/password.server';
 import { forgetUserSessions } from '../auth/session.server';
 import { all, inTransaction, one, run } from '../db/sql.server';
+import { isUniqueViolation } from '../db/unique-violation.server';
 import { Forbidden, InvalidInput, NotFound, parseInput } from '../domain/errors';
 
 export interface UserRow {
@@ -177,7 +177,7 @@ export async function createUser(em: EntityManager, actor: Actor, raw: unknown):
     });
   } catch (err) {
     // Two admins creating the same username at once: the unique index decides.
-    if (err instanceof UniqueConstraintViolationException) throw taken();
+    if (isUniqueViolation(err)) throw taken();
     throw err;
   }
 }

@@ -1,10 +1,10 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { z } from 'zod';
 import type { Actor } from '../../machines/actor';
 import { createAppealSnapshot } from '../../machines/appeal';
 import { APPEAL_SOURCES, APPEAL_TYPES, URGENCIES } from '../../entities/appeal';
 import { openCase } from '../cases/transition.server';
 import { inTransaction, one } from '../db/sql.server';
+import { isUniqueViolation } from '../db/unique-violation.server';
 import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
 import { appealCounterCte, formatAppealNumber } from './numbering.server';
 import { appealKind, type AppealServices } from './service.server';
@@ -63,7 +63,7 @@ export async function createDraft(
     return await insertDraft(services, actor, input, now);
   } catch (err) {
     // Two submits of one form raced past the check above: the unique key lets exactly one in.
-    if (input.requestKey && err instanceof UniqueConstraintViolationException && /request_key/.test(err.message)) {
+    if (input.requestKey && isUniqueViolation(err, 'appeal_request_key_unique')) {
       const existing = await byRequestKey(services, input.requestKey);
       if (existing) return existing;
     }

@@ -11,7 +11,7 @@ import { all, one, type Row } from '../db/sql.server';
 import { gridForPoint, pointQuery } from '../grids/grids.server';
 import { linkCallToAppeal } from '../telephony/call-links.server';
 import type { CallerAppeal, CallerHistory } from '../telephony/screen-pop';
-import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
+import { Conflict, Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
 
 const OPEN = `a.tags @> '{open}'`;
 const INTAKE_ROLES = new Set(['operator', 'dispatcher']);
@@ -230,13 +230,34 @@ export async function recordIntake(
     requestKey: f.requestKey,
   });
   if (f.callId) await linkIntakeCall(services, actor, f.callId, draft.id);
+  // A repeated submit finds the appeal already past these steps and leaves it as it is. Submits of one form
+  // racing each other collide on the appeal's version: the loser looks again and finds the work done.
   let state = await currentState(services, draft.id);
-  let version = draft.version;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      state = await advanceIntake(services, actor, f, draft.id, state);
+      break;
+    } catch (err) {
+      if (!(err instanceof Conflict && err.code === 'stale') || attempt >= 3) throw err;
+      state = await currentState(services, draft.id);
+    }
+  }
+  return { appealId: draft.id, number: draft.number, phase: state.phase };
+}
+
+/** The steps the form's intent asks for that the appeal has not taken yet; each expects the version it saw. */
+async function advanceIntake(
+  services: AppealServices,
+  actor: Actor,
+  f: z.output<typeof intakeForm>,
+  appealId: number,
+  seen: IntakeState,
+): Promise<IntakeState> {
+  let state = seen;
   const step = async (type: string, payload: Record<string, unknown> = {}) => {
-    ({ version } = await applyEvent(services, { appealId: draft.id, expectedVersion: version, type, payload, actor }));
-    state = await currentState(services, draft.id);
+    await applyEvent(services, { appealId, expectedVersion: state.version, type, payload, actor });
+    state = await currentState(services, appealId);
   };
-  // A repeated submit finds the appeal already past these steps and leaves it as it is.
   if (f.intent !== 'draft' && state.tags.includes('draft')) await step('SUBMIT');
   if (f.intent === 'merge' && state.tags.includes('awaitingDispatch')) {
     await step('MERGE_INTO', { targetAppealId: f.mergeInto });
@@ -244,7 +265,7 @@ export async function recordIntake(
   if (f.intent === 'answer' && state.tags.includes('awaitingDispatch')) {
     await step('RESOLVE_ON_SPOT', { answer: f.answer, knowledgeArticleId: f.knowledgeArticleId });
   }
-  return { appealId: draft.id, number: draft.number, phase: state.phase };
+  return state;
 }
 
 /** The appeal is saved whatever happens to the call's record: a lost call report must not stop intake. */
@@ -256,12 +277,14 @@ async function linkIntakeCall(services: AppealServices, actor: Actor, callId: st
   }
 }
 
-/** The appeal's phase, to report back, and its tags, to decide the next step by. */
-async function currentState(services: AppealServices, id: number): Promise<{ phase: string; tags: AppealTag[] }> {
-  const [row] = await all<{ phase: string; tags: AppealTag[] }>(
-    services.db.em(),
-    'select phase, tags from appeal where id = ?',
-    [id],
-  );
+interface IntakeState {
+  phase: string;
+  tags: AppealTag[];
+  version: number;
+}
+
+/** The appeal's phase, to report back, its tags, to decide the next step by, and the version a step expects. */
+async function currentState(services: AppealServices, id: number): Promise<IntakeState> {
+  const [row] = await all<IntakeState>(services.db.em(), 'select phase, tags, version from appeal where id = ?', [id]);
   return row;
 }
