@@ -4,14 +4,14 @@ import { z } from 'zod';
 import type { Actor } from '../../machines/actor';
 import type { AppealTag } from '../../machines/appeal';
 import { APPEAL_TYPES, URGENCIES } from '../../entities/appeal';
-import { createDraft } from '../appeals/intake.server';
-import { maskIdNumber } from '../cases/masking';
+import { createDraft, idNumberSchema } from '../appeals/intake.server';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
 import { all, one, type Row } from '../db/sql.server';
 import { gridForPoint, pointQuery } from '../grids/grids.server';
 import { linkCallToAppeal } from '../telephony/call-links.server';
 import type { CallerAppeal, CallerHistory } from '../telephony/screen-pop';
 import { Conflict, Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
+import { maskedIdNumber } from '../security/id-number.server';
 
 const OPEN = `a.tags @> '{open}'`;
 const INTAKE_ROLES = new Set(['operator', 'dispatcher']);
@@ -35,10 +35,10 @@ const toItem = (r: Row): CallerAppeal => ({
  * `known` says whether the citizen exists, and a null `id` means no appeals. `?` = `$1`: both joins take the same phone.
  * bench/screenpop.ts sends the same text (with $1) as its raw baseline.
  */
-export const CALLER_HISTORY_SQL = `select c.known, c.name, c.address, c.id_number,
+export const CALLER_HISTORY_SQL = `select c.known, c.name, c.address, c.id_number_sealed,
        a.id, a.number, a.title, a.phase, a.created_at, a.open
   from (select 1) one
-  left join lateral (select true as known, name, address, id_number from citizen where phone = ? limit 1) c on true
+  left join lateral (select true as known, name, address, id_number_sealed from citizen where phone = ? limit 1) c on true
   left join lateral (select a.id, a.number, a.title, a.phase, a.created_at, ${OPEN} as open from appeal a
                       where a.caller_phone = ? and not a.tags @> '{draft}' order by a.created_at desc limit 50) a on true
  order by a.created_at desc`;
@@ -62,7 +62,7 @@ export async function callerHistory(
   return {
     phone,
     citizen: citizen
-      ? { name: citizen.name, address: citizen.address, idNumber: maskIdNumber(citizen.id_number) }
+      ? { name: citizen.name, address: citizen.address, idNumber: maskedIdNumber(citizen.id_number_sealed) }
       : null,
     open: rows.filter((r) => r.open).map(toItem),
     recent: rows.slice(0, 10).map(toItem),
@@ -149,6 +149,7 @@ const intakeForm = z.object({
   requestKey: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, '表单已失效，请刷新页面'),
   callerPhone: z.preprocess((v) => (v === '' ? undefined : v), phoneSchema.optional()),
   citizenName: optionalText(100),
+  idNumber: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), idNumberSchema.optional()),
   type: z.enum(APPEAL_TYPES, { message: '请选择诉求类型' }),
   urgency: z.enum(URGENCIES).default('normal'),
   category: z
@@ -219,6 +220,7 @@ export async function recordIntake(
     categoryId: category.id,
     callerPhone: f.callerPhone,
     citizenName: f.citizenName,
+    idNumber: f.idNumber,
     title: f.title,
     content: f.content,
     address: f.address,
