@@ -11,6 +11,7 @@ import { startWorkers } from './jobs/workers.server';
 import { startReportRollup } from './reports/rollup.server';
 import { seedDemoAppeals, seedReferenceData } from './seed/demo-city.server';
 import { telephonyStartLine } from './telephony/sip-secret.server';
+import { dataKeyring } from './security/data-key.server';
 
 // Validation messages reach people in the UI language; a missing field just says it is required.
 z.config(z.locales.zhCN());
@@ -33,6 +34,11 @@ export interface RuntimeOptions {
 /** Opens the database, starts the durable job queue and its workers, and seeds the demo city on first start. */
 export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
   const log = opts.log ?? ((l: string) => console.log(l));
+  // Outside the demo, no DATA_KEY means no start: ID numbers would be sealed with a key nobody keeps.
+  const keys = dataKeyring();
+  log(
+    `[keys] personal data sealed with key ${keys.current.id}${process.env.DATA_KEY ? '' : ' (demo key in the data folder)'}`,
+  );
   const target = dbTargetFromEnv();
   log(target.databaseUrl ? '[db] PostgreSQL (DATABASE_URL)' : `[db] embedded PGlite at ${target.dataDir}`);
   const db = await openDatabase(target);

@@ -53,6 +53,9 @@ export interface Server {
   stop(): Promise<void>;
 }
 
+/** The key the bench data's ID numbers are sealed with (generated data, so a fixed key); DATA_KEY overrides it. */
+export const BENCH_DATA_KEY = process.env.DATA_KEY ?? 'b3'.repeat(32);
+
 /** `node server.mjs` from `appDir` on PostgreSQL, with no demo city and its session secret and files in a temporary folder. */
 export async function startServer(
   databaseUrl: string,
@@ -71,6 +74,7 @@ export async function startServer(
       DEMO: '0',
       DATA_DIR: dataDir,
       SESSION_SECRET: randomBytes(32).toString('hex'),
+      DATA_KEY: BENCH_DATA_KEY,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

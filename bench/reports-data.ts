@@ -233,10 +233,9 @@ async function generateCitizens(client: pg.Client, citizens: number, log: (l: st
     client
       .query(
         `
-    insert into citizen (id, created_at, updated_at, phone, name, id_number, address)
+    insert into citizen (id, created_at, updated_at, phone, name, address)
     select g + 1, ts, ts, pg_temp.bench_phone(g),
            case when r1 < 0.75 then (${sqlText(SURNAMES)})[1 + floor(r2 * ${SURNAMES.length})::int] || (${sqlText(GIVEN)})[1 + floor(r3 * ${GIVEN.length})::int] end,
-           null,
            case when r1 < 0.6 then '示范市' || (${sqlText(ROADS)})[1 + floor(r4 * ${ROADS.length})::int] || (1 + floor(r3 * 300)::int) || '号' end
       from (select g, random() as r1, random() as r2, random() as r3, random() as r4, now() - random() * interval '730 days' as ts
               from generate_series($1::bigint, $2::bigint) g) s`,

@@ -10,6 +10,9 @@ import { all } from '../app/db/sql.server';
 import { bossTimers, startBoss } from '../app/jobs/timers.server';
 import { loadReferenceIds, seedDemoAppeals, seedReferenceData } from '../app/seed/demo-city.server';
 import { GIVEN, ROADS, SURNAMES } from '../app/seed/demo-city-data';
+import { keyringFromEnv } from '../app/security/data-key.server';
+import { sealIdNumber } from '../app/security/id-number.server';
+import { BENCH_DATA_KEY } from './http';
 
 export interface ScreenpopDataOptions {
   /** Server connection string (any database on it); the bench database is created next to it. */
@@ -42,6 +45,8 @@ interface Marker {
 }
 
 const BATCH = 50_000;
+// The bench's migrations (run here) and its server seal with one key, whatever this shell's DATA_KEY.
+process.env.DATA_KEY = BENCH_DATA_KEY;
 const TEMPLATES = 240; // appeals driven through the real service; their phases, snapshots and deadlines are reused
 /** Callers: the first HEAVY citizens call very often, the first REPEAT often; everyone else now and then. */
 const HEAVY = 200;
@@ -164,12 +169,9 @@ async function generateCitizens(client: pg.Client, citizens: number, log: (l: st
     'citizens',
     citizens,
     `
-    insert into citizen (id, created_at, updated_at, phone, name, id_number, address)
+    insert into citizen (id, created_at, updated_at, phone, name, address)
     select g + 1, ts, ts, pg_temp.bench_phone(g),
            case when r1 < 0.75 then (${sqlText(SURNAMES)})[1 + floor(r2 * ${SURNAMES.length})::int] || (${sqlText(GIVEN)})[1 + floor(r3 * ${GIVEN.length})::int] end,
-           case when r1 < 0.35 then (array['330102','330105','330106','330108','330110'])[1 + floor(r2 * 5)::int]
-                || to_char(date '1945-01-01' + floor(r3 * 22000)::int, 'YYYYMMDD') || lpad(floor(r4 * 1000)::text, 3, '0')
-                || substr('0123456789X', 1 + floor(r2 * 11)::int, 1) end,
            case when r1 < 0.6 then '示范市' || (${sqlText(ROADS)})[1 + floor(r4 * ${ROADS.length})::int] || (1 + floor(r3 * 300)::int) || '号' end
       from (select g, random() as r1, random() as r2, random() as r3, random() as r4,
                    now() - random() * interval '730 days' as ts
@@ -177,6 +179,39 @@ async function generateCitizens(client: pg.Client, citizens: number, log: (l: st
   );
   // The service's upserts (template appeals, and the app later) continue after them.
   await client.query(`select setval(pg_get_serial_sequence('citizen', 'id'), greatest($1::int, 1))`, [citizens]);
+  await sealIdNumbers(client, citizens);
+}
+
+/** About a third of the citizens have an ID number, sealed as the app seals it (with the bench's key), so the screen pop opens it. */
+async function sealIdNumbers(client: pg.Client, citizens: number) {
+  const ring = keyringFromEnv({ DATA_KEY: BENCH_DATA_KEY });
+  const regions = ['330102', '330105', '330106', '330108', '330110'];
+  const bar = progress('ID numbers', citizens);
+  for (let from = 1; from <= citizens; from += BATCH) {
+    const ids: number[] = [];
+    const sealed: string[] = [];
+    const indexes: string[] = [];
+    for (let id = from; id < Math.min(citizens + 1, from + BATCH); id++) {
+      if (Math.random() >= 0.35) continue;
+      const born = new Date(Date.UTC(1945, 0, 1) + Math.floor(Math.random() * 22000) * 86_400_000);
+      const number =
+        regions[Math.floor(Math.random() * regions.length)] +
+        born.toISOString().slice(0, 10).replaceAll('-', '') +
+        String(Math.floor(Math.random() * 1000)).padStart(3, '0') +
+        '0123456789X'[Math.floor(Math.random() * 11)];
+      const s = sealIdNumber(number, ring);
+      ids.push(id);
+      sealed.push(s.sealed!);
+      indexes.push(s.index!);
+    }
+    await client.query(
+      `update citizen c set id_number_sealed = v.s, id_number_index = v.i
+         from unnest($1::int[], $2::text[], $3::text[]) as v(id, s, i) where c.id = v.id`,
+      [ids, sealed, indexes],
+    );
+    bar.update(Math.min(citizens, from + BATCH - 1));
+  }
+  bar.done(citizens);
 }
 
 /** Appeals driven through the real service: their phases, snapshots and deadlines are the templates of the generated ones. */

@@ -8,7 +8,10 @@ export const CitizenSchema = defineEntity({
   properties: {
     phone: p.string().length(32).unique(),
     name: p.string().length(100).nullable(),
-    idNumber: p.string().length(32).nullable(),
+    /** The ID number sealed with AES-256-GCM (app/security/id-number.server.ts); never stored in clear. */
+    idNumberSealed: p.text().nullable(),
+    /** HMAC of the normalised ID number under its own key: finds a citizen by exact number without decrypting. */
+    idNumberIndex: p.string().length(64).nullable().index(),
     address: p.string().length(255).nullable(),
   },
 });

@@ -1,5 +1,8 @@
 import { afterEach, vi } from 'vitest';
 
+// The key that seals ID numbers, so tests do not make one in .data (the browser tests' server makes its own).
+process.env.DATA_KEY ??= '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
+
 // A console.error during a test is a bug somewhere: fail the test that caused it.
 const errors: unknown[][] = [];
 const original = console.error;

@@ -1,10 +1,10 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import type { Actor } from '../../machines/actor';
 import type { CategoryLimits } from '../../entities/category';
 import { DEFAULT_LIMITS } from '../appeals/deadlines';
 import { all, inTransaction, jsonb, one, run, type Row } from '../db/sql.server';
+import { isUniqueViolation } from '../db/unique-violation.server';
 import { Forbidden, InvalidInput, NotFound, parseInput } from '../domain/errors';
 
 export const LIMIT_KEYS = ['emergency', 'urgent', 'normal', 'accept', 'callback'] as const;
@@ -136,7 +136,7 @@ export async function createCategory(em: EntityManager, actor: Actor, raw: unkno
       return { id: row.id };
     });
   } catch (err) {
-    if (err instanceof UniqueConstraintViolationException) throw taken();
+    if (isUniqueViolation(err)) throw taken();
     throw err;
   }
 }

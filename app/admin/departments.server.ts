@@ -1,10 +1,10 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import { REFERRAL_KINDS, type ReferralKind } from '../../machines/appeal-events';
 import type { Actor } from '../../machines/actor';
 import { DEPARTMENT_KINDS, type DepartmentKind } from '../../entities/department';
 import { all, inTransaction, one, run, type Row } from '../db/sql.server';
+import { isUniqueViolation } from '../db/unique-violation.server';
 import { Forbidden, InvalidInput, NotFound, parseInput } from '../domain/errors';
 
 export interface DepartmentRow {
@@ -141,7 +141,7 @@ export async function createDepartment(
       return { id: row.id, path };
     });
   } catch (err) {
-    if (err instanceof UniqueConstraintViolationException) throw taken();
+    if (isUniqueViolation(err)) throw taken();
     throw err;
   }
 }

@@ -1,4 +1,3 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import type { Actor } from '../../machines/actor';
@@ -8,6 +7,7 @@ import { lockedNames, unlockAccount } from '../auth/lockout.server';
 import { forgetUserSessions } from '../auth/session.server';
 import { signInSettings } from '../auth/sign-in-settings.server';
 import { all, inTransaction, one, run } from '../db/sql.server';
+import { isUniqueViolation } from '../db/unique-violation.server';
 import { Forbidden, InvalidInput, NotFound, parseInput } from '../domain/errors';
 import type { RequestClient } from '../http/client.server';
 import { recordSecurityEvent } from '../security/security-log.server';
@@ -204,7 +204,7 @@ export async function createUser(
     });
   } catch (err) {
     // Two admins creating the same username at once: the unique index decides.
-    if (err instanceof UniqueConstraintViolationException) throw taken();
+    if (isUniqueViolation(err)) throw taken();
     throw err;
   }
 }

@@ -6,7 +6,8 @@ import { getWorkCalendar } from '../calendar/calendar.server';
 import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
 import { all, jsonb, one, type Row } from '../db/sql.server';
 import { Forbidden, NotFound } from '../domain/errors';
-import { maskIdNumber, maskPhone } from '../cases/masking';
+import { maskPhone } from '../cases/masking';
+import { maskedIdNumber } from '../security/id-number.server';
 import { can } from '../domain/permissions';
 import { caseTimeline, timelineView, type TimelineView } from '../cases/timeline.server';
 import { APPEAL_TRAIL } from './audit.server';
@@ -83,7 +84,7 @@ export async function appealDetail(
   const a = await one(
     em,
     `select a.*, c.name as category_name, c.limits, g.name as grid_name, d.name as department_name, ag.name as assigned_grid_name,
-            z.name as citizen_name, z.id_number as citizen_id_number,
+            z.name as citizen_name, z.id_number_sealed as citizen_id_number_sealed,
             array(select distinct s.department_id from assignment s where s.appeal_id = a.id and s.department_id is not null) as department_ids
        from appeal a join category c on c.id = a.category_id left join grid g on g.id = a.grid_id
        left join department d on d.id = a.lead_department_id left join grid ag on ag.id = a.assigned_grid_id
@@ -173,7 +174,7 @@ export async function appealDetail(
       ? {
           name: a.citizen_name,
           phone: maskPhone(a.caller_phone),
-          idNumber: maskIdNumber(a.citizen_id_number),
+          idNumber: maskedIdNumber(a.citizen_id_number_sealed),
           mayReveal:
             ['operator', 'dispatcher', 'reviewer', 'supervisor'].includes(actor.role) && Boolean(a.caller_phone),
         }

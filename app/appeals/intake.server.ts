@@ -1,11 +1,12 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { z } from 'zod';
 import type { Actor } from '../../machines/actor';
 import { createAppealSnapshot } from '../../machines/appeal';
 import { APPEAL_SOURCES, APPEAL_TYPES, URGENCIES } from '../../entities/appeal';
 import { openCase } from '../cases/transition.server';
 import { inTransaction, one } from '../db/sql.server';
+import { isUniqueViolation } from '../db/unique-violation.server';
 import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
+import { normaliseIdNumber, sealIdNumber } from '../security/id-number.server';
 import { appealCounterCte, formatAppealNumber } from './numbering.server';
 import { appealKind, type AppealServices } from './service.server';
 
@@ -13,6 +14,12 @@ const phone = z
   .string()
   .trim()
   .regex(/^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{3,12})$/, '电话号码格式不正确');
+
+/** A resident ID number: 18 characters (the last may be X) or the old 15 digits, in any spelling people type. */
+export const idNumberSchema = z
+  .string()
+  .transform(normaliseIdNumber)
+  .pipe(z.string().regex(/^(\d{17}[\dX]|\d{15})$/, '身份证号应为 18 位（末位可为 X）或 15 位数字'));
 
 export const draftInputSchema = z
   .object({
@@ -22,6 +29,7 @@ export const draftInputSchema = z
     categoryId: z.number().int().positive(),
     callerPhone: phone.optional(),
     citizenName: z.string().trim().min(1).max(100).optional(),
+    idNumber: idNumberSchema.optional(),
     title: z.string().trim().min(2, '标题至少 2 个字').max(200),
     content: z.string().trim().min(5, '内容至少 5 个字').max(8000),
     address: z.string().trim().max(255).optional(),
@@ -63,7 +71,7 @@ export async function createDraft(
     return await insertDraft(services, actor, input, now);
   } catch (err) {
     // Two submits of one form raced past the check above: the unique key lets exactly one in.
-    if (input.requestKey && err instanceof UniqueConstraintViolationException && /request_key/.test(err.message)) {
+    if (input.requestKey && isUniqueViolation(err, 'appeal_request_key_unique')) {
       const existing = await byRequestKey(services, input.requestKey);
       if (existing) return existing;
     }
@@ -92,8 +100,14 @@ async function insertDraft(
     // id taken first (the first audit hash covers it).
     const counter = appealCounterCte(now);
     const withCitizen = Boolean(input.callerPhone && !input.anonymous);
-    const citizenCte = `, citizen as (insert into citizen (phone, name, created_at, updated_at) values (?, ?, ?, ?)
-         on conflict (phone) do update set name = coalesce(excluded.name, citizen.name), updated_at = excluded.updated_at returning id)`;
+    // The ID number is stored sealed with its blind index (never in clear); a form without one keeps the stored one.
+    const idNumber = sealIdNumber(withCitizen ? input.idNumber : null);
+    const citizenCte = `, citizen as (insert into citizen (phone, name, id_number_sealed, id_number_index, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?)
+         on conflict (phone) do update set name = coalesce(excluded.name, citizen.name),
+           id_number_sealed = coalesce(excluded.id_number_sealed, citizen.id_number_sealed),
+           id_number_index = coalesce(excluded.id_number_index, citizen.id_number_index),
+           updated_at = excluded.updated_at returning id)`;
     const refs = (await one<{
       category: number | null;
       grid: number | null;
@@ -108,7 +122,9 @@ async function insertDraft(
               ${withCitizen ? '(select id from citizen)' : 'null'} as citizen`,
       [
         ...counter.params,
-        ...(withCitizen ? [input.callerPhone, input.citizenName ?? null, now, now] : []),
+        ...(withCitizen
+          ? [input.callerPhone, input.citizenName ?? null, idNumber.sealed, idNumber.index, now, now]
+          : []),
         input.categoryId,
         input.gridId ?? 0,
       ],

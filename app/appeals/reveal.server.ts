@@ -5,6 +5,7 @@ import { all, inTransaction, jsonb, one, run } from '../db/sql.server';
 import { Forbidden, InvalidInput, NotFound } from '../domain/errors';
 import type { RequestClient } from '../http/client.server';
 import { recordSecurityEvent } from '../security/security-log.server';
+import { openIdNumber } from '../security/id-number.server';
 import { canSeeAppeal, canSeeComplainant } from './scope';
 
 export type RevealField = 'callerPhone' | 'idNumber';
@@ -26,7 +27,7 @@ export async function revealComplainant(
   return inTransaction(em, async (tx) => {
     const a = await one(
       tx,
-      `select a.created_by_id, a.lead_department_id, a.assigned_grid_id, a.grid_id, a.snapshot, a.confidential, a.anonymous, a.caller_phone, z.id_number,
+      `select a.created_by_id, a.lead_department_id, a.assigned_grid_id, a.grid_id, a.snapshot, a.confidential, a.anonymous, a.caller_phone, z.id_number_sealed,
               array(select distinct s.department_id from assignment s where s.appeal_id = a.id and s.department_id is not null) as department_ids
          from appeal a left join citizen z on z.id = a.citizen_id where a.id = ?`,
       [appealId],
@@ -45,7 +46,7 @@ export async function revealComplainant(
     const mayReveal = ['operator', 'dispatcher', 'reviewer', 'supervisor'].includes(actor.role);
     if (!mayReveal || !canSeeAppeal(actor, facts) || a.anonymous || !canSeeComplainant(actor, a.confidential))
       throw new Forbidden();
-    const value = field === 'callerPhone' ? a.caller_phone : a.id_number;
+    const value = field === 'callerPhone' ? a.caller_phone : openIdNumber(a.id_number_sealed);
     if (!value) throw new NotFound('没有可显示的号码');
     await run(tx, 'insert into access_log (user_id, appeal_id, field, at) values (?, ?, ?, ?)', [
       actor.userId,

@@ -7,6 +7,7 @@ import { isValidLocalDate, localDateTime, remainingTime, type LimitUnit } from '
 import { fieldErrorsOf, InvalidInput } from '../domain/errors';
 import { maskPhone } from '../cases/masking';
 import { all, textArray } from '../db/sql.server';
+import { idNumberIndexes, normaliseIdNumber } from '../security/id-number.server';
 import { canSeeComplainant } from './scope';
 import type { AppealListItem } from './worklists.server';
 
@@ -143,14 +144,23 @@ function scopeClause(user: SessionUser): Clause {
 const NUMBER_PREFIX = /^\d{8}-\d{0,6}$/;
 const DIGITS_ONLY = /^\d{3,20}$/;
 const PHONE_LIKE = /^\+?[\d\s-]{5,24}$/;
+const ID_NUMBER = /^(\d{17}[\dX]|\d{15})$/;
 
 /**
- * Free-form `q`: an appeal number (or its prefix), a caller's full phone number, or text in the
- * title and content. A phone only matches where the searcher may see the complainant, so a
- * department cannot learn who filed a confidential appeal by guessing numbers.
+ * Free-form `q`: an appeal number (or its prefix), a caller's full phone or ID number, or text in the
+ * title and content. A phone or ID number only matches where the searcher may see the complainant, so a
+ * department cannot learn who filed a confidential appeal by guessing numbers. ID numbers are stored
+ * sealed: the exact number is found by its blind index.
  */
 function queryClause(q: string, user: SessionUser): Clause {
   const phoneOk = canSeeComplainant(user.actor, true) ? '' : ' and not a.confidential';
+  const idNumber = normaliseIdNumber(q);
+  if (ID_NUMBER.test(idNumber)) {
+    return {
+      sql: `(a.citizen_id in (select z.id from citizen z where z.id_number_index in (?))${phoneOk})`,
+      params: [idNumberIndexes(idNumber)],
+    };
+  }
   if (NUMBER_PREFIX.test(q)) return { sql: 'a.number like ?', params: [`${q}%`] };
   if (DIGITS_ONLY.test(q)) {
     // 8 digits may be a day's numbers (20261122) or a local landline.

@@ -1,10 +1,10 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { z } from 'zod';
 import type { Actor, Role } from '../../machines/actor';
 import { getWorkCalendar } from '../calendar/calendar.server';
 import type { WorkCalendar } from '../calendar/working-time';
 import { all, inTransaction, run, textArray } from '../db/sql.server';
+import { isUniqueViolation } from '../db/unique-violation.server';
 import { Conflict, Forbidden, InvalidInput, NotFound, fieldErrorsOf, type DomainError } from '../domain/errors';
 import { appendAuditParams, appendAuditSql, auditHash, hashedRow, type AuditRow, type AuditTrail } from './audit-chain';
 
@@ -225,8 +225,7 @@ export async function transition<R extends CaseRow, S extends CaseSnapshot, X ex
     return { id: row.id, version: row.version + 1, phase: audit.toPhase, seq: audit.seq, next, linked: out };
   } catch (err) {
     // A concurrent writer that slipped past the version check still collides on the audit sequence.
-    const sequence = `${kind.trail.table}_${kind.trail.key}_seq`;
-    if (err instanceof UniqueConstraintViolationException && err.message.includes(sequence)) throw stale();
+    if (isUniqueViolation(err, `${kind.trail.table}_${kind.trail.key}_seq_unique`)) throw stale();
     throw err;
   }
 }

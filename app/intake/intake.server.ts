@@ -4,14 +4,14 @@ import { z } from 'zod';
 import type { Actor } from '../../machines/actor';
 import type { AppealTag } from '../../machines/appeal';
 import { APPEAL_TYPES, URGENCIES } from '../../entities/appeal';
-import { createDraft } from '../appeals/intake.server';
-import { maskIdNumber } from '../cases/masking';
+import { createDraft, idNumberSchema } from '../appeals/intake.server';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
 import { all, one, type Row } from '../db/sql.server';
 import { gridForPoint, pointQuery } from '../grids/grids.server';
 import { linkCallToAppeal } from '../telephony/call-links.server';
 import type { CallerAppeal, CallerHistory } from '../telephony/screen-pop';
-import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
+import { Conflict, Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
+import { maskedIdNumber } from '../security/id-number.server';
 
 const OPEN = `a.tags @> '{open}'`;
 const INTAKE_ROLES = new Set(['operator', 'dispatcher']);
@@ -35,10 +35,10 @@ const toItem = (r: Row): CallerAppeal => ({
  * `known` says whether the citizen exists, and a null `id` means no appeals. `?` = `$1`: both joins take the same phone.
  * bench/screenpop.ts sends the same text (with $1) as its raw baseline.
  */
-export const CALLER_HISTORY_SQL = `select c.known, c.name, c.address, c.id_number,
+export const CALLER_HISTORY_SQL = `select c.known, c.name, c.address, c.id_number_sealed,
        a.id, a.number, a.title, a.phase, a.created_at, a.open
   from (select 1) one
-  left join lateral (select true as known, name, address, id_number from citizen where phone = ? limit 1) c on true
+  left join lateral (select true as known, name, address, id_number_sealed from citizen where phone = ? limit 1) c on true
   left join lateral (select a.id, a.number, a.title, a.phase, a.created_at, ${OPEN} as open from appeal a
                       where a.caller_phone = ? and not a.tags @> '{draft}' order by a.created_at desc limit 50) a on true
  order by a.created_at desc`;
@@ -62,7 +62,7 @@ export async function callerHistory(
   return {
     phone,
     citizen: citizen
-      ? { name: citizen.name, address: citizen.address, idNumber: maskIdNumber(citizen.id_number) }
+      ? { name: citizen.name, address: citizen.address, idNumber: maskedIdNumber(citizen.id_number_sealed) }
       : null,
     open: rows.filter((r) => r.open).map(toItem),
     recent: rows.slice(0, 10).map(toItem),
@@ -149,6 +149,7 @@ const intakeForm = z.object({
   requestKey: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, '表单已失效，请刷新页面'),
   callerPhone: z.preprocess((v) => (v === '' ? undefined : v), phoneSchema.optional()),
   citizenName: optionalText(100),
+  idNumber: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), idNumberSchema.optional()),
   type: z.enum(APPEAL_TYPES, { message: '请选择诉求类型' }),
   urgency: z.enum(URGENCIES).default('normal'),
   category: z
@@ -219,6 +220,7 @@ export async function recordIntake(
     categoryId: category.id,
     callerPhone: f.callerPhone,
     citizenName: f.citizenName,
+    idNumber: f.idNumber,
     title: f.title,
     content: f.content,
     address: f.address,
@@ -230,13 +232,34 @@ export async function recordIntake(
     requestKey: f.requestKey,
   });
   if (f.callId) await linkIntakeCall(services, actor, f.callId, draft.id);
+  // A repeated submit finds the appeal already past these steps and leaves it as it is. Submits of one form
+  // racing each other collide on the appeal's version: the loser looks again and finds the work done.
   let state = await currentState(services, draft.id);
-  let version = draft.version;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      state = await advanceIntake(services, actor, f, draft.id, state);
+      break;
+    } catch (err) {
+      if (!(err instanceof Conflict && err.code === 'stale') || attempt >= 3) throw err;
+      state = await currentState(services, draft.id);
+    }
+  }
+  return { appealId: draft.id, number: draft.number, phase: state.phase };
+}
+
+/** The steps the form's intent asks for that the appeal has not taken yet; each expects the version it saw. */
+async function advanceIntake(
+  services: AppealServices,
+  actor: Actor,
+  f: z.output<typeof intakeForm>,
+  appealId: number,
+  seen: IntakeState,
+): Promise<IntakeState> {
+  let state = seen;
   const step = async (type: string, payload: Record<string, unknown> = {}) => {
-    ({ version } = await applyEvent(services, { appealId: draft.id, expectedVersion: version, type, payload, actor }));
-    state = await currentState(services, draft.id);
+    await applyEvent(services, { appealId, expectedVersion: state.version, type, payload, actor });
+    state = await currentState(services, appealId);
   };
-  // A repeated submit finds the appeal already past these steps and leaves it as it is.
   if (f.intent !== 'draft' && state.tags.includes('draft')) await step('SUBMIT');
   if (f.intent === 'merge' && state.tags.includes('awaitingDispatch')) {
     await step('MERGE_INTO', { targetAppealId: f.mergeInto });
@@ -244,7 +267,7 @@ export async function recordIntake(
   if (f.intent === 'answer' && state.tags.includes('awaitingDispatch')) {
     await step('RESOLVE_ON_SPOT', { answer: f.answer, knowledgeArticleId: f.knowledgeArticleId });
   }
-  return { appealId: draft.id, number: draft.number, phase: state.phase };
+  return state;
 }
 
 /** The appeal is saved whatever happens to the call's record: a lost call report must not stop intake. */
@@ -256,12 +279,14 @@ async function linkIntakeCall(services: AppealServices, actor: Actor, callId: st
   }
 }
 
-/** The appeal's phase, to report back, and its tags, to decide the next step by. */
-async function currentState(services: AppealServices, id: number): Promise<{ phase: string; tags: AppealTag[] }> {
-  const [row] = await all<{ phase: string; tags: AppealTag[] }>(
-    services.db.em(),
-    'select phase, tags from appeal where id = ?',
-    [id],
-  );
+interface IntakeState {
+  phase: string;
+  tags: AppealTag[];
+  version: number;
+}
+
+/** The appeal's phase, to report back, its tags, to decide the next step by, and the version a step expects. */
+async function currentState(services: AppealServices, id: number): Promise<IntakeState> {
+  const [row] = await all<IntakeState>(services.db.em(), 'select phase, tags, version from appeal where id = ?', [id]);
   return row;
 }

@@ -371,6 +371,18 @@ export default function Intake() {
               {err('citizenName')}
             </label>
             <label className="block">
+              <span className="text-slate-600">{t('身份证号（选填）')}</span>
+              {/* Never prefilled: the stored number stays sealed; left empty, the stored one is kept. */}
+              <input
+                name="idNumber"
+                autoComplete="off"
+                placeholder={history?.citizen?.idNumber || undefined}
+                className={field}
+                aria-invalid={Boolean(errors.idNumber)}
+              />
+              {err('idNumber')}
+            </label>
+            <label className="block">
               <span className="text-slate-600">{t('紧急程度')}</span>
               <select name="urgency" defaultValue="normal" className={field}>
                 {Object.entries(URGENCY_LABELS).map(([v, l]) => (

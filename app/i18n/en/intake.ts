@@ -12,6 +12,7 @@ export const intake: Record<string, string> = {
   诉求登记: 'Appeal record',
   诉求人电话: 'Complainant phone',
   诉求人姓名: 'Complainant name',
+  '身份证号（选填）': 'ID number (optional)',
   紧急程度: 'Urgency',
   诉求类型: 'Appeal type',
   '分类（输入关键字选择）': 'Category (type a keyword to choose)',

@@ -3,6 +3,7 @@ export const messages: Record<string, string> = {
   // Validation
   此项为必填: 'This field is required',
   电话号码格式不正确: 'The phone number is not valid',
+  '身份证号应为 18 位（末位可为 X）或 15 位数字': 'An ID number has 18 characters (the last may be X) or 15 digits',
   输入有误: 'Invalid input',
   请检查填写的内容: 'Please check what you entered',
   请检查标红的项目: 'Please check the fields marked in red',
