@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { APIResponse, Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, launch, login } from './browser';
+import { launch, login, postHeaders } from './browser';
 
 // Every file the app hands out (exports, daily reports, grids, attachments, case documents, the printed
 // agreement, call recordings) is answered over HTTP as something the browser must neither sniff into
@@ -27,8 +27,9 @@ function expectFileHeaders(res: APIResponse, what: string) {
   expect(h['content-security-policy'], what).toBe(SANDBOX);
 }
 
-const post = (page: Page, url: string, init: Parameters<Page['request']['post']>[1]) =>
-  page.request.post(url, { ...init, maxRedirects: 0, headers: { origin: baseUrl(), ...init?.headers } });
+// This site's Origin and the session's CSRF token, as the page's own forms send them.
+const post = async (page: Page, url: string, init: Parameters<Page['request']['post']>[1]) =>
+  page.request.post(url, { ...init, maxRedirects: 0, headers: { ...(await postHeaders(page)), ...init?.headers } });
 
 describe('downloads', () => {
   let browser: Browser;
