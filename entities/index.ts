@@ -21,6 +21,10 @@ import { SecurityEventSchema } from './security-event';
 import { SessionSchema } from './session';
 import { SmsOutboxSchema } from './sms-outbox';
 import { UserSchema } from './user';
+import { AppSettingSchema } from './app-setting';
+import { MfaChallengeSchema } from './mfa-challenge';
+import { MfaRecoveryCodeSchema } from './mfa-recovery-code';
+import { UserTotpSchema } from './user-totp';
 
 export const entities = [
   BaseSchema,
@@ -51,6 +55,10 @@ export const entities = [
   ReferralEventSchema,
   ReferralDocumentSchema,
   SecurityEventSchema,
+  UserTotpSchema,
+  MfaRecoveryCodeSchema,
+  MfaChallengeSchema,
+  AppSettingSchema,
 ];
 
 export {
@@ -80,4 +88,8 @@ export {
   ReferralEventSchema,
   ReferralDocumentSchema,
   SecurityEventSchema,
+  UserTotpSchema,
+  MfaRecoveryCodeSchema,
+  MfaChallengeSchema,
+  AppSettingSchema,
 };

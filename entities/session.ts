@@ -10,6 +10,8 @@ export const SessionSchema = defineEntity({
     user: () => p.manyToOne(UserSchema),
     createdAt: p.datetime().onCreate(() => new Date()),
     expiresAt: p.datetime().index(),
+    /** Signed in with the password only, by a user who must enrol a second factor: good for enrolment alone. */
+    mfaPendingEnrolment: p.boolean().default(false),
   },
 });
 export type Session = InferEntity<typeof SessionSchema>;

@@ -3,10 +3,13 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import type { Actor } from '../../machines/actor';
 import { ROLES, type UserRole } from '../../entities/user';
+import { removeMfa } from '../auth/mfa.server';
 import { hashPassword } from '../auth/password.server';
 import { forgetUserSessions } from '../auth/session.server';
 import { all, inTransaction, one, run } from '../db/sql.server';
 import { Forbidden, InvalidInput, NotFound, parseInput } from '../domain/errors';
+import type { RequestClient } from '../http/client.server';
+import { recordSecurityEvent } from '../security/security-log.server';
 
 export interface UserRow {
   id: number;
@@ -19,6 +22,8 @@ export interface UserRow {
   grids: string[];
   phone: string | null;
   active: boolean;
+  /** Signs in with a TOTP code after the password. */
+  mfaEnabled: boolean;
 }
 
 export interface UserOptions {
@@ -109,7 +114,8 @@ export async function listUsers(em: EntityManager, actor: Actor): Promise<UserRo
     em,
     `select u.id, u.username, u.display_name, u.role, u.department_id, d.name as department, u.phone, u.active,
             array(select g.id from grid_worker gw join grid g on g.id = gw.grid_id where gw.user_id = u.id order by g.code) as grid_ids,
-            array(select g.name from grid_worker gw join grid g on g.id = gw.grid_id where gw.user_id = u.id order by g.code) as grids
+            array(select g.name from grid_worker gw join grid g on g.id = gw.grid_id where gw.user_id = u.id order by g.code) as grids,
+            exists(select 1 from user_totp t where t.user_id = u.id and t.confirmed_at is not null) as mfa_enabled
        from app_user u left join department d on d.id = u.department_id
       order by u.active desc, u.username`,
   );
@@ -124,6 +130,7 @@ export async function listUsers(em: EntityManager, actor: Actor): Promise<UserRo
     grids: r.grids ?? [],
     phone: r.phone,
     active: r.active,
+    mfaEnabled: r.mfa_enabled === true,
   }));
 }
 
@@ -232,4 +239,30 @@ export async function setUserActive(em: EntityManager, actor: Actor, userId: num
     if (!active) await run(tx, 'delete from user_session where user_id = ?', [userId]);
   });
   forgetUserSessions(userId);
+}
+
+/**
+ * Removes a user's authenticator and recovery codes (a lost phone): the user's sessions end, and the next sign-in
+ * is with the password alone, or straight to enrolment where two factors are required.
+ */
+export async function resetMfa(
+  em: EntityManager,
+  actor: Actor,
+  userId: number,
+  client: RequestClient | null,
+): Promise<void> {
+  requireAdmin(actor);
+  await inTransaction(em, async (tx) => {
+    if (!(await one(tx, 'select 1 from app_user where id = ?', [userId]))) throw new NotFound('用户不存在');
+    const had = await removeMfa(tx, userId);
+    if (userId !== actor.userId) await run(tx, 'delete from user_session where user_id = ?', [userId]);
+    await recordSecurityEvent(tx, {
+      kind: 'mfaReset',
+      actorId: actor.userId,
+      subjectId: userId,
+      client,
+      detail: { by: 'admin', hadAuthenticator: had },
+    });
+  });
+  if (userId !== actor.userId) forgetUserSessions(userId);
 }

@@ -10,6 +10,9 @@ import { can, type Capability } from '../domain/permissions';
 import { verifyPassword } from './password.server';
 
 const SESSION_HOURS = 12;
+/** A session that may only enrol a second factor lasts long enough for that. */
+const ENROLMENT_MINUTES = 15;
+const ENROLMENT_PATH = '/account/mfa';
 
 export interface SessionUser {
   id: number;
@@ -20,6 +23,8 @@ export interface SessionUser {
   departmentName: string | null;
   gridIds: number[];
   actor: Actor;
+  /** Signed in with the password only and must enrol a second factor first: good for the enrolment page alone. */
+  mfaPendingEnrolment?: boolean;
 }
 
 /**
@@ -64,15 +69,19 @@ export async function authenticate(em: EntityManager, username: string, password
   return row && ok ? row.id : null;
 }
 
-export async function startSession(em: EntityManager, userId: number): Promise<string> {
+export async function startSession(
+  em: EntityManager,
+  userId: number,
+  opts: { mfaPendingEnrolment?: boolean } = {},
+): Promise<string> {
   const id = randomBytes(32).toString('hex');
-  const expires = new Date(Date.now() + SESSION_HOURS * 3600_000);
-  await run(em, 'insert into user_session (id, user_id, created_at, expires_at) values (?, ?, ?, ?)', [
-    id,
-    userId,
-    new Date(),
-    expires,
-  ]);
+  const pending = opts.mfaPendingEnrolment === true;
+  const expires = new Date(Date.now() + (pending ? ENROLMENT_MINUTES * 60_000 : SESSION_HOURS * 3600_000));
+  await run(
+    em,
+    'insert into user_session (id, user_id, created_at, expires_at, mfa_pending_enrolment) values (?, ?, ?, ?, ?)',
+    [id, userId, new Date(), expires, pending],
+  );
   return sessionCookie().serialize(id);
 }
 
@@ -166,7 +175,13 @@ export async function endSession(em: EntityManager, request: Request): Promise<s
   return sessionCookie().serialize('', { maxAge: 0 });
 }
 
+/** The signed-in user; a session that may only enrol a second factor counts as none. */
 export async function sessionUser(em: EntityManager, request: Request): Promise<SessionUser | null> {
+  const user = await lookupSession(em, request);
+  return user && !user.mfaPendingEnrolment ? user : null;
+}
+
+async function lookupSession(em: EntityManager, request: Request): Promise<SessionUser | null> {
   const id = await sessionIdOf(request);
   if (!id) return null;
   const cached = cachedSession(id);
@@ -181,10 +196,12 @@ export async function sessionUser(em: EntityManager, request: Request): Promise<
     department_name: string | null;
     grid_ids: number[] | null;
     expires_at: Date | string;
+    mfa_pending_enrolment: boolean;
   }>(
     em,
     `select u.id, u.username, u.display_name, u.role, u.department_id, d.name as department_name,
-            array(select grid_id from grid_worker gw where gw.user_id = u.id order by grid_id) as grid_ids, s.expires_at
+            array(select grid_id from grid_worker gw where gw.user_id = u.id order by grid_id) as grid_ids, s.expires_at,
+            s.mfa_pending_enrolment
        from user_session s join app_user u on u.id = s.user_id left join department d on d.id = u.department_id
       where s.id = ? and s.expires_at > ? and u.active`,
     [id, new Date()],
@@ -200,14 +217,28 @@ export async function sessionUser(em: EntityManager, request: Request): Promise<
     departmentName: row.department_name,
     gridIds,
     actor: { userId: row.id, role: row.role, departmentIds: row.department_id ? [row.department_id] : [], gridIds },
+    mfaPendingEnrolment: row.mfa_pending_enrolment === true,
   };
   cacheSession(id, user, new Date(row.expires_at), logoutsBefore);
   return user;
 }
 
-/** Every loader and action starts here: no session → sign-in page. */
+/**
+ * Every loader and action starts here: no session → sign-in page; a session that must enrol a second factor
+ * first → the enrolment page, whatever was asked for.
+ */
 export async function requireUser(request: Request, context: AppLoadContext): Promise<SessionUser> {
-  const user = await sessionUser(context.runtime.db.em(), request);
+  const user = await requireEnrollingUser(request, context);
+  if (user.mfaPendingEnrolment) {
+    const url = new URL(request.url);
+    throw redirect(`${ENROLMENT_PATH}?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+  }
+  return user;
+}
+
+/** Any session, including one that may only enrol a second factor: for the enrolment page alone. */
+export async function requireEnrollingUser(request: Request, context: AppLoadContext): Promise<SessionUser> {
+  const user = await lookupSession(context.runtime.db.em(), request);
   if (!user) {
     const url = new URL(request.url);
     throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);

@@ -2,7 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { redirect } from '@remix-run/node';
 import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { z } from 'zod';
-import { authenticate, sessionUser, startSession } from '../auth/session.server';
+import { continueSignIn } from '../auth/second-factor.server';
+import { authenticate, sessionUser } from '../auth/session.server';
+import { clientOf } from '../http/client.server';
 import { useT } from '../i18n/use-t';
 
 export const meta: MetaFunction = () => [{ title: '登录 · 12345 热线' }];
@@ -30,7 +32,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const em = context.runtime.db.em();
   const userId = await authenticate(em, parsed.data.username, parsed.data.password);
   if (!userId) return { errors: {} as Record<string, string[]>, formError: '用户名或密码错误' };
-  return redirect(safeRedirect(parsed.data.redirectTo), { headers: { 'Set-Cookie': await startSession(em, userId) } });
+  return continueSignIn(em, userId, safeRedirect(parsed.data.redirectTo), clientOf(request, context));
 }
 
 export default function Login() {

@@ -15,6 +15,7 @@ import { Migration20261202000408_tags } from './Migration20261202000408_tags';
 import { Migration20261202002356_open_tags_indexes } from './Migration20261202002356_open_tags_indexes';
 import { Migration20261202100000_adopt_referrals } from './Migration20261202100000_adopt_referrals';
 import { Migration20261203000000_security_events } from './Migration20261203000000_security_events';
+import { Migration20261203020000_mfa } from './Migration20261203020000_mfa';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -35,4 +36,5 @@ export const migrationsList = [
   { name: 'Migration20261202002356_open_tags_indexes', class: Migration20261202002356_open_tags_indexes },
   { name: 'Migration20261202100000_adopt_referrals', class: Migration20261202100000_adopt_referrals },
   { name: 'Migration20261203000000_security_events', class: Migration20261203000000_security_events },
+  { name: 'Migration20261203020000_mfa', class: Migration20261203020000_mfa },
 ];
