@@ -143,6 +143,9 @@ export default function App() {
                   {user.displayName}（{t(ROLE_LABELS[user.role])}
                   {user.departmentName ? ` · ${user.departmentName}` : ''}）
                 </span>
+                <Link to="/account/mfa" className={navLink}>
+                  {t('双因素认证')}
+                </Link>
                 <Form method="post" action="/logout">
                   <CsrfField />
                   <button className="rounded bg-red-800 px-2 py-1 hover:bg-red-900">{t('退出')}</button>

@@ -22,6 +22,10 @@ import { SessionSchema } from './session';
 import { SignInFailureSchema } from './sign-in-failure';
 import { SmsOutboxSchema } from './sms-outbox';
 import { UserSchema } from './user';
+import { AppSettingSchema } from './app-setting';
+import { MfaChallengeSchema } from './mfa-challenge';
+import { MfaRecoveryCodeSchema } from './mfa-recovery-code';
+import { UserTotpSchema } from './user-totp';
 
 export const entities = [
   BaseSchema,
@@ -53,6 +57,10 @@ export const entities = [
   ReferralDocumentSchema,
   SecurityEventSchema,
   SignInFailureSchema,
+  UserTotpSchema,
+  MfaRecoveryCodeSchema,
+  MfaChallengeSchema,
+  AppSettingSchema,
 ];
 
 export {
@@ -83,4 +91,8 @@ export {
   ReferralDocumentSchema,
   SecurityEventSchema,
   SignInFailureSchema,
+  UserTotpSchema,
+  MfaRecoveryCodeSchema,
+  MfaChallengeSchema,
+  AppSettingSchema,
 };

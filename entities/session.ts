@@ -13,6 +13,8 @@ export const SessionSchema = defineEntity({
     expiresAt: p.datetime().index(),
     /** Touched at most once a minute: a session unused for SESSION_IDLE_MINUTES is refused. */
     lastSeenAt: p.datetime(),
+    /** Signed in with the password only, by a user who must enrol a second factor: good for enrolment alone. */
+    mfaPendingEnrolment: p.boolean().default(false),
   },
 });
 export type Session = InferEntity<typeof SessionSchema>;

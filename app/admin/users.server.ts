@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import type { Actor } from '../../machines/actor';
 import { ROLES, type UserRole } from '../../entities/user';
+import { removeMfa } from '../auth/mfa.server';
 import { hashPassword } from '../auth/password.server';
 import { lockedNames, unlockAccount } from '../auth/lockout.server';
 import { forgetUserSessions } from '../auth/session.server';
@@ -25,6 +26,8 @@ export interface UserRow {
   active: boolean;
   /** Locked by failed sign-ins; an admin may unlock. */
   locked: boolean;
+  /** Signs in with a TOTP code after the password. */
+  mfaEnabled: boolean;
 }
 
 export interface UserOptions {
@@ -115,7 +118,8 @@ export async function listUsers(em: EntityManager, actor: Actor): Promise<UserRo
     em,
     `select u.id, u.username, u.display_name, u.role, u.department_id, d.name as department, u.phone, u.active,
             array(select g.id from grid_worker gw join grid g on g.id = gw.grid_id where gw.user_id = u.id order by g.code) as grid_ids,
-            array(select g.name from grid_worker gw join grid g on g.id = gw.grid_id where gw.user_id = u.id order by g.code) as grids
+            array(select g.name from grid_worker gw join grid g on g.id = gw.grid_id where gw.user_id = u.id order by g.code) as grids,
+            exists(select 1 from user_totp t where t.user_id = u.id and t.confirmed_at is not null) as mfa_enabled
        from app_user u left join department d on d.id = u.department_id
       order by u.active desc, u.username`,
   );
@@ -137,6 +141,7 @@ export async function listUsers(em: EntityManager, actor: Actor): Promise<UserRo
     phone: r.phone,
     active: r.active,
     locked: locked.has(String(r.username).toLowerCase()),
+    mfaEnabled: r.mfa_enabled === true,
   }));
 }
 
@@ -366,4 +371,30 @@ export async function unlockUser(
       now,
     );
   });
+}
+
+/**
+ * Removes a user's authenticator and recovery codes (a lost phone): the user's sessions end, and the next sign-in
+ * is with the password alone, or straight to enrolment where two factors are required.
+ */
+export async function resetMfa(
+  em: EntityManager,
+  actor: Actor,
+  userId: number,
+  client: RequestClient | null,
+): Promise<void> {
+  requireAdmin(actor);
+  await inTransaction(em, async (tx) => {
+    if (!(await one(tx, 'select 1 from app_user where id = ?', [userId]))) throw new NotFound('用户不存在');
+    const had = await removeMfa(tx, userId);
+    if (userId !== actor.userId) await run(tx, 'delete from user_session where user_id = ?', [userId]);
+    await recordSecurityEvent(tx, {
+      kind: 'mfaReset',
+      actorId: actor.userId,
+      subjectId: userId,
+      client,
+      detail: { by: 'admin', hadAuthenticator: had },
+    });
+  });
+  if (userId !== actor.userId) forgetUserSessions(userId);
 }

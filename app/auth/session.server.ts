@@ -12,6 +12,9 @@ import { recordSecurityEvent } from '../security/security-log.server';
 
 const SESSION_HOURS = 12;
 const DEFAULT_IDLE_MINUTES = 30;
+/** A session that may only enrol a second factor lasts long enough for that. */
+const ENROLMENT_MINUTES = 15;
+const ENROLMENT_PATH = '/account/mfa';
 
 export interface SessionUser {
   id: number;
@@ -22,6 +25,8 @@ export interface SessionUser {
   departmentName: string | null;
   gridIds: number[];
   actor: Actor;
+  /** Signed in with the password only and must enrol a second factor first: good for the enrolment page alone. */
+  mfaPendingEnrolment?: boolean;
 }
 
 /**
@@ -84,22 +89,41 @@ function touchMs(): number {
   return Math.min(60_000, idleMs() / 2);
 }
 
+export interface SessionStart {
+  now?: Date;
+  /** Signed in with the password only by a user who must enrol a second factor: good for enrolment alone. */
+  mfaPendingEnrolment?: boolean;
+}
+
 /** Opens a session for a user whose sign-in is complete, records it, and returns its Set-Cookie value. */
 export async function startSession(
   em: EntityManager,
   userId: number,
   client: RequestClient | null = null,
-  now = new Date(),
+  { now = new Date(), mfaPendingEnrolment = false }: SessionStart = {},
 ): Promise<string> {
   const id = randomBytes(32).toString('hex');
-  const expires = new Date(now.getTime() + SESSION_HOURS * 3600_000);
+  const expires = new Date(
+    now.getTime() + (mfaPendingEnrolment ? ENROLMENT_MINUTES * 60_000 : SESSION_HOURS * 3600_000),
+  );
   await inTransaction(em, async (tx) => {
     await run(
       tx,
-      'insert into user_session (id, user_id, created_at, expires_at, last_seen_at) values (?, ?, ?, ?, ?)',
-      [id, userId, now, expires, now],
+      `insert into user_session (id, user_id, created_at, expires_at, last_seen_at, mfa_pending_enrolment)
+       values (?, ?, ?, ?, ?, ?)`,
+      [id, userId, now, expires, now, mfaPendingEnrolment],
     );
-    await recordSecurityEvent(tx, { kind: 'signIn', actorId: userId, subjectId: userId, client }, now);
+    await recordSecurityEvent(
+      tx,
+      {
+        kind: 'signIn',
+        actorId: userId,
+        subjectId: userId,
+        client,
+        detail: mfaPendingEnrolment ? { enrolmentOnly: true } : {},
+      },
+      now,
+    );
   });
   return sessionCookie(client).serialize(id);
 }
@@ -228,11 +252,21 @@ export interface SessionLookup {
 }
 
 /**
- * The signed-in user of a request, or null. A session ends at its expiry or after SESSION_IDLE_MINUTES unused; use
+ * The signed-in user of a request, or null (a session good only for enrolling a second factor counts as none). A session ends at its expiry or after SESSION_IDLE_MINUTES unused; use
  * moves last_seen_at on, at most once a minute. A cached entry never outlives the next touch, so an idle session
  * cannot survive through the cache.
  */
 export async function sessionUser(
+  em: EntityManager,
+  request: Request,
+  lookup: SessionLookup = {},
+): Promise<SessionUser | null> {
+  const user = await lookupSession(em, request, lookup);
+  return user && !user.mfaPendingEnrolment ? user : null;
+}
+
+/** Any open session, including one good only for enrolling a second factor. */
+async function lookupSession(
   em: EntityManager,
   request: Request,
   { client = null, now = new Date() }: SessionLookup = {},
@@ -252,11 +286,12 @@ export async function sessionUser(
     grid_ids: number[] | null;
     expires_at: Date | string;
     last_seen_at: Date | string;
+    mfa_pending_enrolment: boolean;
   }>(
     em,
     `select u.id, u.username, u.display_name, u.role, u.department_id, d.name as department_name,
             array(select grid_id from grid_worker gw where gw.user_id = u.id order by grid_id) as grid_ids,
-            s.expires_at, s.last_seen_at
+            s.expires_at, s.last_seen_at, s.mfa_pending_enrolment
        from user_session s join app_user u on u.id = s.user_id left join department d on d.id = u.department_id
       where s.id = ? and s.expires_at > ? and u.active`,
     [id, now],
@@ -282,6 +317,7 @@ export async function sessionUser(
     departmentName: row.department_name,
     gridIds,
     actor: { userId: row.id, role: row.role, departmentIds: row.department_id ? [row.department_id] : [], gridIds },
+    mfaPendingEnrolment: row.mfa_pending_enrolment === true,
   };
   const staleAt = Math.min(new Date(row.expires_at).getTime(), seen + touchMs());
   cacheSession(id, user, staleAt, logoutsBefore, now.getTime());
@@ -308,9 +344,22 @@ async function endIdleSession(
   });
 }
 
-/** Every loader and action starts here: no session → sign-in page. */
+/**
+ * Every loader and action starts here: no session → sign-in page; a session that must enrol a second factor
+ * first → the enrolment page, whatever was asked for.
+ */
 export async function requireUser(request: Request, context: AppLoadContext): Promise<SessionUser> {
-  const user = await sessionUser(context.runtime.db.em(), request, { client: clientOf(request, context) });
+  const user = await requireEnrollingUser(request, context);
+  if (user.mfaPendingEnrolment) {
+    const url = new URL(request.url);
+    throw redirect(`${ENROLMENT_PATH}?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+  }
+  return user;
+}
+
+/** Any session, including one that may only enrol a second factor: for the enrolment page alone. */
+export async function requireEnrollingUser(request: Request, context: AppLoadContext): Promise<SessionUser> {
+  const user = await lookupSession(context.runtime.db.em(), request, { client: clientOf(request, context) });
   if (!user) {
     const url = new URL(request.url);
     throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import {
   createUser,
   listUsers,
+  resetMfa,
   resetPassword,
   setUserActive,
   unlockUser,
@@ -14,6 +15,7 @@ import {
   type UserOptions,
   type UserRow,
 } from '../admin/users.server';
+import { mfaPolicy, setMfaPolicy } from '../auth/mfa-policy.server';
 import { requireUserWith } from '../auth/session.server';
 import { clientOf } from '../http/client.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
@@ -39,12 +41,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUserWith(request, context, 'admin:users');
   const em = context.runtime.db.em();
   const edit = z.coerce.number().int().positive().safeParse(new URL(request.url).searchParams.get('edit'));
-  const [users, options] = await domain(() => Promise.all([listUsers(em, user.actor), userOptions(em, user.actor)]));
-  return { users, options, editId: edit.success ? edit.data : null, selfId: user.id };
+  const [users, options, requiredFor] = await domain(() =>
+    Promise.all([listUsers(em, user.actor), userOptions(em, user.actor), mfaPolicy(em)]),
+  );
+  return { users, options, editId: edit.success ? edit.data : null, selfId: user.id, mfaRequiredFor: requiredFor };
 }
 
 const actionForm = z.object({
-  intent: z.enum(['create', 'update', 'resetPassword', 'deactivate', 'reactivate', 'unlock']),
+  intent: z.enum(['create', 'update', 'resetPassword', 'resetMfa', 'deactivate', 'reactivate', 'unlock', 'mfaPolicy']),
   id: z.coerce.number().int().positive().optional(),
 });
 
@@ -53,7 +57,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { form: data, refused } = await readFormWithRefusal(request);
   const form = { ...Object.fromEntries(data), gridIds: data.getAll('gridIds') };
   const parsed = actionForm.safeParse(form);
-  if (!parsed.success || (parsed.data.intent !== 'create' && !parsed.data.id)) {
+  const needsId = parsed.success && !['create', 'mfaPolicy'].includes(parsed.data.intent);
+  if (!parsed.success || (needsId && !parsed.data.id)) {
     return json({ failure: { intent: '', message: '无效的操作' } as FormFailure, id: null }, { status: 400 });
   }
   const { intent, id } = parsed.data;
@@ -65,12 +70,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
     else if (intent === 'update') await updateUser(em, user.actor, id!, form, client);
     else if (intent === 'resetPassword') await resetPassword(em, user.actor, id!, form, client);
     else if (intent === 'unlock') await unlockUser(em, user.actor, id!, client);
+    else if (intent === 'resetMfa') await resetMfa(em, user.actor, id!, client);
+    else if (intent === 'mfaPolicy') await setMfaPolicy(em, user.actor, form, client);
     else await setUserActive(em, user.actor, id!, intent === 'reactivate', client);
   } catch (err) {
     const { failure, status } = formFailure(err, intent);
     return json({ failure, id: id ?? null }, { status });
   }
-  return redirect(intent === 'update' || intent === 'resetPassword' ? `/admin/users?edit=${id}` : '/admin/users');
+  const staysOnUser = intent === 'update' || intent === 'resetPassword' || intent === 'resetMfa';
+  return redirect(staysOnUser ? `/admin/users?edit=${id}` : '/admin/users');
 }
 
 const field = 'mt-1 w-full rounded border px-2 py-1';
@@ -156,7 +164,7 @@ function Assignment({
 }
 
 export default function AdminUsers() {
-  const { users, options, editId, selfId } = useLoaderData<typeof loader>();
+  const { users, options, editId, selfId, mfaRequiredFor } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t } = useT();
   const busy = useNavigation().state === 'submitting';
@@ -199,6 +207,7 @@ export default function AdminUsers() {
                 <th>{t('所属部门')}</th>
                 <th>{t('网格')}</th>
                 <th>{t('状态')}</th>
+                <th>{t('双因素')}</th>
                 <th></th>
               </tr>
             </thead>
@@ -215,6 +224,10 @@ export default function AdminUsers() {
                     {u.locked ? (
                       <span className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-800">{t('已锁定')}</span>
                     ) : null}
+                  </td>
+                  <td className="whitespace-nowrap pr-2">{u.active ? t('启用') : t('已停用')}</td>
+                  <td className="whitespace-nowrap pr-2" data-testid={`mfa-${u.username}`}>
+                    {u.mfaEnabled ? t('已启用') : t('未启用')}
                   </td>
                   <td className="whitespace-nowrap py-1.5 pl-2 pr-4">
                     <Link
@@ -331,8 +344,71 @@ export default function AdminUsers() {
                   {t('重置密码')}
                 </button>
               </Form>
+              <Form
+                key={`mfa-${editing.id}`}
+                method="post"
+                className="space-y-3 rounded-lg border bg-white p-4"
+                aria-label={t('重置双因素认证 {{name}}', { name: editing.username })}
+              >
+                <CsrfField />
+                <h2 className="font-semibold">{t('重置双因素认证')}</h2>
+                <p className="text-xs text-slate-500">
+                  {editing.mfaEnabled
+                    ? t('手机丢失或更换时使用：删除验证器和恢复码，该用户的会话全部失效，下次登录重新设置。')
+                    : t('该用户尚未启用双因素认证。')}
+                </p>
+                {failed('resetMfa') ? (
+                  <p role="alert" className="text-red-600">
+                    {t(failed('resetMfa')!.message)}
+                  </p>
+                ) : null}
+                <input type="hidden" name="id" value={editing.id} />
+                <button
+                  name="intent"
+                  value="resetMfa"
+                  disabled={busy || !editing.mfaEnabled}
+                  className="rounded border px-4 py-1.5 hover:bg-slate-100 disabled:opacity-50"
+                >
+                  {t('重置双因素认证')}
+                </button>
+              </Form>
             </>
           ) : null}
+          <Form
+            key={`policy-${mfaRequiredFor}`}
+            method="post"
+            className="space-y-2 rounded-lg border bg-white p-4"
+            aria-label={t('双因素认证要求')}
+          >
+            <CsrfField />
+            <h2 className="font-semibold">{t('双因素认证要求')}</h2>
+            <label className="flex items-center gap-2">
+              <input
+                type="radio"
+                name="requiredFor"
+                value="privileged"
+                defaultChecked={mfaRequiredFor === 'privileged'}
+              />
+              {t('仅管理员和值班长（始终必须）')}
+            </label>
+            <label className="flex items-center gap-2">
+              <input type="radio" name="requiredFor" value="allStaff" defaultChecked={mfaRequiredFor === 'allStaff'} />
+              {t('全部工作人员')}
+            </label>
+            {failed('mfaPolicy') ? (
+              <p role="alert" className="text-red-600">
+                {t(failed('mfaPolicy')!.message)}
+              </p>
+            ) : null}
+            <button
+              name="intent"
+              value="mfaPolicy"
+              disabled={busy}
+              className="rounded border px-4 py-1.5 hover:bg-slate-100"
+            >
+              {t('保存设置')}
+            </button>
+          </Form>
           {/* Keyed by the row count so a successful create clears the form; a refused one keeps what was typed. */}
           <Form
             key={users.length}

@@ -3,7 +3,8 @@ import { json, redirect } from '@remix-run/node';
 import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { z } from 'zod';
 import { checkPassword, refusalMessage } from '../auth/sign-in.server';
-import { sessionUser, startSession } from '../auth/session.server';
+import { continueSignIn } from '../auth/second-factor.server';
+import { sessionUser } from '../auth/session.server';
 import { readFormWithRefusal } from '../http/body.server';
 import { clientOf } from '../http/client.server';
 import { useT } from '../i18n/use-t';
@@ -41,8 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (check.reason !== 'throttled') return refused;
     return json(refused, { status: 429, headers: { 'Retry-After': String(check.retryAfterSeconds ?? 60) } });
   }
-  const cookie = await startSession(em, check.userId, client);
-  return redirect(safeRedirect(parsed.data.redirectTo), { headers: { 'Set-Cookie': cookie } });
+  return continueSignIn(em, check.userId, safeRedirect(parsed.data.redirectTo), client);
 }
 
 export default function Login() {

@@ -206,6 +206,8 @@ export function limitsOf(key: LimitsKey): CategoryLimits {
 }
 
 export const DEMO_PASSWORD = 'demo12345';
+/** The demo accounts enrolled with the published demo TOTP secret (DEMO_TOTP_SECRET in app/auth/totp.server.ts). */
+export const DEMO_TOTP_USERS = ['admin', 'supervisor'];
 
 export const DEMO_USERS: { username: string; displayName: string; role: UserRole; dept?: string; grids?: string[] }[] =
   [

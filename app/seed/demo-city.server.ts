@@ -15,6 +15,7 @@ import {
   DEMO_COMPLAINTS,
   DEMO_DISPUTES,
   DEMO_PASSWORD,
+  DEMO_TOTP_USERS,
   DEMO_USERS,
   DISTRICTS,
   GIVEN,
@@ -168,6 +169,14 @@ export async function seedReferenceData(
       }
       ids.users.set(u.username, { id: uid, role: u.role, departmentId, gridIds });
     }
+    // Admin and supervisor must sign in with two factors; in the demo they share the published demo secret
+    // (README), which counts only in demo mode, so that everyone trying the demo can sign in as them.
+    for (const username of DEMO_TOTP_USERS)
+      await run(
+        tx,
+        'insert into user_totp (user_id, secret, demo, confirmed_at, last_step, created_at) values (?, null, true, ?, null, ?)',
+        [ids.users.get(username)!.id, now, now],
+      );
   });
   await seedKnowledgeArticles(em, ids);
   return ids;

@@ -16,6 +16,7 @@ import { Migration20261202002356_open_tags_indexes } from './Migration2026120200
 import { Migration20261202100000_adopt_referrals } from './Migration20261202100000_adopt_referrals';
 import { Migration20261203000000_security_events } from './Migration20261203000000_security_events';
 import { Migration20261203010000_sign_in_guard } from './Migration20261203010000_sign_in_guard';
+import { Migration20261203020000_mfa } from './Migration20261203020000_mfa';
 import { Migration20261203030000_id_number_encryption } from './Migration20261203030000_id_number_encryption';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
@@ -38,5 +39,6 @@ export const migrationsList = [
   { name: 'Migration20261202100000_adopt_referrals', class: Migration20261202100000_adopt_referrals },
   { name: 'Migration20261203000000_security_events', class: Migration20261203000000_security_events },
   { name: 'Migration20261203010000_sign_in_guard', class: Migration20261203010000_sign_in_guard },
+  { name: 'Migration20261203020000_mfa', class: Migration20261203020000_mfa },
   { name: 'Migration20261203030000_id_number_encryption', class: Migration20261203030000_id_number_encryption },
 ];

@@ -2,6 +2,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { inject } from 'vitest';
+import { DEMO_TOTP_SECRET } from '../../app/auth/totp.server';
+import { DEMO_TOTP_USERS } from '../../app/seed/demo-city-data';
+import { freshCode } from './totp';
 
 export const DEMO_PASSWORD = 'demo12345';
 export const SCREENSHOT_DIR = path.resolve('test-results/screenshots');
@@ -42,6 +45,9 @@ export async function login(browser: Browser, username: string, password = DEMO_
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录' }).click();
+  // The demo admin and supervisor sign in with two factors: the second step takes a code of the demo secret.
+  if (DEMO_TOTP_USERS.includes(username) && password === DEMO_PASSWORD)
+    await secondStep(page, username, DEMO_TOTP_SECRET);
   return page;
 }
 
@@ -49,6 +55,14 @@ export async function login(browser: Browser, username: string, password = DEMO_
 export async function postHeaders(page: Page): Promise<Record<string, string>> {
   const token = await page.locator('meta[name="csrf-token"]').getAttribute('content');
   return { origin: baseUrl(), 'x-csrf-token': token ?? '' };
+}
+
+/** Answers the second sign-in step with a fresh code of `secret`. */
+export async function secondStep(page: Page, account: string, secret: string) {
+  await page.waitForURL(/\/login\/mfa$/);
+  await page.getByLabel('验证码或恢复码').fill(await freshCode(account, secret));
+  await page.getByRole('button', { name: '验证' }).click();
+  await page.waitForURL((url) => url.pathname !== '/login/mfa');
 }
 
 export async function screenshot(page: Page, name: string) {

@@ -196,7 +196,7 @@ describe.each(DB_KINDS)('sign-in lockout, throttling and sessions on %s', (kind)
     setSessionCacheMs(60 * MINUTE);
     const { id } = await newUser();
     const t0 = new Date();
-    const cookie = (await startSession(t.em(), id, null, t0)).split(';')[0];
+    const cookie = (await startSession(t.em(), id, null, { now: t0 })).split(';')[0];
     const request = new Request('http://localhost/', { headers: { Cookie: cookie } });
     const at = (minutes: number) => ({ now: new Date(t0.getTime() + minutes * MINUTE) });
     expect(await sessionUser(t.em(), request, at(0))).toMatchObject({ id });
@@ -216,7 +216,7 @@ describe.each(DB_KINDS)('sign-in lockout, throttling and sessions on %s', (kind)
     setSessionCacheMs(0);
     const { id } = await newUser();
     const t0 = new Date();
-    const cookie = (await startSession(t.em(), id, null, t0)).split(';')[0];
+    const cookie = (await startSession(t.em(), id, null, { now: t0 })).split(';')[0];
     const request = new Request('http://localhost/', { headers: { Cookie: cookie } });
     expect(await sessionUser(t.em(), request, { now: new Date(t0.getTime() + 4 * MINUTE) })).toMatchObject({ id });
     expect(await sessionUser(t.em(), request, { now: new Date(t0.getTime() + 10 * MINUTE) })).toBeNull();

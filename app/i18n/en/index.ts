@@ -7,6 +7,7 @@ import { grids } from './grids';
 import { intake } from './intake';
 import { appealLocation } from './location';
 import { messages } from './messages';
+import { mfa } from './mfa';
 import { patrol } from './patrol';
 import { reportExports } from './report-exports';
 import { referrals } from './referrals';
@@ -35,4 +36,5 @@ export const en: Record<string, string> = {
   ...reports,
   ...referrals,
   ...security,
+  ...mfa,
 };
