@@ -25,6 +25,15 @@ export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
 export const SecurityEventSchema = defineEntity({
   name: 'SecurityEvent',
   tableName: 'security_event',
+  triggers: [
+    {
+      name: 'security_event_no_update',
+      timing: 'before',
+      events: ['update', 'delete'],
+      forEach: 'row',
+      body: "raise exception 'security_event is append-only (% refused)', tg_op;",
+    },
+  ],
   properties: {
     id: p.bigint('number').primary().autoincrement(),
     at: p.datetime().index(),

@@ -13,21 +13,21 @@ export class Migration20261203000000_security_events extends Migration {
     this.addSql(`create index "security_event_actor_id_index" on "security_event" ("actor_id");`);
     this.addSql(`create index "security_event_subject_id_index" on "security_event" ("subject_id");`);
     this.addSql(
-      `alter table "security_event" add constraint "security_event_actor_id_foreign" foreign key ("actor_id") references "app_user" ("id");`,
+      `alter table "security_event" add constraint "security_event_actor_id_foreign" foreign key ("actor_id") references "app_user" ("id") on delete set null;`,
     );
     this.addSql(
-      `alter table "security_event" add constraint "security_event_subject_id_foreign" foreign key ("subject_id") references "app_user" ("id");`,
+      `alter table "security_event" add constraint "security_event_subject_id_foreign" foreign key ("subject_id") references "app_user" ("id") on delete set null;`,
     );
     this.addSql(
-      `create or replace function "security_event_no_update_fn"() returns trigger as \$\$ begin raise exception 'security_event is append-only (% refused)', tg_op; end; \$\$ language plpgsql;`,
+      `create or replace function "security_event_security_event_no_update_fn"() returns trigger as \$\$ begin raise exception 'security_event is append-only (% refused)', tg_op; end; \$\$ language plpgsql;`,
     );
     this.addSql(
-      `create trigger "security_event_no_update" BEFORE UPDATE OR DELETE on "security_event" for each ROW execute function "security_event_no_update_fn"();`,
+      `create trigger "security_event_no_update" BEFORE UPDATE OR DELETE on "security_event" for each ROW execute function "security_event_security_event_no_update_fn"();`,
     );
   }
 
   override down(): void | Promise<void> {
     this.addSql(`drop table if exists "security_event" cascade;`);
-    this.addSql(`drop function if exists "security_event_no_update_fn"();`);
+    this.addSql(`drop function if exists "security_event_security_event_no_update_fn"();`);
   }
 }

@@ -10,7 +10,7 @@ export class Migration20261203020000_mfa extends Migration {
       `create table "user_totp" ("user_id" int not null primary key, "secret" text null, "demo" boolean not null default false, "confirmed_at" timestamptz null, "last_step" bigint null, "created_at" timestamptz not null);`,
     );
     this.addSql(
-      `alter table "user_totp" add constraint "user_totp_user_id_foreign" foreign key ("user_id") references "app_user" ("id") on delete cascade;`,
+      `alter table "user_totp" add constraint "user_totp_user_id_foreign" foreign key ("user_id") references "app_user" ("id") on update cascade on delete cascade;`,
     );
     this.addSql(
       `create table "mfa_recovery_code" ("id" serial primary key, "user_id" int not null, "code_hash" varchar(64) not null, "used_at" timestamptz null, "created_at" timestamptz not null);`,
