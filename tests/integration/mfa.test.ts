@@ -2,6 +2,8 @@ import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from '@re
 import { generate } from 'otplib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../app/admin/users.server';
+import { CSRF_FIELD } from '../../app/auth/csrf';
+import { csrfTokenOf } from '../../app/auth/csrf.server';
 import { setMfaPolicy } from '../../app/auth/mfa-policy.server';
 import { requireUserWith, sessionUser } from '../../app/auth/session.server';
 import { DEMO_TOTP_SECRET } from '../../app/auth/totp.server';
@@ -69,23 +71,26 @@ describe.each(DB_KINDS)('two-factor sign-in on %s', (kind) => {
     return users.get(username)!;
   }
 
-  const post = (path: string, fields: Record<string, string>, cookie = '') =>
-    new Request(`${BASE}${path}`, {
+  // As the page posts: with the session's CSRF token when there is a session.
+  const post = async (path: string, fields: Record<string, string>, cookie = '') => {
+    const token = cookie ? await csrfTokenOf(new Request(BASE, { headers: { Cookie: cookie } })) : null;
+    return new Request(`${BASE}${path}`, {
       method: 'POST',
-      body: new URLSearchParams(fields),
+      body: new URLSearchParams(token ? { ...fields, [CSRF_FIELD]: token } : fields),
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie },
     });
+  };
   const get = (path: string, cookie = '') => new Request(`${BASE}${path}`, { headers: { Cookie: cookie } });
   const args = (request: Request) => ({ request, context, params: {} }) as ActionFunctionArgs & LoaderFunctionArgs;
 
   /** The password step; returns the response and the cookie header to send next. */
   async function signIn(username: string, password = PASSWORD, redirectTo = '/') {
-    const res = await responseOf(loginAction(args(post('/login', { username, password, redirectTo }))));
+    const res = await responseOf(loginAction(args(await post('/login', { username, password, redirectTo }))));
     const jar = cookiesOf(res);
     return { res, jar, cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') };
   }
   const answer = async (cookie: string, code: string) =>
-    responseOf(secondStepAction(args(post('/login/mfa', { code }, cookie))));
+    responseOf(secondStepAction(args(await post('/login/mfa', { code }, cookie))));
 
   /** Enrols a signed-in user through the page; returns the secret, the recovery codes and the confirm response. */
   async function enrol(cookie: string) {
@@ -95,7 +100,7 @@ describe.each(DB_KINDS)('two-factor sign-in on %s', (kind) => {
     expect(page.setup!.uri).toContain(`otpauth://totp/${encodeURIComponent('12345 热线')}:`);
     expect(page.setup!.qrSvg).toMatch(/^<svg/);
     const res = await responseOf(
-      enrolAction(args(post('/account/mfa', { intent: 'confirm', code: await codeAt(secret) }, cookie))),
+      enrolAction(args(await post('/account/mfa', { intent: 'confirm', code: await codeAt(secret) }, cookie))),
     );
     expect(res.status).toBe(200);
     const body = (await res.clone().json()) as { recoveryCodes: string[] };
@@ -130,13 +135,13 @@ describe.each(DB_KINDS)('two-factor sign-in on %s', (kind) => {
     expect(again.setup!.secret).toBe(secret); // a reload shows the same QR code
 
     const wrong = await responseOf(
-      enrolAction(args(post('/account/mfa', { intent: 'confirm', code: await codeAt(secret, 10) }, cookie))),
+      enrolAction(args(await post('/account/mfa', { intent: 'confirm', code: await codeAt(secret, 10) }, cookie))),
     );
     expect(wrong.status).toBe(400);
     expect((await t.sql('select confirmed_at from user_totp where user_id = ?', [id]))[0].confirmed_at).toBeNull();
 
     const ok = await responseOf(
-      enrolAction(args(post('/account/mfa', { intent: 'confirm', code: await codeAt(secret) }, cookie))),
+      enrolAction(args(await post('/account/mfa', { intent: 'confirm', code: await codeAt(secret) }, cookie))),
     );
     const { recoveryCodes } = (await ok.json()) as { recoveryCodes: string[] };
     expect(recoveryCodes).toHaveLength(10);
@@ -229,7 +234,7 @@ describe.each(DB_KINDS)('two-factor sign-in on %s', (kind) => {
     expect(held.status).toBe(302);
     expect(held.headers.get('Location')).toBe('/account/mfa?redirectTo=%2Fadmin%2Fusers');
     const heldAction = await responseOf(
-      usersAction(args(post('/admin/users', { intent: 'mfaPolicy', requiredFor: 'allStaff' }, cookie))),
+      usersAction(args(await post('/admin/users', { intent: 'mfaPolicy', requiredFor: 'allStaff' }, cookie))),
     );
     expect(heldAction.headers.get('Location')).toMatch(/^\/account\/mfa\?/);
     expect(await sessionUser(t.em(), get('/', cookie))).toBeNull(); // the layout shows no one signed in
@@ -250,7 +255,7 @@ describe.each(DB_KINDS)('two-factor sign-in on %s', (kind) => {
     expect((await signIn('mfa-policy')).res.headers.get('Location')).toBe('/');
     const adminSession = await demoAdmin();
     const saved = await responseOf(
-      usersAction(args(post('/admin/users', { intent: 'mfaPolicy', requiredFor: 'allStaff' }, adminSession))),
+      usersAction(args(await post('/admin/users', { intent: 'mfaPolicy', requiredFor: 'allStaff' }, adminSession))),
     );
     expect(saved.status).toBe(302);
     expect((await usersLoader(args(get('/admin/users', adminSession)))).mfaRequiredFor).toBe('allStaff');
@@ -275,7 +280,7 @@ describe.each(DB_KINDS)('two-factor sign-in on %s', (kind) => {
     expect((await signIn('mfa-reset')).res.headers.get('Location')).toBe('/login/mfa');
     const adminSession = await demoAdmin();
     const reset = await responseOf(
-      usersAction(args(post('/admin/users', { intent: 'resetMfa', id: String(id) }, adminSession))),
+      usersAction(args(await post('/admin/users', { intent: 'resetMfa', id: String(id) }, adminSession))),
     );
     expect(reset.headers.get('Location')).toBe(`/admin/users?edit=${id}`);
     expect(await t.sql('select 1 from user_totp where user_id = ?', [id])).toHaveLength(0);

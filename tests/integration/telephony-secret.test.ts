@@ -1,5 +1,7 @@
 import type { AppLoadContext } from '@remix-run/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CSRF_HEADER } from '../../app/auth/csrf';
+import { csrfTokenOf } from '../../app/auth/csrf.server';
 import { startSession } from '../../app/auth/session.server';
 import { action as phoneCredentials } from '../../app/routes/phone.credentials';
 import { loader as phonePage } from '../../app/routes/phone';
@@ -137,11 +139,13 @@ describe.each(DB_KINDS)('the SIP shared secret on %s', (kind) => {
     expect(await right.json()).toEqual({ callId, recorded: true });
     expect(await callRows(callId)).toBe(1);
 
+    const cookie = await operatorCookie();
+    const token = (await csrfTokenOf(new Request('http://localhost/', { headers: { Cookie: cookie } })))!;
     const creds = await call(
       agentCredentials,
       new Request('http://localhost/telephony/credentials', {
         method: 'POST',
-        headers: { Cookie: await operatorCookie() },
+        headers: { Cookie: cookie, [CSRF_HEADER]: token },
       }),
     );
     expect(creds.status).toBe(200);
