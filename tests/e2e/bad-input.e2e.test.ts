@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_TOTP_SECRET } from '../../app/auth/totp.server';
 import { baseUrl, DEMO_PASSWORD, launch, login, screenshot } from './browser';
+import { freshCode } from './totp';
 
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/shots-input';
 
@@ -14,7 +16,22 @@ async function signIn(username: string): Promise<{ cookie: string; token: string
     redirect: 'manual',
   });
   expect(res.status).toBe(302);
-  const cookie = res.headers.get('set-cookie')!.split(';')[0];
+  let cookie = res.headers.get('set-cookie')!.split(';')[0];
+  if (res.headers.get('location') === '/login/mfa') {
+    // The demo admin's second step, answered with a code of the demo's published secret.
+    const code = await freshCode(username, DEMO_TOTP_SECRET);
+    const step = await fetch(`${baseUrl()}/login/mfa`, {
+      method: 'POST',
+      body: new URLSearchParams({ code }),
+      headers: { origin: baseUrl(), cookie },
+      redirect: 'manual',
+    });
+    expect(step.status).toBe(302);
+    cookie = step.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('__session='))!
+      .split(';')[0];
+  }
   const page = await (await fetch(`${baseUrl()}/admin/knowledge`, { headers: { cookie } })).text();
   const token = /<meta name="csrf-token" content="([^"]+)"/.exec(page)![1];
   return { cookie, token };

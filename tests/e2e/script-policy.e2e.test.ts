@@ -1,6 +1,8 @@
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, baseUrl, launch, screenshot } from './browser';
+import { DEMO_TOTP_SECRET } from '../../app/auth/totp.server';
+import { DEMO_TOTP_USERS } from '../../app/seed/demo-city-data';
+import { DEMO_PASSWORD, baseUrl, launch, screenshot, secondStep } from './browser';
 
 // The pages' script policy: a nonce for Remix's own inline scripts, no 'unsafe-inline', no eval. Every main
 // page of every role loads, hydrates and draws its charts and map without one policy violation.
@@ -70,6 +72,7 @@ describe('script policy', () => {
     await page.getByLabel('用户名').fill(username);
     await page.getByLabel('密码').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: '登录' }).click();
+    if (DEMO_TOTP_USERS.includes(username)) await secondStep(page, username, DEMO_TOTP_SECRET);
     await page.getByTestId('home-title').waitFor();
     return { page, refusals };
   }

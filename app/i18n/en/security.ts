@@ -53,7 +53,7 @@ export const security: Record<string, string> = {
     lastSeenAt: 'Last active',
   }),
   ...pairs(SECURITY_DETAIL_VALUE_LABELS, {
-    report: 'Statistics report',
+    report: 'Reports',
     dailyReport: 'Daily report',
     grids: 'Grids',
     created: 'Account created',
