@@ -5,7 +5,8 @@ import { all, inTransaction, one, run } from '../db/sql.server';
 import { InvalidInput } from '../domain/errors';
 import type { RequestClient } from '../http/client.server';
 import { recordSecurityEvent } from '../security/security-log.server';
-import { seal, unseal } from './mfa-key.server';
+import { dataKeyring } from '../security/data-key.server';
+import { seal, unseal } from '../security/sealed.server';
 import { mfaRequired } from './mfa-policy.server';
 import { DEMO_TOTP_SECRET, acceptedStep, newTotpSecret, otpauthUri, qrSvg } from './totp.server';
 
@@ -16,6 +17,8 @@ const RECOVERY_CODES = 10;
 const RECOVERY_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 
 const demoMode = () => process.env.DEMO !== '0';
+/** The purpose TOTP secrets are sealed for, under the data key (app/security/sealed.server.ts). */
+const TOTP_SECRET = 'user_totp.secret';
 
 interface TotpRow {
   secret: string | null;
@@ -27,7 +30,7 @@ interface TotpRow {
 /** The secret behind a row; a demo row is the published demo secret and only in demo mode. */
 function secretOf(row: TotpRow): string | null {
   if (row.demo) return demoMode() ? DEMO_TOTP_SECRET : null;
-  return row.secret ? unseal(row.secret) : null;
+  return row.secret ? unseal(dataKeyring(), TOTP_SECRET, row.secret) : null;
 }
 
 function totpRow(em: EntityManager, userId: number, lock = false) {
@@ -95,7 +98,7 @@ export async function enrolmentSetup(
        on conflict (user_id) do update set secret = excluded.secret, demo = false, confirmed_at = null,
          last_step = null, created_at = excluded.created_at
        where user_totp.confirmed_at is null or user_totp.demo`,
-      [user.id, seal(secret), new Date()],
+      [user.id, seal(dataKeyring(), TOTP_SECRET, secret), new Date()],
     );
     const row = await totpRow(em, user.id);
     if (!row || enabled(row)) return null;
