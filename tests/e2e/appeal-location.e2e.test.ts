@@ -114,6 +114,8 @@ describe('appeal location', () => {
     const other = await createOtherGridWorker(browser);
 
     const mine = await login(browser, 'gridworker');
+    await mine.getByTestId('field-title').waitFor(); // where he lands; his home page lists his grids' appeals
+    await mine.goto('/');
     await mine.getByTestId('home-title').waitFor();
     const inGrid = mine.getByRole('region', { name: /^网格内诉求/ });
     expect(await inGrid.textContent()).toContain(number);
