@@ -1,6 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import {
-  Form,
   Link,
   Links,
   Meta,
@@ -9,7 +8,6 @@ import {
   ScrollRestoration,
   isRouteErrorResponse,
   useLoaderData,
-  useLocation,
   useRouteError,
 } from '@remix-run/react';
 import { I18nextProvider } from 'react-i18next';
@@ -20,11 +18,11 @@ import { useDocumentLanguage, useNonce } from './document';
 import { can, type Capability } from './domain/permissions';
 import { clientOf } from './http/client.server';
 import { domain } from './http/errors.server';
-import { i18nFor, type Language } from './i18n/i18n';
+import { i18nFor } from './i18n/i18n';
 import { useT } from './i18n/use-t';
+import { AppHeader } from './components/app-header';
 import { SoftphoneBar } from './components/softphone-bar';
-import { ROLE_LABELS } from './ui/labels';
-import { CsrfField, CsrfMeta } from './ui/csrf';
+import { CsrfMeta } from './ui/csrf';
 import stylesheet from './tailwind.css';
 import { zodWithoutEval } from './zod-jitless';
 
@@ -72,22 +70,6 @@ export function Layout({ children }: { children: React.ReactNode }) {
   );
 }
 
-function LanguageSwitch() {
-  const { t, lang } = useT();
-  const location = useLocation();
-  const other: Language = lang === 'en' ? 'zh-CN' : 'en';
-  return (
-    <Form method="post" action="/lang" reloadDocument>
-      <CsrfField />
-      <input type="hidden" name="lang" value={other} />
-      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
-      <button className="rounded px-2 py-1 hover:bg-red-800" data-testid="language-switch">
-        {other === 'en' ? 'English' : t('中文')}
-      </button>
-    </Form>
-  );
-}
-
 /** The working screens in the bar, each shown to whoever holds what the screen needs. */
 const NAV: [to: string, label: string, capability: Capability][] = [
   ['/intake', '来电登记', 'appeal:intake'],
@@ -108,53 +90,12 @@ const NAV: [to: string, label: string, capability: Capability][] = [
 export default function App() {
   const { user, queues } = useLoaderData<typeof loader>();
   const { t } = useT();
-  const navLink = 'hover:underline';
   return (
     <>
-      <header className="bg-red-700 text-white">
-        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-x-4 gap-y-1 px-4 py-2">
-          <nav className="flex flex-wrap items-center gap-x-4 gap-y-1" aria-label={t('主导航')}>
-            <Link to="/" className="text-base font-semibold">
-              {t('12345 政务服务便民热线 · 诉求闭环管理')}
-            </Link>
-            {user ? (
-              <Link to="/" className={navLink}>
-                {t('工作台')}
-              </Link>
-            ) : null}
-            {user ? (
-              <Link to="/appeals" className={navLink}>
-                {t('诉求查询')}
-              </Link>
-            ) : null}
-            {NAV.map(([to, label, capability]) =>
-              user && can(user, capability) ? (
-                <Link key={to} to={to} className={navLink}>
-                  {t(label)}
-                </Link>
-              ) : null,
-            )}
-          </nav>
-          <div className="flex flex-wrap items-center gap-3">
-            <LanguageSwitch />
-            {user ? (
-              <>
-                <span data-testid="current-user">
-                  {user.displayName}（{t(ROLE_LABELS[user.role])}
-                  {user.departmentName ? ` · ${user.departmentName}` : ''}）
-                </span>
-                <Link to="/account/mfa" className={navLink}>
-                  {t('双因素认证')}
-                </Link>
-                <Form method="post" action="/logout">
-                  <CsrfField />
-                  <button className="rounded bg-red-800 px-2 py-1 hover:bg-red-900">{t('退出')}</button>
-                </Form>
-              </>
-            ) : null}
-          </div>
-        </div>
-      </header>
+      <AppHeader
+        user={user}
+        links={user ? NAV.filter(([, , c]) => can(user, c)).map(([to, label]) => [to, label]) : []}
+      />
       {user && can(user, 'calls:answer') ? <SoftphoneBar enabled /> : null}
       {queues.length ? (
         <nav className="border-b bg-white" aria-label={t('我的队列')}>

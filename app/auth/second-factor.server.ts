@@ -3,6 +3,7 @@ import { createCookie, redirect } from '@remix-run/node';
 import type { EntityManager } from '@mikro-orm/sql';
 import type { UserRole } from '../../entities/user';
 import { inTransaction, one, run } from '../db/sql.server';
+import { landingPath } from '../domain/landing';
 import type { RequestClient } from '../http/client.server';
 import { recordSecurityEvent } from '../security/security-log.server';
 import { checkSecondFactor, hasTotp } from './mfa.server';
@@ -46,14 +47,16 @@ async function clearChallengeCookie(client: RequestClient): Promise<string> {
 
 /**
  * After the password: a redirect that carries the session, the pending second step, or the enrolment session,
- * as the user's second factor and the policy say.
+ * as the user's second factor and the policy say. Each of them ends where the user lands (`landingPath`).
  */
 export async function continueSignIn(
   em: EntityManager,
   userId: number,
-  redirectTo: string,
+  requested: string,
   client: RequestClient,
 ): Promise<Response> {
+  const user = await one<{ role: UserRole }>(em, 'select role from app_user where id = ?', [userId]);
+  const redirectTo = user ? landingPath(user, requested) : requested;
   if (await hasTotp(em, userId)) {
     const id = randomBytes(32).toString('hex');
     const now = new Date();
@@ -65,7 +68,6 @@ export async function continueSignIn(
     );
     return redirect(SECOND_STEP_PATH, { headers: { 'Set-Cookie': await cookieFor(client).serialize(id) } });
   }
-  const user = await one<{ role: UserRole }>(em, 'select role from app_user where id = ?', [userId]);
   if (user && (await mfaRequired(em, user.role))) {
     const cookie = await startSession(em, userId, client, { mfaPendingEnrolment: true });
     return redirect(`${ENROLMENT_PATH}?redirectTo=${encodeURIComponent(redirectTo)}`, {

@@ -12,9 +12,13 @@ const SLA_STYLE: Record<string, string> = {
 export function WorklistTable({ items }: { items: AppealListItem[] }) {
   const { t, d } = useT();
   if (!items.length) return <p className="px-4 py-3 text-slate-500">{t('暂无')}</p>;
+  // On a phone each row is a card: number, status and deadline on top, the title below, then category and holder;
+  // from md up the same rows are the table's columns.
+  const cell = 'md:table-cell md:py-1.5 md:pr-3';
+  const minor = `hidden ${cell}`;
   return (
-    <table className="w-full text-left">
-      <thead>
+    <table className="block w-full text-left md:table">
+      <thead className="hidden md:table-header-group">
         <tr className="border-b text-slate-500">
           <th className="px-4 py-1.5">{t('编号')}</th>
           <th>{t('标题')}</th>
@@ -26,29 +30,34 @@ export function WorklistTable({ items }: { items: AppealListItem[] }) {
           <th>{t('来电')}</th>
         </tr>
       </thead>
-      <tbody>
+      <tbody className="block md:table-row-group">
         {items.map((a) => (
-          <tr key={a.id} className="border-b last:border-0 hover:bg-slate-50">
-            <td className="px-4 py-1.5 font-mono">
+          <tr
+            key={a.id}
+            className="flex flex-wrap items-center gap-x-2 gap-y-1 border-b px-4 py-2 last:border-0 hover:bg-slate-50 md:table-row md:p-0"
+          >
+            <td className={`order-1 font-mono ${cell} md:px-4`}>
               <Link to={`/appeals/${a.id}`} className="text-red-700 hover:underline">
                 {a.number}
               </Link>
             </td>
-            <td className="max-w-xs truncate">
+            <td className={`order-4 w-full break-words md:w-auto md:max-w-xs md:truncate ${cell}`}>
               {a.urgency !== 'normal' ? (
                 <span className="mr-1 rounded bg-red-600 px-1 text-xs text-white">{t(URGENCY_LABELS[a.urgency])}</span>
               ) : null}
               {a.title}
             </td>
-            <td>{t(TYPE_LABELS[a.type])}</td>
-            <td>{a.categoryName}</td>
-            <td>{t(PHASE_LABELS[a.phase] ?? a.phase)}</td>
-            <td>
+            <td className={minor}>{t(TYPE_LABELS[a.type])}</td>
+            <td className={`order-5 text-xs text-slate-500 md:text-sm md:text-inherit ${cell}`}>{a.categoryName}</td>
+            <td className={`order-2 rounded bg-slate-100 px-1.5 text-xs md:bg-transparent md:px-0 md:text-sm ${cell}`}>
+              {t(PHASE_LABELS[a.phase] ?? a.phase)}
+            </td>
+            <td className={`order-3 ml-auto md:ml-0 ${cell}`}>
               <span className={`rounded px-1.5 py-0.5 text-xs ${SLA_STYLE[a.sla] ?? ''}`}>{t(SLA_LABELS[a.sla])}</span>
               {a.remaining ? <span className="ml-1 text-xs text-slate-500">{d(a.remaining)}</span> : null}
             </td>
-            <td>{a.holder ?? '—'}</td>
-            <td className="font-mono">{t(a.caller)}</td>
+            <td className={`order-6 text-xs text-slate-500 md:text-sm md:text-inherit ${cell}`}>{a.holder ?? '—'}</td>
+            <td className={`font-mono ${minor}`}>{t(a.caller)}</td>
           </tr>
         ))}
       </tbody>

@@ -9,7 +9,7 @@ import { localDateTime } from '../calendar/working-time';
 import { all, one } from '../db/sql.server';
 import { Conflict, Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
 import { sha256Of } from '../storage/content-file.server';
-import { gridForPoint } from '../grids/grids.server';
+import { gridAddresses, gridForPoint } from '../grids/grids.server';
 import { MAX_PHOTOS } from './field.server';
 
 /** What the patrol page sends; the route turns the multipart body into this, files as bytes. */
@@ -20,6 +20,8 @@ export interface PatrolForm {
   content: unknown;
   lat: unknown;
   lng: unknown;
+  /** Begun from the grid on the phone (`PatrolPageData.grids`), finished by the worker: building, door. */
+  address?: unknown;
   result?: unknown;
   requestKey: unknown;
   before: UploadedFile[];
@@ -43,6 +45,7 @@ const patrolSchema = z
     content: z.string({ message: '此项为必填' }).trim().min(5, '描述至少 5 个字').max(8000, '描述最多 8000 个字'),
     lat: coordinate(-90, 90),
     lng: coordinate(-180, 180),
+    address: z.string().trim().max(255, '地址最多 255 个字').optional(),
     result: z.string().trim().max(4000, '处置结果最多 4000 个字').optional(),
     /** Generated once per draft on the phone, so a retry after a lost connection files one report. */
     requestKey: z.string({ message: '缺少请求标识' }).regex(/^[A-Za-z0-9_-]{16,64}$/, '请求标识无效'),
@@ -134,6 +137,8 @@ export async function createPatrolReport(
     }
   }
 
+  // An address left empty is the grid's own: a report always says where it is.
+  const address = input.address || (await gridAddresses(em, [grid.id])).get(grid.id);
   const draft =
     earlier ??
     (await createDraft(services, actor, {
@@ -143,6 +148,7 @@ export async function createPatrolReport(
       title: input.title,
       content: input.content,
       gridId: grid.id,
+      address,
       lat: input.lat,
       lng: input.lng,
       requestKey: input.requestKey,
@@ -181,6 +187,8 @@ async function storedPhotos(em: EntityManager, appealId: number): Promise<Set<st
 
 export interface PatrolPageData {
   categories: { id: number; name: string }[];
+  /** The worker's grids with the address each begins, to prefill the report's address once it is located. */
+  grids: { id: number; address: string }[];
   /** The worker's own patrol reports, newest first (本人巡查上报). */
   mine: { id: number; number: string; title: string; phase: string; createdAt: string }[];
 }
@@ -198,8 +206,10 @@ export async function patrolPage(em: EntityManager, actor: Actor): Promise<Patro
     `select id, number, title, phase, created_at from appeal where source = 'patrol' and created_by_id = ? order by created_at desc, id desc limit 20`,
     [actor.userId],
   );
+  const addresses = await gridAddresses(em, actor.gridIds);
   return {
     categories,
+    grids: actor.gridIds.flatMap((id) => (addresses.has(id) ? [{ id, address: addresses.get(id)! }] : [])),
     mine: mine.map((r) => ({
       id: r.id,
       number: r.number,

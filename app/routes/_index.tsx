@@ -44,7 +44,7 @@ export default function Home() {
           <h2 id="admin-h" className="mb-2 font-semibold">
             {t('基础数据')}
           </h2>
-          <dl className="grid grid-cols-5 gap-4">
+          <dl className="grid grid-cols-2 gap-2 sm:grid-cols-5 sm:gap-4">
             {(
               [
                 ['用户', admin.counts.users],
@@ -60,26 +60,28 @@ export default function Home() {
               </div>
             ))}
           </dl>
-          <table className="mt-4 w-full text-left">
-            <thead>
-              <tr className="border-b text-slate-500">
-                <th className="py-1">{t('用户名')}</th>
-                <th>{t('姓名')}</th>
-                <th>{t('角色')}</th>
-                <th>{t('部门')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {admin.users.map((u) => (
-                <tr key={u.username} className="border-b last:border-0">
-                  <td className="py-1">{u.username}</td>
-                  <td>{u.display_name}</td>
-                  <td>{t(ROLE_LABELS[u.role])}</td>
-                  <td>{u.department ?? '—'}</td>
+          <div className="mt-4 overflow-x-auto">
+            <table className="w-full text-left">
+              <thead>
+                <tr className="border-b text-slate-500">
+                  <th className="py-1">{t('用户名')}</th>
+                  <th>{t('姓名')}</th>
+                  <th>{t('角色')}</th>
+                  <th>{t('部门')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {admin.users.map((u) => (
+                  <tr key={u.username} className="border-b last:border-0">
+                    <td className="py-1">{u.username}</td>
+                    <td>{u.display_name}</td>
+                    <td>{t(ROLE_LABELS[u.role])}</td>
+                    <td>{u.department ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </section>
       ) : null}
       {worklists.map((w) => (

@@ -178,7 +178,7 @@ export default function AppealPage() {
           <dt className="text-slate-500">{t('分类')}</dt>
           <dd>{a.category}</dd>
           <dt className="text-slate-500">{t('地址')}</dt>
-          <dd>{a.address ?? '—'}</dd>
+          <dd data-testid="appeal-address">{a.address ?? '—'}</dd>
           <dt className="text-slate-500">{t('所在网格')}</dt>
           <dd>{a.grid ?? '—'}</dd>
           <dt className="text-slate-500">{t('承办')}</dt>

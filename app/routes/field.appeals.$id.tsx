@@ -276,7 +276,9 @@ export default function FieldAppealPage() {
         </h1>
         <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1">
           <dt className="text-slate-500">{t('地址')}</dt>
-          <dd className="break-words">{a.address ?? '—'}</dd>
+          <dd className="break-words" data-testid="field-address">
+            {a.address ?? '—'}
+          </dd>
           <dt className="text-slate-500">{t('网格')}</dt>
           <dd>{a.grid ?? '—'}</dd>
           <dt className="text-slate-500">{t('分类')}</dt>

@@ -3,6 +3,7 @@ import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
 import { requireUserWith } from '../auth/session.server';
+import { PhotoPreviews } from '../components/photo-previews';
 import { MAX_PHOTOS } from '../field/field.server';
 import { createPatrolReport, patrolPage } from '../field/patrol.server';
 import { domain, jsonFailure } from '../http/errors.server';
@@ -13,7 +14,17 @@ import { csrfHeaders } from '../ui/csrf';
 
 export const meta: MetaFunction = () => [{ title: '巡查上报 · 12345 热线' }];
 
-const PATROL_FIELDS = ['intent', 'categoryId', 'title', 'content', 'lat', 'lng', 'result', 'requestKey'] as const;
+const PATROL_FIELDS = [
+  'intent',
+  'categoryId',
+  'title',
+  'content',
+  'lat',
+  'lng',
+  'address',
+  'result',
+  'requestKey',
+] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUserWith(request, context, 'patrol:report');
@@ -52,6 +63,9 @@ interface Draft {
   content: string;
   lat: string;
   lng: string;
+  address: string;
+  /** The grid's part of the address as it was prefilled; while the field still holds just that, a new fix replaces it. */
+  addressFromGrid: string;
   handled: boolean;
   result: string;
   before: { name: string; type: string; blob: Blob }[];
@@ -94,6 +108,8 @@ const emptyDraft = (): Draft => ({
   content: '',
   lat: '',
   lng: '',
+  address: '',
+  addressFromGrid: '',
   handled: false,
   result: '',
   before: [],
@@ -109,7 +125,7 @@ type Sent =
 async function send(d: Draft, intent: 'dispatch' | 'selfHandle'): Promise<Sent> {
   if (!navigator.onLine) return 'offline';
   const body = new FormData();
-  for (const k of ['requestKey', 'categoryId', 'title', 'content', 'lat', 'lng'] as const) body.set(k, d[k]);
+  for (const k of ['requestKey', 'categoryId', 'title', 'content', 'lat', 'lng', 'address'] as const) body.set(k, d[k]);
   body.set('intent', intent);
   if (intent === 'selfHandle') body.set('result', d.result);
   for (const f of d.before) body.append('before', new File([f.blob], f.name, { type: f.type }));
@@ -128,7 +144,7 @@ async function send(d: Draft, intent: 'dispatch' | 'selfHandle'): Promise<Sent> 
 }
 
 export default function PatrolPage() {
-  const { categories, mine } = useLoaderData<typeof loader>();
+  const { categories, grids, mine } = useLoaderData<typeof loader>();
   const { t } = useT();
   const [draft, setDraft] = useState<Draft | null>(null);
   const [status, setStatus] = useState<{
@@ -144,7 +160,8 @@ export default function PatrolPage() {
   useEffect(() => {
     loadDraft()
       .then((d) => {
-        const loaded = d ?? emptyDraft();
+        // A draft saved before the page had an address field gets the fields it lacks.
+        const loaded = { ...emptyDraft(), ...d };
         setDraft(loaded);
         current.current = loaded;
         if (!loaded.pending) return;
@@ -204,12 +221,29 @@ export default function PatrolPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  // The grid the fix falls in begins the address (the worker adds building and door); offline it stays as it is
+  // and the server fills in the grid's place when the address is left empty.
+  const prefillAddress = async (lat: string, lng: string) => {
+    try {
+      const res = await fetch(`/grids/locate?${new URLSearchParams({ lat, lng })}`);
+      if (!res.ok) return;
+      const { grid } = (await res.json()) as { grid: { id: number } | null };
+      const place = grids.find((g) => g.id === grid?.id)?.address;
+      const d = current.current;
+      if (!place || !d || (d.address.trim() && d.address.trim() !== d.addressFromGrid)) return;
+      update({ address: place, addressFromGrid: place });
+    } catch {
+      // No connection: the address stays as the worker left it.
+    }
+  };
   const locate = () => {
     setStatus({ kind: 'locating', text: t('正在定位…') });
     navigator.geolocation.getCurrentPosition(
       (p) => {
-        update({ lat: p.coords.latitude.toFixed(6), lng: p.coords.longitude.toFixed(6) });
+        const [lat, lng] = [p.coords.latitude.toFixed(6), p.coords.longitude.toFixed(6)];
+        update({ lat, lng });
         setStatus(null);
+        void prefillAddress(lat, lng);
       },
       () => setStatus({ kind: 'error', text: t('定位失败，请检查定位权限') }),
       { enableHighAccuracy: true, timeout: 15000 },
@@ -240,6 +274,13 @@ export default function PatrolPage() {
       <p className="text-xs text-slate-500" data-testid={`${stage}-count`}>
         {t('已选 {{n}} 张', { n: draft ? draft[stage].length : 0 })}
       </p>
+      {draft ? (
+        <PhotoPreviews
+          photos={draft[stage]}
+          testId={`${stage}-preview`}
+          onRemove={(i) => update({ [stage]: draft[stage].filter((_, k) => k !== i) } as Partial<Draft>)}
+        />
+      ) : null}
       {err(stage)}
     </>
   );
@@ -316,6 +357,16 @@ export default function PatrolPage() {
           </div>
           {err('lat')}
           {err('location')}
+          <label className="block text-sm">
+            {t('地址')}
+            <input
+              className={input}
+              value={draft.address}
+              placeholder={t('定位后按网格预填，请补充楼栋、门牌')}
+              onChange={(e) => update({ address: e.target.value })}
+            />
+          </label>
+          {err('address')}
           {photoPicker('before', '现场照片（处置前）')}
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" checked={draft.handled} onChange={(e) => update({ handled: e.target.checked })} />

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { checkPassword, refusalMessage } from '../auth/sign-in.server';
 import { continueSignIn } from '../auth/second-factor.server';
 import { sessionUser } from '../auth/session.server';
+import { landingPath } from '../domain/landing';
 import { readFormWithRefusal } from '../http/body.server';
 import { clientOf } from '../http/client.server';
 import { useT } from '../i18n/use-t';
@@ -24,7 +25,8 @@ function safeRedirect(to: string | undefined) {
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (await sessionUser(context.runtime.db.em(), request, { client: clientOf(request, context) })) throw redirect('/');
+  const user = await sessionUser(context.runtime.db.em(), request, { client: clientOf(request, context) });
+  if (user) throw redirect(landingPath(user));
   return null;
 }
 

@@ -209,6 +209,19 @@ export const DEMO_PASSWORD = 'demo12345';
 /** The demo accounts enrolled with the published demo TOTP secret (DEMO_TOTP_SECRET in app/auth/totp.server.ts). */
 export const DEMO_TOTP_USERS = ['admin', 'supervisor'];
 
+/** The grid workers beside `gridworker`: community code, name, the street they belong to, its two grids. */
+const GRID_WORKERS: [community: string, name: string, street: string, grids: string[]][] = [
+  ['M02', '马丽', 'S0101', ['G03', 'G04']],
+  ['M03', '黄磊', 'S0102', ['G05', 'G06']],
+  ['M04', '郑芳', 'S0102', ['G07', 'G08']],
+  ['M05', '何军', 'S0201', ['G09', 'G10']],
+  ['M06', '罗梅', 'S0201', ['G11', 'G12']],
+  ['M07', '高峰', 'S0202', ['G13', 'G14']],
+  ['M08', '梁燕', 'S0202', ['G15', 'G16']],
+  ['M09', '宋涛', 'S0301', ['G17', 'G18']],
+  ['M10', '唐琳', 'S0301', ['G19', 'G20']],
+];
+
 export const DEMO_USERS: { username: string; displayName: string; role: UserRole; dept?: string; grids?: string[] }[] =
   [
     { username: 'operator', displayName: '话务员 王丽', role: 'operator' },
@@ -216,6 +229,14 @@ export const DEMO_USERS: { username: string; displayName: string; role: UserRole
     { username: 'handler', displayName: '城管局承办人 张伟', role: 'handler', dept: 'F02' },
     { username: 'handler2', displayName: '住建局承办人 刘洋', role: 'handler', dept: 'F01' },
     { username: 'gridworker', displayName: '网格员 陈刚', role: 'gridWorker', dept: 'S0101', grids: ['G01', 'G02'] },
+    // One grid worker for each other community, on both of its grids: every grid has someone on the ground.
+    ...GRID_WORKERS.map(([community, name, street, grids]) => ({
+      username: `gridworker-${community.toLowerCase()}`,
+      displayName: `网格员 ${name}`,
+      role: 'gridWorker' as const,
+      dept: street,
+      grids,
+    })),
     { username: 'mediator', displayName: '调解员 赵敏', role: 'mediator', dept: 'R01' },
     // A second mediator, so that an arbitration extension has someone to approve it and a case a colleague to cover it.
     { username: 'mediator2', displayName: '调解员 钱进', role: 'mediator', dept: 'R01' },

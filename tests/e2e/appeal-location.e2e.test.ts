@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, login, screenshot } from './browser';
 
-// Demo grids: G01 向阳社区第1网格 and G02 向阳社区第2网格 belong to `gridworker`; G03 光明社区第1网格 to nobody.
+// Demo grids: G01 向阳社区第1网格 and G02 向阳社区第2网格 belong to `gridworker`, G03 光明社区第1网格 to another.
 const G01 = '向阳社区第1网格';
 
 const form = (page: Page) => page.getByRole('form', { name: '诉求登记' });
@@ -114,12 +114,16 @@ describe('appeal location', () => {
     const other = await createOtherGridWorker(browser);
 
     const mine = await login(browser, 'gridworker');
+    await mine.getByTestId('field-title').waitFor(); // where he lands; his home page lists his grids' appeals
+    await mine.goto('/');
     await mine.getByTestId('home-title').waitFor();
     const inGrid = mine.getByRole('region', { name: /^网格内诉求/ });
     expect(await inGrid.textContent()).toContain(number);
     await mine.context().close();
 
     const theirs = await login(browser, other, 'other-grid-pass');
+    await theirs.getByTestId('field-title').waitFor();
+    await theirs.goto('/');
     await theirs.getByTestId('home-title').waitFor();
     const theirGrid = theirs.getByRole('region', { name: /^网格内诉求/ });
     await theirGrid.waitFor();

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { DEMO_TOTP_SECRET } from '../../app/auth/totp.server';
 import { DEMO_TOTP_USERS } from '../../app/seed/demo-city-data';
 import { freshCode } from './totp';
@@ -68,4 +68,15 @@ export async function secondStep(page: Page, account: string, secret: string) {
 export async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** Opens the header's menu on a narrow screen; a tap before the page has hydrated does nothing, so it taps again. */
+export async function openMenu(page: Page) {
+  const button = page.getByRole('button', { name: '菜单' });
+  await expect
+    .poll(async () => {
+      if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+      return button.getAttribute('aria-expanded');
+    })
+    .toBe('true');
 }

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { png } from './png';
-import { DEMO_PASSWORD, baseUrl, launch, screenshot } from './browser';
+import { DEMO_PASSWORD, baseUrl, launch, openMenu, screenshot } from './browser';
 import { act, open, phase, recordComplaint, submit } from './journeys';
 
 const LAT = 30.204321;
@@ -24,7 +24,7 @@ async function phoneLogin(browser: Browser, username: string): Promise<Page> {
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: '登录' }).click();
-  await page.getByTestId('home-title').waitFor();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
   return page;
 }
 
@@ -65,6 +65,8 @@ describe('grid worker on the phone', () => {
 
   it('accepts, adds a photo, checks in on site and replies from /field at 360 px', async () => {
     const page = await phoneLogin(browser, 'gridworker');
+    await page.getByTestId('field-title').waitFor(); // where a grid worker lands
+    await openMenu(page);
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '外勤' }).click();
     await page.getByTestId('field-title').waitFor();
     const card = page.locator(`[data-testid=field-card][data-number="${number}"]`);
@@ -137,6 +139,8 @@ describe('grid worker on the phone', () => {
 
   it('is closed to other roles', async () => {
     const handler = await phoneLogin(browser, 'handler');
+    await openMenu(handler);
+    expect(await handler.getByRole('link', { name: '诉求查询' }).isVisible()).toBe(true);
     expect(await handler.getByRole('link', { name: '外勤' }).count()).toBe(0);
     expect((await handler.goto('/field'))?.status()).toBe(403);
     await handler.context().close();

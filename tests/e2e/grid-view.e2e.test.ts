@@ -63,7 +63,7 @@ describe('supervisor grid view', () => {
   it('is not open to grid workers or departments', async () => {
     for (const who of ['gridworker', 'handler']) {
       const page = await login(browser, who);
-      await page.getByTestId('home-title').waitFor();
+      await page.waitForURL((url) => !url.pathname.startsWith('/login'));
       expect((await page.goto('/supervision/grids'))?.status()).toBe(403);
       await page.context().close();
     }

@@ -42,7 +42,7 @@ export async function recordComplaint(
 /** Signs in as `user` and opens the appeal page. */
 export async function open(browser: Browser, user: string, url: string): Promise<Page> {
   const page = await login(browser, user);
-  await page.getByTestId('home-title').waitFor();
+  await page.waitForURL((to) => !to.pathname.startsWith('/login')); // signed in, wherever the role lands
   await page.goto(url);
   await page.getByTestId('appeal-phase').waitFor();
   return page;

@@ -24,7 +24,7 @@ async function phoneLogin(browser: Browser): Promise<Page> {
   await page.getByLabel('用户名').fill('gridworker');
   await page.getByLabel('密码').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: '登录' }).click();
-  await page.getByTestId('home-title').waitFor();
+  await page.getByTestId('field-title').waitFor(); // a grid worker lands on his field work
   return page;
 }
 

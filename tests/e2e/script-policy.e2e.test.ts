@@ -73,7 +73,7 @@ describe('script policy', () => {
     await page.getByLabel('密码').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: '登录' }).click();
     if (DEMO_TOTP_USERS.includes(username)) await secondStep(page, username, DEMO_TOTP_SECRET);
-    await page.getByTestId('home-title').waitFor();
+    await page.getByTestId(username === 'gridworker' ? 'field-title' : 'home-title').waitFor();
     return { page, refusals };
   }
 

@@ -7,7 +7,8 @@ const ROLES = [
   { user: 'operator', title: '话务员工作台', queues: ['我的草稿', '今日本人登记'] },
   { user: 'dispatcher', title: '派单员工作台', queues: ['待派单', '退单待审', '重启件'] },
   { user: 'handler', title: '承办单位工作台', queues: ['待签收', '办理中', '即将到期', '已超期'] },
-  { user: 'gridworker', title: '网格员工作台', queues: ['网格待办', '本人巡查上报', '网格内诉求'] },
+  // A grid worker lands on his field work; his home page of queues is one link away.
+  { user: 'gridworker', title: '网格员工作台', queues: ['网格待办', '本人巡查上报', '网格内诉求'], lands: '/field' },
   { user: 'reviewer', title: '审核回访工作台', queues: ['待审核', '待回访', '不满意待处理'] },
   { user: 'supervisor', title: '值班长工作台', queues: ['已超期', '临期预警', '延期待批', '不满意待决定'] },
   { user: 'admin', title: '管理员工作台', queues: ['最新诉求'] },
@@ -39,6 +40,10 @@ describe('sign-in and role home pages', () => {
   for (const role of ROLES) {
     it(`shows ${role.user} the ${role.title}`, async () => {
       const page = await login(browser, role.user);
+      if (role.lands) {
+        await page.waitForURL((url) => url.pathname === role.lands);
+        await page.goto('/');
+      }
       await expect.poll(() => page.getByTestId('home-title').textContent()).toBe(role.title);
       for (const q of role.queues)
         await expect(page.getByRole('heading', { name: new RegExp(`^${q}（\\d+）$`) })).toBeTruthy();

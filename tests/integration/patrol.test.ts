@@ -193,4 +193,27 @@ describe.each(DB_KINDS)('patrol reports (巡查上报) on %s', (kind) => {
   it('is for grid workers only', async () => {
     await expect(createPatrolReport(t.services, t.as('operator'), form())).rejects.toThrow(/网格员/);
   });
+
+  it('offers each of his grids with the address it begins, from the department tree', async () => {
+    const page = await patrolPage(t.em(), worker());
+    expect(page.grids).toEqual([
+      { id: t.ids.grids.get('G01'), address: '东城区朝阳街道向阳社区第1网格' },
+      { id: t.ids.grids.get('G02'), address: '东城区朝阳街道向阳社区第2网格' },
+    ]);
+  });
+
+  it('keeps the address the worker finished, and the grid’s own when he left it empty', async () => {
+    const address = (id: number) => t.sql<{ address: string | null }>('select address from appeal where id = ?', [id]);
+    const typed = await createPatrolReport(
+      t.services,
+      worker(),
+      form({ address: '  东城区朝阳街道向阳社区第1网格 5号楼2单元 ', title: '巡查发现路灯不亮' }),
+    );
+    expect(await address(typed.id)).toEqual([{ address: '东城区朝阳街道向阳社区第1网格 5号楼2单元' }]);
+    const empty = await createPatrolReport(t.services, worker(), form({ address: '', title: '巡查发现井盖缺失' }));
+    expect(await address(empty.id)).toEqual([{ address: '东城区朝阳街道向阳社区第1网格' }]);
+    await expect(
+      createPatrolReport(t.services, worker(), form({ address: '长'.repeat(256), title: '巡查发现树枝折断' })),
+    ).rejects.toMatchObject({ fieldErrors: { address: ['地址最多 255 个字'] } });
+  });
 });

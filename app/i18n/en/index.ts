@@ -2,6 +2,7 @@ import { admin } from './admin';
 import { appeal } from './appeal';
 import { common } from './common';
 import { field } from './field';
+import { fieldDay } from './field-day';
 import { gridView } from './grid-view';
 import { grids } from './grids';
 import { intake } from './intake';
@@ -29,6 +30,7 @@ export const en: Record<string, string> = {
   ...gridView,
   ...grids,
   ...field,
+  ...fieldDay,
   ...appealLocation,
   ...verification,
   ...patrol,
