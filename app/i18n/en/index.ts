@@ -1,6 +1,7 @@
 import { admin } from './admin';
 import { appeal } from './appeal';
 import { common } from './common';
+import { dayIntake } from './day-intake';
 import { field } from './field';
 import { gridView } from './grid-view';
 import { grids } from './grids';
@@ -37,4 +38,5 @@ export const en: Record<string, string> = {
   ...referrals,
   ...security,
   ...mfa,
+  ...dayIntake,
 };
