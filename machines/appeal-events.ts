@@ -6,6 +6,7 @@ const idSchema = z.number().int().positive();
 export const APPEAL_EVENT_TYPES = [
   'SUBMIT',
   'DISCARD',
+  'EDIT_DRAFT',
   'DISPATCH',
   'ASSIGN_GRID',
   'RESOLVE_ON_SPOT',
@@ -57,10 +58,47 @@ const reason = text(1000);
 const longText = text(4000);
 const isoInstant = z.iso.datetime({ offset: true });
 
+/** One edited field of a draft, as the audit keeps it: what it held and what it holds now. */
+const change = <T extends z.ZodType>(value: T) => z.object({ from: value.nullable(), to: value.nullable() }).strict();
+
+/**
+ * The fields of a draft an edit may change, by name. The caller's ID number is not among them: it is stored sealed on
+ * the citizen, and the audit only says that it changed (`idNumberChanged`).
+ */
+export const draftChangesSchema = z
+  .object({
+    type: change(z.string().max(32)),
+    urgency: change(z.string().max(32)),
+    categoryId: change(idSchema),
+    callerPhone: change(z.string().max(32)),
+    citizenId: change(idSchema),
+    citizenName: change(z.string().max(100)),
+    title: change(z.string().max(200)),
+    content: change(z.string().max(8000)),
+    address: change(z.string().max(255)),
+    gridId: change(idSchema),
+    lat: change(z.number().min(-90).max(90)),
+    lng: change(z.number().min(-180).max(180)),
+    confidential: change(z.boolean()),
+    anonymous: change(z.boolean()),
+  })
+  .partial()
+  .strict();
+export type DraftChanges = z.output<typeof draftChangesSchema>;
+export type DraftField = keyof DraftChanges;
+
 export const eventPayloadSchemas = {
   // The handling deadline starts at submission; the server computes it from the category and calendar.
   SUBMIT: z.object({ dueAt: isoInstant.optional() }).strict(),
   DISCARD: z.object({}).strict(),
+  // The recorder corrects a saved draft: every changed field with its old and new value.
+  EDIT_DRAFT: z
+    .object({ changes: draftChangesSchema, idNumberChanged: z.literal(true).optional() })
+    .strict()
+    .refine((p) => Object.keys(p.changes).length > 0 || p.idNumberChanged === true, {
+      message: 'an edit changes at least one field',
+      path: ['changes'],
+    }),
   DISPATCH: z
     .object({
       departmentId: idSchema,
@@ -159,6 +197,8 @@ const SYSTEM: Role[] = ['system'];
 export const eventRoles: Record<AppealEventType, Role[]> = {
   SUBMIT: ['operator', 'dispatcher', 'gridWorker'],
   DISCARD: ['operator', 'dispatcher', 'gridWorker'],
+  // Whoever may record a draft may correct it; the machine lets only its creator.
+  EDIT_DRAFT: ['operator', 'dispatcher', 'gridWorker'],
   DISPATCH: DISPATCH_DESK,
   ASSIGN_GRID: DISPATCH_DESK,
   // The operator on the call recognises a repeat of an open appeal as often as the dispatcher does.

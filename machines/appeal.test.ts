@@ -84,6 +84,7 @@ const omniscoped = (role: Role): Actor =>
 const DEFAULT_PAYLOADS: { [T in AppealEventType]: AppealEventPayload<T> } = {
   SUBMIT: {},
   DISCARD: {},
+  EDIT_DRAFT: { changes: { title: { from: '路灯不亮', to: '人民路路灯不亮' } } },
   DISPATCH: {
     departmentId: LEAD_DEPT,
     assistingDepartmentIds: [ASSIST_DEPT],
@@ -183,7 +184,7 @@ const slaEvents = (phase: AppealPhase): Expected => ({
 
 /** Accepted events (default payload, some allowed actor) and the phase they lead to; everything else is refused. */
 const TABLE: Record<AppealPhase, Expected> = {
-  draft: { SUBMIT: 'triage', DISCARD: 'void' },
+  draft: { SUBMIT: 'triage', DISCARD: 'void', EDIT_DRAFT: 'draft' },
   triage: {
     DISPATCH: 'dispatched',
     ASSIGN_GRID: 'dispatched',
@@ -1341,5 +1342,55 @@ describe('report inputs kept in the context', () => {
     expect(apply(run(ROUTES.triage), ev('RESOLVE_ON_SPOT', operator, {}, at)).context.repliedAt).toBe(at);
     const patrol = createAppealSnapshot({ createdBy: gridWorker.userId, source: 'patrol' });
     expect(apply(patrol, ev('SELF_HANDLE', gridWorker, {}, at)).context.repliedAt).toBe(at);
+  });
+});
+
+describe('editing a saved draft (EDIT_DRAFT)', () => {
+  const draft = () => createAppealSnapshot({ createdBy: operator.userId });
+  const edit = (by: Actor, changes: Record<string, unknown> = { content: { from: '旧内容', to: '新内容' } }) =>
+    ev('EDIT_DRAFT', by, { changes } as never);
+
+  it('lets the creator edit his draft, which stays a draft with the same context', () => {
+    const before = draft();
+    const { accepted, next } = applyAppealEvent(before, edit(operator));
+    expect(accepted).toBe(true);
+    expect(phaseOf(next)).toBe('draft');
+    expect(next.context).toEqual(before.context);
+    expect(appealTagsOf(next)).toEqual(['draft']);
+    // Edited again and again, then submitted as usual.
+    const again = apply(apply(next, edit(operator)), ev('SUBMIT', operator));
+    expect(phaseOf(again)).toBe('triage');
+  });
+
+  it('refuses anyone but the creator, and every role that may not record appeals', () => {
+    const otherOperator = { ...operator, userId: operator.userId + 100 };
+    expect(draft().can(edit(otherOperator))).toBe(false);
+    expect(draft().can(edit({ ...dispatcher, userId: dispatcher.userId }))).toBe(false);
+    for (const role of ['handler', 'reviewer', 'supervisor', 'admin', 'system', 'mediator'] as Role[]) {
+      expect(roleAllowed(role, 'EDIT_DRAFT'), role).toBe(false);
+    }
+  });
+
+  it('is refused once the draft is submitted or discarded', () => {
+    for (const phase of ['triage', 'void', 'closed', 'merged'] as AppealPhase[]) {
+      expect(run(ROUTES[phase]).can(edit(operator)), phase).toBe(false);
+    }
+  });
+
+  it('takes only named fields with their old and new values, and at least one change', () => {
+    const schema = eventPayloadSchemas.EDIT_DRAFT;
+    expect(schema.safeParse({ changes: { title: { from: 'a', to: 'b' } } }).success).toBe(true);
+    expect(schema.safeParse({ changes: { gridId: { from: null, to: 3 } } }).success).toBe(true);
+    expect(schema.safeParse({ changes: {}, idNumberChanged: true }).success).toBe(true);
+    expect(schema.safeParse({ changes: {} }).success).toBe(false);
+    expect(schema.safeParse({ changes: { status: { from: 'a', to: 'b' } } }).success).toBe(false);
+    expect(schema.safeParse({ changes: { title: { to: 'b' } } }).success).toBe(false);
+    expect(schema.safeParse({ changes: { lat: { from: null, to: 91 } } }).success).toBe(false);
+    expect(schema.safeParse({ changes: { title: { from: 'a', to: 'b' } }, idNumber: '110' }).success).toBe(false);
+  });
+
+  it('is offered to the creator of a draft only', () => {
+    expect(acceptedEventTypes(draft(), operator, T0)).toContain('EDIT_DRAFT');
+    expect(acceptedEventTypes(draft(), dispatcher, T0)).not.toContain('EDIT_DRAFT');
   });
 });

@@ -349,6 +349,9 @@ export const appealMachine = setup({
           on: {
             SUBMIT: { guard: 'roleAllowed', target: 'triage', actions: 'recordSubmission' },
             DISCARD: { guard: 'roleAllowed', target: 'void' },
+            // Reopened in the intake form and saved again: the creator's own draft. The audit row keeps the changes
+            // (an action, so that can() accepts a step that leaves state and context as they were).
+            EDIT_DRAFT: { guard: and(['roleAllowed', 'isCreator']), actions: 'acknowledgeActivity' },
             // 自行处置: the reporter fixed it on the spot; someone else still checks the photos.
             SELF_HANDLE: {
               guard: and(['roleAllowed', 'isPatrolReport', 'isCreator', 'ownsEventGrid']),
@@ -793,6 +796,8 @@ function sampleEvents(type: AppealEventType, snapshot: AppealSnapshot, actor: Ac
     case 'CALLBACK_DUE':
     case 'UNREACHABLE':
       return [{ type, ...base } as AppealEvent];
+    case 'EDIT_DRAFT':
+      return [{ type, ...base, changes: { title: { from: 'title', to: 'new title' } } }];
     case 'DISPATCH':
       return [{ type, ...base, departmentId: 1, assistingDepartmentIds: [], acceptDueAt: later }];
     case 'ASSIGN_GRID':

@@ -6,6 +6,7 @@ import { sendAppealEvent } from '../case-links/refer.server';
 import { localDateTime } from '../calendar/working-time';
 import { all, jsonb, one } from '../db/sql.server';
 import { InvalidInput, NotFound } from '../domain/errors';
+import { can } from '../domain/permissions';
 import type { AppealServices, EventResult } from './service.server';
 
 // Events people send from the appeal page; timers and referral outcomes arrive by other routes.
@@ -54,6 +55,8 @@ export interface ActionOptions {
   agencies: { id: number; name: string; kind: string }[];
   /** While the appeal awaits verification (待核查): its photos, earliest first, so the verifier compares before and after. */
   verificationPhotos: VerificationPhoto[];
+  /** A draft its creator may go on editing in the intake form (继续编辑). */
+  mayEditDraft: boolean;
 }
 
 /** `uploadedAt` is local time, as shown on the page. */
@@ -89,7 +92,9 @@ export async function actionOptions(
   );
   if (!a) throw new NotFound('诉求不存在');
   const snapshot = restoreAppealSnapshot(jsonb(a.snapshot));
-  const types = acceptedEventTypes(snapshot, actor, now.toISOString()).filter((t) => PAGE_EVENTS.includes(t));
+  const accepted = acceptedEventTypes(snapshot, actor, now.toISOString());
+  const types = accepted.filter((t) => PAGE_EVENTS.includes(t));
+  const mayEditDraft = accepted.includes('EDIT_DRAFT') && can(actor, 'appeal:intake');
   const needs = (t: AppealEventType) => types.includes(t);
   const departments = needs('DISPATCH')
     ? await all<{ id: number; name: string }>(
@@ -151,7 +156,17 @@ export async function actionOptions(
         stage: f.stage ?? null,
       }))
     : [];
-  return { types, departments, subUnits, grids, agencies, suggestions, suggestedDepartmentId, verificationPhotos };
+  return {
+    types,
+    departments,
+    subUnits,
+    grids,
+    agencies,
+    suggestions,
+    suggestedDepartmentId,
+    verificationPhotos,
+    mayEditDraft,
+  };
 }
 
 // Which action and which appeal version a form is about; never part of the event itself.
@@ -191,6 +206,9 @@ export async function performAction(
   version: number,
   form: FormData,
 ): Promise<EventResult> {
+  // Steps of other screens (a draft's edit in the intake form) and of the system are never taken from this form.
+  if (!PAGE_EVENTS.includes(type as AppealEventType))
+    throw new InvalidInput('无效的操作', { intent: ['not a page action'] });
   const payload = payloadFromForm(form);
   if (type === 'MERGE_INTO') {
     const number = payload.targetNumber;

@@ -2,13 +2,15 @@ import { z } from 'zod';
 import type { Actor } from '../../machines/actor';
 import { createAppealSnapshot } from '../../machines/appeal';
 import { APPEAL_SOURCES, APPEAL_TYPES, URGENCIES } from '../../entities/appeal';
+import type { EntityManager } from '@mikro-orm/sql';
 import { openCase } from '../cases/transition.server';
 import { inTransaction, one } from '../db/sql.server';
 import { isUniqueViolation } from '../db/unique-violation.server';
-import { Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
-import { normaliseIdNumber, sealIdNumber } from '../security/id-number.server';
+import { Conflict, Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
+import { maskedIdNumber, normaliseIdNumber, openIdNumber, sealIdNumber } from '../security/id-number.server';
+import { draftChanges, draftValues, type DraftValues } from './draft-fields.server';
 import { appealCounterCte, formatAppealNumber } from './numbering.server';
-import { appealKind, type AppealServices } from './service.server';
+import { appealKind, applyEvent, type AppealServices } from './service.server';
 
 const phone = z
   .string()
@@ -163,4 +165,132 @@ async function insertDraft(
     });
     return { id, number, version: 1 };
   });
+}
+
+/** What a draft's edit may change: everything recorded at intake but where it came from and the form's key. */
+const draftEditSchema = draftInputSchema.omit({ source: true, requestKey: true });
+export type DraftEditInput = z.input<typeof draftEditSchema>;
+
+/** A saved draft as the intake form shows it again; the ID number only masked, it stays sealed. */
+export interface EditableDraft {
+  id: number;
+  number: string;
+  version: number;
+  values: Omit<DraftValues, 'idNumberSealed' | 'citizenId'>;
+  /** The caller's stored ID number, masked; left empty in the form it is kept. */
+  idNumberMasked: string;
+}
+
+async function ownDraft(em: EntityManager, actor: Actor, appealId: number) {
+  if (!CREATORS.has(actor.role)) throw new Forbidden();
+  const current = await draftValues(em, appealId);
+  if (!current) throw new NotFound('诉求不存在');
+  // The machine lets only the creator edit (EDIT_DRAFT's guard); saying so here gives the clear refusal.
+  if (current.createdById !== actor.userId) throw new Forbidden('只有登记人可以修改此草稿');
+  return current;
+}
+
+/** The draft for the intake form, or null when it has been submitted or discarded since (its page shows it). */
+export async function editableDraft(em: EntityManager, actor: Actor, appealId: number): Promise<EditableDraft | null> {
+  const current = await ownDraft(em, actor, appealId);
+  if (!current.tags.includes('draft')) return null;
+  const { idNumberSealed, citizenId: _citizen, ...values } = current.values;
+  return {
+    id: appealId,
+    number: current.number,
+    version: current.version,
+    values,
+    idNumberMasked: maskedIdNumber(idNumberSealed),
+  };
+}
+
+/**
+ * Saves the intake form over a draft as one audited, version-guarded EDIT_DRAFT step (the changed fields with old and
+ * new values). The caller's record is upserted in the same transaction, as at intake. A form that says exactly what
+ * the draft holds changes nothing, whatever version it saw: nothing of anyone's is lost. Otherwise the form must have
+ * seen the current version, or the step is refused as stale.
+ */
+export async function editDraft(
+  services: AppealServices,
+  actor: Actor,
+  appealId: number,
+  expectedVersion: number,
+  raw: unknown,
+): Promise<{ version: number; number: string; edited: boolean }> {
+  if (!CREATORS.has(actor.role)) throw new Forbidden();
+  const parsed = draftEditSchema.safeParse(raw);
+  if (!parsed.success) throw new InvalidInput('输入有误', fieldErrorsOf(parsed.error.issues));
+  const input = parsed.data;
+  return inTransaction(services.db.em(), async (tx) => {
+    const current = await ownDraft(tx, actor, appealId);
+    const was = current.values;
+    const same = { version: current.version, number: current.number, edited: false };
+    const appealFields = {
+      type: input.type,
+      urgency: input.urgency,
+      categoryId: input.categoryId,
+      callerPhone: input.callerPhone ?? null,
+      title: input.title,
+      content: input.content,
+      address: input.address ?? null,
+      gridId: input.gridId ?? null,
+      lat: input.lat ?? null,
+      lng: input.lng ?? null,
+      confidential: input.confidential,
+      anonymous: input.anonymous,
+    };
+    if (!current.tags.includes('draft')) {
+      // Submitted since: a repeat of the submit that did it is fine, anything else would be lost.
+      const repeat = draftChanges(was, { ...appealFields, citizenId: was.citizenId, citizenName: was.citizenName });
+      if (Object.keys(repeat).length) throw new Conflict('该诉求已提交，不能再按草稿修改', 'notNow');
+      return same;
+    }
+    const withCitizen = Boolean(input.callerPhone && !input.anonymous);
+    const samePhone = input.callerPhone === (was.callerPhone ?? undefined);
+    const storedId = samePhone ? openIdNumber(was.idNumberSealed) : null;
+    const idNumberChanged = withCitizen && Boolean(input.idNumber) && input.idNumber !== storedId;
+    let citizen: { id: number | null; name: string | null } = { id: null, name: null };
+    if (withCitizen) {
+      const keep = was.citizenId !== null && samePhone && !idNumberChanged;
+      citizen =
+        keep && (input.citizenName === undefined || input.citizenName === was.citizenName)
+          ? { id: was.citizenId, name: was.citizenName }
+          : await upsertCitizen(
+              tx,
+              input.callerPhone!,
+              input.citizenName,
+              idNumberChanged ? input.idNumber : undefined,
+            );
+    }
+    const changes = draftChanges(was, { ...appealFields, citizenId: citizen.id, citizenName: citizen.name });
+    if (!Object.keys(changes).length && !idNumberChanged) return same;
+    const r = await applyEvent(
+      services,
+      {
+        appealId,
+        expectedVersion,
+        type: 'EDIT_DRAFT',
+        payload: { changes, ...(idNumberChanged ? { idNumberChanged: true } : {}) },
+        actor,
+      },
+      { tx },
+    );
+    return { version: r.version, number: current.number, edited: true };
+  });
+}
+
+/** The caller's record by phone, as intake keeps it: a blank name or ID number keeps the stored one. */
+async function upsertCitizen(tx: EntityManager, phone: string, name: string | undefined, idNumber: string | undefined) {
+  const now = new Date();
+  const sealed = sealIdNumber(idNumber ?? null);
+  const row = await one<{ id: number; name: string | null }>(
+    tx,
+    `insert into citizen (phone, name, id_number_sealed, id_number_index, created_at, updated_at) values (?, ?, ?, ?, ?, ?)
+     on conflict (phone) do update set name = coalesce(excluded.name, citizen.name),
+       id_number_sealed = coalesce(excluded.id_number_sealed, citizen.id_number_sealed),
+       id_number_index = coalesce(excluded.id_number_index, citizen.id_number_index),
+       updated_at = excluded.updated_at returning id, name`,
+    [phone, name ?? null, sealed.sealed, sealed.index, now, now],
+  );
+  return row!;
 }

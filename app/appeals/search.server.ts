@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { APPEAL_PHASES, type AppealTag } from '../../machines/appeal';
 import type { SessionUser } from '../auth/session.server';
 import { getWorkCalendar } from '../calendar/calendar.server';
-import { isValidLocalDate, localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
+import {
+  isValidLocalDate,
+  localDateStart,
+  localDateTime,
+  remainingTime,
+  type LimitUnit,
+} from '../calendar/working-time';
 import { fieldErrorsOf, InvalidInput } from '../domain/errors';
 import { maskPhone } from '../cases/masking';
 import { all, textArray } from '../db/sql.server';
@@ -88,11 +94,6 @@ export function decodeCursor(cursor: string): { at: string; id: number } {
   );
   if (!m || Number.isNaN(Date.parse(m[1]))) throw bad();
   return { at: m[1], id: Number(m[2]) };
-}
-
-/** Start of a local (Asia/Shanghai, no DST) day as an instant. */
-function localDayStart(day: string, plusDays = 0): Date {
-  return new Date(Date.parse(`${day}T00:00:00+08:00`) + plusDays * 24 * 3600_000);
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, '\\$&');
@@ -189,8 +190,8 @@ function filterClauses(f: SearchFilters, user: SessionUser): Clause[] {
     out.push({ sql: 'a.tags @> ?::text[]', params: [textArray([PARENT_FILTERS[f.phase]])] });
   } else if (f.phase) out.push({ sql: 'a.phase = ?', params: [f.phase] });
   if (f.sla) out.push({ sql: 'a.sla = ?', params: [f.sla] });
-  if (f.from) out.push({ sql: 'a.created_at >= ?', params: [localDayStart(f.from)] });
-  if (f.to) out.push({ sql: 'a.created_at < ?', params: [localDayStart(f.to, 1)] });
+  if (f.from) out.push({ sql: 'a.created_at >= ?', params: [localDateStart(f.from)] });
+  if (f.to) out.push({ sql: 'a.created_at < ?', params: [localDateStart(f.to, 1)] });
   return out;
 }
 

@@ -4,6 +4,7 @@ import {
   eventRoles,
   type AppealEvent,
   type AppealEventType,
+  type DraftChanges,
 } from '../../machines/appeal-events';
 import type { Actor } from '../../machines/actor';
 import {
@@ -30,6 +31,7 @@ import { Conflict, Forbidden, InvalidInput, fieldErrorsOf } from '../domain/erro
 import type { EntityManager } from '@mikro-orm/sql';
 import type { TimerJob, Timers } from '../jobs/timers.server';
 import { activeDepartments, exists, loadAppeal, sideWrites, type AppealRow } from './appeal-store.server';
+import { draftEditColumns, validateDraftEdit } from './draft-fields.server';
 import { APPEAL_TRAIL } from './audit.server';
 import { extendedDeadline, handlingDeadline, limitDeadline } from './deadlines';
 import { canSeeAppeal } from './scope';
@@ -147,6 +149,8 @@ export const appealKind: CaseKind<AppealRow, AppealSnapshot, AppealServices> = {
       callback_due_at: toDate(ctx.callbackDueAt),
       closed_at: toDate(ctx.closedAt),
       submitted_at: new KeepUnlessSet(step?.type === 'SUBMIT' || step?.type === 'SELF_HANDLE' ? step.now : null),
+      // A draft's edit writes its new values with the step, in the same guarded statement.
+      ...(step?.type === 'EDIT_DRAFT' ? draftEditColumns(step.payload.changes as DraftChanges) : {}),
     };
   },
   sideWrites: (step) => [...assignmentWrites(step), ...smsWrites(step), sideWrites.queueForReports(step.now)],
@@ -170,6 +174,7 @@ export async function applyEvent(
 }
 
 async function validateReferences({ em, type, row: appeal }: AppealStepInput, payload: Record<string, unknown>) {
+  if (type === 'EDIT_DRAFT') await validateDraftEdit(em, appeal.id, payload.changes as DraftChanges);
   if (type === 'DISPATCH' || type === 'SUB_DISPATCH') {
     const ids = [payload.departmentId as number, ...((payload.assistingDepartmentIds as number[] | undefined) ?? [])];
     const found = await activeDepartments(em, ids);

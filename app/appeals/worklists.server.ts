@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { SessionUser } from '../auth/session.server';
 import { getWorkCalendar } from '../calendar/calendar.server';
-import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
+import { localDateTime, remainingTime, startOfLocalDay, type LimitUnit } from '../calendar/working-time';
 import { maskPhone } from '../cases/masking';
 import { all } from '../db/sql.server';
 
@@ -38,7 +38,6 @@ interface QueueDef {
   order?: string;
 }
 
-const DAY = 24 * 3600_000;
 const inMyDept = `(a.lead_department_id = ? or exists (select 1 from assignment s where s.appeal_id = a.id and s.status = 'active' and s.department_id = ?))`;
 const dept = (u: SessionUser) => [u.departmentId ?? -1, u.departmentId ?? -1];
 const grids = (u: SessionUser) => [u.gridIds.length ? u.gridIds : [-1]];
@@ -53,8 +52,9 @@ const QUEUES: Record<string, QueueDef[]> = {
     {
       key: 'today',
       label: '今日本人登记',
+      // Today is the city's calendar day, not the last 24 hours.
       where: `a.created_by_id = ? and a.created_at >= ?`,
-      params: (u, now) => [u.id, new Date(now.getTime() - DAY)],
+      params: (u, now) => [u.id, startOfLocalDay(now)],
     },
   ],
   dispatcher: [

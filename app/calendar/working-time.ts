@@ -138,6 +138,21 @@ export function localDateOf(d: Date): string {
   return dayString(localDay(instantMs(d, 'date')));
 }
 
+/**
+ * The instant today began in the city: local (Asia/Shanghai) midnight of the calendar day containing `now`. What
+ * "today" means on every screen (今日本人登记 lists from here on), never the last 24 hours.
+ */
+export function startOfLocalDay(now: Date): Date {
+  return new Date(dayStart(localDay(instantMs(now, 'now'))));
+}
+
+/** The instant a local date (YYYY-MM-DD) begins, `plusDays` days later: `localDateStart(to, 1)` ends a range of days. */
+export function localDateStart(localDate: string, plusDays = 0): Date {
+  const day = parseDay(localDate);
+  if (day === null) throw new RangeError(`Invalid local date: ${JSON.stringify(localDate)}`);
+  return new Date(dayStart(day + plusDays));
+}
+
 /** Local date and time 'YYYY-MM-DD HH:mm' of an instant. */
 export function localDateTime(d: Date): string {
   const iso = new Date(instantMs(d, 'date') + OFFSET).toISOString();

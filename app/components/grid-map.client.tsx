@@ -36,6 +36,18 @@ function styleOf(g: MapGrid, selected: boolean): L.PathOptions {
 // Six decimals is about 10 cm: finer than any click and short enough to read.
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 
+/**
+ * The map is ONE tab stop, its container: Leaflet's own keyboard handling pans (arrows) and zooms (+/-) there, and a
+ * picker takes the point at the centre with Enter. Shapes, labels and zoom buttons are left out of the tab order, so
+ * a form around the map is not walked through each grid.
+ */
+function keepOneTabStop(container: HTMLElement) {
+  container.tabIndex = 0;
+  for (const el of container.querySelectorAll<HTMLElement | SVGElement>('a, button, path, [tabindex]')) {
+    if (el.getAttribute('tabindex') !== '-1') el.setAttribute('tabindex', '-1');
+  }
+}
+
 function textNode(text: string, className?: string): HTMLElement {
   const el = document.createElement('span');
   if (className) el.className = className;
@@ -87,9 +99,23 @@ export function GridMap({
     // Clicks on a grid bubble up to the map, so a pick inside a grid lands here too.
     m.on('click', (e: L.LeafletMouseEvent) => pick.current?.({ lat: round6(e.latlng.lat), lng: round6(e.latlng.lng) }));
     if (pick.current) m.getContainer().style.cursor = 'crosshair';
+    // Enter on the focused picker takes the point under the centre cross (arrows move the map beneath it).
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Enter' || !pick.current || e.target !== m.getContainer()) return;
+      e.preventDefault();
+      const c = m.getCenter();
+      pick.current({ lat: round6(c.lat), lng: round6(c.lng) });
+    };
+    m.getContainer().addEventListener('keydown', onKey);
+    // Leaflet adds focusable parts as it draws (zoom buttons, shapes): each time, they leave the tab order.
+    const quiet = new MutationObserver(() => keepOneTabStop(m.getContainer()));
+    quiet.observe(m.getContainer(), { childList: true, subtree: true });
+    keepOneTabStop(m.getContainer());
     map.current = m;
     const drawn = polygons.current; // one Map for the map's whole life
     return () => {
+      quiet.disconnect();
+      m.getContainer().removeEventListener('keydown', onKey);
       m.remove();
       map.current = null;
       drawn.clear();
@@ -185,13 +211,25 @@ export function GridMap({
   }, [marker?.lat, marker?.lng]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
-    <div
-      ref={el}
-      role="img"
-      aria-label={label}
-      data-testid="grid-map"
-      className={`${className} w-full rounded`}
-      style={{ background: '#f8fafc' }}
-    />
+    <div className={`group relative ${className} w-full`}>
+      <div
+        ref={el}
+        role="img"
+        aria-label={label}
+        data-testid="grid-map"
+        className="h-full w-full rounded focus:outline-2 focus:outline-offset-2 focus:outline-red-700"
+        style={{ background: '#f8fafc' }}
+      />
+      {onPick ? (
+        // The centre cross a keyboard pick takes, shown while the map has focus.
+        <span
+          aria-hidden="true"
+          data-testid="grid-map-centre"
+          className="pointer-events-none absolute top-1/2 left-1/2 z-[1000] hidden -translate-x-1/2 -translate-y-1/2 text-xl leading-none text-red-700 group-focus-within:block"
+        >
+          +
+        </span>
+      ) : null}
+    </div>
   );
 }

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import type { Actor } from '../../machines/actor';
 import type { AppealTag } from '../../machines/appeal';
 import { APPEAL_TYPES, URGENCIES } from '../../entities/appeal';
-import { createDraft, idNumberSchema } from '../appeals/intake.server';
+import { createDraft, editDraft, editableDraft, idNumberSchema, type EditableDraft } from '../appeals/intake.server';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
+import { localDateTime } from '../calendar/working-time';
 import { all, one, type Row } from '../db/sql.server';
 import { gridForPoint, pointQuery } from '../grids/grids.server';
 import { linkCallToAppeal } from '../telephony/call-links.server';
@@ -74,7 +75,16 @@ export async function callerHistory(
 export interface DuplicateHint extends CallerAppeal {
   reason: 'sameCaller' | 'samePlace';
   address: string | null;
+  /** When it was recorded, local time, to tell it from the call in hand. */
+  createdLocal: string;
 }
+
+const toHint = (r: Row, reason: DuplicateHint['reason']): DuplicateHint => ({
+  ...toItem(r),
+  address: r.address,
+  reason,
+  createdLocal: localDateTime(new Date(r.created_at)),
+});
 
 const hintQuery = z.object({
   phone: phoneSchema.optional().catch(undefined),
@@ -102,7 +112,7 @@ export async function duplicateHints(
       `select a.id, a.number, a.title, a.phase, a.created_at, a.address from appeal a where a.caller_phone = ? and ${OPEN} order by a.created_at desc limit 5`,
       [q.phone],
     );
-    hints.push(...rows.map((r) => ({ ...toItem(r), address: r.address, reason: 'sameCaller' as const })));
+    hints.push(...rows.map((r) => toHint(r, 'sameCaller')));
   }
   const street = q.address && q.address.length >= 4 ? q.address.slice(0, Math.min(q.address.length, 12)) : null;
   if (q.categoryId && (q.gridId || street)) {
@@ -118,8 +128,7 @@ export async function duplicateHints(
         street ? `${street.replace(/[%_\\]/g, '')}%` : '\u0000',
       ],
     );
-    for (const r of rows)
-      if (!hints.some((h) => h.id === r.id)) hints.push({ ...toItem(r), address: r.address, reason: 'samePlace' });
+    for (const r of rows) if (!hints.some((h) => h.id === r.id)) hints.push(toHint(r, 'samePlace'));
   }
   return hints;
 }
@@ -168,6 +177,9 @@ const intakeForm = z.object({
   answer: optionalText(4000),
   knowledgeArticleId: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
   callId: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().min(1).max(255).optional()),
+  // A saved draft reopened in the form: which one, and the version the form was filled from.
+  draftId: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
+  draftVersion: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
 });
 
 /** One per rendered intake form. */
@@ -213,8 +225,7 @@ export async function recordIntake(
       ? (await gridForPoint(services.db.em(), { lat: f.lat, lng: f.lng }))?.id
       : f.gridId;
 
-  const draft = await createDraft(services, actor, {
-    source: 'hotline',
+  const fields = {
     type: f.type,
     urgency: f.urgency,
     categoryId: category.id,
@@ -229,8 +240,9 @@ export async function recordIntake(
     lng: f.lng,
     confidential: f.confidential,
     anonymous: f.anonymous,
-    requestKey: f.requestKey,
-  });
+  };
+  if (f.draftId) return continueDraft(services, actor, f, f.draftId, fields);
+  const draft = await createDraft(services, actor, { ...fields, source: 'hotline', requestKey: f.requestKey });
   if (f.callId) await linkIntakeCall(services, actor, f.callId, draft.id);
   // A repeated submit finds the appeal already past these steps and leaves it as it is. Submits of one form
   // racing each other collide on the appeal's version: the loser looks again and finds the work done.
@@ -245,6 +257,39 @@ export async function recordIntake(
     }
   }
   return { appealId: draft.id, number: draft.number, phase: state.phase };
+}
+
+/**
+ * The form over a saved draft: its edit first (refused as stale when someone else changed the draft since the form
+ * was filled, unless the form says just what is stored), then the steps its intent asks for from the version it left.
+ */
+async function continueDraft(
+  services: AppealServices,
+  actor: Actor,
+  f: z.output<typeof intakeForm>,
+  appealId: number,
+  fields: Record<string, unknown>,
+): Promise<IntakeResult> {
+  if (!f.draftVersion) throw new InvalidInput('表单已失效，请刷新页面', { draftVersion: ['missing'] });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // After the edit the draft holds what the form says, at `edit.version`; anyone else's step since is a conflict.
+      const edit = await editDraft(services, actor, appealId, f.draftVersion, fields);
+      const seen = await currentState(services, appealId);
+      if (seen.version !== edit.version) throw new Conflict('该诉求已被他人更新，请刷新后重试', 'stale');
+      const state = await advanceIntake(services, actor, f, appealId, seen);
+      if (f.callId) await linkIntakeCall(services, actor, f.callId, appealId);
+      return { appealId, number: edit.number, phase: state.phase };
+    } catch (err) {
+      if (!(err instanceof Conflict && err.code === 'stale') || attempt >= 3) throw err;
+    }
+  }
+}
+
+/** The draft for the intake form, if it is still one (else null: its appeal page shows what became of it). */
+export async function draftForIntake(em: EntityManager, actor: Actor, appealId: number): Promise<EditableDraft | null> {
+  if (!INTAKE_ROLES.has(actor.role)) throw new Forbidden();
+  return editableDraft(em, actor, appealId);
 }
 
 /** The steps the form's intent asks for that the appeal has not taken yet; each expects the version it saw. */

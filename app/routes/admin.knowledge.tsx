@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { z } from 'zod';
+import { localDateOf } from '../calendar/working-time';
 import { requireUserWith } from '../auth/session.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { readFormWithRefusal } from '../http/body.server';
@@ -30,7 +31,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     articles,
     editId: edit.success ? edit.data : null,
     savedId: saved.success ? saved.data : null,
-    today: new Date().toISOString(),
+    // The city's date (Asia/Shanghai), the same rule the search uses for valid dates.
+    today: localDateOf(new Date()),
     ...(await articleOptions(em)),
   };
 }
@@ -232,8 +234,6 @@ export default function AdminKnowledge() {
     result?.failure && (result.failure.intent === 'create' || result.failure.intent === 'update')
       ? result.failure
       : null;
-  // Local (UTC+08:00) date for the status column, same rule the search uses.
-  const localToday = new Date(new Date(today).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
   return (
     <div className="space-y-4">
       <h1 className="text-lg font-semibold">{t('知识库维护')}</h1>
@@ -280,7 +280,7 @@ export default function AdminKnowledge() {
                 <td className="whitespace-nowrap">
                   {a.validFrom ?? t('不限')} {t('至')} {a.validTo ?? t('不限')}
                 </td>
-                <td>{t(status(a, localToday))}</td>
+                <td>{t(status(a, today))}</td>
                 <td className="whitespace-nowrap py-1.5 pr-4">
                   <Link
                     to={`?edit=${a.id}`}

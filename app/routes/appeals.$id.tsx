@@ -14,6 +14,7 @@ import { AppealReferrals } from '../components/appeal-referrals';
 import type { MapGrid } from '../components/grid-map.client';
 import { useGridMap } from '../components/grid-map-loader';
 import { AttachmentUpload } from '../components/attachment-upload';
+import { DraftEditLink } from '../components/draft-edit-link';
 import { requireUser } from '../auth/session.server';
 import { LifecycleChart } from '../components/lifecycle-chart';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
@@ -249,6 +250,7 @@ export default function AppealPage() {
             {t(result.failure.message)}
           </p>
         ) : null}
+        {options.mayEditDraft ? <DraftEditLink appealId={a.id} /> : null}
         <ActionPanel
           key={a.version}
           options={options}

@@ -3,13 +3,22 @@ import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from '@remix-run/react';
 import leafletCss from 'leaflet/dist/leaflet.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { z } from 'zod';
 import { requireUserWith } from '../auth/session.server';
+import { DuplicateHints } from '../components/duplicate-hints';
 import type { MapGrid } from '../components/grid-map.client';
 import { useGridMap } from '../components/grid-map-loader';
 import { gridOutlines, type GridOutline } from '../grids/grids.server';
 import { domain, formFailure } from '../http/errors.server';
 import { readFormWithRefusal } from '../http/body.server';
-import { callerHistory, intakeOptions, newRequestKey, recordIntake, type DuplicateHint } from '../intake/intake.server';
+import {
+  callerHistory,
+  draftForIntake,
+  intakeOptions,
+  newRequestKey,
+  recordIntake,
+  type DuplicateHint,
+} from '../intake/intake.server';
 import { useT } from '../i18n/use-t';
 import { PHASE_LABELS, TYPE_LABELS, URGENCY_LABELS } from '../ui/labels';
 import { CsrfField } from '../ui/csrf';
@@ -19,17 +28,36 @@ export const meta: MetaFunction = () => [{ title: '来电登记 · 12345 热线'
 // Leaflet's own CSS for the location picker.
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: leafletCss }];
 
+const draftParam = z.coerce.number().int().positive();
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUserWith(request, context, 'appeal:intake');
   const params = new URL(request.url).searchParams;
-  const phone = params.get('phone') ?? '';
+  const em = context.runtime.db.em();
+  // A saved draft reopens here with all it holds; once submitted or discarded, its page shows what became of it.
+  let draft = null;
+  if (params.has('draft')) {
+    const id = draftParam.safeParse(params.get('draft'));
+    if (!id.success) throw new Response('诉求不存在', { status: 404 });
+    draft = await domain(() => draftForIntake(em, user.actor, id.data));
+    if (!draft) throw redirect(`/appeals/${id.data}`);
+  }
+  const phone = params.get('phone') ?? draft?.values.callerPhone ?? '';
   // Set when answering a call opened this form: saving the appeal links it to the call.
   const callId = params.get('call') ?? '';
-  const em = context.runtime.db.em();
   const history = phone ? await domain(() => callerHistory(em, user.actor, phone)) : null;
   // A fresh key per rendered form: submitting the same form twice creates one appeal.
   const outlines = await domain(() => gridOutlines(em, user.actor));
-  return { phone, callId, history, requestKey: newRequestKey(), outlines, ...(await intakeOptions(em)) };
+  return {
+    phone,
+    callId,
+    history,
+    draft,
+    saved: Boolean(draft && params.get('saved') === '1'),
+    requestKey: newRequestKey(),
+    outlines,
+    ...(await intakeOptions(em)),
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -44,7 +72,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
       intent,
       ...(mergeInto ? { mergeInto } : {}),
     });
-    return redirect(`/appeals/${r.appealId}`);
+    // A kept draft reopens in this form to go on with the call; anything else shows the appeal.
+    return redirect(intent === 'draft' ? `/intake?draft=${r.appealId}&saved=1` : `/appeals/${r.appealId}`);
   } catch (err) {
     const { failure, status } = formFailure(err, intent);
     return json({ failure }, { status });
@@ -119,15 +148,18 @@ function LocationPicker({
   outlines,
   errors,
   onGrid,
+  initial,
 }: {
   outlines: GridOutline[];
   errors: Record<string, string[]>;
   onGrid: (gridId: number | null) => void;
+  /** A reopened draft's point. */
+  initial: { lat: number | null; lng: number | null };
 }) {
   const { t } = useT();
   const GridMap = useGridMap();
-  const [lat, setLat] = useState('');
-  const [lng, setLng] = useState('');
+  const [lat, setLat] = useState(initial.lat === null ? '' : String(initial.lat));
+  const [lng, setLng] = useState(initial.lng === null ? '' : String(initial.lng));
   const [located, setLocated] = useState<Located>({ state: 'idle' });
   const report = useRef(onGrid);
   report.current = onGrid;
@@ -211,6 +243,7 @@ function LocationPicker({
       ) : (
         <div className="h-[280px] w-full rounded bg-slate-50" />
       )}
+      <p className="mt-1 text-xs text-slate-500">{t('键盘：聚焦地图后方向键移动，+/- 缩放，回车选取中心点')}</p>
       <div className="mt-2 flex flex-wrap items-end gap-3">
         <label className="block">
           <span className="text-slate-600">{t('纬度')}</span>
@@ -268,9 +301,19 @@ function LocationPicker({
   );
 }
 
+const FORM_ID = 'intake-form';
+
 export default function Intake() {
-  const { phone, callId, history, requestKey, categories, grids, outlines } = useLoaderData<typeof loader>();
-  const [gridId, setGridId] = useState('');
+  const { draft } = useLoaderData<typeof loader>();
+  // A saved draft's form starts again from what it holds at its new version.
+  return <IntakeScreen key={draft ? `${draft.id}:${draft.version}` : 'new'} />;
+}
+
+function IntakeScreen() {
+  const { phone, callId, history, draft, saved, requestKey, categories, grids, outlines } =
+    useLoaderData<typeof loader>();
+  const was = draft?.values;
+  const [gridId, setGridId] = useState(was?.gridId ? String(was.gridId) : '');
   const { t } = useT();
   const result = useActionData<typeof action>();
   const errors = result?.failure.fieldErrors ?? {};
@@ -322,10 +365,18 @@ export default function Intake() {
       </span>
     ) : null;
 
+  const category = was ? categories.find((c) => c.id === was.categoryId) : undefined;
   return (
     <div className="grid gap-4 lg:grid-cols-3">
       <section className="space-y-3 lg:col-span-2">
-        <h1 className="text-lg font-semibold">{t('来电登记')}</h1>
+        <h1 className="text-lg font-semibold">
+          {draft ? t('继续编辑草稿 {{number}}', { number: draft.number }) : t('来电登记')}
+        </h1>
+        {saved ? (
+          <p role="status" className="rounded bg-green-50 px-2 py-1 text-green-800" data-testid="draft-saved">
+            {t('草稿已保存（{{number}}），可继续编辑或提交', { number: draft!.number })}
+          </p>
+        ) : null}
         <Form method="get" className="flex items-end gap-2" aria-label={t('来电查询')}>
           <label className="block">
             <span className="text-slate-600">{t('来电号码')}</span>
@@ -335,6 +386,7 @@ export default function Intake() {
         </Form>
         <Form
           method="post"
+          id={FORM_ID}
           ref={formRef}
           onChange={updateHints}
           className="space-y-3 rounded-lg border bg-white p-4"
@@ -343,6 +395,12 @@ export default function Intake() {
         >
           <CsrfField />
           <input type="hidden" name="requestKey" value={requestKey} />
+          {draft ? (
+            <>
+              <input type="hidden" name="draftId" value={draft.id} />
+              <input type="hidden" name="draftVersion" value={draft.version} />
+            </>
+          ) : null}
           {callId ? <input type="hidden" name="callId" value={callId} /> : null}
           {callId ? (
             <p className="rounded bg-green-50 px-2 py-1 text-green-800" data-testid="intake-call">
@@ -359,7 +417,7 @@ export default function Intake() {
               <span className="text-slate-600">{t('诉求人电话')}</span>
               <input
                 name="callerPhone"
-                defaultValue={history?.phone ?? phone}
+                defaultValue={was ? (was.callerPhone ?? '') : (history?.phone ?? phone)}
                 className={field}
                 aria-invalid={Boolean(errors.callerPhone)}
               />
@@ -367,7 +425,11 @@ export default function Intake() {
             </label>
             <label className="block">
               <span className="text-slate-600">{t('诉求人姓名')}</span>
-              <input name="citizenName" defaultValue={history?.citizen?.name ?? ''} className={field} />
+              <input
+                name="citizenName"
+                defaultValue={was ? (was.citizenName ?? '') : (history?.citizen?.name ?? '')}
+                className={field}
+              />
               {err('citizenName')}
             </label>
             <label className="block">
@@ -376,15 +438,21 @@ export default function Intake() {
               <input
                 name="idNumber"
                 autoComplete="off"
-                placeholder={history?.citizen?.idNumber || undefined}
+                placeholder={draft?.idNumberMasked || history?.citizen?.idNumber || undefined}
                 className={field}
                 aria-invalid={Boolean(errors.idNumber)}
+                aria-describedby={draft?.idNumberMasked ? 'id-number-kept' : undefined}
               />
+              {draft?.idNumberMasked ? (
+                <span id="id-number-kept" className="block text-xs text-slate-500" data-testid="id-number-kept">
+                  {t('已登记 {{id}}，留空则保持不变', { id: draft.idNumberMasked })}
+                </span>
+              ) : null}
               {err('idNumber')}
             </label>
             <label className="block">
               <span className="text-slate-600">{t('紧急程度')}</span>
-              <select name="urgency" defaultValue="normal" className={field}>
+              <select name="urgency" defaultValue={was?.urgency ?? 'normal'} className={field}>
                 {Object.entries(URGENCY_LABELS).map(([v, l]) => (
                   <option key={v} value={v}>
                     {t(l)}
@@ -398,7 +466,7 @@ export default function Intake() {
             <div className="mt-1 flex flex-wrap gap-3">
               {Object.entries(TYPE_LABELS).map(([v, l]) => (
                 <label key={v} className="flex items-center gap-1">
-                  <input type="radio" name="type" value={v} />
+                  <input type="radio" name="type" value={v} defaultChecked={was?.type === v} />
                   {t(l)}
                 </label>
               ))}
@@ -410,6 +478,7 @@ export default function Intake() {
             <input
               name="category"
               list="category-list"
+              defaultValue={category ? `${category.code} ${category.name}（${category.parent ?? ''}）` : undefined}
               autoComplete="off"
               className={field}
               aria-invalid={Boolean(errors.category)}
@@ -423,18 +492,33 @@ export default function Intake() {
           </label>
           <label className="block">
             <span className="text-slate-600">{t('标题')}</span>
-            <input name="title" className={field} aria-invalid={Boolean(errors.title)} />
+            <input
+              name="title"
+              defaultValue={was?.title ?? undefined}
+              className={field}
+              aria-invalid={Boolean(errors.title)}
+            />
             {err('title')}
           </label>
           <label className="block">
             <span className="text-slate-600">{t('诉求内容')}</span>
-            <textarea name="content" rows={4} className={field} aria-invalid={Boolean(errors.content)} />
+            <textarea
+              name="content"
+              rows={4}
+              defaultValue={was?.content ?? undefined}
+              className={field}
+              aria-invalid={Boolean(errors.content)}
+            />
             {err('content')}
           </label>
           <div className="grid gap-3 md:grid-cols-2">
             <label className="block">
               <span className="text-slate-600">{t('地址')}</span>
-              <input name="address" defaultValue={history?.citizen?.address ?? ''} className={field} />
+              <input
+                name="address"
+                defaultValue={was ? (was.address ?? '') : (history?.citizen?.address ?? '')}
+                className={field}
+              />
               {err('address')}
             </label>
             <label className="block">
@@ -453,6 +537,7 @@ export default function Intake() {
           <LocationPicker
             outlines={outlines}
             errors={errors}
+            initial={{ lat: was?.lat ?? null, lng: was?.lng ?? null }}
             onGrid={(id) => {
               setGridId(id ? String(id) : '');
               setTimeout(updateHints);
@@ -460,11 +545,11 @@ export default function Intake() {
           />
           <div className="flex gap-4">
             <label className="flex items-center gap-1">
-              <input type="checkbox" name="confidential" />
+              <input type="checkbox" name="confidential" defaultChecked={was?.confidential ?? false} />
               {t('保密（对承办单位隐藏诉求人）')}
             </label>
             <label className="flex items-center gap-1">
-              <input type="checkbox" name="anonymous" />
+              <input type="checkbox" name="anonymous" defaultChecked={was?.anonymous ?? false} />
               {t('匿名')}
             </label>
           </div>
@@ -515,34 +600,10 @@ export default function Intake() {
               {t('保存草稿（Ctrl+S）')}
             </button>
           </div>
-          {hints.data?.hints.length ? (
-            <section aria-label={t('疑似重复')} className="rounded border border-amber-300 bg-amber-50 p-3">
-              <h2 className="font-semibold text-amber-800">{t('疑似重复诉求')}</h2>
-              <ul className="mt-1 space-y-1">
-                {hints.data.hints.map((h) => (
-                  <li key={h.id} className="flex flex-wrap items-center gap-2">
-                    <span className="font-mono">{h.number}</span>
-                    <span>{h.title}</span>
-                    <span className="text-slate-500">
-                      {t(h.reason === 'sameCaller' ? '同一来电人' : '同类同地点')} ·{' '}
-                      {PHASE_LABELS[h.phase] ? t(PHASE_LABELS[h.phase]) : h.phase}
-                    </span>
-                    <button
-                      name="intent"
-                      value={`merge:${h.id}`}
-                      disabled={busy}
-                      className="rounded bg-amber-600 px-2 py-0.5 text-white"
-                    >
-                      {t('合并到此')}
-                    </button>
-                  </li>
-                ))}
-              </ul>
-            </section>
-          ) : null}
         </Form>
       </section>
-      <aside className="space-y-3" aria-label={t('来电人信息')}>
+      <aside className="space-y-3 lg:sticky lg:top-4 lg:self-start" aria-label={t('来电人信息')}>
+        <DuplicateHints hints={hints.data?.hints ?? []} formId={FORM_ID} busy={busy} />
         <h2 className="text-lg font-semibold">{t('来电人')}</h2>
         {history ? (
           <div className="space-y-2 rounded-lg border bg-white p-4" data-testid="caller-history">

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import { can } from '../domain/permissions';
 import type { Actor } from '../../machines/actor';
-import { isValidLocalDate, localDateTime } from '../calendar/working-time';
+import { isValidLocalDate, localDateStart, localDateTime } from '../calendar/working-time';
 import { maskPhone } from '../cases/masking';
 import { all, dateOrNull, jsonb, one } from '../db/sql.server';
 import { fieldErrorsOf, Forbidden, InvalidInput, NotFound } from '../domain/errors';
@@ -82,9 +82,6 @@ type LinkedAppeal = { id: number; number: string };
 const LINKED_APPEALS = `coalesce((select json_agg(json_build_object('id', a.id, 'number', a.number) order by a.id)
                         from call_appeal ca join appeal a on a.id = ca.appeal_id where ca.call_id = c.id), '[]'::json)`;
 
-const dayStart = (day: string, plusDays = 0) =>
-  new Date(Date.parse(`${day}T00:00:00+08:00`) + plusDays * 24 * 3600_000);
-
 export function mayListCalls(actor: Actor): boolean {
   return can(actor, 'calls:list');
 }
@@ -109,8 +106,8 @@ export async function listCalls(
     params.push(...p);
   };
   if (f.callbackQueue) add('c.needs_callback');
-  if (f.from) add('c.ring_at >= ?', dayStart(f.from));
-  if (f.to) add('c.ring_at < ?', dayStart(f.to, 1));
+  if (f.from) add('c.ring_at >= ?', localDateStart(f.from));
+  if (f.to) add('c.ring_at < ?', localDateStart(f.to, 1));
   if (f.direction) add('c.direction = ?', f.direction);
   if (f.disposition) add('c.disposition = ?', f.disposition);
   if (f.agent) add('c.agent_id = ?', f.agent);

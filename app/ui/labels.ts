@@ -46,6 +46,7 @@ export const EVENT_LABELS: Record<string, string> = {
   CREATE: '登记',
   SUBMIT: '提交',
   DISCARD: '作废',
+  EDIT_DRAFT: '修改草稿',
   DISPATCH: '派单',
   ASSIGN_GRID: '派至网格',
   RESOLVE_ON_SPOT: '当场答复',

@@ -214,6 +214,9 @@ function transitionWitnesses(t: TestServices, mergeTarget: number) {
         ];
       case 'ESCALATE':
         return [{ to: 'leader', note: '提交领导' }];
+      // The old value must be what the draft holds (the service checks it): every path's draft has this title.
+      case 'EDIT_DRAFT':
+        return [{ changes: { title: { from: '路径测试', to: '路径测试（草稿已改）' } } }];
       default:
         return [{}];
     }

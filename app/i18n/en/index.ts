@@ -1,6 +1,7 @@
 import { admin } from './admin';
 import { appeal } from './appeal';
 import { common } from './common';
+import { dayIntake } from './day-intake';
 import { field } from './field';
 import { fieldDay } from './field-day';
 import { gridView } from './grid-view';
@@ -39,4 +40,5 @@ export const en: Record<string, string> = {
   ...referrals,
   ...security,
   ...mfa,
+  ...dayIntake,
 };
