@@ -204,7 +204,8 @@ async function validateReferences({ em, type, row: appeal }: AppealStepInput, pa
   }
 }
 
-function assignmentWrites({ type, payload, next: { context: ctx }, now }: AppealStep): SideWrite[] {
+function assignmentWrites({ type, payload, next, now }: AppealStep): SideWrite[] {
+  const ctx = next.context;
   const acceptDueAt = toDate(ctx.acceptDueAt);
   const add = (row: Parameters<typeof sideWrites.addAssignment>[0]) =>
     sideWrites.addAssignment(row, ctx.dispatchLevel, acceptDueAt, now);
@@ -231,6 +232,11 @@ function assignmentWrites({ type, payload, next: { context: ctx }, now }: Appeal
     case 'MERGE_INTO':
     case 'REFER':
       return [sideWrites.closeAssignments('superseded', now)];
+    // 退回派单重新派单: the unit's order ends; the dispatcher sends the appeal again.
+    case 'REJECT_REPLY':
+    case 'REDO':
+    case 'VERIFY_REJECT':
+      return next.hasTag('awaitingDispatch') ? [sideWrites.closeAssignments('superseded', now)] : [];
     default:
       return [];
   }
