@@ -6,6 +6,7 @@ import { sendAppealEvent } from '../case-links/refer.server';
 import { localDateTime } from '../calendar/working-time';
 import { all, jsonb, one } from '../db/sql.server';
 import { InvalidInput, NotFound } from '../domain/errors';
+import { redoChoices, replyUnderReview, type ReplyUnderReview } from './review.server';
 import type { AppealServices, EventResult } from './service.server';
 
 // Events people send from the appeal page; timers and referral outcomes arrive by other routes.
@@ -54,6 +55,10 @@ export interface ActionOptions {
   agencies: { id: number; name: string; kind: string }[];
   /** While the appeal awaits verification (待核查): its photos, earliest first, so the verifier compares before and after. */
   verificationPhotos: VerificationPhoto[];
+  /** While a reply is reviewed or verified: the reply itself, shown beside the buttons that decide on it. */
+  underReview: ReplyUnderReview | null;
+  /** Where each redo (重办) may go now: the machine's guards decide, the form offers only these. */
+  redoTargets: ReturnType<typeof redoChoices>;
 }
 
 /** `uploadedAt` is local time, as shown on the page. */
@@ -151,7 +156,19 @@ export async function actionOptions(
         stage: f.stage ?? null,
       }))
     : [];
-  return { types, departments, subUnits, grids, agencies, suggestions, suggestedDepartmentId, verificationPhotos };
+  const underReview = await replyUnderReview(em, appealId, types);
+  return {
+    types,
+    departments,
+    subUnits,
+    grids,
+    agencies,
+    suggestions,
+    suggestedDepartmentId,
+    verificationPhotos,
+    underReview,
+    redoTargets: redoChoices(snapshot, actor, types, now),
+  };
 }
 
 // Which action and which appeal version a form is about; never part of the event itself.

@@ -26,6 +26,10 @@ export interface TimelineEntry extends TimelineView {
   toSla: string;
   /** Human text carried by the event (reason, result, note), shown as plain text. */
   text: string | null;
+  /** A callback's answer (FEEDBACK): the rating and whether the matter is resolved; the citizen's words are `text`. */
+  feedback?: { satisfaction: string; resolved: boolean };
+  /** A failed callback (UNREACHABLE): which attempt of how many. */
+  attempt?: { n: number; max: number };
 }
 
 export interface AppealDetail {
@@ -197,12 +201,15 @@ export async function appealDetail(
       ...deadline('handling', a.due_at, limits[a.urgency]?.unit ?? 'workingDays'),
       ...deadline('callback', concerns.callback ? a.callback_due_at : null, limits.callback.unit),
     ],
-    timeline: events.map((e) => ({
-      ...timelineView(e),
-      fromSla: e.fromSla as string | null,
-      toSla: e.toSla as string,
-      text: (TEXT_FIELDS.map((f) => e.payload[f]).find((v) => typeof v === 'string') as string | undefined) ?? null,
-    })),
+    timeline: withCallbackDetails(
+      events.map((e) => ({
+        ...timelineView(e),
+        fromSla: e.fromSla as string | null,
+        toSla: e.toSla as string,
+        text: (TEXT_FIELDS.map((f) => e.payload[f]).find((v) => typeof v === 'string') as string | undefined) ?? null,
+      })),
+      events.map((e) => e.payload),
+    ),
     attachments: attachments.map((f) => ({
       id: f.id,
       fileName: f.file_name,
@@ -221,6 +228,22 @@ export async function appealDetail(
     unreasonable: ctx.unreasonable,
     callback,
   };
+}
+
+// Each callback round starts with the approval that opens it (or a reopening): the machine counts attempts per round.
+const CALLBACK_ROUND_STARTS = ['APPROVE_REPLY', 'VERIFY_APPROVE', 'REOPEN'];
+
+/** Adds what a callback's rows carry: the rating and resolved answer of FEEDBACK, the attempt number of UNREACHABLE. */
+function withCallbackDetails(rows: TimelineEntry[], payloads: Record<string, unknown>[]): TimelineEntry[] {
+  let attempts = 0;
+  return rows.map((row, i) => {
+    const p = payloads[i];
+    if (CALLBACK_ROUND_STARTS.includes(row.type)) attempts = 0;
+    if (row.type === 'UNREACHABLE') return { ...row, attempt: { n: ++attempts, max: MAX_CALLBACK_ATTEMPTS } };
+    if (row.type === 'FEEDBACK' && typeof p.satisfaction === 'string' && typeof p.resolved === 'boolean')
+      return { ...row, feedback: { satisfaction: p.satisfaction, resolved: p.resolved } };
+    return row;
+  });
 }
 
 /**

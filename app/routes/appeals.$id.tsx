@@ -16,6 +16,7 @@ import { useGridMap } from '../components/grid-map-loader';
 import { AttachmentUpload } from '../components/attachment-upload';
 import { requireUser } from '../auth/session.server';
 import { LifecycleChart } from '../components/lifecycle-chart';
+import { TimelineDetails } from '../components/timeline-details';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { readFormWithRefusal } from '../http/body.server';
 import { useT } from '../i18n/use-t';
@@ -306,6 +307,7 @@ export default function AppealPage() {
                     : ''}
                 </span>
               </div>
+              <TimelineDetails entry={e} />
               {e.text ? <p className="mt-0.5 whitespace-pre-wrap text-slate-700">{e.text}</p> : null}
             </li>
           ))}
