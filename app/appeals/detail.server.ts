@@ -73,7 +73,14 @@ export interface AppealDetail {
   unreasonable: boolean;
   escalation: string | null;
   /** The callback agent's script while the citizen is to be called back. */
-  callback: { attempts: number; maxAttempts: number; script: string; overdue: boolean } | null;
+  callback: {
+    attempts: number;
+    maxAttempts: number;
+    script: string;
+    overdue: boolean;
+    /** Whether this user has the softphone to dial the citizen from the page; others record the result by hand. */
+    mayDial: boolean;
+  } | null;
 }
 
 const TEXT_FIELDS = ['reason', 'result', 'text', 'note', 'answer', 'comment'];
@@ -145,6 +152,7 @@ export async function appealDetail(
         attempts: ctx.callbackAttempts,
         maxAttempts: MAX_CALLBACK_ATTEMPTS,
         overdue: ctx.callbackOverdue,
+        mayDial: can(actor, 'calls:answer'),
         script:
           `您好，这里是 12345 政务服务便民热线回访。您于 ${localDateTime(new Date(a.created_at)).slice(0, 10)} 反映的“${a.title}”，` +
           `${a.department_name ?? a.assigned_grid_name ?? '我们'}的答复是：“${answerPayload?.result ?? answerPayload?.answer ?? '—'}”。` +

@@ -228,7 +228,7 @@ export default function AppealPage() {
             {t('；第 {{max}} 次未接通即按“无法联系”办结。', { max: a.callback.maxAttempts })}
           </p>
           {/* The softphone bar dials it: the number is revealed (and the reveal recorded) only when dialled. */}
-          {a.complainant?.mayReveal ? (
+          {a.complainant?.mayReveal && a.callback.mayDial ? (
             <button
               type="button"
               data-dial-appeal={a.id}
@@ -237,6 +237,10 @@ export default function AppealPage() {
             >
               {t('拨打回访电话')}
             </button>
+          ) : a.complainant?.mayReveal ? (
+            <p className="mt-2 text-sm text-slate-600" data-testid="callback-no-phone">
+              {t('您的账号没有话务软电话：请由回访员拨打，或电话联系后手工登记回访结果')}
+            </p>
           ) : null}
         </section>
       ) : null}
