@@ -12,6 +12,7 @@ import { can } from '../domain/permissions';
 import { caseTimeline, timelineView, type TimelineView } from '../cases/timeline.server';
 import { APPEAL_TRAIL } from './audit.server';
 import { revealLog } from './reveal.server';
+import { appealSms, type AppealSmsView } from './sms-log.server';
 import { canSeeAppeal, canSeeComplainant } from './scope';
 import { gridForPoint, outlinesOf, type GridOutline } from '../grids/grids.server';
 
@@ -68,6 +69,8 @@ export interface AppealDetail {
   /** Whether this user may add files now: the role may, and the appeal is not closed (the server checks again on upload). */
   mayAttach: boolean;
   calls: AppealCallView[];
+  /** Messages to the citizen about this appeal, with their delivery status. */
+  sms: AppealSmsView[];
   counts: { redo: number; reopen: number; extensions: number; supervise: number };
   /** Marked by a supervisor as an unreasonable demand (不合理诉求). */
   unreasonable: boolean;
@@ -226,6 +229,7 @@ export async function appealDetail(
     })),
     mayAttach: open && can(actor, 'appeal:attach'),
     calls,
+    sms: await appealSms(em, id, showComplainant),
     counts: {
       redo: ctx.redoCount,
       reopen: ctx.reopenCount,

@@ -11,6 +11,7 @@ import { appealPage } from '../case-links/appeal-referrals.server';
 import { APPEAL_EVENT_TYPES } from '../../machines/appeal-events';
 import { ActionPanel } from '../components/action-panel';
 import { AppealReferrals } from '../components/appeal-referrals';
+import { AppealSms } from '../components/appeal-sms';
 import type { MapGrid } from '../components/grid-map.client';
 import { useGridMap } from '../components/grid-map-loader';
 import { AttachmentUpload } from '../components/attachment-upload';
@@ -317,6 +318,8 @@ export default function AppealPage() {
           ))}
         </ol>
       </section>
+
+      <AppealSms messages={a.sms} />
 
       {a.reveals.length ? (
         <section className="rounded-lg border bg-white p-4" aria-labelledby="reveals-h">
