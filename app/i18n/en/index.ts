@@ -12,6 +12,7 @@ import { patrol } from './patrol';
 import { reportExports } from './report-exports';
 import { referrals } from './referrals';
 import { reports } from './reports';
+import { review } from './review';
 import { security } from './security';
 import { softphone } from './softphone';
 import { telephony } from './telephony';
@@ -37,4 +38,5 @@ export const en: Record<string, string> = {
   ...referrals,
   ...security,
   ...mfa,
+  ...review,
 };
