@@ -464,7 +464,11 @@ export const appealMachine = setup({
           on: {
             APPROVE_REPLY: { guard: 'roleAllowed', target: 'callback', actions: 'startCallback' },
             // Answered on the spot: there is no unit to redo it, only the dispatch desk.
-            REJECT_REPLY: { guard: and(['roleAllowed', not('redoToSameUnit')]), target: 'triage', actions: 'recordRejection' },
+            REJECT_REPLY: {
+              guard: and(['roleAllowed', not('redoToSameUnit')]),
+              target: 'triage',
+              actions: 'recordRejection',
+            },
           },
         },
         review: {

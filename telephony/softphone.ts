@@ -807,7 +807,8 @@ export class Softphone {
 
   private requireEstablished(): ActiveCall {
     const call = this.call;
-    if (!call || call.session.state !== SessionState.Established) throw new SoftphoneError('noCall', 'no established call');
+    if (!call || call.session.state !== SessionState.Established)
+      throw new SoftphoneError('noCall', 'no established call');
     return call;
   }
 

@@ -84,7 +84,12 @@ export function RedoFields({
       </fieldset>
       <label className="block">
         <span className="text-slate-600">{t(reasonLabel)}</span>
-        <textarea name="reason" rows={2} className="mt-1 w-full rounded border px-2 py-1" aria-invalid={!!reasonError} />
+        <textarea
+          name="reason"
+          rows={2}
+          className="mt-1 w-full rounded border px-2 py-1"
+          aria-invalid={!!reasonError}
+        />
         {reasonError ? (
           <span role="alert" className="block text-xs text-red-600">
             {t(reasonError)}

@@ -39,7 +39,9 @@ async function callbackNumber(appealId: number): Promise<string> {
     credentials: 'same-origin',
   });
   if (!r.ok)
-    throw new PhoneProblem(r.status === 403 ? '无权查看该号码' : '无法获取回访号码，请刷新页面后重试或手工登记回访结果');
+    throw new PhoneProblem(
+      r.status === 403 ? '无权查看该号码' : '无法获取回访号码，请刷新页面后重试或手工登记回访结果',
+    );
   return ((await r.json()) as { value: string }).value;
 }
 

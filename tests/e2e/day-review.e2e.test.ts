@@ -176,7 +176,7 @@ describe('the review and callback desk', () => {
             .getByTestId('sms-status')
             .allTextContents();
         },
-        { timeout: 60_000, intervals: [2_000] },
+        { timeout: 60_000, interval: 2_000 },
       )
       .toEqual(['已发送', '已发送']);
     expect(

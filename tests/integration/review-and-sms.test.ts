@@ -150,10 +150,12 @@ describe.each(DB_KINDS)('review, callback and SMS on %s', (kind) => {
   it('refuses a template without the appeal number, with an unknown placeholder, or from a non-admin', async () => {
     const admin = t.as('admin');
     const before = await t.sql(`select body from sms_template where code = 'replied'`);
-    await expect(updateSmsTemplate(t.em(), admin, { code: 'replied', body: '您的诉求已答复。' })).rejects.toMatchObject({
-      status: 400,
-      fieldErrors: { body: ['短信内容必须包含诉求编号 {appealNo}'] },
-    });
+    await expect(updateSmsTemplate(t.em(), admin, { code: 'replied', body: '您的诉求已答复。' })).rejects.toMatchObject(
+      {
+        status: 400,
+        fieldErrors: { body: ['短信内容必须包含诉求编号 {appealNo}'] },
+      },
+    );
     await expect(
       updateSmsTemplate(t.em(), admin, { code: 'replied', body: '诉求 {appealNo} 由 {name} 办理' }),
     ).rejects.toMatchObject({ status: 400 });

@@ -23,7 +23,8 @@ export const review: Record<string, string> = {
   '正在通话中，请先挂断当前通话再拨': 'A call is in progress: hang up before dialling again',
   当前没有可操作的通话: 'There is no call to act on',
   '号码无效，请检查后重拨': 'The number is not valid: check it and dial again',
-  '未配置热线队列，无法就绪接听，请联系管理员': 'No hotline queue is configured, so calls cannot be taken: ask the admin',
+  '未配置热线队列，无法就绪接听，请联系管理员':
+    'No hotline queue is configured, so calls cannot be taken: ask the admin',
   '电话操作失败，请稍后重试': 'The phone step failed: try again later',
   '无法获取回访号码，请刷新页面后重试或手工登记回访结果':
     'Could not get the callback number: reload the page and try again, or record the callback result by hand',
