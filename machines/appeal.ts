@@ -499,7 +499,8 @@ export const appealMachine = setup({
               { guard: and(['roleAllowed', 'selfHandled']), target: 'closed', actions: 'closeVerified' },
               { guard: 'roleAllowed', target: 'callback', actions: 'startCallback' },
             ],
-            // Only the grid can redo its own work; once the redos are used up the supervisor escalates instead.
+            // The grid redoes its own work while redos are left; after that the appeal goes back to dispatch or
+            // the supervisor escalates.
             VERIFY_REJECT: [
               {
                 guard: and(['roleAllowed', not('redoToTriage'), 'redoLeft']),
