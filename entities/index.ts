@@ -21,6 +21,7 @@ import { SecurityEventSchema } from './security-event';
 import { SessionSchema } from './session';
 import { SignInFailureSchema } from './sign-in-failure';
 import { SmsOutboxSchema } from './sms-outbox';
+import { SmsTemplateSchema } from './sms-template';
 import { UserSchema } from './user';
 import { AppSettingSchema } from './app-setting';
 import { MfaChallengeSchema } from './mfa-challenge';
@@ -44,6 +45,7 @@ export const entities = [
   AttachmentSchema,
   CalendarDaySchema,
   SmsOutboxSchema,
+  SmsTemplateSchema,
   SessionSchema,
   KnowledgeArticleSchema,
   AccessLogSchema,
@@ -80,6 +82,7 @@ export {
   KnowledgeArticleSchema,
   SessionSchema,
   SmsOutboxSchema,
+  SmsTemplateSchema,
   UserSchema,
   AppealFactSchema,
   OrderFactSchema,

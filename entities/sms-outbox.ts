@@ -9,7 +9,8 @@ export const SmsOutboxSchema = defineEntity({
   tableName: 'sms_outbox',
   extends: BaseSchema,
   properties: {
-    appeal: () => p.manyToOne(AppealSchema).nullable(),
+    // The appeal page lists an appeal's messages.
+    appeal: () => p.manyToOne(AppealSchema).nullable().index(),
     phone: p.string().length(32),
     template: p.string().length(50),
     body: p.text(),

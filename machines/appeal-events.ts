@@ -51,12 +51,19 @@ export type Satisfaction = (typeof SATISFACTION_LEVELS)[number];
 export const REFERRAL_OUTCOMES = ['resolved', 'unresolved', 'refused'] as const;
 export type ReferralOutcome = (typeof REFERRAL_OUTCOMES)[number];
 export const ESCALATION_TARGETS = ['leader', 'jointMeeting'] as const;
+/**
+ * Where a redo (重办) goes: back to the unit that answered (原承办单位重办) or back to the dispatch desk to be
+ * sent again (退回派单重新派单). Left out, the unit redoes it when there is one, else the dispatcher decides.
+ */
+export const REDO_TARGETS = ['sameUnit', 'triage'] as const;
+export type RedoTarget = (typeof REDO_TARGETS)[number];
 export type EscalationTarget = (typeof ESCALATION_TARGETS)[number];
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const reason = text(1000);
 const longText = text(4000);
 const isoInstant = z.iso.datetime({ offset: true });
+const redoTo = z.enum(REDO_TARGETS).optional();
 
 /** One edited field of a draft, as the audit keeps it: what it held and what it holds now. */
 const change = <T extends z.ZodType>(value: T) => z.object({ from: value.nullable(), to: value.nullable() }).strict();
@@ -154,12 +161,12 @@ export const eventPayloadSchemas = {
     })
     .strict(),
   APPROVE_REPLY: z.object({ callbackDueAt: isoInstant }).strict(),
-  REJECT_REPLY: z.object({ reason }).strict(),
+  REJECT_REPLY: z.object({ reason, redoTo }).strict(),
   // A grid worker's own patrol report, handled on the spot: the server has checked the grid is his.
   SELF_HANDLE: z.object({ result: longText, gridId: idSchema, dueAt: isoInstant.optional() }).strict(),
   // Like APPROVE_REPLY, approval starts the callback; the server computes its deadline.
   VERIFY_APPROVE: z.object({ note: text(2000).optional(), callbackDueAt: isoInstant }).strict(),
-  VERIFY_REJECT: z.object({ reason }).strict(),
+  VERIFY_REJECT: z.object({ reason, redoTo }).strict(),
   FEEDBACK: z
     .object({
       satisfaction: z.enum(SATISFACTION_LEVELS),
@@ -168,7 +175,7 @@ export const eventPayloadSchemas = {
     })
     .strict(),
   UNREACHABLE: z.object({ note: text(1000).optional() }).strict(),
-  REDO: z.object({ reason }).strict(),
+  REDO: z.object({ reason, redoTo }).strict(),
   SUPERVISOR_CLOSE: z.object({ reason }).strict(),
   REOPEN: z.object({ reason, dueAt: isoInstant }).strict(),
   SUPERVISE: z.object({ note: text(2000) }).strict(),

@@ -18,6 +18,7 @@ import {
   persistAppealSnapshot,
   phaseOf,
   restoreAppealSnapshot,
+  redoTargets,
   roleAllowed,
   slaOf,
   type AppealPhase,
@@ -34,6 +35,7 @@ import {
   type AppealEventType,
 } from './appeal-events';
 import { ROLES, type Actor, type Role } from './actor';
+import { lifecycleChart } from './appeal-chart';
 
 const T0 = '2025-03-03T01:00:00.000Z';
 const DAY = 24 * 60 * 60 * 1000;
@@ -731,7 +733,7 @@ describe('verification (核查) of grid-handled appeals', () => {
     });
   });
 
-  it(`allows ${MAX_REDO} redos by verification, then only approval (or the supervisor's escalation)`, () => {
+  it(`allows ${MAX_REDO} redos by verification, then only approval, back to dispatch or the supervisor's escalation`, () => {
     let s = run(toVerification);
     for (let i = 1; i <= MAX_REDO; i++) {
       s = apply(s, ev('VERIFY_REJECT', reviewer));
@@ -744,7 +746,9 @@ describe('verification (核查) of grid-handled appeals', () => {
     expect(s.can(ev('VERIFY_REJECT', supervisor))).toBe(false);
     expect(applyAppealEvent(s, ev('VERIFY_REJECT', supervisor))).toEqual({ accepted: false, next: s });
     expect(s.can(ev('ESCALATE', supervisor))).toBe(true);
-    expect(acceptedEventTypes(s, reviewer, T0)).toEqual(['VERIFY_APPROVE']);
+    // Past the redos the grid cannot redo it again; the reviewer may still send it back to be dispatched.
+    expect(acceptedEventTypes(s, reviewer, T0)).toEqual(['VERIFY_APPROVE', 'VERIFY_REJECT']);
+    expect(s.can(ev('VERIFY_REJECT', reviewer, { redoTo: 'triage' }))).toBe(true);
     expect(phaseOf(apply(s, ev('VERIFY_APPROVE', reviewer)))).toBe('callback.calling');
   });
 
@@ -938,6 +942,9 @@ function graphEvents(snapshot: AppealSnapshot): AppealEvent[] {
       { satisfaction: 'dissatisfied', resolved: false },
     ],
     SUB_DISPATCH: [{ departmentId: (snapshot.context.assigneeDepartmentId ?? 0) + 10 }],
+    REJECT_REPLY: [{}, { redoTo: 'sameUnit' }, { redoTo: 'triage' }],
+    REDO: [{}, { redoTo: 'sameUnit' }, { redoTo: 'triage' }],
+    VERIFY_REJECT: [{}, { redoTo: 'sameUnit' }, { redoTo: 'triage' }],
   };
   const events: AppealEvent[] = [];
   for (const type of APPEAL_EVENT_TYPES) {
@@ -1392,5 +1399,106 @@ describe('editing a saved draft (EDIT_DRAFT)', () => {
   it('is offered to the creator of a draft only', () => {
     expect(acceptedEventTypes(draft(), operator, T0)).toContain('EDIT_DRAFT');
     expect(acceptedEventTypes(draft(), dispatcher, T0)).not.toContain('EDIT_DRAFT');
+  });
+});
+
+describe('重办 choice: back to the same unit or back to triage', () => {
+  const redo = { redoTo: 'sameUnit' } as const;
+  const triage = { redoTo: 'triage' } as const;
+  const usedUp = (from: AppealEvent[], back: AppealEvent) => {
+    let s = run(from);
+    for (let i = 0; i < MAX_REDO; i++) s = run([back, ev('REPLY', handler)], s);
+    return s;
+  };
+
+  it('REJECT_REPLY with sameUnit goes back to the unit and counts a redo; with triage it goes to dispatch, uncounted', () => {
+    const same = apply(run(ROUTES.review), ev('REJECT_REPLY', reviewer, redo));
+    expect(phaseOf(same)).toBe('handling.working');
+    expect(same.context.redoCount).toBe(1);
+    expect(same.context.assigneeDepartmentId).toBe(LEAD_DEPT);
+
+    const back = apply(run(ROUTES.review), ev('REJECT_REPLY', reviewer, triage));
+    expect(phaseOf(back)).toBe('triage');
+    expect(back.hasTag('awaitingDispatch')).toBe(true);
+    expect(back.context.redoCount).toBe(0);
+    expect(back.context.assigneeDepartmentId).toBeNull();
+    expect(back.context.lastRejectReason).toBe(DEFAULT_PAYLOADS.REJECT_REPLY.reason);
+    expect(redoTargets(run(ROUTES.review), reviewer, 'REJECT_REPLY')).toEqual(['sameUnit', 'triage']);
+  });
+
+  it('REJECT_REPLY sameUnit is refused once the redos are used up or when nobody holds it; triage still works', () => {
+    const exhausted = usedUp(toReview, ev('REJECT_REPLY', reviewer, redo));
+    expect(exhausted.context.redoCount).toBe(MAX_REDO);
+    expect(exhausted.can(ev('REJECT_REPLY', reviewer, redo))).toBe(false);
+    expect(redoTargets(exhausted, reviewer, 'REJECT_REPLY')).toEqual(['triage']);
+    expect(phaseOf(apply(exhausted, ev('REJECT_REPLY', reviewer, triage)))).toBe('triage');
+
+    // A referral made from triage comes back for review with no unit: only triage is possible.
+    const referred = run([...toTriage, ev('REFER', dispatcher), ev('REFERRAL_DONE', system)]);
+    expect(phaseOf(referred)).toBe('review');
+    expect(referred.can(ev('REJECT_REPLY', reviewer, redo))).toBe(false);
+    expect(redoTargets(referred, reviewer, 'REJECT_REPLY')).toEqual(['triage']);
+    // Without a choice the old rule holds: nobody to redo it, so the dispatcher decides again.
+    expect(phaseOf(apply(referred, ev('REJECT_REPLY', reviewer)))).toBe('triage');
+  });
+
+  it('REJECT_REPLY of an answer given on the spot can only go back to triage', () => {
+    const replied = run(ROUTES.replied);
+    expect(replied.can(ev('REJECT_REPLY', reviewer, redo))).toBe(false);
+    expect(phaseOf(apply(replied, ev('REJECT_REPLY', reviewer, triage)))).toBe('triage');
+    expect(redoTargets(replied, reviewer, 'REJECT_REPLY')).toEqual(['triage']);
+  });
+
+  it('REDO after a dissatisfied callback: sameUnit to handling (counted), triage to dispatch; guards as in review', () => {
+    const dissatisfied = run(ROUTES['callback.dissatisfied']);
+    const same = apply(dissatisfied, ev('REDO', reviewer, redo));
+    expect(phaseOf(same)).toBe('handling.working');
+    expect(same.context.redoCount).toBe(1);
+    const back = apply(dissatisfied, ev('REDO', supervisor, triage));
+    expect(phaseOf(back)).toBe('triage');
+    expect(back.context.redoCount).toBe(0);
+    expect(dissatisfied.can(ev('REDO', handler, triage))).toBe(false);
+
+    let exhausted = run(ROUTES['callback.dissatisfied']);
+    for (let i = 0; i < MAX_REDO; i++)
+      exhausted = run(
+        [
+          ev('REDO', reviewer, redo),
+          ev('REPLY', handler),
+          ev('APPROVE_REPLY', reviewer),
+          ev('FEEDBACK', reviewer, { satisfaction: 'dissatisfied', resolved: false }),
+        ],
+        exhausted,
+      );
+    expect(exhausted.can(ev('REDO', reviewer, redo))).toBe(false);
+    expect(redoTargets(exhausted, reviewer, 'REDO')).toEqual(['triage']);
+  });
+
+  it('VERIFY_REJECT: the grid redoes it, or a grid-assigned appeal goes back to dispatch; a self-handled report cannot', () => {
+    const verification = run(ROUTES.verification);
+    const same = apply(verification, ev('VERIFY_REJECT', reviewer, redo));
+    expect(phaseOf(same)).toBe('handling.working');
+    expect(same.context.redoCount).toBe(1);
+    const back = apply(verification, ev('VERIFY_REJECT', reviewer, triage));
+    expect(phaseOf(back)).toBe('triage');
+    expect(back.context.gridId).toBeNull();
+    expect(back.context.redoCount).toBe(0);
+
+    const patrol = createAppealSnapshot({ createdBy: gridWorker.userId, source: 'patrol' });
+    const selfHandled = apply(patrol, ev('SELF_HANDLE', gridWorker));
+    expect(phaseOf(selfHandled)).toBe('verification');
+    expect(selfHandled.can(ev('VERIFY_REJECT', reviewer, triage))).toBe(false);
+    expect(redoTargets(selfHandled, reviewer, 'VERIFY_REJECT')).toEqual(['sameUnit']);
+  });
+
+  it('the payload allows only the two targets, and the chart shows both ways out of review', () => {
+    for (const type of ['REJECT_REPLY', 'REDO', 'VERIFY_REJECT'] as const) {
+      expect(eventPayloadSchemas[type].safeParse({ reason: 'r', redoTo: 'triage' }).success, type).toBe(true);
+      expect(eventPayloadSchemas[type].safeParse({ reason: 'r', redoTo: 'sameUnit' }).success, type).toBe(true);
+      expect(eventPayloadSchemas[type].safeParse({ reason: 'r', redoTo: 'elsewhere' }).success, type).toBe(false);
+      expect(eventPayloadSchemas[type].safeParse({ redoTo: 'triage' }).success, type).toBe(false);
+    }
+    const edges = lifecycleChart().edges.filter((e) => e.from === 'review' && e.event === 'REJECT_REPLY');
+    expect(edges.map((e) => e.to).sort()).toEqual(['handling', 'triage']);
   });
 });

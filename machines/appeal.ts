@@ -4,12 +4,14 @@ import { z } from 'zod';
 import {
   APPEAL_EVENT_TYPES,
   ESCALATION_TARGETS,
+  REDO_TARGETS,
   REFERRAL_KINDS,
   SATISFACTION_LEVELS,
   eventRoles,
   type AppealEvent,
   type AppealEventType,
   type EscalationTarget,
+  type RedoTarget,
   type ReferralKind,
   type Satisfaction,
 } from './appeal-events';
@@ -137,6 +139,10 @@ export const appealMachine = setup({
     handledByGrid: ({ context }) => context.gridId !== null && context.assigneeDepartmentId === null,
     extensionsLeft: ({ context }) => context.extensionCount < MAX_EXTENSIONS,
     redoLeft: ({ context }) => context.redoCount < MAX_REDO,
+    // 重办 choice: the reviewer names where the redo goes; without a choice the old rule holds.
+    redoToTriage: ({ event }) => 'redoTo' in event && event.redoTo === 'triage',
+    redoToSameUnit: ({ event }) => 'redoTo' in event && event.redoTo === 'sameUnit',
+    redoTargetGiven: ({ event }) => 'redoTo' in event && event.redoTo !== undefined,
     dispatchLevelLeft: ({ context }) => context.dispatchLevel < MAX_DISPATCH_LEVEL,
     // Sub-dispatching to the current unit would only reset its accept deadline.
     subDispatchToOtherUnit: ({ context, event }) =>
@@ -460,7 +466,12 @@ export const appealMachine = setup({
           tags: ['open', 'needsReviewer', 'awaitingReview', 'submitted', 'counted'],
           on: {
             APPROVE_REPLY: { guard: 'roleAllowed', target: 'callback', actions: 'startCallback' },
-            REJECT_REPLY: { guard: 'roleAllowed', target: 'triage', actions: 'recordRejection' },
+            // Answered on the spot: there is no unit to redo it, only the dispatch desk.
+            REJECT_REPLY: {
+              guard: and(['roleAllowed', not('redoToSameUnit')]),
+              target: 'triage',
+              actions: 'recordRejection',
+            },
           },
         },
         review: {
@@ -469,13 +480,14 @@ export const appealMachine = setup({
             APPROVE_REPLY: { guard: 'roleAllowed', target: 'callback', actions: 'startCallback' },
             REJECT_REPLY: [
               {
-                guard: and(['roleAllowed', 'hasAssignee', 'redoLeft']),
+                guard: and(['roleAllowed', not('redoToTriage'), 'hasAssignee', 'redoLeft']),
                 target: 'handling',
                 actions: ['countRedo', 'recordRejection'],
               },
-              // A referral made from triage has nobody to redo it: the dispatcher decides again.
+              // Back to the dispatch desk when the reviewer says so, or when nobody can redo it (a referral
+              // made from triage): the dispatcher sends it again. Not a redo of the unit, so not counted.
               {
-                guard: and(['roleAllowed', not('hasAssignee')]),
+                guard: and(['roleAllowed', or(['redoToTriage', and([not('redoTargetGiven'), not('hasAssignee')])])]),
                 target: 'triage',
                 actions: 'recordRejection',
               },
@@ -490,12 +502,22 @@ export const appealMachine = setup({
               { guard: and(['roleAllowed', 'selfHandled']), target: 'closed', actions: 'closeVerified' },
               { guard: 'roleAllowed', target: 'callback', actions: 'startCallback' },
             ],
-            // Only the grid can redo its own work; once the redos are used up the supervisor escalates instead.
-            VERIFY_REJECT: {
-              guard: and(['roleAllowed', 'redoLeft']),
-              target: 'handling',
-              actions: ['countRedo', 'recordRejection'],
-            },
+            // The grid redoes its own work while redos are left; after that the appeal goes back to dispatch or
+            // the supervisor escalates.
+            VERIFY_REJECT: [
+              {
+                guard: and(['roleAllowed', not('redoToTriage'), 'redoLeft']),
+                target: 'handling',
+                actions: ['countRedo', 'recordRejection'],
+              },
+              // A grid-assigned appeal may go back to be dispatched elsewhere; a self-handled patrol report has
+              // no citizen to call back, so its grid redoes it or the supervisor steps in.
+              {
+                guard: and(['roleAllowed', 'redoToTriage', not('selfHandled')]),
+                target: 'triage',
+                actions: 'recordRejection',
+              },
+            ],
           },
         },
         callback: {
@@ -535,12 +557,15 @@ export const appealMachine = setup({
               on: {
                 REDO: [
                   {
-                    guard: and(['roleAllowed', 'hasAssignee', 'redoLeft']),
+                    guard: and(['roleAllowed', not('redoToTriage'), 'hasAssignee', 'redoLeft']),
                     target: '#appeal.phase.handling',
                     actions: ['countRedo', 'recordRejection'],
                   },
                   {
-                    guard: and(['roleAllowed', not('hasAssignee')]),
+                    guard: and([
+                      'roleAllowed',
+                      or(['redoToTriage', and([not('redoTargetGiven'), not('hasAssignee')])]),
+                    ]),
                     target: '#appeal.phase.triage',
                     actions: 'recordRejection',
                   },
@@ -826,10 +851,12 @@ function sampleEvents(type: AppealEventType, snapshot: AppealSnapshot, actor: Ac
     case 'RETURN':
     case 'REJECT_RETURN':
     case 'REJECT_EXTENSION':
-    case 'REJECT_REPLY':
-    case 'REDO':
     case 'SUPERVISOR_CLOSE':
       return [{ type, ...base, reason: 'reason' }];
+    case 'REJECT_REPLY':
+    case 'REDO':
+    case 'VERIFY_REJECT':
+      return REDO_TARGETS.map((redoTo) => ({ type, ...base, reason: 'reason', redoTo }));
     case 'REOPEN':
       return [{ type, ...base, reason: 'reason', dueAt: later }];
     case 'NOTE':
@@ -851,8 +878,6 @@ function sampleEvents(type: AppealEventType, snapshot: AppealSnapshot, actor: Ac
       return [{ type, ...base, callbackDueAt: later }];
     case 'VERIFY_APPROVE':
       return [{ type, ...base, callbackDueAt: later }];
-    case 'VERIFY_REJECT':
-      return [{ type, ...base, reason: 'reason' }];
     case 'SELF_HANDLE':
       return actor.gridIds.map((gridId) => ({ type, ...base, result: 'result', gridId }));
     case 'FEEDBACK':
@@ -867,6 +892,16 @@ function sampleEvents(type: AppealEventType, snapshot: AppealSnapshot, actor: Ac
     case 'ESCALATE':
       return [{ type, ...base, to: 'leader', note: 'note' }];
   }
+}
+
+/** Where a redo (重办) of this kind may go now for this actor: the machine's guards decide, the form offers these. */
+export function redoTargets(
+  snapshot: AppealSnapshot,
+  actor: Actor,
+  type: 'REJECT_REPLY' | 'REDO' | 'VERIFY_REJECT',
+  at: string = new Date().toISOString(),
+): RedoTarget[] {
+  return REDO_TARGETS.filter((redoTo) => snapshot.can({ type, actor, at, reason: 'reason', redoTo } as AppealEvent));
 }
 
 /**

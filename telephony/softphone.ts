@@ -28,6 +28,7 @@ import {
 } from 'sip.js';
 import { DEFAULT_BACKOFF, nextDelay } from './backoff';
 import { CallRecorder, sha256Hex } from './call-recorder';
+import { SoftphoneError } from './softphone-error';
 import type { SoftphoneConfig } from './softphone-config';
 import type { CallEndReason, CallInfo, SoftphoneDelegate, SoftphoneStatus } from './softphone-delegate';
 
@@ -239,8 +240,8 @@ export class Softphone {
    */
   async joinQueue(): Promise<void> {
     const ua = this.ua;
-    if (!ua || !this.running) throw new Error('softphone not started');
-    if (!this.config.queueAor) throw new Error('no queue AOR configured');
+    if (!ua || !this.running) throw new SoftphoneError('notStarted', 'softphone not started');
+    if (!this.config.queueAor) throw new SoftphoneError('noQueue', 'no queue AOR configured');
     this.wantQueue = true;
     if (!this.queue) {
       const toUri = UserAgent.makeURI(`sip:${this.config.queueAor}@${this.config.domain}`);
@@ -267,7 +268,7 @@ export class Softphone {
   async answer(): Promise<void> {
     const call = this.call;
     if (!call || !(call.session instanceof Invitation) || call.session.state !== SessionState.Initial) {
-      throw new Error('no ringing inbound call');
+      throw new SoftphoneError('noCall', 'no ringing inbound call');
     }
     await call.session.accept({ sessionDescriptionHandlerOptions: audioOnly() });
   }
@@ -281,7 +282,7 @@ export class Softphone {
   async reject(): Promise<void> {
     const call = this.call;
     if (!call || !(call.session instanceof Invitation) || call.session.state !== SessionState.Initial) {
-      throw new Error('no ringing inbound call');
+      throw new SoftphoneError('noCall', 'no ringing inbound call');
     }
     call.reason = 'rejected';
     await call.session.reject({ statusCode: 486 });
@@ -417,9 +418,9 @@ export class Softphone {
    */
   async dial(target: string, extraHeaders: string[] = []): Promise<CallInfo> {
     const ua = this.ua;
-    if (!ua || !this.running) throw new Error('softphone not started');
-    if (!this.connected) throw new Error('telephony unreachable');
-    if (this.call) throw new Error('already in a call');
+    if (!ua || !this.running) throw new SoftphoneError('notStarted', 'softphone not started');
+    if (!this.connected) throw new SoftphoneError('unreachable', 'telephony unreachable');
+    if (this.call) throw new SoftphoneError('busy', 'already in a call');
     const inviter = new Inviter(ua, this.targetUri(target), {
       extraHeaders,
       sessionDescriptionHandlerOptions: audioOnly(),
@@ -539,7 +540,7 @@ export class Softphone {
 
   private newRegisterer(reg: Registration): Registerer {
     const ua = this.ua;
-    if (!ua) throw new Error('softphone not started');
+    if (!ua) throw new SoftphoneError('notStarted', 'softphone not started');
     const registerer = new Registerer(ua, {
       expires: this.config.registerExpires ?? 300,
       logConfiguration: false,
@@ -572,7 +573,7 @@ export class Softphone {
     if (op === 'unregister' && reg.registerer.state !== RegistererState.Registered) return;
     if (!this.connected) {
       if (op === 'unregister') return; // the binding died with the socket
-      throw new Error('not connected');
+      throw new SoftphoneError('unreachable', 'not connected');
     }
     for (let tries = 0; ; tries++) {
       try {
@@ -806,7 +807,8 @@ export class Softphone {
 
   private requireEstablished(): ActiveCall {
     const call = this.call;
-    if (!call || call.session.state !== SessionState.Established) throw new Error('no established call');
+    if (!call || call.session.state !== SessionState.Established)
+      throw new SoftphoneError('noCall', 'no established call');
     return call;
   }
 
@@ -814,7 +816,7 @@ export class Softphone {
   private targetUri(target: string): URI {
     const text = /^sips?:/i.test(target) ? target : `sip:${target}@${this.config.domain}`;
     const uri = UserAgent.makeURI(text);
-    if (!uri) throw new Error(`invalid call target ${JSON.stringify(target)}`);
+    if (!uri) throw new SoftphoneError('invalidTarget', `invalid call target ${JSON.stringify(target)}`);
     return uri;
   }
 }

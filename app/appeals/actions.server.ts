@@ -7,6 +7,7 @@ import { localDateTime } from '../calendar/working-time';
 import { all, jsonb, one } from '../db/sql.server';
 import { InvalidInput, NotFound } from '../domain/errors';
 import { can } from '../domain/permissions';
+import { redoChoices, replyUnderReview, type ReplyUnderReview } from './review.server';
 import type { AppealServices, EventResult } from './service.server';
 
 // Events people send from the appeal page; timers and referral outcomes arrive by other routes.
@@ -57,6 +58,10 @@ export interface ActionOptions {
   verificationPhotos: VerificationPhoto[];
   /** A draft its creator may go on editing in the intake form (继续编辑). */
   mayEditDraft: boolean;
+  /** While a reply is reviewed or verified: the reply itself, shown beside the buttons that decide on it. */
+  underReview: ReplyUnderReview | null;
+  /** Where each redo (重办) may go now: the machine's guards decide, the form offers only these. */
+  redoTargets: ReturnType<typeof redoChoices>;
 }
 
 /** `uploadedAt` is local time, as shown on the page. */
@@ -156,6 +161,7 @@ export async function actionOptions(
         stage: f.stage ?? null,
       }))
     : [];
+  const underReview = await replyUnderReview(em, appealId, types);
   return {
     types,
     departments,
@@ -166,6 +172,8 @@ export async function actionOptions(
     suggestedDepartmentId,
     verificationPhotos,
     mayEditDraft,
+    underReview,
+    redoTargets: redoChoices(snapshot, actor, types, now),
   };
 }
 

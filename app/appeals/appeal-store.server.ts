@@ -52,10 +52,6 @@ export const sideWrites = {
           on conflict (appeal_id) do update set queued_at = excluded.queued_at`,
     params: [now],
   }),
-  queueSms: (phone: string, template: string, body: string, now: Date): SideWrite => ({
-    sql: `insert into sms_outbox (appeal_id, phone, template, body, status, created_at, updated_at) select id, ?, ?, ?, 'pending', ?, ? from changed`,
-    params: [phone, template, body, now, now],
-  }),
 };
 
 /** The appeal with what its steps need: category limits, scope and the people to notify. */

@@ -12,6 +12,7 @@ import { can } from '../domain/permissions';
 import { caseTimeline, timelineView, type TimelineView } from '../cases/timeline.server';
 import { APPEAL_TRAIL } from './audit.server';
 import { revealLog } from './reveal.server';
+import { appealSms, type AppealSmsView } from './sms-log.server';
 import { canSeeAppeal, canSeeComplainant } from './scope';
 import { gridForPoint, outlinesOf, type GridOutline } from '../grids/grids.server';
 
@@ -26,6 +27,10 @@ export interface TimelineEntry extends TimelineView {
   toSla: string;
   /** Human text carried by the event (reason, result, note), shown as plain text. */
   text: string | null;
+  /** A callback's answer (FEEDBACK): the rating and whether the matter is resolved; the citizen's words are `text`. */
+  feedback?: { satisfaction: string; resolved: boolean };
+  /** A failed callback (UNREACHABLE): which attempt of how many. */
+  attempt?: { n: number; max: number };
 }
 
 export interface AppealDetail {
@@ -64,12 +69,21 @@ export interface AppealDetail {
   /** Whether this user may add files now: the role may, and the appeal is not closed (the server checks again on upload). */
   mayAttach: boolean;
   calls: AppealCallView[];
+  /** Messages to the citizen about this appeal, with their delivery status. */
+  sms: AppealSmsView[];
   counts: { redo: number; reopen: number; extensions: number; supervise: number };
   /** Marked by a supervisor as an unreasonable demand (不合理诉求). */
   unreasonable: boolean;
   escalation: string | null;
   /** The callback agent's script while the citizen is to be called back. */
-  callback: { attempts: number; maxAttempts: number; script: string; overdue: boolean } | null;
+  callback: {
+    attempts: number;
+    maxAttempts: number;
+    script: string;
+    overdue: boolean;
+    /** Whether this user has the softphone to dial the citizen from the page; others record the result by hand. */
+    mayDial: boolean;
+  } | null;
 }
 
 const TEXT_FIELDS = ['reason', 'result', 'text', 'note', 'answer', 'comment'];
@@ -141,6 +155,7 @@ export async function appealDetail(
         attempts: ctx.callbackAttempts,
         maxAttempts: MAX_CALLBACK_ATTEMPTS,
         overdue: ctx.callbackOverdue,
+        mayDial: can(actor, 'calls:answer'),
         script:
           `您好，这里是 12345 政务服务便民热线回访。您于 ${localDateTime(new Date(a.created_at)).slice(0, 10)} 反映的“${a.title}”，` +
           `${a.department_name ?? a.assigned_grid_name ?? '我们'}的答复是：“${answerPayload?.result ?? answerPayload?.answer ?? '—'}”。` +
@@ -197,12 +212,15 @@ export async function appealDetail(
       ...deadline('handling', a.due_at, limits[a.urgency]?.unit ?? 'workingDays'),
       ...deadline('callback', concerns.callback ? a.callback_due_at : null, limits.callback.unit),
     ],
-    timeline: events.map((e) => ({
-      ...timelineView(e),
-      fromSla: e.fromSla as string | null,
-      toSla: e.toSla as string,
-      text: (TEXT_FIELDS.map((f) => e.payload[f]).find((v) => typeof v === 'string') as string | undefined) ?? null,
-    })),
+    timeline: withCallbackDetails(
+      events.map((e) => ({
+        ...timelineView(e),
+        fromSla: e.fromSla as string | null,
+        toSla: e.toSla as string,
+        text: (TEXT_FIELDS.map((f) => e.payload[f]).find((v) => typeof v === 'string') as string | undefined) ?? null,
+      })),
+      events.map((e) => e.payload),
+    ),
     attachments: attachments.map((f) => ({
       id: f.id,
       fileName: f.file_name,
@@ -211,6 +229,7 @@ export async function appealDetail(
     })),
     mayAttach: open && can(actor, 'appeal:attach'),
     calls,
+    sms: await appealSms(em, id, showComplainant),
     counts: {
       redo: ctx.redoCount,
       reopen: ctx.reopenCount,
@@ -221,6 +240,22 @@ export async function appealDetail(
     unreasonable: ctx.unreasonable,
     callback,
   };
+}
+
+// Each callback round starts with the approval that opens it (or a reopening): the machine counts attempts per round.
+const CALLBACK_ROUND_STARTS = ['APPROVE_REPLY', 'VERIFY_APPROVE', 'REOPEN'];
+
+/** Adds what a callback's rows carry: the rating and resolved answer of FEEDBACK, the attempt number of UNREACHABLE. */
+function withCallbackDetails(rows: TimelineEntry[], payloads: Record<string, unknown>[]): TimelineEntry[] {
+  let attempts = 0;
+  return rows.map((row, i) => {
+    const p = payloads[i];
+    if (CALLBACK_ROUND_STARTS.includes(row.type)) attempts = 0;
+    if (row.type === 'UNREACHABLE') return { ...row, attempt: { n: ++attempts, max: MAX_CALLBACK_ATTEMPTS } };
+    if (row.type === 'FEEDBACK' && typeof p.satisfaction === 'string' && typeof p.resolved === 'boolean')
+      return { ...row, feedback: { satisfaction: p.satisfaction, resolved: p.resolved } };
+    return row;
+  });
 }
 
 /**

@@ -35,6 +35,7 @@ import { draftEditColumns, validateDraftEdit } from './draft-fields.server';
 import { APPEAL_TRAIL } from './audit.server';
 import { extendedDeadline, handlingDeadline, limitDeadline } from './deadlines';
 import { canSeeAppeal } from './scope';
+import { queueTemplatedSms, type SmsTemplateCode } from './sms-templates.server';
 import { z } from 'zod';
 
 // Appeals on the case kernel: the appeal machine, its scope rule, its deadlines, assignments,
@@ -209,7 +210,8 @@ async function validateReferences({ em, type, row: appeal }: AppealStepInput, pa
   }
 }
 
-function assignmentWrites({ type, payload, next: { context: ctx }, now }: AppealStep): SideWrite[] {
+function assignmentWrites({ type, payload, next, now }: AppealStep): SideWrite[] {
+  const ctx = next.context;
   const acceptDueAt = toDate(ctx.acceptDueAt);
   const add = (row: Parameters<typeof sideWrites.addAssignment>[0]) =>
     sideWrites.addAssignment(row, ctx.dispatchLevel, acceptDueAt, now);
@@ -236,6 +238,11 @@ function assignmentWrites({ type, payload, next: { context: ctx }, now }: Appeal
     case 'MERGE_INTO':
     case 'REFER':
       return [sideWrites.closeAssignments('superseded', now)];
+    // 退回派单重新派单: the unit's order ends; the dispatcher sends the appeal again.
+    case 'REJECT_REPLY':
+    case 'REDO':
+    case 'VERIFY_REJECT':
+      return next.hasTag('awaitingDispatch') ? [sideWrites.closeAssignments('superseded', now)] : [];
     default:
       return [];
   }
@@ -277,17 +284,18 @@ function timersFor({ type, row: appeal, next: { context: ctx }, cal, now }: Appe
   }
 }
 
-/** Messages to the citizen, written with the event and sent later by the SMS job. */
+/** Messages to the citizen, written with the event and sent later by the SMS job, in the admin's current wording. */
 function smsWrites({ type, row: appeal, next: { context: ctx }, now }: AppealStep): SideWrite[] {
   const phone = appeal.callerPhone;
   if (!phone || appeal.anonymous) return [];
-  const due = ctx.dueAt ? localDateTime(new Date(ctx.dueAt)) : '';
-  const templates: Partial<Record<AppealEventType, [string, string]>> = {
-    SUBMIT: ['received', `【12345】您的诉求已受理，编号 ${appeal.number}，办理时限 ${due}。`],
-    APPROVE_REPLY: ['replied', `【12345】您的诉求 ${appeal.number} 已办理答复，稍后将回访，感谢您的监督。`],
-    VERIFY_APPROVE: ['replied', `【12345】您的诉求 ${appeal.number} 已办理答复，稍后将回访，感谢您的监督。`],
-    REOPEN: ['reopened', `【12345】您的诉求 ${appeal.number} 已重新受理。`],
+  const templates: Partial<Record<AppealEventType, SmsTemplateCode>> = {
+    SUBMIT: 'received',
+    APPROVE_REPLY: 'replied',
+    VERIFY_APPROVE: 'replied',
+    REOPEN: 'reopened',
   };
-  const t = templates[type as AppealEventType];
-  return t ? [sideWrites.queueSms(phone, t[0], t[1], now)] : [];
+  const code = templates[type as AppealEventType];
+  if (!code) return [];
+  const dueAt = ctx.dueAt ? localDateTime(new Date(ctx.dueAt)) : '';
+  return [queueTemplatedSms(phone, code, { appealNo: appeal.number, dueAt }, now)];
 }

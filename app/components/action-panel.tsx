@@ -4,6 +4,7 @@ import { useT } from '../i18n/use-t';
 import type { ReferralKind } from '../../machines/appeal-events';
 import { EVENT_LABELS, REFERRAL_KIND_LABELS } from '../ui/labels';
 import { CsrfField } from '../ui/csrf';
+import { RedoFields, ReplyUnderReviewBox } from './review-panel';
 
 type Errors = Record<string, string[]> | undefined;
 
@@ -178,8 +179,6 @@ function Fields({
     case 'RETURN':
     case 'REJECT_RETURN':
     case 'REJECT_EXTENSION':
-    case 'REJECT_REPLY':
-    case 'REDO':
     case 'SUPERVISOR_CLOSE':
     case 'REOPEN':
       return reason;
@@ -249,8 +248,16 @@ function Fields({
       return <Text name="note" label="备注" errors={errors} />;
     case 'VERIFY_APPROVE':
       return <Text name="note" label="核查意见（可选）" errors={errors} />;
+    case 'REJECT_REPLY':
+    case 'REDO':
     case 'VERIFY_REJECT':
-      return <Text name="reason" label="退回原因" errors={errors} />;
+      return (
+        <RedoFields
+          targets={options.redoTargets[type] ?? []}
+          errors={errors}
+          reasonLabel={type === 'VERIFY_REJECT' ? '退回原因' : '理由'}
+        />
+      );
     case 'SUPERVISE':
       return <Text name="note" label="督办意见" errors={errors} />;
     case 'MARK_UNREASONABLE':
@@ -364,6 +371,7 @@ export function ActionPanel({
     );
   return (
     <>
+      {options.underReview ? <ReplyUnderReviewBox reply={options.underReview} /> : null}
       {photos}
       <div className="grid gap-3 md:grid-cols-2 lg:grid-cols-3">
         {options.types.map((type) => {

@@ -6,6 +6,7 @@ const LINKS = [
   ['/admin/departments', '部门'],
   ['/admin/categories', '诉求分类'],
   ['/admin/calendar', '工作日历'],
+  ['/admin/sms-templates', '短信模板'],
   ['/admin/knowledge', '知识库'],
   ['/admin/grids', '网格'],
   ['/admin/security', '安全审计'],

@@ -2,6 +2,7 @@ import { Link } from '@remix-run/react';
 import { useEffect, useState } from 'react';
 import { NOT_READY_REASONS, type NotReadyReason } from '../../machines/agent';
 import { useT } from '../i18n/use-t';
+import { phoneProblem, PhoneProblem } from '../telephony/phone-problems';
 import { useAgentPhone, type AgentPhone, type AgentSnapshot } from '../telephony/use-agent-phone';
 import { PHASE_LABELS } from '../ui/labels';
 import { csrfHeaders } from '../ui/csrf';
@@ -37,7 +38,10 @@ async function callbackNumber(appealId: number): Promise<string> {
     headers: csrfHeaders(),
     credentials: 'same-origin',
   });
-  if (!r.ok) throw new Error(r.status === 403 ? '无权查看该号码' : '无法获取回访号码');
+  if (!r.ok)
+    throw new PhoneProblem(
+      r.status === 403 ? '无权查看该号码' : '无法获取回访号码，请刷新页面后重试或手工登记回访结果',
+    );
   return ((await r.json()) as { value: string }).value;
 }
 
@@ -139,7 +143,9 @@ export function SoftphoneBar({ enabled }: { enabled: boolean }) {
       setProblem(null);
       const appealId = Number(el.dataset.dialAppeal) || undefined;
       const number = el.dataset.dial ? Promise.resolve(el.dataset.dial) : callbackNumber(appealId!);
-      number.then((n) => phone.dial(n, appealId)).catch((err: Error) => setProblem(err.message));
+      number
+        .then((n) => phone.dial(n, appealId))
+        .catch((err: unknown) => setProblem(phoneProblem(err, appealId ? 'callback' : 'call')));
     };
     document.addEventListener('click', onClick);
     return () => document.removeEventListener('click', onClick);
@@ -152,7 +158,7 @@ export function SoftphoneBar({ enabled }: { enabled: boolean }) {
     try {
       await fn();
     } catch (err) {
-      setProblem((err as Error).message || '操作失败');
+      setProblem(phoneProblem(err));
     }
   };
   const softphone = phone.phone;

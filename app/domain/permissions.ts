@@ -46,6 +46,8 @@ const GRANTS = {
   'admin:grids': ['admin'],
   'admin:knowledge': ['admin'],
   'admin:calendar': ['admin'],
+  /** The texts of the messages sent to citizens (短信模板). */
+  'admin:sms-templates': ['admin'],
   /** The security audit: sign-ins, lockouts, account changes, exports and reveals; read only. */
   'security:audit': ['admin'],
 } as const satisfies Record<string, readonly UserRole[]>;

@@ -9,6 +9,9 @@ import { CALL_SWEEP_QUEUE, sweepStaleCalls } from '../telephony/call-sweep.serve
 import { sendPendingSms, type SmsGateway } from './sms.server';
 import { REFERRAL_TIMER_QUEUE, SMS_QUEUE, TIMER_QUEUE, type ReferralTimerJob, type TimerJob } from './timers.server';
 
+/** How often the SMS outbox is swept: a citizen's message leaves within about this many seconds. */
+export const SMS_SWEEP_SECONDS = 10;
+
 /**
  * A timer fires its event through the same service as people do. A timer whose deadline has
  * moved (extension, reopen) or whose appeal no longer accepts the event is finished quietly;
@@ -52,11 +55,15 @@ export async function startWorkers(
     const due = [...jobs].sort((a, b) => (a.data.fireAt ?? '').localeCompare(b.data.fireAt ?? ''));
     for (const job of due) await fireReferralTimer(services, job.data);
   });
+  // The outbox is swept by a chain of delayed jobs (pg-boss cron is off here): each sweep queues the next
+  // first, one per time slot across every instance, so a failing send never breaks the chain.
+  const nextSmsSweep = () =>
+    boss.send(SMS_QUEUE, {}, { startAfter: SMS_SWEEP_SECONDS, singletonSeconds: SMS_SWEEP_SECONDS });
   await boss.work(SMS_QUEUE, { pollingIntervalSeconds }, async () => {
+    await nextSmsSweep();
     await sendPendingSms(services.db, sms);
   });
-  // Sweeps the outbox every minute; cron is kept in the database so several instances schedule it once.
-  await boss.schedule(SMS_QUEUE, '* * * * *');
+  await nextSmsSweep();
   // Closes calls whose hang-up never arrived (a closed tab, a lost connection), once a minute.
   if (!(await boss.getQueue(CALL_SWEEP_QUEUE))) await boss.createQueue(CALL_SWEEP_QUEUE);
   await boss.work(CALL_SWEEP_QUEUE, { pollingIntervalSeconds }, async () => {

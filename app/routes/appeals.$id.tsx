@@ -11,12 +11,14 @@ import { appealPage } from '../case-links/appeal-referrals.server';
 import { APPEAL_EVENT_TYPES } from '../../machines/appeal-events';
 import { ActionPanel } from '../components/action-panel';
 import { AppealReferrals } from '../components/appeal-referrals';
+import { AppealSms } from '../components/appeal-sms';
 import type { MapGrid } from '../components/grid-map.client';
 import { useGridMap } from '../components/grid-map-loader';
 import { AttachmentUpload } from '../components/attachment-upload';
 import { DraftEditLink } from '../components/draft-edit-link';
 import { requireUser } from '../auth/session.server';
 import { LifecycleChart } from '../components/lifecycle-chart';
+import { TimelineDetails } from '../components/timeline-details';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { readFormWithRefusal } from '../http/body.server';
 import { useT } from '../i18n/use-t';
@@ -228,7 +230,7 @@ export default function AppealPage() {
             {t('；第 {{max}} 次未接通即按“无法联系”办结。', { max: a.callback.maxAttempts })}
           </p>
           {/* The softphone bar dials it: the number is revealed (and the reveal recorded) only when dialled. */}
-          {a.complainant?.mayReveal ? (
+          {a.complainant?.mayReveal && a.callback.mayDial ? (
             <button
               type="button"
               data-dial-appeal={a.id}
@@ -237,6 +239,10 @@ export default function AppealPage() {
             >
               {t('拨打回访电话')}
             </button>
+          ) : a.complainant?.mayReveal ? (
+            <p className="mt-2 text-sm text-slate-600" data-testid="callback-no-phone">
+              {t('您的账号没有话务软电话：请由回访员拨打，或电话联系后手工登记回访结果')}
+            </p>
           ) : null}
         </section>
       ) : null}
@@ -308,11 +314,14 @@ export default function AppealPage() {
                     : ''}
                 </span>
               </div>
+              <TimelineDetails entry={e} />
               {e.text ? <p className="mt-0.5 whitespace-pre-wrap text-slate-700">{e.text}</p> : null}
             </li>
           ))}
         </ol>
       </section>
+
+      <AppealSms messages={a.sms} />
 
       {a.reveals.length ? (
         <section className="rounded-lg border bg-white p-4" aria-labelledby="reveals-h">

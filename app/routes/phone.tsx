@@ -5,6 +5,8 @@ import { demoPhoneEnabled, type CitizenPhoneSettings } from '../telephony/agent-
 import { requireTelephony } from '../telephony/sip-secret.server';
 import type { CallInfo, Softphone, SoftphoneStatus } from '../telephony/softphone.client';
 import { csrfHeaders } from '../ui/csrf';
+import { phoneProblem, PhoneProblem } from '../telephony/phone-problems';
+import { SoftphoneError } from '../../telephony/softphone-error';
 
 export const meta: MetaFunction = () => [{ title: '市民电话（演示） · 12345 热线' }];
 
@@ -62,8 +64,8 @@ export default function CitizenPhone() {
       body: new URLSearchParams({ phone: number }),
       headers: csrfHeaders(),
     });
-    if (!r.ok)
-      throw new Error(r.status === 400 ? ((await r.json()) as { message: string }).message : `HTTP ${r.status}`);
+    if (r.status === 400) throw new PhoneProblem(((await r.json()) as { message: string }).message);
+    if (!r.ok) throw new SoftphoneError('unreachable', `credentials HTTP ${r.status}`);
     return (await r.json()) as CitizenPhoneSettings;
   };
 
@@ -103,7 +105,7 @@ export default function CitizenPhone() {
       phoneRef.current = phone;
       await phone.start();
     } catch (err) {
-      setProblem((err as Error).message);
+      setProblem(phoneProblem(err));
       setLine('unreachable');
     }
   };
@@ -113,7 +115,7 @@ export default function CitizenPhone() {
     try {
       await fn();
     } catch (err) {
-      setProblem((err as Error).message);
+      setProblem(phoneProblem(err));
     }
   };
   const phone = phoneRef.current;

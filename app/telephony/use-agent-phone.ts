@@ -6,6 +6,7 @@ import type { SoftphoneSettings } from './agent-session.server';
 import type { CallerHistory } from './screen-pop';
 import type { CallInfo, Softphone, SoftphoneStatus } from './softphone.client';
 import { csrfHeaders } from '../ui/csrf';
+import { SoftphoneError } from '../../telephony/softphone-error';
 
 type AgentActor = ReturnType<typeof createActor<typeof agentMachine>>;
 export type AgentSnapshot = SnapshotFrom<typeof agentMachine>;
@@ -271,7 +272,7 @@ export function useAgentPhone(enabled: boolean): AgentPhone {
   const dial = useCallback(
     async (number: string, appealId?: number) => {
       const phone = phoneRef.current;
-      if (!phone || !actor) throw new Error('电话未连接');
+      if (!phone || !actor) throw new SoftphoneError('notStarted', 'softphone not started');
       // The call is announced by onOutgoing before the INVITE leaves, so no answer can overtake it.
       pendingAppeal.current = appealId;
       await phone.dial(number);

@@ -59,6 +59,7 @@ describe.each(DB_KINDS)('lifecycle paths through the service on %s', (kind) => {
         'appeal.phase.handling REPLY #1',
         'appeal.phase.verification VERIFY_APPROVE #1',
         'appeal.phase.verification VERIFY_REJECT #0',
+        'appeal.phase.verification VERIFY_REJECT #1',
       ]),
     );
     const gridReply = witnesses.find((w) => w.key === 'appeal.phase.handling REPLY #0')!;
@@ -172,11 +173,17 @@ function transitionWitnesses(t: TestServices, mergeTarget: number) {
       case 'RETURN':
       case 'REJECT_RETURN':
       case 'REJECT_EXTENSION':
+      case 'SUPERVISOR_CLOSE':
+        return [{ reason: '测试理由' }];
+      // Each way a redo can go: the old rule (no choice), the same unit, back to triage.
       case 'REJECT_REPLY':
       case 'REDO':
-      case 'SUPERVISOR_CLOSE':
       case 'VERIFY_REJECT':
-        return [{ reason: '测试理由' }];
+        return [
+          { reason: '测试理由' },
+          { reason: '测试理由', redoTo: 'sameUnit' },
+          { reason: '测试理由', redoTo: 'triage' },
+        ];
       case 'REOPEN':
         return [{ reason: '问题再次出现', dueAt: due }];
       case 'NOTE':

@@ -14,6 +14,7 @@ import { patrol } from './patrol';
 import { reportExports } from './report-exports';
 import { referrals } from './referrals';
 import { reports } from './reports';
+import { review } from './review';
 import { security } from './security';
 import { softphone } from './softphone';
 import { telephony } from './telephony';
@@ -41,4 +42,5 @@ export const en: Record<string, string> = {
   ...security,
   ...mfa,
   ...dayIntake,
+  ...review,
 };

@@ -1,0 +1,53 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import { localDateTime } from '../calendar/working-time';
+import { maskPhone } from '../cases/masking';
+import { all } from '../db/sql.server';
+
+/** One message to the citizen as the appeal page lists it. */
+export interface AppealSmsView {
+  id: number;
+  template: string;
+  /** The template's name (受理通知 …), or its code when the template is gone. */
+  templateName: string;
+  body: string;
+  /** Masked as the complainant's number is; null when the complainant is hidden from this user. */
+  phone: string | null;
+  status: 'pending' | 'sent' | 'failed';
+  /** Local times. */
+  queuedAt: string;
+  sentAt: string | null;
+}
+
+/**
+ * The messages that went (or are to go) to the citizen about this appeal, oldest first. The number follows
+ * the complainant's rules: masked, and not shown at all to whom the complainant is hidden.
+ */
+export async function appealSms(em: EntityManager, appealId: number, showPhone: boolean): Promise<AppealSmsView[]> {
+  const rows = await all<{
+    id: number;
+    template: string;
+    name: string | null;
+    body: string;
+    phone: string;
+    status: AppealSmsView['status'];
+    created_at: Date | string;
+    sent_at: Date | string | null;
+  }>(
+    em,
+    `select o.id, o.template, t.name, o.body, o.phone, o.status, o.created_at, o.sent_at
+       from sms_outbox o left join sms_template t on t.code = o.template
+      where o.appeal_id = ? order by o.id`,
+    [appealId],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    template: r.template,
+    templateName: r.name ?? r.template,
+    body: r.body,
+    phone: showPhone ? maskPhone(r.phone) : null,
+    status: r.status,
+    queuedAt: localDateTime(new Date(r.created_at)),
+    // A failed send also stamps sent_at (when it was tried); only a sent message was delivered to the carrier.
+    sentAt: r.sent_at ? localDateTime(new Date(r.sent_at)) : null,
+  }));
+}
