@@ -6,6 +6,7 @@ import {
   clockEventSchema,
   clockMarked,
   closing,
+  heldInWindow,
   idSchema,
   isoInstant,
   referralBaseContextShape,
@@ -73,7 +74,7 @@ export const arbitrationPayloadSchemas = {
   ACCEPT: z.object({ dueAt: isoInstant }).strict(),
   REFUSE: z.object({ reason }).strict(),
   SCHEDULE_HEARING: z.object({ scheduledAt: isoInstant, place: text(200) }).strict(),
-  RECORD_HEARING: z.object({ no: idSchema, minutes: text(8000) }).strict(),
+  RECORD_HEARING: z.object({ no: idSchema, minutes: text(8000), heldAt: isoInstant.optional() }).strict(),
   REQUEST_EXTENSION: z.object({ reason }).strict(),
   APPROVE_EXTENSION: z.object({ dueAt: isoInstant }).strict(),
   REJECT_EXTENSION: z.object({ reason }).strict(),
@@ -113,7 +114,7 @@ export const arbitrationMachine = setup({
     hearingOpen: ({ context, event }) => {
       if (event.type !== 'RECORD_HEARING') return false;
       const h = context.hearings.find((x) => x.no === event.no);
-      return h !== undefined && h.heldAt === null;
+      return h !== undefined && h.heldAt === null && heldInWindow(h.scheduledAt, event.heldAt, event.at);
     },
     hearingHeld: ({ context }) => context.hearings.some((h) => h.heldAt !== null),
     // The time limit is extended at most once.
@@ -151,7 +152,7 @@ export const arbitrationMachine = setup({
       assertEvent(event, 'RECORD_HEARING');
       return {
         hearings: context.hearings.map((h) =>
-          h.no === event.no ? { ...h, heldAt: event.at, minutes: event.minutes } : h,
+          h.no === event.no ? { ...h, heldAt: event.heldAt ?? event.at, minutes: event.minutes } : h,
         ),
       };
     }),
@@ -307,8 +308,8 @@ function sampleArbitrationEvents(
     case 'SCHEDULE_HEARING':
       return [{ scheduledAt: later, place: 'place' }];
     case 'RECORD_HEARING': {
-      const open = c.hearings.find((h) => h.heldAt === null);
-      return open ? [{ no: open.no, minutes: 'minutes' }] : [];
+      const due = c.hearings.find((h) => h.heldAt === null && heldInWindow(h.scheduledAt, undefined, at));
+      return due ? [{ no: due.no, minutes: 'minutes' }] : [];
     }
     case 'REQUEST_EXTENSION':
       return [{ reason: 'reason' }];

@@ -6,6 +6,7 @@ import {
   clockEventSchema,
   clockMarked,
   closing,
+  heldInWindow,
   idSchema,
   isoInstant,
   referralBaseContextShape,
@@ -90,7 +91,12 @@ export const mediationPayloadSchemas = {
     .strict(),
   SCHEDULE_SESSION: z.object({ scheduledAt: isoInstant, place: text(200) }).strict(),
   RECORD_SESSION: z
-    .object({ no: idSchema, minutes: text(8000), attendeePartyIds: z.array(idSchema).min(1).max(MAX_PARTIES) })
+    .object({
+      no: idSchema,
+      minutes: text(8000),
+      attendeePartyIds: z.array(idSchema).min(1).max(MAX_PARTIES),
+      heldAt: isoInstant.optional(),
+    })
     .strict(),
   REACH_AGREEMENT: z
     .object({ text: text(8000), signedPartyIds: z.array(idSchema).min(2).max(MAX_PARTIES), dueAt: isoInstant })
@@ -145,7 +151,12 @@ export const mediationMachine = setup({
       if (event.type !== 'RECORD_SESSION') return false;
       const s = context.sessions.find((x) => x.no === event.no);
       const known = new Set(context.parties.map((p) => p.id));
-      return s !== undefined && s.heldAt === null && event.attendeePartyIds.every((id) => known.has(id));
+      return (
+        s !== undefined &&
+        s.heldAt === null &&
+        heldInWindow(s.scheduledAt, event.heldAt, event.at) &&
+        event.attendeePartyIds.every((id) => known.has(id))
+      );
     },
     sessionHeld: ({ context }) => context.sessions.some((s) => s.heldAt !== null),
     // An agreement binds only if every party to the dispute signed it.
@@ -200,7 +211,7 @@ export const mediationMachine = setup({
           s.no === event.no
             ? {
                 ...s,
-                heldAt: event.at,
+                heldAt: event.heldAt ?? event.at,
                 minutes: event.minutes,
                 attendeePartyIds: [...new Set(event.attendeePartyIds)],
                 mediatorId: event.actor.userId,
@@ -407,8 +418,8 @@ function sampleMediationEvents(
     case 'SCHEDULE_SESSION':
       return [{ scheduledAt: later, place: 'place' }];
     case 'RECORD_SESSION': {
-      const open = c.sessions.find((s) => s.heldAt === null);
-      return open && c.parties.length ? [{ no: open.no, minutes: 'minutes', attendeePartyIds: [c.parties[0].id] }] : [];
+      const due = c.sessions.find((s) => s.heldAt === null && heldInWindow(s.scheduledAt, undefined, at));
+      return due && c.parties.length ? [{ no: due.no, minutes: 'minutes', attendeePartyIds: [c.parties[0].id] }] : [];
     }
     case 'REACH_AGREEMENT':
       return [{ text: 'text', signedPartyIds: c.parties.map((p) => p.id), dueAt: later }];

@@ -107,7 +107,8 @@ const heldPattern = (items: { heldAt: string | null }[]) => items.map((s) => (s.
 const m = {
   accept: ev('ACCEPT', staff, { dueAt: plusDays(T0, 30) }),
   party: (name: string) => ev('ADD_PARTY', staff, { name, side: 'applicant' }),
-  schedule: ev('SCHEDULE_SESSION', staff, { scheduledAt: plusDays(T0, 2), place: '调解室' }),
+  // Planned for now: a session is recorded as held only once its planned time has come.
+  schedule: ev('SCHEDULE_SESSION', staff, { scheduledAt: T0, place: '调解室' }),
   record: (no: number, attendeePartyIds = [1, 2]) =>
     ev('RECORD_SESSION', staff, { no, minutes: 'both sides heard', attendeePartyIds }),
   agree: (signedPartyIds = [1, 2], at = plusDays(T0, 3)) =>
@@ -197,11 +198,12 @@ const mediationSpec: KindSpec = {
     const parties = (c.parties as { id: number }[]).map((p) => p.id);
     const sessions = c.sessions as { no: number; heldAt: string | null }[];
     const open = sessions.find((s) => s.heldAt === null);
-    const later = plusDays(AT, 1);
+    // Planned an hour before the explored events, so that recording it is possible.
+    const due = plusHours(AT, -1);
     return {
       // Bounded here rather than in the abstraction, so that equal keys mean equal futures.
       ADD_PARTY: parties.length < 3 ? [{ name: 'name', side: 'respondent', phone: '138 0000 0000' }] : [],
-      SCHEDULE_SESSION: sessions.length < 2 ? [{ scheduledAt: later, place: 'place' }] : [],
+      SCHEDULE_SESSION: sessions.length < 2 ? [{ scheduledAt: due, place: 'place' }] : [],
       RECORD_SESSION: open
         ? [
             ...(parties.length
@@ -276,7 +278,7 @@ const legalAidSpec: KindSpec = {
 
 const ar = {
   accept: ev('ACCEPT', staff, { dueAt: plusDays(T0, 45) }),
-  schedule: ev('SCHEDULE_HEARING', staff, { scheduledAt: plusDays(T0, 10), place: '第一仲裁庭' }),
+  schedule: ev('SCHEDULE_HEARING', staff, { scheduledAt: T0, place: '第一仲裁庭' }),
   record: (no: number) => ev('RECORD_HEARING', staff, { no, minutes: 'heard both sides' }, plusDays(T0, 10)),
   request: (actor: Actor) => ev('REQUEST_EXTENSION', actor, { reason: 'complex case' }, plusDays(T0, 30)),
   approve: (actor: Actor) =>
@@ -347,7 +349,7 @@ const arbitrationSpec: KindSpec = {
   variants: (c) => {
     const hearings = c.hearings as unknown[];
     return {
-      SCHEDULE_HEARING: hearings.length < 2 ? [{ scheduledAt: plusDays(AT, 1), place: 'place' }] : [],
+      SCHEDULE_HEARING: hearings.length < 2 ? [{ scheduledAt: plusHours(AT, -1), place: 'place' }] : [],
       AWARD: [
         { text: 't', resolved: true },
         { text: 't', resolved: false },
@@ -365,7 +367,7 @@ const arbitrationSpec: KindSpec = {
 
 const co = {
   accept: ev('ACCEPT', staff),
-  schedule: ev('SCHEDULE_SESSION', staff, { scheduledAt: plusDays(T0, 1), place: '心理咨询室' }),
+  schedule: ev('SCHEDULE_SESSION', staff, { scheduledAt: T0, place: '心理咨询室' }),
   record: (no: number) => ev('RECORD_SESSION', staff, { no, notes: 'anxiety about debts' }),
 };
 const counsellingSpec: KindSpec = {
@@ -400,7 +402,7 @@ const counsellingSpec: KindSpec = {
     ]),
   },
   variants: (c) => ({
-    SCHEDULE_SESSION: (c.sessions as unknown[]).length < 2 ? [{ scheduledAt: plusDays(AT, 1), place: 'place' }] : [],
+    SCHEDULE_SESSION: (c.sessions as unknown[]).length < 2 ? [{ scheduledAt: plusHours(AT, -1), place: 'place' }] : [],
     CONCLUDE: [
       { summary: 's', resolved: true },
       { summary: 's', resolved: false },
@@ -1233,7 +1235,7 @@ describe('counselling guards', () => {
       def,
       [
         ev('SCHEDULE_SESSION', staff, { scheduledAt: plusDays(T0, 1), place: 'room 2' }),
-        ev('RECORD_SESSION', staff, { no: 1, notes: 'first talk' }),
+        ev('RECORD_SESSION', staff, { no: 1, notes: 'first talk' }, plusDays(T0, 1)),
       ],
       accepted,
     );

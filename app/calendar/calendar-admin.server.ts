@@ -4,6 +4,7 @@ import type { Actor } from '../../machines/actor';
 import { all, run } from '../db/sql.server';
 import { Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
 import { importCalendarYear, invalidateWorkCalendar } from './calendar.server';
+import { yearSchema } from './calendar-file';
 import { isValidLocalDate, localDateOf, weekdayOf, type CalendarEntry } from './working-time';
 
 export interface CalendarRow extends CalendarEntry {
@@ -14,8 +15,6 @@ export interface CalendarRow extends CalendarEntry {
 function requireAdmin(actor: Actor) {
   if (actor.role !== 'admin') throw new Forbidden('只有管理员可以维护工作日历');
 }
-
-export const yearSchema = z.coerce.number().int().min(1992).max(9999);
 
 /** The current year in local (Asia/Shanghai) time. */
 export function currentLocalYear(now = new Date()): number {

@@ -150,6 +150,11 @@ function SessionChoice({ options, errors, label }: { options: ReferralActionOpti
   );
 }
 
+/** When the session was held; left empty it is recorded as held now. Never before its planned time. */
+function HeldAt({ errors }: { errors: Errors }) {
+  return <Line name="heldAt" label="举行时间（北京时间，不填为现在）" errors={errors} type="datetime-local" />;
+}
+
 const YES_NO: [string, string][] = [
   ['yes', '已解决'],
   ['no', '未解决'],
@@ -202,11 +207,13 @@ function Fields({ type, options, errors }: { type: string; options: ReferralActi
             errors={errors}
           />
           <Text name="minutes" label="调解笔录" errors={errors} rows={3} />
+          <HeldAt errors={errors} />
         </>
       ) : (
         <>
           <SessionChoice options={options} errors={errors} label="场次" />
           <Text name="notes" label="咨询记录" errors={errors} rows={3} />
+          <HeldAt errors={errors} />
         </>
       );
     case 'RECORD_HEARING':
@@ -214,6 +221,7 @@ function Fields({ type, options, errors }: { type: string; options: ReferralActi
         <>
           <SessionChoice options={options} errors={errors} label="场次" />
           <Text name="minutes" label="庭审笔录" errors={errors} rows={3} />
+          <HeldAt errors={errors} />
         </>
       );
     case 'REACH_AGREEMENT':

@@ -95,7 +95,7 @@ export interface ReferralDetail {
   mayAddDocument: boolean;
   /** Event types this actor can send now (timers excluded). */
   actions: string[];
-  /** Sessions or hearings scheduled and not yet recorded, for RECORD_SESSION / RECORD_HEARING. */
+  /** Sessions or hearings whose planned time has come and that are not yet recorded, for RECORD_SESSION / RECORD_HEARING. */
   openSessions: { no: number; scheduledAt: string; place: string }[];
   /** For FAIL: agencies that can take a failed mediation on, by route. */
   referOnAgencies: { id: number; name: string; kind: string }[];
@@ -344,8 +344,9 @@ export async function referralDetail(
     })),
     mayAddDocument: !final && row.closed_at === null && canAddReferralDocument(actor, { agencyId: row.agency_id }),
     actions,
+    // Only those whose planned time has come can be recorded as held.
     openSessions: sessionsRaw
-      .filter((s) => s.heldAt === null)
+      .filter((s) => s.heldAt === null && Date.parse(s.scheduledAt) <= now.getTime())
       .map((s) => ({ no: s.no, scheduledAt: local(s.scheduledAt)!, place: s.place })),
     referOnAgencies,
   };

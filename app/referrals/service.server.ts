@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import type { Actor } from '../../machines/actor';
 import {
   applyReferralEvent as applyToMachine,
+  heldAtSchema,
   persistReferralSnapshot,
   referralPhaseOf,
   restoreReferralSnapshot,
@@ -21,7 +22,7 @@ import {
   type StepInput,
   type StepLink,
 } from '../cases/transition.server';
-import { Conflict, InvalidInput, NotFound } from '../domain/errors';
+import { Conflict, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
 import type { ReferralTimerJob, Timers } from '../jobs/timers.server';
 import { REFERRAL_TRAIL } from './audit.server';
 import { loadReferral, referralAgency, type ReferralRow } from './referral-store.server';
@@ -97,7 +98,24 @@ function serverDeadline({ row, before, type, cal, now }: ReferralStepInput): Rec
   return { dueAt: clockDeadline(cal, now, d).toISOString() };
 }
 
-async function validateReferences({ em }: ReferralStepInput, payload: Record<string, unknown>) {
+/** A session or hearing is recorded as held only once its planned time has come, and never for a time still ahead. */
+function validateHeldAt({ before, type, now }: ReferralStepInput, payload: Record<string, unknown>) {
+  if (type !== 'RECORD_SESSION' && type !== 'RECORD_HEARING') return;
+  const ctx = before.context as ReferralBaseContext & { sessions?: HeldRecord[]; hearings?: HeldRecord[] };
+  const planned = (ctx.sessions ?? ctx.hearings ?? []).find((s) => s.no === payload.no);
+  if (!planned) return; // the machine refuses an unknown session
+  const checked = heldAtSchema(planned.scheduledAt, now.toISOString()).safeParse({ heldAt: payload.heldAt });
+  if (!checked.success) throw new InvalidInput(checked.error.issues[0].message, fieldErrorsOf(checked.error.issues));
+}
+
+interface HeldRecord {
+  no: number;
+  scheduledAt: string;
+}
+
+async function validateReferences(step: ReferralStepInput, payload: Record<string, unknown>) {
+  validateHeldAt(step, payload);
+  const { em } = step;
   if (payload.referOnAgencyId === undefined) return;
   const agency = await referralAgency(em, payload.referOnAgencyId as number);
   if (!agency || !agency.active || agency.referralKind !== payload.nextRoute) {
