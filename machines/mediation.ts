@@ -55,6 +55,9 @@ export interface Party {
   name: string;
   side: (typeof PARTY_SIDES)[number];
   phone: string | null;
+  /** Sealed by the server (app/security/id-number.server.ts); the machine never sees the clear number. */
+  idNumberSealed: string | null;
+  address: string | null;
 }
 export interface MediationSession {
   no: number;
@@ -87,6 +90,8 @@ export const mediationPayloadSchemas = {
         .trim()
         .regex(/^[0-9+\-\s]{5,20}$/, '电话号码格式不正确')
         .optional(),
+      address: text(200).optional(),
+      idNumberSealed: z.string().min(1).max(500).optional(),
     })
     .strict(),
   SCHEDULE_SESSION: z.object({ scheduledAt: isoInstant, place: text(200) }).strict(),
@@ -189,7 +194,15 @@ export const mediationMachine = setup({
     addParty: assign(({ context, event }) => {
       assertEvent(event, 'ADD_PARTY');
       const id = context.parties.reduce((m, p) => Math.max(m, p.id), 0) + 1;
-      return { parties: [...context.parties, { id, name: event.name, side: event.side, phone: event.phone ?? null }] };
+      const party: Party = {
+        id,
+        name: event.name,
+        side: event.side,
+        phone: event.phone ?? null,
+        idNumberSealed: event.idNumberSealed ?? null,
+        address: event.address ?? null,
+      };
+      return { parties: [...context.parties, party] };
     }),
     scheduleSession: assign(({ context, event }) => {
       assertEvent(event, 'SCHEDULE_SESSION');
@@ -361,7 +374,15 @@ export const MEDIATION_PHASES = [
 export const MEDIATION_FINAL_PHASES = ['refused', 'failed', 'concluded', 'confirmed', 'confirmationRejected'] as const;
 
 const partySchema = z
-  .object({ id: z.number().int(), name: z.string(), side: z.enum(PARTY_SIDES), phone: z.string().nullable() })
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    side: z.enum(PARTY_SIDES),
+    phone: z.string().nullable(),
+    // Parties added before ID numbers and addresses were recorded restore without them.
+    idNumberSealed: z.string().nullable().default(null),
+    address: z.string().nullable().default(null),
+  })
   .strict();
 const sessionSchema = z
   .object({

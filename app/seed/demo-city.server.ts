@@ -456,10 +456,14 @@ async function advanceDemoReferral(
   if (kind !== 'mediation' || stage === 'ACCEPT') return;
   await act('ADD_PARTY', { name: '王建国', side: 'applicant', phone: '13900001111' });
   await act('ADD_PARTY', { name: '刘志强', side: 'respondent', phone: '13900002222' });
-  // The next session at 09:30 Beijing time, two days from now.
-  const day = new Date(Date.now() + 2 * 86400_000 + 8 * 3600_000).toISOString().slice(0, 10);
-  await act('SCHEDULE_SESSION', { scheduledAt: `${day}T09:30:00+08:00`, place: '社区人民调解室' });
-  if (stage !== 'REACH_AGREEMENT') return;
+  if (stage !== 'REACH_AGREEMENT') {
+    // The next session at 09:30 Beijing time, two days from now.
+    const day = new Date(Date.now() + 2 * 86400_000 + 8 * 3600_000).toISOString().slice(0, 10);
+    await act('SCHEDULE_SESSION', { scheduledAt: `${day}T09:30:00+08:00`, place: '社区人民调解室' });
+    return;
+  }
+  // A session already held: planned for the case's own time, recorded as held after it.
+  await act('SCHEDULE_SESSION', { scheduledAt: new Date(step(0)).toISOString(), place: '社区人民调解室' });
   await act('RECORD_SESSION', {
     no: 1,
     minutes: '双方陈述事实和诉求，调解员释明相关法律规定，双方同意协商解决。',

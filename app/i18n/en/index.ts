@@ -10,6 +10,7 @@ import { messages } from './messages';
 import { mfa } from './mfa';
 import { patrol } from './patrol';
 import { reportExports } from './report-exports';
+import { referralDocuments } from './referral-documents';
 import { referrals } from './referrals';
 import { reports } from './reports';
 import { security } from './security';
@@ -35,6 +36,7 @@ export const en: Record<string, string> = {
   ...reportExports,
   ...reports,
   ...referrals,
+  ...referralDocuments,
   ...security,
   ...mfa,
 };
