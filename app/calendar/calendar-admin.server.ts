@@ -4,7 +4,6 @@ import type { Actor } from '../../machines/actor';
 import { all, run } from '../db/sql.server';
 import { Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
 import { importCalendarYear, invalidateWorkCalendar } from './calendar.server';
-import { yearSchema } from './calendar-file';
 import { isValidLocalDate, localDateOf, weekdayOf, type CalendarEntry } from './working-time';
 
 export interface CalendarRow extends CalendarEntry {

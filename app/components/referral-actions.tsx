@@ -214,12 +214,7 @@ function ArbitrationPartyFields({ defaults, errors }: { defaults: ArbitrationPar
         <Line name="respondentName" label="单位名称" errors={errors} value={r?.name} />
         <Line name="respondentCreditCode" label="统一社会信用代码" errors={errors} value={r?.creditCode} />
         <Line name="respondentAddress" label="单位住所" errors={errors} value={r?.address} />
-        <Line
-          name="respondentRepresentative"
-          label="法定代表人（可选）"
-          errors={errors}
-          value={r?.representative}
-        />
+        <Line name="respondentRepresentative" label="法定代表人（可选）" errors={errors} value={r?.representative} />
         <Line name="respondentPhone" label="单位电话（可选）" errors={errors} type="tel" />
       </fieldset>
       <Text name="claims" label="仲裁请求" errors={errors} rows={3} value={defaults?.claims} />

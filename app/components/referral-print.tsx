@@ -18,7 +18,10 @@ export function PrintDocument({ referralId, document }: { referralId: number; do
       className="mt-2"
     >
       <CsrfField />
-      <button className="rounded border border-red-700 px-3 py-1 text-red-700 hover:bg-red-50" data-testid={`${document}-pdf`}>
+      <button
+        className="rounded border border-red-700 px-3 py-1 text-red-700 hover:bg-red-50"
+        data-testid={`${document}-pdf`}
+      >
         {t(label)}
       </button>
       <span className="ml-2 text-xs text-slate-500">{t('文书载有当事人完整身份信息，打印将被记录')}</span>

@@ -228,7 +228,8 @@ export async function referralDetail(
     ...sessionsRaw.map((s) => s.mediatorId ?? s.counsellorId),
   ]);
   const partyNames = new Map<number, string>(
-    ((c.parties ?? []) as { id: number; name: string }[]).map((p) => [p.id, p.name]),
+    // Mediation's list of parties; arbitration's applicant and respondent are not attendees.
+    (Array.isArray(c.parties) ? (c.parties as { id: number; name: string }[]) : []).map((p) => [p.id, p.name]),
   );
   const final = def.finalPhases.includes(row.phase);
   const actions = final
@@ -322,7 +323,7 @@ export async function referralDetail(
         : null,
     mayPrint: Boolean(
       (row.kind === 'mediation' ? c.agreement : row.kind === 'arbitration' ? c.award && c.parties : null) &&
-        canPrintReferralDocument(actor, { agencyId: row.agency_id }),
+      canPrintReferralDocument(actor, { agencyId: row.agency_id }),
     ),
     prints: (await referralPrintLog(em, actor, row.id, row.agency_id)).map((l) => ({
       who: l.who,

@@ -126,7 +126,8 @@ export async function printReferralDocument(
     );
     return data;
   });
-  const pdf = document === 'agreement' ? await agreementPdf(input as AgreementPdfInput) : await awardPdf(input as AwardPdfInput);
+  const pdf =
+    document === 'agreement' ? await agreementPdf(input as AgreementPdfInput) : await awardPdf(input as AwardPdfInput);
   return { fileName: `${input.number}.pdf`, pdf };
 }
 

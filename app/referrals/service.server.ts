@@ -107,7 +107,7 @@ function validateHeldAt({ before, type, now }: ReferralStepInput, payload: Recor
   const planned = (ctx.sessions ?? ctx.hearings ?? []).find((s) => s.no === payload.no);
   if (!planned) return; // the machine refuses an unknown session
   const checked = heldAtSchema(planned.scheduledAt, now.toISOString()).safeParse({ heldAt: payload.heldAt });
-  if (!checked.success) throw new InvalidInput(checked.error.issues[0].message, fieldErrorsOf(checked.error.issues));
+  if (!checked.success) throw new InvalidInput('请检查举行时间', fieldErrorsOf(checked.error.issues));
 }
 
 interface HeldRecord {
@@ -116,7 +116,10 @@ interface HeldRecord {
 }
 
 /** The form's ID number field of an event, and the sealed field the machine keeps instead. */
-const SEALED_FIELDS: Record<string, string> = { idNumber: 'idNumberSealed', applicantIdNumber: 'applicantIdNumberSealed' };
+const SEALED_FIELDS: Record<string, string> = {
+  idNumber: 'idNumberSealed',
+  applicantIdNumber: 'applicantIdNumberSealed',
+};
 const ID_NUMBER_EVENTS = new Set(['ADD_PARTY', 'SET_PARTIES']);
 
 /**
@@ -138,9 +141,7 @@ function sealedIdNumbers({ type, input, before }: ReferralStepInput): Record<str
   }
   // An arbitration's applicant is named with his ID number: the first recording of the parties needs it.
   const parties = (before.context as { parties?: unknown }).parties as
-    | { applicant?: { idNumberSealed?: string | null } }
-    | null
-    | undefined;
+    { applicant?: { idNumberSealed?: string | null } } | null | undefined;
   if (type === 'SET_PARTIES' && !out.applicantIdNumberSealed && !parties?.applicant?.idNumberSealed)
     throw new InvalidInput('请填写申请人身份证号', { applicantIdNumber: ['请填写申请人身份证号'] });
   return out;

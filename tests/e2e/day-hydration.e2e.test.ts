@@ -155,7 +155,10 @@ describe('every page of every role hydrates without errors', () => {
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     await screenshot(page, 'day-hydration-admin-calendar');
     // Leave the calendar as it was.
-    await page.getByRole('form', { name: `删除 ${day}` }).getByRole('button', { name: '删除' }).click();
+    await page
+      .getByRole('form', { name: `删除 ${day}` })
+      .getByRole('button', { name: '删除' })
+      .click();
     await expect.poll(() => page.getByRole('cell', { name: day, exact: true }).count()).toBe(0);
     await page.context().close();
   });

@@ -1,6 +1,7 @@
 // English for the referral cases' sessions held, arbitration parties and the printed legal documents.
 export const referralDocuments: Record<string, string> = {
   '尚未到约定时间，不能记录为已举行': 'The planned time has not come yet: it cannot be recorded as held',
+  请检查举行时间: 'Check when it was held',
   举行时间不能早于约定时间: 'It cannot have been held before its planned time',
   举行时间不能晚于当前时间: 'It cannot have been held later than now',
   '举行时间（北京时间，不填为现在）': 'Held at (Beijing time, empty for now)',
@@ -34,7 +35,7 @@ export const referralDocuments: Record<string, string> = {
     'No parties recorded yet: record the applicant, the respondent and the claims before the hearing',
   打印裁决书: 'Print award',
   裁决书: 'Award',
-  '文书载有当事人完整身份信息，打印将被记录': "The document names the parties in full; every print is recorded",
+  '文书载有当事人完整身份信息，打印将被记录': 'The document names the parties in full; every print is recorded',
   打印了调解协议书: 'printed the mediation agreement',
   打印了仲裁裁决书: 'printed the arbitration award',
   只有承办机构的工作人员和值班长可以打印载有当事人完整信息的文书:
