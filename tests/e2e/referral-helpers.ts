@@ -52,6 +52,8 @@ export async function appealPhaseAs(
   url: string,
 ): Promise<{ page: Page; phase: string | null }> {
   const page = await login(browser, user);
+  // Signed in once the form's redirect has landed; a goto before that races with it.
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
   await page.waitForLoadState('networkidle');
   await page.goto(url);
   await page.getByTestId('appeal-phase').waitFor();
