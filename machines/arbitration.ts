@@ -1,11 +1,13 @@
 import { and, assertEvent, assign, setup } from 'xstate';
 import { z } from 'zod';
 import type { Actor, Role } from './actor';
+import { isUnifiedSocialCreditCode, normaliseCode } from './identifiers';
 import {
   baseContext,
   clockEventSchema,
   clockMarked,
   closing,
+  heldInWindow,
   idSchema,
   isoInstant,
   referralBaseContextShape,
@@ -27,6 +29,7 @@ import {
 export const ARBITRATION_EVENT_TYPES = [
   'ACCEPT',
   'REFUSE',
+  'SET_PARTIES',
   'SCHEDULE_HEARING',
   'RECORD_HEARING',
   'REQUEST_EXTENSION',
@@ -60,7 +63,31 @@ export interface Extension {
   state: (typeof EXTENSION_STATES)[number];
   decidedBy: number | null;
 }
+/** The worker who applies (申请人); the ID number only ever sealed, by the server. */
+export interface ArbitrationApplicant {
+  name: string;
+  idNumberSealed: string | null;
+  phone: string | null;
+  address: string;
+}
+/** The employer the application is against (被申请人), named by its unified social credit code. */
+export interface ArbitrationRespondent {
+  name: string;
+  creditCode: string;
+  address: string;
+  representative: string | null;
+  phone: string | null;
+}
+export interface ArbitrationParties {
+  applicant: ArbitrationApplicant;
+  respondent: ArbitrationRespondent;
+  /** The applicant's claims (仲裁请求), as the award recites them. */
+  claims: string;
+  recordedAt: string;
+}
 export interface ArbitrationContext extends ReferralBaseContext {
+  /** Recorded when the application is filed or accepted, editable until a hearing is held. */
+  parties: ArbitrationParties | null;
   hearings: Hearing[];
   extension: Extension | null;
   award: { text: string; resolved: boolean; awardedAt: string } | null;
@@ -69,11 +96,41 @@ export interface ArbitrationContext extends ReferralBaseContext {
 }
 
 const reason = text(1000);
+const phone = z
+  .string()
+  .trim()
+  .regex(/^[0-9+\-\s]{5,20}$/, '电话号码格式不正确')
+  .optional();
+/** 统一社会信用代码 as people type it (spaces, full-width, lower case), checked by its GB 32100 check character. */
+export const creditCodeSchema = z
+  .string()
+  .transform(normaliseCode)
+  .pipe(
+    z
+      .string()
+      .regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, '统一社会信用代码应为 18 位数字或大写字母')
+      .refine(isUnifiedSocialCreditCode, '统一社会信用代码校验位不正确，请核对'),
+  );
 export const arbitrationPayloadSchemas = {
   ACCEPT: z.object({ dueAt: isoInstant }).strict(),
   REFUSE: z.object({ reason }).strict(),
+  // An ID number left out keeps the one recorded before, and so does a phone: the case page shows both masked.
+  SET_PARTIES: z
+    .object({
+      applicantName: text(100),
+      applicantIdNumberSealed: z.string().min(1).max(500).optional(),
+      applicantPhone: phone,
+      applicantAddress: text(200),
+      respondentName: text(200),
+      respondentCreditCode: creditCodeSchema,
+      respondentAddress: text(200),
+      respondentRepresentative: text(50).optional(),
+      respondentPhone: phone,
+      claims: text(4000),
+    })
+    .strict(),
   SCHEDULE_HEARING: z.object({ scheduledAt: isoInstant, place: text(200) }).strict(),
-  RECORD_HEARING: z.object({ no: idSchema, minutes: text(8000) }).strict(),
+  RECORD_HEARING: z.object({ no: idSchema, minutes: text(8000), heldAt: isoInstant.optional() }).strict(),
   REQUEST_EXTENSION: z.object({ reason }).strict(),
   APPROVE_EXTENSION: z.object({ dueAt: isoInstant }).strict(),
   REJECT_EXTENSION: z.object({ reason }).strict(),
@@ -93,6 +150,7 @@ const STAFF: Role[] = ['mediator'];
 export const arbitrationEventRoles: Record<ArbitrationEventType, Role[]> = {
   ACCEPT: STAFF,
   REFUSE: STAFF,
+  SET_PARTIES: STAFF,
   SCHEDULE_HEARING: STAFF,
   RECORD_HEARING: STAFF,
   REQUEST_EXTENSION: STAFF,
@@ -110,10 +168,15 @@ export const arbitrationMachine = setup({
   guards: {
     ...referralGuards(arbitrationEventRoles),
     roomForHearing: ({ context }) => context.hearings.length < MAX_HEARINGS,
+    // A hearing and an award name both parties; the applicant is named with his ID number.
+    partiesRecorded: ({ context }) => context.parties !== null,
+    applicantIdentified: ({ context, event }) =>
+      event.type === 'SET_PARTIES' &&
+      (event.applicantIdNumberSealed ?? context.parties?.applicant.idNumberSealed ?? null) !== null,
     hearingOpen: ({ context, event }) => {
       if (event.type !== 'RECORD_HEARING') return false;
       const h = context.hearings.find((x) => x.no === event.no);
-      return h !== undefined && h.heldAt === null;
+      return h !== undefined && h.heldAt === null && heldInWindow(h.scheduledAt, event.heldAt, event.at);
     },
     hearingHeld: ({ context }) => context.hearings.some((h) => h.heldAt !== null),
     // The time limit is extended at most once.
@@ -136,6 +199,28 @@ export const arbitrationMachine = setup({
       assertEvent(event, 'REFUSE');
       return { refusalReason: event.reason, ...closing(context, event.at, 'refused', event.reason) };
     }),
+    setParties: assign(({ context, event }) => {
+      assertEvent(event, 'SET_PARTIES');
+      const before = context.parties;
+      const parties: ArbitrationParties = {
+        applicant: {
+          name: event.applicantName,
+          idNumberSealed: event.applicantIdNumberSealed ?? before?.applicant.idNumberSealed ?? null,
+          phone: event.applicantPhone ?? before?.applicant.phone ?? null,
+          address: event.applicantAddress,
+        },
+        respondent: {
+          name: event.respondentName,
+          creditCode: event.respondentCreditCode,
+          address: event.respondentAddress,
+          representative: event.respondentRepresentative ?? null,
+          phone: event.respondentPhone ?? before?.respondent.phone ?? null,
+        },
+        claims: event.claims,
+        recordedAt: event.at,
+      };
+      return { parties };
+    }),
     scheduleHearing: assign(({ context, event }) => {
       assertEvent(event, 'SCHEDULE_HEARING');
       const hearing: Hearing = {
@@ -151,7 +236,7 @@ export const arbitrationMachine = setup({
       assertEvent(event, 'RECORD_HEARING');
       return {
         hearings: context.hearings.map((h) =>
-          h.no === event.no ? { ...h, heldAt: event.at, minutes: event.minutes } : h,
+          h.no === event.no ? { ...h, heldAt: event.heldAt ?? event.at, minutes: event.minutes } : h,
         ),
       };
     }),
@@ -207,6 +292,7 @@ export const arbitrationMachine = setup({
   initial: 'applied',
   context: ({ input }) => ({
     ...baseContext(input, 'acceptance'),
+    parties: null,
     hearings: [],
     extension: null,
     award: null,
@@ -222,6 +308,7 @@ export const arbitrationMachine = setup({
       on: {
         ACCEPT: { guard: 'staff', target: 'accepted', actions: 'accept' },
         REFUSE: { guard: 'staff', target: 'refused', actions: 'refuse' },
+        SET_PARTIES: { guard: and(['staff', 'applicantIdentified']), actions: 'setParties' },
         NOTE: { guard: 'staff', actions: 'acknowledge' },
         CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
       },
@@ -229,8 +316,13 @@ export const arbitrationMachine = setup({
     accepted: {
       tags: ['open'],
       on: {
+        SET_PARTIES: { guard: and(['staff', 'applicantIdentified']), actions: 'setParties' },
         SCHEDULE_HEARING: { guard: and(['staff', 'roomForHearing']), actions: 'scheduleHearing' },
-        RECORD_HEARING: { guard: and(['staff', 'hearingOpen']), target: 'heard', actions: 'recordHearing' },
+        RECORD_HEARING: {
+          guard: and(['staff', 'partiesRecorded', 'hearingOpen']),
+          target: 'heard',
+          actions: 'recordHearing',
+        },
         REQUEST_EXTENSION: { guard: and(['staff', 'noExtensionYet']), actions: 'requestExtension' },
         APPROVE_EXTENSION: { guard: and(['staff', 'extensionPendingForOther']), actions: 'approveExtension' },
         REJECT_EXTENSION: { guard: and(['staff', 'extensionPendingForOther']), actions: 'rejectExtension' },
@@ -249,7 +341,7 @@ export const arbitrationMachine = setup({
         REJECT_EXTENSION: { guard: and(['staff', 'extensionPendingForOther']), actions: 'rejectExtension' },
         WITHDRAW: { guard: 'staff', target: 'withdrawn', actions: 'withdraw' },
         // A hearing has been held by construction; the guard keeps that explicit.
-        AWARD: { guard: and(['staff', 'hearingHeld']), target: 'awarded', actions: 'recordAward' },
+        AWARD: { guard: and(['staff', 'partiesRecorded', 'hearingHeld']), target: 'awarded', actions: 'recordAward' },
         NOTE: { guard: 'staff', actions: 'acknowledge' },
         CLOCK_OVERDUE: { guard: and(['system', 'clockAccepts']), actions: 'markClockState' },
       },
@@ -272,9 +364,34 @@ const hearingSchema = z
     minutes: z.string().nullable(),
   })
   .strict();
+const partiesSchema = z
+  .object({
+    applicant: z
+      .object({
+        name: z.string(),
+        idNumberSealed: z.string().nullable(),
+        phone: z.string().nullable(),
+        address: z.string(),
+      })
+      .strict(),
+    respondent: z
+      .object({
+        name: z.string(),
+        creditCode: z.string(),
+        address: z.string(),
+        representative: z.string().nullable(),
+        phone: z.string().nullable(),
+      })
+      .strict(),
+    claims: z.string(),
+    recordedAt: z.string(),
+  })
+  .strict();
 export const arbitrationContextSchema = z
   .object({
     ...referralBaseContextShape,
+    // Cases stored before parties were recorded restore with none.
+    parties: partiesSchema.nullable().default(null),
     hearings: z.array(hearingSchema),
     extension: z
       .object({
@@ -304,11 +421,23 @@ function sampleArbitrationEvents(
       return [{ dueAt: later }];
     case 'REFUSE':
       return [{ reason: 'reason' }];
+    case 'SET_PARTIES':
+      return [
+        {
+          applicantName: 'name',
+          ...(c.parties?.applicant.idNumberSealed ? {} : { applicantIdNumberSealed: 'sealed' }),
+          applicantAddress: 'address',
+          respondentName: 'employer',
+          respondentCreditCode: '91350100M000100Y43',
+          respondentAddress: 'address',
+          claims: 'claims',
+        },
+      ];
     case 'SCHEDULE_HEARING':
       return [{ scheduledAt: later, place: 'place' }];
     case 'RECORD_HEARING': {
-      const open = c.hearings.find((h) => h.heldAt === null);
-      return open ? [{ no: open.no, minutes: 'minutes' }] : [];
+      const due = c.hearings.find((h) => h.heldAt === null && heldInWindow(h.scheduledAt, undefined, at));
+      return due ? [{ no: due.no, minutes: 'minutes' }] : [];
     }
     case 'REQUEST_EXTENSION':
       return [{ reason: 'reason' }];

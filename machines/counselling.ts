@@ -6,6 +6,7 @@ import {
   clockEventSchema,
   clockMarked,
   closing,
+  heldInWindow,
   idSchema,
   isoInstant,
   referralBaseContextShape,
@@ -55,7 +56,7 @@ export const counsellingPayloadSchemas = {
   ACCEPT: z.object({}).strict(),
   REFUSE: z.object({ reason }).strict(),
   SCHEDULE_SESSION: z.object({ scheduledAt: isoInstant, place: text(200) }).strict(),
-  RECORD_SESSION: z.object({ no: idSchema, notes: text(8000) }).strict(),
+  RECORD_SESSION: z.object({ no: idSchema, notes: text(8000), heldAt: isoInstant.optional() }).strict(),
   CONCLUDE: z.object({ summary: text(4000), resolved: z.boolean() }).strict(),
   NOTE: z.object({ text: text(4000) }).strict(),
   CLOCK_WARN: clockEventSchema,
@@ -87,7 +88,7 @@ export const counsellingMachine = setup({
     sessionOpen: ({ context, event }) => {
       if (event.type !== 'RECORD_SESSION') return false;
       const s = context.sessions.find((x) => x.no === event.no);
-      return s !== undefined && s.heldAt === null;
+      return s !== undefined && s.heldAt === null && heldInWindow(s.scheduledAt, event.heldAt, event.at);
     },
     // A resolved conclusion needs a session held; a client who never came can still be closed as unresolved.
     heldOrUnresolved: ({ context, event }) =>
@@ -118,7 +119,9 @@ export const counsellingMachine = setup({
       assertEvent(event, 'RECORD_SESSION');
       return {
         sessions: context.sessions.map((s) =>
-          s.no === event.no ? { ...s, heldAt: event.at, notes: event.notes, counsellorId: event.actor.userId } : s,
+          s.no === event.no
+            ? { ...s, heldAt: event.heldAt ?? event.at, notes: event.notes, counsellorId: event.actor.userId }
+            : s,
         ),
       };
     }),
@@ -207,8 +210,8 @@ function sampleCounsellingEvents(
     case 'SCHEDULE_SESSION':
       return [{ scheduledAt: later, place: 'place' }];
     case 'RECORD_SESSION': {
-      const open = c.sessions.find((s) => s.heldAt === null);
-      return open ? [{ no: open.no, notes: 'notes' }] : [];
+      const due = c.sessions.find((s) => s.heldAt === null && heldInWindow(s.scheduledAt, undefined, at));
+      return due ? [{ no: due.no, notes: 'notes' }] : [];
     }
     case 'CONCLUDE':
       return [

@@ -6,6 +6,7 @@ import {
   clockEventSchema,
   clockMarked,
   closing,
+  heldInWindow,
   idSchema,
   isoInstant,
   referralBaseContextShape,
@@ -54,6 +55,9 @@ export interface Party {
   name: string;
   side: (typeof PARTY_SIDES)[number];
   phone: string | null;
+  /** Sealed by the server (app/security/id-number.server.ts); the machine never sees the clear number. */
+  idNumberSealed: string | null;
+  address: string | null;
 }
 export interface MediationSession {
   no: number;
@@ -86,11 +90,18 @@ export const mediationPayloadSchemas = {
         .trim()
         .regex(/^[0-9+\-\s]{5,20}$/, '电话号码格式不正确')
         .optional(),
+      address: text(200).optional(),
+      idNumberSealed: z.string().min(1).max(500).optional(),
     })
     .strict(),
   SCHEDULE_SESSION: z.object({ scheduledAt: isoInstant, place: text(200) }).strict(),
   RECORD_SESSION: z
-    .object({ no: idSchema, minutes: text(8000), attendeePartyIds: z.array(idSchema).min(1).max(MAX_PARTIES) })
+    .object({
+      no: idSchema,
+      minutes: text(8000),
+      attendeePartyIds: z.array(idSchema).min(1).max(MAX_PARTIES),
+      heldAt: isoInstant.optional(),
+    })
     .strict(),
   REACH_AGREEMENT: z
     .object({ text: text(8000), signedPartyIds: z.array(idSchema).min(2).max(MAX_PARTIES), dueAt: isoInstant })
@@ -145,7 +156,12 @@ export const mediationMachine = setup({
       if (event.type !== 'RECORD_SESSION') return false;
       const s = context.sessions.find((x) => x.no === event.no);
       const known = new Set(context.parties.map((p) => p.id));
-      return s !== undefined && s.heldAt === null && event.attendeePartyIds.every((id) => known.has(id));
+      return (
+        s !== undefined &&
+        s.heldAt === null &&
+        heldInWindow(s.scheduledAt, event.heldAt, event.at) &&
+        event.attendeePartyIds.every((id) => known.has(id))
+      );
     },
     sessionHeld: ({ context }) => context.sessions.some((s) => s.heldAt !== null),
     // An agreement binds only if every party to the dispute signed it.
@@ -178,7 +194,15 @@ export const mediationMachine = setup({
     addParty: assign(({ context, event }) => {
       assertEvent(event, 'ADD_PARTY');
       const id = context.parties.reduce((m, p) => Math.max(m, p.id), 0) + 1;
-      return { parties: [...context.parties, { id, name: event.name, side: event.side, phone: event.phone ?? null }] };
+      const party: Party = {
+        id,
+        name: event.name,
+        side: event.side,
+        phone: event.phone ?? null,
+        idNumberSealed: event.idNumberSealed ?? null,
+        address: event.address ?? null,
+      };
+      return { parties: [...context.parties, party] };
     }),
     scheduleSession: assign(({ context, event }) => {
       assertEvent(event, 'SCHEDULE_SESSION');
@@ -200,7 +224,7 @@ export const mediationMachine = setup({
           s.no === event.no
             ? {
                 ...s,
-                heldAt: event.at,
+                heldAt: event.heldAt ?? event.at,
                 minutes: event.minutes,
                 attendeePartyIds: [...new Set(event.attendeePartyIds)],
                 mediatorId: event.actor.userId,
@@ -350,7 +374,15 @@ export const MEDIATION_PHASES = [
 export const MEDIATION_FINAL_PHASES = ['refused', 'failed', 'concluded', 'confirmed', 'confirmationRejected'] as const;
 
 const partySchema = z
-  .object({ id: z.number().int(), name: z.string(), side: z.enum(PARTY_SIDES), phone: z.string().nullable() })
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    side: z.enum(PARTY_SIDES),
+    phone: z.string().nullable(),
+    // Parties added before ID numbers and addresses were recorded restore without them.
+    idNumberSealed: z.string().nullable().default(null),
+    address: z.string().nullable().default(null),
+  })
   .strict();
 const sessionSchema = z
   .object({
@@ -407,8 +439,8 @@ function sampleMediationEvents(
     case 'SCHEDULE_SESSION':
       return [{ scheduledAt: later, place: 'place' }];
     case 'RECORD_SESSION': {
-      const open = c.sessions.find((s) => s.heldAt === null);
-      return open && c.parties.length ? [{ no: open.no, minutes: 'minutes', attendeePartyIds: [c.parties[0].id] }] : [];
+      const due = c.sessions.find((s) => s.heldAt === null && heldInWindow(s.scheduledAt, undefined, at));
+      return due && c.parties.length ? [{ no: due.no, minutes: 'minutes', attendeePartyIds: [c.parties[0].id] }] : [];
     }
     case 'REACH_AGREEMENT':
       return [{ text: 'text', signedPartyIds: c.parties.map((p) => p.id), dueAt: later }];

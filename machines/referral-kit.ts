@@ -126,6 +126,33 @@ export const isoInstant = z.iso.datetime({ offset: true });
 export const idSchema = z.number().int().positive();
 export const clockEventSchema = z.object({ clock: z.string().min(1).max(40) }).strict();
 
+/**
+ * When a session or hearing was held, as staff record it: never before the time it was planned for,
+ * never after the moment it is recorded. Without a time of its own it was held when it is recorded.
+ */
+export function heldInWindow(scheduledAt: string, heldAt: string | undefined, at: string): boolean {
+  const held = Date.parse(heldAt ?? at);
+  return Date.parse(scheduledAt) <= held && held <= Date.parse(at);
+}
+
+/** The same rule as a schema for the service, with the reason a person is told. */
+export function heldAtSchema(scheduledAt: string, at: string) {
+  return z
+    .object({ heldAt: isoInstant.optional() })
+    .refine((p) => p.heldAt !== undefined || Date.parse(scheduledAt) <= Date.parse(at), {
+      message: '尚未到约定时间，不能记录为已举行',
+      path: ['heldAt'],
+    })
+    .refine((p) => p.heldAt === undefined || Date.parse(scheduledAt) <= Date.parse(p.heldAt), {
+      message: '举行时间不能早于约定时间',
+      path: ['heldAt'],
+    })
+    .refine((p) => p.heldAt === undefined || Date.parse(p.heldAt) <= Date.parse(at), {
+      message: '举行时间不能晚于当前时间',
+      path: ['heldAt'],
+    });
+}
+
 export interface ReferralEnvelope {
   actor: Actor;
   at: string;

@@ -5,11 +5,13 @@ import type { AdjacencyMap } from 'xstate/graph';
 import { REFERRAL_KINDS, type ReferralKind } from './appeal-events';
 import type { Actor, Role } from './actor';
 import { EXTENSION_DAYS } from './arbitration';
+import { creditCodeCheckCharacter, isResidentIdNumber, isUnifiedSocialCreditCode } from './identifiers';
 import { CONFIRMATION_WINDOW_DAYS } from './mediation';
 import {
   acceptedReferralEvents,
   applyReferralEvent,
   createReferralSnapshot,
+  heldAtSchema,
   parseReferralPayload,
   persistReferralSnapshot,
   referralPhaseOf,
@@ -107,7 +109,8 @@ const heldPattern = (items: { heldAt: string | null }[]) => items.map((s) => (s.
 const m = {
   accept: ev('ACCEPT', staff, { dueAt: plusDays(T0, 30) }),
   party: (name: string) => ev('ADD_PARTY', staff, { name, side: 'applicant' }),
-  schedule: ev('SCHEDULE_SESSION', staff, { scheduledAt: plusDays(T0, 2), place: '调解室' }),
+  // Planned for now: a session is recorded as held only once its planned time has come.
+  schedule: ev('SCHEDULE_SESSION', staff, { scheduledAt: T0, place: '调解室' }),
   record: (no: number, attendeePartyIds = [1, 2]) =>
     ev('RECORD_SESSION', staff, { no, minutes: 'both sides heard', attendeePartyIds }),
   agree: (signedPartyIds = [1, 2], at = plusDays(T0, 3)) =>
@@ -197,11 +200,12 @@ const mediationSpec: KindSpec = {
     const parties = (c.parties as { id: number }[]).map((p) => p.id);
     const sessions = c.sessions as { no: number; heldAt: string | null }[];
     const open = sessions.find((s) => s.heldAt === null);
-    const later = plusDays(AT, 1);
+    // Planned an hour before the explored events, so that recording it is possible.
+    const due = plusHours(AT, -1);
     return {
       // Bounded here rather than in the abstraction, so that equal keys mean equal futures.
       ADD_PARTY: parties.length < 3 ? [{ name: 'name', side: 'respondent', phone: '138 0000 0000' }] : [],
-      SCHEDULE_SESSION: sessions.length < 2 ? [{ scheduledAt: later, place: 'place' }] : [],
+      SCHEDULE_SESSION: sessions.length < 2 ? [{ scheduledAt: due, place: 'place' }] : [],
       RECORD_SESSION: open
         ? [
             ...(parties.length
@@ -274,27 +278,44 @@ const legalAidSpec: KindSpec = {
 
 // --- arbitration
 
+const arParties = {
+  applicantName: '赵铁柱',
+  applicantIdNumberSealed: 'v1.k.sealed',
+  applicantAddress: '和平里5号',
+  respondentName: '顺达物流有限公司',
+  respondentCreditCode: '91350100M000100Y43',
+  respondentAddress: '物流园8号',
+  claims: '支付拖欠工资',
+};
 const ar = {
+  parties: ev('SET_PARTIES', staff, arParties),
   accept: ev('ACCEPT', staff, { dueAt: plusDays(T0, 45) }),
-  schedule: ev('SCHEDULE_HEARING', staff, { scheduledAt: plusDays(T0, 10), place: '第一仲裁庭' }),
+  schedule: ev('SCHEDULE_HEARING', staff, { scheduledAt: T0, place: '第一仲裁庭' }),
   record: (no: number) => ev('RECORD_HEARING', staff, { no, minutes: 'heard both sides' }, plusDays(T0, 10)),
   request: (actor: Actor) => ev('REQUEST_EXTENSION', actor, { reason: 'complex case' }, plusDays(T0, 30)),
   approve: (actor: Actor) =>
     ev('APPROVE_EXTENSION', actor, { dueAt: plusDays(T0, 45 + EXTENSION_DAYS) }, plusDays(T0, 31)),
 };
-const arAccepted = [ar.accept, ar.schedule];
+const arAccepted = [ar.parties, ar.accept, ar.schedule];
 const arHeard = [...arAccepted, ar.record(1)];
 const arbitrationSpec: KindSpec = {
   rows: {
     applied: {
       route: [],
       phase: 'applied',
-      accepts: { ACCEPT: 'accepted', REFUSE: 'refused', ...notes('applied'), ...clocks('applied') },
+      accepts: {
+        ACCEPT: 'accepted',
+        REFUSE: 'refused',
+        SET_PARTIES: 'applied',
+        ...notes('applied'),
+        ...clocks('applied'),
+      },
     },
     accepted: {
       route: arAccepted,
       phase: 'accepted',
       accepts: {
+        SET_PARTIES: 'accepted',
         SCHEDULE_HEARING: 'accepted',
         RECORD_HEARING: 'heard',
         REQUEST_EXTENSION: 'accepted',
@@ -307,6 +328,7 @@ const arbitrationSpec: KindSpec = {
       route: [...arAccepted, ar.request(staff2)],
       phase: 'accepted',
       accepts: {
+        SET_PARTIES: 'accepted',
         SCHEDULE_HEARING: 'accepted',
         RECORD_HEARING: 'heard',
         APPROVE_EXTENSION: 'accepted',
@@ -347,7 +369,7 @@ const arbitrationSpec: KindSpec = {
   variants: (c) => {
     const hearings = c.hearings as unknown[];
     return {
-      SCHEDULE_HEARING: hearings.length < 2 ? [{ scheduledAt: plusDays(AT, 1), place: 'place' }] : [],
+      SCHEDULE_HEARING: hearings.length < 2 ? [{ scheduledAt: plusHours(AT, -1), place: 'place' }] : [],
       AWARD: [
         { text: 't', resolved: true },
         { text: 't', resolved: false },
@@ -356,7 +378,11 @@ const arbitrationSpec: KindSpec = {
   },
   abstract: (c) => {
     const ext = c.extension as { state: string; requestedBy: number } | null;
-    return [heldPattern(c.hearings as { heldAt: string | null }[]), ext && [ext.state, ext.requestedBy]];
+    return [
+      heldPattern(c.hearings as { heldAt: string | null }[]),
+      ext && [ext.state, ext.requestedBy],
+      c.parties !== null,
+    ];
   },
   secondStaff: ['APPROVE_EXTENSION', 'REJECT_EXTENSION'],
 };
@@ -365,7 +391,7 @@ const arbitrationSpec: KindSpec = {
 
 const co = {
   accept: ev('ACCEPT', staff),
-  schedule: ev('SCHEDULE_SESSION', staff, { scheduledAt: plusDays(T0, 1), place: '心理咨询室' }),
+  schedule: ev('SCHEDULE_SESSION', staff, { scheduledAt: T0, place: '心理咨询室' }),
   record: (no: number) => ev('RECORD_SESSION', staff, { no, notes: 'anxiety about debts' }),
 };
 const counsellingSpec: KindSpec = {
@@ -400,7 +426,7 @@ const counsellingSpec: KindSpec = {
     ]),
   },
   variants: (c) => ({
-    SCHEDULE_SESSION: (c.sessions as unknown[]).length < 2 ? [{ scheduledAt: plusDays(AT, 1), place: 'place' }] : [],
+    SCHEDULE_SESSION: (c.sessions as unknown[]).length < 2 ? [{ scheduledAt: plusHours(AT, -1), place: 'place' }] : [],
     CONCLUDE: [
       { summary: 's', resolved: true },
       { summary: 's', resolved: false },
@@ -1233,10 +1259,158 @@ describe('counselling guards', () => {
       def,
       [
         ev('SCHEDULE_SESSION', staff, { scheduledAt: plusDays(T0, 1), place: 'room 2' }),
-        ev('RECORD_SESSION', staff, { no: 1, notes: 'first talk' }),
+        ev('RECORD_SESSION', staff, { no: 1, notes: 'first talk' }, plusDays(T0, 1)),
       ],
       accepted,
     );
     expect(apply(def, held, conclude(true)).context).toMatchObject({ outcome: 'resolved' });
+  });
+});
+
+describe('sessions held, arbitration parties and the identifiers legal documents print', () => {
+  const med = REFERRAL_DEFINITIONS.mediation;
+  const arb = REFERRAL_DEFINITIONS.arbitration;
+  const cou = REFERRAL_DEFINITIONS.counselling;
+  const planned = plusDays(T0, 8); // planned for 8 days after the case's day
+
+  /** Each kind with a case whose only session or hearing is planned for `planned`, and a way to record it. */
+  const kinds = [
+    {
+      def: med,
+      route: [
+        m.accept,
+        m.party('甲'),
+        m.party('乙'),
+        ev('SCHEDULE_SESSION', staff, { scheduledAt: planned, place: '调解室' }),
+      ],
+      record: (at: string, heldAt?: string) =>
+        ev(
+          'RECORD_SESSION',
+          staff,
+          { no: 1, minutes: 'm', attendeePartyIds: [1, 2], ...(heldAt ? { heldAt } : {}) },
+          at,
+        ),
+      held: (s: ReferralSnapshot) => (s.context.sessions as { heldAt: string | null }[])[0].heldAt,
+    },
+    {
+      def: arb,
+      route: [ar.parties, ar.accept, ev('SCHEDULE_HEARING', staff, { scheduledAt: planned, place: '第一仲裁庭' })],
+      record: (at: string, heldAt?: string) =>
+        ev('RECORD_HEARING', staff, { no: 1, minutes: 'm', ...(heldAt ? { heldAt } : {}) }, at),
+      held: (s: ReferralSnapshot) => (s.context.hearings as { heldAt: string | null }[])[0].heldAt,
+    },
+    {
+      def: cou,
+      route: [co.accept, ev('SCHEDULE_SESSION', staff, { scheduledAt: planned, place: '咨询室' })],
+      record: (at: string, heldAt?: string) =>
+        ev('RECORD_SESSION', staff, { no: 1, notes: 'n', ...(heldAt ? { heldAt } : {}) }, at),
+      held: (s: ReferralSnapshot) => (s.context.sessions as { heldAt: string | null }[])[0].heldAt,
+    },
+  ];
+
+  it('a session or hearing planned for a later day cannot be recorded as held before it, nor for a time ahead', () => {
+    for (const k of kinds) {
+      const kind = k.def.kind;
+      const scheduled = run(k.def, k.route);
+      // Recorded on the case's day, a week before it was planned for: refused, and not offered.
+      expect(applyReferralEvent(k.def, scheduled, k.record(T0)).accepted, kind).toBe(false);
+      expect(acceptedReferralEvents(k.def, scheduled, staff, T0), kind).not.toContain(k.record(T0).type);
+      // Recorded later with a held time before the planned one, or after the moment of recording: refused.
+      const later = plusDays(T0, 10);
+      expect(applyReferralEvent(k.def, scheduled, k.record(later, plusDays(T0, 7))).accepted, kind).toBe(false);
+      expect(applyReferralEvent(k.def, scheduled, k.record(later, plusDays(T0, 11))).accepted, kind).toBe(false);
+      // On or after its planned time, with or without a time of its own.
+      expect(acceptedReferralEvents(k.def, scheduled, staff, later), kind).toContain(k.record(later).type);
+      expect(k.held(apply(k.def, scheduled, k.record(later))), kind).toBe(later);
+      const at = plusHours(planned, 2);
+      expect(k.held(apply(k.def, scheduled, k.record(later, at))), kind).toBe(at);
+      expect(k.held(apply(k.def, scheduled, k.record(planned))), kind).toBe(planned);
+    }
+  });
+
+  it('the service schema gives the reason in Chinese', () => {
+    const check = (heldAt: string | undefined, now: string) => {
+      const r = heldAtSchema(planned, now).safeParse({ heldAt });
+      return r.success ? null : r.error.issues.map((i) => i.message);
+    };
+    expect(check(undefined, T0)).toEqual(['尚未到约定时间，不能记录为已举行']);
+    expect(check(plusDays(T0, 7), plusDays(T0, 10))).toEqual(['举行时间不能早于约定时间']);
+    expect(check(plusDays(T0, 11), plusDays(T0, 10))).toEqual(['举行时间不能晚于当前时间']);
+    expect(check(undefined, plusDays(T0, 10))).toBeNull();
+    expect(check(plusHours(planned, 1), plusDays(T0, 10))).toBeNull();
+  });
+
+  it('arbitration: a hearing and an award need the parties, recorded with the applicant identified', () => {
+    const accepted = run(arb, [ar.accept, ev('SCHEDULE_HEARING', staff, { scheduledAt: T0, place: '第一仲裁庭' })]);
+    expect(accepted.context.parties).toBeNull();
+    expect(applyReferralEvent(arb, accepted, ar.record(1)).accepted).toBe(false);
+    const { applicantIdNumberSealed: _sealed, ...unidentified } = arParties;
+    expect(applyReferralEvent(arb, accepted, ev('SET_PARTIES', staff, unidentified)).accepted).toBe(false);
+    const withParties = apply(arb, accepted, ar.parties);
+    expect(withParties.context.parties).toMatchObject({
+      applicant: { name: '赵铁柱', idNumberSealed: 'v1.k.sealed', phone: null, address: '和平里5号' },
+      respondent: { name: '顺达物流有限公司', creditCode: '91350100M000100Y43', representative: null },
+      claims: '支付拖欠工资',
+      recordedAt: T0,
+    });
+    // An edit that leaves the ID number and phone out keeps them.
+    const edited = apply(
+      arb,
+      apply(arb, withParties, ev('SET_PARTIES', staff, { ...arParties, applicantPhone: '13700001111' })),
+      ev('SET_PARTIES', staff, { ...unidentified, claims: '支付拖欠工资及经济补偿' }),
+    );
+    expect(edited.context.parties).toMatchObject({
+      applicant: { idNumberSealed: 'v1.k.sealed', phone: '13700001111' },
+      claims: '支付拖欠工资及经济补偿',
+    });
+    // Once a hearing is held the parties stand as heard.
+    const heard = apply(arb, edited, ar.record(1));
+    expect(referralPhaseOf(heard)).toBe('heard');
+    expect(applyReferralEvent(arb, heard, ar.parties).accepted).toBe(false);
+    expect(acceptedReferralEvents(arb, heard, staff, AT)).not.toContain('SET_PARTIES');
+    expect(apply(arb, heard, ev('AWARD', staff, { text: 'pay', resolved: true })).context.outcome).toBe('resolved');
+  });
+
+  it('arbitration: the respondent is named by a unified social credit code with a right check character', () => {
+    const parse = (code: string) =>
+      parseReferralPayload(arb, 'SET_PARTIES', { ...arParties, respondentCreditCode: code });
+    const ok = parse(' 91350100m000100y43 ');
+    expect(ok.success && ok.data.respondentCreditCode).toBe('91350100M000100Y43');
+    for (const bad of ['91350100M000100Y44', '91350100M000100Y4', '91350100M000100O43']) {
+      const r = parse(bad);
+      expect(r.success, bad).toBe(false);
+      if (!r.success) expect(r.issues[0].message, bad).toMatch(/统一社会信用代码/);
+    }
+    expect(isUnifiedSocialCreditCode('91110000600037341L')).toBe(true);
+    expect(creditCodeCheckCharacter('91350100M000100Y4')).toBe('3');
+  });
+
+  it('resident ID numbers are checked by their GB 11643 check character', () => {
+    expect(isResidentIdNumber('11010519491231002X')).toBe(true);
+    expect(isResidentIdNumber('110105194912310021')).toBe(false);
+    expect(isResidentIdNumber('110105491231002')).toBe(true); // the old 15 digits
+    expect(isResidentIdNumber('11010519491231002')).toBe(false);
+  });
+
+  it('cases stored before parties had ID numbers and addresses, and arbitrations without parties, still restore', () => {
+    const mStored = persistReferralSnapshot(med, run(med, mHeld)) as unknown as {
+      context: { parties: Record<string, unknown>[] };
+    };
+    for (const p of mStored.context.parties) {
+      delete p.idNumberSealed;
+      delete p.address;
+    }
+    const mRestored = restoreReferralSnapshot(med, JSON.parse(JSON.stringify(mStored)));
+    expect(mRestored.context.parties).toEqual([
+      { id: 1, name: '甲', side: 'applicant', phone: null, idNumberSealed: null, address: null },
+      { id: 2, name: '乙', side: 'applicant', phone: null, idNumberSealed: null, address: null },
+    ]);
+    const aStored = persistReferralSnapshot(arb, run(arb, [ar.accept])) as unknown as {
+      context: Record<string, unknown>;
+    };
+    delete aStored.context.parties;
+    const aRestored = restoreReferralSnapshot(arb, JSON.parse(JSON.stringify(aStored)));
+    expect(aRestored.context.parties).toBeNull();
+    expect(applyReferralEvent(arb, aRestored, ar.parties).accepted).toBe(true);
   });
 });

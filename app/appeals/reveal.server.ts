@@ -65,9 +65,10 @@ export async function revealLog(
   appealId: number,
 ): Promise<{ who: string; field: RevealField; at: Date }[]> {
   if (actor.role !== 'supervisor' && actor.role !== 'admin') return [];
+  // Prints of a referral case's documents are listed on that case.
   return all<{ who: string; field: RevealField; at: Date }>(
     em,
-    `select u.display_name as who, l.field, l.at from access_log l join app_user u on u.id = l.user_id where l.appeal_id = ? order by l.id desc limit 50`,
+    `select u.display_name as who, l.field, l.at from access_log l join app_user u on u.id = l.user_id where l.appeal_id = ? and l.referral_id is null order by l.id desc limit 50`,
     [appealId],
   );
 }

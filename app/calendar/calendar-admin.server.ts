@@ -15,8 +15,6 @@ function requireAdmin(actor: Actor) {
   if (actor.role !== 'admin') throw new Forbidden('只有管理员可以维护工作日历');
 }
 
-export const yearSchema = z.coerce.number().int().min(1992).max(9999);
-
 /** The current year in local (Asia/Shanghai) time. */
 export function currentLocalYear(now = new Date()): number {
   return Number(localDateOf(now).slice(0, 4));

@@ -7,6 +7,9 @@ import { isValidLocalDate, weekdayOf, type CalendarEntry } from './working-time'
 // plus an optional free-text "note" (where the data came from).
 // See docs/calendar-2027.example.json.
 
+/** A calendar year as a page or a form names it (a query parameter, a hidden field). Safe in the browser. */
+export const yearSchema = z.coerce.number().int().min(1992).max(9999);
+
 const entrySchema = z.strictObject({
   date: z
     .string({ error: '日期必须是字符串 YYYY-MM-DD' })

@@ -9,9 +9,17 @@ type Errors = Record<string, string[]> | undefined;
 export interface ReferralActionOptions {
   kind: string;
   actions: string[];
+  /** What SET_PARTIES shows filled in: the parties as recorded (ID numbers and phones are never sent back). */
+  arbitrationParties?: ArbitrationPartiesDefaults | null;
   parties: { id: number; name: string; side: string }[];
   openSessions: { no: number; scheduledAt: string; place: string }[];
   referOnAgencies: { id: number; name: string; kind: string }[];
+}
+
+export interface ArbitrationPartiesDefaults {
+  applicant: { name: string; idNumber: string; address: string };
+  respondent: { name: string; creditCode: string; address: string; representative: string | null };
+  claims: string;
 }
 
 const input = 'mt-1 w-full rounded border px-2 py-1';
@@ -26,7 +34,19 @@ function FieldError({ errors, name }: { errors: Errors; name: string }) {
   ) : null;
 }
 
-function Text({ name, label, errors, rows = 2 }: { name: string; label: string; errors: Errors; rows?: number }) {
+function Text({
+  name,
+  label,
+  errors,
+  rows = 2,
+  value,
+}: {
+  name: string;
+  label: string;
+  errors: Errors;
+  rows?: number;
+  value?: string;
+}) {
   const { t } = useT();
   return (
     <label className="block">
@@ -34,6 +54,7 @@ function Text({ name, label, errors, rows = 2 }: { name: string; label: string; 
       <textarea
         name={name}
         rows={rows}
+        defaultValue={value}
         className={input}
         aria-label={t(label)}
         aria-invalid={Boolean(errors?.[name])}
@@ -43,12 +64,31 @@ function Text({ name, label, errors, rows = 2 }: { name: string; label: string; 
   );
 }
 
-function Line({ name, label, errors, type = 'text' }: { name: string; label: string; errors: Errors; type?: string }) {
+function Line({
+  name,
+  label,
+  errors,
+  type = 'text',
+  value,
+}: {
+  name: string;
+  label: string;
+  errors: Errors;
+  type?: string;
+  value?: string | null;
+}) {
   const { t } = useT();
   return (
     <label className="block">
       <span className="text-slate-600">{t(label)}</span>
-      <input name={name} type={type} className={input} aria-label={t(label)} aria-invalid={Boolean(errors?.[name])} />
+      <input
+        name={name}
+        type={type}
+        defaultValue={value ?? undefined}
+        className={input}
+        aria-label={t(label)}
+        aria-invalid={Boolean(errors?.[name])}
+      />
       <FieldError errors={errors} name={name} />
     </label>
   );
@@ -150,6 +190,43 @@ function SessionChoice({ options, errors, label }: { options: ReferralActionOpti
   );
 }
 
+/** The applicant and the respondent employer of an arbitration, with the claims; an edit keeps what it leaves empty. */
+function ArbitrationPartyFields({ defaults, errors }: { defaults: ArbitrationPartiesDefaults | null; errors: Errors }) {
+  const { t } = useT();
+  const a = defaults?.applicant;
+  const r = defaults?.respondent;
+  return (
+    <>
+      <fieldset className="space-y-2">
+        <legend className="font-medium">{t('申请人')}</legend>
+        <Line name="applicantName" label="申请人姓名" errors={errors} value={a?.name} />
+        <Line
+          name="applicantIdNumber"
+          label={a ? '申请人身份证号（已登记，不改请留空）' : '申请人身份证号'}
+          errors={errors}
+        />
+        {a ? <p className="text-xs text-slate-500">{t('已登记：{{id}}', { id: a.idNumber })}</p> : null}
+        <Line name="applicantAddress" label="申请人住址" errors={errors} value={a?.address} />
+        <Line name="applicantPhone" label="申请人电话（可选）" errors={errors} type="tel" />
+      </fieldset>
+      <fieldset className="space-y-2">
+        <legend className="font-medium">{t('被申请人（用人单位）')}</legend>
+        <Line name="respondentName" label="单位名称" errors={errors} value={r?.name} />
+        <Line name="respondentCreditCode" label="统一社会信用代码" errors={errors} value={r?.creditCode} />
+        <Line name="respondentAddress" label="单位住所" errors={errors} value={r?.address} />
+        <Line name="respondentRepresentative" label="法定代表人（可选）" errors={errors} value={r?.representative} />
+        <Line name="respondentPhone" label="单位电话（可选）" errors={errors} type="tel" />
+      </fieldset>
+      <Text name="claims" label="仲裁请求" errors={errors} rows={3} value={defaults?.claims} />
+    </>
+  );
+}
+
+/** When the session was held; left empty it is recorded as held now. Never before its planned time. */
+function HeldAt({ errors }: { errors: Errors }) {
+  return <Line name="heldAt" label="举行时间（北京时间，不填为现在）" errors={errors} type="datetime-local" />;
+}
+
 const YES_NO: [string, string][] = [
   ['yes', '已解决'],
   ['no', '未解决'],
@@ -179,8 +256,12 @@ function Fields({ type, options, errors }: { type: string; options: ReferralActi
             errors={errors}
           />
           <Line name="phone" label="电话（可选）" errors={errors} type="tel" />
+          <Line name="idNumber" label="身份证号（可选）" errors={errors} />
+          <Line name="address" label="住址（可选）" errors={errors} />
         </>
       );
+    case 'SET_PARTIES':
+      return <ArbitrationPartyFields defaults={options.arbitrationParties ?? null} errors={errors} />;
     case 'SCHEDULE_SESSION':
     case 'SCHEDULE_HEARING':
       return (
@@ -202,11 +283,13 @@ function Fields({ type, options, errors }: { type: string; options: ReferralActi
             errors={errors}
           />
           <Text name="minutes" label="调解笔录" errors={errors} rows={3} />
+          <HeldAt errors={errors} />
         </>
       ) : (
         <>
           <SessionChoice options={options} errors={errors} label="场次" />
           <Text name="notes" label="咨询记录" errors={errors} rows={3} />
+          <HeldAt errors={errors} />
         </>
       );
     case 'RECORD_HEARING':
@@ -214,6 +297,7 @@ function Fields({ type, options, errors }: { type: string; options: ReferralActi
         <>
           <SessionChoice options={options} errors={errors} label="场次" />
           <Text name="minutes" label="庭审笔录" errors={errors} rows={3} />
+          <HeldAt errors={errors} />
         </>
       );
     case 'REACH_AGREEMENT':

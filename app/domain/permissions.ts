@@ -34,6 +34,8 @@ const GRANTS = {
   'referrals:follow': ['mediator', 'dispatcher', 'reviewer', 'supervisor'],
   /** Act as an agency's staff: add a case's documents, start from the referral queue (the service checks which). */
   'referrals:agency': ['mediator'],
+  /** Print a case's legal documents naming the parties in full (agreement, award); every print is recorded. */
+  'referrals:print': ['mediator', 'supervisor'],
   /** Take and make hotline calls in the softphone: its credentials, call events and recordings. */
   'calls:answer': ['operator', 'reviewer'],
   /** The call records; departments and grid workers never see the hotline's traffic. */

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { agreementPdf, localDateZh, type AgreementPdfInput } from './agreement-pdf.server';
+import { awardPdf } from './award-pdf.server';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'agreement-pdf-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,9 +29,23 @@ const input = (over: Partial<AgreementPdfInput> = {}): AgreementPdfInput => ({
   appealNumber: 'A20261120001',
   disputeTitle: '楼上住户漏水导致房屋受损',
   parties: [
-    { id: 1, name: '李秀英', side: 'applicant', phone: '13812345678' },
-    { id: 2, name: '张建国', side: 'respondent', phone: '13987654321' },
-    { id: 3, name: '王物业', side: 'thirdParty', phone: null },
+    {
+      id: 1,
+      name: '李秀英',
+      side: 'applicant',
+      phone: '13812345678',
+      idNumber: '11010519491231002X',
+      address: '示范市幸福路12号3单元502室',
+    },
+    {
+      id: 2,
+      name: '张建国',
+      side: 'respondent',
+      phone: '13987654321',
+      idNumber: null,
+      address: '示范市幸福路12号3单元602室',
+    },
+    { id: 3, name: '王物业', side: 'thirdParty', phone: null, idNumber: null, address: null },
   ],
   mediatorName: '陈调解',
   sessions: [
@@ -72,11 +87,13 @@ describe('agreementPdf', () => {
     expect(all).toContain('市人民调解委员会');
     expect(all).toContain('2026年11月23日');
     expect(all).not.toContain('六、司法确认');
-    // Phones masked, never whole.
-    expect(all).toContain('138****5678');
-    expect(all).toContain('139****4321');
-    expect(all).not.toContain('13812345678');
-    expect(all).not.toContain('13987654321');
+    // A legal document names the parties in full: ID number, address and phone as recorded, nothing masked.
+    expect(all).toContain(
+      '申请人：姓名：李秀英，身份证号：11010519491231002X，住址：示范市幸福路12号3单元502室，联系电话：13812345678',
+    );
+    expect(all).toContain('被申请人：姓名：张建国，住址：示范市幸福路12号3单元602室，联系电话：13987654321');
+    expect(all).toContain('第三人：姓名：王物业');
+    expect(all).not.toContain('****');
     // Every page carries its number and the total.
     pages.forEach((page, i) => expect(squash(page)).toContain(`第${i + 1}页/共${pages.length}页`));
   });
@@ -126,5 +143,60 @@ describe('agreementPdf', () => {
     expect(localDateZh('2026-01-05T15:59:59.000Z')).toBe('2026年1月5日');
     expect(localDateZh('not a date')).toBe('—');
     expect(localDateZh(null)).toBe('—');
+  });
+});
+
+describe('awardPdf', () => {
+  it('prints a 劳动争议仲裁裁决书 with both parties in full, the claims, the hearings, the award and its date', async () => {
+    const bytes = await awardPdf({
+      number: 'ZC2026000003',
+      agencyName: '市劳动人事争议仲裁委员会',
+      appealNumber: 'A20261120002',
+      disputeTitle: '公司拖欠工资',
+      applicant: {
+        name: '赵铁柱',
+        idNumber: '11010519491231002X',
+        address: '示范市东城区和平里5号',
+        phone: '13700001111',
+      },
+      respondent: {
+        name: '示范市顺达物流有限公司',
+        creditCode: '91350100M000100Y43',
+        address: '示范市经开区物流园8号',
+        representative: '钱有福',
+        phone: null,
+      },
+      claims: '一、支付拖欠工资人民币壹万贰仟元；\n二、支付未签劳动合同的二倍工资差额。',
+      arbitratorName: '仲裁员 韩立',
+      hearings: [
+        { no: 1, heldAt: '2026-11-25T01:30:00.000Z', place: '第一仲裁庭' },
+        { no: 2, heldAt: null, place: '未开庭的地点' },
+      ],
+      award: {
+        text: '被申请人于本裁决生效之日起十日内支付申请人工资人民币壹万贰仟元。',
+        resolved: true,
+        awardedAt: '2026-11-28T16:30:00.000Z',
+      },
+    });
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const all = squash(pdfPages(bytes).join('\n'));
+    expect(all).toContain('劳动争议仲裁裁决书');
+    expect(all).toContain('编号：ZC2026000003');
+    expect(all).toContain(
+      '申请人：姓名：赵铁柱，身份证号：11010519491231002X，住址：示范市东城区和平里5号，联系电话：13700001111',
+    );
+    expect(all).toContain(
+      '被申请人：名称：示范市顺达物流有限公司，统一社会信用代码：91350100M000100Y43，住所：示范市经开区物流园8号，法定代表人：钱有福',
+    );
+    expect(all).toContain('支付未签劳动合同的二倍工资差额');
+    expect(all).toContain('第1次开庭：2026年11月25日，地点：第一仲裁庭');
+    expect(all).not.toContain('未开庭的地点');
+    expect(all).toContain('四、裁决如下');
+    expect(all).toContain('被申请人于本裁决生效之日起十日内支付申请人工资人民币壹万贰仟元');
+    expect(all).toContain('十五日内向人民法院提起诉讼');
+    expect(all).toContain('仲裁员：仲裁员韩立');
+    expect(all).toContain('市劳动人事争议仲裁委员会');
+    expect(all).toContain('2026年11月29日');
+    expect(all).toContain('第1页/共1页');
   });
 });

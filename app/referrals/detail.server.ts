@@ -16,9 +16,10 @@ import { caseTimeline, timelineView, type TimelineView } from '../cases/timeline
 import { all, jsonb, one, type Row } from '../db/sql.server';
 import { NotFound } from '../domain/errors';
 import { REFERRAL_TRAIL } from './audit.server';
-import type { AgreementPdfInput } from './agreement-pdf.server';
 import { listReferralDocuments, type ReferralDocumentItem } from './documents.server';
-import { canAddReferralDocument, canSeeReferral } from './scope';
+import { maskedIdNumber } from '../security/id-number.server';
+import { referralPrintLog } from './print.server';
+import { canAddReferralDocument, canPrintReferralDocument, canSeeReferral } from './scope';
 import { NEXT_ROUTE_LABELS, PARTY_SIDE_NAMES, REFERRAL_CLOCK_LABELS } from '../ui/referral-labels';
 
 // Everything the referral case page shows, scoped on the server: a case the actor may not see is a
@@ -78,7 +79,14 @@ export interface ReferralDetail {
   appeal: { id: number; number: string; title: string; content: string; categoryName: string; phase: string };
   parent: ReferralLink | null;
   children: ReferralLink[];
-  parties: { id: number; name: string; side: string; phone: string }[];
+  /** Mediation's parties: phones and ID numbers masked; the printed agreement names them in full. */
+  parties: { id: number; name: string; side: string; phone: string; idNumber: string; address: string | null }[];
+  /** Arbitration's applicant and respondent employer, with the claims; masked as the mediation parties are. */
+  arbitrationParties: ArbitrationPartiesView | null;
+  /** Whether this actor may print the case's legal document (agreement or award) now. */
+  mayPrint: boolean;
+  /** Who printed the case's documents, for those who may print them. */
+  prints: { who: string; field: string; at: string }[];
   sessions: ReferralSessionView[];
   agreement: { text: string; signedBy: string[]; reachedAt: string } | null;
   failure: { reason: string; nextRoute: string } | null;
@@ -95,10 +103,16 @@ export interface ReferralDetail {
   mayAddDocument: boolean;
   /** Event types this actor can send now (timers excluded). */
   actions: string[];
-  /** Sessions or hearings scheduled and not yet recorded, for RECORD_SESSION / RECORD_HEARING. */
+  /** Sessions or hearings whose planned time has come and that are not yet recorded, for RECORD_SESSION / RECORD_HEARING. */
   openSessions: { no: number; scheduledAt: string; place: string }[];
   /** For FAIL: agencies that can take a failed mediation on, by route. */
   referOnAgencies: { id: number; name: string; kind: string }[];
+}
+
+export interface ArbitrationPartiesView {
+  applicant: { name: string; idNumber: string; phone: string; address: string };
+  respondent: { name: string; creditCode: string; address: string; representative: string | null; phone: string };
+  claims: string;
 }
 
 interface LoadedReferral {
@@ -147,6 +161,8 @@ function summarize(type: string, p: Row, parties: Map<number, string>): { label:
   switch (type) {
     case 'ADD_PARTY':
       return { label: PARTY_SIDE_NAMES[p.side] ?? null, text: clip(p.name) };
+    case 'SET_PARTIES':
+      return { label: null, text: `${clip(p.applicantName, 40) ?? ''} · ${clip(p.respondentName, 80) ?? ''}` };
     case 'SCHEDULE_SESSION':
     case 'SCHEDULE_HEARING':
       return { label: null, text: `${local(p.scheduledAt) ?? ''} · ${clip(p.place) ?? ''}` };
@@ -212,7 +228,8 @@ export async function referralDetail(
     ...sessionsRaw.map((s) => s.mediatorId ?? s.counsellorId),
   ]);
   const partyNames = new Map<number, string>(
-    ((c.parties ?? []) as { id: number; name: string }[]).map((p) => [p.id, p.name]),
+    // Mediation's list of parties; arbitration's applicant and respondent are not attendees.
+    (Array.isArray(c.parties) ? (c.parties as { id: number; name: string }[]) : []).map((p) => [p.id, p.name]),
   );
   const final = def.finalPhases.includes(row.phase);
   const actions = final
@@ -283,11 +300,35 @@ export async function referralDetail(
     },
     parent: links.find((r) => r.id === row.parent_id) ? link(links.find((r) => r.id === row.parent_id)!) : null,
     children: links.filter((r) => r.parent_id === row.id).map(link),
-    parties: ((c.parties ?? []) as { id: number; name: string; side: string; phone: string | null }[]).map((p) => ({
+    parties: (Array.isArray(c.parties) ? (c.parties as Row[]) : []).map((p) => ({
       id: p.id,
       name: p.name,
       side: p.side,
       phone: maskPhone(p.phone),
+      idNumber: maskedIdNumber(p.idNumberSealed),
+      address: p.address ?? null,
+    })),
+    arbitrationParties:
+      row.kind === 'arbitration' && c.parties
+        ? {
+            applicant: {
+              name: c.parties.applicant.name,
+              idNumber: maskedIdNumber(c.parties.applicant.idNumberSealed),
+              phone: maskPhone(c.parties.applicant.phone),
+              address: c.parties.applicant.address,
+            },
+            respondent: { ...c.parties.respondent, phone: maskPhone(c.parties.respondent.phone) },
+            claims: c.parties.claims,
+          }
+        : null,
+    mayPrint: Boolean(
+      (row.kind === 'mediation' ? c.agreement : row.kind === 'arbitration' ? c.award && c.parties : null) &&
+      canPrintReferralDocument(actor, { agencyId: row.agency_id }),
+    ),
+    prints: (await referralPrintLog(em, actor, row.id, row.agency_id)).map((l) => ({
+      who: l.who,
+      field: l.field,
+      at: local(l.at)!,
     })),
     sessions: sessionsRaw.map((s) => ({
       no: s.no,
@@ -344,31 +385,10 @@ export async function referralDetail(
     })),
     mayAddDocument: !final && row.closed_at === null && canAddReferralDocument(actor, { agencyId: row.agency_id }),
     actions,
+    // Only those whose planned time has come can be recorded as held.
     openSessions: sessionsRaw
-      .filter((s) => s.heldAt === null)
+      .filter((s) => s.heldAt === null && Date.parse(s.scheduledAt) <= now.getTime())
       .map((s) => ({ no: s.no, scheduledAt: local(s.scheduledAt)!, place: s.place })),
     referOnAgencies,
-  };
-}
-
-/** The printable agreement of a mediation case the actor can see; 404 when there is none. */
-export async function referralAgreementInput(em: EntityManager, actor: Actor, id: number): Promise<AgreementPdfInput> {
-  const { row, ctx } = await loadVisible(em, actor, id);
-  const c = ctx as ReferralBaseContext & Row;
-  if (row.kind !== 'mediation' || !c.agreement) throw new NotFound('该案件没有调解协议');
-  const appeal = (await one<{ number: string; title: string }>(em, 'select number, title from appeal where id = ?', [
-    row.appeal_id,
-  ]))!;
-  const names = await userNames(em, [row.handler_id]);
-  return {
-    number: row.number,
-    agencyName: row.agency_name,
-    appealNumber: appeal.number,
-    disputeTitle: appeal.title,
-    parties: c.parties,
-    mediatorName: names.get(row.handler_id) ?? '',
-    sessions: c.sessions,
-    agreement: c.agreement,
-    confirmation: c.confirmation,
   };
 }

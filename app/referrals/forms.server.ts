@@ -8,7 +8,7 @@ const ENVELOPE_FIELDS = ['intent', 'version', 'dueAt'];
 const NUMBER_FIELDS = ['no', 'referOnAgencyId'];
 const ID_LIST_FIELDS = ['attendeePartyIds', 'signedPartyIds'];
 const BOOLEAN_FIELDS = ['resolved'];
-const LOCAL_TIME_FIELDS = ['scheduledAt'];
+const LOCAL_TIME_FIELDS = ['scheduledAt', 'heldAt'];
 
 /** 'YYYY-MM-DDTHH:mm[:ss]' typed in Beijing time → ISO with offset; anything else is left for the schema to refuse. */
 export function beijingLocalToIso(value: string): string {

@@ -18,3 +18,11 @@ export function canSeeReferral(actor: Actor, facts: ReferralScopeFacts): boolean
 export function canAddReferralDocument(actor: Actor, facts: ReferralScopeFacts): boolean {
   return actor.role === 'mediator' && inDepartments(actor, [facts.agencyId]);
 }
+
+/**
+ * Who prints a case's legal documents, which name the parties in full: the agency's own staff, and the
+ * supervisor who answers for the hotline. The other city desks follow the case from its page, masked.
+ */
+export function canPrintReferralDocument(actor: Actor, facts: ReferralScopeFacts): boolean {
+  return actor.role === 'supervisor' || (actor.role === 'mediator' && inDepartments(actor, [facts.agencyId]));
+}

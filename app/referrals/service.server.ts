@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import type { Actor } from '../../machines/actor';
 import {
   applyReferralEvent as applyToMachine,
+  heldAtSchema,
   persistReferralSnapshot,
   referralPhaseOf,
   restoreReferralSnapshot,
@@ -21,8 +22,10 @@ import {
   type StepInput,
   type StepLink,
 } from '../cases/transition.server';
-import { Conflict, InvalidInput, NotFound } from '../domain/errors';
+import { Conflict, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
 import type { ReferralTimerJob, Timers } from '../jobs/timers.server';
+import { isResidentIdNumber } from '../../machines/identifiers';
+import { normaliseIdNumber, sealIdNumber } from '../security/id-number.server';
 import { REFERRAL_TRAIL } from './audit.server';
 import { loadReferral, referralAgency, type ReferralRow } from './referral-store.server';
 import { canSeeReferral } from './scope';
@@ -97,7 +100,56 @@ function serverDeadline({ row, before, type, cal, now }: ReferralStepInput): Rec
   return { dueAt: clockDeadline(cal, now, d).toISOString() };
 }
 
-async function validateReferences({ em }: ReferralStepInput, payload: Record<string, unknown>) {
+/** A session or hearing is recorded as held only once its planned time has come, and never for a time still ahead. */
+function validateHeldAt({ before, type, now }: ReferralStepInput, payload: Record<string, unknown>) {
+  if (type !== 'RECORD_SESSION' && type !== 'RECORD_HEARING') return;
+  const ctx = before.context as ReferralBaseContext & { sessions?: HeldRecord[]; hearings?: HeldRecord[] };
+  const planned = (ctx.sessions ?? ctx.hearings ?? []).find((s) => s.no === payload.no);
+  if (!planned) return; // the machine refuses an unknown session
+  const checked = heldAtSchema(planned.scheduledAt, now.toISOString()).safeParse({ heldAt: payload.heldAt });
+  if (!checked.success) throw new InvalidInput('请检查举行时间', fieldErrorsOf(checked.error.issues));
+}
+
+interface HeldRecord {
+  no: number;
+  scheduledAt: string;
+}
+
+/** The form's ID number field of an event, and the sealed field the machine keeps instead. */
+const SEALED_FIELDS: Record<string, string> = {
+  idNumber: 'idNumberSealed',
+  applicantIdNumber: 'applicantIdNumberSealed',
+};
+const ID_NUMBER_EVENTS = new Set(['ADD_PARTY', 'SET_PARTIES']);
+
+/**
+ * A party's ID number is checked (GB 11643 check character) and sealed before the payload is parsed, so the
+ * audit row and the snapshot only ever hold the sealed value; the clear number is consumed here.
+ */
+function sealedIdNumbers({ type, input, before }: ReferralStepInput): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [field, sealedField] of Object.entries(SEALED_FIELDS)) {
+    if (!(field in input)) continue;
+    const raw = input[field];
+    delete input[field];
+    if (!ID_NUMBER_EVENTS.has(type)) throw new InvalidInput('输入有误', { [field]: ['unknown field'] });
+    if (raw === undefined || raw === null || raw === '') continue;
+    const value = typeof raw === 'string' ? normaliseIdNumber(raw) : '';
+    if (!isResidentIdNumber(value))
+      throw new InvalidInput('身份证号不正确', { [field]: ['身份证号不正确，请核对（18 位，末位为校验码）'] });
+    out[sealedField] = sealIdNumber(value).sealed;
+  }
+  // An arbitration's applicant is named with his ID number: the first recording of the parties needs it.
+  const parties = (before.context as { parties?: unknown }).parties as
+    { applicant?: { idNumberSealed?: string | null } } | null | undefined;
+  if (type === 'SET_PARTIES' && !out.applicantIdNumberSealed && !parties?.applicant?.idNumberSealed)
+    throw new InvalidInput('请填写申请人身份证号', { applicantIdNumber: ['请填写申请人身份证号'] });
+  return out;
+}
+
+async function validateReferences(step: ReferralStepInput, payload: Record<string, unknown>) {
+  validateHeldAt(step, payload);
+  const { em } = step;
   if (payload.referOnAgencyId === undefined) return;
   const agency = await referralAgency(em, payload.referOnAgencyId as number);
   if (!agency || !agency.active || agency.referralKind !== payload.nextRoute) {
@@ -118,8 +170,8 @@ export const referralKind: CaseKind<ReferralRow, ReferralSnapshot, ReferralServi
   },
   canSee: (actor, row) => canSeeReferral(actor, { agencyId: row.agencyId }),
   hidden: () => new NotFound('转介案件不存在'),
-  serverFields: ['dueAt'],
-  compute: serverDeadline,
+  serverFields: ['dueAt', ...Object.values(SEALED_FIELDS)],
+  compute: (step) => ({ ...serverDeadline(step), ...sealedIdNumbers(step) }),
   validate: validateReferences,
   apply: (snapshot, event, row) => applyToMachine(referralDefinition(row.kind), snapshot, event),
   notYours: ({ actor, row }) =>

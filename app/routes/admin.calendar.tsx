@@ -9,8 +9,9 @@ import {
   listCalendarYear,
   removeCalendarEntry,
   saveCalendarEntry,
-  yearSchema,
 } from '../calendar/calendar-admin.server';
+// Not from the .server module: the action's schema below is built when the module loads, in the browser too.
+import { yearSchema } from '../calendar/calendar-file';
 import { useT } from '../i18n/use-t';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { readFormWithRefusal } from '../http/body.server';

@@ -1,24 +1,37 @@
-import type { LoaderFunctionArgs } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
+import { redirect } from '@remix-run/node';
 import { z } from 'zod';
-import { requireUser } from '../auth/session.server';
+import { requireUserWith } from '../auth/session.server';
+import { readForm } from '../http/body.server';
+import { clientOf } from '../http/client.server';
 import { domain } from '../http/errors.server';
-import { agreementPdf } from '../referrals/agreement-pdf.server';
-import { referralAgreementInput } from '../referrals/detail.server';
+import { printReferralDocument } from '../referrals/print.server';
+
+// The 人民调解协议书 of the case, naming its parties in full: printed by a POST (each print is recorded),
+// never by a link that a prefetch or a forwarded address could open.
 
 const params = z.object({ id: z.coerce.number().int().positive() });
 
-// The printable 人民调解协议书 of a case the user can see; a case without an agreement is a 404.
-export async function loader({ request, context, params: raw }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context);
+// Opening the address goes back to the case, where the print button is.
+export async function loader({ params: raw }: LoaderFunctionArgs) {
   const parsed = params.safeParse(raw);
   if (!parsed.success) throw new Response('转介案件不存在', { status: 404 });
-  const input = await domain(() => referralAgreementInput(context.runtime.db.em(), user.actor, parsed.data.id));
-  const pdf = await agreementPdf(input);
-  return new Response(new Uint8Array(pdf), {
+  return redirect(`/referrals/${parsed.data.id}`);
+}
+
+export async function action({ request, context, params: raw }: ActionFunctionArgs) {
+  const user = await requireUserWith(request, context, 'referrals:print');
+  const parsed = params.safeParse(raw);
+  if (!parsed.success) throw new Response('转介案件不存在', { status: 404 });
+  await domain(() => readForm(request));
+  const printed = await domain(() =>
+    printReferralDocument(context.runtime.db.em(), user.actor, parsed.data.id, 'agreement', clientOf(request, context)),
+  );
+  return new Response(new Uint8Array(printed.pdf), {
     headers: {
       'Content-Type': 'application/pdf',
-      'Content-Disposition': `inline; filename="${input.number}.pdf"`,
-      'Content-Length': String(pdf.byteLength),
+      'Content-Disposition': `inline; filename="${printed.fileName}"`,
+      'Content-Length': String(printed.pdf.byteLength),
       'Cache-Control': 'private, no-store',
       'X-Content-Type-Options': 'nosniff',
     },

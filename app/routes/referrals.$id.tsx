@@ -3,7 +3,9 @@ import { json, redirect } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from '@remix-run/react';
 import { z } from 'zod';
 import { requireUser } from '../auth/session.server';
+import { ArbitrationParties } from '../components/arbitration-parties';
 import { ReferralActions } from '../components/referral-actions';
+import { PrintDocument, PrintLog } from '../components/referral-print';
 import { UploadForm } from '../components/upload-form';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { readFormWithRefusal } from '../http/body.server';
@@ -247,6 +249,7 @@ export default function ReferralPage() {
             parties: r.parties,
             openSessions: r.openSessions,
             referOnAgencies: r.referOnAgencies,
+            arbitrationParties: r.arbitrationParties,
           }}
         />
       </Section>
@@ -278,6 +281,8 @@ export default function ReferralPage() {
                   <th className="py-1">{t('姓名')}</th>
                   <th>{t('身份')}</th>
                   <th>{t('电话')}</th>
+                  <th>{t('身份证号')}</th>
+                  <th>{t('住址')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -286,6 +291,8 @@ export default function ReferralPage() {
                     <td className="py-1">{p.name}</td>
                     <td>{t(PARTY_SIDE_NAMES[p.side] ?? p.side)}</td>
                     <td className="font-mono">{p.phone || '—'}</td>
+                    <td className="font-mono">{p.idNumber || '—'}</td>
+                    <td>{p.address || '—'}</td>
                   </tr>
                 ))}
               </tbody>
@@ -293,6 +300,12 @@ export default function ReferralPage() {
           ) : (
             <p className="text-slate-500">{t('暂无')}</p>
           )}
+        </Section>
+      ) : null}
+
+      {r.kind === 'arbitration' ? (
+        <Section id="arbitration-parties" title="当事人与仲裁请求">
+          <ArbitrationParties parties={r.arbitrationParties} />
         </Section>
       ) : null}
 
@@ -343,15 +356,8 @@ export default function ReferralPage() {
                   {r.confirmation.rejectionReason ? ` · ${t('驳回理由')} ${r.confirmation.rejectionReason}` : ''}
                 </p>
               ) : null}
-              <p className="mt-2">
-                <a
-                  href={`/referrals/${r.id}/agreement.pdf`}
-                  className="text-red-700 underline"
-                  data-testid="agreement-pdf"
-                >
-                  {t('打印协议书')}
-                </a>
-              </p>
+              {r.mayPrint ? <PrintDocument referralId={r.id} document="agreement" /> : null}
+              <PrintLog prints={r.prints} />
             </>
           ) : (
             <p className="text-slate-500">{t('尚未达成协议')}</p>
@@ -392,6 +398,15 @@ export default function ReferralPage() {
                 <dt className="text-slate-500">{t(r.kind === 'arbitration' ? '裁决' : '办理结果')}</dt>
                 <dd className="whitespace-pre-wrap">
                   {r.conclusion.text}（{t(r.conclusion.resolved ? '已解决' : '未解决')}）
+                </dd>
+              </>
+            ) : null}
+            {r.kind === 'arbitration' && (r.mayPrint || r.prints.length) ? (
+              <>
+                <dt className="text-slate-500">{t('裁决书')}</dt>
+                <dd>
+                  {r.mayPrint ? <PrintDocument referralId={r.id} document="award" /> : null}
+                  <PrintLog prints={r.prints} />
                 </dd>
               </>
             ) : null}

@@ -154,7 +154,7 @@ export const CATEGORIES: {
 ];
 
 /** The last step the demo city takes on a referred dispute. */
-export type DemoDisputeStage = 'ACCEPT' | 'SCHEDULE_SESSION' | 'REACH_AGREEMENT' | 'GRANT';
+export type DemoDisputeStage = 'ACCEPT' | 'SCHEDULE_SESSION' | 'REACH_AGREEMENT' | 'GRANT' | 'AWARD';
 
 /** Disputes the demo city has referred, each taken to a different point of its service's process. */
 export const DEMO_DISPUTES: {
@@ -187,6 +187,13 @@ export const DEMO_DISPUTES: {
   },
   {
     category: '0601',
+    agency: 'R03',
+    stage: 'AWARD',
+    title: '离职后公司拒发最后一个月工资',
+    content: '在某餐饮公司做厨师两年，上月离职，公司以未交接为由拒发最后一个月工资 6800 元，申请劳动仲裁。',
+  },
+  {
+    category: '0601',
     agency: 'R02',
     stage: 'GRANT',
     title: '工地受伤后无力聘请律师',
@@ -200,6 +207,32 @@ export const DEMO_DISPUTES: {
     content: '与邻居因噪声矛盾多年，近来失眠焦虑、情绪低落，希望得到心理疏导。',
   },
 ];
+
+/** The parties of the demo's labour arbitrations: a worker identified by a valid ID number, an employer by a valid credit code. */
+export const DEMO_ARBITRATION_PARTIES: Record<string, Record<string, string>> = {
+  公司拖欠工资并拒签劳动合同: {
+    applicantName: '马文涛',
+    applicantIdNumber: '11010519491231002X',
+    applicantPhone: '13900005555',
+    applicantAddress: '示范市东城区和平里5号',
+    respondentName: '示范市顺达物流有限公司',
+    respondentCreditCode: '91350100M000100Y43',
+    respondentAddress: '示范市经开区物流园8号',
+    respondentRepresentative: '钱有福',
+    claims: '一、支付拖欠的两个月工资人民币壹万贰仟元；\n二、支付未签订书面劳动合同的二倍工资差额。',
+  },
+  离职后公司拒发最后一个月工资: {
+    applicantName: '周国栋',
+    applicantIdNumber: '110101199003071233',
+    applicantPhone: '13900006666',
+    applicantAddress: '示范市西城区光明巷18号',
+    respondentName: '示范市味道餐饮管理有限公司',
+    respondentCreditCode: '91110000600037341L',
+    respondentAddress: '示范市中心区美食街1号',
+    respondentRepresentative: '孙大厨',
+    claims: '支付 2026 年 10 月工资人民币陆仟捌佰元。',
+  },
+};
 
 export function limitsOf(key: LimitsKey): CategoryLimits {
   return DEFAULT_LIMITS[key];

@@ -13,6 +13,7 @@ import {
   CATEGORIES,
   CITY,
   DEMO_COMPLAINTS,
+  DEMO_ARBITRATION_PARTIES,
   DEMO_DISPUTES,
   DEMO_PASSWORD,
   DEMO_TOTP_USERS,
@@ -438,6 +439,7 @@ async function advanceDemoReferral(
   kind: string,
   stage: DemoStage,
   step: (hours: number) => number,
+  title = '',
 ) {
   const [row] = await all<{ id: number }>(
     svc().db.em(),
@@ -450,16 +452,44 @@ async function advanceDemoReferral(
     await sendReferralEvent(svc(), { referralId: row.id, type, payload, actor: staff });
   };
   if (stage === 'none') return;
+  // An arbitration is filed with its parties: the worker and the employer, and what he claims.
+  const arbitrationParties = kind === 'arbitration' ? DEMO_ARBITRATION_PARTIES[title] : undefined;
+  if (arbitrationParties) await act('SET_PARTIES', arbitrationParties);
   await act('ACCEPT');
+  if (kind === 'arbitration' && stage === 'AWARD') {
+    await act('SCHEDULE_HEARING', { scheduledAt: new Date(step(0)).toISOString(), place: '仲裁院第一仲裁庭' });
+    await act('RECORD_HEARING', { no: 1, minutes: '申请人陈述工资发放情况，被申请人承认未发放，双方对金额无异议。' });
+    await act('AWARD', {
+      text: '被申请人于本裁决生效之日起十日内支付申请人 2026 年 10 月工资人民币陆仟捌佰元。',
+      resolved: true,
+    });
+    return;
+  }
   if (kind === 'legalAid' && stage === 'GRANT')
     await act('GRANT', { lawyerName: '孙明', lawyerFirm: '示范市正源律师事务所', lawyerPhone: '13900003333' });
   if (kind !== 'mediation' || stage === 'ACCEPT') return;
-  await act('ADD_PARTY', { name: '王建国', side: 'applicant', phone: '13900001111' });
-  await act('ADD_PARTY', { name: '刘志强', side: 'respondent', phone: '13900002222' });
-  // The next session at 09:30 Beijing time, two days from now.
-  const day = new Date(Date.now() + 2 * 86400_000 + 8 * 3600_000).toISOString().slice(0, 10);
-  await act('SCHEDULE_SESSION', { scheduledAt: `${day}T09:30:00+08:00`, place: '社区人民调解室' });
-  if (stage !== 'REACH_AGREEMENT') return;
+  await act('ADD_PARTY', {
+    name: '王建国',
+    side: 'applicant',
+    phone: '13900001111',
+    idNumber: '110101199003071233',
+    address: '示范市幸福路12号3单元502室',
+  });
+  await act('ADD_PARTY', {
+    name: '刘志强',
+    side: 'respondent',
+    phone: '13900002222',
+    idNumber: '11010519491231002X',
+    address: '示范市幸福路12号3单元602室',
+  });
+  if (stage !== 'REACH_AGREEMENT') {
+    // The next session at 09:30 Beijing time, two days from now.
+    const day = new Date(Date.now() + 2 * 86400_000 + 8 * 3600_000).toISOString().slice(0, 10);
+    await act('SCHEDULE_SESSION', { scheduledAt: `${day}T09:30:00+08:00`, place: '社区人民调解室' });
+    return;
+  }
+  // A session already held: planned for the case's own time, recorded as held after it.
+  await act('SCHEDULE_SESSION', { scheduledAt: new Date(step(0)).toISOString(), place: '社区人民调解室' });
   await act('RECORD_SESSION', {
     no: 1,
     minutes: '双方陈述事实和诉求，调解员释明相关法律规定，双方同意协商解决。',
@@ -506,7 +536,7 @@ async function seedDemoDisputes(services: AppealServices, ids: ReferenceIds, rea
     await send('SUBMIT');
     await send('REFER', { agencyId: ids.departments.get(d.agency)!, note: '当事人同意转介，请协助化解。' });
     const kind = REFERRAL_AGENCIES.find((a) => a.code === d.agency)!.kind;
-    await advanceDemoReferral(svc, ids, draft.id, kind, d.stage, step);
+    await advanceDemoReferral(svc, ids, draft.id, kind, d.stage, step, d.title);
   }
   return DEMO_DISPUTES.length;
 }

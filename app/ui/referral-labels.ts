@@ -49,6 +49,7 @@ const KIND_EVENT_LABELS: Record<string, Record<string, string>> = {
   },
   legalAid: { REFUSE: '不予援助', GRANT: '给予援助并指派律师' },
   arbitration: {
+    SET_PARTIES: '登记当事人',
     SCHEDULE_HEARING: '安排开庭',
     RECORD_HEARING: '记录开庭',
     REQUEST_EXTENSION: '申请延期',

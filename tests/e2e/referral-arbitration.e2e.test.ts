@@ -4,7 +4,16 @@ import { CN_HOLIDAYS } from '../../app/calendar/holidays-cn';
 import { addLegalDays, buildCalendar, localDateTime } from '../../app/calendar/working-time';
 import { launch, screenshot } from './browser';
 import { phase, recordComplaint } from './journeys';
-import { act, appealPhaseAs, caseForm, casePhase, openCase, referAppeal } from './referral-helpers';
+import {
+  ARBITRATION_PARTY_FIELDS,
+  beijingDay,
+  act,
+  appealPhaseAs,
+  caseForm,
+  casePhase,
+  openCase,
+  referAppeal,
+} from './referral-helpers';
 
 /** The award clock's due time as shown on the case page ('YYYY-MM-DD HH:mm', Beijing time). */
 async function awardDue(page: import('playwright-core').Page): Promise<string> {
@@ -69,10 +78,14 @@ describe('referral journey: labour arbitration with an extension approved by a s
     // 45 calendar days from today, ending at the end of a day (later if that day is a rest day).
     expect(await awardDue(page)).toBe(legalDue(45));
 
-    await act(page, '安排开庭', { '时间（北京时间）': '2026-12-10T14:00', 地点: '仲裁院第三仲裁庭' });
+    // The parties, recorded before the hearing; then a hearing held yesterday afternoon is recorded.
+    await act(page, '登记当事人', ARBITRATION_PARTY_FIELDS);
+    await expect.poll(() => page.getByTestId('arbitration-parties').count()).toBe(1);
+    const day = beijingDay(-1);
+    await act(page, '安排开庭', { '时间（北京时间）': `${day}T14:00`, 地点: '仲裁院第三仲裁庭' });
     const sessions = page.getByTestId('referral-sessions');
     await expect.poll(() => sessions.locator('li').count()).toBe(1);
-    expect(await sessions.textContent()).toContain('2026-12-10 14:00');
+    expect(await sessions.textContent()).toContain(`${day} 14:00`);
     expect(await sessions.textContent()).toContain('仲裁院第三仲裁庭');
     expect(await sessions.textContent()).toContain('待进行');
 

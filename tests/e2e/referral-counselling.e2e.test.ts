@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, screenshot } from './browser';
 import { open, phase, recordComplaint } from './journeys';
-import { act, appealPhaseAs, casePhase, openCase, referAppeal } from './referral-helpers';
+import { beijingDay, act, appealPhaseAs, casePhase, openCase, referAppeal } from './referral-helpers';
 
 // A caller in distress is referred to the psychological aid centre, which holds a session and
 // concludes; and a dispute the mediation committee refuses goes back to the dispatcher.
@@ -30,10 +30,12 @@ describe('referral journey: counselling, and a refused referral back to dispatch
     await act(page, '受理');
     await expect.poll(() => casePhase(page)).toBe('咨询中');
 
-    await act(page, '安排咨询', { '时间（北京时间）': '2026-12-03T15:00', 地点: '心理援助中心二号咨询室' });
+    // Yesterday's session, recorded once it has been held.
+    const day = beijingDay(-1);
+    await act(page, '安排咨询', { '时间（北京时间）': `${day}T15:00`, 地点: '心理援助中心二号咨询室' });
     const sessions = page.getByTestId('referral-sessions');
     await expect.poll(() => sessions.locator('li').count()).toBe(1);
-    expect(await sessions.textContent()).toContain('2026-12-03 15:00');
+    expect(await sessions.textContent()).toContain(`${day} 15:00`);
     expect(await sessions.textContent()).toContain('心理援助中心二号咨询室');
 
     const notes = '来访者近三个月睡眠差，经放松训练与认知调整后情绪明显好转。';

@@ -52,6 +52,8 @@ export async function appealPhaseAs(
   url: string,
 ): Promise<{ page: Page; phase: string | null }> {
   const page = await login(browser, user);
+  // Signed in once the form's redirect has landed; a goto before that races with it.
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
   await page.waitForLoadState('networkidle');
   await page.goto(url);
   await page.getByTestId('appeal-phase').waitFor();
@@ -71,3 +73,21 @@ export async function referAppeal(browser: Browser, url: string, agencyLabel: st
   await page.waitForLoadState('networkidle');
   return page;
 }
+
+/** A Beijing-time day `days` from today as a datetime-local field takes it, e.g. '2026-12-01'. */
+export function beijingDay(days: number): string {
+  return new Date(Date.now() + days * 86_400_000 + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** The arbitration parties as the 登记当事人 form takes them (valid ID number and credit code). */
+export const ARBITRATION_PARTY_FIELDS: Record<string, string> = {
+  申请人姓名: '赵铁柱',
+  申请人身份证号: '11010519491231002X',
+  申请人住址: '示范市东城区和平里5号',
+  '申请人电话（可选）': '13700001111',
+  单位名称: '示范市顺达物流有限公司',
+  统一社会信用代码: '91350100M000100Y43',
+  单位住所: '示范市经开区物流园8号',
+  '法定代表人（可选）': '钱有福',
+  仲裁请求: '一、支付拖欠工资人民币壹万贰仟元；二、支付未签劳动合同的二倍工资差额。',
+};

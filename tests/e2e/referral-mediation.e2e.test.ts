@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, login, screenshot } from './browser';
+import { launch, login, postHeaders, screenshot } from './browser';
 import { open, phase, recordComplaint, submit } from './journeys';
-import { act, appealPhaseAs, caseForm, casePhase, openCase, referAppeal } from './referral-helpers';
+import { beijingDay, act, appealPhaseAs, caseForm, casePhase, openCase, referAppeal } from './referral-helpers';
 
 // A neighbours' dispute goes to people's mediation: two sessions, an agreement signed by both,
 // the printed agreement, judicial confirmation, and the appeal closes through review and callback.
@@ -60,8 +60,8 @@ describe("referral journey: people's mediation to a judicially confirmed agreeme
     expect(await page.content()).not.toContain('13912340001');
 
     for (const [no, day, minutes] of [
-      [1, '2026-12-01', '双方陈述：楼上卫生间防水层老化导致漏水。'],
-      [2, '2026-12-08', '现场查看后，双方就维修和赔偿达成一致意见。'],
+      [1, beijingDay(-7), '双方陈述：楼上卫生间防水层老化导致漏水。'],
+      [2, beijingDay(-1), '现场查看后，双方就维修和赔偿达成一致意见。'],
     ] as const) {
       await act(page, '安排调解', { '时间（北京时间）': `${day}T09:30`, 地点: '幸福社区人民调解室' });
       await expect.poll(() => page.getByTestId('referral-sessions').locator('li').count()).toBe(no);
@@ -82,9 +82,12 @@ describe("referral journey: people's mediation to a judicially confirmed agreeme
     const agreement = page.getByTestId('referral-agreement');
     expect(await agreement.textContent()).toContain('签字当事人：王建国、李秀英');
     expect(await page.getByTestId('legal-clocks').textContent()).toContain('司法确认申请期限');
-    const href = await agreement.getByRole('link', { name: '打印协议书' }).getAttribute('href');
-    expect(href).toBe(`${caseUrl}/agreement.pdf`);
-    const res = await page.request.get(href!);
+    const print = agreement.getByRole('form', { name: '打印协议书' });
+    expect(await print.getAttribute('action')).toBe(`${caseUrl}/agreement.pdf`);
+    const res = await page.request.post(`${caseUrl}/agreement.pdf`, {
+      headers: await postHeaders(page),
+      form: { _csrf: (await page.locator('meta[name="csrf-token"]').getAttribute('content')) ?? '' },
+    });
     expect(res.status()).toBe(200);
     expect(res.headers()['content-type']).toBe('application/pdf');
     expect(res.headers()['content-disposition']).toMatch(/^inline; filename="TJ\d{10}\.pdf"$/);

@@ -25,6 +25,7 @@ const EXPECTED: Record<Capability, UserRole[]> = {
   'referrals:read': ['dispatcher', 'mediator', 'reviewer', 'supervisor', 'admin'],
   'referrals:follow': ['dispatcher', 'mediator', 'reviewer', 'supervisor'],
   'referrals:agency': ['mediator'],
+  'referrals:print': ['mediator', 'supervisor'],
   'calls:answer': ['operator', 'reviewer'],
   'calls:list': ['operator', 'dispatcher', 'reviewer', 'supervisor', 'admin'],
   'calls:link-any': ['supervisor', 'admin'],

@@ -84,7 +84,7 @@ describe.each(DB_KINDS)('referral service on %s', (kind) => {
     await step(referralId, 'mediator', 'ADD_PARTY', { name: '张三', side: 'applicant', phone: '13800001111' });
     await step(referralId, 'mediator', 'ADD_PARTY', { name: '李四', side: 'respondent' });
     await step(referralId, 'mediator', 'SCHEDULE_SESSION', {
-      scheduledAt: new Date(Date.now() + 86_400_000).toISOString(),
+      scheduledAt: new Date(Date.now() - 3_600_000).toISOString(),
       place: '社区调解室',
     });
     await step(referralId, 'mediator', 'RECORD_SESSION', { no: 1, minutes: '双方陈述意见', attendeePartyIds: [1, 2] });

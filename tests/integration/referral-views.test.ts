@@ -4,7 +4,8 @@ import * as labels from '../../app/ui/referral-labels';
 import { REFERRAL_KIND_LABELS, REFERRAL_OUTCOME_LABELS } from '../../app/ui/labels';
 import { REFERRAL_DEFINITIONS } from '../../machines/referrals';
 import { Forbidden, NotFound } from '../../app/domain/errors';
-import { referralAgreementInput, referralDetail } from '../../app/referrals/detail.server';
+import { referralDetail } from '../../app/referrals/detail.server';
+import { printReferralDocument } from '../../app/referrals/print.server';
 import { beijingLocalToIso, referralPayloadFromForm } from '../../app/referrals/forms.server';
 import { referralQueue } from '../../app/referrals/queue.server';
 import { sendAppealEvent, sendReferralEvent } from '../../app/case-links/refer.server';
@@ -43,7 +44,7 @@ describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
   };
 
   it('shows the agency its case with masked parties, local times, clocks, timeline and the actions it may take', async () => {
-    const { referralId, appealNumber } = await refer('R01');
+    const { referralId, appealNumber, appealId } = await refer('R01');
     const fresh = await referralDetail(t.em(), t.as('mediator'), referralId);
     expect(fresh).toMatchObject({ kind: 'mediation', phase: 'referred', agencyName: '市人民调解委员会', final: false });
     expect(fresh.appeal.number).toBe(appealNumber);
@@ -56,19 +57,41 @@ describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
     expect(fresh.clocks[0].remaining).toMatch(/工作日|小时|分/);
 
     await step(referralId, 'mediator', 'ACCEPT');
-    await step(referralId, 'mediator', 'ADD_PARTY', { name: '张三', side: 'applicant', phone: '13812345678' });
+    await step(referralId, 'mediator', 'ADD_PARTY', {
+      name: '张三',
+      side: 'applicant',
+      phone: '13812345678',
+      idNumber: '11010519491231002x',
+      address: '幸福路12号502室',
+    });
     await step(referralId, 'mediator', 'ADD_PARTY', { name: '李四', side: 'respondent' });
+    // Planned for a day gone by: it can be recorded as held now.
     await step(referralId, 'mediator', 'SCHEDULE_SESSION', {
-      scheduledAt: beijingLocalToIso('2030-01-02T09:30'),
+      scheduledAt: beijingLocalToIso('2026-01-02T09:30'),
       place: '社区调解室',
     });
     const d = await referralDetail(t.em(), t.as('mediator'), referralId);
     expect(d.parties).toEqual([
-      { id: 1, name: '张三', side: 'applicant', phone: '138****5678' },
-      { id: 2, name: '李四', side: 'respondent', phone: '' },
+      {
+        id: 1,
+        name: '张三',
+        side: 'applicant',
+        phone: '138****5678',
+        idNumber: '110105********002X',
+        address: '幸福路12号502室',
+      },
+      { id: 2, name: '李四', side: 'respondent', phone: '', idNumber: '', address: null },
     ]);
     expect(JSON.stringify(d)).not.toContain('13812345678');
-    expect(d.sessions[0]).toMatchObject({ no: 1, scheduledAt: '2030-01-02 09:30', place: '社区调解室', heldAt: null });
+    expect(JSON.stringify(d)).not.toContain('11010519491231002X');
+    // The ID number is sealed in the snapshot and in the audit row; the clear number is stored nowhere.
+    const [stored] = await t.sql<{ snapshot: unknown }>('select snapshot from referral where id = ?', [referralId]);
+    const trail = await t.sql<{ payload: unknown }>('select payload from referral_event where referral_id = ?', [
+      referralId,
+    ]);
+    expect(JSON.stringify([stored, trail])).not.toMatch(/11010519491231002/i);
+    expect(JSON.stringify(stored)).toMatch(/"idNumberSealed":"v1\./);
+    expect(d.sessions[0]).toMatchObject({ no: 1, scheduledAt: '2026-01-02 09:30', place: '社区调解室', heldAt: null });
     expect(d.openSessions.map((s) => s.no)).toEqual([1]);
     expect(d.clocks.map((c) => [c.name, c.state])).toEqual([
       ['accept', 'stopped'],
@@ -87,8 +110,12 @@ describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
       summaryText: '张三',
     });
     expect(d.mayAddDocument).toBe(true);
-    // No agreement yet: nothing to print.
-    await expect(referralAgreementInput(t.em(), t.as('mediator'), referralId)).rejects.toBeInstanceOf(NotFound);
+    expect(d.mayPrint).toBe(false);
+    // No agreement yet: nothing to print, and no print recorded.
+    await expect(printReferralDocument(t.em(), t.as('mediator'), referralId, 'agreement')).rejects.toBeInstanceOf(
+      NotFound,
+    );
+    expect(await t.sql('select 1 from access_log where referral_id = ?', [referralId])).toHaveLength(0);
 
     await step(referralId, 'mediator', 'RECORD_SESSION', { no: 1, minutes: '双方陈述意见', attendeePartyIds: [1, 2] });
     await step(referralId, 'mediator', 'REACH_AGREEMENT', { text: '李四修复漏水管道。', signedPartyIds: [1, 2] });
@@ -99,15 +126,44 @@ describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
       record: '双方陈述意见',
       by: '调解员 赵敏',
     });
-    const input = await referralAgreementInput(t.em(), t.as('dispatcher'), referralId);
-    expect(input).toMatchObject({ agencyName: '市人民调解委员会', mediatorName: '调解员 赵敏', appealNumber });
+    expect(agreed.mayPrint).toBe(true);
+    expect((await referralDetail(t.em(), t.as('dispatcher'), referralId)).mayPrint).toBe(false);
+    const printed = await printReferralDocument(t.em(), t.as('mediator'), referralId, 'agreement');
+    expect(printed.fileName).toMatch(/^TJ\d{10}\.pdf$/);
+    expect(printed.pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    await printReferralDocument(t.em(), t.as('supervisor'), referralId, 'agreement');
+    // The desks that follow the case read it masked; printing it in full is not theirs.
+    for (const user of ['dispatcher', 'reviewer', 'admin'])
+      await expect(printReferralDocument(t.em(), t.as(user), referralId, 'agreement'), user).rejects.toBeInstanceOf(
+        Forbidden,
+      );
+    await expect(printReferralDocument(t.em(), t.as('mediator'), referralId, 'award')).rejects.toBeInstanceOf(NotFound);
+    const logged = await t.sql<{ user_id: number; appeal_id: number; field: string }>(
+      'select user_id, appeal_id, field from access_log where referral_id = ? order by id',
+      [referralId],
+    );
+    expect(logged).toEqual([
+      { user_id: t.as('mediator').userId, appeal_id: appealId, field: 'mediationAgreement' },
+      { user_id: t.as('supervisor').userId, appeal_id: appealId, field: 'mediationAgreement' },
+    ]);
+    const audit = await t.sql<{ detail: unknown }>(
+      "select detail from security_event where kind = 'reveal' and detail->>'referralId' = ?",
+      [String(referralId)],
+    );
+    expect(audit).toHaveLength(2);
+    const seen = await referralDetail(t.em(), t.as('mediator'), referralId);
+    expect(seen.prints.map((p) => [p.who, p.field])).toEqual([
+      ['值班长 周涛', 'mediationAgreement'],
+      ['调解员 赵敏', 'mediationAgreement'],
+    ]);
+    expect((await referralDetail(t.em(), t.as('dispatcher'), referralId)).prints).toEqual([]);
   });
 
   it("answers 404 to anyone outside the case's agency and the city desks, and shows them no actions", async () => {
     const { referralId } = await refer('R01');
     for (const user of ['counsellor', 'legalaid', 'handler', 'operator', 'gridworker']) {
       await expect(referralDetail(t.em(), t.as(user), referralId)).rejects.toBeInstanceOf(NotFound);
-      await expect(referralAgreementInput(t.em(), t.as(user), referralId)).rejects.toBeInstanceOf(NotFound);
+      await expect(printReferralDocument(t.em(), t.as(user), referralId, 'agreement')).rejects.toBeInstanceOf(NotFound);
     }
     for (const user of ['dispatcher', 'reviewer', 'supervisor', 'admin', 'mediator2']) {
       const d = await referralDetail(t.em(), t.as(user), referralId);

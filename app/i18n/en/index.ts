@@ -12,6 +12,7 @@ import { messages } from './messages';
 import { mfa } from './mfa';
 import { patrol } from './patrol';
 import { reportExports } from './report-exports';
+import { referralDocuments } from './referral-documents';
 import { referrals } from './referrals';
 import { reports } from './reports';
 import { review } from './review';
@@ -39,6 +40,7 @@ export const en: Record<string, string> = {
   ...reportExports,
   ...reports,
   ...referrals,
+  ...referralDocuments,
   ...security,
   ...mfa,
   ...dayIntake,
