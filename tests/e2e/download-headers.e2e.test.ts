@@ -98,7 +98,8 @@ describe('downloads', () => {
     // The demo city takes some mediations as far as a signed agreement: find one the mediator may add to.
     let caseId = 0;
     for (let id = 1; id <= 100 && !caseId; id++) {
-      const agreement = await supervisor.request.get(`/referrals/${id}/agreement.pdf`);
+      // The agreement prints by a POST (each print is recorded), as the case page's print button sends it.
+      const agreement = await post(supervisor, `/referrals/${id}/agreement.pdf`, { form: {} });
       if (agreement.status() !== 200) continue;
       expectFileHeaders(agreement, 'agreement');
       const upload = await post(mediator, `/referrals/${id}/documents`, {
