@@ -986,10 +986,8 @@ function serializeForGraph(snapshot: AppealSnapshot): string {
     phase === 'callback.calling' ? [c.callbackAttempts, c.callbackOverdue] : null,
     c.selfHandled,
     c.unreasonable,
-    // Assisting orders only matter before the first reply; answered and waived ones weigh the same.
-    phase === 'dispatched' || phase === 'returnRequested' || phase.startsWith('handling')
-      ? c.assists.map((a) => (a.status === 'answered' || a.status === 'waived' ? 'settled' : a.status))
-      : null,
+    // Only open assisting orders weigh on later guards; answered and waived ones never do again.
+    c.assists.filter((a) => a.status === 'pending' || a.status === 'accepted').map((a) => a.status),
   ]);
 }
 
@@ -1047,9 +1045,10 @@ function adjacency() {
 describe('model-based paths (xstate/graph)', () => {
   type TestPaths = ReturnType<ReturnType<typeof createTestModel<typeof appealMachine>>['getShortestPaths']>;
   let paths: TestPaths;
+  // Assisting orders (pending, accepted, settled) triple the states before the first reply: give it time.
   beforeAll(() => {
     paths = createTestModel(appealMachine, graphOptions).getShortestPaths();
-  });
+  }, 600_000);
 
   it('reaches every state node of the machine, nested ones included', () => {
     const active = new Set<string>();

@@ -486,10 +486,11 @@ export const appealMachine = setup({
             },
             FIELD_UPDATE: { guard: and(['roleAllowed', 'isAssignee']), actions: 'acknowledgeActivity' },
             ...ASSIST_TRANSITIONS,
+            // A referral takes the matter out of the units' hands: assisting orders still open are waived.
             REFER: {
               guard: and(['roleAllowed', 'isAssignee']),
               target: 'referred',
-              actions: 'recordReferral',
+              actions: ['recordReferral', 'waiveOpenAssists'],
             },
             REPLY: [
               // A grid's own work is checked on the ground (核查) before the citizen is called back.

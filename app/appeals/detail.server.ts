@@ -26,6 +26,24 @@ export interface TimelineEntry extends TimelineView {
   toSla: string;
   /** Human text carried by the event (reason, result, note), shown as plain text. */
   text: string | null;
+  /** Files stored with the step (a reply, an assisting opinion), as its audit row names them. */
+  files: { id: number; fileName: string }[];
+  /** The lead's reason for replying before every assisting unit had answered. */
+  assistOverride: string | null;
+}
+
+/** An assisting unit's order (协办) as the appeal page shows it, with its opinion once given. */
+export interface AssistView {
+  departmentId: number;
+  unit: string;
+  status: 'pending' | 'accepted' | 'answered' | 'waived';
+  dueAt: string | null;
+  /** Past its deadline without an opinion, or answered after it. */
+  late: boolean;
+  acceptedAt: string | null;
+  answeredAt: string | null;
+  opinion: string | null;
+  files: { id: number; fileName: string }[];
 }
 
 export interface AppealDetail {
@@ -70,6 +88,8 @@ export interface AppealDetail {
   escalation: string | null;
   /** The callback agent's script while the citizen is to be called back. */
   callback: { attempts: number; maxAttempts: number; script: string; overdue: boolean } | null;
+  /** The assisting units' orders of the current dispatch. */
+  assists: AssistView[];
 }
 
 const TEXT_FIELDS = ['reason', 'result', 'text', 'note', 'answer', 'comment'];
@@ -202,6 +222,8 @@ export async function appealDetail(
       fromSla: e.fromSla as string | null,
       toSla: e.toSla as string,
       text: (TEXT_FIELDS.map((f) => e.payload[f]).find((v) => typeof v === 'string') as string | undefined) ?? null,
+      files: filesOf(e.payload),
+      assistOverride: typeof e.payload.assistOverride === 'string' ? e.payload.assistOverride : null,
     })),
     attachments: attachments.map((f) => ({
       id: f.id,
@@ -220,7 +242,60 @@ export async function appealDetail(
     escalation: ctx.escalation,
     unreasonable: ctx.unreasonable,
     callback,
+    assists: await assistViews(em, ctx.assists, events, now),
   };
+}
+
+type TrailEvent = Awaited<ReturnType<typeof caseTimeline>>[number];
+
+function filesOf(payload: Record<string, unknown>): { id: number; fileName: string }[] {
+  const refs = Array.isArray(payload.attachments) ? (payload.attachments as { id: number; fileName: string }[]) : [];
+  return refs.map((f) => ({ id: f.id, fileName: f.fileName }));
+}
+
+async function assistViews(
+  em: EntityManager,
+  assists: {
+    departmentId: number;
+    status: AssistView['status'];
+    dueAt: string | null;
+    acceptedAt: string | null;
+    answeredAt: string | null;
+  }[],
+  events: TrailEvent[],
+  now: Date,
+): Promise<AssistView[]> {
+  if (!assists.length) return [];
+  const names = new Map(
+    (
+      await all<{ id: number; name: string }>(em, 'select id, name from department where id in (?)', [
+        assists.map((a) => a.departmentId),
+      ])
+    ).map((d) => [d.id, d.name]),
+  );
+  const local = (iso: string | null) => (iso ? localDateTime(new Date(iso)) : null);
+  return assists.map((a) => {
+    const opinion = [...events]
+      .reverse()
+      .find((e) => e.type === 'ASSIST_OPINION' && e.payload.assistDepartmentId === a.departmentId);
+    const due = a.dueAt ? Date.parse(a.dueAt) : null;
+    const late =
+      due !== null &&
+      (a.status === 'answered'
+        ? a.answeredAt !== null && Date.parse(a.answeredAt) > due
+        : a.status !== 'waived' && now.getTime() > due);
+    return {
+      departmentId: a.departmentId,
+      unit: names.get(a.departmentId) ?? '',
+      status: a.status,
+      dueAt: local(a.dueAt),
+      late,
+      acceptedAt: local(a.acceptedAt),
+      answeredAt: local(a.answeredAt),
+      opinion: a.status === 'answered' && opinion ? (opinion.payload.text as string) : null,
+      files: a.status === 'answered' && opinion ? filesOf(opinion.payload) : [],
+    };
+  });
 }
 
 /**

@@ -11,6 +11,8 @@ import { appealPage } from '../case-links/appeal-referrals.server';
 import { APPEAL_EVENT_TYPES } from '../../machines/appeal-events';
 import { ActionPanel } from '../components/action-panel';
 import { AppealReferrals } from '../components/appeal-referrals';
+import { AssistOrders } from '../components/assist-orders';
+import { StepFileLinks } from '../components/step-files';
 import type { MapGrid } from '../components/grid-map.client';
 import { useGridMap } from '../components/grid-map-loader';
 import { AttachmentUpload } from '../components/attachment-upload';
@@ -18,6 +20,8 @@ import { requireUser } from '../auth/session.server';
 import { LifecycleChart } from '../components/lifecycle-chart';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { readFormWithRefusal } from '../http/body.server';
+import { bytesOf, readUpload } from '../http/upload.server';
+import { MAX_STEP_FILES, STEP_TEXT_FIELDS, STEP_TEXT_MAX } from '../appeals/step-files';
 import { useT } from '../i18n/use-t';
 import {
   CALL_DIRECTION_LABELS,
@@ -51,6 +55,28 @@ export async function loader({ request, context, params: raw }: LoaderFunctionAr
   return { appeal, options, chart: lifecycleChart() };
 }
 
+/**
+ * The multipart form of a step with files, or null for any other form. The form names its step in the address
+ * (`?step=`) so that a refused upload is shown beside the form it came from.
+ */
+async function readStepUpload(request: Request) {
+  if (!/^multipart\/form-data/i.test(request.headers.get('Content-Type') ?? '')) return null;
+  const step = new URL(request.url).searchParams.get('step') ?? '';
+  try {
+    const { files, fields } = await readUpload(request, {
+      files: ['file'],
+      maxFiles: MAX_STEP_FILES,
+      fields: STEP_TEXT_FIELDS,
+      maxFieldLength: STEP_TEXT_MAX,
+    });
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) if (typeof v === 'string') form.append(k, v);
+    return { form, refused: null, files: await Promise.all(files.file.map(bytesOf)), failure: null };
+  } catch (err) {
+    return { form: new FormData(), refused: null, files: [], failure: formFailure(err, step) };
+  }
+}
+
 // After any submit, refused ones included, show the appeal as it is now: someone else may have moved it.
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) =>
   formMethod === 'POST' || defaultShouldRevalidate;
@@ -60,12 +86,16 @@ const actionForm = z.object({ intent: z.enum(APPEAL_EVENT_TYPES), version: z.coe
 export async function action({ request, context, params: raw }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const { id } = params.parse(raw);
-  const { form, refused } = await readFormWithRefusal(request);
+  // A reply or an assisting opinion may carry files: read through the upload reader, within its limits.
+  const withFiles = await readStepUpload(request);
+  if (withFiles?.failure) return json({ failure: withFiles.failure.failure }, { status: withFiles.failure.status });
+  const { form, refused } = withFiles ?? (await readFormWithRefusal(request));
   const parsed = actionForm.safeParse({ intent: form.get('intent'), version: form.get('version') });
   if (!parsed.success) return json({ failure: { intent: '', message: '无效的操作' } as FormFailure }, { status: 400 });
   try {
     if (refused) throw refused;
-    await performAction(context.runtime.services, user.actor, id, parsed.data.intent, parsed.data.version, form);
+    const { intent, version } = parsed.data;
+    await performAction(context.runtime.services, user.actor, id, intent, version, form, withFiles?.files);
   } catch (err) {
     const { failure, status } = formFailure(err, parsed.data.intent);
     return json({ failure }, { status });
@@ -240,6 +270,8 @@ export default function AppealPage() {
         </section>
       ) : null}
 
+      <AssistOrders assists={a.assists} />
+
       <section className="rounded-lg border bg-white p-4" aria-labelledby="actions-h">
         <h2 id="actions-h" className="mb-2 font-semibold">
           {t('操作')}
@@ -307,6 +339,13 @@ export default function AppealPage() {
                 </span>
               </div>
               {e.text ? <p className="mt-0.5 whitespace-pre-wrap text-slate-700">{e.text}</p> : null}
+              <StepFileLinks files={e.files} />
+              {e.assistOverride ? (
+                <p className="mt-0.5 text-sm text-amber-800" data-testid="assist-override">
+                  {t('未等协办意见答复，理由：')}
+                  {e.assistOverride}
+                </p>
+              ) : null}
             </li>
           ))}
         </ol>

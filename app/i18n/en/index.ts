@@ -4,6 +4,7 @@ import { common } from './common';
 import { field } from './field';
 import { gridView } from './grid-view';
 import { grids } from './grids';
+import { handler } from './handler';
 import { intake } from './intake';
 import { appealLocation } from './location';
 import { messages } from './messages';
@@ -37,4 +38,5 @@ export const en: Record<string, string> = {
   ...referrals,
   ...security,
   ...mfa,
+  ...handler,
 };
