@@ -201,7 +201,14 @@ export async function applyEvent(
   return { appealId: r.id, version: r.version, phase: r.phase, sla: slaOf(r.next), seq: r.seq };
 }
 
-async function validateReferences({ em, type, row: appeal }: AppealStepInput, payload: Record<string, unknown>) {
+async function validateReferences(step: AppealStepInput, payload: Record<string, unknown>) {
+  const { em, type, row: appeal, before } = step;
+  // The machine refuses it anyway; this says why, beside the field that lets the lead go on.
+  const openAssist = before.context.assists.some((x) => x.status === 'pending' || x.status === 'accepted');
+  if (type === 'REPLY' && openAssist && !payload.assistOverride && before.context.assigneeDepartmentId !== null) {
+    const message = '协办单位尚未全部反馈意见：请等待，或填写直接答复的理由';
+    throw new InvalidInput(message, { assistOverride: [message] });
+  }
   if (type === 'DISPATCH' || type === 'SUB_DISPATCH') {
     const ids = [payload.departmentId as number, ...((payload.assistingDepartmentIds as number[] | undefined) ?? [])];
     const found = await activeDepartments(em, ids);

@@ -15,6 +15,8 @@ export const handler: Record<string, string> = {
   协办待办: 'Assisting orders',
   下级单位办理中: 'With our sections',
   '科室/中队': 'Section',
+  '协办单位尚未全部反馈意见：请等待，或填写直接答复的理由':
+    'Not every assisting unit has answered: wait for them, or give the reason for replying now',
   此操作不能附带文件: 'This action takes no files',
   '最多附带 5 个文件': 'At most 5 files',
 };
