@@ -174,6 +174,14 @@ function AppealLocation({ location }: { location: NonNullable<AppealDetail['loca
   );
 }
 
+// An assisting order ends answered (done) or waived when the lead replied without it.
+const ASSIGNMENT_STATUS_LABELS: Record<string, string> = {
+  returned: '已退回',
+  superseded: '已改派',
+  done: '已反馈',
+  waived: '未反馈（主办已答复）',
+};
+
 const DEADLINE_LABELS = { accept: '签收时限', handling: '办理时限', callback: '回访时限' } as const;
 
 export default function AppealPage() {
@@ -376,7 +384,7 @@ export default function AppealPage() {
               {a.assignments.map((s, i) => (
                 <li key={i}>
                   {s.unit}（{t(s.role === 'lead' ? '主办' : '协办')}，{t('{{n}} 级', { n: s.level })}）
-                  {s.status === 'active' ? '' : ` · ${t(s.status === 'returned' ? '已退回' : '已改派')}`}
+                  {s.status === 'active' ? '' : ` · ${t(ASSIGNMENT_STATUS_LABELS[s.status] ?? '已改派')}`}
                   {s.acceptedAt ? ` · ${t('签收于')} ${s.acceptedAt}` : ''}
                 </li>
               ))}
