@@ -4,7 +4,8 @@ import { AppealSchema } from './appeal';
 import { DepartmentSchema } from './department';
 import { GridSchema } from './grid';
 
-export const ASSIGNMENT_STATUSES = ['active', 'returned', 'superseded', 'done'] as const;
+// `done`: an assisting unit gave its opinion; `waived`: the lead replied without it (its reason is audited).
+export const ASSIGNMENT_STATUSES = ['active', 'returned', 'superseded', 'done', 'waived'] as const;
 
 // Who an appeal was sent to: the lead unit, assisting units, and each level of sub-dispatch.
 export const AssignmentSchema = defineEntity({
@@ -19,6 +20,10 @@ export const AssignmentSchema = defineEntity({
     level: p.integer(),
     acceptDueAt: p.datetime().nullable(),
     acceptedAt: p.datetime().nullable(),
+    /** An assisting unit's opinion deadline (mirrored from the appeal's snapshot). */
+    dueAt: p.datetime().nullable(),
+    /** When an assisting unit gave its opinion. */
+    answeredAt: p.datetime().nullable(),
     status: p.enum(ASSIGNMENT_STATUSES).default('active'),
   },
 });

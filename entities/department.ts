@@ -2,10 +2,11 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { BaseSchema } from './base';
 import { REFERRAL_KINDS } from '../machines/appeal-events';
 
-export const DEPARTMENT_KINDS = ['city', 'district', 'street', 'community', 'functional'] as const;
+// A section (科室/中队) is a unit inside a bureau: the bureau sends it orders one level down (二级派单).
+export const DEPARTMENT_KINDS = ['city', 'district', 'street', 'community', 'functional', 'section'] as const;
 export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
 
-// Administrative tree (city → district → street → community) plus functional bureaus.
+// Administrative tree (city → district → street → community) plus functional bureaus and their sections.
 // `path` holds the ancestor ids ("/1/4/9/") so subtree queries are one LIKE.
 export const DepartmentSchema = defineEntity({
   name: 'Department',

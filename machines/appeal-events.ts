@@ -15,6 +15,8 @@ export const APPEAL_EVENT_TYPES = [
   'ACCEPT',
   'RETURN',
   'SUB_DISPATCH',
+  'ASSIST_ACCEPT',
+  'ASSIST_OPINION',
   'APPROVE_RETURN',
   'REJECT_RETURN',
   'NOTE',
@@ -94,6 +96,18 @@ export const draftChangesSchema = z
 export type DraftChanges = z.output<typeof draftChangesSchema>;
 export type DraftField = keyof DraftChanges;
 
+/** A file stored with a step (a reply, an assisting opinion): the server writes it, the audit row names it. */
+export const attachmentRefSchema = z
+  .object({
+    id: idSchema,
+    fileName: z.string().min(1).max(255),
+    size: z.number().int().min(0),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .strict();
+export type AttachmentRef = z.output<typeof attachmentRefSchema>;
+const attachmentRefs = z.array(attachmentRefSchema).max(10).optional();
+
 export const eventPayloadSchemas = {
   // The handling deadline starts at submission; the server computes it from the category and calendar.
   SUBMIT: z.object({ dueAt: isoInstant.optional() }).strict(),
@@ -112,6 +126,8 @@ export const eventPayloadSchemas = {
       assistingDepartmentIds: z.array(idSchema).max(20).default([]),
       acceptDueAt: isoInstant,
       dueAt: isoInstant.optional(),
+      // When the assisting units' opinions are due; the server computes it from the category's handling limit.
+      assistDueAt: isoInstant.optional(),
     })
     .strict()
     .refine((p) => !p.assistingDepartmentIds.includes(p.departmentId), {
@@ -132,6 +148,9 @@ export const eventPayloadSchemas = {
   ACCEPT: z.object({}).strict(),
   RETURN: z.object({ reason }).strict(),
   SUB_DISPATCH: z.object({ departmentId: idSchema, acceptDueAt: isoInstant }).strict(),
+  // An assisting unit's own order (协办): the server names which of the actor's units it is for.
+  ASSIST_ACCEPT: z.object({ assistDepartmentId: idSchema }).strict(),
+  ASSIST_OPINION: z.object({ assistDepartmentId: idSchema, text: longText, attachments: attachmentRefs }).strict(),
   APPROVE_RETURN: z.object({}).strict(),
   REJECT_RETURN: z.object({ reason }).strict(),
   NOTE: z.object({ text: longText }).strict(),
@@ -145,7 +164,10 @@ export const eventPayloadSchemas = {
   REQUEST_EXTENSION: z.object({ days: z.number().int().min(1).max(30), reason }).strict(),
   APPROVE_EXTENSION: z.object({ newDueAt: isoInstant }).strict(),
   REJECT_EXTENSION: z.object({ reason }).strict(),
-  REPLY: z.object({ result: longText, resolved: z.boolean() }).strict(),
+  // While an assisting order is open the reply needs the lead's reason for not waiting (assistOverride).
+  REPLY: z
+    .object({ result: longText, resolved: z.boolean(), assistOverride: reason.optional(), attachments: attachmentRefs })
+    .strict(),
   // Sent by the referral case itself when it ends; it names the case so a second delivery is refused.
   REFERRAL_DONE: z
     .object({ outcome: z.enum(REFERRAL_OUTCOMES), note: text(2000).optional(), referralId: idSchema })
@@ -217,6 +239,8 @@ export const eventRoles: Record<AppealEventType, Role[]> = {
   ACCEPT: ASSIGNEES,
   RETURN: ASSIGNEES,
   SUB_DISPATCH: ASSIGNEES,
+  ASSIST_ACCEPT: ['handler'],
+  ASSIST_OPINION: ['handler'],
   REQUEST_EXTENSION: ASSIGNEES,
   REPLY: ASSIGNEES,
   FIELD_UPDATE: ASSIGNEES,

@@ -64,6 +64,8 @@ const admin = mk('admin');
 const handler = mk('handler', { departmentIds: [LEAD_DEPT] });
 const gridWorker = mk('gridWorker', { gridIds: [GRID] });
 const otherHandler = mk('handler', { departmentIds: [11, ASSIST_DEPT] });
+/** The assisting unit's handler (协办) of the default dispatch. */
+const assistant = mk('handler', { departmentIds: [ASSIST_DEPT] });
 const otherGridWorker = mk('gridWorker', { gridIds: [6] });
 
 /** One actor per role, each in scope for the default dispatch (dept 10) or grid (5). */
@@ -100,6 +102,8 @@ const DEFAULT_PAYLOADS: { [T in AppealEventType]: AppealEventPayload<T> } = {
   ACCEPT: {},
   RETURN: { reason: 'not our remit' },
   SUB_DISPATCH: { departmentId: 20, acceptDueAt: plusDays(T0, 2) },
+  ASSIST_ACCEPT: { assistDepartmentId: ASSIST_DEPT },
+  ASSIST_OPINION: { assistDepartmentId: ASSIST_DEPT, text: 'our part: permit checked' },
   APPROVE_RETURN: {},
   REJECT_RETURN: { reason: 'it is your remit' },
   NOTE: { text: 'called the company' },
@@ -151,7 +155,13 @@ function run(events: AppealEvent[], from: AppealSnapshot = createAppealSnapshot(
 
 const toTriage = [ev('SUBMIT', operator)];
 const toDispatched = [...toTriage, ev('DISPATCH', dispatcher)];
-const toWorking = [...toDispatched, ev('ACCEPT', handler)];
+// The default dispatch names an assisting unit; it has answered by the time the lead works on the reply.
+const toWorking = [
+  ...toDispatched,
+  ev('ACCEPT', handler),
+  ev('ASSIST_ACCEPT', assistant),
+  ev('ASSIST_OPINION', assistant),
+];
 const toReview = [...toWorking, ev('REPLY', handler)];
 const toCalling = [...toReview, ev('APPROVE_REPLY', reviewer)];
 const toGridWorking = [...toTriage, ev('ASSIGN_GRID', dispatcher), ev('ACCEPT', gridWorker)];
@@ -671,7 +681,10 @@ describe('verification (核查) of grid-handled appeals', () => {
       ev('RETURN', gridWorker),
       ev('APPROVE_RETURN', dispatcher),
     ]);
-    const s = run([ev('DISPATCH', dispatcher), ev('ACCEPT', handler), ev('REPLY', handler)], returned);
+    const s = run(
+      [ev('DISPATCH', dispatcher, { assistingDepartmentIds: [] }), ev('ACCEPT', handler), ev('REPLY', handler)],
+      returned,
+    );
     expect(phaseOf(s)).toBe('review');
   });
 
@@ -918,6 +931,7 @@ const GRAPH_ACTORS: Actor[] = [
   system,
   admin,
   GRAPH_HANDLER,
+  assistant,
   gridWorker,
 ];
 
@@ -945,6 +959,8 @@ function graphEvents(snapshot: AppealSnapshot): AppealEvent[] {
     REJECT_REPLY: [{}, { redoTo: 'sameUnit' }, { redoTo: 'triage' }],
     REDO: [{}, { redoTo: 'sameUnit' }, { redoTo: 'triage' }],
     VERIFY_REJECT: [{}, { redoTo: 'sameUnit' }, { redoTo: 'triage' }],
+    // Waiting for the assisting units, or replying without them (with the reason).
+    REPLY: [{}, { assistOverride: 'the assisting unit cannot be reached' }],
   };
   const events: AppealEvent[] = [];
   for (const type of APPEAL_EVENT_TYPES) {
@@ -978,6 +994,8 @@ function serializeForGraph(snapshot: AppealSnapshot): string {
     phase === 'callback.calling' ? [c.callbackAttempts, c.callbackOverdue] : null,
     c.selfHandled,
     c.unreasonable,
+    // Only open assisting orders weigh on later guards; answered and waived ones never do again.
+    c.assists.filter((a) => a.status === 'pending' || a.status === 'accepted').map((a) => a.status),
   ]);
 }
 
@@ -1035,9 +1053,10 @@ function adjacency() {
 describe('model-based paths (xstate/graph)', () => {
   type TestPaths = ReturnType<ReturnType<typeof createTestModel<typeof appealMachine>>['getShortestPaths']>;
   let paths: TestPaths;
+  // Assisting orders (pending, accepted, settled) triple the states before the first reply: give it time.
   beforeAll(() => {
     paths = createTestModel(appealMachine, graphOptions).getShortestPaths();
-  });
+  }, 600_000);
 
   it('reaches every state node of the machine, nested ones included', () => {
     const active = new Set<string>();
@@ -1250,7 +1269,8 @@ describe('acceptedEventTypes', () => {
   it('lists only the buttons this actor can use now', () => {
     const dispatched = run(ROUTES.dispatched);
     expect(acceptedEventTypes(dispatched, handler, T0)).toEqual(['ACCEPT', 'RETURN', 'SUB_DISPATCH']);
-    expect(acceptedEventTypes(dispatched, otherHandler, T0)).toEqual([]);
+    // A handler of the assisting unit has his own order to accept, and nothing of the lead's.
+    expect(acceptedEventTypes(dispatched, otherHandler, T0)).toEqual(['ASSIST_ACCEPT']);
     expect(acceptedEventTypes(dispatched, supervisor, T0)).toEqual(['SUPERVISE', 'MARK_UNREASONABLE', 'ESCALATE']);
     expect(acceptedEventTypes(run(ROUTES.triage), dispatcher, T0)).toEqual([
       'DISPATCH',
@@ -1500,5 +1520,139 @@ describe('重办 choice: back to the same unit or back to triage', () => {
     }
     const edges = lifecycleChart().edges.filter((e) => e.from === 'review' && e.event === 'REJECT_REPLY');
     expect(edges.map((e) => e.to).sort()).toEqual(['handling', 'triage']);
+  });
+});
+
+describe('assisting orders (协办) and second-level dispatch (二级派单)', () => {
+  const dispatchedWithAssist = () => run(toDispatched);
+  const assistOf = (s: AppealSnapshot, dept = ASSIST_DEPT) => s.context.assists.find((a) => a.departmentId === dept);
+
+  it('DISPATCH opens one pending order per assisting unit, with the accept and opinion deadlines', () => {
+    const s = run([
+      ...toTriage,
+      ev('DISPATCH', dispatcher, { assistingDepartmentIds: [ASSIST_DEPT, 13], assistDueAt: plusDays(T0, 4) }),
+    ]);
+    expect(s.context.assists).toEqual([
+      {
+        departmentId: ASSIST_DEPT,
+        status: 'pending',
+        acceptDueAt: plusDays(T0, 1),
+        dueAt: plusDays(T0, 4),
+        acceptedAt: null,
+        answeredAt: null,
+      },
+      {
+        departmentId: 13,
+        status: 'pending',
+        acceptDueAt: plusDays(T0, 1),
+        dueAt: plusDays(T0, 4),
+        acceptedAt: null,
+        answeredAt: null,
+      },
+    ]);
+  });
+
+  it('the assisting unit accepts, then answers; neither step moves the phase and each is its own', () => {
+    const later = plusDays(T0, 1);
+    const accepted = apply(dispatchedWithAssist(), ev('ASSIST_ACCEPT', assistant, {}, later));
+    expect(phaseOf(accepted)).toBe('dispatched');
+    expect(assistOf(accepted)).toMatchObject({ status: 'accepted', acceptedAt: later });
+    // Answering before accepting, or accepting twice, is refused.
+    expect(accepted.can(ev('ASSIST_ACCEPT', assistant))).toBe(false);
+    expect(dispatchedWithAssist().can(ev('ASSIST_OPINION', assistant))).toBe(false);
+    const answered = apply(accepted, ev('ASSIST_OPINION', assistant, {}, plusDays(T0, 2)));
+    expect(assistOf(answered)).toMatchObject({ status: 'answered', answeredAt: plusDays(T0, 2) });
+    expect(answered.can(ev('ASSIST_OPINION', assistant))).toBe(false);
+  });
+
+  it('only a handler of that assisting unit acts on its order; the lead and other units cannot', () => {
+    const s = dispatchedWithAssist();
+    expect(s.can(ev('ASSIST_ACCEPT', handler))).toBe(false);
+    expect(s.can(ev('ASSIST_ACCEPT', handler, { assistDepartmentId: LEAD_DEPT }))).toBe(false);
+    expect(s.can(ev('ASSIST_ACCEPT', mk('handler', { departmentIds: [13] }), { assistDepartmentId: 13 }))).toBe(false);
+    // Naming a unit the actor does not belong to is refused even if the unit assists.
+    expect(s.can(ev('ASSIST_ACCEPT', mk('handler', { departmentIds: [13] })))).toBe(false);
+    for (const role of ROLES.filter((r) => r !== 'handler'))
+      expect(s.can(ev('ASSIST_ACCEPT', omniscoped(role))), role).toBe(false);
+    expect(acceptedEventTypes(s, assistant, T0)).toEqual(['ASSIST_ACCEPT']);
+  });
+
+  it('works while the lead has the order (dispatched, in hand, extension pending), not before or after', () => {
+    const accepted = run([...toDispatched, ev('ACCEPT', handler), ev('REQUEST_EXTENSION', handler)]);
+    expect(phaseOf(accepted)).toBe('handling.extensionPending');
+    expect(accepted.can(ev('ASSIST_ACCEPT', assistant))).toBe(true);
+    const returned = run([...toDispatched, ev('RETURN', handler)]);
+    expect(returned.can(ev('ASSIST_ACCEPT', assistant))).toBe(false);
+    // The dispatcher sends it back: the orders stand again; approving the return clears them.
+    expect(apply(returned, ev('REJECT_RETURN', dispatcher)).can(ev('ASSIST_ACCEPT', assistant))).toBe(true);
+    const cleared = apply(returned, ev('APPROVE_RETURN', dispatcher));
+    expect(cleared.context.assists).toEqual([]);
+  });
+
+  it("the lead's reply waits for every open order, unless the lead gives a reason, which waives them", () => {
+    const working = run([...toDispatched, ev('ACCEPT', handler), ev('ASSIST_ACCEPT', assistant)]);
+    expect(working.can(ev('REPLY', handler))).toBe(false);
+    expect(acceptedEventTypes(working, handler, T0)).toContain('REPLY'); // with a reason it can go
+    const overridden = apply(working, ev('REPLY', handler, { assistOverride: '协办单位三次联系未果' }));
+    expect(phaseOf(overridden)).toBe('review');
+    expect(assistOf(overridden)?.status).toBe('waived');
+    // Answered orders stay answered; a reply after them needs no reason.
+    const answered = run([...toWorking, ev('REPLY', handler)]);
+    expect(phaseOf(answered)).toBe('review');
+    expect(assistOf(answered)?.status).toBe('answered');
+  });
+
+  it('a waived order cannot be answered later, and a redo does not reopen it', () => {
+    const working = run([...toDispatched, ev('ACCEPT', handler), ev('ASSIST_ACCEPT', assistant)]);
+    const reviewed = apply(working, ev('REPLY', handler, { assistOverride: '时限将至' }));
+    const redo = apply(reviewed, ev('REJECT_REPLY', reviewer));
+    expect(phaseOf(redo)).toBe('handling.working');
+    expect(redo.can(ev('ASSIST_OPINION', assistant))).toBe(false);
+    expect(redo.can(ev('REPLY', handler))).toBe(true);
+  });
+
+  it('sub-dispatch keeps the assisting orders; the sub-unit replies once they are settled', () => {
+    const sub = mk('handler', { departmentIds: [20] });
+    const s = run([...toDispatched, ev('SUB_DISPATCH', handler)]);
+    expect(s.context.assigneeDepartmentId).toBe(20);
+    expect(s.context.dispatchLevel).toBe(2);
+    expect(s.context.assists.map((a) => a.status)).toEqual(['pending']);
+    expect(s.can(ev('ACCEPT', handler))).toBe(false); // the bureau passed it down
+    const inHand = apply(s, ev('ACCEPT', sub));
+    expect(inHand.can(ev('REPLY', sub))).toBe(false);
+    const settled = run([ev('ASSIST_ACCEPT', assistant), ev('ASSIST_OPINION', assistant)], inHand);
+    expect(phaseOf(apply(settled, ev('REPLY', sub)))).toBe('review');
+  });
+
+  it('a grid assignment or a self-handled report has no assisting orders', () => {
+    expect(run(toGridWorking).context.assists).toEqual([]);
+  });
+
+  it('restores an older snapshot without orders: open dispatches get pending orders, later phases none owed', () => {
+    const strip = (s: AppealSnapshot) => {
+      const p = persistAppealSnapshot(s) as unknown as { context: Record<string, unknown> };
+      delete p.context.assists;
+      return p;
+    };
+    const dispatched = restoreAppealSnapshot(strip(dispatchedWithAssist()));
+    expect(dispatched.context.assists.map((a) => [a.departmentId, a.status])).toEqual([[ASSIST_DEPT, 'pending']]);
+    expect(dispatched.can(ev('ASSIST_ACCEPT', assistant))).toBe(true);
+    const review = restoreAppealSnapshot(strip(run(toReview)));
+    expect(review.context.assists.map((a) => a.status)).toEqual(['waived']);
+    const triage = restoreAppealSnapshot(strip(run(toTriage)));
+    expect(triage.context.assists).toEqual([]);
+  });
+
+  it('reply and opinion payloads take attachment references and the override reason, nothing else', () => {
+    const ref = { id: 3, fileName: 'site.jpg', size: 10, sha256: 'a'.repeat(64) };
+    expect(eventPayloadSchemas.REPLY.safeParse({ result: 'r', resolved: true, attachments: [ref] }).success).toBe(true);
+    expect(eventPayloadSchemas.REPLY.safeParse({ result: 'r', resolved: true, assistOverride: ' ' }).success).toBe(
+      false,
+    );
+    expect(
+      eventPayloadSchemas.ASSIST_OPINION.safeParse({ assistDepartmentId: 1, text: 'x', attachments: [{ id: 1 }] })
+        .success,
+    ).toBe(false);
+    expect(eventPayloadSchemas.ASSIST_OPINION.safeParse({ assistDepartmentId: 1, text: '  ' }).success).toBe(false);
   });
 });

@@ -32,10 +32,28 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const CLOSE_REASONS = ['feedback', 'unreachable', 'supervisor', 'verified'] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 
+export const ASSIST_STATUSES = ['pending', 'accepted', 'answered', 'waived'] as const;
+export type AssistStatus = (typeof ASSIST_STATUSES)[number];
+
+/**
+ * An assisting unit's order (协办): it accepts its part, gives its opinion (协办意见) by its own deadline, or is
+ * waived when the lead replies without it (with a reason). The lead's reply waits for every open one.
+ */
+export interface AssistOrder {
+  departmentId: number;
+  status: AssistStatus;
+  acceptDueAt: string | null;
+  dueAt: string | null;
+  acceptedAt: string | null;
+  answeredAt: string | null;
+}
+
 export interface AppealContext {
   createdBy: number;
   assigneeDepartmentId: number | null;
   assistingDepartmentIds: number[];
+  /** One order per assisting unit of the current dispatch, in the order they were named. */
+  assists: AssistOrder[];
   gridId: number | null;
   /** 0 before dispatch, 1 after the first dispatch, +1 per sub-dispatch. */
   dispatchLevel: number;
@@ -110,6 +128,19 @@ export function roleAllowed(role: Role, type: AppealEventType): boolean {
   return eventRoles[type]?.includes(role) ?? false;
 }
 
+const openAssist = (a: AssistOrder) => a.status === 'pending' || a.status === 'accepted';
+
+/** The actor acts for this assisting unit, whose order is in this status. */
+function assistIn(context: AppealContext, event: AppealEvent, status: AssistStatus): boolean {
+  if (event.type !== 'ASSIST_ACCEPT' && event.type !== 'ASSIST_OPINION') return false;
+  const unit = event.assistDepartmentId;
+  return (
+    event.actor.role === 'handler' &&
+    event.actor.departmentIds.includes(unit) &&
+    context.assists.some((a) => a.departmentId === unit && a.status === status)
+  );
+}
+
 function isAssignee(context: AppealContext, actor: Actor): boolean {
   if (actor.role === 'handler') {
     return context.assigneeDepartmentId !== null && actor.departmentIds.includes(context.assigneeDepartmentId);
@@ -122,6 +153,12 @@ function isAssignee(context: AppealContext, actor: Actor): boolean {
 
 const phaseIn = (phase: string) => stateIn({ phase });
 
+// The assisting units work while the lead has the order (dispatched or in hand); they never move the phase.
+const ASSIST_TRANSITIONS = {
+  ASSIST_ACCEPT: { guard: and(['roleAllowed', 'assistPending']), actions: 'recordAssistAccept' },
+  ASSIST_OPINION: { guard: and(['roleAllowed', 'assistAccepted']), actions: 'recordAssistOpinion' },
+} as const;
+
 export const appealMachine = setup({
   types: {
     context: {} as AppealContext,
@@ -133,6 +170,11 @@ export const appealMachine = setup({
     // Events reach can() before anything else has looked at them; a missing actor is a refusal.
     roleAllowed: ({ event }) => event.actor !== undefined && roleAllowed(event.actor.role, event.type),
     isAssignee: ({ context, event }) => isAssignee(context, event.actor),
+    assistPending: ({ context, event }) => assistIn(context, event, 'pending'),
+    assistAccepted: ({ context, event }) => assistIn(context, event, 'accepted'),
+    // The lead replies once every assisting unit has answered, or says why it does not wait.
+    assistsSettledOrOverridden: ({ context, event }) =>
+      !context.assists.some(openAssist) || (event.type === 'REPLY' && Boolean(event.assistOverride)),
     isDispatchDesk: ({ event }) => event.actor.role === 'dispatcher' || event.actor.role === 'supervisor',
     hasAssignee: ({ context }) => context.assigneeDepartmentId !== null || context.gridId !== null,
     // ASSIGN_GRID clears the department and DISPATCH / SUB_DISPATCH clear the grid, so exactly one holds.
@@ -173,6 +215,7 @@ export const appealMachine = setup({
     clearAssignment: assign({
       assigneeDepartmentId: null,
       assistingDepartmentIds: [],
+      assists: [],
       gridId: null,
       dispatchLevel: 0,
       acceptDueAt: null,
@@ -182,6 +225,14 @@ export const appealMachine = setup({
       return {
         assigneeDepartmentId: event.departmentId,
         assistingDepartmentIds: [...(event.assistingDepartmentIds ?? [])],
+        assists: (event.assistingDepartmentIds ?? []).map((departmentId) => ({
+          departmentId,
+          status: 'pending' as const,
+          acceptDueAt: event.acceptDueAt,
+          dueAt: event.assistDueAt ?? null,
+          acceptedAt: null,
+          answeredAt: null,
+        })),
         gridId: null,
         dispatchLevel: 1,
         acceptDueAt: event.acceptDueAt,
@@ -194,6 +245,7 @@ export const appealMachine = setup({
       return {
         assigneeDepartmentId: null,
         assistingDepartmentIds: [],
+        assists: [],
         gridId: event.gridId,
         dispatchLevel: 1,
         acceptDueAt: event.acceptDueAt,
@@ -222,6 +274,7 @@ export const appealMachine = setup({
         repliedAt: event.at,
         assigneeDepartmentId: null,
         assistingDepartmentIds: [],
+        assists: [],
         gridId: event.gridId,
         dispatchLevel: 1,
         selfHandled: true,
@@ -258,6 +311,26 @@ export const appealMachine = setup({
     recordReply: assign(({ event }) => {
       assertEvent(event, 'REPLY');
       return { resolved: event.resolved, repliedAt: event.at };
+    }),
+    // Orders still open when the lead replies (with its reason) are waived: nothing is owed on them any more.
+    waiveOpenAssists: assign(({ context }) => ({
+      assists: context.assists.map((a) => (openAssist(a) ? { ...a, status: 'waived' as const } : a)),
+    })),
+    recordAssistAccept: assign(({ context, event }) => {
+      assertEvent(event, 'ASSIST_ACCEPT');
+      return {
+        assists: context.assists.map((a) =>
+          a.departmentId === event.assistDepartmentId ? { ...a, status: 'accepted' as const, acceptedAt: event.at } : a,
+        ),
+      };
+    }),
+    recordAssistOpinion: assign(({ context, event }) => {
+      assertEvent(event, 'ASSIST_OPINION');
+      return {
+        assists: context.assists.map((a) =>
+          a.departmentId === event.assistDepartmentId ? { ...a, status: 'answered' as const, answeredAt: event.at } : a,
+        ),
+      };
     }),
     startCallback: assign(({ event }) => {
       assertEvent(event, ['APPROVE_REPLY', 'VERIFY_APPROVE']);
@@ -304,6 +377,7 @@ export const appealMachine = setup({
     createdBy: input.createdBy,
     assigneeDepartmentId: null,
     assistingDepartmentIds: [],
+    assists: [],
     gridId: null,
     dispatchLevel: 0,
     acceptDueAt: null,
@@ -397,6 +471,7 @@ export const appealMachine = setup({
               reenter: true,
               actions: 'recordSubDispatch',
             },
+            ...ASSIST_TRANSITIONS,
           },
         },
         returnRequested: {
@@ -419,10 +494,12 @@ export const appealMachine = setup({
               actions: 'acknowledgeActivity',
             },
             FIELD_UPDATE: { guard: and(['roleAllowed', 'isAssignee']), actions: 'acknowledgeActivity' },
+            ...ASSIST_TRANSITIONS,
+            // A referral takes the matter out of the units' hands: assisting orders still open are waived.
             REFER: {
               guard: and(['roleAllowed', 'isAssignee']),
               target: 'referred',
-              actions: 'recordReferral',
+              actions: ['recordReferral', 'waiveOpenAssists'],
             },
             REPLY: [
               // A grid's own work is checked on the ground (核查) before the citizen is called back.
@@ -431,7 +508,11 @@ export const appealMachine = setup({
                 target: 'verification',
                 actions: 'recordReply',
               },
-              { guard: and(['roleAllowed', 'isAssignee']), target: 'review', actions: 'recordReply' },
+              {
+                guard: and(['roleAllowed', 'isAssignee', 'assistsSettledOrOverridden']),
+                target: 'review',
+                actions: ['recordReply', 'waiveOpenAssists'],
+              },
             ],
           },
           states: {
@@ -632,11 +713,23 @@ export interface PersistedAppealSnapshot {
 
 const nullableIso = z.string().nullable();
 const count = z.number().int().min(0);
+const assistOrderSchema = z
+  .object({
+    departmentId: z.number().int(),
+    status: z.enum(ASSIST_STATUSES),
+    acceptDueAt: nullableIso,
+    dueAt: nullableIso,
+    acceptedAt: nullableIso,
+    answeredAt: nullableIso,
+  })
+  .strict();
 const appealContextSchema = z
   .object({
     createdBy: z.number().int(),
     assigneeDepartmentId: z.number().int().nullable(),
     assistingDepartmentIds: z.array(z.number().int()),
+    // Added after snapshots were first stored: restore derives the orders of an older snapshot.
+    assists: z.array(assistOrderSchema).optional(),
     gridId: z.number().int().nullable(),
     dispatchLevel: count.max(MAX_DISPATCH_LEVEL),
     acceptDueAt: nullableIso,
@@ -667,7 +760,24 @@ const appealContextSchema = z
     repliedAt: z.string().nullable().default(null),
     unreasonable: z.boolean().default(false),
   })
-  .strict() satisfies z.ZodType<AppealContext, unknown>;
+  .strict() satisfies z.ZodType<Omit<AppealContext, 'assists'> & { assists?: AssistOrder[] }, unknown>;
+
+/**
+ * A snapshot stored before assisting orders existed: each assisting unit of an order still with the lead gets a
+ * pending order (it may now accept and answer); past that stage nothing is owed on it.
+ */
+function derivedAssists(ctx: Omit<AppealContext, 'assists'>, value: StateValue): AssistOrder[] {
+  const phase = stateValuePath((value as Record<string, StateValue>).phase);
+  const open = phase === 'dispatched' || phase === 'returnRequested' || phase.startsWith('handling');
+  return ctx.assistingDepartmentIds.map((departmentId) => ({
+    departmentId,
+    status: open ? 'pending' : 'waived',
+    acceptDueAt: ctx.acceptDueAt,
+    dueAt: null,
+    acceptedAt: null,
+    answeredAt: null,
+  }));
+}
 
 const persistedSchema = z.object({
   machine: z.string().optional(),
@@ -711,7 +821,9 @@ export function restoreAppealSnapshot(persisted: unknown): AppealSnapshot {
   if (!parsed.success) {
     throw new Error(`invalid persisted appeal snapshot: ${z.prettifyError(parsed.error)}`);
   }
-  return appealMachine.resolveState({ value: parsed.data.value, context: parsed.data.context });
+  const { value, context } = parsed.data;
+  const assists = context.assists ?? derivedAssists(context, value);
+  return appealMachine.resolveState({ value, context: { ...context, assists } });
 }
 
 export interface ApplyResult {
@@ -848,6 +960,10 @@ function sampleEvents(type: AppealEventType, snapshot: AppealSnapshot, actor: Ac
       const current = snapshot.context.assigneeDepartmentId ?? 0;
       return [{ type, ...base, departmentId: current + 1, acceptDueAt: later }];
     }
+    case 'ASSIST_ACCEPT':
+      return actor.departmentIds.map((assistDepartmentId) => ({ type, ...base, assistDepartmentId }));
+    case 'ASSIST_OPINION':
+      return actor.departmentIds.map((assistDepartmentId) => ({ type, ...base, assistDepartmentId, text: 'opinion' }));
     case 'RETURN':
     case 'REJECT_RETURN':
     case 'REJECT_EXTENSION':
@@ -868,7 +984,10 @@ function sampleEvents(type: AppealEventType, snapshot: AppealSnapshot, actor: Ac
     case 'APPROVE_EXTENSION':
       return [{ type, ...base, newDueAt: later }];
     case 'REPLY':
-      return [{ type, ...base, result: 'result', resolved: true }];
+      return [
+        { type, ...base, result: 'result', resolved: true },
+        { type, ...base, result: 'result', resolved: true, assistOverride: 'reason' },
+      ];
     case 'REFERRAL_DONE':
       return [
         { type, ...base, outcome: 'resolved', referralId: snapshot.context.referralId ?? 0 },

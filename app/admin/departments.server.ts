@@ -26,13 +26,16 @@ function requireAdmin(actor: Actor) {
   if (actor.role !== 'admin') throw new Forbidden('只有管理员可以维护部门');
 }
 
-// The administrative tree runs city → district → street → community; bureaus sit under the city or a district.
+// The administrative tree runs city → district → street → community; bureaus sit under the city or a district,
+// their sections under them.
 const PARENT_KINDS: Record<DepartmentKind, DepartmentKind[]> = {
   city: [],
   district: ['city'],
   street: ['district'],
   community: ['street'],
   functional: ['city', 'district'],
+  // 科室/中队 inside a bureau (or a section's own section), the units of second-level dispatch.
+  section: ['functional', 'section'],
 };
 
 // Landlines with area code, mobiles, short service numbers (12345, 110, 95598) and 400 numbers.

@@ -4,7 +4,11 @@ import type { Actor } from '../../machines/actor';
 import { acceptedEventTypes, restoreAppealSnapshot, stateConcerns } from '../../machines/appeal';
 import { sendAppealEvent } from '../case-links/refer.server';
 import { localDateTime } from '../calendar/working-time';
-import { all, jsonb, one } from '../db/sql.server';
+import { all, inTransaction, jsonb, one } from '../db/sql.server';
+import type { UploadedFile } from '../storage/stored-file.server';
+import { addStepFiles } from './attachments.server';
+import { MAX_STEP_FILES, STEPS_WITH_FILES } from './step-files';
+import { applyEvent } from './service.server';
 import { InvalidInput, NotFound } from '../domain/errors';
 import { can } from '../domain/permissions';
 import { redoChoices, replyUnderReview, type ReplyUnderReview } from './review.server';
@@ -22,6 +26,8 @@ const PAGE_EVENTS: AppealEventType[] = [
   'ACCEPT',
   'RETURN',
   'SUB_DISPATCH',
+  'ASSIST_ACCEPT',
+  'ASSIST_OPINION',
   'APPROVE_RETURN',
   'REJECT_RETURN',
   'NOTE',
@@ -62,6 +68,8 @@ export interface ActionOptions {
   underReview: ReplyUnderReview | null;
   /** Where each redo (重办) may go now: the machine's guards decide, the form offers only these. */
   redoTargets: ReturnType<typeof redoChoices>;
+  /** Assisting units that have not answered yet: the lead's reply must wait for them or say why not. */
+  openAssists: number;
 }
 
 /** `uploadedAt` is local time, as shown on the page. */
@@ -104,7 +112,8 @@ export async function actionOptions(
   const departments = needs('DISPATCH')
     ? await all<{ id: number; name: string }>(
         em,
-        `select id, name from department where active and kind <> 'city' order by kind, code`,
+        // Sections (科室/中队) get their orders from their bureau (二级派单), not from the centre.
+        `select id, name from department where active and kind not in ('city', 'section') order by kind, code`,
       )
     : [];
   const subUnits =
@@ -162,6 +171,7 @@ export async function actionOptions(
       }))
     : [];
   const underReview = await replyUnderReview(em, appealId, types);
+  const openAssists = snapshot.context.assists.filter((x) => x.status === 'pending' || x.status === 'accepted').length;
   return {
     types,
     departments,
@@ -174,6 +184,7 @@ export async function actionOptions(
     mayEditDraft,
     underReview,
     redoTargets: redoChoices(snapshot, actor, types, now),
+    openAssists,
   };
 }
 
@@ -205,7 +216,11 @@ export function payloadFromForm(form: FormData): Record<string, unknown> {
   return payload;
 }
 
-/** Applies an action form; a merge target is given by its readable number and resolved here. */
+/**
+ * Applies an action form; a merge target is given by its readable number and resolved here. Files sent with a
+ * reply or an assisting opinion are stored in the step's own transaction and named in its audit row: either the
+ * step and its files, or neither.
+ */
 export async function performAction(
   services: AppealServices,
   actor: Actor,
@@ -213,11 +228,29 @@ export async function performAction(
   type: string,
   version: number,
   form: FormData,
+  files: UploadedFile[] = [],
 ): Promise<EventResult> {
   // Steps of other screens (a draft's edit in the intake form) and of the system are never taken from this form.
   if (!PAGE_EVENTS.includes(type as AppealEventType))
     throw new InvalidInput('无效的操作', { intent: ['not a page action'] });
   const payload = payloadFromForm(form);
+  if (files.length) {
+    if (!STEPS_WITH_FILES.includes(type as AppealEventType))
+      throw new InvalidInput('此操作不能附带文件', { file: ['此操作不能附带文件'] });
+    if (files.length > MAX_STEP_FILES)
+      throw new InvalidInput(`最多附带 ${MAX_STEP_FILES} 个文件`, { file: [`最多附带 ${MAX_STEP_FILES} 个文件`] });
+    const cmd = { appealId, expectedVersion: version, type, payload, actor };
+    return inTransaction(services.db.em(), (tx) =>
+      applyEvent(services, cmd, {
+        tx,
+        link: {
+          fields: async (em) => ({
+            attachments: await addStepFiles(em, actor, appealId, files, services.now?.() ?? new Date()),
+          }),
+        },
+      }),
+    );
+  }
   if (type === 'MERGE_INTO') {
     const number = payload.targetNumber;
     delete payload.targetNumber;

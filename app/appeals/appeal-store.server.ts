@@ -33,14 +33,30 @@ export const sideWrites = {
     params: [status, now],
   }),
   addAssignment: (
-    row: { departmentId?: number; gridId?: number; role: 'lead' | 'assisting' },
+    row: { departmentId?: number; gridId?: number; role: 'lead' | 'assisting'; dueAt?: Date },
     level: number,
     acceptDueAt: Date | null,
     now: Date,
   ): SideWrite => ({
-    sql: `insert into assignment (appeal_id, department_id, grid_id, role, level, accept_due_at, status, created_at, updated_at)
-          select id, ?, ?, ?, ?, ?, 'active', ?, ? from changed`,
-    params: [row.departmentId ?? null, row.gridId ?? null, row.role, level, acceptDueAt, now, now],
+    sql: `insert into assignment (appeal_id, department_id, grid_id, role, level, accept_due_at, due_at, status, created_at, updated_at)
+          select id, ?, ?, ?, ?, ?, ?, 'active', ?, ? from changed`,
+    params: [row.departmentId ?? null, row.gridId ?? null, row.role, level, acceptDueAt, row.dueAt ?? null, now, now],
+  }),
+  /** An assisting unit's order row follows its step: accepted, or answered (done). */
+  markAssist: (
+    departmentId: number,
+    change: { acceptedAt?: Date; status?: 'done'; answeredAt?: Date },
+    now: Date,
+  ): SideWrite => ({
+    sql: `update assignment set accepted_at = coalesce(?, accepted_at), answered_at = coalesce(?, answered_at),
+                 status = coalesce(?, status), updated_at = ?
+           where appeal_id in (select id from changed) and role = 'assisting' and status = 'active' and department_id = ?`,
+    params: [change.acceptedAt ?? null, change.answeredAt ?? null, change.status ?? null, now, departmentId],
+  }),
+  waiveAssists: (now: Date): SideWrite => ({
+    sql: `update assignment set status = 'waived', updated_at = ?
+           where appeal_id in (select id from changed) and role = 'assisting' and status = 'active'`,
+    params: [now],
   }),
   markAccepted: (now: Date): SideWrite => ({
     sql: `update assignment set accepted_at = ?, updated_at = ? where appeal_id in (select id from changed) and status = 'active' and role = 'lead'`,

@@ -1,4 +1,6 @@
 import type { Actor } from '../../machines/actor';
+import type { AttachmentRef } from '../../machines/appeal-events';
+import type { EntityManager } from '@mikro-orm/sql';
 import type { AttachmentStage } from '../../entities/attachment';
 import { restoreAppealSnapshot } from '../../machines/appeal';
 import type { Database } from '../db/orm.server';
@@ -62,28 +64,47 @@ export async function saveAttachment(
     if (!row) throw new NotFound('诉求不存在');
     if (!canSee(actor, row)) throw new Forbidden('您无权查看此诉求');
     if (row.closed) throw new Forbidden('诉求已办结，不能再上传附件');
-    const { fileName, contentType } = checkFile(file);
-    const { sha256, storagePath } = await storeFile(FOLDER, file.bytes);
-    const now = new Date();
-    const [inserted] = await all<{ id: number }>(
-      tx,
-      `insert into attachment (appeal_id, file_name, content_type, size, sha256, storage_path, uploaded_by_id, stage, created_at, updated_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
-      [
-        appealId,
-        fileName,
-        contentType,
-        file.bytes.byteLength,
-        sha256,
-        storagePath,
-        actor.userId,
-        opts.stage ?? null,
-        now,
-        now,
-      ],
-    );
-    return { id: inserted.id, sha256 };
+    const { id, sha256 } = await insertAttachment(tx, actor, appealId, file, opts.stage ?? null, new Date());
+    return { id, sha256 };
   });
+}
+
+/** Stores the bytes (content-addressed, so a rolled-back step leaves at most an unreferenced file) and adds the row. */
+async function insertAttachment(
+  tx: EntityManager,
+  actor: Actor,
+  appealId: number,
+  file: UploadedFile,
+  stage: AttachmentStage | null,
+  now: Date,
+): Promise<AttachmentRef> {
+  const { fileName, contentType } = checkFile(file);
+  const { sha256, storagePath } = await storeFile(FOLDER, file.bytes);
+  const size = file.bytes.byteLength;
+  const [inserted] = await all<{ id: number }>(
+    tx,
+    `insert into attachment (appeal_id, file_name, content_type, size, sha256, storage_path, uploaded_by_id, stage, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+    [appealId, fileName, contentType, size, sha256, storagePath, actor.userId, stage, now, now],
+  );
+  return { id: inserted.id, fileName, size, sha256 };
+}
+
+/**
+ * The files of a step (a reply, an assisting opinion), added inside the step's transaction after the kernel has
+ * checked scope, role and version: the step's audit row names them, and a refused step leaves no row behind.
+ */
+export async function addStepFiles(
+  tx: EntityManager,
+  actor: Actor,
+  appealId: number,
+  files: UploadedFile[],
+  now: Date,
+): Promise<AttachmentRef[]> {
+  for (const f of files) checkFile(f);
+  const refs: AttachmentRef[] = [];
+  for (const f of files) refs.push(await insertAttachment(tx, actor, appealId, f, null, now));
+  return refs;
 }
 
 export interface OpenedAttachment {

@@ -69,3 +69,12 @@ export function extendedDeadline(cal: WorkCalendar, currentDue: Date, days: numb
 export function limitDeadline(cal: WorkCalendar, start: Date, limit: TimeLimitSpec): Date {
   return addTimeLimit(cal, start, limit);
 }
+
+/**
+ * When the assisting units' opinions (协办意见) are due: half the handling limit (at least one of its units), so the
+ * lead has them before its own deadline.
+ */
+export function assistDeadline(cal: WorkCalendar, start: Date, limits: CategoryLimits, urgency: Urgency): Date {
+  const limit = handlingLimit(limits, urgency);
+  return addTimeLimit(cal, start, { ...limit, amount: Math.max(1, Math.ceil(limit.amount / 2)) });
+}

@@ -31,6 +31,24 @@ export interface TimelineEntry extends TimelineView {
   feedback?: { satisfaction: string; resolved: boolean };
   /** A failed callback (UNREACHABLE): which attempt of how many. */
   attempt?: { n: number; max: number };
+  /** Files stored with the step (a reply, an assisting opinion), as its audit row names them. */
+  files: { id: number; fileName: string }[];
+  /** The lead's reason for replying before every assisting unit had answered. */
+  assistOverride: string | null;
+}
+
+/** An assisting unit's order (协办) as the appeal page shows it, with its opinion once given. */
+export interface AssistView {
+  departmentId: number;
+  unit: string;
+  status: 'pending' | 'accepted' | 'answered' | 'waived';
+  dueAt: string | null;
+  /** Past its deadline without an opinion, or answered after it. */
+  late: boolean;
+  acceptedAt: string | null;
+  answeredAt: string | null;
+  opinion: string | null;
+  files: { id: number; fileName: string }[];
 }
 
 export interface AppealDetail {
@@ -84,6 +102,8 @@ export interface AppealDetail {
     /** Whether this user has the softphone to dial the citizen from the page; others record the result by hand. */
     mayDial: boolean;
   } | null;
+  /** The assisting units' orders of the current dispatch. */
+  assists: AssistView[];
 }
 
 const TEXT_FIELDS = ['reason', 'result', 'text', 'note', 'answer', 'comment'];
@@ -218,6 +238,8 @@ export async function appealDetail(
         fromSla: e.fromSla as string | null,
         toSla: e.toSla as string,
         text: (TEXT_FIELDS.map((f) => e.payload[f]).find((v) => typeof v === 'string') as string | undefined) ?? null,
+        files: filesOf(e.payload),
+        assistOverride: typeof e.payload.assistOverride === 'string' ? e.payload.assistOverride : null,
       })),
       events.map((e) => e.payload),
     ),
@@ -239,6 +261,7 @@ export async function appealDetail(
     escalation: ctx.escalation,
     unreasonable: ctx.unreasonable,
     callback,
+    assists: await assistViews(em, ctx.assists, events, now),
   };
 }
 
@@ -255,6 +278,58 @@ function withCallbackDetails(rows: TimelineEntry[], payloads: Record<string, unk
     if (row.type === 'FEEDBACK' && typeof p.satisfaction === 'string' && typeof p.resolved === 'boolean')
       return { ...row, feedback: { satisfaction: p.satisfaction, resolved: p.resolved } };
     return row;
+  });
+}
+
+type TrailEvent = Awaited<ReturnType<typeof caseTimeline>>[number];
+
+function filesOf(payload: Record<string, unknown>): { id: number; fileName: string }[] {
+  const refs = Array.isArray(payload.attachments) ? (payload.attachments as { id: number; fileName: string }[]) : [];
+  return refs.map((f) => ({ id: f.id, fileName: f.fileName }));
+}
+
+async function assistViews(
+  em: EntityManager,
+  assists: {
+    departmentId: number;
+    status: AssistView['status'];
+    dueAt: string | null;
+    acceptedAt: string | null;
+    answeredAt: string | null;
+  }[],
+  events: TrailEvent[],
+  now: Date,
+): Promise<AssistView[]> {
+  if (!assists.length) return [];
+  const names = new Map(
+    (
+      await all<{ id: number; name: string }>(em, 'select id, name from department where id in (?)', [
+        assists.map((a) => a.departmentId),
+      ])
+    ).map((d) => [d.id, d.name]),
+  );
+  const local = (iso: string | null) => (iso ? localDateTime(new Date(iso)) : null);
+  return assists.map((a) => {
+    const opinion = [...events]
+      .reverse()
+      .find((e) => e.type === 'ASSIST_OPINION' && e.payload.assistDepartmentId === a.departmentId);
+    const due = a.dueAt ? Date.parse(a.dueAt) : null;
+    const late =
+      due !== null &&
+      (a.status === 'answered'
+        ? a.answeredAt !== null && Date.parse(a.answeredAt) > due
+        : a.status !== 'waived' && now.getTime() > due);
+    return {
+      departmentId: a.departmentId,
+      unit: names.get(a.departmentId) ?? '',
+      status: a.status,
+      dueAt: local(a.dueAt),
+      late,
+      acceptedAt: local(a.acceptedAt),
+      answeredAt: local(a.answeredAt),
+      opinion: a.status === 'answered' && opinion ? (opinion.payload.text as string) : null,
+      files: a.status === 'answered' && opinion ? filesOf(opinion.payload) : [],
+    };
   });
 }
 

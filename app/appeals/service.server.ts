@@ -33,7 +33,7 @@ import type { TimerJob, Timers } from '../jobs/timers.server';
 import { activeDepartments, exists, loadAppeal, sideWrites, type AppealRow } from './appeal-store.server';
 import { draftEditColumns, validateDraftEdit } from './draft-fields.server';
 import { APPEAL_TRAIL } from './audit.server';
-import { extendedDeadline, handlingDeadline, limitDeadline } from './deadlines';
+import { assistDeadline, extendedDeadline, handlingDeadline, limitDeadline } from './deadlines';
 import { canSeeAppeal } from './scope';
 import { queueTemplatedSms, type SmsTemplateCode } from './sms-templates.server';
 import { z } from 'zod';
@@ -71,16 +71,29 @@ const approveExtensionInput = z.object({ days: z.number().int().min(1).max(30) }
 /** Adds the deadlines the server computes from the category and the working-day calendar. */
 type AppealStepInput = StepInput<AppealRow, AppealSnapshot, AppealServices>;
 
-function serverFields({ type, input, row: appeal, cal, now }: AppealStepInput): Record<string, unknown> {
+/** Which of the actor's units an assisting step is for: the one with an order on this appeal, else his first. */
+function assistUnitOf(snapshot: AppealSnapshot, actor: Actor): number | undefined {
+  const ordered = snapshot.context.assists.map((a) => a.departmentId);
+  return actor.departmentIds.find((d) => ordered.includes(d)) ?? actor.departmentIds[0];
+}
+
+function serverFields({ type, input, row: appeal, before, actor, cal, now }: AppealStepInput): Record<string, unknown> {
   const { limits } = appeal;
   switch (type as AppealEventType) {
     case 'SUBMIT':
     case 'SELF_HANDLE':
       return { dueAt: handlingDeadline(cal, now, limits, appeal.urgency).dueAt.toISOString() };
     case 'DISPATCH':
+      return {
+        acceptDueAt: limitDeadline(cal, now, limits.accept).toISOString(),
+        assistDueAt: assistDeadline(cal, now, limits, appeal.urgency).toISOString(),
+      };
     case 'ASSIGN_GRID':
     case 'SUB_DISPATCH':
       return { acceptDueAt: limitDeadline(cal, now, limits.accept).toISOString() };
+    case 'ASSIST_ACCEPT':
+    case 'ASSIST_OPINION':
+      return { assistDepartmentId: assistUnitOf(before, actor) };
     case 'APPROVE_REPLY':
     case 'VERIFY_APPROVE':
       return { callbackDueAt: limitDeadline(cal, now, limits.callback).toISOString() };
@@ -102,12 +115,22 @@ function serverFields({ type, input, row: appeal, cal, now }: AppealStepInput): 
 function notYours({ actor, before, type, payload, now }: Omit<AppealStep, 'next'>): string | null {
   if (actor.role === 'system') return null;
   const ctx = before.context;
+  // An assisting step is judged for the unit of an open order: the lead's handler is told it is not his.
+  const assist = type === 'ASSIST_ACCEPT' || type === 'ASSIST_OPINION';
+  const openUnit = ctx.assists.find((a) => a.status === 'pending' || a.status === 'accepted')?.departmentId;
   const twin: Actor = {
     ...actor,
-    departmentIds: ctx.assigneeDepartmentId ? [ctx.assigneeDepartmentId] : actor.departmentIds,
+    departmentIds: assist
+      ? openUnit
+        ? [openUnit]
+        : actor.departmentIds
+      : ctx.assigneeDepartmentId
+        ? [ctx.assigneeDepartmentId]
+        : actor.departmentIds,
     gridIds: ctx.gridId ? [ctx.gridId] : actor.gridIds,
   };
-  const event = { ...payload, type, actor: twin, at: now.toISOString() } as AppealEvent;
+  const twinPayload = assist && openUnit ? { ...payload, assistDepartmentId: openUnit } : payload;
+  const event = { ...twinPayload, type, actor: twin, at: now.toISOString() } as AppealEvent;
   return applyAppealEvent(before, event).accepted ? '该诉求不在您的办理范围内' : null;
 }
 
@@ -131,7 +154,16 @@ export const appealKind: CaseKind<AppealRow, AppealSnapshot, AppealServices> = {
       referralAgencyIds: snapshot.context.referralAgencyIds,
     }),
   hidden: () => new Forbidden(),
-  serverFields: ['acceptDueAt', 'dueAt', 'callbackDueAt', 'newDueAt', 'referralId'],
+  serverFields: [
+    'acceptDueAt',
+    'dueAt',
+    'callbackDueAt',
+    'newDueAt',
+    'referralId',
+    'assistDueAt',
+    'assistDepartmentId',
+    'attachments',
+  ],
   compute: serverFields,
   validate: validateReferences,
   apply: (snapshot, event) => applyAppealEvent(snapshot, event as unknown as AppealEvent),
@@ -174,8 +206,15 @@ export async function applyEvent(
   return { appealId: r.id, version: r.version, phase: r.phase, sla: slaOf(r.next), seq: r.seq };
 }
 
-async function validateReferences({ em, type, row: appeal }: AppealStepInput, payload: Record<string, unknown>) {
+async function validateReferences(step: AppealStepInput, payload: Record<string, unknown>) {
+  const { em, type, row: appeal, before } = step;
   if (type === 'EDIT_DRAFT') await validateDraftEdit(em, appeal.id, payload.changes as DraftChanges);
+  // The machine refuses it anyway; this says why, beside the field that lets the lead go on.
+  const openAssist = before.context.assists.some((x) => x.status === 'pending' || x.status === 'accepted');
+  if (type === 'REPLY' && openAssist && !payload.assistOverride && before.context.assigneeDepartmentId !== null) {
+    const message = '协办单位尚未全部反馈意见：请等待，或填写直接答复的理由';
+    throw new InvalidInput(message, { assistOverride: [message] });
+  }
   if (type === 'DISPATCH' || type === 'SUB_DISPATCH') {
     const ids = [payload.departmentId as number, ...((payload.assistingDepartmentIds as number[] | undefined) ?? [])];
     const found = await activeDepartments(em, ids);
@@ -215,13 +254,23 @@ function assignmentWrites({ type, payload, next, now }: AppealStep): SideWrite[]
   const acceptDueAt = toDate(ctx.acceptDueAt);
   const add = (row: Parameters<typeof sideWrites.addAssignment>[0]) =>
     sideWrites.addAssignment(row, ctx.dispatchLevel, acceptDueAt, now);
+  const assistUnit = payload.assistDepartmentId as number;
   switch (type as AppealEventType) {
     case 'DISPATCH':
       return [
         sideWrites.closeAssignments('superseded', now),
         add({ departmentId: payload.departmentId as number, role: 'lead' }),
-        ...((payload.assistingDepartmentIds as number[]) ?? []).map((d) => add({ departmentId: d, role: 'assisting' })),
+        ...ctx.assists.map((a) =>
+          add({ departmentId: a.departmentId, role: 'assisting', dueAt: toDate(a.dueAt) ?? undefined }),
+        ),
       ];
+    case 'ASSIST_ACCEPT':
+      return [sideWrites.markAssist(assistUnit, { acceptedAt: now }, now)];
+    case 'ASSIST_OPINION':
+      return [sideWrites.markAssist(assistUnit, { status: 'done', answeredAt: now }, now)];
+    case 'REPLY':
+      // The machine waived whatever assisting order was still open; their rows follow.
+      return ctx.assists.some((a) => a.status === 'waived') ? [sideWrites.waiveAssists(now)] : [];
     case 'ASSIGN_GRID':
       return [sideWrites.closeAssignments('superseded', now), add({ gridId: payload.gridId as number, role: 'lead' })];
     case 'SELF_HANDLE':

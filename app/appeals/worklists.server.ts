@@ -4,6 +4,7 @@ import { getWorkCalendar } from '../calendar/calendar.server';
 import { localDateTime, remainingTime, startOfLocalDay, type LimitUnit } from '../calendar/working-time';
 import { maskPhone } from '../cases/masking';
 import { all } from '../db/sql.server';
+import { HANDLER_EXTRA_QUEUES, handlerExtraCounts, handlerExtraWorklists } from './assist-worklist.server';
 
 export interface AppealListItem {
   id: number;
@@ -198,6 +199,7 @@ export async function worklistsFor(
       })),
     });
   }
+  if (user.role === 'handler') out.push(...(await handlerExtraWorklists(em, user, cal, now, limit)));
   return out;
 }
 
@@ -214,7 +216,10 @@ export async function worklistCounts(
     `select ${queues.map((q, i) => `(select count(*)::int from appeal a where ${q.where}) as q${i}`).join(', ')}`,
     queues.flatMap((q) => q.params(user, now)),
   );
-  return queues.map((q, i) => ({ key: q.key, label: q.label, count: row[`q${i}`] }));
+  const counts = queues.map((q, i) => ({ key: q.key, label: q.label, count: row[`q${i}`] }));
+  if (user.role !== 'handler') return counts;
+  const extra = await handlerExtraCounts(em, user);
+  return [...counts, ...HANDLER_EXTRA_QUEUES.map((q, i) => ({ ...q, count: extra[i] }))];
 }
 
 export async function adminOverview(em: EntityManager) {

@@ -5,6 +5,8 @@ import type { ReferralKind } from '../../machines/appeal-events';
 import { EVENT_LABELS, REFERRAL_KIND_LABELS } from '../ui/labels';
 import { CsrfField } from '../ui/csrf';
 import { RedoFields, ReplyUnderReviewBox } from './review-panel';
+import { STEPS_WITH_FILES } from '../appeals/step-files';
+import { StepFilesField } from './step-files';
 
 type Errors = Record<string, string[]> | undefined;
 
@@ -217,6 +219,17 @@ function Fields({
             ]}
             errors={errors}
           />
+          {options.openAssists ? (
+            <Text name="assistOverride" label="协办单位尚未反馈，直接答复的理由" errors={errors} />
+          ) : null}
+          <StepFilesField errors={errors} />
+        </>
+      );
+    case 'ASSIST_OPINION':
+      return (
+        <>
+          <Text name="text" label="协办意见" errors={errors} rows={3} />
+          <StepFilesField errors={errors} />
         </>
       );
     case 'FEEDBACK':
@@ -380,6 +393,7 @@ export function ActionPanel({
             <Form
               key={type}
               method="post"
+              {...(STEPS_WITH_FILES.includes(type) ? { encType: 'multipart/form-data', action: `?step=${type}` } : {})}
               className="space-y-2 rounded border p-3"
               aria-label={t(EVENT_LABELS[type])}
               noValidate

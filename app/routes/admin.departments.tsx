@@ -26,6 +26,7 @@ const KIND_LABELS: Record<string, string> = {
   street: '街道',
   community: '社区',
   functional: '职能部门',
+  section: '科室/中队',
 };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -12,6 +12,8 @@ import { APPEAL_EVENT_TYPES } from '../../machines/appeal-events';
 import { ActionPanel } from '../components/action-panel';
 import { AppealReferrals } from '../components/appeal-referrals';
 import { AppealSms } from '../components/appeal-sms';
+import { AssistOrders } from '../components/assist-orders';
+import { StepFileLinks } from '../components/step-files';
 import type { MapGrid } from '../components/grid-map.client';
 import { useGridMap } from '../components/grid-map-loader';
 import { AttachmentUpload } from '../components/attachment-upload';
@@ -21,6 +23,8 @@ import { LifecycleChart } from '../components/lifecycle-chart';
 import { TimelineDetails } from '../components/timeline-details';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { readFormWithRefusal } from '../http/body.server';
+import { bytesOf, readUpload } from '../http/upload.server';
+import { MAX_STEP_FILES, STEP_TEXT_FIELDS, STEP_TEXT_MAX } from '../appeals/step-files';
 import { useT } from '../i18n/use-t';
 import {
   CALL_DIRECTION_LABELS,
@@ -54,6 +58,28 @@ export async function loader({ request, context, params: raw }: LoaderFunctionAr
   return { appeal, options, chart: lifecycleChart() };
 }
 
+/**
+ * The multipart form of a step with files, or null for any other form. The form names its step in the address
+ * (`?step=`) so that a refused upload is shown beside the form it came from.
+ */
+async function readStepUpload(request: Request) {
+  if (!/^multipart\/form-data/i.test(request.headers.get('Content-Type') ?? '')) return null;
+  const step = new URL(request.url).searchParams.get('step') ?? '';
+  try {
+    const { files, fields } = await readUpload(request, {
+      files: ['file'],
+      maxFiles: MAX_STEP_FILES,
+      fields: STEP_TEXT_FIELDS,
+      maxFieldLength: STEP_TEXT_MAX,
+    });
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) if (typeof v === 'string') form.append(k, v);
+    return { form, refused: null, files: await Promise.all(files.file.map(bytesOf)), failure: null };
+  } catch (err) {
+    return { form: new FormData(), refused: null, files: [], failure: formFailure(err, step) };
+  }
+}
+
 // After any submit, refused ones included, show the appeal as it is now: someone else may have moved it.
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) =>
   formMethod === 'POST' || defaultShouldRevalidate;
@@ -63,12 +89,16 @@ const actionForm = z.object({ intent: z.enum(APPEAL_EVENT_TYPES), version: z.coe
 export async function action({ request, context, params: raw }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
   const { id } = params.parse(raw);
-  const { form, refused } = await readFormWithRefusal(request);
+  // A reply or an assisting opinion may carry files: read through the upload reader, within its limits.
+  const withFiles = await readStepUpload(request);
+  if (withFiles?.failure) return json({ failure: withFiles.failure.failure }, { status: withFiles.failure.status });
+  const { form, refused } = withFiles ?? (await readFormWithRefusal(request));
   const parsed = actionForm.safeParse({ intent: form.get('intent'), version: form.get('version') });
   if (!parsed.success) return json({ failure: { intent: '', message: '无效的操作' } as FormFailure }, { status: 400 });
   try {
     if (refused) throw refused;
-    await performAction(context.runtime.services, user.actor, id, parsed.data.intent, parsed.data.version, form);
+    const { intent, version } = parsed.data;
+    await performAction(context.runtime.services, user.actor, id, intent, version, form, withFiles?.files);
   } catch (err) {
     const { failure, status } = formFailure(err, parsed.data.intent);
     return json({ failure }, { status });
@@ -146,6 +176,14 @@ function AppealLocation({ location }: { location: NonNullable<AppealDetail['loca
     </section>
   );
 }
+
+// An assisting order ends answered (done) or waived when the lead replied without it.
+const ASSIGNMENT_STATUS_LABELS: Record<string, string> = {
+  returned: '已退回',
+  superseded: '已改派',
+  done: '已反馈',
+  waived: '未反馈（主办已答复）',
+};
 
 const DEADLINE_LABELS = { accept: '签收时限', handling: '办理时限', callback: '回访时限' } as const;
 
@@ -247,6 +285,8 @@ export default function AppealPage() {
         </section>
       ) : null}
 
+      <AssistOrders assists={a.assists} />
+
       <section className="rounded-lg border bg-white p-4" aria-labelledby="actions-h">
         <h2 id="actions-h" className="mb-2 font-semibold">
           {t('操作')}
@@ -316,6 +356,13 @@ export default function AppealPage() {
               </div>
               <TimelineDetails entry={e} />
               {e.text ? <p className="mt-0.5 whitespace-pre-wrap text-slate-700">{e.text}</p> : null}
+              <StepFileLinks files={e.files} />
+              {e.assistOverride ? (
+                <p className="mt-0.5 text-sm text-amber-800" data-testid="assist-override">
+                  {t('未等协办意见答复，理由：')}
+                  {e.assistOverride}
+                </p>
+              ) : null}
             </li>
           ))}
         </ol>
@@ -348,7 +395,7 @@ export default function AppealPage() {
               {a.assignments.map((s, i) => (
                 <li key={i}>
                   {s.unit}（{t(s.role === 'lead' ? '主办' : '协办')}，{t('{{n}} 级', { n: s.level })}）
-                  {s.status === 'active' ? '' : ` · ${t(s.status === 'returned' ? '已退回' : '已改派')}`}
+                  {s.status === 'active' ? '' : ` · ${t(ASSIGNMENT_STATUS_LABELS[s.status] ?? '已改派')}`}
                   {s.acceptedAt ? ` · ${t('签收于')} ${s.acceptedAt}` : ''}
                 </li>
               ))}

@@ -33,6 +33,25 @@ export const DISTRICTS = [
   },
 ];
 
+/** The sections (科室/中队) inside each bureau: the units its orders go to one level down (二级派单). */
+export const BUREAU_SECTIONS: Record<string, string[]> = {
+  F01: ['物业监管科', '建筑市场监管科', '房屋安全科'],
+  F02: ['市容环境科', '执法一中队', '执法二中队'],
+  F03: ['食品安全监管科', '消费者权益保护科'],
+  F04: ['大气环境科', '噪声与辐射管理科'],
+  F05: ['公交管理科', '公路养护中心'],
+  F06: ['劳动保障监察支队', '社会保险科'],
+  F07: ['校外教育培训监管科', '基础教育科'],
+  F08: ['治安管理支队', '交通警察支队'],
+  F09: ['医政医管科', '疾病预防控制科'],
+  F10: ['供水调度中心', '管网抢修队'],
+  F11: ['配电运维中心', '客户服务中心'],
+  F12: ['抢修中心', '安全检查科'],
+  F13: ['供热调度中心', '维修服务队'],
+};
+/** A section's code: its bureau's and its place in the list (F02S2 is 执法一中队). */
+export const sectionCode = (bureau: string, index: number) => `${bureau}S${index + 1}`;
+
 export const BUREAUS = [
   { code: 'F01', name: '市住房和城乡建设局', hotline: '0571-87000101' },
   { code: 'F02', name: '市城市管理局', hotline: '0571-87000102' },
@@ -261,6 +280,9 @@ export const DEMO_USERS: { username: string; displayName: string; role: UserRole
     { username: 'dispatcher', displayName: '派单员 李强', role: 'dispatcher' },
     { username: 'handler', displayName: '城管局承办人 张伟', role: 'handler', dept: 'F02' },
     { username: 'handler2', displayName: '住建局承办人 刘洋', role: 'handler', dept: 'F01' },
+    // Sections of 城管局 that its orders are passed down to (二级派单).
+    { username: 'handler3', displayName: '执法一中队承办人 赵磊', role: 'handler', dept: 'F02S2' },
+    { username: 'handler4', displayName: '市容环境科承办人 钱芳', role: 'handler', dept: 'F02S1' },
     { username: 'gridworker', displayName: '网格员 陈刚', role: 'gridWorker', dept: 'S0101', grids: ['G01', 'G02'] },
     // One grid worker for each other community, on both of its grids: every grid has someone on the ground.
     ...GRID_WORKERS.map(([community, name, street, grids]) => ({

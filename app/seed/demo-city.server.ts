@@ -9,6 +9,7 @@ import type { AppealServices } from '../appeals/service.server';
 import { sendAppealEvent, sendReferralEvent } from '../case-links/refer.server';
 import { all, inTransaction, run } from '../db/sql.server';
 import {
+  BUREAU_SECTIONS,
   BUREAUS,
   CATEGORIES,
   CITY,
@@ -24,6 +25,7 @@ import {
   ROADS,
   SURNAMES,
   limitsOf,
+  sectionCode,
   type DemoDisputeStage,
 } from './demo-city-data';
 
@@ -117,7 +119,11 @@ export async function seedReferenceData(
         }
       }
     }
-    for (const b of BUREAUS) await dept(b.code, b.name, 'functional', city.id, city.path, b.hotline);
+    for (const b of BUREAUS) {
+      const bureau = await dept(b.code, b.name, 'functional', city.id, city.path, b.hotline);
+      for (const [k, name] of (BUREAU_SECTIONS[b.code] ?? []).entries())
+        await dept(sectionCode(b.code, k), name, 'section', bureau.id, bureau.path, b.hotline);
+    }
     for (const r of REFERRAL_AGENCIES) {
       const { id } = await dept(r.code, r.name, 'functional', city.id, city.path, r.hotline);
       await run(tx, 'update department set referral_kind = ? where id = ?', [r.kind, id]);
@@ -418,7 +424,125 @@ export async function seedDemoAppeals(
     if (goal === 'reopened') await send('operator', 'REOPEN', { reason: '市民来电反映问题再次出现。' }, 24);
   }
   created += await seedDemoDisputes(services, ids, realNow);
+  created += await seedDemoAssistingOrders(services, ids, realNow);
   return created;
+}
+
+/** How far a demo appeal with an assisting unit (协办) is taken, from the assisting unit's side and the lead's. */
+const ASSISTING_STORIES: {
+  title: string;
+  content: string;
+  category: string;
+  lead: string;
+  assist: string;
+  daysAgo: number;
+  stage: 'assistPending' | 'assistAccepted' | 'assistAnswered' | 'leadReplied' | 'subDispatched';
+}[] = [
+  {
+    title: '小区违建阳光房影响采光',
+    content: '楼下住户在公共绿地上搭建阳光房，挡住了我家窗户的采光，物业劝阻无效。',
+    category: '0103',
+    lead: 'F02',
+    assist: 'F01',
+    daysAgo: 1,
+    stage: 'assistPending',
+  },
+  {
+    title: '工地渣土车夜间抛洒',
+    content: '附近工地的渣土车每天夜里经过路口时沿路抛洒，早上路面全是泥土，既脏又滑。',
+    category: '0201',
+    lead: 'F02',
+    assist: 'F01',
+    daysAgo: 9,
+    stage: 'assistAccepted',
+  },
+  {
+    title: '老旧小区外墙瓷砖脱落',
+    content: '小区 5 号楼外墙瓷砖经常脱落，楼下是人行道，已经砸坏过电动车，存在安全隐患。',
+    category: '0103',
+    lead: 'F02',
+    assist: 'F01',
+    daysAgo: 4,
+    stage: 'assistAnswered',
+  },
+  {
+    title: '物业私自占用消防通道设停车位',
+    content: '物业在消防通道上划了收费停车位，消防车无法通行，希望有关部门处理。',
+    category: '0101',
+    lead: 'F01',
+    assist: 'F02',
+    daysAgo: 3,
+    stage: 'assistPending',
+  },
+  {
+    title: '商铺招牌破损有坠落危险',
+    content: '沿街一家商铺的大型招牌边框锈蚀断裂，刮风时摇晃，随时可能掉下来。',
+    category: '0203',
+    lead: 'F02',
+    assist: 'F01',
+    daysAgo: 6,
+    stage: 'leadReplied',
+  },
+  {
+    title: '早市摊贩占道经营影响通行',
+    content: '每天早上 6 点到 9 点，摊贩把菜摊摆到机动车道上，车辆和行人都无法通行。',
+    category: '0203',
+    lead: 'F02',
+    assist: 'F01',
+    daysAgo: 2,
+    stage: 'subDispatched',
+  },
+];
+
+/**
+ * Appeals with an assisting unit at each point of its order (to accept, in hand, answered, waived by nothing and
+ * replied), led by 城管局 or 住建局 so that both demo handlers find orders of each kind, and one order 城管局 passed
+ * down to 执法一中队.
+ */
+async function seedDemoAssistingOrders(services: AppealServices, ids: ReferenceIds, realNow: number) {
+  const handlerOf = (code: string) => (code === 'F02' ? 'handler' : code === 'F01' ? 'handler2' : 'handler3');
+  for (const [i, story] of ASSISTING_STORIES.entries()) {
+    let t = realNow - story.daysAgo * 86400_000;
+    const svc = (): AppealServices => ({ ...services, now: () => new Date(t) });
+    const draft = await createDraft(svc(), actorFor(ids, 'operator'), {
+      type: 'complaint',
+      urgency: 'normal',
+      categoryId: ids.categories.get(story.category)!,
+      callerPhone: `1390001${String(1000 + i)}`,
+      citizenName: `${SURNAMES[i + 5]}${GIVEN[i + 3]}`,
+      title: story.title,
+      content: story.content,
+      address: `示范市${ROADS[i]}${100 + i}号`,
+      source: 'hotline',
+    });
+    const send = async (user: string, type: string, payload: Record<string, unknown> = {}) => {
+      t = Math.min(realNow - 60_000, t + 3 * 3600_000);
+      await sendAppealEvent(svc(), { appealId: draft.id, type, payload, actor: actorFor(ids, user) });
+    };
+    const lead = handlerOf(story.lead);
+    const assistant = handlerOf(story.assist);
+    await send('operator', 'SUBMIT');
+    await send('dispatcher', 'DISPATCH', {
+      departmentId: ids.departments.get(story.lead)!,
+      assistingDepartmentIds: [ids.departments.get(story.assist)!],
+    });
+    if (story.stage === 'assistPending') continue;
+    if (story.stage === 'subDispatched') {
+      await send(lead, 'SUB_DISPATCH', { departmentId: ids.departments.get(sectionCode('F02', 1))! });
+      await send('handler3', 'ACCEPT');
+      await send(assistant, 'ASSIST_ACCEPT');
+      continue;
+    }
+    await send(lead, 'ACCEPT');
+    await send(assistant, 'ASSIST_ACCEPT');
+    if (story.stage === 'assistAccepted') continue;
+    await send(assistant, 'ASSIST_OPINION', {
+      text: '经核查，该处建筑未取得规划许可，属违法建设，我局已将相关材料移交，建议由主办单位依法拆除。',
+    });
+    if (story.stage === 'assistAnswered') continue;
+    await send(lead, 'REPLY', { result: '已会同住建部门现场处置，隐患已排除，并向市民反馈。', resolved: true });
+  }
+  return ASSISTING_STORIES.length;
 }
 
 const STAFF_OF: Record<string, string> = {

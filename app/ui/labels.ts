@@ -55,6 +55,8 @@ export const EVENT_LABELS: Record<string, string> = {
   ACCEPT: '签收',
   RETURN: '申请退单',
   SUB_DISPATCH: '二级派单',
+  ASSIST_ACCEPT: '协办签收',
+  ASSIST_OPINION: '提交协办意见',
   APPROVE_RETURN: '同意退单',
   REJECT_RETURN: '驳回退单',
   NOTE: '办理记录',

@@ -141,13 +141,22 @@ function transitionWitnesses(t: TestServices, mergeTarget: number) {
     t.as('mediator'),
     SYSTEM_ACTOR,
     handler,
+    // 住建局's handler, the assisting unit (协办) of the second dispatch variant.
+    t.as('handler2'),
     gridWorker,
   ];
   const due = new Date(Date.now() + 86400_000).toISOString();
   const payloads = (type: AppealEventType, s: AppealSnapshot): Record<string, unknown>[] => {
     switch (type) {
       case 'DISPATCH':
-        return [{ departmentId: chain[0], assistingDepartmentIds: [], acceptDueAt: due }];
+        return [
+          { departmentId: chain[0], assistingDepartmentIds: [], acceptDueAt: due },
+          { departmentId: chain[0], assistingDepartmentIds: [dep('F01')], acceptDueAt: due, assistDueAt: due },
+        ];
+      case 'ASSIST_ACCEPT':
+        return [{ assistDepartmentId: dep('F01') }];
+      case 'ASSIST_OPINION':
+        return [{ assistDepartmentId: dep('F01'), text: '协办意见' }];
       case 'ASSIGN_GRID':
         return [{ gridId: t.ids.grids.get('G01')!, acceptDueAt: due }];
       case 'SUB_DISPATCH': {
@@ -194,7 +203,10 @@ function transitionWitnesses(t: TestServices, mergeTarget: number) {
       case 'APPROVE_EXTENSION':
         return [{ newDueAt: due, days: 3 }];
       case 'REPLY':
-        return [{ result: '已处理', resolved: true }];
+        return [
+          { result: '已处理', resolved: true },
+          { result: '已处理', resolved: true, assistOverride: '协办单位联系未果' },
+        ];
       case 'REFERRAL_DONE':
         return [
           { outcome: 'resolved', referralId: s.context.referralId ?? 0 },
@@ -249,6 +261,7 @@ function transitionWitnesses(t: TestServices, mergeTarget: number) {
       c.redoCount,
       phase === 'callback.calling' ? [c.callbackAttempts, c.callbackOverdue] : null,
       c.selfHandled,
+      c.assists.filter((x) => x.status === 'pending' || x.status === 'accepted').map((x) => x.status),
     ]);
   };
   const strip = withoutDays;

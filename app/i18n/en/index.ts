@@ -6,6 +6,7 @@ import { field } from './field';
 import { fieldDay } from './field-day';
 import { gridView } from './grid-view';
 import { grids } from './grids';
+import { handler } from './handler';
 import { intake } from './intake';
 import { appealLocation } from './location';
 import { messages } from './messages';
@@ -45,4 +46,5 @@ export const en: Record<string, string> = {
   ...mfa,
   ...dayIntake,
   ...review,
+  ...handler,
 };
