@@ -4,6 +4,8 @@ import type { Actor } from '../../machines/actor';
 import { acceptedEventTypes, restoreAppealSnapshot, stateConcerns } from '../../machines/appeal';
 import { sendAppealEvent } from '../case-links/refer.server';
 import { localDateTime } from '../calendar/working-time';
+import { matchCatalogue, type CatalogueMatch } from '../dispatch/catalogue.server';
+import { dispatchUnits, type DispatchUnit } from '../dispatch/units.server';
 import { all, jsonb, one } from '../db/sql.server';
 import { InvalidInput, NotFound } from '../domain/errors';
 import type { AppealServices, EventResult } from './service.server';
@@ -44,12 +46,18 @@ const PAGE_EVENTS: AppealEventType[] = [
 
 export interface ActionOptions {
   types: AppealEventType[];
-  departments: { id: number; name: string }[];
+  /** The units DISPATCH may choose, grouped for the picker (no referral agencies, no bureaus' sub-units). */
+  departments: DispatchUnit[];
   subUnits: { id: number; name: string }[];
   grids: { id: number; name: string }[];
-  /** The category's default unit, and where this category in this place went most often before. */
-  suggestions: { id: number; name: string; reason: 'categoryDefault' | 'history'; count?: number }[];
+  /** The 派单目录's entry, the category's default unit, and where this category in this place went most often before. */
+  suggestions: { id: number; name: string; reason: 'catalogue' | 'categoryDefault' | 'history'; count?: number }[];
   suggestedDepartmentId: number | null;
+  suggestedAssistingIds: number[];
+  /** The 派单目录 entry that decides this appeal's category and place today: DISPATCH in one click. */
+  catalogue: CatalogueMatch | null;
+  /** While a 退单 awaits the ruling: the department's reason, shown beside 同意退单 / 驳回退单. */
+  returnReason: string | null;
   /** Referral agencies (调解委员会, 法律援助中心 …) with the kind of case each takes. */
   agencies: { id: number; name: string; kind: string }[];
   /** While the appeal awaits verification (待核查): its photos, earliest first, so the verifier compares before and after. */
@@ -91,12 +99,7 @@ export async function actionOptions(
   const snapshot = restoreAppealSnapshot(jsonb(a.snapshot));
   const types = acceptedEventTypes(snapshot, actor, now.toISOString()).filter((t) => PAGE_EVENTS.includes(t));
   const needs = (t: AppealEventType) => types.includes(t);
-  const departments = needs('DISPATCH')
-    ? await all<{ id: number; name: string }>(
-        em,
-        `select id, name from department where active and kind <> 'city' order by kind, code`,
-      )
-    : [];
+  const departments = needs('DISPATCH') ? await dispatchUnits(em) : [];
   const subUnits =
     needs('SUB_DISPATCH') && a.lead_department_id
       ? await all<{ id: number; name: string }>(
@@ -115,6 +118,10 @@ export async function actionOptions(
     ? await all<{ id: number; name: string }>(em, 'select id, name from grid order by code')
     : [];
   const suggestions: ActionOptions['suggestions'] = [];
+  const catalogue = needs('DISPATCH')
+    ? await matchCatalogue(em, { categoryId: a.category_id, gridId: a.grid_id }, now)
+    : null;
+  if (catalogue) suggestions.push({ id: catalogue.lead.id, name: catalogue.lead.name, reason: 'catalogue' });
   if (needs('DISPATCH')) {
     if (a.default_department_id)
       suggestions.push({ id: a.default_department_id, name: a.default_name!, reason: 'categoryDefault' });
@@ -128,7 +135,10 @@ export async function actionOptions(
     );
     if (top) suggestions.push({ id: top.id, name: top.name, reason: 'history', count: top.n });
   }
-  const suggestedDepartmentId = suggestions.find((s) => s.reason === 'history')?.id ?? a.default_department_id;
+  const suggestedDepartmentId =
+    catalogue?.lead.id ?? suggestions.find((s) => s.reason === 'history')?.id ?? a.default_department_id;
+  const returnReason =
+    needs('APPROVE_RETURN') || needs('REJECT_RETURN') ? snapshot.context.lastReturnReason : null;
   const verificationPhotos = stateConcerns(snapshot).verification
     ? (
         await all<{
@@ -151,7 +161,19 @@ export async function actionOptions(
         stage: f.stage ?? null,
       }))
     : [];
-  return { types, departments, subUnits, grids, agencies, suggestions, suggestedDepartmentId, verificationPhotos };
+  return {
+    types,
+    departments,
+    subUnits,
+    grids,
+    agencies,
+    suggestions,
+    suggestedDepartmentId,
+    suggestedAssistingIds: catalogue?.assisting.map((d) => d.id) ?? [],
+    catalogue,
+    returnReason,
+    verificationPhotos,
+  };
 }
 
 // Which action and which appeal version a form is about; never part of the event itself.

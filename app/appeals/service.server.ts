@@ -31,6 +31,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import type { TimerJob, Timers } from '../jobs/timers.server';
 import { activeDepartments, exists, loadAppeal, sideWrites, type AppealRow } from './appeal-store.server';
 import { APPEAL_TRAIL } from './audit.server';
+import { dispatchableIds } from '../dispatch/units.server';
 import { extendedDeadline, handlingDeadline, limitDeadline } from './deadlines';
 import { canSeeAppeal } from './scope';
 import { z } from 'zod';
@@ -172,7 +173,8 @@ export async function applyEvent(
 async function validateReferences({ em, type, row: appeal }: AppealStepInput, payload: Record<string, unknown>) {
   if (type === 'DISPATCH' || type === 'SUB_DISPATCH') {
     const ids = [payload.departmentId as number, ...((payload.assistingDepartmentIds as number[] | undefined) ?? [])];
-    const found = await activeDepartments(em, ids);
+    // The dispatch desk sends to units that may lead or assist (no referral agency: that is REFER).
+    const found = type === 'DISPATCH' ? await dispatchableIds(em, ids) : await activeDepartments(em, ids);
     if (found.length !== new Set(ids).size)
       throw new InvalidInput('部门不存在', { departmentId: ['unknown or inactive department'] });
     if (type === 'SUB_DISPATCH') {
