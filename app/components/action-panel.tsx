@@ -4,6 +4,9 @@ import { useT } from '../i18n/use-t';
 import type { ReferralKind } from '../../machines/appeal-events';
 import { EVENT_LABELS, REFERRAL_KIND_LABELS } from '../ui/labels';
 import { CsrfField } from '../ui/csrf';
+import { CatalogueDispatch, CatalogueReason } from './catalogue-dispatch';
+import { LeadAndAssistingPicker } from './department-picker';
+import { ReturnReason } from './return-reason';
 
 type Errors = Record<string, string[]> | undefined;
 
@@ -87,33 +90,31 @@ function Fields({
           {options.suggestions.length ? (
             <p className="text-xs text-slate-600" data-testid="dispatch-suggestions">
               {t('建议：')}
-              {options.suggestions
-                .map((s) =>
-                  s.reason === 'categoryDefault'
-                    ? `${s.name}${t('（分类默认）')}`
-                    : `${s.name}${t('（同类同地历史 {{n}} 次）', { n: s.count })}`,
-                )
-                .join(t('；'))}
+              {options.suggestions.map((s, i) => (
+                <span key={`${s.reason}-${s.id}`}>
+                  {i ? t('；') : ''}
+                  {s.name}
+                  {s.reason === 'catalogue' && options.catalogue ? (
+                    <>
+                      {t('（')}
+                      <CatalogueReason match={options.catalogue} />
+                      {t('）')}
+                    </>
+                  ) : s.reason === 'categoryDefault' ? (
+                    t('（分类默认）')
+                  ) : (
+                    t('（同类同地历史 {{n}} 次）', { n: s.count })
+                  )}
+                </span>
+              ))}
             </p>
           ) : null}
-          <Choice
-            name="departmentId"
-            label="主办单位"
-            options={options.departments.map((d) => [d.id, d.name])}
+          <LeadAndAssistingPicker
+            units={options.departments}
+            lead={options.suggestedDepartmentId}
+            assisting={options.suggestedAssistingIds}
             errors={errors}
-            value={options.suggestedDepartmentId}
           />
-          <label className="block">
-            <span className="text-slate-600">{t('协办单位（可多选）')}</span>
-            <select name="assistingDepartmentIds" multiple className={`${input} h-24`}>
-              {options.departments.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-            <FieldError errors={errors} name="assistingDepartmentIds" />
-          </label>
         </>
       );
     case 'SUB_DISPATCH':
@@ -175,8 +176,16 @@ function Fields({
           <Text name="note" label="说明" errors={errors} />
         </>
       );
-    case 'RETURN':
+    case 'APPROVE_RETURN':
+      return <ReturnReason reason={options.returnReason} />;
     case 'REJECT_RETURN':
+      return (
+        <>
+          <ReturnReason reason={options.returnReason} />
+          {reason}
+        </>
+      );
+    case 'RETURN':
     case 'REJECT_EXTENSION':
     case 'REJECT_REPLY':
     case 'REDO':
@@ -365,6 +374,9 @@ export function ActionPanel({
   return (
     <>
       {photos}
+      {options.catalogue && options.types.includes('DISPATCH') ? (
+        <CatalogueDispatch match={options.catalogue} version={version} />
+      ) : null}
       <div className="grid gap-3 md:grid-cols-2 lg:grid-cols-3">
         {options.types.map((type) => {
           const errors = failed?.intent === type ? failed.fieldErrors : undefined;

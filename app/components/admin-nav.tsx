@@ -5,6 +5,7 @@ const LINKS = [
   ['/admin/users', '用户'],
   ['/admin/departments', '部门'],
   ['/admin/categories', '诉求分类'],
+  ['/admin/dispatch-catalogue', '派单目录'],
   ['/admin/calendar', '工作日历'],
   ['/admin/knowledge', '知识库'],
   ['/admin/grids', '网格'],

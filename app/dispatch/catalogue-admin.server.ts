@@ -283,3 +283,13 @@ export async function endCatalogueEntry(
     await audit(tx, actor, client, 'ended', before, await entryOf(tx, entryId, now), now);
   });
 }
+
+/** The admin page: every entry and the choices of its form. */
+export async function cataloguePage(
+  em: EntityManager,
+  actor: Actor,
+  now = new Date(),
+): Promise<{ entries: CatalogueRow[]; options: CatalogueFormOptions; today: string }> {
+  const [entries, options] = await Promise.all([listCatalogue(em, actor, now), catalogueFormOptions(em, actor)]);
+  return { entries, options, today: localDateOf(now) };
+}

@@ -34,6 +34,7 @@ const EXPECTED: Record<Capability, UserRole[]> = {
   'admin:grids': ['admin'],
   'admin:knowledge': ['admin'],
   'admin:calendar': ['admin'],
+  'admin:dispatch-catalogue': ['admin'],
   'security:audit': ['admin'],
 };
 
