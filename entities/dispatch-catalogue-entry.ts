@@ -17,8 +17,7 @@ export const DispatchCatalogueEntrySchema = defineEntity({
     areaDepartment: () => p.manyToOne(DepartmentSchema).nullable(),
     grid: () => p.manyToOne(GridSchema).nullable(),
     leadDepartment: () => p.manyToOne(DepartmentSchema),
-    assistingDepartments: () =>
-      p.manyToMany(DepartmentSchema).pivotTable('dispatch_catalogue_assisting').owner(),
+    assistingDepartments: () => p.manyToMany(DepartmentSchema).pivotTable('dispatch_catalogue_assisting').owner(),
     validFrom: p.date(),
     validTo: p.date().nullable(),
     note: p.string().length(200).nullable(),

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import type { AppealEventType } from '../../machines/appeal-events';
+import type { AppealEventType, Classification } from '../../machines/appeal-events';
 import type { Actor } from '../../machines/actor';
 import { acceptedEventTypes, restoreAppealSnapshot, stateConcerns } from '../../machines/appeal';
 import { sendAppealEvent } from '../case-links/refer.server';
@@ -19,6 +19,7 @@ const PAGE_EVENTS: AppealEventType[] = [
   'RESOLVE_ON_SPOT',
   'MERGE_INTO',
   'REFER',
+  'RECLASSIFY',
   'ACCEPT',
   'RETURN',
   'SUB_DISPATCH',
@@ -58,6 +59,8 @@ export interface ActionOptions {
   catalogue: CatalogueMatch | null;
   /** While a 退单 awaits the ruling: the department's reason, shown beside 同意退单 / 驳回退单. */
   returnReason: string | null;
+  /** RECLASSIFY's form: the active categories and the appeal's classification now (grids are `grids`). */
+  reclassify: { categories: { id: number; label: string; depth: number }[]; current: Classification } | null;
   /** Referral agencies (调解委员会, 法律援助中心 …) with the kind of case each takes. */
   agencies: { id: number; name: string; kind: string }[];
   /** While the appeal awaits verification (待核查): its photos, earliest first, so the verifier compares before and after. */
@@ -89,9 +92,13 @@ export async function actionOptions(
     default_name: string | null;
     category_id: number;
     grid_id: number | null;
+    type: Classification['appealType'];
+    urgency: Classification['urgency'];
+    address: string | null;
   }>(
     em,
-    `select a.snapshot, a.lead_department_id, a.category_id, a.grid_id, c.default_department_id, dd.name as default_name
+    `select a.snapshot, a.lead_department_id, a.category_id, a.grid_id, a.type, a.urgency, a.address,
+            c.default_department_id, dd.name as default_name
        from appeal a join category c on c.id = a.category_id left join department dd on dd.id = c.default_department_id where a.id = ?`,
     [appealId],
   );
@@ -114,9 +121,10 @@ export async function actionOptions(
         `select id, name, referral_kind as kind from department where active and referral_kind is not null order by code`,
       )
     : [];
-  const grids = needs('ASSIGN_GRID')
-    ? await all<{ id: number; name: string }>(em, 'select id, name from grid order by code')
-    : [];
+  const grids =
+    needs('ASSIGN_GRID') || needs('RECLASSIFY')
+      ? await all<{ id: number; name: string }>(em, 'select id, name from grid order by code')
+      : [];
   const suggestions: ActionOptions['suggestions'] = [];
   const catalogue = needs('DISPATCH')
     ? await matchCatalogue(em, { categoryId: a.category_id, gridId: a.grid_id }, now)
@@ -137,8 +145,24 @@ export async function actionOptions(
   }
   const suggestedDepartmentId =
     catalogue?.lead.id ?? suggestions.find((s) => s.reason === 'history')?.id ?? a.default_department_id;
-  const returnReason =
-    needs('APPROVE_RETURN') || needs('REJECT_RETURN') ? snapshot.context.lastReturnReason : null;
+  const reclassify = needs('RECLASSIFY')
+    ? {
+        categories: (
+          await all<{ id: number; code: string; name: string; parent_id: number | null }>(
+            em,
+            'select id, code, name, parent_id from category where active order by code',
+          )
+        ).map((c) => ({ id: c.id, label: `${c.code} ${c.name}`, depth: c.parent_id ? 1 : 0 })),
+        current: {
+          categoryId: a.category_id,
+          appealType: a.type,
+          urgency: a.urgency,
+          address: a.address,
+          gridId: a.grid_id,
+        },
+      }
+    : null;
+  const returnReason = needs('APPROVE_RETURN') || needs('REJECT_RETURN') ? snapshot.context.lastReturnReason : null;
   const verificationPhotos = stateConcerns(snapshot).verification
     ? (
         await all<{
@@ -172,13 +196,14 @@ export async function actionOptions(
     suggestedAssistingIds: catalogue?.assisting.map((d) => d.id) ?? [],
     catalogue,
     returnReason,
+    reclassify,
     verificationPhotos,
   };
 }
 
 // Which action and which appeal version a form is about; never part of the event itself.
 const ENVELOPE_FIELDS = ['intent', 'version', 'appealId'];
-const NUMBER_FIELDS = ['departmentId', 'gridId', 'days', 'agencyId'];
+const NUMBER_FIELDS = ['departmentId', 'gridId', 'days', 'agencyId', 'categoryId'];
 const BOOLEAN_FIELDS = ['resolved', 'unreasonable'];
 
 /**

@@ -14,6 +14,7 @@ import { APPEAL_TRAIL } from './audit.server';
 import { revealLog } from './reveal.server';
 import { canSeeAppeal, canSeeComplainant } from './scope';
 import { gridForPoint, outlinesOf, type GridOutline } from '../grids/grids.server';
+import { reclassificationChanges, reclassificationNames, type ReclassificationChange } from './reclassification.server';
 
 export interface DeadlineView {
   kind: 'accept' | 'handling' | 'callback';
@@ -26,6 +27,8 @@ export interface TimelineEntry extends TimelineView {
   toSla: string;
   /** Human text carried by the event (reason, result, note), shown as plain text. */
   text: string | null;
+  /** What a RECLASSIFY changed, old and new values as the page shows them (type and urgency as their codes). */
+  changes: ReclassificationChange[] | null;
 }
 
 export interface AppealDetail {
@@ -118,6 +121,7 @@ export async function appealDetail(
   ]);
 
   const location = await locationOf(em, a);
+  const names = await reclassificationNames(em, events);
   const cal = await getWorkCalendar(em);
   const limits = jsonb<Record<string, { unit: LimitUnit }>>(a.limits);
   const open = !snapshot.hasTag('closed');
@@ -202,6 +206,7 @@ export async function appealDetail(
       fromSla: e.fromSla as string | null,
       toSla: e.toSla as string,
       text: (TEXT_FIELDS.map((f) => e.payload[f]).find((v) => typeof v === 'string') as string | undefined) ?? null,
+      changes: e.type === 'RECLASSIFY' ? reclassificationChanges(e.payload, names) : null,
     })),
     attachments: attachments.map((f) => ({
       id: f.id,

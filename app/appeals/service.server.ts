@@ -1,6 +1,9 @@
 import {
   APPEAL_EVENT_TYPES,
+  URGENCIES,
   eventPayloadSchemas,
+  type Classification,
+  type Urgency,
   eventRoles,
   type AppealEvent,
   type AppealEventType,
@@ -15,7 +18,9 @@ import {
   slaOf,
   type AppealSnapshot,
 } from '../../machines/appeal';
-import { localDateTime, warnInstant } from '../calendar/working-time';
+import { localDateTime, warnInstant, type LimitUnit } from '../calendar/working-time';
+import type { CategoryLimits } from '../../entities/category';
+import { jsonb, one } from '../db/sql.server';
 import {
   KeepUnlessSet,
   transition,
@@ -69,9 +74,12 @@ const approveExtensionInput = z.object({ days: z.number().int().min(1).max(30) }
 /** Adds the deadlines the server computes from the category and the working-day calendar. */
 type AppealStepInput = StepInput<AppealRow, AppealSnapshot, AppealServices>;
 
-function serverFields({ type, input, row: appeal, cal, now }: AppealStepInput): Record<string, unknown> {
+function serverFields(step: AppealStepInput): Record<string, unknown> | Promise<Record<string, unknown>> {
+  const { type, input, row: appeal, cal, now } = step;
   const { limits } = appeal;
   switch (type as AppealEventType) {
+    case 'RECLASSIFY':
+      return reclassificationFields(step);
     case 'SUBMIT':
     case 'SELF_HANDLE':
       return { dueAt: handlingDeadline(cal, now, limits, appeal.urgency).dueAt.toISOString() };
@@ -94,6 +102,37 @@ function serverFields({ type, input, row: appeal, cal, now }: AppealStepInput): 
     default:
       return {};
   }
+}
+
+/**
+ * RECLASSIFY: the values before, and the handling deadline counted again from submission with the new
+ * category's limit for the new urgency (an invalid urgency is the schema's to refuse; the old one stands in).
+ */
+async function reclassificationFields({ em, input, row: appeal, cal, now }: AppealStepInput) {
+  const categoryId = Number(input.categoryId);
+  const category = Number.isInteger(categoryId)
+    ? await one<{ limits: unknown; active: boolean }>(em, 'select limits, active from category where id = ?', [
+        categoryId,
+      ])
+    : null;
+  if (!category?.active) throw new InvalidInput('分类不存在', { categoryId: ['请选择有效的分类'] });
+  const limits = jsonb<CategoryLimits>(category.limits);
+  const urgency = (URGENCIES as readonly unknown[]).includes(input.urgency)
+    ? (input.urgency as Urgency)
+    : appeal.urgency;
+  const from: Classification = {
+    categoryId: appeal.categoryId,
+    appealType: appeal.type,
+    urgency: appeal.urgency,
+    address: appeal.address,
+    gridId: appeal.gridId,
+  };
+  return {
+    from,
+    previousDueAt: appeal.dueAt?.toISOString() ?? null,
+    dueAt: handlingDeadline(cal, appeal.submittedAt ?? now, limits, urgency).dueAt.toISOString(),
+    dueUnit: limits[urgency].unit,
+  };
 }
 
 /** An actor of the same role whose scope is exactly this appeal: tells "not yours" (403) from "not now" (409). */
@@ -129,7 +168,7 @@ export const appealKind: CaseKind<AppealRow, AppealSnapshot, AppealServices> = {
       referralAgencyIds: snapshot.context.referralAgencyIds,
     }),
   hidden: () => new Forbidden(),
-  serverFields: ['acceptDueAt', 'dueAt', 'callbackDueAt', 'newDueAt', 'referralId'],
+  serverFields: ['acceptDueAt', 'dueAt', 'callbackDueAt', 'newDueAt', 'referralId', 'from', 'previousDueAt', 'dueUnit'],
   compute: serverFields,
   validate: validateReferences,
   apply: (snapshot, event) => applyAppealEvent(snapshot, event as unknown as AppealEvent),
@@ -148,6 +187,7 @@ export const appealKind: CaseKind<AppealRow, AppealSnapshot, AppealServices> = {
       callback_due_at: toDate(ctx.callbackDueAt),
       closed_at: toDate(ctx.closedAt),
       submitted_at: new KeepUnlessSet(step?.type === 'SUBMIT' || step?.type === 'SELF_HANDLE' ? step.now : null),
+      ...(step?.type === 'RECLASSIFY' ? classificationColumns(step.payload as unknown as Classification) : {}),
     };
   },
   sideWrites: (step) => [...assignmentWrites(step), ...smsWrites(step), sideWrites.queueForReports(step.now)],
@@ -170,7 +210,24 @@ export async function applyEvent(
   return { appealId: r.id, version: r.version, phase: r.phase, sla: slaOf(r.next), seq: r.seq };
 }
 
+/** The row's own columns a RECLASSIFY corrects. */
+const classificationColumns = (c: Classification) => ({
+  category_id: c.categoryId,
+  type: c.appealType,
+  urgency: c.urgency,
+  address: c.address,
+  grid_id: c.gridId,
+});
+
 async function validateReferences({ em, type, row: appeal }: AppealStepInput, payload: Record<string, unknown>) {
+  if (type === 'RECLASSIFY') {
+    const { from, ...to } = payload as unknown as Classification & { from: Classification };
+    if (to.gridId !== null && !(await exists(em, 'select 1 from grid where id = ?', [to.gridId])))
+      throw new InvalidInput('网格不存在', { gridId: ['请选择有效的网格'] });
+    const fields = ['categoryId', 'appealType', 'urgency', 'address', 'gridId'] as const;
+    if (fields.every((f) => (to[f] ?? null) === (from[f] ?? null)))
+      throw new InvalidInput('没有需要更正的内容', { _form: ['nothing to change'] });
+  }
   if (type === 'DISPATCH' || type === 'SUB_DISPATCH') {
     const ids = [payload.departmentId as number, ...((payload.assistingDepartmentIds as number[] | undefined) ?? [])];
     // The dispatch desk sends to units that may lead or assist (no referral agency: that is REFER).
@@ -240,11 +297,12 @@ function assignmentWrites({ type, payload, next: { context: ctx }, now }: Appeal
 
 type TimerPlan = { job: Omit<TimerJob, 'fireAt'>; at: Date };
 
-function timersFor({ type, row: appeal, next: { context: ctx }, cal, now }: AppealStep): TimerPlan[] {
+function timersFor({ type, payload, row: appeal, next: { context: ctx }, cal, now }: AppealStep): TimerPlan[] {
   const handling = (): TimerPlan[] => {
     if (!ctx.dueAt) return [];
     const due = new Date(ctx.dueAt);
-    const limit = appeal.limits[appeal.urgency];
+    // A reclassified appeal's deadline follows its new category and urgency.
+    const limit = type === 'RECLASSIFY' ? { unit: payload.dueUnit as LimitUnit } : appeal.limits[appeal.urgency];
     const overdue: TimerPlan = { job: { appealId: appeal.id, event: 'OVERDUE', deadline: ctx.dueAt }, at: due };
     // An extension that still ends in the past (a long-overdue appeal) has nothing left to warn about.
     if (due.getTime() <= now.getTime()) return [overdue];
@@ -258,6 +316,7 @@ function timersFor({ type, row: appeal, next: { context: ctx }, cal, now }: Appe
     case 'SELF_HANDLE':
     case 'REOPEN':
     case 'APPROVE_EXTENSION':
+    case 'RECLASSIFY':
       return handling();
     case 'APPROVE_REPLY':
     case 'VERIFY_APPROVE':

@@ -6,6 +6,7 @@ import { EVENT_LABELS, REFERRAL_KIND_LABELS } from '../ui/labels';
 import { CsrfField } from '../ui/csrf';
 import { CatalogueDispatch, CatalogueReason } from './catalogue-dispatch';
 import { LeadAndAssistingPicker } from './department-picker';
+import { ReclassifyFields } from './reclassification';
 import { ReturnReason } from './return-reason';
 
 type Errors = Record<string, string[]> | undefined;
@@ -96,9 +97,7 @@ function Fields({
                   {s.name}
                   {s.reason === 'catalogue' && options.catalogue ? (
                     <>
-                      {t('（')}
-                      <CatalogueReason match={options.catalogue} />
-                      {t('）')}
+                      （<CatalogueReason match={options.catalogue} />）
                     </>
                   ) : s.reason === 'categoryDefault' ? (
                     t('（分类默认）')
@@ -117,6 +116,10 @@ function Fields({
           />
         </>
       );
+    case 'RECLASSIFY':
+      return options.reclassify ? (
+        <ReclassifyFields reclassify={options.reclassify} grids={options.grids} errors={errors} />
+      ) : null;
     case 'SUB_DISPATCH':
       return (
         <Choice

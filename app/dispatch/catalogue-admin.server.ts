@@ -76,7 +76,10 @@ const endInput = z.object({ validTo: z.preprocess(blank, localDay('日期格式�
 const refused = (field: string, message: string) => new InvalidInput('请检查填写的内容', { [field]: [message] });
 
 /** The form's area value as the columns it stands for, checked to be a district, a street or a grid. */
-async function areaColumns(tx: EntityManager, area: string): Promise<{ departmentId: number | null; gridId: number | null }> {
+async function areaColumns(
+  tx: EntityManager,
+  area: string,
+): Promise<{ departmentId: number | null; gridId: number | null }> {
   const [kind, raw] = area.split(':');
   const areaId = Number(raw);
   if (kind === 'grid') {
@@ -179,10 +182,11 @@ export async function catalogueFormOptions(em: EntityManager, actor: Actor): Pro
 async function writeAssisting(tx: EntityManager, entryId: number, ids: number[]) {
   await run(tx, 'delete from dispatch_catalogue_assisting where dispatch_catalogue_entry_id = ?', [entryId]);
   for (const d of ids)
-    await run(tx, 'insert into dispatch_catalogue_assisting (dispatch_catalogue_entry_id, department_id) values (?, ?)', [
-      entryId,
-      d,
-    ]);
+    await run(
+      tx,
+      'insert into dispatch_catalogue_assisting (dispatch_catalogue_entry_id, department_id) values (?, ?)',
+      [entryId, d],
+    );
 }
 
 const audit = (
@@ -223,7 +227,17 @@ export async function createCatalogueEntry(
       `insert into dispatch_catalogue_entry
               (category_id, area_department_id, grid_id, lead_department_id, valid_from, valid_to, note, created_at, updated_at)
        values (?, ?, ?, ?, ?::date, ?::date, ?, ?, ?) returning id`,
-      [e.categoryId, area.departmentId, area.gridId, e.leadDepartmentId, e.validFrom, e.validTo ?? null, e.note ?? null, now, now],
+      [
+        e.categoryId,
+        area.departmentId,
+        area.gridId,
+        e.leadDepartmentId,
+        e.validFrom,
+        e.validTo ?? null,
+        e.note ?? null,
+        now,
+        now,
+      ],
     );
     await writeAssisting(tx, row.id, e.assistingDepartmentIds);
     await audit(tx, actor, client, 'created', null, await entryOf(tx, row.id, now), now);
@@ -251,7 +265,17 @@ export async function updateCatalogueEntry(
       tx,
       `update dispatch_catalogue_entry set category_id = ?, area_department_id = ?, grid_id = ?, lead_department_id = ?,
               valid_from = ?::date, valid_to = ?::date, note = ?, updated_at = ? where id = ?`,
-      [e.categoryId, area.departmentId, area.gridId, e.leadDepartmentId, e.validFrom, e.validTo ?? null, e.note ?? null, now, entryId],
+      [
+        e.categoryId,
+        area.departmentId,
+        area.gridId,
+        e.leadDepartmentId,
+        e.validFrom,
+        e.validTo ?? null,
+        e.note ?? null,
+        now,
+        entryId,
+      ],
     );
     await writeAssisting(tx, entryId, e.assistingDepartmentIds);
     await audit(tx, actor, client, 'updated', before, await entryOf(tx, entryId, now), now);

@@ -11,6 +11,7 @@ import { appealPage } from '../case-links/appeal-referrals.server';
 import { APPEAL_EVENT_TYPES } from '../../machines/appeal-events';
 import { ActionPanel } from '../components/action-panel';
 import { AppealReferrals } from '../components/appeal-referrals';
+import { ReclassificationChanges } from '../components/reclassification';
 import type { MapGrid } from '../components/grid-map.client';
 import { useGridMap } from '../components/grid-map-loader';
 import { AttachmentUpload } from '../components/attachment-upload';
@@ -307,6 +308,7 @@ export default function AppealPage() {
                 </span>
               </div>
               {e.text ? <p className="mt-0.5 whitespace-pre-wrap text-slate-700">{e.text}</p> : null}
+              {e.changes?.length ? <ReclassificationChanges changes={e.changes} /> : null}
             </li>
           ))}
         </ol>

@@ -384,5 +384,12 @@ export const DEMO_CATALOGUE: DemoCatalogueEntry[] = [
   ]),
   { category: '0402', area: 'G03', lead: 'F05', assisting: ['S0101', 'M02'], validFrom: '2026-01-01' },
   ...DISTRICTS.map((d) => ({ category: '10', area: d.code, lead: 'F08', assisting: [], validFrom: '2026-01-01' })),
-  { category: '0301', area: 'S0301', lead: 'F10', assisting: ['S0301'], validFrom: '2025-01-01', validTo: '2025-12-31' },
+  {
+    category: '0301',
+    area: 'S0301',
+    lead: 'F10',
+    assisting: ['S0301'],
+    validFrom: '2025-01-01',
+    validTo: '2025-12-31',
+  },
 ];

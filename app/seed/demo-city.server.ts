@@ -164,10 +164,11 @@ export async function seedReferenceData(
         ],
       );
       for (const a of e.assisting)
-        await run(tx, 'insert into dispatch_catalogue_assisting (dispatch_catalogue_entry_id, department_id) values (?, ?)', [
-          entryId,
-          ids.departments.get(a)!,
-        ]);
+        await run(
+          tx,
+          'insert into dispatch_catalogue_assisting (dispatch_catalogue_entry_id, department_id) values (?, ?)',
+          [entryId, ids.departments.get(a)!],
+        );
     }
     const users = [
       ...DEMO_USERS,

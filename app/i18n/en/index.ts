@@ -1,6 +1,7 @@
 import { admin } from './admin';
 import { appeal } from './appeal';
 import { common } from './common';
+import { dispatch } from './dispatch';
 import { field } from './field';
 import { gridView } from './grid-view';
 import { grids } from './grids';
@@ -19,6 +20,7 @@ import { verification } from './verification';
 
 /** English for every Chinese UI string, gathered per area of the app. */
 export const en: Record<string, string> = {
+  ...dispatch,
   ...common,
   ...appeal,
   ...intake,
