@@ -25,7 +25,7 @@ export function CatalogueDispatch({
     <Form
       method="post"
       className="mb-3 flex flex-wrap items-center gap-3 rounded border border-emerald-300 bg-emerald-50 p-3"
-      aria-label={t('按目录派单')}
+      aria-label={t('目录推荐')}
       data-testid="catalogue-dispatch"
     >
       <CsrfField />

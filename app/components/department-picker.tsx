@@ -65,10 +65,15 @@ export function DepartmentPicker({
   };
   const error = errors?.[name]?.[0];
   return (
-    <fieldset className="block" data-testid={`department-picker-${name}`} aria-invalid={Boolean(error)}>
+    <fieldset
+      className="block"
+      data-testid={`department-picker-${name}`}
+      aria-label={t(label)}
+      aria-invalid={Boolean(error)}
+    >
       <legend className="text-slate-600">{t(label)}</legend>
       {hydrated && chosen.length ? (
-        <ul className="mt-1 flex flex-wrap gap-1" aria-label={t('已选：{{label}}', { label: t(label) })}>
+        <ul className="mt-1 flex flex-wrap gap-1" aria-label={t(multiple ? '已选协办' : '已选主办')}>
           {chosen.map((u) => (
             <li
               key={u.id}
@@ -94,7 +99,7 @@ export function DepartmentPicker({
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={onSearchKey}
-          aria-label={t('搜索{{label}}', { label: t(label) })}
+          aria-label={t(multiple ? '筛选协办' : '筛选主办')}
           aria-controls={listId}
           placeholder={t('输入名称或编码筛选')}
           className="mt-1 w-full rounded border px-2 py-1"
