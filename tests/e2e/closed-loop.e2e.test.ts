@@ -20,7 +20,7 @@ describe('journey 1: intake → dispatch → reply → review → callback → c
     const forms = await page
       .locator('form[aria-label]')
       .evaluateAll((fs) => fs.map((f) => f.getAttribute('aria-label')));
-    expect(forms.sort()).toEqual(['派单', '派至网格', '当场答复', '合并', '转介'].sort());
+    expect(forms.sort()).toEqual(['派单', '派至网格', '当场答复', '合并', '转介', '更正分类'].sort());
     await act(page, '派单').getByRole('radio', { name: '市城市管理局' }).check();
     await submit(page, '派单');
     await expect.poll(() => phase(page)).toBe('待签收');
