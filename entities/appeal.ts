@@ -5,11 +5,10 @@ import { CitizenSchema } from './citizen';
 import { DepartmentSchema } from './department';
 import { GridSchema } from './grid';
 import { UserSchema } from './user';
+import { APPEAL_TYPES, URGENCIES } from '../machines/appeal-events';
 
-export const APPEAL_TYPES = ['consultation', 'help', 'complaint', 'report', 'suggestion', 'praise'] as const;
-export type AppealType = (typeof APPEAL_TYPES)[number];
-export const URGENCIES = ['emergency', 'urgent', 'normal'] as const;
-export type Urgency = (typeof URGENCIES)[number];
+// The machine's events carry type and urgency (RECLASSIFY), so their lists live with the events.
+export { APPEAL_TYPES, URGENCIES, type AppealType, type Urgency } from '../machines/appeal-events';
 export const APPEAL_SOURCES = ['hotline', 'web', 'patrol', 'wechat'] as const;
 export type AppealSource = (typeof APPEAL_SOURCES)[number];
 

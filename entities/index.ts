@@ -13,6 +13,7 @@ import { CategorySchema } from './category';
 import { CitizenSchema } from './citizen';
 import { DailyReportSchema } from './daily-report';
 import { DepartmentSchema } from './department';
+import { DispatchCatalogueEntrySchema } from './dispatch-catalogue-entry';
 import { GridSchema } from './grid';
 import { KnowledgeArticleSchema } from './knowledge-article';
 import { AppealFactSchema, OrderFactSchema, ReportCellSchema, ReportDirtySchema } from './report';
@@ -63,6 +64,7 @@ export const entities = [
   MfaRecoveryCodeSchema,
   MfaChallengeSchema,
   AppSettingSchema,
+  DispatchCatalogueEntrySchema,
 ];
 
 export {
@@ -98,4 +100,5 @@ export {
   MfaRecoveryCodeSchema,
   MfaChallengeSchema,
   AppSettingSchema,
+  DispatchCatalogueEntrySchema,
 };

@@ -12,6 +12,7 @@ export const APPEAL_EVENT_TYPES = [
   'RESOLVE_ON_SPOT',
   'MERGE_INTO',
   'REFER',
+  'RECLASSIFY',
   'ACCEPT',
   'RETURN',
   'SUB_DISPATCH',
@@ -45,6 +46,12 @@ export const APPEAL_EVENT_TYPES = [
   'CALLBACK_DUE',
 ] as const;
 export type AppealEventType = (typeof APPEAL_EVENT_TYPES)[number];
+
+export const APPEAL_TYPES = ['consultation', 'help', 'complaint', 'report', 'suggestion', 'praise'] as const;
+export type AppealType = (typeof APPEAL_TYPES)[number];
+export const URGENCIES = ['emergency', 'urgent', 'normal'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+export const LIMIT_UNITS = ['clockHours', 'workingHours', 'workingDays'] as const;
 
 export const REFERRAL_KINDS = ['mediation', 'legalAid', 'arbitration', 'counselling'] as const;
 export type ReferralKind = (typeof REFERRAL_KINDS)[number];
@@ -108,6 +115,16 @@ export const attachmentRefSchema = z
 export type AttachmentRef = z.output<typeof attachmentRefSchema>;
 const attachmentRefs = z.array(attachmentRefSchema).max(10).optional();
 
+/** What a dispatcher may correct about an appeal in triage (RECLASSIFY). */
+const classification = {
+  categoryId: idSchema,
+  appealType: z.enum(APPEAL_TYPES),
+  urgency: z.enum(URGENCIES),
+  address: z.string().trim().max(255).nullable().default(null),
+  gridId: idSchema.nullable().default(null),
+};
+export type Classification = { [K in keyof typeof classification]: z.output<(typeof classification)[K]> };
+
 export const eventPayloadSchemas = {
   // The handling deadline starts at submission; the server computes it from the category and calendar.
   SUBMIT: z.object({ dueAt: isoInstant.optional() }).strict(),
@@ -144,6 +161,17 @@ export const eventPayloadSchemas = {
   // The referral case is opened with the event; the server allocates its id.
   REFER: z
     .object({ kind: z.enum(REFERRAL_KINDS), agencyId: idSchema, note: text(2000).optional(), referralId: idSchema })
+    .strict(),
+  // The dispatcher corrects the classification in triage; the server adds the values before and the handling
+  // deadline recomputed from submission with the new category's limit for the new urgency.
+  RECLASSIFY: z
+    .object({
+      ...classification,
+      from: z.object(classification).strict(),
+      previousDueAt: isoInstant.nullable(),
+      dueAt: isoInstant,
+      dueUnit: z.enum(LIMIT_UNITS),
+    })
     .strict(),
   ACCEPT: z.object({}).strict(),
   RETURN: z.object({ reason }).strict(),
@@ -236,6 +264,7 @@ export const eventRoles: Record<AppealEventType, Role[]> = {
   REJECT_RETURN: DISPATCH_DESK,
   RESOLVE_ON_SPOT: ['operator', 'dispatcher'],
   REFER: ['dispatcher', 'supervisor', 'handler', 'gridWorker'],
+  RECLASSIFY: DISPATCH_DESK,
   ACCEPT: ASSIGNEES,
   RETURN: ASSIGNEES,
   SUB_DISPATCH: ASSIGNEES,

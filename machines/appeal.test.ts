@@ -99,6 +99,17 @@ const DEFAULT_PAYLOADS: { [T in AppealEventType]: AppealEventPayload<T> } = {
   RESOLVE_ON_SPOT: { answer: 'Office hours are 9 to 5.', knowledgeArticleId: 7 },
   MERGE_INTO: { targetAppealId: 99 },
   REFER: { kind: 'mediation', agencyId: 70, note: 'neighbour dispute', referralId: 500 },
+  RECLASSIFY: {
+    categoryId: 8,
+    appealType: 'report',
+    urgency: 'urgent',
+    address: '人民路 1 号',
+    gridId: GRID,
+    from: { categoryId: 7, appealType: 'complaint', urgency: 'normal', address: null, gridId: null },
+    previousDueAt: plusDays(T0, 7),
+    dueAt: plusDays(T0, 3),
+    dueUnit: 'workingDays',
+  },
   ACCEPT: {},
   RETURN: { reason: 'not our remit' },
   SUB_DISPATCH: { departmentId: 20, acceptDueAt: plusDays(T0, 2) },
@@ -203,6 +214,7 @@ const TABLE: Record<AppealPhase, Expected> = {
     RESOLVE_ON_SPOT: 'replied',
     MERGE_INTO: 'merged',
     REFER: 'referred',
+    RECLASSIFY: 'triage',
     ...slaEvents('triage'),
   },
   dispatched: {
@@ -1278,6 +1290,7 @@ describe('acceptedEventTypes', () => {
       'RESOLVE_ON_SPOT',
       'MERGE_INTO',
       'REFER',
+      'RECLASSIFY',
     ]);
     expect(acceptedEventTypes(run(ROUTES['callback.calling']), reviewer, T0)).toEqual(['FEEDBACK', 'UNREACHABLE']);
     expect(acceptedEventTypes(run(ROUTES.referred), mediator, T0)).toEqual([]);
@@ -1654,5 +1667,62 @@ describe('assisting orders (协办) and second-level dispatch (二级派单)', (
         .success,
     ).toBe(false);
     expect(eventPayloadSchemas.ASSIST_OPINION.safeParse({ assistDepartmentId: 1, text: '  ' }).success).toBe(false);
+  });
+});
+
+describe('reclassification (RECLASSIFY) in triage', () => {
+  const triage = () => run(ROUTES.triage);
+  const reclassify = (actor: Actor, payload: Partial<AppealEventPayload<'RECLASSIFY'>> = {}, at = T0) =>
+    ev('RECLASSIFY', actor, payload, at);
+
+  it('stays in triage with the recomputed deadline, keeping everything else of the context', () => {
+    const before = triage();
+    const next = apply(before, reclassify(dispatcher, { dueAt: plusDays(T0, 3) }));
+    expect(phaseOf(next)).toBe('triage');
+    expect(next.context).toEqual({ ...before.context, dueAt: plusDays(T0, 3) });
+    expect(appealTagsOf(next)).toEqual(appealTagsOf(before));
+  });
+
+  it("is the dispatch desk's only: dispatcher and supervisor, nobody else", () => {
+    expect(eventRoles.RECLASSIFY).toEqual(['dispatcher', 'supervisor']);
+    expect(triage().can(reclassify(supervisor))).toBe(true);
+    for (const role of ROLES.filter((r) => r !== 'dispatcher' && r !== 'supervisor'))
+      expect(triage().can(reclassify(omniscoped(role))), role).toBe(false);
+  });
+
+  it("is refused outside triage: once dispatched the classification is the department's to work with", () => {
+    for (const phase of APPEAL_PHASES.filter((p) => p !== 'triage')) {
+      const s = run(ROUTES[phase]);
+      expect(s.can(reclassify(dispatcher)), phase).toBe(false);
+      expect(s.can(reclassify(supervisor)), phase).toBe(false);
+    }
+  });
+
+  it('puts an overdue appeal back on time when the new deadline is still ahead, and not when it has passed', () => {
+    const overdue = apply(triage(), ev('OVERDUE', system));
+    expect(slaOf(overdue)).toBe('overdue');
+    const later = plusDays(T0, 5);
+    expect(slaOf(apply(overdue, reclassify(dispatcher, { dueAt: plusDays(T0, 6) }, later)))).toBe('onTime');
+    const stillLate = apply(overdue, reclassify(dispatcher, { dueAt: plusDays(T0, 2) }, later));
+    expect(slaOf(stillLate)).toBe('overdue');
+    expect(stillLate.context.dueAt).toBe(plusDays(T0, 2));
+  });
+
+  it('takes its payload strictly: the server-computed fields are required and the values must be real', () => {
+    const schema = eventPayloadSchemas.RECLASSIFY;
+    expect(schema.safeParse(DEFAULT_PAYLOADS.RECLASSIFY).success).toBe(true);
+    const { dueAt: _dueAt, ...noDeadline } = DEFAULT_PAYLOADS.RECLASSIFY;
+    expect(schema.safeParse(noDeadline).success).toBe(false);
+    expect(schema.safeParse({ ...DEFAULT_PAYLOADS.RECLASSIFY, urgency: 'whenever' }).success).toBe(false);
+    expect(schema.safeParse({ ...DEFAULT_PAYLOADS.RECLASSIFY, appealType: 'rant' }).success).toBe(false);
+    expect(schema.safeParse({ ...DEFAULT_PAYLOADS.RECLASSIFY, categoryId: 0 }).success).toBe(false);
+    expect(schema.safeParse({ ...DEFAULT_PAYLOADS.RECLASSIFY, address: 'x'.repeat(256) }).success).toBe(false);
+    expect(schema.safeParse({ ...DEFAULT_PAYLOADS.RECLASSIFY, type: 'DISPATCH' }).success).toBe(false);
+  });
+
+  it('restores a snapshot stored before reclassification existed and reclassifies it', () => {
+    const stored = persistAppealSnapshot(triage());
+    const restored = restoreAppealSnapshot(JSON.parse(JSON.stringify(stored)));
+    expect(restored.can(reclassify(dispatcher))).toBe(true);
   });
 });

@@ -190,6 +190,9 @@ export const appealMachine = setup({
     subDispatchToOtherUnit: ({ context, event }) =>
       event.type === 'SUB_DISPATCH' && event.departmentId !== context.assigneeDepartmentId,
     isPatrolReport: ({ context }) => context.patrol,
+    // A corrected classification whose recomputed deadline is still ahead puts the SLA clock back on time.
+    reclassifiedDeadlineAhead: ({ event }) =>
+      event.type === 'RECLASSIFY' && Date.parse(event.dueAt) > Date.parse(event.at),
     isCreator: ({ context, event }) => context.createdBy === event.actor.userId,
     ownsEventGrid: ({ event }) => event.type === 'SELF_HANDLE' && event.actor.gridIds.includes(event.gridId),
     selfHandled: ({ context }) => context.selfHandled,
@@ -280,6 +283,10 @@ export const appealMachine = setup({
         selfHandled: true,
         resolved: true,
       };
+    }),
+    recordReclassification: assign(({ event }) => {
+      assertEvent(event, 'RECLASSIFY');
+      return { dueAt: event.dueAt };
     }),
     recordMerge: assign(({ event }) => {
       assertEvent(event, 'MERGE_INTO');
@@ -449,6 +456,8 @@ export const appealMachine = setup({
             ASSIGN_GRID: { guard: 'roleAllowed', target: 'dispatched', actions: 'recordGridAssignment' },
             RESOLVE_ON_SPOT: { guard: 'roleAllowed', target: 'replied', actions: 'recordOnSpotAnswer' },
             MERGE_INTO: { guard: 'roleAllowed', target: 'merged', actions: 'recordMerge' },
+            // Stays in triage (no re-entry): category, type, urgency, address and grid are the row's; the deadline is ours.
+            RECLASSIFY: { guard: 'roleAllowed', actions: 'recordReclassification' },
             REFER: {
               guard: and(['roleAllowed', 'isDispatchDesk']),
               target: 'referred',
@@ -681,6 +690,10 @@ export const appealMachine = setup({
         },
         REOPEN: {
           guard: and(['roleAllowed', phaseIn('closed'), 'withinReopenWindow']),
+          target: '.onTime',
+        },
+        RECLASSIFY: {
+          guard: and(['roleAllowed', phaseIn('triage'), 'reclassifiedDeadlineAhead']),
           target: '.onTime',
         },
       },
@@ -943,6 +956,10 @@ function sampleEvents(type: AppealEventType, snapshot: AppealSnapshot, actor: Ac
       return [{ type, ...base, answer: 'answer' }];
     case 'MERGE_INTO':
       return [{ type, ...base, targetAppealId: 1 }];
+    case 'RECLASSIFY': {
+      const c = { categoryId: 1, appealType: 'complaint', urgency: 'normal', address: null, gridId: null } as const;
+      return [{ type, ...base, ...c, from: c, previousDueAt: null, dueAt: later, dueUnit: 'workingDays' }];
+    }
     case 'REFER':
       return [{ type, ...base, kind: 'mediation', agencyId: 1, referralId: 1 }];
     case 'REFER_ON':

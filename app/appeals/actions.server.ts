@@ -1,9 +1,11 @@
 import type { EntityManager } from '@mikro-orm/sql';
-import type { AppealEventType } from '../../machines/appeal-events';
+import type { AppealEventType, Classification } from '../../machines/appeal-events';
 import type { Actor } from '../../machines/actor';
 import { acceptedEventTypes, restoreAppealSnapshot, stateConcerns } from '../../machines/appeal';
 import { sendAppealEvent } from '../case-links/refer.server';
 import { localDateTime } from '../calendar/working-time';
+import { matchCatalogue, type CatalogueMatch } from '../dispatch/catalogue.server';
+import { dispatchUnits, type DispatchUnit } from '../dispatch/units.server';
 import { all, inTransaction, jsonb, one } from '../db/sql.server';
 import type { UploadedFile } from '../storage/stored-file.server';
 import { addStepFiles } from './attachments.server';
@@ -23,6 +25,7 @@ const PAGE_EVENTS: AppealEventType[] = [
   'RESOLVE_ON_SPOT',
   'MERGE_INTO',
   'REFER',
+  'RECLASSIFY',
   'ACCEPT',
   'RETURN',
   'SUB_DISPATCH',
@@ -52,12 +55,20 @@ const PAGE_EVENTS: AppealEventType[] = [
 
 export interface ActionOptions {
   types: AppealEventType[];
-  departments: { id: number; name: string }[];
+  /** The units DISPATCH may choose, grouped for the picker (no referral agencies, no bureaus' sub-units). */
+  departments: DispatchUnit[];
   subUnits: { id: number; name: string }[];
   grids: { id: number; name: string }[];
-  /** The category's default unit, and where this category in this place went most often before. */
-  suggestions: { id: number; name: string; reason: 'categoryDefault' | 'history'; count?: number }[];
+  /** The 派单目录's entry, the category's default unit, and where this category in this place went most often before. */
+  suggestions: { id: number; name: string; reason: 'catalogue' | 'categoryDefault' | 'history'; count?: number }[];
   suggestedDepartmentId: number | null;
+  suggestedAssistingIds: number[];
+  /** The 派单目录 entry that decides this appeal's category and place today: DISPATCH in one click. */
+  catalogue: CatalogueMatch | null;
+  /** While a 退单 awaits the ruling: the department's reason, shown beside 同意退单 / 驳回退单. */
+  returnReason: string | null;
+  /** RECLASSIFY's form: the active categories and the appeal's classification now (grids are `grids`). */
+  reclassify: { categories: { id: number; label: string; depth: number }[]; current: Classification } | null;
   /** Referral agencies (调解委员会, 法律援助中心 …) with the kind of case each takes. */
   agencies: { id: number; name: string; kind: string }[];
   /** While the appeal awaits verification (待核查): its photos, earliest first, so the verifier compares before and after. */
@@ -97,9 +108,13 @@ export async function actionOptions(
     default_name: string | null;
     category_id: number;
     grid_id: number | null;
+    type: Classification['appealType'];
+    urgency: Classification['urgency'];
+    address: string | null;
   }>(
     em,
-    `select a.snapshot, a.lead_department_id, a.category_id, a.grid_id, c.default_department_id, dd.name as default_name
+    `select a.snapshot, a.lead_department_id, a.category_id, a.grid_id, a.type, a.urgency, a.address,
+            c.default_department_id, dd.name as default_name
        from appeal a join category c on c.id = a.category_id left join department dd on dd.id = c.default_department_id where a.id = ?`,
     [appealId],
   );
@@ -109,13 +124,7 @@ export async function actionOptions(
   const types = accepted.filter((t) => PAGE_EVENTS.includes(t));
   const mayEditDraft = accepted.includes('EDIT_DRAFT') && can(actor, 'appeal:intake');
   const needs = (t: AppealEventType) => types.includes(t);
-  const departments = needs('DISPATCH')
-    ? await all<{ id: number; name: string }>(
-        em,
-        // Sections (科室/中队) get their orders from their bureau (二级派单), not from the centre.
-        `select id, name from department where active and kind not in ('city', 'section') order by kind, code`,
-      )
-    : [];
+  const departments = needs('DISPATCH') ? await dispatchUnits(em) : [];
   const subUnits =
     needs('SUB_DISPATCH') && a.lead_department_id
       ? await all<{ id: number; name: string }>(
@@ -130,10 +139,15 @@ export async function actionOptions(
         `select id, name, referral_kind as kind from department where active and referral_kind is not null order by code`,
       )
     : [];
-  const grids = needs('ASSIGN_GRID')
-    ? await all<{ id: number; name: string }>(em, 'select id, name from grid order by code')
-    : [];
+  const grids =
+    needs('ASSIGN_GRID') || needs('RECLASSIFY')
+      ? await all<{ id: number; name: string }>(em, 'select id, name from grid order by code')
+      : [];
   const suggestions: ActionOptions['suggestions'] = [];
+  const catalogue = needs('DISPATCH')
+    ? await matchCatalogue(em, { categoryId: a.category_id, gridId: a.grid_id }, now)
+    : null;
+  if (catalogue) suggestions.push({ id: catalogue.lead.id, name: catalogue.lead.name, reason: 'catalogue' });
   if (needs('DISPATCH')) {
     if (a.default_department_id)
       suggestions.push({ id: a.default_department_id, name: a.default_name!, reason: 'categoryDefault' });
@@ -147,7 +161,26 @@ export async function actionOptions(
     );
     if (top) suggestions.push({ id: top.id, name: top.name, reason: 'history', count: top.n });
   }
-  const suggestedDepartmentId = suggestions.find((s) => s.reason === 'history')?.id ?? a.default_department_id;
+  const suggestedDepartmentId =
+    catalogue?.lead.id ?? suggestions.find((s) => s.reason === 'history')?.id ?? a.default_department_id;
+  const reclassify = needs('RECLASSIFY')
+    ? {
+        categories: (
+          await all<{ id: number; code: string; name: string; parent_id: number | null }>(
+            em,
+            'select id, code, name, parent_id from category where active order by code',
+          )
+        ).map((c) => ({ id: c.id, label: `${c.code} ${c.name}`, depth: c.parent_id ? 1 : 0 })),
+        current: {
+          categoryId: a.category_id,
+          appealType: a.type,
+          urgency: a.urgency,
+          address: a.address,
+          gridId: a.grid_id,
+        },
+      }
+    : null;
+  const returnReason = needs('APPROVE_RETURN') || needs('REJECT_RETURN') ? snapshot.context.lastReturnReason : null;
   const verificationPhotos = stateConcerns(snapshot).verification
     ? (
         await all<{
@@ -185,12 +218,16 @@ export async function actionOptions(
     underReview,
     redoTargets: redoChoices(snapshot, actor, types, now),
     openAssists,
+    suggestedAssistingIds: catalogue?.assisting.map((d) => d.id) ?? [],
+    catalogue,
+    returnReason,
+    reclassify,
   };
 }
 
 // Which action and which appeal version a form is about; never part of the event itself.
 const ENVELOPE_FIELDS = ['intent', 'version', 'appealId'];
-const NUMBER_FIELDS = ['departmentId', 'gridId', 'days', 'agencyId'];
+const NUMBER_FIELDS = ['departmentId', 'gridId', 'days', 'agencyId', 'categoryId'];
 const BOOLEAN_FIELDS = ['resolved', 'unreasonable'];
 
 /**

@@ -15,6 +15,7 @@ import { revealLog } from './reveal.server';
 import { appealSms, type AppealSmsView } from './sms-log.server';
 import { canSeeAppeal, canSeeComplainant } from './scope';
 import { gridForPoint, outlinesOf, type GridOutline } from '../grids/grids.server';
+import { reclassificationChanges, reclassificationNames, type ReclassificationChange } from './reclassification.server';
 
 export interface DeadlineView {
   kind: 'accept' | 'handling' | 'callback';
@@ -27,6 +28,8 @@ export interface TimelineEntry extends TimelineView {
   toSla: string;
   /** Human text carried by the event (reason, result, note), shown as plain text. */
   text: string | null;
+  /** What a RECLASSIFY changed, old and new values as the page shows them (type and urgency as their codes). */
+  changes: ReclassificationChange[] | null;
   /** A callback's answer (FEEDBACK): the rating and whether the matter is resolved; the citizen's words are `text`. */
   feedback?: { satisfaction: string; resolved: boolean };
   /** A failed callback (UNREACHABLE): which attempt of how many. */
@@ -152,6 +155,7 @@ export async function appealDetail(
   ]);
 
   const location = await locationOf(em, a);
+  const names = await reclassificationNames(em, events);
   const cal = await getWorkCalendar(em);
   const limits = jsonb<Record<string, { unit: LimitUnit }>>(a.limits);
   const open = !snapshot.hasTag('closed');
@@ -240,6 +244,7 @@ export async function appealDetail(
         text: (TEXT_FIELDS.map((f) => e.payload[f]).find((v) => typeof v === 'string') as string | undefined) ?? null,
         files: filesOf(e.payload),
         assistOverride: typeof e.payload.assistOverride === 'string' ? e.payload.assistOverride : null,
+        changes: e.type === 'RECLASSIFY' ? reclassificationChanges(e.payload, names) : null,
       })),
       events.map((e) => e.payload),
     ),

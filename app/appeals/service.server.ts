@@ -1,6 +1,9 @@
 import {
   APPEAL_EVENT_TYPES,
+  URGENCIES,
   eventPayloadSchemas,
+  type Classification,
+  type Urgency,
   eventRoles,
   type AppealEvent,
   type AppealEventType,
@@ -16,7 +19,9 @@ import {
   slaOf,
   type AppealSnapshot,
 } from '../../machines/appeal';
-import { localDateTime, warnInstant } from '../calendar/working-time';
+import { localDateTime, warnInstant, type LimitUnit } from '../calendar/working-time';
+import type { CategoryLimits } from '../../entities/category';
+import { jsonb, one } from '../db/sql.server';
 import {
   KeepUnlessSet,
   transition,
@@ -33,6 +38,7 @@ import type { TimerJob, Timers } from '../jobs/timers.server';
 import { activeDepartments, exists, loadAppeal, sideWrites, type AppealRow } from './appeal-store.server';
 import { draftEditColumns, validateDraftEdit } from './draft-fields.server';
 import { APPEAL_TRAIL } from './audit.server';
+import { dispatchableIds } from '../dispatch/units.server';
 import { assistDeadline, extendedDeadline, handlingDeadline, limitDeadline } from './deadlines';
 import { canSeeAppeal } from './scope';
 import { queueTemplatedSms, type SmsTemplateCode } from './sms-templates.server';
@@ -77,9 +83,12 @@ function assistUnitOf(snapshot: AppealSnapshot, actor: Actor): number | undefine
   return actor.departmentIds.find((d) => ordered.includes(d)) ?? actor.departmentIds[0];
 }
 
-function serverFields({ type, input, row: appeal, before, actor, cal, now }: AppealStepInput): Record<string, unknown> {
+function serverFields(step: AppealStepInput): Record<string, unknown> | Promise<Record<string, unknown>> {
+  const { type, input, row: appeal, before, actor, cal, now } = step;
   const { limits } = appeal;
   switch (type as AppealEventType) {
+    case 'RECLASSIFY':
+      return reclassificationFields(step);
     case 'SUBMIT':
     case 'SELF_HANDLE':
       return { dueAt: handlingDeadline(cal, now, limits, appeal.urgency).dueAt.toISOString() };
@@ -109,6 +118,37 @@ function serverFields({ type, input, row: appeal, before, actor, cal, now }: App
     default:
       return {};
   }
+}
+
+/**
+ * RECLASSIFY: the values before, and the handling deadline counted again from submission with the new
+ * category's limit for the new urgency (an invalid urgency is the schema's to refuse; the old one stands in).
+ */
+async function reclassificationFields({ em, input, row: appeal, cal, now }: AppealStepInput) {
+  const categoryId = Number(input.categoryId);
+  const category = Number.isInteger(categoryId)
+    ? await one<{ limits: unknown; active: boolean }>(em, 'select limits, active from category where id = ?', [
+        categoryId,
+      ])
+    : null;
+  if (!category?.active) throw new InvalidInput('分类不存在', { categoryId: ['请选择有效的分类'] });
+  const limits = jsonb<CategoryLimits>(category.limits);
+  const urgency = (URGENCIES as readonly unknown[]).includes(input.urgency)
+    ? (input.urgency as Urgency)
+    : appeal.urgency;
+  const from: Classification = {
+    categoryId: appeal.categoryId,
+    appealType: appeal.type,
+    urgency: appeal.urgency,
+    address: appeal.address,
+    gridId: appeal.gridId,
+  };
+  return {
+    from,
+    previousDueAt: appeal.dueAt?.toISOString() ?? null,
+    dueAt: handlingDeadline(cal, appeal.submittedAt ?? now, limits, urgency).dueAt.toISOString(),
+    dueUnit: limits[urgency].unit,
+  };
 }
 
 /** An actor of the same role whose scope is exactly this appeal: tells "not yours" (403) from "not now" (409). */
@@ -163,6 +203,9 @@ export const appealKind: CaseKind<AppealRow, AppealSnapshot, AppealServices> = {
     'assistDueAt',
     'assistDepartmentId',
     'attachments',
+    'from',
+    'previousDueAt',
+    'dueUnit',
   ],
   compute: serverFields,
   validate: validateReferences,
@@ -184,6 +227,7 @@ export const appealKind: CaseKind<AppealRow, AppealSnapshot, AppealServices> = {
       submitted_at: new KeepUnlessSet(step?.type === 'SUBMIT' || step?.type === 'SELF_HANDLE' ? step.now : null),
       // A draft's edit writes its new values with the step, in the same guarded statement.
       ...(step?.type === 'EDIT_DRAFT' ? draftEditColumns(step.payload.changes as DraftChanges) : {}),
+      ...(step?.type === 'RECLASSIFY' ? classificationColumns(step.payload as unknown as Classification) : {}),
     };
   },
   sideWrites: (step) => [...assignmentWrites(step), ...smsWrites(step), sideWrites.queueForReports(step.now)],
@@ -206,6 +250,15 @@ export async function applyEvent(
   return { appealId: r.id, version: r.version, phase: r.phase, sla: slaOf(r.next), seq: r.seq };
 }
 
+/** The row's own columns a RECLASSIFY corrects. */
+const classificationColumns = (c: Classification) => ({
+  category_id: c.categoryId,
+  type: c.appealType,
+  urgency: c.urgency,
+  address: c.address,
+  grid_id: c.gridId,
+});
+
 async function validateReferences(step: AppealStepInput, payload: Record<string, unknown>) {
   const { em, type, row: appeal, before } = step;
   if (type === 'EDIT_DRAFT') await validateDraftEdit(em, appeal.id, payload.changes as DraftChanges);
@@ -215,9 +268,18 @@ async function validateReferences(step: AppealStepInput, payload: Record<string,
     const message = '协办单位尚未全部反馈意见：请等待，或填写直接答复的理由';
     throw new InvalidInput(message, { assistOverride: [message] });
   }
+  if (type === 'RECLASSIFY') {
+    const { from, ...to } = payload as unknown as Classification & { from: Classification };
+    if (to.gridId !== null && !(await exists(em, 'select 1 from grid where id = ?', [to.gridId])))
+      throw new InvalidInput('网格不存在', { gridId: ['请选择有效的网格'] });
+    const fields = ['categoryId', 'appealType', 'urgency', 'address', 'gridId'] as const;
+    if (fields.every((f) => (to[f] ?? null) === (from[f] ?? null)))
+      throw new InvalidInput('没有需要更正的内容', { _form: ['nothing to change'] });
+  }
   if (type === 'DISPATCH' || type === 'SUB_DISPATCH') {
     const ids = [payload.departmentId as number, ...((payload.assistingDepartmentIds as number[] | undefined) ?? [])];
-    const found = await activeDepartments(em, ids);
+    // The dispatch desk sends to units that may lead or assist (no referral agency: that is REFER).
+    const found = type === 'DISPATCH' ? await dispatchableIds(em, ids) : await activeDepartments(em, ids);
     if (found.length !== new Set(ids).size)
       throw new InvalidInput('部门不存在', { departmentId: ['unknown or inactive department'] });
     if (type === 'SUB_DISPATCH') {
@@ -299,11 +361,12 @@ function assignmentWrites({ type, payload, next, now }: AppealStep): SideWrite[]
 
 type TimerPlan = { job: Omit<TimerJob, 'fireAt'>; at: Date };
 
-function timersFor({ type, row: appeal, next: { context: ctx }, cal, now }: AppealStep): TimerPlan[] {
+function timersFor({ type, payload, row: appeal, next: { context: ctx }, cal, now }: AppealStep): TimerPlan[] {
   const handling = (): TimerPlan[] => {
     if (!ctx.dueAt) return [];
     const due = new Date(ctx.dueAt);
-    const limit = appeal.limits[appeal.urgency];
+    // A reclassified appeal's deadline follows its new category and urgency.
+    const limit = type === 'RECLASSIFY' ? { unit: payload.dueUnit as LimitUnit } : appeal.limits[appeal.urgency];
     const overdue: TimerPlan = { job: { appealId: appeal.id, event: 'OVERDUE', deadline: ctx.dueAt }, at: due };
     // An extension that still ends in the past (a long-overdue appeal) has nothing left to warn about.
     if (due.getTime() <= now.getTime()) return [overdue];
@@ -317,6 +380,7 @@ function timersFor({ type, row: appeal, next: { context: ctx }, cal, now }: Appe
     case 'SELF_HANDLE':
     case 'REOPEN':
     case 'APPROVE_EXTENSION':
+    case 'RECLASSIFY':
       return handling();
     case 'APPROVE_REPLY':
     case 'VERIFY_APPROVE':

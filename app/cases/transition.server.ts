@@ -105,8 +105,8 @@ export interface CaseKind<R extends CaseRow, S extends CaseSnapshot, X extends C
   hidden(): DomainError;
   /** Payload fields the server computes: a request that sends them is overridden, never trusted. */
   serverFields: readonly string[];
-  /** The server-computed fields of this event (deadlines). */
-  compute?(s: StepInput<R, S, X>): Record<string, unknown>;
+  /** The server-computed fields of this event (deadlines); may read the database (a new category's limits). */
+  compute?(s: StepInput<R, S, X>): Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Checks that what the payload names exists. */
   validate?(s: StepInput<R, S, X>, payload: Record<string, unknown>): Promise<void>;
   apply(
@@ -181,7 +181,7 @@ export async function transition<R extends CaseRow, S extends CaseSnapshot, X ex
   const input = untrustedInput(kind.serverFields, cmd);
   const cal = await getWorkCalendar(em);
   const stepInput: StepInput<R, S, X> = { services, em, row, before, type, input, actor: cmd.actor, now, cal };
-  const computed = kind.compute?.(stepInput) ?? {}; // may consume request-only fields
+  const computed = (await kind.compute?.(stepInput)) ?? {}; // may consume request-only fields
   if (opts.link?.fields) Object.assign(computed, await opts.link.fields(em, input));
   const parsed = schemas[type].safeParse({ ...input, ...computed });
   if (!parsed.success) throw new InvalidInput('输入有误', fieldErrorsOf(parsed.error.issues));

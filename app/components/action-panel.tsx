@@ -7,6 +7,10 @@ import { CsrfField } from '../ui/csrf';
 import { RedoFields, ReplyUnderReviewBox } from './review-panel';
 import { STEPS_WITH_FILES } from '../appeals/step-files';
 import { StepFilesField } from './step-files';
+import { CatalogueDispatch, CatalogueReason } from './catalogue-dispatch';
+import { LeadAndAssistingPicker } from './department-picker';
+import { ReclassifyFields } from './reclassification';
+import { ReturnReason } from './return-reason';
 
 type Errors = Record<string, string[]> | undefined;
 
@@ -90,35 +94,35 @@ function Fields({
           {options.suggestions.length ? (
             <p className="text-xs text-slate-600" data-testid="dispatch-suggestions">
               {t('建议：')}
-              {options.suggestions
-                .map((s) =>
-                  s.reason === 'categoryDefault'
-                    ? `${s.name}${t('（分类默认）')}`
-                    : `${s.name}${t('（同类同地历史 {{n}} 次）', { n: s.count })}`,
-                )
-                .join(t('；'))}
+              {options.suggestions.map((s, i) => (
+                <span key={`${s.reason}-${s.id}`}>
+                  {i ? t('；') : ''}
+                  {s.name}
+                  {s.reason === 'catalogue' && options.catalogue ? (
+                    <>
+                      （<CatalogueReason match={options.catalogue} />）
+                    </>
+                  ) : s.reason === 'categoryDefault' ? (
+                    t('（分类默认）')
+                  ) : (
+                    t('（同类同地历史 {{n}} 次）', { n: s.count })
+                  )}
+                </span>
+              ))}
             </p>
           ) : null}
-          <Choice
-            name="departmentId"
-            label="主办单位"
-            options={options.departments.map((d) => [d.id, d.name])}
+          <LeadAndAssistingPicker
+            units={options.departments}
+            lead={options.suggestedDepartmentId}
+            assisting={options.suggestedAssistingIds}
             errors={errors}
-            value={options.suggestedDepartmentId}
           />
-          <label className="block">
-            <span className="text-slate-600">{t('协办单位（可多选）')}</span>
-            <select name="assistingDepartmentIds" multiple className={`${input} h-24`}>
-              {options.departments.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-            <FieldError errors={errors} name="assistingDepartmentIds" />
-          </label>
         </>
       );
+    case 'RECLASSIFY':
+      return options.reclassify ? (
+        <ReclassifyFields reclassify={options.reclassify} grids={options.grids} errors={errors} />
+      ) : null;
     case 'SUB_DISPATCH':
       return (
         <Choice
@@ -178,8 +182,16 @@ function Fields({
           <Text name="note" label="说明" errors={errors} />
         </>
       );
-    case 'RETURN':
+    case 'APPROVE_RETURN':
+      return <ReturnReason reason={options.returnReason} />;
     case 'REJECT_RETURN':
+      return (
+        <>
+          <ReturnReason reason={options.returnReason} />
+          {reason}
+        </>
+      );
+    case 'RETURN':
     case 'REJECT_EXTENSION':
     case 'SUPERVISOR_CLOSE':
     case 'REOPEN':
@@ -386,6 +398,9 @@ export function ActionPanel({
     <>
       {options.underReview ? <ReplyUnderReviewBox reply={options.underReview} /> : null}
       {photos}
+      {options.catalogue && options.types.includes('DISPATCH') ? (
+        <CatalogueDispatch match={options.catalogue} version={version} />
+      ) : null}
       <div className="grid gap-3 md:grid-cols-2 lg:grid-cols-3">
         {options.types.map((type) => {
           const errors = failed?.intent === type ? failed.fieldErrors : undefined;

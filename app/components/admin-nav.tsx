@@ -5,6 +5,7 @@ const LINKS = [
   ['/admin/users', '用户'],
   ['/admin/departments', '部门'],
   ['/admin/categories', '诉求分类'],
+  ['/admin/dispatch-catalogue', '派单目录'],
   ['/admin/calendar', '工作日历'],
   ['/admin/sms-templates', '短信模板'],
   ['/admin/knowledge', '知识库'],

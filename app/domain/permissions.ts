@@ -50,6 +50,8 @@ const GRANTS = {
   'admin:calendar': ['admin'],
   /** The texts of the messages sent to citizens (短信模板). */
   'admin:sms-templates': ['admin'],
+  /** The 派单目录: which unit leads an appeal of a category in an area; dispatch preselects from it. */
+  'admin:dispatch-catalogue': ['admin'],
   /** The security audit: sign-ins, lockouts, account changes, exports and reveals; read only. */
   'security:audit': ['admin'],
 } as const satisfies Record<string, readonly UserRole[]>;

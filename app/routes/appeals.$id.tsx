@@ -14,6 +14,7 @@ import { AppealReferrals } from '../components/appeal-referrals';
 import { AppealSms } from '../components/appeal-sms';
 import { AssistOrders } from '../components/assist-orders';
 import { StepFileLinks } from '../components/step-files';
+import { ReclassificationChanges } from '../components/reclassification';
 import type { MapGrid } from '../components/grid-map.client';
 import { useGridMap } from '../components/grid-map-loader';
 import { AttachmentUpload } from '../components/attachment-upload';
@@ -363,6 +364,7 @@ export default function AppealPage() {
                   {e.assistOverride}
                 </p>
               ) : null}
+              {e.changes?.length ? <ReclassificationChanges changes={e.changes} /> : null}
             </li>
           ))}
         </ol>

@@ -423,3 +423,49 @@ export const DEMO_COMPLAINTS: {
 export const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '马', '朱', '胡'];
 export const GIVEN = ['伟', '芳', '娜', '敏', '静', '磊', '洋', '勇', '艳', '杰', '军', '霞', '平', '刚', '桂英'];
 export const ROADS = ['人民路', '解放路', '中山路', '建设路', '和平路', '新华路', '文化路', '湖滨路'];
+
+/** One row of the demo 派单目录: a category (or a parent category) in an area (district, street or grid code). */
+export interface DemoCatalogueEntry {
+  category: string;
+  area: string;
+  lead: string;
+  assisting: string[];
+  validFrom: string;
+  validTo?: string;
+}
+
+/**
+ * The demo 派单目录: every category with a usual bureau, in every district (the district government assists
+ * with housing and street matters); street matters of the two central streets led by the street office;
+ * one grid where road damage also goes to the community; 户籍 questions by the parent category 政策咨询;
+ * and one entry that has ended, so the admin page shows all three states.
+ */
+export const DEMO_CATALOGUE: DemoCatalogueEntry[] = [
+  ...CATEGORIES.flatMap((top) =>
+    top.children
+      .filter((c) => c.dept)
+      .flatMap((c) =>
+        DISTRICTS.map((d) => ({
+          category: c.code,
+          area: d.code,
+          lead: c.dept!,
+          assisting: ['01', '02'].includes(top.code) ? [d.code] : [],
+          validFrom: '2026-01-01',
+        })),
+      ),
+  ),
+  ...['S0101', 'S0201'].flatMap((street) => [
+    { category: '0201', area: street, lead: street, assisting: ['F02'], validFrom: '2026-01-01' },
+    { category: '0203', area: street, lead: 'F02', assisting: [street], validFrom: '2026-01-01' },
+  ]),
+  { category: '0402', area: 'G03', lead: 'F05', assisting: ['S0101', 'M02'], validFrom: '2026-01-01' },
+  ...DISTRICTS.map((d) => ({ category: '10', area: d.code, lead: 'F08', assisting: [], validFrom: '2026-01-01' })),
+  {
+    category: '0301',
+    area: 'S0301',
+    lead: 'F10',
+    assisting: ['S0301'],
+    validFrom: '2025-01-01',
+    validTo: '2025-12-31',
+  },
+];

@@ -13,6 +13,7 @@ import {
   BUREAUS,
   CATEGORIES,
   CITY,
+  DEMO_CATALOGUE,
   DEMO_COMPLAINTS,
   DEMO_ARBITRATION_PARTIES,
   DEMO_DISPUTES,
@@ -151,6 +152,30 @@ export async function seedReferenceData(
         );
         ids.categories.set(c.code, cid);
       }
+    }
+    for (const e of DEMO_CATALOGUE) {
+      const gridId = ids.grids.get(e.area) ?? null;
+      const entryId = await insert(
+        tx,
+        `insert into dispatch_catalogue_entry (category_id, area_department_id, grid_id, lead_department_id, valid_from, valid_to, created_at, updated_at)
+         values (?, ?, ?, ?, ?::date, ?::date, ?, ?)`,
+        [
+          ids.categories.get(e.category)!,
+          gridId ? null : ids.departments.get(e.area)!,
+          gridId,
+          ids.departments.get(e.lead)!,
+          e.validFrom,
+          e.validTo ?? null,
+          now,
+          now,
+        ],
+      );
+      for (const a of e.assisting)
+        await run(
+          tx,
+          'insert into dispatch_catalogue_assisting (dispatch_catalogue_entry_id, department_id) values (?, ?)',
+          [entryId, ids.departments.get(a)!],
+        );
     }
     const users = [
       ...DEMO_USERS,

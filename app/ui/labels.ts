@@ -52,6 +52,7 @@ export const EVENT_LABELS: Record<string, string> = {
   RESOLVE_ON_SPOT: '当场答复',
   MERGE_INTO: '合并',
   REFER: '转介',
+  RECLASSIFY: '更正分类',
   ACCEPT: '签收',
   RETURN: '申请退单',
   SUB_DISPATCH: '二级派单',

@@ -20,8 +20,8 @@ describe('journey 1: intake → dispatch → reply → review → callback → c
     const forms = await page
       .locator('form[aria-label]')
       .evaluateAll((fs) => fs.map((f) => f.getAttribute('aria-label')));
-    expect(forms.sort()).toEqual(['派单', '派至网格', '当场答复', '合并', '转介'].sort());
-    await act(page, '派单').getByLabel('主办单位').selectOption({ label: '市城市管理局' });
+    expect(forms.sort()).toEqual(['派单', '派至网格', '当场答复', '合并', '转介', '更正分类'].sort());
+    await act(page, '派单').getByRole('radio', { name: '市城市管理局' }).check();
     await submit(page, '派单');
     await expect.poll(() => phase(page)).toBe('待签收');
     await page.context().close();

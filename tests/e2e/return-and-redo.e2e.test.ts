@@ -10,7 +10,7 @@ describe('journeys 2 and 3: a disputed return, then a dissatisfied citizen and a
     browser = await launch();
     url = await recordComplaint(browser, { phone: '13966667777', title: '人行道被摊位占用' });
     const d = await open(browser, 'dispatcher', url);
-    await act(d, '派单').getByLabel('主办单位').selectOption({ label: '市城市管理局' });
+    await act(d, '派单').getByRole('radio', { name: '市城市管理局' }).check();
     await submit(d, '派单');
     await d.context().close();
   });

@@ -11,13 +11,13 @@ describe.each(DB_KINDS)('appeal page actions on %s', (kind) => {
   it('offers exactly the events the machine accepts from this user', async () => {
     const a = await submitAppeal(t.services, t.ids);
     expect((await actionOptions(t.em(), t.as('dispatcher'), a.id)).types.sort()).toEqual(
-      ['ASSIGN_GRID', 'DISPATCH', 'MERGE_INTO', 'REFER', 'RESOLVE_ON_SPOT'].sort(),
+      ['ASSIGN_GRID', 'DISPATCH', 'MERGE_INTO', 'RECLASSIFY', 'REFER', 'RESOLVE_ON_SPOT'].sort(),
     );
     expect((await actionOptions(t.em(), t.as('handler'), a.id)).types).toEqual([]);
     expect((await actionOptions(t.em(), t.as('reviewer'), a.id)).types).toEqual([]);
   });
 
-  it('suggests the category default and the unit this category went to most often in this grid', async () => {
+  it('suggests the 派单目录 entry, the category default and the unit this category went to most often in this grid', async () => {
     const grid = t.ids.grids.get('G05')!;
     const dispatchTo = async (code: string) => {
       const a = await submitAppeal(t.services, t.ids, { category: '0201' });
@@ -36,10 +36,20 @@ describe.each(DB_KINDS)('appeal page actions on %s', (kind) => {
     await t.sql('update appeal set grid_id = ? where id = ?', [grid, fresh.id]);
     const o = await actionOptions(t.em(), t.as('dispatcher'), fresh.id);
     expect(o.suggestions).toEqual([
+      { id: t.ids.departments.get('F02'), name: '市城市管理局', reason: 'catalogue' },
       { id: t.ids.departments.get('F02'), name: '市城市管理局', reason: 'categoryDefault' },
       { id: t.ids.departments.get('S0201'), name: '新华街道', reason: 'history', count: 2 },
     ]);
-    expect(o.suggestedDepartmentId).toBe(t.ids.departments.get('S0201'));
+    // The catalogue decides what is preselected; history only when no entry matches.
+    expect(o.suggestedDepartmentId).toBe(t.ids.departments.get('F02'));
+    await t.sql(
+      `update dispatch_catalogue_entry set valid_to = '2025-12-31', valid_from = '2025-01-01'
+                  where category_id = ?`,
+      [t.ids.categories.get('0201')],
+    );
+    const without = await actionOptions(t.em(), t.as('dispatcher'), fresh.id);
+    expect(without.catalogue).toBeNull();
+    expect(without.suggestedDepartmentId).toBe(t.ids.departments.get('S0201'));
   });
 
   it('turns a form into a payload and refuses form fields the event does not have', async () => {

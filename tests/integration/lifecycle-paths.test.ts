@@ -165,6 +165,27 @@ function transitionWitnesses(t: TestServices, mergeTarget: number) {
       }
       case 'MERGE_INTO':
         return [{ targetAppealId: mergeTarget }];
+      // The service computes `from`, the deadlines and their unit itself; the machine's model needs them.
+      case 'RECLASSIFY': {
+        const c = {
+          categoryId: t.ids.categories.get('0201')!,
+          appealType: 'complaint',
+          urgency: 'normal',
+          address: null,
+          gridId: null,
+        };
+        return [
+          {
+            ...c,
+            appealType: 'report',
+            urgency: 'urgent',
+            from: c,
+            previousDueAt: null,
+            dueAt: due,
+            dueUnit: 'workingDays',
+          },
+        ];
+      }
       case 'RESOLVE_ON_SPOT':
         return [{ answer: '依据知识库当场答复' }];
       case 'REFER':

@@ -36,6 +36,7 @@ const EXPECTED: Record<Capability, UserRole[]> = {
   'admin:knowledge': ['admin'],
   'admin:calendar': ['admin'],
   'admin:sms-templates': ['admin'],
+  'admin:dispatch-catalogue': ['admin'],
   'security:audit': ['admin'],
 };
 

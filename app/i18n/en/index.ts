@@ -2,6 +2,7 @@ import { admin } from './admin';
 import { appeal } from './appeal';
 import { common } from './common';
 import { dayIntake } from './day-intake';
+import { dispatch } from './dispatch';
 import { field } from './field';
 import { fieldDay } from './field-day';
 import { gridView } from './grid-view';
@@ -24,6 +25,7 @@ import { verification } from './verification';
 
 /** English for every Chinese UI string, gathered per area of the app. */
 export const en: Record<string, string> = {
+  ...dispatch,
   ...common,
   ...appeal,
   ...intake,
