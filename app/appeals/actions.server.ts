@@ -54,6 +54,13 @@ export interface ActionOptions {
   agencies: { id: number; name: string; kind: string }[];
   /** While the appeal awaits verification (待核查): its photos, earliest first, so the verifier compares before and after. */
   verificationPhotos: VerificationPhoto[];
+  /** While an extension awaits approval: the days and the reason the handling unit asked for. */
+  extensionRequest: ExtensionRequest | null;
+}
+
+export interface ExtensionRequest {
+  days: number | null;
+  reason: string | null;
 }
 
 /** `uploadedAt` is local time, as shown on the page. */
@@ -151,7 +158,32 @@ export async function actionOptions(
         stage: f.stage ?? null,
       }))
     : [];
-  return { types, departments, subUnits, grids, agencies, suggestions, suggestedDepartmentId, verificationPhotos };
+  const extensionRequest = needs('APPROVE_EXTENSION') ? await lastExtensionRequest(em, appealId) : null;
+  return {
+    types,
+    departments,
+    subUnits,
+    grids,
+    agencies,
+    suggestions,
+    suggestedDepartmentId,
+    verificationPhotos,
+    extensionRequest,
+  };
+}
+
+/** The request the pending extension answers: the appeal's latest REQUEST_EXTENSION in its trail. */
+async function lastExtensionRequest(em: EntityManager, appealId: number): Promise<ExtensionRequest> {
+  const row = await one<{ payload: unknown }>(
+    em,
+    `select payload from appeal_event where appeal_id = ? and type = 'REQUEST_EXTENSION' order by seq desc limit 1`,
+    [appealId],
+  );
+  const payload = jsonb<{ days?: unknown; reason?: unknown } | null>(row?.payload ?? null);
+  return {
+    days: typeof payload?.days === 'number' ? payload.days : null,
+    reason: typeof payload?.reason === 'string' ? payload.reason : null,
+  };
 }
 
 // Which action and which appeal version a form is about; never part of the event itself.

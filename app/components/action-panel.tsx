@@ -4,6 +4,7 @@ import { useT } from '../i18n/use-t';
 import type { ReferralKind } from '../../machines/appeal-events';
 import { EVENT_LABELS, REFERRAL_KIND_LABELS } from '../ui/labels';
 import { CsrfField } from '../ui/csrf';
+import { ExtensionApprovalFields } from './extension-approval-fields';
 
 type Errors = Record<string, string[]> | undefined;
 
@@ -198,13 +199,7 @@ function Fields({
         </>
       );
     case 'APPROVE_EXTENSION':
-      return (
-        <label className="block">
-          <span className="text-slate-600">{t('批准延期工作日')}</span>
-          <input name="days" type="number" min={1} max={30} className={input} aria-invalid={Boolean(errors?.days)} />
-          <FieldError errors={errors} name="days" />
-        </label>
-      );
+      return <ExtensionApprovalFields request={options.extensionRequest} error={errors?.days?.[0]} className={input} />;
     case 'REPLY':
       return (
         <>

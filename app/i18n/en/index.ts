@@ -1,5 +1,6 @@
 import { admin } from './admin';
 import { appeal } from './appeal';
+import { assess } from './assess';
 import { common } from './common';
 import { field } from './field';
 import { gridView } from './grid-view';
@@ -37,4 +38,5 @@ export const en: Record<string, string> = {
   ...referrals,
   ...security,
   ...mfa,
+  ...assess,
 };
