@@ -2,6 +2,7 @@ import { AccessLogSchema } from './access-log';
 import { AppealSchema } from './appeal';
 import { AppealCounterSchema } from './appeal-counter';
 import { AppealEventSchema } from './appeal-event';
+import { AssessmentSchemeSchema } from './assessment-scheme';
 import { AssignmentSchema } from './assignment';
 import { AttachmentSchema } from './attachment';
 import { AuditEventSchema } from './audit-event';
@@ -61,6 +62,7 @@ export const entities = [
   MfaRecoveryCodeSchema,
   MfaChallengeSchema,
   AppSettingSchema,
+  AssessmentSchemeSchema,
 ];
 
 export {
@@ -95,4 +97,5 @@ export {
   MfaRecoveryCodeSchema,
   MfaChallengeSchema,
   AppSettingSchema,
+  AssessmentSchemeSchema,
 };
