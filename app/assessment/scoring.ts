@@ -21,14 +21,13 @@ export const ASSESSED_RATES = [
 ] as const satisfies readonly { measure: string; weight: keyof AssessmentRules }[];
 
 export const DEDUCTIONS = [
-  { kind: 'overdue', column: 'overdue', points: 'overdueCentipoints', label: '超期扣分', unit: '件超期' },
-  { kind: 'redone', column: 'redone', points: 'redoneCentipoints', label: '重办扣分', unit: '件重办' },
+  { kind: 'overdue', column: 'overdue', points: 'overdueCentipoints', label: '超期扣分' },
+  { kind: 'redone', column: 'redone', points: 'redoneCentipoints', label: '重办扣分' },
 ] as const satisfies readonly {
   kind: string;
   column: CellColumn;
   points: keyof AssessmentRules;
   label: string;
-  unit: string;
 }[];
 export type DeductionKind = (typeof DEDUCTIONS)[number]['kind'];
 

@@ -6,6 +6,7 @@ const LINKS = [
   ['/admin/departments', '部门'],
   ['/admin/categories', '诉求分类'],
   ['/admin/calendar', '工作日历'],
+  ['/admin/assessment', '考核办法'],
   ['/admin/knowledge', '知识库'],
   ['/admin/grids', '网格'],
   ['/admin/security', '安全审计'],
