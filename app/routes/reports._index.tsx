@@ -336,7 +336,7 @@ export default function Reports() {
               {t('导出 Excel')}
             </a>
             <a
-              href={`/reports/export?format=pdf&${nav.search}`}
+              href={`/reports/export?format=pdf&${nav.search}&rank=${rankKey}`}
               className="rounded border border-slate-300 bg-white px-2.5 py-1 hover:bg-slate-50"
             >
               {t('导出 PDF')}

@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, login, screenshot } from './browser';
+import { pdfColourCounts } from '../support/pdf-pixels';
 import { act, open, phase, recordComplaint, submit } from './journeys';
 
 describe('a supervisor day: extensions, reports, assessment', () => {
@@ -175,5 +177,48 @@ describe('a supervisor day: extensions, reports, assessment', () => {
     await a.goto('/assessment');
     expect(await a.getByTestId('assessment-scheme').textContent()).not.toContain('响应率 × 30%');
     await a.context().close();
+  });
+  it('22: the report page arrives with its charts drawn, without the chart library, and its PDF carries the charts', async () => {
+    const page = await login(browser, 'supervisor');
+    await page.getByTestId('home-title').waitFor();
+    // The document itself, before any script: both charts are already SVG in the HTML.
+    // The last 30 days, where the demo city has appeals, ranked by the number received.
+    const day = (back: number) => new Date(Date.now() + 8 * 3600_000 - back * 86_400_000).toISOString().slice(0, 10);
+    const report = `/reports?view=department&period=custom&from=${day(29)}&to=${day(0)}&rank=received`;
+    const html = await (await page.request.get(report)).text();
+    expect(html.match(/class="trend-line"/g)?.length).toBe(3);
+    expect(html).toMatch(/data-testid="ranking-chart"[^>]*>\s*<svg/);
+    // With scripts turned off the charts are there all the same.
+    const context = await browser.newContext({ baseURL: new URL(page.url()).origin, javaScriptEnabled: false });
+    await context.addCookies(await page.context().cookies());
+    const noJs = await context.newPage();
+    await noJs.goto(report);
+    expect(await noJs.getByTestId('trend-chart').locator('.trend-line path').count()).toBe(3);
+    await context.close();
+    // The page loads no chart library: no script it fetches contains recharts.
+    const scripts: string[] = [];
+    page.on('response', async (r) => {
+      if (r.url().endsWith('.js')) scripts.push(await r.text().catch(() => ''));
+    });
+    await page.goto(report);
+    await page.getByTestId('report-table').waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(scripts.filter((s) => s.includes('recharts')).length).toBe(0);
+    await screenshot(page, 'assess-22-reports');
+
+    // The PDF: the same two charts drawn in colour above the table.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '导出 PDF' }).click(),
+    ]);
+    const pdf = await readFile((await download.path())!);
+    const drawn = pdfColourCounts(
+      pdf,
+      { trendBlue: [29, 78, 216], trendGreen: [21, 128, 61], bars: [185, 28, 28] },
+      { keepPng: 'test-results/screenshots/assess-22-report-pdf' },
+    );
+    for (const [name, n] of Object.entries(drawn)) expect(n, name).toBeGreaterThan(50);
+    await page.context().close();
   });
 });
