@@ -248,6 +248,10 @@ async function main() {
     if (!depts.length) throw new Error('no handler users in the bench database');
     const months = fullMonths();
 
+    // A previous run enrolled the supervisor's second factor with a secret it did not keep: start enrolment afresh.
+    await client.query(
+      `delete from user_totp where user_id in (select id from app_user where username = 'supervisor') and not demo`,
+    );
     server = await startServer(data.url, { appDir });
     const supervisor = await signIn(server.base, 'supervisor', DEMO_PASSWORD);
     const handlers = await Promise.all(depts.map((d) => signIn(server!.base, d.username, DEMO_PASSWORD)));
