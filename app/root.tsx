@@ -76,6 +76,7 @@ const NAV: [to: string, label: string, capability: Capability][] = [
   ['/field', '外勤', 'field:work'],
   ['/supervision', '督办看板', 'supervision:read'],
   ['/reports', '报表', 'reports:read'],
+  ['/assessment', '考核', 'assessment:read'],
   ['/worklist', '单位工单', 'worklist:read'],
   ['/referrals', '转介案件', 'referrals:follow'],
   ['/calls', '通话记录', 'calls:list'],

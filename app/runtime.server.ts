@@ -10,6 +10,7 @@ import { bossTimers, startBoss } from './jobs/timers.server';
 import { startWorkers } from './jobs/workers.server';
 import { startReportRollup } from './reports/rollup.server';
 import { seedDemoAppeals, seedReferenceData } from './seed/demo-city.server';
+import { seedDemoAssessment } from './seed/demo-assessment.server';
 import { telephonyStartLine } from './telephony/sip-secret.server';
 import { dataKeyring } from './security/data-key.server';
 
@@ -61,6 +62,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
             log(`[seed] ${done}/${all} appeals (${pct}%)`);
           }
         });
+        await seedDemoAssessment(db.em(), ids);
         log('[seed] demo city ready');
       }
     }

@@ -126,7 +126,7 @@ export async function signIn(base: string, username: string, password: string): 
   const cookie = res.headers
     .getSetCookie()
     .map((c) => c.split(';')[0])
-    .find((c) => c.startsWith('__session='));
+    .find((c) => c.startsWith('__session=') || c.startsWith('__Host-session='));
   if (res.status !== 302 || !cookie) throw new Error(`sign-in as ${username} failed: HTTP ${res.status}`);
   // Admins and supervisors must enrol a second factor first (benchmarks run with DEMO=0): enrol as a phone would.
   if (res.headers.get('location')?.startsWith('/account/mfa')) return enrolTotp(base, cookie);
@@ -134,17 +134,25 @@ export async function signIn(base: string, username: string, password: string): 
 }
 
 async function enrolTotp(base: string, cookie: string): Promise<string> {
+  // Every post carries the session's CSRF token, which the page gives in its <meta name="csrf-token">.
+  const html = await (await fetch(`${base}/account/mfa`, { headers: { Cookie: cookie } })).text();
+  const token = /<meta name="csrf-token" content="([^"]+)"/.exec(html)?.[1] ?? '';
   const page = await fetch(`${base}/account/mfa?_data=routes%2Faccount.mfa`, { headers: { Cookie: cookie } });
   const { setup } = (await page.json()) as { setup: { secret: string } };
   const res = await fetch(`${base}/account/mfa?_data=routes%2Faccount.mfa`, {
     method: 'POST',
-    headers: { Cookie: cookie, Origin: base, 'Content-Type': 'application/x-www-form-urlencoded' },
+    headers: {
+      Cookie: cookie,
+      Origin: base,
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'X-CSRF-Token': token,
+    },
     body: new URLSearchParams({ intent: 'confirm', code: await generate({ secret: setup.secret }) }),
   });
   const session = res.headers
     .getSetCookie()
     .map((c) => c.split(';')[0])
-    .find((c) => c.startsWith('__session='));
+    .find((c) => c.startsWith('__session=') || c.startsWith('__Host-session='));
   if (!res.ok || !session) throw new Error(`two-factor enrolment failed: HTTP ${res.status}`);
   return session;
 }

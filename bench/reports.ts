@@ -2,12 +2,17 @@
 //   (a) the monthly report by department  GET /reports?view=department&period=month&date=…  (supervisor), and
 //   (b) a department's worklist: GET /worklist (app/routes/worklist.tsx, departmentWorklist: the department's open appeals,
 //       50 a page by deadline) as the department's handler; the handler's home page (its queues, 20 each) for reference,
+//   (c) the report page as a browser gets it: the document GET /reports?… (server-rendered HTML with its charts), beside
+//       (c') the worklist's document GET /worklist, the budget the report page is held to; and the JavaScript the report
+//       page loads (its modulepreload links, bytes), and
+//   (d) the PDF export of the same monthly report, GET /reports/export?format=pdf&… (charts and table),
 // against, with `pg` directly on the same database,
 //   (a') the same monthly figures by department computed from appeal + assignment (+ snapshot context) in one aggregate query,
 //   (b') the raw keyset SQL of a worklist page: a department's 50 open appeals ordered by deadline.
 // Usage: DATABASE_URL=postgresql://hotline:hotline@127.0.0.1:5432/postgres npm run bench:reports -- \
-//          [--appeals 1000000] [--requests 300] [--warmup 20] [--naive-requests N] [--worklist-requests N] [--db hotline_bench_reports] [--no-build]
-// (--naive-requests and --worklist-requests default to --requests.)
+//          [--appeals 1000000] [--requests 300] [--warmup 20] [--naive-requests N] [--worklist-requests N] [--page-requests N]
+//          [--pdf-requests 30] [--db hotline_bench_reports] [--no-build]
+// (--naive-requests, --worklist-requests and --page-requests default to --requests.)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
@@ -214,6 +219,8 @@ async function main() {
   const requests = intFlag(argv, 'requests', 300);
   const naiveRequests = intFlag(argv, 'naive-requests', requests);
   const worklistRequests = intFlag(argv, 'worklist-requests', requests);
+  const pageRequests = intFlag(argv, 'page-requests', requests);
+  const pdfRequests = intFlag(argv, 'pdf-requests', 30);
   const warmup = intFlag(argv, 'warmup', 20);
 
   console.log(
@@ -241,6 +248,10 @@ async function main() {
     if (!depts.length) throw new Error('no handler users in the bench database');
     const months = fullMonths();
 
+    // A previous run enrolled the supervisor's second factor with a secret it did not keep: start enrolment afresh.
+    await client.query(
+      `delete from user_totp where user_id in (select id from app_user where username = 'supervisor') and not demo`,
+    );
     server = await startServer(data.url, { appDir });
     const supervisor = await signIn(server.base, 'supervisor', DEMO_PASSWORD);
     const handlers = await Promise.all(depts.map((d) => signIn(server!.base, d.username, DEMO_PASSWORD)));
@@ -261,6 +272,9 @@ async function main() {
       keyset: [] as number[],
       home: [] as number[],
       search: [] as number[],
+      reportPage: [] as number[],
+      worklistPage: [] as number[],
+      pdf: [] as number[],
     };
     const problems: string[] = [];
 
@@ -321,6 +335,47 @@ async function main() {
       if ((i + 1) % 50 === 0) console.error(`  ${i + 1}/${warmup + worklistRequests}`);
     }
 
+    // (c) and (c'): the two documents as a browser asks for them, back to back, alternating which goes first.
+    const pageUrl = (i: number) => reportUrl(i).replace(/&_data=[^&]*$/, '');
+    const worklistPageUrl = `${base}/worklist`;
+    console.error(`[bench] documents: ${warmup} warm-up + ${pageRequests} each of /reports and /worklist`);
+    let reportHtml = '';
+    for (let i = 0; i < warmup + pageRequests; i++) {
+      const k = i % depts.length;
+      let rp: { ms: number; body: string };
+      let wp: { ms: number; body: string };
+      if (i % 2 === 0) {
+        rp = await timedGet(pageUrl(i), supervisor);
+        wp = await timedGet(worklistPageUrl, handlers[k]);
+      } else {
+        wp = await timedGet(worklistPageUrl, handlers[k]);
+        rp = await timedGet(pageUrl(i), supervisor);
+      }
+      if (i === 0) {
+        reportHtml = rp.body;
+        if ((rp.body.match(/class="trend-line"/g) ?? []).length !== 3)
+          problems.push('the report document has no server-drawn trend chart');
+      }
+      if (i < warmup) continue;
+      lat.reportPage.push(rp.ms);
+      lat.worklistPage.push(wp.ms);
+    }
+    // The scripts the report document makes the browser load before it can hydrate.
+    const scripts = [...reportHtml.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]);
+    const bodies: string[] = [];
+    for (const src of new Set(scripts)) bodies.push((await get(`${base}${src}`, supervisor)).body);
+    const scriptBytes = bodies.reduce((n, js) => n + Buffer.byteLength(js), 0);
+    const chartLibrary = bodies.some((js) => js.includes('recharts'));
+
+    // (d): the PDF of month i.
+    console.error(`[bench] PDF export: 2 warm-up + ${pdfRequests}`);
+    for (let i = 0; i < 2 + pdfRequests; i++) {
+      const url = pageUrl(i).replace('/reports?', '/reports/export?format=pdf&');
+      const r = await timedGet(url, supervisor);
+      if (!r.body.startsWith('%PDF-')) problems.push(`PDF export ${i}: not a PDF`);
+      if (i >= 2) lat.pdf.push(r.ms);
+    }
+
     const st = Object.fromEntries(Object.entries(lat).map(([k, v]) => [k, stats(v)])) as Record<
       keyof typeof lat,
       Stats
@@ -333,7 +388,13 @@ async function main() {
         ["(b') raw keyset page of 50 by due_at (pg)", st.keyset],
         ...(lat.home.length ? [['(ref) GET / handler home: 4 queues (HTTP)', st.home] as [string, Stats]] : []),
         ['(ref) GET /appeals?department= (HTTP)', st.search],
+        ['(c)  GET /reports document: HTML with charts (HTTP)', st.reportPage],
+        ["(c') GET /worklist document (HTTP)", st.worklistPage],
+        ['(d)  GET /reports/export?format=pdf month (HTTP)', st.pdf],
       ])}`,
+    );
+    console.log(
+      `report document: ${Math.round(Buffer.byteLength(reportHtml) / 1024)} KB HTML; ${scripts.length} scripts, ${Math.round(scriptBytes / 1024)} KB${chartLibrary ? ' (includes the chart library)' : ' (no chart library)'}`,
     );
     console.log(
       `departments: ${depts.map((d) => `${d.code} (#${d.id}, ${d.username})`).join(', ')}; months ${months[0][0]} … ${months.at(-1)![1]}`,
@@ -351,6 +412,10 @@ async function main() {
         bench: 'reports',
         report_ratio: round(st.report.p95 / st.naive.p95),
         worklist_ratio: round(st.worklist.p95 / st.keyset.p95),
+        report_page_ratio: round(st.reportPage.p95 / st.worklistPage.p95),
+        report_page_p95_ms: round(st.reportPage.p95, 1),
+        report_js_kb: Math.round(scriptBytes / 1024),
+        pdf_p95_ms: round(st.pdf.p95, 1),
       }),
     );
   } finally {

@@ -2,6 +2,7 @@ import { AccessLogSchema } from './access-log';
 import { AppealSchema } from './appeal';
 import { AppealCounterSchema } from './appeal-counter';
 import { AppealEventSchema } from './appeal-event';
+import { AssessmentSchemeSchema } from './assessment-scheme';
 import { AssignmentSchema } from './assignment';
 import { AttachmentSchema } from './attachment';
 import { AuditEventSchema } from './audit-event';
@@ -65,6 +66,7 @@ export const entities = [
   MfaChallengeSchema,
   AppSettingSchema,
   DispatchCatalogueEntrySchema,
+  AssessmentSchemeSchema,
 ];
 
 export {
@@ -101,4 +103,5 @@ export {
   MfaChallengeSchema,
   AppSettingSchema,
   DispatchCatalogueEntrySchema,
+  AssessmentSchemeSchema,
 };

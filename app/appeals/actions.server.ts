@@ -81,6 +81,13 @@ export interface ActionOptions {
   redoTargets: ReturnType<typeof redoChoices>;
   /** Assisting units that have not answered yet: the lead's reply must wait for them or say why not. */
   openAssists: number;
+  /** While an extension awaits approval: the days and the reason the handling unit asked for. */
+  extensionRequest: ExtensionRequest | null;
+}
+
+export interface ExtensionRequest {
+  days: number | null;
+  reason: string | null;
 }
 
 /** `uploadedAt` is local time, as shown on the page. */
@@ -205,6 +212,7 @@ export async function actionOptions(
     : [];
   const underReview = await replyUnderReview(em, appealId, types);
   const openAssists = snapshot.context.assists.filter((x) => x.status === 'pending' || x.status === 'accepted').length;
+  const extensionRequest = needs('APPROVE_EXTENSION') ? await lastExtensionRequest(em, appealId) : null;
   return {
     types,
     departments,
@@ -222,6 +230,21 @@ export async function actionOptions(
     catalogue,
     returnReason,
     reclassify,
+    extensionRequest,
+  };
+}
+
+/** The request the pending extension answers: the appeal's latest REQUEST_EXTENSION in its trail. */
+async function lastExtensionRequest(em: EntityManager, appealId: number): Promise<ExtensionRequest> {
+  const row = await one<{ payload: unknown }>(
+    em,
+    `select payload from appeal_event where appeal_id = ? and type = 'REQUEST_EXTENSION' order by seq desc limit 1`,
+    [appealId],
+  );
+  const payload = jsonb<{ days?: unknown; reason?: unknown } | null>(row?.payload ?? null);
+  return {
+    days: typeof payload?.days === 'number' ? payload.days : null,
+    reason: typeof payload?.reason === 'string' ? payload.reason : null,
   };
 }
 

@@ -11,6 +11,7 @@ import { CatalogueDispatch, CatalogueReason } from './catalogue-dispatch';
 import { LeadAndAssistingPicker } from './department-picker';
 import { ReclassifyFields } from './reclassification';
 import { ReturnReason } from './return-reason';
+import { ExtensionApprovalFields } from './extension-approval-fields';
 
 type Errors = Record<string, string[]> | undefined;
 
@@ -211,13 +212,7 @@ function Fields({
         </>
       );
     case 'APPROVE_EXTENSION':
-      return (
-        <label className="block">
-          <span className="text-slate-600">{t('批准延期工作日')}</span>
-          <input name="days" type="number" min={1} max={30} className={input} aria-invalid={Boolean(errors?.days)} />
-          <FieldError errors={errors} name="days" />
-        </label>
-      );
+      return <ExtensionApprovalFields request={options.extensionRequest} error={errors?.days?.[0]} className={input} />;
     case 'REPLY':
       return (
         <>

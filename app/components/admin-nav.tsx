@@ -8,6 +8,7 @@ const LINKS = [
   ['/admin/dispatch-catalogue', '派单目录'],
   ['/admin/calendar', '工作日历'],
   ['/admin/sms-templates', '短信模板'],
+  ['/admin/assessment', '考核办法'],
   ['/admin/knowledge', '知识库'],
   ['/admin/grids', '网格'],
   ['/admin/security', '安全审计'],

@@ -1,53 +1,54 @@
-import { Bar, BarChart, CartesianGrid, LabelList, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { linePath, rankingGeometry, RANKING_COLOR, trendGeometry, type TrendPoint } from '../reports/charts';
 import { useT } from '../i18n/use-t';
 
+// The report charts as plain SVG from the shared geometry (app/reports/charts.ts): drawn in the
+// server's HTML, so they show before any script loads, and the same shapes as in the PDF export.
+// Each point and bar carries its figure as a <title>, the browser's own tooltip.
+
+const AXIS = '#94a3b8';
+const GRID = '#e2e8f0';
+const TEXT = '#334155';
+
 /** Received, closed and overdue appeals per receipt day across the period (whole city). */
-export function TrendChart({
-  data,
-  width = 600,
-}: {
-  data: { day: string; received: number; closed: number; overdue: number }[];
-  width?: number;
-}) {
+export function TrendChart({ data, width = 600 }: { data: TrendPoint[]; width?: number }) {
   const { t } = useT();
-  // Day labels without the year; a month shows every few days so they stay legible.
-  const points = data.map((d) => ({ ...d, label: d.day.slice(5) }));
+  const g = trendGeometry(data, width);
   return (
     <div role="img" aria-label={t('每日受理、办结与超期诉求数')} data-testid="trend-chart">
-      <LineChart width={width} height={260} data={points} margin={{ top: 8, right: 16, left: 0, bottom: 8 }}>
-        <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-        <XAxis dataKey="label" tick={{ fontSize: 11 }} interval="preserveStartEnd" minTickGap={12} />
-        <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={36} />
-        <Tooltip labelFormatter={(_, p) => (p?.[0]?.payload as { day?: string } | undefined)?.day ?? ''} />
-        <Legend verticalAlign="top" height={28} />
-        <Line
-          type="linear"
-          dataKey="received"
-          name={t('受理量')}
-          stroke="#1d4ed8"
-          strokeWidth={2}
-          dot={data.length <= 14}
-          isAnimationActive={false}
-        />
-        <Line
-          type="linear"
-          dataKey="closed"
-          name={t('办结')}
-          stroke="#15803d"
-          strokeWidth={2}
-          dot={data.length <= 14}
-          isAnimationActive={false}
-        />
-        <Line
-          type="linear"
-          dataKey="overdue"
-          name={t('超期')}
-          stroke="#b91c1c"
-          strokeWidth={2}
-          dot={data.length <= 14}
-          isAnimationActive={false}
-        />
-      </LineChart>
+      <svg width={g.width} height={g.height} viewBox={`0 0 ${g.width} ${g.height}`} className="max-w-full">
+        {g.legend.map((l) => (
+          <g key={l.name}>
+            <line x1={l.x} x2={l.x + 16} y1={12} y2={12} stroke={l.color} strokeWidth={2} />
+            <text x={l.x + 20} y={16} fontSize={12} fill={TEXT}>
+              {t(l.name)}
+            </text>
+          </g>
+        ))}
+        {g.yTicks.map((tk) => (
+          <g key={tk.text}>
+            <line x1={g.plot.left} x2={g.plot.right} y1={tk.at} y2={tk.at} stroke={GRID} strokeDasharray="3 3" />
+            <text x={g.plot.left - 6} y={tk.at + 4} fontSize={11} fill={TEXT} textAnchor="end">
+              {tk.text}
+            </text>
+          </g>
+        ))}
+        <line x1={g.plot.left} x2={g.plot.right} y1={g.plot.bottom} y2={g.plot.bottom} stroke={AXIS} />
+        {g.xTicks.map((tk) => (
+          <text key={tk.text} x={tk.at} y={g.plot.bottom + 16} fontSize={11} fill={TEXT} textAnchor="middle">
+            {tk.text}
+          </text>
+        ))}
+        {g.lines.map((l) => (
+          <g key={l.key} className="trend-line" data-series={l.key}>
+            <path d={linePath(l.points)} fill="none" stroke={l.color} strokeWidth={2} />
+            {l.points.map(([x, y], i) => (
+              <circle key={i} cx={x} cy={y} r={g.dots ? 3 : 6} fill={g.dots ? l.color : 'transparent'}>
+                <title>{`${data[i].day} ${t(l.name)} ${data[i][l.key as keyof TrendPoint]}`}</title>
+              </circle>
+            ))}
+          </g>
+        ))}
+      </svg>
     </div>
   );
 }
@@ -58,38 +59,43 @@ export function RankingChart({
   name,
   percent,
   width = 600,
+  testId = 'ranking-chart',
 }: {
   data: { label: string; value: number }[];
   name: string;
   percent: boolean;
   width?: number;
+  testId?: string;
 }) {
   const { t } = useT();
-  const format = (v: unknown) => (percent ? `${Number(v).toFixed(1)}%` : String(Math.round(Number(v) * 10) / 10));
-  const height = Math.max(120, 34 + data.length * 24);
+  const g = rankingGeometry(data, { percent, width });
   return (
-    <div role="img" aria-label={t('按{{measure}}排名', { measure: name })} data-testid="ranking-chart">
+    <div role="img" aria-label={t('按{{measure}}排名', { measure: name })} data-testid={testId}>
       {data.length ? (
-        <BarChart
-          layout="vertical"
-          width={width}
-          height={height}
-          data={data}
-          margin={{ top: 4, right: 48, left: 8, bottom: 4 }}
-        >
-          <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke="#e2e8f0" />
-          <XAxis
-            type="number"
-            tick={{ fontSize: 11 }}
-            domain={percent ? [0, 100] : [0, 'auto']}
-            tickFormatter={(v) => (percent ? `${v}%` : String(v))}
-          />
-          <YAxis type="category" dataKey="label" width={150} tick={{ fontSize: 11 }} interval={0} />
-          <Tooltip formatter={(v) => [format(v), name]} />
-          <Bar dataKey="value" name={name} fill="#b91c1c" barSize={14} isAnimationActive={false}>
-            <LabelList dataKey="value" position="right" formatter={format} style={{ fontSize: 11, fill: '#334155' }} />
-          </Bar>
-        </BarChart>
+        <svg width={g.width} height={g.height} viewBox={`0 0 ${g.width} ${g.height}`} className="max-w-full">
+          {g.xTicks.map((tk) => (
+            <g key={tk.text}>
+              <line x1={tk.at} x2={tk.at} y1={g.plot.top} y2={g.plot.bottom} stroke={GRID} strokeDasharray="3 3" />
+              <text x={tk.at} y={g.plot.bottom + 14} fontSize={11} fill={TEXT} textAnchor="middle">
+                {tk.text}
+              </text>
+            </g>
+          ))}
+          {g.bars.map((b, i) => (
+            <g key={i} className="ranking-bar">
+              <text x={g.plot.left - 6} y={b.labelY + 4} fontSize={11} fill={TEXT} textAnchor="end">
+                {b.label.length > 12 ? `${b.label.slice(0, 11)}…` : b.label}
+              </text>
+              <rect x={b.x} y={b.y} width={b.w} height={b.h} fill={RANKING_COLOR}>
+                <title>{`${b.label} ${name} ${b.text}`}</title>
+              </rect>
+              <text x={b.x + b.w + 4} y={b.labelY + 4} fontSize={11} fill={TEXT}>
+                {b.text}
+              </text>
+            </g>
+          ))}
+          <line x1={g.plot.left} x2={g.plot.left} y1={g.plot.top} y2={g.plot.bottom} stroke={AXIS} />
+        </svg>
       ) : (
         // Keep an (empty) chart in the page so its place and size do not jump between periods.
         <svg width={width} height={60} aria-hidden="true">

@@ -28,6 +28,10 @@ const GRANTS = {
   'reports:read': ['supervisor'],
   /** Report files: the Excel or PDF export, the kept daily reports, generating yesterday's. */
   'reports:export': ['supervisor'],
+  /** The monthly assessment (考核) of units: a department sees its own unit's score, supervisors and admins every unit's. */
+  'assessment:read': ['handler', 'supervisor', 'admin'],
+  /** The ranking of all units in the assessment. */
+  'assessment:rank': ['supervisor', 'admin'],
   /** The referral queue. */
   'referrals:read': ['mediator', 'dispatcher', 'reviewer', 'supervisor', 'admin'],
   /** Follow referral cases day to day, so the navigation offers their queue; admins may open it but do not. */
@@ -52,6 +56,8 @@ const GRANTS = {
   'admin:sms-templates': ['admin'],
   /** The 派单目录: which unit leads an appeal of a category in an area; dispatch preselects from it. */
   'admin:dispatch-catalogue': ['admin'],
+  /** The assessment's weights and deduction points, as dated versions. */
+  'admin:assessment': ['admin'],
   /** The security audit: sign-ins, lockouts, account changes, exports and reveals; read only. */
   'security:audit': ['admin'],
 } as const satisfies Record<string, readonly UserRole[]>;

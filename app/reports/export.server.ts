@@ -14,7 +14,9 @@ import { recordSecurityEvent } from '../security/security-log.server';
 import { MEASURES, measureValue, type Cells, type Measure } from './measures';
 import { buildReport, parseReportQuery } from './report.server';
 import type { Report, ReportQuery } from './report-types';
-import { VIEW_LABELS } from './report-view';
+import { rankingData, rankingGeometry, trendData, trendGeometry } from './charts';
+import { drawRanking, drawTrend } from './pdf-charts.server';
+import { DEFAULT_RANK_MEASURE, VIEW_LABELS, measureByKey, rankRows } from './report-view';
 
 export const EXPORT_FORMATS = ['xlsx', 'pdf'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -39,7 +41,8 @@ export async function exportReport(
 ): Promise<ExportFile> {
   const query = parseReportQuery(params);
   const report = await buildReport(em, actor, query);
-  const bytes = format === 'xlsx' ? await reportToXlsx(report) : await reportToPdf(report);
+  const bytes =
+    format === 'xlsx' ? await reportToXlsx(report) : await reportToPdf(report, { rank: params.get('rank') });
   await recordSecurityEvent(em, {
     kind: 'export',
     actorId: actor.userId,
@@ -192,7 +195,26 @@ export function openPdf(options: PDFKit.PDFDocumentOptions): { doc: PDFKit.PDFDo
   return { doc, done };
 }
 
-export async function reportToPdf(report: Report): Promise<Buffer> {
+/** What the PDF's two charts show: the page's trend and its ranking by the measure chosen there. */
+export function pdfCharts(report: Report, rank?: string | null) {
+  const measure = measureByKey(rank) ?? measureByKey(DEFAULT_RANK_MEASURE)!;
+  const ranked = rankRows(
+    report.rows.filter((r) => r.key !== ''),
+    measure,
+  );
+  return {
+    measure,
+    trend: trendData(report.trend, report.generatedAt.slice(0, 10)),
+    ranking: rankingData(
+      ranked.map((r) => ({ label: r.label, value: measureValue(measure, r.cells) })),
+      measure.kind,
+    ),
+  };
+}
+
+const CHART_HEIGHT = 150;
+
+export async function reportToPdf(report: Report, opts: { rank?: string | null } = {}): Promise<Buffer> {
   const { doc, done } = openPdf({
     size: 'A4',
     layout: 'landscape',
@@ -213,7 +235,33 @@ export async function reportToPdf(report: Report): Promise<Buffer> {
     .fillColor(COLORS.muted)
     .text('每格上行为本期，下行为上期；“—”表示分母为零、无法计算。', left, doc.y + 2, { width })
     .fillColor(COLORS.text);
-  let y = doc.y + 6;
+  let y = doc.y + 8;
+
+  // The page's two charts, side by side above the table.
+  const charts = pdfCharts(report, opts.rank);
+  const chartWidth = (width - 24) / 2;
+  drawTrend(
+    doc,
+    trendGeometry(charts.trend, chartWidth, CHART_HEIGHT - 14),
+    left,
+    y + 10,
+    '受理与办结趋势（全市，按受理日）',
+  );
+  const rows = Math.max(1, charts.ranking.length);
+  drawRanking(
+    doc,
+    rankingGeometry(charts.ranking, {
+      percent: charts.measure.kind === 'rate',
+      width: chartWidth,
+      labelWidth: 96,
+      row: Math.min(14, (CHART_HEIGHT - 50) / rows),
+    }),
+    left + chartWidth + 24,
+    y + 10,
+    `${VIEW_LABELS[report.query.view]}排名：${charts.measure.label}（${charts.measure.higherIsBetter ? '由高到低' : '由低到高'}）`,
+  );
+  doc.font('cjk');
+  y += CHART_HEIGHT + 14;
 
   const drawHeader = () => {
     doc.rect(left, y, width, PAGE.headerHeight).fill(COLORS.band).fillColor(COLORS.text);

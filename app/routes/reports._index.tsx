@@ -9,6 +9,7 @@ import type { MapGrid } from '../components/grid-map.client';
 import { countScale, useGridMap } from '../components/grid-map-loader';
 import { RankingChart, TrendChart } from '../components/report-charts';
 import { localDateOf } from '../calendar/working-time';
+import { rankingData, trendData } from '../reports/charts';
 import { domain, formFailure } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
 import { MEASURES, measureValue, type Cells, type CellColumn, type Measure } from '../reports/measures';
@@ -335,7 +336,7 @@ export default function Reports() {
               {t('导出 Excel')}
             </a>
             <a
-              href={`/reports/export?format=pdf&${nav.search}`}
+              href={`/reports/export?format=pdf&${nav.search}&rank=${rankKey}`}
               className="rounded border border-slate-300 bg-white px-2.5 py-1 hover:bg-slate-50"
             >
               {t('导出 PDF')}
@@ -367,20 +368,11 @@ export default function Reports() {
   const current = { from: query.from, to: query.to };
   const before = report.previous;
   const kpis = KPI_MEASURES.map((k) => measureByKey(k)!);
-  const rankValue = (cells: Cells) => {
-    const v = measureValue(rankMeasure, cells);
-    return v === null ? null : rankMeasure.kind === 'rate' ? Math.round(v * 1000) / 10 : Math.round(v * 10) / 10;
-  };
-  const rankingData = ranked
-    .flatMap((r) => {
-      const value = rankValue(r.cells);
-      return value === null ? [] : [{ label: r.label, value }];
-    })
-    .slice(0, 15);
-  // Days still to come are left out of the line rather than drawn as zeros.
-  const trend = report.trend
-    .filter((d) => d.day <= data.today)
-    .map((d) => ({ day: d.day, received: d.cells.received, closed: d.cells.closed, overdue: d.cells.overdue }));
+  const rankingPoints = rankingData(
+    ranked.map((r) => ({ label: r.label, value: measureValue(rankMeasure, r.cells) })),
+    rankMeasure.kind,
+  );
+  const trend = trendData(report.trend, data.today);
   const topGrids = grids.filter((g) => g.received > 0).slice(0, 10);
   const maxCategory = Math.max(1, ...page.topCategories.map((c) => c.cells.received));
   const rowLabel = (label: string) => t(label);
@@ -439,10 +431,10 @@ export default function Reports() {
           </div>
           <p className="mb-1 text-xs text-slate-500">
             {rankMeasure.higherIsBetter ? t('数值越高越好，由高到低排列') : t('数值越低越好，由低到高排列')}
-            {rankingData.length < ranked.length ? ` · ${t('无数据的不参与排名')}` : ''}
+            {rankingPoints.length < ranked.length ? ` · ${t('无数据的不参与排名')}` : ''}
           </p>
           <RankingChart
-            data={rankingData.map((d) => ({ ...d, label: rowLabel(d.label) }))}
+            data={rankingPoints.map((d) => ({ ...d, label: rowLabel(d.label) }))}
             name={t(rankMeasure.label)}
             percent={rankMeasure.kind === 'rate'}
             width={580}

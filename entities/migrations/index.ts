@@ -21,6 +21,7 @@ import { Migration20261203030000_id_number_encryption } from './Migration2026120
 import { Migration20261204030000_dispatch_catalogue } from './Migration20261204030000_dispatch_catalogue';
 import { Migration20261204040000_assisting_orders } from './Migration20261204040000_assisting_orders';
 import { Migration20261204050000_sms_templates } from './Migration20261204050000_sms_templates';
+import { Migration20261204060000_assessment } from './Migration20261204060000_assessment';
 import { Migration20261204070000_referral_prints } from './Migration20261204070000_referral_prints';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
@@ -48,5 +49,6 @@ export const migrationsList = [
   { name: 'Migration20261204030000_dispatch_catalogue', class: Migration20261204030000_dispatch_catalogue },
   { name: 'Migration20261204040000_assisting_orders', class: Migration20261204040000_assisting_orders },
   { name: 'Migration20261204050000_sms_templates', class: Migration20261204050000_sms_templates },
+  { name: 'Migration20261204060000_assessment', class: Migration20261204060000_assessment },
   { name: 'Migration20261204070000_referral_prints', class: Migration20261204070000_referral_prints },
 ];

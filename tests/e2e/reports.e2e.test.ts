@@ -57,10 +57,8 @@ describe('supervisor reports', () => {
       )
       .toBe(true);
 
-    await expect.poll(() => page.getByTestId('trend-chart').locator('svg .recharts-line').count()).toBe(3);
-    await expect
-      .poll(() => page.getByTestId('ranking-chart').locator('svg .recharts-bar-rectangle').count())
-      .toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('trend-chart').locator('svg .trend-line').count()).toBe(3);
+    await expect.poll(() => page.getByTestId('ranking-chart').locator('svg .ranking-bar').count()).toBeGreaterThan(0);
     await expect
       .poll(() => page.getByTestId('hotspot-map').locator('.leaflet-overlay-pane svg path').count())
       .toBeGreaterThanOrEqual(20);

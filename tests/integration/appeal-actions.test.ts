@@ -74,4 +74,16 @@ describe.each(DB_KINDS)('appeal page actions on %s', (kind) => {
     ).rejects.toMatchObject({ status: 400 });
     expect(await counts(t.db, a.id)).toEqual(before);
   });
+  it('gives the approver of an extension the days and reason the department asked for', async () => {
+    const a = await submitAppeal(t.services, t.ids);
+    const send = (type: string, payload: Record<string, unknown>, role: string) =>
+      applyEvent(t.services, { appealId: a.id, type, payload, actor: t.as(role) });
+    await send('DISPATCH', { departmentId: t.ids.departments.get('F02') }, 'dispatcher');
+    expect((await actionOptions(t.em(), t.as('dispatcher'), a.id)).extensionRequest).toBeNull();
+    await send('ACCEPT', {}, 'handler');
+    await send('REQUEST_EXTENSION', { days: 6, reason: '需联合执法' }, 'handler');
+    const o = await actionOptions(t.em(), t.as('dispatcher'), a.id);
+    expect(o.types).toContain('APPROVE_EXTENSION');
+    expect(o.extensionRequest).toEqual({ days: 6, reason: '需联合执法' });
+  });
 });

@@ -22,6 +22,8 @@ const EXPECTED: Record<Capability, UserRole[]> = {
   'knowledge:search': ['operator', 'dispatcher'],
   'reports:read': ['supervisor'],
   'reports:export': ['supervisor'],
+  'assessment:read': ['handler', 'supervisor', 'admin'],
+  'assessment:rank': ['supervisor', 'admin'],
   'referrals:read': ['dispatcher', 'mediator', 'reviewer', 'supervisor', 'admin'],
   'referrals:follow': ['dispatcher', 'mediator', 'reviewer', 'supervisor'],
   'referrals:agency': ['mediator'],
@@ -37,6 +39,7 @@ const EXPECTED: Record<Capability, UserRole[]> = {
   'admin:calendar': ['admin'],
   'admin:sms-templates': ['admin'],
   'admin:dispatch-catalogue': ['admin'],
+  'admin:assessment': ['admin'],
   'security:audit': ['admin'],
 };
 

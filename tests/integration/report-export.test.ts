@@ -3,7 +3,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { localDateOf } from '../../app/calendar/working-time';
-import { reportFileName, reportToPdf, reportToXlsx } from '../../app/reports/export.server';
+import { pdfCharts, reportFileName, reportToPdf, reportToXlsx } from '../../app/reports/export.server';
 import {
   DAILY_REPORT_QUEUE,
   dailyReportFile,
@@ -20,6 +20,7 @@ import {
 import { CELL_COLUMNS, MEASURES, emptyCells, measureValue, type Cells } from '../../app/reports/measures';
 import type { Report } from '../../app/reports/report-types';
 import { DB_KINDS } from '../support/env';
+import { pdfColourCounts } from '../support/pdf-pixels';
 import { useTestServices } from '../support/services';
 
 /** Cells with every column set, some denominators zero so that null figures are exported too. */
@@ -138,6 +139,37 @@ describe('report exports', () => {
       previous: cellsFrom(i + 1),
     }));
     expect(pdfPages(await reportToPdf(long))).toBeGreaterThan(2);
+  });
+
+  it("draws the page's trend and ranking charts into the PDF, from the same figures", async () => {
+    const report = sample();
+    report.trend = Array.from({ length: 30 }, (_, i) => ({
+      day: `2026-11-${String(i + 1).padStart(2, '0')}`,
+      cells: { ...cellsFrom(i + 1), closed: Math.floor(cellsFrom(i + 1).received / 2) },
+    }));
+    report.rows = Array.from({ length: 12 }, (_, i) => ({
+      key: String(i + 1),
+      label: `部门 ${i + 1}`,
+      cells: cellsFrom(i + 2),
+      previous: cellsFrom(i + 3),
+    }));
+    // Up to the day the report was made (the 23rd), ranked by the page's measure, its "none" row left out.
+    const charts = pdfCharts(report, 'received');
+    expect(charts.trend.map((d) => d.day)).toEqual(report.trend.slice(0, 23).map((d) => d.day));
+    expect(charts.ranking.map((r) => r.value)).toEqual(report.rows.map((r) => r.cells.received).sort((a, b) => b - a));
+    expect(pdfCharts(report, 'nonsense').measure.key).toBe('satisfactionRate');
+
+    const colours = { trendBlue: [29, 78, 216], trendGreen: [21, 128, 61], bars: [185, 28, 28] } as const;
+    const drawn = pdfColourCounts(await reportToPdf(report, { rank: 'received' }), colours, {
+      keepPng: 'test-results/report-pdf-charts',
+    });
+    for (const [name, n] of Object.entries(drawn)) expect(n, name).toBeGreaterThan(100);
+    // An empty period draws only the legend's short keys: no lines, no bars.
+    const empty = sample();
+    empty.rows = [];
+    empty.trend = [];
+    const none = pdfColourCounts(await reportToPdf(empty), colours);
+    for (const [name, n] of Object.entries(none)) expect(n, name).toBeLessThan(drawn[name as keyof typeof drawn] / 4);
   });
 
   it('embeds the font REPORT_PDF_FONT names, and says in Chinese when there is none', async () => {

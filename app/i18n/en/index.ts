@@ -1,5 +1,6 @@
 import { admin } from './admin';
 import { appeal } from './appeal';
+import { assess } from './assess';
 import { common } from './common';
 import { dayIntake } from './day-intake';
 import { dispatch } from './dispatch';
@@ -49,4 +50,5 @@ export const en: Record<string, string> = {
   ...dayIntake,
   ...review,
   ...handler,
+  ...assess,
 };
