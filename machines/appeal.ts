@@ -102,7 +102,10 @@ export type AppealTag =
   | 'awaitingReview'
   | 'awaitingVerification'
   | 'inCallback'
-  | 'dissatisfied';
+  | 'dissatisfied'
+  // The citizen's answer is still owed (triage, dispatched, returnRequested, handling, referred): the handling
+  // deadline runs only here. An answer (REPLY, RESOLVE_ON_SPOT, SELF_HANDLE, a referral's outcome) meets it.
+  | 'awaitingAnswer';
 
 export function roleAllowed(role: Role, type: AppealEventType): boolean {
   return eventRoles[type]?.includes(role) ?? false;
@@ -162,6 +165,14 @@ export const appealMachine = setup({
     },
     // The SLA clock only runs while someone owes the citizen something.
     phaseIsOpen: and([not(phaseIn('draft')), not(phaseIn('closed')), not(phaseIn('merged')), not(phaseIn('void'))]),
+    // The handling deadline is met by the answer: once answered (on the spot included) only the callback clock runs.
+    answerOwed: or([
+      phaseIn('triage'),
+      phaseIn('dispatched'),
+      phaseIn('returnRequested'),
+      phaseIn('handling'),
+      phaseIn('referred'),
+    ]),
   },
   actions: {
     clearAssignment: assign({
@@ -358,7 +369,7 @@ export const appealMachine = setup({
           },
         },
         triage: {
-          tags: ['open', 'needsDispatcher', 'awaitingDispatch', 'submitted', 'counted'],
+          tags: ['open', 'needsDispatcher', 'awaitingDispatch', 'submitted', 'counted', 'awaitingAnswer'],
           // Whatever brought the appeal back here, the previous assignment no longer holds.
           entry: 'clearAssignment',
           on: {
@@ -374,7 +385,7 @@ export const appealMachine = setup({
           },
         },
         dispatched: {
-          tags: ['open', 'needsAssignee', 'awaitingAcceptance', 'submitted', 'counted'],
+          tags: ['open', 'needsAssignee', 'awaitingAcceptance', 'submitted', 'counted', 'awaitingAnswer'],
           on: {
             ACCEPT: { guard: and(['roleAllowed', 'isAssignee']), target: 'handling' },
             RETURN: {
@@ -391,7 +402,7 @@ export const appealMachine = setup({
           },
         },
         returnRequested: {
-          tags: ['open', 'needsDispatcher', 'returnPending', 'submitted', 'counted'],
+          tags: ['open', 'needsDispatcher', 'returnPending', 'submitted', 'counted', 'awaitingAnswer'],
           on: {
             APPROVE_RETURN: { guard: 'roleAllowed', target: 'triage' },
             REJECT_RETURN: {
@@ -402,7 +413,7 @@ export const appealMachine = setup({
           },
         },
         handling: {
-          tags: ['open', 'needsAssignee', 'inHand', 'submitted', 'counted'],
+          tags: ['open', 'needsAssignee', 'inHand', 'submitted', 'counted', 'awaitingAnswer'],
           initial: 'working',
           on: {
             NOTE: {
@@ -444,7 +455,7 @@ export const appealMachine = setup({
           },
         },
         referred: {
-          tags: ['open', 'needsMediator', 'submitted', 'counted'],
+          tags: ['open', 'needsMediator', 'submitted', 'counted', 'awaitingAnswer'],
           on: {
             REFERRAL_DONE: [
               { guard: and(['roleAllowed', 'fromCurrentReferral', 'referralRefused']), target: 'triage' },
@@ -578,13 +589,13 @@ export const appealMachine = setup({
       states: {
         onTime: {
           on: {
-            WARN: { guard: and(['roleAllowed', 'phaseIsOpen']), target: 'warned' },
-            OVERDUE: { guard: and(['roleAllowed', 'phaseIsOpen']), target: 'overdue' },
+            WARN: { guard: and(['roleAllowed', 'answerOwed']), target: 'warned' },
+            OVERDUE: { guard: and(['roleAllowed', 'answerOwed']), target: 'overdue' },
           },
         },
         warned: {
           on: {
-            OVERDUE: { guard: and(['roleAllowed', 'phaseIsOpen']), target: 'overdue' },
+            OVERDUE: { guard: and(['roleAllowed', 'answerOwed']), target: 'overdue' },
           },
         },
         overdue: {},

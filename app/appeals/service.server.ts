@@ -238,7 +238,8 @@ function assignmentWrites({ type, payload, next: { context: ctx }, now }: Appeal
 
 type TimerPlan = { job: Omit<TimerJob, 'fireAt'>; at: Date };
 
-function timersFor({ type, row: appeal, next: { context: ctx }, cal, now }: AppealStep): TimerPlan[] {
+function timersFor({ type, row: appeal, before, next, cal, now }: AppealStep): TimerPlan[] {
+  const ctx = next.context;
   const handling = (): TimerPlan[] => {
     if (!ctx.dueAt) return [];
     const due = new Date(ctx.dueAt);
@@ -268,7 +269,9 @@ function timersFor({ type, row: appeal, next: { context: ctx }, cal, now }: Appe
           ]
         : [];
     default:
-      return [];
+      // An answer sent back (redo, a rejected on-the-spot answer, a refused referral) owes it again: the handling
+      // deadline runs again, and a deadline that passed while it was answered makes it overdue at once.
+      return next.hasTag('awaitingAnswer') && !before.hasTag('awaitingAnswer') ? handling() : [];
   }
 }
 
