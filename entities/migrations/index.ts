@@ -18,6 +18,7 @@ import { Migration20261203000000_security_events } from './Migration202612030000
 import { Migration20261203010000_sign_in_guard } from './Migration20261203010000_sign_in_guard';
 import { Migration20261203020000_mfa } from './Migration20261203020000_mfa';
 import { Migration20261203030000_id_number_encryption } from './Migration20261203030000_id_number_encryption';
+import { Migration20261204000000_queues } from './Migration20261204000000_queues';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -41,4 +42,5 @@ export const migrationsList = [
   { name: 'Migration20261203010000_sign_in_guard', class: Migration20261203010000_sign_in_guard },
   { name: 'Migration20261203020000_mfa', class: Migration20261203020000_mfa },
   { name: 'Migration20261203030000_id_number_encryption', class: Migration20261203030000_id_number_encryption },
+  { name: 'Migration20261204000000_queues', class: Migration20261204000000_queues },
 ];
