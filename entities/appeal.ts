@@ -13,10 +13,6 @@ export type Urgency = (typeof URGENCIES)[number];
 export const APPEAL_SOURCES = ['hotline', 'web', 'patrol', 'wechat'] as const;
 export type AppealSource = (typeof APPEAL_SOURCES)[number];
 
-function queueIndexes(defs: [name: string, properties: string[], where: string][]) {
-  return defs.map(([name, properties, where]) => ({ name, properties, where }));
-}
-
 // The machine snapshot is the truth; phase/sla/assignee/deadline columns mirror it for queries
 // and are only ever written together with it by the appeal service.
 export const AppealSchema = defineEntity({
@@ -46,39 +42,61 @@ export const AppealSchema = defineEntity({
     // queue's page and its capped count walk only that queue's rows (decision 018). Queries must spell the predicate
     // exactly as here.
     { name: 'appeal_created_by_index', properties: ['createdBy', 'createdAt', 'id'] },
-    ...queueIndexes([
-      ['appeal_queue_drafts_index', ['createdBy', 'createdAt', 'id'], `"tags" @> '{draft}'`],
-      ['appeal_queue_dispatch_index', ['submittedAt', 'id'], `"tags" @> '{awaitingDispatch}'`],
-      ['appeal_queue_returns_index', ['createdAt', 'id'], `"tags" @> '{returnPending}'`],
-      ['appeal_queue_accept_index', ['leadDepartment', 'createdAt', 'id'], `"tags" @> '{awaitingAcceptance}'`],
-      ['appeal_queue_in_hand_index', ['leadDepartment', 'dueAt', 'id'], `"tags" @> '{inHand}'`],
-      ['appeal_queue_late_index', ['dueAt', 'id'], `"sla" = 'overdue' and "tags" @> '{awaitingAnswer}'`],
-      [
-        'appeal_queue_late_department_index',
-        ['leadDepartment', 'dueAt', 'id'],
-        `"sla" = 'overdue' and "tags" @> '{awaitingAnswer}'`,
-      ],
-      ['appeal_queue_warned_index', ['dueAt', 'id'], `"sla" = 'warned' and "tags" @> '{awaitingAnswer}'`],
-      ['appeal_queue_extension_index', ['dueAt', 'id'], `"tags" @> '{extensionPending}'`],
-      [
-        'appeal_queue_escalated_index',
-        ['dueAt', 'id'],
-        `"tags" @> '{open}' and (snapshot->'context'->>'escalation') is not null`,
-      ],
-      ['appeal_queue_review_index', ['createdAt', 'id'], `"tags" @> '{awaitingReview}'`],
-      ['appeal_queue_verification_index', ['updatedAt', 'id'], `"tags" @> '{awaitingVerification}'`],
-      ['appeal_queue_callback_index', ['callbackDueAt', 'id'], `"tags" @> '{needsCitizen}'`],
-      ['appeal_queue_dissatisfied_index', ['createdAt', 'id'], `"tags" @> '{dissatisfied}'`],
-      ['appeal_queue_grid_assigned_index', ['assignedGrid', 'createdAt', 'id'], `"tags" @> '{needsAssignee}'`],
-      ['appeal_queue_grid_index', ['grid', 'createdAt', 'id'], `"tags" @> '{submitted}'`],
-      ['appeal_queue_recent_index', ['createdAt', 'id'], `not "tags" @> '{draft}'`],
-      // The board's chart of who is late: counted from this index alone.
-      [
-        'appeal_queue_late_holder_index',
-        ['leadDepartment', 'assignedGrid', 'sla'],
-        `"sla" <> 'onTime' and "tags" @> '{awaitingAnswer}'`,
-      ],
-    ]),
+    { name: 'appeal_queue_drafts_index', properties: ['createdBy', 'createdAt', 'id'], where: `"tags" @> '{draft}'` },
+    { name: 'appeal_queue_dispatch_index', properties: ['submittedAt', 'id'], where: `"tags" @> '{awaitingDispatch}'` },
+    { name: 'appeal_queue_returns_index', properties: ['createdAt', 'id'], where: `"tags" @> '{returnPending}'` },
+    {
+      name: 'appeal_queue_accept_index',
+      properties: ['leadDepartment', 'createdAt', 'id'],
+      where: `"tags" @> '{awaitingAcceptance}'`,
+    },
+    {
+      name: 'appeal_queue_in_hand_index',
+      properties: ['leadDepartment', 'dueAt', 'id'],
+      where: `"tags" @> '{inHand}'`,
+    },
+    {
+      name: 'appeal_queue_late_index',
+      properties: ['dueAt', 'id'],
+      where: `"sla" = 'overdue' and "tags" @> '{awaitingAnswer}'`,
+    },
+    {
+      name: 'appeal_queue_late_department_index',
+      properties: ['leadDepartment', 'dueAt', 'id'],
+      where: `"sla" = 'overdue' and "tags" @> '{awaitingAnswer}'`,
+    },
+    {
+      name: 'appeal_queue_warned_index',
+      properties: ['dueAt', 'id'],
+      where: `"sla" = 'warned' and "tags" @> '{awaitingAnswer}'`,
+    },
+    { name: 'appeal_queue_extension_index', properties: ['dueAt', 'id'], where: `"tags" @> '{extensionPending}'` },
+    {
+      name: 'appeal_queue_escalated_index',
+      properties: ['dueAt', 'id'],
+      where: `"tags" @> '{open}' and (snapshot->'context'->>'escalation') is not null`,
+    },
+    { name: 'appeal_queue_review_index', properties: ['createdAt', 'id'], where: `"tags" @> '{awaitingReview}'` },
+    {
+      name: 'appeal_queue_verification_index',
+      properties: ['updatedAt', 'id'],
+      where: `"tags" @> '{awaitingVerification}'`,
+    },
+    { name: 'appeal_queue_callback_index', properties: ['callbackDueAt', 'id'], where: `"tags" @> '{needsCitizen}'` },
+    { name: 'appeal_queue_dissatisfied_index', properties: ['createdAt', 'id'], where: `"tags" @> '{dissatisfied}'` },
+    {
+      name: 'appeal_queue_grid_assigned_index',
+      properties: ['assignedGrid', 'createdAt', 'id'],
+      where: `"tags" @> '{needsAssignee}'`,
+    },
+    { name: 'appeal_queue_grid_index', properties: ['grid', 'createdAt', 'id'], where: `"tags" @> '{submitted}'` },
+    { name: 'appeal_queue_recent_index', properties: ['createdAt', 'id'], where: `not "tags" @> '{draft}'` },
+    // The board's chart of who is late: counted from this index alone.
+    {
+      name: 'appeal_queue_late_holder_index',
+      properties: ['leadDepartment', 'assignedGrid', 'sla'],
+      where: `"sla" <> 'onTime' and "tags" @> '{awaitingAnswer}'`,
+    },
   ],
   properties: {
     number: p.string().length(20).unique(),

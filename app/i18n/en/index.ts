@@ -9,6 +9,7 @@ import { appealLocation } from './location';
 import { messages } from './messages';
 import { mfa } from './mfa';
 import { patrol } from './patrol';
+import { queues } from './queues';
 import { reportExports } from './report-exports';
 import { referrals } from './referrals';
 import { reports } from './reports';
@@ -37,4 +38,5 @@ export const en: Record<string, string> = {
   ...referrals,
   ...security,
   ...mfa,
+  ...queues,
 };
