@@ -44,6 +44,11 @@ export const AppealSchema = defineEntity({
     { name: 'appeal_created_by_index', properties: ['createdBy', 'createdAt', 'id'] },
     { name: 'appeal_queue_drafts_index', properties: ['createdBy', 'createdAt', 'id'], where: `"tags" @> '{draft}'` },
     { name: 'appeal_queue_dispatch_index', properties: ['submittedAt', 'id'], where: `"tags" @> '{awaitingDispatch}'` },
+    {
+      name: 'appeal_queue_reopened_index',
+      properties: ['submittedAt', 'id'],
+      where: `"tags" @> '{awaitingDispatch}' and ((snapshot->'context'->>'reopenCount')::int) > 0`,
+    },
     { name: 'appeal_queue_returns_index', properties: ['createdAt', 'id'], where: `"tags" @> '{returnPending}'` },
     {
       name: 'appeal_queue_accept_index',
