@@ -41,7 +41,7 @@ const QUEUE_INDEXES = [
   `create index "appeal_queue_drafts_index" on "appeal" ("created_by_id", "created_at", "id") where "tags" @> '{draft}';`,
   `create index "appeal_queue_dispatch_index" on "appeal" ("submitted_at", "id") where "tags" @> '{awaitingDispatch}';`,
   `create index "appeal_queue_reopened_index" on "appeal" ("submitted_at", "id") where "tags" @> '{awaitingDispatch}' and ((snapshot->'context'->>'reopenCount')::int) > 0;`,
-  `create index "appeal_queue_returns_index"" on "appeal" ("created_at", "id") where "tags" @> '{returnPending}';`,
+  `create index "appeal_queue_returns_index" on "appeal" ("created_at", "id") where "tags" @> '{returnPending}';`,
   `create index "appeal_queue_accept_index" on "appeal" ("lead_department_id", "created_at", "id") where "tags" @> '{awaitingAcceptance}';`,
   `create index "appeal_queue_in_hand_index" on "appeal" ("lead_department_id", "due_at", "id") where "tags" @> '{inHand}';`,
   `create index "appeal_queue_late_index" on "appeal" ("due_at", "id") where "sla" = 'overdue' and "tags" @> '{awaitingAnswer}';`,
