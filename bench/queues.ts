@@ -144,10 +144,9 @@ async function main() {
 
     // Each run enrols its own second factor (signIn, as a phone would): an earlier run's enrolment, whose secret is
     // gone, is dropped first. The bench database's own generated users only.
-    await client.query(
-      `delete from user_totp where user_id in (select id from app_user where username = any($1))`,
-      [[...new Set(PAGES.map((p) => p.user))]],
-    );
+    await client.query(`delete from user_totp where user_id in (select id from app_user where username = any($1))`, [
+      [...new Set(PAGES.map((p) => p.user))],
+    ]);
     server = await startServer(data.url, { appDir });
     const cookies = new Map<string, string>();
     for (const u of new Set(PAGES.map((p) => p.user))) cookies.set(u, await signIn(server.base, u, DEMO_PASSWORD));
