@@ -363,10 +363,23 @@ function hoursAndMinutes(minutes: number): string {
  * minutes of that time (an emergency's clock hours, office hours, or a working day's hours). From a day on it is
  * working days of the calendar, as deadlines are (decision 003: a working day counts 24 h), plus hours: never
  * calendar days, whatever the limit's unit. A long clock-time span that holds no whole working day (a holiday week)
- * keeps its own hours.
+ * keeps its own hours. The one exception is a legal period (法定期间, addLegalDays): the law counts it in calendar
+ * days, so its time reads in calendar days ("剩余 12 天").
  */
-function formatSpan(cal: WorkCalendar, unit: LimitUnit, a: number, b: number, ownMinutes: number): string {
+function formatSpan(
+  cal: WorkCalendar,
+  unit: LimitUnit,
+  a: number,
+  b: number,
+  ownMinutes: number,
+  legal: boolean,
+): string {
   if (ownMinutes < DAY_MINUTES) return hoursAndMinutes(ownMinutes);
+  if (legal) {
+    const days = Math.floor(ownMinutes / DAY_MINUTES);
+    const hours = Math.floor((ownMinutes % DAY_MINUTES) / 60);
+    return hours > 0 ? `${days} 天 ${hours} 小时` : `${days} 天`;
+  }
   const working = unit === 'workingDays' ? ownMinutes : Math.floor(measure(cal, 'workingDays', a, b) / MINUTE);
   if (working < DAY_MINUTES) return hoursAndMinutes(ownMinutes);
   const days = Math.floor(working / DAY_MINUTES);
@@ -381,16 +394,23 @@ function formatSpan(cal: WorkCalendar, unit: LimitUnit, a: number, b: number, ow
  * countable time has passed since (e.g. a weekend right after the deadline):
  * minutes is then -1 and the label just '已超期'.
  */
-export function remainingTime(cal: WorkCalendar, now: Date, due: Date, unit: LimitUnit): RemainingTime {
+export function remainingTime(
+  cal: WorkCalendar,
+  now: Date,
+  due: Date,
+  unit: LimitUnit,
+  opts: { legalPeriod?: boolean } = {},
+): RemainingTime {
+  const legal = opts.legalPeriod === true && unit === 'clockHours';
   const at = instantMs(now, 'now');
   const to = instantMs(due, 'due');
   checkUnit(unit);
   if (at <= to) {
     const minutes = Math.floor(measure(cal, unit, at, to) / MINUTE);
-    return { minutes, label: `剩余 ${formatSpan(cal, unit, at, to, minutes)}` };
+    return { minutes, label: `剩余 ${formatSpan(cal, unit, at, to, minutes, legal)}` };
   }
   const late = measure(cal, unit, to, at);
   if (late === 0) return { minutes: -1, label: '已超期' };
   const minutes = Math.ceil(late / MINUTE);
-  return { minutes: -minutes, label: `已超期 ${formatSpan(cal, unit, to, at, minutes)}` };
+  return { minutes: -minutes, label: `已超期 ${formatSpan(cal, unit, to, at, minutes, legal)}` };
 }

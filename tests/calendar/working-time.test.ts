@@ -324,6 +324,19 @@ describe('remainingTime says every span in one set of units (decision 018)', () 
     );
   });
 
+  it('says a legal period (法定期间) in calendar days, as the law counts it', () => {
+    const legal = { legalPeriod: true };
+    expect(remainingTime(cal, bj('2025-03-03 10:00'), bj('2025-04-02 12:30'), 'clockHours', legal).label).toBe(
+      '剩余 30 天 2 小时',
+    );
+    expect(remainingTime(cal, bj('2025-03-20 10:00'), bj('2025-03-10 10:00'), 'clockHours', legal).label).toBe(
+      '已超期 10 天',
+    );
+    expect(remainingTime(cal, bj('2025-03-03 10:00'), bj('2025-03-03 11:20'), 'clockHours', legal).label).toBe(
+      '剩余 1 小时 20 分',
+    );
+  });
+
   it('keeps clock hours for a long clock-time span with no working day in it (a holiday week)', () => {
     expect(remainingTime(cal, bj('2025-10-04 00:00'), bj('2025-10-01 00:00'), 'clockHours')).toEqual({
       minutes: -72 * 60,
