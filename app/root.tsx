@@ -14,6 +14,7 @@ import { I18nextProvider } from 'react-i18next';
 import { sessionUser } from './auth/session.server';
 import { csrfTokenOf } from './auth/csrf.server';
 import { worklistCounts } from './appeals/worklists.server';
+import { QueueCountText } from './components/queue-pager';
 import { useDocumentLanguage, useNonce } from './document';
 import { can, type Capability } from './domain/permissions';
 import { clientOf } from './http/client.server';
@@ -107,10 +108,10 @@ export default function App() {
                   {t(q.label)}
                 </Link>{' '}
                 <span
-                  className={`rounded-full px-1.5 text-xs ${q.count ? 'bg-red-700 text-white' : 'bg-slate-200'}`}
+                  className={`rounded-full px-1.5 text-xs ${q.count.n ? 'bg-red-700 text-white' : 'bg-slate-200'}`}
                   data-testid={`nav-count-${q.key}`}
                 >
-                  {q.count}
+                  <QueueCountText count={q.count} />
                 </span>
               </li>
             ))}

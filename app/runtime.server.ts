@@ -9,7 +9,7 @@ import { fileSmsGateway } from './jobs/sms.server';
 import { bossTimers, startBoss } from './jobs/timers.server';
 import { startWorkers } from './jobs/workers.server';
 import { startReportRollup } from './reports/rollup.server';
-import { seedDemoAppeals, seedReferenceData } from './seed/demo-city.server';
+import { seedDemoAppeals, seedDemoBacklog, seedReferenceData } from './seed/demo-city.server';
 import { seedDemoAssessment } from './seed/demo-assessment.server';
 import { telephonyStartLine } from './telephony/sip-secret.server';
 import { dataKeyring } from './security/data-key.server';
@@ -62,6 +62,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
             log(`[seed] ${done}/${all} appeals (${pct}%)`);
           }
         });
+        await seedDemoBacklog(services, ids);
         await seedDemoAssessment(db.em(), ids);
         log('[seed] demo city ready');
       }

@@ -1,8 +1,8 @@
 // What the HTTP benchmarks share: latency statistics, the built server started on its own port and data
 // folder, sign-in through the login form, and a one-socket keep-alive client.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -178,4 +178,46 @@ export function get(url: string, cookie: string): Promise<{ status: number; body
 /** Closes the kept-alive socket, so the benchmark process can exit. */
 export function closeClient(): void {
   agent.destroy();
+}
+
+const ROOT = process.cwd();
+const BUILD_LOCK = '/tmp/hotline-build.lock';
+
+/**
+ * Copies build/ (after `npx remix build` unless --no-build) into a private folder, under the shared build lock, so a
+ * concurrent rebuild by someone else cannot change the server under the benchmark. The folder gets the server script and
+ * package.json, and links to node_modules, public and entities (the migrations), so `node server.mjs` runs from it as
+ * from the working copy.
+ */
+export function privateBuild(build: boolean, prefix = 'hotline-bench-'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const script = `${build ? 'npx remix build >&2 && ' : ''}test -f build/index.js && cp -r build ${JSON.stringify(dir)}/build`;
+  console.error(`[build] ${build ? 'npx remix build, then copy' : 'copy the existing'} build/ under ${BUILD_LOCK}`);
+  const r = spawnSync('flock', [BUILD_LOCK, 'sh', '-c', script], {
+    stdio: ['ignore', 2, 2],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  if (r.status !== 0)
+    throw new Error(
+      build
+        ? 'npx remix build failed (try --no-build to time the existing build)'
+        : 'no build/index.js (run without --no-build)',
+    );
+  copyFileSync(path.join(ROOT, 'server.mjs'), path.join(dir, 'server.mjs'));
+  copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
+  for (const link of ['node_modules', 'public', 'entities']) symlinkSync(path.join(ROOT, link), path.join(dir, link));
+  return dir;
+}
+
+const f = (x: number, d = 2) => x.toFixed(d);
+
+/** Latency figures as an aligned text table. */
+export function table(rows: [string, Stats][]): string {
+  const head = ['path', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms', 'max ms'];
+  const body = rows.map(([label, s]) => [label, String(s.n), f(s.p50), f(s.p95), f(s.p99), f(s.mean), f(s.max)]);
+  const all = [head, ...body];
+  const widths = head.map((_, i) => Math.max(...all.map((row) => row[i].length)));
+  return all
+    .map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '))
+    .join('\n');
 }

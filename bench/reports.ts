@@ -13,49 +13,16 @@
 //          [--appeals 1000000] [--requests 300] [--warmup 20] [--naive-requests N] [--worklist-requests N] [--page-requests N]
 //          [--pdf-requests 30] [--db hotline_bench_reports] [--no-build]
 // (--naive-requests, --worklist-requests and --page-requests default to --requests.)
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { CellColumn } from '../app/reports/measures';
 import { DEMO_PASSWORD } from '../app/seed/demo-city-data';
-import { closeClient, get, signIn, startServer, stats, type Server, type Stats } from './http';
+import { closeClient, get, privateBuild, signIn, startServer, stats, table, type Server, type Stats } from './http';
 import { ensureReportsData } from './reports-data';
 import { flag, intFlag, requireDatabaseUrl } from './screenpop-data';
 import type { Row } from '../app/db/sql.server';
-
-// ---------- the built server, from a private copy of build/ ----------
-
-const ROOT = process.cwd();
-const BUILD_LOCK = '/tmp/hotline-build.lock';
-
-/**
- * Copies build/ (after `npx remix build` unless --no-build) into a private folder, under the shared build lock, so a
- * concurrent rebuild by someone else cannot change the server under the benchmark. The folder gets the server script and
- * package.json, and links to node_modules, public and entities (the migrations), so `node server.mjs` runs from it as
- * from the working copy.
- */
-function privateBuild(build: boolean): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'hotline-bench-reports-'));
-  const script = `${build ? 'npx remix build >&2 && ' : ''}test -f build/index.js && cp -r build ${JSON.stringify(dir)}/build`;
-  console.error(`[build] ${build ? 'npx remix build, then copy' : 'copy the existing'} build/ under ${BUILD_LOCK}`);
-  const r = spawnSync('flock', [BUILD_LOCK, 'sh', '-c', script], {
-    stdio: ['ignore', 2, 2],
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  if (r.status !== 0)
-    throw new Error(
-      build
-        ? 'npx remix build failed (try --no-build to time the existing build)'
-        : 'no build/index.js (run without --no-build)',
-    );
-  copyFileSync(path.join(ROOT, 'server.mjs'), path.join(dir, 'server.mjs'));
-  copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
-  for (const link of ['node_modules', 'public', 'entities']) symlinkSync(path.join(ROOT, link), path.join(dir, link));
-  return dir;
-}
 
 async function timedGet(url: string, cookie: string): Promise<{ ms: number; body: string }> {
   const t = performance.now();
@@ -150,18 +117,7 @@ export const RAW_WORKLIST_SQL = `
 
 // ---------- report ----------
 
-const f = (x: number, d = 2) => x.toFixed(d);
 const round = (x: number, d = 3) => Number(x.toFixed(d));
-
-function table(rows: [string, Stats][]): string {
-  const head = ['path', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms', 'max ms'];
-  const body = rows.map(([label, s]) => [label, String(s.n), f(s.p50), f(s.p95), f(s.p99), f(s.mean), f(s.max)]);
-  const all = [head, ...body];
-  const widths = head.map((_, i) => Math.max(...all.map((row) => row[i].length)));
-  return all
-    .map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '))
-    .join('\n');
-}
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
@@ -227,7 +183,7 @@ async function main() {
     `bench:reports  node ${process.version}  ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'})  ${Math.round(os.totalmem() / 2 ** 30)} GB  ${new Date().toISOString()}`,
   );
   const data = await ensureReportsData({ adminUrl, dbName: flag(argv, 'db') ?? 'hotline_bench_reports', appeals });
-  const appDir = privateBuild(!argv.includes('--no-build'));
+  const appDir = privateBuild(!argv.includes('--no-build'), 'hotline-bench-reports-');
 
   const client = new pg.Client({ connectionString: data.url });
   await client.connect();

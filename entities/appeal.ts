@@ -37,6 +37,70 @@ export const AppealSchema = defineEntity({
       properties: ['leadDepartment', 'dueAt', 'id'],
       where: `"tags" @> '{open}'`,
     },
+    // One partial index per home-page and board queue, on its keyset columns and with its own predicate, so that a
+    // queue's page and its capped count walk only that queue's rows (decision 018). Queries must spell the predicate
+    // exactly as here.
+    { name: 'appeal_created_by_index', properties: ['createdBy', 'createdAt', 'id'] },
+    { name: 'appeal_queue_drafts_index', properties: ['createdBy', 'createdAt', 'id'], where: `"tags" @> '{draft}'` },
+    { name: 'appeal_queue_dispatch_index', properties: ['submittedAt', 'id'], where: `"tags" @> '{awaitingDispatch}'` },
+    {
+      name: 'appeal_queue_reopened_index',
+      properties: ['submittedAt', 'id'],
+      where: `"tags" @> '{awaitingDispatch}' and ((snapshot->'context'->>'reopenCount')::int) > 0`,
+    },
+    { name: 'appeal_queue_returns_index', properties: ['createdAt', 'id'], where: `"tags" @> '{returnPending}'` },
+    {
+      name: 'appeal_queue_accept_index',
+      properties: ['leadDepartment', 'createdAt', 'id'],
+      where: `"tags" @> '{awaitingAcceptance}'`,
+    },
+    {
+      name: 'appeal_queue_in_hand_index',
+      properties: ['leadDepartment', 'dueAt', 'id'],
+      where: `"tags" @> '{inHand}'`,
+    },
+    {
+      name: 'appeal_queue_late_index',
+      properties: ['dueAt', 'id'],
+      where: `"sla" = 'overdue' and "tags" @> '{awaitingAnswer}'`,
+    },
+    {
+      name: 'appeal_queue_late_department_index',
+      properties: ['leadDepartment', 'dueAt', 'id'],
+      where: `"sla" = 'overdue' and "tags" @> '{awaitingAnswer}'`,
+    },
+    {
+      name: 'appeal_queue_warned_index',
+      properties: ['dueAt', 'id'],
+      where: `"sla" = 'warned' and "tags" @> '{awaitingAnswer}'`,
+    },
+    { name: 'appeal_queue_extension_index', properties: ['dueAt', 'id'], where: `"tags" @> '{extensionPending}'` },
+    {
+      name: 'appeal_queue_escalated_index',
+      properties: ['dueAt', 'id'],
+      where: `"tags" @> '{open}' and (snapshot->'context'->>'escalation') is not null`,
+    },
+    { name: 'appeal_queue_review_index', properties: ['createdAt', 'id'], where: `"tags" @> '{awaitingReview}'` },
+    {
+      name: 'appeal_queue_verification_index',
+      properties: ['updatedAt', 'id'],
+      where: `"tags" @> '{awaitingVerification}'`,
+    },
+    { name: 'appeal_queue_callback_index', properties: ['callbackDueAt', 'id'], where: `"tags" @> '{needsCitizen}'` },
+    { name: 'appeal_queue_dissatisfied_index', properties: ['createdAt', 'id'], where: `"tags" @> '{dissatisfied}'` },
+    {
+      name: 'appeal_queue_grid_assigned_index',
+      properties: ['assignedGrid', 'createdAt', 'id'],
+      where: `"tags" @> '{needsAssignee}'`,
+    },
+    { name: 'appeal_queue_grid_index', properties: ['grid', 'createdAt', 'id'], where: `"tags" @> '{submitted}'` },
+    { name: 'appeal_queue_recent_index', properties: ['createdAt', 'id'], where: `not "tags" @> '{draft}'` },
+    // The board's chart of who is late: counted from this index alone.
+    {
+      name: 'appeal_queue_late_holder_index',
+      properties: ['leadDepartment', 'assignedGrid', 'sla'],
+      where: `"sla" <> 'onTime' and "tags" @> '{awaitingAnswer}'`,
+    },
   ],
   properties: {
     number: p.string().length(20).unique(),

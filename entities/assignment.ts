@@ -12,6 +12,14 @@ export const AssignmentSchema = defineEntity({
   name: 'Assignment',
   tableName: 'assignment',
   extends: BaseSchema,
+  // The orders a department assists on (协办) that are still running: the second part of its queues.
+  indexes: [
+    {
+      name: 'assignment_assisting_active_index',
+      properties: ['department', 'appeal'],
+      where: `"role" = 'assisting' and "status" = 'active'`,
+    },
+  ],
   properties: {
     appeal: () => p.manyToOne(AppealSchema).index(),
     department: () => p.manyToOne(DepartmentSchema).nullable().index(),

@@ -204,6 +204,11 @@ const slaEvents = (phase: AppealPhase): Expected => ({
   WARN: phase,
   OVERDUE: phase,
 });
+// Once the handling unit has answered, its deadline is met: the timers' WARN and OVERDUE are refused.
+const answeredSlaEvents = (phase: AppealPhase): Expected => {
+  const { WARN: _warn, OVERDUE: _overdue, ...rest } = slaEvents(phase);
+  return rest;
+};
 
 /** Accepted events (default payload, some allowed actor) and the phase they lead to; everything else is refused. */
 const TABLE: Record<AppealPhase, Expected> = {
@@ -242,24 +247,24 @@ const TABLE: Record<AppealPhase, Expected> = {
     ...slaEvents('handling.extensionPending'),
   },
   referred: { REFERRAL_DONE: 'review', REFER_ON: 'referred', ...slaEvents('referred') },
-  replied: { APPROVE_REPLY: 'callback.calling', REJECT_REPLY: 'triage', ...slaEvents('replied') },
-  review: { APPROVE_REPLY: 'callback.calling', REJECT_REPLY: 'handling.working', ...slaEvents('review') },
+  replied: { APPROVE_REPLY: 'callback.calling', REJECT_REPLY: 'triage', ...answeredSlaEvents('replied') },
+  review: { APPROVE_REPLY: 'callback.calling', REJECT_REPLY: 'handling.working', ...answeredSlaEvents('review') },
   verification: {
     VERIFY_APPROVE: 'callback.calling',
     VERIFY_REJECT: 'handling.working',
-    ...slaEvents('verification'),
+    ...answeredSlaEvents('verification'),
   },
   'callback.calling': {
     FEEDBACK: 'closed',
     UNREACHABLE: 'callback.calling',
     SUPERVISOR_CLOSE: 'closed',
     CALLBACK_DUE: 'callback.calling',
-    ...slaEvents('callback.calling'),
+    ...answeredSlaEvents('callback.calling'),
   },
   'callback.dissatisfied': {
     REDO: 'handling.working',
     SUPERVISOR_CLOSE: 'closed',
-    ...slaEvents('callback.dissatisfied'),
+    ...answeredSlaEvents('callback.dissatisfied'),
   },
   closed: { REOPEN: 'triage', MARK_UNREASONABLE: 'closed' },
   merged: {},
@@ -544,19 +549,20 @@ describe('event × state table', () => {
   const SUBMITTED = ['counted', 'submitted'] as const;
   const TAGS: Record<AppealPhase, AppealTag[]> = {
     draft: ['draft'],
-    triage: ['open', 'needsDispatcher', 'awaitingDispatch', ...SUBMITTED],
-    dispatched: ['open', 'needsAssignee', 'awaitingAcceptance', ...SUBMITTED],
-    returnRequested: ['open', 'needsDispatcher', 'returnPending', ...SUBMITTED],
-    'handling.working': ['open', 'needsAssignee', 'inHand', ...SUBMITTED],
+    triage: ['open', 'needsDispatcher', 'awaitingDispatch', 'awaitingAnswer', ...SUBMITTED],
+    dispatched: ['open', 'needsAssignee', 'awaitingAcceptance', 'awaitingAnswer', ...SUBMITTED],
+    returnRequested: ['open', 'needsDispatcher', 'returnPending', 'awaitingAnswer', ...SUBMITTED],
+    'handling.working': ['open', 'needsAssignee', 'inHand', 'awaitingAnswer', ...SUBMITTED],
     'handling.extensionPending': [
       'open',
       'needsAssignee',
       'inHand',
       'needsDispatcher',
       'extensionPending',
+      'awaitingAnswer',
       ...SUBMITTED,
     ],
-    referred: ['open', 'needsMediator', ...SUBMITTED],
+    referred: ['open', 'needsMediator', 'awaitingAnswer', ...SUBMITTED],
     replied: ['open', 'needsReviewer', 'awaitingReview', ...SUBMITTED],
     review: ['open', 'needsReviewer', 'awaitingReview', ...SUBMITTED],
     verification: ['open', 'needsReviewer', 'awaitingVerification', ...SUBMITTED],
@@ -701,7 +707,7 @@ describe('verification (核查) of grid-handled appeals', () => {
   });
 
   it('VERIFY_APPROVE starts the callback like APPROVE_REPLY', () => {
-    const verifying = apply(run(toVerification), ev('WARN', system));
+    const verifying = run([...toGridWorking, ev('WARN', system), ev('REPLY', gridWorker)]);
     const calling = apply(verifying, ev('VERIFY_APPROVE', supervisor));
     expect(phaseOf(calling)).toBe('callback.calling');
     expect(slaOf(calling)).toBe('warned');
@@ -868,7 +874,7 @@ describe('guards', () => {
     expect(closed.can(late)).toBe(false);
     expect(applyAppealEvent(closed, late)).toEqual({ accepted: false, next: closed });
 
-    const warnedThenClosed = apply(run(toCalling), ev('OVERDUE', system));
+    const warnedThenClosed = run([...toWorking, ev('OVERDUE', system), ...toCalling.slice(toWorking.length)]);
     const closed2 = apply(warnedThenClosed, ev('FEEDBACK', reviewer, {}, closedAt));
     const dueAt = plusDays(closedAt, 40);
     const reopened = apply(closed2, ev('REOPEN', dispatcher, { dueAt }, plusDays(closedAt, REOPEN_WINDOW_DAYS)));
@@ -1724,5 +1730,57 @@ describe('reclassification (RECLASSIFY) in triage', () => {
     const stored = persistAppealSnapshot(triage());
     const restored = restoreAppealSnapshot(JSON.parse(JSON.stringify(stored)));
     expect(restored.can(reclassify(dispatcher))).toBe(true);
+  });
+});
+
+describe('the handling deadline is met by the answer', () => {
+  const answered = ['replied', 'review', 'verification', 'callback.calling', 'callback.dissatisfied'] as const;
+  const owing = [
+    'triage',
+    'dispatched',
+    'returnRequested',
+    'handling.working',
+    'handling.extensionPending',
+    'referred',
+  ] as const;
+
+  it('an appeal answered on the spot is never warned or overdue; only its callback clock runs', () => {
+    const onSpot = run([...toTriage, ev('RESOLVE_ON_SPOT', operator)]);
+    expect(onSpot.can(ev('WARN', system))).toBe(false);
+    expect(onSpot.can(ev('OVERDUE', system))).toBe(false);
+    const calling = apply(onSpot, ev('APPROVE_REPLY', reviewer));
+    expect(calling.can(ev('OVERDUE', system))).toBe(false);
+    expect(slaOf(calling)).toBe('onTime');
+    expect(calling.can(ev('CALLBACK_DUE', system))).toBe(true);
+    expect(apply(calling, ev('CALLBACK_DUE', system)).context.callbackOverdue).toBe(true);
+  });
+
+  it('the tag awaitingAnswer marks exactly the phases whose deadline runs', () => {
+    for (const phase of owing) {
+      const s = run(ROUTES[phase]);
+      expect(s.hasTag('awaitingAnswer'), phase).toBe(true);
+      expect(s.can(ev('OVERDUE', system)), phase).toBe(true);
+    }
+    for (const phase of [...answered, 'closed', 'draft', 'merged', 'void'] as const) {
+      const s = run(ROUTES[phase]);
+      expect(s.hasTag('awaitingAnswer'), phase).toBe(false);
+      expect(s.can(ev('WARN', system)), phase).toBe(false);
+      expect(s.can(ev('OVERDUE', system)), phase).toBe(false);
+    }
+  });
+
+  it('a reply sent back for redo owes the answer again, and can then fall overdue', () => {
+    const redo = apply(run(toReview), ev('REJECT_REPLY', reviewer));
+    expect(redo.hasTag('awaitingAnswer')).toBe(true);
+    expect(slaOf(apply(redo, ev('OVERDUE', system)))).toBe('overdue');
+    const spotRejected = apply(run([...toTriage, ev('RESOLVE_ON_SPOT', operator)]), ev('REJECT_REPLY', reviewer));
+    expect(phaseOf(spotRejected)).toBe('triage');
+    expect(spotRejected.can(ev('OVERDUE', system))).toBe(true);
+  });
+
+  it('an appeal that fell overdue before its answer stays overdue (a late answer is late)', () => {
+    const late = run([...toWorking, ev('OVERDUE', system), ev('REPLY', handler)]);
+    expect(slaOf(late)).toBe('overdue');
+    expect(phaseOf(late)).toBe('review');
   });
 });

@@ -122,7 +122,10 @@ export type AppealTag =
   | 'awaitingReview'
   | 'awaitingVerification'
   | 'inCallback'
-  | 'dissatisfied';
+  | 'dissatisfied'
+  // The citizen's answer is still owed (triage, dispatched, returnRequested, handling, referred): the handling
+  // deadline runs only here. An answer (REPLY, RESOLVE_ON_SPOT, SELF_HANDLE, a referral's outcome) meets it.
+  | 'awaitingAnswer';
 
 export function roleAllowed(role: Role, type: AppealEventType): boolean {
   return eventRoles[type]?.includes(role) ?? false;
@@ -213,6 +216,14 @@ export const appealMachine = setup({
     },
     // The SLA clock only runs while someone owes the citizen something.
     phaseIsOpen: and([not(phaseIn('draft')), not(phaseIn('closed')), not(phaseIn('merged')), not(phaseIn('void'))]),
+    // The handling deadline is met by the answer: once answered (on the spot included) only the callback clock runs.
+    answerOwed: or([
+      phaseIn('triage'),
+      phaseIn('dispatched'),
+      phaseIn('returnRequested'),
+      phaseIn('handling'),
+      phaseIn('referred'),
+    ]),
   },
   actions: {
     clearAssignment: assign({
@@ -448,7 +459,7 @@ export const appealMachine = setup({
           },
         },
         triage: {
-          tags: ['open', 'needsDispatcher', 'awaitingDispatch', 'submitted', 'counted'],
+          tags: ['open', 'needsDispatcher', 'awaitingDispatch', 'submitted', 'counted', 'awaitingAnswer'],
           // Whatever brought the appeal back here, the previous assignment no longer holds.
           entry: 'clearAssignment',
           on: {
@@ -466,7 +477,7 @@ export const appealMachine = setup({
           },
         },
         dispatched: {
-          tags: ['open', 'needsAssignee', 'awaitingAcceptance', 'submitted', 'counted'],
+          tags: ['open', 'needsAssignee', 'awaitingAcceptance', 'submitted', 'counted', 'awaitingAnswer'],
           on: {
             ACCEPT: { guard: and(['roleAllowed', 'isAssignee']), target: 'handling' },
             RETURN: {
@@ -484,7 +495,7 @@ export const appealMachine = setup({
           },
         },
         returnRequested: {
-          tags: ['open', 'needsDispatcher', 'returnPending', 'submitted', 'counted'],
+          tags: ['open', 'needsDispatcher', 'returnPending', 'submitted', 'counted', 'awaitingAnswer'],
           on: {
             APPROVE_RETURN: { guard: 'roleAllowed', target: 'triage' },
             REJECT_RETURN: {
@@ -495,7 +506,7 @@ export const appealMachine = setup({
           },
         },
         handling: {
-          tags: ['open', 'needsAssignee', 'inHand', 'submitted', 'counted'],
+          tags: ['open', 'needsAssignee', 'inHand', 'submitted', 'counted', 'awaitingAnswer'],
           initial: 'working',
           on: {
             NOTE: {
@@ -543,7 +554,7 @@ export const appealMachine = setup({
           },
         },
         referred: {
-          tags: ['open', 'needsMediator', 'submitted', 'counted'],
+          tags: ['open', 'needsMediator', 'submitted', 'counted', 'awaitingAnswer'],
           on: {
             REFERRAL_DONE: [
               { guard: and(['roleAllowed', 'fromCurrentReferral', 'referralRefused']), target: 'triage' },
@@ -700,13 +711,13 @@ export const appealMachine = setup({
       states: {
         onTime: {
           on: {
-            WARN: { guard: and(['roleAllowed', 'phaseIsOpen']), target: 'warned' },
-            OVERDUE: { guard: and(['roleAllowed', 'phaseIsOpen']), target: 'overdue' },
+            WARN: { guard: and(['roleAllowed', 'answerOwed']), target: 'warned' },
+            OVERDUE: { guard: and(['roleAllowed', 'answerOwed']), target: 'overdue' },
           },
         },
         warned: {
           on: {
-            OVERDUE: { guard: and(['roleAllowed', 'phaseIsOpen']), target: 'overdue' },
+            OVERDUE: { guard: and(['roleAllowed', 'answerOwed']), target: 'overdue' },
           },
         },
         overdue: {},

@@ -2,12 +2,13 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import type { SessionUser } from '../auth/session.server';
 import { getWorkCalendar } from '../calendar/calendar.server';
-import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
+import { localDateTime, remainingTime } from '../calendar/working-time';
 import { Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/errors';
 import { maskPhone } from '../cases/masking';
-import { all, jsonb, one } from '../db/sql.server';
+import { all, one } from '../db/sql.server';
 import { decodeCursor, encodeCursor } from './search.server';
-import type { AppealListItem } from './worklists.server';
+import { COUNT_CAP, type AppealListItem, type QueueCount } from './worklists.server';
+import { listLabels } from './list-labels.server';
 
 export const DEPARTMENT_WORKLIST_PAGE = 50;
 
@@ -26,6 +27,8 @@ export interface DepartmentWorklist {
   department: { id: number; name: string };
   /** Departments the user may open (supervisors and dispatchers choose one). */
   choices: { id: number; name: string }[];
+  /** All of the department's open appeals (exact up to COUNT_CAP, then "10,000+"). */
+  count: QueueCount;
   items: AppealListItem[];
   nextCursor: string | null;
 }
@@ -75,12 +78,21 @@ export async function departmentWorklist(
     [departmentId, ...(cursor ? [new Date(cursor.at), cursor.id] : []), DEPARTMENT_WORKLIST_PAGE + 1],
   );
   const page = rows.slice(0, DEPARTMENT_WORKLIST_PAGE);
-  const [cal, categories] = [await getWorkCalendar(em), await categoryLabels(em)];
+  // Counted from the same partial index, at most COUNT_CAP + 1 entries.
+  const [{ n }] = await all<{ n: number }>(
+    em,
+    `select count(*)::int as n from (select 1 from appeal a
+       where a.lead_department_id = ? and ${OPEN} and a.due_at is not null limit ${COUNT_CAP + 1}) c`,
+    [departmentId],
+  );
+  const cal = await getWorkCalendar(em);
+  const { categories } = await listLabels(em, { categories: page.map((r) => r.category_id) });
   const hideCaller = user.role === 'handler';
   const last = page.at(-1);
   return {
     department: dept,
     choices,
+    count: n > COUNT_CAP ? { n: COUNT_CAP, more: true } : { n, more: false },
     items: page.map((r) => {
       const category = categories.get(r.category_id);
       return {
@@ -105,28 +117,4 @@ export async function departmentWorklist(
         ? encodeCursor(new Date(last.due_at).toISOString(), last.id)
         : null,
   };
-}
-
-const CATEGORY_TTL_MS = 60_000;
-let categoryCache: { at: number; labels: Map<number, { name: string; units: Record<string, LimitUnit> }> } | null =
-  null;
-
-/** Category names and the unit of each urgency's limit, for a minute: categories change in admin, rarely. */
-async function categoryLabels(em: EntityManager) {
-  if (categoryCache && Date.now() - categoryCache.at < CATEGORY_TTL_MS) return categoryCache.labels;
-  const rows = await all<{ id: number; name: string; limits: unknown }>(em, 'select id, name, limits from category');
-  const labels = new Map(
-    rows.map((r) => {
-      const limits = jsonb<Record<string, { unit?: LimitUnit }> | null>(r.limits);
-      return [
-        r.id,
-        {
-          name: r.name,
-          units: Object.fromEntries(Object.entries(limits ?? {}).map(([k, v]) => [k, v?.unit ?? 'workingDays'])),
-        },
-      ] as const;
-    }),
-  );
-  categoryCache = { at: Date.now(), labels };
-  return labels;
 }

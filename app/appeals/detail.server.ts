@@ -160,13 +160,13 @@ export async function appealDetail(
   const limits = jsonb<Record<string, { unit: LimitUnit }>>(a.limits);
   const open = !snapshot.hasTag('closed');
   const concerns = stateConcerns(snapshot);
-  const deadline = (kind: DeadlineView['kind'], at: Date | null, unit: LimitUnit): DeadlineView[] =>
+  const deadline = (kind: DeadlineView['kind'], at: Date | null, unit: LimitUnit, running = open): DeadlineView[] =>
     at
       ? [
           {
             kind,
             at: localDateTime(new Date(at)),
-            remaining: open ? remainingTime(cal, now, new Date(at), unit).label : null,
+            remaining: running ? remainingTime(cal, now, new Date(at), unit).label : null,
           },
         ]
       : [];
@@ -233,7 +233,8 @@ export async function appealDetail(
     })),
     deadlines: [
       ...deadline('accept', concerns.acceptance ? a.accept_due_at : null, limits.accept.unit),
-      ...deadline('handling', a.due_at, limits[a.urgency]?.unit ?? 'workingDays'),
+      // The handling deadline is met by the answer (decision 018): once answered, no time left or overdue to show.
+      ...deadline('handling', a.due_at, limits[a.urgency]?.unit ?? 'workingDays', snapshot.hasTag('awaitingAnswer')),
       ...deadline('callback', concerns.callback ? a.callback_due_at : null, limits.callback.unit),
     ],
     timeline: withCallbackDetails(

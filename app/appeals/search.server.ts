@@ -217,7 +217,7 @@ export async function searchAppeals(
   const rows = await all(
     em,
     `select a.id, a.number, a.title, a.type, a.urgency, c.name as category_name, a.phase, a.sla, a.due_at, a.created_at,
-            a.tags @> '{closed}' as closed,
+            a.tags @> '{closed}' as closed, a.tags @> '{awaitingAnswer}' as owed,
             to_char(a.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at,
             coalesce(d.name, ag.name) as holder, a.caller_phone, a.confidential, c.limits -> a.urgency ->> 'unit' as limit_unit
        from appeal a join category c on c.id = a.category_id
@@ -242,7 +242,7 @@ export async function searchAppeals(
     dueAt: r.due_at ? new Date(r.due_at).toISOString() : null,
     dueLabel: r.due_at ? localDateTime(new Date(r.due_at)) : null,
     remaining:
-      cal && r.due_at && !r.closed
+      cal && r.due_at && r.owed
         ? remainingTime(cal, now, new Date(r.due_at), (r.limit_unit ?? 'workingDays') as LimitUnit).label
         : null,
     createdAt: new Date(r.created_at).toISOString(),

@@ -361,7 +361,8 @@ function assignmentWrites({ type, payload, next, now }: AppealStep): SideWrite[]
 
 type TimerPlan = { job: Omit<TimerJob, 'fireAt'>; at: Date };
 
-function timersFor({ type, payload, row: appeal, next: { context: ctx }, cal, now }: AppealStep): TimerPlan[] {
+function timersFor({ type, payload, row: appeal, before, next, cal, now }: AppealStep): TimerPlan[] {
+  const ctx = next.context;
   const handling = (): TimerPlan[] => {
     if (!ctx.dueAt) return [];
     const due = new Date(ctx.dueAt);
@@ -393,7 +394,9 @@ function timersFor({ type, payload, row: appeal, next: { context: ctx }, cal, no
           ]
         : [];
     default:
-      return [];
+      // An answer sent back (redo, a rejected on-the-spot answer, a refused referral) owes it again: the handling
+      // deadline runs again, and a deadline that passed while it was answered makes it overdue at once.
+      return next.hasTag('awaitingAnswer') && !before.hasTag('awaitingAnswer') ? handling() : [];
   }
 }
 

@@ -360,32 +360,46 @@ export function workingDaysBetween(cal: WorkCalendar, a: Date, b: Date): number 
 export interface RemainingTime {
   /** Countable minutes left until due; negative once overdue (at least -1 then). */
   minutes: number;
-  /** e.g. '剩余 2 个工作日 3 小时', '已超期 5 小时', '剩余 1 小时 20 分'. */
+  /** e.g. '剩余 2 个工作日 3 小时', '已超期 5 小时', '剩余 1 小时 20 分': days are always working days. */
   label: string;
 }
 
-function formatMinutes(minutes: number, unit: LimitUnit): string {
-  if (unit === 'workingDays') {
-    // A working day counts 24h here, so days/hours are plain 1440/60 splits.
-    const days = Math.floor(minutes / (24 * 60));
-    const hours = Math.floor((minutes % (24 * 60)) / 60);
-    const parts: string[] = [];
-    if (days > 0) parts.push(`${days} 个工作日`);
-    if (hours > 0) parts.push(`${hours} 小时`);
-    return parts.length > 0 ? parts.join(' ') : `${minutes % 60} 分`;
-  }
-  // Legal periods run for weeks in calendar time: days read better than hundreds of hours.
-  if (unit === 'clockHours' && minutes >= 48 * 60) {
-    const days = Math.floor(minutes / (24 * 60));
-    const hours = Math.floor((minutes % (24 * 60)) / 60);
-    return hours > 0 ? `${days} 天 ${hours} 小时` : `${days} 天`;
-  }
+const DAY_MINUTES = 24 * 60;
+
+function hoursAndMinutes(minutes: number): string {
   const hours = Math.floor(minutes / 60);
   const mins = minutes % 60;
-  const parts: string[] = [];
-  if (hours > 0) parts.push(`${hours} 小时`);
-  if (mins > 0 || hours === 0) parts.push(`${mins} 分`);
-  return parts.join(' ');
+  if (hours === 0) return `${mins} 分`;
+  return mins > 0 ? `${hours} 小时 ${mins} 分` : `${hours} 小时`;
+}
+
+/**
+ * The one way a span of deadline time is said (decision 018). Under a day of the limit's own time it is hours and
+ * minutes of that time (an emergency's clock hours, office hours, or a working day's hours). From a day on it is
+ * working days of the calendar, as deadlines are (decision 003: a working day counts 24 h), plus hours: never
+ * calendar days, whatever the limit's unit. A long clock-time span that holds no whole working day (a holiday week)
+ * keeps its own hours. The one exception is a legal period (法定期间, addLegalDays): the law counts it in calendar
+ * days, so its time reads in calendar days ("剩余 12 天").
+ */
+function formatSpan(
+  cal: WorkCalendar,
+  unit: LimitUnit,
+  a: number,
+  b: number,
+  ownMinutes: number,
+  legal: boolean,
+): string {
+  if (ownMinutes < DAY_MINUTES) return hoursAndMinutes(ownMinutes);
+  if (legal) {
+    const days = Math.floor(ownMinutes / DAY_MINUTES);
+    const hours = Math.floor((ownMinutes % DAY_MINUTES) / 60);
+    return hours > 0 ? `${days} 天 ${hours} 小时` : `${days} 天`;
+  }
+  const working = unit === 'workingDays' ? ownMinutes : Math.floor(measure(cal, 'workingDays', a, b) / MINUTE);
+  if (working < DAY_MINUTES) return hoursAndMinutes(ownMinutes);
+  const days = Math.floor(working / DAY_MINUTES);
+  const hours = Math.floor((working % DAY_MINUTES) / 60);
+  return hours > 0 ? `${days} 个工作日 ${hours} 小时` : `${days} 个工作日`;
 }
 
 /**
@@ -395,16 +409,23 @@ function formatMinutes(minutes: number, unit: LimitUnit): string {
  * countable time has passed since (e.g. a weekend right after the deadline):
  * minutes is then -1 and the label just '已超期'.
  */
-export function remainingTime(cal: WorkCalendar, now: Date, due: Date, unit: LimitUnit): RemainingTime {
+export function remainingTime(
+  cal: WorkCalendar,
+  now: Date,
+  due: Date,
+  unit: LimitUnit,
+  opts: { legalPeriod?: boolean } = {},
+): RemainingTime {
+  const legal = opts.legalPeriod === true && unit === 'clockHours';
   const at = instantMs(now, 'now');
   const to = instantMs(due, 'due');
   checkUnit(unit);
   if (at <= to) {
     const minutes = Math.floor(measure(cal, unit, at, to) / MINUTE);
-    return { minutes, label: `剩余 ${formatMinutes(minutes, unit)}` };
+    return { minutes, label: `剩余 ${formatSpan(cal, unit, at, to, minutes, legal)}` };
   }
   const late = measure(cal, unit, to, at);
   if (late === 0) return { minutes: -1, label: '已超期' };
   const minutes = Math.ceil(late / MINUTE);
-  return { minutes: -minutes, label: `已超期 ${formatMinutes(minutes, unit)}` };
+  return { minutes: -minutes, label: `已超期 ${formatSpan(cal, unit, to, at, minutes, legal)}` };
 }

@@ -259,7 +259,10 @@ export async function referralDetail(
         label: REFERRAL_CLOCK_LABELS[name] ?? name,
         dueAt: local(clock.dueAt)!,
         state: clock.state,
-        remaining: running ? remainingTime(cal, now, new Date(clock.dueAt), clockUnit(def, name)).label : null,
+        // Legal periods are calendar days (法定期间): their time reads in calendar days; working-day clocks in working days.
+        remaining: running
+          ? remainingTime(cal, now, new Date(clock.dueAt), clockUnit(def, name), { legalPeriod: true }).label
+          : null,
       };
     });
 

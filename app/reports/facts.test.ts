@@ -14,8 +14,8 @@ const D2 = 2;
 // The machine's tags of the phases these appeals are in (machines/appeal.test.ts pins the whole table).
 const TAGS = {
   closed: ['closed', 'counted', 'finished', 'submitted'],
-  inHand: ['counted', 'inHand', 'needsAssignee', 'open', 'submitted'],
-  triage: ['awaitingDispatch', 'counted', 'needsDispatcher', 'open', 'submitted'],
+  inHand: ['awaitingAnswer', 'counted', 'inHand', 'needsAssignee', 'open', 'submitted'],
+  triage: ['awaitingAnswer', 'awaitingDispatch', 'counted', 'needsDispatcher', 'open', 'submitted'],
   draft: ['draft'],
   merged: ['closed', 'submitted'],
 } as const satisfies Record<string, readonly AppealTag[]>;
@@ -170,5 +170,49 @@ describe('measures on a hand-built city (DESIGN §6)', () => {
     addFactsToCells(cells, facts, ['all', 'department', 'category', 'grid', 'source']);
     addFactsToCells(cells, facts, ['all', 'department', 'category', 'grid', 'source'], -1);
     for (const c of cells.values()) expect(Object.values(c).every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('an answer on the spot meets the handling deadline', () => {
+  const replied = ['awaitingReview', 'counted', 'needsReviewer', 'open', 'submitted'] as const;
+  const onSpot = (over: Partial<FactInput>) =>
+    appealFacts(
+      base(90, {
+        leadDepartmentId: null,
+        answeredOnSpot: true,
+        submittedAt: at(MON, '09:00'),
+        repliedAt: at(MON, '09:10'),
+        dueAt: at('2026-11-03', '09:00'),
+        ...over,
+      }),
+      cal,
+    ).appeal!;
+
+  it('is not overdue, even when a timer marked it so before the rule was fixed', () => {
+    expect(onSpot({ tags: replied, sla: 'overdue', closedAt: null }).overdue).toBe(0);
+    expect(onSpot({ sla: 'overdue', closedAt: at('2026-11-20') }).overdue).toBe(0);
+  });
+
+  it('closes on time when answered in time, however late the callback closes it', () => {
+    const f = onSpot({ closedAt: at('2026-11-20') });
+    expect(f).toMatchObject({ closed: 1, closedOnTime: 1 });
+    // The same late close without the on-the-spot answer is late.
+    expect(
+      appealFacts(base(91, { closedAt: at('2026-11-20'), dueAt: at('2026-11-11') }), cal).appeal!.closedOnTime,
+    ).toBe(0);
+  });
+
+  it('an on-the-spot answer sent back to triage owes the answer again and can be overdue', () => {
+    expect(onSpot({ tags: TAGS.triage, sla: 'overdue', closedAt: null }).overdue).toBe(1);
+  });
+
+  it('a department answer that came late is still overdue', () => {
+    const late = base(92, {
+      sla: 'overdue',
+      repliedAt: at('2026-11-12'),
+      dueAt: at('2026-11-11'),
+      closedAt: at('2026-11-13'),
+    });
+    expect(appealFacts(late, cal).appeal).toMatchObject({ overdue: 1, closedOnTime: 0 });
   });
 });

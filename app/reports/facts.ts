@@ -27,6 +27,8 @@ export interface FactInput {
   unreasonable: boolean;
   /** The last answer by the handling unit (REPLY, RESOLVE_ON_SPOT or SELF_HANDLE). */
   repliedAt: Date | null;
+  /** Answered on the spot (已当场答复): the answer ended the handling; only the callback followed. */
+  answeredOnSpot?: boolean;
   /** An approved return (退单) happened. */
   returned: boolean;
   /** The caller filed another appeal in the 30 days before this one. */
@@ -71,6 +73,12 @@ export function appealFacts(a: FactInput, cal: WorkCalendar): AppealFacts {
   const counted = feedback && !a.unreasonable;
   const closed = a.tags.includes('finished') && a.closedAt !== null;
   const replied = a.repliedAt !== null;
+  // The handling deadline is met by the answer (decision 018). An answer on the spot ends the handling there, so its
+  // callback days later neither make it late nor close it after its deadline; and an appeal that no longer owes its
+  // answer and was answered in time is not overdue, whatever a timer once wrote.
+  const answeredInTime = replied && (a.dueAt === null || a.repliedAt!.getTime() <= a.dueAt.getTime());
+  const stillOwed = a.tags.includes('awaitingAnswer');
+  const handlingEnd = a.answeredOnSpot && replied ? a.repliedAt : a.closedAt;
   const appeal: AppealFactRow = {
     appealId: a.appealId,
     ...keys,
@@ -81,8 +89,8 @@ export function appealFacts(a: FactInput, cal: WorkCalendar): AppealFacts {
     satisfactionBase: bit(counted),
     satisfied: bit(counted && (a.satisfaction === 'satisfied' || a.satisfaction === 'basicallySatisfied')),
     closed: bit(closed),
-    closedOnTime: bit(closed && (a.dueAt === null || a.closedAt!.getTime() <= a.dueAt.getTime())),
-    overdue: bit(a.sla === 'overdue'),
+    closedOnTime: bit(closed && (a.dueAt === null || handlingEnd!.getTime() <= a.dueAt.getTime())),
+    overdue: bit(a.sla === 'overdue' && !(a.answeredOnSpot && answeredInTime && !stillOwed)),
     replied: bit(replied),
     handlingCentidays: replied ? Math.round(workingDaysBetween(cal, a.submittedAt, a.repliedAt!) * 100) : 0,
     returned: bit(a.returned),

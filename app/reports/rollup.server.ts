@@ -32,6 +32,7 @@ const FACT_INPUT_SQL = `
          coalesce((a.snapshot->'context'->>'extensionCount')::int, 0) as extension_count,
          coalesce((a.snapshot->'context'->>'unreasonable')::boolean, false) as unreasonable,
          a.snapshot->'context'->>'repliedAt' as replied_at,
+         coalesce((a.snapshot->'context'->>'answeredOnSpot')::boolean, false) as answered_on_spot,
          (a.caller_phone is not null and a.submitted_at is not null and exists (
             select 1 from appeal p where p.caller_phone = a.caller_phone and p.submitted_at is not null
                and p.submitted_at >= a.submitted_at - interval '30 days' and (p.submitted_at, p.id) < (a.submitted_at, a.id))) as repeat_caller
@@ -65,6 +66,7 @@ async function factInputs(em: EntityManager, ids: number[]): Promise<FactInput[]
       extensionCount: r.extension_count,
       unreasonable: r.unreasonable,
       repliedAt: dateOrNull(r.replied_at),
+      answeredOnSpot: r.answered_on_spot,
       repeatCaller: r.repeat_caller,
       returned: own.some((o) => o.status === 'returned'),
       orders: own.map((o) => ({

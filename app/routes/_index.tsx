@@ -3,8 +3,10 @@ import { redirect } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { requireUser } from '../auth/session.server';
 import { adminOverview, worklistsFor } from '../appeals/worklists.server';
+import { QueueCountText, QueuePager } from '../components/queue-pager';
 import { WorklistTable } from '../components/worklist-table';
 import { can } from '../domain/permissions';
+import { domain } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
 import { ROLE_LABELS } from '../ui/labels';
 
@@ -15,10 +17,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // An agency's staff work from their referral cases.
   if (can(user, 'referrals:agency')) throw redirect('/referrals');
   const em = context.runtime.db.em();
-  if (can(user, 'admin:users')) {
-    return { role: user.role, admin: await adminOverview(em), worklists: await worklistsFor(em, user) };
-  }
-  return { role: user.role, admin: null, worklists: await worklistsFor(em, user) };
+  const params = new URL(request.url).searchParams;
+  return domain(async () => ({
+    role: user.role,
+    admin: can(user, 'admin:users') ? await adminOverview(em) : null,
+    worklists: await worklistsFor(em, user, params),
+  }));
 }
 
 export default function Home() {
@@ -34,7 +38,7 @@ export default function Home() {
           <a key={w.key} href={`#${w.key}`} className="rounded-full border bg-white px-3 py-1 hover:bg-slate-100">
             {t(w.label)}{' '}
             <span className="ml-1 rounded-full bg-red-700 px-2 text-xs text-white" data-testid={`count-${w.key}`}>
-              {w.count}
+              <QueueCountText count={w.count} />
             </span>
           </a>
         ))}
@@ -87,9 +91,17 @@ export default function Home() {
       {worklists.map((w) => (
         <section key={w.key} id={w.key} aria-labelledby={`${w.key}-h`} className="rounded-lg border bg-white">
           <h2 id={`${w.key}-h`} className="border-b px-4 py-2 font-semibold">
-            {t(w.label)}（{w.count}）
+            {t(w.label)}（<QueueCountText count={w.count} />）
           </h2>
           <WorklistTable items={w.items} />
+          <QueuePager
+            id={w.key}
+            param={w.param}
+            count={w.count}
+            offset={w.offset}
+            shown={w.items.length}
+            next={w.next}
+          />
         </section>
       ))}
       <p className="text-xs text-slate-400">

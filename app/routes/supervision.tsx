@@ -8,7 +8,8 @@ import { requireUserWith } from '../auth/session.server';
 import { LatenessChart } from '../components/lateness-chart';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { readFormWithRefusal } from '../http/body.server';
-import { supervisionBoard, type BoardAppeal } from '../supervision/board.server';
+import { supervisionBoard, type BoardAppeal, type BoardSection } from '../supervision/board.server';
+import { QueueCountText, QueuePager } from '../components/queue-pager';
 import { useT } from '../i18n/use-t';
 import { PHASE_LABELS, REFERRAL_KIND_LABELS, SLA_LABELS } from '../ui/labels';
 import { referralPhaseLabel } from '../ui/referral-labels';
@@ -20,7 +21,8 @@ const REFRESH_MS = 30_000;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUserWith(request, context, 'supervision:read');
-  return domain(() => supervisionBoard(context.runtime.db.em(), user.actor));
+  const params = new URL(request.url).searchParams;
+  return domain(() => supervisionBoard(context.runtime.db.em(), user.actor, params));
 }
 
 const boardAction = z.object({
@@ -68,6 +70,12 @@ function Row({ a, children }: { a: BoardAppeal; children?: React.ReactNode }) {
       </td>
       <td className="py-1.5">{children}</td>
     </tr>
+  );
+}
+
+function Pager({ s }: { s: BoardSection<unknown> }) {
+  return (
+    <QueuePager id={s.key} param={s.param} count={s.count} offset={s.offset} shown={s.items.length} next={s.next} />
   );
 }
 
@@ -133,14 +141,18 @@ export default function Supervision() {
         </h2>
         <LatenessChart data={board.byHolder} />
       </section>
-      <section className="rounded-lg border bg-white" aria-labelledby="ext-h">
+      <section id="extensions" className="rounded-lg border bg-white" aria-labelledby="ext-h">
         <h2 id="ext-h" className="border-b px-4 py-2 font-semibold">
-          {t('延期申请')}（{board.extensions.length}）
+          {t('延期申请')}（
+          <span data-testid="board-count-extensions">
+            <QueueCountText count={board.extensions.count} />
+          </span>
+          ）
         </h2>
         <table className="w-full">
           {head}
           <tbody>
-            {board.extensions.map((a) => (
+            {board.extensions.items.map((a) => (
               <Row key={a.id} a={a}>
                 <p className="text-xs text-slate-600">
                   {t('申请 {{n}} 个工作日：', { n: a.days ?? '—' })}
@@ -180,15 +192,20 @@ export default function Supervision() {
             ))}
           </tbody>
         </table>
+        <Pager s={board.extensions} />
       </section>
-      <section className="rounded-lg border bg-white" aria-labelledby="overdue-h">
+      <section id="overdue" className="rounded-lg border bg-white" aria-labelledby="overdue-h">
         <h2 id="overdue-h" className="border-b px-4 py-2 font-semibold">
-          {t('已超期')}（{board.overdue.length}）
+          {t('已超期')}（
+          <span data-testid="board-count-overdue">
+            <QueueCountText count={board.overdue.count} />
+          </span>
+          ）
         </h2>
         <table className="w-full">
           {head}
           <tbody>
-            {board.overdue.map((a) => (
+            {board.overdue.items.map((a) => (
               <Row key={a.id} a={a}>
                 <Form method="post" className="flex items-center gap-1" aria-label={`督办 ${a.number}`}>
                   <CsrfField />
@@ -225,19 +242,25 @@ export default function Supervision() {
             ))}
           </tbody>
         </table>
+        <Pager s={board.overdue} />
       </section>
-      <section className="rounded-lg border bg-white" aria-labelledby="warned-h">
+      <section id="warned" className="rounded-lg border bg-white" aria-labelledby="warned-h">
         <h2 id="warned-h" className="border-b px-4 py-2 font-semibold">
-          {t('临期预警')}（{board.warned.length}）
+          {t('临期预警')}（
+          <span data-testid="board-count-warned">
+            <QueueCountText count={board.warned.count} />
+          </span>
+          ）
         </h2>
         <table className="w-full">
           {head}
           <tbody>
-            {board.warned.map((a) => (
+            {board.warned.items.map((a) => (
               <Row key={a.id} a={a} />
             ))}
           </tbody>
         </table>
+        <Pager s={board.warned} />
       </section>
       <section className="rounded-lg border bg-white" aria-labelledby="late-referrals-h">
         <h2 id="late-referrals-h" className="border-b px-4 py-2 font-semibold">
@@ -287,18 +310,23 @@ export default function Supervision() {
           </tbody>
         </table>
       </section>
-      <section className="rounded-lg border bg-white" aria-labelledby="esc-h">
+      <section id="escalated" className="rounded-lg border bg-white" aria-labelledby="esc-h">
         <h2 id="esc-h" className="border-b px-4 py-2 font-semibold">
-          {t('已升级')}（{board.escalated.length}）
+          {t('已升级')}（
+          <span data-testid="board-count-escalated">
+            <QueueCountText count={board.escalated.count} />
+          </span>
+          ）
         </h2>
         <table className="w-full">
           {head}
           <tbody>
-            {board.escalated.map((a) => (
+            {board.escalated.items.map((a) => (
               <Row key={a.id} a={a} />
             ))}
           </tbody>
         </table>
+        <Pager s={board.escalated} />
       </section>
     </div>
   );

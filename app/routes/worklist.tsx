@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { departmentWorklist } from '../appeals/department-worklist.server';
 import { requireUserWith } from '../auth/session.server';
+import { QueueCountText } from '../components/queue-pager';
 import { WorklistTable } from '../components/worklist-table';
 import { domain } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
@@ -21,7 +22,11 @@ export default function DepartmentWorklistPage() {
     <div className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h1 className="text-lg font-semibold" data-testid="worklist-title">
-          {t('单位工单')} · {w.department.name}
+          {t('单位工单')} · {w.department.name}（
+          <span data-testid="worklist-count">
+            <QueueCountText count={w.count} />
+          </span>
+          ）
         </h1>
         {w.choices.length ? (
           <Form method="get" className="flex items-center gap-2 text-sm">

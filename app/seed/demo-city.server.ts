@@ -689,3 +689,32 @@ async function seedDemoDisputes(services: AppealServices, ids: ReferenceIds, rea
   }
   return DEMO_DISPUTES.length;
 }
+
+/**
+ * This morning's calls still waiting for dispatch, so that 待派单 in the demo holds more than a page (20) and its pager
+ * can be tried: 24 appeals filed over the last few hours, well inside their deadlines.
+ */
+export async function seedDemoBacklog(services: AppealServices, ids: ReferenceIds, count = 24): Promise<number> {
+  const operator = actorFor(ids, 'operator');
+  const start = Date.now() - count * 6 * 60_000;
+  for (let i = 0; i < count; i++) {
+    const at = new Date(start + i * 6 * 60_000);
+    const svc: AppealServices = { ...services, now: () => at };
+    const tpl = DEMO_COMPLAINTS[i % DEMO_COMPLAINTS.length];
+    const grid = [...ids.grids.keys()][i % ids.grids.size];
+    const draft = await createDraft(svc, operator, {
+      type: tpl.type,
+      urgency: 'normal',
+      categoryId: ids.categories.get(tpl.category)!,
+      callerPhone: `1370000${String(1000 + i).padStart(4, '0')}`,
+      citizenName: `${SURNAMES[i % SURNAMES.length]}先生`,
+      title: tpl.title,
+      content: tpl.content,
+      address: `示范市${ROADS[i % ROADS.length]}${10 + i}号`,
+      gridId: ids.grids.get(grid),
+      source: 'hotline',
+    });
+    await sendAppealEvent(svc, { appealId: draft.id, type: 'SUBMIT', payload: {}, actor: operator });
+  }
+  return count;
+}

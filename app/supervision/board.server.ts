@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { Actor } from '../../machines/actor';
-import { getWorkCalendar } from '../calendar/calendar.server';
-import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
+import { listLabels } from '../appeals/list-labels.server';
+import { boardQueues, type QueuePage } from '../appeals/worklists.server';
+import { localDateTime } from '../calendar/working-time';
 import { all, jsonb } from '../db/sql.server';
 import { Forbidden } from '../domain/errors';
 
-const OPEN = `a.tags @> '{open}'`;
 const BOARD_ROLES = new Set(['supervisor', 'dispatcher']);
 
 export interface BoardAppeal {
@@ -40,70 +40,103 @@ export interface LateReferral {
   appealNumber: string;
 }
 
+/** One of the board's sections: a page of a queue with its true count and the cursors to page through it. */
+export type BoardSection<T = BoardAppeal> = Omit<QueuePage, 'items'> & { items: T[] };
+
 export interface SupervisionBoard {
   byHolder: { holder: string; warned: number; overdue: number }[];
-  overdue: BoardAppeal[];
-  warned: BoardAppeal[];
-  extensions: ExtensionRequest[];
-  escalated: BoardAppeal[];
+  overdue: BoardSection;
+  warned: BoardSection;
+  extensions: BoardSection<ExtensionRequest>;
+  escalated: BoardSection;
   lateReferrals: LateReferral[];
   refreshedAt: string;
 }
 
-/** The duty supervisor's view of lateness: who is late, with what, and what waits for a decision. */
-export async function supervisionBoard(em: EntityManager, actor: Actor, now = new Date()): Promise<SupervisionBoard> {
-  if (!BOARD_ROLES.has(actor.role)) throw new Forbidden();
-  const cal = await getWorkCalendar(em);
-  const holder = `coalesce(d.name, g.name, '待派单')`;
-  const from = `from appeal a join category c on c.id = a.category_id left join department d on d.id = a.lead_department_id left join grid g on g.id = a.assigned_grid_id`;
-  const byHolder = await all<{ holder: string; warned: number; overdue: number }>(
-    em,
-    `select ${holder} as holder, count(*) filter (where a.sla = 'warned')::int as warned, count(*) filter (where a.sla = 'overdue')::int as overdue
-       ${from} where ${OPEN} and a.sla <> 'onTime' group by 1 order by 3 desc, 2 desc limit 15`,
-  );
-  const list = async (where: string, limit = 50) => {
-    const rows = await all(
-      em,
-      `select a.id, a.number, a.version, a.title, a.phase, a.sla, ${holder} as holder, a.due_at, c.limits -> a.urgency ->> 'unit' as unit,
-              (a.snapshot->'context'->>'superviseCount')::int as supervise_count, a.snapshot->'context'->>'escalation' as escalation
-         ${from} where ${OPEN} and ${where} order by a.due_at asc nulls last, a.id limit ?`,
-      [limit],
-    );
-    return rows.map((r): BoardAppeal => ({
-      id: r.id,
-      number: r.number,
-      version: r.version,
-      title: r.title,
-      phase: r.phase,
-      sla: r.sla,
-      holder: r.holder,
-      dueAt: r.due_at ? localDateTime(new Date(r.due_at)) : null,
-      remaining: r.due_at
-        ? remainingTime(cal, now, new Date(r.due_at), (r.unit ?? 'workingDays') as LimitUnit).label
-        : null,
-      superviseCount: r.supervise_count ?? 0,
-      escalation: r.escalation,
-    }));
+const NO_HOLDER = '待派单';
+
+function section(page: QueuePage): BoardSection {
+  return {
+    ...page,
+    items: page.items.map((a) => ({
+      id: a.id,
+      number: a.number,
+      version: a.version ?? 0,
+      title: a.title,
+      phase: a.phase,
+      sla: a.sla,
+      holder: a.holder ?? NO_HOLDER,
+      dueAt: a.dueLabel,
+      remaining: a.remaining,
+      superviseCount: a.superviseCount ?? 0,
+      escalation: a.escalation ?? null,
+    })),
   };
-  const extensions = await list(`a.tags @> '{extensionPending}'`);
-  const requests = extensions.length
+}
+
+/**
+ * The duty supervisor's view of lateness: who is late, with what, and what waits for a decision. Its lists are the
+ * supervisor's queues (the same statements as the navigation bar's counts), each paged on its own cursor.
+ */
+export async function supervisionBoard(
+  em: EntityManager,
+  actor: Actor,
+  params: URLSearchParams = new URLSearchParams(),
+  now = new Date(),
+): Promise<SupervisionBoard> {
+  if (!BOARD_ROLES.has(actor.role)) throw new Forbidden();
+  // Late appeals that still owe their answer, by holder, from one partial index (appeal_queue_late_holder_index).
+  const late = await all<{ dept: number | null; grid: number | null; warned: number; overdue: number }>(
+    em,
+    `select a.lead_department_id as dept, a.assigned_grid_id as grid,
+            count(*) filter (where a.sla = 'warned')::int as warned, count(*) filter (where a.sla = 'overdue')::int as overdue
+       from appeal a where a.sla <> 'onTime' and a.tags @> '{awaitingAnswer}' group by 1, 2`,
+  );
+  const labels = await listLabels(em, { departments: late.map((r) => r.dept), grids: late.map((r) => r.grid) });
+  const holders = new Map<string, { holder: string; warned: number; overdue: number }>();
+  for (const r of late) {
+    const holder =
+      (r.dept ? labels.departments.get(r.dept) : undefined) ??
+      (r.grid ? labels.grids.get(r.grid) : undefined) ??
+      NO_HOLDER;
+    const h = holders.get(holder) ?? { holder, warned: 0, overdue: 0 };
+    h.warned += r.warned;
+    h.overdue += r.overdue;
+    holders.set(holder, h);
+  }
+  const byHolder = [...holders.values()]
+    .sort((a, b) => b.overdue - a.overdue || b.warned - a.warned || a.holder.localeCompare(b.holder))
+    .slice(0, 15);
+
+  const pages = await boardQueues(
+    em,
+    { id: actor.userId, role: 'supervisor', departmentId: null, gridIds: [] },
+    params,
+    now,
+  );
+  const extensions = section(pages.extensions);
+  const ids = extensions.items.map((e) => e.id);
+  const requests = ids.length
     ? await all<{ appeal_id: number; payload: unknown }>(
         em,
         `select distinct on (appeal_id) appeal_id, payload from appeal_event where type = 'REQUEST_EXTENSION' and appeal_id in (?) order by appeal_id, seq desc`,
-        [extensions.map((e) => e.id)],
+        [ids],
       )
     : [];
   return {
     byHolder,
-    overdue: await list(`a.sla = 'overdue'`),
-    warned: await list(`a.sla = 'warned'`),
-    extensions: extensions.map((e) => {
-      const payload = jsonb<{ days?: number; reason?: string } | undefined>(
-        requests.find((r) => r.appeal_id === e.id)?.payload,
-      );
-      return { ...e, days: payload?.days ?? null, reason: payload?.reason ?? null };
-    }),
-    escalated: await list(`a.snapshot->'context'->>'escalation' is not null`),
+    overdue: section(pages.overdue),
+    warned: section(pages.warned),
+    extensions: {
+      ...extensions,
+      items: extensions.items.map((e) => {
+        const payload = jsonb<{ days?: number; reason?: string } | undefined>(
+          requests.find((r) => r.appeal_id === e.id)?.payload,
+        );
+        return { ...e, days: payload?.days ?? null, reason: payload?.reason ?? null };
+      }),
+    },
+    escalated: section(pages.escalated),
     lateReferrals: (
       await all(
         em,

@@ -18,6 +18,7 @@ import { Migration20261203000000_security_events } from './Migration202612030000
 import { Migration20261203010000_sign_in_guard } from './Migration20261203010000_sign_in_guard';
 import { Migration20261203020000_mfa } from './Migration20261203020000_mfa';
 import { Migration20261203030000_id_number_encryption } from './Migration20261203030000_id_number_encryption';
+import { Migration20261204000000_queues } from './Migration20261204000000_queues';
 import { Migration20261204030000_dispatch_catalogue } from './Migration20261204030000_dispatch_catalogue';
 import { Migration20261204040000_assisting_orders } from './Migration20261204040000_assisting_orders';
 import { Migration20261204050000_sms_templates } from './Migration20261204050000_sms_templates';
@@ -46,6 +47,7 @@ export const migrationsList = [
   { name: 'Migration20261203010000_sign_in_guard', class: Migration20261203010000_sign_in_guard },
   { name: 'Migration20261203020000_mfa', class: Migration20261203020000_mfa },
   { name: 'Migration20261203030000_id_number_encryption', class: Migration20261203030000_id_number_encryption },
+  { name: 'Migration20261204000000_queues', class: Migration20261204000000_queues },
   { name: 'Migration20261204030000_dispatch_catalogue', class: Migration20261204030000_dispatch_catalogue },
   { name: 'Migration20261204040000_assisting_orders', class: Migration20261204040000_assisting_orders },
   { name: 'Migration20261204050000_sms_templates', class: Migration20261204050000_sms_templates },

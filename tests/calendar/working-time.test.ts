@@ -290,14 +290,58 @@ describe('remainingTime', () => {
   });
 });
 
-describe('remainingTime over legal periods in calendar time', () => {
-  it('counts long clock-hour spans in days', () => {
+describe('remainingTime says every span in one set of units (decision 018)', () => {
+  it('says a day or more in working days of the calendar, whatever the limit’s unit: never calendar days', () => {
     expect(remainingTime(cal, bj('2025-03-03 10:00'), bj('2025-04-02 12:30'), 'clockHours').label).toBe(
+      '剩余 22 个工作日 2 小时',
+    );
+    expect(remainingTime(cal, bj('2025-03-03 10:00'), bj('2025-03-05 10:00'), 'clockHours').label).toBe(
+      '剩余 2 个工作日',
+    );
+    expect(remainingTime(cal, bj('2025-03-03 10:00'), bj('2025-03-05 09:00'), 'clockHours').label).toBe(
+      '剩余 1 个工作日 23 小时',
+    );
+    // Overdue by ten calendar days, two of them a weekend.
+    expect(remainingTime(cal, bj('2025-03-20 10:00'), bj('2025-03-10 10:00'), 'clockHours').label).toBe(
+      '已超期 8 个工作日',
+    );
+    // The same appeal late by the same time reads the same for a working-day limit.
+    expect(remainingTime(cal, bj('2025-03-20 10:00'), bj('2025-03-10 10:00'), 'workingDays').label).toBe(
+      '已超期 8 个工作日',
+    );
+    // 40 office hours Mon 09:00 – Fri 18:00 are 4 working days and 9 hours.
+    expect(remainingTime(cal, bj('2025-03-03 09:00'), bj('2025-03-07 18:00'), 'workingHours').label).toBe(
+      '剩余 4 个工作日 9 小时',
+    );
+  });
+
+  it('says less than a day in hours and minutes of the limit’s own time', () => {
+    expect(remainingTime(cal, bj('2025-03-03 10:00'), bj('2025-03-03 11:20'), 'clockHours').label).toBe(
+      '剩余 1 小时 20 分',
+    );
+    expect(remainingTime(cal, bj('2025-03-03 10:00'), bj('2025-03-03 20:00'), 'workingDays').label).toBe(
+      '剩余 10 小时',
+    );
+  });
+
+  it('says a legal period (法定期间) in calendar days, as the law counts it', () => {
+    const legal = { legalPeriod: true };
+    expect(remainingTime(cal, bj('2025-03-03 10:00'), bj('2025-04-02 12:30'), 'clockHours', legal).label).toBe(
       '剩余 30 天 2 小时',
     );
-    expect(remainingTime(cal, bj('2025-03-03 10:00'), bj('2025-03-05 10:00'), 'clockHours').label).toBe('剩余 2 天');
-    expect(remainingTime(cal, bj('2025-03-03 10:00'), bj('2025-03-05 09:00'), 'clockHours').label).toBe('剩余 47 小时');
-    expect(remainingTime(cal, bj('2025-03-20 10:00'), bj('2025-03-10 10:00'), 'clockHours').label).toBe('已超期 10 天');
+    expect(remainingTime(cal, bj('2025-03-20 10:00'), bj('2025-03-10 10:00'), 'clockHours', legal).label).toBe(
+      '已超期 10 天',
+    );
+    expect(remainingTime(cal, bj('2025-03-03 10:00'), bj('2025-03-03 11:20'), 'clockHours', legal).label).toBe(
+      '剩余 1 小时 20 分',
+    );
+  });
+
+  it('keeps clock hours for a long clock-time span with no working day in it (a holiday week)', () => {
+    expect(remainingTime(cal, bj('2025-10-04 00:00'), bj('2025-10-01 00:00'), 'clockHours')).toEqual({
+      minutes: -72 * 60,
+      label: '已超期 72 小时',
+    });
   });
 });
 

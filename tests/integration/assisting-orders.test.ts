@@ -34,7 +34,7 @@ describe.each(DB_KINDS)('assisting orders and sub-dispatch on %s', (kind) => {
     };
   };
   const queue = async (username: string, key: string, now?: Date) =>
-    (await worklistsFor(t.em(), user(username), { now, limit: 200 })).find((w) => w.key === key)!;
+    (await worklistsFor(t.em(), user(username), undefined, { now, limit: 200 })).find((w) => w.key === key)!;
   const form = (fields: Record<string, string>) => {
     const f = new FormData();
     for (const [k, v] of Object.entries(fields)) f.set(k, v);

@@ -14,6 +14,7 @@ import { appealLocation } from './location';
 import { messages } from './messages';
 import { mfa } from './mfa';
 import { patrol } from './patrol';
+import { queues } from './queues';
 import { reportExports } from './report-exports';
 import { referralDocuments } from './referral-documents';
 import { referrals } from './referrals';
@@ -51,4 +52,5 @@ export const en: Record<string, string> = {
   ...review,
   ...handler,
   ...assess,
+  ...queues,
 };
