@@ -2,7 +2,13 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import type { SessionUser } from '../auth/session.server';
 import { getWorkCalendar } from '../calendar/calendar.server';
-import { localDateTime, remainingTime, startOfLocalDay, type LimitUnit, type WorkCalendar } from '../calendar/working-time';
+import {
+  localDateTime,
+  remainingTime,
+  startOfLocalDay,
+  type LimitUnit,
+  type WorkCalendar,
+} from '../calendar/working-time';
 import { maskPhone } from '../cases/masking';
 import { all } from '../db/sql.server';
 import { InvalidInput } from '../domain/errors';

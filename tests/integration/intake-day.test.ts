@@ -52,13 +52,17 @@ describe.each(DB_KINDS)("the operator's day at intake on %s", (kind) => {
         new Date('2026-12-02T00:10:00+08:00'),
         early.appealId,
       ]);
-      const queues = await worklistsFor(t.em(), user('operator'), undefined, { now: new Date('2026-12-02T05:17:00+08:00') });
+      const queues = await worklistsFor(t.em(), user('operator'), undefined, {
+        now: new Date('2026-12-02T05:17:00+08:00'),
+      });
       const today = queues.find((q) => q.key === 'today')!;
       const ids = today.items.map((i) => i.id);
       expect(ids).toContain(early.appealId);
       expect(ids).not.toContain(late.appealId);
       // A minute before midnight, yesterday is still today.
-      const before = await worklistsFor(t.em(), user('operator'), undefined, { now: new Date('2026-12-01T23:59:00+08:00') });
+      const before = await worklistsFor(t.em(), user('operator'), undefined, {
+        now: new Date('2026-12-01T23:59:00+08:00'),
+      });
       expect(before.find((q) => q.key === 'today')!.items.map((i) => i.id)).toContain(late.appealId);
     });
   });
