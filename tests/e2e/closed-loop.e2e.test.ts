@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, screenshot } from './browser';
-import { act, open, phase, recordComplaint, submit } from './journeys';
+import { act, chooseUnits, open, phase, recordComplaint, submit } from './journeys';
 
 describe('journey 1: intake → dispatch → reply → review → callback → closed', () => {
   let browser: Browser;
@@ -21,7 +21,7 @@ describe('journey 1: intake → dispatch → reply → review → callback → c
       .locator('form[aria-label]')
       .evaluateAll((fs) => fs.map((f) => f.getAttribute('aria-label')));
     expect(forms.sort()).toEqual(['派单', '派至网格', '当场答复', '合并', '转介', '更正分类'].sort());
-    await act(page, '派单').getByRole('radio', { name: '市城市管理局' }).check();
+    await chooseUnits(page, '市城市管理局');
     await submit(page, '派单');
     await expect.poll(() => phase(page)).toBe('待签收');
     await page.context().close();

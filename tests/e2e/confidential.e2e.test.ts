@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, login, screenshot } from './browser';
-import { act, open, recordComplaint, submit } from './journeys';
+import { chooseUnits, open, recordComplaint, submit } from './journeys';
 
 const PHONE = '13955556666';
 
@@ -13,7 +13,7 @@ describe('journey 6: scope and a confidential complainant', () => {
     url = await recordComplaint(browser, { phone: PHONE, title: '举报商户占道（保密）', confidential: true });
     const d = await open(browser, 'dispatcher', url);
     expect(await d.getByTestId('complainant').textContent()).toContain('139****6666'); // the dispatcher may see who called
-    await act(d, '派单').getByRole('radio', { name: '市城市管理局' }).check();
+    await chooseUnits(d, '市城市管理局');
     await submit(d, '派单');
     await d.context().close();
   });

@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, login, screenshot } from './browser';
 import { pdfColourCounts } from '../support/pdf-pixels';
-import { act, open, phase, recordComplaint, submit } from './journeys';
+import { act, chooseUnits, open, phase, recordComplaint, submit } from './journeys';
 
 describe('a supervisor day: extensions, reports, assessment', () => {
   let browser: Browser;
@@ -17,7 +17,7 @@ describe('a supervisor day: extensions, reports, assessment', () => {
   it('21: 批准延期 starts at the days the department asked for, beside its reason, and can be changed', async () => {
     const url = await recordComplaint(browser, { phone: '13955552101', title: '延期申请预填测试' });
     const d = await open(browser, 'dispatcher', url);
-    await act(d, '派单').getByLabel('主办单位').selectOption({ label: '市城市管理局' });
+    await chooseUnits(d, '市城市管理局');
     await submit(d, '派单');
     await d.context().close();
 
@@ -47,7 +47,7 @@ describe('a supervisor day: extensions, reports, assessment', () => {
     // An appeal of 市城市管理局 sent back to be redone this month: a redo deduction of its own.
     const url = await recordComplaint(browser, { phone: '13955552301', title: '考核重办扣分测试' });
     const d = await open(browser, 'dispatcher', url);
-    await act(d, '派单').getByLabel('主办单位').selectOption({ label: '市城市管理局' });
+    await chooseUnits(d, '市城市管理局');
     await submit(d, '派单');
     await d.context().close();
     const h = await open(browser, 'handler', url);

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, login, screenshot } from './browser';
-import { act, open, phase, recordComplaint, submit } from './journeys';
+import { act, chooseUnits, open, phase, recordComplaint, submit } from './journeys';
 import { png } from '../support/files';
 
 // A department handler's day (issue points 12–14): passing an order down to a section, assisting orders, and
@@ -10,9 +10,7 @@ import { png } from '../support/files';
 /** The dispatcher sends the appeal to a lead unit, with assisting units if any. */
 async function dispatchTo(browser: Browser, url: string, lead: string, assisting: string[] = []) {
   const page = await open(browser, 'dispatcher', url);
-  const form = act(page, '派单');
-  await form.getByLabel('主办单位').selectOption({ label: lead });
-  if (assisting.length) await form.getByLabel('协办单位（可多选）').selectOption(assisting.map((label) => ({ label })));
+  await chooseUnits(page, lead, assisting);
   await submit(page, '派单');
   await expect.poll(() => phase(page)).toBe('待签收');
   await page.context().close();

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, login, screenshot } from './browser';
-import { act, open, phase, recordComplaint, submit } from './journeys';
+import { act, chooseUnits, open, phase, recordComplaint, submit } from './journeys';
 import { png } from './png';
 
 // The reviewer's and callback agent's day: the reply under review beside the buttons, a callback dialled while
@@ -16,7 +16,7 @@ const phaseIs = (page: Page, label: string) =>
 
 async function dispatchToCityManagement(browser: Browser, url: string) {
   const d = await open(browser, 'dispatcher', url);
-  await act(d, '派单').getByLabel('主办单位').selectOption({ label: '市城市管理局' });
+  await chooseUnits(d, '市城市管理局');
   await submit(d, '派单');
   await phaseIs(d, '待签收');
   await d.context().close();

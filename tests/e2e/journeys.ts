@@ -4,6 +4,21 @@ import { login } from './browser';
 export const phase = (page: Page) => page.getByTestId('appeal-phase').textContent();
 export const act = (page: Page, name: string) => page.getByRole('form', { name });
 
+// A picker's option reads "<name><parent · ><code>": match the name whole, not as the start of a longer one.
+const unitName = (name: string) =>
+  new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*(?:[^·]+ · )?[A-Z]+\\d+$`);
+
+/** Picks the lead unit (主办) and any assisting units (协办) in the 派单 form's department pickers. */
+export async function chooseUnits(page: Page, lead: string, assisting: string[] = []) {
+  const form = act(page, '派单');
+  await form
+    .getByTestId('department-picker-departmentId')
+    .getByRole('radio', { name: unitName(lead) })
+    .check();
+  const assist = form.getByTestId('department-picker-assistingDepartmentIds');
+  for (const name of assisting) await assist.getByRole('checkbox', { name: unitName(name) }).check();
+}
+
 /** Submits one of the appeal page's action forms and waits for the page to settle. */
 export async function submit(page: Page, form: string, fields: Record<string, string> = {}) {
   const f = act(page, form);

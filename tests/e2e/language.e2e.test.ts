@@ -27,7 +27,7 @@ describe('UI language', () => {
     await page.locator('#triage tbody tr').first().getByRole('link').click();
     await page.getByTestId('appeal-phase').waitFor();
     expect(await page.getByTestId('appeal-phase').textContent()).toBe('Awaiting dispatch');
-    expect(await page.getByRole('button', { name: 'Dispatch' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Dispatch', exact: true }).count()).toBe(1);
     await screenshot(page, 'appeal-page-english');
 
     await page.getByTestId('language-switch').click();

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, screenshot } from './browser';
-import { act, open, phase, recordComplaint, submit } from './journeys';
+import { chooseUnits, open, phase, recordComplaint, submit } from './journeys';
 
 describe('journeys 2 and 3: a disputed return, then a dissatisfied citizen and a redo', () => {
   let browser: Browser;
@@ -10,7 +10,7 @@ describe('journeys 2 and 3: a disputed return, then a dissatisfied citizen and a
     browser = await launch();
     url = await recordComplaint(browser, { phone: '13966667777', title: '人行道被摊位占用' });
     const d = await open(browser, 'dispatcher', url);
-    await act(d, '派单').getByRole('radio', { name: '市城市管理局' }).check();
+    await chooseUnits(d, '市城市管理局');
     await submit(d, '派单');
     await d.context().close();
   });

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUREAU_SECTIONS } from '../../app/seed/demo-city-data';
 import { launch, login, screenshot } from './browser';
 
 // Columns of the shared worklist table: 编号 标题 类型 分类 状态 时限 承办 来电.
@@ -13,6 +14,17 @@ const column = (page: Page, i: number) =>
     .locator('tbody tr')
     .evaluateAll((rows, i) => rows.map((r) => r.querySelectorAll('td')[i]?.textContent?.trim() ?? ''), i);
 const total = async (page: Page) => Number(await results(page).getByTestId('search-total').textContent());
+const rowLinks = (page: Page) =>
+  results(page)
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((r) => r.querySelector('a')?.getAttribute('href') ?? ''));
+
+/** Whether the appeal at `href` lists `unit` among its assisting units (协办). */
+async function assists(page: Page, href: string, unit: string): Promise<boolean> {
+  await page.goto(href);
+  await page.getByTestId('appeal-phase').waitFor();
+  return (await page.getByTestId('assist-order').allTextContents()).some((t) => t.includes(unit));
+}
 
 describe('appeal search', () => {
   let browser: Browser;
@@ -48,7 +60,7 @@ describe('appeal search', () => {
     await page.waitForURL(/phase=triage/);
     expect(page.url()).not.toContain('after=');
     await expect.poll(async () => [...new Set(await column(page, PHASE))]).toEqual(['待派单']);
-    expect(await total(page)).toBe((await column(page, PHASE)).length);
+    expect((await column(page, PHASE)).length).toBe(Math.min(await total(page), 20));
     expect(await form.getByLabel('状态', { exact: true }).inputValue()).toBe('triage');
 
     // By a number taken from the first page.
@@ -88,7 +100,11 @@ describe('appeal search', () => {
       .locator('option', { hasText: '市住房和城乡建设局' })
       .getAttribute('value');
     await page.goto(`/appeals?department=${housing}`);
-    expect(await total(page)).toBe(0);
+    // Another department's appeals show only where this one assists (协办).
+    const led = await rowLinks(page);
+    expect(led.length).toBe(await total(page));
+    for (const href of led) expect(await assists(page, href, '市城市管理局'), href).toBe(true);
+    await page.goto('/appeals');
 
     await page.getByRole('link', { name: '清空条件' }).click();
     await page.waitForURL(/\/appeals$/);
@@ -97,9 +113,13 @@ describe('appeal search', () => {
     const holders = await column(page, HOLDER);
     expect(holders.length).toBeGreaterThan(0);
     expect(holders.length).toBe(Math.min(await total(page), 20));
-    // The demo sends city management only as lead; an appeal it returned has no holder until redispatched.
-    expect(holders.filter((h) => h !== '市城市管理局' && h !== '—')).toEqual([]);
     await screenshot(page, 'search-handler');
+    // Its own orders, those it passed to its sections (二级派单), an appeal it returned (no holder until redispatched),
+    // or another unit's that it assists.
+    const own = ['市城市管理局', ...BUREAU_SECTIONS.F02, '—'];
+    const links = await rowLinks(page);
+    const others = links.filter((_, i) => !own.includes(holders[i]));
+    for (const href of others) expect(await assists(page, href, '市城市管理局'), href).toBe(true);
     await page.context().close();
   });
 });
