@@ -181,7 +181,7 @@ describe('a patrol report with its address and a look at its photos', () => {
     await page.goto('/field/patrol');
     const form = page.getByRole('form', { name: '巡查上报' });
     await form.getByLabel('分类').selectOption({ index: 1 });
-    const title = `巡查 地址与照片 ${Date.now()}`;
+    const title = `巡查 地址与照片 ${Date.now().toString(36)}`;
     await form.getByLabel('标题').fill(title);
     await form.getByLabel('描述').fill('单元门口的路灯不亮，夜间行走不便。');
     await form.getByRole('button', { name: '定位' }).click();

@@ -32,7 +32,7 @@ describe('a department handler’s day', () => {
   });
 
   it('12. the bureau passes an order to its section (二级派单); the section accepts and replies; the bureau follows it', async () => {
-    const title = `二级派单占道经营-${Date.now()}`;
+    const title = `二级派单占道经营-${Date.now().toString(36)}`;
     const url = await recordComplaint(browser, { phone: '13955550012', title });
     await dispatchTo(browser, url, '市城市管理局');
 
@@ -64,7 +64,7 @@ describe('a department handler’s day', () => {
   });
 
   it('13. the assisting unit accepts and gives its opinion; the lead reads it and cannot reply before it without a reason', async () => {
-    const title = `协办占道经营-${Date.now()}`;
+    const title = `协办占道经营-${Date.now().toString(36)}`;
     const url = await recordComplaint(browser, { phone: '13955550013', title });
     await dispatchTo(browser, url, '市城市管理局', ['市住房和城乡建设局']);
 
@@ -102,7 +102,7 @@ describe('a department handler’s day', () => {
   });
 
   it('14. the reply carries its files in the same step, and its timeline entry links them', async () => {
-    const title = `答复附件占道经营-${Date.now()}`;
+    const title = `答复附件占道经营-${Date.now().toString(36)}`;
     const url = await recordComplaint(browser, { phone: '13955550014', title });
     await dispatchTo(browser, url, '市城市管理局');
     const page = await open(browser, 'handler', url);

@@ -46,7 +46,8 @@ describe('queues that tell the truth (day-queues)', () => {
     const op = await login(browser, 'operator');
     await op.getByTestId('home-title').waitFor();
     let newest = '';
-    for (let i = 0; i < Math.max(1, 21 - before); i++) newest = await file(op, `夜市占道 ${Date.now()} ${i}`);
+    for (let i = 0; i < Math.max(1, 21 - before); i++)
+      newest = await file(op, `夜市占道 ${Date.now().toString(36)} ${i}`);
     await op.context().close();
 
     await d.goto('/');

@@ -62,7 +62,7 @@ afterAll(async () => {
 });
 
 describe('24: a session is recorded as held only once its planned time has come', () => {
-  const title = `楼道堆物邻里纠纷 ${Date.now()}`;
+  const title = `楼道堆物邻里纠纷 ${Date.now().toString(36)}`;
   let caseUrl: string;
 
   beforeAll(async () => {
@@ -135,7 +135,7 @@ describe('24: a session is recorded as held only once its planned time has come'
 });
 
 describe('25: a labour arbitration names its parties and prints its award', () => {
-  const title = `餐馆拖欠厨师工资 ${Date.now()}`;
+  const title = `餐馆拖欠厨师工资 ${Date.now().toString(36)}`;
   let caseUrl: string;
 
   beforeAll(async () => {
@@ -227,7 +227,7 @@ describe('25: a labour arbitration names its parties and prints its award', () =
 });
 
 describe('26: the mediation agreement names the parties in full, printed only by those allowed and recorded', () => {
-  const title = `装修噪声邻里纠纷 ${Date.now()}`;
+  const title = `装修噪声邻里纠纷 ${Date.now().toString(36)}`;
   let caseUrl: string;
 
   beforeAll(async () => {
