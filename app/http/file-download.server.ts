@@ -30,3 +30,16 @@ export function fileDownload(file: {
     },
   });
 }
+
+/** A document the app prints (a legal document of a case): shown by the browser's PDF viewer, never cached. */
+export function inlinePdf(doc: { pdf: Buffer; fileName: string }): Response {
+  return new Response(new Uint8Array(doc.pdf), {
+    headers: {
+      'Content-Type': 'application/pdf',
+      'Content-Disposition': `inline; filename="${doc.fileName}"`,
+      'Content-Length': String(doc.pdf.byteLength),
+      ...NON_PAGE_HEADERS,
+      'Cache-Control': 'private, no-store',
+    },
+  });
+}

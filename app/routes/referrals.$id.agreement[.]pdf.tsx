@@ -5,6 +5,7 @@ import { requireUserWith } from '../auth/session.server';
 import { readForm } from '../http/body.server';
 import { clientOf } from '../http/client.server';
 import { domain } from '../http/errors.server';
+import { inlinePdf } from '../http/file-download.server';
 import { printReferralDocument } from '../referrals/print.server';
 
 // The 人民调解协议书 of the case, naming its parties in full: printed by a POST (each print is recorded),
@@ -27,13 +28,5 @@ export async function action({ request, context, params: raw }: ActionFunctionAr
   const printed = await domain(() =>
     printReferralDocument(context.runtime.db.em(), user.actor, parsed.data.id, 'agreement', clientOf(request, context)),
   );
-  return new Response(new Uint8Array(printed.pdf), {
-    headers: {
-      'Content-Type': 'application/pdf',
-      'Content-Disposition': `inline; filename="${printed.fileName}"`,
-      'Content-Length': String(printed.pdf.byteLength),
-      'Cache-Control': 'private, no-store',
-      'X-Content-Type-Options': 'nosniff',
-    },
-  });
+  return inlinePdf(printed);
 }
