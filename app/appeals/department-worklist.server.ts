@@ -7,7 +7,7 @@ import { Forbidden, InvalidInput, NotFound, fieldErrorsOf } from '../domain/erro
 import { maskPhone } from '../cases/masking';
 import { all, one } from '../db/sql.server';
 import { decodeCursor, encodeCursor } from './search.server';
-import { COUNT_CAP, type AppealListItem, type QueueCount } from './worklists.server';
+import { COUNT_CAP, auditVersion, cachedCounts, type AppealListItem, type QueueCount } from './worklists.server';
 import { listLabels } from './list-labels.server';
 
 export const DEPARTMENT_WORKLIST_PAGE = 50;
@@ -69,21 +69,30 @@ export async function departmentWorklist(
   const cursor = after ? decodeCursor(after) : null;
   // Only appeal columns, as plain as the keyset itself: the holder is this department, and category names come from a
   // short cache, so the statement plans and runs in a fraction of a millisecond however large the history.
-  const rows = await all(
-    em,
-    `select a.id, a.number, a.title, a.type, a.urgency, a.category_id, a.phase, a.sla, a.due_at, a.created_at, a.caller_phone, a.confidential
-       from appeal a
-      where a.lead_department_id = ? and ${OPEN} and a.due_at is not null ${cursor ? 'and (a.due_at, a.id) > (?, ?)' : ''}
-      order by a.due_at, a.id limit ?`,
-    [departmentId, ...(cursor ? [new Date(cursor.at), cursor.id] : []), DEPARTMENT_WORKLIST_PAGE + 1],
-  );
+  // The page and the count cache's version probe go out together; the count (from the same partial index, at most
+  // COUNT_CAP + 1 entries) is walked again only when an appeal changed since it was cached.
+  const [rows, version] = await Promise.all([
+    all(
+      em,
+      `select a.id, a.number, a.title, a.type, a.urgency, a.category_id, a.phase, a.sla, a.due_at, a.created_at, a.caller_phone, a.confidential
+         from appeal a
+        where a.lead_department_id = ? and ${OPEN} and a.due_at is not null ${cursor ? 'and (a.due_at, a.id) > (?, ?)' : ''}
+        order by a.due_at, a.id limit ?`,
+      [departmentId, ...(cursor ? [new Date(cursor.at), cursor.id] : []), DEPARTMENT_WORKLIST_PAGE + 1],
+    ),
+    auditVersion(em),
+  ]);
   const page = rows.slice(0, DEPARTMENT_WORKLIST_PAGE);
-  // Counted from the same partial index, at most COUNT_CAP + 1 entries.
-  const [{ n }] = await all<{ n: number }>(
+  const [count] = await cachedCounts(
     em,
-    `select count(*)::int as n from (select 1 from appeal a
-       where a.lead_department_id = ? and ${OPEN} and a.due_at is not null limit ${COUNT_CAP + 1}) c`,
-    [departmentId],
+    [
+      {
+        sql: `(select count(*)::int from (select 1 from appeal a
+                where a.lead_department_id = ? and ${OPEN} and a.due_at is not null limit ${COUNT_CAP + 1}) c)`,
+        params: [departmentId],
+      },
+    ],
+    version,
   );
   const cal = await getWorkCalendar(em);
   const { categories } = await listLabels(em, { categories: page.map((r) => r.category_id) });
@@ -92,7 +101,7 @@ export async function departmentWorklist(
   return {
     department: dept,
     choices,
-    count: n > COUNT_CAP ? { n: COUNT_CAP, more: true } : { n, more: false },
+    count,
     items: page.map((r) => {
       const category = categories.get(r.category_id);
       return {

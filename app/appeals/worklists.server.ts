@@ -332,17 +332,36 @@ const COUNT_CACHE_MAX = 5_000;
 const COUNT_CACHE_MS = 60_000;
 const countCache = new Map<string, { version: string; at: number; count: QueueCount }>();
 
-async function auditVersion(em: EntityManager): Promise<string> {
+/** The newest audit row's id: what the cached counts are checked against. */
+export async function auditVersion(em: EntityManager): Promise<string> {
   const [row] = await all<{ v: string | null }>(em, 'select max(id)::text as v from appeal_event');
   return row?.v ?? '0';
 }
 
-/** The counts of several queues: from the cache while no appeal changed, else in one statement. */
-async function countQueues(em: EntityManager, queues: QueueDef[], user: QueueUser, now: Date) {
-  if (!queues.length) return [];
-  const exprs = queues.map((q) => countExpression(partsOf(q, user, now)));
+// Other figures that only an appeal's change can move (the board's lateness by holder), kept the same way.
+const figureCache = new Map<string, { version: string; at: number; value: unknown }>();
+
+/** `compute()`'s answer, reused until an appeal changes (`version` moves) or a minute passes. */
+export async function whileNoAppealChanged<T>(key: string, version: string, compute: () => Promise<T>): Promise<T> {
+  const c = figureCache.get(key);
+  if (c && c.version === version && Date.now() - c.at < COUNT_CACHE_MS) return c.value as T;
+  const value = await compute();
+  if (figureCache.size > COUNT_CACHE_MAX) figureCache.clear();
+  figureCache.set(key, { version, at: Date.now(), value });
+  return value;
+}
+
+/**
+ * Capped counts (each `{ sql, params }` a count expression) from the cache while no appeal changed since `version`,
+ * else the missing ones in one statement.
+ */
+export async function cachedCounts(
+  em: EntityManager,
+  exprs: { sql: string; params: unknown[] }[],
+  version: string,
+): Promise<QueueCount[]> {
+  if (!exprs.length) return [];
   const keys = exprs.map((e) => `${e.sql}\u0000${JSON.stringify(e.params)}`);
-  const version = await auditVersion(em);
   const fresh = (k: string) => {
     const c = countCache.get(k);
     return c && c.version === version && Date.now() - c.at < COUNT_CACHE_MS ? c.count : null;
@@ -358,6 +377,16 @@ async function countQueues(em: EntityManager, queues: QueueDef[], user: QueueUse
     for (const { i } of missing) countCache.set(keys[i], { version, at: Date.now(), count: toCount(row[`q${i}`]) });
   }
   return keys.map((k) => countCache.get(k)!.count);
+}
+
+/** The counts of several queues, checked against `version` (or a fresh probe of it). */
+async function countQueues(em: EntityManager, queues: QueueDef[], user: QueueUser, now: Date, version?: string) {
+  if (!queues.length) return [];
+  return cachedCounts(
+    em,
+    queues.map((q) => countExpression(partsOf(q, user, now))),
+    version ?? (await auditVersion(em)),
+  );
 }
 
 type Row = Record<string, unknown> & {
@@ -438,15 +467,20 @@ async function pagesOf(
   board = false,
 ): Promise<QueuePage[]> {
   if (!queues.length) return [];
-  const counts = await countQueues(em, queues, user, now);
   const statements = queues.map((q) =>
     pageStatement(q, partsOf(q, user, now), cursors.get(q.key) ?? null, limit + 1, board),
   );
-  const rows = await all<Row & { q: number }>(
-    em,
-    statements.map((s, i) => `select ${i} as q, p.* from (${s.sql}) p`).join(' union all '),
-    statements.flatMap((s) => s.params),
-  );
+  // The pages and the counts' version probe go out together (on a server, two pooled connections): a page waits for
+  // one round trip, and for the counts only when an appeal changed since they were cached.
+  const [version, rows] = await Promise.all([
+    auditVersion(em),
+    all<Row & { q: number }>(
+      em,
+      statements.map((s, i) => `select ${i} as q, p.* from (${s.sql}) p`).join(' union all '),
+      statements.flatMap((s) => s.params),
+    ),
+  ]);
+  const counts = await countQueues(em, queues, user, now, version);
   const ctx = await listContext(em, user, rows, now);
   return queues.map((q, i) => {
     const { dir } = q.order;
@@ -526,16 +560,25 @@ export function queueStatements(role: string, key: string, user: QueueUser, now 
 
 export const queueKeys = (role: string) => (QUEUES[role] ?? []).map((q) => q.key);
 
+/** The base data's sizes, for the admin's home page (the lists themselves page on their admin pages). */
 export async function adminOverview(em: EntityManager) {
-  const [row] = await all<{ users: number; departments: number; grids: number; categories: number; calendar: number }>(
+  const [counts] = await all<{
+    users: number;
+    departments: number;
+    grids: number;
+    categories: number;
+    calendar: number;
+  }>(
     em,
     `select (select count(*)::int from app_user) as users, (select count(*)::int from department) as departments,
             (select count(*)::int from grid) as grids, (select count(*)::int from category) as categories,
             (select count(*)::int from calendar_day) as calendar`,
   );
-  const users = await all<{ username: string; display_name: string; role: string; department: string | null }>(
-    em,
-    `select u.username, u.display_name, u.role, d.name as department from app_user u left join department d on d.id = u.department_id order by u.id`,
-  );
-  return { counts: row, users };
+  return { counts };
+}
+
+/** A home page: the user's queues, and for an admin the overview of the base data beside them (fetched together). */
+export async function homePage(em: EntityManager, user: SessionUser, params: URLSearchParams, admin: boolean) {
+  const [overview, worklists] = await Promise.all([admin ? adminOverview(em) : null, worklistsFor(em, user, params)]);
+  return { role: user.role, admin: overview, worklists };
 }

@@ -129,11 +129,27 @@ export async function startSession(
 }
 
 async function sessionIdOf(request: Request, client: Pick<RequestClient, 'secure'> | null): Promise<string | null> {
-  return validSessionId(await sessionCookie(client).parse(request.headers.get('Cookie')));
+  return cookieSessionId(secureCookieFor(client), request.headers.get('Cookie'));
 }
 
 function validSessionId(value: unknown): string | null {
   return typeof value === 'string' && /^[0-9a-f]{64}$/.test(value) ? value : null;
+}
+
+// A page asks for its session id several times (root loader, route loader, CSRF token), and each ask parses the
+// header and checks its signature: the answer for a header is the same every time, so it is kept (bounded).
+const PARSED_MAX = 1_000;
+const parsed = new Map<string, string | null>();
+
+async function cookieSessionId(secure: boolean, header: string | null): Promise<string | null> {
+  if (!header) return null;
+  const key = `${secure ? 's' : 'p'}${header}`;
+  const known = parsed.get(key);
+  if (known !== undefined) return known;
+  const id = validSessionId(await sessionCookie({ secure }).parse(header));
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(key, id);
+  return id;
 }
 
 /**
@@ -143,10 +159,7 @@ function validSessionId(value: unknown): string | null {
  */
 export async function presentedSessionId(request: Request): Promise<string | null> {
   const header = request.headers.get('Cookie');
-  return (
-    validSessionId(await sessionCookie({ secure: true }).parse(header)) ??
-    validSessionId(await sessionCookie({ secure: false }).parse(header))
-  );
+  return (await cookieSessionId(true, header)) ?? (await cookieSessionId(false, header));
 }
 
 // ---------- session lookup cache ----------

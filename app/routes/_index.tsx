@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { requireUser } from '../auth/session.server';
-import { adminOverview, worklistsFor } from '../appeals/worklists.server';
+import { homePage } from '../appeals/worklists.server';
 import { QueueCountText, QueuePager } from '../components/queue-pager';
 import { WorklistTable } from '../components/worklist-table';
 import { can } from '../domain/permissions';
@@ -18,11 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (can(user, 'referrals:agency')) throw redirect('/referrals');
   const em = context.runtime.db.em();
   const params = new URL(request.url).searchParams;
-  return domain(async () => ({
-    role: user.role,
-    admin: can(user, 'admin:users') ? await adminOverview(em) : null,
-    worklists: await worklistsFor(em, user, params),
-  }));
+  return domain(() => homePage(em, user, params, can(user, 'admin:users')));
 }
 
 export default function Home() {
@@ -48,44 +44,27 @@ export default function Home() {
           <h2 id="admin-h" className="mb-2 font-semibold">
             {t('基础数据')}
           </h2>
+          {/* Counts only, each a way to its admin page: the lists themselves page there, however large the city. */}
           <dl className="grid grid-cols-2 gap-2 sm:grid-cols-5 sm:gap-4">
             {(
               [
-                ['用户', admin.counts.users],
-                ['部门', admin.counts.departments],
-                ['网格', admin.counts.grids],
-                ['分类', admin.counts.categories],
-                ['节假日条目', admin.counts.calendar],
+                ['用户', admin.counts.users, '/admin/users'],
+                ['部门', admin.counts.departments, '/admin/departments'],
+                ['网格', admin.counts.grids, '/admin/grids'],
+                ['分类', admin.counts.categories, '/admin/categories'],
+                ['节假日条目', admin.counts.calendar, '/admin/calendar'],
               ] as const
-            ).map(([k, v]) => (
+            ).map(([k, v, to]) => (
               <div key={k} className="rounded bg-slate-50 p-3">
                 <dt className="text-slate-500">{t(k)}</dt>
-                <dd className="text-xl font-semibold">{v}</dd>
+                <dd className="text-xl font-semibold">
+                  <Link to={to} className="hover:underline">
+                    {v}
+                  </Link>
+                </dd>
               </div>
             ))}
           </dl>
-          <div className="mt-4 overflow-x-auto">
-            <table className="w-full text-left">
-              <thead>
-                <tr className="border-b text-slate-500">
-                  <th className="py-1">{t('用户名')}</th>
-                  <th>{t('姓名')}</th>
-                  <th>{t('角色')}</th>
-                  <th>{t('部门')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {admin.users.map((u) => (
-                  <tr key={u.username} className="border-b last:border-0">
-                    <td className="py-1">{u.username}</td>
-                    <td>{u.display_name}</td>
-                    <td>{t(ROLE_LABELS[u.role])}</td>
-                    <td>{u.department ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
         </section>
       ) : null}
       {worklists.map((w) => (
