@@ -7,10 +7,14 @@ import { one } from '../db/sql.server';
 import { startDailyReports } from '../reports/daily.server';
 import { CALL_SWEEP_QUEUE, sweepStaleCalls } from '../telephony/call-sweep.server';
 import { sendPendingSms, type SmsGateway } from './sms.server';
+import { sweepEvery } from './sweep-chain.server';
 import { REFERRAL_TIMER_QUEUE, SMS_QUEUE, TIMER_QUEUE, type ReferralTimerJob, type TimerJob } from './timers.server';
 
 /** How often the SMS outbox is swept: a citizen's message leaves within about this many seconds. */
 export const SMS_SWEEP_SECONDS = 10;
+
+/** How often calls that never reported their end are closed. */
+export const CALL_SWEEP_SECONDS = 60;
 
 /**
  * A timer fires its event through the same service as people do. A timer whose deadline has
@@ -55,21 +59,14 @@ export async function startWorkers(
     const due = [...jobs].sort((a, b) => (a.data.fireAt ?? '').localeCompare(b.data.fireAt ?? ''));
     for (const job of due) await fireReferralTimer(services, job.data);
   });
-  // The outbox is swept by a chain of delayed jobs (pg-boss cron is off here): each sweep queues the next
-  // first, one per time slot across every instance, so a failing send never breaks the chain.
-  const nextSmsSweep = () =>
-    boss.send(SMS_QUEUE, {}, { startAfter: SMS_SWEEP_SECONDS, singletonSeconds: SMS_SWEEP_SECONDS });
-  await boss.work(SMS_QUEUE, { pollingIntervalSeconds }, async () => {
-    await nextSmsSweep();
-    await sendPendingSms(services.db, sms);
+  // The outbox, so a citizen's message leaves within seconds; calls whose hang-up never arrived (a closed tab, a
+  // lost connection), once a minute.
+  await sweepEvery(boss, SMS_QUEUE, SMS_SWEEP_SECONDS, () => sendPendingSms(services.db, sms), {
+    pollingIntervalSeconds,
   });
-  await nextSmsSweep();
-  // Closes calls whose hang-up never arrived (a closed tab, a lost connection), once a minute.
-  if (!(await boss.getQueue(CALL_SWEEP_QUEUE))) await boss.createQueue(CALL_SWEEP_QUEUE);
-  await boss.work(CALL_SWEEP_QUEUE, { pollingIntervalSeconds }, async () => {
-    await sweepStaleCalls(services.db.em());
+  await sweepEvery(boss, CALL_SWEEP_QUEUE, CALL_SWEEP_SECONDS, () => sweepStaleCalls(services.db.em()), {
+    pollingIntervalSeconds,
   });
-  await boss.schedule(CALL_SWEEP_QUEUE, '* * * * *');
   // Yesterday's report every morning at REPORT_DAILY_AT, as a chain of delayed jobs (cron is off).
   await startDailyReports(boss, services.db, { pollingIntervalSeconds });
 }

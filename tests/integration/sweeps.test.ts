@@ -6,8 +6,9 @@ import { SMS_SWEEP_SECONDS, startWorkers } from '../../app/jobs/workers.server';
 import { DB_KINDS } from '../support/env';
 import { useTestDatabase } from '../support/services';
 import { submitAppeal } from '../support/appeals';
+import { sweepEvery } from '../../app/jobs/sweep-chain.server';
 
-describe.each(DB_KINDS)('the SMS outbox sweep on %s', (kind) => {
+describe.each(DB_KINDS)('the sweeps of the SMS outbox and of stale calls on %s', (kind) => {
   const t = useTestDatabase(kind);
 
   it('sends a queued message within a few sweeps, with no cron, and keeps sweeping after a failed send', async () => {
@@ -39,6 +40,52 @@ describe.each(DB_KINDS)('the SMS outbox sweep on %s', (kind) => {
       const second = await submitAppeal(services, t.ids);
       await expect.poll(() => status(second.id), { timeout: 4 * SMS_SWEEP_SECONDS * 1000 }).toEqual(['sent']);
       expect(sent).toEqual([expect.stringContaining(second.number)]);
+    } finally {
+      await boss.stop({ graceful: false });
+    }
+  }, 120_000);
+
+  it('runs a sweep again and again as a chain of delayed jobs, with no cron, one successor at a time', async () => {
+    const boss = await startBoss(t.db);
+    try {
+      const queue = `sweep-chain-${kind}-${Date.now().toString(36)}`;
+      let runs = 0;
+      await sweepEvery(
+        boss,
+        queue,
+        1,
+        async () => {
+          runs++;
+          if (runs === 2) throw new Error('a failing sweep');
+        },
+        { pollingIntervalSeconds: 0.5 },
+      );
+      await expect.poll(() => runs, { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
+      const [{ n }] = await all<{ n: number }>(
+        t.em(),
+        "select count(*)::int as n from pgboss.job where name = ? and state in ('created', 'retry')",
+        [queue],
+      );
+      expect(n).toBeLessThanOrEqual(2);
+    } finally {
+      await boss.stop({ graceful: false });
+    }
+  }, 120_000);
+
+  it('starts the stale-call sweep with the workers', async () => {
+    const boss = await startBoss(t.db);
+    try {
+      await startWorkers(
+        boss,
+        { db: t.db, timers: bossTimers(boss) },
+        { send: async () => {} },
+        { pollingSeconds: 0.5 },
+      );
+      const [{ n }] = await all<{ n: number }>(
+        t.em(),
+        "select count(*)::int as n from pgboss.job where name = 'call-sweep'",
+      );
+      expect(n).toBeGreaterThan(0);
     } finally {
       await boss.stop({ graceful: false });
     }
