@@ -21,11 +21,15 @@ import {
 import { idNumberIndexes, openIdNumber, sealIdNumber } from '../../app/security/id-number.server';
 import { idNumberKeyUse, resealIdNumbers } from '../../app/security/id-number-rotation.server';
 import { unseal, unsealWith } from '../../app/security/sealed.server';
+import { sendAppealEvent, sendReferralEvent } from '../../app/case-links/refer.server';
+import { submitAppeal } from '../support/appeals';
 import { DB_KINDS } from '../support/env';
 import { useTestServices } from '../support/services';
 
 const PURPOSE = 'citizen.id_number';
 const ID = '33010219900307123X';
+/** A party's number in a referral case, which checks the GB 11643 check character. */
+const PARTY_ID = '11010519491231002X';
 
 /** Every run of 8 characters of the number: none may appear in what the database stores. */
 const runsOf = (value: string) => Array.from({ length: value.length - 7 }, (_, i) => value.slice(i, i + 8));
@@ -213,6 +217,36 @@ describe.each(DB_KINDS)('ID numbers at rest on %s', (kind) => {
   });
 
   it('reseals every number under a new key while the old one still opens them, and back', async () => {
+    // A mediation case's party with an ID number: sealed in the case's snapshot, resealed with the citizens.
+    const referred = await submitAppeal(t.services, t.ids);
+    await sendAppealEvent(t.services, {
+      appealId: referred.id,
+      expectedVersion: referred.version,
+      type: 'REFER',
+      payload: { agencyId: t.ids.departments.get('R01')!, note: '邻里纠纷' },
+      actor: t.as('dispatcher'),
+    });
+    const [{ id: referralId }] = await t.sql<{ id: number }>('select id from referral where appeal_id = ?', [
+      referred.id,
+    ]);
+    const stepReferral = async (type: string, payload: Record<string, unknown> = {}) => {
+      const [row] = await t.sql<{ version: number }>('select version from referral where id = ?', [referralId]);
+      await sendReferralEvent(t.services, {
+        referralId,
+        expectedVersion: row.version,
+        type,
+        payload,
+        actor: t.as('mediator'),
+      });
+    };
+    await stepReferral('ACCEPT');
+    await stepReferral('ADD_PARTY', { name: '张三', side: 'applicant', idNumber: PARTY_ID });
+    const partySealed = async () => {
+      const [row] = await t.sql<{ snapshot: unknown }>('select snapshot from referral where id = ?', [referralId]);
+      const text = typeof row.snapshot === 'string' ? row.snapshot : JSON.stringify(row.snapshot);
+      return /"idNumberSealed":\s*"([^"]+)"/.exec(text)![1];
+    };
+
     const old = dataKeyring();
     const next: DataKeyring = { current: dataKey(randomBytes(32)), previous: [old.current] };
     // Mid-rotation the lookup matches the index under either key.
@@ -224,6 +258,9 @@ describe.each(DB_KINDS)('ID numbers at rest on %s', (kind) => {
     expect(openIdNumber(row.id_number_sealed, next)).toBe(ID);
     expect(row.id_number_index).toBe(idNumberIndexes(ID, next)[0]);
     expect(() => openIdNumber(row.id_number_sealed, old)).toThrow(/not in DATA_KEY/);
+    const party = await partySealed();
+    expect(openIdNumber(party, next)).toBe(PARTY_ID);
+    expect(() => openIdNumber(party, old)).toThrow(/not in DATA_KEY/);
     expect(await resealIdNumbers(t.em(), next)).toBe(0);
 
     await resealIdNumbers(t.em(), { current: old.current, previous: [next.current] });
