@@ -21,8 +21,7 @@ import {
 import { idNumberIndexes, openIdNumber, sealIdNumber } from '../../app/security/id-number.server';
 import { idNumberKeyUse, resealIdNumbers } from '../../app/security/id-number-rotation.server';
 import { unseal, unsealWith } from '../../app/security/sealed.server';
-import { sendAppealEvent, sendReferralEvent } from '../../app/case-links/refer.server';
-import { submitAppeal } from '../support/appeals';
+import { referAppeal, stepReferral } from '../support/referrals';
 import { DB_KINDS } from '../support/env';
 import { useTestServices } from '../support/services';
 
@@ -218,29 +217,11 @@ describe.each(DB_KINDS)('ID numbers at rest on %s', (kind) => {
 
   it('reseals every number under a new key while the old one still opens them, and back', async () => {
     // A mediation case's party with an ID number: sealed in the case's snapshot, resealed with the citizens.
-    const referred = await submitAppeal(t.services, t.ids);
-    await sendAppealEvent(t.services, {
-      appealId: referred.id,
-      expectedVersion: referred.version,
-      type: 'REFER',
-      payload: { agencyId: t.ids.departments.get('R01')!, note: '邻里纠纷' },
-      actor: t.as('dispatcher'),
-    });
-    const [{ id: referralId }] = await t.sql<{ id: number }>('select id from referral where appeal_id = ?', [
-      referred.id,
-    ]);
-    const stepReferral = async (type: string, payload: Record<string, unknown> = {}) => {
-      const [row] = await t.sql<{ version: number }>('select version from referral where id = ?', [referralId]);
-      await sendReferralEvent(t.services, {
-        referralId,
-        expectedVersion: row.version,
-        type,
-        payload,
-        actor: t.as('mediator'),
-      });
-    };
-    await stepReferral('ACCEPT');
-    await stepReferral('ADD_PARTY', { name: '张三', side: 'applicant', idNumber: PARTY_ID });
+    const { referralId } = await referAppeal(t.services, t.ids, 'R01');
+    const mediator = (type: string, payload: Record<string, unknown> = {}) =>
+      stepReferral(t.services, referralId, t.as('mediator'), type, payload);
+    await mediator('ACCEPT');
+    await mediator('ADD_PARTY', { name: '张三', side: 'applicant', idNumber: PARTY_ID });
     const partySealed = async () => {
       const [row] = await t.sql<{ snapshot: unknown }>('select snapshot from referral where id = ?', [referralId]);
       const text = typeof row.snapshot === 'string' ? row.snapshot : JSON.stringify(row.snapshot);

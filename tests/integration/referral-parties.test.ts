@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Forbidden, InvalidInput } from '../../app/domain/errors';
-import { sendAppealEvent, sendReferralEvent } from '../../app/case-links/refer.server';
+import { sendAppealEvent } from '../../app/case-links/refer.server';
 import { referralDetail } from '../../app/referrals/detail.server';
 import { printReferralDocument } from '../../app/referrals/print.server';
 import { openIdNumber } from '../../app/security/id-number.server';
 import { submitAppeal } from '../support/appeals';
 import { DB_KINDS } from '../support/env';
+import { stepReferral } from '../support/referrals';
 import { useTestServices } from '../support/services';
 
 // Sessions are recorded as held only once planned, arbitration records its parties (the applicant's ID
@@ -25,16 +26,8 @@ describe.each(DB_KINDS)('referral parties, sessions held and the award on %s', (
     const [r] = await t.sql<{ id: number }>('select id from referral where appeal_id = ? order by id', [a.id]);
     return { appealId: a.id, referralId: r.id };
   }
-  const step = async (referralId: number, user: string, type: string, payload: Record<string, unknown> = {}) => {
-    const [row] = await t.sql<{ version: number }>('select version from referral where id = ?', [referralId]);
-    return sendReferralEvent(t.services, {
-      referralId,
-      expectedVersion: row.version,
-      type,
-      payload,
-      actor: t.as(user),
-    });
-  };
+  const step = (referralId: number, user: string, type: string, payload: Record<string, unknown> = {}) =>
+    stepReferral(t.services, referralId, t.as(user), type, payload);
   const refusal = async (p: Promise<unknown>) => {
     const err = await p.then(
       () => null,

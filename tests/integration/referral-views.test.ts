@@ -8,9 +8,10 @@ import { referralDetail } from '../../app/referrals/detail.server';
 import { printReferralDocument } from '../../app/referrals/print.server';
 import { beijingLocalToIso, referralPayloadFromForm } from '../../app/referrals/forms.server';
 import { referralQueue } from '../../app/referrals/queue.server';
-import { sendAppealEvent, sendReferralEvent } from '../../app/case-links/refer.server';
+import { sendAppealEvent } from '../../app/case-links/refer.server';
 import { submitAppeal } from '../support/appeals';
 import { DB_KINDS } from '../support/env';
+import { stepReferral } from '../support/referrals';
 import { useTestServices } from '../support/services';
 
 describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
@@ -32,16 +33,8 @@ describe.each(DB_KINDS)('referral case page and queue on %s', (kind) => {
     );
     return { appealId: a.id, appealNumber: a.number, referralId: r.id, number: r.number };
   }
-  const step = async (referralId: number, user: string, type: string, payload: Record<string, unknown> = {}) => {
-    const [row] = await t.sql<{ version: number }>('select version from referral where id = ?', [referralId]);
-    return sendReferralEvent(t.services, {
-      referralId,
-      expectedVersion: row.version,
-      type,
-      payload,
-      actor: t.as(user),
-    });
-  };
+  const step = (referralId: number, user: string, type: string, payload: Record<string, unknown> = {}) =>
+    stepReferral(t.services, referralId, t.as(user), type, payload);
 
   it('shows the agency its case with masked parties, local times, clocks, timeline and the actions it may take', async () => {
     const { referralId, appealNumber, appealId } = await refer('R01');
