@@ -26,7 +26,7 @@ export const FACTS = {
   age: { label: '年龄（周岁）', type: 'number', subjects: ['person'] },
   sex: { label: '性别', type: 'string', subjects: ['person'], values: ['male', 'female'] },
   birthDate: { label: '出生日期', type: 'date', subjects: ['person'] },
-  district: { label: '所在区（区划代码）', type: 'string', subjects: ['person', 'firm'] },
+  district: { label: '所在区（区的编码，如 D01）', type: 'string', subjects: ['person', 'firm'] },
   creditCode: { label: '统一社会信用代码', type: 'string', subjects: ['firm'] },
   industry: { label: '行业代码（GB/T 4754）', type: 'string', subjects: ['firm'] },
   industrySection: { label: '行业门类', type: 'string', subjects: ['firm'] },

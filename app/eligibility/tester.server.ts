@@ -33,9 +33,9 @@ const testerInput = z.discriminatedUnion('source', [
       z.coerce.number({ message: '年龄应为整数' }).int('年龄应为整数').min(0).max(150).optional(),
     ),
     sex: z.preprocess(blank, z.enum(['male', 'female']).optional()),
-    district,
-    creditRating: optionalRating,
-    blacklisted: checkbox,
+    personDistrict: district,
+    personCreditRating: optionalRating,
+    personBlacklisted: checkbox,
   }),
   z.object({
     source: z.literal('firm'),
@@ -55,9 +55,9 @@ const testerInput = z.discriminatedUnion('source', [
     ),
     size: z.preprocess(blank, z.enum(['micro', 'small', 'medium', 'large']).optional()),
     foundedOn: optionalDay,
-    district,
-    creditRating: optionalRating,
-    blacklisted: checkbox,
+    firmDistrict: district,
+    firmCreditRating: optionalRating,
+    firmBlacklisted: checkbox,
   }),
   z.object({
     source: z.literal('citizen'),
@@ -122,9 +122,9 @@ export async function testRule(em: EntityManager, actor: Actor, raw: unknown, no
     facts = personFacts(
       {
         idNumber: input.idNumber ?? null,
-        district: input.district ?? null,
-        blacklisted: input.blacklisted,
-        creditRating: input.creditRating ?? null,
+        district: input.personDistrict ?? null,
+        blacklisted: input.personBlacklisted,
+        creditRating: input.personCreditRating ?? null,
       },
       on,
     );
@@ -139,9 +139,9 @@ export async function testRule(em: EntityManager, actor: Actor, raw: unknown, no
         industry: input.industry ?? '',
         size: input.size ?? '',
         foundedOn: input.foundedOn ?? on,
-        district: input.district ?? null,
-        creditRating: input.creditRating ?? null,
-        blacklisted: input.blacklisted,
+        district: input.firmDistrict ?? null,
+        creditRating: input.firmCreditRating ?? null,
+        blacklisted: input.firmBlacklisted,
       },
       on,
     );
@@ -178,6 +178,20 @@ export async function testRule(em: EntityManager, actor: Actor, raw: unknown, no
   };
 }
 
+/** Rules to start from, as the demo policies write them. */
+export const EXAMPLE_RULES: { name: string; rule: unknown }[] = [
+  { name: '高龄津贴（80 周岁以上）', rule: { '>=': [{ var: 'age' }, 80] } },
+  {
+    name: '小微企业创业补贴（成立 3 年内）',
+    rule: { and: [{ in: [{ var: 'size' }, ['micro', 'small']] }, { '<=': [{ var: 'ageYears' }, 3] }] },
+  },
+  { name: '旅行社质量保证金暂退', rule: { '==': [{ var: 'industry' }, 'L7291'] } },
+  {
+    name: '制造业贷款贴息（本市三区）',
+    rule: { and: [{ '==': [{ var: 'industrySection' }, 'C'] }, { in: [{ var: 'district' }, ['D01', 'D02', 'D03']] }] },
+  },
+];
+
 /** What the tester page offers: the facts a rule may name, the districts' codes, the threshold in force. */
 export async function testerOptions(em: EntityManager, actor: Actor, now = new Date()) {
   if (!can(actor, 'eligibility:test')) throw new Forbidden('无权测试政策规则');
@@ -196,5 +210,6 @@ export async function testerOptions(em: EntityManager, actor: Actor, now = new D
     districts,
     minCreditRating: await minCreditRating(em),
     today: localDateOf(now),
+    examples: EXAMPLE_RULES.map((e) => ({ name: e.name, rule: JSON.stringify(e.rule) })),
   };
 }

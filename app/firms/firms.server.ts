@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Actor } from '../../machines/actor';
 import { creditCodeProblem, normaliseCode, type CreditCodeProblem } from '../../machines/identifiers';
 import { CREDIT_RATINGS, FIRM_SIZES } from '../../entities/firm';
-import { isValidLocalDate, localDateOf } from '../calendar/working-time';
+import { isValidLocalDate, localDateOf, localDateTime } from '../calendar/working-time';
 import { maskPhone } from '../cases/masking';
 import { all, inTransaction, jsonb, one, run } from '../db/sql.server';
 import { isUniqueViolation } from '../db/unique-violation.server';
@@ -438,6 +438,8 @@ export async function setFirmBlacklist(
 
 export interface FirmHistoryEntry {
   at: string;
+  /** The city's local time of it, as every page shows times. */
+  atLocal: string;
   actor: string | null;
   change: FirmChange;
   reason: string | null;
@@ -454,5 +456,11 @@ export async function firmHistory(em: EntityManager, actor: Actor, firmId: numbe
       order by e.at desc, e.id desc limit 50`,
     [String(firmId)],
   );
-  return rows.map((r) => ({ at: new Date(r.at).toISOString(), actor: r.actor, change: r.change, reason: r.reason }));
+  return rows.map((r) => ({
+    at: new Date(r.at).toISOString(),
+    atLocal: localDateTime(new Date(r.at)),
+    actor: r.actor,
+    change: r.change,
+    reason: r.reason,
+  }));
 }

@@ -175,3 +175,25 @@ export const SECURITY_DETAIL_VALUE_LABELS: Record<string, string> = {
   idNumber: '证件号码',
   idle: '长时间未操作',
 };
+
+/** 企业规模 as the 划型 standard names them. */
+export const FIRM_SIZE_LABELS: Record<string, string> = { micro: '微型', small: '小型', medium: '中型', large: '大型' };
+
+/** What an admin did to a firm's record, as its history lists it. */
+export const FIRM_CHANGE_LABELS: Record<string, string> = {
+  created: '登记企业',
+  updated: '修改企业信息',
+  blacklisted: '列入黑名单',
+  unblacklisted: '移出黑名单',
+};
+
+/** Why the eligibility gate kept a subject out, and the outcomes of a rule test. */
+export const ELIGIBILITY_LABELS: Record<string, string> = {
+  matched: '符合',
+  notMatched: '不符合',
+  error: '规则有误',
+  person: '个人',
+  firm: '企业',
+  male: '男',
+  female: '女',
+};
