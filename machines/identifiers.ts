@@ -68,13 +68,7 @@ export function creditCodeCheckCharacter(first17: string): string | null {
 
 /** What is wrong with a unified social credit code, part by part, in the order the standard builds it. */
 export type CreditCodeProblem =
-  | 'length'
-  | 'characters'
-  | 'authority'
-  | 'kind'
-  | 'area'
-  | 'organisationCode'
-  | 'checkCharacter';
+  'length' | 'characters' | 'authority' | 'kind' | 'area' | 'organisationCode' | 'checkCharacter';
 
 /** The first thing wrong with a (normalised) unified social credit code, or null when it is one. */
 export function creditCodeProblem(value: string): CreditCodeProblem | null {
