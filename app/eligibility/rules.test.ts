@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { CREDIT_RATINGS as STORED_RATINGS, FIRM_SIZES } from '../../entities/firm';
 import { firmFacts, personFacts } from './facts';
-import { evaluateEligibility, gate, matchPolicies, validateRule, type Facts } from './rules';
+import { CREDIT_RATINGS, FACTS, evaluateEligibility, gate, matchPolicies, validateRule, type Facts } from './rules';
 
 const ON = '2026-12-02';
 // 高龄津贴: residents aged 80 and over.
@@ -139,6 +140,11 @@ describe('eligibility rules', () => {
     expect(matchPolicies(rules, firm({ blacklisted: true }))).toEqual({ matched: [], gate: 'blacklisted', errors: [] });
     const many = Array.from({ length: 500 }, (_, i) => ({ id: i, rule: i % 2 ? AGED_80 : START_UP }));
     expect(matchPolicies(many, elder).matched).toHaveLength(250);
+  });
+
+  it('names the ratings and sizes the firm table stores', () => {
+    expect([...CREDIT_RATINGS]).toEqual([...STORED_RATINGS]);
+    expect([...FACTS.size.values]).toEqual([...FIRM_SIZES]);
   });
 
   it('takes facts as plain JSON, as a rule stored in a jsonb column is', () => {
