@@ -34,13 +34,14 @@ const actionForm = z.object({ intent: z.enum(['test', 'threshold']) });
 type ActionResult = { failure: FormFailure; test: null } | { failure: null; test: RuleTest | null };
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  // The threshold asks for admin:eligibility as well; setMinCreditRating checks it.
+  const user = await requireUserWith(request, context, 'eligibility:test');
   const { form, refused } = await readFormWithRefusal(request);
   const raw = Object.fromEntries(form);
   const parsed = actionForm.safeParse(raw);
   if (!parsed.success)
     return json<ActionResult>({ failure: { intent: '', message: '无效的操作' }, test: null }, { status: 400 });
   const { intent } = parsed.data;
-  const user = await requireUserWith(request, context, intent === 'test' ? 'eligibility:test' : 'admin:eligibility');
   const em = context.runtime.db.em();
   try {
     if (refused) throw refused;

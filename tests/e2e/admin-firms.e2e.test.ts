@@ -113,6 +113,22 @@ describe('admin: firms and eligibility rules', () => {
     expect(await page.getByTestId('eligibility-facts').textContent()).toContain(CODE);
     await screenshot(page, 'eligibility-tester-blacklisted-firm');
 
+    // the threshold is the city's: at A, a B-rated sample firm is kept out; back to B it passes
+    const threshold = page.getByRole('form', { name: '信用门槛' });
+    await threshold.getByLabel('最低信用等级').selectOption('A');
+    await threshold.getByRole('button', { name: '保存门槛' }).click();
+    await expect.poll(() => threshold.getByLabel('最低信用等级').inputValue()).toBe('A');
+    await form.getByRole('radio', { name: '样例企业' }).check();
+    await form.getByRole('group', { name: '样例企业' }).getByLabel('信用等级').selectOption('B');
+    await form.getByRole('button', { name: '测试' }).click();
+    await expect
+      .poll(() => page.getByTestId('eligibility-reason').textContent())
+      .toBe('信用等级低于门槛，不予匹配任何政策');
+    await threshold.getByLabel('最低信用等级').selectOption('B');
+    await threshold.getByRole('button', { name: '保存门槛' }).click();
+    await form.getByRole('button', { name: '测试' }).click();
+    await expect.poll(() => outcome.textContent()).toBe('符合');
+
     // a malformed rule is refused with its reason
     await form.getByLabel('规则（json-logic）').fill('{"older_than": 80}');
     await form.getByRole('button', { name: '测试' }).click();
