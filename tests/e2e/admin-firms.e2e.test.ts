@@ -94,6 +94,18 @@ describe('admin: firms and eligibility rules', () => {
     expect(await page.getByTestId('eligibility-facts').textContent()).toContain('80');
     await screenshot(page, 'eligibility-tester-aged-80');
 
+    // the demo caller of README's sipp example, by the phone the city keeps the record under: 82, and
+    // the tester shows the birth year only
+    await form.getByRole('radio', { name: '已知市民（按电话）' }).check();
+    await form.getByLabel('市民电话').fill('13800001111');
+    await form.getByRole('button', { name: '测试' }).click();
+    await expect.poll(() => page.getByRole('region', { name: /^测试结果/ }).textContent()).toContain('138****1111');
+    expect(await outcome.textContent()).toBe('符合');
+    const facts = await page.getByTestId('eligibility-facts').textContent();
+    expect(facts).toContain('1944-**-**');
+    expect(facts).not.toContain('1944-03-15');
+    await form.getByRole('radio', { name: '样例个人' }).check();
+
     // 79 is one year short: the condition that failed is shown
     await form.getByLabel('或年龄（周岁）').fill('79');
     await form.getByRole('button', { name: '测试' }).click();
