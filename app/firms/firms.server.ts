@@ -266,14 +266,30 @@ async function writeContacts(tx: EntityManager, firmId: number, contacts: FirmIn
     ]);
 }
 
-type FirmChange = 'created' | 'updated' | 'blacklisted' | 'unblacklisted';
+type FirmChange = 'registered' | 'updated' | 'blacklisted' | 'unblacklisted';
 
-// The audit keeps the firm as it was and became; the contacts' phones are masked, their count and roles kept.
-const audited = (f: FirmRow | null) =>
-  f && {
+// The audit keeps what changed, as it was and became (a new firm: all of it); contacts' phones masked.
+const HIDDEN: (keyof FirmRow)[] = ['id', 'version', 'industryLabel', 'districtId', 'districtCode'];
+function audited(f: FirmRow | null): Record<string, unknown> | null {
+  if (!f) return null;
+  const shown: Record<string, unknown> = {
     ...f,
-    contacts: f.contacts.map((c) => ({ phone: maskPhone(c.phone), role: c.role })),
+    contacts: f.contacts.map((c) => `${maskPhone(c.phone)} ${c.role ?? ''}`.trim()),
   };
+  for (const k of HIDDEN) delete shown[k];
+  return shown;
+}
+function changes(before: FirmRow | null, after: FirmRow | null) {
+  const [b, a] = [audited(before), audited(after)];
+  // A new firm: what it was registered with, the empty fields left out.
+  if (!b && a) return { before: null, after: Object.fromEntries(Object.entries(a).filter(([, v]) => v !== null)) };
+  if (!b || !a) return { before: b, after: a };
+  const keys = Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+  return {
+    before: Object.fromEntries(keys.map((k) => [k, b[k]])),
+    after: Object.fromEntries(keys.map((k) => [k, a[k]])),
+  };
+}
 
 const audit = (
   tx: EntityManager,
@@ -297,8 +313,7 @@ const audit = (
         firmId: (after ?? before)?.id,
         creditCode: (after ?? before)?.creditCode,
         ...(reason ? { reason } : {}),
-        before: audited(before),
-        after: audited(after),
+        ...changes(before, after),
       },
     },
     now,
@@ -327,7 +342,7 @@ export async function createFirm(
         [f.creditCode, f.name, f.industry, f.size, f.foundedOn, f.districtId, f.creditRating, now, now],
       );
       await writeContacts(tx, row.id, f.contacts);
-      await audit(tx, actor, client, 'created', null, await firmOf(tx, row.id), now);
+      await audit(tx, actor, client, 'registered', null, await firmOf(tx, row.id), now);
       return { id: row.id };
     });
   } catch (err) {

@@ -163,6 +163,19 @@ export const SECURITY_DETAIL_LABELS: Record<string, string> = {
   gridIds: '网格 ID',
   active: '启用',
   lastSeenAt: '最后活动',
+  setting: '设置',
+  firmId: '企业 ID',
+  creditCode: '统一社会信用代码',
+  name: '名称',
+  industry: '行业',
+  size: '规模',
+  foundedOn: '成立日期',
+  district: '所在区',
+  creditRating: '信用等级',
+  blacklisted: '黑名单',
+  blacklistReason: '列入原因',
+  blacklistedSince: '列入日期',
+  contacts: '联系电话',
 };
 
 export const SECURITY_DETAIL_VALUE_LABELS: Record<string, string> = {
@@ -174,6 +187,11 @@ export const SECURITY_DETAIL_VALUE_LABELS: Record<string, string> = {
   callerPhone: '来电号码',
   idNumber: '证件号码',
   idle: '长时间未操作',
+  firm: '企业库',
+  registered: '登记企业',
+  blacklisted: '列入黑名单',
+  unblacklisted: '移出黑名单',
+  updated: '修改',
 };
 
 /** 企业规模 as the 划型 standard names them. */
@@ -181,7 +199,7 @@ export const FIRM_SIZE_LABELS: Record<string, string> = { micro: '微型', small
 
 /** What an admin did to a firm's record, as its history lists it. */
 export const FIRM_CHANGE_LABELS: Record<string, string> = {
-  created: '登记企业',
+  registered: '登记企业',
   updated: '修改企业信息',
   blacklisted: '列入黑名单',
   unblacklisted: '移出黑名单',

@@ -77,6 +77,17 @@ describe('admin: firms and eligibility rules', () => {
     expect(await page.getByTestId('firm-history').textContent()).toMatch(/列入黑名单：骗取财政补贴资金.*登记企业/);
     expect(await page.getByRole('form', { name: '移出黑名单' }).count()).toBe(1);
     await screenshot(page, 'admin-firm-blacklisted');
+
+    // the security audit holds the listing: who, the reason, and what changed
+    await page.goto('/admin/security');
+    const audit = page.getByRole('row').filter({ hasText: '骗取财政补贴资金' });
+    await expect.poll(() => audit.count()).toBeGreaterThan(0);
+    const text = (await audit.first().textContent()) ?? '';
+    expect(text).toContain('列入黑名单');
+    expect(text).toContain(CODE);
+    expect(text).toContain('黑名单：否 → 是');
+    expect(text).not.toContain('13966668888');
+    await screenshot(page, 'admin-firm-audit');
     await page.context().close();
   });
 

@@ -219,7 +219,7 @@ describe.each(DB_KINDS)('firms on %s', (kind) => {
       ['unblacklisted', '信用修复完成'],
       ['blacklisted', '列入失信被执行人名单'],
       ['updated', null],
-      ['created', null],
+      ['registered', null],
     ]);
   });
 
