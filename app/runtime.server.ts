@@ -11,6 +11,7 @@ import { startWorkers } from './jobs/workers.server';
 import { startReportRollup } from './reports/rollup.server';
 import { seedDemoAppeals, seedDemoBacklog, seedReferenceData } from './seed/demo-city.server';
 import { seedDemoAssessment } from './seed/demo-assessment.server';
+import { seedDemoCallerRecords } from './seed/demo-firms.server';
 import { telephonyStartLine } from './telephony/sip-secret.server';
 import { dataKeyring } from './security/data-key.server';
 
@@ -64,6 +65,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
         });
         await seedDemoBacklog(services, ids);
         await seedDemoAssessment(db.em(), ids);
+        await seedDemoCallerRecords(db.em());
         log('[seed] demo city ready');
       }
     }

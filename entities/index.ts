@@ -15,6 +15,7 @@ import { CitizenSchema } from './citizen';
 import { DailyReportSchema } from './daily-report';
 import { DepartmentSchema } from './department';
 import { DispatchCatalogueEntrySchema } from './dispatch-catalogue-entry';
+import { FirmContactSchema, FirmSchema } from './firm';
 import { GridSchema } from './grid';
 import { KnowledgeArticleSchema } from './knowledge-article';
 import { AppealFactSchema, OrderFactSchema, ReportCellSchema, ReportDirtySchema } from './report';
@@ -67,6 +68,8 @@ export const entities = [
   AppSettingSchema,
   DispatchCatalogueEntrySchema,
   AssessmentSchemeSchema,
+  FirmSchema,
+  FirmContactSchema,
 ];
 
 export {
@@ -104,4 +107,6 @@ export {
   AppSettingSchema,
   DispatchCatalogueEntrySchema,
   AssessmentSchemeSchema,
+  FirmSchema,
+  FirmContactSchema,
 };

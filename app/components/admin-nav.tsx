@@ -10,6 +10,8 @@ const LINKS = [
   ['/admin/sms-templates', '短信模板'],
   ['/admin/assessment', '考核办法'],
   ['/admin/knowledge', '知识库'],
+  ['/admin/firms', '企业库'],
+  ['/admin/eligibility', '规则测试'],
   ['/admin/grids', '网格'],
   ['/admin/security', '安全审计'],
 ];

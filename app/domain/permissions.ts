@@ -58,6 +58,12 @@ const GRANTS = {
   'admin:dispatch-catalogue': ['admin'],
   /** The assessment's weights and deduction points, as dated versions. */
   'admin:assessment': ['admin'],
+  /** The firms the city knows (企业库): their records, contact phones and the blacklist. */
+  'admin:firms': ['admin'],
+  /** Try an eligibility rule on sample facts or on a known citizen or firm before it is published. */
+  'eligibility:test': ['admin'],
+  /** The credit threshold below which nobody is matched to a policy. */
+  'admin:eligibility': ['admin'],
   /** The security audit: sign-ins, lockouts, account changes, exports and reveals; read only. */
   'security:audit': ['admin'],
 } as const satisfies Record<string, readonly UserRole[]>;

@@ -3,6 +3,7 @@ import type { AppealTag } from '../../machines/appeal';
 import type { Actor } from '../../machines/actor';
 import { hashPassword } from '../auth/password.server';
 import { ensureCalendarSeeded } from '../calendar/calendar.server';
+import { seedDemoFirms } from './demo-firms.server';
 import { seedKnowledgeArticles } from './knowledge-articles.server';
 import { createDraft } from '../appeals/intake.server';
 import type { AppealServices } from '../appeals/service.server';
@@ -211,6 +212,7 @@ export async function seedReferenceData(
       );
   });
   await seedKnowledgeArticles(em, ids);
+  await seedDemoFirms(em, ids.departments, now);
   return ids;
 }
 

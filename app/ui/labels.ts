@@ -163,6 +163,19 @@ export const SECURITY_DETAIL_LABELS: Record<string, string> = {
   gridIds: '网格 ID',
   active: '启用',
   lastSeenAt: '最后活动',
+  setting: '设置',
+  firmId: '企业 ID',
+  creditCode: '统一社会信用代码',
+  name: '名称',
+  industry: '行业',
+  size: '规模',
+  foundedOn: '成立日期',
+  district: '所在区',
+  creditRating: '信用等级',
+  blacklisted: '黑名单',
+  blacklistReason: '列入原因',
+  blacklistedSince: '列入日期',
+  contacts: '联系电话',
 };
 
 export const SECURITY_DETAIL_VALUE_LABELS: Record<string, string> = {
@@ -174,4 +187,31 @@ export const SECURITY_DETAIL_VALUE_LABELS: Record<string, string> = {
   callerPhone: '来电号码',
   idNumber: '证件号码',
   idle: '长时间未操作',
+  firm: '企业库',
+  registered: '登记企业',
+  blacklisted: '列入黑名单',
+  unblacklisted: '移出黑名单',
+  updated: '修改',
+};
+
+/** 企业规模 as the 划型 standard names them. */
+export const FIRM_SIZE_LABELS: Record<string, string> = { micro: '微型', small: '小型', medium: '中型', large: '大型' };
+
+/** What an admin did to a firm's record, as its history lists it. */
+export const FIRM_CHANGE_LABELS: Record<string, string> = {
+  registered: '登记企业',
+  updated: '修改企业信息',
+  blacklisted: '列入黑名单',
+  unblacklisted: '移出黑名单',
+};
+
+/** Why the eligibility gate kept a subject out, and the outcomes of a rule test. */
+export const ELIGIBILITY_LABELS: Record<string, string> = {
+  matched: '符合',
+  notMatched: '不符合',
+  error: '规则有误',
+  person: '个人',
+  firm: '企业',
+  male: '男',
+  female: '女',
 };

@@ -40,6 +40,9 @@ const EXPECTED: Record<Capability, UserRole[]> = {
   'admin:sms-templates': ['admin'],
   'admin:dispatch-catalogue': ['admin'],
   'admin:assessment': ['admin'],
+  'admin:firms': ['admin'],
+  'eligibility:test': ['admin'],
+  'admin:eligibility': ['admin'],
   'security:audit': ['admin'],
 };
 

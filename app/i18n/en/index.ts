@@ -6,6 +6,7 @@ import { dayIntake } from './day-intake';
 import { dispatch } from './dispatch';
 import { field } from './field';
 import { fieldDay } from './field-day';
+import { firms } from './firms';
 import { gridView } from './grid-view';
 import { grids } from './grids';
 import { handler } from './handler';
@@ -53,4 +54,5 @@ export const en: Record<string, string> = {
   ...handler,
   ...assess,
   ...queues,
+  ...firms,
 };
