@@ -17,6 +17,7 @@ import { DepartmentSchema } from './department';
 import { DispatchCatalogueEntrySchema } from './dispatch-catalogue-entry';
 import { GridSchema } from './grid';
 import { KnowledgeArticleSchema } from './knowledge-article';
+import { PolicyEventSchema, PolicyItemSchema, PolicySchema, PolicyVersionSchema } from './policy';
 import { AppealFactSchema, OrderFactSchema, ReportCellSchema, ReportDirtySchema } from './report';
 import { ReferralDocumentSchema, ReferralEventSchema, ReferralSchema } from './referral';
 import { SecurityEventSchema } from './security-event';
@@ -67,6 +68,10 @@ export const entities = [
   AppSettingSchema,
   DispatchCatalogueEntrySchema,
   AssessmentSchemeSchema,
+  PolicySchema,
+  PolicyItemSchema,
+  PolicyVersionSchema,
+  PolicyEventSchema,
 ];
 
 export {
@@ -104,4 +109,8 @@ export {
   AppSettingSchema,
   DispatchCatalogueEntrySchema,
   AssessmentSchemeSchema,
+  PolicySchema,
+  PolicyItemSchema,
+  PolicyVersionSchema,
+  PolicyEventSchema,
 };

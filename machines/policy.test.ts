@@ -116,7 +116,7 @@ describe('the policy machine: versions and rules', () => {
     expect(inPhase('revising').can(ev.PUBLISH(leadStaff, 0))).toBe(false);
   });
 
-  it("lets a handler not hand his policy to another department, and the admin hand it anywhere", () => {
+  it('lets a handler not hand his policy to another department, and the admin hand it anywhere', () => {
     expect(inPhase('draft').can(ev.EDIT(leadStaff, OTHER))).toBe(false);
     const moved = step(inPhase('draft'), ev.EDIT(admin, OTHER));
     expect(moved.context.leadDepartmentId).toBe(OTHER);

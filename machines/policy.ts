@@ -43,8 +43,11 @@ interface Envelope {
   actor: Actor;
   at: string;
 }
-type Payload<T extends PolicyEventType> = z.output<(typeof policyPayloadSchemas)[T]>;
-export type PolicyEvent = { [T in PolicyEventType]: { type: T } & Envelope & Payload<T> }[PolicyEventType];
+export type PolicyEvent =
+  | ({ type: 'EDIT' } & Envelope & z.output<typeof policyPayloadSchemas.EDIT>)
+  | ({ type: 'PUBLISH' } & Envelope & z.output<typeof policyPayloadSchemas.PUBLISH>)
+  | ({ type: 'REVISE' } & Envelope)
+  | ({ type: 'RETIRE' } & Envelope & z.output<typeof policyPayloadSchemas.RETIRE>);
 
 const MAINTAINERS: Role[] = ['handler', 'admin'];
 export const policyEventRoles: Record<PolicyEventType, Role[]> = {

@@ -4,6 +4,7 @@ import type { Actor } from '../../machines/actor';
 import { hashPassword } from '../auth/password.server';
 import { ensureCalendarSeeded } from '../calendar/calendar.server';
 import { seedKnowledgeArticles } from './knowledge-articles.server';
+import { seedPolicyCatalogue } from './policy-catalogue.server';
 import { createDraft } from '../appeals/intake.server';
 import type { AppealServices } from '../appeals/service.server';
 import { sendAppealEvent, sendReferralEvent } from '../case-links/refer.server';
@@ -211,6 +212,7 @@ export async function seedReferenceData(
       );
   });
   await seedKnowledgeArticles(em, ids);
+  await seedPolicyCatalogue(em, ids);
   return ids;
 }
 
