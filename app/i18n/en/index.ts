@@ -14,6 +14,7 @@ import { appealLocation } from './location';
 import { messages } from './messages';
 import { mfa } from './mfa';
 import { patrol } from './patrol';
+import { policies } from './policies';
 import { queues } from './queues';
 import { reportExports } from './report-exports';
 import { referralDocuments } from './referral-documents';
@@ -53,4 +54,5 @@ export const en: Record<string, string> = {
   ...handler,
   ...assess,
   ...queues,
+  ...policies,
 };
