@@ -558,7 +558,6 @@ const STEP_INPUT = {
   }),
 };
 export type PolicyStep = keyof typeof STEP_INPUT;
-export const POLICY_STEPS = Object.keys(STEP_INPUT) as PolicyStep[];
 
 /**
  * Publishes, revises or retires a policy, as the machine allows. Publishing freezes the working copy as

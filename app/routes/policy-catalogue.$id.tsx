@@ -8,7 +8,6 @@ import { readFormWithRefusal } from '../http/body.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
 import {
-  POLICY_STEPS,
   policyForEdit,
   policyFormOptions,
   policyFormValues,
@@ -42,7 +41,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 const actionForm = z.object({
-  intent: z.enum(['update', ...POLICY_STEPS]),
+  intent: z.enum(['update', 'PUBLISH', 'REVISE', 'RETIRE']),
   version: z.coerce.number().int().positive(),
 });
 
