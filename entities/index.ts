@@ -17,7 +17,13 @@ import { DepartmentSchema } from './department';
 import { DispatchCatalogueEntrySchema } from './dispatch-catalogue-entry';
 import { GridSchema } from './grid';
 import { KnowledgeArticleSchema } from './knowledge-article';
-import { PolicyEventSchema, PolicyItemSchema, PolicySchema, PolicyVersionSchema } from './policy';
+import {
+  PolicyAttachmentSchema,
+  PolicyEventSchema,
+  PolicyItemSchema,
+  PolicySchema,
+  PolicyVersionSchema,
+} from './policy';
 import { AppealFactSchema, OrderFactSchema, ReportCellSchema, ReportDirtySchema } from './report';
 import { ReferralDocumentSchema, ReferralEventSchema, ReferralSchema } from './referral';
 import { SecurityEventSchema } from './security-event';
@@ -72,6 +78,7 @@ export const entities = [
   PolicyItemSchema,
   PolicyVersionSchema,
   PolicyEventSchema,
+  PolicyAttachmentSchema,
 ];
 
 export {
@@ -113,4 +120,5 @@ export {
   PolicyItemSchema,
   PolicyVersionSchema,
   PolicyEventSchema,
+  PolicyAttachmentSchema,
 };

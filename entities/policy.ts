@@ -117,3 +117,21 @@ export const PolicyEventSchema = defineEntity({
   },
 });
 export type PolicyEvent = InferEntity<typeof PolicyEventSchema>;
+
+// A file kept with a policy (the issuing document, an application form): stored content-addressed like the
+// appeals' attachments; a publication lists the policy's files in its frozen version.
+export const PolicyAttachmentSchema = defineEntity({
+  name: 'PolicyAttachment',
+  tableName: 'policy_attachment',
+  extends: BaseSchema,
+  properties: {
+    policy: () => p.manyToOne(PolicySchema).index(),
+    fileName: p.string().length(255),
+    contentType: p.string().length(100),
+    size: p.integer(),
+    sha256: p.string().length(64),
+    storagePath: p.string().length(500),
+    uploadedBy: () => p.manyToOne(UserSchema),
+  },
+});
+export type PolicyAttachment = InferEntity<typeof PolicyAttachmentSchema>;

@@ -19,6 +19,7 @@ export interface PublicPolicyView {
   validTo: string | null;
   consultationPhones: string[];
   items: { no: number; text: string }[];
+  attachments?: { id: number; fileName: string }[];
 }
 
 /** One published policy as the public and the printed policy book show it. */
@@ -61,6 +62,20 @@ export function PublicPolicyBody({ policy }: { policy: PublicPolicyView }) {
           </li>
         ))}
       </ol>
+      {policy.attachments?.length ? (
+        <>
+          <h3 className="font-semibold">{t('政策附件')}</h3>
+          <ul aria-label={t('政策附件')}>
+            {policy.attachments.map((f) => (
+              <li key={f.id}>
+                <a href={`/policies/${policy.policyId}/files/${f.id}`} className="text-red-700 hover:underline">
+                  {f.fileName}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
     </div>
   );
 }

@@ -34,6 +34,7 @@ import {
 import { all, inTransaction, jsonb, one, run, textArray } from '../db/sql.server';
 import { can } from '../domain/permissions';
 import { Conflict, Forbidden, InvalidInput, NotFound, parseInput } from '../domain/errors';
+import { checkFile, readStoredFile, storeFile, type UploadedFile } from '../storage/stored-file.server';
 import { indexTokens } from './search-tokens';
 
 // The policy catalogue's write side: the lead department's staff and the admin write a policy and its items,
@@ -186,6 +187,13 @@ export interface PolicyItemView {
   text: string;
 }
 
+/** A file kept with the policy, as lists show it. */
+export interface PolicyFile {
+  id: number;
+  fileName: string;
+  size: number;
+}
+
 /** The policy as its maintainers read it: the working copy, its phase and what may be done next. */
 export interface PolicyDetail {
   id: number;
@@ -207,6 +215,7 @@ export interface PolicyDetail {
   validTo: string | null;
   keywords: string[];
   items: PolicyItemView[];
+  attachments: PolicyFile[];
   phase: string;
   tags: string[];
   publishedVersion: number;
@@ -223,7 +232,9 @@ const DETAIL = `select p.id, p.number, p.title, p.level, p.domain, p.document_nu
                    from policy_cooperating c join department d on d.id = c.department_id
                   where c.policy_id = p.id), '[]') as cooperating,
        coalesce((select json_agg(json_build_object('no', i.no, 'text', i.text) order by i.no)
-                   from policy_item i where i.policy_id = p.id), '[]') as items
+                   from policy_item i where i.policy_id = p.id), '[]') as items,
+       coalesce((select json_agg(json_build_object('id', f.id, 'fileName', f.file_name, 'size', f.size) order by f.id)
+                   from policy_attachment f where f.policy_id = p.id), '[]') as attachments
   from policy p join department ld on ld.id = p.lead_department_id
   left join app_user cu on cu.id = p.chief_representative_id`;
 
@@ -256,6 +267,7 @@ function detailOf(r: Record<string, unknown>): Loaded {
     validTo: (r.valid_to as string | null) ?? null,
     keywords: (r.keywords as string[]) ?? [],
     items: jsonb<PolicyItemView[]>(r.items),
+    attachments: jsonb<PolicyFile[]>(r.attachments),
     phase: r.phase as string,
     tags: (r.tags as string[]) ?? [],
     publishedVersion: r.published_version as number,
@@ -531,6 +543,7 @@ function publishedContent(p: PolicyDetail, versionNo: number, publishedAt: Date)
     validTo: p.validTo,
     keywords: p.keywords,
     items: p.items,
+    attachments: p.attachments,
   };
 }
 
@@ -728,5 +741,77 @@ export async function policyFormOptions(em: EntityManager, actor: Actor) {
     departments,
     leadDepartments: departments.filter((d) => maintains(actor, d.id)),
     staff,
+  };
+}
+
+const FILE_FOLDER = 'policy-files';
+
+/**
+ * Adds a file to a draft or a revision: an edit of the working copy, in the trail like any other; the next
+ * publication lists it in its version. A published policy is revised first, as for any other change.
+ */
+export async function attachToPolicy(
+  em: EntityManager,
+  actor: Actor,
+  policyId: number,
+  file: UploadedFile,
+  now = new Date(),
+): Promise<{ id: number }> {
+  requireMaintainer(actor);
+  return inTransaction(em, async (tx) => {
+    const before = await load(tx, policyId);
+    requireScope(actor, before.leadDepartmentId);
+    const next = stepOrRefuse(
+      restorePolicySnapshot(before.snapshot),
+      { type: 'EDIT', actor, at: now.toISOString(), leadDepartmentId: before.leadDepartmentId },
+      before.leadDepartmentId,
+    );
+    const { fileName, contentType } = checkFile(file);
+    const { sha256, storagePath } = await storeFile(FILE_FOLDER, file.bytes);
+    const [row] = await all<{ id: number }>(
+      tx,
+      `insert into policy_attachment (policy_id, file_name, content_type, size, sha256, storage_path, uploaded_by_id,
+                                      created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+      [policyId, fileName, contentType, file.bytes.byteLength, sha256, storagePath, actor.userId, now, now],
+    );
+    await writeStep(tx, before, {
+      type: 'EDIT',
+      actor,
+      at: now,
+      fromPhase: before.phase,
+      next,
+      payload: { attached: { id: row.id, fileName, size: file.bytes.byteLength, sha256 } },
+    });
+    return { id: row.id };
+  });
+}
+
+/**
+ * A policy's file, checked against its hash: anyone may open a file that a published version lists; a file
+ * not yet published only the policy's maintainers.
+ */
+export async function openPolicyAttachment(em: EntityManager, actor: Actor | null, policyId: number, fileId: number) {
+  const row = await one(
+    em,
+    `select f.file_name, f.content_type, f.size, f.sha256, f.storage_path, p.lead_department_id,
+            exists (select 1 from policy_version v where v.policy_id = p.id
+                     and v.content->'attachments' @> jsonb_build_array(jsonb_build_object('id', f.id))) as published
+       from policy_attachment f join policy p on p.id = f.policy_id where f.id = ? and f.policy_id = ?`,
+    [fileId, policyId],
+  );
+  if (!row) throw new NotFound('附件不存在');
+  if (!row.published && !(actor && can(actor, 'policies:maintain') && maintains(actor, row.lead_department_id)))
+    throw new NotFound('附件不存在');
+  const { bytes } = await readStoredFile(
+    FILE_FOLDER,
+    { storagePath: row.storage_path, size: row.size, sha256: row.sha256 },
+    `[policies] stored file of policy attachment ${fileId}`,
+  );
+  return {
+    fileName: row.file_name as string,
+    contentType: row.content_type as string,
+    size: row.size as number,
+    bytes,
   };
 }

@@ -34,6 +34,8 @@ export interface PublishedPolicy {
   validTo: string | null;
   keywords: string[];
   items: { no: number; text: string }[];
+  /** Files of the version (absent in versions published before files were kept). */
+  attachments?: { id: number; fileName: string; size: number }[];
 }
 
 /** What the public sees of a version: no staff names (the liaisons' phones stay, as the consultation line). */

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { z } from 'zod';
 import { requireUserWith } from '../auth/session.server';
 import { PolicyForm } from '../components/policy-form';
+import { UploadForm } from '../components/upload-form';
 import { readFormWithRefusal } from '../http/body.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
@@ -183,6 +184,34 @@ export default function PolicyPage() {
           </ol>
         </section>
       )}
+      <section className="rounded-lg border bg-white p-4" aria-labelledby="files-h">
+        <h2 id="files-h" className="font-semibold">
+          {t('政策附件')}
+        </h2>
+        <ul className="mt-1 space-y-0.5" aria-label={t('政策附件')}>
+          {policy.attachments.map((f) => (
+            <li key={f.id}>
+              <a href={`/policies/${policy.id}/files/${f.id}`} className="text-red-700 hover:underline">
+                {f.fileName}
+              </a>{' '}
+              <span className="text-xs text-slate-500">{Math.max(1, Math.round(f.size / 1024))} KB</span>
+            </li>
+          ))}
+        </ul>
+        {policy.attachments.length === 0 ? <p className="text-slate-500">{t('暂无附件')}</p> : null}
+        {editable ? (
+          <UploadForm
+            action={`/policy-catalogue/${policy.id}/attachments`}
+            className="mt-3 space-y-2 border-t pt-3"
+            label={t('上传政策附件')}
+          >
+            <label className="block text-sm">
+              <span className="text-slate-600">{t('政策文件（PDF、Word、Excel、图片，10 MB 以内）')}</span>
+              <input name="file" type="file" className="mt-1 block text-sm" />
+            </label>
+          </UploadForm>
+        ) : null}
+      </section>
       <div className="grid gap-4 md:grid-cols-2">
         <section className="rounded-lg border bg-white" aria-labelledby="versions-h">
           <h2 id="versions-h" className="border-b px-4 py-2 font-semibold">

@@ -25,6 +25,7 @@ import { Migration20261204050000_sms_templates } from './Migration20261204050000
 import { Migration20261204060000_assessment } from './Migration20261204060000_assessment';
 import { Migration20261204070000_referral_prints } from './Migration20261204070000_referral_prints';
 import { Migration20261210000000_policy_catalogue } from './Migration20261210000000_policy_catalogue';
+import { Migration20261210010000_policy_attachments } from './Migration20261210010000_policy_attachments';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -55,4 +56,5 @@ export const migrationsList = [
   { name: 'Migration20261204060000_assessment', class: Migration20261204060000_assessment },
   { name: 'Migration20261204070000_referral_prints', class: Migration20261204070000_referral_prints },
   { name: 'Migration20261210000000_policy_catalogue', class: Migration20261210000000_policy_catalogue },
+  { name: 'Migration20261210010000_policy_attachments', class: Migration20261210010000_policy_attachments },
 ];

@@ -98,6 +98,16 @@ describe('the policy catalogue', () => {
     await pub.goto(publicPath);
     expect(await pub.locator('article').textContent()).toContain('每人每月长寿补贴500元。');
 
+    // the issuing document goes with the revision
+    const upload = page.getByRole('form', { name: '上传政策附件' });
+    await upload.getByLabel(/政策文件/).setInputFiles({
+      name: '示卫发〔2026〕99号.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n%%EOF\n'),
+    });
+    await upload.getByRole('button', { name: '上传' }).click();
+    await page.getByRole('list', { name: '政策附件' }).getByRole('link', { name: '示卫发〔2026〕99号.pdf' }).waitFor();
+
     await page.getByRole('button', { name: '发布为 v2' }).click();
     await expect.poll(() => phase(page).textContent()).toContain('已发布版本 v2');
     expect(await page.getByRole('list', { name: '修改记录' }).textContent()).toContain('改动：政策条款、享受内容');
@@ -106,6 +116,10 @@ describe('the policy catalogue', () => {
     await pub.goto(publicPath);
     expect(await pub.locator('article').textContent()).toContain('每人每月长寿补贴800元。');
     expect(await pub.getByRole('list', { name: '政策条款' }).getByRole('listitem').count()).toBe(3);
+    const file = pub.getByRole('list', { name: '政策附件' }).getByRole('link', { name: '示卫发〔2026〕99号.pdf' });
+    const download = await pub.request.get((await file.getAttribute('href'))!);
+    expect(download.status()).toBe(200);
+    expect((await download.body()).toString()).toBe('%PDF-1.4\n%%EOF\n');
     await pub.getByRole('navigation', { name: '历史版本' }).getByRole('link', { name: 'v1' }).click();
     await pub.getByRole('note').filter({ hasText: '这是第 1 版，已不是现行版本。' }).waitFor();
     expect(await pub.locator('article').textContent()).toContain('每人每月长寿补贴500元。');

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { verifyChains } from '../../app/cases/audit-chain';
-import { Conflict, Forbidden, InvalidInput } from '../../app/domain/errors';
+import { Conflict, Forbidden, InvalidInput, NotFound } from '../../app/domain/errors';
 import {
   POLICY_TRAIL,
+  attachToPolicy,
   createPolicy,
+  openPolicyAttachment,
   listPoliciesFor,
   policyForEdit,
   stepPolicy,
@@ -24,7 +26,8 @@ import { useTestDatabase } from '../support/services';
 // chain of every step, refusals that leave the database as it was, and the search for two-character words.
 
 describe.each(DB_KINDS)('the policy catalogue on %s', (kind) => {
-  const t = useTestDatabase(kind);
+  // Its own DATA_DIR: a policy's files are stored there.
+  const t = useTestDatabase(kind, { dataDir: true });
   const dept = (code: string) => t.ids.departments.get(code)!;
   // handler2 works at 市住房和城乡建设局 (F01); handler-f06 at 市人力资源和社会保障局 (F06).
   const form = (over: Record<string, unknown> = {}) => ({
@@ -232,6 +235,42 @@ describe.each(DB_KINDS)('the policy catalogue on %s', (kind) => {
     expect(after.history.map((h) => h.type)).toEqual(['EDIT', 'CREATE']);
     // a step sent against an old version is refused too
     await expect(stepPolicy(t.em(), staff, id, 'PUBLISH', {}, policy.version)).rejects.toMatchObject({ code: 'stale' });
+  });
+
+  it('keeps files with a policy: its maintainers see a draft file, everyone a published one', async () => {
+    const staff = t.as('handler2');
+    const { id } = await createPolicy(t.em(), staff, form({ title: '老旧小区改造补助' }));
+    const pdf = {
+      name: '示建发〔2026〕1号.pdf',
+      type: 'application/pdf',
+      bytes: new TextEncoder().encode('%PDF-1.4\n%%EOF\n'),
+    };
+    const { id: fileId } = await attachToPolicy(t.em(), staff, id, pdf);
+    await expect(openPolicyAttachment(t.em(), null, id, fileId)).rejects.toBeInstanceOf(NotFound);
+    await expect(openPolicyAttachment(t.em(), t.as('handler-f06'), id, fileId)).rejects.toBeInstanceOf(NotFound);
+    expect((await openPolicyAttachment(t.em(), staff, id, fileId)).fileName).toBe('示建发〔2026〕1号.pdf');
+    // another department may not add one, a file of the wrong kind is refused, and neither leaves a row
+    await expect(attachToPolicy(t.em(), t.as('handler-f06'), id, pdf)).rejects.toBeInstanceOf(Forbidden);
+    await expect(
+      attachToPolicy(t.em(), staff, id, {
+        name: 'x.exe',
+        type: 'application/x-msdownload',
+        bytes: new Uint8Array([77, 90]),
+      }),
+    ).rejects.toBeInstanceOf(InvalidInput);
+    expect(await t.sql('select id from policy_attachment where policy_id = ?', [id])).toHaveLength(1);
+
+    await stepPolicy(t.em(), staff, id, 'PUBLISH', {});
+    const opened = await openPolicyAttachment(t.em(), null, id, fileId);
+    expect(new TextDecoder().decode(opened.bytes)).toBe('%PDF-1.4\n%%EOF\n');
+    expect((await publishedPolicy(t.em(), id)).policy.attachments).toEqual([
+      { id: fileId, fileName: '示建发〔2026〕1号.pdf', size: pdf.bytes.byteLength },
+    ]);
+    // a published policy takes files only in a revision; the trail names the file added
+    await expect(attachToPolicy(t.em(), staff, id, pdf)).rejects.toBeInstanceOf(Conflict);
+    const page = await policyForEdit(t.em(), staff, id);
+    expect(page.history.find((h) => h.type === 'EDIT')?.payload.attached).toMatchObject({ id: fileId });
+    await expect(openPolicyAttachment(t.em(), null, id + 1000, fileId)).rejects.toBeInstanceOf(NotFound);
   });
 
   it('finds two-character Chinese words in titles, items, departments and keywords of the demo catalogue', async () => {

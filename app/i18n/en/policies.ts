@@ -124,4 +124,9 @@ export const policies: Record<string, string> = {
   请填写废止原因: 'Give the reason for retiring',
   '废止原因至少 2 个字': 'At least 2 characters',
   '废止原因最多 500 字': 'At most 500 characters',
+  政策附件: 'Files',
+  暂无附件: 'No files',
+  上传政策附件: 'Upload a policy file',
+  '政策文件（PDF、Word、Excel、图片，10 MB 以内）': 'Policy file (PDF, Word, Excel or image, up to 10 MB)',
+  附件不存在: 'No such file',
 };
