@@ -129,4 +129,5 @@ export const policies: Record<string, string> = {
   上传政策附件: 'Upload a policy file',
   '政策文件（PDF、Word、Excel、图片，10 MB 以内）': 'Policy file (PDF, Word, Excel or image, up to 10 MB)',
   附件不存在: 'No such file',
+  '牵头单位：{{name}}': 'Lead department: {{name}}',
 };
