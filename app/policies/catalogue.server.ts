@@ -48,7 +48,7 @@ export const POLICY_TRAIL: AuditTrail = {
   key: 'policy_id',
   keyProp: 'policyId',
   extra: {},
-  noun: 'policy',
+  noun: 'the policy',
 };
 
 export const MAX_POLICY_ITEMS = 200;
