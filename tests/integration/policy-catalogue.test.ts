@@ -317,6 +317,11 @@ describe.each(DB_KINDS)('the policy catalogue on %s', (kind) => {
     );
     expect(list.filter((p) => p.withoutApplication).length).toBeGreaterThanOrEqual(10);
     expect((await publishedPolicies(t.em(), { domain: 'finance' })).every((p) => p.domain === 'finance')).toBe(true);
+    // the public list finds by the same words as the operator's search; an unknown domain lists all
+    expect((await publishedPolicies(t.em(), { q: '贴息', domain: 'finance' })).map((p) => p.title).sort()).toEqual(
+      ['创业担保贷款贴息', '小微企业贷款贴息'].sort(),
+    );
+    expect(await publishedPolicies(t.em(), { domain: 'galactic' })).toHaveLength(list.length);
     const rules = await t.sql<{ rule: unknown }>(`select rule from policy where rule is not null`);
     expect(rules.length).toBeGreaterThanOrEqual(10);
     expect((await verifyChains(t.em(), POLICY_TRAIL)).broken).toEqual([]);
