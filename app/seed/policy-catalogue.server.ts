@@ -33,7 +33,10 @@ function formOf(p: DemoPolicy, ids: Ids, items = p.items) {
 export async function seedPolicyCatalogue(em: EntityManager, ids: Ids): Promise<number> {
   const [{ n }] = await all<{ n: number }>(em, 'select count(*)::int as n from policy');
   if (n > 0) return 0;
-  const admin: Actor = { userId: ids.users.get('admin')!.id, role: 'admin', departmentIds: [], gridIds: [] };
+  const adminId = ids.users.get('admin')?.id;
+  // A city whose demo admin is gone is no demo to add to.
+  if (!adminId) return 0;
+  const admin: Actor = { userId: adminId, role: 'admin', departmentIds: [], gridIds: [] };
   for (const p of DEMO_POLICIES) {
     const { id } = await createPolicy(em, admin, formOf(p, ids));
     if (DEMO_DRAFT_TITLES.includes(p.title)) continue;
