@@ -81,6 +81,7 @@ const NAV: [to: string, label: string, capability: Capability][] = [
   ['/worklist', '单位工单', 'worklist:read'],
   ['/referrals', '转介案件', 'referrals:follow'],
   ['/calls', '通话记录', 'calls:list'],
+  ['/policy-catalogue', '政策库', 'policies:maintain'],
   ['/admin/knowledge', '知识库', 'admin:knowledge'],
   ['/admin/calendar', '工作日历', 'admin:calendar'],
   ['/admin/users', '用户', 'admin:users'],

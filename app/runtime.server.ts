@@ -9,7 +9,8 @@ import { fileSmsGateway } from './jobs/sms.server';
 import { bossTimers, startBoss } from './jobs/timers.server';
 import { startWorkers } from './jobs/workers.server';
 import { startReportRollup } from './reports/rollup.server';
-import { seedDemoAppeals, seedDemoBacklog, seedReferenceData } from './seed/demo-city.server';
+import { loadReferenceIds, seedDemoAppeals, seedDemoBacklog, seedReferenceData } from './seed/demo-city.server';
+import { seedPolicyCatalogue } from './seed/policy-catalogue.server';
 import { seedDemoAssessment } from './seed/demo-assessment.server';
 import { seedDemoCallerRecords } from './seed/demo-firms.server';
 import { telephonyStartLine } from './telephony/sip-secret.server';
@@ -67,6 +68,10 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
         await seedDemoAssessment(db.em(), ids);
         await seedDemoCallerRecords(db.em());
         log('[seed] demo city ready');
+      } else {
+        // A demo city made before the policy catalogue existed gets the demo catalogue once.
+        const added = await seedPolicyCatalogue(db.em(), await loadReferenceIds(db.em()));
+        if (added) log(`[seed] ${added} demo policies added to the policy catalogue`);
       }
     }
     await startWorkers(boss, services, fileSmsGateway(path.resolve(process.env.DATA_DIR ?? '.data')));

@@ -18,6 +18,13 @@ import { DispatchCatalogueEntrySchema } from './dispatch-catalogue-entry';
 import { FirmContactSchema, FirmSchema } from './firm';
 import { GridSchema } from './grid';
 import { KnowledgeArticleSchema } from './knowledge-article';
+import {
+  PolicyAttachmentSchema,
+  PolicyEventSchema,
+  PolicyItemSchema,
+  PolicySchema,
+  PolicyVersionSchema,
+} from './policy';
 import { AppealFactSchema, OrderFactSchema, ReportCellSchema, ReportDirtySchema } from './report';
 import { ReferralDocumentSchema, ReferralEventSchema, ReferralSchema } from './referral';
 import { SecurityEventSchema } from './security-event';
@@ -70,6 +77,11 @@ export const entities = [
   AssessmentSchemeSchema,
   FirmSchema,
   FirmContactSchema,
+  PolicySchema,
+  PolicyItemSchema,
+  PolicyVersionSchema,
+  PolicyEventSchema,
+  PolicyAttachmentSchema,
 ];
 
 export {
@@ -109,4 +121,9 @@ export {
   AssessmentSchemeSchema,
   FirmSchema,
   FirmContactSchema,
+  PolicySchema,
+  PolicyItemSchema,
+  PolicyVersionSchema,
+  PolicyEventSchema,
+  PolicyAttachmentSchema,
 };

@@ -40,7 +40,7 @@ export function AppHeader({ user, links }: { user: HeaderUser | null; links: [to
   useEffect(() => setOpen(false), [pathname, search]);
   const navLink = 'rounded py-1.5 hover:underline md:py-0';
   return (
-    <header className="bg-red-700 text-white">
+    <header className="bg-red-700 text-white print:hidden">
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2">
         <Link to="/" className="min-w-0 truncate text-base font-semibold">
           <span className="md:hidden">{t('12345 热线')}</span>

@@ -24,6 +24,10 @@ const GRANTS = {
   'grids:locate': ['operator', 'dispatcher', 'gridWorker'],
   /** Search the knowledge base for an answer while the caller waits. */
   'knowledge:search': ['operator', 'dispatcher'],
+  /** Search the policy catalogue (政策库) beside the knowledge base while the caller waits. */
+  'policies:search': ['operator', 'dispatcher'],
+  /** Keep the policy catalogue: the admin every policy, a handler those his own department leads (checked by scope). */
+  'policies:maintain': ['handler', 'admin'],
   /** The statistics report, its drill-down to appeals and the list of daily reports. */
   'reports:read': ['supervisor'],
   /** Report files: the Excel or PDF export, the kept daily reports, generating yesterday's. */

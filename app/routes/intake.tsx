@@ -89,6 +89,89 @@ interface Article {
   department: string | null;
 }
 
+interface PolicyHit {
+  policyId: number;
+  number: string;
+  versionNo: number;
+  title: string;
+  withoutApplication: boolean;
+  leadDepartment: string;
+  liaisons: { name: string; phone: string }[];
+  chiefRepresentative: { name: string; phone: string | null } | null;
+  benefit: string;
+  items: { no: number; text: string }[];
+}
+
+/** Searches the published policy catalogue (政策库) beside the knowledge base; "引用" copies an item into the reply. */
+function PolicySearch({ onCite }: { onCite: (text: string) => void }) {
+  const found = useFetcher<{ policies: PolicyHit[] }>();
+  const { t } = useT();
+  const [q, setQ] = useState('');
+  useEffect(() => {
+    if (q.trim().length < 2) return;
+    const timer = setTimeout(() => found.load(`/policies/search?q=${encodeURIComponent(q.trim())}`), 250);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [q]);
+  return (
+    <div className="mt-2" role="search" aria-label={t('政策库')}>
+      {/* no name: the search words are not part of the appeal */}
+      <label className="block">
+        <span className="text-slate-600">{t('搜索政策库')}</span>
+        <input value={q} onChange={(e) => setQ(e.target.value)} className={field} />
+      </label>
+      {found.data?.policies.length ? (
+        <ul className="mt-1 space-y-1" aria-label={t('政策库结果')}>
+          {found.data.policies.map((p) => (
+            <li key={p.policyId} className="rounded bg-slate-50 p-2">
+              <div className="flex items-center gap-2">
+                <a href={`/policies/${p.policyId}`} target="_blank" rel="noreferrer" className="font-medium">
+                  {p.title}
+                </a>
+                {p.withoutApplication ? (
+                  <span className="rounded bg-emerald-100 px-1 text-xs text-emerald-800">{t('免申即享')}</span>
+                ) : null}
+                <span className="text-xs text-slate-400">
+                  {p.number} v{p.versionNo}
+                </span>
+              </div>
+              <p className="line-clamp-2 text-xs text-slate-600">{p.benefit}</p>
+              <ol className="mt-1 space-y-0.5">
+                {p.items.map((i) => (
+                  <li key={i.no} className="flex items-start justify-between gap-2 text-xs">
+                    <span className="line-clamp-2">{i.text}</span>
+                    <button
+                      type="button"
+                      onClick={() =>
+                        onCite(`《${p.title}》（${p.number} 第 ${p.versionNo} 版）第 ${i.no} 条：${i.text}`)
+                      }
+                      className="shrink-0 rounded border px-2 py-0.5"
+                      aria-label={t('引用 {{title}} 第 {{n}} 条', { title: p.title, n: i.no })}
+                    >
+                      {t('引用')}
+                    </button>
+                  </li>
+                ))}
+              </ol>
+              <p className="text-xs text-slate-400">
+                {t('牵头单位：{{name}}', { name: p.leadDepartment })}
+                {p.chiefRepresentative
+                  ? ` · ${t('首席代表')} ${p.chiefRepresentative.name}${p.chiefRepresentative.phone ? ` ${p.chiefRepresentative.phone}` : ''}`
+                  : ''}
+                {p.liaisons.length
+                  ? ` · ${t('政策联络员')} ${p.liaisons.map((l) => `${l.name} ${l.phone}`).join('、')}`
+                  : ''}
+              </p>
+            </li>
+          ))}
+        </ul>
+      ) : found.data ? (
+        <p className="mt-1 text-xs text-slate-500">{t('没有找到相关政策')}</p>
+      ) : null}
+    </div>
+  );
+}
+
 /** Searches the knowledge base while the caller waits; "引用" copies an answer into the reply. */
 function KnowledgeSearch({ onUse }: { onUse: (a: Article) => void }) {
   const kb = useFetcher<{ articles: Article[] }>();
@@ -559,6 +642,12 @@ function IntakeScreen() {
               onUse={(a) => {
                 setAnswer(a.body);
                 setArticleId(String(a.id));
+              }}
+            />
+            <PolicySearch
+              onCite={(text) => {
+                setAnswer(text);
+                setArticleId('');
               }}
             />
             <input type="hidden" name="knowledgeArticleId" value={articleId} />

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
-import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
+import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { z } from 'zod';
 import { checkPassword, refusalMessage } from '../auth/sign-in.server';
 import { continueSignIn } from '../auth/second-factor.server';
@@ -91,6 +91,12 @@ export default function Login() {
           {t('登录')}
         </button>
       </Form>
+      {/* The published policies are public: a citizen who reaches this page finds them without an account. */}
+      <p className="mt-4 text-center text-sm">
+        <Link to="/policies" className="text-slate-600 hover:underline">
+          {t('惠企惠民政策清单')}
+        </Link>
+      </p>
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { hashPassword } from '../auth/password.server';
 import { ensureCalendarSeeded } from '../calendar/calendar.server';
 import { seedDemoFirms } from './demo-firms.server';
 import { seedKnowledgeArticles } from './knowledge-articles.server';
+import { seedPolicyCatalogue } from './policy-catalogue.server';
 import { createDraft } from '../appeals/intake.server';
 import type { AppealServices } from '../appeals/service.server';
 import { sendAppealEvent, sendReferralEvent } from '../case-links/refer.server';
@@ -213,6 +214,7 @@ export async function seedReferenceData(
   });
   await seedKnowledgeArticles(em, ids);
   await seedDemoFirms(em, ids.departments, now);
+  await seedPolicyCatalogue(em, ids);
   return ids;
 }
 

@@ -24,6 +24,8 @@ import { Migration20261204040000_assisting_orders } from './Migration20261204040
 import { Migration20261204050000_sms_templates } from './Migration20261204050000_sms_templates';
 import { Migration20261204060000_assessment } from './Migration20261204060000_assessment';
 import { Migration20261204070000_referral_prints } from './Migration20261204070000_referral_prints';
+import { Migration20261210000000_policy_catalogue } from './Migration20261210000000_policy_catalogue';
+import { Migration20261210010000_policy_attachments } from './Migration20261210010000_policy_attachments';
 import { Migration20261215000000_firms } from './Migration20261215000000_firms';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
@@ -54,5 +56,7 @@ export const migrationsList = [
   { name: 'Migration20261204050000_sms_templates', class: Migration20261204050000_sms_templates },
   { name: 'Migration20261204060000_assessment', class: Migration20261204060000_assessment },
   { name: 'Migration20261204070000_referral_prints', class: Migration20261204070000_referral_prints },
+  { name: 'Migration20261210000000_policy_catalogue', class: Migration20261210000000_policy_catalogue },
+  { name: 'Migration20261210010000_policy_attachments', class: Migration20261210010000_policy_attachments },
   { name: 'Migration20261215000000_firms', class: Migration20261215000000_firms },
 ];

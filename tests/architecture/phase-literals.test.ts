@@ -3,6 +3,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { APPEAL_PHASES } from '../../machines/appeal';
+import { POLICY_PHASES } from '../../machines/policy';
 import { REFERRAL_DEFINITIONS } from '../../machines/referrals';
 
 // One state vocabulary: outside the machines (and migrations, and tests) nothing decides what
@@ -11,12 +12,18 @@ import { REFERRAL_DEFINITIONS } from '../../machines/referrals';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SCANNED = ['app', 'bench', 'scripts', 'entities', 'telephony'];
-const EXEMPT = [/^entities\/migrations\//, /\.test\.tsx?$/, /^app\/ui\/(labels|referral-labels)\.ts$/, /^app\/i18n\//];
+const EXEMPT = [
+  /^entities\/migrations\//,
+  /\.test\.tsx?$/,
+  /^app\/ui\/(labels|referral-labels|policy-labels)\.ts$/,
+  /^app\/i18n\//,
+];
 
 const PHASES = new Set<string>([
   ...APPEAL_PHASES,
   ...APPEAL_PHASES.map((p) => p.split('.')[0]),
   ...Object.values(REFERRAL_DEFINITIONS).flatMap((d) => d.phases),
+  ...POLICY_PHASES,
 ]);
 
 // SQL that compares a phase column with a quoted name: `phase = 'triage'`, `to_phase in ('closed', …)`.

@@ -20,6 +20,8 @@ const EXPECTED: Record<Capability, UserRole[]> = {
   'patrol:report': ['gridWorker'],
   'grids:locate': ['operator', 'dispatcher', 'gridWorker'],
   'knowledge:search': ['operator', 'dispatcher'],
+  'policies:search': ['operator', 'dispatcher'],
+  'policies:maintain': ['admin', 'handler'],
   'reports:read': ['supervisor'],
   'reports:export': ['supervisor'],
   'assessment:read': ['handler', 'supervisor', 'admin'],

@@ -15,6 +15,7 @@ import { appealLocation } from './location';
 import { messages } from './messages';
 import { mfa } from './mfa';
 import { patrol } from './patrol';
+import { policies } from './policies';
 import { queues } from './queues';
 import { reportExports } from './report-exports';
 import { referralDocuments } from './referral-documents';
@@ -55,4 +56,5 @@ export const en: Record<string, string> = {
   ...assess,
   ...queues,
   ...firms,
+  ...policies,
 };
