@@ -28,6 +28,7 @@ const ROLES = [
 const NOT_PAGES = [
   /\.(pdf|csv|xlsx|json|png|jpe?g|webp)$/i,
   /^\/(attachments|referral-documents)\//,
+  /^\/policies\/\d+\/files\//,
   /^\/appeals\/\d+\/attachments/,
   /^\/telephony\//,
   /^\/reports\/(export|daily\/[^/]+\/[^/]+)/,
