@@ -29,20 +29,26 @@ export function PossiblePolicies({
   policies,
   onCite,
   compact = false,
+  limit,
 }: {
   policies: CallerEntitlements;
   onCite?: (citation: PolicyCitation, text: string) => void;
+  /** One line each, for the ringing bar. */
   compact?: boolean;
+  /** Shows the first ones only and says how many more there are (the caller's own come first). */
+  limit?: number;
 }) {
   const { t } = useT();
   if (!policies.matches.length && !policies.refused.length) return null;
+  const shown = limit ? policies.matches.slice(0, limit) : policies.matches;
+  const more = policies.matches.length - shown.length;
   return (
     <div data-testid="possible-policies" aria-label={t('可能享受的政策')} role="region">
       <h3 className="text-xs font-semibold text-slate-600">
         {t('可能享受的政策')}（{policies.matches.length}）
       </h3>
       <ul className={compact ? 'space-y-0.5' : 'space-y-1'}>
-        {policies.matches.map((e) => (
+        {shown.map((e) => (
           <li
             key={`${e.policyId}:${e.for.kind === 'firm' ? e.for.firmId : 'person'}`}
             className={compact ? 'text-sm' : 'rounded bg-emerald-50 p-2 text-sm'}
@@ -94,6 +100,11 @@ export function PossiblePolicies({
             ) : null}
           </li>
         ))}
+        {more > 0 ? (
+          <li className="text-xs text-slate-500" data-testid="possible-policies-more">
+            {t('另有 {{n}} 项，接听后在登记页查看', { n: more })}
+          </li>
+        ) : null}
         {policies.refused.map((r) => (
           <li
             key={`refused:${r.for.kind === 'firm' ? r.for.firmId : 'person'}`}

@@ -114,7 +114,7 @@ function ScreenPop({ phone }: { phone: AgentPhone }) {
       )}
       {h ? (
         <div className="mt-1">
-          <PossiblePolicies policies={h.policies} compact />
+          <PossiblePolicies policies={h.policies} compact limit={6} />
         </div>
       ) : null}
     </section>

@@ -739,7 +739,6 @@ function IntakeScreen() {
                 {t('重复来电：近 30 日 {{n}} 次', { n: history.last30Days })}
               </p>
             ) : null}
-            <PossiblePolicies policies={history.policies} onCite={cite} />
             <h3 className="font-medium">{t('未办结（{{n}}）', { n: history.open.length })}</h3>
             <ul>
               {history.open.map((a) => (
@@ -762,6 +761,7 @@ function IntakeScreen() {
                 </li>
               ))}
             </ul>
+            <PossiblePolicies policies={history.policies} onCite={cite} />
           </div>
         ) : (
           <p className="text-slate-500">{t('输入来电号码查询历史诉求')}</p>
