@@ -28,6 +28,7 @@ import { Migration20261210000000_policy_catalogue } from './Migration20261210000
 import { Migration20261210010000_policy_attachments } from './Migration20261210010000_policy_attachments';
 import { Migration20261215000000_firms } from './Migration20261215000000_firms';
 import { Migration20261216000000_appeal_policy_citations } from './Migration20261216000000_appeal_policy_citations';
+import { Migration20261216010000_appeal_citizen_index } from './Migration20261216010000_appeal_citizen_index';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -64,4 +65,5 @@ export const migrationsList = [
     name: 'Migration20261216000000_appeal_policy_citations',
     class: Migration20261216000000_appeal_policy_citations,
   },
+  { name: 'Migration20261216010000_appeal_citizen_index', class: Migration20261216010000_appeal_citizen_index },
 ];
