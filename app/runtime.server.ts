@@ -9,7 +9,13 @@ import { fileSmsGateway } from './jobs/sms.server';
 import { bossTimers, startBoss } from './jobs/timers.server';
 import { startWorkers } from './jobs/workers.server';
 import { startReportRollup } from './reports/rollup.server';
-import { loadReferenceIds, seedDemoAppeals, seedDemoBacklog, seedReferenceData } from './seed/demo-city.server';
+import {
+  actorFor,
+  loadReferenceIds,
+  seedDemoAppeals,
+  seedDemoBacklog,
+  seedReferenceData,
+} from './seed/demo-city.server';
 import { seedPolicyCatalogue } from './seed/policy-catalogue.server';
 import { seedDemoAssessment } from './seed/demo-assessment.server';
 import { seedDemoCallerRecords } from './seed/demo-firms.server';
@@ -66,7 +72,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
         });
         await seedDemoBacklog(services, ids);
         await seedDemoAssessment(db.em(), ids);
-        await seedDemoCallerRecords(db.em());
+        await seedDemoCallerRecords(services, actorFor(ids, 'operator'));
         log('[seed] demo city ready');
       } else {
         // A demo city made before the policy catalogue existed gets the demo catalogue once.

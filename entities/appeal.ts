@@ -20,6 +20,8 @@ export const AppealSchema = defineEntity({
   extends: BaseSchema,
   indexes: [
     { name: 'appeal_caller_phone_index', properties: ['callerPhone'] },
+    // A caller's latest located appeal places him in a district for the eligibility facts, while the phone rings.
+    { name: 'appeal_citizen_created_index', properties: ['citizen', 'createdAt'] },
     // Queues ask for a tag (open, needsReviewer, …).
     { name: 'appeal_tags_index', expression: `create index "appeal_tags_index" on "appeal" using gin ("tags")` },
     // Newest-first lists page by (created_at, id).

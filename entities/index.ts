@@ -1,6 +1,7 @@
 import { AccessLogSchema } from './access-log';
 import { AppealSchema } from './appeal';
 import { AppealCounterSchema } from './appeal-counter';
+import { AppealPolicyCitationSchema } from './appeal-policy-citation';
 import { AppealEventSchema } from './appeal-event';
 import { AssessmentSchemeSchema } from './assessment-scheme';
 import { AssignmentSchema } from './assignment';
@@ -82,6 +83,7 @@ export const entities = [
   PolicyVersionSchema,
   PolicyEventSchema,
   PolicyAttachmentSchema,
+  AppealPolicyCitationSchema,
 ];
 
 export {
@@ -126,4 +128,5 @@ export {
   PolicyVersionSchema,
   PolicyEventSchema,
   PolicyAttachmentSchema,
+  AppealPolicyCitationSchema,
 };

@@ -156,7 +156,14 @@ export const eventPayloadSchemas = {
       path: ['assistingDepartmentIds'],
     }),
   ASSIGN_GRID: z.object({ gridId: idSchema, acceptDueAt: isoInstant }).strict(),
-  RESOLVE_ON_SPOT: z.object({ answer: longText, knowledgeArticleId: idSchema.optional() }).strict(),
+  // The answer may cite a published policy's item (政策条款): which policy, the version read, the item's number.
+  RESOLVE_ON_SPOT: z
+    .object({
+      answer: longText,
+      knowledgeArticleId: idSchema.optional(),
+      policyCitation: z.object({ policyId: idSchema, versionNo: idSchema, itemNo: idSchema }).strict().optional(),
+    })
+    .strict(),
   MERGE_INTO: z.object({ targetAppealId: idSchema }).strict(),
   // The referral case is opened with the event; the server allocates its id.
   REFER: z

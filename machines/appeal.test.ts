@@ -300,6 +300,17 @@ describe('event payload schemas', () => {
     expect(eventPayloadSchemas.FEEDBACK.safeParse({ satisfaction: 'meh', resolved: true }).success).toBe(false);
   });
 
+  it('take an on-the-spot answer citing a policy item only whole: policy, version and item number', () => {
+    const cited = { answer: 'a', policyCitation: { policyId: 3, versionNo: 2, itemNo: 1 } };
+    expect(eventPayloadSchemas.RESOLVE_ON_SPOT.safeParse(cited).success).toBe(true);
+    const { itemNo: _, ...half } = cited.policyCitation;
+    expect(eventPayloadSchemas.RESOLVE_ON_SPOT.safeParse({ ...cited, policyCitation: half }).success).toBe(false);
+    const extra = { ...cited.policyCitation, text: 'item text' };
+    expect(eventPayloadSchemas.RESOLVE_ON_SPOT.safeParse({ ...cited, policyCitation: extra }).success).toBe(false);
+    const zero = { ...cited.policyCitation, versionNo: 0 };
+    expect(eventPayloadSchemas.RESOLVE_ON_SPOT.safeParse({ ...cited, policyCitation: zero }).success).toBe(false);
+  });
+
   it('trim strings and default the assisting departments', () => {
     expect(eventPayloadSchemas.RETURN.parse({ reason: '  wrong unit ' })).toEqual({ reason: 'wrong unit' });
     const parsed = eventPayloadSchemas.DISPATCH.parse({ departmentId: 3, acceptDueAt: T0 });

@@ -66,6 +66,12 @@ export const sideWrites = {
     sql: `update assignment set accepted_at = ?, updated_at = ? where appeal_id in (select id from changed) and status = 'active' and role = 'lead'`,
     params: [now, now],
   }),
+  /** The policy item an answer cites (政策条款), kept beside the step's audit row that holds the same. */
+  citePolicy: (c: { policyId: number; versionNo: number; itemNo: number }, actorId: number, now: Date): SideWrite => ({
+    sql: `insert into appeal_policy_citation (appeal_id, policy_id, version_no, item_no, cited_by_id, cited_at)
+          select id, ?, ?, ?, ?, ? from changed on conflict do nothing`,
+    params: [c.policyId, c.versionNo, c.itemNo, actorId, now],
+  }),
   /** Every change is queued for the report roll-ups; DO UPDATE waits out a drain holding the row, so none is missed. */
   queueForReports: (now: Date): SideWrite => ({
     sql: `insert into report_dirty (appeal_id, queued_at) select id, ? from changed

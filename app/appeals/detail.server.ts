@@ -107,6 +107,17 @@ export interface AppealDetail {
   } | null;
   /** The assisting units' orders of the current dispatch. */
   assists: AssistView[];
+  /** The policy items (政策条款) the answer cited, as the cited version reads. */
+  policyCitations: PolicyCitationView[];
+}
+
+export interface PolicyCitationView {
+  policyId: number;
+  number: string;
+  title: string;
+  versionNo: number;
+  itemNo: number;
+  text: string;
 }
 
 const TEXT_FIELDS = ['reason', 'result', 'text', 'note', 'answer', 'comment'];
@@ -141,7 +152,7 @@ export async function appealDetail(
   };
   if (!canSeeAppeal(actor, facts)) throw new Forbidden('您无权查看此诉求');
 
-  const [events, assignments, attachments, calls] = await Promise.all([
+  const [events, assignments, attachments, calls, citations] = await Promise.all([
     caseTimeline(em, APPEAL_TRAIL, id),
     all(
       em,
@@ -152,6 +163,15 @@ export async function appealDetail(
     ),
     all(em, 'select id, file_name, size, content_type from attachment where appeal_id = ? order by id', [id]),
     callsForAppeal(em, actor, id),
+    // The cited version's own text, so a later revision does not change what the caller was told.
+    all(
+      em,
+      `select c.policy_id, c.version_no, c.item_no, v.content->>'number' as number, v.content->>'title' as title,
+              (select i->>'text' from jsonb_array_elements(v.content->'items') i where (i->>'no')::int = c.item_no) as text
+         from appeal_policy_citation c join policy_version v on v.policy_id = c.policy_id and v.version_no = c.version_no
+        where c.appeal_id = ? order by c.id`,
+      [id],
+    ),
   ]);
 
   const location = await locationOf(em, a);
@@ -268,6 +288,14 @@ export async function appealDetail(
     unreasonable: ctx.unreasonable,
     callback,
     assists: await assistViews(em, ctx.assists, events, now),
+    policyCitations: citations.map((c) => ({
+      policyId: c.policy_id,
+      number: c.number,
+      title: c.title,
+      versionNo: c.version_no,
+      itemNo: c.item_no,
+      text: c.text ?? '',
+    })),
   };
 }
 

@@ -230,7 +230,12 @@ export const appealKind: CaseKind<AppealRow, AppealSnapshot, AppealServices> = {
       ...(step?.type === 'RECLASSIFY' ? classificationColumns(step.payload as unknown as Classification) : {}),
     };
   },
-  sideWrites: (step) => [...assignmentWrites(step), ...smsWrites(step), sideWrites.queueForReports(step.now)],
+  sideWrites: (step) => [
+    ...assignmentWrites(step),
+    ...smsWrites(step),
+    ...citationWrites(step),
+    sideWrites.queueForReports(step.now),
+  ],
   timers: (step) => {
     const plans = timersFor(step);
     return plans.length ? (tx) => step.services.timers.schedule(tx, plans) : null;
@@ -293,6 +298,20 @@ async function validateReferences(step: AppealStepInput, payload: Record<string,
         throw new InvalidInput('二级派单只能派往下级单位', {
           departmentId: ['must be a unit below the current department'],
         });
+    }
+  }
+  if (type === 'RESOLVE_ON_SPOT' && payload.policyCitation) {
+    // An answer cites an item of a policy's current published version: not a superseded, retired or unknown one.
+    const c = payload.policyCitation as PolicyCitation;
+    const citable = await exists(
+      em,
+      `select 1 from policy_version v where v.policy_id = ? and v.version_no = ? and v.current
+          and exists (select 1 from jsonb_array_elements(v.content->'items') i where (i->>'no')::int = ?)`,
+      [c.policyId, c.versionNo, c.itemNo],
+    );
+    if (!citable) {
+      const message = '引用的政策条款不存在或已不是现行版本，请重新查找后引用';
+      throw new InvalidInput(message, { policyItem: [message] });
     }
   }
   if (type === 'ASSIGN_GRID' && !(await exists(em, 'select 1 from grid where id = ?', [payload.gridId]))) {
@@ -398,6 +417,13 @@ function timersFor({ type, payload, row: appeal, before, next, cal, now }: Appea
       // deadline runs again, and a deadline that passed while it was answered makes it overdue at once.
       return next.hasTag('awaitingAnswer') && !before.hasTag('awaitingAnswer') ? handling() : [];
   }
+}
+
+type PolicyCitation = { policyId: number; versionNo: number; itemNo: number };
+
+function citationWrites({ type, payload, actor, now }: AppealStep): SideWrite[] {
+  if (type !== 'RESOLVE_ON_SPOT' || !payload.policyCitation) return [];
+  return [sideWrites.citePolicy(payload.policyCitation as PolicyCitation, actor.userId, now)];
 }
 
 /** Messages to the citizen, written with the event and sent later by the SMS job, in the admin's current wording. */

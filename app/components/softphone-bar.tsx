@@ -2,6 +2,7 @@ import { Link } from '@remix-run/react';
 import { useEffect, useState } from 'react';
 import { NOT_READY_REASONS, type NotReadyReason } from '../../machines/agent';
 import { useT } from '../i18n/use-t';
+import { PossiblePolicies } from './possible-policies';
 import { phoneProblem, PhoneProblem } from '../telephony/phone-problems';
 import { useAgentPhone, type AgentPhone, type AgentSnapshot } from '../telephony/use-agent-phone';
 import { PHASE_LABELS } from '../ui/labels';
@@ -111,6 +112,11 @@ function ScreenPop({ phone }: { phone: AgentPhone }) {
       ) : (
         <p className="text-xs text-slate-500">{t('正在查询来电人记录…')}</p>
       )}
+      {h ? (
+        <div className="mt-1">
+          <PossiblePolicies policies={h.policies} compact limit={6} />
+        </div>
+      ) : null}
     </section>
   );
 }

@@ -9,6 +9,8 @@ import { applyEvent, type AppealServices } from '../appeals/service.server';
 import { localDateTime } from '../calendar/working-time';
 import { all, one, type Row } from '../db/sql.server';
 import { gridForPoint, pointQuery } from '../grids/grids.server';
+import { entitlementsByPhone } from '../policies/entitlements.server';
+import { citableItem } from '../policies/published.server';
 import { linkCallToAppeal } from '../telephony/call-links.server';
 import type { CallerAppeal, CallerHistory } from '../telephony/screen-pop';
 import { Conflict, Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
@@ -44,7 +46,10 @@ export const CALLER_HISTORY_SQL = `select c.known, c.name, c.address, c.id_numbe
                       where a.caller_phone = ? and not a.tags @> '{draft}' order by a.created_at desc limit 50) a on true
  order by a.created_at desc`;
 
-/** The screen pop for a caller: who they are, what is still open, and whether they keep calling. */
+/**
+ * The screen pop for a caller: who they are, what is still open, whether they keep calling, and the policies they
+ * (or a firm the phone speaks for) may be entitled to.
+ */
 export async function callerHistory(
   em: EntityManager,
   actor: Actor,
@@ -69,6 +74,7 @@ export async function callerHistory(
     recent: rows.slice(0, 10).map(toItem),
     repeatCaller: last30Days >= 3,
     last30Days,
+    policies: await entitlementsByPhone(em, phone, now),
   };
 }
 
@@ -153,6 +159,8 @@ const optionalText = (max: number) =>
 const blankToUndefined = (v: unknown) =>
   v === undefined || v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v;
 
+const optionalId = z.preprocess(blankToUndefined, z.coerce.number().int().positive().max(2_147_483_647).optional());
+
 const intakeForm = z.object({
   intent: z.enum(['draft', 'submit', 'merge', 'answer']),
   requestKey: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, '表单已失效，请刷新页面'),
@@ -176,6 +184,10 @@ const intakeForm = z.object({
   mergeInto: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
   answer: optionalText(4000),
   knowledgeArticleId: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
+  // The policy item (条款) the answer cites: policy, the published version read, the item's number; all or none.
+  policyId: optionalId,
+  policyVersion: optionalId,
+  policyItem: optionalId,
   callId: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().min(1).max(255).optional()),
   // A saved draft reopened in the form: which one, and the version the form was filled from.
   draftId: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
@@ -205,15 +217,21 @@ export async function recordIntake(
   if (!INTAKE_ROLES.has(actor.role)) throw new Forbidden();
   const parsed = intakeForm.safeParse(raw);
   if (!parsed.success) throw new InvalidInput('请检查标红的项目', fieldErrorsOf(parsed.error.issues));
-  const f = parsed.data;
-  const code = f.category.match(/^\d+/)![0];
+  const form = parsed.data;
+  const code = form.category.match(/^\d+/)![0];
   const category = await one<{ id: number }>(services.db.em(), 'select id from category where code = ? and active', [
     code,
   ]);
   if (!category) throw new InvalidInput('请检查标红的项目', { category: ['分类不存在'] });
-  if (f.intent === 'merge' && !f.mergeInto)
+  if (form.intent === 'merge' && !form.mergeInto)
     throw new InvalidInput('请选择要合并到的诉求', { mergeInto: ['请选择要合并到的诉求'] });
-  if (f.intent === 'answer' && !f.answer) throw new InvalidInput('请填写答复内容', { answer: ['请填写答复内容'] });
+  if (form.intent === 'answer' && !form.answer)
+    throw new InvalidInput('请填写答复内容', { answer: ['请填写答复内容'] });
+  // Checked before anything is written: a citation that cannot stand refuses the whole form.
+  const f: IntakeInput = {
+    ...form,
+    citation: form.intent === 'answer' ? await checkedCitation(services.db.em(), form) : undefined,
+  };
   if ((f.lat === undefined) !== (f.lng === undefined)) {
     throw new InvalidInput('请检查标红的项目', { [f.lat === undefined ? 'lat' : 'lng']: ['请同时填写经度和纬度'] });
   }
@@ -266,7 +284,7 @@ export async function recordIntake(
 async function continueDraft(
   services: AppealServices,
   actor: Actor,
-  f: z.output<typeof intakeForm>,
+  f: IntakeInput,
   appealId: number,
   fields: Record<string, unknown>,
 ): Promise<IntakeResult> {
@@ -296,7 +314,7 @@ export async function draftForIntake(em: EntityManager, actor: Actor, appealId: 
 async function advanceIntake(
   services: AppealServices,
   actor: Actor,
-  f: z.output<typeof intakeForm>,
+  f: IntakeInput,
   appealId: number,
   seen: IntakeState,
 ): Promise<IntakeState> {
@@ -310,7 +328,11 @@ async function advanceIntake(
     await step('MERGE_INTO', { targetAppealId: f.mergeInto });
   }
   if (f.intent === 'answer' && state.tags.includes('awaitingDispatch')) {
-    await step('RESOLVE_ON_SPOT', { answer: f.answer, knowledgeArticleId: f.knowledgeArticleId });
+    await step('RESOLVE_ON_SPOT', {
+      answer: f.answer,
+      knowledgeArticleId: f.knowledgeArticleId,
+      ...(f.citation ? { policyCitation: f.citation } : {}),
+    });
   }
   return state;
 }
@@ -322,6 +344,22 @@ async function linkIntakeCall(services: AppealServices, actor: Actor, callId: st
   } catch (err) {
     console.warn(`[intake] appeal ${appealId} not linked to call ${callId}: ${(err as Error).message}`);
   }
+}
+
+type IntakeForm = z.output<typeof intakeForm>;
+type PolicyCitation = { policyId: number; versionNo: number; itemNo: number };
+/** The parsed form with the policy item its answer cites, once checked. */
+type IntakeInput = IntakeForm & { citation?: PolicyCitation };
+
+/** The cited item, all three parts or none, of a policy's current published version; else a clear field error. */
+async function checkedCitation(em: EntityManager, f: IntakeForm): Promise<PolicyCitation | undefined> {
+  const parts = [f.policyId, f.policyVersion, f.policyItem];
+  if (parts.every((p) => p === undefined)) return undefined;
+  const message = '引用的政策条款不存在或已不是现行版本，请重新查找后引用';
+  if (parts.some((p) => p === undefined)) throw new InvalidInput(message, { policyItem: [message] });
+  const item = await citableItem(em, f.policyId!, f.policyVersion!, f.policyItem!);
+  if (!item) throw new InvalidInput(message, { policyItem: [message] });
+  return { policyId: f.policyId!, versionNo: f.policyVersion!, itemNo: f.policyItem! };
 }
 
 interface IntakeState {

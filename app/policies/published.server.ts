@@ -122,6 +122,23 @@ export async function publishedItem(
   return item ? { title: c.title, versionNo, no: item.no, text: item.text } : null;
 }
 
+/**
+ * An item an answer may cite now: of the policy's current published version (not a superseded or retired one), the
+ * version the operator read. Null when it is not, so the answer is refused before anything is written.
+ */
+export async function citableItem(
+  em: EntityManager,
+  policyId: number,
+  versionNo: number,
+  itemNo: number,
+): Promise<{ title: string; versionNo: number; no: number; text: string } | null> {
+  const r = await one(em, 'select 1 from policy_version where policy_id = ? and version_no = ? and current', [
+    policyId,
+    versionNo,
+  ]);
+  return r ? publishedItem(em, policyId, versionNo, itemNo) : null;
+}
+
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Every term must stand in the version's text: its Han pairs through the GIN index, then the exact substring. */

@@ -257,6 +257,30 @@ export default function AppealPage() {
 
       {a.location ? <AppealLocation location={a.location} /> : null}
 
+      {a.policyCitations.length ? (
+        <section className="rounded-lg border bg-white p-4" aria-labelledby="citations-h">
+          <h2 id="citations-h" className="mb-1 font-semibold">
+            {t('答复引用的政策')}
+          </h2>
+          <ul className="space-y-1" data-testid="policy-citations">
+            {a.policyCitations.map((c) => (
+              <li key={`${c.policyId}:${c.versionNo}:${c.itemNo}`}>
+                {t('引用政策：')}
+                <Link
+                  to={`/policies/${c.policyId}?version=${c.versionNo}`}
+                  className="text-red-700 hover:underline"
+                  data-testid="policy-citation"
+                >
+                  {t('《{{title}}》第{{n}}条（v{{v}}）', { title: c.title, n: c.itemNo, v: c.versionNo })}
+                </Link>{' '}
+                <span className="text-xs text-slate-400">{c.number}</span>
+                <p className="text-sm text-slate-600">{c.text}</p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
       {a.callback ? (
         <section className="rounded-lg border border-sky-300 bg-sky-50 p-4" aria-labelledby="callback-h">
           <h2 id="callback-h" className="mb-1 font-semibold">

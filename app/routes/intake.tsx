@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { z } from 'zod';
 import { requireUserWith } from '../auth/session.server';
 import { DuplicateHints } from '../components/duplicate-hints';
+import { PossiblePolicies, citationText, type PolicyCitation } from '../components/possible-policies';
 import type { MapGrid } from '../components/grid-map.client';
 import { useGridMap } from '../components/grid-map-loader';
 import { gridOutlines, type GridOutline } from '../grids/grids.server';
@@ -103,7 +104,7 @@ interface PolicyHit {
 }
 
 /** Searches the published policy catalogue (政策库) beside the knowledge base; "引用" copies an item into the reply. */
-function PolicySearch({ onCite }: { onCite: (text: string) => void }) {
+function PolicySearch({ onCite }: { onCite: (citation: PolicyCitation, text: string) => void }) {
   const found = useFetcher<{ policies: PolicyHit[] }>();
   const { t } = useT();
   const [q, setQ] = useState('');
@@ -143,7 +144,16 @@ function PolicySearch({ onCite }: { onCite: (text: string) => void }) {
                     <button
                       type="button"
                       onClick={() =>
-                        onCite(`《${p.title}》（${p.number} 第 ${p.versionNo} 版）第 ${i.no} 条：${i.text}`)
+                        onCite(
+                          {
+                            policyId: p.policyId,
+                            versionNo: p.versionNo,
+                            itemNo: i.no,
+                            title: p.title,
+                            number: p.number,
+                          },
+                          citationText(p, i),
+                        )
                       }
                       className="shrink-0 rounded border px-2 py-0.5"
                       aria-label={t('引用 {{title}} 第 {{n}} 条', { title: p.title, n: i.no })}
@@ -406,6 +416,15 @@ function IntakeScreen() {
   const [hintQuery, setHintQuery] = useState('');
   const [answer, setAnswer] = useState('');
   const [articleId, setArticleId] = useState('');
+  // The policy item the answer cites, from the policy search or the caller's possible policies.
+  const [citation, setCitation] = useState<PolicyCitation | null>(null);
+  const answerBox = useRef<HTMLDetailsElement>(null);
+  const cite = (c: PolicyCitation, text: string) => {
+    setAnswer(text);
+    setArticleId('');
+    setCitation(c);
+    if (answerBox.current) answerBox.current.open = true;
+  };
 
   // Ctrl+S keeps a draft, Ctrl+Enter submits: the operator's hands stay on the keyboard during the call.
   useEffect(() => {
@@ -636,21 +655,36 @@ function IntakeScreen() {
               {t('匿名')}
             </label>
           </div>
-          <details className="rounded border p-2">
+          <details className="rounded border p-2" ref={answerBox}>
             <summary className="cursor-pointer text-slate-700">{t('当场答复（咨询类）')}</summary>
             <KnowledgeSearch
               onUse={(a) => {
                 setAnswer(a.body);
                 setArticleId(String(a.id));
+                setCitation(null);
               }}
             />
-            <PolicySearch
-              onCite={(text) => {
-                setAnswer(text);
-                setArticleId('');
-              }}
-            />
+            <PolicySearch onCite={cite} />
             <input type="hidden" name="knowledgeArticleId" value={articleId} />
+            <input type="hidden" name="policyId" value={citation?.policyId ?? ''} />
+            <input type="hidden" name="policyVersion" value={citation?.versionNo ?? ''} />
+            <input type="hidden" name="policyItem" value={citation?.itemNo ?? ''} />
+            {citation ? (
+              <p className="mt-2 flex items-center gap-2 text-sm" data-testid="answer-citation">
+                <span>
+                  {t('引用政策：')}
+                  {t('《{{title}}》第{{n}}条（v{{v}}）', {
+                    title: citation.title,
+                    n: citation.itemNo,
+                    v: citation.versionNo,
+                  })}
+                </span>
+                <button type="button" onClick={() => setCitation(null)} className="rounded border px-2 py-0.5 text-xs">
+                  {t('取消引用')}
+                </button>
+              </p>
+            ) : null}
+            {err('policyItem')}
             <label className="mt-2 block">
               <span className="text-slate-600">{t('答复内容')}</span>
               <textarea
@@ -727,6 +761,7 @@ function IntakeScreen() {
                 </li>
               ))}
             </ul>
+            <PossiblePolicies policies={history.policies} onCite={cite} />
           </div>
         ) : (
           <p className="text-slate-500">{t('输入来电号码查询历史诉求')}</p>

@@ -1,5 +1,9 @@
 import type { EntityManager } from '@mikro-orm/sql';
+import type { Actor } from '../../machines/actor';
 import { composeCreditCode } from '../../machines/identifiers';
+import { createDraft } from '../appeals/intake.server';
+import type { AppealServices } from '../appeals/service.server';
+import { sendAppealEvent } from '../case-links/refer.server';
 import { all, inTransaction, run } from '../db/sql.server';
 import { sealIdNumber } from '../security/id-number.server';
 import { GIVEN, SURNAMES } from './demo-city-data';
@@ -224,12 +228,30 @@ export async function seedDemoFirms(
 
 /**
  * Callers of the demo whose record carries an ID number, so the facts of a person can be shown on a call:
- * README's sipp caller is 82 (高龄津贴). Sealed with the runtime's data key,
+ * README's sipp caller is 82 and called before about a broken street light in 东城区, which is where the city
+ * places her until household data is imported, so 高龄津贴 finds her. Sealed with the runtime's data key,
  * so this runs with the demo appeals, never in the tests' shared template.
  */
-export const DEMO_CALLER_RECORDS = [{ phone: '13800001111', name: '周桂英', idNumber: '330102194403150023' }];
+export const DEMO_CALLER_RECORDS = [
+  {
+    phone: '13800001111',
+    name: '周桂英',
+    idNumber: '330102194403150023',
+    district: 'D01',
+    earlier: {
+      category: '0201',
+      title: '小区门口路灯不亮',
+      content: '小区门口的路灯坏了一个多星期，晚上出门看不清路。',
+    },
+  },
+];
 
-export async function seedDemoCallerRecords(em: EntityManager, now = new Date()): Promise<void> {
+export async function seedDemoCallerRecords(
+  services: AppealServices,
+  operator: Actor,
+  now = new Date(),
+): Promise<void> {
+  const em = services.db.em();
   for (const c of DEMO_CALLER_RECORDS) {
     const sealed = sealIdNumber(c.idNumber);
     await run(
@@ -238,6 +260,31 @@ export async function seedDemoCallerRecords(em: EntityManager, now = new Date())
        on conflict (phone) do update set name = excluded.name, id_number_sealed = excluded.id_number_sealed,
          id_number_index = excluded.id_number_index, updated_at = excluded.updated_at`,
       [c.phone, c.name, sealed.sealed, sealed.index, now, now],
+    );
+    // An earlier appeal at a grid of her district: the citizen record's district is that of the latest located one.
+    const [place] = await all<{ grid: number; category: number }>(
+      em,
+      `select g.id as grid, (select id from category where code = ?) as category
+         from grid g join department m on m.id = g.community_id
+         join department d on d.kind = 'district' and d.code = ? and m.path like d.path || '%'
+        order by g.code limit 1`,
+      [c.earlier.category, c.district],
+    );
+    if (!place) continue;
+    const at = () => new Date(now.getTime() - 20 * 24 * 3600_000);
+    const draft = await createDraft({ ...services, now: at }, operator, {
+      type: 'complaint',
+      categoryId: place.category,
+      callerPhone: c.phone,
+      citizenName: c.name,
+      title: c.earlier.title,
+      content: c.earlier.content,
+      gridId: place.grid,
+      source: 'hotline',
+    });
+    await sendAppealEvent(
+      { ...services, now: at },
+      { appealId: draft.id, type: 'SUBMIT', payload: {}, actor: operator },
     );
   }
 }

@@ -2,7 +2,9 @@ import type { PolicyDomain, PolicyLevel } from '../../entities/policy';
 
 // The demo city's policy catalogue (政策库): realistic 惠民、惠企、惠人才、惠招商、惠金融 policies, their lead
 // departments by code, 2–5 items each, some 免申即享 with a json-logic eligibility rule over a person's facts
-// (age, sex, district) or a firm's (industry, size, foundedOn, district, creditRating, blacklisted).
+// (age, sex, district) or a firm's (industry, size, foundedOn, district, creditRating, blacklisted), in the facts'
+// own vocabulary (app/eligibility/facts.ts): a district by its department code (D01 东城区), an industry by its
+// GB/T 4754 code (L7291 旅行社, division 62 餐饮).
 
 export interface DemoPolicy {
   title: string;
@@ -39,7 +41,7 @@ export const DEMO_POLICIES: DemoPolicy[] = [
     liaison: ['民政科 许敏', '0571-86010012'],
     withoutApplication: true,
     eligibility: '户籍在东城区、年满80周岁的老年人，由民政部门根据户籍和年龄数据主动认定，无需申请。',
-    rule: { and: [{ '>=': [{ var: 'age' }, 80] }, { '==': [{ var: 'district' }, '东城区'] }] },
+    rule: { and: [{ '>=': [{ var: 'age' }, 80] }, { '==': [{ var: 'district' }, 'D01'] }] },
     benefit: '80–89周岁每人每月100元，90–99周岁每人每月300元，100周岁以上每人每月1000元，按月发放至社保卡。',
     validFrom: '2024-01-01',
     keywords: ['高龄津贴', '老年人', '养老'],
@@ -59,7 +61,7 @@ export const DEMO_POLICIES: DemoPolicy[] = [
     liaison: ['社会事务科 黄蕾', '0571-86020031'],
     withoutApplication: true,
     eligibility: '户籍在西城区、年满85周岁的老年人。',
-    rule: { and: [{ '>=': [{ var: 'age' }, 85] }, { '==': [{ var: 'district' }, '西城区'] }] },
+    rule: { and: [{ '>=': [{ var: 'age' }, 85] }, { '==': [{ var: 'district' }, 'D02'] }] },
     benefit: '每人每月营养补贴200元，与高龄津贴可同时享受。',
     validFrom: '2023-07-01',
     keywords: ['高龄', '营养补贴', '老年人'],
@@ -346,7 +348,7 @@ export const DEMO_POLICIES: DemoPolicy[] = [
     liaison: ['文旅市场科 严谨', '0571-87000131'],
     withoutApplication: true,
     eligibility: '依法设立、已足额交纳旅游服务质量保证金的旅行社。',
-    rule: { and: [{ '==': [{ var: 'industry' }, '旅行社'] }, notBlacklisted] },
+    rule: { and: [{ '==': [{ var: 'industry' }, 'L7291'] }, notBlacklisted] },
     benefit: '暂退现有交纳数额的100%，旅行社应在暂退期满前如数交还。',
     validFrom: '2022-08-01',
     validTo: '2025-12-31',
@@ -464,7 +466,7 @@ export const DEMO_POLICIES: DemoPolicy[] = [
     liaison: ['市场部 薛梅', '0571-87000112'],
     withoutApplication: true,
     eligibility: '本市餐饮业小微企业和个体工商户。',
-    rule: { and: [{ '==': [{ var: 'industry' }, '餐饮'] }, { in: [{ var: 'size' }, ['micro', 'small']] }] },
+    rule: { and: [{ '==': [{ var: 'industryDivision' }, '62'] }, { in: [{ var: 'size' }, ['micro', 'small']] }] },
     benefit: '按上年度燃气费的10%给予补贴，最高5000元。',
     validFrom: '2023-06-01',
     keywords: ['燃气费', '餐饮', '补贴'],
@@ -502,7 +504,7 @@ export const DEMO_POLICIES: DemoPolicy[] = [
     liaison: ['投资服务中心 田野', '0571-86010022'],
     withoutApplication: false,
     eligibility: '新迁入东城区的总部企业，租用办公用房自用的。',
-    rule: { '==': [{ var: 'district' }, '东城区'] },
+    rule: { and: [{ '==': [{ var: 'subject' }, 'firm'] }, { '==': [{ var: 'district' }, 'D01'] }] },
     benefit: '前3年按租金的50%补贴，每年最高200万元。',
     validFrom: '2024-01-01',
     keywords: ['总部企业', '租金补贴', '招商'],
@@ -539,7 +541,7 @@ export const DEMO_POLICIES: DemoPolicy[] = [
     liaison: ['企业服务中心 钱塘', '0571-86030007'],
     withoutApplication: true,
     eligibility: '2024年以后在南湖区新注册、注册资本100万元以上的企业。',
-    rule: { and: [{ '==': [{ var: 'district' }, '南湖区'] }, { '>=': [{ var: 'foundedOn' }, '2024-01-01'] }] },
+    rule: { and: [{ '==': [{ var: 'district' }, 'D03'] }, { '>=': [{ var: 'foundedOn' }, '2024-01-01'] }] },
     benefit: '一次性开办补贴1万元。',
     validFrom: '2024-01-01',
     keywords: ['开办补贴', '新引进企业', '招商'],

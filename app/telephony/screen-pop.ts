@@ -1,5 +1,8 @@
-// What the softphone bar shows while an inbound call rings: the caller's citizen record and appeals.
-// The intake module computes it (callerHistory); telephony serves and shows it.
+import type { CallerEntitlements } from '../policies/entitlements.server';
+
+// What the softphone bar shows while an inbound call rings: the caller's citizen record and appeals, and the
+// policies the caller may be entitled to (政策找人). The intake module computes it (callerHistory); telephony
+// serves and shows it.
 
 /** One of the caller's appeals. */
 export interface CallerAppeal {
@@ -18,4 +21,6 @@ export interface CallerHistory {
   /** Three or more appeals in 30 days: the caller keeps coming back (重复来电). */
   repeatCaller: boolean;
   last30Days: number;
+  /** The published policies the caller or a firm the phone speaks for may be entitled to (可能享受的政策). */
+  policies: CallerEntitlements;
 }

@@ -27,6 +27,8 @@ import { Migration20261204070000_referral_prints } from './Migration202612040700
 import { Migration20261210000000_policy_catalogue } from './Migration20261210000000_policy_catalogue';
 import { Migration20261210010000_policy_attachments } from './Migration20261210010000_policy_attachments';
 import { Migration20261215000000_firms } from './Migration20261215000000_firms';
+import { Migration20261216000000_appeal_policy_citations } from './Migration20261216000000_appeal_policy_citations';
+import { Migration20261216010000_appeal_citizen_index } from './Migration20261216010000_appeal_citizen_index';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -59,4 +61,9 @@ export const migrationsList = [
   { name: 'Migration20261210000000_policy_catalogue', class: Migration20261210000000_policy_catalogue },
   { name: 'Migration20261210010000_policy_attachments', class: Migration20261210010000_policy_attachments },
   { name: 'Migration20261215000000_firms', class: Migration20261215000000_firms },
+  {
+    name: 'Migration20261216000000_appeal_policy_citations',
+    class: Migration20261216000000_appeal_policy_citations,
+  },
+  { name: 'Migration20261216010000_appeal_citizen_index', class: Migration20261216010000_appeal_citizen_index },
 ];

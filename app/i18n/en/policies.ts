@@ -130,4 +130,14 @@ export const policies: Record<string, string> = {
   '政策文件（PDF、Word、Excel、图片，10 MB 以内）': 'Policy file (PDF, Word, Excel or image, up to 10 MB)',
   附件不存在: 'No such file',
   '牵头单位：{{name}}': 'Lead department: {{name}}',
+  可能享受的政策: 'Policies the caller may be entitled to',
+  本人: 'Caller',
+  '不符合享受条件（信用）': 'Not eligible (credit)',
+  '引用政策：': 'Cited policy: ',
+  '《{{title}}》第{{n}}条（v{{v}}）': '{{title}}, item {{n}} (v{{v}})',
+  取消引用: 'Remove citation',
+  '另有 {{n}} 项，接听后在登记页查看': '{{n}} more: answer to see them on the intake form',
+  答复引用的政策: 'Policy cited in the answer',
+  '引用的政策条款不存在或已不是现行版本，请重新查找后引用':
+    'The cited policy item does not exist or is no longer the current version: search again and cite it',
 };
