@@ -75,6 +75,7 @@ export async function startServer(
       DEMO: '0',
       DATA_DIR: dataDir,
       SESSION_SECRET: randomBytes(32).toString('hex'),
+      SIP_SHARED_SECRET: randomBytes(32).toString('hex'),
       DATA_KEY: BENCH_DATA_KEY,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

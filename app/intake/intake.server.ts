@@ -60,7 +60,12 @@ export async function callerHistory(
   const parsed = phoneSchema.safeParse(rawPhone);
   if (!parsed.success) return null;
   const phone = parsed.data;
-  const joined = await all(em, CALLER_HISTORY_SQL, [phone, phone]);
+  // The history and the caller's possible policies do not wait for each other: on a server they share the ring's
+  // one round trip over pooled connections.
+  const [joined, policies] = await Promise.all([
+    all(em, CALLER_HISTORY_SQL, [phone, phone]),
+    entitlementsByPhone(em, phone, now),
+  ]);
   const citizen = joined[0]?.known ? joined[0] : null;
   const rows = joined[0]?.id == null ? [] : joined;
   const since = now.getTime() - 30 * 24 * 3600_000;
@@ -74,7 +79,7 @@ export async function callerHistory(
     recent: rows.slice(0, 10).map(toItem),
     repeatCaller: last30Days >= 3,
     last30Days,
-    policies: await entitlementsByPhone(em, phone, now),
+    policies,
   };
 }
 

@@ -119,10 +119,15 @@ export async function entitlementsByPhone(
 ): Promise<CallerEntitlements> {
   const on = localDateOf(now);
   const out: CallerEntitlements = { matches: [], refused: [] };
-  const person = await citizenFactsByPhone(em, phone, on);
-  const firms = await firmFactsByPhone(em, phone, on);
+  // Who the phone is, the rules and the threshold go out together; the rules come from the cache unless the
+  // catalogue changed.
+  const [person, firms, rules, threshold] = await Promise.all([
+    citizenFactsByPhone(em, phone, on),
+    firmFactsByPhone(em, phone, on),
+    publishedRules(em),
+    minCreditRating(em),
+  ]);
   if (!person && !firms.length) return out;
-  const [rules, threshold] = [await publishedRules(em), await minCreditRating(em)];
   if (person) matchFor(rules, person.facts, { kind: 'person' }, threshold, out);
   for (const f of firms) matchFor(rules, f.facts, { kind: 'firm', firmId: f.firmId, name: f.name }, threshold, out);
   return out;
