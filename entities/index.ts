@@ -25,6 +25,7 @@ import {
   PolicySchema,
   PolicyVersionSchema,
 } from './policy';
+import { PolicyPeriodSchema, PolicyRecordSchema, RecordUploadSchema } from './policy-record';
 import { AppealFactSchema, OrderFactSchema, ReportCellSchema, ReportDirtySchema } from './report';
 import { ReferralDocumentSchema, ReferralEventSchema, ReferralSchema } from './referral';
 import { SecurityEventSchema } from './security-event';
@@ -82,6 +83,9 @@ export const entities = [
   PolicyVersionSchema,
   PolicyEventSchema,
   PolicyAttachmentSchema,
+  PolicyPeriodSchema,
+  RecordUploadSchema,
+  PolicyRecordSchema,
 ];
 
 export {

@@ -27,6 +27,7 @@ import { Migration20261204070000_referral_prints } from './Migration202612040700
 import { Migration20261210000000_policy_catalogue } from './Migration20261210000000_policy_catalogue';
 import { Migration20261210010000_policy_attachments } from './Migration20261210010000_policy_attachments';
 import { Migration20261215000000_firms } from './Migration20261215000000_firms';
+import { Migration20261216120000_policy_records } from './Migration20261216120000_policy_records';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -59,4 +60,5 @@ export const migrationsList = [
   { name: 'Migration20261210000000_policy_catalogue', class: Migration20261210000000_policy_catalogue },
   { name: 'Migration20261210010000_policy_attachments', class: Migration20261210010000_policy_attachments },
   { name: 'Migration20261215000000_firms', class: Migration20261215000000_firms },
+  { name: 'Migration20261216120000_policy_records', class: Migration20261216120000_policy_records },
 ];
