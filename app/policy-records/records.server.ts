@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import type { Actor } from '../../machines/actor';
 import type { BeneficiaryKind, PaymentWay, PeriodKind } from '../../entities/policy-record';
-import { isValidLocalDate, localDateOf, localDateStart } from '../calendar/working-time';
+import { isValidLocalDate, localDateOf, localDateStart, localDateTime } from '../calendar/working-time';
 import { maskPhone } from '../cases/masking';
 import { all, inTransaction, one, run } from '../db/sql.server';
 import { isUniqueViolation } from '../db/unique-violation.server';
@@ -323,7 +323,7 @@ export interface PolicyReportRow {
   leadDepartment: string;
   rows: number;
   totalAmount: string;
-  /** When the department's first accepted file for this policy and period came in. */
+  /** When the department's first accepted file for this policy and period came in (city time, YYYY-MM-DD HH:mm). */
   firstReportedAt: string | null;
   status: ReportStatus;
 }
@@ -395,7 +395,7 @@ export async function periodReport(
       leadDepartment: r.lead,
       rows: r.n,
       totalAmount: Number(r.total).toFixed(2),
-      firstReportedAt: firstAt ? firstAt.toISOString() : null,
+      firstReportedAt: firstAt ? localDateTime(firstAt) : null,
       status: reportStatus(firstAt, period, now),
     };
   });
@@ -426,7 +426,7 @@ export async function periodReport(
       fileName: u.file_name,
       department: u.department,
       uploadedBy: u.uploaded_by,
-      uploadedAt: new Date(u.uploaded_at).toISOString(),
+      uploadedAt: localDateTime(new Date(u.uploaded_at)),
       rows: u.row_count,
       totalAmount: Number(u.total_amount).toFixed(2),
       late: new Date(u.uploaded_at) >= deadline,

@@ -58,10 +58,10 @@ export async function seedDemoPolicyRecords(em: EntityManager, ids: Ids, now = n
     title: string;
     domain: string;
     lead: string;
-    rule: unknown;
+    leadName: string;
   }>(
     em,
-    `select p.id, p.number, p.title, p.domain, d.code as lead, v.content -> 'rule' as rule
+    `select p.id, p.number, p.title, p.domain, d.code as lead, d.name as "leadName"
        from policy p join policy_version v on v.policy_id = p.id and v.current
        join department d on d.id = p.lead_department_id order by p.number`,
   );
@@ -123,10 +123,15 @@ export async function seedDemoPolicyRecords(em: EntityManager, ids: Ids, now = n
 
   const byLead = new Map<string, typeof policies>();
   for (const p of policies) byLead.set(p.lead, [...(byLead.get(p.lead) ?? []), p]);
+  // The department's own staff account where the demo has one (its named handler or its bureau account).
   const reporterFor = (lead: string): Actor => {
-    const u = ids.users.get(`handler-${lead.toLowerCase()}`);
     const departmentId = ids.departments.get(lead);
-    return u && departmentId ? { userId: u.id, role: 'handler', departmentIds: [departmentId], gridIds: [] } : admin;
+    const staff = [...ids.users.entries()]
+      .filter(([, u]) => u.role === 'handler' && u.departmentId === departmentId)
+      .sort(([a], [b]) => a.localeCompare(b))[0];
+    return staff && departmentId
+      ? { userId: staff[1].id, role: 'handler', departmentIds: [departmentId], gridIds: [] }
+      : admin;
   };
 
   let records = 0;
@@ -143,7 +148,7 @@ export async function seedDemoPolicyRecords(em: EntityManager, ids: Ids, now = n
       const done = await uploadRecords(
         em,
         reporter,
-        { periodId: past.id, fileName: `${lead}-${past.label}落实记录.xlsx`, bytes: file },
+        { periodId: past.id, fileName: `${byLead.get(lead)![0].leadName}${past.label}落实记录.xlsx`, bytes: file },
         new Date(at.getTime() + 10 * 3600_000),
       );
       records += done.rows;
@@ -156,7 +161,11 @@ export async function seedDemoPolicyRecords(em: EntityManager, ids: Ids, now = n
       const done = await uploadRecords(
         em,
         reporter,
-        { periodId: current.id, fileName: `${lead}-${current.label}落实记录.xlsx`, bytes: file },
+        {
+          periodId: current.id,
+          fileName: `${byLead.get(lead)![0].leadName}${current.label}落实记录.xlsx`,
+          bytes: file,
+        },
         at,
       );
       records += done.rows;
