@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { isResidentIdNumber, isUnifiedSocialCreditCode } from '../../machines/identifiers';
-import { Forbidden, InvalidInput } from '../../app/domain/errors';
+import { Conflict, Forbidden, InvalidInput } from '../../app/domain/errors';
 import { openIdNumber } from '../../app/security/id-number.server';
 import {
   listPeriods,
@@ -272,5 +272,26 @@ describe.each(DB_KINDS)('implementation records on %s', (kind) => {
     await expect(
       uploadRecords(t.em(), t.as('operator'), { periodId, fileName: 'x.xlsx', bytes: await xlsx(good()) }),
     ).rejects.toBeInstanceOf(Forbidden);
+  });
+
+  it('accepts only one of two files sent at once naming the same beneficiary', async () => {
+    const before = await count('policy_record');
+    const row: Row = [
+      numbers.f06[0],
+      '个人',
+      '钱多多',
+      idOf('1960-06-06', 7),
+      '13900001117',
+      300,
+      '2027-01-09',
+      '依申请',
+    ];
+    const send = async (name: string) =>
+      uploadRecords(t.em(), f06(), { periodId, fileName: name, bytes: await xlsx([row]) }, NOW);
+    const results = await Promise.allSettled([send('甲.xlsx'), send('乙.xlsx')]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const [refused] = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    expect(refused instanceof RecordsFileRefused || refused instanceof Conflict).toBe(true);
+    expect(await count('policy_record')).toBe(before + 1);
   });
 });
