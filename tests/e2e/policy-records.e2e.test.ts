@@ -120,6 +120,52 @@ describe('implementation records', () => {
     expect(await supervisor.getByTestId('report-status').count()).toBeGreaterThan(10);
     expect((await supervisor.request.get('/policy-records/template')).status()).toBe(403);
     await screenshot(supervisor, 'policy-records-office');
+    // The month before last: reported, some after the due day, one policy never.
+    const periods = supervisor.getByRole('combobox', { name: '上报期间' });
+    const past = (await periods.locator('option').allTextContents())[1];
+    await periods.selectOption({ label: past });
+    await supervisor.getByRole('button', { name: '查看' }).click();
+    await supervisor.waitForURL(/period=\d+/);
+    await supervisor.getByRole('heading', { name: `${past} 月度上报情况` }).waitFor();
+    const states = await supervisor.getByTestId('report-status').allTextContents();
+    expect(states).toContain('逾期上报');
+    expect(states).toContain('逾期未报');
+    expect(states).toContain('按时上报');
+    await screenshot(supervisor, 'policy-records-past-period');
     await supervisor.context().close();
+  });
+
+  it('names the refused rows in English', async () => {
+    const page = await login(browser, 'handler-f06');
+    await page.getByTestId('home-title').waitFor();
+    await page.getByTestId('language-switch').click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
+    await page.goto('/policy-records/upload');
+    const form = page.getByRole('form', { name: 'Report records' });
+    const header = [
+      '政策编号',
+      '对象类型（个人/企业）',
+      '姓名或单位名称',
+      '身份证号或统一社会信用代码',
+      '联系电话',
+      '发放金额（元）',
+      '发放日期',
+      '发放方式（免申即享/依申请）',
+    ];
+    const file = await workbook(
+      header,
+      [['ZC-9999', '个人', '王五', idNumber('1950-01-01', 1), '13955550009', '五百', '2026-01-01', '免申即享']],
+      'bad.xlsx',
+    );
+    await form.getByLabel('Records file (.xlsx, at most 5 MB)').setInputFiles(file);
+    await form.getByRole('button', { name: 'Upload' }).click();
+    const refused = page.getByTestId('records-refused');
+    await refused.waitFor();
+    const [line] = await refused.getByRole('listitem').allTextContents();
+    expect(line).toMatch(
+      /^Row 2: Policy number ZC-9999 is not a published policy; The amount “五百” is not a number; The payment day 2026-01-01 is outside /,
+    );
+    await screenshot(page, 'policy-records-refused-en');
+    await page.context().close();
   });
 });
