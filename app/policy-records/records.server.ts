@@ -7,7 +7,7 @@ import { isValidLocalDate, localDateOf, localDateStart, localDateTime } from '..
 import { maskPhone } from '../cases/masking';
 import { all, inTransaction, one, run } from '../db/sql.server';
 import { isUniqueViolation } from '../db/unique-violation.server';
-import { problem } from '../domain/problem';
+import { problem, type Problem } from '../domain/problem';
 import { can } from '../domain/permissions';
 import { Conflict, Forbidden, InvalidInput, NotFound, parseInput } from '../domain/errors';
 import { idNumberIndexes, maskedIdNumber, sealIdNumber } from '../security/id-number.server';
@@ -217,6 +217,8 @@ export async function uploadRecords(
       const checks = checkRows(raw, { policies: byNumber, period });
       const bad = new Map<number, RowProblems>();
       for (const c of checks) if (c.problems.length) bad.set(c.row, { row: c.row, problems: c.problems });
+      const refuse = (row: number, p: Problem) =>
+        (bad.get(row) ?? bad.set(row, { row, problems: [] }).get(row)!).problems.push(p);
       const records = checks.flatMap((c) => (c.record ? [c.record] : []));
 
       // One file is one lead department's report: the admin reporting for several sends one file each.
@@ -224,7 +226,8 @@ export async function uploadRecords(
       const department = records.length ? leadOf.get(records[0].policyId)! : (actor.departmentIds[0] ?? null);
       for (const r of records)
         if (leadOf.get(r.policyId) !== department)
-          (bad.get(r.row) ?? bad.set(r.row, { row: r.row, problems: [] }).get(r.row)!).problems.push(
+          refuse(
+            r.row,
             problem('一个文件只能上报同一牵头单位的政策，本行政策与第 {{row}} 行的牵头单位不同', {
               row: records[0].row,
             }),
@@ -247,7 +250,8 @@ export async function uploadRecords(
         for (const f of found) {
           const r = candidates.get(`${f.policy_id}|${f.beneficiary_key}`);
           if (!r) continue;
-          (bad.get(r.row) ?? bad.set(r.row, { row: r.row, problems: [] }).get(r.row)!).problems.push(
+          refuse(
+            r.row,
             problem('本期已上报过该对象（文件“{{file}}”第 {{row}} 行）', { file: f.file_name, row: f.source_row }),
           );
         }
@@ -362,7 +366,7 @@ export async function periodReport(
 ): Promise<PeriodReport> {
   if (!can(actor, 'policy-records:read')) throw new Forbidden();
   const period = await periodById(em, periodId);
-  const all_ = oversees(actor);
+  const everyDepartment = oversees(actor);
   const departments = actor.departmentIds.length ? actor.departmentIds : [0];
   const rows = await all<{
     id: number;
@@ -384,7 +388,7 @@ export async function periodReport(
       where (exists (select 1 from policy_version v where v.policy_id = p.id and v.current) or s.n is not null)
         and (? or p.lead_department_id in (?))
       order by p.number`,
-    [period.id, all_, departments],
+    [period.id, everyDepartment, departments],
   );
   const policies = rows.map((r) => {
     const firstAt = r.first_at ? new Date(r.first_at) : null;
@@ -414,7 +418,7 @@ export async function periodReport(
        from record_upload u join department d on d.id = u.department_id join app_user usr on usr.id = u.uploaded_by_id
       where u.period_id = ? and (? or u.department_id in (?))
       order by u.uploaded_at desc, u.id desc`,
-    [period.id, all_, departments],
+    [period.id, everyDepartment, departments],
   );
   const deadline = lateAfter(period);
   const reported = policies.filter((p) => p.status === 'onTime' || p.status === 'late');
