@@ -274,6 +274,48 @@ describe.each(DB_KINDS)('implementation records on %s', (kind) => {
     ).rejects.toBeInstanceOf(Forbidden);
   });
 
+  it('lets the admin report for any lead department, one department a file', async () => {
+    const row = (number: string, seq: number): Row => [
+      number,
+      '个人',
+      '冯晓',
+      idOf('1970-02-02', seq),
+      '13900001120',
+      80,
+      '2027-01-12',
+      '免申即享',
+    ];
+    const mixed = (await uploadRecords(
+      t.em(),
+      t.as('admin'),
+      { periodId, fileName: '混合.xlsx', bytes: await xlsx([row(numbers.f06[3], 11), row(numbers.other, 12)]) },
+      NOW,
+    ).catch((e) => e)) as RecordsFileRefused;
+    expect(mixed.rows).toEqual([
+      {
+        row: 3,
+        problems: [
+          expect.objectContaining({
+            message: '一个文件只能上报同一牵头单位的政策，本行政策与第 2 行的牵头单位不同',
+          }),
+        ],
+      },
+    ]);
+    const done = await uploadRecords(
+      t.em(),
+      t.as('admin'),
+      { periodId, fileName: '代报.xlsx', bytes: await xlsx([row(numbers.other, 12)]) },
+      NOW,
+    );
+    const [upload] = await t.sql<{ department: string; uploaded_by_id: number }>(
+      `select d.code as department, u.uploaded_by_id from record_upload u join department d on d.id = u.department_id
+        where u.id = ?`,
+      [done.uploadId],
+    );
+    expect(upload.department).not.toBe('F06');
+    expect(upload.uploaded_by_id).toBe(t.as('admin').userId);
+  });
+
   it('accepts only one of two files sent at once naming the same beneficiary', async () => {
     const before = await count('policy_record');
     const row: Row = [
