@@ -38,6 +38,8 @@ function prng(seed: number) {
 }
 
 const AREAS = ['330102', '330105', '330106'];
+/** README's sipp caller, 82 and living in 东城区: her 高龄津贴 of last month is recorded, so a call finds it. */
+export const DEMO_RECORDED_CALLER = { name: '周桂英', idNumber: '330102194403150023', phone: '13800001111' };
 const monthLabel = (d: Date) => localDateOf(d).slice(0, 7);
 
 export async function seedDemoPolicyRecords(em: EntityManager, ids: Ids, now = new Date()): Promise<number> {
@@ -156,7 +158,13 @@ export async function seedDemoPolicyRecords(em: EntityManager, ids: Ids, now = n
     // Last month: half the departments have sent theirs, paid up to yesterday.
     if (i % 2 === 0 && today > current.startsOn) {
       const upTo = addDays(today, -1);
-      const file = await recordsWorkbook(list.flatMap((p) => rowsFor(p, current, upTo)));
+      const rows = list.flatMap((p) => {
+        const own = rowsFor(p, current, upTo);
+        if (!p.title.includes('高龄津贴')) return own;
+        const c = DEMO_RECORDED_CALLER;
+        return [...own, [p.number, '个人', c.name, c.idNumber, c.phone, 100, current.startsOn, '免申即享']];
+      });
+      const file = await recordsWorkbook(rows);
       const at = new Date(Math.min(now.getTime() - 3600_000, localDateStart(current.dueOn).getTime() - 86_400_000));
       const done = await uploadRecords(
         em,

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { isResidentIdNumber, isUnifiedSocialCreditCode } from '../../machines/identifiers';
 import { Conflict, Forbidden, InvalidInput } from '../../app/domain/errors';
-import { openIdNumber } from '../../app/security/id-number.server';
+import { idNumberIndexes, openIdNumber } from '../../app/security/id-number.server';
 import {
   listPeriods,
   openPeriod,
@@ -13,7 +13,7 @@ import {
 } from '../../app/policy-records/records.server';
 import { RecordsFileRefused } from '../../app/policy-records/records-file.server';
 import { RECORD_COLUMNS } from '../../app/policy-records/rows';
-import { demoIdNumber } from '../../app/seed/demo-policy-records.server';
+import { DEMO_RECORDED_CALLER, demoIdNumber } from '../../app/seed/demo-policy-records.server';
 import { DB_KINDS } from '../support/env';
 import { useTestDatabase } from '../support/services';
 
@@ -66,6 +66,13 @@ describe.each(DB_KINDS)('implementation records on %s', (kind) => {
       other: policies.find((p) => p.code !== 'F06')!.number,
     };
     expect(numbers.f06.length).toBeGreaterThan(1);
+    // README's sipp caller has last month's 高龄津贴 recorded, found by her ID number's blind index.
+    const [caller] = await t.sql<{ title: string; phone: string }>(
+      `select p.title, r.phone from policy_record r join policy p on p.id = r.policy_id
+        where r.period_id = ? and r.beneficiary_key in (?)`,
+      [periods[0].id, idNumberIndexes(DEMO_RECORDED_CALLER.idNumber)],
+    );
+    expect(caller).toEqual({ title: '东城区80周岁以上老年人高龄津贴', phone: DEMO_RECORDED_CALLER.phone });
   });
 
   it('opens a period from its label with the default due day; refuses a bad label, a second one and a department', async () => {
