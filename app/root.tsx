@@ -82,6 +82,7 @@ const NAV: [to: string, label: string, capability: Capability][] = [
   ['/referrals', '转介案件', 'referrals:follow'],
   ['/calls', '通话记录', 'calls:list'],
   ['/policy-catalogue', '政策库', 'policies:maintain'],
+  ['/policy-records', '落实记录', 'policy-records:read'],
   ['/admin/knowledge', '知识库', 'admin:knowledge'],
   ['/admin/calendar', '工作日历', 'admin:calendar'],
   ['/admin/users', '用户', 'admin:users'],

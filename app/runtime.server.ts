@@ -17,6 +17,7 @@ import {
   seedReferenceData,
 } from './seed/demo-city.server';
 import { seedPolicyCatalogue } from './seed/policy-catalogue.server';
+import { seedDemoPolicyRecords } from './seed/demo-policy-records.server';
 import { seedDemoAssessment } from './seed/demo-assessment.server';
 import { seedDemoCallerRecords } from './seed/demo-firms.server';
 import { telephonyStartLine } from './telephony/sip-secret.server';
@@ -78,6 +79,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
         // A demo city made before the policy catalogue existed gets the demo catalogue once.
         const added = await seedPolicyCatalogue(db.em(), await loadReferenceIds(db.em()));
         if (added) log(`[seed] ${added} demo policies added to the policy catalogue`);
+        const records = await seedDemoPolicyRecords(db.em(), await loadReferenceIds(db.em()));
+        if (records) log(`[seed] ${records} demo implementation records added`);
       }
     }
     await startWorkers(boss, services, fileSmsGateway(path.resolve(process.env.DATA_DIR ?? '.data')));

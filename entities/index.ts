@@ -26,6 +26,7 @@ import {
   PolicySchema,
   PolicyVersionSchema,
 } from './policy';
+import { PolicyPeriodSchema, PolicyRecordSchema, RecordUploadSchema } from './policy-record';
 import { AppealFactSchema, OrderFactSchema, ReportCellSchema, ReportDirtySchema } from './report';
 import { ReferralDocumentSchema, ReferralEventSchema, ReferralSchema } from './referral';
 import { SecurityEventSchema } from './security-event';
@@ -84,6 +85,9 @@ export const entities = [
   PolicyEventSchema,
   PolicyAttachmentSchema,
   AppealPolicyCitationSchema,
+  PolicyPeriodSchema,
+  RecordUploadSchema,
+  PolicyRecordSchema,
 ];
 
 export {

@@ -3,6 +3,8 @@ import {
   composeCreditCode,
   creditCodeCheckCharacter,
   creditCodeProblem,
+  idNumberCheckCharacter,
+  isResidentIdNumber,
   isUnifiedSocialCreditCode,
   normaliseCode,
   organisationCodeCheckCharacter,
@@ -83,5 +85,19 @@ describe('unified social credit code (GB 32100-2015)', () => {
   it('reads codes typed in full-width or lower case with spaces as one spelling', () => {
     expect(normaliseCode(' ９１３３０１００７１６１０５８５２ｆ ')).toBe('91330100716105852F');
     expect(normaliseCode('9133 0100 7161 0585 2f')).toBe('91330100716105852F');
+  });
+});
+
+describe('resident ID number (GB 11643)', () => {
+  it('computes the check character by ISO 7064 MOD 11-2, X for 10', () => {
+    expect(idNumberCheckCharacter('11010519491231002')).toBe('X');
+    expect(idNumberCheckCharacter('11010119440506002')).toBe('4');
+    expect(idNumberCheckCharacter('1101011944050600')).toBeNull();
+    expect(idNumberCheckCharacter('1101011944050600A')).toBeNull();
+  });
+
+  it('accepts a number only with its own check character', () => {
+    expect(isResidentIdNumber('11010519491231002X')).toBe(true);
+    for (const c of '0123456789') expect(isResidentIdNumber(`11010519491231002${c}`)).toBe(false);
   });
 });

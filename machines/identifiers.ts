@@ -8,8 +8,14 @@ const ID_CHECKS = '10X98765432';
 export function isResidentIdNumber(value: string): boolean {
   if (/^\d{15}$/.test(value)) return true;
   if (!/^\d{17}[\dX]$/.test(value)) return false;
-  const sum = ID_WEIGHTS.reduce((acc, w, i) => acc + w * Number(value[i]), 0);
-  return ID_CHECKS[sum % 11] === value[17];
+  return idNumberCheckCharacter(value.slice(0, 17)) === value[17];
+}
+
+/** The check character of the first 17 digits of a resident ID number (ISO 7064 MOD 11-2), or null for no digits. */
+export function idNumberCheckCharacter(first17: string): string | null {
+  if (!/^\d{17}$/.test(first17)) return null;
+  const sum = ID_WEIGHTS.reduce((acc, w, i) => acc + w * Number(first17[i]), 0);
+  return ID_CHECKS[sum % 11];
 }
 
 // GB 32100-2015: the unified social credit code (统一社会信用代码) is 18 characters of a 31-character set

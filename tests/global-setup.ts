@@ -7,7 +7,10 @@ import type { TestProject } from 'vitest/node';
 import { openDatabase, type Database } from '../app/db/orm.server';
 import { startBoss } from '../app/jobs/timers.server';
 import { seedReferenceData } from '../app/seed/demo-city.server';
-import { urlFor } from './support/env';
+import { TEST_DATA_KEY, urlFor } from './support/env';
+
+// The seed seals the demo records' ID numbers with the key the test workers open them with.
+process.env.DATA_KEY ??= TEST_DATA_KEY;
 
 async function prepare(db: Database) {
   const boss = await startBoss(db); // creates the pg-boss schema once, in the template

@@ -1,7 +1,8 @@
 import { afterEach, vi } from 'vitest';
+import { TEST_DATA_KEY } from './support/env';
 
 // The key that seals ID numbers, so tests do not make one in .data (the browser tests' server makes its own).
-process.env.DATA_KEY ??= '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
+process.env.DATA_KEY ??= TEST_DATA_KEY;
 
 // A console.error during a test is a bug somewhere: fail the test that caused it.
 const errors: unknown[][] = [];

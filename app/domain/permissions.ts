@@ -28,6 +28,12 @@ const GRANTS = {
   'policies:search': ['operator', 'dispatcher'],
   /** Keep the policy catalogue: the admin every policy, a handler those his own department leads (checked by scope). */
   'policies:maintain': ['handler', 'admin'],
+  /** The implementation records (政策落实记录) of a period: a department its own policies', the hotline office every one's. */
+  'policy-records:read': ['handler', 'supervisor', 'admin'],
+  /** Report implementation records from Excel: a handler for the policies his department leads, the admin for any. */
+  'policy-records:report': ['handler', 'admin'],
+  /** Every lead department's records, and opening the reporting periods with their due dates. */
+  'policy-records:oversee': ['supervisor', 'admin'],
   /** The statistics report, its drill-down to appeals and the list of daily reports. */
   'reports:read': ['supervisor'],
   /** Report files: the Excel or PDF export, the kept daily reports, generating yesterday's. */

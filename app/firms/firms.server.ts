@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import type { Actor } from '../../machines/actor';
-import { creditCodeProblem, normaliseCode, type CreditCodeProblem } from '../../machines/identifiers';
+import { creditCodeProblem, normaliseCode } from '../../machines/identifiers';
 import { CREDIT_RATINGS, FIRM_SIZES } from '../../entities/firm';
 import { isValidLocalDate, localDateOf, localDateTime } from '../calendar/working-time';
 import { maskPhone } from '../cases/masking';
@@ -11,6 +11,7 @@ import { can } from '../domain/permissions';
 import { Conflict, Forbidden, InvalidInput, NotFound, parseInput } from '../domain/errors';
 import type { RequestClient } from '../http/client.server';
 import { recordSecurityEvent } from '../security/security-log.server';
+import { CREDIT_CODE_MESSAGES } from './credit-code-words';
 import { industryLabel, industryProblem } from './industry';
 
 // The firms the city knows (企业库): kept by admins, found by name, credit code or a contact's phone. Every
@@ -47,16 +48,6 @@ function requireFirmAdmin(actor: Actor) {
   if (!can(actor, 'admin:firms')) throw new Forbidden('只有管理员可以维护企业库');
 }
 
-const CODE_MESSAGES: Record<CreditCodeProblem, string> = {
-  length: '统一社会信用代码应为 18 位',
-  characters: '统一社会信用代码只含数字和大写字母（不含 I、O、S、V、Z）',
-  authority: '统一社会信用代码第 1 位（登记管理部门）不正确',
-  kind: '统一社会信用代码第 2 位（机构类别）与登记管理部门不符',
-  area: '统一社会信用代码第 3–8 位（登记管理机关行政区划码）不正确',
-  organisationCode: '统一社会信用代码第 9–17 位（组织机构代码）校验不通过',
-  checkCharacter: '统一社会信用代码校验位不正确，请核对',
-};
-
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const asList = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 const localDay = (message: string) =>
@@ -75,7 +66,7 @@ export const creditCodeSchema = z
       return;
     }
     const problem = creditCodeProblem(code);
-    if (problem) ctx.addIssue({ code: 'custom', message: CODE_MESSAGES[problem] });
+    if (problem) ctx.addIssue({ code: 'custom', message: CREDIT_CODE_MESSAGES[problem] });
   });
 
 const contactSchema = z.object({

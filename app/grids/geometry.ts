@@ -3,26 +3,15 @@ import { booleanValid } from '@turf/boolean-valid';
 import { kinks } from '@turf/kinks';
 import type { Position } from 'geojson';
 import type { GridGeometry } from '../../entities/grid';
+import { problem, type Problem } from '../domain/problem';
 
 // Grid shapes: what a valid one looks like, and which grid a point falls in. Pure, so the
 // browser and the tests can use it as well as the server.
 
 export type { GridGeometry };
 
-/**
- * One thing wrong with a shape or an import file. `key` is the Chinese template (also the i18n
- * key), `params` fill its `{{…}}` slots; `message` is the filled-in Chinese text.
- */
-export interface Problem {
-  key: string;
-  params?: Record<string, string | number>;
-  message: string;
-}
-
-export function problem(key: string, params?: Record<string, string | number>): Problem {
-  const message = params ? key.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(params[name] ?? '')) : key;
-  return params ? { key, params, message } : { key, message };
-}
+// One thing wrong with a shape or an import file (app/domain/problem.ts).
+export { problem, type Problem } from '../domain/problem';
 
 const isPosition = (p: unknown): p is Position =>
   Array.isArray(p) && p.length >= 2 && p.every((n) => typeof n === 'number');

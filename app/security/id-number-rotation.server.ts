@@ -25,13 +25,17 @@ function sealedInSnapshot(tree: unknown, found: { value: string; put: (v: string
 
 /**
  * After a new DATA_KEY (the old one moved to DATA_KEY_PREVIOUS): reseals every ID number the current key did not
- * seal — the citizens' (with their blind index) and those in referral cases' snapshots — a batch per transaction so
+ * seal — the citizens' and the policy records' (with their blind index) and those in referral cases' snapshots — a batch per transaction so
  * a large table never holds one long lock. Returns how many were resealed; once no value names an old key
  * (`idNumberKeyUse`), the old key can be dropped from DATA_KEY_PREVIOUS. The cases' audit rows keep the seal they
  * were written with: they are hash-chained and never rewritten, and without the old key their copy stays closed.
  */
 export async function resealIdNumbers(em: EntityManager, ring: DataKeyring = dataKeyring()): Promise<number> {
-  return (await resealCitizens(em, ring)) + (await resealReferralSnapshots(em, ring));
+  return (
+    (await resealColumns(em, ring, 'citizen', 'id_number_index')) +
+    (await resealColumns(em, ring, 'policy_record', 'beneficiary_key')) +
+    (await resealReferralSnapshots(em, ring))
+  );
 }
 
 async function resealReferralSnapshots(em: EntityManager, ring: DataKeyring): Promise<number> {
@@ -67,13 +71,19 @@ async function resealReferralSnapshots(em: EntityManager, ring: DataKeyring): Pr
   }
 }
 
-async function resealCitizens(em: EntityManager, ring: DataKeyring): Promise<number> {
+/** A table's sealed ID numbers with their blind index: the citizens' (`id_number_index`), the policy records' (`beneficiary_key`). */
+async function resealColumns(
+  em: EntityManager,
+  ring: DataKeyring,
+  table: 'citizen' | 'policy_record',
+  indexColumn: 'id_number_index' | 'beneficiary_key',
+): Promise<number> {
   const current = `v1.${ring.current.id}.%`;
   let done = 0;
   for (let after = 0; ;) {
     const rows = await all<{ id: number; id_number_sealed: string }>(
       em,
-      `select id, id_number_sealed from citizen
+      `select id, id_number_sealed from ${table}
         where id > ? and id_number_sealed is not null and id_number_sealed not like ? order by id limit ${BATCH}`,
       [after, current],
     );
@@ -84,7 +94,7 @@ async function resealCitizens(em: EntityManager, ring: DataKeyring): Promise<num
         // Guarded by the old value: an intake that rewrote the number meanwhile wins.
         done += await run(
           tx,
-          'update citizen set id_number_sealed = ?, id_number_index = ? where id = ? and id_number_sealed = ?',
+          `update ${table} set id_number_sealed = ?, ${indexColumn} = ? where id = ? and id_number_sealed = ?`,
           [sealed, index, r.id, r.id_number_sealed],
         );
       }
@@ -93,11 +103,12 @@ async function resealCitizens(em: EntityManager, ring: DataKeyring): Promise<num
   }
 }
 
-/** How many sealed ID numbers (citizens' and referral snapshots') each key id holds: what a rotation still has to do. */
+/** How many sealed ID numbers (citizens', policy records' and referral snapshots') each key id holds: what a rotation still has to do. */
 export async function idNumberKeyUse(em: EntityManager): Promise<Record<string, number>> {
   const rows = await all<{ id_number_sealed: string }>(
     em,
-    'select id_number_sealed from citizen where id_number_sealed is not null',
+    `select id_number_sealed from citizen where id_number_sealed is not null
+     union all select id_number_sealed from policy_record where id_number_sealed is not null`,
   );
   const use: Record<string, number> = {};
   const count = (sealed: string) => {

@@ -6,6 +6,7 @@ import { ensureCalendarSeeded } from '../calendar/calendar.server';
 import { seedDemoFirms } from './demo-firms.server';
 import { seedKnowledgeArticles } from './knowledge-articles.server';
 import { seedPolicyCatalogue } from './policy-catalogue.server';
+import { seedDemoPolicyRecords } from './demo-policy-records.server';
 import { createDraft } from '../appeals/intake.server';
 import type { AppealServices } from '../appeals/service.server';
 import { sendAppealEvent, sendReferralEvent } from '../case-links/refer.server';
@@ -215,6 +216,7 @@ export async function seedReferenceData(
   await seedKnowledgeArticles(em, ids);
   await seedDemoFirms(em, ids.departments, now);
   await seedPolicyCatalogue(em, ids);
+  await seedDemoPolicyRecords(em, ids, now);
   return ids;
 }
 

@@ -29,6 +29,7 @@ import { Migration20261210010000_policy_attachments } from './Migration202612100
 import { Migration20261215000000_firms } from './Migration20261215000000_firms';
 import { Migration20261216000000_appeal_policy_citations } from './Migration20261216000000_appeal_policy_citations';
 import { Migration20261216010000_appeal_citizen_index } from './Migration20261216010000_appeal_citizen_index';
+import { Migration20261216120000_policy_records } from './Migration20261216120000_policy_records';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -66,4 +67,5 @@ export const migrationsList = [
     class: Migration20261216000000_appeal_policy_citations,
   },
   { name: 'Migration20261216010000_appeal_citizen_index', class: Migration20261216010000_appeal_citizen_index },
+  { name: 'Migration20261216120000_policy_records', class: Migration20261216120000_policy_records },
 ];

@@ -33,6 +33,7 @@ const NOT_PAGES = [
   /^\/telephony\//,
   /^\/reports\/(export|daily\/[^/]+\/[^/]+)/,
   /^\/admin\/grids\/export/,
+  /^\/policy-records\/template/,
   /^\/(logout|lang|healthz|readyz|favicon)/,
 ];
 

@@ -239,6 +239,11 @@ describe.each(DB_KINDS)('ID numbers at rest on %s', (kind) => {
     expect(openIdNumber(row.id_number_sealed, next)).toBe(ID);
     expect(row.id_number_index).toBe(idNumberIndexes(ID, next)[0]);
     expect(() => openIdNumber(row.id_number_sealed, old)).toThrow(/not in DATA_KEY/);
+    // The demo's policy implementation records, resealed with their blind index.
+    const [record] = await t.sql<{ id_number_sealed: string; beneficiary_key: string }>(
+      `select id_number_sealed, beneficiary_key from policy_record where beneficiary_kind = 'person' order by id limit 1`,
+    );
+    expect(record.beneficiary_key).toBe(idNumberIndexes(openIdNumber(record.id_number_sealed, next)!, next)[0]);
     const party = await partySealed();
     expect(openIdNumber(party, next)).toBe(PARTY_ID);
     expect(() => openIdNumber(party, old)).toThrow(/not in DATA_KEY/);

@@ -20,3 +20,6 @@ export function urlFor(dbName: string): string {
   url.pathname = `/${dbName}`;
   return url.toString();
 }
+
+/** The key that seals ID numbers in tests: the workers' (tests/setup.ts) and the seeded template's, so what the seed seals opens. */
+export const TEST_DATA_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';

@@ -16,6 +16,7 @@ import { messages } from './messages';
 import { mfa } from './mfa';
 import { patrol } from './patrol';
 import { policies } from './policies';
+import { policyRecords } from './policy-records';
 import { queues } from './queues';
 import { reportExports } from './report-exports';
 import { referralDocuments } from './referral-documents';
@@ -29,6 +30,7 @@ import { verification } from './verification';
 
 /** English for every Chinese UI string, gathered per area of the app. */
 export const en: Record<string, string> = {
+  ...policyRecords,
   ...dispatch,
   ...common,
   ...appeal,
