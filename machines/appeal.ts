@@ -1,5 +1,6 @@
-import { and, assertEvent, assign, createActor, initialTransition, not, or, setup, stateIn } from 'xstate';
-import type { AnyActorScope, SnapshotFrom, StateValue } from 'xstate';
+import { and, assertEvent, assign, initialTransition, not, or, setup, stateIn } from 'xstate';
+import { pureScope } from './pure-scope';
+import type { SnapshotFrom, StateValue } from 'xstate';
 import { z } from 'zod';
 import {
   APPEAL_EVENT_TYPES,
@@ -855,30 +856,12 @@ export interface ApplyResult {
   next: AppealSnapshot;
 }
 
-// xstate's pure transition() builds a throwaway actor, initial state included, on every call.
-// This machine spawns, invokes and emits nothing, so one inert scope serves every transition.
-let inertScope: AnyActorScope | undefined;
-function pureScope(): AnyActorScope {
-  if (!inertScope) {
-    const self = createActor(appealMachine, { input: { createdBy: 0 } });
-    inertScope = {
-      self,
-      id: '',
-      sessionId: '',
-      system: self.system,
-      defer: () => {},
-      logger: () => {},
-      stopChild: () => {},
-      emit: () => {},
-      actionExecutor: () => {},
-    } as unknown as AnyActorScope;
-  }
-  return inertScope;
-}
-
 export function applyAppealEvent(snapshot: AppealSnapshot, event: AppealEvent): ApplyResult {
   if (!snapshot.can(event)) return { accepted: false, next: snapshot };
-  return { accepted: true, next: appealMachine.transition(snapshot, event, pureScope()) };
+  return {
+    accepted: true,
+    next: appealMachine.transition(snapshot, event, pureScope(appealMachine, { createdBy: 0 })),
+  };
 }
 
 export type AppealPhase =

@@ -1,5 +1,6 @@
-import { and, assertEvent, assign, createActor, initialTransition, setup } from 'xstate';
-import type { AnyActorScope, StateValue } from 'xstate';
+import { and, assertEvent, assign, initialTransition, setup } from 'xstate';
+import { pureScope } from './pure-scope';
+import type { StateValue } from 'xstate';
 import { z } from 'zod';
 import type { Actor, Role } from './actor';
 import { stateValuePath, stateValueSchema } from './state-path';
@@ -190,33 +191,17 @@ export function restorePolicySnapshot(persisted: unknown): PolicySnapshot {
   }) as unknown as PolicySnapshot;
 }
 
-let scope: AnyActorScope | undefined;
-// xstate's pure transition() needs an actor scope; this machine spawns nothing, so one inert scope serves.
-function pureScope(): AnyActorScope {
-  if (!scope) {
-    const self = createActor(policyMachine, { input: { leadDepartmentId: 1 } });
-    scope = {
-      self,
-      id: '',
-      sessionId: '',
-      system: self.system,
-      defer: () => {},
-      logger: () => {},
-      stopChild: () => {},
-      emit: () => {},
-      actionExecutor: () => {},
-    } as unknown as AnyActorScope;
-  }
-  return scope;
-}
-
 /** The pure step: the next snapshot, or `accepted: false` with the snapshot unchanged. */
 export function applyPolicyEvent(
   snapshot: PolicySnapshot,
   event: PolicyEvent,
 ): { accepted: boolean; next: PolicySnapshot } {
   if (!snapshot.can(event)) return { accepted: false, next: snapshot };
-  const next = policyMachine.transition(snapshot as never, event, pureScope()) as unknown as PolicySnapshot;
+  const next = policyMachine.transition(
+    snapshot as never,
+    event,
+    pureScope(policyMachine, { leadDepartmentId: 1 }),
+  ) as unknown as PolicySnapshot;
   return { accepted: true, next };
 }
 

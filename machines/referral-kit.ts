@@ -1,5 +1,6 @@
-import { createActor, initialTransition } from 'xstate';
-import type { AnyActorScope, AnyStateMachine, StateValue } from 'xstate';
+import { initialTransition } from 'xstate';
+import { pureScope } from './pure-scope';
+import type { AnyStateMachine, StateValue } from 'xstate';
 import { z } from 'zod';
 import type { ReferralKind } from './appeal-events';
 import type { Actor, Role } from './actor';
@@ -240,28 +241,6 @@ export interface ReferralSnapshot {
   status: string;
   tags: Set<string>;
   can(event: unknown): boolean;
-}
-
-const scopes = new WeakMap<AnyStateMachine, AnyActorScope>();
-// xstate's pure transition() builds a throwaway actor per call; these machines spawn nothing, so one inert scope serves.
-function pureScope(machine: AnyStateMachine, input: ReferralInput): AnyActorScope {
-  let scope = scopes.get(machine);
-  if (!scope) {
-    const self = createActor(machine, { input });
-    scope = {
-      self,
-      id: '',
-      sessionId: '',
-      system: self.system,
-      defer: () => {},
-      logger: () => {},
-      stopChild: () => {},
-      emit: () => {},
-      actionExecutor: () => {},
-    } as unknown as AnyActorScope;
-    scopes.set(machine, scope);
-  }
-  return scope;
 }
 
 export function createReferralSnapshot(def: ReferralDefinition, input: ReferralInput): ReferralSnapshot {

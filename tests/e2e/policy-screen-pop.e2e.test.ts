@@ -1,6 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, launch, login, screenshot } from './browser';
+import { launch, login, screenshot } from './browser';
+import { citizenPhone } from './citizen-phone';
 import { phase } from './journeys';
 
 // 政策找人 on the line: a caller of 82 (the demo's 周桂英, placed in 东城区 by an earlier appeal) rings from the demo
@@ -11,27 +12,6 @@ import { phase } from './journeys';
 const CALLER = '13800001111';
 const ELDERLY = '东城区80周岁以上老年人高龄津贴';
 const state = (page: Page) => page.getByTestId('agent-state');
-
-async function citizenPhone(browser: Browser, number: string): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({
-    baseURL: baseUrl(),
-    viewport: { width: 480, height: 720 },
-    locale: 'zh-CN',
-  });
-  const page = await context.newPage();
-  await page.goto('/phone');
-  await page.getByTestId('citizen-connect').waitFor();
-  await page.waitForFunction(
-    () => !(document.querySelector('[data-testid="citizen-connect"]') as HTMLButtonElement).disabled,
-  );
-  await page.getByTestId('citizen-number').fill(number);
-  await page.getByTestId('citizen-connect').click();
-  await page
-    .getByTestId('citizen-line')
-    .filter({ hasText: /^已就绪，可拨打$/ })
-    .waitFor({ timeout: 30_000 });
-  return { page, context };
-}
 
 describe('政策找人 on the line', () => {
   let browser: Browser;

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { baseUrl, launch, login, postHeaders, screenshot } from './browser';
+import { launch, login, postHeaders, screenshot } from './browser';
+import { citizenPhone, waitForLine } from './citizen-phone';
 import { phase, submit } from './journeys';
 import type { Row } from '../../app/db/sql.server';
 
@@ -15,38 +16,6 @@ const state = (page: Page) => page.getByTestId('agent-state');
 // Playwright waits (not expect.poll) so these also work in beforeAll.
 async function waitForState(page: Page, text: string, timeout = 15_000) {
   await state(page).filter({ hasText: text }).waitFor({ timeout });
-}
-
-async function waitForLine(page: Page, text: string, timeout = 15_000) {
-  await page
-    .getByTestId('citizen-line')
-    .filter({ hasText: new RegExp(`^${text}$`) })
-    .waitFor({ timeout });
-}
-
-async function citizenPhone(browser: Browser, number: string): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({
-    baseURL: baseUrl(),
-    viewport: { width: 480, height: 720 },
-    locale: 'zh-CN',
-  });
-  const page = await context.newPage();
-  await page.goto('/phone');
-  // Controlled input: wait for hydration (the button is enabled then) before typing the number.
-  await page.getByTestId('citizen-connect').waitFor();
-  await page.waitForFunction(
-    () => !(document.querySelector('[data-testid="citizen-connect"]') as HTMLButtonElement).disabled,
-  );
-  await page.getByTestId('citizen-number').fill(number);
-  await page.getByTestId('citizen-connect').click();
-  await waitForLine(page, '已就绪，可拨打', 30_000).catch(async (err: Error) => {
-    const shown = await page
-      .getByTestId('citizen-phone')
-      .textContent()
-      .catch(() => '?');
-    throw new Error(`citizen phone ${number} did not register: ${shown}\n${err.message}`);
-  });
-  return { page, context };
 }
 
 async function readyOperator(browser: Browser): Promise<Page> {
