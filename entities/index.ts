@@ -1,6 +1,7 @@
 import { AccessLogSchema } from './access-log';
 import { AppealSchema } from './appeal';
 import { AppealCounterSchema } from './appeal-counter';
+import { AppealPolicySchema } from './appeal-policy';
 import { AppealPolicyCitationSchema } from './appeal-policy-citation';
 import { AppealEventSchema } from './appeal-event';
 import { AssessmentSchemeSchema } from './assessment-scheme';
@@ -88,6 +89,7 @@ export const entities = [
   PolicyPeriodSchema,
   RecordUploadSchema,
   PolicyRecordSchema,
+  AppealPolicySchema,
 ];
 
 export {

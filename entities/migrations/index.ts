@@ -30,6 +30,7 @@ import { Migration20261215000000_firms } from './Migration20261215000000_firms';
 import { Migration20261216000000_appeal_policy_citations } from './Migration20261216000000_appeal_policy_citations';
 import { Migration20261216010000_appeal_citizen_index } from './Migration20261216010000_appeal_citizen_index';
 import { Migration20261216120000_policy_records } from './Migration20261216120000_policy_records';
+import { Migration20261217000000_appeal_policy } from './Migration20261217000000_appeal_policy';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -68,4 +69,5 @@ export const migrationsList = [
   },
   { name: 'Migration20261216010000_appeal_citizen_index', class: Migration20261216010000_appeal_citizen_index },
   { name: 'Migration20261216120000_policy_records', class: Migration20261216120000_policy_records },
+  { name: 'Migration20261217000000_appeal_policy', class: Migration20261217000000_appeal_policy },
 ];
