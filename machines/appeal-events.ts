@@ -8,6 +8,7 @@ export const APPEAL_EVENT_TYPES = [
   'DISCARD',
   'EDIT_DRAFT',
   'DISPATCH',
+  'HAND_TO_POLICY_LEAD',
   'ASSIGN_GRID',
   'RESOLVE_ON_SPOT',
   'MERGE_INTO',
@@ -52,6 +53,13 @@ export type AppealType = (typeof APPEAL_TYPES)[number];
 export const URGENCIES = ['emergency', 'urgent', 'normal'] as const;
 export type Urgency = (typeof URGENCIES)[number];
 export const LIMIT_UNITS = ['clockHours', 'workingHours', 'workingDays'] as const;
+
+/** Why an appeal is handed to a policy's lead department (政策转办): a consultation for its chief representative (首席代表), or a complaint about the policy (异议处置). */
+export const POLICY_HANDOVER_REASONS = ['consultation', 'complaint'] as const;
+export type PolicyHandoverReason = (typeof POLICY_HANDOVER_REASONS)[number];
+/** What a complaint about a policy says went wrong: not received, wrong amount, refused, favouritism (优亲厚友), other. */
+export const POLICY_COMPLAINT_KINDS = ['notReceived', 'wrongAmount', 'refused', 'favouritism', 'other'] as const;
+export type PolicyComplaintKind = (typeof POLICY_COMPLAINT_KINDS)[number];
 
 export const REFERRAL_KINDS = ['mediation', 'legalAid', 'arbitration', 'counselling'] as const;
 export type ReferralKind = (typeof REFERRAL_KINDS)[number];
@@ -154,6 +162,29 @@ export const eventPayloadSchemas = {
     .refine((p) => new Set(p.assistingDepartmentIds).size === p.assistingDepartmentIds.length, {
       message: 'assisting departments must not repeat',
       path: ['assistingDepartmentIds'],
+    }),
+  // 转首席代表 / 政策异议: the policy the operator chose; the lead department, its chief representative and the
+  // deadlines are the server's, from the policy's current published version and the policy limits.
+  HAND_TO_POLICY_LEAD: z
+    .object({
+      policyId: idSchema,
+      reason: z.enum(POLICY_HANDOVER_REASONS),
+      complaintKind: z.enum(POLICY_COMPLAINT_KINDS).optional(),
+      // The implementation record (政策落实记录) of the caller a complaint is about.
+      recordId: idSchema.optional(),
+      leadDepartmentId: idSchema,
+      chiefRepresentativeId: idSchema.nullable(),
+      acceptDueAt: isoInstant,
+      dueAt: isoInstant,
+    })
+    .strict()
+    .refine((p) => (p.reason === 'complaint') === (p.complaintKind !== undefined), {
+      message: '投诉须选择异议类型，咨询不选',
+      path: ['complaintKind'],
+    })
+    .refine((p) => p.reason === 'complaint' || p.recordId === undefined, {
+      message: '只有投诉可以指明落实记录',
+      path: ['recordId'],
     }),
   ASSIGN_GRID: z.object({ gridId: idSchema, acceptDueAt: isoInstant }).strict(),
   // The answer may cite a published policy's item (政策条款): which policy, the version read, the item's number.
@@ -264,6 +295,8 @@ export const eventRoles: Record<AppealEventType, Role[]> = {
   // Whoever may record a draft may correct it; the machine lets only its creator.
   EDIT_DRAFT: ['operator', 'dispatcher', 'gridWorker'],
   DISPATCH: DISPATCH_DESK,
+  // The operator on the call hands a policy's question to its lead department; general dispatch stays the desk's.
+  HAND_TO_POLICY_LEAD: ['operator', ...DISPATCH_DESK],
   ASSIGN_GRID: DISPATCH_DESK,
   // The operator on the call recognises a repeat of an open appeal as often as the dispatcher does.
   MERGE_INTO: ['operator', ...DISPATCH_DESK],

@@ -95,6 +95,14 @@ const DEFAULT_PAYLOADS: { [T in AppealEventType]: AppealEventPayload<T> } = {
     acceptDueAt: plusDays(T0, 1),
     dueAt: plusDays(T0, 10),
   },
+  HAND_TO_POLICY_LEAD: {
+    policyId: 3,
+    reason: 'consultation',
+    leadDepartmentId: LEAD_DEPT,
+    chiefRepresentativeId: 41,
+    acceptDueAt: plusDays(T0, 0.25),
+    dueAt: plusDays(T0, 1),
+  },
   ASSIGN_GRID: { gridId: GRID, acceptDueAt: plusDays(T0, 1) },
   RESOLVE_ON_SPOT: { answer: 'Office hours are 9 to 5.', knowledgeArticleId: 7 },
   MERGE_INTO: { targetAppealId: 99 },
@@ -215,6 +223,7 @@ const TABLE: Record<AppealPhase, Expected> = {
   draft: { SUBMIT: 'triage', DISCARD: 'void', EDIT_DRAFT: 'draft' },
   triage: {
     DISPATCH: 'dispatched',
+    HAND_TO_POLICY_LEAD: 'dispatched',
     ASSIGN_GRID: 'dispatched',
     RESOLVE_ON_SPOT: 'replied',
     MERGE_INTO: 'merged',
@@ -687,6 +696,80 @@ describe('self-handled patrol reports (巡查上报 · 自行处置)', () => {
     const restored = restoreAppealSnapshot(stored);
     expect(restored.context).toMatchObject({ patrol: false, selfHandled: false });
     expect(phaseOf(apply(restored, ev('VERIFY_APPROVE', reviewer)))).toBe('callback.calling');
+  });
+});
+
+describe('a policy handed to its lead department (转首席代表 · 政策异议)', () => {
+  const handedOver = (payload: Partial<AppealEventPayload<'HAND_TO_POLICY_LEAD'>> = {}, by: Actor = operator) =>
+    run([...toTriage, ev('HAND_TO_POLICY_LEAD', by, payload)]);
+
+  it('sends the appeal to the lead department on the policy limits, naming the chief representative', () => {
+    const next = handedOver();
+    expect(phaseOf(next)).toBe('dispatched');
+    expect(next.context).toMatchObject({
+      assigneeDepartmentId: LEAD_DEPT,
+      assistingDepartmentIds: [],
+      assists: [],
+      gridId: null,
+      dispatchLevel: 1,
+      acceptDueAt: DEFAULT_PAYLOADS.HAND_TO_POLICY_LEAD.acceptDueAt,
+      dueAt: DEFAULT_PAYLOADS.HAND_TO_POLICY_LEAD.dueAt,
+      chiefRepresentativeId: 41,
+    });
+    // The lead department's handlers work it as any dispatched appeal.
+    expect(apply(next, ev('ACCEPT', handler)).hasTag('inHand')).toBe(true);
+    expect(next.can(ev('ACCEPT', otherHandler))).toBe(false);
+  });
+
+  it('lets the operator, the dispatcher and the supervisor hand over; nobody else', () => {
+    const triage = run(toTriage);
+    for (const role of ROLES) {
+      const allowed = ['operator', 'dispatcher', 'supervisor'].includes(role);
+      expect(triage.can(ev('HAND_TO_POLICY_LEAD', omniscoped(role))), role).toBe(allowed);
+    }
+    // The operator's handover is no way to dispatch: DISPATCH itself stays the desk's.
+    expect(triage.can(ev('DISPATCH', operator))).toBe(false);
+  });
+
+  it('goes to the lead department without a chief representative too', () => {
+    expect(handedOver({ chiefRepresentativeId: null }).context).toMatchObject({
+      assigneeDepartmentId: LEAD_DEPT,
+      chiefRepresentativeId: null,
+    });
+  });
+
+  it('forgets the chief representative once the order leaves the lead department', () => {
+    const returned = apply(
+      apply(handedOver(), ev('RETURN', handler)),
+      ev('APPROVE_RETURN', dispatcher),
+    );
+    expect(returned.context).toMatchObject({ assigneeDepartmentId: null, chiefRepresentativeId: null });
+    const redispatched = apply(returned, ev('DISPATCH', dispatcher));
+    expect(redispatched.context.chiefRepresentativeId).toBeNull();
+    const below = apply(handedOver(), ev('SUB_DISPATCH', handler));
+    expect(below.context).toMatchObject({ assigneeDepartmentId: 20, chiefRepresentativeId: null });
+  });
+
+  it('parses a complaint with its kind and maybe a record, a consultation with neither', () => {
+    const schema = eventPayloadSchemas.HAND_TO_POLICY_LEAD;
+    const base = DEFAULT_PAYLOADS.HAND_TO_POLICY_LEAD;
+    expect(schema.safeParse({ ...base, reason: 'complaint', complaintKind: 'notReceived', recordId: 9 }).success).toBe(
+      true,
+    );
+    expect(schema.safeParse({ ...base, reason: 'complaint' }).success).toBe(false);
+    expect(schema.safeParse({ ...base, complaintKind: 'refused' }).success).toBe(false);
+    expect(schema.safeParse({ ...base, recordId: 9 }).success).toBe(false);
+    expect(schema.safeParse({ ...base, reason: 'complaint', complaintKind: 'bribes' }).success).toBe(false);
+    expect(schema.safeParse({ ...base, policyId: undefined }).success).toBe(false);
+    expect(schema.safeParse({ ...base, leadDepartmentId: undefined }).success).toBe(false);
+  });
+
+  it('restores snapshots stored before policy handovers with nobody named', () => {
+    const persisted = persistAppealSnapshot(run(ROUTES.dispatched));
+    const { chiefRepresentativeId: _c, ...older } = persisted.context;
+    const restored = restoreAppealSnapshot({ ...persisted, context: older });
+    expect(restored.context.chiefRepresentativeId).toBeNull();
+    expect(restoreAppealSnapshot(persistAppealSnapshot(handedOver())).context.chiefRepresentativeId).toBe(41);
   });
 });
 
@@ -1303,6 +1386,7 @@ describe('acceptedEventTypes', () => {
     expect(acceptedEventTypes(dispatched, supervisor, T0)).toEqual(['SUPERVISE', 'MARK_UNREASONABLE', 'ESCALATE']);
     expect(acceptedEventTypes(run(ROUTES.triage), dispatcher, T0)).toEqual([
       'DISPATCH',
+      'HAND_TO_POLICY_LEAD',
       'ASSIGN_GRID',
       'RESOLVE_ON_SPOT',
       'MERGE_INTO',

@@ -90,6 +90,8 @@ export interface AppealContext {
   repliedAt: string | null;
   /** Marked by a supervisor as an unreasonable demand (不合理诉求): left out of the satisfaction rate. */
   unreasonable: boolean;
+  /** The policy's chief representative (首席代表) named to answer a consultation handed to the lead department. */
+  chiefRepresentativeId: number | null;
 }
 
 export interface AppealInput {
@@ -234,6 +236,7 @@ export const appealMachine = setup({
       gridId: null,
       dispatchLevel: 0,
       acceptDueAt: null,
+      chiefRepresentativeId: null,
     }),
     recordDispatch: assign(({ context, event }) => {
       assertEvent(event, 'DISPATCH');
@@ -253,6 +256,22 @@ export const appealMachine = setup({
         acceptDueAt: event.acceptDueAt,
         dueAt: event.dueAt ?? context.dueAt,
         answeredOnSpot: false,
+        chiefRepresentativeId: null,
+      };
+    }),
+    // Like a dispatch without assisting units: to the policy's lead department, on the policy's own limits.
+    recordPolicyHandover: assign(({ event }) => {
+      assertEvent(event, 'HAND_TO_POLICY_LEAD');
+      return {
+        assigneeDepartmentId: event.leadDepartmentId,
+        assistingDepartmentIds: [],
+        assists: [],
+        gridId: null,
+        dispatchLevel: 1,
+        acceptDueAt: event.acceptDueAt,
+        dueAt: event.dueAt,
+        answeredOnSpot: false,
+        chiefRepresentativeId: event.chiefRepresentativeId,
       };
     }),
     recordGridAssignment: assign(({ event }) => {
@@ -265,6 +284,7 @@ export const appealMachine = setup({
         dispatchLevel: 1,
         acceptDueAt: event.acceptDueAt,
         answeredOnSpot: false,
+        chiefRepresentativeId: null,
       };
     }),
     recordSubDispatch: assign(({ context, event }) => {
@@ -274,6 +294,8 @@ export const appealMachine = setup({
         gridId: null,
         dispatchLevel: context.dispatchLevel + 1,
         acceptDueAt: event.acceptDueAt,
+        // A unit below answers now, not the chief representative of the unit above.
+        chiefRepresentativeId: null,
       };
     }),
     recordSubmission: assign(({ context, event }) => {
@@ -425,6 +447,7 @@ export const appealMachine = setup({
     selfHandled: false,
     repliedAt: null,
     unreasonable: false,
+    chiefRepresentativeId: null,
   }),
   on: {
     // A judgement on the demand, not a step of the loop: allowed whenever the appeal counts in reports.
@@ -465,6 +488,7 @@ export const appealMachine = setup({
           entry: 'clearAssignment',
           on: {
             DISPATCH: { guard: 'roleAllowed', target: 'dispatched', actions: 'recordDispatch' },
+            HAND_TO_POLICY_LEAD: { guard: 'roleAllowed', target: 'dispatched', actions: 'recordPolicyHandover' },
             ASSIGN_GRID: { guard: 'roleAllowed', target: 'dispatched', actions: 'recordGridAssignment' },
             RESOLVE_ON_SPOT: { guard: 'roleAllowed', target: 'replied', actions: 'recordOnSpotAnswer' },
             MERGE_INTO: { guard: 'roleAllowed', target: 'merged', actions: 'recordMerge' },
@@ -784,6 +808,7 @@ const appealContextSchema = z
     selfHandled: z.boolean().default(false),
     repliedAt: z.string().nullable().default(null),
     unreasonable: z.boolean().default(false),
+    chiefRepresentativeId: z.number().int().nullable().default(null),
   })
   .strict() satisfies z.ZodType<Omit<AppealContext, 'assists'> & { assists?: AssistOrder[] }, unknown>;
 
@@ -944,6 +969,19 @@ function sampleEvents(type: AppealEventType, snapshot: AppealSnapshot, actor: Ac
       return [{ type, ...base, changes: { title: { from: 'title', to: 'new title' } } }];
     case 'DISPATCH':
       return [{ type, ...base, departmentId: 1, assistingDepartmentIds: [], acceptDueAt: later }];
+    case 'HAND_TO_POLICY_LEAD':
+      return [
+        {
+          type,
+          ...base,
+          policyId: 1,
+          reason: 'consultation',
+          leadDepartmentId: 1,
+          chiefRepresentativeId: null,
+          acceptDueAt: later,
+          dueAt: later,
+        },
+      ];
     case 'ASSIGN_GRID':
       return [{ type, ...base, gridId: 1, acceptDueAt: later }];
     case 'RESOLVE_ON_SPOT':
