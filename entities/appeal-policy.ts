@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { POLICY_COMPLAINT_KINDS } from '../machines/appeal-events';
 import { AppealSchema } from './appeal';
 import { PolicySchema } from './policy';
 import { PolicyRecordSchema } from './policy-record';
@@ -10,6 +11,7 @@ import { UserSchema } from './user';
 // makes the appeal about the policy; the evaluation counts consultations and complaints per policy from here.
 export const APPEAL_POLICY_REASONS = ['consultation', 'complaint'] as const;
 export type AppealPolicyReason = (typeof APPEAL_POLICY_REASONS)[number];
+export { POLICY_COMPLAINT_KINDS, type PolicyComplaintKind } from '../machines/appeal-events';
 
 export const AppealPolicySchema = defineEntity({
   name: 'AppealPolicy',
@@ -22,6 +24,8 @@ export const AppealPolicySchema = defineEntity({
     // The implementation record a complaint is about (a beneficiary callback's problem, or named at intake).
     record: () => p.manyToOne(PolicyRecordSchema).nullable().index(),
     reason: p.enum(APPEAL_POLICY_REASONS),
+    // What went wrong, for a complaint; null for a consultation.
+    complaintKind: p.enum(POLICY_COMPLAINT_KINDS).nullable(),
     createdBy: () => p.manyToOne(UserSchema),
     createdAt: p.datetime(),
   },
