@@ -176,6 +176,8 @@ export const eventPayloadSchemas = {
       chiefRepresentativeId: idSchema.nullable(),
       acceptDueAt: isoInstant,
       dueAt: isoInstant,
+      // The unit of the handling limit, for its warning.
+      dueUnit: z.enum(LIMIT_UNITS),
     })
     .strict()
     .refine((p) => (p.reason === 'complaint') === (p.complaintKind !== undefined), {

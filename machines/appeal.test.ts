@@ -102,6 +102,7 @@ const DEFAULT_PAYLOADS: { [T in AppealEventType]: AppealEventPayload<T> } = {
     chiefRepresentativeId: 41,
     acceptDueAt: plusDays(T0, 0.25),
     dueAt: plusDays(T0, 1),
+    dueUnit: 'workingDays',
   },
   ASSIGN_GRID: { gridId: GRID, acceptDueAt: plusDays(T0, 1) },
   RESOLVE_ON_SPOT: { answer: 'Office hours are 9 to 5.', knowledgeArticleId: 7 },

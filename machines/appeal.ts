@@ -980,6 +980,7 @@ function sampleEvents(type: AppealEventType, snapshot: AppealSnapshot, actor: Ac
           chiefRepresentativeId: null,
           acceptDueAt: later,
           dueAt: later,
+          dueUnit: 'workingDays',
         },
       ];
     case 'ASSIGN_GRID':

@@ -72,6 +72,19 @@ export const sideWrites = {
           select id, ?, ?, ?, ?, ? from changed on conflict do nothing`,
     params: [c.policyId, c.versionNo, c.itemNo, actorId, now],
   }),
+  /** What the appeal is about when a policy's lead department handles it: one row per appeal, the last handover's. */
+  linkPolicy: (
+    l: { policyId: number; recordId: number | null; reason: string; complaintKind: string | null },
+    actorId: number,
+    now: Date,
+  ): SideWrite => ({
+    sql: `insert into appeal_policy (appeal_id, policy_id, record_id, reason, complaint_kind, created_by_id, created_at)
+          select id, ?, ?, ?, ?, ?, ? from changed
+          on conflict (appeal_id) do update set policy_id = excluded.policy_id, record_id = excluded.record_id,
+             reason = excluded.reason, complaint_kind = excluded.complaint_kind,
+             created_by_id = excluded.created_by_id, created_at = excluded.created_at`,
+    params: [l.policyId, l.recordId, l.reason, l.complaintKind, actorId, now],
+  }),
   /** Every change is queued for the report roll-ups; DO UPDATE waits out a drain holding the row, so none is missed. */
   queueForReports: (now: Date): SideWrite => ({
     sql: `insert into report_dirty (appeal_id, queued_at) select id, ? from changed

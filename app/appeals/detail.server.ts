@@ -6,7 +6,7 @@ import { getWorkCalendar } from '../calendar/calendar.server';
 import { localDateTime, remainingTime, type LimitUnit } from '../calendar/working-time';
 import { all, jsonb, one, type Row } from '../db/sql.server';
 import { Forbidden, NotFound } from '../domain/errors';
-import { maskPhone } from '../cases/masking';
+import { maskName, maskPhone } from '../cases/masking';
 import { maskedIdNumber } from '../security/id-number.server';
 import { can } from '../domain/permissions';
 import { caseTimeline, timelineView, type TimelineView } from '../cases/timeline.server';
@@ -109,6 +109,20 @@ export interface AppealDetail {
   assists: AssistView[];
   /** The policy items (政策条款) the answer cited, as the cited version reads. */
   policyCitations: PolicyCitationView[];
+  /** The policy the appeal is about when handed to its lead department (转首席代表, 政策异议). */
+  policy: AppealPolicyView | null;
+}
+
+export interface AppealPolicyView {
+  policyId: number;
+  number: string;
+  title: string;
+  reason: 'consultation' | 'complaint';
+  complaintKind: string | null;
+  /** Named to answer a consultation: the policy's chief representative at the handover. */
+  chiefRepresentative: { name: string; phone: string | null } | null;
+  /** The implementation record a complaint is about: the name masked, amount and day as reported. */
+  record: { period: string; name: string; amount: string; paidOn: string } | null;
 }
 
 export interface PolicyCitationView {
@@ -152,7 +166,7 @@ export async function appealDetail(
   };
   if (!canSeeAppeal(actor, facts)) throw new Forbidden('您无权查看此诉求');
 
-  const [events, assignments, attachments, calls, citations] = await Promise.all([
+  const [events, assignments, attachments, calls, citations, [about]] = await Promise.all([
     caseTimeline(em, APPEAL_TRAIL, id),
     all(
       em,
@@ -172,7 +186,26 @@ export async function appealDetail(
         where c.appeal_id = ? order by c.id`,
       [id],
     ),
+    all(
+      em,
+      `select l.policy_id, l.reason, l.complaint_kind, p.number, p.title, r.beneficiary_kind, r.name as record_name,
+              r.amount::text as amount, to_char(r.paid_on, 'YYYY-MM-DD') as paid_on, pp.label as period, r.id as record_id
+         from appeal_policy l join policy p on p.id = l.policy_id
+         left join policy_record r on r.id = l.record_id left join policy_period pp on pp.id = r.period_id
+        where l.appeal_id = ?`,
+      [id],
+    ),
   ]);
+  const chief = snapshot.context.chiefRepresentativeId
+    ? await one<{ name: string; phone: string | null }>(
+        em,
+        'select display_name as name, phone from app_user where id = ?',
+        [snapshot.context.chiefRepresentativeId],
+      )
+    : null;
+  // A handover to a policy's lead department runs on the policy's limit, whose unit the step recorded.
+  const handover = [...events].reverse().find((e) => e.type === 'HAND_TO_POLICY_LEAD');
+  const handlingUnit = (handover?.payload.dueUnit as LimitUnit | undefined) ?? null;
 
   const location = await locationOf(em, a);
   const names = await reclassificationNames(em, events);
@@ -254,7 +287,12 @@ export async function appealDetail(
     deadlines: [
       ...deadline('accept', concerns.acceptance ? a.accept_due_at : null, limits.accept.unit),
       // The handling deadline is met by the answer (decision 018): once answered, no time left or overdue to show.
-      ...deadline('handling', a.due_at, limits[a.urgency]?.unit ?? 'workingDays', snapshot.hasTag('awaitingAnswer')),
+      ...deadline(
+        'handling',
+        a.due_at,
+        handlingUnit ?? limits[a.urgency]?.unit ?? 'workingDays',
+        snapshot.hasTag('awaitingAnswer'),
+      ),
       ...deadline('callback', concerns.callback ? a.callback_due_at : null, limits.callback.unit),
     ],
     timeline: withCallbackDetails(
@@ -296,6 +334,24 @@ export async function appealDetail(
       itemNo: c.item_no,
       text: c.text ?? '',
     })),
+    policy: about
+      ? {
+          policyId: about.policy_id,
+          number: about.number,
+          title: about.title,
+          reason: about.reason,
+          complaintKind: about.complaint_kind ?? null,
+          chiefRepresentative: chief ? { name: chief.name, phone: chief.phone ?? null } : null,
+          record: about.record_id
+            ? {
+                period: about.period,
+                name: maskName(about.record_name, about.beneficiary_kind),
+                amount: about.amount,
+                paidOn: about.paid_on,
+              }
+            : null,
+        }
+      : null,
   };
 }
 

@@ -8,6 +8,8 @@ import {
   type AppealEvent,
   type AppealEventType,
   type DraftChanges,
+  type PolicyComplaintKind,
+  type PolicyHandoverReason,
 } from '../../machines/appeal-events';
 import type { Actor } from '../../machines/actor';
 import {
@@ -41,6 +43,7 @@ import { APPEAL_TRAIL } from './audit.server';
 import { dispatchableIds } from '../dispatch/units.server';
 import { assistDeadline, extendedDeadline, handlingDeadline, limitDeadline } from './deadlines';
 import { canSeeAppeal } from './scope';
+import { checkHandoverRecord, handoverFields } from './policy-handover.server';
 import { queueTemplatedSms, type SmsTemplateCode } from './sms-templates.server';
 import { z } from 'zod';
 
@@ -97,6 +100,8 @@ function serverFields(step: AppealStepInput): Record<string, unknown> | Promise<
         acceptDueAt: limitDeadline(cal, now, limits.accept).toISOString(),
         assistDueAt: assistDeadline(cal, now, limits, appeal.urgency).toISOString(),
       };
+    case 'HAND_TO_POLICY_LEAD':
+      return handoverFields(step.em, cal, now, appeal, input);
     case 'ASSIGN_GRID':
     case 'SUB_DISPATCH':
       return { acceptDueAt: limitDeadline(cal, now, limits.accept).toISOString() };
@@ -206,6 +211,8 @@ export const appealKind: CaseKind<AppealRow, AppealSnapshot, AppealServices> = {
     'from',
     'previousDueAt',
     'dueUnit',
+    'leadDepartmentId',
+    'chiefRepresentativeId',
   ],
   compute: serverFields,
   validate: validateReferences,
@@ -234,6 +241,7 @@ export const appealKind: CaseKind<AppealRow, AppealSnapshot, AppealServices> = {
     ...assignmentWrites(step),
     ...smsWrites(step),
     ...citationWrites(step),
+    ...policyLinkWrites(step),
     sideWrites.queueForReports(step.now),
   ],
   timers: (step) => {
@@ -314,6 +322,16 @@ async function validateReferences(step: AppealStepInput, payload: Record<string,
       throw new InvalidInput(message, { policyItem: [message] });
     }
   }
+  if (type === 'HAND_TO_POLICY_LEAD') {
+    // The appeal's type says what it is: a consultation is handed to the chief representative, a complaint disputed.
+    const reason = payload.reason as PolicyHandoverReason;
+    if (appeal.type !== reason) {
+      const message = reason === 'consultation' ? '转首席代表的诉求须为咨询类' : '政策异议须登记为投诉类';
+      throw new InvalidInput(message, { reason: [message] });
+    }
+    if (payload.recordId !== undefined)
+      await checkHandoverRecord(em, appeal.id, payload.policyId as number, payload.recordId as number);
+  }
   if (type === 'ASSIGN_GRID' && !(await exists(em, 'select 1 from grid where id = ?', [payload.gridId]))) {
     throw new InvalidInput('网格不存在', { gridId: ['unknown grid'] });
   }
@@ -352,6 +370,11 @@ function assignmentWrites({ type, payload, next, now }: AppealStep): SideWrite[]
     case 'REPLY':
       // The machine waived whatever assisting order was still open; their rows follow.
       return ctx.assists.some((a) => a.status === 'waived') ? [sideWrites.waiveAssists(now)] : [];
+    case 'HAND_TO_POLICY_LEAD':
+      return [
+        sideWrites.closeAssignments('superseded', now),
+        add({ departmentId: payload.leadDepartmentId as number, role: 'lead' }),
+      ];
     case 'ASSIGN_GRID':
       return [sideWrites.closeAssignments('superseded', now), add({ gridId: payload.gridId as number, role: 'lead' })];
     case 'SELF_HANDLE':
@@ -385,8 +408,11 @@ function timersFor({ type, payload, row: appeal, before, next, cal, now }: Appea
   const handling = (): TimerPlan[] => {
     if (!ctx.dueAt) return [];
     const due = new Date(ctx.dueAt);
-    // A reclassified appeal's deadline follows its new category and urgency.
-    const limit = type === 'RECLASSIFY' ? { unit: payload.dueUnit as LimitUnit } : appeal.limits[appeal.urgency];
+    // A reclassified appeal's deadline follows its new category and urgency, a policy handover the policy limits.
+    const limit =
+      type === 'RECLASSIFY' || type === 'HAND_TO_POLICY_LEAD'
+        ? { unit: payload.dueUnit as LimitUnit }
+        : appeal.limits[appeal.urgency];
     const overdue: TimerPlan = { job: { appealId: appeal.id, event: 'OVERDUE', deadline: ctx.dueAt }, at: due };
     // An extension that still ends in the past (a long-overdue appeal) has nothing left to warn about.
     if (due.getTime() <= now.getTime()) return [overdue];
@@ -402,6 +428,9 @@ function timersFor({ type, payload, row: appeal, before, next, cal, now }: Appea
     case 'APPROVE_EXTENSION':
     case 'RECLASSIFY':
       return handling();
+    // The policy's own handling limit replaces the category's: the timers of the new deadline (the old ones are stale).
+    case 'HAND_TO_POLICY_LEAD':
+      return ctx.dueAt !== before.context.dueAt ? handling() : [];
     case 'APPROVE_REPLY':
     case 'VERIFY_APPROVE':
       return ctx.callbackDueAt
@@ -424,6 +453,23 @@ type PolicyCitation = { policyId: number; versionNo: number; itemNo: number };
 function citationWrites({ type, payload, actor, now }: AppealStep): SideWrite[] {
   if (type !== 'RESOLVE_ON_SPOT' || !payload.policyCitation) return [];
   return [sideWrites.citePolicy(payload.policyCitation as PolicyCitation, actor.userId, now)];
+}
+
+/** The policy the appeal is about (appeal_policy), written with the handover; a later handover says it anew. */
+function policyLinkWrites({ type, payload, actor, now }: AppealStep): SideWrite[] {
+  if (type !== 'HAND_TO_POLICY_LEAD') return [];
+  return [
+    sideWrites.linkPolicy(
+      {
+        policyId: payload.policyId as number,
+        recordId: (payload.recordId as number | undefined) ?? null,
+        reason: payload.reason as PolicyHandoverReason,
+        complaintKind: (payload.complaintKind as PolicyComplaintKind | undefined) ?? null,
+      },
+      actor.userId,
+      now,
+    ),
+  ];
 }
 
 /** Messages to the citizen, written with the event and sent later by the SMS job, in the admin's current wording. */

@@ -4,6 +4,12 @@ import { z } from 'zod';
 import type { Actor } from '../../machines/actor';
 import type { AppealTag } from '../../machines/appeal';
 import { APPEAL_TYPES, URGENCIES } from '../../entities/appeal';
+import {
+  POLICY_COMPLAINT_KINDS,
+  POLICY_HANDOVER_REASONS,
+  type PolicyComplaintKind,
+  type PolicyHandoverReason,
+} from '../../machines/appeal-events';
 import { createDraft, editDraft, editableDraft, idNumberSchema, type EditableDraft } from '../appeals/intake.server';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
 import { localDateTime } from '../calendar/working-time';
@@ -14,7 +20,14 @@ import { citableItem } from '../policies/published.server';
 import { linkCallToAppeal } from '../telephony/call-links.server';
 import type { CallerAppeal, CallerHistory } from '../telephony/screen-pop';
 import { Conflict, Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
-import { maskedIdNumber } from '../security/id-number.server';
+import { idNumberIndexes, maskedIdNumber } from '../security/id-number.server';
+import {
+  NOT_HANDED_OVER,
+  NOT_THE_CALLERS,
+  callerRecords,
+  handoverTarget,
+  type CallerRecord,
+} from '../appeals/policy-handover.server';
 
 const OPEN = `a.tags @> '{open}'`;
 const INTAKE_ROLES = new Set(['operator', 'dispatcher']);
@@ -167,7 +180,7 @@ const blankToUndefined = (v: unknown) =>
 const optionalId = z.preprocess(blankToUndefined, z.coerce.number().int().positive().max(2_147_483_647).optional());
 
 const intakeForm = z.object({
-  intent: z.enum(['draft', 'submit', 'merge', 'answer']),
+  intent: z.enum(['draft', 'submit', 'merge', 'answer', 'policy']),
   requestKey: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, '表单已失效，请刷新页面'),
   callerPhone: z.preprocess((v) => (v === '' ? undefined : v), phoneSchema.optional()),
   citizenName: optionalText(100),
@@ -193,6 +206,14 @@ const intakeForm = z.object({
   policyId: optionalId,
   policyVersion: optionalId,
   policyItem: optionalId,
+  // 转首席代表 / 政策异议: the policy chosen in the policy search, why, and for a complaint its kind and maybe a record.
+  handoverPolicyId: optionalId,
+  handoverReason: z.preprocess(blankToUndefined, z.enum(POLICY_HANDOVER_REASONS).optional()),
+  complaintKind: z.preprocess(
+    blankToUndefined,
+    z.enum(POLICY_COMPLAINT_KINDS, { message: '请选择异议类型' }).optional(),
+  ),
+  recordId: optionalId,
   callId: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().min(1).max(255).optional()),
   // A saved draft reopened in the form: which one, and the version the form was filled from.
   draftId: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
@@ -220,7 +241,10 @@ export async function recordIntake(
   raw: Record<string, unknown>,
 ): Promise<IntakeResult> {
   if (!INTAKE_ROLES.has(actor.role)) throw new Forbidden();
-  const parsed = intakeForm.safeParse(raw);
+  // A policy handover records the appeal as what it is: a consultation for the chief representative, or a complaint.
+  // Without a reason the form's one error is the missing reason (checkedHandover), not the type it would decide.
+  const reason = POLICY_HANDOVER_REASONS.find((r) => r === raw.handoverReason) ?? 'consultation';
+  const parsed = intakeForm.safeParse(raw.intent === 'policy' ? { ...raw, type: reason } : raw);
   if (!parsed.success) throw new InvalidInput('请检查标红的项目', fieldErrorsOf(parsed.error.issues));
   const form = parsed.data;
   const code = form.category.match(/^\d+/)![0];
@@ -232,10 +256,11 @@ export async function recordIntake(
     throw new InvalidInput('请选择要合并到的诉求', { mergeInto: ['请选择要合并到的诉求'] });
   if (form.intent === 'answer' && !form.answer)
     throw new InvalidInput('请填写答复内容', { answer: ['请填写答复内容'] });
-  // Checked before anything is written: a citation that cannot stand refuses the whole form.
+  // Checked before anything is written: a citation or a handover that cannot stand refuses the whole form.
   const f: IntakeInput = {
     ...form,
     citation: form.intent === 'answer' ? await checkedCitation(services.db.em(), form) : undefined,
+    handover: form.intent === 'policy' ? await checkedHandover(services.db.em(), form) : undefined,
   };
   if ((f.lat === undefined) !== (f.lng === undefined)) {
     throw new InvalidInput('请检查标红的项目', { [f.lat === undefined ? 'lat' : 'lng']: ['请同时填写经度和纬度'] });
@@ -332,6 +357,9 @@ async function advanceIntake(
   if (f.intent === 'merge' && state.tags.includes('awaitingDispatch')) {
     await step('MERGE_INTO', { targetAppealId: f.mergeInto });
   }
+  if (f.intent === 'policy' && f.handover && state.tags.includes('awaitingDispatch')) {
+    await step('HAND_TO_POLICY_LEAD', { ...f.handover });
+  }
   if (f.intent === 'answer' && state.tags.includes('awaitingDispatch')) {
     await step('RESOLVE_ON_SPOT', {
       answer: f.answer,
@@ -353,8 +381,40 @@ async function linkIntakeCall(services: AppealServices, actor: Actor, callId: st
 
 type IntakeForm = z.output<typeof intakeForm>;
 type PolicyCitation = { policyId: number; versionNo: number; itemNo: number };
-/** The parsed form with the policy item its answer cites, once checked. */
-type IntakeInput = IntakeForm & { citation?: PolicyCitation };
+type PolicyHandover = {
+  policyId: number;
+  reason: PolicyHandoverReason;
+  complaintKind?: PolicyComplaintKind;
+  recordId?: number;
+};
+/** The parsed form with the policy item its answer cites, or the policy it hands over, once checked. */
+type IntakeInput = IntakeForm & { citation?: PolicyCitation; handover?: PolicyHandover };
+
+/**
+ * The handover the form asks for, checked as the step will check it: a policy in force (its current published
+ * version has a lead department), a complaint's kind, and a record only of that policy and of this caller.
+ */
+async function checkedHandover(em: EntityManager, f: IntakeForm): Promise<PolicyHandover> {
+  const problem = (field: string, message: string) => new InvalidInput(message, { [field]: [message] });
+  if (!f.handoverReason) throw problem('handoverReason', '请选择转首席代表或政策异议');
+  if (!f.handoverPolicyId) throw problem('handoverPolicyId', '请先在政策库中选择政策');
+  if (!(await handoverTarget(em, f.handoverPolicyId))) throw problem('handoverPolicyId', NOT_HANDED_OVER);
+  if (f.handoverReason === 'consultation') return { policyId: f.handoverPolicyId, reason: 'consultation' };
+  if (!f.complaintKind) throw problem('complaintKind', '请选择异议类型');
+  if (f.recordId) {
+    const indexes = f.idNumber ? idNumberIndexes(f.idNumber) : [];
+    const records = f.callerPhone ? await callerRecords(em, f.callerPhone, indexes, f.handoverPolicyId) : [];
+    if (!records.some((r) => r.id === f.recordId)) throw problem('recordId', NOT_THE_CALLERS);
+  }
+  return { policyId: f.handoverPolicyId, reason: 'complaint', complaintKind: f.complaintKind, recordId: f.recordId };
+}
+
+/** The caller's recorded benefits for the intake form's complaint (政策异议), by phone. */
+export async function recordsForCaller(em: EntityManager, actor: Actor, rawPhone: string): Promise<CallerRecord[]> {
+  if (!INTAKE_ROLES.has(actor.role)) throw new Forbidden();
+  const parsed = phoneSchema.safeParse(rawPhone);
+  return parsed.success ? callerRecords(em, parsed.data) : [];
+}
 
 /** The cited item, all three parts or none, of a policy's current published version; else a clear field error. */
 async function checkedCitation(em: EntityManager, f: IntakeForm): Promise<PolicyCitation | undefined> {
