@@ -33,6 +33,8 @@ import {
   CHART_LABELS,
   EVENT_LABELS,
   PHASE_LABELS,
+  POLICY_COMPLAINT_KIND_LABELS,
+  POLICY_HANDOVER_LABELS,
   ROLE_LABELS,
   SLA_LABELS,
   TYPE_LABELS,
@@ -256,6 +258,42 @@ export default function AppealPage() {
       </header>
 
       {a.location ? <AppealLocation location={a.location} /> : null}
+
+      {a.policy ? (
+        <section className="rounded-lg border border-amber-300 bg-amber-50 p-4" aria-labelledby="about-policy-h">
+          <h2 id="about-policy-h" className="mb-1 font-semibold" data-testid="about-policy">
+            {t('关于政策')}{' '}
+            <Link to={`/policies/${a.policy.policyId}`} className="text-red-700 hover:underline">
+              {a.policy.number} 《{a.policy.title}》
+            </Link>
+          </h2>
+          <dl className="grid grid-cols-2 gap-x-6 gap-y-1 text-sm md:grid-cols-4">
+            <dt className="text-slate-500">{t('转办事由')}</dt>
+            <dd data-testid="about-policy-reason">
+              {t(POLICY_HANDOVER_LABELS[a.policy.reason])}
+              {a.policy.complaintKind ? ` · ${t(POLICY_COMPLAINT_KIND_LABELS[a.policy.complaintKind])}` : ''}
+            </dd>
+            {a.policy.reason === 'consultation' ? (
+              <>
+                <dt className="text-slate-500">{t('首席代表')}</dt>
+                <dd data-testid="chief-representative">
+                  {a.policy.chiefRepresentative
+                    ? `${a.policy.chiefRepresentative.name}${a.policy.chiefRepresentative.phone ? ` ${a.policy.chiefRepresentative.phone}` : ''}`
+                    : t('未指定首席代表，由牵头单位办理')}
+                </dd>
+              </>
+            ) : null}
+            {a.policy.record ? (
+              <>
+                <dt className="text-slate-500">{t('所涉落实记录')}</dt>
+                <dd data-testid="about-policy-record">
+                  {t('{{period}} · {{name}} · ¥{{amount}} · {{paidOn}} 发放', a.policy.record)}
+                </dd>
+              </>
+            ) : null}
+          </dl>
+        </section>
+      ) : null}
 
       {a.policyCitations.length ? (
         <section className="rounded-lg border bg-white p-4" aria-labelledby="citations-h">

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { requireUserWith } from '../auth/session.server';
 import { DuplicateHints } from '../components/duplicate-hints';
 import { PossiblePolicies, citationText, type PolicyCitation } from '../components/possible-policies';
+import { PolicyHandover, type HandoverPolicy, type HandoverReason } from '../components/policy-handover';
 import type { MapGrid } from '../components/grid-map.client';
 import { useGridMap } from '../components/grid-map-loader';
 import { gridOutlines, type GridOutline } from '../grids/grids.server';
@@ -18,6 +19,7 @@ import {
   intakeOptions,
   newRequestKey,
   recordIntake,
+  recordsForCaller,
   type DuplicateHint,
 } from '../intake/intake.server';
 import { useT } from '../i18n/use-t';
@@ -47,12 +49,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // Set when answering a call opened this form: saving the appeal links it to the call.
   const callId = params.get('call') ?? '';
   const history = phone ? await domain(() => callerHistory(em, user.actor, phone)) : null;
+  // The caller's recorded benefits, for a complaint about one of them (政策异议).
+  const records = phone ? await domain(() => recordsForCaller(em, user.actor, phone)) : [];
   // A fresh key per rendered form: submitting the same form twice creates one appeal.
   const outlines = await domain(() => gridOutlines(em, user.actor));
   return {
     phone,
     callId,
     history,
+    records,
     draft,
     saved: Boolean(draft && params.get('saved') === '1'),
     requestKey: newRequestKey(),
@@ -103,8 +108,17 @@ interface PolicyHit {
   items: { no: number; text: string }[];
 }
 
-/** Searches the published policy catalogue (政策库) beside the knowledge base; "引用" copies an item into the reply. */
-function PolicySearch({ onCite }: { onCite: (citation: PolicyCitation, text: string) => void }) {
+/**
+ * Searches the published policy catalogue (政策库) beside the knowledge base; "引用" copies an item into the reply,
+ * "转首席代表" and "政策异议" hand the call to the policy's lead department.
+ */
+function PolicySearch({
+  onCite,
+  onHandover,
+}: {
+  onCite: (citation: PolicyCitation, text: string) => void;
+  onHandover: (policy: HandoverPolicy, reason: HandoverReason) => void;
+}) {
   const found = useFetcher<{ policies: PolicyHit[] }>();
   const { t } = useT();
   const [q, setQ] = useState('');
@@ -163,6 +177,32 @@ function PolicySearch({ onCite }: { onCite: (citation: PolicyCitation, text: str
                   </li>
                 ))}
               </ol>
+              <div className="mt-1 flex gap-2">
+                {(['consultation', 'complaint'] as const).map((reason) => (
+                  <button
+                    key={reason}
+                    type="button"
+                    onClick={() =>
+                      onHandover(
+                        {
+                          policyId: p.policyId,
+                          number: p.number,
+                          title: p.title,
+                          leadDepartment: p.leadDepartment,
+                          chiefRepresentative: p.chiefRepresentative,
+                        },
+                        reason,
+                      )
+                    }
+                    className="rounded border border-amber-400 bg-white px-2 py-0.5 text-xs text-amber-900"
+                    aria-label={t(reason === 'consultation' ? '转首席代表：{{title}}' : '政策异议：{{title}}', {
+                      title: p.title,
+                    })}
+                  >
+                    {t(reason === 'consultation' ? '转首席代表' : '政策异议')}
+                  </button>
+                ))}
+              </div>
               <p className="text-xs text-slate-400">
                 {t('牵头单位：{{name}}', { name: p.leadDepartment })}
                 {p.chiefRepresentative
@@ -403,7 +443,7 @@ export default function Intake() {
 }
 
 function IntakeScreen() {
-  const { phone, callId, history, draft, saved, requestKey, categories, grids, outlines } =
+  const { phone, callId, history, records, draft, saved, requestKey, categories, grids, outlines } =
     useLoaderData<typeof loader>();
   const was = draft?.values;
   const [gridId, setGridId] = useState(was?.gridId ? String(was.gridId) : '');
@@ -419,6 +459,8 @@ function IntakeScreen() {
   // The policy item the answer cites, from the policy search or the caller's possible policies.
   const [citation, setCitation] = useState<PolicyCitation | null>(null);
   const answerBox = useRef<HTMLDetailsElement>(null);
+  // 转首席代表 / 政策异议: the policy chosen in the policy search and why it is handed over.
+  const [handover, setHandover] = useState<{ policy: HandoverPolicy; reason: HandoverReason } | null>(null);
   const cite = (c: PolicyCitation, text: string) => {
     setAnswer(text);
     setArticleId('');
@@ -655,6 +697,23 @@ function IntakeScreen() {
               {t('匿名')}
             </label>
           </div>
+          <section className="rounded border p-2" aria-label={t('政策库（引用、转首席代表、政策异议）')}>
+            <h2 className="text-slate-700">{t('政策库（引用、转首席代表、政策异议）')}</h2>
+            <PolicySearch onCite={cite} onHandover={(policy, reason) => setHandover({ policy, reason })} />
+            {handover ? (
+              <div className="mt-2">
+                <PolicyHandover
+                  key={`${handover.policy.policyId}:${handover.reason}`}
+                  policy={handover.policy}
+                  reason={handover.reason}
+                  records={records.filter((r) => r.policyId === handover.policy.policyId)}
+                  errors={errors}
+                  busy={busy}
+                  onCancel={() => setHandover(null)}
+                />
+              </div>
+            ) : null}
+          </section>
           <details className="rounded border p-2" ref={answerBox}>
             <summary className="cursor-pointer text-slate-700">{t('当场答复（咨询类）')}</summary>
             <KnowledgeSearch
@@ -664,7 +723,6 @@ function IntakeScreen() {
                 setCitation(null);
               }}
             />
-            <PolicySearch onCite={cite} />
             <input type="hidden" name="knowledgeArticleId" value={articleId} />
             <input type="hidden" name="policyId" value={citation?.policyId ?? ''} />
             <input type="hidden" name="policyVersion" value={citation?.versionNo ?? ''} />

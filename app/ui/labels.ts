@@ -48,6 +48,7 @@ export const EVENT_LABELS: Record<string, string> = {
   DISCARD: '作废',
   EDIT_DRAFT: '修改草稿',
   DISPATCH: '派单',
+  HAND_TO_POLICY_LEAD: '转政策牵头单位',
   ASSIGN_GRID: '派至网格',
   RESOLVE_ON_SPOT: '当场答复',
   MERGE_INTO: '合并',
@@ -214,4 +215,16 @@ export const ELIGIBILITY_LABELS: Record<string, string> = {
   firm: '企业',
   male: '男',
   female: '女',
+};
+
+/** Why an appeal went to a policy's lead department: 转首席代表 (a consultation) or 政策异议 (a complaint). */
+export const POLICY_HANDOVER_LABELS: Record<string, string> = { consultation: '政策咨询', complaint: '政策异议' };
+
+/** What a complaint about a policy says went wrong (异议类型). */
+export const POLICY_COMPLAINT_KIND_LABELS: Record<string, string> = {
+  notReceived: '未收到',
+  wrongAmount: '金额不符',
+  refused: '被拒绝',
+  favouritism: '优亲厚友（挑熟人给政策）',
+  other: '其他',
 };

@@ -7,6 +7,8 @@ import {
   EVENT_LABELS,
   REFERRAL_KIND_LABELS,
   REFERRAL_OUTCOME_LABELS,
+  POLICY_HANDOVER_LABELS,
+  POLICY_COMPLAINT_KIND_LABELS,
 } from '../../ui/labels';
 
 const pairs = <T extends Record<string, string>>(zh: T, enByCode: Record<keyof T, string>) =>
@@ -50,12 +52,21 @@ export const common: Record<string, string> = {
     suggestion: 'Suggestion',
     praise: 'Praise',
   }),
+  ...pairs(POLICY_HANDOVER_LABELS, { consultation: 'Policy consultation', complaint: 'Policy complaint' }),
+  ...pairs(POLICY_COMPLAINT_KIND_LABELS, {
+    notReceived: 'Not received',
+    wrongAmount: 'Wrong amount',
+    refused: 'Refused',
+    favouritism: 'Favouritism (given to acquaintances)',
+    other: 'Other',
+  }),
   ...pairs(URGENCY_LABELS, { emergency: 'Emergency', urgent: 'Urgent', normal: 'Normal' }),
   ...pairs(EVENT_LABELS, {
     CREATE: 'Recorded',
     SUBMIT: 'Submit',
     DISCARD: 'Discard',
     DISPATCH: 'Dispatch',
+    HAND_TO_POLICY_LEAD: "Hand to the policy's lead department",
     ASSIGN_GRID: 'Assign to grid',
     RESOLVE_ON_SPOT: 'Answer on the spot',
     MERGE_INTO: 'Merge',

@@ -16,6 +16,7 @@ import { messages } from './messages';
 import { mfa } from './mfa';
 import { patrol } from './patrol';
 import { policies } from './policies';
+import { policyHandover } from './policy-handover';
 import { policyRecords } from './policy-records';
 import { queues } from './queues';
 import { reportExports } from './report-exports';
@@ -31,6 +32,7 @@ import { verification } from './verification';
 /** English for every Chinese UI string, gathered per area of the app. */
 export const en: Record<string, string> = {
   ...policyRecords,
+  ...policyHandover,
   ...dispatch,
   ...common,
   ...appeal,
