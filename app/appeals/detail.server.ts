@@ -300,7 +300,11 @@ export async function appealDetail(
         ...timelineView(e),
         fromSla: e.fromSla as string | null,
         toSla: e.toSla as string,
-        text: (TEXT_FIELDS.map((f) => e.payload[f]).find((v) => typeof v === 'string') as string | undefined) ?? null,
+        // A policy handover's `reason` is a code (consultation, complaint), shown by the policy section, not as text.
+        text:
+          e.type === 'HAND_TO_POLICY_LEAD'
+            ? null
+            : ((TEXT_FIELDS.map((f) => e.payload[f]).find((v) => typeof v === 'string') as string | undefined) ?? null),
         files: filesOf(e.payload),
         assistOverride: typeof e.payload.assistOverride === 'string' ? e.payload.assistOverride : null,
         changes: e.type === 'RECLASSIFY' ? reclassificationChanges(e.payload, names) : null,
