@@ -6,7 +6,7 @@ import { ensureCalendarSeeded } from '../calendar/calendar.server';
 import { seedDemoFirms } from './demo-firms.server';
 import { seedKnowledgeArticles } from './knowledge-articles.server';
 import { seedPolicyCatalogue } from './policy-catalogue.server';
-import { seedDemoPolicyRecords } from './demo-policy-records.server';
+import { DEMO_RECORDED_CALLER, seedDemoPolicyRecords } from './demo-policy-records.server';
 import { createDraft } from '../appeals/intake.server';
 import type { AppealServices } from '../appeals/service.server';
 import { sendAppealEvent, sendReferralEvent } from '../case-links/refer.server';
@@ -456,6 +456,85 @@ export async function seedDemoAppeals(
   }
   created += await seedDemoDisputes(services, ids, realNow);
   created += await seedDemoAssistingOrders(services, ids, realNow);
+  created += await seedDemoPolicyComplaints(services, ids, realNow);
+  return created;
+}
+
+/**
+ * Complaints about policies (政策异议) handed to their lead departments, so the policy evaluation has something to
+ * count: a firm that did not receive its 一次性创业补贴 (answered and closed), and README's 82-year-old caller whose
+ * 高龄津贴 of last month, as recorded, was less than she expected (still with 东城区).
+ */
+const POLICY_COMPLAINTS = [
+  {
+    policy: '一次性创业补贴',
+    phone: '13912340001',
+    name: '陈志强',
+    category: '0602',
+    kind: 'notReceived',
+    title: '一次性创业补贴迟迟未到账',
+    content: '公司开办已满一年，按规定可以享受一次性创业补贴，但一直没有收到。',
+    reply: '经核查，因企业银行账户信息变更未能到账，已更正账户并补发5000元。',
+    daysAgo: 12,
+  },
+  {
+    policy: '东城区80周岁以上老年人高龄津贴',
+    phone: DEMO_RECORDED_CALLER.phone,
+    name: DEMO_RECORDED_CALLER.name,
+    category: '0602',
+    kind: 'wrongAmount',
+    title: '高龄津贴金额与往月不一致',
+    content: '上个月收到的高龄津贴金额比以往少，想请民政部门核实。',
+    reply: null,
+    daysAgo: 2,
+  },
+] as const;
+
+async function seedDemoPolicyComplaints(services: AppealServices, ids: ReferenceIds, realNow: number) {
+  let created = 0;
+  for (const c of POLICY_COMPLAINTS) {
+    const [policy] = await all<{ id: number; lead: number; record: number | null }>(
+      services.db.em(),
+      `select p.id, p.lead_department_id as lead,
+              (select r.id from policy_record r where r.policy_id = p.id and r.phone = ? order by r.paid_on desc limit 1)
+                as record
+         from policy p where p.title = ? and p.tags @> '{public}'`,
+      [c.phone, c.policy],
+    );
+    if (!policy) continue;
+    let t = realNow - c.daysAgo * 86400_000;
+    const svc = (): AppealServices => ({ ...services, now: () => new Date(t) });
+    const draft = await createDraft(svc(), actorFor(ids, 'operator'), {
+      type: 'complaint',
+      urgency: 'normal',
+      categoryId: ids.categories.get(c.category)!,
+      callerPhone: c.phone,
+      citizenName: c.name,
+      title: c.title,
+      content: c.content,
+      source: 'hotline',
+    });
+    const send = async (user: Actor, type: string, payload: Record<string, unknown> = {}) => {
+      t = Math.min(realNow - 60_000, t + 3 * 3600_000);
+      await sendAppealEvent(svc(), { appealId: draft.id, type, payload, actor: user });
+    };
+    await send(actorFor(ids, 'operator'), 'SUBMIT');
+    await send(actorFor(ids, 'operator'), 'HAND_TO_POLICY_LEAD', {
+      policyId: policy.id,
+      reason: 'complaint',
+      complaintKind: c.kind,
+      ...(c.kind === 'wrongAmount' && policy.record ? { recordId: policy.record } : {}),
+    });
+    created++;
+    const handler = [...ids.users.entries()].find(
+      ([, u]) => u.role === 'handler' && u.departmentId === policy.lead,
+    )?.[0];
+    if (!c.reply || !handler) continue;
+    await send(actorFor(ids, handler), 'ACCEPT');
+    await send(actorFor(ids, handler), 'REPLY', { result: c.reply, resolved: true });
+    await send(actorFor(ids, 'reviewer'), 'APPROVE_REPLY');
+    await send(actorFor(ids, 'reviewer'), 'FEEDBACK', { satisfaction: 'satisfied', resolved: true });
+  }
   return created;
 }
 
