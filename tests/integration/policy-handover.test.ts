@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDraft } from '../../app/appeals/intake.server';
 import { appealDetail } from '../../app/appeals/detail.server';
+import { worklistsFor } from '../../app/appeals/worklists.server';
 import { applyEvent } from '../../app/appeals/service.server';
 import { HANDOVER_LIMITS_SETTING } from '../../app/appeals/policy-handover.server';
 import { Conflict, Forbidden, InvalidInput } from '../../app/domain/errors';
@@ -115,6 +116,24 @@ describe.each(DB_KINDS)('policy handover on %s', (kind) => {
     expect(detail.policy).toMatchObject({ policyId: p.id, title: STARTUP, reason: 'consultation', record: null });
     expect(detail.policy?.chiefRepresentative).toBeTruthy();
     expect(detail.deadlines.find((d) => d.kind === 'handling')?.remaining).toBeTruthy();
+    // It waits in the department's own 待签收 queue, as any dispatched appeal does.
+    const actor = t.as(chief.username);
+    const queues = await worklistsFor(
+      t.em(),
+      {
+        id: actor.userId,
+        username: chief.username,
+        displayName: chief.username,
+        role: 'handler',
+        departmentId: actor.departmentIds[0] ?? null,
+        departmentName: null,
+        gridIds: [],
+        actor,
+      },
+      undefined,
+      { limit: 200 },
+    );
+    expect(queues.find((q) => q.key === 'toAccept')?.items.map((i) => i.id)).toContain(r.appealId);
     // The timer of the chief representative's limit fires through the kernel.
     expect(await fireTimer(t.services, { appealId: r.appealId, event: 'OVERDUE', deadline })).toBe('applied');
     expect((await t.sql<{ sla: string }>('select sla from appeal where id = ?', [r.appealId]))[0].sla).toBe('overdue');
