@@ -83,10 +83,10 @@ export type CallbackEvent =
   | ({ type: 'OVERDUE' } & Envelope)
   | ({ type: 'CANCEL' } & Envelope & z.output<typeof callbackPayloadSchemas.CANCEL>);
 
-const AGENTS: Role[] = ['operator', 'supervisor'];
+// The callback agents are operators at the softphone; a problem they record opens an appeal in their name.
 export const callbackEventRoles: Record<CallbackEventType, Role[]> = {
-  ATTEMPT_FAILED: AGENTS,
-  RECORD_RESULT: AGENTS,
+  ATTEMPT_FAILED: ['operator'],
+  RECORD_RESULT: ['operator'],
   OVERDUE: ['system'],
   CANCEL: ['supervisor'],
 };
