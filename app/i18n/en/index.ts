@@ -1,6 +1,7 @@
 import { admin } from './admin';
 import { appeal } from './appeal';
 import { assess } from './assess';
+import { beneficiaryCallbacks } from './beneficiary-callbacks';
 import { common } from './common';
 import { dayIntake } from './day-intake';
 import { dispatch } from './dispatch';
@@ -31,6 +32,7 @@ import { verification } from './verification';
 /** English for every Chinese UI string, gathered per area of the app. */
 export const en: Record<string, string> = {
   ...policyRecords,
+  ...beneficiaryCallbacks,
   ...dispatch,
   ...common,
   ...appeal,
