@@ -24,6 +24,20 @@ module.exports = {
       to: { path: '^app/appeals/' },
     },
     {
+      name: 'callbacks-apart',
+      severity: 'error',
+      comment: 'Beneficiary callbacks are a sibling kind of appeals and referral cases; app/case-links/ joins them.',
+      from: { path: '^app/beneficiary-callbacks/' },
+      to: { path: '^app/(appeals|referrals)/' },
+    },
+    {
+      name: 'kinds-not-callbacks',
+      severity: 'error',
+      comment: 'Beneficiary callbacks are a sibling kind of appeals and referral cases; app/case-links/ joins them.',
+      from: { path: '^app/(appeals|referrals)/' },
+      to: { path: '^app/beneficiary-callbacks/' },
+    },
+    {
       name: 'kernel-stays-below',
       severity: 'error',
       comment: 'The case kernel and data access serve every feature and import none of them.',

@@ -34,6 +34,12 @@ const GRANTS = {
   'policy-records:report': ['handler', 'admin'],
   /** Every lead department's records, and opening the reporting periods with their due dates. */
   'policy-records:oversee': ['supervisor', 'admin'],
+  /** The beneficiary callback queue (回访核实) and a callback's page: the agents, and the office that draws. */
+  'beneficiary-callbacks:read': ['operator', 'supervisor', 'admin'],
+  /** Call beneficiaries back from the queue and record what they say (no answer, or the answers). */
+  'beneficiary-callbacks:work': ['operator'],
+  /** Draw a period's sample with its share, minimum and seed; cancel a callback with a reason. */
+  'beneficiary-callbacks:draw': ['supervisor', 'admin'],
   /** The statistics report, its drill-down to appeals and the list of daily reports. */
   'reports:read': ['supervisor'],
   /** Report files: the Excel or PDF export, the kept daily reports, generating yesterday's. */

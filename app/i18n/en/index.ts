@@ -1,6 +1,7 @@
 import { admin } from './admin';
 import { appeal } from './appeal';
 import { assess } from './assess';
+import { beneficiaryCallbacks } from './beneficiary-callbacks';
 import { common } from './common';
 import { dayIntake } from './day-intake';
 import { dispatch } from './dispatch';
@@ -33,6 +34,7 @@ import { verification } from './verification';
 export const en: Record<string, string> = {
   ...policyRecords,
   ...policyHandover,
+  ...beneficiaryCallbacks,
   ...dispatch,
   ...common,
   ...appeal,
