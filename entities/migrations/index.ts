@@ -32,8 +32,6 @@ import { Migration20261216010000_appeal_citizen_index } from './Migration2026121
 import { Migration20261216120000_policy_records } from './Migration20261216120000_policy_records';
 import { Migration20261217000000_appeal_policy } from './Migration20261217000000_appeal_policy';
 import { Migration20261217010000_appeal_policy_complaint_kind } from './Migration20261217010000_appeal_policy_complaint_kind';
-  },
-  {
 import { Migration20261218000000_beneficiary_callbacks } from './Migration20261218000000_beneficiary_callbacks';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
