@@ -30,7 +30,12 @@ describe.each(DB_KINDS)('lifecycle paths through the service on %s', (kind) => {
 
   beforeAll(async () => {
     mergeTarget = (await submitAppeal(t.services, t.ids)).id;
-    witnesses = transitionWitnesses(t, mergeTarget);
+    // A published demo policy led by the district the paths' handler works in, for the policy handover.
+    const [policy] = await t.sql<{ id: number }>(
+      `select id from policy where lead_department_id = ? and published_version > 0 and 'public' = any(tags) order by id limit 1`,
+      [t.ids.departments.get('D01')!],
+    );
+    witnesses = transitionWitnesses(t, mergeTarget, Number(policy.id));
   });
 
   it('finds a path for every transition of the machine', () => {
@@ -84,6 +89,11 @@ describe.each(DB_KINDS)('lifecycle paths through the service on %s', (kind) => {
       let version = draft.version;
       for (const e of path) {
         const { type, actor, at: _at, ...payload } = e as AppealEvent & Record<string, unknown>;
+        // The server decides where a policy handover goes and by when; the request names only the policy.
+        if (type === 'HAND_TO_POLICY_LEAD') {
+          for (const k of ['leadDepartmentId', 'chiefRepresentativeId', 'acceptDueAt', 'dueAt', 'dueUnit'])
+            delete payload[k];
+        }
         if (type === 'REFERRAL_DONE' || type === 'REFER_ON') {
           const [row] = await t.sql<{ id: string }>(
             `select snapshot->'context'->>'referralId' as id from appeal where id = ?`,
@@ -127,7 +137,7 @@ function withoutDays(e: AppealEvent): AppealEvent {
   return rest as AppealEvent;
 }
 
-function transitionWitnesses(t: TestServices, mergeTarget: number) {
+function transitionWitnesses(t: TestServices, mergeTarget: number, policyId: number) {
   const dep = (code: string) => t.ids.departments.get(code)!;
   // A district dispatch can go two levels down: district → street → community.
   const chain = [dep('D01'), dep('S0101'), dep('M01')];
@@ -152,6 +162,19 @@ function transitionWitnesses(t: TestServices, mergeTarget: number) {
         return [
           { departmentId: chain[0], assistingDepartmentIds: [], acceptDueAt: due },
           { departmentId: chain[0], assistingDepartmentIds: [dep('F01')], acceptDueAt: due, assistDueAt: due },
+        ];
+      case 'HAND_TO_POLICY_LEAD':
+        return [
+          {
+            policyId,
+            reason: 'complaint',
+            complaintKind: 'notReceived',
+            leadDepartmentId: chain[0],
+            chiefRepresentativeId: null,
+            acceptDueAt: due,
+            dueAt: due,
+            dueUnit: 'workingDays',
+          },
         ];
       case 'ASSIST_ACCEPT':
         return [{ assistDepartmentId: dep('F01') }];
