@@ -34,6 +34,10 @@ const GRANTS = {
   'policy-records:report': ['handler', 'admin'],
   /** Every lead department's records, and opening the reporting periods with their due dates. */
   'policy-records:oversee': ['supervisor', 'admin'],
+  /** The evaluation (晴雨表/评价器) of a period and its drill-down: a department its own policies', the office every one's. */
+  'policy-evaluation:read': ['handler', 'supervisor', 'admin'],
+  /** Generate and download the evaluation's periodic report (PDF and Excel) for the executive meeting. */
+  'policy-evaluation:report': ['supervisor', 'admin'],
   /** The statistics report, its drill-down to appeals and the list of daily reports. */
   'reports:read': ['supervisor'],
   /** Report files: the Excel or PDF export, the kept daily reports, generating yesterday's. */
