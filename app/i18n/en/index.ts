@@ -16,6 +16,7 @@ import { messages } from './messages';
 import { mfa } from './mfa';
 import { patrol } from './patrol';
 import { policies } from './policies';
+import { policyEvaluation } from './policy-evaluation';
 import { policyRecords } from './policy-records';
 import { queues } from './queues';
 import { reportExports } from './report-exports';
@@ -59,4 +60,5 @@ export const en: Record<string, string> = {
   ...queues,
   ...firms,
   ...policies,
+  ...policyEvaluation,
 };
