@@ -124,7 +124,11 @@ export default function PolicyEvaluation() {
       {evaluation && period && charts ? (
         <>
           <p className="text-sm text-slate-600">
-            {t('期间 {{from}} 至 {{to}}，截止 {{due}}', { from: period.startsOn, to: period.endsOn, due: period.dueOn })}
+            {t('期间 {{from}} 至 {{to}}，截止 {{due}}', {
+              from: period.startsOn,
+              to: period.endsOn,
+              due: period.dueOn,
+            })}
             {' · '}
             {t('综合得分权重：')}
             {(Object.keys(SCORE_WEIGHTS) as (keyof typeof SCORE_WEIGHTS)[])
@@ -142,13 +146,7 @@ export default function PolicyEvaluation() {
               <h2 id="receipt-h" className="mb-2 font-semibold">
                 {t('各牵头单位回访到账确认率')}
               </h2>
-              <RankingChart
-                data={charts.receipt}
-                name={t('到账确认率')}
-                percent
-                width={560}
-                testId="receipt-chart"
-              />
+              <RankingChart data={charts.receipt} name={t('到账确认率')} percent width={560} testId="receipt-chart" />
             </section>
           </div>
 
@@ -267,7 +265,12 @@ export default function PolicyEvaluation() {
                 </thead>
                 <tbody>
                   {reports.map((r) => (
-                    <tr key={r.id} className="border-b last:border-0" data-testid="evaluation-report" data-state={r.state}>
+                    <tr
+                      key={r.id}
+                      className="border-b last:border-0"
+                      data-testid="evaluation-report"
+                      data-state={r.state}
+                    >
                       <td className="px-4 py-1.5 whitespace-nowrap">{r.requestedAt}</td>
                       <td>{r.requestedBy}</td>
                       <td>
