@@ -8,6 +8,11 @@ import { AssessmentSchemeSchema } from './assessment-scheme';
 import { AssignmentSchema } from './assignment';
 import { AttachmentSchema } from './attachment';
 import { AuditEventSchema } from './audit-event';
+import {
+  BeneficiaryCallbackEventSchema,
+  BeneficiaryCallbackSchema,
+  CallbackSampleSchema,
+} from './beneficiary-callback';
 import { BaseSchema } from './base';
 import { CalendarDaySchema } from './calendar-day';
 import { CallSchema } from './call';
@@ -92,6 +97,9 @@ export const entities = [
   PolicyRecordSchema,
   PolicyEvaluationReportSchema,
   AppealPolicySchema,
+  CallbackSampleSchema,
+  BeneficiaryCallbackSchema,
+  BeneficiaryCallbackEventSchema,
 ];
 
 export {
