@@ -4,6 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { BeneficiaryCallbackSchema, CallbackSampleSchema } from '../../entities/beneficiary-callback';
+import { PolicyPeriodSchema, PolicyRecordSchema } from '../../entities/policy-record';
+import { DepartmentSchema } from '../../entities/department';
+import { PolicySchema } from '../../entities/policy';
+import { UserSchema } from '../../entities/user';
+import { CALLBACK_MACHINE_VERSION } from '../../machines/beneficiary-callback';
 import { applyEvent } from '../../app/appeals/service.server';
 import { localDateOf, localDateStart } from '../../app/calendar/working-time';
 import { Forbidden } from '../../app/domain/errors';
@@ -140,12 +146,57 @@ describe.each(DB_KINDS)('policy evaluation on %s', (kind) => {
       );
     await drainReportQueue(t.em());
     expect(c1.phase).toBe('replied');
+
+    // The callbacks drawn from the period's records, as the callback desk leaves them: the pension policy's three
+    // (confirmed and satisfied; a problem with the amount, dissatisfied; unreachable), the rent policy's first.
+    const em = t.em();
+    const ref = <T extends object>(schema: T, id: number) => em.getReference(schema as never, id) as never;
+    const sample = em.create(CallbackSampleSchema, {
+      period: ref(PolicyPeriodSchema, periodId),
+      seed: 'evaluation-test',
+      share: 0.5,
+      minimum: 1,
+      drawnCount: 4,
+      drawnBy: ref(UserSchema, t.as('supervisor').userId),
+      drawnAt: new Date(),
+    });
+    const recordIds = await t.sql<{ id: number; name: string; phone: string; policy_id: number }>(
+      'select id, name, phone, policy_id from policy_record where period_id = ? order by id',
+      [periodId],
+    );
+    const answers: Record<string, Partial<Record<string, unknown>>> = {
+      甲一: { outcome: 'confirmed', received: true, amountRight: true, onTime: true, satisfaction: 'satisfied' },
+      甲二: { outcome: 'problem', received: true, amountRight: false, onTime: true, satisfaction: 'dissatisfied' },
+      甲三: { outcome: 'unreachable', attempts: 3 },
+      乙一: { outcome: 'confirmed', received: true, amountRight: true, satisfaction: 'basicallySatisfied' },
+    };
+    const policyDepartment = await t.sql<{ id: number; lead_department_id: number }>(
+      'select id, lead_department_id from policy',
+    );
+    for (const r of recordIds.filter((r) => answers[r.name]))
+      em.create(BeneficiaryCallbackSchema, {
+        sample,
+        period: ref(PolicyPeriodSchema, periodId),
+        policy: ref(PolicySchema, r.policy_id),
+        department: ref(DepartmentSchema, policyDepartment.find((p) => p.id === r.policy_id)!.lead_department_id),
+        record: ref(PolicyRecordSchema, r.id),
+        phone: r.phone,
+        phase: 'closed',
+        tags: ['closed'],
+        dueAt: afterDue,
+        drawnAt: new Date(),
+        closedAt: new Date(),
+        machineVersion: CALLBACK_MACHINE_VERSION,
+        snapshot: {},
+        ...answers[r.name],
+      } as never);
+    await em.flush();
   });
 
   it('counts each policy’s figures exactly', async () => {
     byPolicy = await policyEvaluation(t.em(), t.as('supervisor'), { periodId, groupBy: 'policy' }, afterDue);
     const pension = row(byPolicy, policies.pension.id);
-    expect(pension).toMatchObject({ status: 'onTime', department: '人社局' });
+    expect(pension).toMatchObject({ status: 'onTime', department: '市人力资源和社会保障局' });
     expect(pension.counts).toMatchObject({
       policies: 1,
       reportsDue: 1,
@@ -155,17 +206,39 @@ describe.each(DB_KINDS)('policy evaluation on %s', (kind) => {
       consultations: 2,
       complaints: 2,
       complaintsOnTime: 1,
-      sample: 0,
-      reached: 0,
+      sample: 3,
+      reached: 2,
+      receiptConfirmed: 2,
+      amountConfirmed: 1,
+      satisfactionBase: 2,
+      satisfied: 1,
+    });
+    expect(pension.rates).toMatchObject({
+      reachRate: 2 / 3,
+      receiptRate: 1,
+      amountRate: 0.5,
+      satisfactionRate: 0.5,
+      complaintOnTimeRate: 0.5,
     });
     expect(pension.rates.complaintsPerThousand).toBeCloseTo(2000 / 3, 6);
-    expect(pension.rates.complaintOnTimeRate).toBe(0.5);
-    // On time (25) and 667 complaints per 1,000 (0 of 10): 25 / 35 = 71.4.
-    expect(pension.score).toBe(71.4);
+    // On time 25·1, receipt 25·1, amount 20·0.5, satisfaction 20·0.5, 667 complaints per 1,000 10·0: 70.
+    expect(pension.score).toBe(70);
 
     const rent = row(byPolicy, policies.rent.id);
-    expect(rent.counts).toMatchObject({ beneficiaries: 2, amountFen: 16000, consultations: 1, complaints: 1 });
-    expect(rent.counts.complaintsOnTime).toBe(0);
+    expect(rent.counts).toMatchObject({
+      beneficiaries: 2,
+      amountFen: 16000,
+      consultations: 1,
+      complaints: 1,
+      complaintsOnTime: 0,
+      sample: 1,
+      reached: 1,
+      receiptConfirmed: 1,
+      amountConfirmed: 1,
+      satisfied: 1,
+    });
+    // Everything confirmed, but 500 complaints per 1,000: 90.
+    expect(rent.score).toBe(90);
     const elderly = row(byPolicy, policies.elderly.id);
     expect(elderly).toMatchObject({ status: 'late' });
     expect(elderly.counts).toMatchObject({
@@ -176,8 +249,9 @@ describe.each(DB_KINDS)('policy evaluation on %s', (kind) => {
       amountFen: 30000,
       consultations: 3,
       complaints: 0,
+      sample: 0,
     });
-    // Late (0) and no complaints (1): 10 / 35.
+    // Late (0) and no complaints (1), no callbacks: 10 / 35.
     expect(elderly.score).toBe(28.6);
     // Every other published policy is overdue with nothing reported.
     const others = byPolicy.rows.filter(
@@ -191,10 +265,11 @@ describe.each(DB_KINDS)('policy evaluation on %s', (kind) => {
       consultations: 6,
       complaints: 3,
     });
-    // Ranked: the best score first; the two on time share the first rank, the one with more beneficiaries first.
-    expect(byPolicy.rows.slice(0, 2).map((r) => [r.key, r.rank])).toEqual([
-      [pension.key, 1],
+    // Ranked: the best score first.
+    expect(byPolicy.rows.slice(0, 3).map((r) => [r.key, r.rank])).toEqual([
       [rent.key, 1],
+      [pension.key, 2],
+      [elderly.key, 3],
     ]);
     expect(byPolicy.rows.map((r) => r.score ?? -1)).toEqual(
       [...byPolicy.rows.map((r) => r.score ?? -1)].sort((a, b) => b - a),
@@ -214,18 +289,25 @@ describe.each(DB_KINDS)('policy evaluation on %s', (kind) => {
       consultations: 3,
       complaints: 3,
       complaintsOnTime: 1,
+      sample: 4,
+      reached: 3,
+      receiptConfirmed: 3,
+      amountConfirmed: 2,
+      satisfactionBase: 3,
+      satisfied: 2,
     });
     expect(f06.rates.onTimeReportRate).toBe(2 / f06Policies.length);
+    expect(f06.rates.receiptRate).toBe(1);
     expect(row(byDept, await deptOf('D01')).counts).toMatchObject({ reportsLate: 1, beneficiaries: 1 });
   });
 
   it('shows a handler only the policies his department leads, and refuses the others’ drill-down', async () => {
     const own = await policyEvaluation(t.em(), t.as('handler-f06'), { periodId, groupBy: 'policy' }, afterDue);
     expect(own.rows.length).toBeGreaterThan(1);
-    expect(new Set(own.rows.map((r) => r.department))).toEqual(new Set(['人社局']));
+    expect(new Set(own.rows.map((r) => r.department))).toEqual(new Set(['市人力资源和社会保障局']));
     expect(own.total.counts.beneficiaries).toBe(5);
     const depts = await policyEvaluation(t.em(), t.as('handler-f06'), { periodId, groupBy: 'department' }, afterDue);
-    expect(depts.rows.map((r) => r.label)).toEqual(['人社局']);
+    expect(depts.rows.map((r) => r.label)).toEqual(['市人力资源和社会保障局']);
     await expect(
       evaluationDrill(t.em(), t.as('handler-f06'), {
         period: periodId,
@@ -277,6 +359,23 @@ describe.each(DB_KINDS)('policy evaluation on %s', (kind) => {
     expect(consultations.total).toBe(3);
     expect(consultations.items).toHaveLength(3);
     expect(consultations.next).toBeNull();
+
+    const unsatisfied = await evaluationDrill(t.em(), t.as('supervisor'), {
+      period: periodId,
+      figure: 'reached',
+      policy: policies.pension.id,
+    });
+    expect(unsatisfied).toMatchObject({ kind: 'callbacks', total: 2 });
+    expect(unsatisfied.items.map((c) => ('outcome' in c ? [c.name, c.outcome, c.phone] : null))).toEqual([
+      ['甲一', 'confirmed', '139****0001'],
+      ['甲二', 'problem', '139****0002'],
+    ]);
+    const satisfied = await evaluationDrill(t.em(), t.as('supervisor'), {
+      period: periodId,
+      figure: 'satisfied',
+      department: f06,
+    });
+    expect(satisfied.total).toBe(2);
   });
 
   it('writes the report for the meeting in a job: a PDF with the title, a policy and a figure; numbers in Excel', async () => {
@@ -305,7 +404,8 @@ describe.each(DB_KINDS)('policy evaluation on %s', (kind) => {
       expect(text).toContain(`政策落实评价报告（晴雨表）· ${label}`);
       expect(text).toContain('城乡居民基本养老保险缴费补贴');
       expect(text).toContain('350.50');
-      expect(text).toContain('71.4');
+      expect(text).toContain('70.0');
+      expect(text).toContain('新就业大学生租房补贴');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -323,7 +423,8 @@ describe.each(DB_KINDS)('policy evaluation on %s', (kind) => {
     const cell = (name: string) => found!.getCell(header.indexOf(name)).value;
     expect(cell('上报人次')).toBe(3);
     expect(cell('上报金额（元）')).toBe(350.5);
-    expect(cell('综合得分')).toBe(71.4);
+    expect(cell('综合得分')).toBe(70);
+    expect(cell('到账确认率')).toBe(1);
     expect(cell('投诉按期办结率')).toBe(0.5);
     expect(wb.getWorksheet('按牵头单位')).toBeDefined();
     const events = await t.sql<{ detail: { what: string; format: string } }>(
