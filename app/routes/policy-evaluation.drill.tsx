@@ -63,7 +63,7 @@ export default function EvaluationDrill() {
                   <th>{t('姓名或单位名称')}</th>
                   <th>{t('身份证号或统一社会信用代码')}</th>
                   <th>{t('联系电话')}</th>
-                  <th className="text-right">{t('金额（元）')}</th>
+                  <th className="pr-3 text-right">{t('金额（元）')}</th>
                   <th>{t('发放日期')}</th>
                   <th className="pr-4">{t('来源')}</th>
                 </tr>
@@ -75,7 +75,7 @@ export default function EvaluationDrill() {
                     <td>{r.name}</td>
                     <td className="font-mono">{r.identifier}</td>
                     <td>{r.phone}</td>
-                    <td className="text-right tabular-nums">{r.amount}</td>
+                    <td className="pr-3 text-right tabular-nums">{r.amount}</td>
                     <td>{r.paidOn}</td>
                     <td className="pr-4 text-slate-500">
                       {t('{{file}} 第 {{row}} 行', { file: r.source, row: r.sourceRow })}
