@@ -18,21 +18,22 @@ import {
   addCounts,
   compositeScore,
   emptyCounts,
+  GROUPS,
   rankRows,
   ratesOf,
   SATISFIED_LEVELS,
   type EvaluationCounts,
+  type EvaluationGroup,
   type EvaluationRates,
 } from './score';
+
+export { GROUPS, type EvaluationGroup };
 
 // The evaluation (晴雨表/评价器) of a reporting period: per policy, or per lead department (the sum of the policies
 // it leads), what was reported (beneficiaries, amount, on time), what the callbacks found (sample, reached, receipt
 // and amount confirmed, satisfaction) and what citizens asked and complained about; ranked by a composite score.
 // A few grouped statements over the period, each keyed by policy; a department's row is the sum of its policies'.
 // Scope: the hotline office (supervisor, admin) sees every department; a handler his own department's policies.
-
-export const GROUPS = ['policy', 'department'] as const;
-export type EvaluationGroup = (typeof GROUPS)[number];
 
 export interface EvaluationRow {
   /** The policy's or the department's id. */

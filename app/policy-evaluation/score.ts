@@ -1,6 +1,10 @@
 // The evaluation's figures (晴雨表/评价器), their rates and the composite score that ranks policies and lead
 // departments. Plain data, no I/O: the page, the report files and the tests read the same definitions.
 
+/** The evaluation is read per policy or per lead department. */
+export const GROUPS = ['policy', 'department'] as const;
+export type EvaluationGroup = (typeof GROUPS)[number];
+
 /** The counts behind one row: a policy, or a lead department (the sum of its policies). */
 export interface EvaluationCounts {
   /** Policies in the row (1 for a policy). */

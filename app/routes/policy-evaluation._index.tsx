@@ -10,10 +10,10 @@ import { readForm } from '../http/body.server';
 import { domain, formFailure } from '../http/errors.server';
 import { useT } from '../i18n/use-t';
 import { EVALUATION_COLUMNS, formatColumn } from '../policy-evaluation/columns';
-import { evaluationPeriods, GROUPS, policyEvaluation } from '../policy-evaluation/evaluation.server';
+import { evaluationPeriods, policyEvaluation } from '../policy-evaluation/evaluation.server';
 import { listEvaluationReports, requestEvaluationReport } from '../policy-evaluation/report.server';
 import { evaluationCharts } from '../policy-evaluation/report-files.server';
-import { SCORE_WEIGHTS } from '../policy-evaluation/score';
+import { GROUPS, SCORE_WEIGHTS } from '../policy-evaluation/score';
 import { CsrfField } from '../ui/csrf';
 import { REPORT_STATUS_LABELS } from '../ui/policy-record-labels';
 
