@@ -84,6 +84,7 @@ const NAV: [to: string, label: string, capability: Capability][] = [
   ['/policy-catalogue', '政策库', 'policies:maintain'],
   ['/policy-records', '落实记录', 'policy-records:read'],
   ['/beneficiary-callbacks', '回访核实', 'beneficiary-callbacks:read'],
+  ['/policy-evaluation', '政策评价', 'policy-evaluation:read'],
   ['/admin/knowledge', '知识库', 'admin:knowledge'],
   ['/admin/calendar', '工作日历', 'admin:calendar'],
   ['/admin/users', '用户', 'admin:users'],

@@ -32,6 +32,7 @@ import {
   PolicySchema,
   PolicyVersionSchema,
 } from './policy';
+import { PolicyEvaluationReportSchema } from './policy-evaluation-report';
 import { PolicyPeriodSchema, PolicyRecordSchema, RecordUploadSchema } from './policy-record';
 import { AppealFactSchema, OrderFactSchema, ReportCellSchema, ReportDirtySchema } from './report';
 import { ReferralDocumentSchema, ReferralEventSchema, ReferralSchema } from './referral';
@@ -94,6 +95,7 @@ export const entities = [
   PolicyPeriodSchema,
   RecordUploadSchema,
   PolicyRecordSchema,
+  PolicyEvaluationReportSchema,
   AppealPolicySchema,
   CallbackSampleSchema,
   BeneficiaryCallbackSchema,

@@ -40,6 +40,10 @@ const GRANTS = {
   'beneficiary-callbacks:work': ['operator'],
   /** Draw a period's sample with its share, minimum and seed; cancel a callback with a reason. */
   'beneficiary-callbacks:draw': ['supervisor', 'admin'],
+  /** The evaluation (晴雨表/评价器) of a period and its drill-down: a department its own policies', the office every one's. */
+  'policy-evaluation:read': ['handler', 'supervisor', 'admin'],
+  /** Generate and download the evaluation's periodic report (PDF and Excel) for the executive meeting. */
+  'policy-evaluation:report': ['supervisor', 'admin'],
   /** The statistics report, its drill-down to appeals and the list of daily reports. */
   'reports:read': ['supervisor'],
   /** Report files: the Excel or PDF export, the kept daily reports, generating yesterday's. */

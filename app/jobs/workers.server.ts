@@ -5,6 +5,7 @@ import { applyEvent, type AppealServices } from '../appeals/service.server';
 import { fireCallbackTimer } from '../beneficiary-callbacks/timers.server';
 import { fireReferralTimer } from '../case-links/refer.server';
 import { one } from '../db/sql.server';
+import { startEvaluationReports } from '../policy-evaluation/report.server';
 import { startDailyReports } from '../reports/daily.server';
 import { CALL_SWEEP_QUEUE, sweepStaleCalls } from '../telephony/call-sweep.server';
 import { sendPendingSms, type SmsGateway } from './sms.server';
@@ -82,4 +83,6 @@ export async function startWorkers(
   });
   // Yesterday's report every morning at REPORT_DAILY_AT, as a chain of delayed jobs (cron is off).
   await startDailyReports(boss, services.db, { pollingIntervalSeconds });
+  // The evaluation's periodic reports, each written when asked for on the page.
+  await startEvaluationReports(boss, () => services.db.em(), { pollingIntervalSeconds });
 }

@@ -33,6 +33,7 @@ import { Migration20261216120000_policy_records } from './Migration2026121612000
 import { Migration20261217000000_appeal_policy } from './Migration20261217000000_appeal_policy';
 import { Migration20261217010000_appeal_policy_complaint_kind } from './Migration20261217010000_appeal_policy_complaint_kind';
 import { Migration20261218000000_beneficiary_callbacks } from './Migration20261218000000_beneficiary_callbacks';
+import { Migration20261219000000_policy_evaluation_reports } from './Migration20261219000000_policy_evaluation_reports';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -79,5 +80,9 @@ export const migrationsList = [
   {
     name: 'Migration20261218000000_beneficiary_callbacks',
     class: Migration20261218000000_beneficiary_callbacks,
+  },
+  {
+    name: 'Migration20261219000000_policy_evaluation_reports',
+    class: Migration20261219000000_policy_evaluation_reports,
   },
 ];

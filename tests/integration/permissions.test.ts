@@ -28,6 +28,8 @@ const EXPECTED: Record<Capability, UserRole[]> = {
   'policy-records:read': ['admin', 'handler', 'supervisor'],
   'policy-records:report': ['admin', 'handler'],
   'policy-records:oversee': ['admin', 'supervisor'],
+  'policy-evaluation:read': ['admin', 'handler', 'supervisor'],
+  'policy-evaluation:report': ['admin', 'supervisor'],
   'reports:read': ['supervisor'],
   'reports:export': ['supervisor'],
   'assessment:read': ['handler', 'supervisor', 'admin'],

@@ -18,6 +18,7 @@ import { mfa } from './mfa';
 import { patrol } from './patrol';
 import { policies } from './policies';
 import { policyHandover } from './policy-handover';
+import { policyEvaluation } from './policy-evaluation';
 import { policyRecords } from './policy-records';
 import { queues } from './queues';
 import { reportExports } from './report-exports';
@@ -63,4 +64,5 @@ export const en: Record<string, string> = {
   ...queues,
   ...firms,
   ...policies,
+  ...policyEvaluation,
 };
