@@ -13,6 +13,7 @@ import { GIVEN, ROADS, SURNAMES } from '../app/seed/demo-city-data';
 import { keyringFromEnv } from '../app/security/data-key.server';
 import { sealIdNumber } from '../app/security/id-number.server';
 import { BENCH_DATA_KEY } from './http';
+import { idNumberCheckCharacter } from '../machines/identifiers';
 
 export interface ScreenpopDataOptions {
   /** Server connection string (any database on it); the bench database is created next to it. */
@@ -100,6 +101,14 @@ create or replace function pg_temp.bench_phone(i bigint) returns text language s
   end
 $$`;
 
+/** Mirrors pg_temp.bench_phone in screenpop-data.ts: citizen index → its number; indices ≥ the citizen count are nobody's. */
+export function benchPhone(i: number): string {
+  if (i % 12 === 0) return `0571-8${String((Math.floor(i / 12) * 7393913 + 1234567) % 10_000_000).padStart(7, '0')}`;
+  const m = i - Math.floor(i / 12) - 1;
+  const P = MOBILE_PREFIXES.length;
+  return `${MOBILE_PREFIXES[m % P]}${String((Math.floor(m / P) * 73939133 + 12345678) % 100_000_000).padStart(8, '0')}`;
+}
+
 function withDb(url: string, name: string): string {
   const u = new URL(url);
   u.pathname = `/${name}`;
@@ -120,7 +129,7 @@ async function readMarker(client: pg.Client, name: string): Promise<Marker | nul
 }
 
 /** A one-line progress bar on stderr: percentage and rows per second. */
-function progress(label: string, total: number) {
+export function progress(label: string, total: number) {
   const t0 = performance.now();
   const tty = process.stderr.isTTY;
   let lastLine = 0;
@@ -193,12 +202,13 @@ async function sealIdNumbers(client: pg.Client, citizens: number) {
     const indexes: string[] = [];
     for (let id = from; id < Math.min(citizens + 1, from + BATCH); id++) {
       if (Math.random() >= 0.35) continue;
-      const born = new Date(Date.UTC(1945, 0, 1) + Math.floor(Math.random() * 22000) * 86_400_000);
-      const number =
+      // Born 1930–2006, so the city has its elderly (policies match on age); the check character is the real one.
+      const born = new Date(Date.UTC(1930, 0, 1) + Math.floor(Math.random() * 27700) * 86_400_000);
+      const first17 =
         regions[Math.floor(Math.random() * regions.length)] +
         born.toISOString().slice(0, 10).replaceAll('-', '') +
-        String(Math.floor(Math.random() * 1000)).padStart(3, '0') +
-        '0123456789X'[Math.floor(Math.random() * 11)];
+        String(Math.floor(Math.random() * 1000)).padStart(3, '0');
+      const number = first17 + idNumberCheckCharacter(first17)!;
       const s = sealIdNumber(number, ring);
       ids.push(id);
       sealed.push(s.sealed!);

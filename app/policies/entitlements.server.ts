@@ -48,8 +48,10 @@ interface PublishedRule {
 const cache = new WeakMap<object, { version: string; rules: PublishedRule[] }>();
 
 /** The newest policy_event id: what the cached rules are checked against. */
+export const CATALOGUE_VERSION_SQL = 'select max(id)::text as v from policy_event';
+
 async function catalogueVersion(em: EntityManager): Promise<string> {
-  const row = await one<{ v: string | null }>(em, 'select max(id)::text as v from policy_event');
+  const row = await one<{ v: string | null }>(em, CATALOGUE_VERSION_SQL);
   return row?.v ?? '0';
 }
 
