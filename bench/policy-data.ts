@@ -52,8 +52,12 @@ export interface PolicyData {
   citySeconds: number;
 }
 
+/** Bumped when the generator changes what it writes, so older data is generated again. */
+const GENERATOR = 2;
+
 interface Marker {
   kind: 'policy';
+  generator: number;
   citizens: number;
   appeals: number;
   firms: number;
@@ -231,7 +235,7 @@ function generatedPolicy(n: number, rand: () => number, districts: { code: strin
     const kind = Math.floor(rand() * 5);
     if (kind <= 1) {
       const age = pick([60, 65, 70, 75, 80, 85, 90, 100]);
-      const local = kind === 1;
+      const local = kind === 1 || rand() < 0.4;
       return {
         title: `${local ? d.name : '示范市'}${age}周岁以上老年人${pick(['高龄津贴', '养老服务补贴', '助餐补贴', '体检补助'])}${batch}`,
         domain: 'people',
@@ -306,11 +310,17 @@ function generatedPolicy(n: number, rand: () => number, districts: { code: strin
     case 0:
       return {
         ...common,
-        title: `示范市小微企业${pick(['稳岗返还', '房租补贴', '社保补贴', '首贷贴息'])}${batch}`,
+        title: `示范市${trade}行业小微企业${pick(['稳岗返还', '房租补贴', '社保补贴', '首贷贴息'])}${batch}`,
         domain: 'enterprise',
         lead: 'F06',
-        eligibility: '在本市登记的小型、微型企业。',
-        rule: { and: [{ in: [{ var: 'size' }, ['micro', 'small']] }, notBlacklisted] },
+        eligibility: `在本市登记、行业属于${industry.slice(0, 1)}门类的小型、微型企业。`,
+        rule: {
+          and: [
+            { in: [{ var: 'size' }, ['micro', 'small']] },
+            { '==': [{ var: 'industrySection' }, industry.slice(0, 1)] },
+            notBlacklisted,
+          ],
+        },
         benefit: `按上年度缴纳失业保险费的${pick([50, 60, 75, 90])}%返还。`,
         keywords: ['小微企业', '稳岗'],
         items: firmItems('企业规模为小型或微型。'),
@@ -351,12 +361,17 @@ function generatedPolicy(n: number, rand: () => number, districts: { code: strin
       const years = pick([1, 2, 3, 5]);
       return {
         ...common,
-        title: `示范市初创企业${pick(['创业补贴', '场租补贴', '贷款贴息'])}（成立${years}年内）${batch}`,
+        title: `${d.name}初创企业${pick(['创业补贴', '场租补贴', '贷款贴息'])}（成立${years}年内）${batch}`,
         domain: 'finance',
-        lead: 'F06',
-        eligibility: `成立不满${years}年的企业。`,
+        lead: d.code,
+        eligibility: `在${d.name}登记、成立不满${years}年的企业。`,
         rule: {
-          and: [{ '<': [{ var: 'ageYears' }, years] }, { in: [{ var: 'creditRating' }, ['A', 'B']] }, notBlacklisted],
+          and: [
+            { '<': [{ var: 'ageYears' }, years] },
+            { '==': [{ var: 'district' }, d.code] },
+            { in: [{ var: 'creditRating' }, ['A', 'B']] },
+            notBlacklisted,
+          ],
         },
         benefit: `一次性补贴${pick([5000, 10000, 20000])}元。`,
         keywords: ['初创企业', '创业'],
@@ -366,11 +381,17 @@ function generatedPolicy(n: number, rand: () => number, districts: { code: strin
     case 4:
       return {
         ...common,
-        title: `示范市诚信示范企业${pick(['融资增信', '通关便利', '评优加分'])}${batch}`,
+        title: `示范市${trade}行业诚信示范企业${pick(['融资增信', '通关便利', '评优加分'])}${batch}`,
         domain: 'finance',
         lead: 'F03',
-        eligibility: '信用等级为A级、成立5年以上的企业。',
-        rule: { and: [{ '==': [{ var: 'creditRating' }, 'A'] }, { '>=': [{ var: 'ageYears' }, 5] }] },
+        eligibility: `行业属于${industry.slice(0, 1)}门类、信用等级为A级、成立5年以上的企业。`,
+        rule: {
+          and: [
+            { '==': [{ var: 'creditRating' }, 'A'] },
+            { '>=': [{ var: 'ageYears' }, 5] },
+            { '==': [{ var: 'industrySection' }, industry.slice(0, 1)] },
+          ],
+        },
         benefit: '给予贷款利率优惠和审批绿色通道。',
         keywords: ['信用', '融资'],
         items: firmItems('信用等级为A级，成立满5年。'),
@@ -665,6 +686,7 @@ async function readMarker(client: pg.Client): Promise<Marker | null> {
 }
 
 const sameSizes = (m: Marker, o: PolicyDataOptions) =>
+  m.generator === GENERATOR &&
   m.citizens === o.citizens &&
   m.appeals === o.appeals &&
   m.firms === o.firms &&
@@ -720,6 +742,7 @@ export async function ensurePolicyData(opts: PolicyDataOptions): Promise<PolicyD
     const seconds = (performance.now() - t0) / 1000;
     const m: Marker = {
       kind: 'policy',
+      generator: GENERATOR,
       citizens: opts.citizens,
       appeals: opts.appeals,
       firms: opts.firms,
