@@ -253,7 +253,6 @@ export type RuleFunction = (facts: Facts) => unknown;
 
 type Binary = (a: unknown, b: unknown) => unknown;
 // The comparisons as json-logic-js defines them (loose == and !=, JavaScript's < on whatever they are given).
-/* eslint-disable eqeqeq */
 const BINARY: Record<string, Binary> = {
   '==': (a, b) => a == b,
   '===': (a, b) => a === b,
@@ -263,7 +262,6 @@ const BINARY: Record<string, Binary> = {
   '>=': (a, b) => (a as number) >= (b as number),
   in: (a, b) => (!b || typeof (b as unknown[]).indexOf !== 'function' ? false : (b as unknown[]).indexOf(a) !== -1),
 };
-/* eslint-enable eqeqeq */
 
 /**
  * A rule turned into plain closures, so asking it costs a few calls instead of json-logic-js's walk of the JSON on
