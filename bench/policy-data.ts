@@ -574,6 +574,13 @@ async function generateRecords(
   log(
     `[seed] ${opts.records.toLocaleString('en')} records in ${label} for ${P} policies (${persons.toLocaleString('en')} persons, ${firms.length.toLocaleString('en')} firms)`,
   );
+  // The plain secondary indexes are dropped for the load and rebuilt from their own definitions, as the appeals' are.
+  const { rows: indexes } = await client.query<{ name: string; def: string }>(
+    `select i.indexname as name, i.indexdef as def from pg_indexes i
+      where i.schemaname = current_schema() and i.tablename = 'policy_record'
+        and not exists (select 1 from pg_constraint c where c.conrelid = 'policy_record'::regclass and c.conname = i.indexname)`,
+  );
+  for (const ix of indexes) await client.query(`drop index "${ix.name}"`);
   const bar = progress('records', opts.records);
   for (let from = 0; from < opts.records; from += BATCH) {
     const to = Math.min(opts.records, from + BATCH);
@@ -658,6 +665,9 @@ async function generateRecords(
     bar.update(to);
   }
   bar.done(opts.records);
+  log(`[seed] rebuilding ${indexes.length} indexes of policy_record`);
+  await client.query(`set maintenance_work_mem = '256MB'`);
+  for (const ix of indexes) await client.query(ix.def);
   // Each file's rows, total and policies, as the upload would have recorded them.
   await client.query(
     `update record_upload u set row_count = x.n, total_amount = x.total, policy_ids = x.ids
