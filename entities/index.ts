@@ -8,6 +8,11 @@ import { AssessmentSchemeSchema } from './assessment-scheme';
 import { AssignmentSchema } from './assignment';
 import { AttachmentSchema } from './attachment';
 import { AuditEventSchema } from './audit-event';
+import {
+  BeneficiaryCallbackEventSchema,
+  BeneficiaryCallbackSchema,
+  CallbackSampleSchema,
+} from './beneficiary-callback';
 import { BaseSchema } from './base';
 import { CalendarDaySchema } from './calendar-day';
 import { CallSchema } from './call';
@@ -90,6 +95,9 @@ export const entities = [
   RecordUploadSchema,
   PolicyRecordSchema,
   AppealPolicySchema,
+  CallbackSampleSchema,
+  BeneficiaryCallbackSchema,
+  BeneficiaryCallbackEventSchema,
 ];
 
 export {

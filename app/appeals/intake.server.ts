@@ -70,7 +70,7 @@ export async function createDraft(
   }
 
   try {
-    return await insertDraft(services, actor, input, now);
+    return await insertDraft(services.db.em(), actor, input, now);
   } catch (err) {
     // Two submits of one form raced past the check above: the unique key lets exactly one in.
     if (input.requestKey && isUniqueViolation(err, 'appeal_request_key_unique')) {
@@ -91,13 +91,24 @@ async function byRequestKey(services: AppealServices, key: string) {
   );
 }
 
-async function insertDraft(
-  services: AppealServices,
+/**
+ * A draft recorded inside another step's transaction (a beneficiary callback's problem opens a complaint): the same
+ * checks and rows as `createDraft`, committed or rolled back with that step.
+ */
+export async function createDraftIn(
+  tx: EntityManager,
   actor: Actor,
-  input: z.output<typeof draftInputSchema>,
+  raw: unknown,
   now: Date,
-) {
-  return inTransaction(services.db.em(), async (tx) => {
+): Promise<{ id: number; number: string; version: number }> {
+  if (!CREATORS.has(actor.role)) throw new Forbidden();
+  const parsed = draftInputSchema.safeParse(raw);
+  if (!parsed.success) throw new InvalidInput('输入有误', fieldErrorsOf(parsed.error.issues));
+  return insertDraft(tx, actor, parsed.data, now);
+}
+
+async function insertDraft(em: EntityManager, actor: Actor, input: z.output<typeof draftInputSchema>, now: Date) {
+  return inTransaction(em, async (tx) => {
     // One round trip: references checked, the daily number drawn, the caller's record upserted and the
     // id taken first (the first audit hash covers it).
     const counter = appealCounterCte(now);

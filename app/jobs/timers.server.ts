@@ -6,6 +6,7 @@ import { one } from '../db/sql.server';
 export const TIMER_QUEUE = 'appeal-timer';
 export const SMS_QUEUE = 'sms-outbox';
 export const REFERRAL_TIMER_QUEUE = 'referral-timer';
+export const CALLBACK_TIMER_QUEUE = 'callback-timer';
 
 export type TimerEvent = 'WARN' | 'OVERDUE' | 'CALLBACK_DUE';
 export interface TimerJob {
@@ -26,10 +27,19 @@ export interface ReferralTimerJob {
   fireAt: string;
 }
 
+/** A callback draw's due time: its callbacks still waiting are late once it passes (app/beneficiary-callbacks). */
+export interface CallbackTimerJob {
+  sampleId: number;
+  event: 'OVERDUE';
+  deadline: string;
+  fireAt: string;
+}
+
 export interface Timers {
   /** Schedules timers inside the caller's transaction: they exist only if it commits. */
   schedule(em: EntityManager, jobs: { job: Omit<TimerJob, 'fireAt'>; at: Date }[]): Promise<void>;
   scheduleReferral(em: EntityManager, jobs: { job: Omit<ReferralTimerJob, 'fireAt'>; at: Date }[]): Promise<void>;
+  scheduleCallback(em: EntityManager, jobs: { job: Omit<CallbackTimerJob, 'fireAt'>; at: Date }[]): Promise<void>;
 }
 
 export interface JobRunner {
@@ -75,6 +85,7 @@ export function bossTimers(boss: PgBoss): Timers {
   return {
     schedule: (em, jobs) => insert(TIMER_QUEUE, em, jobs),
     scheduleReferral: (em, jobs) => insert(REFERRAL_TIMER_QUEUE, em, jobs),
+    scheduleCallback: (em, jobs) => insert(CALLBACK_TIMER_QUEUE, em, jobs),
   };
 }
 
@@ -82,7 +93,7 @@ export async function startBoss(db: BossDatabase): Promise<PgBoss> {
   const boss = createBoss(db);
   boss.on('error', (err) => console.warn('[jobs]', err.message));
   await boss.start();
-  for (const name of [TIMER_QUEUE, REFERRAL_TIMER_QUEUE, SMS_QUEUE]) {
+  for (const name of [TIMER_QUEUE, REFERRAL_TIMER_QUEUE, CALLBACK_TIMER_QUEUE, SMS_QUEUE]) {
     if (!(await boss.getQueue(name))) await boss.createQueue(name);
   }
   return boss;
@@ -99,7 +110,7 @@ export async function transactionTimers(em: EntityManager): Promise<{ timers: Ti
     const none = async (_em: EntityManager, jobs: unknown[]) => {
       if (jobs.length) throw new Error('timers need the job queue, and this database has none yet');
     };
-    return { timers: { schedule: none, scheduleReferral: none }, stop: async () => {} };
+    return { timers: { schedule: none, scheduleReferral: none, scheduleCallback: none }, stop: async () => {} };
   }
   const boss = new PgBoss({
     schema: 'pgboss',
@@ -110,7 +121,7 @@ export async function transactionTimers(em: EntityManager): Promise<{ timers: Ti
   });
   boss.on('error', (err) => console.warn('[jobs]', err.message));
   await boss.start();
-  for (const name of [TIMER_QUEUE, REFERRAL_TIMER_QUEUE]) {
+  for (const name of [TIMER_QUEUE, REFERRAL_TIMER_QUEUE, CALLBACK_TIMER_QUEUE]) {
     if (!(await boss.getQueue(name))) await boss.createQueue(name);
   }
   return { timers: bossTimers(boss), stop: () => boss.stop({ graceful: false }) };

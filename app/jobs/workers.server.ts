@@ -2,13 +2,22 @@ import type { PgBoss } from 'pg-boss';
 import { Conflict } from '../domain/errors';
 import { SYSTEM_ACTOR } from '../cases/actor';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
+import { fireCallbackTimer } from '../beneficiary-callbacks/timers.server';
 import { fireReferralTimer } from '../case-links/refer.server';
 import { one } from '../db/sql.server';
 import { startDailyReports } from '../reports/daily.server';
 import { CALL_SWEEP_QUEUE, sweepStaleCalls } from '../telephony/call-sweep.server';
 import { sendPendingSms, type SmsGateway } from './sms.server';
 import { sweepEvery } from './sweep-chain.server';
-import { REFERRAL_TIMER_QUEUE, SMS_QUEUE, TIMER_QUEUE, type ReferralTimerJob, type TimerJob } from './timers.server';
+import {
+  CALLBACK_TIMER_QUEUE,
+  REFERRAL_TIMER_QUEUE,
+  SMS_QUEUE,
+  TIMER_QUEUE,
+  type CallbackTimerJob,
+  type ReferralTimerJob,
+  type TimerJob,
+} from './timers.server';
 
 /** How often the SMS outbox is swept: a citizen's message leaves within about this many seconds. */
 export const SMS_SWEEP_SECONDS = 10;
@@ -58,6 +67,10 @@ export async function startWorkers(
   await boss.work<ReferralTimerJob>(REFERRAL_TIMER_QUEUE, { pollingIntervalSeconds, batchSize: 100 }, async (jobs) => {
     const due = [...jobs].sort((a, b) => (a.data.fireAt ?? '').localeCompare(b.data.fireAt ?? ''));
     for (const job of due) await fireReferralTimer(services, job.data);
+  });
+  // A callback draw's due time: its callbacks still waiting become overdue.
+  await boss.work<CallbackTimerJob>(CALLBACK_TIMER_QUEUE, { pollingIntervalSeconds, batchSize: 10 }, async (jobs) => {
+    for (const job of jobs) await fireCallbackTimer(services, job.data);
   });
   // The outbox, so a citizen's message leaves within seconds; calls whose hang-up never arrived (a closed tab, a
   // lost connection), once a minute.

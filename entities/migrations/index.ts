@@ -31,6 +31,7 @@ import { Migration20261216000000_appeal_policy_citations } from './Migration2026
 import { Migration20261216010000_appeal_citizen_index } from './Migration20261216010000_appeal_citizen_index';
 import { Migration20261216120000_policy_records } from './Migration20261216120000_policy_records';
 import { Migration20261217000000_appeal_policy } from './Migration20261217000000_appeal_policy';
+import { Migration20261218000000_beneficiary_callbacks } from './Migration20261218000000_beneficiary_callbacks';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -70,4 +71,8 @@ export const migrationsList = [
   { name: 'Migration20261216010000_appeal_citizen_index', class: Migration20261216010000_appeal_citizen_index },
   { name: 'Migration20261216120000_policy_records', class: Migration20261216120000_policy_records },
   { name: 'Migration20261217000000_appeal_policy', class: Migration20261217000000_appeal_policy },
+  {
+    name: 'Migration20261218000000_beneficiary_callbacks',
+    class: Migration20261218000000_beneficiary_callbacks,
+  },
 ];

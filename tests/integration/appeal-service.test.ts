@@ -104,6 +104,7 @@ describe.each(DB_KINDS)('appeal service on %s', (kind) => {
       ...t.services,
       timers: {
         scheduleReferral: t.timers.scheduleReferral,
+        scheduleCallback: t.timers.scheduleCallback,
         async schedule(em: Parameters<typeof t.timers.schedule>[0], jobs: Parameters<typeof t.timers.schedule>[1]) {
           await t.timers.schedule(em, jobs); // the WARN and OVERDUE jobs are inserted …
           await em.flush(); // … the appeal update, audit row and SMS row reach the database …
