@@ -2,7 +2,16 @@
 // folder, sign-in through the login form, and a one-socket keep-alive client.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -60,12 +69,12 @@ export const BENCH_DATA_KEY = process.env.DATA_KEY ?? 'b3'.repeat(32);
 /** `node server.mjs` from `appDir` on PostgreSQL, with no demo city and its session secret and files in a temporary folder. */
 export async function startServer(
   databaseUrl: string,
-  opts: { appDir?: string; readySeconds?: number } = {},
+  opts: { appDir?: string; readySeconds?: number; nodeArgs?: string[] } = {},
 ): Promise<Server> {
   const port = await freePort();
   const readySeconds = opts.readySeconds ?? 180;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hotline-bench-data-'));
-  const child = spawn(process.execPath, ['server.mjs'], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), 'server.mjs'], {
     cwd: opts.appDir ?? process.cwd(),
     env: {
       ...process.env,
@@ -221,4 +230,40 @@ export function table(rows: [string, Stats][]): string {
   return all
     .map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '))
     .join('\n');
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds when there is no build (or it lacks the screen-pop route), and rebuilds when the build predates the app's
+ * sources, since a stale build would time old code. If that rebuild fails (someone's half-written file), the
+ * existing build is used with a warning.
+ */
+export function ensureBuild(allowBuild: boolean) {
+  const out = path.resolve('build/index.js');
+  const usable = existsSync(out) && readFileSync(out, 'utf8').includes('routes/telephony.screenpop');
+  const stale =
+    usable && ['app', 'entities', 'machines'].some((d) => existsSync(d) && newestMtime(d) > statSync(out).mtimeMs);
+  if (usable && (!stale || !allowBuild)) {
+    if (stale) console.error('[build] warning: the build is older than the sources (--no-build: using it anyway)');
+    return;
+  }
+  if (!allowBuild) throw new Error('no usable build/index.js (run npm run build)');
+  console.error(
+    `[build] ${!existsSync(out) ? 'no build' : !usable ? 'build lacks the screen-pop route' : 'build older than the sources'}: npm run build`,
+  );
+  const r = spawnSync('npm', ['run', 'build'], {
+    stdio: ['ignore', 2, 2],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  if (r.status === 0) return;
+  if (!usable) throw new Error('npm run build failed');
+  console.error('[build] warning: npm run build failed; timing the existing (older) build');
 }

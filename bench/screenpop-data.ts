@@ -13,6 +13,7 @@ import { GIVEN, ROADS, SURNAMES } from '../app/seed/demo-city-data';
 import { keyringFromEnv } from '../app/security/data-key.server';
 import { sealIdNumber } from '../app/security/id-number.server';
 import { BENCH_DATA_KEY } from './http';
+import { idNumberCheckCharacter } from '../machines/identifiers';
 
 export interface ScreenpopDataOptions {
   /** Server connection string (any database on it); the bench database is created next to it. */
@@ -100,6 +101,14 @@ create or replace function pg_temp.bench_phone(i bigint) returns text language s
   end
 $$`;
 
+/** Mirrors pg_temp.bench_phone in screenpop-data.ts: citizen index → its number; indices ≥ the citizen count are nobody's. */
+export function benchPhone(i: number): string {
+  if (i % 12 === 0) return `0571-8${String((Math.floor(i / 12) * 7393913 + 1234567) % 10_000_000).padStart(7, '0')}`;
+  const m = i - Math.floor(i / 12) - 1;
+  const P = MOBILE_PREFIXES.length;
+  return `${MOBILE_PREFIXES[m % P]}${String((Math.floor(m / P) * 73939133 + 12345678) % 100_000_000).padStart(8, '0')}`;
+}
+
 function withDb(url: string, name: string): string {
   const u = new URL(url);
   u.pathname = `/${name}`;
@@ -120,7 +129,7 @@ async function readMarker(client: pg.Client, name: string): Promise<Marker | nul
 }
 
 /** A one-line progress bar on stderr: percentage and rows per second. */
-function progress(label: string, total: number) {
+export function progress(label: string, total: number) {
   const t0 = performance.now();
   const tty = process.stderr.isTTY;
   let lastLine = 0;
@@ -159,59 +168,60 @@ async function openClient(url: string) {
   return client;
 }
 
-/** Citizens get ids 1..N, so appeal rows can refer to citizen i by id without a lookup. */
+/**
+ * Citizens get ids 1..N, so appeal rows can refer to citizen i by id without a lookup. About a third have an ID
+ * number, sealed as the app seals it (with the bench's key) so the screen pop opens it; the sealed columns go in
+ * with the row (computed for the batch in Node, then picked by the row's index), not by a second pass of updates.
+ */
 async function generateCitizens(client: pg.Client, citizens: number, log: (l: string) => void) {
   const [{ max }] = (await client.query<{ max: number | null }>('select max(id) as max from citizen')).rows;
   if (max) throw new Error('citizen table is not empty; the generator needs a fresh database');
-  log(`[seed] ${citizens.toLocaleString('en')} citizens`);
-  await inBatches(
-    client,
-    'citizens',
-    citizens,
-    `
-    insert into citizen (id, created_at, updated_at, phone, name, address)
+  log(`[seed] ${citizens.toLocaleString('en')} citizens, a third with a sealed ID number`);
+  const ring = keyringFromEnv({ DATA_KEY: BENCH_DATA_KEY });
+  const bar = progress('citizens', citizens);
+  for (let from = 0; from < citizens; from += BATCH) {
+    const to = Math.min(citizens, from + BATCH) - 1;
+    const { sealed, indexes } = idNumberColumns(to - from + 1, ring);
+    await client.query(
+      `
+    insert into citizen (id, created_at, updated_at, phone, name, address, id_number_sealed, id_number_index)
     select g + 1, ts, ts, pg_temp.bench_phone(g),
            case when r1 < 0.75 then (${sqlText(SURNAMES)})[1 + floor(r2 * ${SURNAMES.length})::int] || (${sqlText(GIVEN)})[1 + floor(r3 * ${GIVEN.length})::int] end,
-           case when r1 < 0.6 then '示范市' || (${sqlText(ROADS)})[1 + floor(r4 * ${ROADS.length})::int] || (1 + floor(r3 * 300)::int) || '号' end
+           case when r1 < 0.6 then '示范市' || (${sqlText(ROADS)})[1 + floor(r4 * ${ROADS.length})::int] || (1 + floor(r3 * 300)::int) || '号' end,
+           ($3::text[])[g - $1 + 1], ($4::text[])[g - $1 + 1]
       from (select g, random() as r1, random() as r2, random() as r3, random() as r4,
                    now() - random() * interval '730 days' as ts
               from generate_series($1::bigint, $2::bigint) g) s`,
-  );
-  // The service's upserts (template appeals, and the app later) continue after them.
-  await client.query(`select setval(pg_get_serial_sequence('citizen', 'id'), greatest($1::int, 1))`, [citizens]);
-  await sealIdNumbers(client, citizens);
-}
-
-/** About a third of the citizens have an ID number, sealed as the app seals it (with the bench's key), so the screen pop opens it. */
-async function sealIdNumbers(client: pg.Client, citizens: number) {
-  const ring = keyringFromEnv({ DATA_KEY: BENCH_DATA_KEY });
-  const regions = ['330102', '330105', '330106', '330108', '330110'];
-  const bar = progress('ID numbers', citizens);
-  for (let from = 1; from <= citizens; from += BATCH) {
-    const ids: number[] = [];
-    const sealed: string[] = [];
-    const indexes: string[] = [];
-    for (let id = from; id < Math.min(citizens + 1, from + BATCH); id++) {
-      if (Math.random() >= 0.35) continue;
-      const born = new Date(Date.UTC(1945, 0, 1) + Math.floor(Math.random() * 22000) * 86_400_000);
-      const number =
-        regions[Math.floor(Math.random() * regions.length)] +
-        born.toISOString().slice(0, 10).replaceAll('-', '') +
-        String(Math.floor(Math.random() * 1000)).padStart(3, '0') +
-        '0123456789X'[Math.floor(Math.random() * 11)];
-      const s = sealIdNumber(number, ring);
-      ids.push(id);
-      sealed.push(s.sealed!);
-      indexes.push(s.index!);
-    }
-    await client.query(
-      `update citizen c set id_number_sealed = v.s, id_number_index = v.i
-         from unnest($1::int[], $2::text[], $3::text[]) as v(id, s, i) where c.id = v.id`,
-      [ids, sealed, indexes],
+      [from, to, sealed, indexes],
     );
-    bar.update(Math.min(citizens, from + BATCH - 1));
+    bar.update(to + 1);
   }
   bar.done(citizens);
+  // The service's upserts (template appeals, and the app later) continue after them.
+  await client.query(`select setval(pg_get_serial_sequence('citizen', 'id'), greatest($1::int, 1))`, [citizens]);
+}
+
+/** A batch's ID number columns: 35% of the rows get a resident ID number (born 1930–2006, real check character). */
+function idNumberColumns(rows: number, ring: ReturnType<typeof keyringFromEnv>) {
+  const regions = ['330102', '330105', '330106', '330108', '330110'];
+  const sealed: (string | null)[] = [];
+  const indexes: (string | null)[] = [];
+  for (let i = 0; i < rows; i++) {
+    if (Math.random() >= 0.35) {
+      sealed.push(null);
+      indexes.push(null);
+      continue;
+    }
+    const born = new Date(Date.UTC(1930, 0, 1) + Math.floor(Math.random() * 27700) * 86_400_000);
+    const first17 =
+      regions[Math.floor(Math.random() * regions.length)] +
+      born.toISOString().slice(0, 10).replaceAll('-', '') +
+      String(Math.floor(Math.random() * 1000)).padStart(3, '0');
+    const s = sealIdNumber(first17 + idNumberCheckCharacter(first17)!, ring);
+    sealed.push(s.sealed);
+    indexes.push(s.index);
+  }
+  return { sealed, indexes };
 }
 
 /** Appeals driven through the real service: their phases, snapshots and deadlines are the templates of the generated ones. */

@@ -2,17 +2,14 @@
 // on generated data (1,000,000 citizens and appeals by default).
 // Usage: DATABASE_URL=postgresql://hotline:hotline@127.0.0.1:5432/postgres npm run bench:screenpop -- \
 //          [--citizens N] [--appeals N] [--requests 2000] [--warmup 200] [--db hotline_bench] [--no-build]
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { prng } from '../app/seed/demo-city.server';
 import { DEMO_PASSWORD } from '../app/seed/demo-city-data';
 import { CALLER_HISTORY_SQL } from '../app/intake/intake.server';
-import { closeClient, get, signIn, startServer, stats, type Server, type Stats } from './http';
-import { MOBILE_PREFIXES, ensureScreenpopData, flag, intFlag, requireDatabaseUrl } from './screenpop-data';
+import { closeClient, ensureBuild, get, signIn, startServer, stats, type Server, type Stats } from './http';
+import { benchPhone, ensureScreenpopData, flag, intFlag, requireDatabaseUrl } from './screenpop-data';
 import type { Row } from '../app/db/sql.server';
 
 // The one statement callerHistory (app/intake/intake.server.ts) sends, with the same parameter: its own text, with the
@@ -31,14 +28,6 @@ const MIX: [Kind, number][] = [
 interface Sample {
   phone: string;
   kind: Kind;
-}
-
-/** Mirrors pg_temp.bench_phone in screenpop-data.ts: citizen index → its number; indices ≥ the citizen count are nobody's. */
-function benchPhone(i: number): string {
-  if (i % 12 === 0) return `0571-8${String((Math.floor(i / 12) * 7393913 + 1234567) % 10_000_000).padStart(7, '0')}`;
-  const m = i - Math.floor(i / 12) - 1;
-  const P = MOBILE_PREFIXES.length;
-  return `${MOBILE_PREFIXES[m % P]}${String((Math.floor(m / P) * 73939133 + 12345678) % 100_000_000).padStart(8, '0')}`;
 }
 
 // ---------- the sample ----------
@@ -79,42 +68,6 @@ async function sampleNumbers(client: pg.Client, citizens: number, total: number,
 }
 
 // ---------- the built server ----------
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * Builds when there is no build (or it lacks the screen-pop route), and rebuilds when the build predates the app's
- * sources, since a stale build would time old code. If that rebuild fails (someone's half-written file), the
- * existing build is used with a warning.
- */
-function ensureBuild(allowBuild: boolean) {
-  const out = path.resolve('build/index.js');
-  const usable = existsSync(out) && readFileSync(out, 'utf8').includes('routes/telephony.screenpop');
-  const stale =
-    usable && ['app', 'entities', 'machines'].some((d) => existsSync(d) && newestMtime(d) > statSync(out).mtimeMs);
-  if (usable && (!stale || !allowBuild)) {
-    if (stale) console.error('[build] warning: the build is older than the sources (--no-build: using it anyway)');
-    return;
-  }
-  if (!allowBuild) throw new Error('no usable build/index.js (run npm run build)');
-  console.error(
-    `[build] ${!existsSync(out) ? 'no build' : !usable ? 'build lacks the screen-pop route' : 'build older than the sources'}: npm run build`,
-  );
-  const r = spawnSync('npm', ['run', 'build'], {
-    stdio: ['ignore', 2, 2],
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  if (r.status === 0) return;
-  if (!usable) throw new Error('npm run build failed');
-  console.error('[build] warning: npm run build failed; timing the existing (older) build');
-}
 
 async function httpLookup(base: string, cookie: string, phone: string): Promise<{ ms: number; body: string }> {
   const t = performance.now();

@@ -22,6 +22,9 @@ const CITIZEN_DISTRICT = `(select d.code from appeal a join grid g on g.id = a.g
         join department d on d.kind = 'district' and m.path like d.path || '%'
        where a.citizen_id = z.id order by a.created_at desc limit 1)`;
 
+/** The citizen under a phone, with what their facts are built from (bench/policy.ts sends the same text). */
+export const CITIZEN_FACTS_SQL = `select z.id, z.name, z.id_number_sealed, ${CITIZEN_DISTRICT} as district from citizen z where z.phone = ?`;
+
 export interface KnownPerson {
   citizenId: number;
   name: string | null;
@@ -32,7 +35,7 @@ export interface KnownPerson {
 export async function citizenFactsByPhone(em: EntityManager, phone: string, on: string): Promise<KnownPerson | null> {
   const r = await one<{ id: number; name: string | null; id_number_sealed: string | null; district: string | null }>(
     em,
-    `select z.id, z.name, z.id_number_sealed, ${CITIZEN_DISTRICT} as district from citizen z where z.phone = ?`,
+    CITIZEN_FACTS_SQL,
     [phone.trim()],
   );
   if (!r) return null;
@@ -76,23 +79,23 @@ export async function firmFactsByCode(em: EntityManager, creditCode: string, on:
   return r ? knownFirm(r, on) : null;
 }
 
+/** Every firm a phone speaks for, with its facts' columns (bench/policy.ts sends the same text). */
+export const FIRM_FACTS_BY_PHONE_SQL = `${FIRM_FACTS_SQL} where f.id in (select c.firm_id from firm_contact c where c.phone = ?) order by f.name, f.id`;
+
 /** The facts of every firm a phone speaks for: a caller may be a firm's contact as well as a citizen. */
 export async function firmFactsByPhone(em: EntityManager, phone: string, on: string): Promise<KnownFirm[]> {
-  const rows = await all(
-    em,
-    `${FIRM_FACTS_SQL} where f.id in (select c.firm_id from firm_contact c where c.phone = ?) order by f.name, f.id`,
-    [phone.trim()],
-  );
+  const rows = await all(em, FIRM_FACTS_BY_PHONE_SQL, [phone.trim()]);
   return rows.map((r) => knownFirm(r, on));
 }
 
 const SETTING = 'policy.minCreditRating';
+/** The threshold's setting; its one parameter is the setting's key. */
+export const MIN_CREDIT_RATING_SQL = `select value #>> '{}' as value from app_setting where key = ?`;
+export const MIN_CREDIT_RATING_KEY = SETTING;
 
 /** The lowest credit rating still matched to policies (app setting `policy.minCreditRating`, B unless set). */
 export async function minCreditRating(em: EntityManager): Promise<CreditRating> {
-  const row = await one<{ value: string | null }>(em, `select value #>> '{}' as value from app_setting where key = ?`, [
-    SETTING,
-  ]);
+  const row = await one<{ value: string | null }>(em, MIN_CREDIT_RATING_SQL, [SETTING]);
   return isCreditRating(row?.value) ? row.value : DEFAULT_MIN_CREDIT_RATING;
 }
 

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { CREDIT_RATINGS as STORED_RATINGS, FIRM_SIZES } from '../../entities/firm';
 import { firmFacts, personFacts } from './facts';
-import { CREDIT_RATINGS, FACTS, evaluateEligibility, gate, matchPolicies, validateRule, type Facts } from './rules';
+import jsonLogic, { type RulesLogic } from 'json-logic-js';
+import {
+  CREDIT_RATINGS,
+  FACTS,
+  compileRule,
+  compileRules,
+  evaluateEligibility,
+  gate,
+  matchCompiled,
+  matchPolicies,
+  validateRule,
+  type Facts,
+} from './rules';
 
 const ON = '2026-12-02';
 // 高龄津贴: residents aged 80 and over.
@@ -151,5 +163,102 @@ describe('eligibility rules', () => {
     const stored = JSON.parse(JSON.stringify(START_UP)) as unknown;
     const facts = JSON.parse(JSON.stringify(firm())) as Facts;
     expect(evaluateEligibility(stored, facts).outcome).toBe('matched');
+  });
+
+  describe('compiled rules', () => {
+    // A seeded generator of rules over the operators the compiler covers and some it leaves to json-logic-js.
+    function prng(seed: number) {
+      let x = seed >>> 0;
+      return () => {
+        x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+        return x / 2 ** 32;
+      };
+    }
+    const VALUES: unknown[] = [0, 1, 3, 18, 80, '80', '', 'D01', 'micro', 'C', 'A', '2024-01-01', true, false, null];
+    const NAMES = [
+      'age',
+      'district',
+      'size',
+      'industrySection',
+      'creditRating',
+      'foundedOn',
+      'blacklisted',
+      'sex',
+      'none',
+    ];
+    const LISTS: unknown[] = [['micro', 'small'], ['D01', 'D02'], ['A', 'B'], [], 'D01D02'];
+    function randomRule(rand: () => number, depth: number): unknown {
+      const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+      const leaf = () =>
+        rand() < 0.6 ? (rand() < 0.2 ? { var: [pick(NAMES), pick(VALUES)] } : { var: pick(NAMES) }) : pick(VALUES);
+      if (depth <= 0) return leaf();
+      const sub = () => randomRule(rand, depth - 1);
+      const op = pick([
+        'and',
+        'or',
+        '!',
+        '!!',
+        '==',
+        '===',
+        '!=',
+        '!==',
+        '<',
+        '<=',
+        '>',
+        '>=',
+        'in',
+        'between',
+        'if',
+        'cat',
+      ]);
+      if (op === 'and' || op === 'or') return { [op]: Array.from({ length: Math.floor(rand() * 4) }, sub) };
+      if (op === '!' || op === '!!') return rand() < 0.5 ? { [op]: sub() } : { [op]: [sub()] };
+      if (op === 'in') return { in: [leaf(), rand() < 0.7 ? pick(LISTS) : leaf()] };
+      if (op === 'between') return { [pick(['<', '<='])]: [leaf(), leaf(), leaf()] };
+      if (op === 'if') return { if: [sub(), sub(), sub()] };
+      if (op === 'cat') return { cat: [leaf(), leaf()] };
+      return { [op]: [rand() < 0.5 ? leaf() : sub(), leaf()] };
+    }
+    function randomFacts(rand: () => number): Facts {
+      const facts: Record<string, unknown> = { subject: rand() < 0.5 ? 'person' : 'firm' };
+      for (const n of NAMES) if (rand() < 0.7) facts[n] = VALUES[Math.floor(rand() * VALUES.length)];
+      return facts as Facts;
+    }
+
+    it('give what json-logic-js gives, for every operator and odd values', () => {
+      const rand = prng(4754);
+      let compared = 0;
+      for (let i = 0; i < 3000; i++) {
+        const rule = randomRule(rand, 1 + Math.floor(rand() * 3));
+        const test = compileRule(rule);
+        for (let j = 0; j < 5; j++) {
+          const facts = randomFacts(rand);
+          expect(test(facts), JSON.stringify({ rule, facts })).toEqual(jsonLogic.apply(rule as RulesLogic, facts));
+          compared++;
+        }
+      }
+      expect(compared).toBe(15000);
+    });
+
+    it('give what json-logic-js gives for the rules of the demo and the facts of real records', () => {
+      for (const rule of [AGED_80, START_UP, { '<=': [18, { var: 'age' }, 35] }, { '!': [{ var: 'blacklisted' }] }])
+        for (const facts of [elder, young, firm(), firm({ size: 'large', blacklisted: true })])
+          expect(compileRule(rule)(facts)).toEqual(jsonLogic.apply(rule as RulesLogic, facts));
+    });
+
+    it('match as matchPolicies does, broken rules reported once compiled', () => {
+      const rules = [
+        { id: 1, rule: AGED_80 },
+        { id: 2, rule: START_UP },
+        { id: 4, rule: { nope: 1 } },
+        { id: 5, rule: { '==': [{ var: 'sex' }, 'female'] } },
+      ];
+      const compiled = compileRules(rules);
+      expect(compiled[2]).toEqual({ id: 4, errors: ['未知的运算符「nope」'] });
+      for (const facts of [elder, young, firm(), firm({ blacklisted: true }), firm({ creditRating: 'D' })])
+        expect(matchCompiled(compiled, facts)).toEqual(matchPolicies(rules, facts));
+      expect(matchCompiled(compiled, elder).matched).toEqual([1]);
+      expect(matchCompiled(compiled, firm()).matched).toEqual([2]);
+    });
   });
 });

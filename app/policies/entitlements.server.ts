@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/sql';
 import { localDateOf } from '../calendar/working-time';
 import { all, jsonb, one } from '../db/sql.server';
 import { citizenFactsByPhone, firmFactsByPhone, minCreditRating } from '../eligibility/facts.server';
-import { matchPolicies, type CreditRating, type Facts } from '../eligibility/rules';
+import { compileRules, matchCompiled, type CompiledRule, type CreditRating, type Facts } from '../eligibility/rules';
 
 // 政策找人 on the line: while a call rings, the published policies with an eligibility rule that the caller (the
 // citizen kept under the phone) or a firm the phone speaks for may be entitled to. The rules are those of the
@@ -45,11 +45,19 @@ interface PublishedRule {
 // a policy (publication, revision, retirement) appends its row to policy_event in its own transaction, so the newest
 // row's id says whether the list can have moved: one probe of the primary key instead of reading every version.
 // Kept per database (its driver, shared by every fork of the entity manager), so two databases never share a list.
-const cache = new WeakMap<object, { version: string; rules: PublishedRule[] }>();
+// The rules are kept checked and compiled (compileRules), and the policies by id: a ringing call only asks them.
+interface Catalogue {
+  version: string;
+  rules: CompiledRule<number>[];
+  policies: Map<number, Omit<Entitlement, 'for'>>;
+}
+const cache = new WeakMap<object, Catalogue>();
 
 /** The newest policy_event id: what the cached rules are checked against. */
+export const CATALOGUE_VERSION_SQL = 'select max(id)::text as v from policy_event';
+
 async function catalogueVersion(em: EntityManager): Promise<string> {
-  const row = await one<{ v: string | null }>(em, 'select max(id)::text as v from policy_event');
+  const row = await one<{ v: string | null }>(em, CATALOGUE_VERSION_SQL);
   return row?.v ?? '0';
 }
 
@@ -62,11 +70,11 @@ export const PUBLISHED_RULES_SQL = `select v.policy_id, v.version_no, v.content-
  where v.current and jsonb_typeof(v.content->'rule') = 'object'
  order by v.content->>'number', v.policy_id`;
 
-async function publishedRules(em: EntityManager): Promise<PublishedRule[]> {
+async function publishedRules(em: EntityManager): Promise<Catalogue> {
   // The version is read first: a publication between the two reads makes the next call read again.
   const version = await catalogueVersion(em);
   const cached = cache.get(em.getDriver());
-  if (cached?.version === version) return cached.rules;
+  if (cached?.version === version) return cached;
   const rows = await all(em, PUBLISHED_RULES_SQL);
   const rules = rows.map((r): PublishedRule => {
     const item = r.item ? jsonb<{ no: number; text: string }>(r.item) : null;
@@ -86,24 +94,28 @@ async function publishedRules(em: EntityManager): Promise<PublishedRule[]> {
       },
     };
   });
-  cache.set(em.getDriver(), { version, rules });
-  return rules;
+  const catalogue: Catalogue = {
+    version,
+    rules: compileRules(rules),
+    policies: new Map(rules.map((r) => [r.id, r.policy])),
+  };
+  cache.set(em.getDriver(), catalogue);
+  return catalogue;
 }
 
 function matchFor(
-  rules: PublishedRule[],
+  catalogue: Catalogue,
   facts: Facts,
   who: EntitledSubject,
   threshold: CreditRating,
   out: CallerEntitlements,
 ): void {
-  const m = matchPolicies(rules, facts, { minCreditRating: threshold });
+  const m = matchCompiled(catalogue.rules, facts, { minCreditRating: threshold });
   if (m.gate) {
     out.refused.push({ for: who, message: GATE_REFUSED });
     return;
   }
-  const byId = new Map(rules.map((r) => [r.id, r.policy]));
-  for (const id of m.matched) out.matches.push({ ...byId.get(id)!, for: who });
+  for (const id of m.matched) out.matches.push({ ...catalogue.policies.get(id)!, for: who });
   for (const e of m.errors) console.warn(`[entitlements] policy ${e.id}: rule not usable: ${e.errors.join('; ')}`);
 }
 
@@ -121,14 +133,14 @@ export async function entitlementsByPhone(
   const out: CallerEntitlements = { matches: [], refused: [] };
   // Who the phone is, the rules and the threshold go out together; the rules come from the cache unless the
   // catalogue changed.
-  const [person, firms, rules, threshold] = await Promise.all([
+  const [person, firms, catalogue, threshold] = await Promise.all([
     citizenFactsByPhone(em, phone, on),
     firmFactsByPhone(em, phone, on),
     publishedRules(em),
     minCreditRating(em),
   ]);
   if (!person && !firms.length) return out;
-  if (person) matchFor(rules, person.facts, { kind: 'person' }, threshold, out);
-  for (const f of firms) matchFor(rules, f.facts, { kind: 'firm', firmId: f.firmId, name: f.name }, threshold, out);
+  if (person) matchFor(catalogue, person.facts, { kind: 'person' }, threshold, out);
+  for (const f of firms) matchFor(catalogue, f.facts, { kind: 'firm', firmId: f.firmId, name: f.name }, threshold, out);
   return out;
 }
