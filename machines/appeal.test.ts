@@ -740,10 +740,7 @@ describe('a policy handed to its lead department (转首席代表 · 政策异�
   });
 
   it('forgets the chief representative once the order leaves the lead department', () => {
-    const returned = apply(
-      apply(handedOver(), ev('RETURN', handler)),
-      ev('APPROVE_RETURN', dispatcher),
-    );
+    const returned = apply(apply(handedOver(), ev('RETURN', handler)), ev('APPROVE_RETURN', dispatcher));
     expect(returned.context).toMatchObject({ assigneeDepartmentId: null, chiefRepresentativeId: null });
     const redispatched = apply(returned, ev('DISPATCH', dispatcher));
     expect(redispatched.context.chiefRepresentativeId).toBeNull();

@@ -468,8 +468,9 @@ export async function seedDemoAppeals(
 const POLICY_COMPLAINTS = [
   {
     policy: '一次性创业补贴',
-    phone: '13912340001',
-    name: '陈志强',
+    // Not one of the phones the browser journeys ring from: their screen pops expect a caller with no appeals.
+    phone: '13600004401',
+    name: '赵晓东',
     category: '0602',
     kind: 'notReceived',
     title: '一次性创业补贴迟迟未到账',
