@@ -10,32 +10,12 @@ module.exports = {
       to: { circular: true, dependencyTypesNot: ['type-only'] },
     },
     {
-      name: 'appeals-not-referrals',
+      name: 'case-kinds-apart',
       severity: 'error',
-      comment: 'Appeals and referral cases are sibling kinds on the case kernel; app/case-links/ joins them.',
-      from: { path: '^app/appeals/' },
-      to: { path: '^app/referrals/' },
-    },
-    {
-      name: 'referrals-not-appeals',
-      severity: 'error',
-      comment: 'Appeals and referral cases are sibling kinds on the case kernel; app/case-links/ joins them.',
-      from: { path: '^app/referrals/' },
-      to: { path: '^app/appeals/' },
-    },
-    {
-      name: 'callbacks-apart',
-      severity: 'error',
-      comment: 'Beneficiary callbacks are a sibling kind of appeals and referral cases; app/case-links/ joins them.',
-      from: { path: '^app/beneficiary-callbacks/' },
-      to: { path: '^app/(appeals|referrals)/' },
-    },
-    {
-      name: 'kinds-not-callbacks',
-      severity: 'error',
-      comment: 'Beneficiary callbacks are a sibling kind of appeals and referral cases; app/case-links/ joins them.',
-      from: { path: '^app/(appeals|referrals)/' },
-      to: { path: '^app/beneficiary-callbacks/' },
+      comment:
+        'Appeals, referral cases and beneficiary callbacks are sibling kinds on the case kernel; app/case-links/ joins them.',
+      from: { path: '^app/(appeals|referrals|beneficiary-callbacks)/' },
+      to: { path: '^app/(appeals|referrals|beneficiary-callbacks)/', pathNot: '^app/$1/' },
     },
     {
       name: 'kernel-stays-below',

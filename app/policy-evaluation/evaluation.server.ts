@@ -7,13 +7,20 @@ import { all, one } from '../db/sql.server';
 import { can } from '../domain/permissions';
 import { Forbidden, NotFound, parseInput } from '../domain/errors';
 import {
-  lateAfter,
+  LISTED_RECORD_COLUMNS,
+  LISTED_UPLOAD_COLUMNS,
+  LISTED_UPLOAD_JOINS,
+  listedRecord,
+  listedUpload,
   listPeriods,
   reportStatus,
+  type ListedRecordColumns,
+  type ListedUploadColumns,
   type PeriodRow,
+  type RecordRow,
   type ReportStatus,
+  type UploadRow,
 } from '../policy-records/records.server';
-import { maskedIdNumber } from '../security/id-number.server';
 import {
   addCounts,
   compositeScore,
@@ -298,25 +305,6 @@ export const drillQuery = z
   .refine((q) => (q.policy === undefined) !== (q.department === undefined), '请指定一项政策或一个牵头单位');
 export type DrillQuery = z.infer<typeof drillQuery>;
 
-export interface DrillRecord {
-  id: number;
-  policy: string;
-  name: string;
-  identifier: string;
-  phone: string;
-  amount: string;
-  paidOn: string;
-  source: string;
-  sourceRow: number;
-}
-export interface DrillUpload {
-  id: number;
-  fileName: string;
-  department: string;
-  uploadedAt: string;
-  rows: number;
-  late: boolean;
-}
 export interface DrillAppeal {
   id: number;
   number: string;
@@ -341,8 +329,8 @@ export interface DrillCallback {
 }
 
 export type DrillItems =
-  | { kind: 'records'; items: DrillRecord[] }
-  | { kind: 'uploads'; items: DrillUpload[] }
+  | { kind: 'records'; items: RecordRow[] }
+  | { kind: 'uploads'; items: UploadRow[] }
   | { kind: 'appeals'; items: DrillAppeal[] }
   | { kind: 'callbacks'; items: DrillCallback[] };
 
@@ -414,44 +402,15 @@ export async function evaluationDrill(em: EntityManager, actor: Actor, raw: unkn
       'select count(*)::int as n from policy_record where period_id = ? and policy_id in (?)',
       [period.id, ids],
     );
-    const rows = await all<{
-      id: number;
-      policy: string;
-      beneficiary_kind: string;
-      name: string;
-      id_number_sealed: string | null;
-      credit_code: string | null;
-      phone: string;
-      amount: string;
-      paid_on: string;
-      file_name: string;
-      source_row: number;
-    }>(
+    const rows = await all<ListedRecordColumns>(
       em,
-      `select r.id, p.title as policy, r.beneficiary_kind, r.name, r.id_number_sealed, r.credit_code, r.phone,
-              r.amount::text as amount, to_char(r.paid_on, 'YYYY-MM-DD') as paid_on, u.file_name, r.source_row
+      `select ${LISTED_RECORD_COLUMNS}
          from policy_record r join record_upload u on u.id = r.upload_id join policy p on p.id = r.policy_id
         where r.period_id = ? and r.policy_id in (?) and r.id > ? order by r.id limit ?`,
       [period.id, ids, after, DRILL_PAGE + 1],
     );
     const { items, next } = page(rows);
-    return {
-      ...base,
-      kind,
-      total: n,
-      next,
-      items: items.map((r) => ({
-        id: r.id,
-        policy: r.policy,
-        name: r.name,
-        identifier: r.beneficiary_kind === 'person' ? maskedIdNumber(r.id_number_sealed) : (r.credit_code ?? ''),
-        phone: maskPhone(r.phone),
-        amount: Number(r.amount).toFixed(2),
-        paidOn: r.paid_on,
-        source: r.file_name,
-        sourceRow: r.source_row,
-      })),
-    };
+    return { ...base, kind, total: n, next, items: items.map(listedRecord) };
   }
 
   if (kind === 'uploads') {
@@ -459,35 +418,15 @@ export async function evaluationDrill(em: EntityManager, actor: Actor, raw: unkn
     const uploadsWhere = `u.period_id = ?
           and exists (select 1 from policy_record r where r.upload_id = u.id and r.policy_id in (?))`;
     const n = await counted(`select count(*)::int as n from record_upload u where ${uploadsWhere}`, [period.id, ids]);
-    const rows = await all<{
-      id: number;
-      file_name: string;
-      department: string;
-      uploaded_at: Date | string;
-      row_count: number;
-    }>(
+    const rows = await all<ListedUploadColumns>(
       em,
-      `select u.id, u.file_name, d.name as department, u.uploaded_at, u.row_count
-         from record_upload u join department d on d.id = u.department_id
+      `select ${LISTED_UPLOAD_COLUMNS}
+         from record_upload u ${LISTED_UPLOAD_JOINS}
         where ${uploadsWhere} and u.id > ? order by u.id limit ?`,
       [period.id, ids, after, DRILL_PAGE + 1],
     );
-    const deadline = lateAfter(period);
     const { items, next } = page(rows);
-    return {
-      ...base,
-      kind,
-      total: n,
-      next,
-      items: items.map((u) => ({
-        id: u.id,
-        fileName: u.file_name,
-        department: u.department,
-        uploadedAt: localDateTime(new Date(u.uploaded_at)),
-        rows: u.row_count,
-        late: new Date(u.uploaded_at) >= deadline,
-      })),
-    };
+    return { ...base, kind, total: n, next, items: items.map((u) => listedUpload(u, period)) };
   }
 
   if (kind === 'appeals') {

@@ -3,8 +3,8 @@
 // figures are numbers. Both show the page's figures: every one is a column of ./columns.ts on the same rows.
 import ExcelJS from 'exceljs';
 import { rankingData, rankingGeometry } from '../reports/charts';
-import { openPdf } from '../reports/export.server';
 import { drawRanking } from '../reports/pdf-charts.server';
+import { drawDefinitions, finishPdf, openPdf } from '../reports/pdf-document.server';
 import { COLUMN_NUMBER_FORMATS, EVALUATION_COLUMNS, formatColumn } from './columns';
 import type { Evaluation, EvaluationRow } from './evaluation.server';
 
@@ -214,33 +214,15 @@ export async function evaluationToPdf(data: EvaluationReportData): Promise<Buffe
   table(data.byDepartment, '一、按牵头单位');
   table(data.byPolicy, '二、按政策');
 
-  const formulaHeight = 18 + EVALUATION_COLUMNS.length * 12;
-  if (y + formulaHeight > bottom()) {
-    doc.addPage();
-    y = MARGIN;
-  }
-  doc.fontSize(11).fillColor(COLORS.text).text('三、指标口径', left, y);
-  y = doc.y + 3;
-  for (const c of EVALUATION_COLUMNS) {
-    doc.fontSize(8).text(`${c.label}：${c.formula}`, left, y, { width });
-    y = doc.y + 2;
-  }
-
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const margins = doc.page.margins;
-    doc.page.margins = { ...margins, bottom: 0 };
-    doc
-      .fontSize(7)
-      .fillColor(COLORS.muted)
-      .text(`第 ${i + 1} 页，共 ${range.count} 页`, left, doc.page.height - MARGIN, {
-        width,
-        align: 'right',
-        lineBreak: false,
-      });
-    doc.page.margins = margins;
-  }
-  doc.end();
-  return done;
+  drawDefinitions(doc, {
+    title: '三、指标口径',
+    items: EVALUATION_COLUMNS,
+    x: left,
+    y,
+    width,
+    bottom: bottom(),
+    top: MARGIN,
+    titleSize: 11,
+  });
+  return finishPdf(doc, done, { margin: MARGIN, color: COLORS.muted });
 }

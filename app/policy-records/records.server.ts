@@ -49,7 +49,7 @@ const PERIOD_COLUMNS = `id, label, kind, to_char(starts_on, 'YYYY-MM-DD') as sta
   to_char(ends_on, 'YYYY-MM-DD') as ends_on, to_char(due_on, 'YYYY-MM-DD') as due_on`;
 
 /** The instant after which a period's records are late: the end of its due day in the city. */
-export const lateAfter = (period: { dueOn: string }) => localDateStart(period.dueOn, 1);
+const lateAfter = (period: { dueOn: string }) => localDateStart(period.dueOn, 1);
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -403,38 +403,19 @@ export async function periodReport(
       status: reportStatus(firstAt, period, now),
     };
   });
-  const uploads = await all<{
-    id: number;
-    file_name: string;
-    department: string;
-    uploaded_by: string;
-    uploaded_at: Date | string;
-    row_count: number;
-    total_amount: string;
-  }>(
+  const uploads = await all<ListedUploadColumns>(
     em,
-    `select u.id, u.file_name, d.name as department, usr.display_name as uploaded_by, u.uploaded_at, u.row_count,
-            u.total_amount::text as total_amount
-       from record_upload u join department d on d.id = u.department_id join app_user usr on usr.id = u.uploaded_by_id
+    `select ${LISTED_UPLOAD_COLUMNS}
+       from record_upload u ${LISTED_UPLOAD_JOINS}
       where u.period_id = ? and (? or u.department_id in (?))
       order by u.uploaded_at desc, u.id desc`,
     [period.id, everyDepartment, departments],
   );
-  const deadline = lateAfter(period);
   const reported = policies.filter((p) => p.status === 'onTime' || p.status === 'late');
   return {
     period,
     policies,
-    uploads: uploads.map((u) => ({
-      id: u.id,
-      fileName: u.file_name,
-      department: u.department,
-      uploadedBy: u.uploaded_by,
-      uploadedAt: localDateTime(new Date(u.uploaded_at)),
-      rows: u.row_count,
-      totalAmount: Number(u.total_amount).toFixed(2),
-      late: new Date(u.uploaded_at) >= deadline,
-    })),
+    uploads: uploads.map((u) => listedUpload(u, period)),
     totals: {
       reported: reported.length,
       late: policies.filter((p) => p.status === 'late').length,
@@ -447,6 +428,7 @@ export async function periodReport(
 
 export interface RecordRow {
   id: number;
+  policy: string;
   kind: BeneficiaryKind;
   name: string;
   /** Masked ID number for a person (first 6 and last 4), the credit code for a firm. */
@@ -457,6 +439,73 @@ export interface RecordRow {
   way: PaymentWay;
   fileName: string;
   sourceRow: number;
+}
+
+/** The columns a listed record is read with (aliases r: policy_record, u: record_upload, p: policy). */
+export const LISTED_RECORD_COLUMNS = `r.id, p.title as policy, r.beneficiary_kind, r.name, r.id_number_sealed,
+  r.credit_code, r.phone, r.amount::text as amount, to_char(r.paid_on, 'YYYY-MM-DD') as paid_on, r.way, u.file_name,
+  r.source_row`;
+
+export interface ListedRecordColumns {
+  id: number;
+  policy: string;
+  beneficiary_kind: BeneficiaryKind;
+  name: string;
+  id_number_sealed: string | null;
+  credit_code: string | null;
+  phone: string;
+  amount: string;
+  paid_on: string;
+  way: PaymentWay;
+  file_name: string;
+  source_row: number;
+}
+
+/** A record as every list shows it: the ID number and phone masked. */
+export function listedRecord(r: ListedRecordColumns): RecordRow {
+  return {
+    id: r.id,
+    policy: r.policy,
+    kind: r.beneficiary_kind,
+    name: r.name,
+    identifier: r.beneficiary_kind === 'person' ? maskedIdNumber(r.id_number_sealed) : (r.credit_code ?? ''),
+    phone: maskPhone(r.phone),
+    amount: Number(r.amount).toFixed(2),
+    paidOn: r.paid_on,
+    way: r.way,
+    fileName: r.file_name,
+    sourceRow: r.source_row,
+  };
+}
+
+/** The columns a listed upload is read with (aliases u: record_upload, d: department, usr: app_user). */
+export const LISTED_UPLOAD_COLUMNS = `u.id, u.file_name, d.name as department, usr.display_name as uploaded_by,
+  u.uploaded_at, u.row_count, u.total_amount::text as total_amount`;
+export const LISTED_UPLOAD_JOINS = `join department d on d.id = u.department_id
+  join app_user usr on usr.id = u.uploaded_by_id`;
+
+export interface ListedUploadColumns {
+  id: number;
+  file_name: string;
+  department: string;
+  uploaded_by: string;
+  uploaded_at: Date | string;
+  row_count: number;
+  total_amount: string;
+}
+
+/** An upload as every list shows it; late when it came in after the period's due day. */
+export function listedUpload(u: ListedUploadColumns, period: { dueOn: string }): UploadRow {
+  return {
+    id: u.id,
+    fileName: u.file_name,
+    department: u.department,
+    uploadedBy: u.uploaded_by,
+    uploadedAt: localDateTime(new Date(u.uploaded_at)),
+    rows: u.row_count,
+    totalAmount: Number(u.total_amount).toFixed(2),
+    late: new Date(u.uploaded_at) >= lateAfter(period),
+  };
 }
 
 export const MAX_LISTED_RECORDS = 500;
@@ -483,40 +532,16 @@ export async function policyRecords(
     'select count(*)::int as n from policy_record where period_id = ? and policy_id = ?',
     [periodId, policyId],
   );
-  const rows = await all<{
-    id: number;
-    beneficiary_kind: BeneficiaryKind;
-    name: string;
-    id_number_sealed: string | null;
-    credit_code: string | null;
-    phone: string;
-    amount: string;
-    paid_on: string;
-    way: PaymentWay;
-    file_name: string;
-    source_row: number;
-  }>(
+  const rows = await all<ListedRecordColumns>(
     em,
-    `select r.id, r.beneficiary_kind, r.name, r.id_number_sealed, r.credit_code, r.phone, r.amount::text as amount,
-            to_char(r.paid_on, 'YYYY-MM-DD') as paid_on, r.way, u.file_name, r.source_row
-       from policy_record r join record_upload u on u.id = r.upload_id
+    `select ${LISTED_RECORD_COLUMNS}
+       from policy_record r join record_upload u on u.id = r.upload_id join policy p on p.id = r.policy_id
       where r.period_id = ? and r.policy_id = ? order by r.upload_id, r.source_row limit ?`,
     [periodId, policyId, MAX_LISTED_RECORDS],
   );
   return {
     policy: { id: policy.id, number: policy.number, title: policy.title },
     total: n,
-    records: rows.map((r) => ({
-      id: r.id,
-      kind: r.beneficiary_kind,
-      name: r.name,
-      identifier: r.beneficiary_kind === 'person' ? maskedIdNumber(r.id_number_sealed) : (r.credit_code ?? ''),
-      phone: maskPhone(r.phone),
-      amount: Number(r.amount).toFixed(2),
-      paidOn: r.paid_on,
-      way: r.way,
-      fileName: r.file_name,
-      sourceRow: r.source_row,
-    })),
+    records: rows.map(listedRecord),
   };
 }

@@ -1,4 +1,4 @@
-import { openPdf } from '../reports/export.server';
+import { finishPdf, openPdf } from '../reports/pdf-document.server';
 
 // The page of a legal document a referral case prints (人民调解协议书, 仲裁裁决书): A4 portrait, the
 // embedded Chinese font of the report exports, a centred title, the case number, numbered headings,
@@ -97,24 +97,7 @@ export async function legalDocumentPdf(
 
   body(page);
 
-  // Page numbers in the bottom margin; the margin is lifted while writing there so no page is added.
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const margins = doc.page.margins;
-    doc.page.margins = { ...margins, bottom: 0 };
-    doc
-      .fontSize(SIZE.small)
-      .fillColor(COLORS.muted)
-      .text(`第 ${i - range.start + 1} 页 / 共 ${range.count} 页`, left, doc.page.height - PAGE.margin, {
-        width,
-        align: 'center',
-        lineBreak: false,
-      });
-    doc.page.margins = margins;
-  }
-  doc.end();
-  return done;
+  return finishPdf(doc, done, { margin: PAGE.margin, color: COLORS.muted, size: SIZE.small, align: 'center' });
 }
 
 /** One party as a legal document names it: its role, then each particular that is known, in full. */

@@ -1,14 +1,9 @@
 // A report as files to keep or send on: an Excel workbook whose figures are numbers (so they can be
 // summed and charted again) and a PDF for reading and printing. Both show exactly the figures of
 // the report page — every one of them is `measureValue` of the same cells.
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/sql';
 import ExcelJS from 'exceljs';
-import PDFDocument from 'pdfkit';
 import type { Actor } from '../../machines/actor';
-import { DomainError } from '../domain/errors';
 import type { RequestClient } from '../http/client.server';
 import { recordSecurityEvent } from '../security/security-log.server';
 import { MEASURES, measureValue, type Cells, type Measure } from './measures';
@@ -16,6 +11,7 @@ import { buildReport, parseReportQuery } from './report.server';
 import type { Report, ReportQuery } from './report-types';
 import { rankingData, rankingGeometry, trendData, trendGeometry } from './charts';
 import { drawRanking, drawTrend } from './pdf-charts.server';
+import { drawDefinitions, finishPdf, openPdf } from './pdf-document.server';
 import { DEFAULT_RANK_MEASURE, VIEW_LABELS, measureByKey, rankRows } from './report-view';
 
 export const EXPORT_FORMATS = ['xlsx', 'pdf'] as const;
@@ -132,43 +128,6 @@ export async function reportToXlsx(report: Report): Promise<Buffer> {
 
 // ---- PDF -------------------------------------------------------------------------------------------
 
-const FONT_FILE = 'NotoSansHans-Regular.otf';
-const SYSTEM_FONT = { file: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', family: 'NotoSansCJKsc-Regular' };
-
-/** A deployment without a CJK font: said plainly, since only the operator of the server can fix it. */
-export class ReportFontMissing extends DomainError {
-  constructor(detail: string) {
-    super(
-      `无法生成 PDF：找不到可嵌入的中文字体（${detail}）。请安装 npm 包 @embedpdf/fonts-sc 或系统字体 fonts-noto-cjk，或以 REPORT_PDF_FONT 指定字体文件（.ttf/.otf；.ttc 须写成 路径#字体名）。`,
-      503,
-    );
-  }
-}
-
-/**
- * The CJK font for PDFs: `REPORT_PDF_FONT` (a .ttf/.otf path, or `file.ttc#PostScriptName`), else the
- * Noto Sans SC that the npm package @embedpdf/fonts-sc ships (GB2312 characters), else the system's
- * Noto Sans CJK collection. Read at call time so a test or a deployment can point elsewhere.
- */
-export function reportPdfFont(): { file: string; family?: string } {
-  const configured = process.env.REPORT_PDF_FONT?.trim();
-  if (configured) {
-    const [file, family] = configured.split('#');
-    if (!existsSync(file)) throw new ReportFontMissing(`REPORT_PDF_FONT 指向的 ${file} 不存在`);
-    if (/\.ttc$/i.test(file) && !family) throw new ReportFontMissing(`${file} 是字体集合，须写成 ${file}#字体名`);
-    return { file, family: family || undefined };
-  }
-  try {
-    const entry = createRequire(import.meta.url).resolve('@embedpdf/fonts-sc');
-    const file = path.join(path.dirname(entry), '..', 'fonts', FONT_FILE);
-    if (existsSync(file)) return { file };
-  } catch {
-    // Not installed: try the system font below.
-  }
-  if (existsSync(SYSTEM_FONT.file)) return SYSTEM_FONT;
-  throw new ReportFontMissing('未安装 @embedpdf/fonts-sc，也没有 fonts-noto-cjk');
-}
-
 /** How a figure reads in the PDF: counts whole, rates in percent with one decimal, averages with two. */
 export function formatFigure(m: Measure, value: number | null): string {
   if (value === null) return '—';
@@ -179,21 +138,6 @@ export function formatFigure(m: Measure, value: number | null): string {
 
 const PAGE = { margin: 28, nameWidth: 104, headerHeight: 40, rowHeight: 24 };
 const COLORS = { text: '#0f172a', muted: '#64748b', line: '#cbd5e1', band: '#f1f5f9', total: '#e2e8f0' };
-
-/** A PDF in the CJK font (the font 'cjk' is current), and its bytes once `doc.end()` has been called. */
-export function openPdf(options: PDFKit.PDFDocumentOptions): { doc: PDFKit.PDFDocument; done: Promise<Buffer> } {
-  const font = reportPdfFont();
-  const doc = new PDFDocument(options);
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  doc.registerFont('cjk', font.file, font.family);
-  doc.font('cjk');
-  return { doc, done };
-}
 
 /** What the PDF's two charts show: the page's trend and its ranking by the measure chosen there. */
 export function pdfCharts(report: Report, rank?: string | null) {
@@ -322,35 +266,14 @@ export async function reportToPdf(report: Report, opts: { rank?: string | null }
   drawRow('合计', report.total.cells, report.total.previous, true);
 
   // The definitions, so a printed report can be read without the page.
-  y += 14;
-  const formulaHeight = 14 + MEASURES.length * 13;
-  if (y + formulaHeight > bottom()) {
-    doc.addPage();
-    y = PAGE.margin;
-  }
-  doc.fontSize(10).fillColor(COLORS.text).text('指标口径', left, y);
-  y = doc.y + 3;
-  for (const m of MEASURES) {
-    doc.fontSize(8).text(`${m.label}：${m.formula}`, left, y, { width });
-    y = doc.y + 2;
-  }
-
-  // Page numbers go in the bottom margin; margins are lifted so writing there adds no page.
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const margins = doc.page.margins;
-    doc.page.margins = { ...margins, bottom: 0 };
-    doc
-      .fontSize(7)
-      .fillColor(COLORS.muted)
-      .text(`第 ${i + 1} 页，共 ${range.count} 页`, left, doc.page.height - PAGE.margin, {
-        width,
-        align: 'right',
-        lineBreak: false,
-      });
-    doc.page.margins = margins;
-  }
-  doc.end();
-  return done;
+  drawDefinitions(doc, {
+    title: '指标口径',
+    items: MEASURES,
+    x: left,
+    y: y + 14,
+    width,
+    bottom: bottom(),
+    top: PAGE.margin,
+  });
+  return finishPdf(doc, done, { margin: PAGE.margin, color: COLORS.muted });
 }

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useLocation } from '@remix-run/react';
 import { requireUserWith } from '../auth/session.server';
 import { domain } from '../http/errors.server';
+import { RecordColumns, UploadColumns } from '../components/policy-record-tables';
 import { useT } from '../i18n/use-t';
 import { evaluationDrill } from '../policy-evaluation/evaluation.server';
 import { PHASE_LABELS } from '../ui/labels';
@@ -56,60 +57,9 @@ export default function EvaluationDrill() {
       <section className="overflow-x-auto rounded-lg border bg-white">
         <table className="w-full text-left text-sm" data-testid="drill-table">
           {drill.kind === 'records' ? (
-            <>
-              <thead>
-                <tr className="border-b text-slate-500">
-                  <th className="px-4 py-1">{t('政策')}</th>
-                  <th>{t('姓名或单位名称')}</th>
-                  <th>{t('身份证号或统一社会信用代码')}</th>
-                  <th>{t('联系电话')}</th>
-                  <th className="pr-3 text-right">{t('金额（元）')}</th>
-                  <th>{t('发放日期')}</th>
-                  <th className="pr-4">{t('来源')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {drill.items.map((r) => (
-                  <tr key={r.id} className="border-b last:border-0" data-testid="drill-row">
-                    <td className="px-4 py-1">{r.policy}</td>
-                    <td>{r.name}</td>
-                    <td className="font-mono">{r.identifier}</td>
-                    <td>{r.phone}</td>
-                    <td className="pr-3 text-right tabular-nums">{r.amount}</td>
-                    <td>{r.paidOn}</td>
-                    <td className="pr-4 text-slate-500">
-                      {t('{{file}} 第 {{row}} 行', { file: r.source, row: r.sourceRow })}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </>
+            <RecordColumns records={drill.items} rowTestId="drill-row" />
           ) : drill.kind === 'uploads' ? (
-            <>
-              <thead>
-                <tr className="border-b text-slate-500">
-                  <th className="px-4 py-1">{t('文件')}</th>
-                  <th>{t('单位')}</th>
-                  <th>{t('上报时间')}</th>
-                  <th className="pr-4 text-right">{t('记录数')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {drill.items.map((u) => (
-                  <tr key={u.id} className="border-b last:border-0" data-testid="drill-row">
-                    <td className="px-4 py-1">{u.fileName}</td>
-                    <td>{u.department}</td>
-                    <td className="whitespace-nowrap">
-                      {u.uploadedAt}
-                      {u.late ? (
-                        <span className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-800">{t('逾期')}</span>
-                      ) : null}
-                    </td>
-                    <td className="pr-4 text-right tabular-nums">{u.rows}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </>
+            <UploadColumns uploads={drill.items} rowTestId="drill-row" />
           ) : drill.kind === 'appeals' ? (
             <>
               <thead>

@@ -6,15 +6,11 @@ import { requireUserWith } from '../auth/session.server';
 import { can } from '../domain/permissions';
 import { readForm } from '../http/body.server';
 import { domain, formFailure } from '../http/errors.server';
+import { RecordColumns, UploadColumns } from '../components/policy-record-tables';
 import { useT } from '../i18n/use-t';
 import { listPeriods, openPeriod, periodReport, policyRecords } from '../policy-records/records.server';
 import { CsrfField } from '../ui/csrf';
-import {
-  BENEFICIARY_KIND_LABELS,
-  PAYMENT_WAY_LABELS,
-  PERIOD_KIND_LABELS,
-  REPORT_STATUS_LABELS,
-} from '../ui/policy-record-labels';
+import { PERIOD_KIND_LABELS, REPORT_STATUS_LABELS } from '../ui/policy-record-labels';
 
 export const meta: MetaFunction = () => [{ title: '政策落实记录 · 12345 热线' }];
 
@@ -185,34 +181,7 @@ export default function PolicyRecords() {
                 </Link>
               </div>
               <table className="w-full text-left text-sm">
-                <thead>
-                  <tr className="border-b text-slate-500">
-                    <th className="px-4 py-1">{t('对象')}</th>
-                    <th>{t('姓名或单位名称')}</th>
-                    <th>{t('身份证号或统一社会信用代码')}</th>
-                    <th>{t('联系电话')}</th>
-                    <th className="text-right">{t('金额（元）')}</th>
-                    <th>{t('发放日期')}</th>
-                    <th>{t('发放方式')}</th>
-                    <th className="pr-4">{t('来源')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {records.records.map((r) => (
-                    <tr key={r.id} className="border-b last:border-0">
-                      <td className="px-4 py-1">{t(BENEFICIARY_KIND_LABELS[r.kind])}</td>
-                      <td>{r.name}</td>
-                      <td className="font-mono">{r.identifier}</td>
-                      <td>{r.phone}</td>
-                      <td className="text-right tabular-nums">{r.amount}</td>
-                      <td>{r.paidOn}</td>
-                      <td>{t(PAYMENT_WAY_LABELS[r.way])}</td>
-                      <td className="pr-4 text-slate-500">
-                        {t('{{file}} 第 {{row}} 行', { file: r.fileName, row: r.sourceRow })}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
+                <RecordColumns records={records.records} rowTestId="records-row" />
               </table>
             </section>
           ) : null}
@@ -222,33 +191,7 @@ export default function PolicyRecords() {
               {t('已导入的文件（{{n}}）', { n: report.uploads.length })}
             </h2>
             <table className="w-full text-left text-sm">
-              <thead>
-                <tr className="border-b text-slate-500">
-                  <th className="px-4 py-1">{t('文件')}</th>
-                  <th>{t('单位')}</th>
-                  <th>{t('上报人')}</th>
-                  <th>{t('上报时间')}</th>
-                  <th className="text-right">{t('记录数')}</th>
-                  <th className="pr-4 text-right">{t('金额（元）')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.uploads.map((u) => (
-                  <tr key={u.id} className="border-b last:border-0" data-testid="records-upload">
-                    <td className="px-4 py-1">{u.fileName}</td>
-                    <td>{u.department}</td>
-                    <td>{u.uploadedBy}</td>
-                    <td className="whitespace-nowrap">
-                      {u.uploadedAt}
-                      {u.late ? (
-                        <span className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-800">{t('逾期')}</span>
-                      ) : null}
-                    </td>
-                    <td className="text-right tabular-nums">{u.rows}</td>
-                    <td className="pr-4 text-right tabular-nums">{u.totalAmount}</td>
-                  </tr>
-                ))}
-              </tbody>
+              <UploadColumns uploads={report.uploads} rowTestId="records-upload" />
             </table>
             {report.uploads.length === 0 ? <p className="px-4 py-3 text-slate-500">{t('本期尚无上报')}</p> : null}
           </section>
