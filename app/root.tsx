@@ -8,6 +8,7 @@ import {
   ScrollRestoration,
   isRouteErrorResponse,
   useLoaderData,
+  useMatches,
   useRouteError,
 } from '@remix-run/react';
 import { I18nextProvider } from 'react-i18next';
@@ -93,9 +94,15 @@ const NAV: [to: string, label: string, capability: Capability][] = [
   ['/admin/grids', '网格', 'admin:grids'],
 ];
 
+/** A route group that draws its own frame (the citizens' site, /c) sets `handle = { ownFrame: true }`. */
+const hasOwnFrame = (matches: ReturnType<typeof useMatches>) =>
+  matches.some((m) => (m.handle as { ownFrame?: boolean } | undefined)?.ownFrame);
+
 export default function App() {
   const { user, queues } = useLoaderData<typeof loader>();
   const { t } = useT();
+  const matches = useMatches();
+  if (hasOwnFrame(matches)) return <Outlet />;
   return (
     <>
       <AppHeader

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// Only zod's core config: importing all of zod here would put it in every page's scripts.
+import { config } from 'zod/v4/core';
 
 /**
  * The pages' script policy allows no eval (app/http/security-headers.server.ts). In the browser zod would
@@ -7,5 +8,5 @@ import { z } from 'zod';
  * before any page's route module builds one. The server keeps the compiled parsers.
  */
 export function zodWithoutEval(): void {
-  if (typeof document !== 'undefined') z.config({ jitless: true });
+  if (typeof document !== 'undefined') config({ jitless: true });
 }

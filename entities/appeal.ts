@@ -120,7 +120,8 @@ export const AppealSchema = defineEntity({
     lng: p.double().nullable(),
     confidential: p.boolean().default(false),
     anonymous: p.boolean().default(false),
-    createdBy: () => p.manyToOne(UserSchema),
+    // The staff member who recorded it; none for what a citizen filed on the public site.
+    createdBy: () => p.manyToOne(UserSchema).nullable(),
     // Set by the intake form once per rendered form, so a double submit creates one appeal, not two.
     requestKey: p.string().length(64).nullable().unique(),
     phase: p.string().length(40).index(),

@@ -19,6 +19,7 @@ import { CallSchema } from './call';
 import { CallEventSchema } from './call-event';
 import { CategorySchema } from './category';
 import { CitizenSchema } from './citizen';
+import { AppealTrackingSchema, CitizenCodeSchema } from './citizen-web';
 import { DailyReportSchema } from './daily-report';
 import { DepartmentSchema } from './department';
 import { DispatchCatalogueEntrySchema } from './dispatch-catalogue-entry';
@@ -55,6 +56,8 @@ export const entities = [
   GridSchema,
   CategorySchema,
   CitizenSchema,
+  CitizenCodeSchema,
+  AppealTrackingSchema,
   AppealSchema,
   AppealEventSchema,
   AppealCounterSchema,

@@ -11,6 +11,8 @@ export const ROLES = [
   'reviewer',
   'supervisor',
   'admin',
+  // A citizen on the public site: no staff account, known by the phone his SMS code proved.
+  'citizen',
   'system',
 ] as const;
 export type Role = (typeof ROLES)[number];

@@ -292,7 +292,8 @@ const REVIEW_DESK: Role[] = ['reviewer', 'supervisor'];
 const SYSTEM: Role[] = ['system'];
 
 export const eventRoles: Record<AppealEventType, Role[]> = {
-  SUBMIT: ['operator', 'dispatcher', 'gridWorker'],
+  // A citizen's own submission on the public site enters triage as a recorded call does.
+  SUBMIT: ['operator', 'dispatcher', 'gridWorker', 'citizen'],
   DISCARD: ['operator', 'dispatcher', 'gridWorker'],
   // Whoever may record a draft may correct it; the machine lets only its creator.
   EDIT_DRAFT: ['operator', 'dispatcher', 'gridWorker'],

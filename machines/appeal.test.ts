@@ -61,6 +61,7 @@ const reviewer = mk('reviewer');
 const mediator = mk('mediator');
 const system = mk('system');
 const admin = mk('admin');
+const citizen = mk('citizen');
 const handler = mk('handler', { departmentIds: [LEAD_DEPT] });
 const gridWorker = mk('gridWorker', { gridIds: [GRID] });
 const otherHandler = mk('handler', { departmentIds: [11, ASSIST_DEPT] });
@@ -78,6 +79,7 @@ const BY_ROLE: Record<Role, Actor> = {
   reviewer,
   supervisor,
   admin,
+  citizen,
   system,
 };
 

@@ -49,7 +49,7 @@ export const draftInputSchema = z
   .strict();
 export type DraftInput = z.input<typeof draftInputSchema>;
 
-const CREATORS = new Set(['operator', 'dispatcher', 'gridWorker']);
+const CREATORS = new Set(['operator', 'dispatcher', 'gridWorker', 'citizen']);
 
 /** Records a new appeal as a draft (the operator is still on the call); its audit trail starts here. */
 export async function createDraft(
@@ -170,7 +170,7 @@ async function insertDraft(em: EntityManager, actor: Actor, input: z.output<type
         lng: input.lng ?? null,
         confidential: input.confidential,
         anonymous: input.anonymous,
-        created_by_id: actor.userId,
+        created_by_id: actor.userId || null,
         request_key: input.requestKey ?? null,
       },
     });

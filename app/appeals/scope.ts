@@ -3,7 +3,8 @@ import { inDepartments, inGrids, isCityDesk } from '../cases/scope';
 
 /** The columns that decide who may see an appeal. */
 export interface AppealScopeFacts {
-  createdById: number;
+  /** Null for what a citizen filed on the public site. */
+  createdById: number | null;
   leadDepartmentId: number | null;
   assignedGridId: number | null;
   gridId: number | null;
@@ -26,6 +27,9 @@ export function canSeeAppeal(actor: Actor, facts: AppealScopeFacts): boolean {
       return inGrids(actor, [facts.assignedGridId, facts.gridId]) || facts.createdById === actor.userId;
     case 'mediator':
       return inDepartments(actor, facts.referralAgencyIds);
+    case 'citizen':
+      // Only what was filed on the public site; which one, app/citizen/ decides from the code or link he holds.
+      return facts.createdById === null;
     default:
       return false;
   }

@@ -30,6 +30,8 @@ export interface AppealListItem {
   /** Who holds it now: the lead department, or the grid it was assigned to. */
   holder: string | null;
   caller: string;
+  /** How it came in (hotline, web, patrol, wechat), where the queue knows. */
+  source?: string;
   version?: number;
   /** Board rows only: supervision orders and escalation so far. */
   superviseCount?: number;
@@ -256,7 +258,8 @@ function partsOf(q: QueueDef, user: QueueUser, now: Date): Part[] {
 }
 
 const LIST_COLUMNS = `a.id, a.number, a.version, a.title, a.type, a.urgency, a.category_id, a.phase, a.sla, a.due_at,
-  a.created_at, a.lead_department_id, a.assigned_grid_id, a.caller_phone, a.confidential, a.tags @> '{awaitingAnswer}' as owed`;
+  a.created_at, a.lead_department_id, a.assigned_grid_id, a.caller_phone, a.confidential, a.source,
+  a.tags @> '{awaitingAnswer}' as owed`;
 const BOARD_COLUMNS = `, (a.snapshot->'context'->>'superviseCount')::int as supervise_count,
   a.snapshot->'context'->>'escalation' as escalation`;
 
@@ -427,6 +430,7 @@ function toItem(r: Row, c: ListContext): AppealListItem {
       null,
     // Departments and grid workers never see a confidential caller; everyone else sees a masked number in lists.
     caller: c.hideCaller && r.confidential ? '（保密）' : maskPhone(r.caller_phone as string | null),
+    source: r.source as string,
     version: r.version as number,
     ...('supervise_count' in r
       ? { superviseCount: (r.supervise_count as number | null) ?? 0, escalation: r.escalation as string | null }

@@ -12,7 +12,7 @@ export interface HeaderUser {
   departmentName: string | null;
 }
 
-function LanguageSwitch() {
+export function LanguageSwitch() {
   const { t, lang } = useT();
   const location = useLocation();
   const other: Language = lang === 'en' ? 'zh-CN' : 'en';

@@ -40,6 +40,11 @@ export function WorklistTable({ items }: { items: AppealListItem[] }) {
               <Link to={`/appeals/${a.id}`} className="text-red-700 hover:underline">
                 {a.number}
               </Link>
+              {a.source === 'web' ? (
+                <span className="ml-1 rounded bg-sky-100 px-1 font-sans text-xs text-sky-800" data-testid="source-web">
+                  {t('网站')}
+                </span>
+              ) : null}
             </td>
             <td className={`order-4 w-full break-words md:w-auto md:max-w-xs md:truncate ${cell}`}>
               {a.urgency !== 'normal' ? (

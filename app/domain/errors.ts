@@ -58,3 +58,10 @@ export function parseInput<T>(schema: z.ZodType<T>, raw: unknown): T {
   if (!parsed.success) throw new InvalidInput('请检查填写的内容', fieldErrorsOf(parsed.error.issues));
   return parsed.data;
 }
+
+/** Too many tries from one phone or address in a while: the message says when to try again. */
+export class TooManyRequests extends DomainError {
+  constructor(message: string) {
+    super(message, 429);
+  }
+}

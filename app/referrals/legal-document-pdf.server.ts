@@ -97,7 +97,13 @@ export async function legalDocumentPdf(
 
   body(page);
 
-  return finishPdf(doc, done, { margin: PAGE.margin, color: COLORS.muted, size: SIZE.small, align: 'center' });
+  return finishPdf(doc, done, {
+    margin: PAGE.margin,
+    color: COLORS.muted,
+    size: SIZE.small,
+    align: 'center',
+    label: (page, count) => `第 ${page} 页 / 共 ${count} 页`,
+  });
 }
 
 /** One party as a legal document names it: its role, then each particular that is known, in full. */

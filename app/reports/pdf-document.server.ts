@@ -99,8 +99,16 @@ export function drawDefinitions(
 export function finishPdf(
   doc: PDFKit.PDFDocument,
   done: Promise<Buffer>,
-  style: { margin: number; color: string; size?: number; align?: 'right' | 'center' },
+  style: {
+    margin: number;
+    color: string;
+    size?: number;
+    align?: 'right' | 'center';
+    /** The words of a page's number; a report says 第 1 页，共 3 页. */
+    label?: (page: number, count: number) => string;
+  },
 ): Promise<Buffer> {
+  const label = style.label ?? ((page: number, count: number) => `第 ${page} 页，共 ${count} 页`);
   const range = doc.bufferedPageRange();
   const left = doc.page.margins.left;
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
@@ -111,7 +119,7 @@ export function finishPdf(
     doc
       .fontSize(style.size ?? 7)
       .fillColor(style.color)
-      .text(`第 ${i + 1} 页，共 ${range.count} 页`, left, doc.page.height - style.margin, {
+      .text(label(i + 1, range.count), left, doc.page.height - style.margin, {
         width,
         align: style.align ?? 'right',
         lineBreak: false,

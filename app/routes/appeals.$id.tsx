@@ -1,3 +1,4 @@
+import { SOURCE_LABELS } from '../reports/report-view';
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { Link, useActionData, useFetcher, useLoaderData, type ShouldRevalidateFunction } from '@remix-run/react';
@@ -219,6 +220,8 @@ export default function AppealPage() {
         <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-1 md:grid-cols-4">
           <dt className="text-slate-500">{t('类型')}</dt>
           <dd>{t(TYPE_LABELS[a.type])}</dd>
+          <dt className="text-slate-500">{t('来源')}</dt>
+          <dd data-testid="appeal-source">{t(SOURCE_LABELS[a.source] ?? a.source)}</dd>
           <dt className="text-slate-500">{t('分类')}</dt>
           <dd>{a.category}</dd>
           <dt className="text-slate-500">{t('地址')}</dt>

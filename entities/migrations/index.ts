@@ -34,6 +34,7 @@ import { Migration20261217000000_appeal_policy } from './Migration20261217000000
 import { Migration20261217010000_appeal_policy_complaint_kind } from './Migration20261217010000_appeal_policy_complaint_kind';
 import { Migration20261218000000_beneficiary_callbacks } from './Migration20261218000000_beneficiary_callbacks';
 import { Migration20261219000000_policy_evaluation_reports } from './Migration20261219000000_policy_evaluation_reports';
+import { Migration20261220000000_citizen_web } from './Migration20261220000000_citizen_web';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -85,4 +86,5 @@ export const migrationsList = [
     name: 'Migration20261219000000_policy_evaluation_reports',
     class: Migration20261219000000_policy_evaluation_reports,
   },
+  { name: 'Migration20261220000000_citizen_web', class: Migration20261220000000_citizen_web },
 ];

@@ -2,6 +2,7 @@ import { admin } from './admin';
 import { appeal } from './appeal';
 import { assess } from './assess';
 import { beneficiaryCallbacks } from './beneficiary-callbacks';
+import { citizen } from './citizen';
 import { common } from './common';
 import { dayIntake } from './day-intake';
 import { dispatch } from './dispatch';
@@ -33,6 +34,7 @@ import { verification } from './verification';
 
 /** English for every Chinese UI string, gathered per area of the app. */
 export const en: Record<string, string> = {
+  ...citizen,
   ...policyRecords,
   ...policyHandover,
   ...beneficiaryCallbacks,

@@ -1,0 +1,127 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/sql';
+import { z } from 'zod';
+import { createDraftIn } from '../appeals/intake.server';
+import { applyEvent, type AppealServices } from '../appeals/service.server';
+import { sessionSecret } from '../auth/session.server';
+import { CITIZEN_ACTOR } from '../cases/actor';
+import { all, inTransaction, run } from '../db/sql.server';
+import { InvalidInput, parseInput } from '../domain/errors';
+import { codeField, mobilePhone, spendCode, verifyCode } from './verification.server';
+import { WEB_APPEAL_TYPES } from './web-appeal-types';
+
+// An appeal a citizen files on the public site: the phone proved by an SMS code, then the same closed loop as a
+// recorded call (source 网站, submitted into triage for the dispatcher), and a private tracking link sent by SMS.
+
+const onOff = z
+  .enum(['on', 'true', 'false', ''])
+  .optional()
+  .transform((v) => v === 'on' || v === 'true');
+
+export const webAppealSchema = z
+  .object({
+    type: z.enum(WEB_APPEAL_TYPES, { message: '请选择诉求类型' }),
+    categoryId: z.coerce.number({ message: '请选择诉求分类' }).int().positive('请选择诉求分类'),
+    content: z
+      .string({ message: '请描述您的诉求' })
+      .trim()
+      .min(10, '请至少写 10 个字，说清楚事情、地点和您的诉求')
+      .max(2000, '最多 2000 字'),
+    address: z.string().trim().max(200, '地址最多 200 字').optional(),
+    phone: mobilePhone,
+    code: codeField,
+    name: z.string().trim().max(50, '称呼最多 50 字').optional(),
+    confidential: onOff,
+    consent: z.literal('on', { message: '请阅读并同意个人信息处理规则' }),
+  })
+  .strict();
+export type WebAppealInput = z.input<typeof webAppealSchema>;
+
+/** The categories a citizen picks from: the second level of the tree, under the first. */
+export async function publicCategories(em: EntityManager) {
+  const rows = await all<{ id: number; name: string; group_id: number; group_name: string }>(
+    em,
+    `select c.id, c.name, g.id as group_id, g.name as group_name
+       from category c join category g on g.id = c.parent_id
+      where c.active and g.active and g.parent_id is null
+      order by g.code, c.code`,
+  );
+  const groups = new Map<number, { id: number; name: string; categories: { id: number; name: string }[] }>();
+  for (const r of rows) {
+    const g = groups.get(r.group_id) ?? { id: r.group_id, name: r.group_name, categories: [] };
+    g.categories.push({ id: r.id, name: r.name });
+    groups.set(r.group_id, g);
+  }
+  return [...groups.values()];
+}
+
+export const trackingTokenHash = (token: string) =>
+  createHmac('sha256', sessionSecret()).update(`appeal-tracking:${token}`).digest('hex');
+
+/** The address of an appeal's tracking page on the public site. */
+export const trackingPath = (token: string) => `/c/track/${token}`;
+
+/**
+ * Files the appeal: the code is checked first (a wrong one counts a try and writes nothing else), then in one
+ * transaction the code is spent, the appeal recorded and submitted by the citizen, its tracking link stored as an
+ * HMAC, and the link queued by SMS. `siteUrl` is the public site's origin the link points at.
+ */
+export async function submitWebAppeal(
+  services: AppealServices,
+  raw: unknown,
+  siteUrl: string,
+): Promise<{ id: number; number: string; token: string }> {
+  const input = parseInput(webAppealSchema, raw);
+  const em = services.db.em();
+  const [category] = await all<{ name: string }>(
+    em,
+    'select c.name from category c join category g on g.id = c.parent_id where c.id = ? and c.active and g.active',
+    [input.categoryId],
+  );
+  if (!category) throw new InvalidInput('请选择诉求分类', { categoryId: ['请选择诉求分类'] });
+  const now = services.now?.() ?? new Date();
+  const code = await verifyCode(em, { phone: input.phone, purpose: 'submit', code: input.code }, now);
+  const token = randomBytes(24).toString('base64url');
+  return inTransaction(em, async (tx) => {
+    await spendCode(tx, code, now);
+    const draft = await createDraftIn(
+      tx,
+      CITIZEN_ACTOR,
+      {
+        source: 'web',
+        type: input.type,
+        categoryId: input.categoryId,
+        callerPhone: input.phone,
+        citizenName: input.name || undefined,
+        title: `${category.name}：${input.content.replace(/\s+/g, ' ')}`.slice(0, 40),
+        content: input.content,
+        address: input.address || undefined,
+        confidential: input.confidential,
+      },
+      now,
+    );
+    await applyEvent(
+      { ...services, now: () => now },
+      { appealId: draft.id, type: 'SUBMIT', actor: CITIZEN_ACTOR, payload: {} },
+      { tx },
+    );
+    await run(tx, 'insert into appeal_tracking (appeal_id, token_hash, created_at) values (?, ?, ?)', [
+      draft.id,
+      trackingTokenHash(token),
+      now,
+    ]);
+    await run(
+      tx,
+      `insert into sms_outbox (appeal_id, phone, template, body, status, created_at, updated_at)
+       values (?, ?, 'tracking', ?, 'pending', ?, ?)`,
+      [
+        draft.id,
+        input.phone,
+        `【12345】诉求 ${draft.number} 的办理进度请查看 ${siteUrl}${trackingPath(token)} ，链接仅限本人使用，请勿转发。`,
+        now,
+        now,
+      ],
+    );
+    return { id: draft.id, number: draft.number, token };
+  });
+}

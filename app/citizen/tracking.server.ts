@@ -1,0 +1,125 @@
+import type { EntityManager } from '@mikro-orm/sql';
+import { localDateTime } from '../calendar/working-time';
+import { all, one } from '../db/sql.server';
+import { NotFound } from '../domain/errors';
+import { trackingTokenHash } from './submission.server';
+
+// What a tracking link shows: the citizen-facing steps of one appeal (received, sent to a department, answered
+// with the approved answer, called back, closed), never internal notes, staff names or anyone else's data. The
+// token is the only key: a wrong or guessed one finds nothing, and says no more than that.
+
+export type PublicStatus = 'received' | 'handling' | 'answered' | 'closed' | 'merged' | 'void';
+
+const STATUS_OF: Record<string, PublicStatus> = {
+  draft: 'received',
+  triage: 'received',
+  dispatched: 'handling',
+  returnRequested: 'handling',
+  'handling.working': 'handling',
+  'handling.extensionPending': 'handling',
+  referred: 'handling',
+  review: 'handling',
+  verification: 'handling',
+  replied: 'answered',
+  'callback.calling': 'answered',
+  'callback.dissatisfied': 'handling',
+  closed: 'closed',
+  merged: 'merged',
+  void: 'void',
+};
+
+export type PublicStepKind =
+  'received' | 'dispatched' | 'answered' | 'feedback' | 'redo' | 'reopened' | 'closed' | 'merged';
+
+export interface PublicStep {
+  kind: PublicStepKind;
+  at: string;
+  /** The department it went to, for `dispatched`. */
+  department?: string;
+  /** The approved answer, for `answered`. */
+  answer?: string;
+  satisfaction?: string;
+}
+
+export interface TrackedAppeal {
+  number: string;
+  category: string;
+  content: string;
+  submittedAt: string | null;
+  status: PublicStatus;
+  steps: PublicStep[];
+}
+
+const STEP_OF: Record<string, PublicStepKind> = {
+  SUBMIT: 'received',
+  DISPATCH: 'dispatched',
+  HAND_TO_POLICY_LEAD: 'dispatched',
+  APPROVE_REPLY: 'answered',
+  VERIFY_APPROVE: 'answered',
+  RESOLVE_ON_SPOT: 'answered',
+  FEEDBACK: 'feedback',
+  REDO: 'redo',
+  REOPEN: 'reopened',
+  SUPERVISOR_CLOSE: 'closed',
+  MERGE_INTO: 'merged',
+};
+
+export async function trackAppeal(em: EntityManager, token: string): Promise<TrackedAppeal> {
+  if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) throw new NotFound('链接无效或已失效');
+  const appeal = await one<{
+    id: number;
+    number: string;
+    category: string;
+    content: string;
+    submitted_at: Date | string | null;
+    phase: string;
+  }>(
+    em,
+    `select a.id, a.number, c.name as category, a.content, a.submitted_at, a.phase
+       from appeal_tracking t join appeal a on a.id = t.appeal_id join category c on c.id = a.category_id
+      where t.token_hash = ?`,
+    [trackingTokenHash(token)],
+  );
+  if (!appeal) throw new NotFound('链接无效或已失效');
+  const events = await all<{ seq: number; type: string; at: Date | string; payload: Record<string, unknown> }>(
+    em,
+    `select seq, type, at, payload from appeal_event
+      where appeal_id = ? and type in (?) order by seq`,
+    [appeal.id, [...Object.keys(STEP_OF), 'REPLY', 'SELF_HANDLE']],
+  );
+  const departmentIds = events
+    .map((e) => (e.type === 'DISPATCH' || e.type === 'HAND_TO_POLICY_LEAD' ? Number(e.payload.departmentId) : 0))
+    .filter((id) => id > 0);
+  const departments = new Map(
+    (
+      await all<{ id: number; name: string }>(em, 'select id, name from department where id in (?)', [
+        departmentIds.length ? departmentIds : [0],
+      ])
+    ).map((d) => [d.id, d.name]),
+  );
+  const steps: PublicStep[] = [];
+  let lastReply: string | undefined;
+  for (const e of events) {
+    // A reply is the department's until the hotline approves it: shown with the approval, never before.
+    if (e.type === 'REPLY' || e.type === 'SELF_HANDLE') {
+      lastReply = String(e.payload.result ?? '');
+      continue;
+    }
+    const kind = STEP_OF[e.type];
+    const at = localDateTime(new Date(e.at));
+    if (kind === 'dispatched')
+      steps.push({ kind, at, department: departments.get(Number(e.payload.departmentId)) ?? '承办单位' });
+    else if (kind === 'answered')
+      steps.push({ kind, at, answer: e.type === 'RESOLVE_ON_SPOT' ? String(e.payload.answer ?? '') : lastReply });
+    else if (kind === 'feedback') steps.push({ kind, at, satisfaction: String(e.payload.satisfaction ?? '') });
+    else steps.push({ kind, at });
+  }
+  return {
+    number: appeal.number,
+    category: appeal.category,
+    content: appeal.content,
+    submittedAt: appeal.submitted_at ? localDateTime(new Date(appeal.submitted_at)) : null,
+    status: STATUS_OF[appeal.phase] ?? 'handling',
+    steps,
+  };
+}

@@ -1,0 +1,91 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { useLoaderData, useSearchParams } from '@remix-run/react';
+import { trackAppeal, type PublicStatus, type PublicStepKind } from '../citizen/tracking.server';
+import { domain } from '../http/errors.server';
+import { useT } from '../i18n/use-t';
+import { SATISFACTION_LABELS } from '../ui/policy-evaluation-labels';
+
+export const meta: MetaFunction = () => [
+  { title: '办理进度 · 12345 市民诉求' },
+  // The address is a secret: not for search engines.
+  { name: 'robots', content: 'noindex' },
+];
+
+// Anyone holding the link sees this appeal's citizen-facing steps, and no one else's.
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  return domain(() => trackAppeal(context.runtime.db.em(), params.token ?? ''));
+}
+
+const STATUS_LABELS: Record<PublicStatus, string> = {
+  received: '已受理',
+  handling: '办理中',
+  answered: '已答复',
+  closed: '已办结',
+  merged: '已并入同类诉求',
+  void: '已撤销',
+};
+
+const STEP_LABELS: Record<PublicStepKind, string> = {
+  received: '诉求已受理',
+  dispatched: '已转交 {{department}} 办理',
+  answered: '承办单位已答复',
+  feedback: '已回访',
+  redo: '重新办理',
+  reopened: '重新受理',
+  closed: '已办结',
+  merged: '已并入同类诉求一并办理',
+};
+
+export default function TrackAppeal() {
+  const appeal = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const { t } = useT();
+  return (
+    <div className="space-y-4">
+      {params.get('new') === '1' ? (
+        <div role="status" className="rounded bg-green-50 p-3 text-green-900" data-testid="submitted">
+          <p className="font-semibold">{t('提交成功，我们已受理您的诉求。')}</p>
+          <p className="mt-1 text-sm">{t('本页链接已通过短信发给您，可随时查看办理进度；请勿转发给他人。')}</p>
+        </div>
+      ) : null}
+      <div className="rounded border p-3">
+        <p className="text-sm text-slate-600">{t('诉求编号')}</p>
+        <p className="font-mono text-xl font-semibold" data-testid="appeal-number">
+          {appeal.number}
+        </p>
+        <p className="mt-2">
+          <span className="rounded bg-red-50 px-2 py-0.5 text-red-800" data-testid="public-status">
+            {t(STATUS_LABELS[appeal.status])}
+          </span>{' '}
+          <span className="text-sm text-slate-600">
+            {t(appeal.category)} · {appeal.submittedAt}
+          </span>
+        </p>
+        <p className="mt-2 whitespace-pre-wrap text-slate-800">{appeal.content}</p>
+      </div>
+      <section aria-labelledby="steps-h">
+        <h2 id="steps-h" className="font-semibold">
+          {t('办理进度')}
+        </h2>
+        <ol className="mt-2 space-y-3 border-l-2 border-red-200 pl-4">
+          {appeal.steps.map((s, i) => (
+            <li key={i} data-testid="public-step">
+              <p className="font-medium">{t(STEP_LABELS[s.kind], { department: s.department })}</p>
+              <p className="text-xs text-slate-500">{s.at}</p>
+              {s.answer ? (
+                <p className="mt-1 whitespace-pre-wrap rounded bg-slate-50 p-2" data-testid="public-answer">
+                  {s.answer}
+                </p>
+              ) : null}
+              {s.satisfaction ? (
+                <p className="mt-1 text-sm text-slate-600">
+                  {t('评价：{{value}}', { value: t(SATISFACTION_LABELS[s.satisfaction] ?? s.satisfaction) })}
+                </p>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}

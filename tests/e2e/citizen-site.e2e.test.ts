@@ -1,0 +1,221 @@
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { baseUrl, launch, login, screenshot } from './browser';
+import { chooseUnits, open, phase, submit } from './journeys';
+
+// The citizens' own site (/c) on a phone's screen: an appeal filed with an SMS code read from the development
+// gateway, found by the dispatcher in triage as 网站, followed by its private link through dispatch and the
+// approved answer; and a wrong link, a guessed number or a spent code that shows nothing private.
+
+const ANSWER = '已安排城管队员现场劝导，摊位已退回市场内经营，并将每日巡查。';
+
+/** A phone of its own per test, so the one-code-a-minute limit of one test never meets another. */
+const newPhone = () => `1365${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+
+/** The development gateway's log: one line per message sent, "time<TAB>phone<TAB>text". */
+function smsTo(phone: string): string[] {
+  const file = path.join(inject('dataDir'), 'sms-sent.log');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.split('\t')[1] === phone)
+    .map((l) => l.split('\t')[2]);
+}
+
+/** Waits for the SMS job (every few seconds) to send the phone a message matching `re`; returns the match. */
+async function awaitSms(phone: string, re: RegExp): Promise<RegExpExecArray> {
+  let found: RegExpExecArray | null = null;
+  await expect
+    .poll(
+      () => {
+        found =
+          smsTo(phone)
+            .map((m) => re.exec(m))
+            .find(Boolean) ?? null;
+        return Boolean(found);
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(true);
+  return found!;
+}
+
+async function phonePage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: baseUrl(),
+    viewport: { width: 375, height: 740 },
+    locale: 'zh-CN',
+    isMobile: true,
+    hasTouch: true,
+  });
+  return context.newPage();
+}
+
+/** Fills the form as a citizen does; returns the code the phone received. */
+async function fillAndVerify(page: Page, phone: string): Promise<string> {
+  await page.goto('/c/submit');
+  await page.getByLabel('投诉').check();
+  await page.getByTestId('category').selectOption({ label: '占道经营' });
+  await page
+    .getByLabel('诉求内容')
+    .fill('和平路菜市场门口的商户把摊位摆到人行道上，早晚高峰老人和孩子只能走机动车道。');
+  await page.getByLabel('地点（选填）').fill('东城区和平路 12 号');
+  await page.getByLabel('称呼（选填）').fill('李女士');
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByTestId('send-code').click();
+  await expect.poll(() => page.getByTestId('code-sent').textContent()).toContain(phone);
+  const [, code] = await awaitSms(phone, /验证码是 (\d{6})/);
+  await page.getByPlaceholder('短信验证码').fill(code);
+  await page.getByLabel('我已阅读并同意个人信息处理规则').check();
+  return code;
+}
+
+describe("the citizens' site at 375 px", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  let trackUrl = '';
+  let number = '';
+  let phone = '';
+
+  it('(a) files an appeal with an SMS code and shows its number; the dispatcher finds it in triage as 网站', async () => {
+    const page = await phonePage(browser);
+    await page.goto('/c');
+    await page.getByTestId('start-submit').click();
+    await page.getByTestId('submit-appeal').waitFor();
+    phone = newPhone();
+    await fillAndVerify(page, phone);
+    await screenshot(page, 'citizen-submit-filled');
+    await page.getByTestId('submit-appeal').click();
+    await page.getByTestId('submitted').waitFor();
+    number = (await page.getByTestId('appeal-number').textContent())!.trim();
+    expect(number).toMatch(/^\d{8}-\d{6}$/);
+    expect(await page.getByTestId('public-status').textContent()).toBe('已受理');
+    // No staff navigation and nothing fits wider than the phone.
+    expect(await page.getByTestId('home-title').count()).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await screenshot(page, 'citizen-submitted');
+    // The link comes by SMS too, with the number.
+    const [link] = await awaitSms(phone, new RegExp(`诉求 ${number} .*?(https?://\\S+/c/track/[A-Za-z0-9_-]+)`));
+    trackUrl = /(https?:\/\/\S+\/c\/track\/[A-Za-z0-9_-]+)/.exec(link)![1];
+    expect(new URL(trackUrl).pathname).toBe(new URL(page.url()).pathname);
+    await page.context().close();
+
+    const d = await login(browser, 'dispatcher');
+    await d.getByTestId('home-title').waitFor();
+    // 待派单 is oldest first: page on until the new appeal's row shows, with its source.
+    const row = d.locator('section#triage tbody tr', { hasText: number });
+    for (let i = 0; i < 50 && !(await row.count()) && (await d.getByTestId('pager-next-triage').count()); i++) {
+      await d.getByTestId('pager-next-triage').click();
+      await d.waitForLoadState('networkidle');
+    }
+    expect(await row.getByTestId('source-web').textContent()).toBe('网站');
+    await screenshot(d, 'citizen-appeal-in-triage');
+    await row.getByRole('link', { name: number }).click();
+    await d.getByTestId('appeal-phase').waitFor();
+    expect(await phase(d)).toBe('待派单');
+    expect(await d.getByTestId('appeal-source').textContent()).toBe('网站');
+    await d.context().close();
+  });
+
+  it('(b) follows it by the link through dispatch and the approved answer, with no staff names', async () => {
+    expect(trackUrl).not.toBe('');
+    const d = await login(browser, 'dispatcher');
+    await d.getByTestId('home-title').waitFor();
+    await d.goto(`/appeals?q=${number}`);
+    await d.getByRole('link', { name: number }).click();
+    await d.getByTestId('appeal-phase').waitFor();
+    const staffUrl = new URL(d.url()).pathname;
+    await chooseUnits(d, '市城市管理局');
+    await submit(d, '派单');
+    await d.context().close();
+
+    const citizen = await phonePage(browser);
+    await citizen.goto(trackUrl);
+    await expect.poll(() => citizen.getByTestId('public-step').allTextContents()).toHaveLength(2);
+    expect((await citizen.getByTestId('public-step').nth(1).textContent()) ?? '').toContain('市城市管理局');
+
+    const h = await open(browser, 'handler', staffUrl);
+    const staff = [((await h.getByTestId('current-user').textContent()) ?? '').split('（')[0]];
+    await submit(h, '签收');
+    await submit(h, '办理答复', { 办理结果: ANSWER, 是否解决: 'yes' });
+    await h.context().close();
+    // Replied but not yet approved: the department's words are not the hotline's answer yet.
+    await citizen.reload();
+    expect(await citizen.getByTestId('public-answer').count()).toBe(0);
+
+    const r = await open(browser, 'reviewer', staffUrl);
+    staff.push(((await r.getByTestId('current-user').textContent()) ?? '').split('（')[0]);
+    await submit(r, '审核通过');
+    await r.context().close();
+    await citizen.reload();
+    await expect.poll(() => citizen.getByTestId('public-answer').textContent()).toBe(ANSWER);
+    expect(await citizen.getByTestId('public-status').textContent()).toBe('已答复');
+    const text = (await citizen.locator('main').textContent()) ?? '';
+    expect(staff.every((name) => name.length > 1)).toBe(true);
+    for (const name of staff) expect(text).not.toContain(name);
+    expect(text).not.toContain(phone);
+    await screenshot(citizen, 'citizen-track-answered');
+    await citizen.context().close();
+  });
+
+  it('(d) a wrong link, a guessed number or a spent code shows nothing private', async () => {
+    const page = await phonePage(browser);
+    const token = new URL(trackUrl).pathname.split('/').pop()!;
+    const wrong = (token[0] === 'A' ? 'B' : 'A') + token.slice(1);
+    for (const guess of [wrong, number, 'x'.repeat(30)]) {
+      const res = await page.goto(`/c/track/${guess}`);
+      expect(res?.status()).toBe(404);
+      expect(await page.getByTestId('error-message').textContent()).toBe('链接无效或已失效');
+      expect(await page.getByTestId('appeal-number').count()).toBe(0);
+      // Nothing of the appeal: not its content, not where it went.
+      expect(await page.locator('main').textContent()).not.toContain('菜市场');
+      expect(await page.content()).not.toContain('市城市管理局');
+    }
+    await screenshot(page, 'citizen-track-not-found');
+
+    // A second appeal with the code already spent is refused beside the code, and nothing is filed.
+    const other = newPhone();
+    const code = await fillAndVerify(page, other);
+    await page.getByTestId('submit-appeal').click();
+    await page.getByTestId('submitted').waitFor();
+    await page.goto('/c/submit');
+    await page.getByLabel('投诉').check();
+    await page.getByTestId('category').selectOption({ label: '占道经营' });
+    await page.getByLabel('诉求内容').fill('同一个验证码再交一次，应当被拒绝，什么也不写入。');
+    await page.getByLabel('手机号').fill(other);
+    await page.getByPlaceholder('短信验证码').fill(code);
+    await page.getByLabel('我已阅读并同意个人信息处理规则').check();
+    await page.getByTestId('submit-appeal').click();
+    await expect.poll(() => page.getByTestId('error-code').textContent()).toMatch(/验证码/);
+    await page.context().close();
+  });
+
+  it('refuses a form with bad fields beside each field, keeping what was typed', async () => {
+    const page = await phonePage(browser);
+    await page.goto('/c/submit');
+    await page.getByLabel('诉求内容').fill('太短');
+    await page.getByLabel('手机号').fill('12345');
+    await page.getByTestId('submit-appeal').click();
+    await page.getByTestId('error-content').waitFor();
+    expect(await page.getByTestId('error-categoryId').textContent()).toBe('请选择诉求分类');
+    expect(await page.getByTestId('error-phone').textContent()).toContain('11 位');
+    expect(await page.getByTestId('error-code').textContent()).toContain('验证码');
+    expect(await page.getByTestId('error-consent').textContent()).toContain('个人信息');
+    expect(await page.getByLabel('诉求内容').inputValue()).toBe('太短');
+    await screenshot(page, 'citizen-submit-refused');
+    // The same form in English.
+    await page.getByTestId('language-switch').click();
+    await page.getByTestId('submit-appeal').waitFor();
+    expect(await page.getByTestId('submit-appeal').textContent()).toBe('Submit');
+    await screenshot(page, 'citizen-submit-en');
+    await page.context().close();
+  });
+});

@@ -1,0 +1,254 @@
+import { describe, expect, it } from 'vitest';
+import { applyEvent } from '../../app/appeals/service.server';
+import { canSeeAppeal } from '../../app/appeals/scope';
+import { CITIZEN_ACTOR } from '../../app/cases/actor';
+import { publicCategories, submitWebAppeal, trackingTokenHash } from '../../app/citizen/submission.server';
+import { trackAppeal } from '../../app/citizen/tracking.server';
+import { CODE_RULES, requestCode, verifyCode } from '../../app/citizen/verification.server';
+import { InvalidInput, NotFound, TooManyRequests } from '../../app/domain/errors';
+import { DB_KINDS } from '../support/env';
+import { useTestServices } from '../support/services';
+
+// The citizens' own channel: SMS codes and their limits, an appeal filed on the public site into the same closed
+// loop, and the tracking link that shows the citizen-facing steps of that appeal and nothing else.
+
+const SITE = 'https://12345.example.gov.cn';
+let phones = 0;
+/** A phone of its own for each test, so one test's limits never reach another's. */
+const freshPhone = () => `1360000${String(1000 + phones++)}`;
+const T0 = new Date('2026-12-07T02:00:00Z');
+const at = (ms: number) => new Date(T0.getTime() + ms);
+
+describe.each(DB_KINDS)('citizen web channel on %s', (kind) => {
+  const t = useTestServices(kind, { dataDir: true });
+  const count = async (table: string, where = 'true', params: unknown[] = []) =>
+    (await t.sql<{ n: number }>(`select count(*)::int as n from ${table} where ${where}`, params))[0].n;
+  /** The code the phone's last SMS carried. */
+  const lastCode = async (phone: string) => {
+    const [row] = await t.sql<{ body: string }>(
+      `select body from sms_outbox where phone = ? and template = 'verification' order by id desc limit 1`,
+      [phone],
+    );
+    return /(\d{6})/.exec(row.body)![1];
+  };
+  const leaf = async () => (await publicCategories(t.em()))[0].categories[0].id;
+  const form = async (phone: string, code: string, over: Record<string, unknown> = {}) => ({
+    type: 'complaint',
+    categoryId: String(await leaf()),
+    content: '小区门口的路灯坏了一个多月，晚上很黑，老人出行不安全。',
+    address: '东城区和平路 12 号',
+    phone,
+    code,
+    name: '李女士',
+    consent: 'on',
+    ...over,
+  });
+  const servicesAt = (now: Date) => ({ ...t.services, now: () => now });
+
+  it('sends a code through the SMS outbox, keeping only its HMAC', async () => {
+    const phone = freshPhone();
+    const sent = await requestCode(t.em(), { phone, purpose: 'submit' }, '203.0.113.9', T0);
+    expect(sent.expiresAt.getTime() - T0.getTime()).toBe(CODE_RULES.ttlMs);
+    const code = await lastCode(phone);
+    const [row] = await t.sql<{ code_hash: string; client_address: string }>(
+      'select code_hash, client_address from citizen_code where phone = ?',
+      [phone],
+    );
+    expect(row.code_hash).not.toContain(code);
+    expect(row.client_address).toBe('203.0.113.9');
+    await expect(requestCode(t.em(), { phone: '12345', purpose: 'submit' }, null, T0)).rejects.toMatchObject({
+      fieldErrors: { phone: [expect.stringContaining('11 位')] },
+    });
+  });
+
+  it('gives a phone one code a minute and ten a day, and an address twenty an hour', async () => {
+    const phone = freshPhone();
+    await requestCode(t.em(), { phone, purpose: 'submit' }, '198.51.100.1', T0);
+    await expect(requestCode(t.em(), { phone, purpose: 'submit' }, '198.51.100.1', at(30_000))).rejects.toThrow(
+      /30 秒后/,
+    );
+    for (let i = 1; i < CODE_RULES.phonePerDay; i++)
+      await requestCode(t.em(), { phone, purpose: 'submit' }, `198.51.100.${i + 1}`, at(i * 61_000));
+    const late = requestCode(t.em(), { phone, purpose: 'submit' }, '198.51.100.99', at(20 * 61_000));
+    await expect(late).rejects.toBeInstanceOf(TooManyRequests);
+    expect(await count('citizen_code', 'phone = ?', [phone])).toBe(CODE_RULES.phonePerDay);
+
+    const address = '192.0.2.77';
+    for (let i = 0; i < CODE_RULES.addressPerHour; i++)
+      await requestCode(t.em(), { phone: freshPhone(), purpose: 'submit' }, address, at(i * 1000));
+    await expect(requestCode(t.em(), { phone: freshPhone(), purpose: 'submit' }, address, at(30_000))).rejects.toThrow(
+      /一小时后/,
+    );
+    // An hour on, the address may ask again.
+    await requestCode(t.em(), { phone: freshPhone(), purpose: 'submit' }, address, at(3_700_000));
+  });
+
+  it('two requests for one phone at once send one code', async () => {
+    const phone = freshPhone();
+    const results = await Promise.allSettled(
+      [0, 1, 2].map(() => requestCode(t.em(), { phone, purpose: 'submit' }, '198.51.100.50', T0)),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(await count('citizen_code', 'phone = ?', [phone])).toBe(1);
+    expect(await count('sms_outbox', 'phone = ?', [phone])).toBe(1);
+  });
+
+  it('refuses a wrong code with the tries left, spends the code at the fifth, and an expired one', async () => {
+    const phone = freshPhone();
+    await requestCode(t.em(), { phone, purpose: 'submit' }, null, T0);
+    const code = await lastCode(phone);
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (let left = CODE_RULES.maxTries - 1; left > 0; left--)
+      await expect(verifyCode(t.em(), { phone, purpose: 'submit', code: wrong }, at(1000))).rejects.toThrow(
+        `还可尝试 ${left} 次`,
+      );
+    await expect(verifyCode(t.em(), { phone, purpose: 'submit', code: wrong }, at(1000))).rejects.toThrow('过多');
+    // Spent: even the right code no longer counts.
+    await expect(verifyCode(t.em(), { phone, purpose: 'submit', code }, at(2000))).rejects.toThrow('请先获取');
+
+    const other = freshPhone();
+    await requestCode(t.em(), { phone: other, purpose: 'submit' }, null, T0);
+    const expired = verifyCode(
+      t.em(),
+      { phone: other, purpose: 'submit', code: await lastCode(other) },
+      at(5 * 60_000),
+    );
+    await expect(expired).rejects.toThrow('已过期');
+    // A code for tracking is not a code for submitting.
+    await requestCode(t.em(), { phone: other, purpose: 'track' }, null, at(61_000));
+    const track = await lastCode(other);
+    await expect(verifyCode(t.em(), { phone: other, purpose: 'submit', code: track }, at(62_000))).rejects.toThrow();
+  });
+
+  it('files the appeal into triage as 网站, sends the tracking link, and spends the code once', async () => {
+    const phone = freshPhone();
+    await requestCode(t.em(), { phone, purpose: 'submit' }, null, T0);
+    const code = await lastCode(phone);
+    const r = await submitWebAppeal(servicesAt(at(60_000)), await form(phone, code), SITE);
+    const [a] = await t.sql<{
+      source: string;
+      phase: string;
+      caller_phone: string;
+      created_by_id: number | null;
+      citizen_id: number | null;
+      title: string;
+      due_at: Date | null;
+    }>('select source, phase, caller_phone, created_by_id, citizen_id, title, due_at from appeal where id = ?', [r.id]);
+    expect(a).toMatchObject({ source: 'web', phase: 'triage', caller_phone: phone, created_by_id: null });
+    expect(a.citizen_id).not.toBeNull();
+    expect(a.due_at).not.toBeNull();
+    expect(a.title).toMatch(/^.+：小区门口的路灯/);
+    const events = await t.sql<{ type: string; actor_role: string; actor_id: number | null }>(
+      'select type, actor_role, actor_id from appeal_event where appeal_id = ? order by seq',
+      [r.id],
+    );
+    expect(events).toEqual([
+      { type: 'CREATE', actor_role: 'citizen', actor_id: null },
+      { type: 'SUBMIT', actor_role: 'citizen', actor_id: null },
+    ]);
+    const sms = await t.sql<{ template: string; body: string }>(
+      'select template, body from sms_outbox where appeal_id = ? order by id',
+      [r.id],
+    );
+    expect(sms.map((s) => s.template)).toEqual(['received', 'tracking']);
+    expect(sms[1].body).toContain(`${SITE}/c/track/${r.token}`);
+    expect(sms[1].body).toContain(r.number);
+    const [link] = await t.sql<{ token_hash: string }>('select token_hash from appeal_tracking where appeal_id = ?', [
+      r.id,
+    ]);
+    expect(link.token_hash).toBe(trackingTokenHash(r.token));
+    expect(link.token_hash).not.toContain(r.token);
+    // The same code a second time: refused, nothing more written.
+    const appeals = await count('appeal');
+    await expect(submitWebAppeal(servicesAt(at(70_000)), await form(phone, code), SITE)).rejects.toBeInstanceOf(
+      InvalidInput,
+    );
+    expect(await count('appeal')).toBe(appeals);
+  });
+
+  it('refuses bad input field by field and writes nothing, the code left unspent', async () => {
+    const phone = freshPhone();
+    await requestCode(t.em(), { phone, purpose: 'submit' }, null, T0);
+    const code = await lastCode(phone);
+    const before = { appeals: await count('appeal'), outbox: await count('sms_outbox') };
+    const bad = submitWebAppeal(
+      servicesAt(at(1000)),
+      await form(phone, code, { type: 'praise', content: '太短', consent: undefined, categoryId: '' }),
+      SITE,
+    );
+    await expect(bad).rejects.toMatchObject({
+      fieldErrors: {
+        type: [expect.any(String)],
+        content: [expect.stringContaining('10 个字')],
+        consent: [expect.any(String)],
+        categoryId: [expect.any(String)],
+      },
+    });
+    const topLevel = (await publicCategories(t.em()))[0].id;
+    await expect(
+      submitWebAppeal(servicesAt(at(1000)), await form(phone, code, { categoryId: String(topLevel) }), SITE),
+    ).rejects.toMatchObject({ fieldErrors: { categoryId: [expect.any(String)] } });
+    await expect(
+      submitWebAppeal(servicesAt(at(1000)), await form(phone, code, { extra: 'x' }), SITE),
+    ).rejects.toBeInstanceOf(InvalidInput);
+    expect({ appeals: await count('appeal'), outbox: await count('sms_outbox') }).toEqual(before);
+    // Nothing was spent: the same code still files the appeal.
+    await submitWebAppeal(servicesAt(at(2000)), await form(phone, code), SITE);
+    expect(await count('appeal')).toBe(before.appeals + 1);
+  });
+
+  it('tracks through dispatch, the approved answer and the callback, with no staff names or notes', async () => {
+    const phone = freshPhone();
+    await requestCode(t.em(), { phone, purpose: 'submit' }, null, T0);
+    const r = await submitWebAppeal(servicesAt(at(1000)), await form(phone, await lastCode(phone)), SITE);
+    expect((await trackAppeal(t.em(), r.token)).steps.map((s) => s.kind)).toEqual(['received']);
+    const dept = t.ids.departments.get('F02')!;
+    const step = (user: string, type: string, payload: Record<string, unknown> = {}) =>
+      applyEvent(t.services, { appealId: r.id, type, payload, actor: t.as(user) });
+    await step('dispatcher', 'DISPATCH', { departmentId: dept });
+    await step('handler', 'ACCEPT');
+    await step('handler', 'NOTE', { text: '内部备注：联系了物业经理张三' });
+    await step('handler', 'REPLY', { result: '已更换路灯灯头，恢复照明。', resolved: true });
+    const answeredBefore = await trackAppeal(t.em(), r.token);
+    // Not approved yet: the department's reply is not the hotline's answer.
+    expect(answeredBefore.steps.map((s) => s.kind)).toEqual(['received', 'dispatched']);
+    expect(answeredBefore.status).toBe('handling');
+    await step('reviewer', 'APPROVE_REPLY');
+    const answered = await trackAppeal(t.em(), r.token);
+    expect(answered.status).toBe('answered');
+    expect(answered.steps).toMatchObject([
+      { kind: 'received' },
+      { kind: 'dispatched', department: expect.any(String) },
+      { kind: 'answered', answer: '已更换路灯灯头，恢复照明。' },
+    ]);
+    await step('reviewer', 'FEEDBACK', { satisfaction: 'satisfied', resolved: true });
+    const closed = await trackAppeal(t.em(), r.token);
+    expect(closed.status).toBe('closed');
+    expect(closed.steps.at(-1)).toMatchObject({ kind: 'feedback', satisfaction: 'satisfied' });
+    const shown = JSON.stringify(closed);
+    expect(shown).not.toContain('内部备注');
+    expect(shown).not.toContain('张三');
+    const staff = await t.sql<{ display_name: string }>('select display_name from app_user');
+    for (const u of staff) expect(shown).not.toContain(u.display_name);
+    expect(shown).not.toContain(phone);
+  });
+
+  it('finds nothing for a wrong, guessed or malformed link, and a citizen acts only on web appeals', async () => {
+    const phone = freshPhone();
+    await requestCode(t.em(), { phone, purpose: 'submit' }, null, T0);
+    const r = await submitWebAppeal(servicesAt(at(1000)), await form(phone, await lastCode(phone)), SITE);
+    const flipped = (r.token[0] === 'A' ? 'B' : 'A') + r.token.slice(1);
+    await expect(trackAppeal(t.em(), flipped)).rejects.toBeInstanceOf(NotFound);
+    await expect(trackAppeal(t.em(), r.number)).rejects.toBeInstanceOf(NotFound);
+    await expect(trackAppeal(t.em(), "x' or 1=1 --")).rejects.toBeInstanceOf(NotFound);
+    const scope = {
+      leadDepartmentId: null,
+      assignedGridId: null,
+      gridId: null,
+      departmentIds: [],
+      referralAgencyIds: [],
+    };
+    expect(canSeeAppeal(CITIZEN_ACTOR, { ...scope, createdById: null })).toBe(true);
+    expect(canSeeAppeal(CITIZEN_ACTOR, { ...scope, createdById: t.ids.users.get('operator')!.id })).toBe(false);
+  });
+});
