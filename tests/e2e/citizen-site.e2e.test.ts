@@ -112,9 +112,10 @@ describe("the citizens' site at 375 px", () => {
     await d.getByTestId('home-title').waitFor();
     // 待派单 is oldest first: page on until the new appeal's row shows, with its source.
     const row = d.locator('section#triage tbody tr', { hasText: number });
+    // The pager's links are followed by their address: the page refreshes its queues and may redraw a link.
     for (let i = 0; i < 50 && !(await row.count()) && (await d.getByTestId('pager-next-triage').count()); i++) {
-      await d.getByTestId('pager-next-triage').click();
-      await d.waitForLoadState('networkidle');
+      await d.goto((await d.getByTestId('pager-next-triage').getAttribute('href'))!);
+      await d.getByTestId('pager-range-triage').waitFor();
     }
     expect(await row.getByTestId('source-web').textContent()).toBe('网站');
     await screenshot(d, 'citizen-appeal-in-triage');
@@ -125,7 +126,7 @@ describe("the citizens' site at 375 px", () => {
     await d.context().close();
   });
 
-  it('(b) follows it by the link through dispatch and the approved answer, with no staff names', async () => {
+  it('(b) follows it by the link through dispatch and the approved answer, rates it dissatisfied, and it is redone', async () => {
     expect(trackUrl).not.toBe('');
     const d = await login(browser, 'dispatcher');
     await d.getByTestId('home-title').waitFor();
@@ -163,6 +164,28 @@ describe("the citizens' site at 375 px", () => {
     for (const name of staff) expect(text).not.toContain(name);
     expect(text).not.toContain(phone);
     await screenshot(citizen, 'citizen-track-answered');
+
+    // The citizen rates it dissatisfied on the page: the reviewer sees it waiting for his decision and has it redone.
+    const rate = citizen.getByRole('form', { name: '评价办理结果' });
+    await rate.getByLabel('不满意', { exact: true }).check();
+    await rate.getByLabel('未解决').check();
+    await rate.getByLabel('意见（选填）').fill('第二天摊位又摆出来了');
+    await rate.getByTestId('rate-submit').click();
+    await citizen.getByTestId('rated').waitFor();
+    expect(await citizen.getByRole('form', { name: '评价办理结果' }).count()).toBe(0);
+    await expect.poll(() => citizen.getByTestId('public-step').last().textContent()).toContain('您已评价');
+    expect(await citizen.getByTestId('public-step').last().textContent()).toContain('不满意');
+    await screenshot(citizen, 'citizen-track-rated');
+
+    const r2 = await open(browser, 'reviewer', staffUrl);
+    expect(await phase(r2)).toBe('不满意待定');
+    expect(await r2.getByTestId('timeline').textContent()).toContain('第二天摊位又摆出来了');
+    await submit(r2, '重办', { 理由: '市民在网站评价不满意，请重新处理。' });
+    await expect.poll(() => phase(r2)).toBe('办理中');
+    await r2.context().close();
+    await citizen.reload();
+    await expect.poll(() => citizen.getByTestId('public-step').last().textContent()).toContain('重新办理');
+    expect(await citizen.getByTestId('public-status').textContent()).toBe('办理中');
     await citizen.context().close();
   });
 
