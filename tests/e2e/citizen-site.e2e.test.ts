@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { baseUrl, launch, login, screenshot } from './browser';
 import { chooseUnits, open, phase, submit } from './journeys';
 
@@ -42,6 +42,9 @@ async function awaitSms(phone: string, re: RegExp): Promise<RegExpExecArray> {
   return found!;
 }
 
+/** What the citizens' pages wrote to the console as errors (a page that fails to hydrate, a refused script). */
+const consoleErrors: string[] = [];
+
 async function phonePage(browser: Browser): Promise<Page> {
   const context = await browser.newContext({
     baseURL: baseUrl(),
@@ -50,7 +53,13 @@ async function phonePage(browser: Browser): Promise<Page> {
     isMobile: true,
     hasTouch: true,
   });
-  return context.newPage();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  // A refused form (400) or a wrong link (404) is the browser's own line about the status, not the page's error.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/responded with a status of 4\d\d/.test(m.text())) consoleErrors.push(m.text());
+  });
+  return page;
 }
 
 /** Fills the form as a citizen does; returns the code the phone received. */
@@ -79,6 +88,9 @@ describe("the citizens' site at 375 px", () => {
   });
   afterAll(async () => {
     await browser?.close();
+  });
+  afterEach(() => {
+    expect(consoleErrors.splice(0)).toEqual([]);
   });
 
   let trackUrl = '';
