@@ -326,7 +326,8 @@ export const eventRoles: Record<AppealEventType, Role[]> = {
   SELF_HANDLE: ['gridWorker'],
   VERIFY_APPROVE: REVIEW_DESK,
   VERIFY_REJECT: REVIEW_DESK,
-  FEEDBACK: REVIEW_DESK,
+  // The callback agent's record of the call, or on the public site the citizen's own rating.
+  FEEDBACK: [...REVIEW_DESK, 'citizen'],
   UNREACHABLE: REVIEW_DESK,
   REDO: REVIEW_DESK,
   SUPERVISOR_CLOSE: ['supervisor'],

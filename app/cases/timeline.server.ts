@@ -50,7 +50,8 @@ export async function caseTimeline(em: EntityManager, trail: AuditTrail, caseId:
     seq: e.seq,
     type: e.type,
     at: new Date(e.at),
-    actor: e.display_name ?? '系统',
+    // No account behind it: a citizen on the public site, or the system's own clocks.
+    actor: e.display_name ?? (e.actor_role === 'citizen' ? '市民' : '系统'),
     role: e.actor_role,
     fromPhase: e.from_phase,
     toPhase: e.to_phase,

@@ -39,6 +39,8 @@ export interface PublicStep {
   /** The approved answer, for `answered`. */
   answer?: string;
   satisfaction?: string;
+  /** For `feedback`: the citizen's own rating on the site, not a callback. */
+  byCitizen?: boolean;
 }
 
 export interface TrackedAppeal {
@@ -48,6 +50,8 @@ export interface TrackedAppeal {
   submittedAt: string | null;
   status: PublicStatus;
   steps: PublicStep[];
+  /** Answered and waiting for the citizen's word: the page offers the rating. */
+  mayRate: boolean;
 }
 
 const STEP_OF: Record<string, PublicStepKind> = {
@@ -64,26 +68,41 @@ const STEP_OF: Record<string, PublicStepKind> = {
   MERGE_INTO: 'merged',
 };
 
-export async function trackAppeal(em: EntityManager, token: string): Promise<TrackedAppeal> {
+interface TokenAppeal {
+  id: number;
+  version: number;
+  number: string;
+  category: string;
+  content: string;
+  submitted_at: Date | string | null;
+  phase: string;
+}
+
+/** The appeal a tracking link names, or NotFound with the same words for a wrong, guessed or malformed one. */
+export async function appealByToken(em: EntityManager, token: string): Promise<TokenAppeal> {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) throw new NotFound('链接无效或已失效');
-  const appeal = await one<{
-    id: number;
-    number: string;
-    category: string;
-    content: string;
-    submitted_at: Date | string | null;
-    phase: string;
-  }>(
+  const appeal = await one<TokenAppeal>(
     em,
-    `select a.id, a.number, c.name as category, a.content, a.submitted_at, a.phase
+    `select a.id, a.version, a.number, c.name as category, a.content, a.submitted_at, a.phase
        from appeal_tracking t join appeal a on a.id = t.appeal_id join category c on c.id = a.category_id
       where t.token_hash = ?`,
     [trackingTokenHash(token)],
   );
   if (!appeal) throw new NotFound('链接无效或已失效');
-  const events = await all<{ seq: number; type: string; at: Date | string; payload: Record<string, unknown> }>(
+  return appeal;
+}
+
+export async function trackAppeal(em: EntityManager, token: string): Promise<TrackedAppeal> {
+  const appeal = await appealByToken(em, token);
+  const events = await all<{
+    seq: number;
+    type: string;
+    at: Date | string;
+    actor_role: string;
+    payload: Record<string, unknown>;
+  }>(
     em,
-    `select seq, type, at, payload from appeal_event
+    `select seq, type, at, actor_role, payload from appeal_event
       where appeal_id = ? and type in (?) order by seq`,
     [appeal.id, [...Object.keys(STEP_OF), 'REPLY', 'SELF_HANDLE']],
   );
@@ -111,7 +130,13 @@ export async function trackAppeal(em: EntityManager, token: string): Promise<Tra
       steps.push({ kind, at, department: departments.get(Number(e.payload.departmentId)) ?? '承办单位' });
     else if (kind === 'answered')
       steps.push({ kind, at, answer: e.type === 'RESOLVE_ON_SPOT' ? String(e.payload.answer ?? '') : lastReply });
-    else if (kind === 'feedback') steps.push({ kind, at, satisfaction: String(e.payload.satisfaction ?? '') });
+    else if (kind === 'feedback')
+      steps.push({
+        kind,
+        at,
+        satisfaction: String(e.payload.satisfaction ?? ''),
+        byCitizen: e.actor_role === 'citizen',
+      });
     else steps.push({ kind, at });
   }
   return {
@@ -121,5 +146,6 @@ export async function trackAppeal(em: EntityManager, token: string): Promise<Tra
     submittedAt: appeal.submitted_at ? localDateTime(new Date(appeal.submitted_at)) : null,
     status: STATUS_OF[appeal.phase] ?? 'handling',
     steps,
+    mayRate: appeal.phase === 'callback.calling',
   };
 }

@@ -1,7 +1,11 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { useLoaderData, useSearchParams } from '@remix-run/react';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json, redirect } from '@remix-run/node';
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
+import { rateWebAppeal } from '../citizen/rating.server';
 import { trackAppeal, type PublicStatus, type PublicStepKind } from '../citizen/tracking.server';
-import { domain } from '../http/errors.server';
+import { readFormWithRefusal } from '../http/body.server';
+import { domain, formFailure } from '../http/errors.server';
+import { CsrfField } from '../ui/csrf';
 import { useT } from '../i18n/use-t';
 import { SATISFACTION_LABELS } from '../ui/policy-evaluation-labels';
 
@@ -15,6 +19,25 @@ export const meta: MetaFunction = () => [
 export async function loader({ params, context }: LoaderFunctionArgs) {
   return domain(() => trackAppeal(context.runtime.db.em(), params.token ?? ''));
 }
+
+// The rating (评价): the link is the citizen's only key, as for reading.
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { form, refused } = await readFormWithRefusal(request);
+  try {
+    if (refused) throw refused;
+    await rateWebAppeal(context.runtime.services, params.token ?? '', Object.fromEntries(form));
+    return redirect(`/c/track/${params.token}?rated=1`);
+  } catch (err) {
+    const { failure, status } = formFailure(err, 'rate');
+    return json({ failure }, { status });
+  }
+}
+
+const RATINGS = [
+  ['satisfied', '满意'],
+  ['basicallySatisfied', '基本满意'],
+  ['dissatisfied', '不满意'],
+] as const;
 
 const STATUS_LABELS: Record<PublicStatus, string> = {
   received: '已受理',
@@ -38,8 +61,11 @@ const STEP_LABELS: Record<PublicStepKind, string> = {
 
 export default function TrackAppeal() {
   const appeal = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const busy = useNavigation().state !== 'idle';
   const [params] = useSearchParams();
   const { t } = useT();
+  const errors = data?.failure.fieldErrors ?? {};
   return (
     <div className="space-y-4">
       {params.get('new') === '1' ? (
@@ -63,6 +89,59 @@ export default function TrackAppeal() {
         </p>
         <p className="mt-2 whitespace-pre-wrap text-slate-800">{appeal.content}</p>
       </div>
+      {params.get('rated') === '1' ? (
+        <p role="status" className="rounded bg-green-50 p-3 text-green-900" data-testid="rated">
+          {t('感谢您的评价。')}
+        </p>
+      ) : null}
+      {appeal.mayRate ? (
+        <Form method="post" className="space-y-3 rounded border p-3" aria-label={t('评价办理结果')}>
+          <CsrfField />
+          <h2 className="font-semibold">{t('评价办理结果')}</h2>
+          {data?.failure && !Object.keys(errors).length ? (
+            <p role="alert" className="rounded bg-red-50 p-2 text-red-800" data-testid="rate-error">
+              {t(data.failure.message)}
+            </p>
+          ) : null}
+          <fieldset>
+            <legend className="text-slate-700">{t('您对办理结果是否满意')}</legend>
+            <div className="mt-1 grid grid-cols-3 gap-2">
+              {RATINGS.map(([v, l]) => (
+                <label key={v} className="flex items-center gap-1 rounded border px-2 py-2">
+                  <input type="radio" name="satisfaction" value={v} />
+                  {t(l)}
+                </label>
+              ))}
+            </div>
+            {errors.satisfaction ? <p className="mt-1 text-sm text-red-700">{t(errors.satisfaction[0])}</p> : null}
+          </fieldset>
+          <fieldset>
+            <legend className="text-slate-700">{t('问题是否解决')}</legend>
+            <div className="mt-1 flex gap-4">
+              <label className="flex items-center gap-1">
+                <input type="radio" name="resolved" value="yes" />
+                {t('已解决')}
+              </label>
+              <label className="flex items-center gap-1">
+                <input type="radio" name="resolved" value="no" />
+                {t('未解决')}
+              </label>
+            </div>
+            {errors.resolved ? <p className="mt-1 text-sm text-red-700">{t(errors.resolved[0])}</p> : null}
+          </fieldset>
+          <label className="block">
+            <span className="text-slate-700">{t('意见（选填）')}</span>
+            <textarea name="comment" rows={3} className="mt-1 block w-full rounded border px-3 py-2" />
+          </label>
+          <button
+            disabled={busy}
+            className="w-full rounded bg-red-700 py-3 font-semibold text-white disabled:opacity-50"
+            data-testid="rate-submit"
+          >
+            {t('提交评价')}
+          </button>
+        </Form>
+      ) : null}
       <section aria-labelledby="steps-h">
         <h2 id="steps-h" className="font-semibold">
           {t('办理进度')}
@@ -70,7 +149,9 @@ export default function TrackAppeal() {
         <ol className="mt-2 space-y-3 border-l-2 border-red-200 pl-4">
           {appeal.steps.map((s, i) => (
             <li key={i} data-testid="public-step">
-              <p className="font-medium">{t(STEP_LABELS[s.kind], { department: s.department })}</p>
+              <p className="font-medium">
+                {t(s.byCitizen ? '您已评价' : STEP_LABELS[s.kind], { department: s.department })}
+              </p>
               <p className="text-xs text-slate-500">{s.at}</p>
               {s.answer ? (
                 <p className="mt-1 whitespace-pre-wrap rounded bg-slate-50 p-2" data-testid="public-answer">

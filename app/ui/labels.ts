@@ -8,6 +8,7 @@ export const ROLE_LABELS: Record<string, string> = {
   reviewer: '审核回访',
   supervisor: '值班长',
   admin: '管理员',
+  citizen: '市民（网站）',
   system: '系统',
 };
 

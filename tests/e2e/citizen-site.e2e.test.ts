@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { baseUrl, launch, login, screenshot } from './browser';
 import { chooseUnits, open, phase, submit } from './journeys';
 
@@ -42,6 +42,9 @@ async function awaitSms(phone: string, re: RegExp): Promise<RegExpExecArray> {
   return found!;
 }
 
+/** What the citizens' pages wrote to the console as errors (a page that fails to hydrate, a refused script). */
+const consoleErrors: string[] = [];
+
 async function phonePage(browser: Browser): Promise<Page> {
   const context = await browser.newContext({
     baseURL: baseUrl(),
@@ -50,7 +53,13 @@ async function phonePage(browser: Browser): Promise<Page> {
     isMobile: true,
     hasTouch: true,
   });
-  return context.newPage();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  // A refused form (400) or a wrong link (404) is the browser's own line about the status, not the page's error.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/responded with a status of 4\d\d/.test(m.text())) consoleErrors.push(m.text());
+  });
+  return page;
 }
 
 /** Fills the form as a citizen does; returns the code the phone received. */
@@ -79,6 +88,9 @@ describe("the citizens' site at 375 px", () => {
   });
   afterAll(async () => {
     await browser?.close();
+  });
+  afterEach(() => {
+    expect(consoleErrors.splice(0)).toEqual([]);
   });
 
   let trackUrl = '';
@@ -112,9 +124,10 @@ describe("the citizens' site at 375 px", () => {
     await d.getByTestId('home-title').waitFor();
     // 待派单 is oldest first: page on until the new appeal's row shows, with its source.
     const row = d.locator('section#triage tbody tr', { hasText: number });
+    // The pager's links are followed by their address: the page refreshes its queues and may redraw a link.
     for (let i = 0; i < 50 && !(await row.count()) && (await d.getByTestId('pager-next-triage').count()); i++) {
-      await d.getByTestId('pager-next-triage').click();
-      await d.waitForLoadState('networkidle');
+      await d.goto((await d.getByTestId('pager-next-triage').getAttribute('href'))!);
+      await d.getByTestId('pager-range-triage').waitFor();
     }
     expect(await row.getByTestId('source-web').textContent()).toBe('网站');
     await screenshot(d, 'citizen-appeal-in-triage');
@@ -125,7 +138,7 @@ describe("the citizens' site at 375 px", () => {
     await d.context().close();
   });
 
-  it('(b) follows it by the link through dispatch and the approved answer, with no staff names', async () => {
+  it('(b) follows it by the link through dispatch and the approved answer, rates it dissatisfied, and it is redone', async () => {
     expect(trackUrl).not.toBe('');
     const d = await login(browser, 'dispatcher');
     await d.getByTestId('home-title').waitFor();
@@ -163,6 +176,28 @@ describe("the citizens' site at 375 px", () => {
     for (const name of staff) expect(text).not.toContain(name);
     expect(text).not.toContain(phone);
     await screenshot(citizen, 'citizen-track-answered');
+
+    // The citizen rates it dissatisfied on the page: the reviewer sees it waiting for his decision and has it redone.
+    const rate = citizen.getByRole('form', { name: '评价办理结果' });
+    await rate.getByLabel('不满意', { exact: true }).check();
+    await rate.getByLabel('未解决').check();
+    await rate.getByLabel('意见（选填）').fill('第二天摊位又摆出来了');
+    await rate.getByTestId('rate-submit').click();
+    await citizen.getByTestId('rated').waitFor();
+    expect(await citizen.getByRole('form', { name: '评价办理结果' }).count()).toBe(0);
+    await expect.poll(() => citizen.getByTestId('public-step').last().textContent()).toContain('您已评价');
+    expect(await citizen.getByTestId('public-step').last().textContent()).toContain('不满意');
+    await screenshot(citizen, 'citizen-track-rated');
+
+    const r2 = await open(browser, 'reviewer', staffUrl);
+    expect(await phase(r2)).toBe('不满意待定');
+    expect(await r2.getByTestId('timeline').textContent()).toContain('第二天摊位又摆出来了');
+    await submit(r2, '重办', { 理由: '市民在网站评价不满意，请重新处理。' });
+    await expect.poll(() => phase(r2)).toBe('办理中');
+    await r2.context().close();
+    await citizen.reload();
+    await expect.poll(() => citizen.getByTestId('public-step').last().textContent()).toContain('重新办理');
+    expect(await citizen.getByTestId('public-status').textContent()).toBe('办理中');
     await citizen.context().close();
   });
 

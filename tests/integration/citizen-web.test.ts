@@ -3,9 +3,10 @@ import { applyEvent } from '../../app/appeals/service.server';
 import { canSeeAppeal } from '../../app/appeals/scope';
 import { CITIZEN_ACTOR } from '../../app/cases/actor';
 import { publicCategories, submitWebAppeal, trackingTokenHash } from '../../app/citizen/submission.server';
+import { rateWebAppeal } from '../../app/citizen/rating.server';
 import { trackAppeal } from '../../app/citizen/tracking.server';
 import { CODE_RULES, requestCode, verifyCode } from '../../app/citizen/verification.server';
-import { InvalidInput, NotFound, TooManyRequests } from '../../app/domain/errors';
+import { Conflict, InvalidInput, NotFound, TooManyRequests } from '../../app/domain/errors';
 import { DB_KINDS } from '../support/env';
 import { useTestServices } from '../support/services';
 
@@ -231,6 +232,59 @@ describe.each(DB_KINDS)('citizen web channel on %s', (kind) => {
     const staff = await t.sql<{ display_name: string }>('select display_name from app_user');
     for (const u of staff) expect(shown).not.toContain(u.display_name);
     expect(shown).not.toContain(phone);
+  });
+
+  it("takes the citizen's rating as the callback: dissatisfied goes to the reviewer, who has it redone", async () => {
+    const phone = freshPhone();
+    await requestCode(t.em(), { phone, purpose: 'submit' }, null, T0);
+    const r = await submitWebAppeal(servicesAt(at(1000)), await form(phone, await lastCode(phone)), SITE);
+    const step = (user: string, type: string, payload: Record<string, unknown> = {}) =>
+      applyEvent(t.services, { appealId: r.id, type, payload, actor: t.as(user) });
+    const phaseOf = async () =>
+      (await t.sql<{ phase: string }>('select phase from appeal where id = ?', [r.id]))[0].phase;
+    // Not answered yet: nothing to rate.
+    expect((await trackAppeal(t.em(), r.token)).mayRate).toBe(false);
+    const rating = { satisfaction: 'dissatisfied', resolved: 'no', comment: '摊位第二天又摆出来了' };
+    await expect(rateWebAppeal(t.services, r.token, rating)).rejects.toBeInstanceOf(Conflict);
+    await step('dispatcher', 'DISPATCH', { departmentId: t.ids.departments.get('F02')! });
+    await step('handler', 'ACCEPT');
+    await step('handler', 'REPLY', { result: '已劝导商户撤回摊位。', resolved: true });
+    await step('reviewer', 'APPROVE_REPLY');
+    expect((await trackAppeal(t.em(), r.token)).mayRate).toBe(true);
+    // Bad input and a wrong link change nothing.
+    const version = async () =>
+      (await t.sql<{ version: number }>('select version from appeal where id = ?', [r.id]))[0].version;
+    const before = await version();
+    await expect(
+      rateWebAppeal(t.services, r.token, { satisfaction: 'great', resolved: 'maybe' }),
+    ).rejects.toMatchObject({
+      fieldErrors: { satisfaction: [expect.any(String)], resolved: [expect.any(String)] },
+    });
+    await expect(rateWebAppeal(t.services, 'A'.repeat(32), rating)).rejects.toBeInstanceOf(NotFound);
+    expect(await version()).toBe(before);
+
+    await rateWebAppeal(t.services, r.token, rating);
+    expect(await phaseOf()).toBe('callback.dissatisfied');
+    const [feedback] = await t.sql<{ actor_role: string; payload: { comment: string; resolved: boolean } }>(
+      `select actor_role, payload from appeal_event where appeal_id = ? and type = 'FEEDBACK'`,
+      [r.id],
+    );
+    expect(feedback).toMatchObject({ actor_role: 'citizen', payload: { comment: rating.comment, resolved: false } });
+    // Rated once: a second rating is not now.
+    await expect(rateWebAppeal(t.services, r.token, rating)).rejects.toBeInstanceOf(Conflict);
+    await step('reviewer', 'REDO', { reason: '市民反映摊位又出现，请重新处理' });
+    expect(await phaseOf()).toBe('handling.working');
+    const tracked = await trackAppeal(t.em(), r.token);
+    expect(tracked.steps.map((s) => s.kind).slice(-2)).toEqual(['feedback', 'redo']);
+    expect(tracked.status).toBe('handling');
+    expect(tracked.mayRate).toBe(false);
+
+    // Answered again and rated satisfied: closed.
+    await step('handler', 'REPLY', { result: '已联合市场监管部门落实长效管理。', resolved: true });
+    await step('reviewer', 'APPROVE_REPLY');
+    await rateWebAppeal(t.services, r.token, { satisfaction: 'satisfied', resolved: 'yes' });
+    expect(await phaseOf()).toBe('closed');
+    expect((await trackAppeal(t.em(), r.token)).status).toBe('closed');
   });
 
   it('finds nothing for a wrong, guessed or malformed link, and a citizen acts only on web appeals', async () => {
