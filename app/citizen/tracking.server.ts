@@ -76,6 +76,8 @@ interface TokenAppeal {
   content: string;
   submitted_at: Date | string | null;
   phase: string;
+  /** Waiting for the citizen's word on the answer (the callback). */
+  needs_citizen: boolean;
 }
 
 /** The appeal a tracking link names, or NotFound with the same words for a wrong, guessed or malformed one. */
@@ -83,7 +85,8 @@ export async function appealByToken(em: EntityManager, token: string): Promise<T
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) throw new NotFound('链接无效或已失效');
   const appeal = await one<TokenAppeal>(
     em,
-    `select a.id, a.version, a.number, c.name as category, a.content, a.submitted_at, a.phase
+    `select a.id, a.version, a.number, c.name as category, a.content, a.submitted_at, a.phase,
+            a.tags @> '{needsCitizen}' as needs_citizen
        from appeal_tracking t join appeal a on a.id = t.appeal_id join category c on c.id = a.category_id
       where t.token_hash = ?`,
     [trackingTokenHash(token)],
@@ -146,6 +149,6 @@ export async function trackAppeal(em: EntityManager, token: string): Promise<Tra
     submittedAt: appeal.submitted_at ? localDateTime(new Date(appeal.submitted_at)) : null,
     status: STATUS_OF[appeal.phase] ?? 'handling',
     steps,
-    mayRate: appeal.phase === 'callback.calling',
+    mayRate: appeal.needs_citizen,
   };
 }
