@@ -1,11 +1,10 @@
-import path from 'node:path';
 import { z } from 'zod';
 import type { PgBoss } from 'pg-boss';
 import type { AppealServices } from './appeals/service.server';
 import { ensureCalendarSeeded } from './calendar/calendar.server';
 import { dbTargetFromEnv } from './db/config.server';
 import { openDatabase, type Database } from './db/orm.server';
-import { fileSmsGateway } from './jobs/sms.server';
+import { smsGatewayFromEnv } from './jobs/sms-gateway.server';
 import { bossTimers, startBoss } from './jobs/timers.server';
 import { startWorkers } from './jobs/workers.server';
 import { startReportRollup } from './reports/rollup.server';
@@ -50,6 +49,9 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
   log(
     `[keys] personal data sealed with key ${keys.current.id}${process.env.DATA_KEY ? '' : ' (demo key in the data folder)'}`,
   );
+  // SMS_GATEWAY=http without its settings stops here, before anything is opened.
+  const sms = smsGatewayFromEnv();
+  log(sms.describe);
   const target = dbTargetFromEnv();
   log(target.databaseUrl ? '[db] PostgreSQL (DATABASE_URL)' : `[db] embedded PGlite at ${target.dataDir}`);
   const db = await openDatabase(target);
@@ -85,7 +87,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
         if (records) log(`[seed] ${records} demo implementation records added`);
       }
     }
-    await startWorkers(boss, services, fileSmsGateway(path.resolve(process.env.DATA_DIR ?? '.data')));
+    await startWorkers(boss, services, sms.gateway);
     const rollup = startReportRollup(db);
     const started = boss;
     return {

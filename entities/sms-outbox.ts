@@ -15,10 +15,17 @@ export const SmsOutboxSchema = defineEntity({
     template: p.string().length(50),
     body: p.text(),
     status: p
-      .enum(['pending', 'sent', 'failed'] as const)
+      .enum(['pending', 'sent', 'delivered', 'failed'] as const)
       .default('pending')
       .index(),
     sentAt: p.datetime().nullable(),
+    /** Sends tried; after a failure the row waits until nextAttemptAt, and after the last it is 'failed'. */
+    attempts: p.integer().default(0),
+    nextAttemptAt: p.datetime().nullable(),
+    lastError: p.text().nullable(),
+    /** The carrier's id of the message, which its delivery report quotes. */
+    providerMessageId: p.string().length(100).nullable().unique(),
+    deliveredAt: p.datetime().nullable(),
   },
 });
 export type SmsOutbox = InferEntity<typeof SmsOutboxSchema>;

@@ -44,7 +44,7 @@ import { dispatchableIds } from '../dispatch/units.server';
 import { assistDeadline, extendedDeadline, handlingDeadline, limitDeadline } from './deadlines';
 import { canSeeAppeal } from './scope';
 import { checkHandoverRecord, handoverFields } from './policy-handover.server';
-import { queueTemplatedSms, type SmsTemplateCode } from './sms-templates.server';
+import { citizenSiteHome, queueTemplatedSms, type SmsTemplateCode } from './sms-templates.server';
 import { z } from 'zod';
 
 // Appeals on the case kernel: the appeal machine, its scope rule, its deadlines, assignments,
@@ -476,7 +476,7 @@ function policyLinkWrites({ type, payload, actor, now }: AppealStep): SideWrite[
 function smsWrites({ type, row: appeal, next: { context: ctx }, now }: AppealStep): SideWrite[] {
   const phone = appeal.callerPhone;
   if (!phone || appeal.anonymous) return [];
-  const templates: Partial<Record<AppealEventType, SmsTemplateCode>> = {
+  const templates: Partial<Record<AppealEventType, Extract<SmsTemplateCode, 'received' | 'replied' | 'reopened'>>> = {
     SUBMIT: 'received',
     APPROVE_REPLY: 'replied',
     VERIFY_APPROVE: 'replied',
@@ -485,5 +485,11 @@ function smsWrites({ type, row: appeal, next: { context: ctx }, now }: AppealSte
   const code = templates[type as AppealEventType];
   if (!code) return [];
   const dueAt = ctx.dueAt ? localDateTime(new Date(ctx.dueAt)) : '';
-  return [queueTemplatedSms(phone, code, { appealNo: appeal.number, dueAt }, now)];
+  const values = { appealNo: appeal.number, dueAt };
+  if (code !== 'replied') return [queueTemplatedSms(phone, code, values, now)];
+  // An appeal filed on the site is not called back: its citizen is asked to rate the answer instead.
+  return [
+    queueTemplatedSms(phone, 'replied', values, now, { webAppeal: false }),
+    queueTemplatedSms(phone, 'rate', { appealNo: appeal.number, link: citizenSiteHome() }, now, { webAppeal: true }),
+  ];
 }

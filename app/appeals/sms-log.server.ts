@@ -12,10 +12,16 @@ export interface AppealSmsView {
   body: string;
   /** Masked as the complainant's number is; null when the complainant is hidden from this user. */
   phone: string | null;
-  status: 'pending' | 'sent' | 'failed';
+  /** pending (queued, or waiting for a retry) → sent (the carrier took it) → delivered | failed. */
+  status: 'pending' | 'sent' | 'delivered' | 'failed';
+  attempts: number;
+  /** Why the last try failed, or what the carrier's report said. */
+  lastError: string | null;
   /** Local times. */
   queuedAt: string;
   sentAt: string | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
 }
 
 /**
@@ -30,11 +36,16 @@ export async function appealSms(em: EntityManager, appealId: number, showPhone: 
     body: string;
     phone: string;
     status: AppealSmsView['status'];
+    attempts: number;
+    last_error: string | null;
     created_at: Date | string;
     sent_at: Date | string | null;
+    next_attempt_at: Date | string | null;
+    delivered_at: Date | string | null;
   }>(
     em,
-    `select o.id, o.template, t.name, o.body, o.phone, o.status, o.created_at, o.sent_at
+    `select o.id, o.template, t.name, o.body, o.phone, o.status, o.attempts, o.last_error, o.created_at, o.sent_at,
+            o.next_attempt_at, o.delivered_at
        from sms_outbox o left join sms_template t on t.code = o.template
       where o.appeal_id = ? order by o.id`,
     [appealId],
@@ -46,8 +57,12 @@ export async function appealSms(em: EntityManager, appealId: number, showPhone: 
     body: r.body,
     phone: showPhone ? maskPhone(r.phone) : null,
     status: r.status,
+    attempts: r.attempts,
+    lastError: r.last_error,
     queuedAt: localDateTime(new Date(r.created_at)),
-    // A failed send also stamps sent_at (when it was tried); only a sent message was delivered to the carrier.
+    // A failed try also stamps sent_at (when it was tried); only a sent message reached the carrier.
     sentAt: r.sent_at ? localDateTime(new Date(r.sent_at)) : null,
+    nextAttemptAt: r.status === 'pending' && r.next_attempt_at ? localDateTime(new Date(r.next_attempt_at)) : null,
+    deliveredAt: r.delivered_at ? localDateTime(new Date(r.delivered_at)) : null,
   }));
 }

@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import { createDraftIn } from '../appeals/intake.server';
+import { queueSmsIn } from '../appeals/sms-templates.server';
 import { applyEvent, type AppealServices } from '../appeals/service.server';
 import { sessionSecret } from '../auth/session.server';
 import { CITIZEN_ACTOR } from '../cases/actor';
@@ -110,17 +111,15 @@ export async function submitWebAppeal(
       trackingTokenHash(token),
       now,
     ]);
-    await run(
+    await queueSmsIn(
       tx,
-      `insert into sms_outbox (appeal_id, phone, template, body, status, created_at, updated_at)
-       values (?, ?, 'tracking', ?, 'pending', ?, ?)`,
-      [
-        draft.id,
-        input.phone,
-        `【12345】诉求 ${draft.number} 的办理进度请查看 ${siteUrl}${trackingPath(token)} ，链接仅限本人使用，请勿转发。`,
-        now,
-        now,
-      ],
+      {
+        appealId: draft.id,
+        phone: input.phone,
+        code: 'tracking',
+        values: { appealNo: draft.number, link: `${siteUrl}${trackingPath(token)}` },
+      },
+      now,
     );
     return { id: draft.id, number: draft.number, token };
   });

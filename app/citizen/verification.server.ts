@@ -2,6 +2,7 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/sql';
 import { z } from 'zod';
 import { CODE_PURPOSES, type CodePurpose } from '../../entities/citizen-web';
+import { queueSmsIn } from '../appeals/sms-templates.server';
 import { sessionSecret } from '../auth/session.server';
 import { all, inTransaction, one, run } from '../db/sql.server';
 import { InvalidInput, TooManyRequests, parseInput } from '../domain/errors';
@@ -35,9 +36,8 @@ const requestSchema = z.object({ phone: mobilePhone, purpose: z.enum(CODE_PURPOS
 const hashOf = (phone: string, purpose: CodePurpose, code: string) =>
   createHmac('sha256', sessionSecret()).update(`citizen-code:${purpose}:${phone}:${code}`).digest('hex');
 
-/** The message the citizen receives; the code is its only secret. */
-const codeMessage = (code: string, purpose: CodePurpose) =>
-  `【12345】您的验证码是 ${code}，5 分钟内有效，仅用于${purpose === 'submit' ? '提交诉求' : '查询本人诉求'}，请勿告诉他人。`;
+/** What the code is for, as the message says it. */
+const PURPOSE_TEXT: Record<CodePurpose, string> = { submit: '提交诉求', track: '查询本人诉求' };
 
 /**
  * Sends a code to the phone (through the SMS outbox, in the same transaction as the code's row), unless a limit is
@@ -74,11 +74,10 @@ export async function requestCode(
        values (?, ?, ?, ?, ?, ?)`,
       [phone, purpose, hashOf(phone, purpose, code), expiresAt, from.slice(0, 64), now],
     );
-    await run(
+    await queueSmsIn(
       tx,
-      `insert into sms_outbox (appeal_id, phone, template, body, status, created_at, updated_at)
-       values (null, ?, 'verification', ?, 'pending', ?, ?)`,
-      [phone, codeMessage(code, purpose), now, now],
+      { appealId: null, phone, code: 'verification', values: { code, purpose: PURPOSE_TEXT[purpose] } },
+      now,
     );
     return { phone, expiresAt };
   });

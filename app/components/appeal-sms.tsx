@@ -4,11 +4,13 @@ import { useT } from '../i18n/use-t';
 const STATUS_LABELS: Record<AppealSmsView['status'], string> = {
   pending: '待发送',
   sent: '已发送',
+  delivered: '已送达',
   failed: '发送失败',
 };
 const STATUS_STYLES: Record<AppealSmsView['status'], string> = {
   pending: 'bg-amber-100 text-amber-900',
-  sent: 'bg-green-100 text-green-800',
+  sent: 'bg-sky-100 text-sky-900',
+  delivered: 'bg-green-100 text-green-800',
   failed: 'bg-red-100 text-red-800',
 };
 
@@ -35,10 +37,26 @@ export function AppealSms({ messages }: { messages: AppealSmsView[] }) {
                 </span>
                 {m.sentAt ? (
                   <span className="text-slate-500" data-testid="sms-sent-at">
-                    {t(m.status === 'failed' ? '尝试发送于' : '发送于')} {m.sentAt}
+                    {t(m.status === 'failed' || m.status === 'pending' ? '尝试发送于' : '发送于')} {m.sentAt}
+                  </span>
+                ) : null}
+                {m.deliveredAt ? (
+                  <span className="text-slate-500" data-testid="sms-delivered-at">
+                    {t('送达于')} {m.deliveredAt}
+                  </span>
+                ) : null}
+                {m.attempts > 1 || m.nextAttemptAt ? (
+                  <span className="text-slate-500" data-testid="sms-attempts">
+                    {t('已尝试 {{n}} 次', { n: m.attempts })}
+                    {m.nextAttemptAt ? ` · ${t('下次重试')} ${m.nextAttemptAt}` : ''}
                   </span>
                 ) : null}
               </div>
+              {m.lastError && m.status !== 'sent' && m.status !== 'delivered' ? (
+                <p className="text-xs text-red-700" data-testid="sms-error">
+                  {m.lastError}
+                </p>
+              ) : null}
               <p className="mt-0.5 whitespace-pre-wrap text-slate-700" data-testid="sms-body">
                 {m.body}
               </p>

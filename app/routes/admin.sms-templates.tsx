@@ -47,7 +47,7 @@ export default function AdminSmsTemplates() {
       <h1 className="text-lg font-semibold">{t('短信模板')}</h1>
       <p className="text-slate-600">
         {t(
-          '诉求受理、答复和重新受理时发给市民的短信。可用占位符：{appealNo}（诉求编号，必须包含）、{dueAt}（办理时限）。修改只影响之后生成的短信。',
+          '发给市民的每一条短信：验证码、受理、查询链接、答复、评价邀请和重新受理。每条下面列出它可用的占位符，标“必填”的必须包含。修改只影响之后生成的短信。',
         )}
       </p>
       {result?.failure && !templates.some((x) => x.code === result.failure.intent) ? (
@@ -86,6 +86,14 @@ export default function AdminSmsTemplates() {
                   {t(failed.message)}
                 </p>
               ) : null}
+              <ul className="flex flex-wrap gap-1 text-xs" aria-label={t('可用占位符')} data-testid="sms-placeholders">
+                {tpl.placeholders.map((ph) => (
+                  <li key={ph.name} className="rounded bg-slate-100 px-1.5 py-0.5 text-slate-700">
+                    <code>{`{${ph.name}}`}</code> {t(ph.label)}
+                    {ph.required ? <strong className="ml-1 text-red-700">{t('必填')}</strong> : null}
+                  </li>
+                ))}
+              </ul>
               <p className="text-xs text-slate-600">
                 {t('预览')}：<span data-testid="sms-template-preview">{tpl.preview}</span>
               </p>

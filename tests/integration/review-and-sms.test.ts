@@ -4,8 +4,8 @@ import { actionOptions } from '../../app/appeals/actions.server';
 import { appealDetail } from '../../app/appeals/detail.server';
 import { applyEvent } from '../../app/appeals/service.server';
 import { appealSms } from '../../app/appeals/sms-log.server';
-import { DEFAULT_SMS_TEMPLATES, renderSmsTemplate } from '../../app/appeals/sms-templates.server';
-import { sendPendingSms } from '../../app/jobs/sms.server';
+import { SMS_TEMPLATE_RULES, renderSmsTemplate } from '../../app/appeals/sms-templates.server';
+import { PermanentSmsFailure, sendPendingSms } from '../../app/jobs/sms.server';
 import { MAX_CALLBACK_ATTEMPTS } from '../../machines/appeal';
 import { DB_KINDS } from '../support/env';
 import { useTestServices } from '../support/services';
@@ -106,7 +106,7 @@ describe.each(DB_KINDS)('review, callback and SMS on %s', (kind) => {
     expect(queued.phone).toBe('138****1234');
     expect(queued.body).toContain(first.number);
     expect(queued.body).toBe(
-      renderSmsTemplate(DEFAULT_SMS_TEMPLATES.received.body, {
+      renderSmsTemplate('received', SMS_TEMPLATE_RULES.received.body, {
         appealNo: first.number,
         dueAt: queued.body.match(/办理时限 (.+)。$/)![1],
       }),
@@ -120,7 +120,7 @@ describe.each(DB_KINDS)('review, callback and SMS on %s', (kind) => {
     );
     expect(event).toEqual({
       kind: 'settingChanged',
-      detail: { setting: 'smsTemplate', code: 'received', from: DEFAULT_SMS_TEMPLATES.received.body, to: body },
+      detail: { setting: 'smsTemplate', code: 'received', from: SMS_TEMPLATE_RULES.received.body, to: body },
     });
 
     const second = await submitAppeal(t.services, t.ids);
@@ -138,10 +138,14 @@ describe.each(DB_KINDS)('review, callback and SMS on %s', (kind) => {
     const third = await submitAppeal(t.services, t.ids);
     await sendPendingSms(t.db, {
       send: async () => {
-        throw new Error('carrier down');
+        throw new PermanentSmsFailure('号码无效');
       },
     });
-    expect((await appealSms(t.em(), third.id, true))[0].status).toBe('failed');
+    expect((await appealSms(t.em(), third.id, true))[0]).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: '号码无效',
+    });
     const detail = await appealDetail(t.em(), t.as('reviewer'), third.id);
     expect(detail.sms.map((m) => m.status)).toEqual(['failed']);
     expect(detail.sms[0].phone).toBe('138****1234');
