@@ -69,7 +69,7 @@ const httpEnv = z.object({
 });
 
 /** The gateway of this environment; throws with every missing or wrong setting named when SMS_GATEWAY=http lacks one. */
-export function smsGatewayFromEnv(env: NodeJS.ProcessEnv = process.env): { gateway: SmsGateway; describe: string } {
+export function smsGatewayFromEnv(env: Record<string, string | undefined> = process.env): { gateway: SmsGateway; describe: string } {
   const kind = env.SMS_GATEWAY || 'file';
   if (kind === 'file') {
     const dataRoot = path.resolve(env.DATA_DIR ?? '.data');
