@@ -53,7 +53,11 @@ export function httpSmsGateway(settings: HttpSmsSettings): SmsGateway {
   };
 }
 
-const required = (name: string) => z.string({ message: `${name} 未设置` }).trim().min(1, `${name} 未设置`);
+const required = (name: string) =>
+  z
+    .string({ message: `${name} 未设置` })
+    .trim()
+    .min(1, `${name} 未设置`);
 
 const httpEnv = z.object({
   SMS_HTTP_URL: required('SMS_HTTP_URL').pipe(z.url({ message: 'SMS_HTTP_URL 不是有效的网址' })),
@@ -69,7 +73,10 @@ const httpEnv = z.object({
 });
 
 /** The gateway of this environment; throws with every missing or wrong setting named when SMS_GATEWAY=http lacks one. */
-export function smsGatewayFromEnv(env: Record<string, string | undefined> = process.env): { gateway: SmsGateway; describe: string } {
+export function smsGatewayFromEnv(env: Record<string, string | undefined> = process.env): {
+  gateway: SmsGateway;
+  describe: string;
+} {
   const kind = env.SMS_GATEWAY || 'file';
   if (kind === 'file') {
     const dataRoot = path.resolve(env.DATA_DIR ?? '.data');

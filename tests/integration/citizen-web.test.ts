@@ -222,6 +222,15 @@ describe.each(DB_KINDS)('citizen web channel on %s', (kind) => {
       { kind: 'dispatched', department: expect.any(String) },
       { kind: 'answered', answer: '已更换路灯灯头，恢复照明。' },
     ]);
+    // Answered: the citizen is asked to rate on the site (no phone callback, so no 答复通知).
+    const sms = await t.sql<{ template: string; body: string }>(
+      'select template, body from sms_outbox where appeal_id = ? order by id',
+      [r.id],
+    );
+    expect(sms.map((s) => s.template)).toEqual(['received', 'tracking', 'rate']);
+    expect(sms[2].body).toContain(r.number);
+    expect(sms[2].body).toMatch(/https?:\/\/\S+\/c /);
+    expect(sms[2].body).not.toContain(r.token);
     await step('reviewer', 'FEEDBACK', { satisfaction: 'satisfied', resolved: true });
     const closed = await trackAppeal(t.em(), r.token);
     expect(closed.status).toBe('closed');

@@ -82,6 +82,8 @@ describe.each(DB_KINDS)('review, callback and SMS on %s', (kind) => {
     const a = await replied();
     await step(a.id, 'REPLY', 'handler', { result: '已清运', resolved: true });
     await step(a.id, 'APPROVE_REPLY', 'reviewer');
+    // A phone appeal's citizen is told of the answer and called back, not asked to rate on the site.
+    expect((await appealSms(t.em(), a.id, true)).map((m) => m.template)).toEqual(['received', 'replied']);
     await step(a.id, 'UNREACHABLE', 'reviewer');
     await step(a.id, 'UNREACHABLE', 'reviewer', { note: '关机' });
     await step(a.id, 'FEEDBACK', 'reviewer', {

@@ -39,8 +39,7 @@ describe.each(DB_KINDS)('the sweeps of the SMS outbox and of stale calls on %s',
       // The carrier's failure leaves the message for a later try, not lost.
       await expect
         .poll(
-          () =>
-            all(t.em(), 'select status, attempts, last_error from sms_outbox where appeal_id = ?', [first.id]),
+          () => all(t.em(), 'select status, attempts, last_error from sms_outbox where appeal_id = ?', [first.id]),
           { timeout: 4 * SMS_SWEEP_SECONDS * 1000 },
         )
         .toEqual([{ status: 'pending', attempts: 1, last_error: 'carrier down' }]);
