@@ -34,7 +34,9 @@ export function httpSmsGateway(settings: HttpSmsSettings): SmsGateway {
         });
       } catch (err) {
         const timedOut = err instanceof Error && err.name === 'TimeoutError';
-        throw new Error(timedOut ? `短信网关超时（${settings.timeoutMs} ms）` : `短信网关无法连接：${String(err)}`);
+        throw new Error(timedOut ? `短信网关超时（${settings.timeoutMs} ms）` : `短信网关无法连接：${String(err)}`, {
+          cause: err,
+        });
       }
       const text = await res.text();
       if (!res.ok) {

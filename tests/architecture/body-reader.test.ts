@@ -47,6 +47,7 @@ export function bodyReads(fileName: string, source: string): Finding[] {
 /** Forms that post without `<CsrfField />`, and script calls that post without `csrfHeaders()`. */
 export function postsWithoutToken(fileName: string, source: string): Finding[] {
   const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
+  const serverOnly = /\.server\.tsx?$/.test(fileName);
   const found: Finding[] = [];
   const at = (node: ts.Node, text: string) =>
     found.push({ line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, text });
@@ -62,7 +63,9 @@ export function postsWithoutToken(fileName: string, source: string): Finding[] {
     }
     if (ts.isCallExpression(node) && /\.submit$/.test(node.expression.getText(sf)))
       at(node, `${node.expression.getText(sf)}(): send the token (csrfHeaders or a form with CsrfField)`);
-    if (ts.isCallExpression(node) && node.expression.getText(sf) === 'fetch' && node.arguments[1]) {
+    // A .server module never runs in the browser: its fetch() is a call to another system (an SMS provider) with
+    // that system's credentials, not a page posting to this app.
+    if (ts.isCallExpression(node) && node.expression.getText(sf) === 'fetch' && node.arguments[1] && !serverOnly) {
       const init = node.arguments[1].getText(sf);
       if (/method:\s*['"](?!GET)/i.test(init) && !/csrfHeaders\(/.test(init))
         at(node, 'fetch() that posts without csrfHeaders()');
@@ -88,6 +91,8 @@ describe('one body reader', () => {
       "fetch('/x', { credentials: 'same-origin' });",
     ];
     expect(postsWithoutToken('a.tsx', posts.join('\n')).map((f) => f.line)).toEqual([1, 4]);
+    // A server module's call to another system is not a page's post; a server module's form still is.
+    expect(postsWithoutToken('a.server.ts', posts.join('\n')).map((f) => f.line)).toEqual([1]);
   });
 
   it('no file under app/ but the reader reads a request body', () => {
