@@ -30,6 +30,7 @@ const SAMPLE = {
   purpose: '提交诉求',
   link: 'https://12345.example.gov.cn/c/track/…',
 };
+const SITE_HOME_SAMPLE = 'https://12345.example.gov.cn/c';
 
 export interface SmsTemplateView extends Omit<SmsTemplateRow, 'updatedAt'> {
   updatedAt: string;
@@ -51,7 +52,8 @@ export async function smsTemplatesForAdmin(em: EntityManager, actor: Actor): Pro
         label: SMS_PLACEHOLDER_LABELS[name],
         required: (rule.required as readonly string[]).includes(name),
       })),
-      preview: renderSmsTemplate(t.code, t.body, SAMPLE),
+      // The rating request's link is the site's home, the tracking message's a private link.
+      preview: renderSmsTemplate(t.code, t.body, t.code === 'rate' ? { ...SAMPLE, link: SITE_HOME_SAMPLE } : SAMPLE),
     };
   });
 }

@@ -5,6 +5,7 @@ import { appealDetail } from '../../app/appeals/detail.server';
 import { applyEvent } from '../../app/appeals/service.server';
 import { appealSms } from '../../app/appeals/sms-log.server';
 import { SMS_TEMPLATE_RULES, renderSmsTemplate } from '../../app/appeals/sms-templates.server';
+import { recordDeliveryReport } from '../../app/jobs/sms-delivery.server';
 import { PermanentSmsFailure, sendPendingSms } from '../../app/jobs/sms.server';
 import { MAX_CALLBACK_ATTEMPTS } from '../../machines/appeal';
 import { DB_KINDS } from '../support/env';
@@ -133,10 +134,20 @@ describe.each(DB_KINDS)('review, callback and SMS on %s', (kind) => {
     expect((await appealSms(t.em(), first.id, true))[0].body).toBe(queued.body);
 
     // Delivered by the job: sent with its time; a failing gateway marks it failed.
-    await sendPendingSms(t.db, { send: async () => {} });
+    await sendPendingSms(t.db, { send: async (m) => ({ providerMessageId: `carrier-${m.id}` }) });
     const [sent] = await appealSms(t.em(), second.id, true);
-    expect(sent.status).toBe('sent');
+    expect(sent).toMatchObject({ status: 'sent', attempts: 1, deliveredAt: null });
     expect(sent.sentAt).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    // The carrier's report: the appeal page says it reached the phone.
+    await recordDeliveryReport(
+      t.em(),
+      'Bearer report-secret-0123456789',
+      { messageId: `carrier-${sent.id}`, status: 'delivered' },
+      { secret: 'report-secret-0123456789' },
+    );
+    const [delivered] = await appealSms(t.em(), second.id, true);
+    expect(delivered.status).toBe('delivered');
+    expect(delivered.deliveredAt).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
     const third = await submitAppeal(t.services, t.ids);
     await sendPendingSms(t.db, {
       send: async () => {
