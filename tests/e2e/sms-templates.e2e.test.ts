@@ -58,10 +58,12 @@ describe('admin: SMS templates', () => {
     await saveVerificationText(admin, NEW_TEXT);
     await admin.waitForURL(/saved=verification/);
     const saved = admin.getByTestId('sms-template-verification');
-    await expect.poll(() => saved.getByLabel('短信内容').inputValue()).toBe(NEW_TEXT);
-    expect(await saved.getByTestId('sms-template-preview').textContent()).toMatch(
-      /^【某市12345】验证码是 \d{6}，用于提交诉求，5 分钟内有效。/,
-    );
+    // The page reloads with the saved text: its preview (rendered by the server) shows it.
+    await expect
+      .poll(() => saved.getByTestId('sms-template-preview').textContent())
+      .toMatch(/^【某市12345】验证码是 \d{6}，用于提交诉求，5 分钟内有效。/);
+    expect(await saved.getByLabel('短信内容').inputValue()).toBe(NEW_TEXT);
+    expect(await saved.textContent()).toContain('管理员');
     await screenshot(admin, 'admin-sms-templates');
   });
 
