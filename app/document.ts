@@ -1,5 +1,12 @@
 import { createContext, useContext } from 'react';
-import { DEFAULT_LANGUAGE, isLanguage, type Language } from './i18n/i18n';
+import {
+  DEFAULT_LANGUAGE,
+  DEFAULT_STRING_SET,
+  isLanguage,
+  isStringSet,
+  type Language,
+  type StringSet,
+} from './i18n/i18n';
 
 // What the server decides for each rendered page before any loader runs: the nonce of its inline scripts
 // and its language. Neither travels in loader data: a page whose root loader failed (the database is
@@ -22,4 +29,10 @@ export const useDocumentLanguage = () => useContext(DocumentContext).lang;
 export function renderedDocument(doc: Document): DocumentFacts {
   const lang = doc.documentElement.lang;
   return { nonce: '', lang: isLanguage(lang) ? lang : DEFAULT_LANGUAGE };
+}
+
+/** In the browser: the set of strings the server rendered the page with (the root layout writes it on <html>). */
+export function renderedStringSet(doc: Document): StringSet {
+  const set = doc.documentElement.dataset.strings;
+  return isStringSet(set) ? set : DEFAULT_STRING_SET;
 }

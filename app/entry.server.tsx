@@ -10,8 +10,15 @@ import { DocumentProvider } from './document';
 import { databaseUnavailable } from './http/errors.server';
 import { pagePolicy } from './http/security-headers.server';
 import { languageOf } from './i18n/language.server';
+import { provideEnglish } from './i18n/i18n';
+import { en } from './i18n/en';
+import { citizenSite } from './i18n/en/citizen-site';
 
 const ABORT_DELAY = 5_000;
+
+// The server renders every page, so it holds every set of English; the browser fetches only its page's.
+provideEnglish('staff', en);
+provideEnglish('citizen', citizenSite);
 
 /**
  * React 18's streaming renderer can pad a chunk with NUL bytes where a multi-byte (Chinese) character

@@ -1,6 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import {
-  Link,
   Links,
   Meta,
   Outlet,
@@ -11,19 +10,19 @@ import {
   useMatches,
   useRouteError,
 } from '@remix-run/react';
+import { lazy, memo, Suspense } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import { sessionUser } from './auth/session.server';
 import { csrfTokenOf } from './auth/csrf.server';
 import { worklistCounts } from './appeals/worklists.server';
-import { QueueCountText } from './components/queue-pager';
 import { useDocumentLanguage, useNonce } from './document';
-import { can, type Capability } from './domain/permissions';
 import { clientOf } from './http/client.server';
 import { domain } from './http/errors.server';
-import { i18nFor } from './i18n/i18n';
+import { stringSetOf } from './i18n/i18n';
+import { usePageI18n } from './i18n/english';
 import { useT } from './i18n/use-t';
-import { AppHeader } from './components/app-header';
-import { SoftphoneBar } from './components/softphone-bar';
+import { staffBarsOnServer } from './components/staff-bars.server';
+import type { StaffBarsProps } from './components/staff-bars';
 import { CsrfMeta } from './ui/csrf';
 import stylesheet from './tailwind.css';
 import { zodWithoutEval } from './zod-jitless';
@@ -54,8 +53,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export function Layout({ children }: { children: React.ReactNode }) {
   const lang = useDocumentLanguage();
   const nonce = useNonce();
+  const strings = stringSetOf(useMatches());
+  const i18n = usePageI18n(lang, strings);
   return (
-    <html lang={lang}>
+    <html lang={lang} data-strings={strings}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -64,7 +65,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Links />
       </head>
       <body className="min-h-screen bg-slate-50 text-slate-900 text-sm">
-        <I18nextProvider i18n={i18nFor(lang)}>{children}</I18nextProvider>
+        <I18nextProvider i18n={i18n}>{children}</I18nextProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
@@ -72,27 +73,19 @@ export function Layout({ children }: { children: React.ReactNode }) {
   );
 }
 
-/** The working screens in the bar, each shown to whoever holds what the screen needs. */
-const NAV: [to: string, label: string, capability: Capability][] = [
-  ['/intake', '来电登记', 'appeal:intake'],
-  ['/field', '外勤', 'field:work'],
-  ['/supervision', '督办看板', 'supervision:read'],
-  ['/reports', '报表', 'reports:read'],
-  ['/assessment', '考核', 'assessment:read'],
-  ['/worklist', '单位工单', 'worklist:read'],
-  ['/referrals', '转介案件', 'referrals:follow'],
-  ['/calls', '通话记录', 'calls:list'],
-  ['/policy-catalogue', '政策库', 'policies:maintain'],
-  ['/policy-records', '落实记录', 'policy-records:read'],
-  ['/beneficiary-callbacks', '回访核实', 'beneficiary-callbacks:read'],
-  ['/policy-evaluation', '政策评价', 'policy-evaluation:read'],
-  ['/admin/knowledge', '知识库', 'admin:knowledge'],
-  ['/admin/calendar', '工作日历', 'admin:calendar'],
-  ['/admin/users', '用户', 'admin:users'],
-  ['/admin/departments', '部门', 'admin:departments'],
-  ['/admin/categories', '分类', 'admin:categories'],
-  ['/admin/grids', '网格', 'admin:grids'],
-];
+// The staff bars (header, softphone, queue counts) and what they need (xstate, the permissions) are a chunk of
+// their own in the browser, fetched as a staff page hydrates; the server renders them in place (see
+// staff-bars.server.ts), and the Suspense boundary keeps that HTML until the chunk is there.
+const StaffBars = staffBarsOnServer ?? lazy(() => import('./components/staff-bars'));
+
+// Memoised: a boundary still waiting for its chunk must not receive new props, or React drops the server's HTML.
+const StaffFrame = memo(function StaffFrame({ user, queues }: StaffBarsProps) {
+  return (
+    <Suspense fallback={null}>
+      <StaffBars user={user} queues={queues} />
+    </Suspense>
+  );
+});
 
 /** A route group that draws its own frame (the citizens' site, /c) sets `handle = { ownFrame: true }`. */
 const hasOwnFrame = (matches: ReturnType<typeof useMatches>) =>
@@ -100,35 +93,11 @@ const hasOwnFrame = (matches: ReturnType<typeof useMatches>) =>
 
 export default function App() {
   const { user, queues } = useLoaderData<typeof loader>();
-  const { t } = useT();
   const matches = useMatches();
   if (hasOwnFrame(matches)) return <Outlet />;
   return (
     <>
-      <AppHeader
-        user={user}
-        links={user ? NAV.filter(([, , c]) => can(user, c)).map(([to, label]) => [to, label]) : []}
-      />
-      {user && can(user, 'calls:answer') ? <SoftphoneBar enabled /> : null}
-      {queues.length ? (
-        <nav className="border-b bg-white" aria-label={t('我的队列')}>
-          <ul className="mx-auto flex max-w-7xl gap-4 overflow-x-auto whitespace-nowrap px-4 py-1.5 text-sm">
-            {queues.map((q) => (
-              <li key={q.key}>
-                <Link to={`/#${q.key}`} className="hover:underline">
-                  {t(q.label)}
-                </Link>{' '}
-                <span
-                  className={`rounded-full px-1.5 text-xs ${q.count.n ? 'bg-red-700 text-white' : 'bg-slate-200'}`}
-                  data-testid={`nav-count-${q.key}`}
-                >
-                  <QueueCountText count={q.count} />
-                </span>
-              </li>
-            ))}
-          </ul>
-        </nav>
-      ) : null}
+      <StaffFrame user={user} queues={queues} />
       <main className="mx-auto max-w-7xl px-4 py-4">
         <Outlet />
       </main>

@@ -1,7 +1,7 @@
 import { Form, Link, useLocation } from '@remix-run/react';
+import { LanguageSwitch } from './language-switch';
 import { useEffect, useState } from 'react';
 import type { UserRole } from '../../entities/user';
-import type { Language } from '../i18n/i18n';
 import { useT } from '../i18n/use-t';
 import { CsrfField } from '../ui/csrf';
 import { ROLE_LABELS } from '../ui/labels';
@@ -10,22 +10,6 @@ export interface HeaderUser {
   displayName: string;
   role: UserRole;
   departmentName: string | null;
-}
-
-export function LanguageSwitch() {
-  const { t, lang } = useT();
-  const location = useLocation();
-  const other: Language = lang === 'en' ? 'zh-CN' : 'en';
-  return (
-    <Form method="post" action="/lang" reloadDocument>
-      <CsrfField />
-      <input type="hidden" name="lang" value={other} />
-      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
-      <button className="rounded px-2 py-1 hover:bg-red-800" data-testid="language-switch">
-        {other === 'en' ? 'English' : t('中文')}
-      </button>
-    </Form>
-  );
 }
 
 /**

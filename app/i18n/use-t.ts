@@ -1,17 +1,17 @@
-import type { TFunction } from 'i18next';
+import type { TFunction, i18n } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { useDocumentLanguage } from '../document';
-import type { Language } from './i18n';
 import { localizeDuration } from './i18n';
 
 // A page calls `t` for every label of every row, and i18next resolves each call anew (key lookup, fallbacks,
-// interpolation). A plain key (no options) always gives the same text in a language, so it is kept once resolved.
+// interpolation). A plain key (no options) always gives the same text from one instance (a language and its set
+// of strings), so it is kept once resolved.
 const PLAIN_MAX = 5_000;
-const plain = new Map<Language, Map<string, string>>();
+const plain = new WeakMap<i18n, Map<string, string>>();
 
-function remembering(t: TFunction, lang: Language): TFunction {
-  let seen = plain.get(lang);
-  if (!seen) plain.set(lang, (seen = new Map()));
+function remembering(t: TFunction, instance: i18n): TFunction {
+  let seen = plain.get(instance);
+  if (!seen) plain.set(instance, (seen = new Map()));
   const known = seen;
   return ((key: string | string[], ...rest: unknown[]) => {
     if (rest.length || typeof key !== 'string') return (t as unknown as (...a: unknown[]) => string)(key, ...rest);
@@ -27,7 +27,7 @@ function remembering(t: TFunction, lang: Language): TFunction {
 
 /** `t` for the current language, plus `d` for server-made duration phrases. */
 export function useT() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const lang = useDocumentLanguage();
-  return { t: remembering(t, lang), lang, d: (label: string | null | undefined) => localizeDuration(label, lang) };
+  return { t: remembering(t, i18n), lang, d: (label: string | null | undefined) => localizeDuration(label, lang) };
 }

@@ -1,12 +1,13 @@
 import type { HeadersFunction } from '@remix-run/node';
 import { Link, Outlet, isRouteErrorResponse, useRouteError } from '@remix-run/react';
-import { LanguageSwitch } from '../components/app-header';
+import { LanguageSwitch } from '../components/language-switch';
 import { useT } from '../i18n/use-t';
 
 // The citizens' own site (市民诉求): mobile first, as a city embeds it in its official account's web view. No staff
 // navigation; its pages never name staff or show anyone else's data.
 
-export const handle = { ownFrame: true };
+// Its pages carry only the citizens' English (app/i18n/en/citizen-site.ts).
+export const handle = { ownFrame: true, strings: 'citizen' };
 
 // A tracking link is a secret in the address: it never leaves in a Referer.
 export const headers: HeadersFunction = () => ({ 'Referrer-Policy': 'no-referrer' });
