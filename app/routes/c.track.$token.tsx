@@ -172,7 +172,8 @@ export default function TrackAppeal() {
         </p>
       ) : null}
       {appeal.maySupplement ? (
-        <Form method="post" className="space-y-3 rounded border p-3" aria-label={t('补充材料')}>
+        // Keyed by the version: once recorded, the form starts empty rather than inviting the same text again.
+        <Form key={appeal.version} method="post" className="space-y-3 rounded border p-3" aria-label={t('补充材料')}>
           <CsrfField />
           <input type="hidden" name="intent" value="supplement" />
           <input type="hidden" name="version" value={appeal.version} />

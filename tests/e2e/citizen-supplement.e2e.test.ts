@@ -119,6 +119,8 @@ describe('adding information and withdrawing on the tracking page at 375 px', ()
     await citizen.getByTestId('supplemented').waitFor();
     await expect.poll(() => citizen.getByTestId('public-step').last().textContent()).toContain('您补充了材料');
     expect(await citizen.getByTestId('public-own-text').last().textContent()).toBe(ADDED);
+    // Recorded: the form starts empty, not inviting the same text again.
+    expect(await add.getByLabel('想补充的情况（5–1000 字）').inputValue()).toBe('');
     expect(await citizen.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await screenshot(citizen, 'citizen-supplement-added');
 
