@@ -45,6 +45,8 @@ export const APPEAL_EVENT_TYPES = [
   'WARN',
   'OVERDUE',
   'CALLBACK_DUE',
+  'WITHDRAW',
+  'SUPPLEMENT',
 ] as const;
 export type AppealEventType = (typeof APPEAL_EVENT_TYPES)[number];
 
@@ -275,6 +277,10 @@ export const eventPayloadSchemas = {
   WARN: z.object({}).strict(),
   OVERDUE: z.object({}).strict(),
   CALLBACK_DUE: z.object({}).strict(),
+  // 撤回: the citizen takes back what he filed on the site before anyone has worked on it.
+  WITHDRAW: z.object({ reason: text(200) }).strict(),
+  // 补充材料: the citizen's own words added while the appeal is open; the trail row is the record.
+  SUPPLEMENT: z.object({ text: z.string().trim().min(5).max(1000) }).strict(),
 } satisfies Record<AppealEventType, z.ZodObject>;
 
 export type AppealEventPayload<T extends AppealEventType> = z.output<(typeof eventPayloadSchemas)[T]>;
@@ -338,6 +344,9 @@ export const eventRoles: Record<AppealEventType, Role[]> = {
   WARN: SYSTEM,
   OVERDUE: SYSTEM,
   CALLBACK_DUE: SYSTEM,
+  // Only the citizen who filed it on the site, by its tracking link (app/citizen/ decides which appeal).
+  WITHDRAW: ['citizen'],
+  SUPPLEMENT: ['citizen'],
 };
 
 export function isAppealEventType(type: unknown): type is AppealEventType {

@@ -152,6 +152,8 @@ const DEFAULT_PAYLOADS: { [T in AppealEventType]: AppealEventPayload<T> } = {
   WARN: {},
   OVERDUE: {},
   CALLBACK_DUE: {},
+  WITHDRAW: { reason: '问题已经自行解决' },
+  SUPPLEMENT: { text: '路灯在 3 号楼门口，晚上七点以后不亮' },
 };
 
 function ev<T extends AppealEventType>(
@@ -209,6 +211,8 @@ const ROUTES: Record<AppealPhase, AppealEvent[]> = {
 
 type Expected = Partial<Record<AppealEventType, AppealPhase>>;
 const slaEvents = (phase: AppealPhase): Expected => ({
+  // The citizen's 补充材料 is taken in every open phase and moves nothing.
+  SUPPLEMENT: phase,
   SUPERVISE: phase,
   MARK_UNREASONABLE: phase,
   ESCALATE: phase,
@@ -232,6 +236,7 @@ const TABLE: Record<AppealPhase, Expected> = {
     MERGE_INTO: 'merged',
     REFER: 'referred',
     RECLASSIFY: 'triage',
+    WITHDRAW: 'void',
     ...slaEvents('triage'),
   },
   dispatched: {
@@ -1045,6 +1050,7 @@ const GRAPH_ACTORS: Actor[] = [
   GRAPH_HANDLER,
   assistant,
   gridWorker,
+  citizen,
 ];
 
 /**
@@ -1092,6 +1098,7 @@ function graphEvents(snapshot: AppealSnapshot): AppealEvent[] {
  * - the dispatch level only where SUB_DISPATCH can still happen (triage resets it);
  * - callback attempts and overdue flag only while calling (APPROVE_REPLY resets them);
  * - extension and redo counts always (they never reset);
+ * - in triage, whether the appeal was ever worked on (a withdrawal is refused then);
  * - never the counters that only grow for reports (supervision, reopens) or timestamps.
  */
 function serializeForGraph(snapshot: AppealSnapshot): string {
@@ -1106,6 +1113,15 @@ function serializeForGraph(snapshot: AppealSnapshot): string {
     phase === 'callback.calling' ? [c.callbackAttempts, c.callbackOverdue] : null,
     c.selfHandled,
     c.unreasonable,
+    // Whether a withdrawal is still possible: only in triage, before anything was done with the appeal.
+    phase === 'triage'
+      ? c.repliedAt === null &&
+        c.lastReturnReason === null &&
+        c.lastRejectReason === null &&
+        c.referralId === null &&
+        c.reopenCount === 0 &&
+        !c.answeredOnSpot
+      : null,
     // Only open assisting orders weigh on later guards; answered and waived ones never do again.
     c.assists.filter((a) => a.status === 'pending' || a.status === 'accepted').map((a) => a.status),
   ]);
@@ -1210,7 +1226,7 @@ describe('model-based paths (xstate/graph)', () => {
       expect(takenTransitions(before, event), key).toContain(key);
       expect(applyAppealEvent(before, event).accepted, key).toBe(true);
     }
-  });
+  }, 600_000); // The graph again, twice over (shortest paths and adjacency): as slow as the model's paths above.
 
   it('drives every shortest path through persist → restore → apply, as the service does', async () => {
     expect(paths.length).toBeGreaterThan(APPEAL_PHASES.length);
@@ -1877,5 +1893,64 @@ describe('the handling deadline is met by the answer', () => {
     const late = run([...toWorking, ev('OVERDUE', system), ev('REPLY', handler)]);
     expect(slaOf(late)).toBe('overdue');
     expect(phaseOf(late)).toBe('review');
+  });
+});
+
+describe("the citizen's withdrawal (撤回) and added information (补充材料)", () => {
+  it('withdraws into void from the first triage: nothing owed, not counted, not finished', () => {
+    const triage = run([ev('SUBMIT', citizen, { dueAt: plusDays(T0, 10) })]);
+    expect(triage.context.dueAt).not.toBeNull();
+    const withdrawn = apply(triage, ev('WITHDRAW', citizen));
+    expect(phaseOf(withdrawn)).toBe('void');
+    expect(withdrawn.context.dueAt).toBeNull();
+    for (const tag of ['open', 'counted', 'finished', 'needsDispatcher', 'awaitingAnswer'] as AppealTag[])
+      expect(withdrawn.hasTag(tag), tag).toBe(false);
+    expect(withdrawn.hasTag('closed')).toBe(true);
+    expect(acceptedEventTypes(withdrawn, citizen, T0)).toEqual([]);
+  });
+
+  it('refuses a withdrawal once the appeal has been worked on, even back in triage', () => {
+    const returned = run([...ROUTES.returnRequested, ev('APPROVE_RETURN', dispatcher)]);
+    const rejectedOnSpot = run([...ROUTES.replied, ev('REJECT_REPLY', reviewer, { redoTo: 'triage' })]);
+    const refusedReferral = run([
+      ...ROUTES.referred,
+      ev('REFERRAL_DONE', system, { outcome: 'refused', referralId: 500 }),
+    ]);
+    const reopened = run([...ROUTES.closed, ev('REOPEN', operator, {}, plusDays(T0, 1))]);
+    const redone = run([...ROUTES['callback.dissatisfied'], ev('REDO', reviewer, { redoTo: 'triage' })]);
+    for (const [name, snapshot] of Object.entries({ returned, rejectedOnSpot, refusedReferral, reopened, redone })) {
+      expect(phaseOf(snapshot), name).toBe('triage');
+      expect(snapshot.can(ev('WITHDRAW', citizen)), name).toBe(false);
+      // Still open: the citizen may add to it.
+      expect(snapshot.can(ev('SUPPLEMENT', citizen)), name).toBe(true);
+    }
+  });
+
+  it('lets only the citizen withdraw or add information, whatever the staff role', () => {
+    const triage = run(ROUTES.triage);
+    for (const role of ROLES.filter((r) => r !== 'citizen')) {
+      expect(triage.can(ev('WITHDRAW', omniscoped(role))), role).toBe(false);
+      expect(triage.can(ev('SUPPLEMENT', omniscoped(role))), role).toBe(false);
+    }
+  });
+
+  it('adds information without moving the appeal or changing what it holds', () => {
+    for (const phase of ['triage', 'handling.working', 'callback.calling'] as const) {
+      const before = run(ROUTES[phase]);
+      const after = apply(before, ev('SUPPLEMENT', citizen));
+      expect(after.value, phase).toEqual(before.value);
+      expect(after.context, phase).toEqual(before.context);
+    }
+    for (const phase of ['draft', 'closed', 'merged', 'void'] as const)
+      expect(run(ROUTES[phase]).can(ev('SUPPLEMENT', citizen)), phase).toBe(false);
+  });
+
+  it('refuses a supplement shorter than 5 or longer than 1000 characters, and a withdrawal reason over 200', () => {
+    expect(eventPayloadSchemas.SUPPLEMENT.safeParse({ text: ' 四个字 ' }).success).toBe(false);
+    expect(eventPayloadSchemas.SUPPLEMENT.safeParse({ text: '字'.repeat(1001) }).success).toBe(false);
+    expect(eventPayloadSchemas.SUPPLEMENT.safeParse({ text: '字'.repeat(1000) }).success).toBe(true);
+    expect(eventPayloadSchemas.WITHDRAW.safeParse({ reason: '  ' }).success).toBe(false);
+    expect(eventPayloadSchemas.WITHDRAW.safeParse({ reason: '字'.repeat(201) }).success).toBe(false);
+    expect(eventPayloadSchemas.WITHDRAW.safeParse({ reason: '字'.repeat(200) }).success).toBe(true);
   });
 });

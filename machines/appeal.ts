@@ -199,6 +199,15 @@ export const appealMachine = setup({
     // A corrected classification whose recomputed deadline is still ahead puts the SLA clock back on time.
     reclassifiedDeadlineAhead: ({ event }) =>
       event.type === 'RECLASSIFY' && Date.parse(event.dueAt) > Date.parse(event.at),
+    // Waiting for its first dispatch: never sent to a unit, answered, referred or reopened. Once worked on, a
+    // withdrawal would take a handled appeal out of the reports.
+    neverHandled: ({ context }) =>
+      context.repliedAt === null &&
+      context.lastReturnReason === null &&
+      context.lastRejectReason === null &&
+      context.referralId === null &&
+      context.reopenCount === 0 &&
+      !context.answeredOnSpot,
     isCreator: ({ context, event }) => context.createdBy === event.actor.userId,
     ownsEventGrid: ({ event }) => event.type === 'SELF_HANDLE' && event.actor.gridIds.includes(event.gridId),
     selfHandled: ({ context }) => context.selfHandled,
@@ -322,6 +331,8 @@ export const appealMachine = setup({
       assertEvent(event, 'RECLASSIFY');
       return { dueAt: event.dueAt };
     }),
+    // Nothing is owed any more: the handling deadline goes, so its timers find nothing to fire on.
+    recordWithdrawal: assign({ dueAt: null }),
     recordMerge: assign(({ event }) => {
       assertEvent(event, 'MERGE_INTO');
       return { mergedInto: event.targetAppealId };
@@ -461,6 +472,8 @@ export const appealMachine = setup({
       ]),
       actions: 'recordUnreasonable',
     },
+    // 补充材料: the citizen adds to an open appeal in any phase; it moves nothing, the trail row is the record.
+    SUPPLEMENT: { guard: and(['roleAllowed', 'phaseIsOpen']), actions: 'acknowledgeActivity' },
   },
   states: {
     phase: {
@@ -492,6 +505,8 @@ export const appealMachine = setup({
             ASSIGN_GRID: { guard: 'roleAllowed', target: 'dispatched', actions: 'recordGridAssignment' },
             RESOLVE_ON_SPOT: { guard: 'roleAllowed', target: 'replied', actions: 'recordOnSpotAnswer' },
             MERGE_INTO: { guard: 'roleAllowed', target: 'merged', actions: 'recordMerge' },
+            // 撤回: void, as a discarded draft is: not counted, not finished; the trail's WITHDRAW tells them apart.
+            WITHDRAW: { guard: and(['roleAllowed', 'neverHandled']), target: 'void', actions: 'recordWithdrawal' },
             // Stays in triage (no re-entry): category, type, urgency, address and grid are the row's; the deadline is ours.
             RECLASSIFY: { guard: 'roleAllowed', actions: 'recordReclassification' },
             REFER: {
@@ -1060,6 +1075,10 @@ function sampleEvents(type: AppealEventType, snapshot: AppealSnapshot, actor: Ac
       ];
     case 'ESCALATE':
       return [{ type, ...base, to: 'leader', note: 'note' }];
+    case 'WITHDRAW':
+      return [{ type, ...base, reason: 'reason' }];
+    case 'SUPPLEMENT':
+      return [{ type, ...base, text: 'more information' }];
   }
 }
 

@@ -1,6 +1,9 @@
 import type { EntityManager } from '@mikro-orm/sql';
+import { restoreAppealSnapshot } from '../../machines/appeal';
+import type { AppealEvent } from '../../machines/appeal-events';
+import { CITIZEN_ACTOR } from '../cases/actor';
 import { localDateTime } from '../calendar/working-time';
-import { all, one } from '../db/sql.server';
+import { all, jsonb, one } from '../db/sql.server';
 import { NotFound } from '../domain/errors';
 import { trackingTokenHash } from './submission.server';
 
@@ -8,7 +11,7 @@ import { trackingTokenHash } from './submission.server';
 // with the approved answer, called back, closed), never internal notes, staff names or anyone else's data. The
 // token is the only key: a wrong or guessed one finds nothing, and says no more than that.
 
-export type PublicStatus = 'received' | 'handling' | 'answered' | 'closed' | 'merged' | 'void';
+export type PublicStatus = 'received' | 'handling' | 'answered' | 'closed' | 'merged' | 'void' | 'withdrawn';
 
 const STATUS_OF: Record<string, PublicStatus> = {
   draft: 'received',
@@ -29,7 +32,16 @@ const STATUS_OF: Record<string, PublicStatus> = {
 };
 
 export type PublicStepKind =
-  'received' | 'dispatched' | 'answered' | 'feedback' | 'redo' | 'reopened' | 'closed' | 'merged';
+  | 'received'
+  | 'dispatched'
+  | 'answered'
+  | 'feedback'
+  | 'redo'
+  | 'reopened'
+  | 'closed'
+  | 'merged'
+  | 'supplemented'
+  | 'withdrawn';
 
 export interface PublicStep {
   kind: PublicStepKind;
@@ -41,6 +53,8 @@ export interface PublicStep {
   satisfaction?: string;
   /** For `feedback`: the citizen's own rating on the site, not a callback. */
   byCitizen?: boolean;
+  /** The citizen's own words: what he added (`supplemented`) or why he withdrew (`withdrawn`). */
+  text?: string;
 }
 
 export interface TrackedAppeal {
@@ -52,6 +66,12 @@ export interface TrackedAppeal {
   steps: PublicStep[];
   /** Answered and waiting for the citizen's word: the page offers the rating. */
   mayRate: boolean;
+  /** Still waiting for its first dispatch: the page offers the withdrawal (撤回). */
+  mayWithdraw: boolean;
+  /** Open: the page offers to add information (补充材料). */
+  maySupplement: boolean;
+  /** The version read with the link: the page's steps are sent with it, so a change in between makes them stale. */
+  version: number;
 }
 
 const STEP_OF: Record<string, PublicStepKind> = {
@@ -66,6 +86,8 @@ const STEP_OF: Record<string, PublicStepKind> = {
   REOPEN: 'reopened',
   SUPERVISOR_CLOSE: 'closed',
   MERGE_INTO: 'merged',
+  SUPPLEMENT: 'supplemented',
+  WITHDRAW: 'withdrawn',
 };
 
 interface TokenAppeal {
@@ -78,6 +100,7 @@ interface TokenAppeal {
   phase: string;
   /** Waiting for the citizen's word on the answer (the callback). */
   needs_citizen: boolean;
+  snapshot: unknown;
 }
 
 /** The appeal a tracking link names, or NotFound with the same words for a wrong, guessed or malformed one. */
@@ -86,7 +109,7 @@ export async function appealByToken(em: EntityManager, token: string): Promise<T
   const appeal = await one<TokenAppeal>(
     em,
     `select a.id, a.version, a.number, c.name as category, a.content, a.submitted_at, a.phase,
-            a.tags @> '{needsCitizen}' as needs_citizen
+            a.tags @> '{needsCitizen}' as needs_citizen, a.snapshot
        from appeal_tracking t join appeal a on a.id = t.appeal_id join category c on c.id = a.category_id
       where t.token_hash = ?`,
     [trackingTokenHash(token)],
@@ -140,15 +163,26 @@ export async function trackAppeal(em: EntityManager, token: string): Promise<Tra
         satisfaction: String(e.payload.satisfaction ?? ''),
         byCitizen: e.actor_role === 'citizen',
       });
-    else steps.push({ kind, at });
+    // Only the citizen's own words: a supplement or withdrawal by anyone else is not his (the machine allows none).
+    else if ((kind === 'supplemented' || kind === 'withdrawn') && e.actor_role === 'citizen')
+      steps.push({ kind, at, text: String(e.payload.text ?? e.payload.reason ?? '') });
+    else if (kind !== 'supplemented' && kind !== 'withdrawn') steps.push({ kind, at });
   }
+  // What the citizen may do now is the machine's to say, asked with his own actor.
+  const snapshot = restoreAppealSnapshot(jsonb(appeal.snapshot));
+  const citizenMay = (e: Omit<AppealEvent, 'actor' | 'at'>) =>
+    snapshot.can({ ...e, actor: CITIZEN_ACTOR, at: new Date().toISOString() } as AppealEvent);
+  const withdrawn = steps.some((s) => s.kind === 'withdrawn');
   return {
     number: appeal.number,
     category: appeal.category,
     content: appeal.content,
     submittedAt: appeal.submitted_at ? localDateTime(new Date(appeal.submitted_at)) : null,
-    status: STATUS_OF[appeal.phase] ?? 'handling',
+    status: withdrawn ? 'withdrawn' : (STATUS_OF[appeal.phase] ?? 'handling'),
     steps,
     mayRate: appeal.needs_citizen,
+    mayWithdraw: citizenMay({ type: 'WITHDRAW', reason: 'reason' } as Omit<AppealEvent, 'actor' | 'at'>),
+    maySupplement: citizenMay({ type: 'SUPPLEMENT', text: 'more information' } as Omit<AppealEvent, 'actor' | 'at'>),
+    version: appeal.version,
   };
 }

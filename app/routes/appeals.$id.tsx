@@ -405,7 +405,16 @@ export default function AppealPage() {
         </h2>
         <ol className="space-y-2" data-testid="timeline">
           {a.timeline.map((e) => (
-            <li key={e.seq} className="border-l-2 border-red-600 pl-3">
+            <li
+              key={e.seq}
+              // The citizen's own words stand out: the unit handling it must not miss what he added.
+              className={
+                e.type === 'SUPPLEMENT' || e.type === 'WITHDRAW'
+                  ? 'rounded border-l-4 border-amber-500 bg-amber-50 py-1 pl-3'
+                  : 'border-l-2 border-red-600 pl-3'
+              }
+              data-testid={e.type === 'SUPPLEMENT' ? 'timeline-supplement' : undefined}
+            >
               <div className="flex flex-wrap gap-2">
                 <span className="font-mono text-slate-500">{e.at}</span>
                 <span className="font-medium">{t(EVENT_LABELS[e.type] ?? e.type)}</span>

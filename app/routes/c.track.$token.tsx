@@ -1,10 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { rateWebAppeal } from '../citizen/rating.server';
+import { supplementWebAppeal, withdrawWebAppeal } from '../citizen/supplement.server';
 import { trackAppeal, type PublicStatus, type PublicStepKind } from '../citizen/tracking.server';
 import { readFormWithRefusal } from '../http/body.server';
 import { domain, formFailure } from '../http/errors.server';
+import { InvalidInput } from '../domain/errors';
 import { CsrfField } from '../ui/csrf';
 import { useT } from '../i18n/use-t';
 import { SATISFACTION_LABELS } from '../ui/policy-evaluation-labels';
@@ -20,15 +22,26 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   return domain(() => trackAppeal(context.runtime.db.em(), params.token ?? ''));
 }
 
-// The rating (评价): the link is the citizen's only key, as for reading.
+// The citizen's steps by the link, his only key as for reading: rate (评价), add information (补充材料), withdraw (撤回).
+const STEPS = {
+  rate: { run: rateWebAppeal, done: 'rated' },
+  supplement: { run: supplementWebAppeal, done: 'supplemented' },
+  withdraw: { run: withdrawWebAppeal, done: 'withdrawn' },
+} as const;
+type StepIntent = keyof typeof STEPS;
+const isIntent = (v: unknown): v is StepIntent => typeof v === 'string' && Object.hasOwn(STEPS, v);
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { form, refused } = await readFormWithRefusal(request);
+  const { intent: given, ...fields } = Object.fromEntries(form);
+  const intent: StepIntent = isIntent(given) ? given : 'rate';
   try {
     if (refused) throw refused;
-    await rateWebAppeal(context.runtime.services, params.token ?? '', Object.fromEntries(form));
-    return redirect(`/c/track/${params.token}?rated=1`);
+    if (given !== undefined && !isIntent(given)) throw new InvalidInput('请刷新页面后重试', {});
+    await STEPS[intent].run(context.runtime.services, params.token ?? '', fields);
+    return redirect(`/c/track/${params.token}?${STEPS[intent].done}=1`);
   } catch (err) {
-    const { failure, status } = formFailure(err, 'rate');
+    const { failure, status } = formFailure(err, intent);
     return json({ failure }, { status });
   }
 }
@@ -46,6 +59,7 @@ const STATUS_LABELS: Record<PublicStatus, string> = {
   closed: '已办结',
   merged: '已并入同类诉求',
   void: '已撤销',
+  withdrawn: '已撤回',
 };
 
 const STEP_LABELS: Record<PublicStepKind, string> = {
@@ -57,6 +71,8 @@ const STEP_LABELS: Record<PublicStepKind, string> = {
   reopened: '重新受理',
   closed: '已办结',
   merged: '已并入同类诉求一并办理',
+  supplemented: '您补充了材料',
+  withdrawn: '您已撤回诉求',
 };
 
 export default function TrackAppeal() {
@@ -66,6 +82,9 @@ export default function TrackAppeal() {
   const [params] = useSearchParams();
   const { t } = useT();
   const errors = data?.failure.fieldErrors ?? {};
+  const failed = (intent: string) => (data?.failure.intent === intent ? data.failure : null);
+  // The withdrawal asks twice: the first press opens this confirmation, which only its own button sends.
+  const confirmWithdraw = params.get('withdraw') === 'confirm' || failed('withdraw') !== null;
   return (
     <div className="space-y-4">
       {params.get('new') === '1' ? (
@@ -98,7 +117,7 @@ export default function TrackAppeal() {
         <Form method="post" className="space-y-3 rounded border p-3" aria-label={t('评价办理结果')}>
           <CsrfField />
           <h2 className="font-semibold">{t('评价办理结果')}</h2>
-          {data?.failure && !Object.keys(errors).length ? (
+          {data?.failure.intent === 'rate' && !Object.keys(errors).length ? (
             <p role="alert" className="rounded bg-red-50 p-2 text-red-800" data-testid="rate-error">
               {t(data.failure.message)}
             </p>
@@ -142,6 +161,89 @@ export default function TrackAppeal() {
           </button>
         </Form>
       ) : null}
+      {params.get('supplemented') === '1' ? (
+        <p role="status" className="rounded bg-green-50 p-3 text-green-900" data-testid="supplemented">
+          {t('已收到您补充的材料，承办单位可以看到。')}
+        </p>
+      ) : null}
+      {params.get('withdrawn') === '1' ? (
+        <p role="status" className="rounded bg-green-50 p-3 text-green-900" data-testid="withdrawn">
+          {t('您的诉求已撤回，不再办理。')}
+        </p>
+      ) : null}
+      {appeal.maySupplement ? (
+        // Keyed by the version: once recorded, the form starts empty rather than inviting the same text again.
+        <Form key={appeal.version} method="post" className="space-y-3 rounded border p-3" aria-label={t('补充材料')}>
+          <CsrfField />
+          <input type="hidden" name="intent" value="supplement" />
+          <input type="hidden" name="version" value={appeal.version} />
+          <h2 className="font-semibold">{t('补充材料')}</h2>
+          <FailureNote failure={failed('supplement')} testId="supplement-error" />
+          <label className="block">
+            <span className="text-slate-700">{t('想补充的情况（5–1000 字）')}</span>
+            <textarea
+              name="text"
+              rows={4}
+              maxLength={1000}
+              className="mt-1 block w-full rounded border px-3 py-2"
+              aria-invalid={failed('supplement')?.fieldErrors?.text ? true : undefined}
+            />
+          </label>
+          {failed('supplement')?.fieldErrors?.text ? (
+            <p className="text-sm text-red-700">{t(failed('supplement')!.fieldErrors!.text[0])}</p>
+          ) : null}
+          <button
+            disabled={busy}
+            className="w-full rounded bg-red-700 py-3 font-semibold text-white disabled:opacity-50"
+            data-testid="supplement-submit"
+          >
+            {t('提交补充材料')}
+          </button>
+        </Form>
+      ) : null}
+      {appeal.mayWithdraw && !confirmWithdraw ? (
+        <p className="text-center">
+          <Link to="?withdraw=confirm" className="text-sm text-slate-600 underline" data-testid="withdraw-start">
+            {t('不需要办理了？撤回诉求')}
+          </Link>
+        </p>
+      ) : null}
+      {appeal.mayWithdraw && confirmWithdraw ? (
+        <Form
+          method="post"
+          className="space-y-3 rounded border border-amber-300 bg-amber-50 p-3"
+          aria-label={t('撤回诉求')}
+        >
+          <CsrfField />
+          <input type="hidden" name="intent" value="withdraw" />
+          <input type="hidden" name="version" value={appeal.version} />
+          <h2 className="font-semibold">{t('撤回诉求')}</h2>
+          <p className="text-sm text-slate-700">{t('撤回后诉求不再办理，也不能恢复；如有需要可以重新反映。')}</p>
+          <FailureNote failure={failed('withdraw')} testId="withdraw-error" />
+          <label className="block">
+            <span className="text-slate-700">{t('撤回原因')}</span>
+            <input name="reason" maxLength={200} className="mt-1 block w-full rounded border px-3 py-2" />
+          </label>
+          {failed('withdraw')?.fieldErrors?.reason ? (
+            <p className="text-sm text-red-700">{t(failed('withdraw')!.fieldErrors!.reason[0])}</p>
+          ) : null}
+          <div className="grid grid-cols-2 gap-2">
+            <Link to="." replace className="rounded border py-3 text-center" data-testid="withdraw-cancel">
+              {t('不撤回')}
+            </Link>
+            <button
+              disabled={busy}
+              className="rounded bg-amber-700 py-3 font-semibold text-white disabled:opacity-50"
+              data-testid="withdraw-confirm"
+            >
+              {t('确认撤回')}
+            </button>
+          </div>
+        </Form>
+      ) : null}
+      {!appeal.mayWithdraw && failed('withdraw') ? (
+        <FailureNote failure={failed('withdraw')} testId="withdraw-error" />
+      ) : null}
       <section aria-labelledby="steps-h">
         <h2 id="steps-h" className="font-semibold">
           {t('办理进度')}
@@ -153,6 +255,11 @@ export default function TrackAppeal() {
                 {t(s.byCitizen ? '您已评价' : STEP_LABELS[s.kind], { department: s.department })}
               </p>
               <p className="text-xs text-slate-500">{s.at}</p>
+              {s.text ? (
+                <p className="mt-1 whitespace-pre-wrap rounded bg-slate-50 p-2" data-testid="public-own-text">
+                  {s.text}
+                </p>
+              ) : null}
               {s.answer ? (
                 <p className="mt-1 whitespace-pre-wrap rounded bg-slate-50 p-2" data-testid="public-answer">
                   {s.answer}
@@ -168,5 +275,24 @@ export default function TrackAppeal() {
         </ol>
       </section>
     </div>
+  );
+}
+
+/** A refusal that is not about one field: stale, closed, too many, or a bad link. */
+function FailureNote({
+  failure,
+  testId,
+}: {
+  failure: { message: string; fieldErrors?: Record<string, string[]> } | null;
+  testId: string;
+}) {
+  const { t } = useT();
+  if (!failure) return null;
+  const onlyFields = failure.fieldErrors && Object.keys(failure.fieldErrors).some((k) => k !== 'version');
+  if (onlyFields) return null;
+  return (
+    <p role="alert" className="rounded bg-red-50 p-2 text-red-800" data-testid={testId}>
+      {t(failure.fieldErrors?.version?.[0] ?? failure.message)}
+    </p>
   );
 }

@@ -76,6 +76,8 @@ export const EVENT_LABELS: Record<string, string> = {
   VERIFY_REJECT: '核查退回',
   SELF_HANDLE: '自行处置',
   FEEDBACK: '回访评价',
+  WITHDRAW: '市民撤回',
+  SUPPLEMENT: '市民补充',
   UNREACHABLE: '回访未接通',
   REDO: '重办',
   SUPERVISOR_CLOSE: '值班长办结',

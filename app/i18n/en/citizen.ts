@@ -91,4 +91,36 @@ export const citizen: Record<string, string> = {
   '每张照片不能超过 10 MB': 'Each photo must be at most 10 MB',
   '请以 multipart/form-data 上传照片': 'Upload photos as multipart/form-data',
   请选择或拍摄照片: 'Choose or take a photo',
+  // Adding information (补充材料) and withdrawing (撤回) on the tracking page.
+  已撤回: 'Withdrawn',
+  您补充了材料: 'You added information',
+  您已撤回诉求: 'You withdrew your appeal',
+  '已收到您补充的材料，承办单位可以看到。': 'We have your added information; the handling department can see it.',
+  '您的诉求已撤回，不再办理。': 'Your appeal is withdrawn and will not be handled.',
+  补充材料: 'Add information',
+  '想补充的情况（5–1000 字）': 'What you would like to add (5–1,000 characters)',
+  提交补充材料: 'Send',
+  '不需要办理了？撤回诉求': 'No longer needed? Withdraw your appeal',
+  撤回诉求: 'Withdraw your appeal',
+  '撤回后诉求不再办理，也不能恢复；如有需要可以重新反映。':
+    'Once withdrawn it is not handled and cannot be restored; you can always report it again.',
+  撤回原因: 'Why you withdraw it',
+  不撤回: 'Keep it',
+  确认撤回: 'Withdraw',
+  请填写补充内容: 'Write what you would like to add',
+  '请至少写 5 个字': 'Write at least 5 characters',
+  '最多 1000 字': 'At most 1,000 characters',
+  请填写撤回原因: 'Say why you withdraw it',
+  '最多 200 字': 'At most 200 characters',
+  '页面已过期，请刷新后重试': 'This page is out of date: reload it and try again',
+  请刷新页面后重试: 'Reload the page and try again',
+  '办理进度刚刚有了更新，您填写的内容没有提交：请刷新本页，确认后再提交':
+    'Your appeal has just moved on, so what you wrote was not sent: reload this page, check it and send again',
+  '该诉求已办结，不能再补充材料；如有新情况请重新反映':
+    'This appeal is finished and takes no more information; report anything new as a new appeal',
+  '该诉求已转交办理，不能撤回；您可以补充材料，或拨打 12345 热线':
+    'This appeal has been passed on and can no longer be withdrawn; you can add information or call 12345',
+  '每件诉求最多补充 10 次，如还有情况请拨打 12345 热线':
+    'An appeal takes information at most 10 times; for more, call the 12345 hotline',
+  '补充过于频繁，请一小时后再试': 'Too much added at once: try again in an hour',
 };

@@ -87,6 +87,8 @@ export const common: Record<string, string> = {
     APPROVE_REPLY: 'Approve reply',
     REJECT_REPLY: 'Send back for redo',
     FEEDBACK: 'Callback feedback',
+    WITHDRAW: 'Withdrawn by the citizen',
+    SUPPLEMENT: 'Added by the citizen',
     UNREACHABLE: 'Callback unreachable',
     REDO: 'Redo',
     SUPERVISOR_CLOSE: 'Close by supervisor',
