@@ -58,6 +58,8 @@ export async function openCitizenSession(
   now: Date,
 ): Promise<string> {
   const id = randomBytes(32).toString('hex');
+  // Sessions past their end are swept as new ones open (by the expiry index), so the table stays small.
+  await run(tx, 'delete from citizen_session where expires_at <= ?', [now]);
   await run(
     tx,
     `insert into citizen_session (id_hash, phone, created_at, expires_at, last_seen_at) values (?, ?, ?, ?, ?)`,
