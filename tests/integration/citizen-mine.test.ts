@@ -84,6 +84,14 @@ describe.each(DB_KINDS)('my appeals on %s', (kind) => {
     expect(stored[0].id_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(ok).not.toContain(stored[0].id_hash);
     expect(await citizenPhone(t.em(), requestWith(ok), null, at(3 * MIN))).toBe(late);
+    // Over HTTPS the cookie is Secure and __Host- named, as the staff cookie is; the plain name is then not read.
+    const secure = freshPhone();
+    await requestCode(t.em(), { phone: secure, purpose: 'track' }, null, T0);
+    const https = await signInByCode(t.em(), { phone: secure, code: await lastCode(secure) }, { secure: true }, T0);
+    expect(https).toMatch(/^__Host-citizen=.*; Secure/);
+    const plainNamed = `__citizen=${https.split(';')[0].slice('__Host-citizen='.length)}`;
+    expect(await citizenPhone(t.em(), requestWith(https), { secure: true }, at(MIN))).toBe(secure);
+    expect(await citizenPhone(t.em(), requestWith(plainNamed), { secure: true }, at(MIN))).toBe(null);
     await expect(
       signInByCode(t.em(), { phone: late, code: await lastCode(late) }, null, at(3 * MIN)),
     ).rejects.toThrow();
