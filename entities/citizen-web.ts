@@ -37,3 +37,21 @@ export const AppealTrackingSchema = defineEntity({
   },
 });
 export type AppealTracking = InferEntity<typeof AppealTrackingSchema>;
+
+// A citizen signed in to "my appeals" (我的诉求) with phone and code: kept here rather than in the cookie, so sign-out
+// and expiry hold across instances. The cookie carries a random id; only its SHA-256 is stored.
+export const CitizenSessionSchema = defineEntity({
+  name: 'CitizenSession',
+  tableName: 'citizen_session',
+  indexes: [{ properties: ['expiresAt'] }],
+  properties: {
+    idHash: p.string().length(64).primary(),
+    phone: p.string().length(32),
+    createdAt: p.datetime(),
+    /** Absolute end: two hours after sign-in, however busy. */
+    expiresAt: p.datetime(),
+    /** Idle end: thirty minutes after this. */
+    lastSeenAt: p.datetime(),
+  },
+});
+export type CitizenSession = InferEntity<typeof CitizenSessionSchema>;

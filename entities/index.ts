@@ -19,7 +19,7 @@ import { CallSchema } from './call';
 import { CallEventSchema } from './call-event';
 import { CategorySchema } from './category';
 import { CitizenSchema } from './citizen';
-import { AppealTrackingSchema, CitizenCodeSchema } from './citizen-web';
+import { AppealTrackingSchema, CitizenCodeSchema, CitizenSessionSchema } from './citizen-web';
 import { DailyReportSchema } from './daily-report';
 import { DepartmentSchema } from './department';
 import { DispatchCatalogueEntrySchema } from './dispatch-catalogue-entry';
@@ -58,6 +58,7 @@ export const entities = [
   CitizenSchema,
   CitizenCodeSchema,
   AppealTrackingSchema,
+  CitizenSessionSchema,
   AppealSchema,
   AppealEventSchema,
   AppealCounterSchema,

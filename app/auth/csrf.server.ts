@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { presentedCitizenSessionId } from './citizen-session.server';
 import { presentedSessionId, sessionSecret } from './session.server';
 import { CSRF_HEADER } from './csrf';
 
@@ -10,11 +11,16 @@ function tokenFor(sessionId: string): string {
   return createHmac('sha256', sessionSecret()).update(`csrf:${sessionId}`).digest('base64url');
 }
 
-/** The token the pages of this request put in their forms; null without a session cookie (sign-in). */
+/**
+ * The token the pages of this request put in their forms; null without a session cookie (sign-in). A staff session
+ * decides when there is one, else a citizen's ("my appeals"), whose token is derived apart from any staff one.
+ */
 export async function csrfTokenOf(request: Request): Promise<string | null> {
   if (!request.headers.get('Cookie')) return null;
   const id = await presentedSessionId(request);
-  return id ? tokenFor(id) : null;
+  if (id) return tokenFor(id);
+  const citizen = await presentedCitizenSessionId(request);
+  return citizen ? tokenFor(`citizen:${citizen}`) : null;
 }
 
 /**

@@ -90,7 +90,8 @@ const STEP_OF: Record<string, PublicStepKind> = {
   WITHDRAW: 'withdrawn',
 };
 
-interface TokenAppeal {
+/** What the public view reads of an appeal, however the citizen reached it (a tracking link, "my appeals"). */
+export interface PublicAppealRow {
   id: number;
   version: number;
   number: string;
@@ -103,13 +104,19 @@ interface TokenAppeal {
   snapshot: unknown;
 }
 
+/** The columns of a PublicAppealRow, for a statement over `appeal a` joined to its `category c`. */
+export const PUBLIC_APPEAL_COLUMNS = `a.id, a.version, a.number, c.name as category, a.content, a.submitted_at, a.phase,
+            a.tags @> '{needsCitizen}' as needs_citizen, a.snapshot`;
+
+/** The status a citizen reads for a phase. */
+export const publicStatusOf = (phase: string): PublicStatus => STATUS_OF[phase] ?? 'handling';
+
 /** The appeal a tracking link names, or NotFound with the same words for a wrong, guessed or malformed one. */
-export async function appealByToken(em: EntityManager, token: string): Promise<TokenAppeal> {
+export async function appealByToken(em: EntityManager, token: string): Promise<PublicAppealRow> {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) throw new NotFound('链接无效或已失效');
-  const appeal = await one<TokenAppeal>(
+  const appeal = await one<PublicAppealRow>(
     em,
-    `select a.id, a.version, a.number, c.name as category, a.content, a.submitted_at, a.phase,
-            a.tags @> '{needsCitizen}' as needs_citizen, a.snapshot
+    `select ${PUBLIC_APPEAL_COLUMNS}
        from appeal_tracking t join appeal a on a.id = t.appeal_id join category c on c.id = a.category_id
       where t.token_hash = ?`,
     [trackingTokenHash(token)],
@@ -119,7 +126,14 @@ export async function appealByToken(em: EntityManager, token: string): Promise<T
 }
 
 export async function trackAppeal(em: EntityManager, token: string): Promise<TrackedAppeal> {
-  const appeal = await appealByToken(em, token);
+  return publicAppealView(em, await appealByToken(em, token));
+}
+
+/**
+ * The one public view of an appeal: its citizen-facing steps from the audit trail and nothing else of it. The caller
+ * has decided the citizen may see this appeal (its link, or its phone proved by a code).
+ */
+export async function publicAppealView(em: EntityManager, appeal: PublicAppealRow): Promise<TrackedAppeal> {
   const events = await all<{
     seq: number;
     type: string;
@@ -178,7 +192,7 @@ export async function trackAppeal(em: EntityManager, token: string): Promise<Tra
     category: appeal.category,
     content: appeal.content,
     submittedAt: appeal.submitted_at ? localDateTime(new Date(appeal.submitted_at)) : null,
-    status: withdrawn ? 'withdrawn' : (STATUS_OF[appeal.phase] ?? 'handling'),
+    status: withdrawn ? 'withdrawn' : publicStatusOf(appeal.phase),
     steps,
     mayRate: appeal.needs_citizen,
     mayWithdraw: citizenMay({ type: 'WITHDRAW', reason: 'reason' } as Omit<AppealEvent, 'actor' | 'at'>),

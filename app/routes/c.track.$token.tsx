@@ -3,13 +3,13 @@ import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { rateWebAppeal } from '../citizen/rating.server';
 import { supplementWebAppeal, withdrawWebAppeal } from '../citizen/supplement.server';
-import { trackAppeal, type PublicStatus, type PublicStepKind } from '../citizen/tracking.server';
+import { trackAppeal } from '../citizen/tracking.server';
+import { PublicAppealSummary, PublicSteps } from '../components/public-appeal';
 import { readFormWithRefusal } from '../http/body.server';
 import { domain, formFailure } from '../http/errors.server';
 import { InvalidInput } from '../domain/errors';
 import { CsrfField } from '../ui/csrf';
 import { useT } from '../i18n/use-t';
-import { SATISFACTION_LABELS } from '../ui/policy-evaluation-labels';
 
 export const meta: MetaFunction = () => [
   { title: '办理进度 · 12345 市民诉求' },
@@ -52,29 +52,6 @@ const RATINGS = [
   ['dissatisfied', '不满意'],
 ] as const;
 
-const STATUS_LABELS: Record<PublicStatus, string> = {
-  received: '已受理',
-  handling: '办理中',
-  answered: '已答复',
-  closed: '已办结',
-  merged: '已并入同类诉求',
-  void: '已撤销',
-  withdrawn: '已撤回',
-};
-
-const STEP_LABELS: Record<PublicStepKind, string> = {
-  received: '诉求已受理',
-  dispatched: '已转交 {{department}} 办理',
-  answered: '承办单位已答复',
-  feedback: '已回访',
-  redo: '重新办理',
-  reopened: '重新受理',
-  closed: '已办结',
-  merged: '已并入同类诉求一并办理',
-  supplemented: '您补充了材料',
-  withdrawn: '您已撤回诉求',
-};
-
 export default function TrackAppeal() {
   const appeal = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
@@ -93,21 +70,7 @@ export default function TrackAppeal() {
           <p className="mt-1 text-sm">{t('本页链接已通过短信发给您，可随时查看办理进度；请勿转发给他人。')}</p>
         </div>
       ) : null}
-      <div className="rounded border p-3">
-        <p className="text-sm text-slate-600">{t('诉求编号')}</p>
-        <p className="font-mono text-xl font-semibold" data-testid="appeal-number">
-          {appeal.number}
-        </p>
-        <p className="mt-2">
-          <span className="rounded bg-red-50 px-2 py-0.5 text-red-800" data-testid="public-status">
-            {t(STATUS_LABELS[appeal.status])}
-          </span>{' '}
-          <span className="text-sm text-slate-600">
-            {t(appeal.category)} · {appeal.submittedAt}
-          </span>
-        </p>
-        <p className="mt-2 whitespace-pre-wrap text-slate-800">{appeal.content}</p>
-      </div>
+      <PublicAppealSummary appeal={appeal} />
       {params.get('rated') === '1' ? (
         <p role="status" className="rounded bg-green-50 p-3 text-green-900" data-testid="rated">
           {t('感谢您的评价。')}
@@ -244,36 +207,7 @@ export default function TrackAppeal() {
       {!appeal.mayWithdraw && failed('withdraw') ? (
         <FailureNote failure={failed('withdraw')} testId="withdraw-error" />
       ) : null}
-      <section aria-labelledby="steps-h">
-        <h2 id="steps-h" className="font-semibold">
-          {t('办理进度')}
-        </h2>
-        <ol className="mt-2 space-y-3 border-l-2 border-red-200 pl-4">
-          {appeal.steps.map((s, i) => (
-            <li key={i} data-testid="public-step">
-              <p className="font-medium">
-                {t(s.byCitizen ? '您已评价' : STEP_LABELS[s.kind], { department: s.department })}
-              </p>
-              <p className="text-xs text-slate-500">{s.at}</p>
-              {s.text ? (
-                <p className="mt-1 whitespace-pre-wrap rounded bg-slate-50 p-2" data-testid="public-own-text">
-                  {s.text}
-                </p>
-              ) : null}
-              {s.answer ? (
-                <p className="mt-1 whitespace-pre-wrap rounded bg-slate-50 p-2" data-testid="public-answer">
-                  {s.answer}
-                </p>
-              ) : null}
-              {s.satisfaction ? (
-                <p className="mt-1 text-sm text-slate-600">
-                  {t('评价：{{value}}', { value: t(SATISFACTION_LABELS[s.satisfaction] ?? s.satisfaction) })}
-                </p>
-              ) : null}
-            </li>
-          ))}
-        </ol>
-      </section>
+      <PublicSteps steps={appeal.steps} />
     </div>
   );
 }

@@ -8,7 +8,13 @@ import { baseUrl } from './browser';
 // About 120 KB today (docs/BENCHMARKS.md): React, the router and i18next are most of it. The staff bars, zod and the
 // staff screens' English never reach these pages; a page that brings in a heavy library loads it lazily.
 const BUDGET_KB = 150;
-const PAGES = ['/c', '/c/submit', '/c/track/not-a-real-link-000000000000'];
+const PAGES = [
+  '/c',
+  '/c/submit',
+  '/c/track/not-a-real-link-000000000000',
+  '/c/mine',
+  '/c/help?q=%E5%85%AC%E7%A7%AF%E9%87%91',
+];
 
 const gzippedKb = (bytes: Uint8Array) => gzipSync(bytes, { level: 6 }).length / 1024;
 

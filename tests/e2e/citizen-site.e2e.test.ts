@@ -1,8 +1,7 @@
-import { readFileSync, existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { baseUrl, launch, login, screenshot } from './browser';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launch, login, screenshot } from './browser';
+import { awaitSms, consoleErrors, newPhone, phonePage } from './citizen-page';
 import { chooseUnits, open, phase, submit } from './journeys';
 
 // The citizens' own site (/c) on a phone's screen: an appeal filed with an SMS code read from the development
@@ -10,57 +9,6 @@ import { chooseUnits, open, phase, submit } from './journeys';
 // approved answer; and a wrong link, a guessed number or a spent code that shows nothing private.
 
 const ANSWER = '已安排城管队员现场劝导，摊位已退回市场内经营，并将每日巡查。';
-
-/** A phone of its own per test, so the one-code-a-minute limit of one test never meets another. */
-const newPhone = () => `1365${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-
-/** The development gateway's log: one line per message sent, "time<TAB>phone<TAB>text". */
-function smsTo(phone: string): string[] {
-  const file = path.join(inject('dataDir'), 'sms-sent.log');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.split('\t')[1] === phone)
-    .map((l) => l.split('\t')[2]);
-}
-
-/** Waits for the SMS job (every few seconds) to send the phone a message matching `re`; returns the match. */
-async function awaitSms(phone: string, re: RegExp): Promise<RegExpExecArray> {
-  let found: RegExpExecArray | null = null;
-  await expect
-    .poll(
-      () => {
-        found =
-          smsTo(phone)
-            .map((m) => re.exec(m))
-            .find(Boolean) ?? null;
-        return Boolean(found);
-      },
-      { timeout: 60_000 },
-    )
-    .toBe(true);
-  return found!;
-}
-
-/** What the citizens' pages wrote to the console as errors (a page that fails to hydrate, a refused script). */
-const consoleErrors: string[] = [];
-
-async function phonePage(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL: baseUrl(),
-    viewport: { width: 375, height: 740 },
-    locale: 'zh-CN',
-    isMobile: true,
-    hasTouch: true,
-  });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
-  // A refused form (400) or a wrong link (404) is the browser's own line about the status, not the page's error.
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/responded with a status of 4\d\d/.test(m.text())) consoleErrors.push(m.text());
-  });
-  return page;
-}
 
 /** Fills the form as a citizen does; returns the code the phone received. */
 async function fillAndVerify(page: Page, phone: string): Promise<string> {

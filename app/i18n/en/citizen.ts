@@ -123,4 +123,24 @@ export const citizen: Record<string, string> = {
   '每件诉求最多补充 10 次，如还有情况请拨打 12345 热线':
     'An appeal takes information at most 10 times; for more, call the 12345 hotline',
   '补充过于频繁，请一小时后再试': 'Too much added at once: try again in an hour',
+  我的诉求: 'My appeals',
+  退出: 'Sign out',
+  登录: 'Sign in',
+  '这个手机号还没有诉求记录。': 'There are no appeals with this phone yet.',
+  '列出以本手机号为联系电话的诉求，包括拨打 12345 热线反映的。':
+    'Appeals with this phone as the contact number, including those made by calling 12345.',
+  '用手机号和短信验证码登录，查看以该号码反映的全部诉求。':
+    'Sign in with your phone and an SMS code to see every appeal made with that number.',
+  返回我的诉求: 'Back to my appeals',
+  未找到该诉求: 'No such appeal',
+  用手机号查看我的诉求: 'See my appeals with my phone',
+  办事指南: 'Help and guides',
+  搜索办事指南和政策: 'Search help and policies',
+  '输入关键词，如：公积金、居住证': 'Type a few words, e.g. housing fund, residence permit',
+  搜索: 'Search',
+  '常见问题（{{n}}）': 'Common questions ({{n}})',
+  '相关政策（{{n}}）': 'Policies ({{n}})',
+  '没有找到相关内容，换个关键词试试。': 'Nothing found; try other words.',
+  还是要反映问题: 'I still want to report a problem',
+  '先查一查：常见问题和惠企惠民政策': 'Look it up first: common questions and policies',
 };
