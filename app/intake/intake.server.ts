@@ -20,7 +20,7 @@ import { citableItem } from '../policies/published.server';
 import { linkCallToAppeal } from '../telephony/call-links.server';
 import type { CallerAppeal, CallerHistory } from '../telephony/screen-pop';
 import { Conflict, Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
-import { activeBlock } from '../security/blocked-numbers.server';
+import { activeBlock, lastDay } from '../security/blocked-numbers.server';
 import { idNumberIndexes, maskedIdNumber } from '../security/id-number.server';
 import {
   NOT_HANDED_OVER,
@@ -94,7 +94,7 @@ export async function callerHistory(
     recent: rows.slice(0, 10).map(toItem),
     repeatCaller: last30Days >= 3,
     last30Days,
-    blocked: block ? { reason: block.reason, until: block.until ? localDateTime(block.until) : null } : null,
+    blocked: block ? { reason: block.reason, until: block.until ? lastDay(block.until) : null } : null,
     policies,
   };
 }

@@ -74,8 +74,8 @@ const keeper = (actor: Actor) => {
   if (!can(actor, 'blocked-numbers:keep')) throw new Forbidden();
 };
 
-/** The last day shown for an `until` stored as the start of the next local day. */
-const lastDay = (until: Date) => localDateOf(new Date(until.getTime() - 1));
+/** The last local day of a block, whose `until` is stored as the start of the next local day. */
+export const lastDay = (until: Date) => localDateOf(new Date(until.getTime() - 1));
 
 /** The list, blocks in force first, then the ended ones (newest first), 200 at most. */
 export async function blockedNumbers(em: EntityManager, actor: Actor, now = new Date()): Promise<BlockedEntry[]> {
