@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { baseUrl, launch, login, screenshot } from './browser';
 
 // The blocked-numbers list in the browser: the supervisor adds a phone, the public site at 375 px refuses it a code
-// with the neutral words, the supervisor lifts it, and the code is sent.
+// with the neutral words, the supervisor lifts it, and the code is sent; the appeal then filed shows the web
+// channel's accept clock in the dispatcher's triage row.
 
 const phone = `1397${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 const masked = `${phone.slice(0, 3)}****${phone.slice(-4)}`;
@@ -82,7 +83,33 @@ describe('the blocked-numbers list', () => {
     await expect.poll(() => c.getByTestId('code-sent').textContent()).toContain(phone);
     await expect.poll(() => codesTo(phone).length, { timeout: 60_000 }).toBe(1);
     await screenshot(c, 'blocked-numbers-citizen-served');
+
+    // Served again, the citizen files; the dispatcher's triage row shows the web channel's accept clock.
+    const [code] = /验证码是 (\d{6})/.exec(codesTo(phone)[0])!.slice(1);
+    await c.getByLabel('投诉').check();
+    await c.getByTestId('category').selectOption({ label: '占道经营' });
+    await c.getByLabel('诉求内容').fill('解放路早市的摊位每天占满人行道，轮椅和婴儿车都过不去。');
+    await c.getByPlaceholder('短信验证码').fill(code);
+    await c.getByLabel('我已阅读并同意个人信息处理规则').check();
+    await c.getByTestId('submit-appeal').click();
+    const number = (await c.getByTestId('appeal-number').textContent())!.trim();
     await c.context().close();
+
+    const d = await login(browser, 'dispatcher');
+    await d.getByTestId('home-title').waitFor();
+    const triageRow = d.locator('section#triage tbody tr', { hasText: number });
+    // 待派单 is oldest first: page on until the new appeal's row shows.
+    for (let i = 0; i < 50 && !(await triageRow.count()) && (await d.getByTestId('pager-next-triage').count()); i++) {
+      await d.goto((await d.getByTestId('pager-next-triage').getAttribute('href'))!);
+      await d.getByTestId('pager-range-triage').waitFor();
+    }
+    expect(await triageRow.getByTestId('triage-due').textContent()).toMatch(/^受理 剩余 (1|2) 小时/);
+    expect(await triageRow.getByTestId('triage-due').getAttribute('title')).toMatch(
+      /^受理时限 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/,
+    );
+    await triageRow.scrollIntoViewIfNeeded();
+    await screenshot(d, 'blocked-numbers-triage-accept-clock');
+    await d.context().close();
   });
 
   it('lets neither the operator nor the dispatcher open the list', async () => {
