@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Actor } from '../../machines/actor';
 import { isValidLocalDate, localDateOf, localDateStart, localDateTime } from '../calendar/working-time';
 import { maskPhone } from '../cases/masking';
-import { all, inTransaction, one, run } from '../db/sql.server';
+import { all, inTransaction, one } from '../db/sql.server';
 import { Conflict, Forbidden, InvalidInput, NotFound, parseInput } from '../domain/errors';
 import { can } from '../domain/permissions';
 import type { RequestClient } from '../http/client.server';
