@@ -76,6 +76,12 @@ export const AppealSchema = defineEntity({
       properties: ['dueAt', 'id'],
       where: `"sla" = 'warned' and "tags" @> '{awaitingAnswer}'`,
     },
+    // The duty board's 受理超时: web appeals still in triage past their accept clock.
+    {
+      name: 'appeal_queue_triage_late_index',
+      properties: ['triageDueAt', 'id'],
+      where: `"tags" @> '{awaitingDispatch}' and "triage_due_at" is not null`,
+    },
     { name: 'appeal_queue_extension_index', properties: ['dueAt', 'id'], where: `"tags" @> '{extensionPending}'` },
     {
       name: 'appeal_queue_escalated_index',
@@ -132,6 +138,8 @@ export const AppealSchema = defineEntity({
     assignedGrid: () => p.manyToOne(GridSchema).nullable().index(),
     submittedAt: p.datetime().nullable(),
     acceptDueAt: p.datetime().nullable(),
+    /** The web channel's accept clock (受理时限), while the appeal waits in triage; see TRIAGE_LIMITS. */
+    triageDueAt: p.datetime().nullable(),
     dueAt: p.datetime().nullable().index(),
     callbackDueAt: p.datetime().nullable(),
     closedAt: p.datetime().nullable(),

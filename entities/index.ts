@@ -14,6 +14,7 @@ import {
   CallbackSampleSchema,
 } from './beneficiary-callback';
 import { BaseSchema } from './base';
+import { BlockedNumberSchema } from './blocked-number';
 import { CalendarDaySchema } from './calendar-day';
 import { CallSchema } from './call';
 import { CallEventSchema } from './call-event';
@@ -104,6 +105,7 @@ export const entities = [
   CallbackSampleSchema,
   BeneficiaryCallbackSchema,
   BeneficiaryCallbackEventSchema,
+  BlockedNumberSchema,
 ];
 
 export {

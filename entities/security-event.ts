@@ -17,6 +17,8 @@ export const SECURITY_EVENT_KINDS = [
   'settingChanged',
   'export',
   'reveal',
+  /** A phone on the blocked-numbers list refused on the public site. */
+  'blockedNumberRefused',
 ] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
 

@@ -137,7 +137,7 @@ export type Classification = { [K in keyof typeof classification]: z.output<(typ
 
 export const eventPayloadSchemas = {
   // The handling deadline starts at submission; the server computes it from the category and calendar.
-  SUBMIT: z.object({ dueAt: isoInstant.optional() }).strict(),
+  SUBMIT: z.object({ dueAt: isoInstant.optional(), triageDueAt: isoInstant.optional() }).strict(),
   DISCARD: z.object({}).strict(),
   // The recorder corrects a saved draft: every changed field with its old and new value.
   EDIT_DRAFT: z

@@ -440,6 +440,29 @@ describe('event × state table', () => {
     expect(run([ev('SUBMIT', gridWorker)], fromInput).context.dueAt).toBe(plusDays(T0, 9));
   });
 
+  it("runs the web channel's accept clock from SUBMIT while in triage, and stops it however the appeal leaves", () => {
+    const triageDueAt = plusDays(T0, 0.25);
+    const web = [ev('SUBMIT', citizen, { triageDueAt })];
+    expect(run(web).context.triageDueAt).toBe(triageDueAt);
+    // A call has no such clock.
+    expect(run(toTriage).context.triageDueAt).toBeNull();
+    // A step that stays in triage keeps it.
+    expect(run([...web, ev('RECLASSIFY', dispatcher)]).context.triageDueAt).toBe(triageDueAt);
+    for (const out of ['DISPATCH', 'ASSIGN_GRID', 'RESOLVE_ON_SPOT', 'REFER', 'HAND_TO_POLICY_LEAD'] as const) {
+      const left = run([...web, ev(out, out === 'RESOLVE_ON_SPOT' ? operator : dispatcher)]);
+      expect(phaseOf(left), out).not.toBe('triage');
+      expect(left.context.triageDueAt, out).toBeNull();
+    }
+    // Back in triage after a return, the clock met long ago does not start again.
+    const returned = run([...web, ev('DISPATCH', dispatcher), ev('RETURN', handler), ev('APPROVE_RETURN', dispatcher)]);
+    expect(phaseOf(returned)).toBe('triage');
+    expect(returned.context.triageDueAt).toBeNull();
+    // Restored from a snapshot stored before the clock existed, it has none.
+    const { triageDueAt: _gone, ...older } = persistAppealSnapshot(run(toTriage)).context;
+    const restored = restoreAppealSnapshot({ ...persistAppealSnapshot(run(toTriage)), context: older as never });
+    expect(restored.context.triageDueAt).toBeNull();
+  });
+
   it('records dispatch details, the referral kind and the merge target', () => {
     expect(run(ROUTES.dispatched).context).toMatchObject({
       assigneeDepartmentId: LEAD_DEPT,

@@ -59,6 +59,8 @@ export interface AppealContext {
   /** 0 before dispatch, 1 after the first dispatch, +1 per sub-dispatch. */
   dispatchLevel: number;
   acceptDueAt: string | null;
+  /** By when the centre must take a web appeal out of triage (the web channel's accept clock); set while in triage. */
+  triageDueAt: string | null;
   dueAt: string | null;
   callbackDueAt: string | null;
   closedAt: string | null;
@@ -309,8 +311,10 @@ export const appealMachine = setup({
     }),
     recordSubmission: assign(({ context, event }) => {
       assertEvent(event, 'SUBMIT');
-      return { dueAt: event.dueAt ?? context.dueAt };
+      return { dueAt: event.dueAt ?? context.dueAt, triageDueAt: event.triageDueAt ?? null };
     }),
+    // Taken out of triage (dispatched, answered, merged…), the accept clock is met; coming back does not restart it.
+    stopTriageClock: assign({ triageDueAt: null }),
     recordOnSpotAnswer: assign(({ event }) => ({ answeredOnSpot: true, repliedAt: event.at })),
     // The report gets the category's handling deadline: if verification sends it back, the grid redoes it against the clock.
     recordSelfHandling: assign(({ context, event }) => {
@@ -433,6 +437,7 @@ export const appealMachine = setup({
     gridId: null,
     dispatchLevel: 0,
     acceptDueAt: null,
+    triageDueAt: null,
     dueAt: input.dueAt ?? null,
     callbackDueAt: null,
     closedAt: null,
@@ -499,6 +504,7 @@ export const appealMachine = setup({
           tags: ['open', 'needsDispatcher', 'awaitingDispatch', 'submitted', 'counted', 'awaitingAnswer'],
           // Whatever brought the appeal back here, the previous assignment no longer holds.
           entry: 'clearAssignment',
+          exit: 'stopTriageClock',
           on: {
             DISPATCH: { guard: 'roleAllowed', target: 'dispatched', actions: 'recordDispatch' },
             HAND_TO_POLICY_LEAD: { guard: 'roleAllowed', target: 'dispatched', actions: 'recordPolicyHandover' },
@@ -813,6 +819,8 @@ const appealContextSchema = z
     disputed: z.boolean(),
     referralKind: z.enum(REFERRAL_KINDS).nullable(),
     referralId: z.number().int().nullable().default(null),
+    // Added after snapshots were first stored: older ones had no accept clock in triage.
+    triageDueAt: nullableIso.default(null),
     referralAgencyIds: z.array(z.number().int()).default([]),
     mergedInto: z.number().int().nullable(),
     answeredOnSpot: z.boolean(),

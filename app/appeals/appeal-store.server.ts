@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/sql';
 import type { CategoryLimits } from '../../entities/category';
-import type { AppealType, Urgency } from '../../entities/appeal';
+import type { AppealSource, AppealType, Urgency } from '../../entities/appeal';
 import type { SideWrite } from '../cases/transition.server';
 import { all, dateOrNull, jsonb, one } from '../db/sql.server';
 
@@ -18,6 +18,7 @@ export interface AppealRow {
   address: string | null;
   submittedAt: Date | null;
   callerPhone: string | null;
+  source: AppealSource;
   anonymous: boolean;
   createdById: number;
   gridId: number | null;
@@ -97,7 +98,7 @@ export const sideWrites = {
 export async function loadAppeal(em: EntityManager, id: number): Promise<AppealRow | null> {
   const r = await one(
     em,
-    `select a.id, a.number, a.version, a.snapshot, a.urgency, a.category_id, a.type, a.address, a.submitted_at, a.caller_phone, a.anonymous, a.created_by_id, a.grid_id,
+    `select a.id, a.number, a.version, a.snapshot, a.urgency, a.category_id, a.type, a.address, a.submitted_at, a.caller_phone, a.source, a.anonymous, a.created_by_id, a.grid_id,
             a.lead_department_id, a.assigned_grid_id, a.due_at, a.audit_seq, a.audit_head, c.limits,
             array(select distinct s.department_id from assignment s
                    where s.appeal_id = a.id and s.department_id is not null) as department_ids
@@ -116,6 +117,7 @@ export async function loadAppeal(em: EntityManager, id: number): Promise<AppealR
     address: r.address,
     submittedAt: dateOrNull(r.submitted_at),
     callerPhone: r.caller_phone,
+    source: r.source,
     anonymous: r.anonymous,
     createdById: r.created_by_id,
     gridId: r.grid_id,

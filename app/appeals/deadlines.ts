@@ -1,5 +1,5 @@
 import type { CategoryLimits, TimeLimitSpec } from '../../entities/category';
-import type { Urgency } from '../../entities/appeal';
+import type { AppealSource, Urgency } from '../../entities/appeal';
 import { addTimeLimit, warnInstant, type WorkCalendar } from '../calendar/working-time';
 
 /**
@@ -37,6 +37,21 @@ export const DEFAULT_LIMITS = {
     callback: { amount: 2, unit: 'workingDays' },
   },
 } satisfies Record<string, CategoryLimits>;
+
+/**
+ * The web channel's accept clock: an appeal filed on the citizens' site is taken out of triage (dispatched, answered
+ * on the spot or otherwise) within 2 working hours, the standard's figure for web submissions. Calls are accepted
+ * while the citizen is on the line, so the hotline has no such clock.
+ */
+export const TRIAGE_LIMITS: Partial<Record<AppealSource, TimeLimitSpec>> = {
+  web: { amount: 2, unit: 'workingHours' },
+};
+
+/** When the centre must have taken an appeal of this source out of triage, or null when its channel has no clock. */
+export function triageDeadline(cal: WorkCalendar, submittedAt: Date, source: AppealSource): Date | null {
+  const limit = TRIAGE_LIMITS[source];
+  return limit ? addTimeLimit(cal, submittedAt, limit) : null;
+}
 
 export function handlingLimit(limits: CategoryLimits, urgency: Urgency): TimeLimitSpec {
   return limits[urgency];

@@ -41,7 +41,7 @@ import { activeDepartments, exists, loadAppeal, sideWrites, type AppealRow } fro
 import { draftEditColumns, validateDraftEdit } from './draft-fields.server';
 import { APPEAL_TRAIL } from './audit.server';
 import { dispatchableIds } from '../dispatch/units.server';
-import { assistDeadline, extendedDeadline, handlingDeadline, limitDeadline } from './deadlines';
+import { assistDeadline, extendedDeadline, handlingDeadline, limitDeadline, triageDeadline } from './deadlines';
 import { canSeeAppeal } from './scope';
 import { checkHandoverRecord, handoverFields } from './policy-handover.server';
 import { citizenSiteHome, queueTemplatedSms, type SmsTemplateCode } from './sms-templates.server';
@@ -93,6 +93,10 @@ function serverFields(step: AppealStepInput): Record<string, unknown> | Promise<
     case 'RECLASSIFY':
       return reclassificationFields(step);
     case 'SUBMIT':
+      return {
+        dueAt: handlingDeadline(cal, now, limits, appeal.urgency).dueAt.toISOString(),
+        triageDueAt: triageDeadline(cal, now, appeal.source)?.toISOString(),
+      };
     case 'SELF_HANDLE':
       return { dueAt: handlingDeadline(cal, now, limits, appeal.urgency).dueAt.toISOString() };
     case 'DISPATCH':
@@ -201,6 +205,7 @@ export const appealKind: CaseKind<AppealRow, AppealSnapshot, AppealServices> = {
   hidden: () => new Forbidden(),
   serverFields: [
     'acceptDueAt',
+    'triageDueAt',
     'dueAt',
     'callbackDueAt',
     'newDueAt',
@@ -228,6 +233,7 @@ export const appealKind: CaseKind<AppealRow, AppealSnapshot, AppealServices> = {
       lead_department_id: ctx.assigneeDepartmentId,
       assigned_grid_id: ctx.gridId,
       accept_due_at: toDate(ctx.acceptDueAt),
+      triage_due_at: toDate(ctx.triageDueAt),
       due_at: toDate(ctx.dueAt),
       callback_due_at: toDate(ctx.callbackDueAt),
       closed_at: toDate(ctx.closedAt),

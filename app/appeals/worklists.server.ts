@@ -12,6 +12,8 @@ import {
 import { maskPhone } from '../cases/masking';
 import { all } from '../db/sql.server';
 import { InvalidInput } from '../domain/errors';
+import type { AppealSource } from '../../entities/appeal';
+import { TRIAGE_LIMITS } from './deadlines';
 import { listLabels, type ListLabels } from './list-labels.server';
 
 export interface AppealListItem {
@@ -33,6 +35,8 @@ export interface AppealListItem {
   /** How it came in (hotline, web, patrol, wechat), where the queue knows. */
   source?: string;
   version?: number;
+  /** The web channel's accept clock while the appeal waits in triage (TRIAGE_LIMITS); none for other channels. */
+  triageDue?: { dueLabel: string; remaining: string; overdue: boolean } | null;
   /** Board rows only: supervision orders and escalation so far. */
   superviseCount?: number;
   escalation?: string | null;
@@ -61,7 +65,7 @@ export const QUEUE_PAGE_SIZE = 20;
 /** Counting stops here: a count past it reads as "10,000+" and costs no more than counting 10,000 index entries. */
 export const COUNT_CAP = 10_000;
 
-type OrderColumn = 'submitted_at' | 'due_at' | 'created_at' | 'updated_at' | 'callback_due_at';
+type OrderColumn = 'submitted_at' | 'due_at' | 'created_at' | 'updated_at' | 'callback_due_at' | 'triage_due_at';
 
 /**
  * One index-backed part of a queue. A department's queue is two parts (appeals it leads, and appeals it assists on
@@ -223,6 +227,14 @@ export const BOARD_QUEUES: Record<string, QueueDef> = {
   overdue: QUEUES.supervisor[0],
   warned: QUEUES.supervisor[1],
   extensions: QUEUES.supervisor[2],
+  triageLate: {
+    key: 'triageLate',
+    label: '受理超时',
+    // Spelled as the predicate of appeal_queue_triage_late_index; `now` to the minute, so counts can be shared.
+    where: `a.tags @> '{awaitingDispatch}' and a.triage_due_at < ?`,
+    params: (_u, now) => [new Date(Math.floor(now.getTime() / 60_000) * 60_000)],
+    order: { column: 'triage_due_at', dir: 'asc' },
+  },
   escalated: {
     key: 'escalated',
     label: '已升级',
@@ -258,7 +270,7 @@ function partsOf(q: QueueDef, user: QueueUser, now: Date): Part[] {
 }
 
 const LIST_COLUMNS = `a.id, a.number, a.version, a.title, a.type, a.urgency, a.category_id, a.phase, a.sla, a.due_at,
-  a.created_at, a.lead_department_id, a.assigned_grid_id, a.caller_phone, a.confidential, a.source,
+  a.created_at, a.lead_department_id, a.assigned_grid_id, a.caller_phone, a.confidential, a.source, a.triage_due_at,
   a.tags @> '{awaitingAnswer}' as owed`;
 const BOARD_COLUMNS = `, (a.snapshot->'context'->>'superviseCount')::int as supervise_count,
   a.snapshot->'context'->>'escalation' as escalation`;
@@ -406,6 +418,17 @@ interface ListContext {
   hideCaller: boolean;
 }
 
+function triageDueOf(r: Row, c: ListContext): AppealListItem['triageDue'] {
+  if (!r.triage_due_at) return null;
+  const due = new Date(r.triage_due_at as string | Date);
+  const unit = TRIAGE_LIMITS[r.source as AppealSource]?.unit ?? 'workingHours';
+  return {
+    dueLabel: localDateTime(due),
+    remaining: remainingTime(c.cal, c.now, due, unit).label,
+    overdue: due.getTime() <= c.now.getTime(),
+  };
+}
+
 function toItem(r: Row, c: ListContext): AppealListItem {
   const category = c.labels.categories.get(r.category_id as number);
   const unit: LimitUnit = category?.units[r.urgency as string] ?? 'workingDays';
@@ -431,6 +454,7 @@ function toItem(r: Row, c: ListContext): AppealListItem {
     // Departments and grid workers never see a confidential caller; everyone else sees a masked number in lists.
     caller: c.hideCaller && r.confidential ? '（保密）' : maskPhone(r.caller_phone as string | null),
     source: r.source as string,
+    triageDue: triageDueOf(r, c),
     version: r.version as number,
     ...('supervise_count' in r
       ? { superviseCount: (r.supervise_count as number | null) ?? 0, escalation: r.escalation as string | null }

@@ -8,6 +8,7 @@ import { sessionSecret } from '../auth/session.server';
 import { CITIZEN_ACTOR } from '../cases/actor';
 import { all, inTransaction, run } from '../db/sql.server';
 import { InvalidInput, parseInput } from '../domain/errors';
+import { refuseBlockedPhone } from './blocked-numbers.server';
 import { codeField, mobilePhone, spendCode, verifyCode } from './verification.server';
 import { WEB_APPEAL_TYPES } from './web-appeal-types';
 
@@ -81,6 +82,7 @@ export async function submitWebAppeal(
   );
   if (!category) throw new InvalidInput('请选择诉求分类', { categoryId: ['请选择诉求分类'] });
   const now = services.now?.() ?? new Date();
+  await refuseBlockedPhone(em, input.phone, 'submit', null, now);
   const code = await verifyCode(em, { phone: input.phone, purpose: 'submit', code: input.code }, now);
   const token = randomBytes(24).toString('base64url');
   return inTransaction(em, async (tx) => {

@@ -6,6 +6,7 @@ import { queueSmsIn } from '../appeals/sms-templates.server';
 import { sessionSecret } from '../auth/session.server';
 import { all, inTransaction, one, run } from '../db/sql.server';
 import { InvalidInput, TooManyRequests, parseInput } from '../domain/errors';
+import { refuseBlockedPhone } from './blocked-numbers.server';
 
 // SMS codes (短信验证码) that prove the phone on the public site is the citizen's: six digits, five minutes, five
 // tries, one code per phone a minute, and a cap per phone a day and per address an hour. The limits are counted
@@ -51,6 +52,7 @@ export async function requestCode(
 ): Promise<{ phone: string; expiresAt: Date }> {
   const { phone, purpose } = parseInput(requestSchema, raw);
   const from = address ?? 'unknown';
+  await refuseBlockedPhone(em, phone, 'code', address, now);
   return inTransaction(em, async (tx) => {
     // Two requests for one phone at once: the second waits and then sees the first's row.
     await one(tx, 'select pg_advisory_xact_lock(hashtext(?))', [`citizen-code:${phone}`]);

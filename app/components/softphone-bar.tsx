@@ -71,6 +71,15 @@ function ScreenPop({ phone }: { phone: AgentPhone }) {
           <span className="text-slate-500">{t('未登记的来电人')}</span>
         )}
         {h?.citizen?.address ? <span className="text-slate-600">{h.citizen.address}</span> : null}
+        {h?.blocked ? (
+          <span
+            role="alert"
+            className="rounded bg-red-700 px-1.5 font-semibold text-white"
+            data-testid="screen-pop-blocked"
+          >
+            {t('骚扰号码：{{reason}}', { reason: h.blocked.reason })}
+          </span>
+        ) : null}
         {h?.repeatCaller ? (
           <span className="rounded bg-red-600 px-1.5 text-xs text-white" data-testid="screen-pop-repeat">
             {t('重复来电：30 天内 {{n}} 次', { n: h.last30Days })}

@@ -60,6 +60,15 @@ export function WorklistTable({ items }: { items: AppealListItem[] }) {
             <td className={`order-3 ml-auto md:ml-0 ${cell}`}>
               <span className={`rounded px-1.5 py-0.5 text-xs ${SLA_STYLE[a.sla] ?? ''}`}>{t(SLA_LABELS[a.sla])}</span>
               {a.remaining ? <span className="ml-1 text-xs text-slate-500">{d(a.remaining)}</span> : null}
+              {a.triageDue ? (
+                <span
+                  className={`ml-1 rounded px-1 text-xs ${a.triageDue.overdue ? 'bg-red-600 text-white' : 'bg-sky-50 text-sky-800'}`}
+                  title={t('受理时限 {{at}}', { at: a.triageDue.dueLabel })}
+                  data-testid="triage-due"
+                >
+                  {t('受理')} {d(a.triageDue.remaining)}
+                </span>
+              ) : null}
             </td>
             <td className={`order-6 text-xs text-slate-500 md:text-sm md:text-inherit ${cell}`}>{a.holder ?? '—'}</td>
             <td className={`font-mono ${minor}`}>{t(a.caller)}</td>

@@ -16,6 +16,8 @@ const GRANTS = {
   'worklist:read': ['handler', 'dispatcher', 'supervisor'],
   /** The supervision board and the grid view of open appeals. */
   'supervision:read': ['supervisor', 'dispatcher'],
+  /** Keep the blocked-numbers list (恶意来电/骚扰号码名单): add a phone with the reason, lift it. */
+  'blocked-numbers:keep': ['supervisor'],
   /** The field worklist of a grid worker, its steps and photos. */
   'field:work': ['gridWorker'],
   /** File a patrol report from the field. */

@@ -20,6 +20,7 @@ import { citableItem } from '../policies/published.server';
 import { linkCallToAppeal } from '../telephony/call-links.server';
 import type { CallerAppeal, CallerHistory } from '../telephony/screen-pop';
 import { Conflict, Forbidden, InvalidInput, fieldErrorsOf } from '../domain/errors';
+import { activeBlock, lastDay } from '../security/blocked-numbers.server';
 import { idNumberIndexes, maskedIdNumber } from '../security/id-number.server';
 import {
   NOT_HANDED_OVER,
@@ -75,9 +76,10 @@ export async function callerHistory(
   const phone = parsed.data;
   // The history and the caller's possible policies do not wait for each other: on a server they share the ring's
   // one round trip over pooled connections.
-  const [joined, policies] = await Promise.all([
+  const [joined, policies, block] = await Promise.all([
     all(em, CALLER_HISTORY_SQL, [phone, phone]),
     entitlementsByPhone(em, phone, now),
+    activeBlock(em, phone, now),
   ]);
   const citizen = joined[0]?.known ? joined[0] : null;
   const rows = joined[0]?.id == null ? [] : joined;
@@ -92,6 +94,7 @@ export async function callerHistory(
     recent: rows.slice(0, 10).map(toItem),
     repeatCaller: last30Days >= 3,
     last30Days,
+    blocked: block ? { reason: block.reason, until: block.until ? lastDay(block.until) : null } : null,
     policies,
   };
 }

@@ -792,6 +792,15 @@ function IntakeScreen() {
               {history.citizen?.name ?? t('未登记姓名')} · {history.phone}
               {history.citizen?.idNumber ? ` · ${history.citizen.idNumber}` : ''}
             </p>
+            {history.blocked ? (
+              <p
+                role="alert"
+                className="rounded bg-red-700 px-2 py-1 font-semibold text-white"
+                data-testid="blocked-caller"
+              >
+                {t('骚扰号码：{{reason}}', { reason: history.blocked.reason })}
+              </p>
+            ) : null}
             {history.repeatCaller ? (
               <p className="rounded bg-red-100 px-2 py-1 text-red-800" data-testid="repeat-caller">
                 {t('重复来电：近 30 日 {{n}} 次', { n: history.last30Days })}

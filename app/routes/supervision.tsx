@@ -244,6 +244,24 @@ export default function Supervision() {
         </table>
         <Pager s={board.overdue} />
       </section>
+      <section id="triage-late" className="rounded-lg border bg-white" aria-labelledby="triage-late-h">
+        <h2 id="triage-late-h" className="border-b px-4 py-2 font-semibold">
+          {t('网站诉求受理超时')}（
+          <span data-testid="board-count-triageLate">
+            <QueueCountText count={board.triageLate.count} />
+          </span>
+          ）
+        </h2>
+        <table className="w-full">
+          {head}
+          <tbody>
+            {board.triageLate.items.map((a) => (
+              <Row key={a.id} a={a} />
+            ))}
+          </tbody>
+        </table>
+        <Pager s={board.triageLate} />
+      </section>
       <section id="warned" className="rounded-lg border bg-white" aria-labelledby="warned-h">
         <h2 id="warned-h" className="border-b px-4 py-2 font-semibold">
           {t('临期预警')}（

@@ -11,7 +11,7 @@ export interface SecurityEventInput {
   subjectId?: number | null;
   /** The name as typed (failed sign-ins). */
   username?: string | null;
-  client?: RequestClient | null;
+  client?: Pick<RequestClient, 'ip' | 'userAgent'> | null;
   detail?: Record<string, unknown>;
 }
 

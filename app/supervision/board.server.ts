@@ -47,6 +47,8 @@ export interface SupervisionBoard {
   byHolder: { holder: string; warned: number; overdue: number }[];
   overdue: BoardSection;
   warned: BoardSection;
+  /** Web appeals still in triage past the web channel's accept clock (受理超时). */
+  triageLate: BoardSection;
   extensions: BoardSection<ExtensionRequest>;
   escalated: BoardSection;
   lateReferrals: LateReferral[];
@@ -55,7 +57,7 @@ export interface SupervisionBoard {
 
 const NO_HOLDER = '待派单';
 
-function section(page: QueuePage): BoardSection {
+function section(page: QueuePage, clock: 'handling' | 'triage' = 'handling'): BoardSection {
   return {
     ...page,
     items: page.items.map((a) => ({
@@ -66,8 +68,8 @@ function section(page: QueuePage): BoardSection {
       phase: a.phase,
       sla: a.sla,
       holder: a.holder ?? NO_HOLDER,
-      dueAt: a.dueLabel,
-      remaining: a.remaining,
+      dueAt: clock === 'triage' ? (a.triageDue?.dueLabel ?? null) : a.dueLabel,
+      remaining: clock === 'triage' ? (a.triageDue?.remaining ?? null) : a.remaining,
       superviseCount: a.superviseCount ?? 0,
       escalation: a.escalation ?? null,
     })),
@@ -141,6 +143,7 @@ export async function supervisionBoard(
     byHolder,
     overdue: section(pages.overdue),
     warned: section(pages.warned),
+    triageLate: section(pages.triageLate, 'triage'),
     extensions: {
       ...extensions,
       items: extensions.items.map((e) => {

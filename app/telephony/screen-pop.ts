@@ -21,6 +21,8 @@ export interface CallerHistory {
   /** Three or more appeals in 30 days: the caller keeps coming back (重复来电). */
   repeatCaller: boolean;
   last30Days: number;
+  /** The phone is on the blocked-numbers list (骚扰号码): the call is answered, the operator warned with the reason. */
+  blocked: { reason: string; until: string | null } | null;
   /** The published policies the caller or a firm the phone speaks for may be entitled to (可能享受的政策). */
   policies: CallerEntitlements;
 }

@@ -138,6 +138,7 @@ export const SECURITY_EVENT_LABELS: Record<string, string> = {
   settingChanged: '设置变更',
   export: '导出',
   reveal: '查看完整号码',
+  blockedNumberRefused: '拦截名单号码',
 };
 
 /** Why a sign-in failed, as the audit records it. */

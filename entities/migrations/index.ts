@@ -37,6 +37,7 @@ import { Migration20261219000000_policy_evaluation_reports } from './Migration20
 import { Migration20261220000000_citizen_web } from './Migration20261220000000_citizen_web';
 import { Migration20261223000000_citizen_session } from './Migration20261223000000_citizen_session';
 import { Migration20261224000000_sms_delivery } from './Migration20261224000000_sms_delivery';
+import { Migration20261225000000_blocked_numbers } from './Migration20261225000000_blocked_numbers';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -91,4 +92,5 @@ export const migrationsList = [
   { name: 'Migration20261220000000_citizen_web', class: Migration20261220000000_citizen_web },
   { name: 'Migration20261223000000_citizen_session', class: Migration20261223000000_citizen_session },
   { name: 'Migration20261224000000_sms_delivery', class: Migration20261224000000_sms_delivery },
+  { name: 'Migration20261225000000_blocked_numbers', class: Migration20261225000000_blocked_numbers },
 ];

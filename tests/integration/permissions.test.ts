@@ -16,6 +16,7 @@ const EXPECTED: Record<Capability, UserRole[]> = {
   'appeal:supervise': ['dispatcher', 'supervisor'],
   'worklist:read': ['dispatcher', 'handler', 'supervisor'],
   'supervision:read': ['dispatcher', 'supervisor'],
+  'blocked-numbers:keep': ['supervisor'],
   'field:work': ['gridWorker'],
   'patrol:report': ['gridWorker'],
   'grids:locate': ['operator', 'dispatcher', 'gridWorker'],

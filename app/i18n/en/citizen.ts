@@ -72,6 +72,7 @@ export const citizen: Record<string, string> = {
   '验证码已使用，请重新获取': 'The code has been used: ask for a new one',
   '验证码错误次数过多，请重新获取': 'Too many wrong codes: ask for a new one',
   '该号码今天获取验证码的次数已达上限，请明天再试': 'This number has had all its codes for today: try again tomorrow',
+  '该号码暂时无法使用网上诉求，请拨打 12345': 'This number cannot use online appeals for now; please call 12345',
   '获取验证码过于频繁，请一小时后再试': 'Too many codes asked for: try again in an hour',
   请选择满意程度: 'Choose how satisfied you are',
   请选择问题是否解决: 'Say whether the problem was solved',

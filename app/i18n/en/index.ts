@@ -2,6 +2,7 @@ import { admin } from './admin';
 import { appeal } from './appeal';
 import { assess } from './assess';
 import { beneficiaryCallbacks } from './beneficiary-callbacks';
+import { blockedNumbers } from './blocked-numbers';
 import { citizen } from './citizen';
 import { common } from './common';
 import { dayIntake } from './day-intake';
@@ -35,6 +36,7 @@ import { verification } from './verification';
 /** English for every Chinese UI string, gathered per area of the app. */
 export const en: Record<string, string> = {
   ...citizen,
+  ...blockedNumbers,
   ...policyRecords,
   ...policyHandover,
   ...beneficiaryCallbacks,

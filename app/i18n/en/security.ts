@@ -26,6 +26,7 @@ export const security: Record<string, string> = {
     settingChanged: 'Setting changed',
     export: 'Export',
     reveal: 'Full number shown',
+    blockedNumberRefused: 'Blocked number refused',
   }),
   ...pairs(SIGN_IN_FAILURE_LABELS, {
     badPassword: 'Wrong password',

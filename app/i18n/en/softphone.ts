@@ -50,6 +50,7 @@ export const softphone: Record<string, string> = {
   // Screen pop
   来电弹屏: 'Screen pop',
   未登记的来电人: 'Unknown caller',
+  '骚扰号码：{{reason}}': 'Nuisance caller: {{reason}}',
   '重复来电：30 天内 {{n}} 次': 'Repeat caller: {{n}} times in 30 days',
   未办结诉求: 'Open appeals',
   没有诉求记录: 'No appeals on record',
