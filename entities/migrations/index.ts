@@ -35,6 +35,7 @@ import { Migration20261217010000_appeal_policy_complaint_kind } from './Migratio
 import { Migration20261218000000_beneficiary_callbacks } from './Migration20261218000000_beneficiary_callbacks';
 import { Migration20261219000000_policy_evaluation_reports } from './Migration20261219000000_policy_evaluation_reports';
 import { Migration20261220000000_citizen_web } from './Migration20261220000000_citizen_web';
+import { Migration20261221000000_citizen_photos } from './Migration20261221000000_citizen_photos';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -87,4 +88,5 @@ export const migrationsList = [
     class: Migration20261219000000_policy_evaluation_reports,
   },
   { name: 'Migration20261220000000_citizen_web', class: Migration20261220000000_citizen_web },
+  { name: 'Migration20261221000000_citizen_photos', class: Migration20261221000000_citizen_photos },
 ];
