@@ -1,13 +1,13 @@
 import sharp from 'sharp';
 import { InvalidInput } from '../domain/errors';
 import { checkFile, type UploadedFile } from '../storage/stored-file.server';
+import { MAX_CITIZEN_PHOTOS } from './web-appeal-types';
 
 // A citizen's photos filed with a web appeal: checked as every upload is, images only, and re-encoded without their
 // metadata (EXIF with its GPS position, XMP, IPTC) before they are stored, unless the citizen chose to share the
 // photo's place. A phone photo says where it was taken, often where the citizen lives.
 
-/** Photos per web appeal: a phone camera burst, as in the field. */
-export const MAX_CITIZEN_PHOTOS = 6;
+export { MAX_CITIZEN_PHOTOS };
 
 const PHOTO_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
 const FORMATS = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp' } as const;

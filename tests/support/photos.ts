@@ -3,7 +3,7 @@ import sharp from 'sharp';
 // Photos for the tests: a phone-like JPEG that says where it was taken (GPS EXIF), and a reader of that position.
 
 /** Where the test photos claim they were taken: a doorstep in the demo city. */
-export const PHOTO_PLACE = { lat: 39.9075, lng: 116.3972 };
+export const PHOTO_PLACE = { lat: 30.2113, lng: 120.1246 };
 
 const dms = (v: number) => {
   const d = Math.floor(v);
@@ -17,21 +17,23 @@ export async function jpegWithGps(
   opts: { width?: number; height?: number; colour?: string; orientation?: number } = {},
 ): Promise<Buffer> {
   const { width = 320, height = 240, colour = '#c2410c', orientation = 1 } = opts;
-  return sharp({ create: { width, height, channels: 3, background: colour } })
-    .jpeg({ quality: 80 })
-    .withExif({
-      IFD0: { Make: 'TestPhone', Model: 'Camera 1' },
-      IFD3: {
-        GPSLatitudeRef: 'N',
-        GPSLatitude: dms(PHOTO_PLACE.lat),
-        GPSLongitudeRef: 'E',
-        GPSLongitude: dms(PHOTO_PLACE.lng),
-      },
-    })
-    // sharp writes the orientation tag itself, from withMetadata.
-    .withMetadata({ orientation })
-    .withXmp('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/></x:xmpmeta>')
-    .toBuffer();
+  return (
+    sharp({ create: { width, height, channels: 3, background: colour } })
+      .jpeg({ quality: 80 })
+      .withExif({
+        IFD0: { Make: 'TestPhone', Model: 'Camera 1' },
+        IFD3: {
+          GPSLatitudeRef: 'N',
+          GPSLatitude: dms(PHOTO_PLACE.lat),
+          GPSLongitudeRef: 'E',
+          GPSLongitude: dms(PHOTO_PLACE.lng),
+        },
+      })
+      // sharp writes the orientation tag itself, from withMetadata.
+      .withMetadata({ orientation })
+      .withXmp('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/></x:xmpmeta>')
+      .toBuffer()
+  );
 }
 
 /** A plain PNG with no metadata. */
