@@ -19,7 +19,8 @@ export const AttachmentSchema = defineEntity({
     size: p.integer(),
     sha256: p.string().length(64),
     storagePath: p.string().length(500),
-    uploadedBy: () => p.manyToOne(UserSchema),
+    /** Null for a citizen's photo filed on the public site: no staff account uploaded it. */
+    uploadedBy: () => p.manyToOne(UserSchema).nullable(),
     stage: p.enum(ATTACHMENT_STAGES).nullable(),
   },
 });

@@ -85,7 +85,8 @@ async function insertAttachment(
     tx,
     `insert into attachment (appeal_id, file_name, content_type, size, sha256, storage_path, uploaded_by_id, stage, created_at, updated_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
-    [appealId, fileName, contentType, size, sha256, storagePath, actor.userId, stage, now, now],
+    // A citizen (user id 0) is no staff account: the row has no uploader.
+    [appealId, fileName, contentType, size, sha256, storagePath, actor.userId || null, stage, now, now],
   );
   return { id: inserted.id, fileName, size, sha256 };
 }

@@ -115,6 +115,35 @@ export const pointQuery = z.object({
     .max(180, '经度应在 −180～180 之间'),
 });
 
+/** How far outside the outermost grid a point still counts as in the city: about 5 km, for its edges and fringes. */
+const CITY_MARGIN_DEGREES = 0.05;
+
+/**
+ * The city's box: the grids' extent and a margin around it, or null when no grids are loaded (any point then). A
+ * point a citizen picks must fall inside it; the staff check the point's grid instead.
+ */
+export async function cityBounds(
+  em: EntityManager,
+): Promise<{ south: number; west: number; north: number; east: number } | null> {
+  const grids = await loadGrids(em);
+  if (!grids.length) return null;
+  let [south, west, north, east] = [90, 180, -90, -180];
+  for (const g of grids) {
+    const rings = g.geometry.type === 'Polygon' ? g.geometry.coordinates : g.geometry.coordinates.flat();
+    for (const [lng, lat] of rings.flat()) {
+      [south, north] = [Math.min(south, lat), Math.max(north, lat)];
+      [west, east] = [Math.min(west, lng), Math.max(east, lng)];
+    }
+  }
+  const m = CITY_MARGIN_DEGREES;
+  return { south: south - m, west: west - m, north: north + m, east: east + m };
+}
+
+/** The grids' shapes for the public site's map, which draws nothing else: where to pick the place of an appeal. */
+export async function publicMapOutlines(em: EntityManager): Promise<GridOutline[]> {
+  return (await loadGrids(em)).map((g) => ({ id: g.id, code: g.code, name: g.name, polygon: g.geometry }));
+}
+
 const LOCATE_ROLES = new Set(['operator', 'dispatcher', 'gridWorker']);
 
 /** Which grid a picked point falls in, for the intake and dispatch screens; the server decides again on save. */

@@ -1,32 +1,78 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import leafletCss from 'leaflet/dist/leaflet.css';
+import { useRef, useState } from 'react';
 import { publicCategories, submitWebAppeal, trackingPath } from '../citizen/submission.server';
-import { WEB_APPEAL_TYPES } from '../citizen/web-appeal-types';
+import { MAX_CITIZEN_PHOTOS, WEB_APPEAL_TYPES } from '../citizen/web-appeal-types';
 import { requestCode } from '../citizen/verification.server';
-import { readFormWithRefusal } from '../http/body.server';
+import { PhotoPicker, type PhotoPickerHandle } from '../components/photo-picker';
+import { PlacePicker } from '../components/place-picker';
+import { publicMapOutlines } from '../grids/grids.server';
 import { clientOf } from '../http/client.server';
 import { formFailure } from '../http/errors.server';
+import { bytesOf, readUpload, type UploadWords } from '../http/upload.server';
 import { useT } from '../i18n/use-t';
 import { CsrfField } from '../ui/csrf';
 import { TYPE_LABELS } from '../ui/labels';
 
 export const meta: MetaFunction = () => [{ title: '我要反映 · 12345 市民诉求' }];
 
+// Leaflet's own CSS, on this page only: the map's script is fetched only once this page is interactive.
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: leafletCss }];
+
 export async function loader({ context }: LoaderFunctionArgs) {
-  return { groups: await publicCategories(context.runtime.db.em()) };
+  const em = context.runtime.db.em();
+  return { groups: await publicCategories(em), outlines: await publicMapOutlines(em) };
 }
+
+const FIELDS = [
+  'intent',
+  'type',
+  'categoryId',
+  'content',
+  'address',
+  'lat',
+  'lng',
+  'phone',
+  'code',
+  'name',
+  'confidential',
+  'sharePlace',
+  'consent',
+] as const;
+
+const PHOTO_WORDS: UploadWords = {
+  tooLarge: '每张照片不能超过 10 MB',
+  tooMuch: `最多上传 ${MAX_CITIZEN_PHOTOS} 张照片，每张不超过 10 MB`,
+  notMultipart: '请重新打开页面后提交',
+  noFile: '请选择照片',
+};
 
 /** The public site's origin for the link in the SMS: PUBLIC_ORIGIN when set, else the request's. */
 const siteUrl = (request: Request) => (process.env.PUBLIC_ORIGIN ?? new URL(request.url).origin).replace(/\/$/, '');
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { form, refused } = await readFormWithRefusal(request);
-  const { intent, ...fields } = Object.fromEntries(form) as Record<string, string>;
-  // What the citizen typed comes back into the form, except the code.
-  const { code: _code, ...values } = fields;
+  let intent: string | undefined;
+  let values: Record<string, string> = {};
   try {
-    if (refused) throw refused;
+    const upload = await readUpload(request, {
+      files: ['photos'],
+      maxFiles: MAX_CITIZEN_PHOTOS,
+      fields: FIELDS,
+      // The description is prose: its length is the domain's rule.
+      maxFieldLength: 10_000,
+      words: PHOTO_WORDS,
+    });
+    const { intent: asked, ...read } = upload.fields;
+    intent = asked;
+    const fields = Object.fromEntries(Object.entries(read).filter(([, v]) => v !== undefined)) as Record<
+      string,
+      string
+    >;
+    // What the citizen typed comes back into the form, except the code.
+    const { code: _code, ...typed } = fields;
+    values = typed;
     if (intent === 'code') {
       const sent = await requestCode(
         context.runtime.db.em(),
@@ -35,7 +81,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
       );
       return json({ sent: sent.phone, values, failure: null });
     }
-    const r = await submitWebAppeal(context.runtime.services, fields, siteUrl(request));
+    const photos = await Promise.all(upload.files.photos.map(bytesOf));
+    const r = await submitWebAppeal(context.runtime.services, fields, siteUrl(request), photos);
     return redirect(`${trackingPath(r.token)}?new=1`);
   } catch (err) {
     const { failure, status } = formFailure(err, intent === 'code' ? 'code' : 'submit');
@@ -46,10 +93,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
 const field = 'mt-1 block w-full rounded border px-3 py-2';
 
 export default function SubmitAppeal() {
-  const { groups } = useLoaderData<typeof loader>();
+  const { groups, outlines } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const { t } = useT();
-  const busy = useNavigation().state !== 'idle';
+  const photos = useRef<PhotoPickerHandle>(null);
+  const [compressing, setCompressing] = useState(false);
+  const busy = useNavigation().state !== 'idle' || compressing;
   const values = data?.values ?? {};
   const errors = data?.failure?.fieldErrors ?? {};
   const err = (name: string) =>
@@ -59,7 +108,17 @@ export default function SubmitAppeal() {
       </p>
     ) : null;
   return (
-    <Form method="post" className="space-y-4" noValidate>
+    <Form
+      method="post"
+      encType="multipart/form-data"
+      className="space-y-4"
+      noValidate
+      // The photos go with the appeal, not with the request for a code.
+      onSubmit={(e) => {
+        const submitter = (e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+        photos.current?.fill(submitter?.value !== 'code');
+      }}
+    >
       <CsrfField />
       <h1 className="text-lg font-semibold">{t('我要反映')}</h1>
       {data?.failure && !Object.keys(errors).length ? (
@@ -106,11 +165,25 @@ export default function SubmitAppeal() {
         />
         {err('content')}
       </label>
-      <label className="block">
-        <span className="text-slate-700">{t('地点（选填）')}</span>
-        <input name="address" defaultValue={values.address} className={field} />
+      <div>
+        <label className="block">
+          <span className="text-slate-700">{t('地点（选填）')}</span>
+          <input name="address" defaultValue={values.address} className={field} />
+        </label>
         {err('address')}
-      </label>
+        <PlacePicker
+          outlines={outlines}
+          initial={{ lat: values.lat, lng: values.lng }}
+          error={err('lat') ?? err('lng')}
+        />
+      </div>
+      <PhotoPicker
+        ref={photos}
+        max={MAX_CITIZEN_PHOTOS}
+        sharePlace={values.sharePlace === 'on'}
+        onBusy={setCompressing}
+        error={err('photos')}
+      />
       <label className="block">
         <span className="text-slate-700">{t('称呼（选填）')}</span>
         <input name="name" defaultValue={values.name} className={field} autoComplete="name" />

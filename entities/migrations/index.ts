@@ -35,6 +35,7 @@ import { Migration20261217010000_appeal_policy_complaint_kind } from './Migratio
 import { Migration20261218000000_beneficiary_callbacks } from './Migration20261218000000_beneficiary_callbacks';
 import { Migration20261219000000_policy_evaluation_reports } from './Migration20261219000000_policy_evaluation_reports';
 import { Migration20261220000000_citizen_web } from './Migration20261220000000_citizen_web';
+import { Migration20261221000000_citizen_photos } from './Migration20261221000000_citizen_photos';
 import { Migration20261223000000_citizen_session } from './Migration20261223000000_citizen_session';
 import { Migration20261224000000_sms_delivery } from './Migration20261224000000_sms_delivery';
 import { Migration20261225000000_blocked_numbers } from './Migration20261225000000_blocked_numbers';
@@ -90,6 +91,7 @@ export const migrationsList = [
     class: Migration20261219000000_policy_evaluation_reports,
   },
   { name: 'Migration20261220000000_citizen_web', class: Migration20261220000000_citizen_web },
+  { name: 'Migration20261221000000_citizen_photos', class: Migration20261221000000_citizen_photos },
   { name: 'Migration20261223000000_citizen_session', class: Migration20261223000000_citizen_session },
   { name: 'Migration20261224000000_sms_delivery', class: Migration20261224000000_sms_delivery },
   { name: 'Migration20261225000000_blocked_numbers', class: Migration20261225000000_blocked_numbers },

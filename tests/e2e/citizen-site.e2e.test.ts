@@ -1,11 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launch, login, screenshot } from './browser';
 import { awaitSms, consoleErrors, newPhone, phonePage } from './citizen-page';
-import { chooseUnits, open, phase, submit } from './journeys';
+import { act, chooseUnits, open, phase, submit } from './journeys';
+import { gpsOf, jpegWithGps } from '../support/photos';
 
 // The citizens' own site (/c) on a phone's screen: an appeal filed with an SMS code read from the development
-// gateway, found by the dispatcher in triage as 网站, followed by its private link through dispatch and the
+// gateway, with two photos and a point on the map, found by the dispatcher in triage as 网站 with both and the photo's
+// GPS gone, followed by its private link through dispatch and the
 // approved answer; and a wrong link, a guessed number or a spent code that shows nothing private.
 
 const ANSWER = '已安排城管队员现场劝导，摊位已退回市场内经营，并将每日巡查。';
@@ -52,6 +55,25 @@ describe("the citizens' site at 375 px", () => {
     await page.getByTestId('submit-appeal').waitFor();
     phone = newPhone();
     await fillAndVerify(page, phone);
+    // Two photos: a big one the browser makes smaller, and a small phone JPEG that says where it was taken.
+    const big = await sharp({ create: { width: 2400, height: 1800, channels: 3, background: '#15803d' } })
+      .png()
+      .toBuffer();
+    const doorstep = await jpegWithGps();
+    expect(await gpsOf(doorstep)).not.toBeNull();
+    await page.getByTestId('photo-input').setInputFiles([
+      { name: 'street.png', mimeType: 'image/png', buffer: big },
+      { name: 'doorstep.jpg', mimeType: 'image/jpeg', buffer: doorstep },
+    ]);
+    await expect.poll(() => page.getByTestId('photo-thumb').count()).toBe(2);
+    await page.getByTestId('photo-busy').waitFor({ state: 'detached' });
+    // The place, tapped on the map's grid G08.
+    await page.locator('path.grid-G08').click();
+    await expect.poll(() => page.getByTestId('place-picked').textContent()).toBe('已在地图上选定位置');
+    const lat = Number(await page.locator('input[name="lat"]').inputValue());
+    const lng = Number(await page.locator('input[name="lng"]').inputValue());
+    expect(lat).toBeGreaterThan(30.2);
+    expect(lng).toBeGreaterThan(120.1);
     await screenshot(page, 'citizen-submit-filled');
     await page.getByTestId('submit-appeal').click();
     await page.getByTestId('submitted').waitFor();
@@ -83,6 +105,27 @@ describe("the citizens' site at 375 px", () => {
     await d.getByTestId('appeal-phase').waitFor();
     expect(await phase(d)).toBe('待派单');
     expect(await d.getByTestId('appeal-source').textContent()).toBe('网站');
+    // The point, with the grid it falls in, and the two photos among the appeal's files.
+    expect(await d.getByTestId('location-coordinates').textContent()).toBe(`${lat.toFixed(6)}, ${lng.toFixed(6)}`);
+    expect(await d.getByTestId('location-grid').textContent()).toContain('G08');
+    const files = d.locator('section[aria-labelledby="files-h"] li a');
+    expect(await files.allTextContents()).toEqual(['street.jpg', 'doorstep.jpg']);
+    await d.getByTestId('appeal-location').scrollIntoViewIfNeeded();
+    await screenshot(d, 'citizen-appeal-photos-and-point');
+    // What the server stored: the big one at most 1600 px (made small in the browser), neither saying where.
+    const stored = [];
+    for (const href of await files.evaluateAll((as) => as.map((a) => a.getAttribute('href')!))) {
+      const res = await d.request.get(href);
+      expect(res.ok()).toBe(true);
+      stored.push(await res.body());
+    }
+    expect(Math.max((await sharp(stored[0]).metadata()).width!, (await sharp(stored[0]).metadata()).height!)).toBe(
+      1600,
+    );
+    for (const bytes of stored) {
+      expect(await gpsOf(bytes)).toBeNull();
+      expect((await sharp(bytes).metadata()).exif).toBeUndefined();
+    }
     await d.context().close();
   });
 
@@ -94,7 +137,13 @@ describe("the citizens' site at 375 px", () => {
     await d.getByRole('link', { name: number }).click();
     await d.getByTestId('appeal-phase').waitFor();
     const staffUrl = new URL(d.url()).pathname;
+    // The map point gives the 派单目录 its area: its suggestion shows, and its assisting district is not wanted here.
+    await d.getByTestId('catalogue-reason').waitFor();
     await chooseUnits(d, '市城市管理局');
+    const assisting = act(d, '派单')
+      .getByTestId('department-picker-assistingDepartmentIds')
+      .getByRole('checkbox', { checked: true });
+    while (await assisting.count()) await assisting.first().uncheck();
     await submit(d, '派单');
     await d.context().close();
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { openAttachment } from '../../app/appeals/attachments.server';
 import { applyEvent } from '../../app/appeals/service.server';
 import { canSeeAppeal } from '../../app/appeals/scope';
 import { CITIZEN_ACTOR } from '../../app/cases/actor';
@@ -8,10 +9,12 @@ import { trackAppeal } from '../../app/citizen/tracking.server';
 import { CODE_RULES, requestCode, verifyCode } from '../../app/citizen/verification.server';
 import { Conflict, InvalidInput, NotFound, TooManyRequests } from '../../app/domain/errors';
 import { DB_KINDS } from '../support/env';
+import { PHOTO_PLACE, gpsOf, jpegWithGps, plainPng } from '../support/photos';
 import { useTestServices } from '../support/services';
 
 // The citizens' own channel: SMS codes and their limits, an appeal filed on the public site into the same closed
-// loop, and the tracking link that shows the citizen-facing steps of that appeal and nothing else.
+// loop, and the tracking link that shows the citizen-facing steps of that appeal and nothing else. An appeal's photos
+// and its map point: stored with it, the photos without their metadata, or refused with nothing written.
 
 const SITE = 'https://12345.example.gov.cn';
 let phones = 0;
@@ -196,6 +199,109 @@ describe.each(DB_KINDS)('citizen web channel on %s', (kind) => {
     // Nothing was spent: the same code still files the appeal.
     await submitWebAppeal(servicesAt(at(2000)), await form(phone, code), SITE);
     expect(await count('appeal')).toBe(before.appeals + 1);
+  });
+
+  const jpeg = async (name = '门口.jpg') => ({ name, type: 'image/jpeg', bytes: new Uint8Array(await jpegWithGps()) });
+  /** A fresh phone with its code, ready to file. */
+  const coded = async () => {
+    const phone = freshPhone();
+    await requestCode(t.em(), { phone, purpose: 'submit' }, null, T0);
+    return { phone, code: await lastCode(phone) };
+  };
+  const written = async () => ({
+    appeals: await count('appeal'),
+    attachments: await count('attachment'),
+    outbox: await count('sms_outbox'),
+    spent: await count('citizen_code', 'used_at is not null'),
+  });
+
+  it('stores the photos with the appeal, without their GPS, and the map point with its grid', async () => {
+    const { phone, code } = await coded();
+    const png = { name: 'lamp.png', type: 'image/png', bytes: new Uint8Array(await plainPng()) };
+    const photo = await jpeg();
+    expect(await gpsOf(photo.bytes)).not.toBeNull();
+    const r = await submitWebAppeal(
+      servicesAt(at(1000)),
+      await form(phone, code, { lat: String(PHOTO_PLACE.lat), lng: String(PHOTO_PLACE.lng) }),
+      SITE,
+      [photo, png],
+    );
+    const [a] = await t.sql<{ lat: number; lng: number; grid_id: number | null }>(
+      'select lat, lng, grid_id from appeal where id = ?',
+      [r.id],
+    );
+    expect(Number(a.lat)).toBeCloseTo(PHOTO_PLACE.lat, 6);
+    expect(Number(a.lng)).toBeCloseTo(PHOTO_PLACE.lng, 6);
+    // The grid the point falls in, as intake decides it: the demo city's cell at that corner.
+    const [grid] = await t.sql<{ code: string }>('select code from grid where id = ?', [a.grid_id]);
+    expect(grid.code).toBe('G08');
+    const files = await t.sql<{ id: number; file_name: string; content_type: string; uploaded_by_id: number | null }>(
+      'select id, file_name, content_type, uploaded_by_id from attachment where appeal_id = ? order by id',
+      [r.id],
+    );
+    expect(files.map(({ id: _id, ...f }) => f)).toEqual([
+      { file_name: '门口.jpg', content_type: 'image/jpeg', uploaded_by_id: null },
+      { file_name: 'lamp.png', content_type: 'image/png', uploaded_by_id: null },
+    ]);
+    // The dispatcher opens them as any appeal's files: the JPEG no longer says where it was taken.
+    const opened = await openAttachment(t.db, t.as('dispatcher'), files[0].id);
+    expect(opened.bytes.byteLength).toBeGreaterThan(0);
+    expect(await gpsOf(opened.bytes)).toBeNull();
+    expect(Buffer.from(opened.bytes).equals(Buffer.from(photo.bytes))).toBe(false);
+  });
+
+  it("keeps a photo's GPS when the citizen shares its place", async () => {
+    const { phone, code } = await coded();
+    const photo = await jpeg();
+    const r = await submitWebAppeal(servicesAt(at(1000)), await form(phone, code, { sharePlace: 'on' }), SITE, [photo]);
+    const [file] = await t.sql<{ id: number }>('select id from attachment where appeal_id = ?', [r.id]);
+    const opened = await openAttachment(t.db, t.as('dispatcher'), file.id);
+    expect(Buffer.from(opened.bytes).equals(Buffer.from(photo.bytes))).toBe(true);
+    expect(await gpsOf(opened.bytes)).toEqual({
+      lat: expect.closeTo(PHOTO_PLACE.lat, 4),
+      lng: expect.closeTo(PHOTO_PLACE.lng, 4),
+    });
+  });
+
+  it('refuses seven photos, a non-image and a bad point, writing nothing and leaving the code unspent', async () => {
+    const { phone, code } = await coded();
+    const before = await written();
+    const seven = await Promise.all(Array.from({ length: 7 }, (_, i) => jpeg(`${i}.jpg`)));
+    await expect(submitWebAppeal(servicesAt(at(1000)), await form(phone, code), SITE, seven)).rejects.toMatchObject({
+      fieldErrors: { photos: ['最多上传 6 张照片'] },
+    });
+    const pdf = { name: '说明.pdf', type: 'application/pdf', bytes: new TextEncoder().encode('%PDF-1.7\n%…') };
+    const exe = { name: 'photo.jpg', type: 'image/jpeg', bytes: new Uint8Array([0x4d, 0x5a, 0x90, 0, 3, 0]) };
+    for (const bad of [pdf, exe])
+      await expect(
+        submitWebAppeal(servicesAt(at(1000)), await form(phone, code), SITE, [await jpeg(), bad]),
+      ).rejects.toMatchObject({ fieldErrors: { photos: [expect.any(String)] } });
+    const points: [Record<string, string>, string][] = [
+      [{ lat: '91', lng: '120.12' }, 'lat'],
+      [{ lat: '30.21', lng: 'east' }, 'lng'],
+      [{ lat: '30.21' }, 'lat'],
+      // A real place, but not in this city.
+      [{ lat: '39.9075', lng: '116.3972' }, 'lat'],
+    ];
+    for (const [point, field] of points)
+      await expect(
+        submitWebAppeal(servicesAt(at(1000)), await form(phone, code, point), SITE, [await jpeg()]),
+      ).rejects.toMatchObject({ fieldErrors: { [field]: [expect.any(String)] } });
+    expect(await written()).toEqual(before);
+    // The code was never spent: with six photos the same code files it.
+    const six = seven.slice(0, 6);
+    const r = await submitWebAppeal(servicesAt(at(2000)), await form(phone, code), SITE, six);
+    expect(await count('attachment', 'appeal_id = ?', [r.id])).toBe(6);
+  });
+
+  it('writes nothing, not even the photos, when the code is wrong', async () => {
+    const { phone, code } = await coded();
+    const before = await written();
+    const wrong = code === '000000' ? '111111' : '000000';
+    await expect(
+      submitWebAppeal(servicesAt(at(1000)), await form(phone, wrong), SITE, [await jpeg()]),
+    ).rejects.toMatchObject({ fieldErrors: { code: [expect.any(String)] } });
+    expect(await written()).toEqual(before);
   });
 
   it('tracks through dispatch, the approved answer and the callback, with no staff names or notes', async () => {
