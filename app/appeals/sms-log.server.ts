@@ -24,6 +24,10 @@ export interface AppealSmsView {
   deliveredAt: string | null;
 }
 
+// A tracking link's token is the citizen's key to the appeal (rate, add, withdraw): staff read the message without it.
+const TRACKING_TOKEN = /(\/c\/track\/)[A-Za-z0-9_-]+/g;
+const withoutTrackingToken = (body: string) => body.replace(TRACKING_TOKEN, '$1••••••');
+
 /**
  * The messages that went (or are to go) to the citizen about this appeal, oldest first. The number follows
  * the complainant's rules: masked, and not shown at all to whom the complainant is hidden.
@@ -54,7 +58,7 @@ export async function appealSms(em: EntityManager, appealId: number, showPhone: 
     id: r.id,
     template: r.template,
     templateName: r.name ?? r.template,
-    body: r.body,
+    body: withoutTrackingToken(r.body),
     phone: showPhone ? maskPhone(r.phone) : null,
     status: r.status,
     attempts: r.attempts,

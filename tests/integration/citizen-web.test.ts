@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openAttachment } from '../../app/appeals/attachments.server';
+import { appealSms } from '../../app/appeals/sms-log.server';
 import { applyEvent } from '../../app/appeals/service.server';
 import { canSeeAppeal } from '../../app/appeals/scope';
 import { CITIZEN_ACTOR } from '../../app/cases/actor';
@@ -162,6 +163,11 @@ describe.each(DB_KINDS)('citizen web channel on %s', (kind) => {
     ]);
     expect(link.token_hash).toBe(trackingTokenHash(r.token));
     expect(link.token_hash).not.toContain(r.token);
+    // Staff read the message on the appeal page without the link's secret: it would let them act as the citizen.
+    const shown = (await appealSms(t.em(), r.id, true)).find((m) => m.template === 'tracking')!;
+    expect(shown.body).toContain(r.number);
+    expect(shown.body).not.toContain(r.token);
+    expect(shown.body).toContain('/c/track/');
     // The same code a second time: refused, nothing more written.
     const appeals = await count('appeal');
     await expect(submitWebAppeal(servicesAt(at(70_000)), await form(phone, code), SITE)).rejects.toBeInstanceOf(
