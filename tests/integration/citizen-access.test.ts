@@ -61,15 +61,21 @@ describe.each(DB_KINDS)('the /c routes for each kind of visitor on %s', (kind) =
   const get = (path: string, cookie: string | null) =>
     new Request(`http://localhost${path}`, { headers: cookie ? { Cookie: cookie } : {} });
   /** A form post as the page sends it: with the CSRF token of the cookie's session, unless told otherwise. */
-  const post = async (path: string, cookie: string | null, fields: Record<string, string>, withToken = true) => {
-    const body = new URLSearchParams(fields);
+  // The submit form posts multipart (it carries photos); the others post urlencoded, as their pages do.
+  const post = async (
+    path: string,
+    cookie: string | null,
+    fields: Record<string, string>,
+    withToken = true,
+    multipart = false,
+  ) => {
     const csrf = cookie && withToken ? await csrfTokenOf(get('/', cookie)) : null;
-    if (csrf) body.set('_csrf', csrf);
-    return new Request(`http://localhost${path}`, {
-      method: 'POST',
-      body,
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) },
-    });
+    const all = csrf ? { ...fields, _csrf: csrf } : fields;
+    const headers: Record<string, string> = cookie ? { Cookie: cookie } : {};
+    if (!multipart) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    const body = multipart ? new FormData() : new URLSearchParams();
+    for (const [k, v] of Object.entries(all)) body.set(k, v);
+    return new Request(`http://localhost${path}`, { method: 'POST', body, headers });
   };
   const count = async (table: string) => (await t.sql<{ n: number }>(`select count(*)::int as n from ${table}`))[0].n;
   const leaksNothing = (a: Answer, visitor: string) => {
@@ -250,7 +256,13 @@ describe.each(DB_KINDS)('the /c routes for each kind of visitor on %s', (kind) =
       leaksNothing(form, visitor);
       const a = await answer(async () =>
         submit.action({
-          request: await post('/c/submit', cookies[visitor], { intent: 'submit', phone: PHONE_A, code: '123' }),
+          request: await post(
+            '/c/submit',
+            cookies[visitor],
+            { intent: 'submit', phone: PHONE_A, code: '123' },
+            true,
+            true,
+          ),
           params: {},
           context,
         }),

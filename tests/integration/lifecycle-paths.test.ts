@@ -13,7 +13,7 @@ import {
 import { sendAppealEvent } from '../../app/case-links/refer.server';
 import { createDraft } from '../../app/appeals/intake.server';
 import { verifyAuditChains } from '../../app/appeals/audit.server';
-import { SYSTEM_ACTOR } from '../../app/cases/actor';
+import { CITIZEN_ACTOR, SYSTEM_ACTOR } from '../../app/cases/actor';
 import { DB_KINDS } from '../support/env';
 import { useTestServices, type TestServices } from '../support/services';
 import { submitAppeal } from '../support/appeals';
@@ -75,17 +75,22 @@ describe.each(DB_KINDS)('lifecycle paths through the service on %s', (kind) => {
     const operator = t.as('operator');
     let events = 0;
     for (const { key, events: path } of witnesses) {
-      // Self-handling needs the grid worker's own patrol report; every other path starts at the operator's desk.
+      // Self-handling needs the grid worker's own patrol report, a citizen's step an appeal he filed on the site
+      // (and submitted himself, as the site does); every other path starts at the operator's desk.
       const patrol = path.some((e) => e.type === 'SELF_HANDLE');
-      const creator = patrol ? path.find((e) => e.type === 'SELF_HANDLE')!.actor : operator;
+      const web = path.some((e) => e.actor.role === 'citizen');
+      const creator = patrol ? path.find((e) => e.type === 'SELF_HANDLE')!.actor : web ? CITIZEN_ACTOR : operator;
+      if (web) for (const e of path) if (e.type === 'SUBMIT') e.actor = CITIZEN_ACTOR;
+      const source = patrol ? 'patrol' : web ? 'web' : undefined;
       const draft = await createDraft(t.services, creator, {
         type: 'complaint',
         categoryId: t.ids.categories.get('0201')!,
         title: '路径测试',
         content: `路径 ${key}`,
-        ...(patrol ? { source: 'patrol', gridId: t.ids.grids.get('G01')! } : {}),
+        ...(source ? { source } : {}),
+        ...(patrol ? { gridId: t.ids.grids.get('G01')! } : {}),
       });
-      let predicted = createAppealSnapshot({ createdBy: creator.userId, source: patrol ? 'patrol' : undefined });
+      let predicted = createAppealSnapshot({ createdBy: creator.userId, source });
       let version = draft.version;
       for (const e of path) {
         const { type, actor, at: _at, ...payload } = e as AppealEvent & Record<string, unknown>;
@@ -154,6 +159,8 @@ function transitionWitnesses(t: TestServices, mergeTarget: number, policyId: num
     // 住建局's handler, the assisting unit (协办) of the second dispatch variant.
     t.as('handler2'),
     gridWorker,
+    // Last, so that a step others may take too is taken by staff; the citizen's own steps still find him.
+    CITIZEN_ACTOR,
   ];
   const due = new Date(Date.now() + 86400_000).toISOString();
   const payloads = (type: AppealEventType, s: AppealSnapshot): Record<string, unknown>[] => {
@@ -280,6 +287,10 @@ function transitionWitnesses(t: TestServices, mergeTarget: number, policyId: num
       // The old value must be what the draft holds (the service checks it): every path's draft has this title.
       case 'EDIT_DRAFT':
         return [{ changes: { title: { from: '路径测试', to: '路径测试（草稿已改）' } } }];
+      case 'WITHDRAW':
+        return [{ reason: '问题已自行解决' }];
+      case 'SUPPLEMENT':
+        return [{ text: '补充：每天早上七点最严重。' }];
       default:
         return [{}];
     }
