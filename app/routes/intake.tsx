@@ -8,8 +8,7 @@ import { requireUserWith } from '../auth/session.server';
 import { DuplicateHints } from '../components/duplicate-hints';
 import { PossiblePolicies, citationText, type PolicyCitation } from '../components/possible-policies';
 import { PolicyHandover, type HandoverPolicy, type HandoverReason } from '../components/policy-handover';
-import type { MapGrid } from '../components/grid-map.client';
-import { useGridMap } from '../components/grid-map-loader';
+import { outlineGrids, useGridMap } from '../components/grid-map-loader';
 import { gridOutlines, type GridOutline } from '../grids/grids.server';
 import { domain, formFailure } from '../http/errors.server';
 import { readFormWithRefusal } from '../http/body.server';
@@ -329,18 +328,7 @@ function LocationPicker({
     };
   }, [lat, lng, valid]);
 
-  const mapGrids = useMemo<MapGrid[]>(
-    () =>
-      outlines.map((g) => ({
-        id: g.id,
-        code: g.code,
-        polygon: g.polygon,
-        fill: '#e2e8f0',
-        overdue: 0,
-        tooltip: `${g.code} ${g.name}`,
-      })),
-    [outlines],
-  );
+  const mapGrids = useMemo(() => outlineGrids(outlines, (g) => `${g.code} ${g.name}`), [outlines]);
   const marker = useMemo(() => (valid ? { lat: Number(lat), lng: Number(lng) } : null), [valid, lat, lng]);
   const selectedId = located.state === 'found' ? (located.grid?.id ?? null) : null;
   const pick = (p: { lat: number; lng: number }) => {
