@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createCookie, redirect, type AppLoadContext } from '@remix-run/node';
+import { redirect, type AppLoadContext } from '@remix-run/node';
 import type { EntityManager } from '@mikro-orm/sql';
 import { one, run } from '../db/sql.server';
 import { clientOf, type RequestClient } from '../http/client.server';
-import { secureCookieFor, sessionSecret } from './session.server';
+import { secureCookieFor, sessionCookies } from './session.server';
 
 // A citizen's session on the public site ("my appeals"): proved by phone and SMS code, never a staff session. Its
 // own cookie name, so a staff cookie is never read as a citizen's and the other way round; Secure and __Host- named
@@ -12,25 +12,10 @@ import { secureCookieFor, sessionSecret } from './session.server';
 
 export const CITIZEN_SESSION_RULES = { idleMs: 30 * 60_000, absoluteMs: 2 * 3600_000, touchMs: 60_000 } as const;
 
-const PLAIN_NAME = '__citizen';
-const SECURE_NAME = '__Host-citizen';
-
-const cookies = new Map<boolean, ReturnType<typeof createCookie>>();
-function citizenCookie(secure: boolean) {
-  let cookie = cookies.get(secure);
-  if (!cookie) {
-    cookie = createCookie(secure ? SECURE_NAME : PLAIN_NAME, {
-      httpOnly: true,
-      sameSite: 'lax',
-      path: '/',
-      secure,
-      secrets: [sessionSecret()],
-      maxAge: CITIZEN_SESSION_RULES.absoluteMs / 1000,
-    });
-    cookies.set(secure, cookie);
-  }
-  return cookie;
-}
+const citizenCookie = sessionCookies(
+  { plain: '__citizen', secure: '__Host-citizen' },
+  CITIZEN_SESSION_RULES.absoluteMs / 1000,
+);
 
 const hashOf = (id: string) => createHash('sha256').update(id).digest('hex');
 const validId = (v: unknown): string | null => (typeof v === 'string' && /^[0-9a-f]{64}$/.test(v) ? v : null);

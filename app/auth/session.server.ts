@@ -59,23 +59,32 @@ export function secureCookieFor(client: Pick<RequestClient, 'secure'> | null | u
   return runtimeEnv.NODE_ENV === 'production' || client?.secure === true;
 }
 
-const cookies = new Map<boolean, ReturnType<typeof createCookie>>();
-function sessionCookie(client: Pick<RequestClient, 'secure'> | null | undefined) {
-  const secure = secureCookieFor(client);
-  let cookie = cookies.get(secure);
-  if (!cookie) {
-    cookie = createCookie(secure ? SECURE_NAME : PLAIN_NAME, {
-      httpOnly: true,
-      sameSite: 'lax',
-      path: '/',
-      secure,
-      secrets: [sessionSecret()],
-      maxAge: SESSION_HOURS * 3600,
-    });
-    cookies.set(secure, cookie);
-  }
-  return cookie;
+/**
+ * A signed session cookie by whether it must be Secure: the __Host- name then, else the plain one; HttpOnly,
+ * SameSite=Lax, path /. Built once for each of the two.
+ */
+export function sessionCookies(names: { plain: string; secure: string }, maxAgeSeconds: number) {
+  const cookies = new Map<boolean, ReturnType<typeof createCookie>>();
+  return (secure: boolean) => {
+    let cookie = cookies.get(secure);
+    if (!cookie) {
+      cookie = createCookie(secure ? names.secure : names.plain, {
+        httpOnly: true,
+        sameSite: 'lax',
+        path: '/',
+        secure,
+        secrets: [sessionSecret()],
+        maxAge: maxAgeSeconds,
+      });
+      cookies.set(secure, cookie);
+    }
+    return cookie;
+  };
 }
+
+const staffCookie = sessionCookies({ plain: PLAIN_NAME, secure: SECURE_NAME }, SESSION_HOURS * 3600);
+const sessionCookie = (client: Pick<RequestClient, 'secure'> | null | undefined) =>
+  staffCookie(secureCookieFor(client));
 
 /** SESSION_IDLE_MINUTES: a session unused this long is refused (default 30). */
 function idleMs(): number {

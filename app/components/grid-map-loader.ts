@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { GridMap as GridMapComponent } from './grid-map.client';
+import type { GridMap as GridMapComponent, MapGrid } from './grid-map.client';
 
 /** The Leaflet grid map, loaded in the browser only (Leaflet touches `window`); null until it has arrived. */
 export function useGridMap(): typeof GridMapComponent | null {
@@ -14,6 +14,22 @@ export function useGridMap(): typeof GridMapComponent | null {
     };
   }, []);
   return GridMap;
+}
+
+/** Grid shapes drawn without counts, for picking or showing a place: grey unless `fill` says otherwise. */
+export function outlineGrids<G extends Pick<MapGrid, 'id' | 'code' | 'polygon'> & { name: string }>(
+  outlines: G[],
+  tooltip: (g: G) => string,
+  fill: (g: G) => string = () => '#e2e8f0',
+): MapGrid[] {
+  return outlines.map((g) => ({
+    id: g.id,
+    code: g.code,
+    polygon: g.polygon,
+    fill: fill(g),
+    overdue: 0,
+    tooltip: tooltip(g),
+  }));
 }
 
 const PALETTE = ['#f1f5f9', '#dbeafe', '#93c5fd', '#3b82f6', '#1e40af'];

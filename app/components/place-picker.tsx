@@ -1,8 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { GridGeometry } from '../../entities/grid';
 import { useT } from '../i18n/use-t';
-import { useGridMap } from './grid-map-loader';
-import type { MapGrid } from './grid-map.client';
+import { outlineGrids, useGridMap } from './grid-map-loader';
 
 // Where the matter is, picked on the city's grid map (drawn from our own shapes, no tiles) or told in words in the
 // address field beside it. The map arrives with its own script once the page is interactive; without it the address
@@ -26,18 +25,7 @@ export function PlacePicker({
   const [point, setPoint] = useState<{ lat: number; lng: number } | null>(
     start ? { lat: round6(Number(initial.lat)), lng: round6(Number(initial.lng)) } : null,
   );
-  const grids = useMemo<MapGrid[]>(
-    () =>
-      outlines.map((g) => ({
-        id: g.id,
-        code: g.code,
-        polygon: g.polygon,
-        fill: '#e2e8f0',
-        overdue: 0,
-        tooltip: g.name,
-      })),
-    [outlines],
-  );
+  const grids = useMemo(() => outlineGrids(outlines, (g) => g.name), [outlines]);
   return (
     <div data-testid="place-picker">
       <input type="hidden" name="lat" value={point?.lat ?? ''} />

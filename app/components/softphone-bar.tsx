@@ -2,6 +2,7 @@ import { Link } from '@remix-run/react';
 import { useEffect, useState } from 'react';
 import { NOT_READY_REASONS, type NotReadyReason } from '../../machines/agent';
 import { useT } from '../i18n/use-t';
+import { BlockedCallerWarning } from './blocked-caller';
 import { PossiblePolicies } from './possible-policies';
 import { phoneProblem, PhoneProblem } from '../telephony/phone-problems';
 import { useAgentPhone, type AgentPhone, type AgentSnapshot } from '../telephony/use-agent-phone';
@@ -71,15 +72,7 @@ function ScreenPop({ phone }: { phone: AgentPhone }) {
           <span className="text-slate-500">{t('未登记的来电人')}</span>
         )}
         {h?.citizen?.address ? <span className="text-slate-600">{h.citizen.address}</span> : null}
-        {h?.blocked ? (
-          <span
-            role="alert"
-            className="rounded bg-red-700 px-1.5 font-semibold text-white"
-            data-testid="screen-pop-blocked"
-          >
-            {t('骚扰号码：{{reason}}', { reason: h.blocked.reason })}
-          </span>
-        ) : null}
+        {h?.blocked ? <BlockedCallerWarning reason={h.blocked.reason} testId="screen-pop-blocked" inline /> : null}
         {h?.repeatCaller ? (
           <span className="rounded bg-red-600 px-1.5 text-xs text-white" data-testid="screen-pop-repeat">
             {t('重复来电：30 天内 {{n}} 次', { n: h.last30Days })}

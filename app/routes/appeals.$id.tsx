@@ -16,8 +16,7 @@ import { AppealSms } from '../components/appeal-sms';
 import { AssistOrders } from '../components/assist-orders';
 import { StepFileLinks } from '../components/step-files';
 import { ReclassificationChanges } from '../components/reclassification';
-import type { MapGrid } from '../components/grid-map.client';
-import { useGridMap } from '../components/grid-map-loader';
+import { outlineGrids, useGridMap } from '../components/grid-map-loader';
 import { AttachmentUpload } from '../components/attachment-upload';
 import { DraftEditLink } from '../components/draft-edit-link';
 import { requireUser } from '../auth/session.server';
@@ -134,16 +133,13 @@ function RevealPhone({ appealId }: { appealId: number }) {
 function AppealLocation({ location }: { location: NonNullable<AppealDetail['location']> }) {
   const { t } = useT();
   const GridMap = useGridMap();
-  const grids = useMemo<MapGrid[]>(
+  const grids = useMemo(
     () =>
-      location.outlines.map((g) => ({
-        id: g.id,
-        code: g.code,
-        polygon: g.polygon,
-        fill: g.id === location.grid?.id ? '#bfdbfe' : '#e2e8f0',
-        overdue: 0,
-        tooltip: `${g.code} ${g.name}`,
-      })),
+      outlineGrids(
+        location.outlines,
+        (g) => `${g.code} ${g.name}`,
+        (g) => (g.id === location.grid?.id ? '#bfdbfe' : '#e2e8f0'),
+      ),
     [location],
   );
   const marker = useMemo(() => ({ lat: location.lat, lng: location.lng }), [location.lat, location.lng]);

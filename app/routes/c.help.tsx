@@ -20,10 +20,7 @@ export default function Help() {
       <HelpSearch q={q} />
       {q ? (
         <>
-          <section aria-labelledby="articles-h" className="space-y-2">
-            <h2 id="articles-h" className="font-semibold">
-              {t('常见问题（{{n}}）', { n: articles.length })}
-            </h2>
+          <HelpSection id="articles-h" title={t('常见问题（{{n}}）', { n: articles.length })}>
             {articles.map((a) => (
               <details key={a.id} className="rounded border px-3 py-2" data-testid="help-article">
                 <summary className="font-medium">{a.title}</summary>
@@ -31,11 +28,8 @@ export default function Help() {
                 {a.department ? <p className="mt-1 text-sm text-slate-500">{t(a.department)}</p> : null}
               </details>
             ))}
-          </section>
-          <section aria-labelledby="policies-h" className="space-y-2">
-            <h2 id="policies-h" className="font-semibold">
-              {t('相关政策（{{n}}）', { n: policies.length })}
-            </h2>
+          </HelpSection>
+          <HelpSection id="policies-h" title={t('相关政策（{{n}}）', { n: policies.length })}>
             {policies.map((p) => (
               <div key={p.policyId} className="rounded border px-3 py-2" data-testid="help-policy">
                 <a href={`/policies/${p.policyId}`} className="font-medium text-red-700 underline">
@@ -48,7 +42,7 @@ export default function Help() {
                 <p className="mt-1 text-xs text-slate-500">{t(p.department)}</p>
               </div>
             ))}
-          </section>
+          </HelpSection>
           {!articles.length && !policies.length ? (
             <p className="text-slate-600" data-testid="help-nothing">
               {t('没有找到相关内容，换个关键词试试。')}
@@ -64,5 +58,17 @@ export default function Help() {
         {t('还是要反映问题')}
       </Link>
     </div>
+  );
+}
+
+/** One kind of answer, headed by how many were found. */
+function HelpSection({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
+  return (
+    <section aria-labelledby={id} className="space-y-2">
+      <h2 id={id} className="font-semibold">
+        {title}
+      </h2>
+      {children}
+    </section>
   );
 }

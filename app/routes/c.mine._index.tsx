@@ -7,6 +7,7 @@ import { requestCode } from '../citizen/verification.server';
 import { readFormWithRefusal } from '../http/body.server';
 import { clientOf } from '../http/client.server';
 import { formFailure } from '../http/errors.server';
+import { PhoneCodeFields } from '../components/phone-code-fields';
 import { useT } from '../i18n/use-t';
 import { CsrfField } from '../ui/csrf';
 import { PUBLIC_STATUS_LABELS } from '../ui/citizen-labels';
@@ -43,8 +44,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json({ sent: null, phone: fields.phone ?? '', failure }, { status });
   }
 }
-
-const field = 'mt-1 block w-full rounded border px-3 py-2';
 
 export default function MyAppeals() {
   const data = useLoaderData<typeof loader>();
@@ -94,12 +93,6 @@ function SignIn() {
   const busy = useNavigation().state !== 'idle';
   const { t } = useT();
   const errors = data?.failure?.fieldErrors ?? {};
-  const err = (name: string) =>
-    errors[name]?.[0] ? (
-      <p className="mt-1 text-sm text-red-700" data-testid={`error-${name}`}>
-        {t(errors[name][0])}
-      </p>
-    ) : null;
   return (
     <Form method="post" className="space-y-4" noValidate>
       <CsrfField />
@@ -110,39 +103,7 @@ function SignIn() {
           {t(data.failure.message)}
         </p>
       ) : null}
-      <label className="block">
-        <span className="text-slate-700">{t('手机号')}</span>
-        <input name="phone" inputMode="numeric" autoComplete="tel" defaultValue={data?.phone} className={field} />
-      </label>
-      {err('phone')}
-      <div className="flex items-start gap-2">
-        <label className="block flex-1">
-          <span className="sr-only">{t('短信验证码')}</span>
-          <input
-            name="code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={6}
-            placeholder={t('短信验证码')}
-            className={field}
-          />
-        </label>
-        <button
-          name="intent"
-          value="code"
-          disabled={busy}
-          className="mt-1 whitespace-nowrap rounded border border-red-700 px-3 py-2 text-red-700 disabled:opacity-50"
-          data-testid="send-code"
-        >
-          {t('获取验证码')}
-        </button>
-      </div>
-      {data?.sent ? (
-        <p role="status" className="text-sm text-green-800" data-testid="code-sent">
-          {t('验证码已发送至 {{phone}}，5 分钟内有效', { phone: data.sent })}
-        </p>
-      ) : null}
-      {err('code')}
+      <PhoneCodeFields phone={data?.phone} sent={data?.sent} errors={errors} busy={busy} className="space-y-4" />
       <button
         name="intent"
         value="signin"

@@ -6,6 +6,8 @@ import { useRef, useState } from 'react';
 import { publicCategories, submitWebAppeal, trackingPath } from '../citizen/submission.server';
 import { MAX_CITIZEN_PHOTOS, WEB_APPEAL_TYPES } from '../citizen/web-appeal-types';
 import { requestCode } from '../citizen/verification.server';
+import { FieldError } from '../components/field-error';
+import { PhoneCodeFields } from '../components/phone-code-fields';
 import { PhotoPicker, type PhotoPickerHandle } from '../components/photo-picker';
 import { PlacePicker } from '../components/place-picker';
 import { publicMapOutlines } from '../grids/grids.server';
@@ -101,12 +103,7 @@ export default function SubmitAppeal() {
   const busy = useNavigation().state !== 'idle' || compressing;
   const values = data?.values ?? {};
   const errors = data?.failure?.fieldErrors ?? {};
-  const err = (name: string) =>
-    errors[name]?.[0] ? (
-      <p className="mt-1 text-sm text-red-700" data-testid={`error-${name}`}>
-        {t(errors[name][0])}
-      </p>
-    ) : null;
+  const err = (name: string) => <FieldError messages={errors[name]} testId={`error-${name}`} />;
   return (
     <Form
       method="post"
@@ -174,7 +171,7 @@ export default function SubmitAppeal() {
         <PlacePicker
           outlines={outlines}
           initial={{ lat: values.lat, lng: values.lng }}
-          error={err('lat') ?? err('lng')}
+          error={err(errors.lat?.[0] ? 'lat' : 'lng')}
         />
       </div>
       <PhotoPicker
@@ -189,41 +186,7 @@ export default function SubmitAppeal() {
         <input name="name" defaultValue={values.name} className={field} autoComplete="name" />
         {err('name')}
       </label>
-      <div>
-        <label className="block">
-          <span className="text-slate-700">{t('手机号')}</span>
-          <input name="phone" inputMode="numeric" autoComplete="tel" defaultValue={values.phone} className={field} />
-        </label>
-        {err('phone')}
-        <div className="mt-2 flex items-start gap-2">
-          <label className="block flex-1">
-            <span className="sr-only">{t('短信验证码')}</span>
-            <input
-              name="code"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={6}
-              placeholder={t('短信验证码')}
-              className={field}
-            />
-          </label>
-          <button
-            name="intent"
-            value="code"
-            disabled={busy}
-            className="mt-1 whitespace-nowrap rounded border border-red-700 px-3 py-2 text-red-700 disabled:opacity-50"
-            data-testid="send-code"
-          >
-            {t('获取验证码')}
-          </button>
-        </div>
-        {data?.sent ? (
-          <p role="status" className="mt-1 text-sm text-green-800" data-testid="code-sent">
-            {t('验证码已发送至 {{phone}}，5 分钟内有效', { phone: data.sent })}
-          </p>
-        ) : null}
-        {err('code')}
-      </div>
+      <PhoneCodeFields phone={values.phone} sent={data?.sent} errors={errors} busy={busy} />
       <label className="flex items-start gap-2">
         <input type="checkbox" name="confidential" defaultChecked={values.confidential === 'on'} className="mt-1" />
         <span>{t('为我保密：承办单位看不到我的姓名和电话')}</span>

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { rateWebAppeal } from '../citizen/rating.server';
 import { supplementWebAppeal, withdrawWebAppeal } from '../citizen/supplement.server';
 import { trackAppeal } from '../citizen/tracking.server';
+import { FieldError } from '../components/field-error';
 import { PublicAppealSummary, PublicSteps } from '../components/public-appeal';
 import { readFormWithRefusal } from '../http/body.server';
 import { domain, formFailure } from '../http/errors.server';
@@ -52,6 +53,9 @@ const RATINGS = [
   ['dissatisfied', '不满意'],
 ] as const;
 
+// Under a field that the form's own spacing already sets apart.
+const STEP_ERROR = 'text-sm text-red-700';
+
 export default function TrackAppeal() {
   const appeal = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
@@ -95,7 +99,7 @@ export default function TrackAppeal() {
                 </label>
               ))}
             </div>
-            {errors.satisfaction ? <p className="mt-1 text-sm text-red-700">{t(errors.satisfaction[0])}</p> : null}
+            <FieldError messages={errors.satisfaction} />
           </fieldset>
           <fieldset>
             <legend className="text-slate-700">{t('问题是否解决')}</legend>
@@ -109,7 +113,7 @@ export default function TrackAppeal() {
                 {t('未解决')}
               </label>
             </div>
-            {errors.resolved ? <p className="mt-1 text-sm text-red-700">{t(errors.resolved[0])}</p> : null}
+            <FieldError messages={errors.resolved} />
           </fieldset>
           <label className="block">
             <span className="text-slate-700">{t('意见（选填）')}</span>
@@ -152,9 +156,7 @@ export default function TrackAppeal() {
               aria-invalid={failed('supplement')?.fieldErrors?.text ? true : undefined}
             />
           </label>
-          {failed('supplement')?.fieldErrors?.text ? (
-            <p className="text-sm text-red-700">{t(failed('supplement')!.fieldErrors!.text[0])}</p>
-          ) : null}
+          <FieldError messages={failed('supplement')?.fieldErrors?.text} className={STEP_ERROR} />
           <button
             disabled={busy}
             className="w-full rounded bg-red-700 py-3 font-semibold text-white disabled:opacity-50"
@@ -187,9 +189,7 @@ export default function TrackAppeal() {
             <span className="text-slate-700">{t('撤回原因')}</span>
             <input name="reason" maxLength={200} className="mt-1 block w-full rounded border px-3 py-2" />
           </label>
-          {failed('withdraw')?.fieldErrors?.reason ? (
-            <p className="text-sm text-red-700">{t(failed('withdraw')!.fieldErrors!.reason[0])}</p>
-          ) : null}
+          <FieldError messages={failed('withdraw')?.fieldErrors?.reason} className={STEP_ERROR} />
           <div className="grid grid-cols-2 gap-2">
             <Link to="." replace className="rounded border py-3 text-center" data-testid="withdraw-cancel">
               {t('不撤回')}

@@ -5,11 +5,11 @@ import leafletCss from 'leaflet/dist/leaflet.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { z } from 'zod';
 import { requireUserWith } from '../auth/session.server';
+import { BlockedCallerWarning } from '../components/blocked-caller';
 import { DuplicateHints } from '../components/duplicate-hints';
 import { PossiblePolicies, citationText, type PolicyCitation } from '../components/possible-policies';
 import { PolicyHandover, type HandoverPolicy, type HandoverReason } from '../components/policy-handover';
-import type { MapGrid } from '../components/grid-map.client';
-import { useGridMap } from '../components/grid-map-loader';
+import { outlineGrids, useGridMap } from '../components/grid-map-loader';
 import { gridOutlines, type GridOutline } from '../grids/grids.server';
 import { domain, formFailure } from '../http/errors.server';
 import { readFormWithRefusal } from '../http/body.server';
@@ -329,18 +329,7 @@ function LocationPicker({
     };
   }, [lat, lng, valid]);
 
-  const mapGrids = useMemo<MapGrid[]>(
-    () =>
-      outlines.map((g) => ({
-        id: g.id,
-        code: g.code,
-        polygon: g.polygon,
-        fill: '#e2e8f0',
-        overdue: 0,
-        tooltip: `${g.code} ${g.name}`,
-      })),
-    [outlines],
-  );
+  const mapGrids = useMemo(() => outlineGrids(outlines, (g) => `${g.code} ${g.name}`), [outlines]);
   const marker = useMemo(() => (valid ? { lat: Number(lat), lng: Number(lng) } : null), [valid, lat, lng]);
   const selectedId = located.state === 'found' ? (located.grid?.id ?? null) : null;
   const pick = (p: { lat: number; lng: number }) => {
@@ -792,15 +781,7 @@ function IntakeScreen() {
               {history.citizen?.name ?? t('未登记姓名')} · {history.phone}
               {history.citizen?.idNumber ? ` · ${history.citizen.idNumber}` : ''}
             </p>
-            {history.blocked ? (
-              <p
-                role="alert"
-                className="rounded bg-red-700 px-2 py-1 font-semibold text-white"
-                data-testid="blocked-caller"
-              >
-                {t('骚扰号码：{{reason}}', { reason: history.blocked.reason })}
-              </p>
-            ) : null}
+            {history.blocked ? <BlockedCallerWarning reason={history.blocked.reason} testId="blocked-caller" /> : null}
             {history.repeatCaller ? (
               <p className="rounded bg-red-100 px-2 py-1 text-red-800" data-testid="repeat-caller">
                 {t('重复来电：近 30 日 {{n}} 次', { n: history.last30Days })}

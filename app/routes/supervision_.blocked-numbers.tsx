@@ -5,6 +5,7 @@ import { requireUserWith } from '../auth/session.server';
 import { readFormWithRefusal } from '../http/body.server';
 import { clientOf } from '../http/client.server';
 import { domain, formFailure } from '../http/errors.server';
+import { FieldError } from '../components/field-error';
 import { useT } from '../i18n/use-t';
 import { blockNumber, blockedNumbers, liftBlock } from '../security/blocked-numbers.server';
 import { CsrfField } from '../ui/csrf';
@@ -42,12 +43,7 @@ export default function BlockedNumbers() {
   const { t } = useT();
   const errors = data?.failure && 'fieldErrors' in data.failure ? (data.failure.fieldErrors ?? {}) : {};
   const values: Record<string, string> = data?.values ?? {};
-  const err = (name: string) =>
-    errors[name]?.[0] ? (
-      <p className="mt-1 text-sm text-red-700" data-testid={`error-${name}`}>
-        {t(errors[name][0])}
-      </p>
-    ) : null;
+  const err = (name: string) => <FieldError messages={errors[name]} testId={`error-${name}`} />;
   return (
     <main className="mx-auto max-w-5xl space-y-4 p-4">
       <h1 className="text-xl font-semibold">{t('骚扰号码名单')}</h1>
