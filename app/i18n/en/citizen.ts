@@ -166,4 +166,6 @@ export const citizen: Record<string, string> = {
   '位置不完整，请在地图上重新选择': 'The place is incomplete: choose it on the map again',
   请重新打开页面后提交: 'Open the page again and submit',
   请选择照片: 'Choose photos',
+  免申即享: 'Paid without application',
+  '只能上传 JPG、PNG、WEBP 照片': 'Only JPG, PNG or WEBP photos',
 };
