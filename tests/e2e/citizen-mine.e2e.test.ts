@@ -1,7 +1,6 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launch, screenshot } from './browser';
-import { awaitSms, consoleErrors, newPhone, phonePage } from './citizen-page';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './browser';
+import { newPhone, phonePage, requestCodeOn, useCitizenBrowser } from './citizen-page';
 import { recordComplaint } from './journeys';
 
 // "My appeals" on a phone's screen: signed in with the phone and an SMS code read from the development gateway, the
@@ -9,30 +8,18 @@ import { recordComplaint } from './journeys';
 // refused beside the field. And the site's help finds a knowledge article and a policy before anything is filed.
 
 describe("the citizens' own appeals and help at 375 px", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  afterEach(() => {
-    expect(consoleErrors.splice(0)).toEqual([]);
-  });
+  const site = useCitizenBrowser();
 
   it('signs in with phone and code, lists a call of that phone, opens it, and signs out; a wrong code is refused', async () => {
     const phone = newPhone();
     const title = `摊位占道 ${phone.slice(-4)}`;
-    await recordComplaint(browser, { phone, title });
+    await recordComplaint(site.browser, { phone, title });
 
-    const page = await phonePage(browser);
+    const page = await phonePage(site.browser);
     await page.goto('/c');
     await page.getByTestId('to-mine').click();
     await page.getByTestId('sign-in').waitFor();
-    await page.getByLabel('手机号').fill(phone);
-    await page.getByTestId('send-code').click();
-    await expect.poll(() => page.getByTestId('code-sent').textContent()).toContain(phone);
-    const [, code] = await awaitSms(phone, /验证码是 (\d{6})，.*查询本人诉求/);
+    const code = await requestCodeOn(page, phone, /验证码是 (\d{6})，.*查询本人诉求/);
 
     await page.getByPlaceholder('短信验证码').fill(code === '000000' ? '111111' : '000000');
     await page.getByTestId('sign-in').click();
@@ -76,7 +63,7 @@ describe("the citizens' own appeals and help at 375 px", () => {
   });
 
   it('finds a knowledge article and a policy from the home page, with the way on to filing', async () => {
-    const page = await phonePage(browser);
+    const page = await phonePage(site.browser);
     await page.goto('/c');
     await page.getByTestId('help-q').fill('公积金');
     await page.getByTestId('help-search').click();

@@ -1,9 +1,16 @@
-import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launch, login, screenshot } from './browser';
-import { awaitSms, consoleErrors, newPhone, phonePage } from './citizen-page';
-import { act, chooseUnits, open, phase, submit } from './journeys';
+import { describe, expect, it } from 'vitest';
+import { login, screenshot } from './browser';
+import {
+  awaitSms,
+  enterCode,
+  fillAndVerify,
+  fillComplaint,
+  newPhone,
+  phonePage,
+  useCitizenBrowser,
+} from './citizen-page';
+import { act, chooseUnits, open, phase, submit, triageRow, openByNumber } from './journeys';
 import { gpsOf, jpegWithGps } from '../support/photos';
 
 // The citizens' own site (/c) on a phone's screen: an appeal filed with an SMS code read from the development
@@ -13,48 +20,26 @@ import { gpsOf, jpegWithGps } from '../support/photos';
 
 const ANSWER = '已安排城管队员现场劝导，摊位已退回市场内经营，并将每日巡查。';
 
-/** Fills the form as a citizen does; returns the code the phone received. */
-async function fillAndVerify(page: Page, phone: string): Promise<string> {
-  await page.goto('/c/submit');
-  await page.getByLabel('投诉').check();
-  await page.getByTestId('category').selectOption({ label: '占道经营' });
-  await page
-    .getByLabel('诉求内容')
-    .fill('和平路菜市场门口的商户把摊位摆到人行道上，早晚高峰老人和孩子只能走机动车道。');
-  await page.getByLabel('地点（选填）').fill('东城区和平路 12 号');
-  await page.getByLabel('称呼（选填）').fill('李女士');
-  await page.getByLabel('手机号').fill(phone);
-  await page.getByTestId('send-code').click();
-  await expect.poll(() => page.getByTestId('code-sent').textContent()).toContain(phone);
-  const [, code] = await awaitSms(phone, /验证码是 (\d{6})/);
-  await page.getByPlaceholder('短信验证码').fill(code);
-  await page.getByLabel('我已阅读并同意个人信息处理规则').check();
-  return code;
-}
+const COMPLAINT = {
+  content: '和平路菜市场门口的商户把摊位摆到人行道上，早晚高峰老人和孩子只能走机动车道。',
+  location: '东城区和平路 12 号',
+  name: '李女士',
+};
 
 describe("the citizens' site at 375 px", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  afterEach(() => {
-    expect(consoleErrors.splice(0)).toEqual([]);
-  });
+  const site = useCitizenBrowser();
 
   let trackUrl = '';
   let number = '';
   let phone = '';
 
   it('(a) files an appeal with an SMS code and shows its number; the dispatcher finds it in triage as 网站', async () => {
-    const page = await phonePage(browser);
+    const page = await phonePage(site.browser);
     await page.goto('/c');
     await page.getByTestId('start-submit').click();
     await page.getByTestId('submit-appeal').waitFor();
     phone = newPhone();
-    await fillAndVerify(page, phone);
+    await fillAndVerify(page, phone, COMPLAINT);
     // Two photos: a big one the browser makes smaller, and a small phone JPEG that says where it was taken.
     const big = await sharp({ create: { width: 2400, height: 1800, channels: 3, background: '#15803d' } })
       .png()
@@ -90,15 +75,10 @@ describe("the citizens' site at 375 px", () => {
     expect(new URL(trackUrl).pathname).toBe(new URL(page.url()).pathname);
     await page.context().close();
 
-    const d = await login(browser, 'dispatcher');
+    const d = await login(site.browser, 'dispatcher');
     await d.getByTestId('home-title').waitFor();
     // 待派单 is oldest first: page on until the new appeal's row shows, with its source.
-    const row = d.locator('section#triage tbody tr', { hasText: number });
-    // The pager's links are followed by their address: the page refreshes its queues and may redraw a link.
-    for (let i = 0; i < 50 && !(await row.count()) && (await d.getByTestId('pager-next-triage').count()); i++) {
-      await d.goto((await d.getByTestId('pager-next-triage').getAttribute('href'))!);
-      await d.getByTestId('pager-range-triage').waitFor();
-    }
+    const row = await triageRow(d, number);
     expect(await row.getByTestId('source-web').textContent()).toBe('网站');
     await screenshot(d, 'citizen-appeal-in-triage');
     await row.getByRole('link', { name: number }).click();
@@ -131,12 +111,7 @@ describe("the citizens' site at 375 px", () => {
 
   it('(b) follows it by the link through dispatch and the approved answer, rates it dissatisfied, and it is redone', async () => {
     expect(trackUrl).not.toBe('');
-    const d = await login(browser, 'dispatcher');
-    await d.getByTestId('home-title').waitFor();
-    await d.goto(`/appeals?q=${number}`);
-    await d.getByRole('link', { name: number }).click();
-    await d.getByTestId('appeal-phase').waitFor();
-    const staffUrl = new URL(d.url()).pathname;
+    const { page: d, url: staffUrl } = await openByNumber(site.browser, 'dispatcher', number);
     // The map point gives the 派单目录 its area: its suggestion shows, and its assisting district is not wanted here.
     await d.getByTestId('catalogue-reason').waitFor();
     await chooseUnits(d, '市城市管理局');
@@ -147,12 +122,12 @@ describe("the citizens' site at 375 px", () => {
     await submit(d, '派单');
     await d.context().close();
 
-    const citizen = await phonePage(browser);
+    const citizen = await phonePage(site.browser);
     await citizen.goto(trackUrl);
     await expect.poll(() => citizen.getByTestId('public-step').allTextContents()).toHaveLength(2);
     expect((await citizen.getByTestId('public-step').nth(1).textContent()) ?? '').toContain('市城市管理局');
 
-    const h = await open(browser, 'handler', staffUrl);
+    const h = await open(site.browser, 'handler', staffUrl);
     const staff = [((await h.getByTestId('current-user').textContent()) ?? '').split('（')[0]];
     await submit(h, '签收');
     await submit(h, '办理答复', { 办理结果: ANSWER, 是否解决: 'yes' });
@@ -161,7 +136,7 @@ describe("the citizens' site at 375 px", () => {
     await citizen.reload();
     expect(await citizen.getByTestId('public-answer').count()).toBe(0);
 
-    const r = await open(browser, 'reviewer', staffUrl);
+    const r = await open(site.browser, 'reviewer', staffUrl);
     staff.push(((await r.getByTestId('current-user').textContent()) ?? '').split('（')[0]);
     await submit(r, '审核通过');
     await r.context().close();
@@ -186,7 +161,7 @@ describe("the citizens' site at 375 px", () => {
     expect(await citizen.getByTestId('public-step').last().textContent()).toContain('不满意');
     await screenshot(citizen, 'citizen-track-rated');
 
-    const r2 = await open(browser, 'reviewer', staffUrl);
+    const r2 = await open(site.browser, 'reviewer', staffUrl);
     expect(await phase(r2)).toBe('不满意待定');
     expect(await r2.getByTestId('timeline').textContent()).toContain('第二天摊位又摆出来了');
     await submit(r2, '重办', { 理由: '市民在网站评价不满意，请重新处理。' });
@@ -199,7 +174,7 @@ describe("the citizens' site at 375 px", () => {
   });
 
   it('(d) a wrong link, a guessed number or a spent code shows nothing private', async () => {
-    const page = await phonePage(browser);
+    const page = await phonePage(site.browser);
     const token = new URL(trackUrl).pathname.split('/').pop()!;
     const wrong = (token[0] === 'A' ? 'B' : 'A') + token.slice(1);
     for (const guess of [wrong, number, 'x'.repeat(30)]) {
@@ -215,23 +190,20 @@ describe("the citizens' site at 375 px", () => {
 
     // A second appeal with the code already spent is refused beside the code, and nothing is filed.
     const other = newPhone();
-    const code = await fillAndVerify(page, other);
+    const code = await fillAndVerify(page, other, COMPLAINT);
     await page.getByTestId('submit-appeal').click();
     await page.getByTestId('submitted').waitFor();
     await page.goto('/c/submit');
-    await page.getByLabel('投诉').check();
-    await page.getByTestId('category').selectOption({ label: '占道经营' });
-    await page.getByLabel('诉求内容').fill('同一个验证码再交一次，应当被拒绝，什么也不写入。');
+    await fillComplaint(page, { content: '同一个验证码再交一次，应当被拒绝，什么也不写入。' });
     await page.getByLabel('手机号').fill(other);
-    await page.getByPlaceholder('短信验证码').fill(code);
-    await page.getByLabel('我已阅读并同意个人信息处理规则').check();
+    await enterCode(page, code);
     await page.getByTestId('submit-appeal').click();
     await expect.poll(() => page.getByTestId('error-code').textContent()).toMatch(/验证码/);
     await page.context().close();
   });
 
   it('refuses a form with bad fields beside each field, keeping what was typed', async () => {
-    const page = await phonePage(browser);
+    const page = await phonePage(site.browser);
     await page.goto('/c/submit');
     await page.getByLabel('诉求内容').fill('太短');
     await page.getByLabel('手机号').fill('12345');

@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { login } from './browser';
 
 export const phase = (page: Page) => page.getByTestId('appeal-phase').textContent();
@@ -61,4 +61,32 @@ export async function open(browser: Browser, user: string, url: string): Promise
   await page.goto(url);
   await page.getByTestId('appeal-phase').waitFor();
   return page;
+}
+
+/** Signs in as `user` and opens the appeal found by its number; returns the page and the appeal page's path. */
+export async function openByNumber(
+  browser: Browser,
+  user: string,
+  number: string,
+): Promise<{ page: Page; url: string }> {
+  const page = await login(browser, user);
+  await page.getByTestId('home-title').waitFor();
+  await page.goto(`/appeals?q=${number}`);
+  await page.getByRole('link', { name: number }).click();
+  await page.getByTestId('appeal-phase').waitFor();
+  return { page, url: new URL(page.url()).pathname };
+}
+
+/**
+ * The appeal's row in the 待派单 queue of the page that is open, paging on (oldest first) until it shows; an empty
+ * locator if the queue ends without it. The pager's links are followed by their address: the page refreshes its
+ * queues and may redraw a link.
+ */
+export async function triageRow(page: Page, number: string): Promise<Locator> {
+  const row = page.locator('section#triage tbody tr', { hasText: number });
+  for (let i = 0; i < 100 && !(await row.count()) && (await page.getByTestId('pager-next-triage').count()); i++) {
+    await page.goto((await page.getByTestId('pager-next-triage').getAttribute('href'))!);
+    await page.getByTestId('pager-range-triage').waitFor();
+  }
+  return row;
 }

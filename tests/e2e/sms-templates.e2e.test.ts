@@ -1,24 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMS_TEMPLATE_RULES } from '../../app/appeals/sms-templates.server';
-import { baseUrl, launch, login, screenshot } from './browser';
+import { launch, login, screenshot } from './browser';
+import { consoleErrors, newPhone, phonePage, requestCodeOn, smsTo } from './citizen-page';
 
 // The admin words the verification code's message; a citizen asking for a code on the phone site receives that
 // text through the development gateway. Other journeys read codes too, so the seeded text is put back at the end.
 
 const NEW_TEXT = '【某市12345】验证码是 {code}，用于{purpose}，5 分钟内有效。工作人员不会向您索要验证码。';
-
-/** The development gateway's log lines for `phone`: "time<TAB>phone<TAB>text". */
-function smsTo(phone: string): string[] {
-  const file = path.join(inject('dataDir'), 'sms-sent.log');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.split('\t')[1] === phone)
-    .map((l) => l.split('\t')[2]);
-}
 
 async function saveVerificationText(page: Page, text: string) {
   const form = page.getByTestId('sms-template-verification');
@@ -68,24 +57,16 @@ describe('admin: SMS templates', () => {
   });
 
   it('a citizen asking for a code on /c/submit receives the new text', async () => {
-    const context = await browser.newContext({
-      baseURL: baseUrl(),
-      viewport: { width: 375, height: 740 },
-      locale: 'zh-CN',
-      isMobile: true,
-      hasTouch: true,
-    });
-    const page = await context.newPage();
-    const phone = `1366${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+    const page = await phonePage(browser);
+    const phone = newPhone();
     await page.goto('/c/submit');
-    await page.getByLabel('手机号').fill(phone);
-    await page.getByTestId('send-code').click();
-    await expect.poll(() => page.getByTestId('code-sent').textContent()).toContain(phone);
+    await requestCodeOn(page, phone);
     await expect.poll(() => smsTo(phone), { timeout: 60_000 }).toHaveLength(1);
     expect(smsTo(phone)[0]).toMatch(
       /^【某市12345】验证码是 \d{6}，用于提交诉求，5 分钟内有效。工作人员不会向您索要验证码。$/,
     );
     await screenshot(page, 'citizen-code-new-template');
-    await context.close();
+    await page.context().close();
+    expect(consoleErrors.splice(0)).toEqual([]);
   });
 });

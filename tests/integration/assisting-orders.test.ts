@@ -3,13 +3,13 @@ import { actionOptions, performAction } from '../../app/appeals/actions.server';
 import { appealDetail } from '../../app/appeals/detail.server';
 import { applyEvent } from '../../app/appeals/service.server';
 import { worklistsFor } from '../../app/appeals/worklists.server';
-import type { SessionUser } from '../../app/auth/session.server';
 import { jsonb } from '../../app/db/sql.server';
 import { Conflict, Forbidden, InvalidInput } from '../../app/domain/errors';
 import { DB_KINDS } from '../support/env';
 import { png } from '../support/files';
 import { counts, submitAppeal } from '../support/appeals';
 import { useTestServices } from '../support/services';
+import { sessionUser } from '../support/users';
 
 // Assisting orders (协办), second-level dispatch to a bureau's sections (二级派单), and files sent with a step,
 // through the real write path on each database.
@@ -20,19 +20,7 @@ describe.each(DB_KINDS)('assisting orders and sub-dispatch on %s', (kind) => {
     applyEvent(t.services, { appealId: id, type, payload, actor: t.as(username) });
   const version = async (id: number) =>
     (await t.sql<{ version: number }>('select version from appeal where id = ?', [id]))[0].version;
-  const user = (username: string): SessionUser => {
-    const actor = t.as(username);
-    return {
-      id: actor.userId,
-      username,
-      displayName: username,
-      role: actor.role as SessionUser['role'],
-      departmentId: actor.departmentIds[0] ?? null,
-      departmentName: null,
-      gridIds: actor.gridIds,
-      actor,
-    };
-  };
+  const user = (username: string) => sessionUser(t, username);
   const queue = async (username: string, key: string, now?: Date) =>
     (await worklistsFor(t.em(), user(username), undefined, { now, limit: 200 })).find((w) => w.key === key)!;
   const form = (fields: Record<string, string>) => {

@@ -1,17 +1,17 @@
-import type { AppLoadContext } from '@remix-run/node';
+import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from '@remix-run/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDraft } from '../../app/appeals/intake.server';
 import { applyEvent } from '../../app/appeals/service.server';
 import { csrfTokenOf } from '../../app/auth/csrf.server';
 import { startSession } from '../../app/auth/session.server';
 import { signInByCode } from '../../app/citizen/my-appeals.server';
-import { publicCategories, submitWebAppeal } from '../../app/citizen/submission.server';
 import { requestCode } from '../../app/citizen/verification.server';
 import * as help from '../../app/routes/c.help';
 import * as mineDetail from '../../app/routes/c.mine.$number';
 import * as mine from '../../app/routes/c.mine._index';
 import * as submit from '../../app/routes/c.submit';
 import * as track from '../../app/routes/c.track.$token';
+import { fileWebAppeal, lastCode } from '../support/citizen';
 import { DB_KINDS } from '../support/env';
 import { useTestServices } from '../support/services';
 
@@ -19,7 +19,6 @@ import { useTestServices } from '../support/services';
 // a wrong or guessed link, another citizen's session and a staff session (never taken for a citizen's). Each answer
 // is checked for its status and for what must not leak: staff names and another phone.
 
-const SITE = 'https://12345.example.gov.cn';
 const PHONE_A = '13900001111';
 const PHONE_B = '13900002222';
 
@@ -47,35 +46,40 @@ describe.each(DB_KINDS)('the /c routes for each kind of visitor on %s', (kind) =
   let cookies: Record<'none' | 'citizenA' | 'citizenB' | 'staff' | 'forged', string | null>;
   let staffNames: string[];
 
-  const lastCode = async (phone: string) => {
-    const [row] = await t.sql<{ body: string }>(
-      `select body from sms_outbox where phone = ? and template = 'verification' order by id desc limit 1`,
-      [phone],
-    );
-    return /(\d{6})/.exec(row.body)![1];
-  };
   const signIn = async (phone: string) => {
     await requestCode(t.em(), { phone, purpose: 'track' }, null);
-    return (await signInByCode(t.em(), { phone, code: await lastCode(phone) }, null)).split(';')[0];
+    return (await signInByCode(t.em(), { phone, code: await lastCode(t, phone) }, null)).split(';')[0];
   };
   const get = (path: string, cookie: string | null) =>
     new Request(`http://localhost${path}`, { headers: cookie ? { Cookie: cookie } : {} });
-  /** A form post as the page sends it: with the CSRF token of the cookie's session, unless told otherwise. */
-  // The submit form posts multipart (it carries photos); the others post urlencoded, as their pages do.
-  const post = async (
+  /** A route's loader as the browser reaches it with the cookie. */
+  const load = (
+    route: { loader: (args: LoaderFunctionArgs) => Promise<unknown> },
+    path: string,
+    cookie: string | null,
+    params: Record<string, string> = {},
+  ) => answer(() => route.loader({ request: get(path, cookie), params, context }));
+  /**
+   * A route's action on a form post as the page sends it: with the CSRF token of the cookie's session unless told
+   * otherwise, and as multipart where the page's form is (it carries files).
+   */
+  const act = async (
+    route: { action: (args: ActionFunctionArgs) => Promise<unknown> },
     path: string,
     cookie: string | null,
     fields: Record<string, string>,
-    withToken = true,
-    multipart = false,
+    options: { params?: Record<string, string>; withToken?: boolean; multipart?: boolean } = {},
   ) => {
+    const { params = {}, withToken = true, multipart = false } = options;
     const csrf = cookie && withToken ? await csrfTokenOf(get('/', cookie)) : null;
-    const all = csrf ? { ...fields, _csrf: csrf } : fields;
-    const headers: Record<string, string> = cookie ? { Cookie: cookie } : {};
-    if (!multipart) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    const all = { ...fields, ...(csrf ? { _csrf: csrf } : {}) };
     const body = multipart ? new FormData() : new URLSearchParams();
-    for (const [k, v] of Object.entries(all)) body.set(k, v);
-    return new Request(`http://localhost${path}`, { method: 'POST', body, headers });
+    for (const [name, value] of Object.entries(all)) body.set(name, value);
+    const headers = new Headers(cookie ? { Cookie: cookie } : {});
+    // A FormData body sets its own Content-Type, with the boundary.
+    if (!multipart) headers.set('Content-Type', 'application/x-www-form-urlencoded');
+    const request = new Request(`http://localhost${path}`, { method: 'POST', body, headers });
+    return answer(() => route.action({ request, params, context }));
   };
   const count = async (table: string) => (await t.sql<{ n: number }>(`select count(*)::int as n from ${table}`))[0].n;
   const leaksNothing = (a: Answer, visitor: string) => {
@@ -89,20 +93,10 @@ describe.each(DB_KINDS)('the /c routes for each kind of visitor on %s', (kind) =
       (u) => u.display_name,
     );
     // Two minutes ago, so the phone may have its sign-in code now (one code a minute).
-    await requestCode(t.em(), { phone: PHONE_A, purpose: 'submit' }, null, new Date(Date.now() - 120_000));
-    const leaf = (await publicCategories(t.em()))[0].categories[0].id;
-    const web = await submitWebAppeal(
-      t.services,
-      {
-        type: 'complaint',
-        categoryId: String(leaf),
-        content: '人行道上的井盖松动，踩上去会响，担心有人掉下去。',
-        phone: PHONE_A,
-        code: await lastCode(PHONE_A),
-        consent: 'on',
-      },
-      SITE,
-    );
+    const web = await fileWebAppeal(t, PHONE_A, {
+      codeAt: new Date(Date.now() - 120_000),
+      over: { content: '人行道上的井盖松动，踩上去会响，担心有人掉下去。' },
+    });
     token = web.token;
     webNumber = web.number;
     const operator = t.as('operator');
@@ -138,27 +132,23 @@ describe.each(DB_KINDS)('the /c routes for each kind of visitor on %s', (kind) =
     for (const visitor of [...OTHERS, 'citizenA'] as const) {
       const cookie = cookies[visitor];
       for (const bad of [guessed, webNumber, 'x'.repeat(3)]) {
-        const a = await answer(() =>
-          track.loader({ request: get(`/c/track/${bad}`, cookie), params: { token: bad }, context }),
-        );
+        const a = await load(track, `/c/track/${bad}`, cookie, { token: bad });
         expect(a.status, `${visitor} ${bad}`).toBe(404);
         expect(a.body).toBe('链接无效或已失效');
       }
-      const right = await answer(() =>
-        track.loader({ request: get(`/c/track/${token}`, cookie), params: { token }, context }),
-      );
+      const right = await load(track, `/c/track/${token}`, cookie, { token });
       expect(right.status).toBe(200);
       expect(right.body).toContain(webNumber);
       leaksNothing(right, visitor);
       expect(right.body).not.toContain(PHONE_A); // not even to its owner: the page never shows the phone
       // Rating through a guessed link: refused, nothing written.
       const events = await count('appeal_event');
-      const rated = await answer(async () =>
-        track.action({
-          request: await post(`/c/track/${guessed}`, cookie, { satisfaction: 'satisfied', resolved: 'yes' }),
-          params: { token: guessed },
-          context,
-        }),
+      const rated = await act(
+        track,
+        `/c/track/${guessed}`,
+        cookie,
+        { satisfaction: 'satisfied', resolved: 'yes' },
+        { params: { token: guessed } },
       );
       expect(rated.status, visitor).toBe(404);
       expect(await count('appeal_event')).toBe(events);
@@ -167,12 +157,12 @@ describe.each(DB_KINDS)('the /c routes for each kind of visitor on %s', (kind) =
 
   it("/c/mine: only a citizen session lists appeals, and only its own phone's", async () => {
     for (const visitor of ['none', 'staff', 'forged'] as const) {
-      const a = await answer(() => mine.loader({ request: get('/c/mine', cookies[visitor]), params: {}, context }));
+      const a = await load(mine, '/c/mine', cookies[visitor]);
       expect(a, visitor).toMatchObject({ status: 200, body: JSON.stringify({ signedIn: false }) });
     }
-    const b = await answer(() => mine.loader({ request: get('/c/mine', cookies.citizenB), params: {}, context }));
+    const b = await load(mine, '/c/mine', cookies.citizenB);
     expect(JSON.parse(b.body)).toEqual({ signedIn: true, appeals: [] });
-    const a = await answer(() => mine.loader({ request: get('/c/mine', cookies.citizenA), params: {}, context }));
+    const a = await load(mine, '/c/mine', cookies.citizenA);
     const listed = JSON.parse(a.body) as { appeals: { number: string }[] };
     expect(listed.appeals.map((x) => x.number).sort()).toEqual([webNumber, callNumber].sort());
     leaksNothing(a, 'citizenA');
@@ -181,24 +171,14 @@ describe.each(DB_KINDS)('the /c routes for each kind of visitor on %s', (kind) =
   it('/c/mine/$number: no session goes to the sign-in, another phone is the same 404 as no such number', async () => {
     for (const visitor of ['none', 'staff', 'forged'] as const)
       for (const n of [callNumber, webNumber]) {
-        const a = await answer(() =>
-          mineDetail.loader({ request: get(`/c/mine/${n}`, cookies[visitor]), params: { number: n }, context }),
-        );
+        const a = await load(mineDetail, `/c/mine/${n}`, cookies[visitor], { number: n });
         expect(a, visitor).toMatchObject({ status: 302, location: '/c/mine' });
       }
     for (const n of [callNumber, webNumber, '20991231999999']) {
-      const a = await answer(() =>
-        mineDetail.loader({ request: get(`/c/mine/${n}`, cookies.citizenB), params: { number: n }, context }),
-      );
+      const a = await load(mineDetail, `/c/mine/${n}`, cookies.citizenB, { number: n });
       expect(a).toMatchObject({ status: 404, body: '未找到该诉求' });
     }
-    const own = await answer(() =>
-      mineDetail.loader({
-        request: get(`/c/mine/${callNumber}`, cookies.citizenA),
-        params: { number: callNumber },
-        context,
-      }),
-    );
+    const own = await load(mineDetail, `/c/mine/${callNumber}`, cookies.citizenA, { number: callNumber });
     expect(own.status).toBe(200);
     expect(own.body).toContain(callNumber);
     leaksNothing(own, 'citizenA');
@@ -208,40 +188,24 @@ describe.each(DB_KINDS)('the /c routes for each kind of visitor on %s', (kind) =
   it('/c/mine actions: a wrong code opens nothing, a staff cookie signs no citizen out, sign-out needs its token', async () => {
     const sessions = await count('citizen_session');
     for (const visitor of OTHERS) {
-      const a = await answer(async () =>
-        mine.action({
-          request: await post('/c/mine', cookies[visitor], { intent: 'signin', phone: PHONE_A, code: '000000' }),
-          params: {},
-          context,
-        }),
-      );
+      const a = await act(mine, '/c/mine', cookies[visitor], { intent: 'signin', phone: PHONE_A, code: '000000' });
       expect(a.status, visitor).toBe(400);
       expect(JSON.parse(a.body).failure.fieldErrors.code, visitor).toHaveLength(1);
     }
     expect(await count('citizen_session')).toBe(sessions);
     // Without the session's token, a post from a signed-in citizen is refused before anything happens.
-    const noToken = await answer(async () =>
-      mine.action({
-        request: await post('/c/mine', cookies.citizenB, { intent: 'signout' }, false),
-        params: {},
-        context,
-      }),
-    );
+    const noToken = await act(mine, '/c/mine', cookies.citizenB, { intent: 'signout' }, { withToken: false });
     expect(noToken.status).toBe(403);
     // A staff session's sign-out of the citizen site ends no citizen session and no staff session.
-    const staffOut = await answer(async () =>
-      mine.action({ request: await post('/c/mine', cookies.staff, { intent: 'signout' }), params: {}, context }),
-    );
+    const staffOut = await act(mine, '/c/mine', cookies.staff, { intent: 'signout' });
     expect(staffOut.status).toBe(302);
     expect(await count('citizen_session')).toBe(sessions);
-    const staffStill = await answer(() => mine.loader({ request: get('/c/mine', cookies.staff), params: {}, context }));
+    const staffStill = await load(mine, '/c/mine', cookies.staff);
     expect(staffStill.status).toBe(200);
     expect(await t.sql('select 1 from user_session where user_id = ?', [t.ids.users.get('operator')!.id])).not.toEqual(
       [],
     );
-    const out = await answer(async () =>
-      mine.action({ request: await post('/c/mine', cookies.citizenB, { intent: 'signout' }), params: {}, context }),
-    );
+    const out = await act(mine, '/c/mine', cookies.citizenB, { intent: 'signout' });
     expect(out).toMatchObject({ status: 302, location: '/c/mine' });
     expect(await count('citizen_session')).toBe(sessions - 1);
   });
@@ -249,23 +213,15 @@ describe.each(DB_KINDS)('the /c routes for each kind of visitor on %s', (kind) =
   it('/c/submit: anyone may read the form; bad input is refused field by field and writes nothing', async () => {
     const appeals = await count('appeal');
     for (const visitor of [...OTHERS, 'citizenA'] as const) {
-      const form = await answer(() =>
-        submit.loader({ request: get('/c/submit', cookies[visitor]), params: {}, context }),
-      );
+      const form = await load(submit, '/c/submit', cookies[visitor]);
       expect(form.status).toBe(200);
       leaksNothing(form, visitor);
-      const a = await answer(async () =>
-        submit.action({
-          request: await post(
-            '/c/submit',
-            cookies[visitor],
-            { intent: 'submit', phone: PHONE_A, code: '123' },
-            true,
-            true,
-          ),
-          params: {},
-          context,
-        }),
+      const a = await act(
+        submit,
+        '/c/submit',
+        cookies[visitor],
+        { intent: 'submit', phone: PHONE_A, code: '123' },
+        { multipart: true },
       );
       expect(a.status, visitor).toBe(400);
       expect(JSON.parse(a.body).failure.fieldErrors).toMatchObject({ code: [expect.any(String)] });
@@ -275,9 +231,7 @@ describe.each(DB_KINDS)('the /c routes for each kind of visitor on %s', (kind) =
 
   it('/c/help: public, and nothing of staff in it', async () => {
     for (const visitor of [...OTHERS, 'citizenA'] as const) {
-      const a = await answer(() =>
-        help.loader({ request: get('/c/help?q=公积金', cookies[visitor]), params: {}, context }),
-      );
+      const a = await load(help, '/c/help?q=公积金', cookies[visitor]);
       expect(a.status).toBe(200);
       expect(JSON.parse(a.body).articles.length).toBeGreaterThan(0);
       leaksNothing(a, visitor);

@@ -4,19 +4,17 @@ import { applyEvent } from '../../app/appeals/service.server';
 import { CITIZEN_SESSION_RULES, citizenPhone, endCitizenSession } from '../../app/auth/citizen-session.server';
 import { searchHelp } from '../../app/citizen/help.server';
 import { myAppeal, myAppeals, signInByCode } from '../../app/citizen/my-appeals.server';
-import { publicCategories, submitWebAppeal } from '../../app/citizen/submission.server';
 import { trackAppeal } from '../../app/citizen/tracking.server';
 import { CODE_RULES, requestCode } from '../../app/citizen/verification.server';
 import { NotFound } from '../../app/domain/errors';
+import { fileWebAppeal, lastCode, phoneSeries } from '../support/citizen';
 import { DB_KINDS } from '../support/env';
 import { useTestServices } from '../support/services';
 
 // "My appeals": the sign-in by phone and SMS code, the citizen's session (idle and absolute ends, sign-out on every
 // instance), the list of every appeal recorded with the phone and nothing of another's, and the site's help search.
 
-const SITE = 'https://12345.example.gov.cn';
-let phones = 0;
-const freshPhone = () => `1370000${String(1000 + phones++)}`;
+const freshPhone = phoneSeries('1370000');
 const T0 = new Date('2026-12-08T02:00:00Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 const MIN = 60_000;
@@ -25,26 +23,19 @@ describe.each(DB_KINDS)('my appeals on %s', (kind) => {
   const t = useTestServices(kind, { dataDir: true });
   const count = async (table: string, where = 'true', params: unknown[] = []) =>
     (await t.sql<{ n: number }>(`select count(*)::int as n from ${table} where ${where}`, params))[0].n;
-  const lastCode = async (phone: string) => {
-    const [row] = await t.sql<{ body: string }>(
-      `select body from sms_outbox where phone = ? and template = 'verification' order by id desc limit 1`,
-      [phone],
-    );
-    return /(\d{6})/.exec(row.body)![1];
-  };
   const wrongOf = (code: string) => (code === '000000' ? '111111' : '000000');
   /** The Cookie header a browser sends back after the sign-in's Set-Cookie. */
   const requestWith = (setCookie: string) =>
     new Request('http://localhost/c/mine', { headers: { Cookie: setCookie.split(';')[0] } });
   const signIn = async (phone: string, now: Date) => {
     await requestCode(t.em(), { phone, purpose: 'track' }, null, now);
-    return signInByCode(t.em(), { phone, code: await lastCode(phone) }, null, now);
+    return signInByCode(t.em(), { phone, code: await lastCode(t, phone) }, null, now);
   };
 
   it('signs in with a code for my appeals; wrong tries are counted, the fifth spends it, an expired one is refused', async () => {
     const phone = freshPhone();
     await requestCode(t.em(), { phone, purpose: 'track' }, null, T0);
-    const code = await lastCode(phone);
+    const code = await lastCode(t, phone);
     const sessions = await count('citizen_session');
     await expect(signInByCode(t.em(), { phone, code: wrongOf(code) }, null, at(1000))).rejects.toMatchObject({
       fieldErrors: { code: [`验证码不正确，还可尝试 ${CODE_RULES.maxTries - 1} 次`] },
@@ -61,14 +52,14 @@ describe.each(DB_KINDS)('my appeals on %s', (kind) => {
     const late = freshPhone();
     await requestCode(t.em(), { phone: late, purpose: 'track' }, null, T0);
     await expect(
-      signInByCode(t.em(), { phone: late, code: await lastCode(late) }, null, at(CODE_RULES.ttlMs)),
+      signInByCode(t.em(), { phone: late, code: await lastCode(t, late) }, null, at(CODE_RULES.ttlMs)),
     ).rejects.toThrow('已过期');
     // A code sent for filing an appeal does not sign in.
     const other = freshPhone();
     await requestCode(t.em(), { phone: other, purpose: 'submit' }, null, T0);
-    await expect(signInByCode(t.em(), { phone: other, code: await lastCode(other) }, null, at(1000))).rejects.toThrow(
-      '请先获取',
-    );
+    await expect(
+      signInByCode(t.em(), { phone: other, code: await lastCode(t, other) }, null, at(1000)),
+    ).rejects.toThrow('请先获取');
     await expect(signInByCode(t.em(), { phone: '12', code: 'abc' }, null, T0)).rejects.toMatchObject({
       fieldErrors: { phone: [expect.any(String)], code: [expect.any(String)] },
     });
@@ -87,13 +78,13 @@ describe.each(DB_KINDS)('my appeals on %s', (kind) => {
     // Over HTTPS the cookie is Secure and __Host- named, as the staff cookie is; the plain name is then not read.
     const secure = freshPhone();
     await requestCode(t.em(), { phone: secure, purpose: 'track' }, null, T0);
-    const https = await signInByCode(t.em(), { phone: secure, code: await lastCode(secure) }, { secure: true }, T0);
+    const https = await signInByCode(t.em(), { phone: secure, code: await lastCode(t, secure) }, { secure: true }, T0);
     expect(https).toMatch(/^__Host-citizen=.*; Secure/);
     const plainNamed = `__citizen=${https.split(';')[0].slice('__Host-citizen='.length)}`;
     expect(await citizenPhone(t.em(), requestWith(https), { secure: true }, at(MIN))).toBe(secure);
     expect(await citizenPhone(t.em(), requestWith(plainNamed), { secure: true }, at(MIN))).toBe(null);
     await expect(
-      signInByCode(t.em(), { phone: late, code: await lastCode(late) }, null, at(3 * MIN)),
+      signInByCode(t.em(), { phone: late, code: await lastCode(t, late) }, null, at(3 * MIN)),
     ).rejects.toThrow();
   });
 
@@ -147,20 +138,7 @@ describe.each(DB_KINDS)('my appeals on %s', (kind) => {
     const secret = await byPhone(phone, at(2 * MIN), { confidential: true });
     await byPhone(phone, at(3 * MIN), {}, false); // an operator's draft: not an appeal yet
     const theirs = await byPhone(other, at(4 * MIN));
-    await requestCode(t.em(), { phone, purpose: 'submit' }, null, at(5 * MIN));
-    const leaf = (await publicCategories(t.em()))[0].categories[0].id;
-    const web = await submitWebAppeal(
-      { ...t.services, now: () => at(6 * MIN) },
-      {
-        type: 'help',
-        categoryId: String(leaf),
-        content: '小区门口的路灯坏了一个多月，晚上很黑，老人出行不安全。',
-        phone,
-        code: await lastCode(phone),
-        consent: 'on',
-      },
-      SITE,
-    );
+    const web = await fileWebAppeal(t, phone, { codeAt: at(5 * MIN), now: at(6 * MIN), over: { type: 'help' } });
 
     const list = await myAppeals(t.em(), phone);
     expect(list.map((a) => a.number)).toEqual([web.number, secret.number, call.number]);

@@ -1,20 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { appealDetail } from '../../app/appeals/detail.server';
 import { applyEvent } from '../../app/appeals/service.server';
-import { publicCategories, submitWebAppeal } from '../../app/citizen/submission.server';
 import { SUPPLEMENT_RULES, supplementWebAppeal, withdrawWebAppeal } from '../../app/citizen/supplement.server';
 import { trackAppeal } from '../../app/citizen/tracking.server';
-import { requestCode } from '../../app/citizen/verification.server';
 import { Conflict, InvalidInput, NotFound, TooManyRequests } from '../../app/domain/errors';
+import { fileWebAppeal, phoneSeries } from '../support/citizen';
 import { DB_KINDS } from '../support/env';
 import { useTestServices } from '../support/services';
 
 // The citizen's own steps on the tracking page besides the rating: adding information (补充材料) while the appeal
 // is open, seen by the dispatcher and the handling unit, and withdrawing it (撤回) before its first dispatch.
 
-const SITE = 'https://12345.example.gov.cn';
-let phones = 0;
-const freshPhone = () => `1370000${String(1000 + phones++)}`;
+const freshPhone = phoneSeries('1370000');
 const T0 = new Date('2026-12-07T02:00:00Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
@@ -30,26 +27,11 @@ describe.each(DB_KINDS)("the citizen's supplement and withdrawal on %s", (kind) 
   /** A web appeal filed by a phone of its own, in triage. */
   async function filed() {
     const phone = freshPhone();
-    await requestCode(t.em(), { phone, purpose: 'submit' }, null, T0);
-    const [sms] = await t.sql<{ body: string }>(
-      `select body from sms_outbox where phone = ? and template = 'verification' order by id desc limit 1`,
-      [phone],
-    );
-    const categoryId = (await publicCategories(t.em()))[0].categories[0].id;
-    const r = await submitWebAppeal(
-      servicesAt(at(1000)),
-      {
-        type: 'complaint',
-        categoryId: String(categoryId),
-        content: '小区门口的路灯坏了一个多月，晚上很黑，老人出行不安全。',
-        phone,
-        code: /(\d{6})/.exec(sms.body)![1],
-        name: '李女士',
-        confidential: 'on',
-        consent: 'on',
-      },
-      SITE,
-    );
+    const r = await fileWebAppeal(t, phone, {
+      codeAt: T0,
+      now: at(1000),
+      over: { name: '李女士', confidential: 'on' },
+    });
     const step = (user: string, type: string, payload: Record<string, unknown> = {}) =>
       applyEvent(t.services, { appealId: r.id, type, payload, actor: t.as(user) });
     const version = async () => (await trackAppeal(t.em(), r.token)).version;

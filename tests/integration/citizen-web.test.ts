@@ -9,6 +9,7 @@ import { rateWebAppeal } from '../../app/citizen/rating.server';
 import { trackAppeal } from '../../app/citizen/tracking.server';
 import { CODE_RULES, requestCode, verifyCode } from '../../app/citizen/verification.server';
 import { Conflict, InvalidInput, NotFound, TooManyRequests } from '../../app/domain/errors';
+import { SITE, fileWebAppeal, lastCode, webForm, phoneSeries } from '../support/citizen';
 import { DB_KINDS } from '../support/env';
 import { PHOTO_PLACE, gpsOf, jpegWithGps, plainPng } from '../support/photos';
 import { useTestServices } from '../support/services';
@@ -17,10 +18,8 @@ import { useTestServices } from '../support/services';
 // loop, and the tracking link that shows the citizen-facing steps of that appeal and nothing else. An appeal's photos
 // and its map point: stored with it, the photos without their metadata, or refused with nothing written.
 
-const SITE = 'https://12345.example.gov.cn';
-let phones = 0;
-/** A phone of its own for each test, so one test's limits never reach another's. */
-const freshPhone = () => `1360000${String(1000 + phones++)}`;
+const PLACE_AND_NAME = { address: '东城区和平路 12 号', name: '李女士' };
+const freshPhone = phoneSeries('1360000');
 const T0 = new Date('2026-12-07T02:00:00Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
@@ -28,33 +27,16 @@ describe.each(DB_KINDS)('citizen web channel on %s', (kind) => {
   const t = useTestServices(kind, { dataDir: true });
   const count = async (table: string, where = 'true', params: unknown[] = []) =>
     (await t.sql<{ n: number }>(`select count(*)::int as n from ${table} where ${where}`, params))[0].n;
-  /** The code the phone's last SMS carried. */
-  const lastCode = async (phone: string) => {
-    const [row] = await t.sql<{ body: string }>(
-      `select body from sms_outbox where phone = ? and template = 'verification' order by id desc limit 1`,
-      [phone],
-    );
-    return /(\d{6})/.exec(row.body)![1];
-  };
-  const leaf = async () => (await publicCategories(t.em()))[0].categories[0].id;
-  const form = async (phone: string, code: string, over: Record<string, unknown> = {}) => ({
-    type: 'complaint',
-    categoryId: String(await leaf()),
-    content: '小区门口的路灯坏了一个多月，晚上很黑，老人出行不安全。',
-    address: '东城区和平路 12 号',
-    phone,
-    code,
-    name: '李女士',
-    consent: 'on',
-    ...over,
-  });
+  /** The form as a citizen fills it in, with the place and a name. */
+  const form = (phone: string, code: string, over: Record<string, unknown> = {}) =>
+    webForm(t, phone, code, { ...PLACE_AND_NAME, ...over });
   const servicesAt = (now: Date) => ({ ...t.services, now: () => now });
 
   it('sends a code through the SMS outbox, keeping only its HMAC', async () => {
     const phone = freshPhone();
     const sent = await requestCode(t.em(), { phone, purpose: 'submit' }, '203.0.113.9', T0);
     expect(sent.expiresAt.getTime() - T0.getTime()).toBe(CODE_RULES.ttlMs);
-    const code = await lastCode(phone);
+    const code = await lastCode(t, phone);
     const [row] = await t.sql<{ code_hash: string; client_address: string }>(
       'select code_hash, client_address from citizen_code where phone = ?',
       [phone],
@@ -101,7 +83,7 @@ describe.each(DB_KINDS)('citizen web channel on %s', (kind) => {
   it('refuses a wrong code with the tries left, spends the code at the fifth, and an expired one', async () => {
     const phone = freshPhone();
     await requestCode(t.em(), { phone, purpose: 'submit' }, null, T0);
-    const code = await lastCode(phone);
+    const code = await lastCode(t, phone);
     const wrong = code === '000000' ? '111111' : '000000';
     for (let left = CODE_RULES.maxTries - 1; left > 0; left--)
       await expect(verifyCode(t.em(), { phone, purpose: 'submit', code: wrong }, at(1000))).rejects.toThrow(
@@ -115,20 +97,20 @@ describe.each(DB_KINDS)('citizen web channel on %s', (kind) => {
     await requestCode(t.em(), { phone: other, purpose: 'submit' }, null, T0);
     const expired = verifyCode(
       t.em(),
-      { phone: other, purpose: 'submit', code: await lastCode(other) },
+      { phone: other, purpose: 'submit', code: await lastCode(t, other) },
       at(5 * 60_000),
     );
     await expect(expired).rejects.toThrow('已过期');
     // A code for tracking is not a code for submitting.
     await requestCode(t.em(), { phone: other, purpose: 'track' }, null, at(61_000));
-    const track = await lastCode(other);
+    const track = await lastCode(t, other);
     await expect(verifyCode(t.em(), { phone: other, purpose: 'submit', code: track }, at(62_000))).rejects.toThrow();
   });
 
   it('files the appeal into triage as 网站, sends the tracking link, and spends the code once', async () => {
     const phone = freshPhone();
     await requestCode(t.em(), { phone, purpose: 'submit' }, null, T0);
-    const code = await lastCode(phone);
+    const code = await lastCode(t, phone);
     const r = await submitWebAppeal(servicesAt(at(60_000)), await form(phone, code), SITE);
     const [a] = await t.sql<{
       source: string;
@@ -179,7 +161,7 @@ describe.each(DB_KINDS)('citizen web channel on %s', (kind) => {
   it('refuses bad input field by field and writes nothing, the code left unspent', async () => {
     const phone = freshPhone();
     await requestCode(t.em(), { phone, purpose: 'submit' }, null, T0);
-    const code = await lastCode(phone);
+    const code = await lastCode(t, phone);
     const before = { appeals: await count('appeal'), outbox: await count('sms_outbox') };
     const bad = submitWebAppeal(
       servicesAt(at(1000)),
@@ -212,7 +194,7 @@ describe.each(DB_KINDS)('citizen web channel on %s', (kind) => {
   const coded = async () => {
     const phone = freshPhone();
     await requestCode(t.em(), { phone, purpose: 'submit' }, null, T0);
-    return { phone, code: await lastCode(phone) };
+    return { phone, code: await lastCode(t, phone) };
   };
   const written = async () => ({
     appeals: await count('appeal'),
@@ -312,8 +294,7 @@ describe.each(DB_KINDS)('citizen web channel on %s', (kind) => {
 
   it('tracks through dispatch, the approved answer and the callback, with no staff names or notes', async () => {
     const phone = freshPhone();
-    await requestCode(t.em(), { phone, purpose: 'submit' }, null, T0);
-    const r = await submitWebAppeal(servicesAt(at(1000)), await form(phone, await lastCode(phone)), SITE);
+    const r = await fileWebAppeal(t, phone, { codeAt: T0, now: at(1000), over: PLACE_AND_NAME });
     expect((await trackAppeal(t.em(), r.token)).steps.map((s) => s.kind)).toEqual(['received']);
     const dept = t.ids.departments.get('F02')!;
     const step = (user: string, type: string, payload: Record<string, unknown> = {}) =>
@@ -357,8 +338,7 @@ describe.each(DB_KINDS)('citizen web channel on %s', (kind) => {
 
   it("takes the citizen's rating as the callback: dissatisfied goes to the reviewer, who has it redone", async () => {
     const phone = freshPhone();
-    await requestCode(t.em(), { phone, purpose: 'submit' }, null, T0);
-    const r = await submitWebAppeal(servicesAt(at(1000)), await form(phone, await lastCode(phone)), SITE);
+    const r = await fileWebAppeal(t, phone, { codeAt: T0, now: at(1000), over: PLACE_AND_NAME });
     const step = (user: string, type: string, payload: Record<string, unknown> = {}) =>
       applyEvent(t.services, { appealId: r.id, type, payload, actor: t.as(user) });
     const phaseOf = async () =>
@@ -410,8 +390,7 @@ describe.each(DB_KINDS)('citizen web channel on %s', (kind) => {
 
   it('finds nothing for a wrong, guessed or malformed link, and a citizen acts only on web appeals', async () => {
     const phone = freshPhone();
-    await requestCode(t.em(), { phone, purpose: 'submit' }, null, T0);
-    const r = await submitWebAppeal(servicesAt(at(1000)), await form(phone, await lastCode(phone)), SITE);
+    const r = await fileWebAppeal(t, phone, { codeAt: T0, now: at(1000), over: PLACE_AND_NAME });
     const flipped = (r.token[0] === 'A' ? 'B' : 'A') + r.token.slice(1);
     await expect(trackAppeal(t.em(), flipped)).rejects.toBeInstanceOf(NotFound);
     await expect(trackAppeal(t.em(), r.number)).rejects.toBeInstanceOf(NotFound);

@@ -1,28 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SessionUser } from '../../app/auth/session.server';
 import { DEPARTMENT_WORKLIST_PAGE, departmentWorklist } from '../../app/appeals/department-worklist.server';
 import { createDraft } from '../../app/appeals/intake.server';
 import { applyEvent } from '../../app/appeals/service.server';
 import { Forbidden, InvalidInput } from '../../app/domain/errors';
 import { DB_KINDS } from '../support/env';
 import { useTestServices } from '../support/services';
+import { sessionUser } from '../support/users';
 
 describe.each(DB_KINDS)("a department's worklist (/worklist) on %s", (kind) => {
   const t = useTestServices(kind);
   let clock = Date.parse('2026-10-05T01:00:00Z');
-  const user = (username: string): SessionUser => {
-    const actor = t.as(username);
-    return {
-      id: actor.userId,
-      username,
-      displayName: username,
-      role: actor.role as SessionUser['role'],
-      departmentId: actor.departmentIds[0] ?? null,
-      departmentName: null,
-      gridIds: actor.gridIds,
-      actor,
-    };
-  };
+  const user = (username: string) => sessionUser(t, username);
   const list = (username: string, q: Record<string, string> = {}) =>
     departmentWorklist(t.em(), user(username), new URLSearchParams(q));
   let f02: number;

@@ -7,7 +7,6 @@ import { Migration20261203030000_id_number_encryption as IdNumberEncryption } fr
 import { appealDetail } from '../../app/appeals/detail.server';
 import { revealComplainant } from '../../app/appeals/reveal.server';
 import { searchAppeals } from '../../app/appeals/search.server';
-import type { SessionUser } from '../../app/auth/session.server';
 import { callerHistory, recordIntake } from '../../app/intake/intake.server';
 import { startRuntime } from '../../app/runtime.server';
 import {
@@ -24,6 +23,7 @@ import { unseal, unsealWith } from '../../app/security/sealed.server';
 import { referAppeal, stepReferral } from '../support/referrals';
 import { DB_KINDS } from '../support/env';
 import { useTestServices } from '../support/services';
+import { sessionUser } from '../support/users';
 
 const PURPOSE = 'citizen.id_number';
 const ID = '33010219900307123X';
@@ -94,19 +94,7 @@ describe('the data key', () => {
 
 describe.each(DB_KINDS)('ID numbers at rest on %s', (kind) => {
   const t = useTestServices(kind);
-  const user = (username: string): SessionUser => {
-    const actor = t.as(username);
-    return {
-      id: actor.userId,
-      username,
-      displayName: username,
-      role: actor.role as SessionUser['role'],
-      departmentId: actor.departmentIds[0] ?? null,
-      departmentName: null,
-      gridIds: actor.gridIds,
-      actor,
-    };
-  };
+  const user = (username: string) => sessionUser(t, username);
   const phone = kind === 'pglite' ? '13812340001' : '13812340002';
   let appealId = 0;
   let number = '';

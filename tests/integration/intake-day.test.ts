@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionUser } from '../../app/auth/session.server';
 import { worklistsFor } from '../../app/appeals/worklists.server';
 import { draftForIntake, duplicateHints, newRequestKey, recordIntake } from '../../app/intake/intake.server';
 import { Conflict, Forbidden } from '../../app/domain/errors';
 import { openIdNumber } from '../../app/security/id-number.server';
 import { DB_KINDS } from '../support/env';
 import { useTestServices } from '../support/services';
+import { sessionUser } from '../support/users';
 
 const form = (over: Record<string, unknown> = {}) => ({
   intent: 'draft',
@@ -25,19 +25,7 @@ const form = (over: Record<string, unknown> = {}) => ({
 
 describe.each(DB_KINDS)("the operator's day at intake on %s", (kind) => {
   const t = useTestServices(kind);
-  const user = (username: string): SessionUser => {
-    const actor = t.as(username);
-    return {
-      id: actor.userId,
-      username,
-      displayName: username,
-      role: actor.role as SessionUser['role'],
-      departmentId: actor.departmentIds[0] ?? null,
-      departmentName: null,
-      gridIds: actor.gridIds,
-      actor,
-    };
-  };
+  const user = (username: string) => sessionUser(t, username);
 
   describe('今日本人登记 is the calendar day in Asia/Shanghai', () => {
     it('lists 00:10 today and not 23:30 yesterday, at 05:17 local time', async () => {

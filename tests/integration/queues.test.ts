@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SessionUser } from '../../app/auth/session.server';
 import { createDraft } from '../../app/appeals/intake.server';
 import { applyEvent } from '../../app/appeals/service.server';
 import { queueParam, worklistCounts, worklistsFor, type QueuePage } from '../../app/appeals/worklists.server';
@@ -8,23 +7,12 @@ import { supervisionBoard } from '../../app/supervision/board.server';
 import { InvalidInput } from '../../app/domain/errors';
 import { DB_KINDS } from '../support/env';
 import { useTestServices } from '../support/services';
+import { sessionUser } from '../support/users';
 
 describe.each(DB_KINDS)('home-page queues and the duty board on %s', (kind) => {
   const t = useTestServices(kind);
   let clock = Date.parse('2026-10-05T01:00:00Z');
-  const user = (username: string): SessionUser => {
-    const actor = t.as(username);
-    return {
-      id: actor.userId,
-      username,
-      displayName: username,
-      role: actor.role as SessionUser['role'],
-      departmentId: actor.departmentIds[0] ?? null,
-      departmentName: null,
-      gridIds: actor.gridIds,
-      actor,
-    };
-  };
+  const user = (username: string) => sessionUser(t, username);
   const queue = async (username: string, key: string, params = new URLSearchParams()) =>
     (await worklistsFor(t.em(), user(username), params, { now: new Date(clock) })).find((q) => q.key === key)!;
   /** Follows the pager's next links to the end of a queue. */

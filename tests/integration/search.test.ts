@@ -3,30 +3,18 @@ import { createDraft } from '../../app/appeals/intake.server';
 import { searchAppeals } from '../../app/appeals/search.server';
 import { applyEvent, type AppealServices } from '../../app/appeals/service.server';
 import { sendAppealEvent } from '../../app/case-links/refer.server';
-import type { SessionUser } from '../../app/auth/session.server';
 import { InvalidInput } from '../../app/domain/errors';
 import { DB_KINDS } from '../support/env';
 import { useTestServices } from '../support/services';
 import { submitAppeal } from '../support/appeals';
+import { sessionUser } from '../support/users';
 
 describe.each(DB_KINDS)('appeal search on %s', (kind) => {
   const t = useTestServices(kind);
   const a: Record<string, { id: number; number: string }> = {};
   const paged: number[] = [];
 
-  const user = (username: string): SessionUser => {
-    const actor = t.as(username);
-    return {
-      id: actor.userId,
-      username,
-      displayName: username,
-      role: actor.role as SessionUser['role'],
-      departmentId: actor.departmentIds[0] ?? null,
-      departmentName: null,
-      gridIds: actor.gridIds,
-      actor,
-    };
-  };
+  const user = (username: string) => sessionUser(t, username);
   const dept = (code: string) => t.ids.departments.get(code)!;
   const cat = (code: string) => t.ids.categories.get(code)!;
   const search = async (

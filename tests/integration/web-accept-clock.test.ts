@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionUser } from '../../app/auth/session.server';
 import { TRIAGE_LIMITS, triageDeadline } from '../../app/appeals/deadlines';
 import { createDraft } from '../../app/appeals/intake.server';
 import { applyEvent } from '../../app/appeals/service.server';
 import { worklistsFor } from '../../app/appeals/worklists.server';
 import { buildCalendar } from '../../app/calendar/working-time';
-import { publicCategories, submitWebAppeal } from '../../app/citizen/submission.server';
-import { requestCode } from '../../app/citizen/verification.server';
+import { publicCategories } from '../../app/citizen/submission.server';
 import { supervisionBoard } from '../../app/supervision/board.server';
+import { fileWebAppeal, phoneSeries } from '../support/citizen';
 import { DB_KINDS } from '../support/env';
 import { useTestServices } from '../support/services';
+import { sessionUser } from '../support/users';
 
 // The web channel's accept clock: a web appeal leaves triage within 2 working hours of its submission, shown in the
 // dispatcher's triage queue and, once passed, on the duty board; a call has no such clock, and leaving triage ends it.
@@ -31,42 +31,14 @@ describe('the web accept clock on a working calendar', () => {
 
 describe.each(DB_KINDS)('the web accept clock on %s', (kind) => {
   const t = useTestServices(kind);
-  let phones = 0;
-  const freshPhone = () => `1372222${String(1000 + phones++)}`;
-  const user = (username: string): SessionUser => {
-    const actor = t.as(username);
-    return {
-      id: actor.userId,
-      username,
-      displayName: username,
-      role: actor.role as SessionUser['role'],
-      departmentId: actor.departmentIds[0] ?? null,
-      departmentName: null,
-      gridIds: actor.gridIds,
-      actor,
-    };
-  };
-  const file = async (at: Date) => {
-    const phone = freshPhone();
-    await requestCode(t.em(), { phone, purpose: 'submit' }, null, new Date(at.getTime() - minutes(2)));
-    const [sms] = await t.sql<{ body: string }>(
-      `select body from sms_outbox where phone = ? and template = 'verification' order by id desc limit 1`,
-      [phone],
-    );
-    const leaf = (await publicCategories(t.em()))[0].categories[0].id;
-    return submitWebAppeal(
-      { ...t.services, now: () => at },
-      {
-        type: 'complaint',
-        categoryId: String(leaf),
-        content: '小区北门的垃圾桶已经三天没人清运，气味很大。',
-        phone,
-        code: /(\d{6})/.exec(sms.body)![1],
-        consent: 'on',
-      },
-      'https://12345.example.gov.cn',
-    );
-  };
+  const freshPhone = phoneSeries('1372222');
+  const user = (username: string) => sessionUser(t, username);
+  const file = (at: Date) =>
+    fileWebAppeal(t, freshPhone(), {
+      codeAt: new Date(at.getTime() - minutes(2)),
+      now: at,
+      over: { content: '小区北门的垃圾桶已经三天没人清运，气味很大。' },
+    });
   const triageItem = async (id: number, now: Date) => {
     const [triage] = (await worklistsFor(t.em(), user('dispatcher'), undefined, { now, limit: 500 })).filter(
       (q) => q.key === 'triage',
