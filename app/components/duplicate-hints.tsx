@@ -3,10 +3,19 @@ import { useT } from '../i18n/use-t';
 import { PHASE_LABELS } from '../ui/labels';
 
 /**
- * Possible duplicates of the call in hand, beside the form where the operator looks while typing. Each number opens
- * the appeal in a new tab, so the call's form is not lost; "合并到此" submits the intake form (by its id) as a merge.
+ * Possible duplicates of the call in hand, beside the form where the operator looks while typing, or of an appeal in
+ * triage for the dispatcher. Each number opens the appeal in a new tab, so the form in hand is not lost; with the
+ * intake form's id, "合并到此" submits that form as a merge (the dispatcher merges with the appeal page's 合并 step).
  */
-export function DuplicateHints({ hints, formId, busy }: { hints: DuplicateHint[]; formId: string; busy: boolean }) {
+export function DuplicateHints({
+  hints,
+  formId,
+  busy = false,
+}: {
+  hints: DuplicateHint[];
+  formId?: string;
+  busy?: boolean;
+}) {
   const { t } = useT();
   if (!hints.length) return null;
   return (
@@ -37,15 +46,17 @@ export function DuplicateHints({ hints, formId, busy }: { hints: DuplicateHint[]
               {t(h.reason === 'sameCaller' ? '同一来电人' : '同类同地点')}
               {h.address ? ` · ${h.address}` : ''}
             </p>
-            <button
-              form={formId}
-              name="intent"
-              value={`merge:${h.id}`}
-              disabled={busy}
-              className="mt-1 rounded bg-amber-600 px-2 py-0.5 text-sm text-white"
-            >
-              {t('合并到此')}
-            </button>
+            {formId ? (
+              <button
+                form={formId}
+                name="intent"
+                value={`merge:${h.id}`}
+                disabled={busy}
+                className="mt-1 rounded bg-amber-600 px-2 py-0.5 text-sm text-white"
+              >
+                {t('合并到此')}
+              </button>
+            ) : null}
           </li>
         ))}
       </ul>

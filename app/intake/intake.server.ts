@@ -118,6 +118,8 @@ const hintQuery = z.object({
   categoryId: z.coerce.number().int().positive().optional().catch(undefined),
   gridId: z.coerce.number().int().positive().optional().catch(undefined),
   address: z.string().trim().max(255).optional().catch(undefined),
+  /** The appeal the hints are for, when it is already recorded (the dispatcher's triage): never its own hint. */
+  excludeId: z.coerce.number().int().positive().optional().catch(undefined),
 });
 
 /**
@@ -136,8 +138,9 @@ export async function duplicateHints(
   if (q.phone) {
     const rows = await all(
       em,
-      `select a.id, a.number, a.title, a.phase, a.created_at, a.address from appeal a where a.caller_phone = ? and ${OPEN} order by a.created_at desc limit 5`,
-      [q.phone],
+      `select a.id, a.number, a.title, a.phase, a.created_at, a.address from appeal a
+        where a.caller_phone = ? and ${OPEN} and a.id <> ? order by a.created_at desc limit 5`,
+      [q.phone, q.excludeId ?? 0],
     );
     hints.push(...rows.map((r) => toHint(r, 'sameCaller')));
   }
@@ -146,10 +149,11 @@ export async function duplicateHints(
     const rows = await all(
       em,
       `select a.id, a.number, a.title, a.phase, a.created_at, a.address from appeal a
-        where a.category_id = ? and ${OPEN} and a.created_at >= ? and (a.grid_id = ? or a.address like ?)
+        where a.category_id = ? and ${OPEN} and a.id <> ? and a.created_at >= ? and (a.grid_id = ? or a.address like ?)
         order by a.created_at desc limit 5`,
       [
         q.categoryId,
+        q.excludeId ?? 0,
         new Date(now.getTime() - 30 * 24 * 3600_000),
         q.gridId ?? -1,
         street ? `${street.replace(/[%_\\]/g, '')}%` : '\u0000',
@@ -158,6 +162,40 @@ export async function duplicateHints(
     for (const r of rows) if (!hints.some((h) => h.id === r.id)) hints.push(toHint(r, 'samePlace'));
   }
   return hints;
+}
+
+/**
+ * The same hints for an appeal waiting in triage, for the dispatcher who decides whether to merge it: what reached
+ * the centre without an operator (the citizens' site, a patrol report) gets them here. Empty once it left triage.
+ */
+export async function triageDuplicateHints(
+  em: EntityManager,
+  actor: Actor,
+  appealId: number,
+  now = new Date(),
+): Promise<DuplicateHint[]> {
+  if (actor.role !== 'dispatcher') return [];
+  const appeal = await one<{
+    caller_phone: string | null;
+    category_id: number;
+    grid_id: number | null;
+    address: string | null;
+  }>(em, `select caller_phone, category_id, grid_id, address from appeal where id = ? and phase = 'triage'`, [
+    appealId,
+  ]);
+  if (!appeal) return [];
+  return duplicateHints(
+    em,
+    actor,
+    {
+      phone: appeal.caller_phone ?? undefined,
+      categoryId: appeal.category_id,
+      gridId: appeal.grid_id ?? undefined,
+      address: appeal.address ?? undefined,
+      excludeId: appealId,
+    },
+    now,
+  );
 }
 
 export async function intakeOptions(em: EntityManager) {

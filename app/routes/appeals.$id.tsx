@@ -11,6 +11,8 @@ import type { AppealDetail } from '../appeals/detail.server';
 import { appealPage } from '../case-links/appeal-referrals.server';
 import { APPEAL_EVENT_TYPES } from '../../machines/appeal-events';
 import { ActionPanel } from '../components/action-panel';
+import { DuplicateHints } from '../components/duplicate-hints';
+import { triageDuplicateHints } from '../intake/intake.server';
 import { AppealReferrals } from '../components/appeal-referrals';
 import { AppealSms } from '../components/appeal-sms';
 import { AssistOrders } from '../components/assist-orders';
@@ -58,7 +60,8 @@ export async function loader({ request, context, params: raw }: LoaderFunctionAr
   const em = context.runtime.db.em();
   const appeal = await domain(() => appealPage(em, user.actor, parsed.data.id));
   const options = await domain(() => actionOptions(em, user.actor, parsed.data.id));
-  return { appeal, options, chart: lifecycleChart() };
+  const hints = await domain(() => triageDuplicateHints(em, user.actor, parsed.data.id));
+  return { appeal, options, hints, chart: lifecycleChart() };
 }
 
 /**
@@ -188,7 +191,7 @@ const ASSIGNMENT_STATUS_LABELS: Record<string, string> = {
 const DEADLINE_LABELS = { accept: '签收时限', handling: '办理时限', callback: '回访时限' } as const;
 
 export default function AppealPage() {
-  const { appeal: a, chart, options } = useLoaderData<typeof loader>();
+  const { appeal: a, chart, options, hints } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t, d: dur } = useT();
   return (
@@ -359,6 +362,11 @@ export default function AppealPage() {
           </p>
         ) : null}
         {options.mayEditDraft ? <DraftEditLink appealId={a.id} /> : null}
+        {hints.length ? (
+          <div className="mb-3">
+            <DuplicateHints hints={hints} />
+          </div>
+        ) : null}
         <ActionPanel
           key={a.version}
           options={options}

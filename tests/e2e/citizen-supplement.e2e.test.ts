@@ -14,9 +14,10 @@ const ADDED = '摊位晚上六点以后最多，<b>周末</b>从菜市场门口�
 async function fileAppeal(
   browser: Browser,
   content: string,
+  location?: string,
 ): Promise<{ citizen: Page; number: string; trackPath: string }> {
   const page = await phonePage(browser);
-  await fillAndVerify(page, newPhone(), { content });
+  await fillAndVerify(page, newPhone(), { content, location });
   await page.getByTestId('submit-appeal').click();
   await page.getByTestId('submitted').waitFor();
   const number = (await page.getByTestId('appeal-number').textContent())!.trim();
@@ -30,14 +31,20 @@ async function inTriage(d: Page, home: string, number: string): Promise<boolean>
   return (await (await triageRow(d, number)).count()) > 0;
 }
 
+// Both journeys' stalls stand at one place: the second appeal's dispatcher is shown the first as a possible duplicate.
+const PLACE = '东城区人民路 88 号公交站';
+
 describe('adding information and withdrawing on the tracking page at 375 px', () => {
   const site = useCitizenBrowser();
+  let firstNumber = '';
 
   it('(c) adds information while the department handles it, and the handler sees it on the appeal page', async () => {
     const { citizen, number, trackPath } = await fileAppeal(
       site.browser,
       '和平路菜市场门口的商户把摊位摆到人行道上，早晚高峰老人和孩子只能走机动车道。',
+      PLACE,
     );
+    firstNumber = number;
 
     const { page: d, url: staffUrl } = await openByNumber(site.browser, 'dispatcher', number);
     await chooseUnits(d, '市城市管理局');
@@ -82,7 +89,16 @@ describe('adding information and withdrawing on the tracking page at 375 px', ()
     const { citizen, number, trackPath } = await fileAppeal(
       site.browser,
       '人民路公交站旁边的报刊亭占了半条人行道，推婴儿车过不去，希望处理。',
+      PLACE,
     );
+    // Filed on the site, no operator saw the intake's duplicate hints: the dispatcher sees them on the appeal in triage.
+    const { page: seen } = await openByNumber(site.browser, 'dispatcher', number);
+    const hints = seen.getByTestId('duplicate-hints');
+    await expect.poll(() => hints.textContent()).toContain(firstNumber);
+    expect(await hints.textContent()).toContain('同类同地点');
+    expect(await hints.textContent()).not.toContain(number);
+    await screenshot(seen, 'citizen-triage-duplicate-hints');
+    await seen.context().close();
     const d = await login(site.browser, 'dispatcher');
     // Where the dispatcher lands: his queues.
     await d.getByTestId('home-title').waitFor();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openAttachment } from '../../app/appeals/attachments.server';
 import { appealSms } from '../../app/appeals/sms-log.server';
 import { applyEvent } from '../../app/appeals/service.server';
+import { triageDuplicateHints } from '../../app/intake/intake.server';
 import { canSeeAppeal } from '../../app/appeals/scope';
 import { CITIZEN_ACTOR } from '../../app/cases/actor';
 import { publicCategories, submitWebAppeal, trackingTokenHash } from '../../app/citizen/submission.server';
@@ -290,6 +291,25 @@ describe.each(DB_KINDS)('citizen web channel on %s', (kind) => {
       submitWebAppeal(servicesAt(at(1000)), await form(phone, wrong), SITE, [await jpeg()]),
     ).rejects.toMatchObject({ fieldErrors: { code: [expect.any(String)] } });
     expect(await written()).toEqual(before);
+  });
+
+  it("gives the dispatcher the intake's duplicate hints for a web appeal in triage, never itself", async () => {
+    const phone = freshPhone();
+    const first = await fileWebAppeal(t, phone, { codeAt: T0, now: at(1000), over: PLACE_AND_NAME });
+    const second = await fileWebAppeal(t, phone, { codeAt: at(120_000), now: at(121_000), over: PLACE_AND_NAME });
+    const hints = await triageDuplicateHints(t.em(), t.as('dispatcher'), second.id);
+    expect(hints.map((h) => h.number)).toContain(first.number);
+    expect(hints.map((h) => h.id)).not.toContain(second.id);
+    expect(hints.find((h) => h.id === first.id)!.reason).toBe('sameCaller');
+    // Only for the dispatch desk, and only while it waits there.
+    expect(await triageDuplicateHints(t.em(), t.as('handler'), second.id)).toEqual([]);
+    await applyEvent(t.services, {
+      appealId: second.id,
+      type: 'DISPATCH',
+      payload: { departmentId: t.ids.departments.get('F02')! },
+      actor: t.as('dispatcher'),
+    });
+    expect(await triageDuplicateHints(t.em(), t.as('dispatcher'), second.id)).toEqual([]);
   });
 
   it('tracks through dispatch, the approved answer and the callback, with no staff names or notes', async () => {
