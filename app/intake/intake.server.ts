@@ -146,18 +146,15 @@ export async function duplicateHints(
   }
   const street = q.address && q.address.length >= 4 ? q.address.slice(0, Math.min(q.address.length, 12)) : null;
   if (q.categoryId && (q.gridId || street)) {
+    // Only the place the query has: a grid, a street, or either.
+    const place = [q.gridId ? 'a.grid_id = ?' : null, street ? 'a.address like ?' : null].filter(Boolean).join(' or ');
+    const placeParams = [...(q.gridId ? [q.gridId] : []), ...(street ? [`${street.replace(/[%_\\]/g, '')}%`] : [])];
     const rows = await all(
       em,
       `select a.id, a.number, a.title, a.phase, a.created_at, a.address from appeal a
-        where a.category_id = ? and ${OPEN} and a.id <> ? and a.created_at >= ? and (a.grid_id = ? or a.address like ?)
+        where a.category_id = ? and ${OPEN} and a.id <> ? and a.created_at >= ? and (${place})
         order by a.created_at desc limit 5`,
-      [
-        q.categoryId,
-        q.excludeId ?? 0,
-        new Date(now.getTime() - 30 * 24 * 3600_000),
-        q.gridId ?? -1,
-        street ? `${street.replace(/[%_\\]/g, '')}%` : '\u0000',
-      ],
+      [q.categoryId, q.excludeId ?? 0, new Date(now.getTime() - 30 * 24 * 3600_000), ...placeParams],
     );
     for (const r of rows) if (!hints.some((h) => h.id === r.id)) hints.push(toHint(r, 'samePlace'));
   }

@@ -209,5 +209,23 @@ describe.each(DB_KINDS)("the operator's day at intake on %s", (kind) => {
       });
       expect(hint.createdLocal).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     });
+
+    it('find the same place by its grid alone, with no address typed', async () => {
+      const operator = t.as('operator');
+      const gridId = t.ids.grids.get('G03')!;
+      const first = await recordIntake(
+        t.services,
+        operator,
+        form({ intent: 'submit', callerPhone: '13700005555', address: '', gridId: String(gridId) }),
+      );
+      const [{ category_id: categoryId }] = await t.sql<{ category_id: number }>(
+        'select category_id from appeal where id = ?',
+        [first.appealId],
+      );
+      const hints = await duplicateHints(t.em(), operator, { categoryId, gridId });
+      expect(hints.find((h) => h.id === first.appealId)?.reason).toBe('samePlace');
+      // Neither a grid nor a street: nothing to compare by place.
+      expect(await duplicateHints(t.em(), operator, { categoryId })).toEqual([]);
+    });
   });
 });
