@@ -177,9 +177,11 @@ export async function triageDuplicateHints(
     category_id: number;
     grid_id: number | null;
     address: string | null;
-  }>(em, `select caller_phone, category_id, grid_id, address from appeal where id = ? and phase = 'triage'`, [
-    appealId,
-  ]);
+  }>(
+    em,
+    `select caller_phone, category_id, grid_id, address from appeal where id = ? and tags @> '{awaitingDispatch}'`,
+    [appealId],
+  );
   if (!appeal) return [];
   return duplicateHints(
     em,
