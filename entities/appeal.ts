@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { ApiClientSchema } from './api-client';
 import { BaseSchema } from './base';
 import { CategorySchema } from './category';
 import { CitizenSchema } from './citizen';
@@ -9,7 +10,7 @@ import { APPEAL_TYPES, URGENCIES } from '../machines/appeal-events';
 
 // The machine's events carry type and urgency (RECLASSIFY), so their lists live with the events.
 export { APPEAL_TYPES, URGENCIES, type AppealType, type Urgency } from '../machines/appeal-events';
-export const APPEAL_SOURCES = ['hotline', 'web', 'patrol', 'wechat'] as const;
+export const APPEAL_SOURCES = ['hotline', 'web', 'patrol', 'wechat', 'api'] as const;
 export type AppealSource = (typeof APPEAL_SOURCES)[number];
 
 // The machine snapshot is the truth; phase/sla/assignee/deadline columns mirror it for queries
@@ -128,6 +129,8 @@ export const AppealSchema = defineEntity({
     anonymous: p.boolean().default(false),
     // The staff member who recorded it; none for what a citizen filed on the public site.
     createdBy: () => p.manyToOne(UserSchema).nullable(),
+    // The other city system that filed it through the interfaces (source 接口): Open311 or an inbound event.
+    apiClient: () => p.manyToOne(ApiClientSchema).nullable(),
     // Set by the intake form once per rendered form, so a double submit creates one appeal, not two.
     requestKey: p.string().length(64).nullable().unique(),
     phase: p.string().length(40).index(),

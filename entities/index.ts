@@ -1,4 +1,5 @@
 import { AccessLogSchema } from './access-log';
+import { ApiCallSchema, ApiClientSchema, ApiRateWindowSchema } from './api-client';
 import { AppealSchema } from './appeal';
 import { AppealCounterSchema } from './appeal-counter';
 import { AppealPolicySchema } from './appeal-policy';
@@ -106,6 +107,9 @@ export const entities = [
   BeneficiaryCallbackSchema,
   BeneficiaryCallbackEventSchema,
   BlockedNumberSchema,
+  ApiClientSchema,
+  ApiCallSchema,
+  ApiRateWindowSchema,
 ];
 
 export {

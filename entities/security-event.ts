@@ -19,6 +19,8 @@ export const SECURITY_EVENT_KINDS = [
   'reveal',
   /** A phone on the blocked-numbers list refused on the public site. */
   'blockedNumberRefused',
+  /** An interface client registered, its key rotated, changed or revoked. */
+  'apiClientChanged',
 ] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
 

@@ -13,6 +13,8 @@ export const ROLES = [
   'admin',
   // A citizen on the public site: no staff account, known by the phone his SMS code proved.
   'citizen',
+  // Another city system through the interfaces (Open311, inbound events): its registered client is on the case.
+  'client',
   'system',
 ] as const;
 export type Role = (typeof ROLES)[number];

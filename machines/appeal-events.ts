@@ -299,7 +299,8 @@ const SYSTEM: Role[] = ['system'];
 
 export const eventRoles: Record<AppealEventType, Role[]> = {
   // A citizen's own submission on the public site enters triage as a recorded call does.
-  SUBMIT: ['operator', 'dispatcher', 'gridWorker', 'citizen'],
+  // So does what another city system files through the interfaces.
+  SUBMIT: ['operator', 'dispatcher', 'gridWorker', 'citizen', 'client'],
   DISCARD: ['operator', 'dispatcher', 'gridWorker'],
   // Whoever may record a draft may correct it; the machine lets only its creator.
   EDIT_DRAFT: ['operator', 'dispatcher', 'gridWorker'],

@@ -62,6 +62,7 @@ const mediator = mk('mediator');
 const system = mk('system');
 const admin = mk('admin');
 const citizen = mk('citizen');
+const client = mk('client');
 const handler = mk('handler', { departmentIds: [LEAD_DEPT] });
 const gridWorker = mk('gridWorker', { gridIds: [GRID] });
 const otherHandler = mk('handler', { departmentIds: [11, ASSIST_DEPT] });
@@ -80,6 +81,7 @@ const BY_ROLE: Record<Role, Actor> = {
   supervisor,
   admin,
   citizen,
+  client,
   system,
 };
 

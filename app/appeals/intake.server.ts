@@ -49,7 +49,7 @@ export const draftInputSchema = z
   .strict();
 export type DraftInput = z.input<typeof draftInputSchema>;
 
-const CREATORS = new Set(['operator', 'dispatcher', 'gridWorker', 'citizen']);
+const CREATORS = new Set(['operator', 'dispatcher', 'gridWorker', 'citizen', 'client']);
 
 /** Records a new appeal as a draft (the operator is still on the call); its audit trail starts here. */
 export async function createDraft(

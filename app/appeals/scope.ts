@@ -30,6 +30,9 @@ export function canSeeAppeal(actor: Actor, facts: AppealScopeFacts): boolean {
     case 'citizen':
       // Only what was filed on the public site; which one, app/citizen/ decides from the code or link he holds.
       return facts.createdById === null;
+    case 'client':
+      // Only what no staff member recorded; the interfaces decide which from the client on the row.
+      return facts.createdById === null;
     default:
       return false;
   }

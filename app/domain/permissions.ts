@@ -18,6 +18,8 @@ const GRANTS = {
   'supervision:read': ['supervisor', 'dispatcher'],
   /** Keep the blocked-numbers list (恶意来电/骚扰号码名单): add a phone with the reason, lift it. */
   'blocked-numbers:keep': ['supervisor'],
+  /** Register the other city systems that call the interfaces, rotate and revoke their keys, read their calls. */
+  'api-clients:keep': ['admin'],
   /** The field worklist of a grid worker, its steps and photos. */
   'field:work': ['gridWorker'],
   /** File a patrol report from the field. */

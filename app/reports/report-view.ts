@@ -33,6 +33,7 @@ export const SOURCE_LABELS: Record<string, string> = {
   web: '网站',
   patrol: '巡查上报',
   wechat: '微信',
+  api: '系统接口',
 };
 
 export const VIEW_LABELS: Record<ReportView, string> = {

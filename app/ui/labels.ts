@@ -139,6 +139,7 @@ export const SECURITY_EVENT_LABELS: Record<string, string> = {
   export: '导出',
   reveal: '查看完整号码',
   blockedNumberRefused: '拦截名单号码',
+  apiClientChanged: '接口客户端变更',
 };
 
 /** Why a sign-in failed, as the audit records it. */

@@ -39,6 +39,7 @@ import { Migration20261221000000_citizen_photos } from './Migration2026122100000
 import { Migration20261223000000_citizen_session } from './Migration20261223000000_citizen_session';
 import { Migration20261224000000_sms_delivery } from './Migration20261224000000_sms_delivery';
 import { Migration20261225000000_blocked_numbers } from './Migration20261225000000_blocked_numbers';
+import { Migration20261226000000_api_clients } from './Migration20261226000000_api_clients';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -95,4 +96,5 @@ export const migrationsList = [
   { name: 'Migration20261223000000_citizen_session', class: Migration20261223000000_citizen_session },
   { name: 'Migration20261224000000_sms_delivery', class: Migration20261224000000_sms_delivery },
   { name: 'Migration20261225000000_blocked_numbers', class: Migration20261225000000_blocked_numbers },
+  { name: 'Migration20261226000000_api_clients', class: Migration20261226000000_api_clients },
 ];

@@ -17,6 +17,7 @@ const EXPECTED: Record<Capability, UserRole[]> = {
   'worklist:read': ['dispatcher', 'handler', 'supervisor'],
   'supervision:read': ['dispatcher', 'supervisor'],
   'blocked-numbers:keep': ['supervisor'],
+  'api-clients:keep': ['admin'],
   'field:work': ['gridWorker'],
   'patrol:report': ['gridWorker'],
   'grids:locate': ['operator', 'dispatcher', 'gridWorker'],

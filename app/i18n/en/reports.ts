@@ -67,7 +67,13 @@ export const reports: Record<string, string> = {
     repeatCallers: 'Repeat callers',
     unreasonable: 'Unreasonable demands',
   }),
-  ...byCode(SOURCE_LABELS, { hotline: '12345 hotline', web: 'Website', patrol: 'Patrol reports', wechat: 'WeChat' }),
+  ...byCode(SOURCE_LABELS, {
+    hotline: '12345 hotline',
+    web: 'Website',
+    patrol: 'Patrol reports',
+    wechat: 'WeChat',
+    api: 'City systems (API)',
+  }),
   ...byCode(VIEW_LABELS, { department: 'Department', category: 'Category', grid: 'Grid', source: 'Channel' }),
   ...byCode(NO_KEY_LABELS, {
     department: '(Not sent to a department)',

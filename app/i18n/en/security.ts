@@ -27,6 +27,7 @@ export const security: Record<string, string> = {
     export: 'Export',
     reveal: 'Full number shown',
     blockedNumberRefused: 'Blocked number refused',
+    apiClientChanged: 'Interface client changed',
   }),
   ...pairs(SIGN_IN_FAILURE_LABELS, {
     badPassword: 'Wrong password',
