@@ -40,7 +40,7 @@ app.get(['/telephony/screenpop', '/worklist', '/healthz', '/readyz'], nonPageHea
 // CSRF, first guard: a state-changing request must name this site as its Origin (or Referer). The second guard, the
 // session's token in every form, is checked where bodies are read (app/http/body.server.ts).
 app.use((req, res, next) => {
-  const head = { method: req.method, header: (name) => req.get(name), peer: req.socket.remoteAddress };
+  const head = { method: req.method, header: (name) => req.get(name), peer: req.socket.remoteAddress, path: req.path };
   const refusal = crossSiteRefusal({ ...head, peerSecure: Boolean(req.socket.encrypted) });
   if (refusal) return res.status(403).type('text/plain').send(refusal);
   next();

@@ -106,7 +106,11 @@ export async function readFormWithRefusal(request: Request): Promise<{ form: For
 /** A JSON body, checked like a form: the token (header only), UTF-8, and every string (keyed by its JSON path). */
 export async function readJson(request: Request): Promise<unknown> {
   await requireCsrfToken(request, null);
-  const text = utf8(new Uint8Array(await request.arrayBuffer()));
+  return checkedJson(new Uint8Array(await request.arrayBuffer()));
+}
+
+function checkedJson(bytes: Uint8Array): unknown {
+  const text = utf8(bytes);
   if (text === null) throw new InvalidInput(NOT_UTF8, { _form: [NOT_UTF8] });
   let body: unknown;
   try {
@@ -131,6 +135,28 @@ export async function readJson(request: Request): Promise<unknown> {
   const cleaned = clean(body, '');
   if (check.failed) throw new InvalidText(check.errors);
   return cleaned;
+}
+
+// The interfaces (Open311, inbound events, subscriptions) are called by other systems that prove themselves by key
+// or signature, never by a session: their bodies are read without the CSRF token, with the same text checks.
+
+/** A form-encoded interface call (Open311 POSTs are `application/x-www-form-urlencoded`), every value checked. */
+export async function readInterfaceForm(request: Request): Promise<FormData> {
+  const type = (request.headers.get('Content-Type') ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded' && type !== '')
+    throw new InvalidInput(NOT_A_FORM, { _form: [NOT_A_FORM] });
+  const check = new TextCheck();
+  const out = new FormData();
+  for (const [name, value] of urlEncodedPairs(new Uint8Array(await request.arrayBuffer()), check))
+    out.append(check.text('_form', name), check.text(name, value));
+  if (check.failed) throw new InvalidText(check.errors);
+  return out;
+}
+
+/** A JSON interface call: the bytes as sent (what a signature covers) and the checked body. */
+export async function readInterfaceJson(request: Request): Promise<{ raw: Uint8Array; body: unknown }> {
+  const raw = new Uint8Array(await request.arrayBuffer());
+  return { raw, body: checkedJson(raw) };
 }
 
 /** Checks the text parts of a multipart upload read elsewhere (app/http/upload.server.ts): fields and file names. */

@@ -11,7 +11,16 @@ export interface RequestHead {
   /** The peer's address and whether it reached us over TLS, for what forwarded headers to believe. */
   peer?: string;
   peerSecure?: boolean;
+  /** The path without the query. */
+  path?: string;
 }
+
+/**
+ * The interfaces other systems call (Open311, inbound events, subscriptions): they answer only to a client's key or
+ * signature, never to a session cookie, so a cross-site request gains nothing there and their callers, servers,
+ * send no Origin.
+ */
+export const INTERFACE_PATH = /^\/(open311|api)\//;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -44,6 +53,7 @@ function ownOrigin(head: RequestHead): { host: string; scheme: string | null } |
  */
 export function crossSiteRefusal(head: RequestHead): string | null {
   if (SAFE_METHODS.has(head.method.toUpperCase())) return null;
+  if (head.path && INTERFACE_PATH.test(head.path)) return null;
   // Machine calls (Kamailio's events, with a bearer token and no cookie) send neither header. A page of another
   // site cannot send an Authorization header without a CORS preflight, which this server never grants, and with
   // no cookie there is no session to ride on; the endpoint checks the token itself.

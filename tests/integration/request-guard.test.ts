@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { crossSiteRefusal, unreadableUrl, type RequestHead } from '../../app/http/request-guard.server';
 import { resetTrustedProxies } from '../../app/http/client.server';
-import { InvalidText, readForm, readJson } from '../../app/http/body.server';
+import { InvalidText, readForm, readInterfaceForm, readInterfaceJson, readJson } from '../../app/http/body.server';
 import { cleanText } from '../../app/http/text.server';
 
 const CONTROL = '含有不允许的控制字符';
@@ -47,6 +47,14 @@ describe('the origin check (CSRF, first guard)', () => {
     expect(crossSiteRefusal(head('POST', { host: site.host, authorization: 'Bearer 0123abcd' }))).toBe(null);
     // With a cookie it is a browser's request like any other.
     expect(crossSiteRefusal(head('POST', { ...site, authorization: 'Bearer 0123abcd' }))).toMatch(/跨站/);
+  });
+
+  it('lets calls to the interfaces through without an Origin: they answer only to a key or signature', () => {
+    const at = (path: string) => ({ ...head('POST', { host: site.host }), path });
+    expect(crossSiteRefusal(at('/open311/v2/requests.json'))).toBe(null);
+    expect(crossSiteRefusal(at('/api/v1/events'))).toBe(null);
+    expect(crossSiteRefusal(at('/appeals/1'))).toMatch(/跨站/);
+    expect(crossSiteRefusal(at('/apiary'))).toMatch(/跨站/);
   });
 
   it('believes X-Forwarded-Host and -Proto only from a trusted proxy, and PUBLIC_ORIGIN over both', () => {
@@ -143,5 +151,31 @@ describe('the body reader', () => {
       status: 400,
       fieldErrors: { _form: [NOT_UTF8] },
     });
+  });
+
+  it('reads an interface call without a session token, with the same text checks, and keeps the bytes it signed', async () => {
+    const post = (body: BodyInit, type = 'application/x-www-form-urlencoded') =>
+      new Request('http://localhost/open311/v2/requests.json', {
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': type },
+      });
+    const form = await readInterfaceForm(
+      post('api_key=k&attribute%5Bdepth%5D=3&attribute%5Bdepth%5D=4&description=e%CC%81'),
+    );
+    expect(form.getAll('attribute[depth]')).toEqual(['3', '4']);
+    expect(form.get('description')).toBe('\u00e9');
+    expect(
+      ((await readInterfaceForm(post('description=%00')).catch((e: unknown) => e)) as InvalidText).fieldErrors,
+    ).toEqual({
+      description: [CONTROL],
+    });
+    expect(await readInterfaceForm(post('{}', 'application/json')).catch((e: unknown) => e)).toMatchObject({
+      status: 400,
+    });
+    const sent = JSON.stringify({ type: 'road', n: 1 });
+    const read = await readInterfaceJson(post(sent, 'application/json'));
+    expect(Buffer.from(read.raw).toString()).toBe(sent);
+    expect(read.body).toEqual({ type: 'road', n: 1 });
   });
 });
