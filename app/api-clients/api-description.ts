@@ -11,8 +11,8 @@ export interface ApiOperationDescription {
   tag: string;
   summary: string;
   description?: string;
-  /** The client operation it needs. */
-  operation: ApiOperation;
+  /** The client operation it needs; null: any client with a valid key. */
+  operation: ApiOperation | null;
   /** How the caller proves itself: the API key header, or a signature over the body. */
   auth: 'apiKey' | 'signature';
   params?: z.ZodObject;

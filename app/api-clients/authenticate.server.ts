@@ -49,7 +49,8 @@ export function addressAllowed(allowList: readonly string[], ip: string | null):
 
 export async function authenticateApiKey(
   em: EntityManager,
-  input: { apiKey: string | null | undefined; operation: ApiOperation; ip: string | null },
+  /** `operation: null` asks only who calls (the key check): any client may, whatever it was granted. */
+  input: { apiKey: string | null | undefined; operation: ApiOperation | null; ip: string | null },
   now = new Date(),
 ): Promise<ApiPrincipal> {
   if (!input.apiKey) throw new ApiRefusal('missing-key', 401, 'api_key is required');
@@ -75,7 +76,7 @@ export async function authenticateApiKey(
   if (row.revoked_at) throw new ApiRefusal('revoked', 401, 'api_key has been revoked', row.id);
   if (!addressAllowed(row.ip_allow_list ?? [], input.ip))
     throw new ApiRefusal('address', 403, 'this address may not use this api_key', row.id);
-  if (!row.operations.includes(input.operation))
+  if (input.operation && !row.operations.includes(input.operation))
     throw new ApiRefusal('operation', 403, `this client may not ${input.operation}`, row.id);
   const windowStart = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
   const counted = await one<{ calls: number }>(

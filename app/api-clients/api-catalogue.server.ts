@@ -1,0 +1,5 @@
+import type { ApiOperationDescription } from './api-description';
+import { PING_DESCRIPTION } from './ping.server';
+
+/** Every interface operation the OpenAPI document describes; each interface module adds its own descriptions. */
+export const API_DESCRIPTIONS: readonly ApiOperationDescription[] = [PING_DESCRIPTION];
