@@ -1,6 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/sql';
+import { all, run } from '../db/sql.server';
 import { dataKeyring, type DataKeyring } from '../security/data-key.server';
-import { seal, unseal } from '../security/sealed.server';
+import { seal, sealedKeyId, unseal } from '../security/sealed.server';
 
 // A client's two credentials. The API key (`hk_<prefix>_<secret>`) says who calls; only its SHA-256 is stored, and
 // the prefix finds the row. The signing secret (`hs_…`) signs what the client sends (inbound events) and what it
@@ -45,3 +47,35 @@ export function keyMatches(apiKey: string, keyHash: string): boolean {
 
 export const openSigningSecret = (sealed: string, ring: DataKeyring = dataKeyring()) =>
   unseal(ring, SECRET_PURPOSE, sealed);
+
+/**
+ * After a new DATA_KEY: reseals every client's signing secret the current key did not seal. Guarded by the old
+ * value, so a rotation of the client's key meanwhile wins. Returns how many were resealed.
+ */
+export async function resealSigningSecrets(em: EntityManager, ring: DataKeyring = dataKeyring()): Promise<number> {
+  const rows = await all<{ id: number; signing_secret_sealed: string }>(
+    em,
+    'select id, signing_secret_sealed from api_client where signing_secret_sealed not like ? order by id',
+    [`v1.${ring.current.id}.%`],
+  );
+  let done = 0;
+  for (const r of rows) {
+    const sealed = seal(ring, SECRET_PURPOSE, unseal(ring, SECRET_PURPOSE, r.signing_secret_sealed));
+    done += await run(
+      em,
+      'update api_client set signing_secret_sealed = ? where id = ? and signing_secret_sealed = ?',
+      [sealed, r.id, r.signing_secret_sealed],
+    );
+  }
+  return done;
+}
+
+/** How many signing secrets each key id holds: what a rotation still has to do. */
+export async function signingSecretKeyUse(em: EntityManager): Promise<Record<string, number>> {
+  const use: Record<string, number> = {};
+  for (const r of await all<{ signing_secret_sealed: string }>(em, 'select signing_secret_sealed from api_client')) {
+    const id = sealedKeyId(r.signing_secret_sealed) ?? 'unknown';
+    use[id] = (use[id] ?? 0) + 1;
+  }
+  return use;
+}

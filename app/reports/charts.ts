@@ -57,37 +57,52 @@ export interface TrendGeometry extends Box {
 }
 
 export function trendGeometry(data: readonly TrendPoint[], width = 600, height = 260): TrendGeometry {
+  return linesGeometry(
+    data.map((d) => d.day),
+    TREND_SERIES.map((s) => ({ ...s, values: data.map((d) => d[s.key as keyof TrendPoint] as number) })),
+    width,
+    height,
+  );
+}
+
+/** One line per series over the same days (`YYYY-MM-DD`), a value per day each. */
+export function linesGeometry(
+  days: readonly string[],
+  series: readonly (TrendSeries & { values: readonly number[] })[],
+  width = 600,
+  height = 260,
+): TrendGeometry {
   const plot = { left: 40, top: 32, right: width - 16, bottom: height - 26 };
-  const max = Math.max(0, ...data.flatMap((d) => TREND_SERIES.map((s) => d[s.key as keyof TrendPoint] as number)));
+  const max = Math.max(0, ...series.flatMap((s) => s.values));
   const ticks = niceTicks(max, 5);
   const top = ticks.at(-1)!;
-  const span = Math.max(1, data.length - 1);
+  const span = Math.max(1, days.length - 1);
   const x = (i: number) =>
-    data.length === 1 ? (plot.left + plot.right) / 2 : plot.left + ((plot.right - plot.left) * i) / span;
+    days.length === 1 ? (plot.left + plot.right) / 2 : plot.left + ((plot.right - plot.left) * i) / span;
   const y = (v: number) => plot.bottom - ((plot.bottom - plot.top) * v) / top;
   // Day labels without the year, as many as fit at about 44 px each, always the first and the last.
-  const every = Math.max(1, Math.ceil(data.length / Math.max(1, Math.floor((plot.right - plot.left) / 44))));
-  const picked = data.map((_, i) => i).filter((i) => i % every === 0);
-  const last = data.length - 1;
+  const every = Math.max(1, Math.ceil(days.length / Math.max(1, Math.floor((plot.right - plot.left) / 44))));
+  const picked = days.map((_, i) => i).filter((i) => i % every === 0);
+  const last = days.length - 1;
   if (last >= 0 && picked.at(-1) !== last) {
     if (picked.length > 1 && last - picked.at(-1)! < every / 2) picked.pop();
     picked.push(last);
   }
-  const xTicks = picked.map((i) => ({ at: x(i), text: data[i].day.slice(5) }));
+  const xTicks = picked.map((i) => ({ at: x(i), text: days[i].slice(5) }));
   return {
     width,
     height,
     plot,
-    lines: TREND_SERIES.map((s) => ({
+    lines: series.map((s) => ({
       key: s.key,
       name: s.name,
       color: s.color,
-      points: data.map((d, i) => [x(i), y(d[s.key as keyof TrendPoint] as number)] as [number, number]),
+      points: s.values.map((v, i) => [x(i), y(v)] as [number, number]),
     })),
-    dots: data.length <= 14,
+    dots: days.length <= 14,
     xTicks,
     yTicks: ticks.map((v) => ({ at: y(v), text: String(v) })),
-    legend: TREND_SERIES.map((s, i) => ({ name: s.name, color: s.color, x: plot.left + i * 90 })),
+    legend: series.map((s, i) => ({ name: s.name, color: s.color, x: plot.left + i * 90 })),
   };
 }
 

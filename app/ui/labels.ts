@@ -233,3 +233,24 @@ export const POLICY_COMPLAINT_KIND_LABELS: Record<string, string> = {
   favouritism: '优亲厚友（挑熟人给政策）',
   other: '其他',
 };
+
+/** What an interface client may be granted. */
+export const API_OPERATION_LABELS: Record<string, string> = {
+  'open311:read': 'Open311 查询',
+  'open311:write': 'Open311 提交诉求',
+  'events:write': '推送事件',
+  'webhooks:subscribe': '订阅本系统提交诉求的状态',
+  'webhooks:all': '订阅全部诉求的状态',
+};
+
+/** How an interface call ended, as the call log records it. */
+export const API_OUTCOME_LABELS: Record<string, string> = {
+  ok: '成功',
+  'missing-key': '缺少密钥',
+  'unknown-key': '密钥无效',
+  revoked: '已停用',
+  address: '地址不允许',
+  operation: '无此权限',
+  rate: '超过频率',
+  invalid: '请求无效',
+};

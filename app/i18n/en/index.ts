@@ -1,4 +1,5 @@
 import { admin } from './admin';
+import { apiClients } from './api-clients';
 import { appeal } from './appeal';
 import { assess } from './assess';
 import { beneficiaryCallbacks } from './beneficiary-callbacks';
@@ -45,6 +46,7 @@ export const en: Record<string, string> = {
   ...appeal,
   ...intake,
   ...admin,
+  ...apiClients,
   ...messages,
   ...telephony,
   ...softphone,
