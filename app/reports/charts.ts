@@ -85,7 +85,7 @@ export function linesGeometry(
   const picked = days.map((_, i) => i).filter((i) => i % every === 0);
   const last = days.length - 1;
   if (last >= 0 && picked.at(-1) !== last) {
-    if (picked.length > 1 && last - picked.at(-1)! < every / 2) picked.pop();
+    if (picked.length > 1 && last - picked.at(-1)! <= every / 2) picked.pop();
     picked.push(last);
   }
   const xTicks = picked.map((i) => ({ at: x(i), text: days[i].slice(5) }));

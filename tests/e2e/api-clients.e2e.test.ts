@@ -71,6 +71,25 @@ describe('admin: interface clients', () => {
     expect(await calls.first().textContent()).toMatch(/ping200成功/);
     expect(await page.getByTestId('calls-30d').textContent()).toBe('1');
 
+    // Someone else saves the client in another tab; this page's older form is refused, and nothing of it saved.
+    const other = await page.context().newPage();
+    await other.goto(page.url());
+    await hydrated(other);
+    const otherEdit = other.getByRole('form', { name: '修改客户端' });
+    await otherEdit.getByLabel('每分钟调用上限').fill('120');
+    await otherEdit.getByRole('button', { name: '保存' }).click();
+    await other.getByRole('status').filter({ hasText: '已保存' }).waitFor();
+    await other.close();
+    const edit = page.getByRole('form', { name: '修改客户端' });
+    await edit.getByLabel('联系人及电话').fill('赵工 0551-63000001');
+    await edit.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => edit.getByRole('alert').allTextContents()).toContain('该客户端已被他人修改，请刷新后再试');
+    await screenshot(page, 'api-client-stale');
+    await page.reload();
+    await hydrated(page);
+    expect(await edit.getByLabel('每分钟调用上限').inputValue()).toBe('120');
+    expect(await edit.getByLabel('联系人及电话').inputValue()).toBe('张工 0551-63000000');
+
     const rotate = page.getByRole('form', { name: '更换密钥' });
     await rotate.getByRole('button', { name: '更换密钥' }).click();
     await expect.poll(() => rotate.getByRole('alert').allTextContents()).toContain('请先勾选确认');
