@@ -5,6 +5,7 @@ import { hashPassword } from '../auth/password.server';
 import { ensureCalendarSeeded } from '../calendar/calendar.server';
 import { DEMO_CATEGORY_QUESTIONS } from './demo-category-questions';
 import { seedDemoFirms } from './demo-firms.server';
+import { seedDemoInterfaceFilings } from './demo-interface-filings.server';
 import { seedKnowledgeArticles } from './knowledge-articles.server';
 import { seedPolicyCatalogue } from './policy-catalogue.server';
 import { DEMO_RECORDED_CALLER, seedDemoPolicyRecords } from './demo-policy-records.server';
@@ -476,6 +477,8 @@ export async function seedDemoAppeals(
   created += await seedDemoDisputes(services, ids, realNow);
   created += await seedDemoAssistingOrders(services, ids, realNow);
   created += await seedDemoPolicyComplaints(services, ids, realNow);
+  const admin = [...ids.users.values()].find((u) => u.role === 'admin');
+  if (admin) created += await seedDemoInterfaceFilings(services, admin.id);
   return created;
 }
 
