@@ -26,7 +26,7 @@ import { flag, intFlag, requireDatabaseUrl } from './screenpop-data';
  * A statement of app/db/sql.server.ts (`?` placeholders, an array bound into `in (?)`) for `pg`: `$n`, and the
  * list as `= any($n)`, which PostgreSQL plans as the same lookup.
  */
-export function forPg(sql: string, params: unknown[]): { sql: string; params: unknown[] } {
+function forPg(sql: string, params: unknown[]): { sql: string; params: unknown[] } {
   const out: unknown[] = [];
   let i = 0;
   const text = sql.replace(/in \(\?\)|\?/g, (m) => {
