@@ -104,6 +104,8 @@ export const AppealSchema = defineEntity({
     },
     { name: 'appeal_queue_grid_index', properties: ['grid', 'createdAt', 'id'], where: `"tags" @> '{submitted}'` },
     { name: 'appeal_queue_recent_index', properties: ['createdAt', 'id'], where: `not "tags" @> '{draft}'` },
+    // Open311's list of service requests: submitted appeals by when they were requested, newest first.
+    { name: 'appeal_open311_requests_index', properties: ['submittedAt', 'id'], where: `not "tags" @> '{draft}'` },
     // The board's chart of who is late: counted from this index alone.
     {
       name: 'appeal_queue_late_holder_index',

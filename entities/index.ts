@@ -28,6 +28,7 @@ import { DispatchCatalogueEntrySchema } from './dispatch-catalogue-entry';
 import { FirmContactSchema, FirmSchema } from './firm';
 import { GridSchema } from './grid';
 import { KnowledgeArticleSchema } from './knowledge-article';
+import { CategoryQuestionSchema, Open311TokenSchema } from './open311';
 import {
   PolicyAttachmentSchema,
   PolicyEventSchema,
@@ -110,6 +111,8 @@ export const entities = [
   ApiClientSchema,
   ApiCallSchema,
   ApiRateWindowSchema,
+  CategoryQuestionSchema,
+  Open311TokenSchema,
 ];
 
 export {

@@ -13,6 +13,8 @@ import { APPEAL_EVENT_TYPES } from '../../machines/appeal-events';
 import { ActionPanel } from '../components/action-panel';
 import { DuplicateHints } from '../components/duplicate-hints';
 import { triageDuplicateHints } from '../intake/intake.server';
+import { interfaceFiling } from '../open311/georeport.server';
+import { InterfaceFiling } from '../components/interface-filing';
 import { AppealReferrals } from '../components/appeal-referrals';
 import { AppealSms } from '../components/appeal-sms';
 import { AssistOrders } from '../components/assist-orders';
@@ -61,7 +63,8 @@ export async function loader({ request, context, params: raw }: LoaderFunctionAr
   const appeal = await domain(() => appealPage(em, user.actor, parsed.data.id));
   const options = await domain(() => actionOptions(em, user.actor, parsed.data.id));
   const hints = await domain(() => triageDuplicateHints(em, user.actor, parsed.data.id));
-  return { appeal, options, hints, chart: lifecycleChart() };
+  const filing = await interfaceFiling(em, parsed.data.id);
+  return { appeal, options, hints, filing, chart: lifecycleChart() };
 }
 
 /**
@@ -191,7 +194,7 @@ const ASSIGNMENT_STATUS_LABELS: Record<string, string> = {
 const DEADLINE_LABELS = { accept: '签收时限', handling: '办理时限', callback: '回访时限' } as const;
 
 export default function AppealPage() {
-  const { appeal: a, chart, options, hints } = useLoaderData<typeof loader>();
+  const { appeal: a, chart, options, hints, filing } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t, d: dur } = useT();
   return (
@@ -220,7 +223,10 @@ export default function AppealPage() {
           <dt className="text-slate-500">{t('类型')}</dt>
           <dd>{t(TYPE_LABELS[a.type])}</dd>
           <dt className="text-slate-500">{t('来源')}</dt>
-          <dd data-testid="appeal-source">{t(SOURCE_LABELS[a.source] ?? a.source)}</dd>
+          <dd data-testid="appeal-source">
+            {t(SOURCE_LABELS[a.source] ?? a.source)}
+            {filing ? ` · ${filing.client}` : ''}
+          </dd>
           <dt className="text-slate-500">{t('分类')}</dt>
           <dd>{a.category}</dd>
           <dt className="text-slate-500">{t('地址')}</dt>
@@ -260,6 +266,8 @@ export default function AppealPage() {
       </header>
 
       {a.location ? <AppealLocation location={a.location} /> : null}
+
+      {filing ? <InterfaceFiling filing={filing} /> : null}
 
       {a.policy ? (
         <section className="rounded-lg border border-amber-300 bg-amber-50 p-4" aria-labelledby="about-policy-h">

@@ -3,7 +3,9 @@ import type { AppealTag } from '../../machines/appeal';
 import type { Actor } from '../../machines/actor';
 import { hashPassword } from '../auth/password.server';
 import { ensureCalendarSeeded } from '../calendar/calendar.server';
+import { DEMO_CATEGORY_QUESTIONS } from './demo-category-questions';
 import { seedDemoFirms } from './demo-firms.server';
+import { seedDemoInterfaceFilings } from './demo-interface-filings.server';
 import { seedKnowledgeArticles } from './knowledge-articles.server';
 import { seedPolicyCatalogue } from './policy-catalogue.server';
 import { DEMO_RECORDED_CALLER, seedDemoPolicyRecords } from './demo-policy-records.server';
@@ -156,6 +158,24 @@ export async function seedReferenceData(
         ids.categories.set(c.code, cid);
       }
     }
+    for (const [i, q] of DEMO_CATEGORY_QUESTIONS.entries())
+      await run(
+        tx,
+        `insert into category_question (category_id, code, datatype, required, datatype_description, sort_order, description, choices, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          ids.categories.get(q.category)!,
+          q.code,
+          q.datatype,
+          q.required,
+          q.datatypeDescription ?? null,
+          i + 1,
+          q.description,
+          q.values ? JSON.stringify(q.values) : null,
+          now,
+          now,
+        ],
+      );
     for (const e of DEMO_CATALOGUE) {
       const gridId = ids.grids.get(e.area) ?? null;
       const entryId = await insert(
@@ -457,6 +477,8 @@ export async function seedDemoAppeals(
   created += await seedDemoDisputes(services, ids, realNow);
   created += await seedDemoAssistingOrders(services, ids, realNow);
   created += await seedDemoPolicyComplaints(services, ids, realNow);
+  const admin = [...ids.users.values()].find((u) => u.role === 'admin');
+  if (admin) created += await seedDemoInterfaceFilings(services, admin.id);
   return created;
 }
 

@@ -99,4 +99,11 @@ export const appeal: Record<string, string> = {
   超期: 'Overdue',
   临期: 'Due soon',
   督办看板: 'Supervision board',
+  接口附加信息: 'Sent with it by the interface',
+  '由 {{client}} 报送': 'filed by {{client}}',
+  图片或视频链接: 'Photo or video link',
+  地址编号: 'Address id',
+  电子邮箱: 'E-mail',
+  报送系统中的账户: 'Account in the filing system',
+  设备编号: 'Device id',
 };
