@@ -49,6 +49,7 @@ import { AppSettingSchema } from './app-setting';
 import { MfaChallengeSchema } from './mfa-challenge';
 import { MfaRecoveryCodeSchema } from './mfa-recovery-code';
 import { UserTotpSchema } from './user-totp';
+import { WebhookDeliverySchema, WebhookSubscriptionSchema } from './webhook';
 
 export const entities = [
   BaseSchema,
@@ -109,6 +110,8 @@ export const entities = [
   BlockedNumberSchema,
   ApiClientSchema,
   ApiCallSchema,
+  WebhookSubscriptionSchema,
+  WebhookDeliverySchema,
   ApiRateWindowSchema,
 ];
 
