@@ -14,6 +14,7 @@ const LINKS = [
   ['/admin/eligibility', '规则测试'],
   ['/admin/grids', '网格'],
   ['/admin/security', '安全审计'],
+  ['/admin/webhooks', '状态推送'],
 ];
 
 /** The link bar across the admin pages. */

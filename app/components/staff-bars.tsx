@@ -27,6 +27,7 @@ const NAV: [to: string, label: string, capability: Capability][] = [
   ['/admin/departments', '部门', 'admin:departments'],
   ['/admin/categories', '分类', 'admin:categories'],
   ['/admin/grids', '网格', 'admin:grids'],
+  ['/admin/webhooks', '状态推送', 'api-clients:keep'],
 ];
 
 export interface StaffBarsProps {

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
+import { readInterfaceJson } from '../http/body.server';
 import { clientOf } from '../http/client.server';
 import { answerInterfaceCall } from '../webhooks/interface-call.server';
 import { deleteSubscription } from '../webhooks/subscriptions.server';
@@ -10,7 +11,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const em = context.runtime.db.em();
   const call = { apiKey: request.headers.get('X-Api-Key'), ip: clientOf(request, context).ip };
   return answerInterfaceCall(em, { ...call, operation: 'webhooks:subscribe' }, async (client) => {
-    await deleteSubscription(em, client, { id: params.id });
+    // A DELETE needs no body; one that is sent is read and checked like any other (it may only be `{}`).
+    const sent = Number(request.headers.get('Content-Length') ?? 0) > 0 || request.headers.has('Transfer-Encoding');
+    const body = sent ? (await readInterfaceJson(request)).body : undefined;
+    await deleteSubscription(em, client, { id: params.id, body });
     return new Response(null, { status: 204 });
   });
 }

@@ -58,6 +58,7 @@ export type SubscriptionView = z.infer<typeof subscriptionSchema>;
 
 export const subscriptionListSchema = z.object({ subscriptions: z.array(subscriptionSchema) });
 export const subscriptionIdSchema = z.object({ id: z.coerce.number().int().positive() }).strict();
+const deletionSchema = subscriptionIdSchema.extend({ body: z.object({}).strict().optional() });
 
 /** The payload each delivery POSTs: what the receiver checks its signature over and acts on. */
 export const webhookPayloadSchema = z.object({
@@ -181,7 +182,7 @@ export async function deleteSubscription(
   rawParams: unknown,
   now = new Date(),
 ): Promise<void> {
-  const { id } = parseInput(subscriptionIdSchema, rawParams);
+  const { id } = parseInput(deletionSchema, rawParams);
   await inTransaction(em, async (tx) => {
     const deleted = await one(
       tx,
