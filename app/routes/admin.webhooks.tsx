@@ -47,7 +47,8 @@ function PerDayChart({ data }: { data: { day: string; count: number }[] }) {
   const { t } = useT();
   const g = rankingGeometry(
     data.map((d) => ({ label: d.day.slice(5), value: d.count })),
-    { percent: false, width: 420, labelWidth: 44, row: 18 },
+    // Whole numbers on the axis: at least 0 … 5.
+    { percent: false, width: 420, labelWidth: 44, row: 18, max: Math.max(5, ...data.map((d) => d.count)) },
   );
   return (
     <figure className="rounded-lg border bg-white p-4" data-testid="webhook-per-day">

@@ -5,9 +5,9 @@ import { all, jsonb, run } from '../db/sql.server';
 
 // The webhook outbox's sender. A row is claimed by moving its next attempt past the send's lease in one statement
 // (`for update skip locked`, so instances never claim the same row), then POSTed signed; 2xx delivers it, anything
-// else waits 10 s × 2^n (±20 %, at most an hour) and is tried again, up to WEBHOOK_MAX_ATTEMPTS, then failed. Only
-// the earliest undelivered change of an appeal to a subscription is ever claimed, so a receiver sees an appeal's
-// changes in order; a crash mid-send leaves the row pending and it is sent again when its lease runs out (at least
+// else waits 10 s × 2^n (±20 %, at most an hour) and is tried again, up to WEBHOOK_MAX_ATTEMPTS, then failed (at
+// once on 410 Gone). Only the earliest undelivered change of an appeal to a subscription is ever claimed, so a
+// receiver sees an appeal's changes in order; a crash mid-send leaves the row pending and it is sent again when its lease runs out (at least
 // once: the receiver drops a repeat by X-Webhook-Id).
 
 /** The delayed-job chain that sweeps the outbox. */
@@ -156,7 +156,8 @@ export async function deliverDueWebhooks(db: DatabaseHandle, opts: DeliveryOptio
           );
           return;
         }
-        const giveUp = attempts >= WEBHOOK_MAX_ATTEMPTS;
+        // 410 Gone: the receiver says it will never take this; retrying only repeats the refusal.
+        const giveUp = attempts >= WEBHOOK_MAX_ATTEMPTS || status === 410;
         if (giveUp) tally.failed++;
         else tally.retrying++;
         await run(
