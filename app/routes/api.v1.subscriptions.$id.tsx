@@ -11,7 +11,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const em = context.runtime.db.em();
   const call = { apiKey: request.headers.get('X-Api-Key'), ip: clientOf(request, context).ip };
   return answerInterfaceCall(em, { ...call, operation: 'webhooks:subscribe' }, async (client) => {
-    // A DELETE needs no body; one that is sent is read and checked like any other (it may only be `{}`).
+    // A DELETE needs no body; one that is sent (HTTP/1.1 says so by its length or chunking) is read and checked like
+    // any other, and may only be `{}`.
     const sent = Number(request.headers.get('Content-Length') ?? 0) > 0 || request.headers.has('Transfer-Encoding');
     const body = sent ? (await readInterfaceJson(request)).body : undefined;
     await deleteSubscription(em, client, { id: params.id, body });

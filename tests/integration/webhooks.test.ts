@@ -11,6 +11,7 @@ import { sweepEvery } from '../../app/jobs/sweep-chain.server';
 import { action as subscriptionsAction, loader as subscriptionsLoader } from '../../app/routes/api.v1.subscriptions';
 import { action as subscriptionAction } from '../../app/routes/api.v1.subscriptions.$id';
 import { WEBHOOK_QUEUE, deliverDueWebhooks, retryDelayMs } from '../../app/webhooks/delivery.server';
+import { redeliver, webhookLog } from '../../app/webhooks/log.server';
 import { createSubscription, webhookPayloadSchema } from '../../app/webhooks/subscriptions.server';
 import { DB_KINDS } from '../support/env';
 import { newApiClient } from '../support/api-clients';
@@ -230,6 +231,58 @@ describe.each(DB_KINDS)('status webhooks on %s', (kind) => {
     expect(
       await t.sql('select 1 from webhook_delivery where subscription_id = ? and sequence = 6', [ownSub.id]),
     ).toHaveLength(0);
+  });
+
+  it('fails a change at once on 410 Gone, holds the later ones back, and sends them in order once redelivered', async () => {
+    const filer = await newApiClient(t, ['open311:write', 'webhooks:subscribe']);
+    let gone = true;
+    const posts: { status: number; body: string }[] = [];
+    // The all-appeals subscription of the test before sees this appeal too: only this one's posts are counted.
+    const post = async ({ url, body }: { url: string; body: string }) => {
+      if (url === 'https://receiver.example/gone') posts.push({ status: gone ? 410 : 200, body });
+      return { status: gone ? 410 : 200 };
+    };
+    const sub = await createSubscription(
+      t.em(),
+      { id: filer.id, operations: ['webhooks:subscribe'] },
+      { url: 'https://receiver.example/gone' },
+    );
+    const a = await file(filer.id, '路面塌陷');
+    await step(a.id, 'dispatcher', 'DISPATCH', { departmentId: t.ids.departments.get('F02') });
+    const clock = { at: Date.now() };
+    await deliverDueWebhooks(t.db, { post, now: () => new Date(clock.at) });
+    await deliverDueWebhooks(t.db, { post, now: () => new Date(clock.at + 86_400_000) });
+    expect(posts.map((p) => p.status)).toEqual([410]);
+    const log = await webhookLog(t.em());
+    const figures = log.subscriptions.find((s) => s.id === sub.id)!;
+    expect(figures).toMatchObject({ delivered: 0, pending: 1, failed: 1, lastError: 'HTTP 410' });
+    const failed = log.deliveries.find((d) => d.appealNumber === a.number && d.status === 'failed')!;
+    expect(failed).toMatchObject({ sequence: 2, attempts: 1, lastStatus: 410, mayRedeliver: true });
+    // Only a failed delivery can be sent again.
+    const pending = log.deliveries.find((d) => d.appealNumber === a.number && d.status === 'pending')!;
+    await expect(redeliver(t.em(), { id: pending.id })).rejects.toThrow('该投递不是可重新投递的失败记录');
+    gone = false;
+    await redeliver(t.em(), { id: failed.id }, new Date(clock.at));
+    await deliverDueWebhooks(t.db, { post, now: () => new Date(clock.at) });
+    expect(posts.slice(1).map((p) => [p.status, JSON.parse(p.body).sequence])).toEqual([
+      [200, 2],
+      [200, 3],
+    ]);
+    // A DELETE that carries anything but an empty body is refused and deletes nothing.
+    const refused = await subscriptionAction({
+      request: api(filer.apiKey, `/api/v1/subscriptions/${sub.id}`, {
+        method: 'DELETE',
+        body: '{"force":true}',
+        // As the HTTP server hands it over: a request body comes with its length.
+        headers: { 'Content-Length': '14' },
+      }),
+      context: context(),
+      params: { id: String(sub.id) },
+    });
+    expect(refused.status).toBe(400);
+    expect(
+      await t.sql('select 1 from webhook_subscription where id = ? and deleted_at is null', [sub.id]),
+    ).toHaveLength(1);
   });
 
   it('sends through the pg-boss sweep chain, in order, retrying what failed', async () => {
