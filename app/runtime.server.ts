@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import type { PgBoss } from 'pg-boss';
 import type { AppealServices } from './appeals/service.server';
@@ -20,6 +21,7 @@ import { seedDemoPolicyRecords } from './seed/demo-policy-records.server';
 import { seedDemoAssessment } from './seed/demo-assessment.server';
 import { seedDemoCallerRecords } from './seed/demo-firms.server';
 import { seedDemoCallbacks } from './seed/demo-callbacks.server';
+import { seedDemoApiClient } from './seed/demo-api-client.server';
 import { telephonyStartLine } from './telephony/sip-secret.server';
 import { dataKeyring } from './security/data-key.server';
 
@@ -86,6 +88,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
         const records = await seedDemoPolicyRecords(db.em(), await loadReferenceIds(db.em()));
         if (records) log(`[seed] ${records} demo implementation records added`);
       }
+      const demoClient = await seedDemoApiClient(db.em(), path.dirname(target.dataDir));
+      if (demoClient) log(`[seed] demo interface client, its key in ${demoClient}`);
     }
     await startWorkers(boss, services, sms.gateway);
     const rollup = startReportRollup(db);

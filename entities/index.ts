@@ -50,6 +50,7 @@ import { AppSettingSchema } from './app-setting';
 import { MfaChallengeSchema } from './mfa-challenge';
 import { MfaRecoveryCodeSchema } from './mfa-recovery-code';
 import { UserTotpSchema } from './user-totp';
+import { WebhookDeliverySchema, WebhookSubscriptionSchema } from './webhook';
 
 export const entities = [
   BaseSchema,
@@ -110,6 +111,8 @@ export const entities = [
   BlockedNumberSchema,
   ApiClientSchema,
   ApiCallSchema,
+  WebhookSubscriptionSchema,
+  WebhookDeliverySchema,
   ApiRateWindowSchema,
   CategoryQuestionSchema,
   Open311TokenSchema,

@@ -45,6 +45,7 @@ import { assistDeadline, extendedDeadline, handlingDeadline, limitDeadline, tria
 import { canSeeAppeal } from './scope';
 import { checkHandoverRecord, handoverFields } from './policy-handover.server';
 import { citizenSiteHome, queueTemplatedSms, type SmsTemplateCode } from './sms-templates.server';
+import { queueStatusChange } from './status-changes.server';
 import { z } from 'zod';
 
 // Appeals on the case kernel: the appeal machine, its scope rule, its deadlines, assignments,
@@ -248,6 +249,7 @@ export const appealKind: CaseKind<AppealRow, AppealSnapshot, AppealServices> = {
     ...smsWrites(step),
     ...citationWrites(step),
     ...policyLinkWrites(step),
+    ...statusChangeWrites(step),
     sideWrites.queueForReports(step.now),
   ],
   timers: (step) => {
@@ -459,6 +461,19 @@ type PolicyCitation = { policyId: number; versionNo: number; itemNo: number };
 function citationWrites({ type, payload, actor, now }: AppealStep): SideWrite[] {
   if (type !== 'RESOLVE_ON_SPOT' || !payload.policyCitation) return [];
   return [sideWrites.citePolicy(payload.policyCitation as PolicyCitation, actor.userId, now)];
+}
+
+/** The change pushed to the subscribed city systems (status webhooks), written with the step. */
+function statusChangeWrites({ type, row, next, now }: AppealStep): SideWrite[] {
+  const write = queueStatusChange({
+    number: row.number,
+    type,
+    sequence: row.auditSeq + 1,
+    next,
+    leadDepartmentId: next.context.assigneeDepartmentId,
+    at: now,
+  });
+  return write ? [write] : [];
 }
 
 /** The policy the appeal is about (appeal_policy), written with the handover; a later handover says it anew. */

@@ -15,6 +15,7 @@ const LINKS = [
   ['/admin/grids', '网格'],
   ['/admin/security', '安全审计'],
   ['/admin/api-clients', '接口客户端'],
+  ['/admin/webhooks', '状态推送'],
 ];
 
 /** The link bar across the admin pages. */

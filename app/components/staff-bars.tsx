@@ -28,6 +28,7 @@ const NAV: [to: string, label: string, capability: Capability][] = [
   ['/admin/categories', '分类', 'admin:categories'],
   ['/admin/grids', '网格', 'admin:grids'],
   ['/admin/api-clients', '接口客户端', 'api-clients:keep'],
+  ['/admin/webhooks', '状态推送', 'api-clients:keep'],
 ];
 
 export interface StaffBarsProps {

@@ -8,6 +8,7 @@ import { one } from '../db/sql.server';
 import { startEvaluationReports } from '../policy-evaluation/report.server';
 import { startDailyReports } from '../reports/daily.server';
 import { CALL_SWEEP_QUEUE, sweepStaleCalls } from '../telephony/call-sweep.server';
+import { WEBHOOK_QUEUE, deliverDueWebhooks } from '../webhooks/delivery.server';
 import { sendPendingSms, type SmsGateway } from './sms.server';
 import { sweepEvery } from './sweep-chain.server';
 import {
@@ -22,6 +23,9 @@ import {
 
 /** How often the SMS outbox is swept: a citizen's message leaves within about this many seconds. */
 export const SMS_SWEEP_SECONDS = 10;
+
+/** How often the webhook outbox is swept: a subscriber hears of a change within about this many seconds. */
+export const WEBHOOK_SWEEP_SECONDS = 5;
 
 /** How often calls that never reported their end are closed. */
 export const CALL_SWEEP_SECONDS = 60;
@@ -76,6 +80,10 @@ export async function startWorkers(
   // The outbox, so a citizen's message leaves within seconds; calls whose hang-up never arrived (a closed tab, a
   // lost connection), once a minute.
   await sweepEvery(boss, SMS_QUEUE, SMS_SWEEP_SECONDS, () => sendPendingSms(services.db, sms), {
+    pollingIntervalSeconds,
+  });
+  // Appeal changes to the subscribed city systems, in order per appeal, with retries.
+  await sweepEvery(boss, WEBHOOK_QUEUE, WEBHOOK_SWEEP_SECONDS, () => deliverDueWebhooks(services.db), {
     pollingIntervalSeconds,
   });
   await sweepEvery(boss, CALL_SWEEP_QUEUE, CALL_SWEEP_SECONDS, () => sweepStaleCalls(services.db.em()), {

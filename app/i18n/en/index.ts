@@ -33,9 +33,11 @@ import { security } from './security';
 import { softphone } from './softphone';
 import { telephony } from './telephony';
 import { verification } from './verification';
+import { webhooks } from './webhooks';
 
 /** English for every Chinese UI string, gathered per area of the app. */
 export const en: Record<string, string> = {
+  ...webhooks,
   ...citizen,
   ...blockedNumbers,
   ...policyRecords,
