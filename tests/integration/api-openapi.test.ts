@@ -36,7 +36,9 @@ describe('the OpenAPI document', () => {
       signature: { in: 'header', name: 'X-Signature' },
       timestamp: { in: 'header', name: 'X-Timestamp' },
     });
-    const [ping, thing] = documentedOperations(doc);
+    const operations = documentedOperations(doc);
+    const byPath = (path: string) => operations.find((o) => o.path === path)!;
+    const [ping, thing] = [byPath('/api/v1/ping'), byPath('/api/v1/things/{id}')];
     expect(ping).toMatchObject({ method: 'GET', path: '/api/v1/ping', auth: ['apiKey'], clientOperation: 'any' });
     expect(ping.responses.find((r) => r.status === '200')?.fields.map((f) => f.name)).toEqual(['client', 'operations']);
     expect(thing.auth).toEqual(['apiKey', 'timestamp', 'signature']);
