@@ -40,6 +40,7 @@ import { Migration20261223000000_citizen_session } from './Migration202612230000
 import { Migration20261224000000_sms_delivery } from './Migration20261224000000_sms_delivery';
 import { Migration20261225000000_blocked_numbers } from './Migration20261225000000_blocked_numbers';
 import { Migration20261226000000_api_clients } from './Migration20261226000000_api_clients';
+import { Migration20261228000000_city_events } from './Migration20261228000000_city_events';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
 export const migrationsList = [
@@ -97,4 +98,5 @@ export const migrationsList = [
   { name: 'Migration20261224000000_sms_delivery', class: Migration20261224000000_sms_delivery },
   { name: 'Migration20261225000000_blocked_numbers', class: Migration20261225000000_blocked_numbers },
   { name: 'Migration20261226000000_api_clients', class: Migration20261226000000_api_clients },
+  { name: 'Migration20261228000000_city_events', class: Migration20261228000000_city_events },
 ];
