@@ -20,6 +20,7 @@ import { seedDemoPolicyRecords } from './seed/demo-policy-records.server';
 import { seedDemoAssessment } from './seed/demo-assessment.server';
 import { seedDemoCallerRecords } from './seed/demo-firms.server';
 import { seedDemoCallbacks } from './seed/demo-callbacks.server';
+import { seedDemoCityEvents } from './seed/demo-city-events.server';
 import { telephonyStartLine } from './telephony/sip-secret.server';
 import { dataKeyring } from './security/data-key.server';
 
@@ -78,6 +79,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
         await seedDemoAssessment(db.em(), ids);
         await seedDemoCallerRecords(services, actorFor(ids, 'operator'));
         await seedDemoCallbacks(services, ids);
+        await seedDemoCityEvents(services, ids);
         log('[seed] demo city ready');
       } else {
         // A demo city made before the policy catalogue existed gets the demo catalogue once.

@@ -4,6 +4,7 @@ import { assess } from './assess';
 import { beneficiaryCallbacks } from './beneficiary-callbacks';
 import { blockedNumbers } from './blocked-numbers';
 import { citizen } from './citizen';
+import { cityEvents } from './city-events';
 import { common } from './common';
 import { dayIntake } from './day-intake';
 import { dispatch } from './dispatch';
@@ -37,6 +38,7 @@ import { verification } from './verification';
 export const en: Record<string, string> = {
   ...citizen,
   ...blockedNumbers,
+  ...cityEvents,
   ...policyRecords,
   ...policyHandover,
   ...beneficiaryCallbacks,
