@@ -50,7 +50,8 @@ export const cityEvents: Record<string, string> = {
   照片: 'Photo',
   视频: 'Video',
   只有管理员可以维护事件类型: 'Only an admin may keep the event types',
-  '场景代码为小写字母、数字和 . _ -，最多 40 个字符': 'A scene code is lower-case letters, digits and . _ -, at most 40',
+  '场景代码为小写字母、数字和 . _ -，最多 40 个字符':
+    'A scene code is lower-case letters, digits and . _ -, at most 40',
   '类型代码为字母、数字和 . _ -，最多 40 个字符': 'A type code is letters, digits and . _ -, at most 40',
   请选择接口客户端: 'Choose an interface client',
   请填写场景代码: 'Enter the scene code',
