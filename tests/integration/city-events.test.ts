@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createEventType, setEventTypeActive } from '../../app/city-events/event-types.server';
+import {
+  createEventType,
+  eventTypesPage,
+  setEventTypeActive,
+  updateEventType,
+} from '../../app/city-events/event-types.server';
+import { cityEventsOverview } from '../../app/city-events/overview.server';
+import { Conflict, Forbidden, InvalidInput } from '../../app/domain/errors';
 import { DB_KINDS } from '../support/env';
 import { newApiClient } from '../support/api-clients';
 import { postEvent, signedEventRequest } from '../support/city-events';
@@ -225,5 +232,60 @@ describe.each(DB_KINDS)('inbound city events on %s', (kind) => {
       signedEventRequest({ apiKey: 'hk_000000000000_' + 'a'.repeat(43), signingSecret: 'x' }, event()),
     );
     expect(unknown).toMatchObject({ status: 401, body: { error: { code: 'unknown_key' } } });
+  });
+
+  it('lets only the admin keep event types: duplicates refused, edits version-guarded, each change audited', async () => {
+    const client = await cityBrain();
+    const admin = t.as('admin');
+    const base = {
+      clientId: client.id,
+      scene: 'vehicle-supervision',
+      code: 'muck-truck',
+      name: '渣土车违规',
+      categoryId: t.ids.categories.get('0801'),
+    };
+    await expect(createEventType(t.em(), t.as('supervisor'), base)).rejects.toBeInstanceOf(Forbidden);
+    const { id } = await createEventType(t.em(), admin, base);
+    const again = await createEventType(t.em(), admin, base).catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(InvalidInput);
+    expect((again as InvalidInput).fieldErrors.code).toBeDefined();
+    const bad = await createEventType(t.em(), admin, { ...base, scene: 'Road Order' }).catch((e: unknown) => e);
+    expect((bad as InvalidInput).fieldErrors.scene).toBeDefined();
+    await updateEventType(t.em(), admin, { ...base, id, version: 1, name: '渣土车未密闭' });
+    await expect(updateEventType(t.em(), admin, { ...base, id, version: 1, name: '旧版本' })).rejects.toBeInstanceOf(
+      Conflict,
+    );
+    const page = await eventTypesPage(t.em(), admin);
+    expect(page.types.find((x) => x.id === id)).toMatchObject({ name: '渣土车未密闭', version: 2, active: true });
+    expect(page.options.clients.map((c) => c.id)).toContain(client.id);
+    const audit = await t.sql<{ change: string }>(
+      `select detail->>'change' as change from security_event
+        where detail->>'setting' = 'cityEventType' and (detail->>'typeId')::int = ? order by id`,
+      [id],
+    );
+    expect(audit.map((a) => a.change)).toEqual(['created', 'updated']);
+  });
+
+  it("shows supervisors each scene's days, the routing per client and scene, refusals and the latest events", async () => {
+    const client = await cityBrain();
+    await postEvent(t, signedEventRequest(client, event()));
+    await postEvent(t, signedEventRequest(client, event({ scene: 'major-project', type: 'site-dust' })));
+    await postEvent(t, signedEventRequest(client, event({ type: 'nothing-mapped' })));
+    await expect(cityEventsOverview(t.em(), t.as('dispatcher'), {})).rejects.toBeInstanceOf(Forbidden);
+    const o = await cityEventsOverview(t.em(), t.as('supervisor'), { client: String(client.id) });
+    expect(o.days).toHaveLength(30);
+    const mine = o.routing.filter((r) => r.clientId === client.id);
+    expect(mine).toEqual([
+      { clientId: client.id, client: client.name, scene: 'major-project', catalogue: 0, triage: 1 },
+      { clientId: client.id, client: client.name, scene: 'road-order', catalogue: 1, triage: 0 },
+    ]);
+    expect(o.refusedByClient.find((r) => r.clientId === client.id)?.refused).toBe(1);
+    expect(o.latest.map((e) => [e.scene, e.routed])).toEqual([
+      ['major-project', 'triage'],
+      ['road-order', 'catalogue'],
+    ]);
+    expect(o.latest[1]).toMatchObject({ typeName: '路面坑洼', department: '市交通运输局' });
+    const today = o.volume.find((v) => v.scene === 'road-order')!.values.at(-1);
+    expect(today).toBeGreaterThanOrEqual(1);
   });
 });
