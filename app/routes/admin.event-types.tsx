@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
+import { Form, useActionData, useLoaderData, useLocation, useNavigation, useSearchParams } from '@remix-run/react';
 import { requireUserWith } from '../auth/session.server';
 import {
   createEventType,
@@ -108,6 +108,8 @@ export default function EventTypes() {
   const { types, options } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const [params] = useSearchParams();
+  // A new location after each save: the add form starts empty again (a refusal brings its values back itself).
+  const { key: locationKey } = useLocation();
   const busy = useNavigation().state !== 'idle';
   const { t } = useT();
   const errors = data?.failure && 'fieldErrors' in data.failure ? (data.failure.fieldErrors ?? {}) : {};
@@ -132,6 +134,7 @@ export default function EventTypes() {
         </p>
       ) : null}
       <Form
+        key={locationKey}
         method="post"
         className="grid gap-3 rounded-lg border bg-white p-4 md:grid-cols-5"
         aria-label={t('新增事件类型')}

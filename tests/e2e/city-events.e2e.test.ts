@@ -40,6 +40,8 @@ describe('inbound city events', () => {
     const row = admin.getByTestId(`type-river-patrol-${CODE}`);
     await row.waitFor();
     expect(await row.textContent()).toContain('0201 环境卫生');
+    // Saved: the add form is empty again for the next type.
+    await expect.poll(() => form.getByLabel('类型代码').inputValue()).toBe('');
     await screenshot(admin, 'city-events-type-mapped');
     await admin.context().close();
 
