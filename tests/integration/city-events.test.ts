@@ -5,6 +5,7 @@ import {
   setEventTypeActive,
   updateEventType,
 } from '../../app/city-events/event-types.server';
+import { cityEventOperations } from '../../app/city-events/api-description.server';
 import { cityEventsOverview } from '../../app/city-events/overview.server';
 import { Conflict, Forbidden, InvalidInput } from '../../app/domain/errors';
 import { DB_KINDS } from '../support/env';
@@ -18,6 +19,24 @@ import { useTestServices } from '../support/services';
 /** A point in grid G01 (东城区 朝阳街道 向阳社区), and one far outside the city. */
 const IN_G01 = { lat: 30.204, lng: 120.105 };
 const OUTSIDE = { lat: 31.9, lng: 118.8 };
+
+describe('the events operation as the interface document sees it', () => {
+  it('checks bodies with the same schema the route uses and names every answer', () => {
+    const [op] = cityEventOperations;
+    expect(op).toMatchObject({ method: 'post', path: '/api/v1/events', operation: 'events:write', auth: 'signature' });
+    const sample = {
+      eventId: 'e1',
+      scene: 'road-order',
+      type: 'pothole',
+      description: '路面坑洼影响通行',
+      occurredAt: '2026-12-04T08:00:00+08:00',
+      address: '人民路',
+    };
+    expect(op.body!.safeParse(sample).success).toBe(true);
+    expect(op.body!.safeParse({ ...sample, extra: 1 }).success).toBe(false);
+    expect(Object.keys(op.responses).map(Number)).toEqual([200, 201, 400, 401, 403, 409, 422, 429]);
+  });
+});
 
 describe.each(DB_KINDS)('inbound city events on %s', (kind) => {
   const t = useTestServices(kind);
@@ -133,8 +152,10 @@ describe.each(DB_KINDS)('inbound city events on %s', (kind) => {
     const body = event();
     const before = await counts();
     // Each copy is signed at its own second, as a retrying client would, so none is a replay.
+    // (One clock reading for all: a second ticking over inside the loop would give two copies the same signature.)
+    const signedAt = now();
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => postEvent(t, signedEventRequest(client, body, { timestamp: now() - i }))),
+      Array.from({ length: 20 }, (_, i) => postEvent(t, signedEventRequest(client, body, { timestamp: signedAt - i }))),
     );
     const numbers = new Set(answers.map((r) => r.body.appealNumber));
     expect(numbers.size).toBe(1);
