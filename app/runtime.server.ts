@@ -22,6 +22,7 @@ import { seedDemoAssessment } from './seed/demo-assessment.server';
 import { seedDemoCallerRecords } from './seed/demo-firms.server';
 import { seedDemoCallbacks } from './seed/demo-callbacks.server';
 import { seedDemoApiClient } from './seed/demo-api-client.server';
+import { seedDemoCityEvents } from './seed/demo-city-events.server';
 import { telephonyStartLine } from './telephony/sip-secret.server';
 import { dataKeyring } from './security/data-key.server';
 
@@ -80,6 +81,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
         await seedDemoAssessment(db.em(), ids);
         await seedDemoCallerRecords(services, actorFor(ids, 'operator'));
         await seedDemoCallbacks(services, ids);
+        await seedDemoCityEvents(services, ids);
         log('[seed] demo city ready');
       } else {
         // A demo city made before the policy catalogue existed gets the demo catalogue once.

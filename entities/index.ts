@@ -21,6 +21,7 @@ import { CallSchema } from './call';
 import { CallEventSchema } from './call-event';
 import { CategorySchema } from './category';
 import { CitizenSchema } from './citizen';
+import { CityEventSchema, CityEventSignatureSchema, CityEventTypeSchema } from './city-event';
 import { AppealTrackingSchema, CitizenCodeSchema, CitizenSessionSchema } from './citizen-web';
 import { DailyReportSchema } from './daily-report';
 import { DepartmentSchema } from './department';
@@ -116,6 +117,9 @@ export const entities = [
   ApiRateWindowSchema,
   CategoryQuestionSchema,
   Open311TokenSchema,
+  CityEventTypeSchema,
+  CityEventSchema,
+  CityEventSignatureSchema,
 ];
 
 export {

@@ -155,6 +155,12 @@ export const eventPayloadSchemas = {
       dueAt: isoInstant.optional(),
       // When the assisting units' opinions are due; the server computes it from the category's handling limit.
       assistDueAt: isoInstant.optional(),
+      // Set by the server when the 派单目录 decided the dispatch on its own (an inbound city event): which entry, and
+      // the reason as the dispatcher's quick dispatch shows it ("0401 × 向阳街道").
+      catalogue: z
+        .object({ entryId: idSchema, categoryCode: z.string().min(1).max(40), area: z.string().min(1).max(200) })
+        .strict()
+        .optional(),
     })
     .strict()
     .refine((p) => !p.assistingDepartmentIds.includes(p.departmentId), {
@@ -304,7 +310,9 @@ export const eventRoles: Record<AppealEventType, Role[]> = {
   DISCARD: ['operator', 'dispatcher', 'gridWorker'],
   // Whoever may record a draft may correct it; the machine lets only its creator.
   EDIT_DRAFT: ['operator', 'dispatcher', 'gridWorker'],
-  DISPATCH: DISPATCH_DESK,
+  // The system dispatches an inbound city event at once when the 派单目录 decides it (the machine checks it carries the
+  // entry); everything else is the desk's.
+  DISPATCH: [...DISPATCH_DESK, 'system'],
   // The operator on the call hands a policy's question to its lead department; general dispatch stays the desk's.
   HAND_TO_POLICY_LEAD: ['operator', ...DISPATCH_DESK],
   ASSIGN_GRID: DISPATCH_DESK,

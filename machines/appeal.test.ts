@@ -416,6 +416,24 @@ describe('event × state table', () => {
     expect(working.can(ev('REFER', supervisor))).toBe(false);
   });
 
+  it('lets the system dispatch only what a 派单目录 entry decided, and only from triage', () => {
+    const catalogue = { entryId: 4, categoryCode: '0401', area: '向阳街道' };
+    const triage = run(ROUTES.triage);
+    expect(triage.can(ev('DISPATCH', system))).toBe(false);
+    expect(triage.can(ev('DISPATCH', system, { catalogue }))).toBe(true);
+    const routed = apply(triage, ev('DISPATCH', system, { catalogue }));
+    expect(phaseOf(routed)).toBe('dispatched');
+    expect(routed.context).toMatchObject({ assigneeDepartmentId: LEAD_DEPT, dispatchLevel: 1, triageDueAt: null });
+    // The same entry does not let the system take an appeal out of any other phase.
+    for (const phase of APPEAL_PHASES.filter((p) => p !== 'triage'))
+      expect(run(ROUTES[phase]).can(ev('DISPATCH', system, { catalogue })), phase).toBe(false);
+    // The desk's own dispatch needs no entry.
+    expect(triage.can(ev('DISPATCH', dispatcher))).toBe(true);
+    expect(
+      eventPayloadSchemas.DISPATCH.safeParse({ ...DEFAULT_PAYLOADS.DISPATCH, catalogue: { entryId: 4 } }).success,
+    ).toBe(false);
+  });
+
   it('lets the assignee and the dispatch desk add notes while handling', () => {
     const working = run(ROUTES['handling.working']);
     expect(working.can(ev('NOTE', handler))).toBe(true);

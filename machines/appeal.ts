@@ -183,6 +183,9 @@ export const appealMachine = setup({
     // The lead replies once every assisting unit has answered, or says why it does not wait.
     assistsSettledOrOverridden: ({ context, event }) =>
       !context.assists.some(openAssist) || (event.type === 'REPLY' && Boolean(event.assistOverride)),
+    // The system has no judgement of its own: it dispatches only what a 派单目录 entry decided.
+    byDeskOrCatalogue: ({ event }) =>
+      event.actor.role !== 'system' || (event.type === 'DISPATCH' && event.catalogue !== undefined),
     isDispatchDesk: ({ event }) => event.actor.role === 'dispatcher' || event.actor.role === 'supervisor',
     hasAssignee: ({ context }) => context.assigneeDepartmentId !== null || context.gridId !== null,
     // ASSIGN_GRID clears the department and DISPATCH / SUB_DISPATCH clear the grid, so exactly one holds.
@@ -506,7 +509,11 @@ export const appealMachine = setup({
           entry: 'clearAssignment',
           exit: 'stopTriageClock',
           on: {
-            DISPATCH: { guard: 'roleAllowed', target: 'dispatched', actions: 'recordDispatch' },
+            DISPATCH: {
+              guard: and(['roleAllowed', 'byDeskOrCatalogue']),
+              target: 'dispatched',
+              actions: 'recordDispatch',
+            },
             HAND_TO_POLICY_LEAD: { guard: 'roleAllowed', target: 'dispatched', actions: 'recordPolicyHandover' },
             ASSIGN_GRID: { guard: 'roleAllowed', target: 'dispatched', actions: 'recordGridAssignment' },
             RESOLVE_ON_SPOT: { guard: 'roleAllowed', target: 'replied', actions: 'recordOnSpotAnswer' },

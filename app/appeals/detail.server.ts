@@ -38,6 +38,8 @@ export interface TimelineEntry extends TimelineView {
   files: { id: number; fileName: string }[];
   /** The lead's reason for replying before every assisting unit had answered. */
   assistOverride: string | null;
+  /** A dispatch the 派单目录 decided on its own: the entry's category code and area. */
+  catalogue: { categoryCode: string; area: string } | null;
 }
 
 /** An assisting unit's order (协办) as the appeal page shows it, with its opinion once given. */
@@ -307,6 +309,7 @@ export async function appealDetail(
             : ((TEXT_FIELDS.map((f) => e.payload[f]).find((v) => typeof v === 'string') as string | undefined) ?? null),
         files: filesOf(e.payload),
         assistOverride: typeof e.payload.assistOverride === 'string' ? e.payload.assistOverride : null,
+        catalogue: e.type === 'DISPATCH' ? catalogueOf(e.payload.catalogue) : null,
         changes: e.type === 'RECLASSIFY' ? reclassificationChanges(e.payload, names) : null,
       })),
       events.map((e) => e.payload),
@@ -357,6 +360,14 @@ export async function appealDetail(
         }
       : null,
   };
+}
+
+function catalogueOf(v: unknown): { categoryCode: string; area: string } | null {
+  if (!v || typeof v !== 'object') return null;
+  const c = v as Record<string, unknown>;
+  return typeof c.categoryCode === 'string' && typeof c.area === 'string'
+    ? { categoryCode: c.categoryCode, area: c.area }
+    : null;
 }
 
 // Each callback round starts with the approval that opens it (or a reopening): the machine counts attempts per round.

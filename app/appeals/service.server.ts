@@ -40,6 +40,7 @@ import type { TimerJob, Timers } from '../jobs/timers.server';
 import { activeDepartments, exists, loadAppeal, sideWrites, type AppealRow } from './appeal-store.server';
 import { draftEditColumns, validateDraftEdit } from './draft-fields.server';
 import { APPEAL_TRAIL } from './audit.server';
+import { matchCatalogue } from '../dispatch/catalogue.server';
 import { dispatchableIds } from '../dispatch/units.server';
 import { assistDeadline, extendedDeadline, handlingDeadline, limitDeadline, triageDeadline } from './deadlines';
 import { canSeeAppeal } from './scope';
@@ -101,10 +102,7 @@ function serverFields(step: AppealStepInput): Record<string, unknown> | Promise<
     case 'SELF_HANDLE':
       return { dueAt: handlingDeadline(cal, now, limits, appeal.urgency).dueAt.toISOString() };
     case 'DISPATCH':
-      return {
-        acceptDueAt: limitDeadline(cal, now, limits.accept).toISOString(),
-        assistDueAt: assistDeadline(cal, now, limits, appeal.urgency).toISOString(),
-      };
+      return dispatchFields(step);
     case 'HAND_TO_POLICY_LEAD':
       return handoverFields(step.em, cal, now, appeal, input);
     case 'ASSIGN_GRID':
@@ -128,6 +126,23 @@ function serverFields(step: AppealStepInput): Record<string, unknown> | Promise<
     default:
       return {};
   }
+}
+
+/**
+ * DISPATCH's deadlines; when the system dispatches, the 派单目录 entry that decides it today, matched again here so
+ * the system can send an appeal only where the catalogue says (the machine refuses a system dispatch without it).
+ */
+async function dispatchFields({ em, input, row: appeal, actor, cal, now }: AppealStepInput) {
+  const { limits } = appeal;
+  const fields: Record<string, unknown> = {
+    acceptDueAt: limitDeadline(cal, now, limits.accept).toISOString(),
+    assistDueAt: assistDeadline(cal, now, limits, appeal.urgency).toISOString(),
+  };
+  if (actor.role !== 'system') return fields;
+  const match = await matchCatalogue(em, { categoryId: appeal.categoryId, gridId: appeal.gridId }, now);
+  if (!match || match.lead.id !== input.departmentId)
+    throw new Conflict('派单目录没有为该诉求指定这个承办单位', 'notNow');
+  return { ...fields, catalogue: { entryId: match.entryId, categoryCode: match.categoryCode, area: match.area } };
 }
 
 /**
@@ -219,6 +234,7 @@ export const appealKind: CaseKind<AppealRow, AppealSnapshot, AppealServices> = {
     'dueUnit',
     'leadDepartmentId',
     'chiefRepresentativeId',
+    'catalogue',
   ],
   compute: serverFields,
   validate: validateReferences,

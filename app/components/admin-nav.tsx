@@ -6,6 +6,7 @@ const LINKS = [
   ['/admin/departments', '部门'],
   ['/admin/categories', '诉求分类'],
   ['/admin/dispatch-catalogue', '派单目录'],
+  ['/admin/event-types', '事件类型'],
   ['/admin/calendar', '工作日历'],
   ['/admin/sms-templates', '短信模板'],
   ['/admin/assessment', '考核办法'],

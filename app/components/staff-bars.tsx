@@ -12,6 +12,7 @@ const NAV: [to: string, label: string, capability: Capability][] = [
   ['/field', '外勤', 'field:work'],
   ['/supervision', '督办看板', 'supervision:read'],
   ['/supervision/blocked-numbers', '骚扰号码', 'blocked-numbers:keep'],
+  ['/supervision/city-events', '城市事件', 'city-events:read'],
   ['/reports', '报表', 'reports:read'],
   ['/assessment', '考核', 'assessment:read'],
   ['/worklist', '单位工单', 'worklist:read'],

@@ -20,6 +20,10 @@ const GRANTS = {
   'blocked-numbers:keep': ['supervisor'],
   /** Register the other city systems that call the interfaces, rotate and revoke their keys, read their calls. */
   'api-clients:keep': ['admin'],
+  /** Map each client's inbound event types (scene, type code) to a category (事件类型映射). */
+  'admin:event-types': ['admin'],
+  /** The inbound city events' volume by scene and how they were routed, down to the appeals. */
+  'city-events:read': ['supervisor', 'admin'],
   /** The field worklist of a grid worker, its steps and photos. */
   'field:work': ['gridWorker'],
   /** File a patrol report from the field. */

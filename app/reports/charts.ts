@@ -190,3 +190,54 @@ export function rankingData(
     )
     .slice(0, 15);
 }
+
+// ---- Daily lines: any named series over the same days (a scene's events per day) ------------------
+
+export interface DailySeries {
+  key: string;
+  name: string;
+  color: string;
+  values: readonly number[];
+}
+
+/** One line per series over `days` (YYYY-MM-DD), on the trend chart's axes and day labels. */
+export function dailyLinesGeometry(
+  days: readonly string[],
+  series: readonly DailySeries[],
+  width = 600,
+  height = 260,
+): TrendGeometry {
+  const plot = { left: 40, top: 32, right: width - 16, bottom: height - 26 };
+  const ticks = niceTicks(Math.max(0, ...series.flatMap((s) => s.values)), 5);
+  const top = ticks.at(-1)!;
+  const span = Math.max(1, days.length - 1);
+  const x = (i: number) =>
+    days.length === 1 ? (plot.left + plot.right) / 2 : plot.left + ((plot.right - plot.left) * i) / span;
+  const y = (v: number) => plot.bottom - ((plot.bottom - plot.top) * v) / top;
+  const every = Math.max(1, Math.ceil(days.length / Math.max(1, Math.floor((plot.right - plot.left) / 44))));
+  const picked = days.map((_, i) => i).filter((i) => i % every === 0);
+  // The last day always, in place of a label too close to it.
+  const last = days.length - 1;
+  if (last >= 0 && picked.at(-1) !== last) {
+    if (picked.length > 1 && last - picked.at(-1)! < every / 2) picked.pop();
+    picked.push(last);
+  }
+  return {
+    width,
+    height,
+    plot,
+    lines: series.map((s) => ({
+      key: s.key,
+      name: s.name,
+      color: s.color,
+      points: s.values.map((v, i) => [x(i), y(v)] as [number, number]),
+    })),
+    dots: days.length <= 14,
+    xTicks: picked.map((i) => ({ at: x(i), text: days[i].slice(5) })),
+    yTicks: ticks.map((v) => ({ at: y(v), text: String(v) })),
+    legend: series.map((s, i) => ({ name: s.name, color: s.color, x: plot.left + i * 110 })),
+  };
+}
+
+/** Colours for series that have no colour of their own, in order. */
+export const SERIES_COLORS = ['#1d4ed8', '#15803d', '#b45309', '#7c3aed', '#be123c', '#0f766e', '#4b5563'] as const;

@@ -26,6 +26,7 @@ import { DraftEditLink } from '../components/draft-edit-link';
 import { requireUser } from '../auth/session.server';
 import { LifecycleChart } from '../components/lifecycle-chart';
 import { TimelineDetails } from '../components/timeline-details';
+import { eventMediaOf } from '../city-events/overview.server';
 import { domain, formFailure, type FormFailure } from '../http/errors.server';
 import { readFormWithRefusal } from '../http/body.server';
 import { bytesOf, readUpload } from '../http/upload.server';
@@ -64,7 +65,9 @@ export async function loader({ request, context, params: raw }: LoaderFunctionAr
   const options = await domain(() => actionOptions(em, user.actor, parsed.data.id));
   const hints = await domain(() => triageDuplicateHints(em, user.actor, parsed.data.id));
   const filing = await interfaceFiling(em, parsed.data.id);
-  return { appeal, options, hints, filing, chart: lifecycleChart() };
+  // Read once the appeal itself was found in scope: the links another city system sent with its event.
+  const cityEvent = await domain(() => eventMediaOf(em, parsed.data.id));
+  return { appeal, options, hints, filing, cityEvent, chart: lifecycleChart() };
 }
 
 /**
@@ -194,7 +197,7 @@ const ASSIGNMENT_STATUS_LABELS: Record<string, string> = {
 const DEADLINE_LABELS = { accept: '签收时限', handling: '办理时限', callback: '回访时限' } as const;
 
 export default function AppealPage() {
-  const { appeal: a, chart, options, hints, filing } = useLoaderData<typeof loader>();
+  const { appeal: a, chart, options, hints, filing, cityEvent } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t, d: dur } = useT();
   return (
@@ -442,6 +445,14 @@ export default function AppealPage() {
                 </span>
               </div>
               <TimelineDetails entry={e} />
+              {e.catalogue ? (
+                <p className="mt-0.5 text-emerald-800" data-testid="timeline-catalogue">
+                  {t('按派单目录自动派单（派单目录: {{code}} × {{area}}）', {
+                    code: e.catalogue.categoryCode,
+                    area: e.catalogue.area,
+                  })}
+                </p>
+              ) : null}
               {e.text ? <p className="mt-0.5 whitespace-pre-wrap text-slate-700">{e.text}</p> : null}
               <StepFileLinks files={e.files} />
               {e.assistOverride ? (
@@ -513,6 +524,35 @@ export default function AppealPage() {
           )}
           {a.mayAttach ? <AttachmentUpload appealId={a.id} /> : null}
         </section>
+        {cityEvent ? (
+          <section className="rounded-lg border bg-white p-4" aria-labelledby="event-media-h" data-testid="event-media">
+            <h2 id="event-media-h" className="mb-2 font-semibold">
+              {t('事件影像')}
+            </h2>
+            <p className="mb-1 text-sm text-slate-500">
+              {t('{{client}} 上报，事件编号 {{id}}', { client: cityEvent.client, id: cityEvent.eventId })}
+            </p>
+            {cityEvent.media.length ? (
+              <ul>
+                {cityEvent.media.map((m) => (
+                  <li key={m.url}>
+                    {t(m.kind === 'photo' ? '照片' : '视频')}：
+                    <a
+                      href={m.url}
+                      target="_blank"
+                      rel="noopener noreferrer nofollow"
+                      className="break-all text-red-700 hover:underline"
+                    >
+                      {m.url}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="text-slate-500">{t('暂无')}</p>
+            )}
+          </section>
+        ) : null}
         <section className="rounded-lg border bg-white p-4" aria-labelledby="calls-h">
           <h2 id="calls-h" className="mb-2 font-semibold">
             {t('关联通话')}

@@ -41,6 +41,7 @@ import { Migration20261224000000_sms_delivery } from './Migration20261224000000_
 import { Migration20261225000000_blocked_numbers } from './Migration20261225000000_blocked_numbers';
 import { Migration20261226000000_api_clients } from './Migration20261226000000_api_clients';
 import { Migration20261227000000_open311 } from './Migration20261227000000_open311';
+import { Migration20261228000000_city_events } from './Migration20261228000000_city_events';
 import { Migration20261229000000_webhooks } from './Migration20261229000000_webhooks';
 
 // Listed explicitly: the server is bundled, so folder discovery cannot find them.
@@ -100,5 +101,6 @@ export const migrationsList = [
   { name: 'Migration20261225000000_blocked_numbers', class: Migration20261225000000_blocked_numbers },
   { name: 'Migration20261226000000_api_clients', class: Migration20261226000000_api_clients },
   { name: 'Migration20261227000000_open311', class: Migration20261227000000_open311 },
+  { name: 'Migration20261228000000_city_events', class: Migration20261228000000_city_events },
   { name: 'Migration20261229000000_webhooks', class: Migration20261229000000_webhooks },
 ];

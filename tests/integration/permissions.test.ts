@@ -18,6 +18,8 @@ const EXPECTED: Record<Capability, UserRole[]> = {
   'supervision:read': ['dispatcher', 'supervisor'],
   'blocked-numbers:keep': ['supervisor'],
   'api-clients:keep': ['admin'],
+  'admin:event-types': ['admin'],
+  'city-events:read': ['supervisor', 'admin'],
   'field:work': ['gridWorker'],
   'patrol:report': ['gridWorker'],
   'grids:locate': ['operator', 'dispatcher', 'gridWorker'],

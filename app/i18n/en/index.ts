@@ -5,6 +5,7 @@ import { assess } from './assess';
 import { beneficiaryCallbacks } from './beneficiary-callbacks';
 import { blockedNumbers } from './blocked-numbers';
 import { citizen } from './citizen';
+import { cityEvents } from './city-events';
 import { common } from './common';
 import { dayIntake } from './day-intake';
 import { dispatch } from './dispatch';
@@ -40,6 +41,7 @@ export const en: Record<string, string> = {
   ...webhooks,
   ...citizen,
   ...blockedNumbers,
+  ...cityEvents,
   ...policyRecords,
   ...policyHandover,
   ...beneficiaryCallbacks,
