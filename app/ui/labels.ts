@@ -9,6 +9,7 @@ export const ROLE_LABELS: Record<string, string> = {
   supervisor: '值班长',
   admin: '管理员',
   citizen: '市民（网站）',
+  client: '城市系统（接口）',
   system: '系统',
 };
 

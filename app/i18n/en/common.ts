@@ -25,6 +25,7 @@ export const common: Record<string, string> = {
     reviewer: 'Reviewer',
     supervisor: 'Supervisor',
     admin: 'Administrator',
+    client: 'City system (API)',
     system: 'System',
   }),
   ...pairs(PHASE_LABELS, {
