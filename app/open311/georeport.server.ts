@@ -16,7 +16,7 @@ import type { Fields } from './format.server';
 // is what a citizen could read of any appeal: never who filed it, how to reach them, or what staff noted.
 
 /** The date of this interface's current shape, as the discovery document gives it. */
-export const CHANGESET = '2026-12-27T00:00:00Z';
+export const CHANGESET = '2026-12-04T00:00:00Z';
 export const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
 /** The widest window of one list of requests, and its default (the last 90 days). */
 export const MAX_WINDOW_DAYS = 90;
